@@ -1,0 +1,103 @@
+//! `zhixing demo`: everything a first look needs, from nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use zhixing_domain::access::Role;
+use zhixing_server::Config;
+use zhixing_server::service;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Where the SQLite database lives (created if missing).
+    #[arg(long, default_value = "zhixing-data")]
+    data_dir: PathBuf,
+    /// `beijing` (default), another province, or `national` for all ≈3,400 courts.
+    #[arg(long, default_value = "beijing")]
+    scope: String,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Use this database instead of the SQLite file under --data-dir.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+/// The demo accounts: one per role, at courts where that role makes sense.
+/// (username, display name, court id, role)
+pub const DEMO_USERS: [(&str, &str, &str, Role); 6] = [
+    ("officer", "王执行（执行员）", "b110105", Role::Officer),
+    ("judge", "李法官（执行法官）", "b110105", Role::Judge),
+    ("head", "赵局长（执行局长）", "b110105", Role::DivisionHead),
+    ("supervisor", "陈监督（指挥中心）", "h11", Role::Supervisor),
+    ("auditor", "周审计（审计员）", "h11", Role::Auditor),
+    ("admin", "孙管理（系统管理员）", "spc", Role::Administrator),
+];
+
+pub async fn run(args: DemoArgs) -> Result<()> {
+    let url = match &args.database {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&args.data_dir)
+                .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+            format!("sqlite://{}", args.data_dir.join("zhixing.db").display())
+        }
+    };
+    let app = crate::open(&url, Config::default()).await?;
+    let (n, created) = service::courts::generate(&app, &crate::scope_of(&args.scope), "demo")
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    // The demo accounts sit at Beijing courts; a scope without them still gets Beijing.
+    if app.store.court("b110105").await?.is_none() {
+        service::courts::generate(&app, &crate::scope_of("beijing"), "demo")
+            .await
+            .map_err(|e| anyhow!(e.message))?;
+    }
+    let password = match std::env::var("ZHIXING_DEMO_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(16)
+            .map(char::from)
+            .collect(),
+    };
+    for (username, name, court, role) in DEMO_USERS {
+        if app.store.user_by_username(username).await?.is_some() {
+            service::users::reset_password(&app, username, &password, "demo")
+                .await
+                .map_err(|e| anyhow!(e.message))?;
+        } else {
+            service::users::create_user(
+                &app,
+                None,
+                service::users::UserSpec {
+                    username: username.to_owned(),
+                    display_name: name.to_owned(),
+                    court_id: court.to_owned(),
+                    roles: vec![role],
+                    password: password.clone(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow!("demo user {username}: {}", e.message))?;
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Zhixing demo: {n} courts ({created} new), database {}",
+        crate::redact(&url)
+    );
+    println!("Open http://{addr}/ and sign in with one of these accounts:");
+    for (username, name, court, _) in DEMO_USERS {
+        println!("  {username:<11} {name}  @ {court}");
+    }
+    println!("Password for every demo account: {password}");
+    println!("Stop with Ctrl-C.");
+    zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! Roles and court-scoped authorization: the one place that decides who may do what where.
+//!
+//! The rule (issue 2): a user acts within their own court; supervisors, division heads and
+//! auditors of a court may read every court below it; nobody reads a sibling's or a
+//! superior's data. Administrators manage accounts in their court and the courts below it,
+//! because provincial IT departments provision the courts of their province.
+
+use serde::{Deserialize, Serialize};
+
+/// A role a user holds at their court.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 执行员 — handles cases day to day.
+    Officer,
+    /// 执行法官 — rules on cases.
+    Judge,
+    /// 执行局长 — head of the enforcement division; approves closures.
+    DivisionHead,
+    /// 指挥中心监督员 — command-centre supervisor.
+    Supervisor,
+    /// 审计员 — reads the audit trail.
+    Auditor,
+    /// 系统管理员 — accounts and the rule book.
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Officer,
+        Role::Judge,
+        Role::DivisionHead,
+        Role::Supervisor,
+        Role::Auditor,
+        Role::Administrator,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Judge => "judge",
+            Role::DivisionHead => "division_head",
+            Role::Supervisor => "supervisor",
+            Role::Auditor => "auditor",
+            Role::Administrator => "administrator",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Role::Officer => "执行员",
+            Role::Judge => "执行法官",
+            Role::DivisionHead => "执行局长",
+            Role::Supervisor => "指挥中心监督员",
+            Role::Auditor => "审计员",
+            Role::Administrator => "系统管理员",
+        }
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Role::Officer => "Enforcement officer",
+            Role::Judge => "Enforcement judge",
+            Role::DivisionHead => "Division head",
+            Role::Supervisor => "Command-centre supervisor",
+            Role::Auditor => "Auditor",
+            Role::Administrator => "Administrator",
+        }
+    }
+}
+
+/// What a caller wants to do. Every route names one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See a court in the directory.
+    ReadCourt,
+    /// Read the cases and records of a court.
+    ReadCaseData,
+    /// File, handle and decide the cases of a court.
+    HandleCases,
+    /// Create and change user accounts of a court.
+    ManageUsers,
+    /// Add rule-book versions for a region.
+    ManageRules,
+    /// Read the audit trail of a court.
+    ReadAudit,
+}
+
+/// How the target court stands to the caller's court.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Own,
+    Below,
+    Unrelated,
+}
+
+/// The authenticated caller, as every service call receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub court_id: String,
+    /// Materialised path of the caller's court, e.g. `/spc/h11/`.
+    pub court_path: String,
+    pub roles: Vec<Role>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn relation_to(&self, target_path: &str) -> Relation {
+        if target_path == self.court_path {
+            Relation::Own
+        } else if target_path.starts_with(&self.court_path) {
+            Relation::Below
+        } else {
+            Relation::Unrelated
+        }
+    }
+
+    /// Whether the caller may read below its own court at all (the subtree reach).
+    pub fn reads_below(&self) -> bool {
+        self.roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Supervisor | Role::DivisionHead | Role::Auditor | Role::Administrator
+            )
+        })
+    }
+
+    /// The single authorization decision of the platform.
+    pub fn may(&self, action: Action, target_court_path: &str) -> bool {
+        let rel = self.relation_to(target_court_path);
+        let any = |roles: &[Role]| roles.iter().any(|r| self.has(*r));
+        match (action, rel) {
+            (_, Relation::Unrelated) => false,
+            (Action::ReadCourt, Relation::Own) => true,
+            (Action::ReadCourt, Relation::Below) => self.reads_below(),
+            (Action::ReadCaseData, Relation::Own) => true,
+            (Action::ReadCaseData, Relation::Below) => {
+                any(&[Role::Supervisor, Role::DivisionHead, Role::Auditor])
+            }
+            (Action::HandleCases, Relation::Own) => {
+                any(&[Role::Officer, Role::Judge, Role::DivisionHead])
+            }
+            (Action::HandleCases, Relation::Below) => false,
+            (Action::ManageUsers | Action::ManageRules, _) => self.has(Role::Administrator),
+            (Action::ReadAudit, _) => self.has(Role::Auditor),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str, roles: &[Role]) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            court_id: "x".into(),
+            court_path: path.into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    const OWN: &str = "/spc/h11/i1101/";
+    const CHILD: &str = "/spc/h11/i1101/b110105/";
+    const SIBLING: &str = "/spc/h11/i1102/";
+    const PARENT: &str = "/spc/h11/";
+
+    #[test]
+    fn nobody_reaches_siblings_or_superiors() {
+        for role in Role::ALL {
+            let p = at(OWN, &[role]);
+            for action in [
+                Action::ReadCourt,
+                Action::ReadCaseData,
+                Action::HandleCases,
+                Action::ManageUsers,
+                Action::ReadAudit,
+            ] {
+                assert!(!p.may(action, SIBLING), "{role:?} {action:?} sibling");
+                assert!(!p.may(action, PARENT), "{role:?} {action:?} parent");
+            }
+        }
+    }
+
+    #[test]
+    fn a_prefix_that_is_not_a_path_segment_is_not_below() {
+        // i11010 must not be mistaken for a child of i1101.
+        let p = at("/spc/h11/i1101/", &[Role::Supervisor]);
+        assert!(!p.may(Action::ReadCaseData, "/spc/h11/i11010/"));
+    }
+
+    #[test]
+    fn reading_below_is_for_supervisory_roles_only() {
+        assert!(at(OWN, &[Role::Supervisor]).may(Action::ReadCaseData, CHILD));
+        assert!(at(OWN, &[Role::DivisionHead]).may(Action::ReadCaseData, CHILD));
+        assert!(at(OWN, &[Role::Auditor]).may(Action::ReadCaseData, CHILD));
+        assert!(!at(OWN, &[Role::Officer]).may(Action::ReadCaseData, CHILD));
+        assert!(!at(OWN, &[Role::Judge]).may(Action::ReadCourt, CHILD));
+        assert!(!at(OWN, &[Role::Administrator]).may(Action::ReadCaseData, CHILD));
+        assert!(at(OWN, &[Role::Administrator]).may(Action::ReadCourt, CHILD));
+    }
+
+    #[test]
+    fn acting_is_own_court_only() {
+        assert!(at(OWN, &[Role::Officer]).may(Action::HandleCases, OWN));
+        assert!(!at(OWN, &[Role::DivisionHead]).may(Action::HandleCases, CHILD));
+        assert!(!at(OWN, &[Role::Supervisor]).may(Action::HandleCases, OWN));
+        assert!(at(OWN, &[Role::Administrator]).may(Action::ManageUsers, CHILD));
+        assert!(!at(OWN, &[Role::Officer]).may(Action::ManageUsers, OWN));
+    }
+}

@@ -1,0 +1,12 @@
+//! Zhixing's domain: the rules of enforcement (执行) as pure, synchronous code.
+//!
+//! Nothing here does I/O. Types hold only valid values ("parse, don't validate"), so the
+//! layers above can trust what they are given. Time limits and thresholds are never
+//! constants here: they come from the [`rules::RuleBook`].
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod court;
+pub mod identity;
+pub mod rules;

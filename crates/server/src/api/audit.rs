@@ -1,0 +1,114 @@
+//! The audit trail (auditors).
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::access::Role;
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Query};
+use crate::state::App;
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifyOut {
+    pub intact: bool,
+    pub entries: i64,
+    pub head_hash: String,
+    /// The first entry that does not verify.
+    pub first_bad_entry: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// Verifies the whole audit chain.
+#[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = crate::error::Problem)))]
+pub async fn verify(State(app): State<App>, ctx: Ctx) -> Result<Json<VerifyOut>, ApiError> {
+    if !ctx.principal.has(Role::Auditor) {
+        return Err(ApiError::forbidden(
+            "only an auditor may verify the audit chain",
+        ));
+    }
+    let (entries, head_hash) = app.store.chain_head().await?;
+    Ok(Json(match app.store.verify_chain().await? {
+        Ok(_) => VerifyOut {
+            intact: true,
+            entries,
+            head_hash,
+            first_bad_entry: None,
+            reason: None,
+        },
+        Err(b) => VerifyOut {
+            intact: false,
+            entries,
+            head_hash,
+            first_bad_entry: Some(b.seq),
+            reason: Some(b.reason),
+        },
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventParams {
+    /// Return events after this sequence number.
+    pub after: Option<i64>,
+    /// 1–1000, default 100.
+    pub limit: Option<i64>,
+    /// Only events about this subject, e.g. `user:3`.
+    pub subject: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub court_id: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    pub payload: serde_json::Value,
+    pub hash: String,
+}
+
+/// Events of the auditor's court and the courts below it, in order.
+#[utoipa::path(get, path = "/api/v1/events", params(EventParams), responses((status = 200, body = [EventOut]), (status = 403, body = crate::error::Problem)))]
+pub async fn events(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<EventParams>,
+) -> Result<Json<Vec<EventOut>>, ApiError> {
+    if !ctx.principal.has(Role::Auditor) {
+        return Err(ApiError::forbidden(
+            "only an auditor may read the audit trail",
+        ));
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            "limit must be between 1 and 1000",
+        ));
+    }
+    let rows = app
+        .store
+        .list_events(&zhixing_store::events::EventFilter {
+            after_seq: q.after.unwrap_or(0),
+            limit,
+            subject: q.subject,
+            court_path_prefix: Some(ctx.principal.court_path.clone()),
+        })
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for e in rows {
+        out.push(EventOut {
+            seq: e.seq,
+            at: zhixing_store::from_micros(e.at_us)?.to_string(),
+            actor: e.actor,
+            court_id: e.court_id,
+            kind: e.kind,
+            subject: e.subject,
+            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+            hash: e.hash,
+        });
+    }
+    Ok(Json(out))
+}

@@ -1,0 +1,107 @@
+//! The JSON API under `/api/v1`: one module per area.
+
+pub mod audit;
+pub mod courts;
+pub mod health;
+pub mod rules;
+pub mod session;
+pub mod users;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+use axum::routing::{get, post};
+use zhixing_domain::access::Principal;
+
+use crate::error::ApiError;
+use crate::state::App;
+
+/// The session cookie used by the pages.
+pub const SESSION_COOKIE: &str = "zx_session";
+
+/// The authenticated caller of a request: the `Ctx` every service call receives.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub principal: Principal,
+    pub token_hash: String,
+}
+
+/// The session token of a request: `Authorization: Bearer …`, else the session cookie.
+pub fn request_token(parts: &Parts) -> Option<String> {
+    if let Some(v) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        return v.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+    }
+    cookie(parts, SESSION_COOKIE)
+}
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+impl FromRequestParts<App> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
+        let token = request_token(parts).ok_or_else(ApiError::unauthenticated)?;
+        let (principal, token_hash) = crate::service::auth::authenticate(app, &token)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        let ctx = Ctx {
+            principal,
+            token_hash,
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<App> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &App,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <Ctx as FromRequestParts<App>>::from_request_parts(parts, app).await {
+            Ok(c) => Ok(Some(c)),
+            Err(e) if e.code == "unauthenticated" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The routes of `/api/v1`.
+pub fn router() -> Router<App> {
+    Router::new()
+        .route(
+            "/session",
+            post(session::create)
+                .delete(session::delete)
+                .get(session::current),
+        )
+        .route("/courts", get(courts::list))
+        .route("/courts/{id}", get(courts::get_one))
+        .route("/courts/{id}/children", get(courts::children))
+        .route("/users", get(users::list).post(users::create))
+        .route("/rules", get(rules::list).post(rules::add))
+        .route("/rules/{id}", get(rules::versions))
+        .route("/rules/{id}/in-force", get(rules::in_force))
+        .route("/audit/verify", get(audit::verify))
+        .route("/events", get(audit::events))
+        .route("/openapi.json", get(crate::openapi::serve))
+}

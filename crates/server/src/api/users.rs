@@ -1,0 +1,110 @@
+//! User accounts (administrators).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zhixing_domain::access::{Action, Role};
+
+use super::Ctx;
+use crate::error::{ApiError, Json};
+use crate::service::users::UserSpec;
+use crate::state::App;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub court_id: String,
+    /// officer, judge, division_head, supervisor, auditor, administrator
+    pub roles: Vec<String>,
+    /// At least 12 characters.
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub court_id: String,
+    pub court_name: String,
+    pub roles: Vec<String>,
+    pub active: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Accounts of the administrator's court and the courts below it.
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [UserOut]), (status = 403, body = crate::error::Problem)))]
+pub async fn list(State(app): State<App>, ctx: Ctx) -> Result<Json<Vec<UserOut>>, ApiError> {
+    if !ctx
+        .principal
+        .may(Action::ManageUsers, &ctx.principal.court_path)
+    {
+        return Err(ApiError::forbidden(
+            "only an administrator may list accounts",
+        ));
+    }
+    let users = app
+        .store
+        .users_under(&ctx.principal.court_path, 1000)
+        .await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .map(|u| UserOut {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                court_id: u.court_id,
+                court_name: u.court_name,
+                roles: crate::service::auth::parse_roles(&u.roles)
+                    .iter()
+                    .map(|r| r.as_str().to_owned())
+                    .collect(),
+                active: u.active,
+            })
+            .collect(),
+    ))
+}
+
+/// Creates an account at the administrator's court or a court below it.
+#[utoipa::path(post, path = "/api/v1/users", request_body = NewUserRequest,
+    responses((status = 201, body = Created), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(req): Json<NewUserRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    if !ctx.principal.has(Role::Administrator) {
+        return Err(ApiError::forbidden(
+            "only an administrator may create accounts",
+        ));
+    }
+    let mut roles = Vec::new();
+    for r in &req.roles {
+        roles.push(Role::parse(r).ok_or_else(|| {
+            ApiError::unprocessable("invalid_roles", format!("unknown role {r:?}"))
+        })?);
+    }
+    roles.sort();
+    roles.dedup();
+    let id = crate::service::users::create_user(
+        &app,
+        Some(&ctx.principal),
+        UserSpec {
+            username: req.username,
+            display_name: req.display_name,
+            court_id: req.court_id,
+            roles,
+            password: req.password,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}

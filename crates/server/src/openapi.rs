@@ -1,0 +1,41 @@
+//! The OpenAPI 3.1 description, generated from the handlers' annotations.
+
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zhixing API", description = "Intelligent enforcement of court judgments (执行).", version = "1"),
+    paths(
+        api::session::create, api::session::delete, api::session::current,
+        api::courts::list, api::courts::get_one, api::courts::children,
+        api::users::list, api::users::create,
+        api::rules::list, api::rules::versions, api::rules::in_force, api::rules::add,
+        api::audit::verify, api::audit::events,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn serve() -> Response {
+    match ApiDoc::openapi().to_json() {
+        Ok(s) => ([(axum::http::header::CONTENT_TYPE, "application/json")], s).into_response(),
+        Err(_) => crate::error::ApiError::internal().into_response(),
+    }
+}

@@ -1,0 +1,161 @@
+//! Server-rendered pages (maud), Simplified Chinese by default. Static assets are compiled
+//! into the binary: no CDN, no network at run time.
+
+pub mod i18n;
+mod views;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use zhixing_domain::access::{Principal, Role};
+
+use crate::api::Ctx;
+use crate::state::App;
+use i18n::Lang;
+
+/// A signed-in page visitor; anyone else is sent to the login page.
+pub struct Viewer {
+    pub principal: Principal,
+    pub court_name: String,
+    pub display_name: String,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_parts(parts);
+        let ctx = Ctx::from_request_parts(parts, app)
+            .await
+            .map_err(|_| Redirect::to("/login").into_response())?;
+        let user = app
+            .store
+            .user(ctx.principal.user_id)
+            .await
+            .map_err(|e| crate::error::ApiError::from(e).into_response())?
+            .ok_or_else(|| Redirect::to("/login").into_response())?;
+        Ok(Viewer {
+            principal: ctx.principal,
+            court_name: user.court_name,
+            display_name: user.display_name,
+            lang,
+        })
+    }
+}
+
+/// The page language, for pages without a signed-in user.
+pub struct PageLang(pub Lang);
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageLang(Lang::from_parts(parts)))
+    }
+}
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/home") }))
+        .route("/login", get(views::login_form).post(views::login_submit))
+        .route("/logout", post(views::logout))
+        .route("/home", get(views::home))
+        .route("/courts", get(views::court_tree))
+        .route("/courts/{id}/children", get(views::court_children))
+        .route("/rules", get(views::rules))
+        .route("/users", get(views::users))
+        .route("/audit", get(views::audit))
+        .route("/lang/{code}", get(set_lang))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                static_file(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/vendor/htmx.min.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/vendor/htmx.min.js"),
+                )
+            }),
+        )
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn set_lang(crate::error::Path(code): crate::error::Path<String>) -> Response {
+    let code = if code == "en" { "en" } else { "zh" };
+    let mut resp = Redirect::to("/home").into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}={code}; Path=/; SameSite=Lax; Max-Age=31536000",
+        i18n::LANG_COOKIE
+    )) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// The frame of every page.
+pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
+    let other = if lang == Lang::Zh {
+        "/lang/en"
+    } else {
+        "/lang/zh"
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t("app")) }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/vendor/htmx.min.js" defer {}
+            }
+            body {
+                header.top {
+                    a.brand href="/home" { "执行 " span { (lang.t("app")) } }
+                    @if let Some(v) = viewer {
+                        nav {
+                            a href="/home" { (lang.t("home")) }
+                            a href="/courts" { (lang.t("courts")) }
+                            a href="/rules" { (lang.t("rules")) }
+                            @if v.principal.has(Role::Administrator) { a href="/users" { (lang.t("users")) } }
+                            @if v.principal.has(Role::Auditor) { a href="/audit" { (lang.t("audit")) } }
+                        }
+                        div.who {
+                            span #who-name { (v.display_name) } " · " (v.court_name)
+                            form method="post" action="/logout" { button type="submit" { (lang.t("logout")) } }
+                        }
+                    }
+                    a.lang href=(other) { (lang.t("lang_other")) }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn page(status: StatusCode, markup: Markup) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markup.into_string(),
+    )
+        .into_response()
+}

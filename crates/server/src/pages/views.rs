@@ -1,0 +1,360 @@
+//! The pages themselves.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use zhixing_domain::access::{Action, Role};
+
+use super::i18n::Lang;
+use super::{PageLang, Viewer, layout, page};
+use crate::api::Ctx;
+use crate::error::{ApiError, Path};
+use crate::state::App;
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+fn login_markup(lang: Lang, error: Option<&str>) -> Markup {
+    layout(
+        lang,
+        lang.t("login"),
+        None,
+        html! {
+            section.card.login {
+                h1 { (lang.t("app")) }
+                p.muted { (lang.t("tagline")) }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/login" {
+                    label { (lang.t("username")) input name="username" autocomplete="username" required; }
+                    label { (lang.t("password")) input type="password" name="password" autocomplete="current-password" required; }
+                    button type="submit" { (lang.t("login")) }
+                }
+            }
+        },
+    )
+}
+
+pub async fn login_form(PageLang(lang): PageLang) -> Response {
+    page(StatusCode::OK, login_markup(lang, None))
+}
+
+pub async fn login_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::Form(f): axum::Form<LoginForm>,
+) -> Response {
+    match crate::service::auth::login(&app, &f.username, &f.password).await {
+        Ok(s) => {
+            let mut headers = HeaderMap::new();
+            if let Some(c) = crate::api::session::session_cookie(
+                &app,
+                &s.token,
+                app.config.session_ttl.as_secs(),
+            ) {
+                headers.insert(header::SET_COOKIE, c);
+            }
+            (headers, Redirect::to("/home")).into_response()
+        }
+        Err(e) if e.code == "login_locked" => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            login_markup(lang, Some(lang.t("locked"))),
+        ),
+        Err(e) if e.code == "invalid_credentials" => page(
+            StatusCode::UNAUTHORIZED,
+            login_markup(lang, Some(lang.t("bad_login"))),
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn logout(State(app): State<App>, ctx: Option<Ctx>) -> Response {
+    if let Some(ctx) = ctx
+        && let Err(e) = crate::service::auth::logout(&app, &ctx.principal, &ctx.token_hash).await
+    {
+        return e.into_response();
+    }
+    let mut headers = HeaderMap::new();
+    if let Some(c) = crate::api::session::session_cookie(&app, "", 0) {
+        headers.insert(header::SET_COOKIE, c);
+    }
+    (headers, Redirect::to("/login")).into_response()
+}
+
+fn role_names(lang: Lang, roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            if lang == Lang::Zh {
+                r.name_zh()
+            } else {
+                r.name_en()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn today(app: &App) -> jiff::civil::Date {
+    app.now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+/// The rules an officer meets every day, shown on the home page with their values at the
+/// viewer's court today.
+const DAILY_RULES: [&str; 5] = [
+    "case.enforcement_notice",
+    "case.officer_assignment",
+    "case.first_online_investigation",
+    "case.conclude",
+    "funds.payout",
+];
+
+pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let p = &v.principal;
+    let court = app
+        .store
+        .court(&p.court_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
+    let book = app.rules.current(&app.store).await?;
+    let date = today(&app);
+    let handles = p.has(Role::Officer) || p.has(Role::Judge) || p.has(Role::DivisionHead);
+    let below = if p.reads_below() {
+        app.store
+            .courts_under(&p.court_path, "", 10_000)
+            .await?
+            .len()
+            .saturating_sub(1)
+    } else {
+        0
+    };
+    let chain = if p.has(Role::Auditor) {
+        Some(app.store.chain_head().await?)
+    } else {
+        None
+    };
+    let accounts = if p.has(Role::Administrator) {
+        Some(app.store.users_under(&p.court_path, 10_000).await?.len())
+    } else {
+        None
+    };
+    let body = html! {
+        section.card #home {
+            h1 { (lang.t("welcome")) "，" (v.display_name) }
+            p { (lang.t("your_court")) "：" strong #home-court { (v.court_name) } " (" (court.code) ")" }
+            p { (lang.t("your_roles")) "：" span #home-roles { (role_names(lang, &p.roles)) } }
+        }
+        @if handles {
+            section.card #panel-deadlines {
+                h2 { (lang.t("deadlines_here")) }
+                table {
+                    tr { th { (lang.t("rule")) } th { (lang.t("value")) } th { (lang.t("citation")) } }
+                    @for id in DAILY_RULES {
+                        @if let Ok(r) = book.lookup(id, date, &region) {
+                            tr {
+                                td { (if lang == Lang::Zh { &r.title } else { &r.title_en }) }
+                                td.num { (r.value) " " (lang.unit(r.unit.as_str())) @if r.needs_check { " " span.badge { (lang.t("needs_check")) } } }
+                                td.small { (r.citation) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if p.reads_below() {
+            section.card #panel-supervision {
+                h2 { (lang.t("supervised")) }
+                p { span.big { (below) } " · " a href="/courts" { (lang.t("court_tree")) } }
+            }
+        }
+        @if let Some((n, h)) = &chain {
+            section.card #panel-audit {
+                h2 { (lang.t("chain")) }
+                p { span.big { (n) } " " (lang.t("entries")) " · " code.small { (h.get(..16).unwrap_or(h)) "…" } " · " a href="/audit" { (lang.t("audit")) } }
+            }
+        }
+        @if let Some(n) = accounts {
+            section.card #panel-accounts {
+                h2 { (lang.t("accounts")) }
+                p { span.big { (n) } " · " a href="/users" { (lang.t("users")) } }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, lang.t("home"), Some(&v), body),
+    ))
+}
+
+fn court_node(lang: Lang, c: &zhixing_store::courts::CourtRow, children: i64) -> Markup {
+    html! {
+        li.court data-court=(c.id) {
+            @if children > 0 {
+                details hx-get=(format!("/courts/{}/children", c.id)) hx-trigger="toggle once" hx-target="find ul" hx-swap="innerHTML" {
+                    summary { (c.name) " " span.code { (c.code) } " " span.muted { (lang.t(level_key(&c.level))) " · " (children) } }
+                    ul {}
+                }
+            } @else {
+                span { (c.name) " " span.code { (c.code) } }
+            }
+        }
+    }
+}
+
+fn level_key(level: &str) -> &'static str {
+    match level {
+        "supreme" => "supreme",
+        "high" => "high",
+        "intermediate" => "intermediate",
+        _ => "basic",
+    }
+}
+
+pub async fn court_tree(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let own = app
+        .store
+        .court(&v.principal.court_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let kids = if v.principal.reads_below() {
+        app.store.court_children_counts(&own.id).await?
+    } else {
+        Vec::new()
+    };
+    let body = html! {
+        section.card {
+            h1 { (lang.t("court_tree")) }
+            ul.tree #court-tree {
+                li.court data-court=(own.id) {
+                    strong { (own.name) } " " span.code { (own.code) }
+                    ul { @for (c, n) in &kids { (court_node(lang, c, *n)) } }
+                }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, lang.t("court_tree"), Some(&v), body),
+    ))
+}
+
+/// The children of a court, as an HTML fragment for the tree.
+pub async fn court_children(
+    State(app): State<App>,
+    ctx: Ctx,
+    PageLang(lang): PageLang,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let court = crate::api::courts::visible_court(&app, &ctx, &id).await?;
+    let kids = app.store.court_children_counts(&court.id).await?;
+    let body = html! {
+        @for (c, n) in &kids {
+            @if ctx.principal.may(Action::ReadCourt, &c.path) { (court_node(lang, c, *n)) }
+        }
+    };
+    Ok(page(StatusCode::OK, body))
+}
+
+pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let book = app.rules.current(&app.store).await?;
+    let body = html! {
+        section.card {
+            h1 { (lang.t("rules")) }
+            table #rule-book {
+                tr { th { (lang.t("rule")) } th { (lang.t("value")) } th { (lang.t("effective")) } th { (lang.t("region")) } th { (lang.t("citation")) } }
+                @for r in book.versions() {
+                    tr {
+                        td { (if lang == Lang::Zh { &r.title } else { &r.title_en }) br; code.small { (r.id) } }
+                        td.num { (r.value) " " (lang.unit(r.unit.as_str())) @if r.needs_check { " " span.badge { (lang.t("needs_check")) } } }
+                        td { (r.effective_from) @if let Some(to) = r.effective_to { " – " (to) } }
+                        td { (r.region.as_deref().unwrap_or(lang.t("national"))) }
+                        td.small { (r.citation) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, lang.t("rules"), Some(&v), body),
+    ))
+}
+
+pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !v.principal.has(Role::Administrator) {
+        return Err(ApiError::forbidden(
+            "only an administrator may list accounts",
+        ));
+    }
+    let users = app.store.users_under(&v.principal.court_path, 1000).await?;
+    let body = html! {
+        section.card {
+            h1 { (lang.t("accounts")) }
+            table #users {
+                tr { th { (lang.t("username")) } th { (lang.t("display_name")) } th { (lang.t("court")) } th { (lang.t("your_roles")) } }
+                @for u in &users {
+                    tr { td { code { (u.username) } } td { (u.display_name) } td { (u.court_name) } td { (role_names(lang, &crate::service::auth::parse_roles(&u.roles))) } }
+                }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, lang.t("users"), Some(&v), body),
+    ))
+}
+
+pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !v.principal.has(Role::Auditor) {
+        return Err(ApiError::forbidden(
+            "only an auditor may read the audit trail",
+        ));
+    }
+    let (n, head) = app.store.chain_head().await?;
+    let verdict = app.store.verify_chain().await?;
+    let after = (n - 50).max(0);
+    let events = app
+        .store
+        .list_events(&zhixing_store::events::EventFilter {
+            after_seq: after,
+            limit: 50,
+            subject: None,
+            court_path_prefix: Some(v.principal.court_path.clone()),
+        })
+        .await?;
+    let body = html! {
+        section.card #chain {
+            h1 { (lang.t("chain")) }
+            @match &verdict {
+                Ok(_) => p.ok #chain-status { (lang.t("chain_ok")) " · " (n) " " (lang.t("entries")) },
+                Err(b) => p.error #chain-status { (lang.t("chain_bad")) " · " (lang.t("first_bad")) " #" (b.seq) ": " (b.reason) },
+            }
+            p { code.small { (head) } }
+        }
+        section.card {
+            h2 { (lang.t("recent_events")) }
+            table #events {
+                tr { th { "#" } th { (lang.t("time")) } th { (lang.t("actor")) } th { (lang.t("kind")) } th { (lang.t("subject")) } }
+                @for e in events.iter().rev() {
+                    tr { td.num { (e.seq) } td.small { (zhixing_store::from_micros(e.at_us).map(|t| t.to_string()).unwrap_or_default()) } td { (e.actor) } td { code { (e.kind) } } td { (e.subject) } }
+                }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, lang.t("audit"), Some(&v), body),
+    ))
+}

@@ -1,0 +1,15 @@
+//! Services: one transaction per command — load, decide (in the domain), persist the change
+//! and its events together. Handlers and the CLI both call these.
+
+pub mod audit;
+pub mod auth;
+pub mod courts;
+pub mod rules;
+pub mod users;
+
+use zhixing_domain::access::Principal;
+
+/// Who did something, as the event log names them.
+pub fn actor_of(p: &Principal) -> String {
+    format!("user:{}", p.user_id)
+}

@@ -1,0 +1,152 @@
+//! The application state every handler and service receives.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use zhixing_domain::calendar::WorkingCalendar;
+use zhixing_domain::rules::RuleBook;
+use zhixing_store::Store;
+
+use crate::error::ApiError;
+
+/// Where time comes from. Tests inject a [`ManualClock`] so that periods of days are tested
+/// without sleeping.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// A clock that only moves when told to.
+pub struct ManualClock(Mutex<Timestamp>);
+impl ManualClock {
+    pub fn new(t: Timestamp) -> Self {
+        ManualClock(Mutex::new(t))
+    }
+    pub fn advance(&self, d: Duration) {
+        if let Ok(mut t) = self.0.lock()
+            && let Ok(s) = jiff::SignedDuration::try_from(d)
+            && let Ok(n) = t.checked_add(s)
+        {
+            *t = n;
+        }
+    }
+}
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|p| *p.into_inner())
+    }
+}
+
+/// Operational settings (security thresholds here are not legal rules, so they are
+/// configuration, not rule-book entries).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub session_ttl: Duration,
+    /// Failed logins before the account name is locked.
+    pub login_max_failures: i64,
+    /// Failed logins after which each answer is delayed.
+    pub login_slow_after: i64,
+    pub login_slow_step: Duration,
+    pub login_lock: Duration,
+    pub body_limit: usize,
+    pub request_timeout: Duration,
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_ttl: Duration::from_secs(8 * 3600),
+            login_max_failures: 5,
+            login_slow_after: 3,
+            login_slow_step: Duration::from_millis(500),
+            login_lock: Duration::from_secs(15 * 60),
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The rule book, cached and reloaded when the stored generation changes (so a version
+/// added through another server process is seen without a restart).
+#[derive(Default)]
+pub struct RuleCache {
+    book: RwLock<(Option<(i64, i64)>, Arc<RuleBook>)>,
+}
+
+impl RuleCache {
+    pub async fn current(&self, store: &Store) -> Result<Arc<RuleBook>, ApiError> {
+        let generation = store.rule_book_generation().await?;
+        if let Ok(guard) = self.book.read()
+            && guard.0 == Some(generation)
+        {
+            return Ok(guard.1.clone());
+        }
+        let book = Arc::new(store.rule_book().await?);
+        if let Ok(mut guard) = self.book.write() {
+            *guard = (Some(generation), book.clone());
+        }
+        Ok(book)
+    }
+}
+
+pub struct AppInner {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub rules: RuleCache,
+    pub calendar: WorkingCalendar,
+    /// An Argon2id hash of a random password, verified against when a username is unknown so
+    /// that the answer takes as long as for a known one.
+    pub dummy_hash: String,
+}
+
+/// Cheap to clone; shared by every request.
+#[derive(Clone)]
+pub struct App(pub Arc<AppInner>);
+
+impl std::ops::Deref for App {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl App {
+    pub fn new(store: Store, config: Config, clock: Arc<dyn Clock>) -> Result<App, ApiError> {
+        let calendar = crate::embedded::calendar().map_err(|e| {
+            tracing::error!(error = %e, "calendar");
+            ApiError::internal()
+        })?;
+        let dummy_hash =
+            crate::service::auth::hash_password_blocking(&crate::service::auth::new_token())?;
+        Ok(App(Arc::new(AppInner {
+            store,
+            config,
+            clock,
+            rules: RuleCache::default(),
+            calendar,
+            dummy_hash,
+        })))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn now_us(&self) -> i64 {
+        self.clock.now().as_microsecond()
+    }
+}

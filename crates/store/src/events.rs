@@ -1,0 +1,182 @@
+//! The event log (事件) and its audit chain. Every state change appends events here inside the
+//! transaction that makes the change; reads of sensitive fields append `read.*` events too.
+
+use futures_util::TryStreamExt;
+use sqlx::FromRow;
+use zhixing_domain::audit::{self, ChainBreak, ChainEntry, Verifier, canonical_json};
+
+use crate::{Backend, Result, Store, StoreError, Tx, on_pool, on_tx};
+
+/// An event to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// `user:<id>`, `system`, or `cli:<name>`.
+    pub actor: String,
+    pub court_id: Option<String>,
+    /// Dotted kind, e.g. `user.created`, `rule.version_added`, `read.id_number`.
+    pub kind: String,
+    /// What the event is about, e.g. `court:b110105`, `user:7`.
+    pub subject: String,
+    pub payload: serde_json::Value,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub at_us: i64,
+    pub actor: String,
+    pub court_id: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<EventRecord> for ChainEntry {
+    fn from(e: EventRecord) -> ChainEntry {
+        ChainEntry {
+            seq: e.seq,
+            at_us: e.at_us,
+            actor: e.actor,
+            court: e.court_id,
+            kind: e.kind,
+            subject: e.subject,
+            payload: e.payload,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
+const COLS: &str = "seq, at_us, actor, court_id, kind, subject, payload, prev_hash, hash";
+
+impl Tx {
+    /// Appends events to the chain at time `at_us`; returns their sequence numbers.
+    pub async fn append_events(&mut self, at_us: i64, events: &[NewEvent]) -> Result<Vec<i64>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The head row is the chain's lock: PostgreSQL takes it FOR UPDATE (concurrent
+        // writers queue here); SQLite's BEGIN IMMEDIATE already holds the database lock.
+        let head_sql = match self.backend() {
+            Backend::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
+            Backend::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        };
+        let head: Head = on_tx!(self, c => sqlx::query_as(head_sql).fetch_one(c).await)?;
+        let mut seq = head.seq;
+        let mut prev = head.hash;
+        let mut seqs = Vec::with_capacity(events.len());
+        for e in events {
+            seq += 1;
+            let payload = canonical_json(&e.payload);
+            let hash = audit::entry_hash(
+                &prev,
+                seq,
+                at_us,
+                &e.actor,
+                e.court_id.as_deref(),
+                &e.kind,
+                &e.subject,
+                &payload,
+            );
+            let sql = "INSERT INTO events (seq, at_us, actor, court_id, kind, subject, payload, prev_hash, hash) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+            on_tx!(self, c => sqlx::query(sql)
+                .bind(seq)
+                .bind(at_us)
+                .bind(&e.actor)
+                .bind(&e.court_id)
+                .bind(&e.kind)
+                .bind(&e.subject)
+                .bind(&payload)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(c).await.map(|r| r.rows_affected()))?;
+            seqs.push(seq);
+            prev = hash;
+        }
+        on_tx!(self, c => sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&prev)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(seqs)
+    }
+}
+
+/// A filter for listing events.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub after_seq: i64,
+    pub limit: i64,
+    pub subject: Option<String>,
+    /// Only events of courts whose path starts with this (the caller's reach).
+    pub court_path_prefix: Option<String>,
+}
+
+impl Store {
+    /// Events in order, filtered.
+    pub async fn list_events(&self, f: &EventFilter) -> Result<Vec<EventRecord>> {
+        let sql = format!(
+            "SELECT {cols} FROM events e WHERE e.seq > $1 \
+               AND (CAST($2 AS TEXT) IS NULL OR e.subject = CAST($2 AS TEXT)) \
+               AND (CAST($3 AS TEXT) IS NULL OR e.court_id IN \
+                    (SELECT id FROM courts WHERE substr(path, 1, length(CAST($3 AS TEXT))) = CAST($3 AS TEXT))) \
+             ORDER BY e.seq LIMIT $4",
+            cols = COLS
+                .split(", ")
+                .map(|c| format!("e.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let limit = f.limit.clamp(1, 1000);
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, EventRecord>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(f.after_seq)
+            .bind(&f.subject)
+            .bind(&f.court_path_prefix)
+            .bind(limit)
+            .fetch_all(p)
+            .await)?,
+        )
+    }
+
+    /// Walks the whole chain in order and checks every link and the head. Streams, so the
+    /// chain's length does not bound memory.
+    pub async fn verify_chain(&self) -> Result<Result<i64, ChainBreak>> {
+        let head: Option<Head> = on_pool!(self, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_optional(p)
+            .await)?;
+        let mut verifier = Verifier::default();
+        let sql = format!("SELECT {COLS} FROM events ORDER BY seq");
+        let outcome: Result<Option<ChainBreak>> = on_pool!(self, p => {
+            let mut rows = sqlx::query_as::<_, EventRecord>(sqlx::AssertSqlSafe(sql.clone())).fetch(p);
+            let mut broken = None;
+            while let Some(row) = rows.try_next().await? {
+                if let Err(b) = verifier.check(&row.into()) {
+                    broken = Some(b);
+                    break;
+                }
+            }
+            Ok(broken)
+        });
+        if let Some(b) = outcome? {
+            return Ok(Err(b));
+        }
+        let head = head.ok_or_else(|| StoreError::Corrupt("audit_head row missing".into()))?;
+        Ok(verifier.finish(Some((head.seq, head.hash.as_str()))))
+    }
+
+    /// The number of events and the head hash.
+    pub async fn chain_head(&self) -> Result<(i64, String)> {
+        let head: Head = on_pool!(self, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+        Ok((head.seq, head.hash))
+    }
+}
