@@ -46,7 +46,7 @@ impl Tx {
                        ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, \
                          level = excluded.level, parent_id = excluded.parent_id, \
                          division_code = excluded.division_code, path = excluded.path";
-            let existed: Option<(i64,)> = on_tx!(self, x => sqlx::query_as("SELECT 1 FROM courts WHERE id = $1")
+            let existed: Option<(String,)> = on_tx!(self, x => sqlx::query_as("SELECT id FROM courts WHERE id = $1")
                 .bind(c.id.as_str())
                 .fetch_optional(x)
                 .await)?;

@@ -136,7 +136,11 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let limit = f.limit.clamp(1, 1000);
+        let limit = if f.limit <= 0 {
+            1000
+        } else {
+            f.limit.min(1000)
+        };
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, EventRecord>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(f.after_seq)

@@ -1,0 +1,260 @@
+//! The authorization matrix: every route × role × (own / child / sibling / parent court).
+//! Expected answers are written out by hand from the rule, not computed by the code
+//! under test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use zhixing_domain::access::Role;
+
+/// The caller's court is 石家庄市中级人民法院 (i1301): its parent is the Hebei high court
+/// (h13), a child is 长安区法院 (b130102), a sibling is 唐山市中级人民法院 (i1302).
+const OWN: &str = "i1301";
+const CHILD: &str = "b130102";
+const SIBLING: &str = "i1302";
+const PARENT: &str = "h13";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rel {
+    Own,
+    Child,
+    Sibling,
+    Parent,
+}
+
+fn target(rel: Rel) -> &'static str {
+    match rel {
+        Rel::Own => OWN,
+        Rel::Child => CHILD,
+        Rel::Sibling => SIBLING,
+        Rel::Parent => PARENT,
+    }
+}
+
+/// Reading a court's directory entry: everyone at their own court; supervisors, division
+/// heads, auditors (and administrators, who provision accounts) below it; nobody elsewhere.
+fn expect_read_court(role: Role, rel: Rel) -> StatusCode {
+    match rel {
+        Rel::Own => StatusCode::OK,
+        Rel::Child => match role {
+            Role::Supervisor | Role::DivisionHead | Role::Auditor | Role::Administrator => {
+                StatusCode::OK
+            }
+            Role::Officer | Role::Judge => StatusCode::NOT_FOUND,
+        },
+        Rel::Sibling | Rel::Parent => StatusCode::NOT_FOUND,
+    }
+}
+
+fn expect_create_user(role: Role, rel: Rel) -> StatusCode {
+    match (role, rel) {
+        (Role::Administrator, Rel::Own | Rel::Child) => StatusCode::CREATED,
+        (Role::Administrator, _) => StatusCode::NOT_FOUND,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
+#[tokio::test]
+async fn every_route_every_role_every_court_relation() {
+    let t = TestApp::spawn().await;
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let name = format!("m-{}", role.as_str().replace('_', "-"));
+        tokens.push((role, t.signed_in(&name, OWN, role).await));
+    }
+    let mut checked = 0;
+    let mut n = 0;
+    for (role, token) in &tokens {
+        let tok = Some(token.as_str());
+        for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
+            let court = target(rel);
+            let want = expect_read_court(*role, rel);
+            for path in [
+                format!("/api/v1/courts/{court}"),
+                format!("/api/v1/courts/{court}/children"),
+                format!("/api/v1/rules/case.conclude/in-force?court={court}"),
+                format!("/courts/{court}/children"),
+            ] {
+                let r = t.get(&path, tok).await;
+                assert_eq!(r.status(), want, "{role:?} GET {path} ({rel:?})");
+                checked += 1;
+            }
+            n += 1;
+            let body = json!({"username": format!("made-{n}"), "display_name": "x", "court_id": court, "roles": ["officer"], "password": "a-long-enough-password"});
+            let r = t.post_json("/api/v1/users", tok, &body).await;
+            assert_eq!(
+                r.status(),
+                expect_create_user(*role, rel),
+                "{role:?} POST /api/v1/users at {rel:?}"
+            );
+            checked += 1;
+        }
+
+        // Routes without a target court: allowed by role alone.
+        let is = |r: Role| *role == r;
+        let cases: Vec<(Method, &str, Option<serde_json::Value>, StatusCode)> = vec![
+            (Method::GET, "/api/v1/session", None, StatusCode::OK),
+            (Method::GET, "/api/v1/courts", None, StatusCode::OK),
+            (Method::GET, "/api/v1/rules", None, StatusCode::OK),
+            (
+                Method::GET,
+                "/api/v1/rules/case.conclude",
+                None,
+                StatusCode::OK,
+            ),
+            (
+                Method::GET,
+                "/api/v1/users",
+                None,
+                if is(Role::Administrator) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::GET,
+                "/api/v1/audit/verify",
+                None,
+                if is(Role::Auditor) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::GET,
+                "/api/v1/events",
+                None,
+                if is(Role::Auditor) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::POST,
+                "/api/v1/rules",
+                Some(
+                    json!({"id": "case.conclude", "title": "结案期限", "value": 6, "unit": "months", "citation": "测试", "effective_from": format!("2031-01-{:02}", 1 + checked % 28), "region": "1301"}),
+                ),
+                if is(Role::Administrator) {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (Method::GET, "/home", None, StatusCode::OK),
+            (Method::GET, "/courts", None, StatusCode::OK),
+            (Method::GET, "/rules", None, StatusCode::OK),
+            (
+                Method::GET,
+                "/users",
+                None,
+                if is(Role::Administrator) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::GET,
+                "/audit",
+                None,
+                if is(Role::Auditor) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+        ];
+        for (method, path, body, want) in cases {
+            let r = t.req(method.clone(), path, tok, body.as_ref()).await;
+            assert_eq!(r.status(), want, "{role:?} {method} {path}");
+            checked += 1;
+        }
+        let r = t.req(Method::DELETE, "/api/v1/session", tok, None).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{role:?} signs out");
+        checked += 1;
+    }
+    assert!(checked >= 6 * (4 * 5 + 14), "{checked} checks");
+}
+
+#[tokio::test]
+async fn every_api_route_needs_a_session() {
+    let t = TestApp::spawn().await;
+    let routes: [(Method, &str); 11] = [
+        (Method::GET, "/api/v1/session"),
+        (Method::DELETE, "/api/v1/session"),
+        (Method::GET, "/api/v1/courts"),
+        (Method::GET, "/api/v1/courts/h13"),
+        (Method::GET, "/api/v1/courts/h13/children"),
+        (Method::GET, "/api/v1/users"),
+        (Method::POST, "/api/v1/users"),
+        (Method::GET, "/api/v1/rules"),
+        (Method::POST, "/api/v1/rules"),
+        (Method::GET, "/api/v1/audit/verify"),
+        (Method::GET, "/api/v1/events"),
+    ];
+    for (m, path) in routes {
+        let body = if m == Method::POST {
+            Some(json!({}))
+        } else {
+            None
+        };
+        let r = t.req(m.clone(), path, None, body.as_ref()).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{m} {path}");
+    }
+    // Pages send strangers to the login page.
+    for path in ["/home", "/courts", "/rules", "/users", "/audit"] {
+        let r = t.get(path, None).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers()["location"], "/login");
+    }
+}
+
+#[tokio::test]
+async fn listing_shows_only_what_the_caller_may_read() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("off1", OWN, Role::Officer).await;
+    let sup = t.signed_in("sup1", OWN, Role::Supervisor).await;
+    let list = |token: String| {
+        let t = &t;
+        async move {
+            let v: serde_json::Value = t
+                .get("/api/v1/courts?limit=1000", Some(&token))
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(officer.clone()).await, vec![OWN.to_owned()]);
+    let seen = list(sup.clone()).await;
+    assert!(seen.contains(&OWN.to_owned()) && seen.contains(&CHILD.to_owned()));
+    assert!(
+        !seen.contains(&SIBLING.to_owned())
+            && !seen.contains(&PARENT.to_owned())
+            && !seen.contains(&"spc".to_owned())
+    );
+    assert!(
+        seen.iter().all(|id| id == OWN || id.starts_with("b1301")),
+        "{seen:?}"
+    );
+
+    let kids: serde_json::Value = t
+        .get(&format!("/api/v1/courts/{OWN}/children"), Some(&officer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kids, json!([]), "an officer sees no courts below");
+}

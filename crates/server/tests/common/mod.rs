@@ -1,0 +1,221 @@
+//! The test kit: a real server on port 0 with a fresh database per test, on SQLite by default
+//! or on PostgreSQL when `ZHIXING_TEST_DATABASE_URL` is set (a fresh schema per test).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{Value, json};
+use zhixing_domain::access::Role;
+use zhixing_domain::court::Scope;
+use zhixing_server::service;
+use zhixing_server::{App, Config, ManualClock};
+use zhixing_store::Store;
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub base: String,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub db_url: String,
+    pub client: Client,
+    _dir: Option<tempfile::TempDir>,
+    _server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// A fresh database URL: a SQLite file in a temporary directory, or a new PostgreSQL schema.
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("ZHIXING_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let schema = format!("t_{}", uuid_like());
+            let pool = sqlx::PgPool::connect(&admin)
+                .await
+                .expect("connect to the test PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&pool)
+                .await
+                .expect("create schema");
+            pool.close().await;
+            let sep = if admin.contains('?') { '&' } else { '?' };
+            (format!("{admin}{sep}options[search_path]={schema}"), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}", dir.path().join("t.db").display());
+            (url, Some(dir))
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use rand::Rng;
+    let n: u64 = rand::thread_rng().r#gen();
+    format!("{n:016x}")
+}
+
+pub fn test_config() -> Config {
+    Config {
+        login_slow_step: Duration::from_millis(5),
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    /// A server whose database holds the courts of Beijing and Hebei.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(test_config()).await
+    }
+
+    pub async fn spawn_with(config: Config) -> TestApp {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+        let (db_url, dir) = fresh_database().await;
+        let store = Store::connect(&db_url).await.expect("connect");
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+        let app = App::new(store, config, clock.clone()).expect("app");
+        zhixing_server::prepare(&app).await.expect("prepare");
+        for p in ["beijing", "hebei"] {
+            service::courts::generate(&app, &Scope::Province(p.into()), "test")
+                .await
+                .expect("courts");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(zhixing_server::serve(
+            listener,
+            app.clone(),
+            std::future::pending(),
+        ));
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            app,
+            clock,
+            db_url,
+            client,
+            _dir: dir,
+            _server: server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Creates a user directly (as the CLI bootstrap does).
+    pub async fn user(&self, username: &str, court: &str, roles: &[Role]) -> i64 {
+        service::users::create_user(
+            &self.app,
+            None,
+            service::users::UserSpec {
+                username: username.into(),
+                display_name: format!("{username} 测试"),
+                court_id: court.into(),
+                roles: roles.to_vec(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("create user")
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let r = self
+            .post_json(
+                "/api/v1/session",
+                None,
+                &json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "login {username}");
+        let v: Value = r.json().await.expect("json");
+        v["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A user with one role at a court, signed in.
+    pub async fn signed_in(&self, username: &str, court: &str, role: Role) -> String {
+        self.user(username, court, &[role]).await;
+        self.login(username).await
+    }
+
+    pub async fn req(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut r = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.req(Method::GET, path, token, None).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.req(Method::POST, path, token, Some(body)).await
+    }
+
+    /// A raw connection to the test database, for tampering tests.
+    pub async fn raw_exec(&self, sql: &str) -> u64 {
+        if self.db_url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&self.db_url).await.expect("pg");
+            let n = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&pool)
+                .await
+                .expect("exec")
+                .rows_affected();
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.db_url)
+                .await
+                .expect("sqlite");
+            let n = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&pool)
+                .await
+                .expect("exec")
+                .rows_affected();
+            pool.close().await;
+            n
+        }
+    }
+}
+
+/// Asserts a problem+json answer with this status and code; returns the body.
+pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(r.status(), status, "status for expected code {code}");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(ct, "application/problem+json", "content type");
+    let v: Value = r.json().await.expect("problem json");
+    assert_eq!(v["code"], code, "problem code in {v}");
+    assert_eq!(v["status"], status.as_u16());
+    assert!(
+        v["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "human message"
+    );
+    v
+}
