@@ -361,7 +361,11 @@ impl Divisions {
                         .ok_or_else(|| CourtError::BadData(format!("area code {acode}")))?;
                     let name = if municipality {
                         format!("{}{}人民法院", p.name, aname)
-                    } else if special || aname.ends_with('市') || aname == cname {
+                    } else if special
+                        || aname.ends_with('市')
+                        || aname == cname
+                        || aname.starts_with(cname.trim_end_matches('市'))
+                    {
                         format!("{aname}人民法院")
                     } else {
                         format!("{cname}{aname}人民法院")

@@ -47,3 +47,72 @@ pub fn divisions() -> Result<Divisions, CourtError> {
         text("courts.toml")?,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use zhixing_domain::court::{CourtLevel, Scope};
+
+    #[test]
+    fn the_shipped_rule_book_loads_and_cites_every_version() -> Result<(), RuleError> {
+        let book = rule_book()?;
+        assert!(book.len() > 40);
+        assert!(book.versions().all(|v| !v.citation.trim().is_empty()));
+        let conclude = book.lookup("case.conclude", jiff::civil::date(2025, 1, 1), "110105")?;
+        assert_eq!((conclude.value, conclude.unit.as_str()), (6, "months"));
+        Ok(())
+    }
+
+    #[test]
+    fn the_shipped_calendar_covers_the_published_years() -> Result<(), CalendarError> {
+        let cal = calendar()?;
+        for y in [2024, 2025, 2026] {
+            assert!(cal.covers(y), "{y}");
+        }
+        // National Day 2026 and its make-up Saturday.
+        assert!(!cal.is_working_day(jiff::civil::date(2026, 10, 1)));
+        assert!(cal.is_working_day(jiff::civil::date(2026, 10, 10)));
+        Ok(())
+    }
+
+    #[test]
+    fn the_national_hierarchy_is_complete_and_unique() -> Result<(), CourtError> {
+        let courts = divisions()?.courts(&Scope::National)?;
+        let count = |l: CourtLevel| courts.iter().filter(|c| c.level == l).count();
+        assert_eq!(count(CourtLevel::Supreme), 1);
+        assert_eq!(count(CourtLevel::High), 31);
+        assert_eq!(count(CourtLevel::Intermediate), 342);
+        assert_eq!(count(CourtLevel::Basic), 2978);
+        let ids: HashSet<_> = courts.iter().map(|c| c.id.clone()).collect();
+        let codes: HashSet<_> = courts.iter().map(|c| c.code.clone()).collect();
+        assert_eq!(ids.len(), courts.len(), "ids unique");
+        assert_eq!(codes.len(), courts.len(), "court codes unique");
+        // Parents come before children.
+        let mut seen = HashSet::new();
+        for c in &courts {
+            if let Some(p) = &c.parent {
+                assert!(seen.contains(p), "{} before its parent", c.id);
+            }
+            seen.insert(c.id.clone());
+        }
+        let chaoyang = courts
+            .iter()
+            .find(|c| c.id.as_str() == "b110105")
+            .ok_or(CourtError::BadData("b110105".into()))?;
+        assert_eq!(
+            (chaoyang.name.as_str(), chaoyang.code.as_str()),
+            ("北京市朝阳区人民法院", "京0105")
+        );
+        let hz = courts
+            .iter()
+            .find(|c| c.id.as_str() == "i3301")
+            .ok_or(CourtError::BadData("i3301".into()))?;
+        assert_eq!(
+            (hz.name.as_str(), hz.code.as_str()),
+            ("浙江省杭州市中级人民法院", "浙01")
+        );
+        Ok(())
+    }
+}
