@@ -74,25 +74,43 @@ fn write_canonical(v: &Value, out: &mut String) {
     }
 }
 
+/// The hashed fields of an entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub seq: i64,
+    pub at_us: i64,
+    pub actor: &'a str,
+    pub court: Option<&'a str>,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    /// Canonical JSON text.
+    pub payload: &'a str,
+}
+
+impl ChainEntry {
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            seq: self.seq,
+            at_us: self.at_us,
+            actor: &self.actor,
+            court: self.court.as_deref(),
+            kind: &self.kind,
+            subject: &self.subject,
+            payload: &self.payload,
+        }
+    }
+}
+
 /// The hash of an entry given the hash of the one before it.
-pub fn entry_hash(
-    prev_hash: &str,
-    seq: i64,
-    at_us: i64,
-    actor: &str,
-    court: Option<&str>,
-    kind: &str,
-    subject: &str,
-    payload: &str,
-) -> String {
+pub fn entry_hash(prev_hash: &str, f: Fields<'_>) -> String {
     let canonical = Value::Array(vec![
-        seq.into(),
-        at_us.into(),
-        actor.into(),
-        court.map_or(Value::Null, Value::from),
-        kind.into(),
-        subject.into(),
-        payload.into(),
+        f.seq.into(),
+        f.at_us.into(),
+        f.actor.into(),
+        f.court.map_or(Value::Null, Value::from),
+        f.kind.into(),
+        f.subject.into(),
+        f.payload.into(),
     ])
     .to_string();
     let mut h = Sha256::new();
@@ -134,16 +152,7 @@ impl Verifier {
         if e.prev_hash != self.prev_hash {
             return Err(brk("does not link to the entry before it (an entry before it was removed or reordered)".into()));
         }
-        let h = entry_hash(
-            &e.prev_hash,
-            e.seq,
-            e.at_us,
-            &e.actor,
-            e.court.as_deref(),
-            &e.kind,
-            &e.subject,
-            &e.payload,
-        );
+        let h = entry_hash(&e.prev_hash, e.fields());
         if h != e.hash {
             return Err(brk(
                 "content does not match its hash (the entry was changed)".into(),
@@ -190,13 +199,15 @@ mod tests {
                 let payload = canonical_json(&json!({"n": seq, "a": "x"}));
                 let hash = entry_hash(
                     &prev,
-                    seq,
-                    seq * 10,
-                    "u1",
-                    Some("b110105"),
-                    "k",
-                    "s",
-                    &payload,
+                    Fields {
+                        seq,
+                        at_us: seq * 10,
+                        actor: "u1",
+                        court: Some("b110105"),
+                        kind: "k",
+                        subject: "s",
+                        payload: &payload,
+                    },
                 );
                 let e = ChainEntry {
                     seq,

@@ -83,8 +83,11 @@ impl Default for Config {
 /// added through another server process is seen without a restart).
 #[derive(Default)]
 pub struct RuleCache {
-    book: RwLock<(Option<(i64, i64)>, Arc<RuleBook>)>,
+    book: RwLock<Cached>,
 }
+
+/// The stored generation a cached book was read at, and the book.
+type Cached = (Option<(i64, i64)>, Arc<RuleBook>);
 
 impl RuleCache {
     pub async fn current(&self, store: &Store) -> Result<Arc<RuleBook>, ApiError> {

@@ -79,13 +79,15 @@ impl Tx {
             let payload = canonical_json(&e.payload);
             let hash = audit::entry_hash(
                 &prev,
-                seq,
-                at_us,
-                &e.actor,
-                e.court_id.as_deref(),
-                &e.kind,
-                &e.subject,
-                &payload,
+                audit::Fields {
+                    seq,
+                    at_us,
+                    actor: &e.actor,
+                    court: e.court_id.as_deref(),
+                    kind: &e.kind,
+                    subject: &e.subject,
+                    payload: &payload,
+                },
             );
             let sql = "INSERT INTO events (seq, at_us, actor, court_id, kind, subject, payload, prev_hash, hash) \
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";

@@ -145,8 +145,8 @@ enum TxInner {
 impl Tx {
     pub fn conn(&mut self) -> TxConn<'_> {
         match &mut self.inner {
-            TxInner::Sqlite(t) => TxConn::Sqlite(&mut **t),
-            TxInner::Postgres(t) => TxConn::Postgres(&mut **t),
+            TxInner::Sqlite(t) => TxConn::Sqlite(t),
+            TxInner::Postgres(t) => TxConn::Postgres(t),
         }
     }
     pub fn backend(&self) -> Backend {
