@@ -133,3 +133,33 @@ async fn regenerating_is_idempotent_and_audited() {
     .unwrap_err();
     assert_eq!(bad.code, "invalid_scope");
 }
+
+#[tokio::test]
+async fn courts_are_found_by_case_number_code() {
+    let t = TestApp::spawn().await;
+    let sup = t.signed_in("sup-bj", "h11", Role::Supervisor).await;
+    let page: Value = t
+        .get("/api/v1/courts?code=%E4%BA%AC0105", Some(&sup))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["id"], "b110105");
+    // A court outside the caller's reach is simply not found.
+    let page: Value = t
+        .get("/api/v1/courts?code=%E5%86%800102", Some(&sup))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 0);
+    for bad in ["X0105", "%E4%BA%AC01a5", "%E4%BA%AC010"] {
+        common::assert_problem(
+            t.get(&format!("/api/v1/courts?code={bad}"), Some(&sup))
+                .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_court_code",
+        )
+        .await;
+    }
+}

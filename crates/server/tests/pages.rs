@@ -175,3 +175,41 @@ async fn static_assets_are_served_by_the_binary() {
         "no external assets"
     );
 }
+
+#[tokio::test]
+async fn page_errors_are_pages() {
+    let t = TestApp::spawn().await;
+    t.user("officer1", "b110105", &[Role::Officer]).await;
+    let cookie = page_login(&t, "officer1").await;
+    let r = t
+        .client
+        .get(t.url("/users"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("只有系统管理员可以查看账号") && body.contains("forbidden"),
+        "{body}"
+    );
+    let r = t
+        .client
+        .get(t.url("/courts/h13/children"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "another court's subtree is not found"
+    );
+}

@@ -70,6 +70,13 @@ impl Tx {
 }
 
 impl Store {
+    pub async fn court_by_code(&self, code: &str) -> Result<Option<CourtRow>> {
+        let sql = format!("SELECT {COLS} FROM courts WHERE code = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, CourtRow>(sqlx::AssertSqlSafe(sql.clone())).bind(code).fetch_optional(p).await)?,
+        )
+    }
+
     pub async fn court(&self, id: &str) -> Result<Option<CourtRow>> {
         let sql = format!("SELECT {COLS} FROM courts WHERE id = $1");
         Ok(

@@ -4,7 +4,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhixing_domain::access::Action;
-use zhixing_domain::court::CourtId;
+use zhixing_domain::court::{CourtCode, CourtId};
 use zhixing_store::courts::CourtRow;
 
 use super::Ctx;
@@ -53,6 +53,8 @@ pub struct ListParams {
     pub cursor: Option<String>,
     /// Only courts of this level.
     pub level: Option<String>,
+    /// The court with this case-number code, e.g. `京0105`.
+    pub code: Option<String>,
 }
 
 /// A court the caller may read, or 404 (never revealing that another court's exists).
@@ -89,6 +91,20 @@ pub async fn list(
             "invalid_level",
             "level is supreme, high, intermediate or basic",
         ));
+    }
+    if let Some(code) = &q.code {
+        let code = CourtCode::parse(code)
+            .map_err(|e| ApiError::bad_request("invalid_court_code", e.to_string()))?;
+        let found = app.store.court_by_code(code.as_str()).await?;
+        let items = found
+            .filter(|c| ctx.principal.may(Action::ReadCourt, &c.path))
+            .map(CourtOut::from)
+            .into_iter()
+            .collect();
+        return Ok(Json(CourtPage {
+            items,
+            next_cursor: None,
+        }));
     }
     let after = match &q.cursor {
         None => String::new(),

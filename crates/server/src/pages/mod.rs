@@ -151,6 +151,40 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
     }
 }
 
+/// An error on a page: shown as a page, not as JSON.
+pub struct PageError(pub crate::error::ApiError);
+
+impl From<crate::error::ApiError> for PageError {
+    fn from(e: crate::error::ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<zhixing_store::StoreError> for PageError {
+    fn from(e: zhixing_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let body = html! {
+            (DOCTYPE)
+            html lang="zh-CN" {
+                head { meta charset="utf-8"; title { (e.status.as_u16()) " · 智慧执行" } link rel="stylesheet" href="/static/app.css"; }
+                body { main { section.card #error {
+                    h1 { (e.status.as_u16()) " " (e.status.canonical_reason().unwrap_or("")) }
+                    p { (e.message) }
+                    p.small { "code: " code { (e.code) } }
+                    p { a href="/home" { "返回首页 / Home" } }
+                } } }
+            }
+        };
+        page(e.status, body)
+    }
+}
+
 pub fn page(status: StatusCode, markup: Markup) -> Response {
     (
         status,

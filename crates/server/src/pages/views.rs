@@ -8,7 +8,7 @@ use serde::Deserialize;
 use zhixing_domain::access::{Action, Role};
 
 use super::i18n::Lang;
-use super::{PageLang, Viewer, layout, page};
+use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::error::{ApiError, Path};
 use crate::state::App;
@@ -115,7 +115,7 @@ const DAILY_RULES: [&str; 5] = [
     "funds.payout",
 ];
 
-pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     let p = &v.principal;
     let court = app
@@ -218,7 +218,7 @@ fn level_key(level: &str) -> &'static str {
     }
 }
 
-pub async fn court_tree(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+pub async fn court_tree(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     let own = app
         .store
@@ -253,7 +253,7 @@ pub async fn court_children(
     ctx: Ctx,
     PageLang(lang): PageLang,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
     let court = crate::api::courts::visible_court(&app, &ctx, &id).await?;
     let kids = app.store.court_children_counts(&court.id).await?;
     let body = html! {
@@ -264,7 +264,7 @@ pub async fn court_children(
     Ok(page(StatusCode::OK, body))
 }
 
-pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     let book = app.rules.current(&app.store).await?;
     let body = html! {
@@ -290,12 +290,13 @@ pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, ApiErr
     ))
 }
 
-pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v.principal.has(Role::Administrator) {
         return Err(ApiError::forbidden(
-            "only an administrator may list accounts",
-        ));
+            "只有系统管理员可以查看账号 / only an administrator may list accounts",
+        )
+        .into());
     }
     let users = app.store.users_under(&v.principal.court_path, 1000).await?;
     let body = html! {
@@ -315,12 +316,13 @@ pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, ApiErr
     ))
 }
 
-pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, ApiError> {
+pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v.principal.has(Role::Auditor) {
         return Err(ApiError::forbidden(
-            "only an auditor may read the audit trail",
-        ));
+            "只有审计员可以查看审计记录 / only an auditor may read the audit trail",
+        )
+        .into());
     }
     let (n, head) = app.store.chain_head().await?;
     let verdict = app.store.verify_chain().await?;
