@@ -7,6 +7,9 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod case;
+pub mod case_number;
 pub mod court;
 pub mod identity;
+pub mod money;
 pub mod rules;

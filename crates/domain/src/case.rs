@@ -1,0 +1,759 @@
+//! The enforcement case (执行案件): its facts, its events, its state as the fold of those
+//! events, the statutory deadlines it is under, and the preconditions of each way to close it.
+//!
+//! Commands are decided here without I/O: `decide_*` take the current state, the rule book,
+//! the calendar and today's date, and return the events to record — or every reason why not.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkingCalendar;
+use crate::case_number::CaseType;
+use crate::money::Fen;
+use crate::rules::{RuleBook, RuleError, Unit};
+
+/// A refused command: a stable code and the human reasons (all of them, for closures).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {}", reasons.join("; "))]
+pub struct Refusal {
+    pub code: &'static str,
+    pub reasons: Vec<String>,
+}
+
+impl Refusal {
+    pub fn one(code: &'static str, reason: impl Into<String>) -> Refusal {
+        Refusal { code, reasons: vec![reason.into()] }
+    }
+}
+
+impl From<RuleError> for Refusal {
+    fn from(e: RuleError) -> Self {
+        Refusal::one("rule_unavailable", e.to_string())
+    }
+}
+
+/// 申请执行人 or 被执行人.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    Applicant,
+    Respondent,
+}
+
+/// A party as the case record keeps it: the personal ID number only masked (the full number
+/// is encrypted in storage and read through an audited route).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyRecord {
+    /// 1-based position in the case.
+    pub no: u32,
+    pub role: PartyRole,
+    /// `person` or `organisation`.
+    pub kind: String,
+    pub name: String,
+    /// Masked resident ID number, or the organisation's credit code.
+    pub identifier: String,
+    pub legal_representative: Option<String>,
+}
+
+/// What kind of document the case enforces; decides 6 or 3 months to conclude.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BasisKind {
+    Judgment,
+    Ruling,
+    Mediation,
+    ArbitrationAward,
+    NotarizedDebt,
+    AdministrativeDecision,
+    Other,
+}
+
+impl BasisKind {
+    /// 非诉执行: the basis is not a court's own judgment, ruling or mediation.
+    pub fn non_litigation(self) -> bool {
+        !matches!(self, BasisKind::Judgment | BasisKind::Ruling | BasisKind::Mediation)
+    }
+}
+
+/// The enforcement basis (执行依据).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Basis {
+    pub kind: BasisKind,
+    pub issuing_body: String,
+    pub document_number: String,
+    pub effective_date: Date,
+    /// The last day of the performance period.
+    pub performance_deadline: Date,
+}
+
+/// What the respondent owes, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Amounts {
+    pub principal: Fen,
+    pub interest: Fen,
+    pub delay_interest: Fen,
+    pub costs: Fen,
+}
+
+impl Amounts {
+    pub fn total(&self) -> Result<Fen, crate::money::MoneyError> {
+        self.principal.checked_add(self.interest)?.checked_add(self.delay_interest)?.checked_add(self.costs)
+    }
+}
+
+/// The process steps an officer records (they feed deadlines and closure checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// 执行通知书 and 报告财产令 issued.
+    NoticeIssued,
+    /// 网络查控 — a national online search.
+    OnlineInvestigation,
+    /// 传统查控 — field visit, search, reward notice or audit.
+    TraditionalInvestigation,
+    /// 限制消费令 ordered.
+    ConsumptionRestriction,
+    /// Listed as a dishonest debtor.
+    DishonestListing,
+    /// Recorded why the listing conditions do not hold.
+    DishonestNotApplicable,
+    /// A missing debtor searched for / obstruction punished.
+    DebtorSearch,
+    /// 约谈: the applicant interviewed and its opinion recorded.
+    Interview,
+    /// No enforceable property found (or what was found cannot be disposed of).
+    NoEnforceableProperty,
+    /// Non-monetary duties performed.
+    DutiesPerformed,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 10] = [
+        ActionKind::NoticeIssued,
+        ActionKind::OnlineInvestigation,
+        ActionKind::TraditionalInvestigation,
+        ActionKind::ConsumptionRestriction,
+        ActionKind::DishonestListing,
+        ActionKind::DishonestNotApplicable,
+        ActionKind::DebtorSearch,
+        ActionKind::Interview,
+        ActionKind::NoEnforceableProperty,
+        ActionKind::DutiesPerformed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::NoticeIssued => "notice_issued",
+            ActionKind::OnlineInvestigation => "online_investigation",
+            ActionKind::TraditionalInvestigation => "traditional_investigation",
+            ActionKind::ConsumptionRestriction => "consumption_restriction",
+            ActionKind::DishonestListing => "dishonest_listing",
+            ActionKind::DishonestNotApplicable => "dishonest_not_applicable",
+            ActionKind::DebtorSearch => "debtor_search",
+            ActionKind::Interview => "interview",
+            ActionKind::NoEnforceableProperty => "no_enforceable_property",
+            ActionKind::DutiesPerformed => "duties_performed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ActionKind::NoticeIssued => "发出执行通知书、报告财产令",
+            ActionKind::OnlineInvestigation => "网络查控",
+            ActionKind::TraditionalInvestigation => "传统查控（实地调查、搜查、悬赏、审计）",
+            ActionKind::ConsumptionRestriction => "限制消费令",
+            ActionKind::DishonestListing => "纳入失信被执行人名单",
+            ActionKind::DishonestNotApplicable => "不符合纳入失信名单条件（已说明）",
+            ActionKind::DebtorSearch => "查找下落不明的被执行人、惩戒妨碍执行行为",
+            ActionKind::Interview => "约谈申请执行人并记录意见",
+            ActionKind::NoEnforceableProperty => "未发现可供执行财产",
+            ActionKind::DutiesPerformed => "非金钱义务已履行",
+        }
+    }
+}
+
+/// The six ways a case closes (结案方式), DOMAIN.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosureMode {
+    /// 执行完毕
+    FullyPerformed,
+    /// 终结本次执行程序 (终本)
+    Zhongben,
+    /// 终结执行
+    Terminated,
+    /// 销案
+    Withdrawn,
+    /// 不予执行
+    Refused,
+    /// 驳回申请
+    Rejected,
+}
+
+impl ClosureMode {
+    pub const ALL: [ClosureMode; 6] = [
+        ClosureMode::FullyPerformed,
+        ClosureMode::Zhongben,
+        ClosureMode::Terminated,
+        ClosureMode::Withdrawn,
+        ClosureMode::Refused,
+        ClosureMode::Rejected,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosureMode::FullyPerformed => "fully_performed",
+            ClosureMode::Zhongben => "zhongben",
+            ClosureMode::Terminated => "terminated",
+            ClosureMode::Withdrawn => "withdrawn",
+            ClosureMode::Refused => "refused",
+            ClosureMode::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ClosureMode> {
+        ClosureMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ClosureMode::FullyPerformed => "执行完毕",
+            ClosureMode::Zhongben => "终结本次执行程序",
+            ClosureMode::Terminated => "终结执行",
+            ClosureMode::Withdrawn => "销案",
+            ClosureMode::Refused => "不予执行",
+            ClosureMode::Rejected => "驳回申请",
+        }
+    }
+    /// Modes decided by ruling, which the division head approves before the case closes.
+    pub fn needs_approval(self) -> bool {
+        matches!(self, ClosureMode::Zhongben | ClosureMode::Terminated | ClosureMode::Refused | ClosureMode::Rejected)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// 执行中
+    Open,
+    /// 中止: the clock stands still.
+    Suspended,
+    /// 报结待批: a closure awaits the division head.
+    PendingClosure,
+    /// 已结案
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Suspended => "suspended",
+            CaseStatus::PendingClosure => "pending_closure",
+            CaseStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CaseStatus> {
+        [CaseStatus::Open, CaseStatus::Suspended, CaseStatus::PendingClosure, CaseStatus::Closed].into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "执行中",
+            CaseStatus::Suspended => "中止",
+            CaseStatus::PendingClosure => "报结待批",
+            CaseStatus::Closed => "已结案",
+        }
+    }
+}
+
+/// A property clue (财产线索) the applicant gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clue {
+    pub no: u32,
+    pub description: String,
+    pub urgent: bool,
+    pub submitted_on: Date,
+    pub verified_on: Option<Date>,
+    pub result: Option<String>,
+}
+
+/// Everything that happens to a case. Stored as the payload of the event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CaseEvent {
+    Filed {
+        number: String,
+        case_type: CaseType,
+        court_id: String,
+        filed_on: Date,
+        parties: Vec<PartyRecord>,
+        basis: Basis,
+        amounts: Amounts,
+        duties: String,
+        late_reason: Option<String>,
+        resumed_from: Option<String>,
+    },
+    OfficerAssigned { officer_id: i64, officer_name: String, on: Date },
+    ActionRecorded { action: ActionKind, on: Date, note: String },
+    ClueSubmitted { no: u32, description: String, urgent: bool, on: Date },
+    ClueVerified { no: u32, on: Date, result: String },
+    PaymentRecorded { amount: Fen, on: Date, note: String },
+    Suspended { on: Date, reason: String },
+    SuspensionEnded { on: Date },
+    ExtensionApproved { months: i64, approval_ref: String, on: Date },
+    ClosureRequested { mode: ClosureMode, reason: String, on: Date },
+    ClosureRejected { reason: String, on: Date },
+    Closed { mode: ClosureMode, reason: String, on: Date },
+    DocumentIssued { document_id: i64, doc_kind: String, title: String, sha256: String },
+    ResumedAs { number: String, case_id: i64 },
+}
+
+impl CaseEvent {
+    /// The event kind in the log (`case.filed`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CaseEvent::Filed { .. } => "case.filed",
+            CaseEvent::OfficerAssigned { .. } => "case.officer_assigned",
+            CaseEvent::ActionRecorded { .. } => "case.action_recorded",
+            CaseEvent::ClueSubmitted { .. } => "case.clue_submitted",
+            CaseEvent::ClueVerified { .. } => "case.clue_verified",
+            CaseEvent::PaymentRecorded { .. } => "case.payment_recorded",
+            CaseEvent::Suspended { .. } => "case.suspended",
+            CaseEvent::SuspensionEnded { .. } => "case.suspension_ended",
+            CaseEvent::ExtensionApproved { .. } => "case.extension_approved",
+            CaseEvent::ClosureRequested { .. } => "case.closure_requested",
+            CaseEvent::ClosureRejected { .. } => "case.closure_rejected",
+            CaseEvent::Closed { .. } => "case.closed",
+            CaseEvent::DocumentIssued { .. } => "case.document_issued",
+            CaseEvent::ResumedAs { .. } => "case.resumed_as",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    pub action: ActionKind,
+    pub on: Date,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRef {
+    pub document_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub sha256: String,
+}
+
+/// A case as the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseState {
+    pub number: String,
+    pub case_type: CaseType,
+    pub court_id: String,
+    pub filed_on: Date,
+    pub status: CaseStatus,
+    pub officer: Option<(i64, String)>,
+    pub officer_assigned_on: Option<Date>,
+    pub parties: Vec<PartyRecord>,
+    pub basis: Basis,
+    pub amounts: Amounts,
+    pub duties: String,
+    pub late_reason: Option<String>,
+    pub actions: Vec<ActionRecord>,
+    pub clues: Vec<Clue>,
+    pub paid: Fen,
+    /// Suspension periods (start, end); an open one has no end.
+    pub suspensions: Vec<(Date, Option<Date>)>,
+    pub extension_months: i64,
+    pub closure_request: Option<(ClosureMode, String, Date)>,
+    pub closure: Option<(ClosureMode, String, Date)>,
+    pub documents: Vec<DocumentRef>,
+    pub resumed_from: Option<String>,
+    pub resumed_as: Option<String>,
+}
+
+impl CaseState {
+    /// The state a `Filed` event creates.
+    pub fn from_filed(e: &CaseEvent) -> Option<CaseState> {
+        match e {
+            CaseEvent::Filed { number, case_type, court_id, filed_on, parties, basis, amounts, duties, late_reason, resumed_from } => {
+                Some(CaseState {
+                    number: number.clone(),
+                    case_type: *case_type,
+                    court_id: court_id.clone(),
+                    filed_on: *filed_on,
+                    status: CaseStatus::Open,
+                    officer: None,
+                    officer_assigned_on: None,
+                    parties: parties.clone(),
+                    basis: basis.clone(),
+                    amounts: *amounts,
+                    duties: duties.clone(),
+                    late_reason: late_reason.clone(),
+                    actions: Vec::new(),
+                    clues: Vec::new(),
+                    paid: Fen::ZERO,
+                    suspensions: Vec::new(),
+                    extension_months: 0,
+                    closure_request: None,
+                    closure: None,
+                    documents: Vec::new(),
+                    resumed_from: resumed_from.clone(),
+                    resumed_as: None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies one event. Events were validated when decided, so applying never fails.
+    pub fn apply(&mut self, e: &CaseEvent) {
+        match e {
+            CaseEvent::Filed { .. } => {}
+            CaseEvent::OfficerAssigned { officer_id, officer_name, on } => {
+                self.officer = Some((*officer_id, officer_name.clone()));
+                self.officer_assigned_on.get_or_insert(*on);
+            }
+            CaseEvent::ActionRecorded { action, on, note } => {
+                self.actions.push(ActionRecord { action: *action, on: *on, note: note.clone() })
+            }
+            CaseEvent::ClueSubmitted { no, description, urgent, on } => self.clues.push(Clue {
+                no: *no,
+                description: description.clone(),
+                urgent: *urgent,
+                submitted_on: *on,
+                verified_on: None,
+                result: None,
+            }),
+            CaseEvent::ClueVerified { no, on, result } => {
+                if let Some(c) = self.clues.iter_mut().find(|c| c.no == *no) {
+                    c.verified_on = Some(*on);
+                    c.result = Some(result.clone());
+                }
+            }
+            CaseEvent::PaymentRecorded { amount, .. } => {
+                self.paid = self.paid.checked_add(*amount).unwrap_or(self.paid);
+            }
+            CaseEvent::Suspended { on, .. } => {
+                self.status = CaseStatus::Suspended;
+                self.suspensions.push((*on, None));
+            }
+            CaseEvent::SuspensionEnded { on } => {
+                self.status = CaseStatus::Open;
+                if let Some(last) = self.suspensions.last_mut() {
+                    last.1 = Some(*on);
+                }
+            }
+            CaseEvent::ExtensionApproved { months, .. } => self.extension_months += months,
+            CaseEvent::ClosureRequested { mode, reason, on } => {
+                self.status = CaseStatus::PendingClosure;
+                self.closure_request = Some((*mode, reason.clone(), *on));
+            }
+            CaseEvent::ClosureRejected { .. } => {
+                self.status = CaseStatus::Open;
+                self.closure_request = None;
+            }
+            CaseEvent::Closed { mode, reason, on } => {
+                self.status = CaseStatus::Closed;
+                self.closure_request = None;
+                self.closure = Some((*mode, reason.clone(), *on));
+            }
+            CaseEvent::DocumentIssued { document_id, doc_kind, title, sha256 } => self.documents.push(DocumentRef {
+                document_id: *document_id,
+                kind: doc_kind.clone(),
+                title: title.clone(),
+                sha256: sha256.clone(),
+            }),
+            CaseEvent::ResumedAs { number, .. } => self.resumed_as = Some(number.clone()),
+        }
+    }
+
+    /// Folds a case's events (the first must be `Filed`).
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Option<CaseState> {
+        let mut it = events.into_iter();
+        let mut s = CaseState::from_filed(it.next()?)?;
+        for e in it {
+            s.apply(e);
+        }
+        Some(s)
+    }
+
+    pub fn has(&self, a: ActionKind) -> bool {
+        self.actions.iter().any(|r| r.action == a)
+    }
+
+    fn first(&self, a: ActionKind) -> Option<Date> {
+        self.actions.iter().filter(|r| r.action == a).map(|r| r.on).min()
+    }
+
+    pub fn total_due(&self) -> Fen {
+        self.amounts.total().unwrap_or(Fen::ZERO)
+    }
+
+    pub fn unpaid(&self) -> Fen {
+        self.total_due().saturating_sub(self.paid)
+    }
+
+    /// Days the case clock stood still (suspension) up to `today`.
+    pub fn suspended_days(&self, today: Date) -> i64 {
+        self.suspensions
+            .iter()
+            .map(|(from, to)| {
+                let end = to.unwrap_or(today);
+                end.since(*from).map(|s| i64::from(s.get_days())).unwrap_or(0).max(0)
+            })
+            .sum()
+    }
+}
+
+/// One statutory deadline of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// `notice`, `officer_assignment`, `first_online_investigation`, `clue:N`, `conclusion`.
+    pub node: String,
+    pub title: String,
+    pub due: Date,
+    pub done_on: Option<Date>,
+    /// pending | done | overdue | done_late | moot
+    pub status: String,
+    pub rule_id: String,
+    pub citation: String,
+    /// The rule counted in working days.
+    pub working_days: bool,
+}
+
+/// What the rules need to know about the court: its region (division-code prefix).
+pub struct Ctx<'a> {
+    pub rules: &'a RuleBook,
+    pub calendar: &'a WorkingCalendar,
+    pub region: &'a str,
+    pub today: Date,
+}
+
+fn deadline(
+    ctx: &Ctx<'_>,
+    state: &CaseState,
+    node: String,
+    title: &str,
+    rule_id: &str,
+    from: Date,
+    done_on: Option<Date>,
+) -> Result<Deadline, Refusal> {
+    let rule = ctx.rules.lookup(rule_id, from, ctx.region)?;
+    let due = ctx.calendar.period_end(from, rule.value, rule.unit).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    Ok(finish(ctx, state, node, title, rule_id, &rule.citation, rule.unit == Unit::WorkingDays, due, done_on))
+}
+
+#[allow(clippy::too_many_arguments)] // one call site per deadline kind, each naming every field
+fn finish(
+    ctx: &Ctx<'_>,
+    state: &CaseState,
+    node: String,
+    title: &str,
+    rule_id: &str,
+    citation: &str,
+    working_days: bool,
+    due: Date,
+    done_on: Option<Date>,
+) -> Deadline {
+    let status = match done_on {
+        Some(d) if d > due => "done_late",
+        Some(_) => "done",
+        None if state.status == CaseStatus::Closed => "moot",
+        None if ctx.today > due => "overdue",
+        None => "pending",
+    };
+    Deadline {
+        node,
+        title: title.to_owned(),
+        due,
+        done_on,
+        status: status.to_owned(),
+        rule_id: rule_id.to_owned(),
+        citation: citation.to_owned(),
+        working_days,
+    }
+}
+
+/// Every deadline the case is under, computed from the rule book version in force on the
+/// date each period started.
+pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refusal> {
+    let f = state.filed_on;
+    let mut out = vec![
+        deadline(ctx, state, "notice".into(), "发出执行通知书、报告财产令", "case.enforcement_notice", f, state.first(ActionKind::NoticeIssued))?,
+        deadline(ctx, state, "officer_assignment".into(), "确定承办人", "case.officer_assignment", f, state.officer_assigned_on)?,
+        deadline(
+            ctx,
+            state,
+            "first_online_investigation".into(),
+            "首次网络查控",
+            "case.first_online_investigation",
+            f,
+            state.first(ActionKind::OnlineInvestigation),
+        )?,
+    ];
+    for c in &state.clues {
+        let rule = if c.urgent { "investigation.clue_verify.urgent" } else { "investigation.clue_verify" };
+        out.push(deadline(ctx, state, format!("clue:{}", c.no), &format!("核查财产线索 {}", c.no), rule, c.submitted_on, c.verified_on)?);
+    }
+    // Conclusion: months from filing plus approved extensions; suspended days do not count.
+    let rule_id = if state.basis.kind.non_litigation() { "case.conclude.non_litigation" } else { "case.conclude" };
+    let rule = ctx.rules.lookup(rule_id, f, ctx.region)?;
+    let months = rule.value + state.extension_months;
+    let base = ctx.calendar.period_end(f, months, Unit::Months).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    let shifted = base
+        .checked_add(jiff::Span::new().days(state.suspended_days(ctx.today)))
+        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    let due = ctx.calendar.roll_forward(shifted).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    let closed_on = state.closure.as_ref().map(|c| c.2);
+    let mut conclusion = finish(ctx, state, "conclusion".into(), "执行案件结案期限", rule_id, &rule.citation, false, due, closed_on);
+    if state.status == CaseStatus::Suspended && conclusion.status == "overdue" {
+        conclusion.status = "pending".into();
+    }
+    out.push(conclusion);
+    Ok(out)
+}
+
+/// The next legally required actions: what is pending or overdue, earliest first. The system
+/// proposes; the officer confirms.
+pub fn next_actions(ds: &[Deadline]) -> Vec<&Deadline> {
+    let mut v: Vec<&Deadline> = ds.iter().filter(|d| d.status == "pending" || d.status == "overdue").collect();
+    v.sort_by_key(|d| d.due);
+    v
+}
+
+/// One precondition of a closure, met or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub code: String,
+    pub description: String,
+    pub met: bool,
+}
+
+fn cond(code: &str, description: &str, met: bool) -> Condition {
+    Condition { code: code.to_owned(), description: description.to_owned(), met }
+}
+
+/// The checklist of a closure mode: every precondition with whether it is met.
+pub fn closure_checklist(state: &CaseState, mode: ClosureMode, reason: &str, ctx: &Ctx<'_>) -> Result<Vec<Condition>, Refusal> {
+    let reasoned = reason.trim().chars().count() >= 4;
+    let mut v = Vec::new();
+    match mode {
+        ClosureMode::FullyPerformed => {
+            let money_done = state.unpaid() == Fen::ZERO;
+            v.push(cond("amount_paid", "应付款项已全部履行", money_done));
+            if !state.duties.trim().is_empty() {
+                v.push(cond("duties_performed", "非金钱义务已履行", state.has(ActionKind::DutiesPerformed)));
+            }
+        }
+        ClosureMode::Zhongben => {
+            // SPC provisions on terminating the current round (2016) art. 1, items 1–5, and the interview.
+            v.push(cond("notice_issued", "（一）已向被执行人发出执行通知、责令其报告财产", state.has(ActionKind::NoticeIssued)));
+            v.push(cond("consumption_restriction", "（二）已向被执行人发出限制消费令", state.has(ActionKind::ConsumptionRestriction)));
+            v.push(cond(
+                "dishonest_decided",
+                "（二）符合条件的已纳入失信被执行人名单（或已说明不符合条件）",
+                state.has(ActionKind::DishonestListing) || state.has(ActionKind::DishonestNotApplicable),
+            ));
+            v.push(cond("online_investigation", "（三）已通过网络执行查控系统查询财产", state.has(ActionKind::OnlineInvestigation)));
+            v.push(cond("traditional_investigation", "（三）已采取传统调查措施", state.has(ActionKind::TraditionalInvestigation)));
+            v.push(cond("clues_verified", "（三）申请执行人提供的财产线索已核查", state.clues.iter().all(|c| c.verified_on.is_some())));
+            v.push(cond("no_property", "（三）未发现可供执行的财产或财产不能处置", state.has(ActionKind::NoEnforceableProperty)));
+            let min = ctx.rules.lookup("case.zhongben.min_since_filing", state.filed_on, ctx.region)?;
+            let earliest = ctx
+                .calendar
+                .period_end(state.filed_on, min.value, min.unit)
+                .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+            v.push(cond("three_months", "（四）自立案之日起已超过三个月", ctx.today > earliest));
+            v.push(cond("debtor_search", "（五）已查找下落不明的被执行人、依法惩戒妨碍执行行为", state.has(ActionKind::DebtorSearch)));
+            v.push(cond("interview", "已约谈申请执行人并记录其意见", state.has(ActionKind::Interview)));
+            v.push(cond("unpaid_remains", "尚有未履行的金额", state.unpaid() > Fen::ZERO));
+        }
+        ClosureMode::Terminated | ClosureMode::Withdrawn | ClosureMode::Refused | ClosureMode::Rejected => {}
+    }
+    v.push(cond("reason", "已写明结案理由（至少4个字）", reasoned));
+    Ok(v)
+}
+
+/// Decides a closure: closes at once, or goes to the division head for modes decided by
+/// ruling. A refusal lists every unmet condition.
+pub fn decide_closure(state: &CaseState, mode: ClosureMode, reason: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+    match state.status {
+        CaseStatus::Closed => return Err(Refusal::one("case_closed", "the case is already closed")),
+        CaseStatus::PendingClosure => return Err(Refusal::one("closure_pending", "a closure already awaits approval")),
+        CaseStatus::Suspended if !matches!(mode, ClosureMode::Terminated | ClosureMode::Withdrawn) => {
+            return Err(Refusal::one("case_suspended", "end the suspension first; a suspended case can only be terminated or withdrawn"));
+        }
+        _ => {}
+    }
+    let unmet: Vec<String> = closure_checklist(state, mode, reason, ctx)?.into_iter().filter(|c| !c.met).map(|c| c.description).collect();
+    if !unmet.is_empty() {
+        return Err(Refusal { code: "closure_conditions_unmet", reasons: unmet });
+    }
+    let reason = reason.trim().to_owned();
+    Ok(if mode.needs_approval() {
+        CaseEvent::ClosureRequested { mode, reason, on: ctx.today }
+    } else {
+        CaseEvent::Closed { mode, reason, on: ctx.today }
+    })
+}
+
+/// The division head's decision on a requested closure. The conditions are checked again:
+/// the case may have changed since the request.
+pub fn decide_approval(state: &CaseState, approve: bool, note: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+    let Some((mode, reason, _)) = &state.closure_request else {
+        return Err(Refusal::one("no_closure_pending", "no closure awaits approval"));
+    };
+    if !approve {
+        if note.trim().is_empty() {
+            return Err(Refusal::one("reason_required", "say why the closure is sent back"));
+        }
+        return Ok(CaseEvent::ClosureRejected { reason: note.trim().to_owned(), on: ctx.today });
+    }
+    let unmet: Vec<String> = closure_checklist(state, *mode, reason, ctx)?.into_iter().filter(|c| !c.met).map(|c| c.description).collect();
+    if !unmet.is_empty() {
+        return Err(Refusal { code: "closure_conditions_unmet", reasons: unmet });
+    }
+    Ok(CaseEvent::Closed { mode: *mode, reason: reason.clone(), on: ctx.today })
+}
+
+/// Suspension (中止) and its end.
+pub fn decide_suspension(state: &CaseState, suspend: bool, reason: &str, today: Date) -> Result<CaseEvent, Refusal> {
+    match (suspend, state.status) {
+        (true, CaseStatus::Open) if reason.trim().chars().count() >= 4 => Ok(CaseEvent::Suspended { on: today, reason: reason.trim().to_owned() }),
+        (true, CaseStatus::Open) => Err(Refusal::one("reason_required", "state the ground of suspension (at least 4 characters)")),
+        (true, _) => Err(Refusal::one("not_open", "only an open case can be suspended")),
+        (false, CaseStatus::Suspended) => Ok(CaseEvent::SuspensionEnded { on: today }),
+        (false, _) => Err(Refusal::one("not_suspended", "the case is not suspended")),
+    }
+}
+
+/// An extension of the time to conclude, approved by the court president, requested before
+/// the time runs out.
+pub fn decide_extension(state: &CaseState, months: i64, approval_ref: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+    if matches!(state.status, CaseStatus::Closed) {
+        return Err(Refusal::one("case_closed", "the case is closed"));
+    }
+    if !(1..=12).contains(&months) {
+        return Err(Refusal::one("invalid_extension", "an extension is 1 to 12 months"));
+    }
+    if approval_ref.trim().is_empty() {
+        return Err(Refusal::one("approval_required", "give the reference of the president's approval"));
+    }
+    let ds = deadlines(state, ctx)?;
+    if let Some(c) = ds.iter().find(|d| d.node == "conclusion")
+        && ctx.today > c.due
+    {
+        return Err(Refusal::one("extension_too_late", format!("the time to conclude ended on {}; an extension must be approved before it ends", c.due)));
+    }
+    Ok(CaseEvent::ExtensionApproved { months, approval_ref: approval_ref.trim().to_owned(), on: ctx.today })
+}
+
+/// Whether a filing is late under the limitation period (2 years from the end of the
+/// performance period, Civil Procedure Law art. 250), and when the period ended.
+pub fn limitation_end(basis: &Basis, rules: &RuleBook, calendar: &WorkingCalendar, region: &str) -> Result<Date, Refusal> {
+    let rule = rules.lookup("case.application_limitation", basis.performance_deadline, region)?;
+    calendar.period_end(basis.performance_deadline, rule.value, rule.unit).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+use super::*;
+
+fn rules() -> RuleBook {
+    RuleBook::from_toml([
+        ("case.toml", include_str!("../../../../rules/case.toml")),
+        ("investigation.toml", include_str!("../../../../rules/investigation.toml")),
+    ])
+    .unwrap_or_default()
+}
+
+fn calendar() -> WorkingCalendar {
+    WorkingCalendar::from_toml([
+        ("2025.toml", include_str!("../../../../rules/calendar/2025.toml")),
+        ("2026.toml", include_str!("../../../../rules/calendar/2026.toml")),
+    ])
+    .unwrap_or_default()
+}
+
+fn filed(on: Date, kind: BasisKind) -> CaseState {
+    let e = CaseEvent::Filed {
+        number: "(2025)京0105执1号".into(),
+        case_type: CaseType::Zhi,
+        court_id: "b110105".into(),
+        filed_on: on,
+        parties: vec![],
+        basis: Basis {
+            kind,
+            issuing_body: "北京市朝阳区人民法院".into(),
+            document_number: "(2024)京0105民初1号".into(),
+            effective_date: date(2024, 12, 1),
+            performance_deadline: date(2024, 12, 20),
+        },
+        amounts: Amounts { principal: Fen::new(1_000_000).unwrap_or_default(), ..Amounts::default() },
+        duties: String::new(),
+        late_reason: None,
+        resumed_from: None,
+    };
+    CaseState::from_filed(&e).expect("a Filed event starts a case")
+}
+
+fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
+    Ctx { rules, calendar: cal, region: "110105", today }
+}
+
+fn due(ds: &[Deadline], node: &str) -> Option<Date> {
+    ds.iter().find(|d| d.node == node).map(|d| d.due)
+}
+
+#[test]
+fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 4)))?;
+    assert_eq!(due(&ds, "notice"), Some(date(2025, 3, 13)), "10 days");
+    assert_eq!(due(&ds, "officer_assignment"), Some(date(2025, 3, 10)), "7 days");
+    assert_eq!(due(&ds, "conclusion"), Some(date(2025, 9, 3)), "6 months");
+    // Non-litigation: 3 months.
+    let n = filed(date(2025, 3, 3), BasisKind::ArbitrationAward);
+    assert_eq!(due(&deadlines(&n, &ctx(&r, &c, date(2025, 3, 4)))?, "conclusion"), Some(date(2025, 6, 3)));
+    assert!(ds.iter().all(|d| !d.citation.is_empty()));
+    Ok(())
+}
+
+#[test]
+fn overdue_done_and_late() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    s.apply(&CaseEvent::ActionRecorded { action: ActionKind::NoticeIssued, on: date(2025, 3, 20), note: String::new() });
+    let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 25)))?;
+    let get = |n: &str| ds.iter().find(|d| d.node == n).map(|d| d.status.clone());
+    assert_eq!(get("notice").as_deref(), Some("done_late"));
+    assert_eq!(get("officer_assignment").as_deref(), Some("overdue"));
+    assert_eq!(get("conclusion").as_deref(), Some("pending"));
+    let next = next_actions(&ds);
+    assert_eq!(next.first().map(|d| d.node.as_str()), Some("officer_assignment"), "earliest first");
+    Ok(())
+}
+
+#[test]
+fn urgent_clues_get_three_days() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    s.apply(&CaseEvent::ClueSubmitted { no: 1, description: "房产".into(), urgent: true, on: date(2025, 3, 10) });
+    s.apply(&CaseEvent::ClueSubmitted { no: 2, description: "车辆".into(), urgent: false, on: date(2025, 3, 10) });
+    let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 11)))?;
+    assert_eq!(due(&ds, "clue:1"), Some(date(2025, 3, 13)));
+    assert_eq!(due(&ds, "clue:2"), Some(date(2025, 3, 17)));
+    Ok(())
+}
+
+#[test]
+fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    s.apply(&decide_suspension(&s, true, "申请执行人申请暂缓执行", date(2025, 4, 1))?);
+    assert_eq!(s.status, CaseStatus::Suspended);
+    s.apply(&decide_suspension(&s, false, "", date(2025, 4, 11))?);
+    let today = date(2025, 5, 1);
+    let ds = deadlines(&s, &ctx(&r, &c, today))?;
+    assert_eq!(due(&ds, "conclusion"), Some(date(2025, 9, 15)), "Sep 3 + 10 days = Sat 13 Sep → Mon 15 Sep");
+    s.apply(&decide_extension(&s, 3, "院长批准〔2025〕1号", &ctx(&r, &c, today))?);
+    assert_eq!(due(&deadlines(&s, &ctx(&r, &c, today))?, "conclusion"), Some(date(2025, 12, 15)));
+    let late = decide_extension(&s, 1, "x", &ctx(&r, &c, date(2026, 1, 5)));
+    assert_eq!(late.map_err(|e| e.code), Err("extension_too_late"));
+    assert_eq!(decide_suspension(&s, false, "", today).map_err(|e| e.code), Err("not_suspended"));
+    assert_eq!(decide_suspension(&s, true, "短", today).map_err(|e| e.code), Err("reason_required"));
+    Ok(())
+}
+
+#[test]
+fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let err = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 4, 1))).err().ok_or(Refusal::one("x", "no refusal"))?;
+    assert_eq!(err.code, "closure_conditions_unmet");
+    assert_eq!(err.reasons.len(), 9, "{:?}", err.reasons);
+
+    let mut s = s;
+    for a in [
+        ActionKind::NoticeIssued,
+        ActionKind::ConsumptionRestriction,
+        ActionKind::DishonestListing,
+        ActionKind::OnlineInvestigation,
+        ActionKind::TraditionalInvestigation,
+        ActionKind::NoEnforceableProperty,
+        ActionKind::DebtorSearch,
+        ActionKind::Interview,
+    ] {
+        s.apply(&CaseEvent::ActionRecorded { action: a, on: date(2025, 3, 20), note: String::new() });
+    }
+    let early = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 5, 1))).err().map(|e| e.reasons);
+    assert_eq!(early.map(|r| r.len()), Some(1), "only the three months remain");
+    let ok = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 6, 10)))?;
+    assert!(matches!(ok, CaseEvent::ClosureRequested { mode: ClosureMode::Zhongben, .. }), "终本 goes to the division head");
+    s.apply(&ok);
+    assert_eq!(s.status, CaseStatus::PendingClosure);
+    let closed = decide_approval(&s, true, "", &ctx(&r, &c, date(2025, 6, 11)))?;
+    s.apply(&closed);
+    assert_eq!(s.closure.as_ref().map(|c| c.0), Some(ClosureMode::Zhongben));
+    assert_eq!(decide_closure(&s, ClosureMode::Withdrawn, "重复立案撤销", &ctx(&r, &c, date(2025, 6, 12))).map_err(|e| e.code), Err("case_closed"));
+    Ok(())
+}
+
+#[test]
+fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let cx = ctx(&r, &c, date(2025, 3, 20));
+    assert!(decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx).is_err());
+    s.apply(&CaseEvent::PaymentRecorded { amount: Fen::new(1_000_000).unwrap_or_default(), on: date(2025, 3, 19), note: String::new() });
+    let e = decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx)?;
+    assert!(matches!(e, CaseEvent::Closed { mode: ClosureMode::FullyPerformed, .. }));
+    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", &cx).err().map(|e| e.code);
+    assert_eq!(w, Some("closure_conditions_unmet"), "a reason is required");
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn suspension_shifts_conclusion_by_exactly_its_days_before_rolling(start in 0i64..300, off in 1i64..60, len in 1i64..60) {
+        let (r, c) = (rules(), calendar());
+        let filed_on = date(2025, 1, 2).checked_add(jiff::Span::new().days(start)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut s = filed(filed_on, BasisKind::Judgment);
+        let today = filed_on.checked_add(jiff::Span::new().days(off + len + 1)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let base = deadlines(&s, &ctx(&r, &c, today)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let from = filed_on.checked_add(jiff::Span::new().days(off)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let to = from.checked_add(jiff::Span::new().days(len)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        s.apply(&CaseEvent::Suspended { on: from, reason: "中止事由".into() });
+        s.apply(&CaseEvent::SuspensionEnded { on: to });
+        let shifted = deadlines(&s, &ctx(&r, &c, today)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (a, b) = (due(&base, "conclusion"), due(&shifted, "conclusion"));
+        prop_assert!(b > a);
+        prop_assert!(c.is_working_day(b.unwrap_or(date(2000, 1, 1))));
+        // Never more than the suspension plus a holiday run later than the plain deadline plus the suspension.
+        let raw = a.and_then(|a| a.checked_add(jiff::Span::new().days(len)).ok());
+        prop_assert!(b >= raw && b <= raw.and_then(|r| r.checked_add(jiff::Span::new().days(10)).ok()));
+    }
+
+    #[test]
+    fn a_closed_case_has_no_overdue_node(extra in 0i64..400) {
+        let (r, c) = (rules(), calendar());
+        let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+        s.apply(&CaseEvent::Closed { mode: ClosureMode::Withdrawn, reason: "误立案撤销".into(), on: date(2025, 3, 4) });
+        let today = date(2025, 3, 5).checked_add(jiff::Span::new().days(extra)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let ds = deadlines(&s, &ctx(&r, &c, today)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(ds.iter().all(|d| d.status != "overdue" && d.status != "pending"));
+    }
+}
