@@ -95,8 +95,12 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let store = Store::connect(&url)
         .await
         .context("opening the bench database")?;
-    let app = App::new(store.clone(), Config::default(), Arc::new(SystemClock))
-        .map_err(|e| anyhow!(e.message))?;
+    let config = Config {
+        cipher: Some(crate::data_key(&url)?),
+        ..Config::default()
+    };
+    let app =
+        App::new(store.clone(), config, Arc::new(SystemClock)).map_err(|e| anyhow!(e.message))?;
     zhixing_server::prepare(&app)
         .await
         .map_err(|e| anyhow!(e.message))?;

@@ -46,6 +46,7 @@ fn zhixing(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env("ZHIXING_DATABASE_URL", db)
+        .env("ZHIXING_DATA_KEY_FILE", key_file(db))
         .env_remove("ZHIXING_PASSWORD")
         .env("ZHIXING_LOG", "warn")
         .stdin(Stdio::piped())
@@ -59,6 +60,18 @@ fn zhixing(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
         drop(child.stdin.take());
     }
     child.wait_with_output().unwrap()
+}
+
+/// One key file per test database, outside the source tree.
+fn key_file(db: &str) -> String {
+    let name: String = db.chars().filter(char::is_ascii_alphanumeric).collect();
+    std::env::temp_dir()
+        .join(format!(
+            "zhixing-test-{}.key",
+            &name[name.len().saturating_sub(40)..]
+        ))
+        .display()
+        .to_string()
 }
 
 fn text(o: &Output) -> String {
@@ -272,6 +285,7 @@ async fn serve_answers_over_http_and_shuts_down_gracefully() {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("ZHIXING_DATABASE_URL", &db)
+        .env("ZHIXING_DATA_KEY_FILE", key_file(&db))
         .env("ZHIXING_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -22,7 +22,10 @@ pub struct Refusal {
 
 impl Refusal {
     pub fn one(code: &'static str, reason: impl Into<String>) -> Refusal {
-        Refusal { code, reasons: vec![reason.into()] }
+        Refusal {
+            code,
+            reasons: vec![reason.into()],
+        }
     }
 }
 
@@ -71,7 +74,10 @@ pub enum BasisKind {
 impl BasisKind {
     /// 非诉执行: the basis is not a court's own judgment, ruling or mediation.
     pub fn non_litigation(self) -> bool {
-        !matches!(self, BasisKind::Judgment | BasisKind::Ruling | BasisKind::Mediation)
+        !matches!(
+            self,
+            BasisKind::Judgment | BasisKind::Ruling | BasisKind::Mediation
+        )
     }
 }
 
@@ -97,7 +103,10 @@ pub struct Amounts {
 
 impl Amounts {
     pub fn total(&self) -> Result<Fen, crate::money::MoneyError> {
-        self.principal.checked_add(self.interest)?.checked_add(self.delay_interest)?.checked_add(self.costs)
+        self.principal
+            .checked_add(self.interest)?
+            .checked_add(self.delay_interest)?
+            .checked_add(self.costs)
     }
 }
 
@@ -225,7 +234,13 @@ impl ClosureMode {
     }
     /// Modes decided by ruling, which the division head approves before the case closes.
     pub fn needs_approval(self) -> bool {
-        matches!(self, ClosureMode::Zhongben | ClosureMode::Terminated | ClosureMode::Refused | ClosureMode::Rejected)
+        matches!(
+            self,
+            ClosureMode::Zhongben
+                | ClosureMode::Terminated
+                | ClosureMode::Refused
+                | ClosureMode::Rejected
+        )
     }
 }
 
@@ -252,7 +267,14 @@ impl CaseStatus {
         }
     }
     pub fn parse(s: &str) -> Option<CaseStatus> {
-        [CaseStatus::Open, CaseStatus::Suspended, CaseStatus::PendingClosure, CaseStatus::Closed].into_iter().find(|x| x.as_str() == s)
+        [
+            CaseStatus::Open,
+            CaseStatus::Suspended,
+            CaseStatus::PendingClosure,
+            CaseStatus::Closed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -291,19 +313,68 @@ pub enum CaseEvent {
         late_reason: Option<String>,
         resumed_from: Option<String>,
     },
-    OfficerAssigned { officer_id: i64, officer_name: String, on: Date },
-    ActionRecorded { action: ActionKind, on: Date, note: String },
-    ClueSubmitted { no: u32, description: String, urgent: bool, on: Date },
-    ClueVerified { no: u32, on: Date, result: String },
-    PaymentRecorded { amount: Fen, on: Date, note: String },
-    Suspended { on: Date, reason: String },
-    SuspensionEnded { on: Date },
-    ExtensionApproved { months: i64, approval_ref: String, on: Date },
-    ClosureRequested { mode: ClosureMode, reason: String, on: Date },
-    ClosureRejected { reason: String, on: Date },
-    Closed { mode: ClosureMode, reason: String, on: Date },
-    DocumentIssued { document_id: i64, doc_kind: String, title: String, sha256: String },
-    ResumedAs { number: String, case_id: i64 },
+    OfficerAssigned {
+        officer_id: i64,
+        officer_name: String,
+        on: Date,
+    },
+    ActionRecorded {
+        action: ActionKind,
+        on: Date,
+        note: String,
+    },
+    ClueSubmitted {
+        no: u32,
+        description: String,
+        urgent: bool,
+        on: Date,
+    },
+    ClueVerified {
+        no: u32,
+        on: Date,
+        result: String,
+    },
+    PaymentRecorded {
+        amount: Fen,
+        on: Date,
+        note: String,
+    },
+    Suspended {
+        on: Date,
+        reason: String,
+    },
+    SuspensionEnded {
+        on: Date,
+    },
+    ExtensionApproved {
+        months: i64,
+        approval_ref: String,
+        on: Date,
+    },
+    ClosureRequested {
+        mode: ClosureMode,
+        reason: String,
+        on: Date,
+    },
+    ClosureRejected {
+        reason: String,
+        on: Date,
+    },
+    Closed {
+        mode: ClosureMode,
+        reason: String,
+        on: Date,
+    },
+    DocumentIssued {
+        document_id: i64,
+        doc_kind: String,
+        title: String,
+        sha256: String,
+    },
+    ResumedAs {
+        number: String,
+        case_id: i64,
+    },
 }
 
 impl CaseEvent {
@@ -375,32 +446,41 @@ impl CaseState {
     /// The state a `Filed` event creates.
     pub fn from_filed(e: &CaseEvent) -> Option<CaseState> {
         match e {
-            CaseEvent::Filed { number, case_type, court_id, filed_on, parties, basis, amounts, duties, late_reason, resumed_from } => {
-                Some(CaseState {
-                    number: number.clone(),
-                    case_type: *case_type,
-                    court_id: court_id.clone(),
-                    filed_on: *filed_on,
-                    status: CaseStatus::Open,
-                    officer: None,
-                    officer_assigned_on: None,
-                    parties: parties.clone(),
-                    basis: basis.clone(),
-                    amounts: *amounts,
-                    duties: duties.clone(),
-                    late_reason: late_reason.clone(),
-                    actions: Vec::new(),
-                    clues: Vec::new(),
-                    paid: Fen::ZERO,
-                    suspensions: Vec::new(),
-                    extension_months: 0,
-                    closure_request: None,
-                    closure: None,
-                    documents: Vec::new(),
-                    resumed_from: resumed_from.clone(),
-                    resumed_as: None,
-                })
-            }
+            CaseEvent::Filed {
+                number,
+                case_type,
+                court_id,
+                filed_on,
+                parties,
+                basis,
+                amounts,
+                duties,
+                late_reason,
+                resumed_from,
+            } => Some(CaseState {
+                number: number.clone(),
+                case_type: *case_type,
+                court_id: court_id.clone(),
+                filed_on: *filed_on,
+                status: CaseStatus::Open,
+                officer: None,
+                officer_assigned_on: None,
+                parties: parties.clone(),
+                basis: basis.clone(),
+                amounts: *amounts,
+                duties: duties.clone(),
+                late_reason: late_reason.clone(),
+                actions: Vec::new(),
+                clues: Vec::new(),
+                paid: Fen::ZERO,
+                suspensions: Vec::new(),
+                extension_months: 0,
+                closure_request: None,
+                closure: None,
+                documents: Vec::new(),
+                resumed_from: resumed_from.clone(),
+                resumed_as: None,
+            }),
             _ => None,
         }
     }
@@ -409,14 +489,25 @@ impl CaseState {
     pub fn apply(&mut self, e: &CaseEvent) {
         match e {
             CaseEvent::Filed { .. } => {}
-            CaseEvent::OfficerAssigned { officer_id, officer_name, on } => {
+            CaseEvent::OfficerAssigned {
+                officer_id,
+                officer_name,
+                on,
+            } => {
                 self.officer = Some((*officer_id, officer_name.clone()));
                 self.officer_assigned_on.get_or_insert(*on);
             }
-            CaseEvent::ActionRecorded { action, on, note } => {
-                self.actions.push(ActionRecord { action: *action, on: *on, note: note.clone() })
-            }
-            CaseEvent::ClueSubmitted { no, description, urgent, on } => self.clues.push(Clue {
+            CaseEvent::ActionRecorded { action, on, note } => self.actions.push(ActionRecord {
+                action: *action,
+                on: *on,
+                note: note.clone(),
+            }),
+            CaseEvent::ClueSubmitted {
+                no,
+                description,
+                urgent,
+                on,
+            } => self.clues.push(Clue {
                 no: *no,
                 description: description.clone(),
                 urgent: *urgent,
@@ -457,7 +548,12 @@ impl CaseState {
                 self.closure_request = None;
                 self.closure = Some((*mode, reason.clone(), *on));
             }
-            CaseEvent::DocumentIssued { document_id, doc_kind, title, sha256 } => self.documents.push(DocumentRef {
+            CaseEvent::DocumentIssued {
+                document_id,
+                doc_kind,
+                title,
+                sha256,
+            } => self.documents.push(DocumentRef {
                 document_id: *document_id,
                 kind: doc_kind.clone(),
                 title: title.clone(),
@@ -482,7 +578,11 @@ impl CaseState {
     }
 
     fn first(&self, a: ActionKind) -> Option<Date> {
-        self.actions.iter().filter(|r| r.action == a).map(|r| r.on).min()
+        self.actions
+            .iter()
+            .filter(|r| r.action == a)
+            .map(|r| r.on)
+            .min()
     }
 
     pub fn total_due(&self) -> Fen {
@@ -499,7 +599,10 @@ impl CaseState {
             .iter()
             .map(|(from, to)| {
                 let end = to.unwrap_or(today);
-                end.since(*from).map(|s| i64::from(s.get_days())).unwrap_or(0).max(0)
+                end.since(*from)
+                    .map(|s| i64::from(s.get_days()))
+                    .unwrap_or(0)
+                    .max(0)
             })
             .sum()
     }
@@ -539,8 +642,21 @@ fn deadline(
     done_on: Option<Date>,
 ) -> Result<Deadline, Refusal> {
     let rule = ctx.rules.lookup(rule_id, from, ctx.region)?;
-    let due = ctx.calendar.period_end(from, rule.value, rule.unit).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
-    Ok(finish(ctx, state, node, title, rule_id, &rule.citation, rule.unit == Unit::WorkingDays, due, done_on))
+    let due = ctx
+        .calendar
+        .period_end(from, rule.value, rule.unit)
+        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    Ok(finish(
+        ctx,
+        state,
+        node,
+        title,
+        rule_id,
+        &rule.citation,
+        rule.unit == Unit::WorkingDays,
+        due,
+        done_on,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)] // one call site per deadline kind, each naming every field
@@ -579,8 +695,24 @@ fn finish(
 pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refusal> {
     let f = state.filed_on;
     let mut out = vec![
-        deadline(ctx, state, "notice".into(), "发出执行通知书、报告财产令", "case.enforcement_notice", f, state.first(ActionKind::NoticeIssued))?,
-        deadline(ctx, state, "officer_assignment".into(), "确定承办人", "case.officer_assignment", f, state.officer_assigned_on)?,
+        deadline(
+            ctx,
+            state,
+            "notice".into(),
+            "发出执行通知书、报告财产令",
+            "case.enforcement_notice",
+            f,
+            state.first(ActionKind::NoticeIssued),
+        )?,
+        deadline(
+            ctx,
+            state,
+            "officer_assignment".into(),
+            "确定承办人",
+            "case.officer_assignment",
+            f,
+            state.officer_assigned_on,
+        )?,
         deadline(
             ctx,
             state,
@@ -592,20 +724,52 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
         )?,
     ];
     for c in &state.clues {
-        let rule = if c.urgent { "investigation.clue_verify.urgent" } else { "investigation.clue_verify" };
-        out.push(deadline(ctx, state, format!("clue:{}", c.no), &format!("核查财产线索 {}", c.no), rule, c.submitted_on, c.verified_on)?);
+        let rule = if c.urgent {
+            "investigation.clue_verify.urgent"
+        } else {
+            "investigation.clue_verify"
+        };
+        out.push(deadline(
+            ctx,
+            state,
+            format!("clue:{}", c.no),
+            &format!("核查财产线索 {}", c.no),
+            rule,
+            c.submitted_on,
+            c.verified_on,
+        )?);
     }
     // Conclusion: months from filing plus approved extensions; suspended days do not count.
-    let rule_id = if state.basis.kind.non_litigation() { "case.conclude.non_litigation" } else { "case.conclude" };
+    let rule_id = if state.basis.kind.non_litigation() {
+        "case.conclude.non_litigation"
+    } else {
+        "case.conclude"
+    };
     let rule = ctx.rules.lookup(rule_id, f, ctx.region)?;
     let months = rule.value + state.extension_months;
-    let base = ctx.calendar.period_end(f, months, Unit::Months).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    let base = ctx
+        .calendar
+        .period_end(f, months, Unit::Months)
+        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
     let shifted = base
         .checked_add(jiff::Span::new().days(state.suspended_days(ctx.today)))
         .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
-    let due = ctx.calendar.roll_forward(shifted).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+    let due = ctx
+        .calendar
+        .roll_forward(shifted)
+        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
     let closed_on = state.closure.as_ref().map(|c| c.2);
-    let mut conclusion = finish(ctx, state, "conclusion".into(), "执行案件结案期限", rule_id, &rule.citation, false, due, closed_on);
+    let mut conclusion = finish(
+        ctx,
+        state,
+        "conclusion".into(),
+        "执行案件结案期限",
+        rule_id,
+        &rule.citation,
+        false,
+        due,
+        closed_on,
+    );
     if state.status == CaseStatus::Suspended && conclusion.status == "overdue" {
         conclusion.status = "pending".into();
     }
@@ -616,7 +780,10 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
 /// The next legally required actions: what is pending or overdue, earliest first. The system
 /// proposes; the officer confirms.
 pub fn next_actions(ds: &[Deadline]) -> Vec<&Deadline> {
-    let mut v: Vec<&Deadline> = ds.iter().filter(|d| d.status == "pending" || d.status == "overdue").collect();
+    let mut v: Vec<&Deadline> = ds
+        .iter()
+        .filter(|d| d.status == "pending" || d.status == "overdue")
+        .collect();
     v.sort_by_key(|d| d.due);
     v
 }
@@ -630,11 +797,20 @@ pub struct Condition {
 }
 
 fn cond(code: &str, description: &str, met: bool) -> Condition {
-    Condition { code: code.to_owned(), description: description.to_owned(), met }
+    Condition {
+        code: code.to_owned(),
+        description: description.to_owned(),
+        met,
+    }
 }
 
 /// The checklist of a closure mode: every precondition with whether it is met.
-pub fn closure_checklist(state: &CaseState, mode: ClosureMode, reason: &str, ctx: &Ctx<'_>) -> Result<Vec<Condition>, Refusal> {
+pub fn closure_checklist(
+    state: &CaseState,
+    mode: ClosureMode,
+    reason: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Condition>, Refusal> {
     let reasoned = reason.trim().chars().count() >= 4;
     let mut v = Vec::new();
     match mode {
@@ -642,33 +818,83 @@ pub fn closure_checklist(state: &CaseState, mode: ClosureMode, reason: &str, ctx
             let money_done = state.unpaid() == Fen::ZERO;
             v.push(cond("amount_paid", "应付款项已全部履行", money_done));
             if !state.duties.trim().is_empty() {
-                v.push(cond("duties_performed", "非金钱义务已履行", state.has(ActionKind::DutiesPerformed)));
+                v.push(cond(
+                    "duties_performed",
+                    "非金钱义务已履行",
+                    state.has(ActionKind::DutiesPerformed),
+                ));
             }
         }
         ClosureMode::Zhongben => {
             // SPC provisions on terminating the current round (2016) art. 1, items 1–5, and the interview.
-            v.push(cond("notice_issued", "（一）已向被执行人发出执行通知、责令其报告财产", state.has(ActionKind::NoticeIssued)));
-            v.push(cond("consumption_restriction", "（二）已向被执行人发出限制消费令", state.has(ActionKind::ConsumptionRestriction)));
+            v.push(cond(
+                "notice_issued",
+                "（一）已向被执行人发出执行通知、责令其报告财产",
+                state.has(ActionKind::NoticeIssued),
+            ));
+            v.push(cond(
+                "consumption_restriction",
+                "（二）已向被执行人发出限制消费令",
+                state.has(ActionKind::ConsumptionRestriction),
+            ));
             v.push(cond(
                 "dishonest_decided",
                 "（二）符合条件的已纳入失信被执行人名单（或已说明不符合条件）",
-                state.has(ActionKind::DishonestListing) || state.has(ActionKind::DishonestNotApplicable),
+                state.has(ActionKind::DishonestListing)
+                    || state.has(ActionKind::DishonestNotApplicable),
             ));
-            v.push(cond("online_investigation", "（三）已通过网络执行查控系统查询财产", state.has(ActionKind::OnlineInvestigation)));
-            v.push(cond("traditional_investigation", "（三）已采取传统调查措施", state.has(ActionKind::TraditionalInvestigation)));
-            v.push(cond("clues_verified", "（三）申请执行人提供的财产线索已核查", state.clues.iter().all(|c| c.verified_on.is_some())));
-            v.push(cond("no_property", "（三）未发现可供执行的财产或财产不能处置", state.has(ActionKind::NoEnforceableProperty)));
-            let min = ctx.rules.lookup("case.zhongben.min_since_filing", state.filed_on, ctx.region)?;
+            v.push(cond(
+                "online_investigation",
+                "（三）已通过网络执行查控系统查询财产",
+                state.has(ActionKind::OnlineInvestigation),
+            ));
+            v.push(cond(
+                "traditional_investigation",
+                "（三）已采取传统调查措施",
+                state.has(ActionKind::TraditionalInvestigation),
+            ));
+            v.push(cond(
+                "clues_verified",
+                "（三）申请执行人提供的财产线索已核查",
+                state.clues.iter().all(|c| c.verified_on.is_some()),
+            ));
+            v.push(cond(
+                "no_property",
+                "（三）未发现可供执行的财产或财产不能处置",
+                state.has(ActionKind::NoEnforceableProperty),
+            ));
+            let min =
+                ctx.rules
+                    .lookup("case.zhongben.min_since_filing", state.filed_on, ctx.region)?;
             let earliest = ctx
                 .calendar
                 .period_end(state.filed_on, min.value, min.unit)
                 .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
-            v.push(cond("three_months", "（四）自立案之日起已超过三个月", ctx.today > earliest));
-            v.push(cond("debtor_search", "（五）已查找下落不明的被执行人、依法惩戒妨碍执行行为", state.has(ActionKind::DebtorSearch)));
-            v.push(cond("interview", "已约谈申请执行人并记录其意见", state.has(ActionKind::Interview)));
-            v.push(cond("unpaid_remains", "尚有未履行的金额", state.unpaid() > Fen::ZERO));
+            v.push(cond(
+                "three_months",
+                "（四）自立案之日起已超过三个月",
+                ctx.today > earliest,
+            ));
+            v.push(cond(
+                "debtor_search",
+                "（五）已查找下落不明的被执行人、依法惩戒妨碍执行行为",
+                state.has(ActionKind::DebtorSearch),
+            ));
+            v.push(cond(
+                "interview",
+                "已约谈申请执行人并记录其意见",
+                state.has(ActionKind::Interview),
+            ));
+            v.push(cond(
+                "unpaid_remains",
+                "尚有未履行的金额",
+                state.unpaid() > Fen::ZERO,
+            ));
         }
-        ClosureMode::Terminated | ClosureMode::Withdrawn | ClosureMode::Refused | ClosureMode::Rejected => {}
+        ClosureMode::Terminated
+        | ClosureMode::Withdrawn
+        | ClosureMode::Refused
+        | ClosureMode::Rejected => {}
     }
     v.push(cond("reason", "已写明结案理由（至少4个字）", reasoned));
     Ok(v)
@@ -676,52 +902,125 @@ pub fn closure_checklist(state: &CaseState, mode: ClosureMode, reason: &str, ctx
 
 /// Decides a closure: closes at once, or goes to the division head for modes decided by
 /// ruling. A refusal lists every unmet condition.
-pub fn decide_closure(state: &CaseState, mode: ClosureMode, reason: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+pub fn decide_closure(
+    state: &CaseState,
+    mode: ClosureMode,
+    reason: &str,
+    ctx: &Ctx<'_>,
+) -> Result<CaseEvent, Refusal> {
     match state.status {
-        CaseStatus::Closed => return Err(Refusal::one("case_closed", "the case is already closed")),
-        CaseStatus::PendingClosure => return Err(Refusal::one("closure_pending", "a closure already awaits approval")),
-        CaseStatus::Suspended if !matches!(mode, ClosureMode::Terminated | ClosureMode::Withdrawn) => {
-            return Err(Refusal::one("case_suspended", "end the suspension first; a suspended case can only be terminated or withdrawn"));
+        CaseStatus::Closed => {
+            return Err(Refusal::one("case_closed", "the case is already closed"));
+        }
+        CaseStatus::PendingClosure => {
+            return Err(Refusal::one(
+                "closure_pending",
+                "a closure already awaits approval",
+            ));
+        }
+        CaseStatus::Suspended
+            if !matches!(mode, ClosureMode::Terminated | ClosureMode::Withdrawn) =>
+        {
+            return Err(Refusal::one(
+                "case_suspended",
+                "end the suspension first; a suspended case can only be terminated or withdrawn",
+            ));
         }
         _ => {}
     }
-    let unmet: Vec<String> = closure_checklist(state, mode, reason, ctx)?.into_iter().filter(|c| !c.met).map(|c| c.description).collect();
+    let unmet: Vec<String> = closure_checklist(state, mode, reason, ctx)?
+        .into_iter()
+        .filter(|c| !c.met)
+        .map(|c| c.description)
+        .collect();
     if !unmet.is_empty() {
-        return Err(Refusal { code: "closure_conditions_unmet", reasons: unmet });
+        return Err(Refusal {
+            code: "closure_conditions_unmet",
+            reasons: unmet,
+        });
     }
     let reason = reason.trim().to_owned();
     Ok(if mode.needs_approval() {
-        CaseEvent::ClosureRequested { mode, reason, on: ctx.today }
+        CaseEvent::ClosureRequested {
+            mode,
+            reason,
+            on: ctx.today,
+        }
     } else {
-        CaseEvent::Closed { mode, reason, on: ctx.today }
+        CaseEvent::Closed {
+            mode,
+            reason,
+            on: ctx.today,
+        }
     })
 }
 
 /// The division head's decision on a requested closure. The conditions are checked again:
 /// the case may have changed since the request.
-pub fn decide_approval(state: &CaseState, approve: bool, note: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+pub fn decide_approval(
+    state: &CaseState,
+    approve: bool,
+    note: &str,
+    ctx: &Ctx<'_>,
+) -> Result<CaseEvent, Refusal> {
     let Some((mode, reason, _)) = &state.closure_request else {
-        return Err(Refusal::one("no_closure_pending", "no closure awaits approval"));
+        return Err(Refusal::one(
+            "no_closure_pending",
+            "no closure awaits approval",
+        ));
     };
     if !approve {
         if note.trim().is_empty() {
-            return Err(Refusal::one("reason_required", "say why the closure is sent back"));
+            return Err(Refusal::one(
+                "reason_required",
+                "say why the closure is sent back",
+            ));
         }
-        return Ok(CaseEvent::ClosureRejected { reason: note.trim().to_owned(), on: ctx.today });
+        return Ok(CaseEvent::ClosureRejected {
+            reason: note.trim().to_owned(),
+            on: ctx.today,
+        });
     }
-    let unmet: Vec<String> = closure_checklist(state, *mode, reason, ctx)?.into_iter().filter(|c| !c.met).map(|c| c.description).collect();
+    let unmet: Vec<String> = closure_checklist(state, *mode, reason, ctx)?
+        .into_iter()
+        .filter(|c| !c.met)
+        .map(|c| c.description)
+        .collect();
     if !unmet.is_empty() {
-        return Err(Refusal { code: "closure_conditions_unmet", reasons: unmet });
+        return Err(Refusal {
+            code: "closure_conditions_unmet",
+            reasons: unmet,
+        });
     }
-    Ok(CaseEvent::Closed { mode: *mode, reason: reason.clone(), on: ctx.today })
+    Ok(CaseEvent::Closed {
+        mode: *mode,
+        reason: reason.clone(),
+        on: ctx.today,
+    })
 }
 
 /// Suspension (中止) and its end.
-pub fn decide_suspension(state: &CaseState, suspend: bool, reason: &str, today: Date) -> Result<CaseEvent, Refusal> {
+pub fn decide_suspension(
+    state: &CaseState,
+    suspend: bool,
+    reason: &str,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
     match (suspend, state.status) {
-        (true, CaseStatus::Open) if reason.trim().chars().count() >= 4 => Ok(CaseEvent::Suspended { on: today, reason: reason.trim().to_owned() }),
-        (true, CaseStatus::Open) => Err(Refusal::one("reason_required", "state the ground of suspension (at least 4 characters)")),
-        (true, _) => Err(Refusal::one("not_open", "only an open case can be suspended")),
+        (true, CaseStatus::Open) if reason.trim().chars().count() >= 4 => {
+            Ok(CaseEvent::Suspended {
+                on: today,
+                reason: reason.trim().to_owned(),
+            })
+        }
+        (true, CaseStatus::Open) => Err(Refusal::one(
+            "reason_required",
+            "state the ground of suspension (at least 4 characters)",
+        )),
+        (true, _) => Err(Refusal::one(
+            "not_open",
+            "only an open case can be suspended",
+        )),
         (false, CaseStatus::Suspended) => Ok(CaseEvent::SuspensionEnded { on: today }),
         (false, _) => Err(Refusal::one("not_suspended", "the case is not suspended")),
     }
@@ -729,30 +1028,62 @@ pub fn decide_suspension(state: &CaseState, suspend: bool, reason: &str, today: 
 
 /// An extension of the time to conclude, approved by the court president, requested before
 /// the time runs out.
-pub fn decide_extension(state: &CaseState, months: i64, approval_ref: &str, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
+pub fn decide_extension(
+    state: &CaseState,
+    months: i64,
+    approval_ref: &str,
+    ctx: &Ctx<'_>,
+) -> Result<CaseEvent, Refusal> {
     if matches!(state.status, CaseStatus::Closed) {
         return Err(Refusal::one("case_closed", "the case is closed"));
     }
     if !(1..=12).contains(&months) {
-        return Err(Refusal::one("invalid_extension", "an extension is 1 to 12 months"));
+        return Err(Refusal::one(
+            "invalid_extension",
+            "an extension is 1 to 12 months",
+        ));
     }
     if approval_ref.trim().is_empty() {
-        return Err(Refusal::one("approval_required", "give the reference of the president's approval"));
+        return Err(Refusal::one(
+            "approval_required",
+            "give the reference of the president's approval",
+        ));
     }
     let ds = deadlines(state, ctx)?;
     if let Some(c) = ds.iter().find(|d| d.node == "conclusion")
         && ctx.today > c.due
     {
-        return Err(Refusal::one("extension_too_late", format!("the time to conclude ended on {}; an extension must be approved before it ends", c.due)));
+        return Err(Refusal::one(
+            "extension_too_late",
+            format!(
+                "the time to conclude ended on {}; an extension must be approved before it ends",
+                c.due
+            ),
+        ));
     }
-    Ok(CaseEvent::ExtensionApproved { months, approval_ref: approval_ref.trim().to_owned(), on: ctx.today })
+    Ok(CaseEvent::ExtensionApproved {
+        months,
+        approval_ref: approval_ref.trim().to_owned(),
+        on: ctx.today,
+    })
 }
 
 /// Whether a filing is late under the limitation period (2 years from the end of the
 /// performance period, Civil Procedure Law art. 250), and when the period ended.
-pub fn limitation_end(basis: &Basis, rules: &RuleBook, calendar: &WorkingCalendar, region: &str) -> Result<Date, Refusal> {
-    let rule = rules.lookup("case.application_limitation", basis.performance_deadline, region)?;
-    calendar.period_end(basis.performance_deadline, rule.value, rule.unit).map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+pub fn limitation_end(
+    basis: &Basis,
+    rules: &RuleBook,
+    calendar: &WorkingCalendar,
+    region: &str,
+) -> Result<Date, Refusal> {
+    let rule = rules.lookup(
+        "case.application_limitation",
+        basis.performance_deadline,
+        region,
+    )?;
+    calendar
+        .period_end(basis.performance_deadline, rule.value, rule.unit)
+        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
 }
 
 #[cfg(test)]

@@ -90,7 +90,14 @@ pub struct CaseNumber {
 
 impl fmt::Display for CaseNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "({}){}{}{}号", self.year, self.court, self.case_type.code(), self.seq)
+        write!(
+            f,
+            "({}){}{}{}号",
+            self.year,
+            self.court,
+            self.case_type.code(),
+            self.seq
+        )
     }
 }
 
@@ -98,7 +105,9 @@ impl CaseNumber {
     /// Parses a case number; full-width `（）` and `〔〕` brackets are accepted.
     pub fn parse(s: &str) -> Result<CaseNumber, CaseNumberError> {
         let s = s.trim();
-        let rest = s.strip_prefix(['(', '（', '〔']).ok_or(CaseNumberError::Shape)?;
+        let rest = s
+            .strip_prefix(['(', '（', '〔'])
+            .ok_or(CaseNumberError::Shape)?;
         let close = rest.find([')', '）', '〕']).ok_or(CaseNumberError::Shape)?;
         let year_text = &rest[..close];
         if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
@@ -111,15 +120,27 @@ impl CaseNumber {
         let type_start = body.find('执').ok_or(CaseNumberError::Shape)?;
         let court = CourtCode::parse(&body[..type_start])?;
         let tail = &body[type_start..];
-        let digits_at = tail.find(|c: char| c.is_ascii_digit()).ok_or(CaseNumberError::Shape)?;
+        let digits_at = tail
+            .find(|c: char| c.is_ascii_digit())
+            .ok_or(CaseNumberError::Shape)?;
         let type_code = &tail[..digits_at];
-        let case_type = CaseType::parse(type_code).ok_or_else(|| CaseNumberError::UnknownType(type_code.to_owned()))?;
+        let case_type = CaseType::parse(type_code)
+            .ok_or_else(|| CaseNumberError::UnknownType(type_code.to_owned()))?;
         let digits = &tail[digits_at..];
-        if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        if digits.is_empty()
+            || digits.len() > 9
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || digits.starts_with('0')
+        {
             return Err(CaseNumberError::Shape);
         }
         let seq: u32 = digits.parse().map_err(|_| CaseNumberError::Shape)?;
-        Ok(CaseNumber { year, court, case_type, seq })
+        Ok(CaseNumber {
+            year,
+            court,
+            case_type,
+            seq,
+        })
     }
 }
 
@@ -131,27 +152,59 @@ mod tests {
     #[test]
     fn formats_and_parses_the_example() -> Result<(), CaseNumberError> {
         let n = CaseNumber::parse("(2023)京0105执1234号")?;
-        assert_eq!((n.year, n.court.as_str(), n.case_type, n.seq), (2023, "京0105", CaseType::Zhi, 1234));
+        assert_eq!(
+            (n.year, n.court.as_str(), n.case_type, n.seq),
+            (2023, "京0105", CaseType::Zhi, 1234)
+        );
         assert_eq!(n.to_string(), "(2023)京0105执1234号");
-        assert_eq!(CaseNumber::parse("（2023）京0105执恢7号")?.case_type, CaseType::ZhiHui);
-        assert_eq!(CaseNumber::parse("〔2024〕最高法执监12号")?.court.as_str(), "最高法");
-        assert_eq!(CaseNumber::parse("(2024)冀01执保3号")?.case_type, CaseType::ZhiBao);
+        assert_eq!(
+            CaseNumber::parse("（2023）京0105执恢7号")?.case_type,
+            CaseType::ZhiHui
+        );
+        assert_eq!(
+            CaseNumber::parse("〔2024〕最高法执监12号")?.court.as_str(),
+            "最高法"
+        );
+        assert_eq!(
+            CaseNumber::parse("(2024)冀01执保3号")?.case_type,
+            CaseType::ZhiBao
+        );
         Ok(())
     }
 
     #[test]
     fn refuses_malformed_numbers() {
-        for bad in ["", "2023京0105执1号", "(23)京0105执1号", "(2023)京0105执1", "(2023)京0105执号", "(2023)京0105执01号", "(2023)X0105执1号", "(2023)京0105执x1号"] {
+        for bad in [
+            "",
+            "2023京0105执1号",
+            "(23)京0105执1号",
+            "(2023)京0105执1",
+            "(2023)京0105执号",
+            "(2023)京0105执01号",
+            "(2023)X0105执1号",
+            "(2023)京0105执x1号",
+        ] {
             assert!(CaseNumber::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(CaseNumber::parse("(2023)京0105执王1号"), Err(CaseNumberError::UnknownType("执王".into())));
+        assert_eq!(
+            CaseNumber::parse("(2023)京0105执王1号"),
+            Err(CaseNumberError::UnknownType("执王".into()))
+        );
     }
 
     fn court_code() -> impl Strategy<Value = String> {
         prop_oneof![
             Just("最高法".to_owned()),
-            (prop::sample::select(vec!['京', '冀', '粤', '新', '内', '云']), prop_oneof![Just(0usize), Just(2), Just(4)], 0u32..10000)
-                .prop_map(|(a, n, d)| if n == 0 { a.to_string() } else { format!("{a}{:0width$}", d % 10u32.pow(n as u32), width = n) }),
+            (
+                prop::sample::select(vec!['京', '冀', '粤', '新', '内', '云']),
+                prop_oneof![Just(0usize), Just(2), Just(4)],
+                0u32..10000
+            )
+                .prop_map(|(a, n, d)| if n == 0 {
+                    a.to_string()
+                } else {
+                    format!("{a}{:0width$}", d % 10u32.pow(n as u32), width = n)
+                }),
         ]
     }
 

@@ -98,16 +98,31 @@ fn text(s: &str, max: usize) -> Option<String> {
 }
 
 /// Validates a filing made on `today` at a court of `region`.
-pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &WorkingCalendar, region: &str) -> Result<ValidFiling, Refusal> {
+pub fn validate(
+    input: &FilingInput,
+    today: Date,
+    rules: &RuleBook,
+    calendar: &WorkingCalendar,
+    region: &str,
+) -> Result<ValidFiling, Refusal> {
     let mut problems: Vec<(&'static str, String)> = Vec::new();
     let case_type = match CaseType::parse(&input.case_type) {
         Some(t) if t.is_enforcement() => Some(t),
         Some(t) => {
-            problems.push(("unsupported_case_type", format!("{} cases cannot be filed here yet", t.code())));
+            problems.push((
+                "unsupported_case_type",
+                format!("{} cases cannot be filed here yet", t.code()),
+            ));
             None
         }
         None => {
-            problems.push(("unknown_case_type", format!("unknown case type {:?}: use 执, 执恢 or 执保", input.case_type)));
+            problems.push((
+                "unknown_case_type",
+                format!(
+                    "unknown case type {:?}: use 执, 执恢 or 执保",
+                    input.case_type
+                ),
+            ));
             None
         }
     };
@@ -115,7 +130,10 @@ pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &W
     for (i, p) in input.parties.iter().enumerate() {
         let n = i + 1;
         let Some(name) = text(&p.name, 100) else {
-            problems.push(("invalid_party", format!("party {n}: a name of 1–100 characters is required")));
+            problems.push((
+                "invalid_party",
+                format!("party {n}: a name of 1–100 characters is required"),
+            ));
             continue;
         };
         let identifier = match p.kind.as_str() {
@@ -126,13 +144,25 @@ pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &W
                     None
                 }
                 None => {
-                    problems.push(("invalid_party", format!("party {n} ({name}): a natural person needs a resident ID number")));
+                    problems.push((
+                        "invalid_party",
+                        format!("party {n} ({name}): a natural person needs a resident ID number"),
+                    ));
                     None
                 }
             },
             "organisation" => {
-                if p.legal_representative.as_deref().and_then(|l| text(l, 50)).is_none() {
-                    problems.push(("invalid_party", format!("party {n} ({name}): an organisation needs its legal representative")));
+                if p.legal_representative
+                    .as_deref()
+                    .and_then(|l| text(l, 50))
+                    .is_none()
+                {
+                    problems.push((
+                        "invalid_party",
+                        format!(
+                            "party {n} ({name}): an organisation needs its legal representative"
+                        ),
+                    ));
                 }
                 match p.credit_code.as_deref().map(CreditCode::parse) {
                     Some(Ok(c)) => Some(Identifier::Organisation(c)),
@@ -147,7 +177,10 @@ pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &W
                 }
             }
             other => {
-                problems.push(("invalid_party", format!("party {n}: kind {other:?} is neither person nor organisation")));
+                problems.push((
+                    "invalid_party",
+                    format!("party {n}: kind {other:?} is neither person nor organisation"),
+                ));
                 None
             }
         };
@@ -161,41 +194,79 @@ pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &W
         }
     }
     if !input.parties.iter().any(|p| p.role == PartyRole::Applicant) {
-        problems.push(("invalid_party", "at least one applicant (申请执行人) is required".into()));
+        problems.push((
+            "invalid_party",
+            "at least one applicant (申请执行人) is required".into(),
+        ));
     }
-    if !input.parties.iter().any(|p| p.role == PartyRole::Respondent) {
-        problems.push(("invalid_party", "at least one respondent (被执行人) is required".into()));
+    if !input
+        .parties
+        .iter()
+        .any(|p| p.role == PartyRole::Respondent)
+    {
+        problems.push((
+            "invalid_party",
+            "at least one respondent (被执行人) is required".into(),
+        ));
     }
     if input.parties.len() > 50 {
         problems.push(("invalid_party", "at most 50 parties".into()));
     }
     let b = &input.basis;
     if text(&b.issuing_body, 100).is_none() || text(&b.document_number, 100).is_none() {
-        problems.push(("invalid_basis", "the basis needs its issuing body and document number".into()));
+        problems.push((
+            "invalid_basis",
+            "the basis needs its issuing body and document number".into(),
+        ));
     }
     if b.effective_date > today {
-        problems.push(("basis_not_effective", format!("the basis takes effect on {}, after today", b.effective_date)));
+        problems.push((
+            "basis_not_effective",
+            format!(
+                "the basis takes effect on {}, after today",
+                b.effective_date
+            ),
+        ));
     }
     if b.performance_deadline < b.effective_date {
-        problems.push(("invalid_basis", "the performance period cannot end before the basis takes effect".into()));
+        problems.push((
+            "invalid_basis",
+            "the performance period cannot end before the basis takes effect".into(),
+        ));
     }
     let mut fen = [Fen::ZERO; 4];
-    for (i, (v, name)) in input.amounts.iter().zip(["principal", "interest", "delay_interest", "costs"]).enumerate() {
+    for (i, (v, name)) in input
+        .amounts
+        .iter()
+        .zip(["principal", "interest", "delay_interest", "costs"])
+        .enumerate()
+    {
         match Fen::new(*v) {
             Ok(f) => fen[i] = f,
             Err(e) => problems.push(("invalid_amount", format!("{name}: {e}"))),
         }
     }
-    let amounts = Amounts { principal: fen[0], interest: fen[1], delay_interest: fen[2], costs: fen[3] };
+    let amounts = Amounts {
+        principal: fen[0],
+        interest: fen[1],
+        delay_interest: fen[2],
+        costs: fen[3],
+    };
     if let Err(e) = amounts.total() {
         problems.push(("invalid_amount", format!("total: {e}")));
     }
     let duties = input.duties.trim().to_owned();
     if duties.chars().count() > 2000 {
-        problems.push(("invalid_duties", "non-monetary duties: at most 2,000 characters".into()));
+        problems.push((
+            "invalid_duties",
+            "non-monetary duties: at most 2,000 characters".into(),
+        ));
     }
     if amounts.total().is_ok_and(|t| t == Fen::ZERO) && duties.is_empty() {
-        problems.push(("nothing_to_enforce", "give an amount or a non-monetary duty".into()));
+        problems.push((
+            "nothing_to_enforce",
+            "give an amount or a non-monetary duty".into(),
+        ));
     }
     let late_reason = input.late_reason.as_deref().and_then(|r| text(r, 500));
     if b.performance_deadline <= today && b.performance_deadline >= b.effective_date {
@@ -208,10 +279,20 @@ pub fn validate(input: &FilingInput, today: Date, rules: &RuleBook, calendar: &W
         }
     }
     if let Some((code, _)) = problems.first() {
-        return Err(Refusal { code, reasons: problems.into_iter().map(|(_, r)| r).collect() });
+        return Err(Refusal {
+            code,
+            reasons: problems.into_iter().map(|(_, r)| r).collect(),
+        });
     }
     let case_type = case_type.ok_or_else(|| Refusal::one("unknown_case_type", "case type"))?;
-    Ok(ValidFiling { case_type, parties, basis: b.clone(), amounts, duties, late_reason })
+    Ok(ValidFiling {
+        case_type,
+        parties,
+        basis: b.clone(),
+        amounts,
+        duties,
+        late_reason,
+    })
 }
 
 /// The basis kinds, for forms.
@@ -239,8 +320,22 @@ mod tests {
         FilingInput {
             case_type: "执".into(),
             parties: vec![
-                PartyInput { role: PartyRole::Applicant, kind: "person".into(), name: "张三".into(), id_number: Some("11010519491231002X".into()), credit_code: None, legal_representative: None },
-                PartyInput { role: PartyRole::Respondent, kind: "organisation".into(), name: "某某有限公司".into(), id_number: None, credit_code: Some("91350100M000100Y43".into()), legal_representative: Some("李四".into()) },
+                PartyInput {
+                    role: PartyRole::Applicant,
+                    kind: "person".into(),
+                    name: "张三".into(),
+                    id_number: Some("11010519491231002X".into()),
+                    credit_code: None,
+                    legal_representative: None,
+                },
+                PartyInput {
+                    role: PartyRole::Respondent,
+                    kind: "organisation".into(),
+                    name: "某某有限公司".into(),
+                    id_number: None,
+                    credit_code: Some("91350100M000100Y43".into()),
+                    legal_representative: Some("李四".into()),
+                },
             ],
             basis: Basis {
                 kind: BasisKind::Judgment,
@@ -257,7 +352,14 @@ mod tests {
 
     #[test]
     fn a_good_filing_passes() {
-        let f = validate(&input(), date(2025, 1, 10), &rules(), &WorkingCalendar::default(), "110105").unwrap();
+        let f = validate(
+            &input(),
+            date(2025, 1, 10),
+            &rules(),
+            &WorkingCalendar::default(),
+            "110105",
+        )
+        .unwrap();
         assert_eq!(f.case_type, CaseType::Zhi);
         assert_eq!(f.amounts.total().unwrap().get(), 10_050_000);
         assert_eq!(f.parties[0].identifier.shown(), "1101**********002X");
@@ -271,7 +373,14 @@ mod tests {
         i.parties[1].credit_code = Some("91350100M000100Y44".into());
         i.amounts = [-5, 0, 0, 0];
         i.basis.effective_date = date(2030, 1, 1);
-        let e = validate(&i, date(2025, 1, 10), &rules(), &WorkingCalendar::default(), "").unwrap_err();
+        let e = validate(
+            &i,
+            date(2025, 1, 10),
+            &rules(),
+            &WorkingCalendar::default(),
+            "",
+        )
+        .unwrap_err();
         assert_eq!(e.code, "unknown_case_type");
         assert!(e.reasons.len() >= 5, "{:?}", e.reasons);
     }
@@ -279,17 +388,44 @@ mod tests {
     #[test]
     fn late_filings_need_a_reason() {
         let i = input();
-        let e = validate(&i, date(2026, 7, 1), &rules(), &WorkingCalendar::default(), "").unwrap_err();
+        let e = validate(
+            &i,
+            date(2026, 7, 1),
+            &rules(),
+            &WorkingCalendar::default(),
+            "",
+        )
+        .unwrap_err();
         assert_eq!(e.code, "limitation_expired");
         let mut i = i;
         i.late_reason = Some("申请人曾提出中断时效的主张".into());
-        assert!(validate(&i, date(2026, 7, 1), &rules(), &WorkingCalendar::default(), "").is_ok());
+        assert!(
+            validate(
+                &i,
+                date(2026, 7, 1),
+                &rules(),
+                &WorkingCalendar::default(),
+                ""
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn overflowing_amounts_are_refused() {
         let mut i = input();
         i.amounts = [crate::money::MAX_FEN, crate::money::MAX_FEN, 0, 0];
-        assert_eq!(validate(&i, date(2025, 1, 10), &rules(), &WorkingCalendar::default(), "").unwrap_err().code, "invalid_amount");
+        assert_eq!(
+            validate(
+                &i,
+                date(2025, 1, 10),
+                &rules(),
+                &WorkingCalendar::default(),
+                ""
+            )
+            .unwrap_err()
+            .code,
+            "invalid_amount"
+        );
     }
 }

@@ -17,7 +17,9 @@ pub enum MoneyError {
 }
 
 /// A non-negative amount in fen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Fen(i64);
 
@@ -64,7 +66,7 @@ impl fmt::Display for Fen {
         let digits = yuan.to_string();
         let mut grouped = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -81,7 +83,10 @@ mod tests {
     fn amounts_are_checked() {
         assert_eq!(Fen::new(-1), Err(MoneyError::Negative));
         assert_eq!(Fen::new(MAX_FEN + 1), Err(MoneyError::TooLarge));
-        assert_eq!(Fen::new(MAX_FEN).and_then(|a| a.checked_add(Fen(1))), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Fen::new(MAX_FEN).and_then(|a| a.checked_add(Fen(1))),
+            Err(MoneyError::TooLarge)
+        );
         assert_eq!(Fen(123_456_789).to_string(), "¥1,234,567.89");
         assert_eq!(Fen(5).to_string(), "¥0.05");
         assert_eq!(Fen(5).saturating_sub(Fen(9)), Fen::ZERO);

@@ -17,6 +17,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub retry_after: Option<u64>,
+    /// Every individual problem, when there are several (a filing, a closure checklist).
+    pub details: Vec<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -29,6 +31,9 @@ pub struct Problem {
     pub detail: String,
     /// Stable machine-readable code.
     pub code: String,
+    /// Every individual problem, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
 }
 
 impl ApiError {
@@ -38,6 +43,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            details: Vec::new(),
         }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -69,6 +75,10 @@ impl ApiError {
             "an internal error occurred; it has been logged",
         )
     }
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.retry_after = Some(secs);
         self
@@ -83,6 +93,7 @@ impl IntoResponse for ApiError {
             status: self.status.as_u16(),
             detail: self.message,
             code: self.code.to_owned(),
+            errors: self.details,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.status, body).into_response();

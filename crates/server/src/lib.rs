@@ -34,6 +34,14 @@ pub async fn prepare(app: &App) -> Result<(), ApiError> {
         tracing::error!(error = %e, "migration failed");
         ApiError::internal()
     })?;
+    app.store.check_data_key(&app.cipher).await.map_err(|e| {
+        tracing::error!(error = %e, "data key");
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "data_key_mismatch",
+            e.to_string(),
+        )
+    })?;
     service::rules::sync_shipped(app, "system").await?;
     Ok(())
 }

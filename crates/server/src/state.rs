@@ -62,6 +62,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
+    /// The key personal identifiers are encrypted with. `None` makes a random one, which
+    /// only suits throw-away databases (tests): a stored database refuses a different key.
+    pub cipher: Option<zhixing_store::crypto::FieldCipher>,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
+            cipher: None,
         }
     }
 }
@@ -114,6 +118,7 @@ pub struct AppInner {
     /// An Argon2id hash of a random password, verified against when a username is unknown so
     /// that the answer takes as long as for a known one.
     pub dummy_hash: String,
+    pub cipher: zhixing_store::crypto::FieldCipher,
 }
 
 /// Cheap to clone; shared by every request.
@@ -135,6 +140,11 @@ impl App {
         })?;
         let dummy_hash =
             crate::service::auth::hash_password_blocking(&crate::service::auth::new_token())?;
+        let cipher = config.cipher.clone().unwrap_or_else(|| {
+            zhixing_store::crypto::FieldCipher::new(
+                zhixing_store::crypto::FieldCipher::generate_master(),
+            )
+        });
         Ok(App(Arc::new(AppInner {
             store,
             config,
@@ -142,11 +152,20 @@ impl App {
             rules: RuleCache::default(),
             calendar,
             dummy_hash,
+            cipher,
         })))
     }
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// Today in China Standard Time (UTC+8), the date legal periods count in.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock
+            .now()
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .date()
     }
 
     pub fn now_us(&self) -> i64 {

@@ -16,7 +16,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub mod bench;
+pub mod cases;
 pub mod courts;
+pub mod crypto;
 pub mod events;
 pub mod rules;
 pub mod users;

@@ -8,15 +8,24 @@ use super::*;
 fn rules() -> RuleBook {
     RuleBook::from_toml([
         ("case.toml", include_str!("../../../../rules/case.toml")),
-        ("investigation.toml", include_str!("../../../../rules/investigation.toml")),
+        (
+            "investigation.toml",
+            include_str!("../../../../rules/investigation.toml"),
+        ),
     ])
     .unwrap_or_default()
 }
 
 fn calendar() -> WorkingCalendar {
     WorkingCalendar::from_toml([
-        ("2025.toml", include_str!("../../../../rules/calendar/2025.toml")),
-        ("2026.toml", include_str!("../../../../rules/calendar/2026.toml")),
+        (
+            "2025.toml",
+            include_str!("../../../../rules/calendar/2025.toml"),
+        ),
+        (
+            "2026.toml",
+            include_str!("../../../../rules/calendar/2026.toml"),
+        ),
     ])
     .unwrap_or_default()
 }
@@ -35,7 +44,10 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
             effective_date: date(2024, 12, 1),
             performance_deadline: date(2024, 12, 20),
         },
-        amounts: Amounts { principal: Fen::new(1_000_000).unwrap_or_default(), ..Amounts::default() },
+        amounts: Amounts {
+            principal: Fen::new(1_000_000).unwrap_or_default(),
+            ..Amounts::default()
+        },
         duties: String::new(),
         late_reason: None,
         resumed_from: None,
@@ -44,7 +56,12 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
 }
 
 fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
-    Ctx { rules, calendar: cal, region: "110105", today }
+    Ctx {
+        rules,
+        calendar: cal,
+        region: "110105",
+        today,
+    }
 }
 
 fn due(ds: &[Deadline], node: &str) -> Option<Date> {
@@ -57,11 +74,21 @@ fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
     let s = filed(date(2025, 3, 3), BasisKind::Judgment);
     let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 4)))?;
     assert_eq!(due(&ds, "notice"), Some(date(2025, 3, 13)), "10 days");
-    assert_eq!(due(&ds, "officer_assignment"), Some(date(2025, 3, 10)), "7 days");
+    assert_eq!(
+        due(&ds, "officer_assignment"),
+        Some(date(2025, 3, 10)),
+        "7 days"
+    );
     assert_eq!(due(&ds, "conclusion"), Some(date(2025, 9, 3)), "6 months");
     // Non-litigation: 3 months.
     let n = filed(date(2025, 3, 3), BasisKind::ArbitrationAward);
-    assert_eq!(due(&deadlines(&n, &ctx(&r, &c, date(2025, 3, 4)))?, "conclusion"), Some(date(2025, 6, 3)));
+    assert_eq!(
+        due(
+            &deadlines(&n, &ctx(&r, &c, date(2025, 3, 4)))?,
+            "conclusion"
+        ),
+        Some(date(2025, 6, 3))
+    );
     assert!(ds.iter().all(|d| !d.citation.is_empty()));
     Ok(())
 }
@@ -70,14 +97,22 @@ fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
 fn overdue_done_and_late() -> Result<(), Refusal> {
     let (r, c) = (rules(), calendar());
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
-    s.apply(&CaseEvent::ActionRecorded { action: ActionKind::NoticeIssued, on: date(2025, 3, 20), note: String::new() });
+    s.apply(&CaseEvent::ActionRecorded {
+        action: ActionKind::NoticeIssued,
+        on: date(2025, 3, 20),
+        note: String::new(),
+    });
     let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 25)))?;
     let get = |n: &str| ds.iter().find(|d| d.node == n).map(|d| d.status.clone());
     assert_eq!(get("notice").as_deref(), Some("done_late"));
     assert_eq!(get("officer_assignment").as_deref(), Some("overdue"));
     assert_eq!(get("conclusion").as_deref(), Some("pending"));
     let next = next_actions(&ds);
-    assert_eq!(next.first().map(|d| d.node.as_str()), Some("officer_assignment"), "earliest first");
+    assert_eq!(
+        next.first().map(|d| d.node.as_str()),
+        Some("officer_assignment"),
+        "earliest first"
+    );
     Ok(())
 }
 
@@ -85,8 +120,18 @@ fn overdue_done_and_late() -> Result<(), Refusal> {
 fn urgent_clues_get_three_days() -> Result<(), Refusal> {
     let (r, c) = (rules(), calendar());
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
-    s.apply(&CaseEvent::ClueSubmitted { no: 1, description: "房产".into(), urgent: true, on: date(2025, 3, 10) });
-    s.apply(&CaseEvent::ClueSubmitted { no: 2, description: "车辆".into(), urgent: false, on: date(2025, 3, 10) });
+    s.apply(&CaseEvent::ClueSubmitted {
+        no: 1,
+        description: "房产".into(),
+        urgent: true,
+        on: date(2025, 3, 10),
+    });
+    s.apply(&CaseEvent::ClueSubmitted {
+        no: 2,
+        description: "车辆".into(),
+        urgent: false,
+        on: date(2025, 3, 10),
+    });
     let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 11)))?;
     assert_eq!(due(&ds, "clue:1"), Some(date(2025, 3, 13)));
     assert_eq!(due(&ds, "clue:2"), Some(date(2025, 3, 17)));
@@ -97,18 +142,41 @@ fn urgent_clues_get_three_days() -> Result<(), Refusal> {
 fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
     let (r, c) = (rules(), calendar());
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
-    s.apply(&decide_suspension(&s, true, "申请执行人申请暂缓执行", date(2025, 4, 1))?);
+    s.apply(&decide_suspension(
+        &s,
+        true,
+        "申请执行人申请暂缓执行",
+        date(2025, 4, 1),
+    )?);
     assert_eq!(s.status, CaseStatus::Suspended);
     s.apply(&decide_suspension(&s, false, "", date(2025, 4, 11))?);
     let today = date(2025, 5, 1);
     let ds = deadlines(&s, &ctx(&r, &c, today))?;
-    assert_eq!(due(&ds, "conclusion"), Some(date(2025, 9, 15)), "Sep 3 + 10 days = Sat 13 Sep → Mon 15 Sep");
-    s.apply(&decide_extension(&s, 3, "院长批准〔2025〕1号", &ctx(&r, &c, today))?);
-    assert_eq!(due(&deadlines(&s, &ctx(&r, &c, today))?, "conclusion"), Some(date(2025, 12, 15)));
+    assert_eq!(
+        due(&ds, "conclusion"),
+        Some(date(2025, 9, 15)),
+        "Sep 3 + 10 days = Sat 13 Sep → Mon 15 Sep"
+    );
+    s.apply(&decide_extension(
+        &s,
+        3,
+        "院长批准〔2025〕1号",
+        &ctx(&r, &c, today),
+    )?);
+    assert_eq!(
+        due(&deadlines(&s, &ctx(&r, &c, today))?, "conclusion"),
+        Some(date(2025, 12, 15))
+    );
     let late = decide_extension(&s, 1, "x", &ctx(&r, &c, date(2026, 1, 5)));
     assert_eq!(late.map_err(|e| e.code), Err("extension_too_late"));
-    assert_eq!(decide_suspension(&s, false, "", today).map_err(|e| e.code), Err("not_suspended"));
-    assert_eq!(decide_suspension(&s, true, "短", today).map_err(|e| e.code), Err("reason_required"));
+    assert_eq!(
+        decide_suspension(&s, false, "", today).map_err(|e| e.code),
+        Err("not_suspended")
+    );
+    assert_eq!(
+        decide_suspension(&s, true, "短", today).map_err(|e| e.code),
+        Err("reason_required")
+    );
     Ok(())
 }
 
@@ -116,7 +184,14 @@ fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
 fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
     let (r, c) = (rules(), calendar());
     let s = filed(date(2025, 3, 3), BasisKind::Judgment);
-    let err = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 4, 1))).err().ok_or(Refusal::one("x", "no refusal"))?;
+    let err = decide_closure(
+        &s,
+        ClosureMode::Zhongben,
+        "经穷尽财产调查措施",
+        &ctx(&r, &c, date(2025, 4, 1)),
+    )
+    .err()
+    .ok_or(Refusal::one("x", "no refusal"))?;
     assert_eq!(err.code, "closure_conditions_unmet");
     assert_eq!(err.reasons.len(), 9, "{:?}", err.reasons);
 
@@ -131,18 +206,56 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         ActionKind::DebtorSearch,
         ActionKind::Interview,
     ] {
-        s.apply(&CaseEvent::ActionRecorded { action: a, on: date(2025, 3, 20), note: String::new() });
+        s.apply(&CaseEvent::ActionRecorded {
+            action: a,
+            on: date(2025, 3, 20),
+            note: String::new(),
+        });
     }
-    let early = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 5, 1))).err().map(|e| e.reasons);
-    assert_eq!(early.map(|r| r.len()), Some(1), "only the three months remain");
-    let ok = decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &ctx(&r, &c, date(2025, 6, 10)))?;
-    assert!(matches!(ok, CaseEvent::ClosureRequested { mode: ClosureMode::Zhongben, .. }), "终本 goes to the division head");
+    let early = decide_closure(
+        &s,
+        ClosureMode::Zhongben,
+        "经穷尽财产调查措施",
+        &ctx(&r, &c, date(2025, 5, 1)),
+    )
+    .err()
+    .map(|e| e.reasons);
+    assert_eq!(
+        early.map(|r| r.len()),
+        Some(1),
+        "only the three months remain"
+    );
+    let ok = decide_closure(
+        &s,
+        ClosureMode::Zhongben,
+        "经穷尽财产调查措施",
+        &ctx(&r, &c, date(2025, 6, 10)),
+    )?;
+    assert!(
+        matches!(
+            ok,
+            CaseEvent::ClosureRequested {
+                mode: ClosureMode::Zhongben,
+                ..
+            }
+        ),
+        "终本 goes to the division head"
+    );
     s.apply(&ok);
     assert_eq!(s.status, CaseStatus::PendingClosure);
     let closed = decide_approval(&s, true, "", &ctx(&r, &c, date(2025, 6, 11)))?;
     s.apply(&closed);
     assert_eq!(s.closure.as_ref().map(|c| c.0), Some(ClosureMode::Zhongben));
-    assert_eq!(decide_closure(&s, ClosureMode::Withdrawn, "重复立案撤销", &ctx(&r, &c, date(2025, 6, 12))).map_err(|e| e.code), Err("case_closed"));
+    assert_eq!(
+        decide_closure(
+            &s,
+            ClosureMode::Withdrawn,
+            "重复立案撤销",
+            &ctx(&r, &c, date(2025, 6, 12))
+        )
+        .map_err(|e| e.code),
+        Err("case_closed")
+    );
     Ok(())
 }
 
@@ -152,10 +265,22 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
     let cx = ctx(&r, &c, date(2025, 3, 20));
     assert!(decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx).is_err());
-    s.apply(&CaseEvent::PaymentRecorded { amount: Fen::new(1_000_000).unwrap_or_default(), on: date(2025, 3, 19), note: String::new() });
+    s.apply(&CaseEvent::PaymentRecorded {
+        amount: Fen::new(1_000_000).unwrap_or_default(),
+        on: date(2025, 3, 19),
+        note: String::new(),
+    });
     let e = decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx)?;
-    assert!(matches!(e, CaseEvent::Closed { mode: ClosureMode::FullyPerformed, .. }));
-    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", &cx).err().map(|e| e.code);
+    assert!(matches!(
+        e,
+        CaseEvent::Closed {
+            mode: ClosureMode::FullyPerformed,
+            ..
+        }
+    ));
+    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", &cx)
+        .err()
+        .map(|e| e.code);
     assert_eq!(w, Some("closure_conditions_unmet"), "a reason is required");
     Ok(())
 }

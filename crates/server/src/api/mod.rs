@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one module per area.
 
 pub mod audit;
+pub mod cases;
 pub mod courts;
 pub mod health;
 pub mod rules;
@@ -103,5 +104,30 @@ pub fn router() -> Router<App> {
         .route("/rules/{id}/in-force", get(rules::in_force))
         .route("/audit/verify", get(audit::verify))
         .route("/events", get(audit::events))
+        .route("/cases", get(cases::list).post(cases::file))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/assignment", post(cases::assign))
+        .route("/cases/{id}/actions", post(cases::action))
+        .route("/cases/{id}/clues", post(cases::clue))
+        .route(
+            "/cases/{id}/clues/{no}/verification",
+            post(cases::verify_clue),
+        )
+        .route("/cases/{id}/payments", post(cases::payment))
+        .route(
+            "/cases/{id}/suspension",
+            post(cases::suspend).delete(cases::end_suspension),
+        )
+        .route("/cases/{id}/extension", post(cases::extension))
+        .route("/cases/{id}/closure-checklist", get(cases::checklist))
+        .route("/cases/{id}/closure", post(cases::close))
+        .route("/cases/{id}/closure/decision", post(cases::decide))
+        .route("/cases/{id}/resumption", post(cases::resume))
+        .route(
+            "/cases/{id}/parties/{no}/identifier",
+            get(cases::identifier),
+        )
+        .route("/documents/{id}", get(cases::document))
         .route("/openapi.json", get(crate::openapi::serve))
 }

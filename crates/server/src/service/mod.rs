@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod courts;
+pub mod documents;
 pub mod rules;
 pub mod users;
 

@@ -57,8 +57,10 @@ fn uuid_like() -> String {
 }
 
 pub fn test_config() -> Config {
+    // Sessions outlive the long clock jumps of deadline tests; expiry has its own test.
     Config {
         login_slow_step: Duration::from_millis(5),
+        session_ttl: Duration::from_secs(400 * 86400),
         ..Config::default()
     }
 }
