@@ -151,3 +151,166 @@ async fn a_supervisor_signs_in_sees_home_and_opens_the_court_tree() {
     std::fs::write(&out, &png).unwrap();
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    t.user("browser-officer", "b110105", &[Role::Officer]).await;
+    b.goto(&t.url("/login")).await.unwrap();
+    b.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("browser-officer")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("home-court"))
+        .await
+        .unwrap();
+
+    b.goto(&t.url("/cases/new")).await.unwrap();
+    let fill = |name: &'static str, value: &'static str| {
+        let b = b.clone();
+        async move {
+            let el = b
+                .find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap();
+            el.clear().await.unwrap();
+            el.send_keys(value).await.unwrap();
+        }
+    };
+    fill("applicant_name", "张三").await;
+    fill("applicant_id", "11010519491231002X").await;
+    fill("respondent_name", "李四").await;
+    fill("respondent_id", "110101198001010010").await;
+    fill("issuing_body", "北京市朝阳区人民法院").await;
+    fill("document_number", "(2026)京0105民初77号").await;
+    // Date inputs take the date typed in the browser's locale order; set them directly.
+    b.execute("document.querySelector('[name=effective_date]').value = '2026-05-01'; document.querySelector('[name=performance_deadline]').value = '2026-05-15';", vec![]).await.unwrap();
+    fill("principal", "120000.50").await;
+    b.find(Locator::Css("form#filing button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let number = b
+        .wait()
+        .for_element(Locator::Id("case-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        number.contains("京0105执") && number.ends_with('号'),
+        "{number}"
+    );
+    assert_eq!(
+        b.find(Locator::Id("case-status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "执行中"
+    );
+    assert!(
+        b.find(Locator::Id("deadlines"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("首次网络查控")
+    );
+
+    // Withdraw it (销案): no approval needed.
+    b.find(Locator::Id("to-closure"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("a.tab[href$='mode=withdrawn']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let reason = b
+        .wait()
+        .for_element(Locator::Css("form#closure textarea[name=reason]"))
+        .await
+        .unwrap();
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("mode=withdrawn")
+    );
+    reason.send_keys("申请执行人撤回执行申请").await.unwrap();
+    b.find(Locator::Css("form#closure button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = b
+        .wait()
+        .for_element(Locator::Id("closure-mode"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "销案");
+    assert_eq!(
+        b.find(Locator::Id("case-status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "已结案"
+    );
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("case-withdrawn.png"),
+        &png,
+    )
+    .unwrap();
+    assert!(png.len() > 5_000);
+
+    let listed: serde_json::Value = {
+        let token = t.login("browser-officer").await;
+        t.get("/api/v1/cases?status=closed", Some(&token))
+            .await
+            .json()
+            .await
+            .unwrap()
+    };
+    assert_eq!(listed["items"][0]["number"], number.as_str());
+    assert_eq!(listed["items"][0]["closure_mode"], "withdrawn");
+    assert_eq!(listed["items"][0]["total_due"], 12_000_050);
+    b.close().await.unwrap();
+}

@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud), Simplified Chinese by default. Static assets are compiled
 //! into the binary: no CDN, no network at run time.
 
+mod cases;
 pub mod i18n;
 mod views;
 
@@ -66,6 +67,16 @@ pub fn router() -> Router<App> {
         .route("/rules", get(views::rules))
         .route("/users", get(views::users))
         .route("/audit", get(views::audit))
+        .route("/cases", get(cases::list))
+        .route("/cases/new", get(cases::new_form).post(cases::new_submit))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/act", post(cases::act))
+        .route(
+            "/cases/{id}/closure",
+            get(cases::closure).post(cases::close),
+        )
+        .route("/cases/{id}/decision", post(cases::decision))
+        .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
         .route(
             "/static/app.css",
@@ -133,6 +144,7 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                     @if let Some(v) = viewer {
                         nav {
                             a href="/home" { (lang.t("home")) }
+                            a href="/cases" { "案件" }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
                             @if v.principal.has(Role::Administrator) { a href="/users" { (lang.t("users")) } }

@@ -1,0 +1,577 @@
+//! Case pages: my cases (deadlines first), the filing form, the case page, closure.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use zhixing_domain::access::Role;
+use zhixing_domain::case::{ActionKind, CaseStatus, ClosureMode, PartyRole};
+use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
+
+use super::i18n::Lang;
+use super::{PageError, Viewer, layout, page};
+use crate::api::Ctx;
+use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, ListParams, summary};
+use crate::error::{ApiError, Path, Query};
+use crate::service::cases::{self as svc, Need};
+use crate::state::App;
+
+fn ctx_of(v: &Viewer) -> Ctx {
+    Ctx {
+        principal: v.principal.clone(),
+        token_hash: String::new(),
+    }
+}
+
+fn yuan(fen: i64) -> String {
+    zhixing_domain::money::Fen::new(fen)
+        .map(|f| f.to_string())
+        .unwrap_or_else(|_| fen.to_string())
+}
+
+fn status_zh(s: &str) -> &'static str {
+    CaseStatus::parse(s).map_or("", CaseStatus::name_zh)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    overdue: Option<String>,
+    #[serde(default)]
+    mine: Option<String>,
+}
+
+/// 我的案件 — the officer's cases, the nearest deadline first.
+pub async fn list(
+    State(app): State<App>,
+    v: Viewer,
+    Query(f): Query<ListForm>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let mine = f.mine.is_some()
+        || (f.q.is_empty()
+            && f.status.is_empty()
+            && f.overdue.is_none()
+            && v.principal.has(Role::Officer));
+    let params = ListParams {
+        court: None,
+        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
+        officer: mine.then(|| "me".to_owned()),
+        case_type: None,
+        overdue: f.overdue.as_ref().map(|_| true),
+        filed_from: None,
+        filed_to: None,
+        q: Some(f.q.clone()).filter(|s| !s.is_empty()),
+        sort: Some("due".into()),
+        limit: Some(200),
+        cursor: None,
+    };
+    let filter = crate::api::cases::filter_of(&app, &ctx_of(&v), &params).await?;
+    let rows = app.store.list_cases(&filter).await?;
+    let today = app.today();
+    let body = html! {
+        section.card {
+            h1 { (if mine { "我的案件" } else { "本院案件" }) }
+            form.filters method="get" action="/cases" {
+                input name="q" value=(f.q) placeholder="案号、当事人姓名或身份证号";
+                select name="status" {
+                    option value="" { "全部状态" }
+                    @for s in ["open", "suspended", "pending_closure", "closed"] {
+                        option value=(s) selected[f.status == s] { (status_zh(s)) }
+                    }
+                }
+                label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; "仅超期" }
+                label.inline { input type="checkbox" name="mine" value="1" checked[mine]; "仅我承办" }
+                button type="submit" { "查询" }
+                @if v.principal.has(Role::Officer) || v.principal.has(Role::Judge) || v.principal.has(Role::DivisionHead) {
+                    a.button href="/cases/new" { "立案" }
+                }
+            }
+            table #case-list {
+                tr { th { "案号" } th { "申请执行人" } th { "被执行人" } th { "状态" } th { "最近期限" } th { "立案日期" } }
+                @for r in &rows {
+                    @let s = summary(r, today);
+                    tr.overdue[s.overdue] {
+                        td { a href=(format!("/cases/{}", s.id)) { (s.number) } }
+                        td { (s.applicants.join("、")) }
+                        td { (s.respondents.join("、")) }
+                        td { (status_zh(&s.status)) }
+                        td { @if let Some(d) = &s.next_due { (d) @if s.overdue { " " span.badge.late { "超期" } } } }
+                        td { (s.filed_on) }
+                    }
+                }
+            }
+            @if rows.is_empty() { p.muted { "没有符合条件的案件。" } }
+        }
+    };
+    Ok(page(StatusCode::OK, layout(lang, "案件", Some(&v), body)))
+}
+
+/// The filing form, as typed (kept when the filing is refused).
+#[derive(Deserialize, Default, Clone)]
+pub struct FilingForm {
+    #[serde(default)]
+    case_type: String,
+    #[serde(default)]
+    applicant_kind: String,
+    #[serde(default)]
+    applicant_name: String,
+    #[serde(default)]
+    applicant_id: String,
+    #[serde(default)]
+    applicant_rep: String,
+    #[serde(default)]
+    respondent_kind: String,
+    #[serde(default)]
+    respondent_name: String,
+    #[serde(default)]
+    respondent_id: String,
+    #[serde(default)]
+    respondent_rep: String,
+    #[serde(default)]
+    basis_kind: String,
+    #[serde(default)]
+    issuing_body: String,
+    #[serde(default)]
+    document_number: String,
+    #[serde(default)]
+    effective_date: String,
+    #[serde(default)]
+    performance_deadline: String,
+    #[serde(default)]
+    principal: String,
+    #[serde(default)]
+    interest: String,
+    #[serde(default)]
+    costs: String,
+    #[serde(default)]
+    duties: String,
+    #[serde(default)]
+    late_reason: String,
+}
+
+/// "1,234.56" yuan → fen.
+fn fen_of(field: &str, s: &str) -> Result<i64, String> {
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let ok = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && whole.len() <= 14;
+    if !ok {
+        return Err(format!("{field}：请填写金额（元），最多两位小数"));
+    }
+    let w: i64 = whole.parse().map_err(|_| format!("{field}：金额过大"))?;
+    let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    Ok(w * 100 + f)
+}
+
+fn party(role: PartyRole, kind: &str, name: &str, id: &str, rep: &str) -> PartyInput {
+    let org = kind == "organisation";
+    PartyInput {
+        role,
+        kind: if org {
+            "organisation".into()
+        } else {
+            "person".into()
+        },
+        name: name.into(),
+        id_number: (!org).then(|| id.trim().to_owned()),
+        credit_code: org.then(|| id.trim().to_owned()),
+        legal_representative: (org && !rep.trim().is_empty()).then(|| rep.trim().to_owned()),
+    }
+}
+
+fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Markup {
+    let sel = |cur: &str, val: &str| cur == val;
+    layout(
+        lang,
+        "立案",
+        Some(v),
+        html! {
+            section.card {
+                h1 { "立案" }
+                @if !errors.is_empty() {
+                    div.error #filing-errors role="alert" { p { "未能立案：" } ul { @for e in errors { li { (e) } } } }
+                }
+                form #filing method="post" action="/cases/new" {
+                    fieldset {
+                        legend { "案件类型" }
+                        select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } }
+                    }
+                    @for (role, label, kind, name, id, rep) in [
+                        ("applicant", "申请执行人", &f.applicant_kind, &f.applicant_name, &f.applicant_id, &f.applicant_rep),
+                        ("respondent", "被执行人", &f.respondent_kind, &f.respondent_name, &f.respondent_id, &f.respondent_rep),
+                    ] {
+                        fieldset {
+                            legend { (label) }
+                            select name=(format!("{role}_kind")) { option value="person" selected[sel(kind, "person")] { "自然人" } option value="organisation" selected[sel(kind, "organisation")] { "法人或其他组织" } }
+                            label { "姓名／名称" input name=(format!("{role}_name")) value=(name) required; }
+                            label { "公民身份号码／统一社会信用代码" input name=(format!("{role}_id")) value=(id) required; }
+                            label { "法定代表人（组织填写）" input name=(format!("{role}_rep")) value=(rep); }
+                        }
+                    }
+                    fieldset {
+                        legend { "执行依据" }
+                        select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (zh) } } }
+                        label { "作出机关" input name="issuing_body" value=(f.issuing_body) required; }
+                        label { "文书编号" input name="document_number" value=(f.document_number) required; }
+                        label { "生效日期" input type="date" name="effective_date" value=(f.effective_date) required; }
+                        label { "履行期限届满日" input type="date" name="performance_deadline" value=(f.performance_deadline) required; }
+                    }
+                    fieldset {
+                        legend { "执行标的（元）" }
+                        label { "本金" input name="principal" value=(f.principal) inputmode="decimal"; }
+                        label { "利息" input name="interest" value=(f.interest) inputmode="decimal"; }
+                        label { "费用" input name="costs" value=(f.costs) inputmode="decimal"; }
+                        label { "非金钱义务" textarea name="duties" { (f.duties) } }
+                        label { "超过申请执行时效的受理理由（如有）" input name="late_reason" value=(f.late_reason); }
+                    }
+                    button type="submit" { "立案" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn new_form(v: Viewer) -> Response {
+    let f = FilingForm {
+        case_type: "执".into(),
+        applicant_kind: "person".into(),
+        respondent_kind: "person".into(),
+        basis_kind: "judgment".into(),
+        ..FilingForm::default()
+    };
+    page(StatusCode::OK, filing_form(v.lang, &v, &f, &[]))
+}
+
+pub async fn new_submit(
+    State(app): State<App>,
+    v: Viewer,
+    axum::Form(f): axum::Form<FilingForm>,
+) -> Response {
+    let mut errors = Vec::new();
+    let mut amounts = [0i64; 3];
+    for (i, (name, val)) in [
+        ("本金", &f.principal),
+        ("利息", &f.interest),
+        ("费用", &f.costs),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match fen_of(name, val) {
+            Ok(x) => amounts[i] = x,
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        let body = FileCaseIn {
+            case_type: f.case_type.clone(),
+            court_id: None,
+            parties: vec![
+                party(
+                    PartyRole::Applicant,
+                    &f.applicant_kind,
+                    &f.applicant_name,
+                    &f.applicant_id,
+                    &f.applicant_rep,
+                ),
+                party(
+                    PartyRole::Respondent,
+                    &f.respondent_kind,
+                    &f.respondent_name,
+                    &f.respondent_id,
+                    &f.respondent_rep,
+                ),
+            ],
+            basis: BasisIn {
+                kind: f.basis_kind.clone(),
+                issuing_body: f.issuing_body.clone(),
+                document_number: f.document_number.clone(),
+                effective_date: f.effective_date.clone(),
+                performance_deadline: f.performance_deadline.clone(),
+            },
+            amounts: AmountsIn {
+                principal: amounts[0],
+                interest: amounts[1],
+                delay_interest: 0,
+                costs: amounts[2],
+            },
+            duties: f.duties.clone(),
+            late_reason: Some(f.late_reason.clone()).filter(|s| !s.trim().is_empty()),
+        };
+        let result = match body.into_input() {
+            Ok(input) => svc::file(&app, &v.principal, input, None).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok((id, _)) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            Err(e) if e.details.is_empty() => errors.push(e.message),
+            Err(e) => errors.extend(e.details),
+        }
+    }
+    page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        filing_form(v.lang, &v, &f, &errors),
+    )
+}
+
+fn deadline_badge(status: &str) -> Markup {
+    let (cls, text) = match status {
+        "done" => ("ok", "已完成"),
+        "done_late" => ("late", "超期完成"),
+        "overdue" => ("late", "已超期"),
+        "moot" => ("muted", "不再适用"),
+        _ => ("pending", "待办"),
+    };
+    html! { span class=(format!("badge {cls}")) { (text) } }
+}
+
+/// The case page.
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let view = svc::show(&app, &v.principal, id, None).await?;
+    let (_, court) = svc::readable(&app, &v.principal, id).await?;
+    let timeline = app.store.case_events(id, i64::MAX).await?;
+    let c = &view.case;
+    let can_act = v
+        .principal
+        .may(zhixing_domain::access::Action::HandleCases, &court.path);
+    let is_head = can_act && v.principal.has(Role::DivisionHead);
+    let body = html! {
+        section.card #case-head {
+            h1 #case-number { (view.number) }
+            p { span.badge #case-status { (c.status.name_zh()) } " · " (court.name) " · 立案 " (c.filed_on)
+                @if let Some((_, name)) = &c.officer { " · 承办人 " (name) } }
+            @if let Some((mode, reason, on)) = &c.closure { p { "结案方式：" strong #closure-mode { (mode.name_zh()) } "（" (on) "）" (reason) } }
+            @if let Some(r) = &c.resumed_from { p { "恢复执行自 " (r) } }
+            @if let Some(r) = &c.resumed_as { p { "已恢复执行为 " (r) } }
+        }
+        section.card {
+            h2 { "当事人" }
+            table { @for p in &c.parties { tr { td { (if p.role == PartyRole::Applicant { "申请执行人" } else { "被执行人" }) } td { (p.name) } td { code { (p.identifier) } } td { @if let Some(l) = &p.legal_representative { "法定代表人 " (l) } } } } }
+            p { "执行依据：" (c.basis.issuing_body) " " (c.basis.document_number) "（" (c.basis.effective_date) " 生效）" }
+            p { "执行标的：" (yuan(view.total_due)) " · 已履行 " (yuan(c.paid.get())) " · 未履行 " (yuan(view.unpaid)) }
+            @if !c.duties.is_empty() { p { "非金钱义务：" (c.duties) } }
+        }
+        section.card #deadlines {
+            h2 { "法定期限" }
+            table {
+                tr { th { "节点" } th { "期限" } th { "状态" } th { "依据" } }
+                @for d in &view.deadlines { tr data-node=(d.node) { td { (d.title) } td { (d.due) @if d.working_days { "（工作日）" } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
+            }
+            @if !view.next_actions.is_empty() {
+                h2 { "下一步（系统建议，由承办人确认）" }
+                ol #next-actions { @for d in &view.next_actions { li { (d.title) " — " (d.due) " 前" } } }
+            }
+        }
+        @if can_act && c.status != CaseStatus::Closed {
+            section.card #act {
+                h2 { "办理" }
+                form method="post" action=(format!("/cases/{id}/act")) {
+                    input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                    select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } }
+                    input name="note" placeholder="说明（约谈、不纳入失信的理由等须填写）";
+                    button type="submit" { "记录" }
+                }
+                p { a #to-closure href=(format!("/cases/{id}/closure")) { "报结／结案…" } }
+                @if is_head && c.status == CaseStatus::PendingClosure {
+                    form #approval method="post" action=(format!("/cases/{id}/decision")) {
+                        input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                        input name="note" placeholder="退回理由";
+                        button name="approve" value="true" { "批准结案" }
+                        button name="approve" value="false" { "退回" }
+                    }
+                }
+            }
+        }
+        section.card #documents {
+            h2 { "法律文书" }
+            ul { @for d in &c.documents { li { a href=(format!("/documents/{}", d.document_id)) target="_blank" { (d.title) } " " code.small { (d.sha256.get(..12).unwrap_or("")) "…" } } } }
+        }
+        section.card #timeline {
+            h2 { "流程记录" }
+            table { @for e in &timeline { tr { td.small { (zhixing_store::from_micros(e.at_us).map(|t| t.to_string()).unwrap_or_default()) } td { code { (e.kind) } } td { (e.actor) } } } }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, &view.number, Some(&v), body),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    action: String,
+    #[serde(default)]
+    note: String,
+    version: Option<i64>,
+}
+
+fn back(id: i64, e: Option<ApiError>) -> Response {
+    match e {
+        None => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Some(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn act(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<ActForm>,
+) -> Response {
+    let Some(kind) = ActionKind::parse(&f.action) else {
+        return back(
+            id,
+            Some(ApiError::unprocessable("unknown_action", "unknown action")),
+        );
+    };
+    let today = app.today();
+    let note = f.note.trim().to_owned();
+    let r = svc::change(&app, &v.principal, id, f.version, Need::Handler, |s, _| {
+        if matches!(
+            kind,
+            ActionKind::Interview | ActionKind::DishonestNotApplicable
+        ) && note.chars().count() < 4
+        {
+            return Err(zhixing_domain::case::Refusal::one(
+                "note_required",
+                "请填写说明（至少4个字）",
+            ));
+        }
+        if kind == ActionKind::NoticeIssued && s.has(ActionKind::NoticeIssued) {
+            return Err(zhixing_domain::case::Refusal::one(
+                "already_done",
+                "执行通知书已发出",
+            ));
+        }
+        Ok(vec![zhixing_domain::case::CaseEvent::ActionRecorded {
+            action: kind,
+            on: today,
+            note: note.clone(),
+        }])
+    })
+    .await;
+    back(id, r.err())
+}
+
+#[derive(Deserialize)]
+pub struct ClosureQuery {
+    mode: Option<String>,
+}
+
+/// The closure page: the checklist of the chosen mode, and the form.
+pub async fn closure(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<ClosureQuery>,
+) -> Result<Response, PageError> {
+    let mode = q
+        .mode
+        .as_deref()
+        .and_then(ClosureMode::parse)
+        .unwrap_or(ClosureMode::Zhongben);
+    let view = svc::show(&app, &v.principal, id, None).await?;
+    let list = crate::api::cases::checklist_of(&app, &ctx_of(&v), id, mode).await?;
+    let body = html! {
+        section.card {
+            h1 { (view.number) " — 结案" }
+            p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.name_zh()) } " " } }
+            h2 { (mode.name_zh()) @if mode.needs_approval() { " （须执行局长批准）" } }
+            ul #checklist { @for c in &list.conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
+            form #closure method="post" action=(format!("/cases/{id}/closure")) {
+                input type="hidden" name="mode" value=(mode.as_str());
+                input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                label { "结案理由" textarea name="reason" required {} }
+                button type="submit" { (if mode.needs_approval() { "提交审批" } else { "结案" }) }
+            }
+        }
+    };
+    Ok(page(StatusCode::OK, layout(v.lang, "结案", Some(&v), body)))
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    mode: String,
+    reason: String,
+    version: Option<i64>,
+}
+
+pub async fn close(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<CloseForm>,
+) -> Response {
+    let Some(mode) = ClosureMode::parse(&f.mode) else {
+        return back(
+            id,
+            Some(ApiError::unprocessable(
+                "unknown_closure_mode",
+                "unknown closure mode",
+            )),
+        );
+    };
+    let r = svc::change(&app, &v.principal, id, f.version, Need::Handler, |s, c| {
+        zhixing_domain::case::decide_closure(s, mode, &f.reason, c).map(|e| vec![e])
+    })
+    .await;
+    back(id, r.err())
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    approve: bool,
+    #[serde(default)]
+    note: String,
+    version: Option<i64>,
+}
+
+pub async fn decision(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Response {
+    let r = svc::change(
+        &app,
+        &v.principal,
+        id,
+        f.version,
+        Need::DivisionHead,
+        |s, c| zhixing_domain::case::decide_approval(s, f.approve, &f.note, c).map(|e| vec![e]),
+    )
+    .await;
+    back(id, r.err())
+}
+
+/// An issued document, for printing.
+pub async fn document(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let ctx = ctx_of(&v);
+    let resp = crate::api::cases::document(State(app), ctx, Path(id)).await?;
+    Ok(resp)
+}
