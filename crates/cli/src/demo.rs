@@ -23,6 +23,9 @@ pub struct DemoArgs {
     /// Use this database instead of the SQLite file under --data-dir.
     #[arg(long)]
     database: Option<String>,
+    /// Cases generated on first start (none if the database already has cases).
+    #[arg(long, default_value_t = 2000)]
+    cases: usize,
 }
 
 /// The demo accounts: one per role, at courts where that role makes sense.
@@ -84,6 +87,15 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             .map_err(|e| anyhow!("demo user {username}: {}", e.message))?;
         }
     }
+    if args.cases > 0 && app.store.count_cases().await? == 0 {
+        let report = crate::generate_cases(&app, "beijing", args.cases, 1).await?;
+        println!(
+            "generated {} cases: {}",
+            report.cases,
+            serde_json::to_string(&report.by_state)?
+        );
+        give_officer_cases(&app).await?;
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -99,5 +111,45 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     println!("Password for every demo account: {password}");
     println!("Stop with Ctrl-C.");
     zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Hands the demo officer some open cases of its court, so that "my cases" has content.
+async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
+    let Some(officer) = app.store.user_by_username("officer").await? else {
+        return Ok(());
+    };
+    let principal = zhixing_domain::access::Principal {
+        user_id: officer.id,
+        username: officer.username.clone(),
+        court_id: officer.court_id.clone(),
+        court_path: officer.court_path.clone(),
+        roles: vec![Role::Officer],
+    };
+    let filter = zhixing_store::cases::CaseFilter {
+        court_id: officer.court_id.clone(),
+        status: Some("open".into()),
+        limit: 25,
+        ..Default::default()
+    };
+    for row in app.store.list_cases(&filter).await? {
+        let (uid, name) = (officer.id, officer.display_name.clone());
+        zhixing_server::service::cases::change(
+            app,
+            &principal,
+            row.id,
+            None,
+            zhixing_server::service::cases::Need::Handler,
+            |_, c| {
+                Ok(vec![zhixing_domain::case::CaseEvent::OfficerAssigned {
+                    officer_id: uid,
+                    officer_name: name,
+                    on: c.today,
+                }])
+            },
+        )
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    }
     Ok(())
 }

@@ -92,6 +92,16 @@ enum GenerateWhat {
         #[arg(long, default_value = "national")]
         scope: String,
     },
+    /// Realistic cases in every state across the basic courts of a scope, reproducibly.
+    Cases {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// `national` or a province (its courts must have been generated).
+        #[arg(long, default_value = "beijing")]
+        scope: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -204,6 +214,51 @@ pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
     Ok(app)
 }
 
+/// The basic courts of a scope that exist in the database.
+pub(crate) async fn basic_courts(app: &App, scope: &str) -> Result<Vec<String>> {
+    let prefix = match scope_of(scope) {
+        Scope::National => "/spc/".to_owned(),
+        Scope::Province(p) => {
+            let divisions = zhixing_server::embedded::divisions().map_err(|e| anyhow!("{e}"))?;
+            let courts = divisions
+                .courts(&Scope::Province(p))
+                .map_err(|e| anyhow!("{e}"))?;
+            let high = courts
+                .get(1)
+                .ok_or_else(|| anyhow!("no high court in scope {scope}"))?;
+            format!("/spc/{}/", high.id)
+        }
+    };
+    Ok(app
+        .store
+        .courts_under(&prefix, "", 100_000)
+        .await?
+        .into_iter()
+        .filter(|c| c.level == "basic")
+        .map(|c| c.id)
+        .collect())
+}
+
+pub(crate) async fn generate_cases(
+    app: &App,
+    scope: &str,
+    count: usize,
+    seed: u64,
+) -> Result<service::generate::Report> {
+    let courts = basic_courts(app, scope).await?;
+    if courts.is_empty() {
+        bail!(
+            "no basic courts in scope {scope}: run `zhixing generate courts --scope {scope}` first"
+        );
+    }
+    let progress = |n: usize, total: usize| eprint!("\rgenerating cases: step {n} of {total}   ");
+    let report = service::generate::cases(app, &courts, count, seed, &progress)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    eprintln!();
+    Ok(report)
+}
+
 /// A database URL without its password, for messages and logs.
 pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -267,6 +322,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .map_err(|e| anyhow!(e.message))?;
             println!("{n} courts in scope {scope}, {created} new");
+        }
+        Command::Generate {
+            db,
+            what: GenerateWhat::Cases { count, seed, scope },
+        } => {
+            let app = open(&db.url, Config::default()).await?;
+            let report = generate_cases(&app, &scope, count, seed).await?;
+            println!("{}", serde_json::to_string(&report)?);
         }
         Command::Users { db, action } => {
             let app = open(&db.url, Config::default()).await?;

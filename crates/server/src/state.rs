@@ -29,6 +29,11 @@ impl ManualClock {
     pub fn new(t: Timestamp) -> Self {
         ManualClock(Mutex::new(t))
     }
+    pub fn set(&self, to: Timestamp) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = to;
+        }
+    }
     pub fn advance(&self, d: Duration) {
         if let Ok(mut t) = self.0.lock()
             && let Ok(s) = jiff::SignedDuration::try_from(d)

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod courts;
 pub mod documents;
+pub mod generate;
 pub mod rules;
 pub mod users;
 
