@@ -22,6 +22,15 @@ pub struct BenchArgs {
     /// Events per append measurement.
     #[arg(long, default_value_t = 2000)]
     events: usize,
+    /// Filings for the filings-per-second figure.
+    #[arg(long, default_value_t = 500)]
+    filings: usize,
+    /// Cases bulk-loaded before measuring list and search latency.
+    #[arg(long, default_value_t = 1_000_000)]
+    cases: usize,
+    /// Requests per latency measurement.
+    #[arg(long, default_value_t = 400)]
+    queries: usize,
     /// Database to measure on (default: a fresh SQLite file in a temporary directory). A
     /// PostgreSQL URL is used as given: run it against a scratch database.
     #[arg(long)]
@@ -192,10 +201,279 @@ pub async fn run(args: BenchArgs) -> Result<()> {
                    "ratio": (chained / raw * 1000.0).round() / 1000.0, "events": n})
         );
     }
+    filings(&app, &store, args.filings).await?;
     store.bench_drop_raw().await?;
+    latency(&app, &store, args.cases, args.queries).await?;
     store.close().await;
     if args.database.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
+    Ok(())
+}
+
+fn filing(i: usize) -> zhixing_domain::filing::FilingInput {
+    use zhixing_domain::case::{Basis, BasisKind, PartyRole};
+    use zhixing_domain::filing::PartyInput;
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let body = format!("11010519800101{:03}", i % 1000);
+    let body = format!("{}{}", &body[..10], &format!("{:07}", 1010000 + i)[..7]);
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let id = format!("{body}{}", C[(sum % 11) as usize]);
+    let today = jiff::Zoned::now().date();
+    zhixing_domain::filing::FilingInput {
+        case_type: "执".into(),
+        parties: vec![
+            PartyInput {
+                role: PartyRole::Applicant,
+                kind: "person".into(),
+                name: "张三".into(),
+                id_number: Some("11010519491231002X".into()),
+                credit_code: None,
+                legal_representative: None,
+            },
+            PartyInput {
+                role: PartyRole::Respondent,
+                kind: "person".into(),
+                name: format!("李四{i}"),
+                id_number: Some(id),
+                credit_code: None,
+                legal_representative: None,
+            },
+        ],
+        basis: Basis {
+            kind: BasisKind::Judgment,
+            issuing_body: "北京市朝阳区人民法院".into(),
+            document_number: format!("(2026)京0105民初{}号", 100_000 + i),
+            effective_date: today.saturating_sub(jiff::Span::new().days(30)),
+            performance_deadline: today.saturating_sub(jiff::Span::new().days(15)),
+        },
+        amounts: [1_000_000, 0, 0, 10_000],
+        duties: String::new(),
+        late_reason: None,
+    }
+}
+
+/// (c) Filings per second through the whole service, beside raw inserts of the same rows.
+async fn filings(app: &App, store: &Store, n: usize) -> Result<()> {
+    let officer = store
+        .user_by_username(&format!("bench{}", std::process::id()))
+        .await?
+        .ok_or_else(|| anyhow!("bench user"))?;
+    let by = zhixing_domain::access::Principal {
+        user_id: officer.id,
+        username: officer.username,
+        court_id: officer.court_id,
+        court_path: officer.court_path,
+        roles: vec![zhixing_domain::access::Role::Officer],
+    };
+    let start = Instant::now();
+    let mut state = String::new();
+    for i in 0..n {
+        let (id, _) = service::cases::file(app, &by, filing(i), None)
+            .await
+            .map_err(|e| anyhow!(e.message))?;
+        if i == 0 {
+            state = store.case(id).await?.map(|r| r.state).unwrap_or_default();
+        }
+    }
+    let service_rate = n as f64 / start.elapsed().as_secs_f64();
+    let doc = "<html>".repeat(300);
+    let start = Instant::now();
+    for i in 0..n {
+        let c = zhixing_store::bench::BulkCase {
+            court_id: "b110105".into(),
+            seq: 0,
+            number: format!("raw-{i}"),
+            status: "open",
+            filed_on: "2026-01-01".into(),
+            next_due: Some("2026-02-01".into()),
+            state: state.clone(),
+            applicant: "张三".into(),
+            respondent: format!("李四{i}"),
+            officer_id: None,
+        };
+        let mut tx = store.begin().await?;
+        tx.bench_raw_filing(&c, app.now_us(), &doc).await?;
+        tx.commit().await?;
+    }
+    let raw = n as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        json!({"figure": "filings_per_second", "backend": store.backend().as_str(), "value": service_rate.round(),
+               "baseline": "raw INSERTs of the same rows (counter, case, 2 parties, document, 2 events), one transaction each",
+               "baseline_value": raw.round(), "ratio": (service_rate / raw * 1000.0).round() / 1000.0, "filings": n})
+    );
+    Ok(())
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v.get(i).copied().unwrap_or(0.0)
+}
+
+/// (d) p99 latency of the case list and of search by party name with `total` cases stored.
+async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Result<()> {
+    const SURNAMES: [&str; 12] = [
+        "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+    ];
+    const GIVEN: [&str; 12] = [
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+    ];
+    let courts: Vec<String> = store
+        .courts_under("/spc/h11/", "", 1000)
+        .await?
+        .into_iter()
+        .filter(|c| c.level == "basic")
+        .map(|c| c.id)
+        .collect();
+    let existing = store.count_cases().await? as usize;
+    let template = store
+        .list_cases(&zhixing_store::cases::CaseFilter {
+            court_id: "b110105".into(),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    let state = template
+        .first()
+        .map(|r| r.state.clone())
+        .unwrap_or_default();
+    let start = Instant::now();
+    let mut tx = store.begin().await?;
+    let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    for i in existing..total {
+        let court = &courts[(next() as usize) % courts.len()];
+        let name = |r: u64| {
+            format!(
+                "{}{}{}",
+                SURNAMES[(r % 12) as usize],
+                GIVEN[((r / 12) % 12) as usize],
+                (r / 144) % 500
+            )
+        };
+        let day = 1 + (next() % 700) as i64;
+        let due = jiff::civil::date(2025, 1, 1).saturating_add(jiff::Span::new().days(day));
+        let c = zhixing_store::bench::BulkCase {
+            court_id: court.clone(),
+            seq: 10_000_000 + i as i64,
+            number: format!("(2025)bench{i}"),
+            status: if next() % 3 == 0 { "closed" } else { "open" },
+            filed_on: due.saturating_sub(jiff::Span::new().days(30)).to_string(),
+            next_due: Some(due.to_string()),
+            state: state.clone(),
+            applicant: name(next()),
+            respondent: name(next()),
+            officer_id: None,
+        };
+        tx.bench_bulk_case(&c, app.now_us()).await?;
+        if i % 5000 == 4999 {
+            tx.commit().await?;
+            tx = store.begin().await?;
+            eprint!("\rloading cases: {} of {total}   ", i + 1);
+        }
+    }
+    tx.commit().await?;
+    store.bench_analyze().await?;
+    eprintln!(
+        "\rloaded {} cases in {:.0} s",
+        store.count_cases().await?,
+        start.elapsed().as_secs_f64()
+    );
+
+    let sup = format!("benchsup{}", std::process::id());
+    if store.user_by_username(&sup).await?.is_none() {
+        service::users::create_user(
+            app,
+            None,
+            service::users::UserSpec {
+                username: sup.clone(),
+                display_name: "bench".into(),
+                court_id: "h11".into(),
+                roles: vec![zhixing_domain::access::Role::Supervisor],
+                password: "bench-password-123".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    }
+    let token = service::auth::login(app, &sup, "bench-password-123")
+        .await
+        .map_err(|e| anyhow!(e.message))?
+        .token;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(zhixing_server::serve(
+        listener,
+        app.clone(),
+        std::future::pending(),
+    ));
+    let client = reqwest::Client::new();
+    let measure = |label: &'static str, paths: Vec<String>| {
+        let client = client.clone();
+        let token = token.clone();
+        async move {
+            let mut lat = Vec::new();
+            for p in paths {
+                let t0 = Instant::now();
+                let r = client
+                    .get(format!("http://{addr}{p}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await?;
+                if !r.status().is_success() {
+                    return Err(anyhow!("{label}: {p} answered {}", r.status()));
+                }
+                let _ = r.bytes().await?;
+                lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, anyhow::Error>((percentile(lat.clone(), 0.5), percentile(lat, 0.99)))
+        }
+    };
+    let list_paths: Vec<String> = (0..queries)
+        .map(|i| {
+            format!(
+                "/api/v1/cases?court={}&sort=due&limit=50&status=open",
+                courts[i % courts.len()]
+            )
+        })
+        .collect();
+    let (p50, p99) = measure("list", list_paths).await?;
+    println!(
+        "{}",
+        json!({"figure": "case_list_latency_ms", "backend": store.backend().as_str(), "cases": total, "p50": (p50 * 100.0).round() / 100.0, "p99": (p99 * 100.0).round() / 100.0, "aim_p99": 50, "query": "GET /api/v1/cases?court=…&sort=due&limit=50&status=open"})
+    );
+    let search_paths: Vec<String> = (0..queries)
+        .map(|i| {
+            let name = format!(
+                "{}{}{}",
+                SURNAMES[i % 12],
+                GIVEN[(i / 12) % 12],
+                (i * 7) % 500
+            );
+            let enc: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+            format!(
+                "/api/v1/cases?court={}&q={enc}&limit=50",
+                courts[i % courts.len()]
+            )
+        })
+        .collect();
+    let (p50, p99) = measure("search", search_paths).await?;
+    println!(
+        "{}",
+        json!({"figure": "party_name_search_latency_ms", "backend": store.backend().as_str(), "cases": total, "p50": (p50 * 100.0).round() / 100.0, "p99": (p99 * 100.0).round() / 100.0, "aim_p99": 50, "query": "GET /api/v1/cases?court=…&q=<name>"})
+    );
+    server.abort();
     Ok(())
 }

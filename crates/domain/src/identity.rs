@@ -196,6 +196,43 @@ mod tests {
     }
 
     #[test]
+    fn an_impossible_birth_date_is_refused_even_with_a_good_checksum() {
+        assert_eq!(
+            IdNumber::parse("110105198013010013"),
+            Err(IdentityError::IdBirthDate)
+        );
+    }
+
+    fn with_check(body: &str) -> String {
+        let sum: u32 = body
+            .bytes()
+            .zip(ID_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        format!("{body}{}", ID_CHECK[(sum % 11) as usize])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn valid_numbers_parse_and_any_changed_check_character_fails(
+            region in 110000u32..660000, y in 1900i16..2020, m in 1u8..=12, d in 1u8..=28, seq in 0u16..1000, other in 0usize..11
+        ) {
+            let id = with_check(&format!("{region:06}{y:04}{m:02}{d:02}{seq:03}"));
+            let parsed = IdNumber::parse(&id);
+            proptest::prop_assert!(parsed.is_ok(), "{id}");
+            proptest::prop_assert_eq!(parsed.map(|p| p.birth_date().ok()).ok().flatten(), Date::new(y, m as i8, d as i8).ok());
+            let wrong = ID_CHECK[other];
+            if id.ends_with(wrong) {
+                return Ok(());
+            }
+            let mut bad = id.clone();
+            bad.pop();
+            bad.push(wrong);
+            proptest::prop_assert_eq!(IdNumber::parse(&bad), Err(IdentityError::IdChecksum));
+        }
+    }
+
+    #[test]
     fn masking_hides_the_middle_everywhere() -> Result<(), IdentityError> {
         let id = IdNumber::parse("11010519491231002x")?;
         assert_eq!(id.masked(), "1101**********002X");

@@ -43,3 +43,86 @@ impl Tx {
         Ok(())
     }
 }
+
+/// One synthetic case row for bulk loading (benchmarks only).
+pub struct BulkCase {
+    pub court_id: String,
+    pub seq: i64,
+    pub number: String,
+    pub status: &'static str,
+    pub filed_on: String,
+    pub next_due: Option<String>,
+    pub state: String,
+    pub applicant: String,
+    pub respondent: String,
+    pub officer_id: Option<i64>,
+}
+
+impl Tx {
+    /// The rows one filing writes, inserted plainly: the counter, the case, two parties, a
+    /// document and two events (without hashing or chain). The baseline for filings/second.
+    pub async fn bench_raw_filing(
+        &mut self,
+        c: &BulkCase,
+        at_us: i64,
+        doc_html: &str,
+    ) -> Result<()> {
+        let seq: (i64,) = on_tx!(self, x => sqlx::query_as(
+            "INSERT INTO case_counters (court_id, case_type, year, last) VALUES ($1, 'bench', 1, 1) \
+             ON CONFLICT (court_id, case_type, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last")
+            .bind(&c.court_id).fetch_one(x).await)?;
+        let id = self.bench_insert_case(c, seq.0, "bench", at_us).await?;
+        self.bench_insert_parties(id, c).await?;
+        on_tx!(self, x => sqlx::query("INSERT INTO documents (case_id, court_id, kind, title, html, sha256, created_at, created_by) VALUES ($1, $2, 'bench', 'bench', $3, '-', $4, 'bench')")
+            .bind(id).bind(&c.court_id).bind(doc_html).bind(at_us).execute(x).await.map(|r| r.rows_affected()))?;
+        let next: (i64,) = on_tx!(self, x => sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM bench_raw_events").fetch_one(x).await)?;
+        for k in 1..=2 {
+            on_tx!(self, x => sqlx::query(
+                "INSERT INTO bench_raw_events (seq, at_us, actor, court_id, kind, subject, payload, prev_hash, hash) VALUES ($1, $2, 'bench', $3, 'case.filed', $4, $5, '-', '-')")
+                .bind(next.0 + k).bind(at_us).bind(&c.court_id).bind(format!("case:{id}")).bind(&c.state).execute(x).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    async fn bench_insert_case(
+        &mut self,
+        c: &BulkCase,
+        seq: i64,
+        case_type: &str,
+        at_us: i64,
+    ) -> Result<i64> {
+        let id: (i64,) = on_tx!(self, x => sqlx::query_as(
+            "INSERT INTO cases (court_id, case_type, year, seq, number, status, officer_id, filed_on, next_due, total_due, paid, basis_doc, version, state, created_at, updated_at) \
+             VALUES ($1, $2, 2025, $3, $4, $5, $6, $7, $8, 100000, 0, $4, 1, $9, $10, $10) RETURNING id")
+            .bind(&c.court_id).bind(case_type).bind(seq).bind(&c.number).bind(c.status).bind(c.officer_id).bind(&c.filed_on).bind(c.next_due.as_deref().unwrap_or(crate::cases::NO_DEADLINE)).bind(&c.state).bind(at_us)
+            .fetch_one(x).await)?;
+        Ok(id.0)
+    }
+
+    async fn bench_insert_parties(&mut self, id: i64, c: &BulkCase) -> Result<()> {
+        for (no, role, name) in [
+            (1i64, "applicant", &c.applicant),
+            (2, "respondent", &c.respondent),
+        ] {
+            on_tx!(self, x => sqlx::query(
+                "INSERT INTO parties (case_id, court_id, no, role, kind, name, id_cipher, id_index, id_shown, legal_rep) VALUES ($1, $2, $3, $4, 'person', $5, '00', $6, '-', NULL)")
+                .bind(id).bind(&c.court_id).bind(no).bind(role).bind(name).bind(format!("{id}-{no}")).execute(x).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Bulk-loads cases with their two parties (benchmarks only).
+    pub async fn bench_bulk_case(&mut self, c: &BulkCase, at_us: i64) -> Result<()> {
+        let id = self.bench_insert_case(c, c.seq, "执", at_us).await?;
+        self.bench_insert_parties(id, c).await
+    }
+}
+
+impl Store {
+    /// Refreshes planner statistics after a bulk load.
+    pub async fn bench_analyze(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, c => sqlx::query("ANALYZE").execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+}

@@ -4,6 +4,10 @@ use sqlx::FromRow;
 
 use crate::{Result, Store, StoreError, Tx, on_pool, on_tx};
 
+/// Stored as `next_due` when a case has no open deadline: it sorts last and keeps the column
+/// NOT NULL, so that ordering by it can walk the index.
+pub const NO_DEADLINE: &str = "9999-12-31";
+
 /// A case row: filterable columns and the state snapshot (JSON of the domain's `CaseState`).
 #[derive(Debug, Clone, FromRow)]
 pub struct CaseRow {
@@ -18,7 +22,8 @@ pub struct CaseRow {
     pub officer_id: Option<i64>,
     pub filed_on: String,
     pub closed_on: Option<String>,
-    pub next_due: Option<String>,
+    /// [`NO_DEADLINE`] when no deadline is open.
+    pub next_due: String,
     pub total_due: i64,
     pub paid: i64,
     pub basis_doc: String,
@@ -120,7 +125,7 @@ impl Tx {
                    VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7, NULL, $8, $9, 0, $10, $11, 1, $12, $13, $13) RETURNING id";
         let id: (i64,) = on_tx!(self, c => sqlx::query_as(sql)
             .bind(n.court_id).bind(n.case_type).bind(n.year).bind(n.seq).bind(n.number).bind(n.status).bind(n.filed_on)
-            .bind(n.next_due).bind(n.total_due).bind(n.basis_doc).bind(n.resumed_from).bind(n.state).bind(n.at_us)
+            .bind(n.next_due.unwrap_or(NO_DEADLINE)).bind(n.total_due).bind(n.basis_doc).bind(n.resumed_from).bind(n.state).bind(n.at_us)
             .fetch_one(c).await)
         .map_err(|e| StoreError::conflict_on_unique(e, &format!("case number {}", n.number)))?;
         Ok(id.0)
@@ -136,7 +141,7 @@ impl Tx {
         let sql = "UPDATE cases SET status = $1, closure_mode = $2, officer_id = $3, closed_on = $4, next_due = $5, paid = $6, \
                    state = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10";
         let n = on_tx!(self, c => sqlx::query(sql)
-            .bind(u.status).bind(u.closure_mode).bind(u.officer_id).bind(u.closed_on).bind(u.next_due).bind(u.paid)
+            .bind(u.status).bind(u.closure_mode).bind(u.officer_id).bind(u.closed_on).bind(u.next_due.unwrap_or(NO_DEADLINE)).bind(u.paid)
             .bind(u.state).bind(u.at_us).bind(id).bind(expected_version)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
@@ -224,8 +229,8 @@ impl Store {
         // Keyset pagination. Sorting by due date puts cases without a deadline last ('9999').
         let (order, keyset) = if f.by_due {
             (
-                "COALESCE(c.next_due, '9999-12-31') ASC, c.id ASC",
-                "(COALESCE(c.next_due, '9999-12-31') > $9 OR (COALESCE(c.next_due, '9999-12-31') = $9 AND c.id > $10))",
+                "c.next_due ASC, c.id ASC",
+                "(c.next_due > $9 OR (c.next_due = $9 AND c.id > $10))",
             )
         } else {
             ("c.id DESC", "($9 = '' AND c.id < $10)")
@@ -243,7 +248,7 @@ impl Store {
              AND (CAST($2 AS TEXT) IS NULL OR c.status = CAST($2 AS TEXT)) \
              AND (CAST($3 AS BIGINT) IS NULL OR c.officer_id = CAST($3 AS BIGINT)) \
              AND (CAST($4 AS TEXT) IS NULL OR c.case_type = CAST($4 AS TEXT)) \
-             AND (CAST($5 AS TEXT) IS NULL OR (c.next_due IS NOT NULL AND c.next_due < CAST($5 AS TEXT) AND c.status <> 'closed')) \
+             AND (CAST($5 AS TEXT) IS NULL OR (c.next_due < CAST($5 AS TEXT) AND c.status <> 'closed')) \
              AND (CAST($6 AS TEXT) IS NULL OR c.filed_on >= CAST($6 AS TEXT)) \
              AND (CAST($7 AS TEXT) IS NULL OR c.filed_on <= CAST($7 AS TEXT)) \
              AND ($8 = 0 OR {keyset}){ids_clause} \

@@ -316,3 +316,55 @@ proptest! {
         prop_assert!(ds.iter().all(|d| d.status != "overdue" && d.status != "pending"));
     }
 }
+
+const ZHONGBEN_ACTIONS: [ActionKind; 8] = [
+    ActionKind::NoticeIssued,
+    ActionKind::ConsumptionRestriction,
+    ActionKind::DishonestListing,
+    ActionKind::OnlineInvestigation,
+    ActionKind::TraditionalInvestigation,
+    ActionKind::NoEnforceableProperty,
+    ActionKind::DebtorSearch,
+    ActionKind::Interview,
+];
+
+proptest! {
+    /// 终本 is decided exactly when every condition holds, and a refusal names exactly the
+    /// conditions that do not.
+    #[test]
+    fn zhongben_is_allowed_iff_every_condition_holds(mask in 0u16..256, clue in 0u8..3, days in 0i64..200, paid_all in any::<bool>()) {
+        let (r, c) = (rules(), calendar());
+        let filed_on = date(2025, 3, 3);
+        let mut s = filed(filed_on, BasisKind::Judgment);
+        for (i, a) in ZHONGBEN_ACTIONS.iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                s.apply(&CaseEvent::ActionRecorded { action: *a, on: filed_on, note: String::new() });
+            }
+        }
+        if clue > 0 {
+            s.apply(&CaseEvent::ClueSubmitted { no: 1, description: "线索".into(), urgent: false, on: filed_on });
+        }
+        if clue == 2 {
+            s.apply(&CaseEvent::ClueVerified { no: 1, on: filed_on, result: "无".into() });
+        }
+        if paid_all {
+            s.apply(&CaseEvent::PaymentRecorded { amount: s.total_due(), on: filed_on, note: String::new() });
+        }
+        let today = filed_on.checked_add(jiff::Span::new().days(days)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let cx = ctx(&r, &c, today);
+        let expected_unmet = ZHONGBEN_ACTIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) == 0).count()
+            + usize::from(clue == 1)
+            + usize::from(today <= date(2025, 6, 3))
+            + usize::from(paid_all);
+        match decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &cx) {
+            Ok(e) => {
+                prop_assert_eq!(expected_unmet, 0);
+                prop_assert!(matches!(e, CaseEvent::ClosureRequested { mode: ClosureMode::Zhongben, .. }), "needs approval");
+            }
+            Err(refusal) => {
+                prop_assert_eq!(refusal.code, "closure_conditions_unmet");
+                prop_assert_eq!(refusal.reasons.len(), expected_unmet);
+            }
+        }
+    }
+}

@@ -202,12 +202,8 @@ pub fn summary(row: &CaseRow, today: Date) -> CaseSummary {
             .as_ref()
             .and_then(|s| s.officer.as_ref().map(|o| o.1.clone())),
         filed_on: row.filed_on.clone(),
-        next_due: row.next_due.clone(),
-        overdue: row.status != "closed"
-            && row
-                .next_due
-                .as_deref()
-                .is_some_and(|d| d < today.to_string().as_str()),
+        next_due: Some(row.next_due.clone()).filter(|d| d != zhixing_store::cases::NO_DEADLINE),
+        overdue: row.status != "closed" && row.next_due.as_str() < today.to_string().as_str(),
         applicants: names(case::PartyRole::Applicant),
         respondents: names(case::PartyRole::Respondent),
         total_due: row.total_due,
@@ -344,7 +340,7 @@ pub async fn list(
             hex::encode(format!(
                 "{}|{}",
                 if f.by_due {
-                    r.next_due.clone().unwrap_or_else(|| "9999-12-31".into())
+                    r.next_due.clone()
                 } else {
                     String::new()
                 },

@@ -26,7 +26,8 @@ CREATE TABLE cases (
     officer_id   BIGINT REFERENCES users (id),
     filed_on     TEXT NOT NULL,
     closed_on    TEXT,
-    next_due     TEXT,
+    -- the earliest open deadline; '9999-12-31' when none, so that sorting uses the index
+    next_due     TEXT NOT NULL,
     total_due    BIGINT NOT NULL,
     paid         BIGINT NOT NULL,
     basis_doc    TEXT NOT NULL,
