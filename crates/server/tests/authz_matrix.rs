@@ -258,3 +258,102 @@ async fn listing_shows_only_what_the_caller_may_read() {
         .unwrap();
     assert_eq!(kids, json!([]), "an officer sees no courts below");
 }
+
+fn expect_read_case(role: Role, rel: Rel) -> StatusCode {
+    match rel {
+        Rel::Own => StatusCode::OK,
+        Rel::Child => match role {
+            Role::Supervisor | Role::DivisionHead | Role::Auditor => StatusCode::OK,
+            Role::Officer | Role::Judge | Role::Administrator => StatusCode::NOT_FOUND,
+        },
+        Rel::Sibling | Rel::Parent => StatusCode::NOT_FOUND,
+    }
+}
+
+/// Acting on a case: handlers of its own court only; readers who may not act get 403, those
+/// who may not even read get 404.
+fn expect_act_on_case(role: Role, rel: Rel) -> StatusCode {
+    match (expect_read_case(role, rel), rel, role) {
+        (StatusCode::NOT_FOUND, _, _) => StatusCode::NOT_FOUND,
+        (_, Rel::Own, Role::Officer | Role::Judge | Role::DivisionHead) => StatusCode::OK,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
+#[tokio::test]
+async fn case_routes_every_role_every_court_relation() {
+    let t = TestApp::spawn().await;
+    // A case at each court, filed by an officer there.
+    let mut case_at = std::collections::HashMap::new();
+    for (i, rel) in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent]
+        .into_iter()
+        .enumerate()
+    {
+        let court = target(rel);
+        let filer = t
+            .signed_in(&format!("filer-{court}"), court, Role::Officer)
+            .await;
+        let body = json!({
+            "case_type": "执",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+            ],
+            "basis": {"kind": "judgment", "issuing_body": "某法院", "document_number": format!("民初{i}号"), "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+            "amounts": {"principal": 100000}
+        });
+        let r = t.post_json("/api/v1/cases", Some(&filer), &body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        case_at.insert(court, id);
+    }
+    let mut checked = 0;
+    for role in Role::ALL {
+        let name = format!("c-{}", role.as_str().replace('_', "-"));
+        let token = t.signed_in(&name, OWN, role).await;
+        let tok = Some(token.as_str());
+        for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
+            let court = target(rel);
+            let id = case_at[court];
+            let read = expect_read_case(role, rel);
+            for path in [
+                format!("/api/v1/cases/{id}"),
+                format!("/api/v1/cases/{id}/timeline"),
+                format!("/api/v1/cases/{id}/closure-checklist?mode=zhongben"),
+                format!("/cases/{id}"),
+            ] {
+                let r = t.get(&path, tok).await;
+                assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
+                checked += 1;
+            }
+            let list = t.get(&format!("/api/v1/cases?court={court}"), tok).await;
+            assert_eq!(list.status(), read, "{role:?} list at {rel:?}");
+            let act = expect_act_on_case(role, rel);
+            let r = t
+                .get(&format!("/api/v1/cases/{id}/parties/2/identifier"), tok)
+                .await;
+            assert_eq!(r.status(), act, "{role:?} reveals an ID number at {rel:?}");
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/clues"),
+                    tok,
+                    &json!({"description": format!("线索 {role:?}")}),
+                )
+                .await;
+            assert_eq!(r.status(), act, "{role:?} acts on a case at {rel:?}");
+            checked += 3;
+        }
+        let filing = json!({"case_type": "执", "parties": [], "basis": {"kind": "judgment", "issuing_body": "x", "document_number": "y", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"}});
+        let r = t.post_json("/api/v1/cases", tok, &filing).await;
+        let want = if matches!(role, Role::Officer | Role::Judge | Role::DivisionHead) {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status(), want, "{role:?} files");
+        checked += 1;
+    }
+    assert_eq!(checked, 6 * (4 * 7 + 1));
+}
