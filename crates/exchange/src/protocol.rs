@@ -258,20 +258,23 @@ impl Envelope {
                 )));
             }
         }
-        let fits = match (&self.kind, &self.body) {
-            (MessageKind::Query, Body::Query { .. }) => true,
-            (
-                MessageKind::Freeze
-                | MessageKind::Seize
-                | MessageKind::Detain
-                | MessageKind::Deduct,
-                Body::Measure { .. },
-            ) => true,
-            (MessageKind::Renew, Body::Renew { .. }) => true,
-            (MessageKind::Release, Body::Release { .. }) => true,
-            (MessageKind::Reply, Body::QueryResult { .. } | Body::MeasureResult { .. }) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (&self.kind, &self.body),
+            (MessageKind::Query, Body::Query { .. })
+                | (
+                    MessageKind::Freeze
+                        | MessageKind::Seize
+                        | MessageKind::Detain
+                        | MessageKind::Deduct,
+                    Body::Measure { .. }
+                )
+                | (MessageKind::Renew, Body::Renew { .. })
+                | (MessageKind::Release, Body::Release { .. })
+                | (
+                    MessageKind::Reply,
+                    Body::QueryResult { .. } | Body::MeasureResult { .. }
+                )
+        );
         if !fits {
             return Err(ProtocolError::BodyMismatch {
                 kind: self.kind.as_str(),
