@@ -9,6 +9,7 @@
 
 pub mod protocol;
 pub mod signing;
+pub mod sim;
 
 pub use protocol::{
     Asset, AssetKind, Body, Envelope, MeasureStatus, MessageKind, Officer, PROTOCOL, ProtocolError,

@@ -54,6 +54,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(pages::router())
+        .route("/exchange/v1/replies", axum::routing::post(api::investigation::reply))
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .route("/metrics", get(api::health::metrics))
@@ -91,9 +92,13 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    // The outbox worker lives as long as the server.
+    let worker = tokio::spawn(service::investigation::dispatch_forever(app.clone()));
+    let result = axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    worker.abort();
+    result
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

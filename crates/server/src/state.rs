@@ -70,6 +70,12 @@ pub struct Config {
     /// The key personal identifiers are encrypted with. `None` makes a random one, which
     /// only suits throw-away databases (tests): a stored database refuses a different key.
     pub cipher: Option<zhixing_store::crypto::FieldCipher>,
+    /// The platform's Ed25519 key for exchange messages. `None` makes a random one.
+    pub platform_key: Option<zhixing_exchange::KeyPair>,
+    /// How often the outbox worker looks for messages to send.
+    pub outbox_poll: Duration,
+    /// How long a delivered request waits for its reply before it is sent again.
+    pub reply_timeout: Duration,
 }
 
 impl Default for Config {
@@ -84,6 +90,9 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
             cipher: None,
+            platform_key: None,
+            outbox_poll: Duration::from_millis(200),
+            reply_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -124,6 +133,8 @@ pub struct AppInner {
     /// that the answer takes as long as for a known one.
     pub dummy_hash: String,
     pub cipher: zhixing_store::crypto::FieldCipher,
+    pub platform_key: zhixing_exchange::KeyPair,
+    pub http: reqwest::Client,
 }
 
 /// Cheap to clone; shared by every request.
@@ -150,6 +161,14 @@ impl App {
                 zhixing_store::crypto::FieldCipher::generate_master(),
             )
         });
+        let platform_key = config
+            .platform_key
+            .clone()
+            .unwrap_or_else(zhixing_exchange::KeyPair::generate);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|_| ApiError::internal())?;
         Ok(App(Arc::new(AppInner {
             store,
             config,
@@ -158,11 +177,23 @@ impl App {
             calendar,
             dummy_hash,
             cipher,
+            platform_key,
+            http,
         })))
     }
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The real time, whatever the injected clock says: for what other machines check (the
+    /// exchange protocol's timestamps) and for infrastructure timing (retries, leases).
+    pub fn wall(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    pub fn wall_us(&self) -> i64 {
+        Timestamp::now().as_microsecond()
     }
 
     /// Today in China Standard Time (UTC+8), the date legal periods count in.

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod cases;
 pub mod courts;
 pub mod health;
+pub mod investigation;
 pub mod rules;
 pub mod session;
 pub mod users;
@@ -129,5 +130,12 @@ pub fn router() -> Router<App> {
             get(cases::identifier),
         )
         .route("/documents/{id}", get(cases::document))
+        .route(
+            "/institutions",
+            get(investigation::list).post(investigation::register),
+        )
+        .route("/cases/{id}/investigations", post(investigation::start))
+        .route("/cases/{id}/investigations/{inv}", get(investigation::show))
+        .route("/cases/{id}/assets", get(investigation::assets))
         .route("/openapi.json", get(crate::openapi::serve))
 }

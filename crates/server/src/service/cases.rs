@@ -320,6 +320,32 @@ pub async fn change<F>(
 where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
 {
+    change_with(
+        app,
+        by,
+        id,
+        expected_version,
+        need,
+        decide,
+        async |_: &mut zhixing_store::Tx, _: &CaseRow| Ok(()),
+    )
+    .await
+}
+
+/// [`change`], with more writes (`extra`) in the same transaction, after the domain agreed.
+pub async fn change_with<F, G>(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    expected_version: Option<i64>,
+    need: Need,
+    decide: F,
+    extra: G,
+) -> Result<i64, ApiError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+    G: AsyncFnOnce(&mut zhixing_store::Tx, &CaseRow) -> Result<(), ApiError>,
+{
     let (row, court) = readable(app, by, id).await?;
     handles(by, &court)?;
     if need == Need::DivisionHead && !by.has(Role::DivisionHead) {
@@ -367,6 +393,7 @@ where
         return Err(version_conflict(row.version));
     }
     append(&mut tx, now_us, by, &court.id, id, &events).await?;
+    extra(&mut tx, &row).await?;
     tx.commit().await?;
     Ok(row.version + 1)
 }

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod courts;
 pub mod documents;
 pub mod generate;
+pub mod investigation;
 pub mod rules;
 pub mod users;
 

@@ -1,0 +1,318 @@
+//! Institutions, investigations and assets over HTTP, and the reply endpoint institutions post to.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zhixing_domain::access::{Action, Role};
+use zhixing_store::investigation::{AssetRow, InstitutionRow, OutboxStatus};
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path};
+use crate::service::cases as svc;
+use crate::service::investigation as inv;
+use crate::state::App;
+
+const KINDS: [&str; 12] = [
+    "bank",
+    "securities",
+    "real_estate_registry",
+    "vehicle_administration",
+    "housing_fund",
+    "social_insurance",
+    "tax",
+    "online_payment",
+    "internet_bank",
+    "online_lending",
+    "virtual_property",
+    "ip_office",
+];
+const MEASURES: [&str; 7] = [
+    "query", "freeze", "seize", "detain", "deduct", "renew", "release",
+];
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionIn {
+    /// Stable ASCII id.
+    pub id: String,
+    pub name: String,
+    /// bank, securities, real_estate_registry, vehicle_administration, housing_fund,
+    /// social_insurance, tax, online_payment, internet_bank, online_lending, virtual_property, ip_office
+    pub kind: String,
+    /// Comma-separated: query, freeze, seize, detain, deduct, renew, release.
+    pub measures: String,
+    /// national (总对总) or local (点对点).
+    pub channel: String,
+    /// For local institutions: the division-code prefix they serve.
+    #[serde(default)]
+    pub region: String,
+    pub endpoint: String,
+    /// Base64 Ed25519 public key.
+    pub public_key: String,
+    pub concurrency: i64,
+}
+
+/// Institutions on the network.
+#[utoipa::path(get, path = "/api/v1/institutions", responses((status = 200, body = [Object])))]
+pub async fn list(
+    State(app): State<App>,
+    _ctx: Ctx,
+) -> Result<Json<Vec<InstitutionRow>>, ApiError> {
+    Ok(Json(app.store.institutions().await?))
+}
+
+/// Registers or updates an institution (administrators: national ones at the SPC, local ones
+/// within their region). Audited.
+#[utoipa::path(post, path = "/api/v1/institutions", request_body = InstitutionIn, responses((status = 201), (status = 200), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn register(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(i): Json<InstitutionIn>,
+) -> Result<StatusCode, ApiError> {
+    if !ctx.principal.has(Role::Administrator) {
+        return Err(ApiError::forbidden(
+            "only an administrator registers institutions",
+        ));
+    }
+    let court = app
+        .store
+        .court(&ctx.principal.court_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let own_region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
+    let bad = |m: &str| ApiError::unprocessable("invalid_institution", m.to_owned());
+    if i.id.is_empty()
+        || i.id.len() > 64
+        || !i
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+    {
+        return Err(bad("id: 1–64 ASCII letters, digits, '-', '.', '_'"));
+    }
+    if i.name.trim().is_empty() {
+        return Err(bad("a name is required"));
+    }
+    if !KINDS.contains(&i.kind.as_str()) {
+        return Err(bad("unknown kind"));
+    }
+    if i.measures.split(',').any(|m| !MEASURES.contains(&m.trim())) {
+        return Err(bad(
+            "measures: query, freeze, seize, detain, deduct, renew, release",
+        ));
+    }
+    match i.channel.as_str() {
+        "national" if own_region.is_empty() => {}
+        "national" => {
+            return Err(ApiError::forbidden(
+                "national (总对总) institutions are registered at the SPC",
+            ));
+        }
+        "local"
+            if !i.region.is_empty()
+                && i.region.bytes().all(|b| b.is_ascii_digit())
+                && i.region.starts_with(&own_region) => {}
+        "local" => {
+            return Err(ApiError::forbidden(
+                "a local institution's region must lie within the administrator's",
+            ));
+        }
+        _ => return Err(bad("channel is national or local")),
+    }
+    if !(i.endpoint.starts_with("http://") || i.endpoint.starts_with("https://")) {
+        return Err(bad("endpoint must be an http(s) URL"));
+    }
+    zhixing_exchange::verify(
+        &zhixing_exchange::Envelope {
+            protocol: String::new(),
+            message_id: String::new(),
+            kind: zhixing_exchange::MessageKind::Query,
+            sent_at: app.now(),
+            sender: String::new(),
+            recipient: String::new(),
+            case_number: String::new(),
+            officer: zhixing_exchange::Officer {
+                id: String::new(),
+                name: String::new(),
+            },
+            in_reply_to: None,
+            body: zhixing_exchange::Body::Release {
+                measure_reference: String::new(),
+                reason: String::new(),
+            },
+            signature: Some(String::new()),
+        },
+        &i.public_key,
+    )
+    .err()
+    .filter(|e| *e == zhixing_exchange::SignatureError::BadKey)
+    .map_or(Ok(()), |_| {
+        Err(bad("public_key is not a base64 Ed25519 key"))
+    })?;
+    if !(1..=1024).contains(&i.concurrency) {
+        return Err(bad("concurrency: 1–1024"));
+    }
+    let row = InstitutionRow {
+        id: i.id.clone(),
+        name: i.name.trim().to_owned(),
+        kind: i.kind.clone(),
+        measures: i.measures.clone(),
+        channel: i.channel.clone(),
+        region: i.region.clone(),
+        endpoint: i.endpoint.clone(),
+        public_key: i.public_key.trim().to_owned(),
+        concurrency: i.concurrency,
+        active: true,
+        created_at: app.now_us(),
+    };
+    let now = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let new = tx.put_institution(&row).await?;
+    tx.append_events(
+        now,
+        &[zhixing_store::NewEvent {
+            actor: crate::service::actor_of(&ctx.principal),
+            court_id: Some(ctx.principal.court_id.clone()),
+            kind: if new {
+                "institution.registered".into()
+            } else {
+                "institution.updated".into()
+            },
+            subject: format!("institution:{}", row.id),
+            payload: serde_json::to_value(&i).unwrap_or_default(),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StartIn {
+    pub version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Started {
+    pub id: i64,
+    pub messages: usize,
+}
+
+/// Fans a query about every respondent out to every institution that applies.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/investigations", params(("id" = i64, Path)), request_body = StartIn, responses((status = 201, body = Started)))]
+pub async fn start(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<StartIn>,
+) -> Result<(StatusCode, Json<Started>), ApiError> {
+    let (inv_id, messages) = inv::start(&app, &ctx.principal, id, b.version).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            id: inv_id,
+            messages,
+        }),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvestigationOut {
+    pub id: i64,
+    pub case_id: i64,
+    pub requested_at: String,
+    pub messages: i64,
+    pub replied: usize,
+    pub pending: usize,
+    pub failed: usize,
+    #[schema(value_type = Vec<Object>)]
+    pub institutions: Vec<OutboxStatus>,
+}
+
+/// Each institution's status for one investigation.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/investigations/{inv}", params(("id" = i64, Path), ("inv" = i64, Path)), responses((status = 200, body = InvestigationOut)))]
+pub async fn show(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, inv_id)): Path<(i64, i64)>,
+) -> Result<Json<InvestigationOut>, ApiError> {
+    svc::readable(&app, &ctx.principal, id).await?;
+    let row = app
+        .store
+        .investigation(inv_id)
+        .await?
+        .filter(|r| r.case_id == id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "investigation_not_found",
+                format!("no investigation {inv_id} on case {id}"),
+            )
+        })?;
+    let msgs = app.store.investigation_messages(inv_id).await?;
+    let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
+    Ok(Json(InvestigationOut {
+        id: row.id,
+        case_id: row.case_id,
+        requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
+        messages: row.messages,
+        replied: count("replied"),
+        pending: count("pending") + count("sent"),
+        failed: count("failed"),
+        institutions: msgs,
+    }))
+}
+
+/// What was found. Balances are sensitive: reading them is an audited event.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assets", params(("id" = i64, Path)), responses((status = 200, body = [Object])))]
+pub async fn assets(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AssetRow>>, ApiError> {
+    let (_, court) = svc::readable(&app, &ctx.principal, id).await?;
+    let rows = app.store.assets_of(id).await?;
+    if !rows.is_empty() && ctx.principal.may(Action::ReadCaseData, &court.path) {
+        crate::service::audit::record_sensitive_read(
+            &app,
+            &ctx.principal,
+            &court.id,
+            &format!("case:{id}"),
+            &["assets.value_fen"],
+        )
+        .await?;
+    }
+    Ok(Json(rows))
+}
+
+#[derive(Serialize)]
+pub struct ReplyAck {
+    pub status: &'static str,
+}
+
+/// Institutions post their signed replies here. No session: the signature authenticates.
+pub async fn reply(
+    State(app): State<App>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ReplyAck>), ApiError> {
+    let env: zhixing_exchange::Envelope = serde_json::from_slice(&body).map_err(|e| {
+        tracing::warn!(error = %e, "malformed exchange reply");
+        ApiError::bad_request("malformed_message", format!("not a protocol envelope: {e}"))
+    })?;
+    let new = inv::apply_reply(&app, env).await?;
+    Ok(if new {
+        (StatusCode::ACCEPTED, Json(ReplyAck { status: "applied" }))
+    } else {
+        (
+            StatusCode::OK,
+            Json(ReplyAck {
+                status: "duplicate",
+            }),
+        )
+    })
+}
