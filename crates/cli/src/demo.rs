@@ -23,6 +23,9 @@ pub struct DemoArgs {
     /// Use this database instead of the SQLite file under --data-dir.
     #[arg(long)]
     database: Option<String>,
+    /// Where the institution simulator listens (it plays the banks and registries).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    sim_listen: String,
     /// Cases generated on first start (none if the database already has cases).
     #[arg(long, default_value_t = 2000)]
     cases: usize,
@@ -100,6 +103,30 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
+    // The institution simulator runs beside the server and is registered as the network.
+    let sim_listener = tokio::net::TcpListener::bind(&args.sim_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.sim_listen))?;
+    let sim_addr = sim_listener.local_addr()?;
+    let sim_args = crate::SimArgs {
+        listen: sim_addr.to_string(),
+        seed: 1,
+        institutions: 24,
+        latency_ms: 50,
+        error_rate: 0.05,
+        platform_public_key: Some(app.platform_key.public_base64()),
+        reply_to: format!("http://{addr}"),
+    };
+    tokio::spawn(async move {
+        if let Err(e) = crate::run_sim(sim_listener, &sim_args).await {
+            eprintln!("institution simulator stopped: {e:#}");
+        }
+    });
+    let n_inst =
+        crate::import_institutions(&app, &format!("http://{sim_addr}/institutions")).await?;
+    println!(
+        "{n_inst} simulated institutions (banks, registries, platforms) on http://{sim_addr}/institutions"
+    );
     println!(
         "Zhixing demo: {n} courts ({created} new), database {}",
         crate::redact(&url)

@@ -82,6 +82,52 @@ enum Command {
     },
     /// Measure throughput against baselines measured in the same run.
     Bench(bench::BenchArgs),
+    /// Play any number of institutions (banks, registries, platforms) over the exchange protocol.
+    InstitutionSim(SimArgs),
+    /// The institutions on the investigation network.
+    Institutions {
+        #[command(flatten)]
+        db: Db,
+        #[command(subcommand)]
+        action: InstitutionsAction,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct SimArgs {
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    listen: String,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, default_value_t = 24)]
+    institutions: usize,
+    #[arg(long, default_value_t = 20)]
+    latency_ms: u64,
+    /// Share of deliveries answered 503, 0.0–1.0.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// The platform's public key (printed by `zhixing institutions platform-key`); requests
+    /// not signed with it are refused.
+    #[arg(long, env = "ZHIXING_PLATFORM_PUBLIC_KEY")]
+    platform_public_key: Option<String>,
+    /// The platform's base URL, where replies are posted.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    reply_to: String,
+}
+
+#[derive(Subcommand)]
+enum InstitutionsAction {
+    /// Register every institution a simulator (or any endpoint listing institutions the same
+    /// way) offers, as national (总对总) institutions.
+    Import {
+        /// e.g. http://127.0.0.1:8090/institutions
+        #[arg(long)]
+        from: String,
+    },
+    /// List the registered institutions.
+    List,
+    /// Print the platform's public key, for institutions to verify its requests.
+    PlatformKey,
 }
 
 #[derive(Subcommand)]
@@ -198,10 +244,136 @@ pub(crate) fn data_key(url: &str) -> Result<zhixing_store::crypto::FieldCipher> 
     Ok(FieldCipher::new(k))
 }
 
+/// The platform's Ed25519 signing key: `ZHIXING_PLATFORM_KEY` (base64), else `platform.key`
+/// beside the data key, created on first use.
+pub(crate) fn platform_key(url: &str) -> Result<zhixing_exchange::KeyPair> {
+    use zhixing_exchange::KeyPair;
+    if let Ok(k) = std::env::var("ZHIXING_PLATFORM_KEY") {
+        return KeyPair::from_secret_base64(&k)
+            .ok_or_else(|| anyhow!("ZHIXING_PLATFORM_KEY is not a base64 Ed25519 secret key"));
+    }
+    // Beside the data key: `data.key` → `platform.key`, any other name → `<name>.platform`.
+    let data = key_path(url);
+    let path = match data.file_name().and_then(|n| n.to_str()) {
+        Some("data.key") | None => data.with_file_name("platform.key"),
+        Some(name) => data.with_file_name(format!("{name}.platform")),
+    };
+    let generated = KeyPair::generate();
+    // Another process may create it at the same moment: whoever wins, everyone reads the file.
+    let _ = write_secret(&path, &generated.secret_base64());
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the platform key {}", path.display()))?;
+    KeyPair::from_secret_base64(&text)
+        .ok_or_else(|| anyhow!("{} does not hold a platform key", path.display()))
+}
+
+fn key_path(url: &str) -> std::path::PathBuf {
+    match std::env::var("ZHIXING_DATA_KEY_FILE") {
+        Ok(p) => std::path::PathBuf::from(p),
+        Err(_) => match url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Some(db) => {
+                std::path::Path::new(db.split('?').next().unwrap_or(db)).with_file_name("data.key")
+            }
+            None => std::path::PathBuf::from("zhixing-data/data.key"),
+        },
+    }
+}
+
+/// Writes a new secret file readable by its owner only; never overwrites one.
+fn write_secret(path: &std::path::Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut f, text.as_bytes())?;
+    Ok(())
+}
+
+pub(crate) async fn run_sim(listener: tokio::net::TcpListener, args: &SimArgs) -> Result<()> {
+    let addr = listener.local_addr()?;
+    let cfg = zhixing_exchange::sim::SimConfig {
+        seed: args.seed,
+        institutions: args.institutions,
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        error_rate: args.error_rate.clamp(0.0, 1.0),
+        platform_public_key: args.platform_public_key.clone(),
+        reply_to: Some(args.reply_to.clone()),
+        base_url: format!("http://{addr}"),
+    };
+    if cfg.platform_public_key.is_none() {
+        eprintln!(
+            "warning: no --platform-public-key: the simulator cannot check who sends requests"
+        );
+    }
+    println!(
+        "institution simulator: {} institutions on http://{addr}/institutions, replying to {}",
+        cfg.institutions, args.reply_to
+    );
+    axum::serve(listener, zhixing_exchange::sim::router(cfg))
+        .with_graceful_shutdown(zhixing_server::shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// Registers the institutions listed at `from`.
+pub(crate) async fn import_institutions(app: &App, from: &str) -> Result<usize> {
+    let list: Vec<serde_json::Value> = reqwest::get(from).await?.error_for_status()?.json().await?;
+    let mut tx = app.store.begin().await?;
+    let now = app.now_us();
+    let mut events = Vec::new();
+    for i in &list {
+        let s = |k: &str| i[k].as_str().unwrap_or_default().to_owned();
+        let row = zhixing_store::investigation::InstitutionRow {
+            id: s("id"),
+            name: s("name"),
+            kind: s("kind"),
+            measures: s("measures"),
+            channel: "national".into(),
+            region: String::new(),
+            endpoint: s("endpoint"),
+            public_key: s("public_key"),
+            concurrency: i["concurrency"].as_i64().unwrap_or(4).clamp(1, 1024),
+            active: true,
+            created_at: now,
+        };
+        if row.id.is_empty() || row.public_key.is_empty() || row.endpoint.is_empty() {
+            bail!("{from} lists an institution without id, endpoint or public key");
+        }
+        let new = tx.put_institution(&row).await?;
+        events.push(zhixing_store::NewEvent {
+            actor: "cli".into(),
+            court_id: Some("spc".into()),
+            kind: if new {
+                "institution.registered".into()
+            } else {
+                "institution.updated".into()
+            },
+            subject: format!("institution:{}", row.id),
+            payload: i.clone(),
+        });
+    }
+    tx.append_events(now, &events).await?;
+    tx.commit().await?;
+    Ok(list.len())
+}
+
 /// Opens the store, migrates it and loads the shipped rule book.
 pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
     let config = Config {
         cipher: Some(data_key(url)?),
+        platform_key: Some(platform_key(url)?),
         ..config
     };
     let store = Store::connect(url)
@@ -414,6 +586,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Bench(args) => bench::run(args).await?,
+        Command::InstitutionSim(args) => {
+            let listener = tokio::net::TcpListener::bind(&args.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.listen))?;
+            run_sim(listener, &args).await?;
+        }
+        Command::Institutions { db, action } => {
+            let app = open(&db.url, Config::default()).await?;
+            match action {
+                InstitutionsAction::Import { from } => {
+                    let n = import_institutions(&app, &from).await?;
+                    println!("{n} institutions registered from {from}");
+                }
+                InstitutionsAction::List => {
+                    for i in app.store.institutions().await? {
+                        println!(
+                            "{:<36} {:<24} {:<9} {}",
+                            i.id, i.kind, i.channel, i.endpoint
+                        );
+                    }
+                }
+                InstitutionsAction::PlatformKey => println!("{}", app.platform_key.public_base64()),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -233,6 +233,8 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
             &dir.path().join("data").display().to_string(),
             "--listen",
             &format!("127.0.0.1:{port}"),
+            "--cases",
+            "40",
         ])
         .env("ZHIXING_DEMO_PASSWORD", "demo-password-for-tests")
         .env("ZHIXING_LOG", "warn")
@@ -250,6 +252,10 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
     assert!(
         dir.path().join("data/zhixing.db").exists(),
         "the SQLite database is under --data-dir"
+    );
+    assert!(
+        all.contains("generated 40 cases") && all.contains("24 simulated institutions"),
+        "{all}"
     );
 
     let client = reqwest::Client::new();
@@ -323,5 +329,176 @@ async fn serve_answers_over_http_and_shuts_down_gracefully() {
         }
         assert!(Instant::now() < deadline, "did not stop");
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_investigation_runs_between_separate_processes() {
+    let (db, _dir) = fresh_database().await;
+    assert!(
+        zhixing(&db, &["generate", "courts", "--scope", "beijing"], None)
+            .status
+            .success()
+    );
+    let o = zhixing(
+        &db,
+        &[
+            "users",
+            "add",
+            "--username",
+            "officer",
+            "--court",
+            "b110105",
+            "--role",
+            "officer",
+        ],
+        Some("a-very-long-secret\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zhixing(&db, &["institutions", "platform-key"], None);
+    let platform_key = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    assert_eq!(
+        platform_key.len(),
+        44,
+        "a base64 Ed25519 public key: {}",
+        text(&o)
+    );
+
+    let (port, sim_port) = (free_port(), free_port());
+    let mut sim = Command::new(BIN)
+        .args([
+            "institution-sim",
+            "--listen",
+            &format!("127.0.0.1:{sim_port}"),
+            "--institutions",
+            "6",
+            "--latency-ms",
+            "1",
+        ])
+        .args([
+            "--platform-public-key",
+            &platform_key,
+            "--reply-to",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .env("ZHIXING_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    read_until(
+        &mut BufReader::new(sim.stdout.take().unwrap()),
+        "institution simulator",
+    );
+    let o = zhixing(
+        &db,
+        &[
+            "institutions",
+            "import",
+            "--from",
+            &format!("http://127.0.0.1:{sim_port}/institutions"),
+        ],
+        None,
+    );
+    assert!(
+        o.status.success() && text(&o).contains("6 institutions"),
+        "{}",
+        text(&o)
+    );
+
+    let mut server = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("ZHIXING_DATABASE_URL", &db)
+        .env("ZHIXING_DATA_KEY_FILE", key_file(&db))
+        .env("ZHIXING_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    read_until(
+        &mut BufReader::new(server.stdout.take().unwrap()),
+        "serving on",
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "officer", "password": "a-very-long-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let filing = serde_json::json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初8号", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 5_000_000}
+    });
+    let case: serde_json::Value = client
+        .post(format!("{base}/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&filing)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_i64().unwrap();
+    let inv: serde_json::Value = client
+        .post(format!("{base}/api/v1/cases/{id}/investigations"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inv["messages"], 6);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let v: serde_json::Value = client
+            .get(format!(
+                "{base}/api/v1/cases/{id}/investigations/{}",
+                inv["id"]
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if v["replied"] == 6 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not answered: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stats: serde_json::Value = client
+        .get(format!("http://127.0.0.1:{sim_port}/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stats["refused"], 0,
+        "the simulator verified the platform's signature on every request: {stats}"
+    );
+    assert!(stats["received"].as_u64().unwrap() >= 6);
+    for mut child in [server, sim] {
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 }
