@@ -204,43 +204,27 @@ pub(crate) fn data_key(url: &str) -> Result<zhixing_store::crypto::FieldCipher> 
             .ok_or_else(|| anyhow!("ZHIXING_DATA_KEY must be 64 hex characters"))?;
         return Ok(FieldCipher::new(k));
     }
-    let path = match std::env::var("ZHIXING_DATA_KEY_FILE") {
-        Ok(p) => std::path::PathBuf::from(p),
-        Err(_) => match url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
-            Some(db) => {
-                std::path::Path::new(db.split('?').next().unwrap_or(db)).with_file_name("data.key")
-            }
-            None => std::path::PathBuf::from("zhixing-data/data.key"),
-        },
-    };
+    let path = key_path(url);
     if let Ok(text) = std::fs::read_to_string(&path) {
         let k = FieldCipher::master_from_hex(&text)
             .ok_or_else(|| anyhow!("{} does not hold a 64-hex-character key", path.display()))?;
         return Ok(FieldCipher::new(k));
     }
-    let k = FieldCipher::generate_master();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let hexkey: String = FieldCipher::generate_master()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if write_secret(&path, &hexkey).is_ok() {
+        eprintln!(
+            "created a new data key at {} — back it up: without it, encrypted ID numbers cannot be read",
+            path.display()
+        );
     }
-    let hexkey: String = k.iter().map(|b| format!("{b:02x}")).collect();
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(&path)
-        .with_context(|| format!("creating the data key {}", path.display()))?;
-    std::io::Write::write_all(&mut f, hexkey.as_bytes())?;
-    eprintln!(
-        "created a new data key at {} — back it up: without it, encrypted ID numbers cannot be read",
-        path.display()
-    );
+    // Read back what is on disk: another process may have created it first.
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the data key {}", path.display()))?;
+    let k = FieldCipher::master_from_hex(&text)
+        .ok_or_else(|| anyhow!("{} does not hold a 64-hex-character key", path.display()))?;
     Ok(FieldCipher::new(k))
 }
 

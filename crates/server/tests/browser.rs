@@ -314,3 +314,156 @@ async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
     assert_eq!(listed["items"][0]["total_due"], 12_000_050);
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_runs_an_online_investigation_from_the_case_page() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let config = zhixing_server::Config {
+        outbox_poll: Duration::from_millis(50),
+        ..common::test_config()
+    };
+    let t = TestApp::spawn_with(config).await;
+    // The institution simulator over real HTTP, registered as the network.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sim_base = format!("http://{}", listener.local_addr().unwrap());
+    let cfg = zhixing_exchange::sim::SimConfig {
+        seed: 11,
+        institutions: 12,
+        latency: Duration::from_millis(5),
+        error_rate: 0.0,
+        platform_public_key: Some(t.app.platform_key.public_base64()),
+        reply_to: Some(t.base.clone()),
+        base_url: sim_base.clone(),
+    };
+    let router = zhixing_exchange::sim::router(cfg);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
+    let list: serde_json::Value = t
+        .client
+        .get(format!("{sim_base}/institutions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for i in list.as_array().unwrap() {
+        let body = serde_json::json!({"id": i["id"], "name": i["name"], "kind": i["kind"], "measures": i["measures"], "channel": "national", "endpoint": i["endpoint"], "public_key": i["public_key"], "concurrency": 4});
+        assert_eq!(
+            t.post_json("/api/v1/institutions", Some(&admin), &body)
+                .await
+                .status(),
+            201
+        );
+    }
+    t.user("browser-officer", "b110105", &[Role::Officer]).await;
+    let token = t.login("browser-officer").await;
+    let filing = serde_json::json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"},
+            {"role": "respondent", "kind": "person", "name": "王五", "id_number": "110101199001010015"}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初66号", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 5_000_000}
+    });
+    let id = t
+        .post_json("/api/v1/cases", Some(&token), &filing)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    b.goto(&t.url("/login")).await.unwrap();
+    b.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("browser-officer")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("home-court"))
+        .await
+        .unwrap();
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+    b.wait()
+        .for_element(Locator::Id("start-investigation"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = b
+        .wait()
+        .for_element(Locator::Css("#investigations tr[data-investigation]"))
+        .await
+        .unwrap();
+    assert!(
+        started.text().await.unwrap().contains("24"),
+        "12 institutions × 2 respondents"
+    );
+    // Replies arrive in the background; the page shows them when reloaded.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        b.refresh().await.unwrap();
+        let pending = b
+            .wait()
+            .for_element(Locator::Css("#investigations td.pending"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if pending == "0" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "replies still pending"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let assets = b
+        .find(Locator::Id("assets"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(assets.contains('¥'), "balances shown: {assets}");
+    assert_eq!(
+        b.find(Locator::Css("#investigations td.replied"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "24"
+    );
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("investigation.png"),
+        &png,
+    )
+    .unwrap();
+    b.close().await.unwrap();
+}

@@ -351,6 +351,28 @@ pub async fn show(
     let view = svc::show(&app, &v.principal, id, None).await?;
     let (_, court) = svc::readable(&app, &v.principal, id).await?;
     let timeline = app.store.case_events(id, i64::MAX).await?;
+    let mut investigations = Vec::new();
+    for inv in app.store.investigations_of(id).await? {
+        let msgs = app.store.investigation_messages(inv.id).await?;
+        let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
+        investigations.push((
+            inv,
+            count("replied"),
+            count("pending") + count("sent"),
+            count("failed"),
+        ));
+    }
+    let assets = app.store.assets_of(id).await?;
+    if !assets.is_empty() {
+        crate::service::audit::record_sensitive_read(
+            &app,
+            &v.principal,
+            &court.id,
+            &format!("case:{id}"),
+            &["assets.value_fen"],
+        )
+        .await?;
+    }
     let c = &view.case;
     let can_act = v
         .principal
@@ -400,6 +422,28 @@ pub async fn show(
                         button name="approve" value="true" { "批准结案" }
                         button name="approve" value="false" { "退回" }
                     }
+                }
+            }
+        }
+        section.card #investigation {
+            h2 { "网络查控" }
+            @if can_act && c.status != CaseStatus::Closed {
+                form method="post" action=(format!("/cases/{id}/investigate")) { button #start-investigation type="submit" { "发起网络查控（全部被执行人）" } }
+            }
+            @if !investigations.is_empty() {
+                table #investigations {
+                    tr { th { "发起时间" } th { "查询数" } th { "已答复" } th { "待答复" } th { "失败" } }
+                    @for (inv, replied, pending, failed) in &investigations {
+                        tr data-investigation=(inv.id) { td.small { (zhixing_store::from_micros(inv.requested_at).map(|t| t.to_string()).unwrap_or_default()) } td { (inv.messages) } td.replied { (replied) } td.pending { (pending) } td { (failed) } }
+                    }
+                }
+            }
+            h2 { "查控到的财产" }
+            @if assets.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #assets {
+                    tr { th { "类别" } th { "机构" } th { "账号／权证号" } th { "余额／价值" } th { "他案查控" } }
+                    @for a in &assets { tr { td { (a.kind) } td { (a.institution_id) } td { code { (a.reference) } } td.num { (a.value_fen.map(yuan).unwrap_or_default()) } td.small { (a.encumbrances) } } }
                 }
             }
         }
@@ -562,6 +606,12 @@ pub async fn decision(
         |s, c| zhixing_domain::case::decide_approval(s, f.approve, &f.note, c).map(|e| vec![e]),
     )
     .await;
+    back(id, r.err())
+}
+
+/// Starts an online investigation from the case page.
+pub async fn investigate(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Response {
+    let r = crate::service::investigation::start(&app, &v.principal, id, None).await;
     back(id, r.err())
 }
 

@@ -76,6 +76,7 @@ pub fn router() -> Router<App> {
             get(cases::closure).post(cases::close),
         )
         .route("/cases/{id}/decision", post(cases::decision))
+        .route("/cases/{id}/investigate", post(cases::investigate))
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
         .route(
