@@ -31,6 +31,9 @@ pub struct BenchArgs {
     /// Requests per latency measurement.
     #[arg(long, default_value_t = 400)]
     queries: usize,
+    /// Institutions for the investigation fan-out figure.
+    #[arg(long, default_value_t = 4000)]
+    fanout: usize,
     /// Database to measure on (default: a fresh SQLite file in a temporary directory). A
     /// PostgreSQL URL is used as given: run it against a scratch database.
     #[arg(long)]
@@ -202,6 +205,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         );
     }
     filings(&app, &store, args.filings).await?;
+    fanout(&app, &store, args.fanout).await?;
     store.bench_drop_raw().await?;
     latency(&app, &store, args.cases, args.queries).await?;
     store.close().await;
@@ -475,5 +479,127 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
         json!({"figure": "party_name_search_latency_ms", "backend": store.backend().as_str(), "cases": total, "p50": (p50 * 100.0).round() / 100.0, "p99": (p99 * 100.0).round() / 100.0, "aim_p99": 50, "query": "GET /api/v1/cases?court=…&q=<name>"})
     );
     server.abort();
+    Ok(())
+}
+
+/// (e) One case's online investigation fanned out to `n` simulated institutions at zero
+/// latency: wall time until every reply is applied, and replies applied per second beside the
+/// same number of bare HTTP round trips to the simulator.
+async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let sim_addr = sim_listener.local_addr()?;
+    let cfg = zhixing_exchange::sim::SimConfig {
+        seed: 5,
+        institutions: n,
+        latency: Duration::ZERO,
+        error_rate: 0.0,
+        platform_public_key: Some(app.platform_key.public_base64()),
+        reply_to: Some(format!("http://{addr}")),
+        base_url: format!("http://{sim_addr}"),
+    };
+    let institutions = cfg.institutions();
+    let sim =
+        tokio::spawn(
+            async move { axum::serve(sim_listener, zhixing_exchange::sim::router(cfg)).await },
+        );
+    let fast = App::new(
+        store.clone(),
+        Config {
+            cipher: Some(app.cipher.clone()),
+            platform_key: Some(app.platform_key.clone()),
+            outbox_poll: Duration::from_millis(20),
+            ..Config::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .map_err(|e| anyhow!(e.message))?;
+    let server = tokio::spawn(zhixing_server::serve(
+        listener,
+        fast.clone(),
+        std::future::pending(),
+    ));
+    let mut tx = store.begin().await?;
+    for i in &institutions {
+        tx.put_institution(&zhixing_store::investigation::InstitutionRow {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            kind: i.kind.clone(),
+            measures: i.measures.clone(),
+            channel: "national".into(),
+            region: String::new(),
+            endpoint: i.endpoint.clone(),
+            public_key: i.public_key.clone(),
+            concurrency: 8,
+            active: true,
+            created_at: fast.now_us(),
+        })
+        .await?;
+    }
+    tx.commit().await?;
+    let officer = store
+        .user_by_username(&format!("bench{}", std::process::id()))
+        .await?
+        .ok_or_else(|| anyhow!("bench user"))?;
+    let by = zhixing_domain::access::Principal {
+        user_id: officer.id,
+        username: officer.username,
+        court_id: officer.court_id,
+        court_path: officer.court_path,
+        roles: vec![zhixing_domain::access::Role::Officer],
+    };
+    let mut input = filing(9999);
+    input.parties.truncate(2);
+    let (case, _) = service::cases::file(&fast, &by, input, None)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    let start = Instant::now();
+    let (_, messages) = service::investigation::start(&fast, &by, case, None)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    while store.outbox_open().await? > 0 {
+        if start.elapsed() > Duration::from_secs(900) {
+            return Err(anyhow!("fan-out did not finish in 15 minutes"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let applied = messages as f64 / wall;
+    // Baseline: the same number of bare round trips to the simulator, 64 at a time.
+    let client = reqwest::Client::new();
+    let t0 = Instant::now();
+    let mut left = messages;
+    while left > 0 {
+        let batch = left.min(64);
+        let mut tasks = Vec::with_capacity(batch);
+        for _ in 0..batch {
+            let (client, url) = (client.clone(), format!("http://{sim_addr}/stats"));
+            tasks.push(tokio::spawn(async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+            }));
+        }
+        for t in tasks {
+            t.await??;
+        }
+        left -= batch;
+    }
+    let bare = messages as f64 / t0.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        json!({"figure": "investigation_replies_applied_per_second", "backend": store.backend().as_str(), "value": applied.round(),
+               "baseline": "bare HTTP round trips to the simulator (64 concurrent)", "baseline_value": bare.round(),
+               "ratio": (applied / bare * 1000.0).round() / 1000.0, "messages": messages})
+    );
+    println!(
+        "{}",
+        json!({"figure": "investigation_fanout_wall_seconds", "backend": store.backend().as_str(), "institutions": n, "messages": messages, "value": (wall * 100.0).round() / 100.0})
+    );
+    server.abort();
+    sim.abort();
     Ok(())
 }

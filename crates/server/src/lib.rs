@@ -92,13 +92,21 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The outbox worker lives as long as the server.
-    let worker = tokio::spawn(service::investigation::dispatch_forever(app.clone()));
-    let result = axum::serve(listener, router(app))
+    // The outbox worker lives as long as the server, also when the server's task is dropped.
+    let _worker = AbortOnDrop(tokio::spawn(service::investigation::dispatch_forever(
+        app.clone(),
+    )));
+    axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
-        .await;
-    worker.abort();
-    result
+        .await
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
