@@ -159,29 +159,7 @@ async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
     };
     let t = TestApp::spawn().await;
     t.user("browser-officer", "b110105", &[Role::Officer]).await;
-    b.goto(&t.url("/login")).await.unwrap();
-    b.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys("browser-officer")
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Id("home-court"))
-        .await
-        .unwrap();
+    sign_in(&b, &t, "browser-officer").await;
 
     b.goto(&t.url("/cases/new")).await.unwrap();
     let fill = |name: &'static str, value: &'static str| {
@@ -381,29 +359,7 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page() {
         .as_i64()
         .unwrap();
 
-    b.goto(&t.url("/login")).await.unwrap();
-    b.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys("browser-officer")
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Id("home-court"))
-        .await
-        .unwrap();
+    sign_in(&b, &t, "browser-officer").await;
     b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
     b.wait()
         .for_element(Locator::Id("start-investigation"))
@@ -466,4 +422,31 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page() {
     )
     .unwrap();
     b.close().await.unwrap();
+}
+
+/// Signs in through the login form and waits for the home page.
+async fn sign_in(b: &fantoccini::Client, t: &TestApp, user: &str) {
+    b.goto(&t.url("/login")).await.unwrap();
+    b.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("home-court"))
+        .await
+        .unwrap();
 }

@@ -9,7 +9,7 @@ use common::{TestApp, assert_problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
-use zhixing_exchange::sim::{SimConfig, SimInstitution};
+use zhixing_exchange::sim::SimConfig;
 
 struct Sim {
     base: String,
@@ -35,7 +35,7 @@ async fn sim(t: &TestApp, institutions: usize, error_rate: f64) -> Sim {
     Sim { base, _task: task }
 }
 
-async fn register_all(t: &TestApp, sim: &Sim, admin: &str) -> Vec<SimInstitution> {
+async fn register_all(t: &TestApp, sim: &Sim, admin: &str) {
     let list: Value = t
         .client
         .get(format!("{}/institutions", sim.base))
@@ -53,8 +53,6 @@ async fn register_all(t: &TestApp, sim: &Sim, admin: &str) -> Vec<SimInstitution
             .await;
         assert_eq!(r.status(), StatusCode::CREATED);
     }
-    serde_json::from_value::<Vec<Value>>(list).unwrap().len();
-    Vec::new()
 }
 
 async fn file(t: &TestApp, token: &str) -> i64 {
@@ -214,19 +212,7 @@ async fn an_investigation_reaches_every_institution_and_applies_each_reply_once(
             .any(|e| e.kind == "read.sensitive" && e.payload.contains("assets"))
     );
     // No ID number is stored in the clear in the outbox.
-    let raw = if t.db_url.starts_with("postgres") {
-        let p = sqlx::PgPool::connect(&t.db_url).await.unwrap();
-        sqlx::query_scalar::<_, String>("SELECT sealed FROM outbox LIMIT 1")
-            .fetch_one(&p)
-            .await
-            .unwrap()
-    } else {
-        let p = sqlx::SqlitePool::connect(&t.db_url).await.unwrap();
-        sqlx::query_scalar::<_, String>("SELECT sealed FROM outbox LIMIT 1")
-            .fetch_one(&p)
-            .await
-            .unwrap()
-    };
+    let raw = t.raw_text("SELECT sealed FROM outbox LIMIT 1").await;
     assert!(!raw.contains("110101198001010010"));
     assert!(t.app.store.verify_chain().await.unwrap().is_ok());
 }
@@ -397,17 +383,6 @@ async fn forged_replayed_unknown_and_malformed_replies_are_refused() {
         .await
         .unwrap();
     assert_eq!(sims[0]["id"], inst_id.as_str());
-    let cfg = SimConfig {
-        seed: 11,
-        institutions: 1,
-        latency: Duration::ZERO,
-        error_rate: 0.0,
-        platform_public_key: None,
-        reply_to: None,
-        base_url: s.base.clone(),
-    };
-    let real_key_of = |_: &SimConfig| ();
-    real_key_of(&cfg);
     // The simulator re-sends the same reply when a request is delivered again: a replay.
     let again = t
         .client
@@ -455,23 +430,9 @@ async fn forged_replayed_unknown_and_malformed_replies_are_refused() {
 
 /// The first outbox message, opened, as the platform sent it.
 async fn decrypt_first_request(t: &TestApp) -> String {
-    let sealed = if t.db_url.starts_with("postgres") {
-        let p = sqlx::PgPool::connect(&t.db_url).await.unwrap();
-        sqlx::query_scalar::<_, String>(
-            "SELECT sealed FROM outbox ORDER BY created_at, message_id LIMIT 1",
-        )
-        .fetch_one(&p)
-        .await
-        .unwrap()
-    } else {
-        let p = sqlx::SqlitePool::connect(&t.db_url).await.unwrap();
-        sqlx::query_scalar::<_, String>(
-            "SELECT sealed FROM outbox ORDER BY created_at, message_id LIMIT 1",
-        )
-        .fetch_one(&p)
-        .await
-        .unwrap()
-    };
+    let sealed = t
+        .raw_text("SELECT sealed FROM outbox ORDER BY created_at, message_id LIMIT 1")
+        .await;
     t.app.cipher.open(&sealed).unwrap()
 }
 

@@ -202,6 +202,28 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// One text value read straight from the test database.
+    pub async fn raw_text(&self, sql: &str) -> String {
+        let q = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.db_url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&self.db_url).await.expect("pg");
+            sqlx::query_scalar::<_, String>(q)
+                .fetch_one(&pool)
+                .await
+                .expect("query")
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.db_url)
+                .await
+                .expect("sqlite");
+            sqlx::query_scalar::<_, String>(q)
+                .fetch_one(&pool)
+                .await
+                .expect("query")
+        }
+    }
+}
+
 /// Asserts a problem+json answer with this status and code; returns the body.
 pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(r.status(), status, "status for expected code {code}");
