@@ -135,6 +135,9 @@ pub struct AppInner {
     pub cipher: zhixing_store::crypto::FieldCipher,
     pub platform_key: zhixing_exchange::KeyPair,
     pub http: reqwest::Client,
+    /// Set while a server runs: replies are applied in groups by its batcher.
+    pub reply_batcher:
+        std::sync::OnceLock<tokio::sync::mpsc::Sender<crate::service::investigation::Pending>>,
 }
 
 /// Cheap to clone; shared by every request.
@@ -179,6 +182,7 @@ impl App {
             cipher,
             platform_key,
             http,
+            reply_batcher: std::sync::OnceLock::new(),
         })))
     }
 

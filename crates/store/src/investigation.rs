@@ -238,6 +238,25 @@ impl Store {
         tx.commit().await
     }
 
+    /// [`Store::outbox_after_send`] for a whole round of sends, in one transaction.
+    pub async fn outbox_after_sends(
+        &self,
+        results: &[(String, bool, i64, Option<String>, bool)],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for (message_id, delivered, next_at, error, give_up) in results {
+            let status = match (delivered, give_up) {
+                (_, true) => "failed",
+                (true, false) => "sent",
+                (false, false) => "pending",
+            };
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE message_id = $4 AND status <> 'replied'")
+                .bind(status).bind(next_at).bind(error).bind(message_id).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await
+    }
+
     pub async fn answered(&self, message_id: &str) -> Result<Option<Answered>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, Answered>(
             "SELECT message_id, institution_id, case_id, court_id, investigation_id, status FROM outbox WHERE message_id = $1")

@@ -174,8 +174,18 @@ fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
     e
 }
 
-/// Applies one reply from an institution, once. Returns whether it was new.
-pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
+/// A reply that passed every check that needs no transaction.
+pub struct Checked {
+    env: Envelope,
+    institution_id: String,
+    case_id: i64,
+    court_id: String,
+    asked: String,
+}
+
+/// Checks a reply: shape, freshness, sender, signature, and that it answers a request sent to
+/// that institution. Refusals are logged; nothing is applied.
+pub async fn check_reply(app: &App, env: Envelope) -> Result<Checked, ApiError> {
     env.validate()
         .map_err(|e| refuse("invalid_message", e.to_string()))?;
     env.check_fresh(app.wall(), FRESHNESS_WINDOW)
@@ -207,16 +217,32 @@ pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
                 "in_reply_to names no request sent to this institution",
             )
         })?;
-    let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
+    Ok(Checked {
+        env,
+        institution_id: inst.id,
+        case_id: request.case_id,
+        court_id: request.court_id,
+        asked,
+    })
+}
+
+/// Applies a checked reply inside `tx`: false (and nothing written) if its message id was
+/// already applied. Returns the event to append.
+async fn apply_checked(
+    tx: &mut zhixing_store::Tx,
+    c: &Checked,
+    now_us: i64,
+) -> Result<Option<NewEvent>, ApiError> {
     if !tx
-        .record_inbox(&env.message_id, &asked, &inst.id, now_us)
+        .record_inbox(&c.env.message_id, &c.asked, &c.institution_id, now_us)
         .await?
     {
-        return Ok(false);
+        return Ok(None);
     }
     let mut found = 0usize;
-    if let Body::QueryResult { assets, outcome } = &env.body {
+    let mut outcome = String::new();
+    if let Body::QueryResult { assets, outcome: o } = &c.env.body {
+        outcome = o.clone();
         for a in assets {
             let kind = serde_json::to_value(a.kind)
                 .ok()
@@ -224,32 +250,106 @@ pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
                 .unwrap_or_default();
             let new = tx
                 .insert_asset(&NewAsset {
-                    case_id: request.case_id,
-                    court_id: &request.court_id,
-                    institution_id: &inst.id,
+                    case_id: c.case_id,
+                    court_id: &c.court_id,
+                    institution_id: &c.institution_id,
                     kind: &kind,
                     reference: &a.reference,
                     description: &a.description,
                     value_fen: a.value_fen,
                     encumbrances: &serde_json::to_string(&a.encumbrances).unwrap_or_default(),
-                    found_by: &env.message_id,
+                    found_by: &c.env.message_id,
                     at_us: now_us,
                 })
                 .await?;
             found += usize::from(new);
         }
-        tx.append_events(now_us, &[NewEvent {
-            actor: format!("institution:{}", inst.id),
-            court_id: Some(request.court_id.clone()),
-            kind: "investigation.replied".into(),
-            subject: format!("case:{}", request.case_id),
-            payload: json!({"institution": inst.id, "outcome": outcome, "assets_found": found, "reply": env.message_id, "request": asked}),
-        }])
-        .await?;
     }
-    tx.outbox_replied(&asked, now_us).await?;
+    tx.outbox_replied(&c.asked, now_us).await?;
+    Ok(Some(NewEvent {
+        actor: format!("institution:{}", c.institution_id),
+        court_id: Some(c.court_id.clone()),
+        kind: "investigation.replied".into(),
+        subject: format!("case:{}", c.case_id),
+        payload: json!({"institution": c.institution_id, "outcome": outcome, "assets_found": found, "reply": c.env.message_id, "request": c.asked}),
+    }))
+}
+
+/// Applies one reply from an institution, once. Returns whether it was new.
+pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
+    let checked = check_reply(app, env).await?;
+    let batcher = app.reply_batcher.get().cloned();
+    if let Some(tx) = batcher {
+        let (answer, rx) = tokio::sync::oneshot::channel();
+        let unavailable = || {
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the server is stopping; send the reply again",
+            )
+            .with_retry_after(1)
+        };
+        tx.send((checked, answer))
+            .await
+            .map_err(|_| unavailable())?;
+        return rx.await.map_err(|_| unavailable())?;
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let event = apply_checked(&mut tx, &checked, now_us).await?;
+    let new = event.is_some();
+    tx.append_events(now_us, &event.into_iter().collect::<Vec<_>>())
+        .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(new)
+}
+
+/// A reply waiting for its batch, and where its answer goes.
+pub type Pending = (
+    Checked,
+    tokio::sync::oneshot::Sender<Result<bool, ApiError>>,
+);
+
+/// Applies replies in groups, one transaction per group: a write transaction costs far more
+/// than the rows it writes, and institutions answer in bursts. Each caller gets its own answer
+/// once its group has committed (or the error if it has not).
+pub async fn apply_batches(app: App, mut rx: tokio::sync::mpsc::Receiver<Pending>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 256 {
+            match rx.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let now_us = app.now_us();
+        let result: Result<Vec<bool>, ApiError> = async {
+            let mut tx = app.store.begin().await?;
+            let mut events = Vec::new();
+            let mut applied = Vec::with_capacity(batch.len());
+            for (c, _) in &batch {
+                let e = apply_checked(&mut tx, c, now_us).await?;
+                applied.push(e.is_some());
+                events.extend(e);
+            }
+            tx.append_events(now_us, &events).await?;
+            tx.commit().await?;
+            Ok(applied)
+        }
+        .await;
+        match result {
+            Ok(applied) => {
+                for ((_, answer), new) in batch.into_iter().zip(applied) {
+                    let _ = answer.send(Ok(new));
+                }
+            }
+            Err(e) => {
+                for (_, answer) in batch {
+                    let _ = answer.send(Err(e.clone()));
+                }
+            }
+        }
+    }
 }
 
 fn backoff(attempts: i64) -> Duration {
@@ -282,30 +382,34 @@ async fn dispatch_once(
     let lease = now + 60_000_000;
     let rows = app.store.claim_outbox(now, lease, 256).await?;
     let n = rows.len();
+    if n == 0 {
+        return Ok(0);
+    }
+    // One read of the registry per round rather than one per message.
+    let institutions: HashMap<String, InstitutionRow> = app
+        .store
+        .institutions()
+        .await?
+        .into_iter()
+        .map(|i| (i.id.clone(), i))
+        .collect();
     let mut tasks = Vec::with_capacity(n);
     for row in rows {
         let app = app.clone();
+        let inst = institutions.get(&row.institution_id).cloned();
         let sem = {
             let mut map = limits.lock().await;
-            match map.get(&row.institution_id) {
-                Some(s) => s.clone(),
-                None => {
-                    let c = app
-                        .store
-                        .institution(&row.institution_id)
-                        .await?
-                        .map_or(4, |i| i.concurrency.clamp(1, 256));
-                    let s = Arc::new(Semaphore::new(usize::try_from(c).unwrap_or(4)));
-                    map.insert(row.institution_id.clone(), s.clone());
-                    s
-                }
-            }
+            let c = inst.as_ref().map_or(4, |i| i.concurrency.clamp(1, 256));
+            map.entry(row.institution_id.clone())
+                .or_insert_with(|| Arc::new(Semaphore::new(usize::try_from(c).unwrap_or(4))))
+                .clone()
         };
         tasks.push(tokio::spawn(async move {
-            let Ok(_permit) = sem.acquire_owned().await else {
-                return;
+            let outcome = match (sem.acquire_owned().await, inst) {
+                (Ok(_permit), Some(inst)) => send(&app, &inst, &row.sealed).await,
+                (_, None) => Err("institution removed from the registry".to_owned()),
+                (Err(_), _) => Err("worker stopping".to_owned()),
             };
-            let outcome = send(&app, &row.institution_id, &row.sealed).await;
             let now = app.wall_us();
             let (delivered, next, error) = match outcome {
                 Ok(()) => (
@@ -321,28 +425,22 @@ async fn dispatch_once(
                 ),
             };
             let give_up = !delivered && row.attempts >= MAX_ATTEMPTS;
-            if let Err(e) = app
-                .store
-                .outbox_after_send(&row.message_id, delivered, next, error.as_deref(), give_up)
-                .await
-            {
-                tracing::error!(error = %e, message = %row.message_id, "outbox update failed");
-            }
+            (row.message_id, delivered, next, error, give_up)
         }));
     }
+    let mut results = Vec::with_capacity(n);
     for t in tasks {
-        let _ = t.await;
+        if let Ok(r) = t.await {
+            results.push(r);
+        }
     }
+    // The whole round's outcomes in one transaction; a crash before it leaves the leases to
+    // expire and the messages are sent again (the receiver deduplicates).
+    app.store.outbox_after_sends(&results).await?;
     Ok(n)
 }
 
-async fn send(app: &App, institution_id: &str, sealed: &str) -> Result<(), String> {
-    let inst = app
-        .store
-        .institution(institution_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("institution removed")?;
+async fn send(app: &App, inst: &InstitutionRow, sealed: &str) -> Result<(), String> {
     let body = app.cipher.open(sealed).map_err(|e| e.to_string())?;
     let r = app
         .http
