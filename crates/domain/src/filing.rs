@@ -313,7 +313,7 @@ mod tests {
     use jiff::civil::date;
 
     fn rules() -> RuleBook {
-        RuleBook::from_toml([("case.toml", include_str!("../../../rules/case.toml"))]).unwrap()
+        RuleBook::from_toml([("case.toml", include_str!("../../../rules/case.toml"))]).unwrap() // allow-panic: test code
     }
 
     fn input() -> FilingInput {
@@ -359,9 +359,9 @@ mod tests {
             &WorkingCalendar::default(),
             "110105",
         )
-        .unwrap();
+        .unwrap(); // allow-panic: test code
         assert_eq!(f.case_type, CaseType::Zhi);
-        assert_eq!(f.amounts.total().unwrap().get(), 10_050_000);
+        assert_eq!(f.amounts.total().unwrap().get(), 10_050_000); // allow-panic: test code
         assert_eq!(f.parties[0].identifier.shown(), "1101**********002X");
     }
 

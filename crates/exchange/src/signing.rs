@@ -95,7 +95,7 @@ mod tests {
             protocol: PROTOCOL.into(),
             message_id: new_message_id(),
             kind: MessageKind::Query,
-            sent_at: "2026-11-28T08:00:00Z".parse().unwrap(),
+            sent_at: "2026-11-28T08:00:00Z".parse().unwrap(), // allow-panic: test code
             sender: "court:b110105".into(),
             recipient: "institution:icbc".into(),
             case_number: "(2026)京0105执1号".into(),
@@ -122,8 +122,8 @@ mod tests {
         assert_eq!(verify(&m, &k.public_base64()), Err(SignatureError::Missing));
         k.sign(&mut m);
         assert_eq!(verify(&m, &k.public_base64()), Ok(()));
-        let json = serde_json::to_string(&m).unwrap();
-        let back: Envelope = serde_json::from_str(&json).unwrap();
+        let json = serde_json::to_string(&m).unwrap(); // allow-panic: test code
+        let back: Envelope = serde_json::from_str(&json).unwrap(); // allow-panic: test code
         assert_eq!(
             verify(&back, &k.public_base64()),
             Ok(()),
@@ -147,7 +147,7 @@ mod tests {
             verify(&garbled, &k.public_base64()),
             Err(SignatureError::Malformed)
         );
-        let restored = KeyPair::from_secret_base64(&k.secret_base64()).unwrap();
+        let restored = KeyPair::from_secret_base64(&k.secret_base64()).unwrap(); // allow-panic: test code
         assert_eq!(restored.public_base64(), k.public_base64());
     }
 
@@ -177,15 +177,15 @@ mod tests {
         let mut v = m.clone();
         v.case_number = "case 1".into();
         assert!(matches!(v.validate(), Err(ProtocolError::CaseNumber(_))));
-        let now: jiff::Timestamp = "2026-11-28T08:04:00Z".parse().unwrap();
+        let now: jiff::Timestamp = "2026-11-28T08:04:00Z".parse().unwrap(); // allow-panic: test code
         assert!(m.check_fresh(now, 300).is_ok());
         assert!(
-            m.check_fresh("2026-11-28T08:06:00Z".parse().unwrap(), 300)
+            m.check_fresh("2026-11-28T08:06:00Z".parse().unwrap(), 300) // allow-panic: test code
                 .is_err(),
             "stale"
         );
         assert!(
-            m.check_fresh("2026-11-28T07:54:00Z".parse().unwrap(), 300)
+            m.check_fresh("2026-11-28T07:54:00Z".parse().unwrap(), 300) // allow-panic: test code
                 .is_err(),
             "from the future"
         );

@@ -52,7 +52,7 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
         late_reason: None,
         resumed_from: None,
     };
-    CaseState::from_filed(&e).expect("a Filed event starts a case")
+    CaseState::from_filed(&e).expect("a Filed event starts a case") // allow-panic: test code
 }
 
 fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
