@@ -999,6 +999,47 @@ pub fn decide_approval(
     })
 }
 
+/// Records a step of the process. A closed case takes none; an interview and a decision not
+/// to list need their content; the enforcement notice is issued once.
+pub fn decide_action(
+    state: &CaseState,
+    action: ActionKind,
+    note: &str,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    let note = note.trim();
+    if state.status == CaseStatus::Closed {
+        return Err(Refusal::one("case_closed", "the case is closed"));
+    }
+    if note.chars().count() > 2000 {
+        return Err(Refusal::one(
+            "invalid_note",
+            "a note has at most 2,000 characters",
+        ));
+    }
+    if matches!(
+        action,
+        ActionKind::Interview | ActionKind::DishonestNotApplicable
+    ) && note.chars().count() < 4
+    {
+        return Err(Refusal::one(
+            "note_required",
+            "record what was said, or why (at least 4 characters)",
+        ));
+    }
+    if action == ActionKind::NoticeIssued && state.has(ActionKind::NoticeIssued) {
+        return Err(Refusal::one(
+            "already_done",
+            "the enforcement notice was already issued",
+        ));
+    }
+    Ok(CaseEvent::ActionRecorded {
+        action,
+        on: today,
+        note: note.to_owned(),
+    })
+}
+
 /// Suspension (中止) and its end.
 pub fn decide_suspension(
     state: &CaseState,

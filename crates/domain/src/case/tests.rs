@@ -69,6 +69,35 @@ fn due(ds: &[Deadline], node: &str) -> Option<Date> {
 }
 
 #[test]
+fn actions_are_checked_the_same_way_wherever_they_come_from() {
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let d = date(2025, 3, 4);
+    assert_eq!(
+        decide_action(&s, ActionKind::Interview, "短", d).map_err(|e| e.code),
+        Err("note_required")
+    );
+    assert_eq!(
+        decide_action(&s, ActionKind::DebtorSearch, &"长".repeat(2001), d).map_err(|e| e.code),
+        Err("invalid_note")
+    );
+    let e = decide_action(&s, ActionKind::NoticeIssued, "", d).expect("first notice"); // allow-panic: test code
+    s.apply(&e);
+    assert_eq!(
+        decide_action(&s, ActionKind::NoticeIssued, "", d).map_err(|e| e.code),
+        Err("already_done")
+    );
+    s.apply(&CaseEvent::Closed {
+        mode: ClosureMode::Withdrawn,
+        reason: "撤回申请".into(),
+        on: d,
+    });
+    assert_eq!(
+        decide_action(&s, ActionKind::DebtorSearch, "", d).map_err(|e| e.code),
+        Err("case_closed")
+    );
+}
+
+#[test]
 fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
     let (r, c) = (rules(), calendar());
     let s = filed(date(2025, 3, 3), BasisKind::Judgment);

@@ -506,13 +506,6 @@ pub async fn action(
     let kind = ActionKind::parse(&b.action).ok_or_else(|| {
         ApiError::unprocessable("unknown_action", format!("unknown action {:?}", b.action))
     })?;
-    let note = b.note.trim().to_owned();
-    if note.chars().count() > 2000 {
-        return Err(ApiError::unprocessable(
-            "invalid_note",
-            "a note has at most 2,000 characters",
-        ));
-    }
     let today = app.today();
     let version = svc::change(
         &app,
@@ -520,32 +513,7 @@ pub async fn action(
         id,
         b.version,
         Need::Handler,
-        |s, _| {
-            if s.status == case::CaseStatus::Closed {
-                return Err(case::Refusal::one("case_closed", "the case is closed"));
-            }
-            if matches!(
-                kind,
-                ActionKind::Interview | ActionKind::DishonestNotApplicable
-            ) && note.chars().count() < 4
-            {
-                return Err(case::Refusal::one(
-                    "note_required",
-                    "record what was said / why (at least 4 characters)",
-                ));
-            }
-            if kind == ActionKind::NoticeIssued && s.has(ActionKind::NoticeIssued) {
-                return Err(case::Refusal::one(
-                    "already_done",
-                    "the enforcement notice was already issued",
-                ));
-            }
-            Ok(vec![CaseEvent::ActionRecorded {
-                action: kind,
-                on: today,
-                note: note.clone(),
-            }])
-        },
+        |s, _| case::decide_action(s, kind, &b.note, today).map(|e| vec![e]),
     )
     .await?;
     Ok(Json(Changed { version }))

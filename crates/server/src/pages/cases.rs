@@ -490,29 +490,8 @@ pub async fn act(
         );
     };
     let today = app.today();
-    let note = f.note.trim().to_owned();
     let r = svc::change(&app, &v.principal, id, f.version, Need::Handler, |s, _| {
-        if matches!(
-            kind,
-            ActionKind::Interview | ActionKind::DishonestNotApplicable
-        ) && note.chars().count() < 4
-        {
-            return Err(zhixing_domain::case::Refusal::one(
-                "note_required",
-                "请填写说明（至少4个字）",
-            ));
-        }
-        if kind == ActionKind::NoticeIssued && s.has(ActionKind::NoticeIssued) {
-            return Err(zhixing_domain::case::Refusal::one(
-                "already_done",
-                "执行通知书已发出",
-            ));
-        }
-        Ok(vec![zhixing_domain::case::CaseEvent::ActionRecorded {
-            action: kind,
-            on: today,
-            note: note.clone(),
-        }])
+        zhixing_domain::case::decide_action(s, kind, &f.note, today).map(|e| vec![e])
     })
     .await;
     back(id, r.err())

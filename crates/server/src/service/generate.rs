@@ -372,12 +372,8 @@ pub async fn cases(
                 .map(|_| ())
             }
             (Step::Act(a, note), Some(id)) => {
-                svc::change(&sim, by, id, None, Need::Handler, |_, c| {
-                    Ok(vec![CaseEvent::ActionRecorded {
-                        action: *a,
-                        on: c.today,
-                        note: (*note).to_owned(),
-                    }])
+                svc::change(&sim, by, id, None, Need::Handler, |s, c| {
+                    zhixing_domain::case::decide_action(s, *a, note, c.today).map(|e| vec![e])
                 })
                 .await
                 .map(|_| ())
