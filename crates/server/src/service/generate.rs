@@ -283,7 +283,7 @@ pub async fn cases(
                 at(d + 1, &mut rng),
                 Step::Close(ClosureMode::FullyPerformed, "被执行人已全部履行"),
             ));
-        } else if age > 200 * day && roll < 0.65 {
+        } else if age > 120 * day && roll < 0.65 {
             for (d, a, note) in [
                 (15, ActionKind::ConsumptionRestriction, ""),
                 (16, ActionKind::DishonestListing, "拒不履行"),
@@ -298,7 +298,8 @@ pub async fn cases(
             ] {
                 steps.push((at(d, &mut rng), Step::Act(a, note)));
             }
-            let d = rng.gen_range(95..170);
+            // Recent requests may still await the division head: those stay pending.
+            let d = rng.gen_range(95..170.min(age / day).max(96));
             steps.push((
                 at(d, &mut rng),
                 Step::Close(
@@ -306,7 +307,8 @@ pub async fn cases(
                     "经穷尽财产调查措施，未发现可供执行的财产",
                 ),
             ));
-            steps.push((at(d + 2, &mut rng), Step::Approve));
+            let wait = rng.gen_range(2..30);
+            steps.push((at(d + wait, &mut rng), Step::Approve));
             if age > 400 * day && rng.gen_bool(0.12) {
                 steps.push((at(d + rng.gen_range(100..200), &mut rng), Step::Resume));
             }
