@@ -15,4 +15,4 @@ pub use protocol::{
     Asset, AssetKind, Body, Envelope, MeasureStatus, MessageKind, Officer, PROTOCOL, ProtocolError,
     Subject,
 };
-pub use signing::{KeyPair, SignatureError, verify};
+pub use signing::{KeyPair, SignatureError, parse_public_key, verify};

@@ -66,14 +66,19 @@ impl KeyPair {
     }
 }
 
-/// Checks an envelope's signature against the sender's registered public key (base64).
-pub fn verify(env: &Envelope, public_key_base64: &str) -> Result<(), SignatureError> {
+/// Parses a registered public key (base64 Ed25519).
+pub fn parse_public_key(public_key_base64: &str) -> Result<VerifyingKey, SignatureError> {
     let key_bytes: [u8; 32] = B64
         .decode(public_key_base64.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(SignatureError::BadKey)?;
-    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| SignatureError::BadKey)?;
+    VerifyingKey::from_bytes(&key_bytes).map_err(|_| SignatureError::BadKey)
+}
+
+/// Checks an envelope's signature against the sender's registered public key (base64).
+pub fn verify(env: &Envelope, public_key_base64: &str) -> Result<(), SignatureError> {
+    let key = parse_public_key(public_key_base64)?;
     let sig_text = env.signature.as_deref().ok_or(SignatureError::Missing)?;
     let sig_bytes: [u8; 64] = B64
         .decode(sig_text)

@@ -202,13 +202,17 @@ impl App {
 
     /// Today in China Standard Time (UTC+8), the date legal periods count in.
     pub fn today(&self) -> jiff::civil::Date {
-        self.clock
-            .now()
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .date()
+        china_date(self.clock.now())
     }
 
     pub fn now_us(&self) -> i64 {
         self.clock.now().as_microsecond()
     }
+}
+
+/// The calendar date of a moment in China Standard Time (UTC+8), the date legal periods
+/// count in.
+pub fn china_date(t: Timestamp) -> jiff::civil::Date {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
 }

@@ -123,33 +123,8 @@ pub async fn register(
     if !(i.endpoint.starts_with("http://") || i.endpoint.starts_with("https://")) {
         return Err(bad("endpoint must be an http(s) URL"));
     }
-    zhixing_exchange::verify(
-        &zhixing_exchange::Envelope {
-            protocol: String::new(),
-            message_id: String::new(),
-            kind: zhixing_exchange::MessageKind::Query,
-            sent_at: app.now(),
-            sender: String::new(),
-            recipient: String::new(),
-            case_number: String::new(),
-            officer: zhixing_exchange::Officer {
-                id: String::new(),
-                name: String::new(),
-            },
-            in_reply_to: None,
-            body: zhixing_exchange::Body::Release {
-                measure_reference: String::new(),
-                reason: String::new(),
-            },
-            signature: Some(String::new()),
-        },
-        &i.public_key,
-    )
-    .err()
-    .filter(|e| *e == zhixing_exchange::SignatureError::BadKey)
-    .map_or(Ok(()), |_| {
-        Err(bad("public_key is not a base64 Ed25519 key"))
-    })?;
+    zhixing_exchange::parse_public_key(&i.public_key)
+        .map_err(|_| bad("public_key is not a base64 Ed25519 key"))?;
     if !(1..=1024).contains(&i.concurrency) {
         return Err(bad("concurrency: 1–1024"));
     }

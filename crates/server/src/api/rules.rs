@@ -138,10 +138,7 @@ pub async fn in_force(
         Some(d) => d
             .parse()
             .map_err(|_| ApiError::bad_request("invalid_date", "date must be YYYY-MM-DD"))?,
-        None => app
-            .now()
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .date(),
+        None => app.today(),
     };
     let court_id = q
         .court

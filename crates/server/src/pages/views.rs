@@ -99,12 +99,6 @@ fn role_names(lang: Lang, roles: &[Role]) -> String {
         .join("、")
 }
 
-fn today(app: &App) -> jiff::civil::Date {
-    app.now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .date()
-}
-
 /// The rules an officer meets every day, shown on the home page with their values at the
 /// viewer's court today.
 const DAILY_RULES: [&str; 5] = [
@@ -125,7 +119,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         .ok_or_else(ApiError::internal)?;
     let region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
     let book = app.rules.current(&app.store).await?;
-    let date = today(&app);
+    let date = app.today();
     let handles = p.has(Role::Officer) || p.has(Role::Judge) || p.has(Role::DivisionHead);
     let below = if p.reads_below() {
         app.store

@@ -504,9 +504,7 @@ pub async fn show(
                     format!("case {id} had not been filed at {t}"),
                 )
             })?;
-            let day = t
-                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .date();
+            let day = crate::state::china_date(t);
             view(
                 app,
                 &court,

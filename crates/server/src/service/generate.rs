@@ -208,11 +208,11 @@ pub async fn cases(
         let filed = rng.gen_range(0..span_days * day - day) / 60 * 60;
         let age = span_days * day - filed;
         let effective = rng.gen_range(20..300);
-        let filed_date = start
-            .checked_add(jiff::SignedDuration::from_secs(filed))
-            .map_err(|_| ApiError::internal())?
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .date();
+        let filed_date = crate::state::china_date(
+            start
+                .checked_add(jiff::SignedDuration::from_secs(filed))
+                .map_err(|_| ApiError::internal())?,
+        );
         let eff = filed_date
             .checked_sub(jiff::Span::new().days(effective))
             .map_err(|_| ApiError::internal())?;
