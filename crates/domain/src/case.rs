@@ -573,6 +573,15 @@ impl CaseState {
         Some(s)
     }
 
+    /// Refuses anything more on a closed case.
+    pub fn ensure_open(&self) -> Result<(), Refusal> {
+        if self.status == CaseStatus::Closed {
+            Err(Refusal::one("case_closed", "the case is closed"))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn has(&self, a: ActionKind) -> bool {
         self.actions.iter().any(|r| r.action == a)
     }
@@ -1008,9 +1017,7 @@ pub fn decide_action(
     today: Date,
 ) -> Result<CaseEvent, Refusal> {
     let note = note.trim();
-    if state.status == CaseStatus::Closed {
-        return Err(Refusal::one("case_closed", "the case is closed"));
-    }
+    state.ensure_open()?;
     if note.chars().count() > 2000 {
         return Err(Refusal::one(
             "invalid_note",
@@ -1075,9 +1082,7 @@ pub fn decide_extension(
     approval_ref: &str,
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
-    if matches!(state.status, CaseStatus::Closed) {
-        return Err(Refusal::one("case_closed", "the case is closed"));
-    }
+    state.ensure_open()?;
     if !(1..=12).contains(&months) {
         return Err(Refusal::one(
             "invalid_extension",

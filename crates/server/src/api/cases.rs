@@ -463,9 +463,7 @@ pub async fn assign(
         b.version,
         Need::Handler,
         |s, _| {
-            if s.status == case::CaseStatus::Closed {
-                return Err(case::Refusal::one("case_closed", "the case is closed"));
-            }
+            s.ensure_open()?;
             if s.officer.as_ref().map(|o| o.0) == Some(officer.id) {
                 return Err(case::Refusal::one(
                     "already_assigned",
@@ -551,9 +549,7 @@ pub async fn clue(
         b.version,
         Need::Handler,
         |s, _| {
-            if s.status == case::CaseStatus::Closed {
-                return Err(case::Refusal::one("case_closed", "the case is closed"));
-            }
+            s.ensure_open()?;
             let no = u32::try_from(s.clues.len() + 1).unwrap_or(u32::MAX);
             Ok(vec![CaseEvent::ClueSubmitted {
                 no,
@@ -650,9 +646,7 @@ pub async fn payment(
         b.version,
         Need::Handler,
         |s, _| {
-            if s.status == case::CaseStatus::Closed {
-                return Err(case::Refusal::one("case_closed", "the case is closed"));
-            }
+            s.ensure_open()?;
             if s.paid.checked_add(amount).is_err() {
                 return Err(case::Refusal::one(
                     "invalid_amount",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::sync::Semaphore;
 use zhixing_domain::access::Principal;
-use zhixing_domain::case::{ActionKind, CaseEvent, CaseStatus, PartyRole, Refusal};
+use zhixing_domain::case::{ActionKind, CaseEvent, PartyRole, Refusal};
 use zhixing_exchange::protocol::new_message_id;
 use zhixing_exchange::{Body, Envelope, MessageKind, Officer, PROTOCOL, Subject};
 use zhixing_store::NewEvent;
@@ -40,9 +40,7 @@ pub async fn start(
 ) -> Result<(i64, usize), ApiError> {
     let (row, court) = svc::readable(app, by, case_id).await?;
     let state = svc::state_of(&row)?;
-    if state.status == CaseStatus::Closed {
-        return Err(ApiError::conflict("case_closed", "the case is closed"));
-    }
+    state.ensure_open().map_err(svc::refused)?;
     let division = court.division_code.clone().unwrap_or_default();
     let institutions: Vec<InstitutionRow> = app
         .store
