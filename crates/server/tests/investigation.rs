@@ -233,17 +233,7 @@ async fn an_institution_down_for_a_while_gets_its_requests_later() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let started: Value = t
-        .post_json(
-            &format!("/api/v1/cases/{case}/investigations"),
-            Some(&officer),
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let inv = started["id"].as_i64().unwrap();
+    let inv = start_investigation(&t, &officer, case).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     let during: Value = t
         .get(
@@ -277,17 +267,7 @@ async fn forged_replayed_unknown_and_malformed_replies_are_refused() {
     register_all(&t, &s, &admin).await;
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     let case = file(&t, &officer).await;
-    let started: Value = t
-        .post_json(
-            &format!("/api/v1/cases/{case}/investigations"),
-            Some(&officer),
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let inv = started["id"].as_i64().unwrap();
+    let inv = start_investigation(&t, &officer, case).await;
     wait_until_answered(&t, &officer, case, inv, Duration::from_secs(30)).await;
     let assets_before = t.app.store.assets_of(case).await.unwrap().len();
     let status: Value = t
@@ -533,4 +513,17 @@ async fn institutions_are_registered_by_the_right_administrators() {
         events.iter().any(|e| e.kind == "institution.registered")
             && events.iter().any(|e| e.kind == "institution.updated")
     );
+}
+
+/// Starts an investigation of a case; returns its id.
+async fn start_investigation(t: &TestApp, token: &str, case: i64) -> i64 {
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{case}/investigations"),
+            Some(token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
