@@ -12,5 +12,6 @@ pub mod case_number;
 pub mod court;
 pub mod filing;
 pub mod identity;
+pub mod measure;
 pub mod money;
 pub mod rules;

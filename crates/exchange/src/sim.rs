@@ -60,6 +60,11 @@ pub struct Stats {
     pub refused: u64,
     pub injected_errors: u64,
     pub replies_sent: u64,
+    /// Measures (freeze, seize, detain, deduct) carried out or queued.
+    pub measures: u64,
+    /// A measure asked again by the same case on the same property under a new message id:
+    /// what a platform that loses track of its requests would do. Must stay 0.
+    pub duplicate_measures: u64,
 }
 
 struct SimState {
@@ -73,6 +78,42 @@ struct SimState {
     replies: AtomicU64,
     outage_until: Mutex<Option<Instant>>,
     client: reqwest::Client,
+    /// The property each institution has reported, and who holds it.
+    ledger: Mutex<Ledger>,
+    measures: AtomicU64,
+    duplicate_measures: AtomicU64,
+}
+
+/// What the simulated institutions remember between messages: the property they reported,
+/// its balance, the measures on it in order (the first in effect, the rest waiting: 轮候),
+/// and the body of every answer given, so a repeated delivery gets the same answer and
+/// changes nothing.
+#[derive(Default)]
+struct Ledger {
+    property: HashMap<(String, String), Property>,
+    answers: HashMap<String, Body>,
+}
+
+struct Property {
+    kind: AssetKind,
+    balance: i64,
+    holders: Vec<Holder>,
+}
+
+#[derive(Clone, Serialize)]
+struct Holder {
+    /// `court:<id>`, or `other` for a court outside the simulation.
+    court: String,
+    case_number: String,
+    request_id: String,
+    measure_reference: String,
+    kind: String,
+    amount_fen: Option<i64>,
+    until: Option<jiff::civil::Date>,
+    /// Days a waiting measure lasts once it takes effect.
+    days: i64,
+    #[serde(skip)]
+    officer: Officer,
 }
 
 /// (kind, name, asset kind the institution holds, share of subjects holding something there)
@@ -289,21 +330,13 @@ async fn receive(
     }
     // Every delivery is answered (again): if the earlier reply was lost the platform needs
     // it; if not, the platform recognises its message id and applies nothing twice.
+    let (reply, notices) = answer(&s, &inst, &env);
     let state = s.clone();
     tokio::spawn(async move {
         tokio::time::sleep(state.cfg.latency).await;
-        let reply = answer(&state, &inst, &env);
-        if let Some(base) = &state.cfg.reply_to {
-            let url = format!("{}/exchange/v1/replies", base.trim_end_matches('/'));
-            for attempt in 0..8u32 {
-                match state.client.post(&url).json(&reply).send().await {
-                    Ok(r) if r.status().is_success() || r.status().is_client_error() => {
-                        state.replies.fetch_add(1, Ordering::Relaxed);
-                        break;
-                    }
-                    _ => tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await,
-                }
-            }
+        deliver(&state, reply).await;
+        for n in notices {
+            deliver(&state, n).await;
         }
     });
     (
@@ -318,12 +351,144 @@ async fn receive(
     )
 }
 
-/// The signed reply to a request. Its id derives from the request's, so a repeated delivery
-/// gets the very same reply.
-fn answer(s: &SimState, inst: &SimInstitution, req: &Envelope) -> Envelope {
-    let body = match &req.body {
+async fn deliver(state: &SimState, reply: Envelope) {
+    let Some(base) = &state.cfg.reply_to else {
+        return;
+    };
+    let url = format!("{}/exchange/v1/replies", base.trim_end_matches('/'));
+    for attempt in 0..8u32 {
+        match state.client.post(&url).json(&reply).send().await {
+            Ok(r) if r.status().is_success() || r.status().is_client_error() => {
+                state.replies.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            _ => tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await,
+        }
+    }
+}
+
+fn signed(
+    inst: &SimInstitution,
+    id_parts: &[&[u8]],
+    in_reply_to: &str,
+    case_number: &str,
+    officer: &Officer,
+    recipient: &str,
+    body: Body,
+) -> Envelope {
+    let mut env = Envelope {
+        protocol: PROTOCOL.into(),
+        message_id: hex::encode(&digest(id_parts)[..16]),
+        kind: MessageKind::Reply,
+        sent_at: jiff::Timestamp::now(),
+        sender: format!("institution:{}", inst.id),
+        recipient: recipient.to_owned(),
+        case_number: case_number.to_owned(),
+        officer: officer.clone(),
+        in_reply_to: Some(in_reply_to.to_owned()),
+        body,
+        signature: None,
+    };
+    inst.key.sign(&mut env);
+    env
+}
+
+fn measure_result(
+    status: MeasureStatus,
+    reference: Option<String>,
+    amount_fen: Option<i64>,
+    until: Option<jiff::civil::Date>,
+    queue_position: Option<u32>,
+    reason: Option<&str>,
+) -> Body {
+    Body::MeasureResult {
+        status,
+        measure_reference: reference,
+        amount_fen,
+        until,
+        queue_position,
+        reason: reason.map(str::to_owned),
+    }
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+/// The signed reply to a request, and any notices it causes (a lifted measure lets the next
+/// one on the waiting list take effect: its court is told). The reply's id derives from the
+/// request's, so a repeated delivery gets the very same reply and changes nothing.
+fn answer(s: &SimState, inst: &SimInstitution, req: &Envelope) -> (Envelope, Vec<Envelope>) {
+    let mut notices = Vec::new();
+    let body = match s.ledger.lock() {
+        Ok(mut ledger) => {
+            if let Some(b) = ledger.answers.get(&req.message_id) {
+                b.clone()
+            } else {
+                let b = decide(s, &mut ledger, inst, req, &mut notices);
+                ledger.answers.insert(req.message_id.clone(), b.clone());
+                b
+            }
+        }
+        Err(_) => measure_result(
+            MeasureStatus::Refused,
+            None,
+            None,
+            None,
+            None,
+            Some("internal error"),
+        ),
+    };
+    let reply = signed(
+        inst,
+        &[b"reply", req.message_id.as_bytes()],
+        &req.message_id,
+        &req.case_number,
+        &req.officer,
+        &req.sender,
+        body,
+    );
+    (reply, notices)
+}
+
+fn decide(
+    s: &SimState,
+    ledger: &mut Ledger,
+    inst: &SimInstitution,
+    req: &Envelope,
+    notices: &mut Vec<Envelope>,
+) -> Body {
+    let refused =
+        |why: &str| measure_result(MeasureStatus::Refused, None, None, None, None, Some(why));
+    match &req.body {
         Body::Query { subject } => {
             let assets = world(s.cfg.seed, inst, &subject.id_number);
+            for a in &assets {
+                ledger
+                    .property
+                    .entry((inst.id.clone(), a.reference.clone()))
+                    .or_insert_with(|| Property {
+                        kind: a.kind,
+                        balance: a.value_fen.unwrap_or(0),
+                        holders: a
+                            .encumbrances
+                            .iter()
+                            .map(|c| Holder {
+                                court: "other".into(),
+                                case_number: c.clone(),
+                                request_id: String::new(),
+                                measure_reference: format!("other-{c}"),
+                                kind: "freeze".into(),
+                                amount_fen: None,
+                                until: None,
+                                days: 0,
+                                officer: req.officer.clone(),
+                            })
+                            .collect(),
+                    });
+            }
             Body::QueryResult {
                 outcome: if assets.is_empty() {
                     "none".into()
@@ -333,33 +498,184 @@ fn answer(s: &SimState, inst: &SimInstitution, req: &Envelope) -> Envelope {
                 assets,
             }
         }
-        _ => Body::MeasureResult {
-            status: MeasureStatus::Refused,
-            measure_reference: None,
-            amount_fen: None,
-            until: None,
-            queue_position: None,
-            reason: Some("this simulator answers queries only".into()),
-        },
-    };
-    let mut env = Envelope {
-        protocol: PROTOCOL.into(),
-        message_id: hex::encode(&digest(&[b"reply", req.message_id.as_bytes()])[..16]),
-        kind: MessageKind::Reply,
-        sent_at: jiff::Timestamp::now(),
-        sender: format!("institution:{}", inst.id),
-        recipient: req.sender.clone(),
-        case_number: req.case_number.clone(),
-        officer: Officer {
-            id: req.officer.id.clone(),
-            name: req.officer.name.clone(),
-        },
-        in_reply_to: Some(req.message_id.clone()),
-        body,
-        signature: None,
-    };
-    inst.key.sign(&mut env);
-    env
+        Body::Measure {
+            asset_reference,
+            amount_fen,
+            until,
+            ..
+        } => {
+            let Some(p) = ledger
+                .property
+                .get_mut(&(inst.id.clone(), asset_reference.clone()))
+            else {
+                return refused("no such property here");
+            };
+            let kind = req.kind.as_str();
+            if p.holders.iter().any(|h| {
+                h.case_number == req.case_number && h.kind == kind && h.court == req.sender
+            }) {
+                s.duplicate_measures.fetch_add(1, Ordering::Relaxed);
+                return refused("this case already holds the property with this measure");
+            }
+            s.measures.fetch_add(1, Ordering::Relaxed);
+            let reference = format!(
+                "M{}",
+                hex::encode(&digest(&[b"measure", req.message_id.as_bytes()])[..6])
+            );
+            if req.kind == MessageKind::Deduct {
+                if p.holders.first().is_some_and(|h| h.court != req.sender) {
+                    return refused("the property is frozen by another court");
+                }
+                let asked = amount_fen.unwrap_or(0);
+                let taken = asked.min(p.balance).max(0);
+                p.balance -= taken;
+                let status = if taken < asked {
+                    MeasureStatus::Partial
+                } else {
+                    MeasureStatus::Done
+                };
+                return measure_result(status, Some(reference), Some(taken), None, None, None);
+            }
+            let days = until
+                .and_then(|u| u.since(today()).ok())
+                .map_or(365, |sp| i64::from(sp.get_days()));
+            let amount = amount_fen.map(|a| a.min(p.balance).max(0));
+            let partial = matches!((amount_fen, amount), (Some(a), Some(b)) if b < *a);
+            let holder = Holder {
+                court: req.sender.clone(),
+                case_number: req.case_number.clone(),
+                request_id: req.message_id.clone(),
+                measure_reference: reference.clone(),
+                kind: kind.to_owned(),
+                amount_fen: amount,
+                until: *until,
+                days,
+                officer: req.officer.clone(),
+            };
+            let ahead = p.holders.len();
+            p.holders.push(holder);
+            if ahead == 0 {
+                let status = if partial {
+                    MeasureStatus::Partial
+                } else {
+                    MeasureStatus::Done
+                };
+                measure_result(status, Some(reference), amount, *until, None, None)
+            } else {
+                measure_result(
+                    MeasureStatus::Queued,
+                    Some(reference),
+                    amount,
+                    None,
+                    u32::try_from(ahead).ok(),
+                    Some("waiting behind an earlier measure (轮候)"),
+                )
+            }
+        }
+        Body::Renew {
+            measure_reference,
+            until,
+        } => {
+            let holder = ledger.property.values_mut().find_map(|p| {
+                p.holders
+                    .first_mut()
+                    .filter(|h| &h.measure_reference == measure_reference && h.court == req.sender)
+            });
+            match holder {
+                None => refused("no measure of yours in effect under this reference"),
+                Some(h) if h.until.is_some_and(|u| u < today()) => {
+                    refused("the measure has expired and can no longer be renewed")
+                }
+                Some(h) => {
+                    h.until = Some(*until);
+                    measure_result(
+                        MeasureStatus::Done,
+                        Some(measure_reference.clone()),
+                        h.amount_fen,
+                        Some(*until),
+                        None,
+                        None,
+                    )
+                }
+            }
+        }
+        Body::Release {
+            measure_reference, ..
+        } => {
+            let found = ledger.property.values_mut().find_map(|p| {
+                p.holders
+                    .iter()
+                    .position(|h| {
+                        &h.measure_reference == measure_reference && h.court == req.sender
+                    })
+                    .map(|i| (p, i))
+            });
+            let Some((p, i)) = found else {
+                return refused("no measure of yours under this reference");
+            };
+            p.holders.remove(i);
+            if i == 0
+                && let Some(next) = p.holders.first_mut()
+                && next.court != "other"
+            {
+                // The first on the waiting list takes effect now, for the period it asked.
+                let until = today().checked_add(jiff::Span::new().days(next.days)).ok();
+                next.until = until;
+                notices.push(signed(
+                    inst,
+                    &[b"effective", next.request_id.as_bytes()],
+                    &next.request_id,
+                    &next.case_number,
+                    &next.officer,
+                    &next.court,
+                    measure_result(
+                        MeasureStatus::Done,
+                        Some(next.measure_reference.clone()),
+                        next.amount_fen,
+                        until,
+                        None,
+                        Some("the earlier measure was lifted: this one is now in effect"),
+                    ),
+                ));
+            }
+            measure_result(
+                MeasureStatus::Done,
+                Some(measure_reference.clone()),
+                None,
+                None,
+                None,
+                None,
+            )
+        }
+        _ => refused("not a request"),
+    }
+}
+
+#[derive(Serialize)]
+struct PropertyView {
+    kind: AssetKind,
+    balance_fen: i64,
+    holders: Vec<Holder>,
+}
+
+/// What an institution knows of one property (for tests and demonstrations).
+async fn property(
+    State(s): State<Arc<SimState>>,
+    Path((id, reference)): Path<(String, String)>,
+) -> Result<Json<PropertyView>, StatusCode> {
+    let ledger = s
+        .ledger
+        .lock()
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    let p = ledger
+        .property
+        .get(&(id, reference))
+        .ok_or(StatusCode::NOT_FOUND)?;
+    Ok(Json(PropertyView {
+        kind: p.kind,
+        balance_fen: p.balance,
+        holders: p.holders.clone(),
+    }))
 }
 
 async fn list(State(s): State<Arc<SimState>>) -> Json<Vec<SimInstitution>> {
@@ -375,6 +691,8 @@ async fn stats(State(s): State<Arc<SimState>>) -> Json<Stats> {
         refused: s.refused.load(Ordering::Relaxed),
         injected_errors: s.injected.load(Ordering::Relaxed),
         replies_sent: s.replies.load(Ordering::Relaxed),
+        measures: s.measures.load(Ordering::Relaxed),
+        duplicate_measures: s.duplicate_measures.load(Ordering::Relaxed),
     })
 }
 
@@ -408,11 +726,15 @@ pub fn router(cfg: SimConfig) -> Router {
         replies: AtomicU64::new(0),
         outage_until: Mutex::new(None),
         client: reqwest::Client::new(),
+        ledger: Mutex::new(Ledger::default()),
+        measures: AtomicU64::new(0),
+        duplicate_measures: AtomicU64::new(0),
     });
     Router::new()
         .route("/institutions", get(list))
         .route("/institutions/{id}/messages", post(receive))
         .route("/stats", get(stats))
+        .route("/institutions/{id}/property/{reference}", get(property))
         .route("/control/outage", post(outage))
         .with_state(state)
 }

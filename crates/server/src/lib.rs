@@ -96,6 +96,7 @@ pub async fn serve(
     let _worker = AbortOnDrop(tokio::spawn(service::investigation::dispatch_forever(
         app.clone(),
     )));
+    let _watch = AbortOnDrop(tokio::spawn(service::watch::watch_forever(app.clone())));
     axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
         .await

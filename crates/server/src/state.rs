@@ -76,6 +76,9 @@ pub struct Config {
     pub outbox_poll: Duration,
     /// How long a delivered request waits for its reply before it is sent again.
     pub reply_timeout: Duration,
+    /// How often the watch worker expires measures, raises alerts and starts the periodic
+    /// re-investigation of 终本 cases.
+    pub sweep_interval: Duration,
 }
 
 impl Default for Config {
@@ -93,6 +96,7 @@ impl Default for Config {
             platform_key: None,
             outbox_poll: Duration::from_millis(200),
             reply_timeout: Duration::from_secs(120),
+            sweep_interval: Duration::from_secs(60),
         }
     }
 }

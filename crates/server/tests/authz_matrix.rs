@@ -185,7 +185,14 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 11] = [
+    let routes: [(Method, &str); 18] = [
+        (Method::POST, "/api/v1/assets/1/measures"),
+        (Method::GET, "/api/v1/cases/1/measures"),
+        (Method::GET, "/api/v1/measures/1"),
+        (Method::POST, "/api/v1/measures/1/renewal"),
+        (Method::POST, "/api/v1/measures/1/release"),
+        (Method::GET, "/api/v1/cases/1/alerts"),
+        (Method::GET, "/api/v1/alerts"),
         (Method::GET, "/api/v1/session"),
         (Method::DELETE, "/api/v1/session"),
         (Method::GET, "/api/v1/courts"),
@@ -285,6 +292,11 @@ async fn case_routes_every_role_every_court_relation() {
     let t = TestApp::spawn().await;
     // A case at each court, filed by an officer there.
     let mut case_at = std::collections::HashMap::new();
+    t.raw_exec(
+        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
+         VALUES ('matrix-bank', '银行', 'bank', 'query,freeze,deduct,renew,release', 'national', '', 'http://127.0.0.1:9/', 'x', 1, TRUE, 0)",
+    )
+    .await;
     for (i, rel) in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent]
         .into_iter()
         .enumerate()
@@ -308,6 +320,18 @@ async fn case_routes_every_role_every_court_relation() {
             .as_i64()
             .unwrap();
         case_at.insert(court, id);
+        // An asset found and a measure asked on it, written directly: the matrix is about who
+        // may reach them, not how they came to be.
+        t.raw_exec(&format!(
+            "INSERT INTO assets (id, case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+             VALUES ({id}, {id}, '{court}', 'matrix-bank', 'bank_deposit', 'acct-{id}', '存款', 100000, '[]', 'test', 0)"
+        ))
+        .await;
+        t.raw_exec(&format!(
+            "INSERT INTO measures (id, case_id, court_id, asset_id, institution_id, kind, status, amount_fen, request_id, requested_by, requested_at, updated_at) \
+             VALUES ({id}, {id}, '{court}', {id}, 'matrix-bank', 'freeze', 'requested', 100, 'req-{id}', 0, 0, 0)"
+        ))
+        .await;
     }
     let mut checked = 0;
     for role in Role::ALL {
@@ -323,6 +347,9 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/cases/{id}/timeline"),
                 format!("/api/v1/cases/{id}/closure-checklist?mode=zhongben"),
                 format!("/cases/{id}"),
+                format!("/api/v1/cases/{id}/measures"),
+                format!("/api/v1/cases/{id}/alerts"),
+                format!("/api/v1/measures/{id}"),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -343,7 +370,35 @@ async fn case_routes_every_role_every_court_relation() {
                 )
                 .await;
             assert_eq!(r.status(), act, "{role:?} acts on a case at {rel:?}");
-            checked += 3;
+            // Measures: a handler gets the domain's answer (no amount: 422; a measure not yet
+            // in effect cannot be released: 409); everyone else 403 or 404 as for the case.
+            let r = t
+                .post_json(
+                    &format!("/api/v1/assets/{id}/measures"),
+                    tok,
+                    &json!({"kind": "freeze"}),
+                )
+                .await;
+            let want = if act == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                act
+            };
+            assert_eq!(r.status(), want, "{role:?} asks a measure at {rel:?}");
+            let r = t
+                .post_json(
+                    &format!("/api/v1/measures/{id}/release"),
+                    tok,
+                    &json!({"reason": "x"}),
+                )
+                .await;
+            let want = if act == StatusCode::OK {
+                StatusCode::CONFLICT
+            } else {
+                act
+            };
+            assert_eq!(r.status(), want, "{role:?} releases a measure at {rel:?}");
+            checked += 5;
         }
         let filing = json!({"case_type": "执", "parties": [], "basis": {"kind": "judgment", "issuing_body": "x", "document_number": "y", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"}});
         let r = t.post_json("/api/v1/cases", tok, &filing).await;
@@ -355,5 +410,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 7 + 1));
+    assert_eq!(checked, 6 * (4 * 12 + 1));
 }

@@ -50,6 +50,7 @@ pub struct InvestigationRow {
     pub requested_by: i64,
     pub requested_at: i64,
     pub messages: i64,
+    pub purpose: String,
 }
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
@@ -95,6 +96,8 @@ impl Tx {
         Ok(exists.is_none())
     }
 
+    /// `purpose`: `case` (asked by an officer) or `recheck` (the periodic re-investigation of
+    /// a 终本 case).
     pub async fn insert_investigation(
         &mut self,
         case_id: i64,
@@ -102,10 +105,11 @@ impl Tx {
         by: i64,
         at_us: i64,
         messages: i64,
+        purpose: &str,
     ) -> Result<i64> {
         let id: (i64,) = on_tx!(self, c => sqlx::query_as(
-            "INSERT INTO investigations (case_id, court_id, requested_by, requested_at, messages) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(case_id).bind(court_id).bind(by).bind(at_us).bind(messages).fetch_one(c).await)?;
+            "INSERT INTO investigations (case_id, court_id, requested_by, requested_at, messages, purpose) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(case_id).bind(court_id).bind(by).bind(at_us).bind(messages).bind(purpose).fetch_one(c).await)?;
         Ok(id.0)
     }
 
@@ -120,11 +124,12 @@ impl Tx {
         kind: &str,
         sealed: &str,
         at_us: i64,
+        measure_id: Option<i64>,
     ) -> Result<()> {
         on_tx!(self, c => sqlx::query(
-            "INSERT INTO outbox (message_id, investigation_id, case_id, court_id, institution_id, kind, sealed, status, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)")
-            .bind(message_id).bind(investigation_id).bind(case_id).bind(court_id).bind(institution_id).bind(kind).bind(sealed).bind(at_us)
+            "INSERT INTO outbox (message_id, investigation_id, case_id, court_id, institution_id, kind, sealed, status, attempts, next_attempt_at, created_at, measure_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9)")
+            .bind(message_id).bind(investigation_id).bind(case_id).bind(court_id).bind(institution_id).bind(kind).bind(sealed).bind(at_us).bind(measure_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
@@ -172,6 +177,10 @@ pub struct Answered {
     pub court_id: String,
     pub investigation_id: Option<i64>,
     pub status: String,
+    pub kind: String,
+    pub measure_id: Option<i64>,
+    /// The investigation's purpose, for queries.
+    pub purpose: Option<String>,
 }
 
 impl Store {
@@ -259,19 +268,20 @@ impl Store {
 
     pub async fn answered(&self, message_id: &str) -> Result<Option<Answered>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, Answered>(
-            "SELECT message_id, institution_id, case_id, court_id, investigation_id, status FROM outbox WHERE message_id = $1")
+            "SELECT o.message_id, o.institution_id, o.case_id, o.court_id, o.investigation_id, o.status, o.kind, o.measure_id, i.purpose \
+             FROM outbox o LEFT JOIN investigations i ON i.id = o.investigation_id WHERE o.message_id = $1")
             .bind(message_id).fetch_optional(p).await)?)
     }
 
     pub async fn investigations_of(&self, case_id: i64) -> Result<Vec<InvestigationRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, InvestigationRow>(
-            "SELECT id, case_id, court_id, requested_by, requested_at, messages FROM investigations WHERE case_id = $1 ORDER BY id")
+            "SELECT id, case_id, court_id, requested_by, requested_at, messages, purpose FROM investigations WHERE case_id = $1 ORDER BY id")
             .bind(case_id).fetch_all(p).await)?)
     }
 
     pub async fn investigation(&self, id: i64) -> Result<Option<InvestigationRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, InvestigationRow>(
-            "SELECT id, case_id, court_id, requested_by, requested_at, messages FROM investigations WHERE id = $1")
+            "SELECT id, case_id, court_id, requested_by, requested_at, messages, purpose FROM investigations WHERE id = $1")
             .bind(id).fetch_optional(p).await)?)
     }
 
@@ -279,6 +289,12 @@ impl Store {
         Ok(on_pool!(self, p => sqlx::query_as::<_, OutboxStatus>(
             "SELECT message_id, institution_id, status, attempts, last_error, replied_at FROM outbox WHERE investigation_id = $1 ORDER BY institution_id, message_id")
             .bind(investigation_id).fetch_all(p).await)?)
+    }
+
+    pub async fn asset(&self, id: i64) -> Result<Option<AssetRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, AssetRow>(
+            "SELECT id, case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at FROM assets WHERE id = $1")
+            .bind(id).fetch_optional(p).await)?)
     }
 
     pub async fn assets_of(&self, case_id: i64) -> Result<Vec<AssetRow>> {

@@ -21,6 +21,7 @@ pub mod courts;
 pub mod crypto;
 pub mod events;
 pub mod investigation;
+pub mod measures;
 pub mod rules;
 pub mod users;
 

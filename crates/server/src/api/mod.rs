@@ -5,6 +5,7 @@ pub mod cases;
 pub mod courts;
 pub mod health;
 pub mod investigation;
+pub mod measures;
 pub mod rules;
 pub mod session;
 pub mod users;
@@ -137,5 +138,12 @@ pub fn router() -> Router<App> {
         .route("/cases/{id}/investigations", post(investigation::start))
         .route("/cases/{id}/investigations/{inv}", get(investigation::show))
         .route("/cases/{id}/assets", get(investigation::assets))
+        .route("/assets/{id}/measures", post(measures::request))
+        .route("/cases/{id}/measures", get(measures::of_case))
+        .route("/measures/{id}", get(measures::show))
+        .route("/measures/{id}/renewal", post(measures::renewal))
+        .route("/measures/{id}/release", post(measures::release))
+        .route("/cases/{id}/alerts", get(measures::of_case_alerts))
+        .route("/alerts", get(measures::alerts))
         .route("/openapi.json", get(crate::openapi::serve))
 }

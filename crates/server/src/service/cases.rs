@@ -37,7 +37,7 @@ pub fn refused(r: Refusal) -> ApiError {
 }
 
 /// The region (division-code prefix) rules are looked up for at a court.
-fn region(court: &CourtRow) -> String {
+pub fn region(court: &CourtRow) -> String {
     super::rules::region_of(&court.level, court.division_code.as_deref())
 }
 
@@ -60,7 +60,7 @@ async fn own_court(app: &App, by: &Principal) -> Result<CourtRow, ApiError> {
         .ok_or_else(ApiError::internal)
 }
 
-fn handles(by: &Principal, court: &CourtRow) -> Result<(), ApiError> {
+pub fn handles(by: &Principal, court: &CourtRow) -> Result<(), ApiError> {
     if by.may(Action::HandleCases, &court.path) {
         Ok(())
     } else {

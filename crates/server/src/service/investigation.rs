@@ -31,16 +31,117 @@ fn applies(i: &InstitutionRow, court_division: &str) -> bool {
             || (!i.region.is_empty() && court_division.starts_with(&i.region)))
 }
 
-/// Starts an investigation of every respondent of a case; returns (investigation id, messages).
-pub async fn start(
+/// The name of the officer a request is made for, as institutions see it.
+pub async fn officer_of(app: &App, by: &Principal) -> Result<String, ApiError> {
+    Ok(app
+        .store
+        .user(by.user_id)
+        .await?
+        .map(|u| u.display_name)
+        .unwrap_or_else(|| by.username.clone()))
+}
+
+/// A new request from a court to an institution, signed with the platform key.
+#[allow(clippy::too_many_arguments)] // every envelope field a request needs, named at the call
+pub fn signed_request(
     app: &App,
-    by: &Principal,
+    court_id: &str,
+    institution_id: &str,
+    case_number: &str,
+    officer_id: i64,
+    officer_name: &str,
+    kind: MessageKind,
+    body: Body,
+) -> Envelope {
+    let mut env = Envelope {
+        protocol: PROTOCOL.into(),
+        message_id: new_message_id(),
+        kind,
+        sent_at: app.wall(),
+        sender: format!("court:{court_id}"),
+        recipient: format!("institution:{institution_id}"),
+        case_number: case_number.to_owned(),
+        officer: Officer {
+            id: officer_id.to_string(),
+            name: officer_name.to_owned(),
+        },
+        in_reply_to: None,
+        body,
+        signature: None,
+    };
+    app.platform_key.sign(&mut env);
+    env
+}
+
+/// Puts a signed request in the outbox, sealed at rest (queries carry ID numbers).
+#[allow(clippy::too_many_arguments)] // one outbox row, every column named at the call
+pub async fn queue(
+    app: &App,
+    tx: &mut zhixing_store::Tx,
+    env: &Envelope,
+    investigation_id: Option<i64>,
     case_id: i64,
-    version: Option<i64>,
-) -> Result<(i64, usize), ApiError> {
-    let (row, court) = svc::readable(app, by, case_id).await?;
-    let state = svc::state_of(&row)?;
-    state.ensure_open().map_err(svc::refused)?;
+    court_id: &str,
+    institution_id: &str,
+    kind: &str,
+    at_us: i64,
+    measure_id: Option<i64>,
+) -> Result<(), ApiError> {
+    let sealed = app
+        .cipher
+        .seal(&serde_json::to_string(env).map_err(|_| ApiError::internal())?)?;
+    tx.insert_outbox(
+        &env.message_id,
+        investigation_id,
+        case_id,
+        court_id,
+        institution_id,
+        kind,
+        &sealed,
+        at_us,
+        measure_id,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn queue_queries(
+    app: &App,
+    tx: &mut zhixing_store::Tx,
+    messages: &[(String, Envelope)],
+    inv: i64,
+    case_id: i64,
+    court_id: &str,
+    wall_us: i64,
+) -> Result<(), ApiError> {
+    for (inst, env) in messages {
+        queue(
+            app,
+            tx,
+            env,
+            Some(inv),
+            case_id,
+            court_id,
+            inst,
+            "query",
+            wall_us,
+            None,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The queries of one investigation: every respondent of the case to every institution that
+/// applies to its court.
+async fn queries(
+    app: &App,
+    row: &zhixing_store::cases::CaseRow,
+    court: &zhixing_store::courts::CourtRow,
+    state: &zhixing_domain::case::CaseState,
+    officer_id: i64,
+    officer: &str,
+) -> Result<(usize, Vec<(String, Envelope)>), ApiError> {
     let division = court.division_code.clone().unwrap_or_default();
     let institutions: Vec<InstitutionRow> = app
         .store
@@ -63,7 +164,7 @@ pub async fn start(
     {
         let sealed = app
             .store
-            .party_cipher(case_id, i64::from(p.no))
+            .party_cipher(row.id, i64::from(p.no))
             .await?
             .ok_or_else(ApiError::internal)?;
         let id_number = app.cipher.open(&sealed)?;
@@ -77,43 +178,44 @@ pub async fn start(
             id_number,
         });
     }
-    let officer = app
-        .store
-        .user(by.user_id)
-        .await?
-        .map(|u| u.display_name)
-        .unwrap_or_else(|| by.username.clone());
     let mut messages = Vec::new();
     for inst in &institutions {
         for subject in &subjects {
-            let mut env = Envelope {
-                protocol: PROTOCOL.into(),
-                message_id: new_message_id(),
-                kind: MessageKind::Query,
-                sent_at: app.wall(),
-                sender: format!("court:{}", court.id),
-                recipient: format!("institution:{}", inst.id),
-                case_number: state.number.clone(),
-                officer: Officer {
-                    id: by.user_id.to_string(),
-                    name: officer.clone(),
-                },
-                in_reply_to: None,
-                body: Body::Query {
+            let env = signed_request(
+                app,
+                &court.id,
+                &inst.id,
+                &state.number,
+                officer_id,
+                officer,
+                MessageKind::Query,
+                Body::Query {
                     subject: subject.clone(),
                 },
-                signature: None,
-            };
-            app.platform_key.sign(&mut env);
+            );
             messages.push((inst.id.clone(), env));
         }
     }
+    Ok((institutions.len(), messages))
+}
+
+/// Starts an investigation of every respondent of a case; returns (investigation id, messages).
+pub async fn start(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    version: Option<i64>,
+) -> Result<(i64, usize), ApiError> {
+    let (row, court) = svc::readable(app, by, case_id).await?;
+    let state = svc::state_of(&row)?;
+    state.ensure_open().map_err(svc::refused)?;
+    let officer = officer_of(app, by).await?;
+    let (institutions, messages) = queries(app, &row, &court, &state, by.user_id, &officer).await?;
     let count = messages.len();
     let today = app.today();
-    let note = format!("网络查控：{} 家机构，{} 条查询", institutions.len(), count);
+    let note = format!("网络查控：{institutions} 家机构，{count} 条查询");
     let now_us = app.now_us();
     let wall_us = app.wall_us();
-    let cipher = app.cipher.clone();
     let investigation = std::sync::Mutex::new(0i64);
     svc::change_with(
         app,
@@ -136,24 +238,10 @@ pub async fn start(
                     by.user_id,
                     now_us,
                     i64::try_from(count).unwrap_or(i64::MAX),
+                    "case",
                 )
                 .await?;
-            for (inst, env) in &messages {
-                // The envelope carries an ID number: it is sealed at rest like the party record.
-                let sealed =
-                    cipher.seal(&serde_json::to_string(env).map_err(|_| ApiError::internal())?)?;
-                tx.insert_outbox(
-                    &env.message_id,
-                    Some(inv),
-                    case_id,
-                    &row.court_id,
-                    inst,
-                    "query",
-                    &sealed,
-                    wall_us,
-                )
-                .await?;
-            }
+            queue_queries(app, tx, &messages, inv, case_id, &row.court_id, wall_us).await?;
             if let Ok(mut g) = investigation.lock() {
                 *g = inv;
             }
@@ -163,6 +251,71 @@ pub async fn start(
     .await?;
     let id = investigation.lock().map(|g| *g).unwrap_or(0);
     Ok((id, count))
+}
+
+/// The periodic re-investigation of a case closed as 终本 (no officer asks: the platform does,
+/// in the name of the case's officer). The case stays closed; what is found raises an alert
+/// proposing resumption.
+pub async fn recheck(app: &App, case_id: i64) -> Result<(i64, usize), ApiError> {
+    let row = app
+        .store
+        .case(case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("case_not_found", format!("no case {case_id}")))?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let state = svc::state_of(&row)?;
+    let officer_id = row.officer_id.unwrap_or(0);
+    let officer = match row.officer_id {
+        Some(id) => app
+            .store
+            .user(id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_else(|| "执行指挥中心".into()),
+        None => "执行指挥中心".into(),
+    };
+    let (_, messages) = queries(app, &row, &court, &state, officer_id, &officer).await?;
+    let count = messages.len();
+    let now_us = app.now_us();
+    let wall_us = app.wall_us();
+    let mut tx = app.store.begin().await?;
+    let inv = tx
+        .insert_investigation(
+            case_id,
+            &row.court_id,
+            officer_id,
+            now_us,
+            i64::try_from(count).unwrap_or(i64::MAX),
+            "recheck",
+        )
+        .await?;
+    queue_queries(
+        app,
+        &mut tx,
+        &messages,
+        inv,
+        case_id,
+        &row.court_id,
+        wall_us,
+    )
+    .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: "system:recheck".into(),
+            court_id: Some(row.court_id.clone()),
+            kind: "investigation.recheck_started".into(),
+            subject: format!("case:{case_id}"),
+            payload: json!({"investigation": inv, "messages": count}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((inv, count))
 }
 
 /// Why a reply was refused (and logged); nothing of it is applied.
@@ -179,6 +332,9 @@ pub struct Checked {
     case_id: i64,
     court_id: String,
     asked: String,
+    request: zhixing_store::investigation::Answered,
+    /// For a query: `case` or `recheck`.
+    purpose: Option<String>,
 }
 
 /// Checks a reply: shape, freshness, sender, signature, and that it answers a request sent to
@@ -215,12 +371,15 @@ pub async fn check_reply(app: &App, env: Envelope) -> Result<Checked, ApiError> 
                 "in_reply_to names no request sent to this institution",
             )
         })?;
+    let purpose = request.purpose.clone();
     Ok(Checked {
         env,
         institution_id: inst.id,
         case_id: request.case_id,
-        court_id: request.court_id,
+        court_id: request.court_id.clone(),
         asked,
+        request,
+        purpose,
     })
 }
 
@@ -236,6 +395,19 @@ async fn apply_checked(
         .await?
     {
         return Ok(None);
+    }
+    if c.request.measure_id.is_some() {
+        let event =
+            super::measures::apply_result(tx, &c.request, &c.env.body, &c.env.message_id, now_us)
+                .await?;
+        tx.outbox_replied(&c.asked, now_us).await?;
+        return Ok(Some(event.unwrap_or_else(|| NewEvent {
+            actor: format!("institution:{}", c.institution_id),
+            court_id: Some(c.court_id.clone()),
+            kind: "measure.reply_ignored".into(),
+            subject: format!("case:{}", c.case_id),
+            payload: json!({"reply": c.env.message_id, "request": c.asked}),
+        })));
     }
     let mut found = 0usize;
     let mut outcome = String::new();
@@ -264,6 +436,21 @@ async fn apply_checked(
         }
     }
     tx.outbox_replied(&c.asked, now_us).await?;
+    if found > 0 && c.purpose.as_deref() == Some("recheck") {
+        tx.raise_alert(
+            &c.court_id,
+            Some(c.case_id),
+            "property_found",
+            &format!("case:{}", c.case_id),
+            &format!(
+                "终本后定期查控发现财产（{}，{found} 项）：建议恢复执行",
+                c.institution_id
+            ),
+            None,
+            now_us,
+        )
+        .await?;
+    }
     Ok(Some(NewEvent {
         actor: format!("institution:{}", c.institution_id),
         court_id: Some(c.court_id.clone()),

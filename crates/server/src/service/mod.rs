@@ -8,8 +8,10 @@ pub mod courts;
 pub mod documents;
 pub mod generate;
 pub mod investigation;
+pub mod measures;
 pub mod rules;
 pub mod users;
+pub mod watch;
 
 use zhixing_domain::access::Principal;
 

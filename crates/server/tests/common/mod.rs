@@ -2,6 +2,8 @@
 //! or on PostgreSQL when `ZHIXING_TEST_DATABASE_URL` is set (a fresh schema per test).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod sim;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -170,6 +172,11 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
         self.req(Method::GET, path, token, None).await
+    }
+
+    /// GET, expecting JSON.
+    pub async fn get_value(&self, path: &str, token: Option<&str>) -> Value {
+        self.get(path, token).await.json().await.unwrap()
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {

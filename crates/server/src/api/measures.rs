@@ -1,0 +1,209 @@
+//! Control measures over HTTP (freeze, seize, detain, deduct; renewal and release), and the
+//! alerts the watch worker raises.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::access::Action;
+use zhixing_domain::measure::days_left;
+use zhixing_store::measures::{AlertRow, MeasureRow};
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path, Query};
+use crate::service::cases as svc;
+use crate::service::measures as ms;
+use crate::state::App;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureIn {
+    /// freeze, seize, detain or deduct.
+    pub kind: String,
+    /// For freezes and deductions: at most this much, in fen; never above what is still due.
+    pub amount_fen: Option<i64>,
+    /// For freezes, seizures and detentions: the last day; default the legal maximum.
+    #[schema(value_type = Option<String>)]
+    pub until: Option<Date>,
+}
+
+/// A measure as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureOut {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub measure: MeasureRow,
+    /// Days until the last day (negative once past), while the measure is in effect.
+    pub days_left: Option<i64>,
+}
+
+fn out(m: MeasureRow, today: Date) -> MeasureOut {
+    let left = (m.status == "active")
+        .then(|| m.until.as_deref().and_then(|d| d.parse::<Date>().ok()))
+        .flatten()
+        .map(|u| days_left(u, today));
+    MeasureOut {
+        measure: m,
+        days_left: left,
+    }
+}
+
+/// Asks the institution holding an asset for a measure on it.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/measures", params(("id" = i64, Path)), request_body = MeasureIn,
+    responses((status = 201, body = MeasureOut), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn request(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(asset): Path<i64>,
+    Json(b): Json<MeasureIn>,
+) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
+    let m = ms::request(
+        &app,
+        &ctx.principal,
+        asset,
+        ms::MeasureInput {
+            kind: b.kind,
+            amount_fen: b.amount_fen,
+            until: b.until,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(out(m, app.today()))))
+}
+
+/// The measures of a case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/measures", params(("id" = i64, Path)), responses((status = 200, body = [MeasureOut])))]
+pub async fn of_case(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<MeasureOut>>, ApiError> {
+    svc::readable(&app, &ctx.principal, id).await?;
+    let today = app.today();
+    Ok(Json(
+        app.store
+            .measures_of(id)
+            .await?
+            .into_iter()
+            .map(|m| out(m, today))
+            .collect(),
+    ))
+}
+
+/// One measure.
+#[utoipa::path(get, path = "/api/v1/measures/{id}", params(("id" = i64, Path)), responses((status = 200, body = MeasureOut)))]
+pub async fn show(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<MeasureOut>, ApiError> {
+    let not_found = || ApiError::not_found("measure_not_found", format!("no measure {id}"));
+    let m = app.store.measure(id).await?.ok_or_else(not_found)?;
+    svc::readable(&app, &ctx.principal, m.case_id)
+        .await
+        .map_err(|_| not_found())?;
+    Ok(Json(out(m, app.today())))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalIn {
+    /// The new last day; default one legal period after the current one.
+    #[schema(value_type = Option<String>)]
+    pub until: Option<Date>,
+}
+
+/// Asks for a renewal (续行) before the last day.
+#[utoipa::path(post, path = "/api/v1/measures/{id}/renewal", params(("id" = i64, Path)), request_body = RenewalIn,
+    responses((status = 202, body = MeasureOut), (status = 409, body = crate::error::Problem)))]
+pub async fn renewal(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<RenewalIn>,
+) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
+    let m = ms::renew(&app, &ctx.principal, id, b.until).await?;
+    Ok((StatusCode::ACCEPTED, Json(out(m, app.today()))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseIn {
+    /// Why: payment, closure, a court order…
+    pub reason: String,
+}
+
+/// Asks for a release (解除).
+#[utoipa::path(post, path = "/api/v1/measures/{id}/release", params(("id" = i64, Path)), request_body = ReleaseIn,
+    responses((status = 202, body = MeasureOut), (status = 409, body = crate::error::Problem)))]
+pub async fn release(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<ReleaseIn>,
+) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
+    let m = ms::release(&app, &ctx.principal, id, &b.reason).await?;
+    Ok((StatusCode::ACCEPTED, Json(out(m, app.today()))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AlertParams {
+    /// A court at or below the caller's; default the caller's own.
+    pub court: Option<String>,
+    /// At most this many (1–500, default 100).
+    pub limit: Option<i64>,
+}
+
+/// Open alerts of a court and, for those who read below it, of the courts below.
+#[utoipa::path(get, path = "/api/v1/alerts", params(AlertParams), responses((status = 200, body = [Object])))]
+pub async fn alerts(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<AlertParams>,
+) -> Result<Json<Vec<AlertRow>>, ApiError> {
+    let p = &ctx.principal;
+    let court_id = q.court.clone().unwrap_or_else(|| p.court_id.clone());
+    let not_found = || ApiError::not_found("court_not_found", format!("no court {court_id}"));
+    let court = app.store.court(&court_id).await?.ok_or_else(not_found)?;
+    if !p.may(Action::ReadCaseData, &court.path) {
+        return Err(not_found());
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::unprocessable("invalid_limit", "limit: 1–500"));
+    }
+    let mut rows = app.store.open_alerts(&court.path, limit).await?;
+    // The subtree query is a superset: the one authorization function has the last word.
+    let mut allowed = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for a in rows.drain(..) {
+        let ok = match allowed.get(&a.court_id) {
+            Some(ok) => *ok,
+            None => {
+                let ok = match app.store.court(&a.court_id).await? {
+                    Some(c) => p.may(Action::ReadCaseData, &c.path),
+                    None => false,
+                };
+                allowed.insert(a.court_id.clone(), ok);
+                ok
+            }
+        };
+        if ok {
+            kept.push(a);
+        }
+    }
+    Ok(Json(kept))
+}
+
+/// Open alerts of one case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/alerts", params(("id" = i64, Path)), responses((status = 200, body = [Object])))]
+pub async fn of_case_alerts(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AlertRow>>, ApiError> {
+    svc::readable(&app, &ctx.principal, id).await?;
+    Ok(Json(app.store.alerts_of_case(id).await?))
+}
