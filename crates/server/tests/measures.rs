@@ -535,3 +535,96 @@ async fn property_another_court_already_holds_puts_a_measure_on_the_waiting_list
     assert_eq!(m["status"], "queued", "{m}");
     assert_eq!(m["queue_position"], 1);
 }
+
+/// Closes a case as 终本 the way an officer and the division head do.
+async fn close_zhongben(t: &TestApp, officer: &str, head: &str, id: i64) {
+    for (a, note) in [
+        ("notice_issued", ""),
+        ("consumption_restriction", ""),
+        ("online_investigation", ""),
+        ("traditional_investigation", ""),
+        ("no_enforceable_property", ""),
+        ("debtor_search", ""),
+        ("dishonest_not_applicable", "被执行人已提供担保"),
+        ("interview", "申请执行人同意终结本次执行程序"),
+    ] {
+        let r = t
+            .post_json(
+                &format!("/api/v1/cases/{id}/actions"),
+                Some(officer),
+                &json!({"action": a, "note": note}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{a}");
+    }
+    t.clock.advance(Duration::from_secs(100 * 86_400));
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/closure"),
+            Some(officer),
+            &json!({"mode": "zhongben", "reason": "穷尽财产调查措施未发现财产"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/closure/decision"),
+            Some(head),
+            &json!({"approve": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_zhongben_case_is_reinvestigated_every_six_months_and_found_property_proposes_resumption()
+{
+    let t = TestApp::spawn_with(fast()).await;
+    let _s = setup(&t).await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let head = t.signed_in("head1", "b110105", Role::DivisionHead).await;
+    let case = file(&t, &officer, "(2026)京0105民初12号", 50_000).await;
+    close_zhongben(&t, &officer, &head, case).await;
+    let watch = || zhixing_server::service::watch::sweep(&t.app);
+
+    assert_eq!(watch().await.unwrap().rechecks_started, 0, "not yet due");
+    t.clock.advance(Duration::from_secs(190 * 86_400));
+    assert_eq!(watch().await.unwrap().rechecks_started, 1);
+    assert_eq!(
+        watch().await.unwrap().rechecks_started,
+        0,
+        "one re-investigation per interval, however often the worker runs"
+    );
+    let inv: i64 = t
+        .raw_text("SELECT CAST(id AS TEXT) FROM investigations WHERE purpose = 'recheck'")
+        .await
+        .parse()
+        .unwrap();
+    let done = wait_until_answered(&t, &officer, case, inv, Duration::from_secs(60)).await;
+    assert_eq!(done["failed"], 0);
+    let c = t
+        .get_value(&format!("/api/v1/cases/{case}"), Some(&officer))
+        .await;
+    assert_eq!(
+        c["status"], "closed",
+        "the case stays closed: resuming is the officer's decision"
+    );
+    let alerts = t
+        .get_value(&format!("/api/v1/cases/{case}/alerts"), Some(&officer))
+        .await;
+    let found = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "property_found")
+        .unwrap_or_else(|| panic!("an alert proposes resumption: {alerts}"));
+    assert!(found["message"].as_str().unwrap().contains("恢复执行"));
+
+    // Every six months for five years, then no more.
+    t.clock.advance(Duration::from_secs(5 * 366 * 86_400));
+    assert_eq!(
+        watch().await.unwrap().rechecks_started,
+        0,
+        "the period is over"
+    );
+}
