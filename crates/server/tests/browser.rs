@@ -294,7 +294,7 @@ async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
 }
 
 #[tokio::test]
-async fn an_officer_runs_an_online_investigation_from_the_case_page() {
+async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_a_deposit() {
     let Some((_driver, b, _profile)) = start_browser().await else {
         return;
     };
@@ -415,6 +415,89 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page() {
             .unwrap(),
         "24"
     );
+
+    // Freeze a deposit from its row: 100 yuan, for the legal maximum period.
+    let mut row = None;
+    for r in b
+        .find_all(Locator::Css("#assets tr[data-asset]"))
+        .await
+        .unwrap()
+    {
+        let kind = r.attr("data-kind").await.unwrap().unwrap_or_default();
+        let free = r.attr("data-free").await.unwrap().unwrap_or_default();
+        if matches!(
+            kind.as_str(),
+            "bank_deposit" | "internet_bank" | "online_payment"
+        ) && free == "yes"
+        {
+            row = Some(r);
+            break;
+        }
+    }
+    let row = row.expect("a free deposit among the assets found");
+    let asset = row.attr("data-asset").await.unwrap().unwrap();
+    row.find(Locator::Css("select[name=kind] option[value=freeze]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    row.find(Locator::Css("input[name=amount]"))
+        .await
+        .unwrap()
+        .send_keys("100")
+        .await
+        .unwrap();
+    row.find(Locator::Css("form.measure button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let countdown = loop {
+        b.wait().for_element(Locator::Id("measures")).await.unwrap();
+        if let Ok(active) = b
+            .find(Locator::Css(
+                "#measure-list tr[data-status=active] td.countdown",
+            ))
+            .await
+        {
+            break active.text().await.unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the freeze never took effect"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.refresh().await.unwrap();
+    };
+    assert!(
+        countdown.starts_with("剩 36"),
+        "a year's freeze: {countdown}"
+    );
+    assert!(
+        b.find(Locator::Css(
+            "#measure-list tr[data-status=active] form.renew"
+        ))
+        .await
+        .is_ok(),
+        "renewal offered"
+    );
+    let m: serde_json::Value = t
+        .get(&format!("/api/v1/cases/{id}/measures"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m[0]["asset_id"].to_string(), asset);
+    assert_eq!(m[0]["held_fen"], 10_000, "100 yuan frozen");
+    b.execute(
+        "document.getElementById('investigation').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
     let png = b.screenshot().await.unwrap();
     std::fs::write(
         std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("investigation.png"),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use zhixing_domain::access::Role;
 use zhixing_domain::case::{ActionKind, CaseStatus, ClosureMode, PartyRole};
 use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
+use zhixing_domain::measure::{MeasureKind, MeasureStatus, PropertyClass};
 
 use super::i18n::Lang;
 use super::{PageError, Viewer, layout, page};
@@ -363,6 +364,19 @@ pub async fn show(
         ));
     }
     let assets = app.store.assets_of(id).await?;
+    let measures = app.store.measures_of(id).await?;
+    let institution_names: std::collections::HashMap<String, String> = if assets.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        app.store
+            .institutions()
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.name))
+            .collect()
+    };
+    let alerts = app.store.alerts_of_case(id).await?;
+    let today = app.today();
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
             &app,
@@ -378,6 +392,7 @@ pub async fn show(
         .principal
         .may(zhixing_domain::access::Action::HandleCases, &court.path);
     let is_head = can_act && v.principal.has(Role::DivisionHead);
+    let open = can_act && c.status != CaseStatus::Closed;
     let body = html! {
         section.card #case-head {
             h1 #case-number { (view.number) }
@@ -442,8 +457,48 @@ pub async fn show(
             @if assets.is_empty() { p.muted { "暂无。" } }
             @else {
                 table #assets {
-                    tr { th { "类别" } th { "机构" } th { "账号／权证号" } th { "余额／价值" } th { "他案查控" } }
-                    @for a in &assets { tr { td { (a.kind) } td { (a.institution_id) } td { code { (a.reference) } } td.num { (a.value_fen.map(yuan).unwrap_or_default()) } td.small { (a.encumbrances) } } }
+                    tr { th { "类别" } th { "机构" } th { "账号／权证号" } th { "余额／价值" } th { "他案查控" } @if open { th { "控制措施" } } }
+                    @for a in &assets {
+                        @let held_by: Vec<String> = serde_json::from_str(&a.encumbrances).unwrap_or_default();
+                        tr data-asset=(a.id) data-kind=(a.kind) data-free=(if held_by.is_empty() { "yes" } else { "no" }) {
+                            td { (asset_kind_zh(&a.kind)) }
+                            td { (institution_names.get(&a.institution_id).map_or(a.institution_id.as_str(), String::as_str)) }
+                            td { code { (a.reference) } }
+                            td.num { (a.value_fen.map(yuan).unwrap_or_default()) }
+                            td.small { @if held_by.is_empty() { "—" } @else { (held_by.join("、")) } }
+                            @if open { td { (measure_form(id, a)) } }
+                        }
+                    }
+                }
+            }
+        }
+        section.card #measures {
+            h2 { "控制措施" }
+            @if !alerts.is_empty() {
+                ul #alerts { @for al in &alerts { li.alert data-kind=(al.kind) { span.badge.late { (alert_kind_zh(&al.kind)) } " " (al.message) } } }
+            }
+            @if measures.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #measure-list {
+                    tr { th { "措施" } th { "财产" } th { "状态" } th { "金额" } th { "期限至" } th { "剩余" } @if can_act { th { "办理" } } }
+                    @for m in &measures {
+                        tr data-measure=(m.id) data-status=(m.status) {
+                            td { (MeasureKind::parse(&m.kind).map_or("", MeasureKind::name_zh)) }
+                            td { code { (assets.iter().find(|a| a.id == m.asset_id).map_or("", |a| a.reference.as_str())) } }
+                            td.status { (measure_status_zh(&m.status))
+                                @if let Some(q) = m.queue_position { "（第 " (q) " 位）" }
+                                @if let Some(p) = &m.pending { " · " (if p == "renew" { "续行待回复" } else { "解除待回复" }) }
+                                @if let Some(r) = &m.last_reason { br; span.small.muted { (r) } } }
+                            td.num { (m.held_fen.or(m.amount_fen).map(yuan).unwrap_or_default()) }
+                            td { (m.until.as_deref().unwrap_or("—")) }
+                            td.countdown { (countdown(m, today)) }
+                            @if can_act { td { @if m.status == "active" && m.pending.is_none() && m.kind != "deduct" {
+                                form.renew method="post" action=(format!("/cases/{id}/measures/{}/renew", m.id)) { button type="submit" { "续行" } }
+                                form.release method="post" action=(format!("/cases/{id}/measures/{}/release", m.id)) {
+                                    input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
+                            } } }
+                        }
+                    }
                 }
             }
         }
@@ -585,6 +640,163 @@ pub async fn decision(
         |s, c| zhixing_domain::case::decide_approval(s, f.approve, &f.note, c).map(|e| vec![e]),
     )
     .await;
+    back(id, r.err())
+}
+
+fn asset_kind_zh(k: &str) -> &str {
+    match k {
+        "bank_deposit" => "银行存款",
+        "wealth_product" => "理财产品",
+        "securities" => "证券",
+        "fund_shares" => "基金份额",
+        "real_estate" => "不动产",
+        "vehicle" => "车辆",
+        "ship" => "船舶",
+        "equity" => "股权",
+        "housing_fund" => "住房公积金",
+        "social_insurance" => "社会保险",
+        "tax_refund" => "退税",
+        "online_payment" => "网络支付账户",
+        "internet_bank" => "互联网银行存款",
+        "online_lending" => "网络借贷",
+        "virtual_property" => "虚拟财产",
+        "intellectual_property" => "知识产权",
+        other => other,
+    }
+}
+
+fn measure_status_zh(s: &str) -> &'static str {
+    match MeasureStatus::parse(s) {
+        Some(MeasureStatus::Requested) => "已发送，待回复",
+        Some(MeasureStatus::Active) => "生效中",
+        Some(MeasureStatus::Queued) => "轮候中",
+        Some(MeasureStatus::Done) => "已扣划",
+        Some(MeasureStatus::Refused) => "被拒绝",
+        Some(MeasureStatus::Released) => "已解除",
+        Some(MeasureStatus::Expired) => "已失效（未续行）",
+        None => "",
+    }
+}
+
+fn alert_kind_zh(k: &str) -> &'static str {
+    match k {
+        "measure_expiring" => "即将到期",
+        "measure_expired" => "已失效",
+        "property_found" => "发现财产",
+        _ => "预警",
+    }
+}
+
+/// Days left on a measure in effect, red within the alert lead.
+fn countdown(m: &zhixing_store::measures::MeasureRow, today: jiff::civil::Date) -> Markup {
+    let left = (m.status == "active")
+        .then(|| m.until.as_deref().and_then(|d| d.parse().ok()))
+        .flatten()
+        .map(|u| zhixing_domain::measure::days_left(u, today));
+    html! {
+        @match left {
+            Some(n) if n < 0 => span.badge.late { "已过期" },
+            Some(n) if n <= 30 => span.badge.late data-days=(n) { "剩 " (n) " 天" },
+            Some(n) => span.badge.ok data-days=(n) { "剩 " (n) " 天" },
+            None => "—",
+        }
+    }
+}
+
+/// The measures that fit a property, as a small form on its row.
+fn measure_form(case: i64, a: &zhixing_store::investigation::AssetRow) -> Markup {
+    let class = PropertyClass::of_asset_kind(&a.kind);
+    let kinds: Vec<MeasureKind> = MeasureKind::ALL
+        .into_iter()
+        .filter(|k| class.is_some_and(|c| c.allows(*k)))
+        .collect();
+    let money = kinds.iter().any(|k| k.takes_amount());
+    html! {
+        form.measure method="post" action=(format!("/cases/{case}/assets/{}/measures", a.id)) {
+            select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } }
+            @if money { input name="amount" size="10" placeholder="金额（元）"; }
+            input type="date" name="until" title="期限至（空：法定最长期限）";
+            button type="submit" { "申请" }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MeasureForm {
+    kind: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    until: String,
+}
+
+/// Asks for a measure from the case page.
+pub async fn measure_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, asset)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<MeasureForm>,
+) -> Response {
+    let amount = if f.amount.trim().is_empty() {
+        None
+    } else {
+        match fen_of("金额", &f.amount) {
+            Ok(a) => Some(a),
+            Err(m) => return back(id, Some(ApiError::unprocessable("invalid_measure", m))),
+        }
+    };
+    let until = match f.until.trim() {
+        "" => None,
+        d => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return back(
+                    id,
+                    Some(ApiError::unprocessable(
+                        "invalid_measure",
+                        "期限：请填写日期",
+                    )),
+                );
+            }
+        },
+    };
+    let r = crate::service::measures::request(
+        &app,
+        &v.principal,
+        asset,
+        crate::service::measures::MeasureInput {
+            kind: f.kind,
+            amount_fen: amount,
+            until,
+        },
+    )
+    .await;
+    back(id, r.err())
+}
+
+/// Renews a measure from the case page (by one legal period).
+pub async fn renew_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, m)): Path<(i64, i64)>,
+) -> Response {
+    let r = crate::service::measures::renew(&app, &v.principal, m, None).await;
+    back(id, r.err())
+}
+
+#[derive(Deserialize)]
+pub struct ReleaseForm {
+    reason: String,
+}
+
+/// Releases a measure from the case page.
+pub async fn release_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, m)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<ReleaseForm>,
+) -> Response {
+    let r = crate::service::measures::release(&app, &v.principal, m, &f.reason).await;
     back(id, r.err())
 }
 

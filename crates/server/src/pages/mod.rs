@@ -77,6 +77,15 @@ pub fn router() -> Router<App> {
         )
         .route("/cases/{id}/decision", post(cases::decision))
         .route("/cases/{id}/investigate", post(cases::investigate))
+        .route(
+            "/cases/{id}/assets/{asset}/measures",
+            post(cases::measure_submit),
+        )
+        .route("/cases/{id}/measures/{m}/renew", post(cases::renew_submit))
+        .route(
+            "/cases/{id}/measures/{m}/release",
+            post(cases::release_submit),
+        )
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
         .route(
