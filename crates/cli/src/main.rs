@@ -44,6 +44,13 @@ enum Command {
         /// Mark cookies Secure (when served behind TLS).
         #[arg(long, env = "ZHIXING_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Seconds a worker holds the exchange messages it claimed; another process takes
+        /// them over after this if it dies.
+        #[arg(long, env = "ZHIXING_OUTBOX_LEASE_SECS", default_value_t = 60)]
+        outbox_lease_secs: u64,
+        /// Seconds a delivered request waits for its reply before it is sent again.
+        #[arg(long, env = "ZHIXING_REPLY_TIMEOUT_SECS", default_value_t = 120)]
+        reply_timeout_secs: u64,
     },
     /// One command on a fresh machine: a database with demo data, demo users, and the server.
     Demo(demo::DemoArgs),
@@ -448,11 +455,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             db,
             listen,
             secure_cookies,
+            outbox_lease_secs,
+            reply_timeout_secs,
         } => {
             let app = open(
                 &db.url,
                 Config {
                     secure_cookies,
+                    outbox_lease: std::time::Duration::from_secs(outbox_lease_secs.max(1)),
+                    reply_timeout: std::time::Duration::from_secs(reply_timeout_secs.max(1)),
                     ..Config::default()
                 },
             )

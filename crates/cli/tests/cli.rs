@@ -334,171 +334,465 @@ async fn serve_answers_over_http_and_shuts_down_gracefully() {
 
 #[tokio::test]
 async fn an_investigation_runs_between_separate_processes() {
-    let (db, _dir) = fresh_database().await;
-    assert!(
-        zhixing(&db, &["generate", "courts", "--scope", "beijing"], None)
-            .status
-            .success()
-    );
-    let o = zhixing(
-        &db,
-        &[
-            "users",
-            "add",
-            "--username",
-            "officer",
-            "--court",
-            "b110105",
-            "--role",
-            "officer",
-        ],
-        Some("a-very-long-secret\n"),
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    let o = zhixing(&db, &["institutions", "platform-key"], None);
-    let platform_key = String::from_utf8_lossy(&o.stdout).trim().to_owned();
-    assert_eq!(
-        platform_key.len(),
-        44,
-        "a base64 Ed25519 public key: {}",
-        text(&o)
-    );
-
-    let (port, sim_port) = (free_port(), free_port());
-    let mut sim = Command::new(BIN)
-        .args([
-            "institution-sim",
-            "--listen",
-            &format!("127.0.0.1:{sim_port}"),
-            "--institutions",
-            "6",
-            "--latency-ms",
-            "1",
-        ])
-        .args([
-            "--platform-public-key",
-            &platform_key,
-            "--reply-to",
-            &format!("http://127.0.0.1:{port}"),
-        ])
-        .env("ZHIXING_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    read_until(
-        &mut BufReader::new(sim.stdout.take().unwrap()),
-        "institution simulator",
-    );
-    let o = zhixing(
-        &db,
-        &[
-            "institutions",
-            "import",
-            "--from",
-            &format!("http://127.0.0.1:{sim_port}/institutions"),
-        ],
-        None,
-    );
-    assert!(
-        o.status.success() && text(&o).contains("6 institutions"),
-        "{}",
-        text(&o)
-    );
-
-    let mut server = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("ZHIXING_DATABASE_URL", &db)
-        .env("ZHIXING_DATA_KEY_FILE", key_file(&db))
-        .env("ZHIXING_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    read_until(
-        &mut BufReader::new(server.stdout.take().unwrap()),
-        "serving on",
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let token = client
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"username": "officer", "password": "a-very-long-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let filing = serde_json::json!({
-        "case_type": "执",
-        "parties": [
-            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
-            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
-        ],
-        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初8号", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
-        "amounts": {"principal": 5_000_000}
-    });
-    let case: serde_json::Value = client
-        .post(format!("{base}/api/v1/cases"))
-        .bearer_auth(&token)
-        .json(&filing)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = case["id"].as_i64().unwrap();
-    let inv: serde_json::Value = client
-        .post(format!("{base}/api/v1/cases/{id}/investigations"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(inv["messages"], 6);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let v: serde_json::Value = client
-            .get(format!(
-                "{base}/api/v1/cases/{id}/investigations/{}",
-                inv["id"]
-            ))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if v["replied"] == 6 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "not answered: {v}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let stats: serde_json::Value = client
-        .get(format!("http://127.0.0.1:{sim_port}/stats"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let net = Network::new(6, 1).await;
+    let o = zhixing(&net.db, &["institutions", "list"], None);
+    assert_eq!(text(&o).lines().count(), 6, "{}", text(&o));
+    let _server = net.serve(net.port, 60);
+    let api = Api::sign_in(net.port).await;
+    let case = api.file(8).await;
+    let inv = api.investigate(case).await;
+    drained(&net, Duration::from_secs(30)).await;
+    let v = api
+        .get(&format!("/api/v1/cases/{case}/investigations/{inv}"))
+        .await;
+    assert_eq!(v["replied"], 6, "{v}");
+    let stats = net.stats().await;
     assert_eq!(
         stats["refused"], 0,
         "the simulator verified the platform's signature on every request: {stats}"
     );
     assert!(stats["received"].as_u64().unwrap() >= 6);
-    for mut child in [server, sim] {
-        child.kill().unwrap();
-        child.wait().unwrap();
+}
+
+/// A prepared network: courts, an officer, the simulator with `institutions` registered.
+struct Network {
+    db: String,
+    _dir: tempfile::TempDir,
+    sim: std::process::Child,
+    sim_base: String,
+    port: u16,
+}
+
+impl Network {
+    async fn new(institutions: usize, latency_ms: u64) -> Network {
+        let (db, dir) = fresh_database().await;
+        assert!(
+            zhixing(&db, &["generate", "courts", "--scope", "beijing"], None)
+                .status
+                .success()
+        );
+        let o = zhixing(
+            &db,
+            &[
+                "users",
+                "add",
+                "--username",
+                "officer",
+                "--court",
+                "b110105",
+                "--role",
+                "officer",
+            ],
+            Some("a-very-long-secret\n"),
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let o = zhixing(&db, &["institutions", "platform-key"], None);
+        let platform_key = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        assert_eq!(
+            platform_key.len(),
+            44,
+            "a base64 Ed25519 public key: {}",
+            text(&o)
+        );
+        let (port, sim_port) = (free_port(), free_port());
+        let mut sim = Command::new(BIN)
+            .args([
+                "institution-sim",
+                "--listen",
+                &format!("127.0.0.1:{sim_port}"),
+            ])
+            .args(["--institutions", &institutions.to_string()])
+            .args(["--latency-ms", &latency_ms.to_string()])
+            .args(["--platform-public-key", &platform_key])
+            .args(["--reply-to", &format!("http://127.0.0.1:{port}")])
+            .env("ZHIXING_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        read_until(
+            &mut BufReader::new(sim.stdout.take().unwrap()),
+            "institution simulator",
+        );
+        let sim_base = format!("http://127.0.0.1:{sim_port}");
+        let o = zhixing(
+            &db,
+            &[
+                "institutions",
+                "import",
+                "--from",
+                &format!("{sim_base}/institutions"),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        Network {
+            db,
+            _dir: dir,
+            sim,
+            sim_base,
+            port,
+        }
     }
+
+    /// Starts `zhixing serve` on `port`; `lease_secs`: how soon a dead worker's messages are
+    /// taken over.
+    fn serve(&self, port: u16, lease_secs: u64) -> Proc {
+        let mut server = Command::new(BIN)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--outbox-lease-secs", &lease_secs.to_string()])
+            .args(["--reply-timeout-secs", "30"])
+            .env("ZHIXING_DATABASE_URL", &self.db)
+            .env("ZHIXING_DATA_KEY_FILE", key_file(&self.db))
+            .env("ZHIXING_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        read_until(
+            &mut BufReader::new(server.stdout.take().unwrap()),
+            "serving on",
+        );
+        Proc(server)
+    }
+
+    async fn stats(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/stats", self.sim_base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.db.starts_with("postgres") {
+            let p = sqlx::PgPool::connect(&self.db).await.unwrap();
+            let n: (i64,) = sqlx::query_as(sql).fetch_one(&p).await.unwrap();
+            p.close().await;
+            n.0
+        } else {
+            let p = sqlx::SqlitePool::connect(&self.db).await.unwrap();
+            let n: (i64,) = sqlx::query_as(sql).fetch_one(&p).await.unwrap();
+            p.close().await;
+            n.0
+        }
+    }
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        let _ = self.sim.kill();
+        let _ = self.sim.wait();
+    }
+}
+
+/// An API client signed in as the officer.
+struct Api {
+    base: String,
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Api {
+    async fn sign_in(port: u16) -> Api {
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let token = client
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"username": "officer", "password": "a-very-long-secret"}))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        Api {
+            base,
+            client,
+            token,
+        }
+    }
+
+    async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> serde_json::Value {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn file(&self, n: usize) -> i64 {
+        let filing = serde_json::json!({
+            "case_type": "执",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+            ],
+            "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": format!("(2026)京0105民初{n}号"), "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+            "amounts": {"principal": 5_000_000}
+        });
+        let r = self.post("/api/v1/cases", filing).await;
+        assert_eq!(r.status(), 201);
+        r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    async fn investigate(&self, case: i64) -> i64 {
+        let r = self
+            .post(
+                &format!("/api/v1/cases/{case}/investigations"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// (institution, reference) of each asset found on a case, sorted.
+    async fn asset_refs(&self, case: i64) -> Vec<(String, String)> {
+        let v = self.get(&format!("/api/v1/cases/{case}/assets")).await;
+        let mut refs: Vec<(String, String)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["institution_id"].as_str().unwrap().to_owned(),
+                    a["reference"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        refs.sort();
+        refs
+    }
+}
+
+/// Waits until nothing in the outbox awaits a reply.
+async fn drained(net: &Network, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let open = net
+            .count("SELECT COUNT(*) FROM outbox WHERE status <> 'replied'")
+            .await;
+        if open == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{open} messages still unanswered"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// A child process that does not outlive its test, whatever the test's outcome.
+struct Proc(std::process::Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn kill9(p: &mut Proc) {
+    let ok = Command::new("kill")
+        .args(["-KILL", &p.0.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    p.0.wait().unwrap();
+}
+
+#[tokio::test]
+async fn a_server_killed_with_a_thousand_requests_in_flight_loses_and_doubles_nothing() {
+    let net = Network::new(100, 400).await;
+    let mut server = net.serve(net.port, 3);
+    let api = Api::sign_in(net.port).await;
+
+    // A control case: what the simulated world holds for this debtor, found without a crash.
+    let control = api.file(0).await;
+    api.investigate(control).await;
+    drained(&net, Duration::from_secs(60)).await;
+    let expected = api.asset_refs(control).await;
+    assert!(!expected.is_empty());
+
+    // Twelve investigations (1,200 queries) and a measure on every asset of the control case.
+    let mut cases = Vec::new();
+    for n in 1..=12 {
+        cases.push(api.file(n).await);
+    }
+    for c in &cases {
+        api.investigate(*c).await;
+    }
+    let assets = api.get(&format!("/api/v1/cases/{control}/assets")).await;
+    let mut deducted_from = Vec::new();
+    for a in assets.as_array().unwrap() {
+        let free = a["encumbrances"] == "[]";
+        let body = match a["kind"].as_str().unwrap() {
+            "bank_deposit" | "internet_bank" | "online_payment" if free => {
+                deducted_from.push(a.clone());
+                serde_json::json!({"kind": "deduct", "amount_fen": 1_000})
+            }
+            "bank_deposit" | "internet_bank" | "online_payment" => {
+                serde_json::json!({"kind": "freeze", "amount_fen": 1_000})
+            }
+            // Registries and funds take seizures (查封) over the network in this world.
+            _ => serde_json::json!({"kind": "seize"}),
+        };
+        let r = api
+            .post(
+                &format!("/api/v1/assets/{}/measures", a["id"]),
+                body.clone(),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            201,
+            "{body} on {a}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    let measures = net.count("SELECT COUNT(*) FROM measures").await;
+    assert!(measures > 0 && !deducted_from.is_empty());
+
+    // Kill the server once the institutions have some of it, before they have answered.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while net.stats().await["received"].as_u64().unwrap() < 100 + 300 {
+        assert!(Instant::now() < deadline, "the simulator received nothing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    kill9(&mut server);
+    let in_flight = net
+        .count("SELECT COUNT(*) FROM outbox WHERE status <> 'replied'")
+        .await;
+    assert!(
+        in_flight >= 1_000,
+        "the kill came with {in_flight} requests in flight"
+    );
+
+    // Restart: every request is delivered and answered, each reply applied once in effect.
+    let mut server = net.serve(net.port, 3);
+    drained(&net, Duration::from_secs(120)).await;
+    let stats = net.stats().await;
+    assert_eq!(stats["duplicate_measures"], 0, "{stats}");
+    for c in &cases {
+        assert_eq!(
+            api.asset_refs(*c).await,
+            expected,
+            "case {c}: every asset found once, none lost"
+        );
+    }
+    assert_eq!(
+        net.count("SELECT COUNT(*) FROM events WHERE kind = 'investigation.replied'")
+            .await,
+        1_300,
+        "one applied reply per query"
+    );
+    assert_eq!(
+        net.count("SELECT COUNT(*) FROM measures WHERE status = 'requested'")
+            .await,
+        0
+    );
+    // The institution took each deduction once: its balance fell by exactly what the
+    // platform recorded.
+    for a in &deducted_from {
+        let view: serde_json::Value = reqwest::get(format!(
+            "{}/institutions/{}/property/{}",
+            net.sim_base,
+            a["institution_id"].as_str().unwrap(),
+            a["reference"].as_str().unwrap()
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let held = net
+            .count(&format!(
+                "SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM measures WHERE asset_id = {} AND kind = 'deduct' AND status = 'done'",
+                a["id"]
+            ))
+            .await;
+        assert_eq!(
+            view["balance_fen"].as_i64().unwrap(),
+            a["value_fen"].as_i64().unwrap() - held,
+            "{view}"
+        );
+    }
+    let o = zhixing(&net.db, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    kill9(&mut server);
+}
+
+/// What one server process says it delivered to institutions.
+async fn delivered_by(port: u16) -> u64 {
+    let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find(|l| l.starts_with("zhixing_outbox_delivered_total"))
+        .and_then(|l| l.split_whitespace().last())
+        .map_or(0, |v| v.parse::<f64>().unwrap() as u64)
+}
+
+#[tokio::test]
+async fn several_servers_share_the_outbox_and_nothing_is_sent_twice() {
+    let Ok(url) = std::env::var("ZHIXING_TEST_DATABASE_URL") else {
+        eprintln!(
+            "skipped: several processes share work through PostgreSQL (set ZHIXING_TEST_DATABASE_URL)"
+        );
+        return;
+    };
+    assert!(url.starts_with("postgres"));
+    let net = Network::new(200, 5).await;
+    let mut a = net.serve(net.port, 60);
+    let b_port = free_port();
+    let mut b = net.serve(b_port, 60);
+    let api = Api::sign_in(net.port).await;
+    let mut cases = Vec::new();
+    for n in 1..=5 {
+        cases.push(api.file(n).await);
+    }
+    for c in &cases {
+        api.investigate(*c).await;
+    }
+    drained(&net, Duration::from_secs(120)).await;
+    let stats = net.stats().await;
+    assert_eq!(stats["received"], 1_000, "{stats}");
+    assert_eq!(
+        stats["duplicates"], 0,
+        "no message delivered twice: {stats}"
+    );
+    let (by_a, by_b) = (delivered_by(net.port).await, delivered_by(b_port).await);
+    assert_eq!(by_a + by_b, 1_000);
+    assert!(by_a > 0 && by_b > 0, "both processes sent: {by_a} + {by_b}");
+    kill9(&mut a);
+    kill9(&mut b);
 }

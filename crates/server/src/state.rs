@@ -76,6 +76,9 @@ pub struct Config {
     pub outbox_poll: Duration,
     /// How long a delivered request waits for its reply before it is sent again.
     pub reply_timeout: Duration,
+    /// How long a worker holds the messages it claimed: another process takes them over
+    /// after this if the worker dies.
+    pub outbox_lease: Duration,
     /// How often the watch worker expires measures, raises alerts and starts the periodic
     /// re-investigation of 终本 cases.
     pub sweep_interval: Duration,
@@ -96,6 +99,7 @@ impl Default for Config {
             platform_key: None,
             outbox_poll: Duration::from_millis(200),
             reply_timeout: Duration::from_secs(120),
+            outbox_lease: Duration::from_secs(60),
             sweep_interval: Duration::from_secs(60),
         }
     }
@@ -139,6 +143,8 @@ pub struct AppInner {
     pub cipher: zhixing_store::crypto::FieldCipher,
     pub platform_key: zhixing_exchange::KeyPair,
     pub http: reqwest::Client,
+    /// The institution registry, read once a second at most rather than once per message.
+    pub institutions: InstitutionCache,
     /// Set while a server runs: replies are applied in groups by its batcher.
     pub reply_batcher:
         std::sync::OnceLock<tokio::sync::mpsc::Sender<crate::service::investigation::Pending>>,
@@ -187,6 +193,7 @@ impl App {
             platform_key,
             http,
             reply_batcher: std::sync::OnceLock::new(),
+            institutions: InstitutionCache::default(),
         })))
     }
 
@@ -219,4 +226,53 @@ impl App {
 pub fn china_date(t: Timestamp) -> jiff::civil::Date {
     t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
         .date()
+}
+
+type Registry =
+    Arc<std::collections::HashMap<String, zhixing_store::investigation::InstitutionRow>>;
+
+/// The institution registry in memory. Every reply needs its sender's public key; reading
+/// the table each time costs a pooled connection per reply. A change (here, or by another
+/// process) shows within [`InstitutionCache::MAX_AGE`]; a registration here shows at once.
+#[derive(Default)]
+pub struct InstitutionCache(std::sync::RwLock<Option<(std::time::Instant, Registry)>>);
+
+impl InstitutionCache {
+    pub const MAX_AGE: Duration = Duration::from_secs(1);
+
+    /// The whole registry, fresh within `MAX_AGE`.
+    pub async fn all(&self, store: &Store) -> Result<Registry, ApiError> {
+        if let Ok(g) = self.0.read()
+            && let Some((at, reg)) = g.as_ref()
+            && at.elapsed() < Self::MAX_AGE
+        {
+            return Ok(reg.clone());
+        }
+        let reg: Registry = Arc::new(
+            store
+                .institutions()
+                .await?
+                .into_iter()
+                .map(|i| (i.id.clone(), i))
+                .collect(),
+        );
+        if let Ok(mut g) = self.0.write() {
+            *g = Some((std::time::Instant::now(), reg.clone()));
+        }
+        Ok(reg)
+    }
+
+    pub async fn get(
+        &self,
+        store: &Store,
+        id: &str,
+    ) -> Result<Option<zhixing_store::investigation::InstitutionRow>, ApiError> {
+        Ok(self.all(store).await?.get(id).cloned())
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut g) = self.0.write() {
+            *g = None;
+        }
+    }
 }

@@ -149,6 +149,14 @@ impl Tx {
         Ok(n == 1)
     }
 
+    /// The request a reply names, read inside the transaction that applies the reply.
+    pub async fn answered(&mut self, message_id: &str) -> Result<Option<Answered>> {
+        Ok(
+            on_tx!(self, c => sqlx::query_as::<_, Answered>(ANSWERED_SQL)
+            .bind(message_id).fetch_optional(c).await)?,
+        )
+    }
+
     /// Marks a request answered.
     pub async fn outbox_replied(&mut self, message_id: &str, at_us: i64) -> Result<()> {
         on_tx!(self, c => sqlx::query("UPDATE outbox SET status = 'replied', replied_at = $1, lease_until = NULL WHERE message_id = $2")
@@ -167,6 +175,9 @@ impl Tx {
         Ok(n == 1)
     }
 }
+
+const ANSWERED_SQL: &str = "SELECT o.message_id, o.institution_id, o.case_id, o.court_id, o.investigation_id, o.status, o.kind, o.measure_id, i.purpose \
+     FROM outbox o LEFT JOIN investigations i ON i.id = o.investigation_id WHERE o.message_id = $1";
 
 /// What the outbox row a reply answers says about it.
 #[derive(Debug, Clone, FromRow)]
@@ -264,13 +275,6 @@ impl Store {
                 .bind(status).bind(next_at).bind(error).bind(message_id).execute(c).await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await
-    }
-
-    pub async fn answered(&self, message_id: &str) -> Result<Option<Answered>> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, Answered>(
-            "SELECT o.message_id, o.institution_id, o.case_id, o.court_id, o.investigation_id, o.status, o.kind, o.measure_id, i.purpose \
-             FROM outbox o LEFT JOIN investigations i ON i.id = o.investigation_id WHERE o.message_id = $1")
-            .bind(message_id).fetch_optional(p).await)?)
     }
 
     pub async fn investigations_of(&self, case_id: i64) -> Result<Vec<InvestigationRow>> {

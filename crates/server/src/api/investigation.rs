@@ -160,6 +160,7 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
+    app.institutions.invalidate();
     Ok(if new {
         StatusCode::CREATED
     } else {

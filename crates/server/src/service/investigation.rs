@@ -325,20 +325,17 @@ fn refuse(code: &'static str, message: impl Into<String>) -> ApiError {
     e
 }
 
-/// A reply that passed every check that needs no transaction.
+/// A reply that passed every check that needs no database: shape, freshness, sender and
+/// signature.
 pub struct Checked {
     env: Envelope,
     institution_id: String,
-    case_id: i64,
-    court_id: String,
     asked: String,
-    request: zhixing_store::investigation::Answered,
-    /// For a query: `case` or `recheck`.
-    purpose: Option<String>,
 }
 
-/// Checks a reply: shape, freshness, sender, signature, and that it answers a request sent to
-/// that institution. Refusals are logged; nothing is applied.
+/// Checks a reply's shape, freshness, sender and signature. Refusals are logged; nothing is
+/// applied. Whether it answers a request sent to that institution is checked when it is
+/// applied, inside the transaction (one query there rather than one more per reply here).
 pub async fn check_reply(app: &App, env: Envelope) -> Result<Checked, ApiError> {
     env.validate()
         .map_err(|e| refuse("invalid_message", e.to_string()))?;
@@ -351,61 +348,78 @@ pub async fn check_reply(app: &App, env: Envelope) -> Result<Checked, ApiError> 
         .sender
         .strip_prefix("institution:")
         .ok_or_else(|| refuse("unknown_sender", "the sender is not an institution"))?;
-    let inst = app.store.institution(inst_id).await?.ok_or_else(|| {
-        refuse(
-            "unknown_sender",
-            format!("no institution {inst_id:?} is registered"),
-        )
-    })?;
+    let inst = app
+        .institutions
+        .get(&app.store, inst_id)
+        .await?
+        .ok_or_else(|| {
+            refuse(
+                "unknown_sender",
+                format!("no institution {inst_id:?} is registered"),
+            )
+        })?;
     zhixing_exchange::verify(&env, &inst.public_key)
         .map_err(|e| refuse("bad_signature", e.to_string()))?;
     let asked = env.in_reply_to.clone().unwrap_or_default();
-    let request = app
-        .store
-        .answered(&asked)
-        .await?
-        .filter(|r| r.institution_id == inst.id)
-        .ok_or_else(|| {
-            refuse(
-                "unknown_message",
-                "in_reply_to names no request sent to this institution",
-            )
-        })?;
-    let purpose = request.purpose.clone();
     Ok(Checked {
         env,
         institution_id: inst.id,
-        case_id: request.case_id,
-        court_id: request.court_id.clone(),
         asked,
-        request,
-        purpose,
     })
 }
 
-/// Applies a checked reply inside `tx`: false (and nothing written) if its message id was
-/// already applied. Returns the event to append.
+/// What applying one reply came to.
+enum Applied {
+    New(NewEvent),
+    /// Its message id was applied before (a replay or a repeated delivery): nothing written.
+    Duplicate,
+    /// It answers no request sent to that institution: nothing written.
+    Refused(ApiError),
+}
+
+impl Applied {
+    fn answer(self) -> Result<bool, ApiError> {
+        match self {
+            Applied::New(_) => Ok(true),
+            Applied::Duplicate => Ok(false),
+            Applied::Refused(e) => Err(e),
+        }
+    }
+}
+
+/// Applies a checked reply inside `tx`, once.
 async fn apply_checked(
     tx: &mut zhixing_store::Tx,
     c: &Checked,
     now_us: i64,
-) -> Result<Option<NewEvent>, ApiError> {
+) -> Result<Applied, ApiError> {
+    let Some(request) = tx
+        .answered(&c.asked)
+        .await?
+        .filter(|r| r.institution_id == c.institution_id)
+    else {
+        return Ok(Applied::Refused(refuse(
+            "unknown_message",
+            "in_reply_to names no request sent to this institution",
+        )));
+    };
     if !tx
         .record_inbox(&c.env.message_id, &c.asked, &c.institution_id, now_us)
         .await?
     {
-        return Ok(None);
+        return Ok(Applied::Duplicate);
     }
-    if c.request.measure_id.is_some() {
+    let (case_id, court_id) = (request.case_id, request.court_id.clone());
+    if request.measure_id.is_some() {
         let event =
-            super::measures::apply_result(tx, &c.request, &c.env.body, &c.env.message_id, now_us)
+            super::measures::apply_result(tx, &request, &c.env.body, &c.env.message_id, now_us)
                 .await?;
         tx.outbox_replied(&c.asked, now_us).await?;
-        return Ok(Some(event.unwrap_or_else(|| NewEvent {
+        return Ok(Applied::New(event.unwrap_or_else(|| NewEvent {
             actor: format!("institution:{}", c.institution_id),
-            court_id: Some(c.court_id.clone()),
+            court_id: Some(court_id.clone()),
             kind: "measure.reply_ignored".into(),
-            subject: format!("case:{}", c.case_id),
+            subject: format!("case:{case_id}"),
             payload: json!({"reply": c.env.message_id, "request": c.asked}),
         })));
     }
@@ -420,8 +434,8 @@ async fn apply_checked(
                 .unwrap_or_default();
             let new = tx
                 .insert_asset(&NewAsset {
-                    case_id: c.case_id,
-                    court_id: &c.court_id,
+                    case_id,
+                    court_id: &court_id,
                     institution_id: &c.institution_id,
                     kind: &kind,
                     reference: &a.reference,
@@ -436,12 +450,12 @@ async fn apply_checked(
         }
     }
     tx.outbox_replied(&c.asked, now_us).await?;
-    if found > 0 && c.purpose.as_deref() == Some("recheck") {
+    if found > 0 && request.purpose.as_deref() == Some("recheck") {
         tx.raise_alert(
-            &c.court_id,
-            Some(c.case_id),
+            &court_id,
+            Some(case_id),
             "property_found",
-            &format!("case:{}", c.case_id),
+            &format!("case:{case_id}"),
             &format!(
                 "终本后定期查控发现财产（{}，{found} 项）：建议恢复执行",
                 c.institution_id
@@ -451,11 +465,11 @@ async fn apply_checked(
         )
         .await?;
     }
-    Ok(Some(NewEvent {
+    Ok(Applied::New(NewEvent {
         actor: format!("institution:{}", c.institution_id),
-        court_id: Some(c.court_id.clone()),
+        court_id: Some(court_id),
         kind: "investigation.replied".into(),
-        subject: format!("case:{}", c.case_id),
+        subject: format!("case:{case_id}"),
         payload: json!({"institution": c.institution_id, "outcome": outcome, "assets_found": found, "reply": c.env.message_id, "request": c.asked}),
     }))
 }
@@ -481,12 +495,13 @@ pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
     }
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
-    let event = apply_checked(&mut tx, &checked, now_us).await?;
-    let new = event.is_some();
-    tx.append_events(now_us, &event.into_iter().collect::<Vec<_>>())
-        .await?;
-    tx.commit().await?;
-    Ok(new)
+    let applied = apply_checked(&mut tx, &checked, now_us).await?;
+    if let Applied::New(event) = &applied {
+        tx.append_events(now_us, std::slice::from_ref(event))
+            .await?;
+        tx.commit().await?;
+    }
+    applied.answer()
 }
 
 /// A reply waiting for its batch, and where its answer goes.
@@ -508,15 +523,19 @@ pub async fn apply_batches(app: App, mut rx: tokio::sync::mpsc::Receiver<Pending
             }
         }
         let now_us = app.now_us();
-        let result: Result<Vec<bool>, ApiError> = async {
+        let result: Result<Vec<Applied>, ApiError> = async {
             let mut tx = app.store.begin().await?;
-            let mut events = Vec::new();
             let mut applied = Vec::with_capacity(batch.len());
             for (c, _) in &batch {
-                let e = apply_checked(&mut tx, c, now_us).await?;
-                applied.push(e.is_some());
-                events.extend(e);
+                applied.push(apply_checked(&mut tx, c, now_us).await?);
             }
+            let events: Vec<NewEvent> = applied
+                .iter()
+                .filter_map(|a| match a {
+                    Applied::New(e) => Some(e.clone()),
+                    _ => None,
+                })
+                .collect();
             tx.append_events(now_us, &events).await?;
             tx.commit().await?;
             Ok(applied)
@@ -524,8 +543,8 @@ pub async fn apply_batches(app: App, mut rx: tokio::sync::mpsc::Receiver<Pending
         .await;
         match result {
             Ok(applied) => {
-                for ((_, answer), new) in batch.into_iter().zip(applied) {
-                    let _ = answer.send(Ok(new));
+                for ((_, answer), a) in batch.into_iter().zip(applied) {
+                    let _ = answer.send(a.answer());
                 }
             }
             Err(e) => {
@@ -564,20 +583,14 @@ async fn dispatch_once(
     limits: &Arc<tokio::sync::Mutex<HashMap<String, Arc<Semaphore>>>>,
 ) -> Result<usize, ApiError> {
     let now = app.wall_us();
-    let lease = now + 60_000_000;
+    let lease = now + i64::try_from(app.config.outbox_lease.as_micros()).unwrap_or(60_000_000);
     let rows = app.store.claim_outbox(now, lease, 256).await?;
     let n = rows.len();
     if n == 0 {
         return Ok(0);
     }
     // One read of the registry per round rather than one per message.
-    let institutions: HashMap<String, InstitutionRow> = app
-        .store
-        .institutions()
-        .await?
-        .into_iter()
-        .map(|i| (i.id.clone(), i))
-        .collect();
+    let institutions = app.institutions.all(&app.store).await?;
     let mut tasks = Vec::with_capacity(n);
     for row in rows {
         let app = app.clone();
@@ -619,6 +632,10 @@ async fn dispatch_once(
             results.push(r);
         }
     }
+    let delivered = results.iter().filter(|r| r.1).count();
+    metrics::counter!("zhixing_outbox_delivered_total").increment(delivered as u64);
+    metrics::counter!("zhixing_outbox_failed_sends_total")
+        .increment((results.len() - delivered) as u64);
     // The whole round's outcomes in one transaction; a crash before it leaves the leases to
     // expire and the messages are sent again (the receiver deduplicates).
     app.store.outbox_after_sends(&results).await?;
