@@ -5,6 +5,7 @@ pub mod cases;
 pub mod courts;
 pub mod health;
 pub mod investigation;
+pub mod legacy;
 pub mod rules;
 pub mod session;
 pub mod users;
@@ -137,5 +138,10 @@ pub fn router() -> Router<App> {
         .route("/cases/{id}/investigations", post(investigation::start))
         .route("/cases/{id}/investigations/{inv}", get(investigation::show))
         .route("/cases/{id}/assets", get(investigation::assets))
+        .route(
+            "/legacy/investigation-requests",
+            post(legacy::start).layer(axum::extract::DefaultBodyLimit::max(legacy::MAX_BODY)),
+        )
+        .route("/legacy/investigation-requests/{id}", get(legacy::show))
         .route("/openapi.json", get(crate::openapi::serve))
 }
