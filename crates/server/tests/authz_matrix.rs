@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 11] = [
+    let routes: [(Method, &str); 13] = [
         (Method::GET, "/api/v1/session"),
         (Method::DELETE, "/api/v1/session"),
         (Method::GET, "/api/v1/courts"),
@@ -197,6 +197,8 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/rules"),
         (Method::GET, "/api/v1/audit/verify"),
         (Method::GET, "/api/v1/events"),
+        (Method::POST, "/api/v1/legacy/investigation-requests"),
+        (Method::GET, "/api/v1/legacy/investigation-requests/1"),
     ];
     for (m, path) in routes {
         let body = if m == Method::POST {
@@ -280,9 +282,31 @@ fn expect_act_on_case(role: Role, rel: Rel) -> StatusCode {
     }
 }
 
+/// What a successful start of an investigation answers, where acting is allowed.
+fn created_if_ok(s: StatusCode) -> StatusCode {
+    if s == StatusCode::OK {
+        StatusCode::CREATED
+    } else {
+        s
+    }
+}
+
 #[tokio::test]
 async fn case_routes_every_role_every_court_relation() {
     let t = TestApp::spawn().await;
+    // One institution on the network, so that starting an investigation gets as far as the
+    // authorization check; nothing listens at its endpoint, and nothing here waits for it.
+    let spc_admin = t.signed_in("inst-admin", "spc", Role::Administrator).await;
+    let key = zhixing_exchange::KeyPair::generate().public_base64();
+    let r = t
+        .post_json(
+            "/api/v1/institutions",
+            Some(&spc_admin),
+            &json!({"id": "bank-x", "name": "测试银行", "kind": "bank", "measures": "query", "channel": "national",
+                    "endpoint": "http://127.0.0.1:9/x", "public_key": key, "concurrency": 1}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
     // A case at each court, filed by an officer there.
     let mut case_at = std::collections::HashMap::new();
     for (i, rel) in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent]
@@ -304,10 +328,21 @@ async fn case_routes_every_role_every_court_relation() {
         });
         let r = t.post_json("/api/v1/cases", Some(&filer), &body).await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        let filed = r.json::<serde_json::Value>().await.unwrap();
+        let id = filed["id"].as_i64().unwrap();
+        let r = t
+            .post_json(
+                &format!("/api/v1/cases/{id}/investigations"),
+                Some(&filer),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let inv = r.json::<serde_json::Value>().await.unwrap()["id"]
             .as_i64()
             .unwrap();
-        case_at.insert(court, id);
+        let number = filed["number"].as_str().unwrap().to_owned();
+        case_at.insert(court, (id, number, inv));
     }
     let mut checked = 0;
     for role in Role::ALL {
@@ -316,13 +351,15 @@ async fn case_routes_every_role_every_court_relation() {
         let tok = Some(token.as_str());
         for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
             let court = target(rel);
-            let id = case_at[court];
+            let (id, number, inv) = &case_at[court];
             let read = expect_read_case(role, rel);
             for path in [
                 format!("/api/v1/cases/{id}"),
                 format!("/api/v1/cases/{id}/timeline"),
                 format!("/api/v1/cases/{id}/closure-checklist?mode=zhongben"),
                 format!("/cases/{id}"),
+                format!("/api/v1/cases/{id}/investigations/{inv}"),
+                format!("/api/v1/legacy/investigation-requests/{inv}"),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -343,7 +380,35 @@ async fn case_routes_every_role_every_court_relation() {
                 )
                 .await;
             assert_eq!(r.status(), act, "{role:?} acts on a case at {rel:?}");
-            checked += 3;
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/investigations"),
+                    tok,
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} starts an investigation at {rel:?}"
+            );
+            let r = t
+                .client
+                .post(t.url("/api/v1/legacy/investigation-requests"))
+                .bearer_auth(&token)
+                .header("content-type", "application/xml")
+                .body(format!(
+                    "<CKQQ version=\"1.0\"><AH>{number}</AH><QQLX>CX</QQLX></CKQQ>"
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} starts an investigation in legacy XML at {rel:?}"
+            );
+            checked += 5;
         }
         let filing = json!({"case_type": "执", "parties": [], "basis": {"kind": "judgment", "issuing_body": "x", "document_number": "y", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"}});
         let r = t.post_json("/api/v1/cases", tok, &filing).await;
@@ -355,5 +420,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 7 + 1));
+    assert_eq!(checked, 6 * (4 * 11 + 1));
 }
