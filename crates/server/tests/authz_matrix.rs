@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 18] = [
+    let routes: [(Method, &str); 20] = [
         (Method::POST, "/api/v1/assets/1/measures"),
         (Method::GET, "/api/v1/cases/1/measures"),
         (Method::GET, "/api/v1/measures/1"),
@@ -204,6 +204,8 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/rules"),
         (Method::GET, "/api/v1/audit/verify"),
         (Method::GET, "/api/v1/events"),
+        (Method::POST, "/api/v1/legacy/investigation-requests"),
+        (Method::GET, "/api/v1/legacy/investigation-requests/1"),
     ];
     for (m, path) in routes {
         let body = if m == Method::POST {
@@ -287,9 +289,31 @@ fn expect_act_on_case(role: Role, rel: Rel) -> StatusCode {
     }
 }
 
+/// What a successful start of an investigation answers, where acting is allowed.
+fn created_if_ok(s: StatusCode) -> StatusCode {
+    if s == StatusCode::OK {
+        StatusCode::CREATED
+    } else {
+        s
+    }
+}
+
 #[tokio::test]
 async fn case_routes_every_role_every_court_relation() {
     let t = TestApp::spawn().await;
+    // One institution on the network, so that starting an investigation gets as far as the
+    // authorization check; nothing listens at its endpoint, and nothing here waits for it.
+    let spc_admin = t.signed_in("inst-admin", "spc", Role::Administrator).await;
+    let key = zhixing_exchange::KeyPair::generate().public_base64();
+    let r = t
+        .post_json(
+            "/api/v1/institutions",
+            Some(&spc_admin),
+            &json!({"id": "bank-x", "name": "测试银行", "kind": "bank", "measures": "query", "channel": "national",
+                    "endpoint": "http://127.0.0.1:9/x", "public_key": key, "concurrency": 1}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
     // A case at each court, filed by an officer there.
     let mut case_at = std::collections::HashMap::new();
     t.raw_exec(
@@ -316,10 +340,21 @@ async fn case_routes_every_role_every_court_relation() {
         });
         let r = t.post_json("/api/v1/cases", Some(&filer), &body).await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        let filed = r.json::<serde_json::Value>().await.unwrap();
+        let id = filed["id"].as_i64().unwrap();
+        let r = t
+            .post_json(
+                &format!("/api/v1/cases/{id}/investigations"),
+                Some(&filer),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let inv = r.json::<serde_json::Value>().await.unwrap()["id"]
             .as_i64()
             .unwrap();
-        case_at.insert(court, id);
+        let number = filed["number"].as_str().unwrap().to_owned();
+        case_at.insert(court, (id, number, inv));
         // An asset found and a measure asked on it, written directly: the matrix is about who
         // may reach them, not how they came to be.
         t.raw_exec(&format!(
@@ -340,7 +375,7 @@ async fn case_routes_every_role_every_court_relation() {
         let tok = Some(token.as_str());
         for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
             let court = target(rel);
-            let id = case_at[court];
+            let (id, number, inv) = &case_at[court];
             let read = expect_read_case(role, rel);
             for path in [
                 format!("/api/v1/cases/{id}"),
@@ -350,6 +385,8 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/cases/{id}/measures"),
                 format!("/api/v1/cases/{id}/alerts"),
                 format!("/api/v1/measures/{id}"),
+                format!("/api/v1/cases/{id}/investigations/{inv}"),
+                format!("/api/v1/legacy/investigation-requests/{inv}"),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -398,7 +435,35 @@ async fn case_routes_every_role_every_court_relation() {
                 act
             };
             assert_eq!(r.status(), want, "{role:?} releases a measure at {rel:?}");
-            checked += 5;
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/investigations"),
+                    tok,
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} starts an investigation at {rel:?}"
+            );
+            let r = t
+                .client
+                .post(t.url("/api/v1/legacy/investigation-requests"))
+                .bearer_auth(&token)
+                .header("content-type", "application/xml")
+                .body(format!(
+                    "<CKQQ version=\"1.0\"><AH>{number}</AH><QQLX>CX</QQLX></CKQQ>"
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} starts an investigation in legacy XML at {rel:?}"
+            );
+            checked += 7;
         }
         let filing = json!({"case_type": "执", "parties": [], "basis": {"kind": "judgment", "issuing_body": "x", "document_number": "y", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"}});
         let r = t.post_json("/api/v1/cases", tok, &filing).await;
@@ -410,5 +475,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 12 + 1));
+    assert_eq!(checked, 6 * (4 * 16 + 1));
 }

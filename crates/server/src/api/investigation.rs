@@ -218,7 +218,19 @@ pub async fn show(
     ctx: Ctx,
     Path((id, inv_id)): Path<(i64, i64)>,
 ) -> Result<Json<InvestigationOut>, ApiError> {
-    svc::readable(&app, &ctx.principal, id).await?;
+    let (_, out) = status(&app, &ctx.principal, id, inv_id).await?;
+    Ok(Json(out))
+}
+
+/// One investigation of a case the caller may read, with the case row: shared with the legacy
+/// adapter so that both answer from the same reads and the same authorization.
+pub(crate) async fn status(
+    app: &App,
+    by: &zhixing_domain::access::Principal,
+    id: i64,
+    inv_id: i64,
+) -> Result<(zhixing_store::cases::CaseRow, InvestigationOut), ApiError> {
+    let (case, _) = svc::readable(app, by, id).await?;
     let row = app
         .store
         .investigation(inv_id)
@@ -232,16 +244,19 @@ pub async fn show(
         })?;
     let msgs = app.store.investigation_messages(inv_id).await?;
     let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
-    Ok(Json(InvestigationOut {
-        id: row.id,
-        case_id: row.case_id,
-        requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
-        messages: row.messages,
-        replied: count("replied"),
-        pending: count("pending") + count("sent"),
-        failed: count("failed"),
-        institutions: msgs,
-    }))
+    Ok((
+        case,
+        InvestigationOut {
+            id: row.id,
+            case_id: row.case_id,
+            requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
+            messages: row.messages,
+            replied: count("replied"),
+            pending: count("pending") + count("sent"),
+            failed: count("failed"),
+            institutions: msgs,
+        },
+    ))
 }
 
 /// What was found. Balances are sensitive: reading them is an audited event.

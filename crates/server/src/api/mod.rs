@@ -5,6 +5,7 @@ pub mod cases;
 pub mod courts;
 pub mod health;
 pub mod investigation;
+pub mod legacy;
 pub mod measures;
 pub mod rules;
 pub mod session;
@@ -145,5 +146,10 @@ pub fn router() -> Router<App> {
         .route("/measures/{id}/release", post(measures::release))
         .route("/cases/{id}/alerts", get(measures::of_case_alerts))
         .route("/alerts", get(measures::alerts))
+        .route(
+            "/legacy/investigation-requests",
+            post(legacy::start).layer(axum::extract::DefaultBodyLimit::max(legacy::MAX_BODY)),
+        )
+        .route("/legacy/investigation-requests/{id}", get(legacy::show))
         .route("/openapi.json", get(crate::openapi::serve))
 }
