@@ -19,6 +19,8 @@ use crate::api;
         api::cases::end_suspension, api::cases::extension, api::cases::checklist, api::cases::close,
         api::cases::decide, api::investigation::list, api::investigation::register, api::investigation::start,
         api::investigation::show, api::investigation::assets, api::cases::resume, api::cases::identifier, api::cases::document,
+        api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
+        api::funds::distribution,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod courts;
+pub mod funds;
 pub mod health;
 pub mod investigation;
 pub mod rules;
@@ -137,5 +138,17 @@ pub fn router() -> Router<App> {
         .route("/cases/{id}/investigations", post(investigation::start))
         .route("/cases/{id}/investigations/{inv}", get(investigation::show))
         .route("/cases/{id}/assets", get(investigation::assets))
+        .route("/cases/{id}/account", get(funds::account))
+        .route("/cases/{id}/account/receipts", post(funds::receipt))
+        .route("/cases/{id}/account/payouts", post(funds::propose))
+        .route(
+            "/cases/{id}/account/payouts/{no}/decision",
+            post(funds::decide),
+        )
+        .route("/cases/{id}/account/payouts/{no}/paid", post(funds::paid))
+        .route(
+            "/cases/{id}/account/distribution",
+            post(funds::distribution),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
 }
