@@ -339,6 +339,14 @@ pub enum CaseEvent {
         on: Date,
         note: String,
     },
+    /// Money arrived in the case's court account (案款到账): performance, like a payment,
+    /// booked by the case account (`funds`). `source` is deduction, voluntary or auction.
+    FundsReceived {
+        amount: Fen,
+        on: Date,
+        source: String,
+        reference: String,
+    },
     Suspended {
         on: Date,
         reason: String,
@@ -387,6 +395,7 @@ impl CaseEvent {
             CaseEvent::ClueSubmitted { .. } => "case.clue_submitted",
             CaseEvent::ClueVerified { .. } => "case.clue_verified",
             CaseEvent::PaymentRecorded { .. } => "case.payment_recorded",
+            CaseEvent::FundsReceived { .. } => "case.funds_received",
             CaseEvent::Suspended { .. } => "case.suspended",
             CaseEvent::SuspensionEnded { .. } => "case.suspension_ended",
             CaseEvent::ExtensionApproved { .. } => "case.extension_approved",
@@ -521,7 +530,7 @@ impl CaseState {
                     c.result = Some(result.clone());
                 }
             }
-            CaseEvent::PaymentRecorded { amount, .. } => {
+            CaseEvent::PaymentRecorded { amount, .. } | CaseEvent::FundsReceived { amount, .. } => {
                 self.paid = self.paid.checked_add(*amount).unwrap_or(self.paid);
             }
             CaseEvent::Suspended { on, .. } => {

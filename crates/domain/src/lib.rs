@@ -11,6 +11,7 @@ pub mod case;
 pub mod case_number;
 pub mod court;
 pub mod filing;
+pub mod funds;
 pub mod identity;
 pub mod measure;
 pub mod money;

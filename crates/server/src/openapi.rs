@@ -22,6 +22,8 @@ use crate::api;
         api::measures::request, api::measures::of_case, api::measures::show, api::measures::renewal, api::measures::release,
         api::measures::alerts, api::measures::of_case_alerts,
         api::legacy::start, api::legacy::show,
+        api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
+        api::funds::distribution,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

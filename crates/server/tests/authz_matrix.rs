@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 20] = [
+    let routes: [(Method, &str); 26] = [
         (Method::POST, "/api/v1/assets/1/measures"),
         (Method::GET, "/api/v1/cases/1/measures"),
         (Method::GET, "/api/v1/measures/1"),
@@ -204,6 +204,12 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/rules"),
         (Method::GET, "/api/v1/audit/verify"),
         (Method::GET, "/api/v1/events"),
+        (Method::GET, "/api/v1/cases/1/account"),
+        (Method::POST, "/api/v1/cases/1/account/receipts"),
+        (Method::POST, "/api/v1/cases/1/account/payouts"),
+        (Method::POST, "/api/v1/cases/1/account/payouts/1/decision"),
+        (Method::POST, "/api/v1/cases/1/account/payouts/1/paid"),
+        (Method::POST, "/api/v1/cases/1/account/distribution"),
         (Method::POST, "/api/v1/legacy/investigation-requests"),
         (Method::GET, "/api/v1/legacy/investigation-requests/1"),
     ];
@@ -464,6 +470,70 @@ async fn case_routes_every_role_every_court_relation() {
                 "{role:?} starts an investigation in legacy XML at {rel:?}"
             );
             checked += 7;
+
+            // The case account: read like the case, booked and paid by its handlers, payouts
+            // decided by the division head only.
+            let account = |rest: &str| format!("/api/v1/cases/{id}/account{rest}");
+            let created = if act == StatusCode::OK {
+                StatusCode::CREATED
+            } else {
+                act
+            };
+            let r = t.get(&account(""), tok).await;
+            assert_eq!(r.status(), read, "{role:?} reads the account at {rel:?}");
+            let r = t
+                .post_json(
+                    &account("/receipts"),
+                    tok,
+                    &json!({"amount_fen": 1000, "reference": format!("M-{role:?}")}),
+                )
+                .await;
+            assert_eq!(r.status(), created, "{role:?} books a receipt at {rel:?}");
+            let r = t
+                .post_json(
+                    &account("/payouts"),
+                    tok,
+                    &json!({"party_no": 1, "amount_fen": 1}),
+                )
+                .await;
+            assert_eq!(r.status(), created, "{role:?} proposes a payout at {rel:?}");
+            let r = t
+                .post_json(
+                    &account("/distribution"),
+                    tok,
+                    &json!({"claims": [{"party_no": 1, "amount_fen": 1, "rank": "ordinary"}]}),
+                )
+                .await;
+            assert_eq!(r.status(), created, "{role:?} distributes at {rel:?}");
+            // Payout 1 of the own case was proposed by the officer, who comes first.
+            let r = t
+                .post_json(
+                    &account("/payouts/1/decision"),
+                    tok,
+                    &json!({"approve": true}),
+                )
+                .await;
+            let decide = match (act, role) {
+                (StatusCode::OK, Role::DivisionHead) => StatusCode::OK,
+                (StatusCode::OK, _) => StatusCode::FORBIDDEN,
+                (other, _) => other,
+            };
+            assert_eq!(r.status(), decide, "{role:?} decides a payout at {rel:?}");
+            // Payout 2 is the officer's distribution share, never approved: not transferable.
+            let r = t
+                .post_json(
+                    &account("/payouts/2/paid"),
+                    tok,
+                    &json!({"transfer_reference": "T"}),
+                )
+                .await;
+            let pay = if act == StatusCode::OK {
+                StatusCode::CONFLICT
+            } else {
+                act
+            };
+            assert_eq!(r.status(), pay, "{role:?} records a transfer at {rel:?}");
+            checked += 6;
         }
         let filing = json!({"case_type": "执", "parties": [], "basis": {"kind": "judgment", "issuing_body": "x", "document_number": "y", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"}});
         let r = t.post_json("/api/v1/cases", tok, &filing).await;
@@ -475,5 +545,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 16 + 1));
+    assert_eq!(checked, 6 * (4 * 22 + 1));
 }

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::{Result, Store, StoreError, Tx, on_pool, on_tx};
+use crate::{Backend, Result, Store, StoreError, Tx, on_pool, on_tx};
 
 /// Stored as `next_due` when a case has no open deadline: it sorts last and keeps the column
 /// NOT NULL, so that ordering by it can walk the index.
@@ -172,8 +172,15 @@ impl Tx {
         Ok(r.map(|r| r.0))
     }
 
+    /// Reads a case inside the transaction and, on PostgreSQL, locks its row until commit
+    /// (SQLite's `BEGIN IMMEDIATE` already holds the database): a read-decide-write on the
+    /// case, such as checking its account's balance before a payout, cannot interleave.
     pub async fn case_tx(&mut self, id: i64) -> Result<Option<CaseRow>> {
-        let sql = format!("SELECT {COLS} FROM cases c WHERE c.id = $1");
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!("SELECT {COLS} FROM cases c WHERE c.id = $1{lock}");
         Ok(
             on_tx!(self, c => sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?,
         )

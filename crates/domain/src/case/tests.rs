@@ -314,6 +314,32 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
     Ok(())
 }
 
+#[test]
+fn funds_received_in_the_court_account_count_as_performance() {
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let received = CaseEvent::FundsReceived {
+        amount: Fen::new(400_000).unwrap_or_default(),
+        on: date(2025, 3, 10),
+        source: "deduction".into(),
+        reference: "BANK-1".into(),
+    };
+    assert_eq!(received.kind(), "case.funds_received");
+    s.apply(&received);
+    assert_eq!(s.unpaid(), Fen::new(600_000).unwrap_or_default());
+    s.apply(&CaseEvent::PaymentRecorded {
+        amount: Fen::new(600_000).unwrap_or_default(),
+        on: date(2025, 3, 11),
+        note: String::new(),
+    });
+    assert_eq!(s.unpaid(), Fen::ZERO);
+    // The event round-trips through the log's JSON.
+    let json = serde_json::to_string(&received).unwrap_or_default();
+    assert_eq!(
+        serde_json::from_str::<CaseEvent>(&json).ok(),
+        Some(received)
+    );
+}
+
 proptest! {
     #[test]
     fn suspension_shifts_conclusion_by_exactly_its_days_before_rolling(start in 0i64..300, off in 1i64..60, len in 1i64..60) {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod courts;
+pub mod funds;
 pub mod health;
 pub mod investigation;
 pub mod legacy;
@@ -151,5 +152,17 @@ pub fn router() -> Router<App> {
             post(legacy::start).layer(axum::extract::DefaultBodyLimit::max(legacy::MAX_BODY)),
         )
         .route("/legacy/investigation-requests/{id}", get(legacy::show))
+        .route("/cases/{id}/account", get(funds::account))
+        .route("/cases/{id}/account/receipts", post(funds::receipt))
+        .route("/cases/{id}/account/payouts", post(funds::propose))
+        .route(
+            "/cases/{id}/account/payouts/{no}/decision",
+            post(funds::decide),
+        )
+        .route("/cases/{id}/account/payouts/{no}/paid", post(funds::paid))
+        .route(
+            "/cases/{id}/account/distribution",
+            post(funds::distribution),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
 }

@@ -209,7 +209,7 @@ pub async fn file(
     Ok((id, number))
 }
 
-fn update_of<'a>(
+pub(crate) fn update_of<'a>(
     state: &'a CaseState,
     state_json: &'a str,
     next_due: Option<&'a str>,
@@ -307,6 +307,24 @@ pub fn state_of(row: &CaseRow) -> Result<CaseState, ApiError> {
     })
 }
 
+/// Loads a case the caller may run a command on: 404 if it may not even read it, 403 if it
+/// may read but not act (or the command needs the division head).
+pub async fn may_change(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    need: Need,
+) -> Result<(CaseRow, CourtRow), ApiError> {
+    let (row, court) = readable(app, by, id).await?;
+    handles(by, &court)?;
+    if need == Need::DivisionHead && !by.has(Role::DivisionHead) {
+        return Err(ApiError::forbidden(
+            "only the division head (执行局长) decides this",
+        ));
+    }
+    Ok((row, court))
+}
+
 /// Runs one command on a case: `decide` sees the state and the rule context and returns the
 /// events to record.
 pub async fn change<F>(
@@ -346,13 +364,7 @@ where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
     G: AsyncFnOnce(&mut zhixing_store::Tx, &CaseRow) -> Result<(), ApiError>,
 {
-    let (row, court) = readable(app, by, id).await?;
-    handles(by, &court)?;
-    if need == Need::DivisionHead && !by.has(Role::DivisionHead) {
-        return Err(ApiError::forbidden(
-            "only the division head (执行局长) decides this",
-        ));
-    }
+    let (row, court) = may_change(app, by, id, need).await?;
     if let Some(v) = expected_version
         && v != row.version
     {
@@ -398,7 +410,7 @@ where
     Ok(row.version + 1)
 }
 
-fn version_conflict(current: i64) -> ApiError {
+pub(crate) fn version_conflict(current: i64) -> ApiError {
     ApiError::conflict(
         "version_conflict",
         "the case was changed by someone else meanwhile; reload it and try again",
