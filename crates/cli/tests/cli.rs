@@ -743,6 +743,23 @@ async fn a_server_killed_with_a_thousand_requests_in_flight_loses_and_doubles_no
             "{view}"
         );
     }
+    // Each deduction is one receipt in the case account, for what the institution took.
+    let done = net
+        .count("SELECT COUNT(*) FROM measures WHERE kind = 'deduct' AND status = 'done'")
+        .await;
+    assert!(done > 0);
+    assert_eq!(
+        net.count("SELECT COUNT(*) FROM fund_receipts WHERE source = 'deduction'")
+            .await,
+        done,
+        "one ledger receipt per deduction"
+    );
+    assert_eq!(
+        net.count("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM fund_receipts")
+            .await,
+        net.count("SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM measures WHERE kind = 'deduct' AND status = 'done'")
+            .await
+    );
     let o = zhixing(&net.db, &["audit", "verify"], None);
     assert!(o.status.success(), "{}", text(&o));
     kill9(&mut server);

@@ -492,6 +492,17 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
         .unwrap();
     assert_eq!(m[0]["asset_id"].to_string(), asset);
     assert_eq!(m[0]["held_fen"], 10_000, "100 yuan frozen");
+    let balance = b
+        .find(Locator::Id("balance"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        balance, "¥0.00",
+        "a freeze holds the money where it is: nothing in the case account"
+    );
     b.execute(
         "document.getElementById('investigation').scrollIntoView()",
         vec![],

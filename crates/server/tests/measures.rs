@@ -628,3 +628,96 @@ async fn a_zhongben_case_is_reinvestigated_every_six_months_and_found_property_p
         "the period is over"
     );
 }
+
+#[tokio::test]
+async fn a_deduction_lands_in_the_case_account_once_and_must_be_paid_out_in_time() {
+    let t = TestApp::spawn_with(fast()).await;
+    let _s = setup(&t).await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let head = t.signed_in("head1", "b110105", Role::DivisionHead).await;
+    let case = file(&t, &officer, "(2026)京0105民初13号", 50_000).await;
+    let assets = investigate(&t, &officer, case).await;
+    let deposit = free_deposit(&assets);
+    let r = measure(
+        &t,
+        &officer,
+        deposit["id"].as_i64().unwrap(),
+        json!({"kind": "deduct", "amount_fen": 30_000}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let m = settled(&t, &officer, id).await;
+    assert_eq!(m["status"], "done", "{m}");
+    assert_eq!(m["held_fen"], 30_000);
+
+    let account = t
+        .get_value(&format!("/api/v1/cases/{case}/account"), Some(&officer))
+        .await;
+    assert_eq!(account["balance_fen"], 30_000, "{account}");
+    assert_eq!(account["receipts"].as_array().unwrap().len(), 1);
+    assert_eq!(account["receipts"][0]["source"], "deduction");
+    let c = t
+        .get_value(&format!("/api/v1/cases/{case}"), Some(&officer))
+        .await;
+    assert_eq!(
+        c["unpaid"], 20_000,
+        "the deduction counts as performance: {c}"
+    );
+    // What remains due bounds the next measure.
+    let r = measure(
+        &t,
+        &officer,
+        deposit["id"].as_i64().unwrap(),
+        json!({"kind": "deduct", "amount_fen": 20_001}),
+    )
+    .await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "amount_above_due").await;
+
+    // Thirty days on, the money is still in the account: the watch worker raises an alert.
+    t.clock.advance(Duration::from_secs(32 * 86_400));
+    let swept = zhixing_server::service::watch::sweep(&t.app).await.unwrap();
+    assert_eq!(swept.alerts_raised, 1, "{swept:?}");
+    let alerts = t
+        .get_value(&format!("/api/v1/cases/{case}/alerts"), Some(&officer))
+        .await;
+    assert_eq!(alerts[0]["kind"], "funds_overdue", "{alerts}");
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{case}/account/payouts"),
+            Some(&officer),
+            &json!({"party_no": 1, "amount_fen": 30_000, "delay_reason": "申请执行人账户变更，待核实"}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{case}/account/payouts/1/decision"),
+            Some(&head),
+            &json!({"approve": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{case}/account/payouts/1/paid"),
+            Some(&officer),
+            &json!({"transfer_reference": "BANK-001"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    zhixing_server::service::watch::sweep(&t.app).await.unwrap();
+    let alerts = t
+        .get_value(&format!("/api/v1/cases/{case}/alerts"), Some(&officer))
+        .await;
+    assert_eq!(
+        alerts.as_array().unwrap().len(),
+        0,
+        "paid out: the alert is cleared"
+    );
+}

@@ -266,6 +266,14 @@ impl Store {
             .bind(path_prefix).bind(limit).fetch_all(p).await)?)
     }
 
+    /// Open alerts of one kind, everywhere (for the worker that clears what no longer holds).
+    pub async fn open_alerts_of_kind(&self, kind: &str) -> Result<Vec<AlertRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(
+            "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \
+             WHERE kind = $1 AND cleared_at IS NULL ORDER BY id")
+            .bind(kind).fetch_all(p).await)?)
+    }
+
     pub async fn alerts_of_case(&self, case_id: i64) -> Result<Vec<AlertRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(
             "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \

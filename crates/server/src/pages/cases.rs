@@ -376,6 +376,7 @@ pub async fn show(
             .collect()
     };
     let alerts = app.store.alerts_of_case(id).await?;
+    let account = crate::service::funds::account(&app, &v.principal, id).await?;
     let today = app.today();
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
@@ -498,6 +499,30 @@ pub async fn show(
                                     input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
                             } } }
                         }
+                    }
+                }
+            }
+        }
+        section.card #account {
+            h2 { "案款（一案一账号）" }
+            p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
+                @if account.overdue { " " span.badge.late { "有逾期未发放款项" } } }
+            @if !account.receipts.is_empty() {
+                table #receipts {
+                    tr { th { "到账日" } th { "来源" } th { "金额" } th { "已发放" } th { "应发放期限" } }
+                    @for r in &account.receipts {
+                        tr { td { (r.received_on) } td { (match r.source.as_str() { "deduction" => "扣划", "voluntary" => "主动履行", "auction" => "拍卖款", o => o }) }
+                             td.num { (yuan(r.amount_fen)) } td.num { (yuan(r.paid_out_fen)) }
+                             td { (r.payout_due) @if r.overdue { " " span.badge.late { "逾期" } } } }
+                    }
+                }
+            }
+            @if !account.payouts.is_empty() {
+                table #payouts {
+                    tr { th { "领款人" } th { "金额" } th { "状态" } th { "提出" } th { "转账凭证" } }
+                    @for p in &account.payouts {
+                        tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (p.status) } td.small { (p.proposed_by) " " (p.proposed_on) }
+                             td { (p.transfer_reference.as_deref().unwrap_or("—")) } }
                     }
                 }
             }
@@ -683,6 +708,7 @@ fn alert_kind_zh(k: &str) -> &'static str {
         "measure_expiring" => "即将到期",
         "measure_expired" => "已失效",
         "property_found" => "发现财产",
+        "funds_overdue" => "案款逾期未发放",
         _ => "预警",
     }
 }

@@ -370,7 +370,7 @@ pub async fn check_reply(app: &App, env: Envelope) -> Result<Checked, ApiError> 
 
 /// What applying one reply came to.
 enum Applied {
-    New(NewEvent),
+    New(Vec<NewEvent>),
     /// Its message id was applied before (a replay or a repeated delivery): nothing written.
     Duplicate,
     /// It answers no request sent to that institution: nothing written.
@@ -389,6 +389,7 @@ impl Applied {
 
 /// Applies a checked reply inside `tx`, once.
 async fn apply_checked(
+    app: &App,
     tx: &mut zhixing_store::Tx,
     c: &Checked,
     now_us: i64,
@@ -411,17 +412,26 @@ async fn apply_checked(
     }
     let (case_id, court_id) = (request.case_id, request.court_id.clone());
     if request.measure_id.is_some() {
-        let event =
-            super::measures::apply_result(tx, &request, &c.env.body, &c.env.message_id, now_us)
-                .await?;
+        let mut events = super::measures::apply_result(
+            app,
+            tx,
+            &request,
+            &c.env.body,
+            &c.env.message_id,
+            now_us,
+        )
+        .await?;
         tx.outbox_replied(&c.asked, now_us).await?;
-        return Ok(Applied::New(event.unwrap_or_else(|| NewEvent {
-            actor: format!("institution:{}", c.institution_id),
-            court_id: Some(court_id.clone()),
-            kind: "measure.reply_ignored".into(),
-            subject: format!("case:{case_id}"),
-            payload: json!({"reply": c.env.message_id, "request": c.asked}),
-        })));
+        if events.is_empty() {
+            events.push(NewEvent {
+                actor: format!("institution:{}", c.institution_id),
+                court_id: Some(court_id.clone()),
+                kind: "measure.reply_ignored".into(),
+                subject: format!("case:{case_id}"),
+                payload: json!({"reply": c.env.message_id, "request": c.asked}),
+            });
+        }
+        return Ok(Applied::New(events));
     }
     let mut found = 0usize;
     let mut outcome = String::new();
@@ -465,13 +475,13 @@ async fn apply_checked(
         )
         .await?;
     }
-    Ok(Applied::New(NewEvent {
+    Ok(Applied::New(vec![NewEvent {
         actor: format!("institution:{}", c.institution_id),
         court_id: Some(court_id),
         kind: "investigation.replied".into(),
         subject: format!("case:{case_id}"),
         payload: json!({"institution": c.institution_id, "outcome": outcome, "assets_found": found, "reply": c.env.message_id, "request": c.asked}),
-    }))
+    }]))
 }
 
 /// Applies one reply from an institution, once. Returns whether it was new.
@@ -495,10 +505,9 @@ pub async fn apply_reply(app: &App, env: Envelope) -> Result<bool, ApiError> {
     }
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
-    let applied = apply_checked(&mut tx, &checked, now_us).await?;
-    if let Applied::New(event) = &applied {
-        tx.append_events(now_us, std::slice::from_ref(event))
-            .await?;
+    let applied = apply_checked(app, &mut tx, &checked, now_us).await?;
+    if let Applied::New(events) = &applied {
+        tx.append_events(now_us, events).await?;
         tx.commit().await?;
     }
     applied.answer()
@@ -527,13 +536,13 @@ pub async fn apply_batches(app: App, mut rx: tokio::sync::mpsc::Receiver<Pending
             let mut tx = app.store.begin().await?;
             let mut applied = Vec::with_capacity(batch.len());
             for (c, _) in &batch {
-                applied.push(apply_checked(&mut tx, c, now_us).await?);
+                applied.push(apply_checked(&app, &mut tx, c, now_us).await?);
             }
             let events: Vec<NewEvent> = applied
                 .iter()
-                .filter_map(|a| match a {
-                    Applied::New(e) => Some(e.clone()),
-                    _ => None,
+                .flat_map(|a| match a {
+                    Applied::New(e) => e.clone(),
+                    _ => Vec::new(),
                 })
                 .collect();
             tx.append_events(now_us, &events).await?;

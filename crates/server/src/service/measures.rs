@@ -407,16 +407,18 @@ async fn pending_change(
 }
 
 /// Applies an institution's answer about a measure (inside the reply's transaction). Returns
-/// the event to record.
+/// the events to record. A confirmed deduction is booked into the case account (一案一账号)
+/// in the same transaction, once: the receipt's reference is the measure's request id.
 pub async fn apply_result(
+    app: &App,
     tx: &mut zhixing_store::Tx,
     req: &Answered,
     body: &Body,
     reply_id: &str,
     now_us: i64,
-) -> Result<Option<NewEvent>, ApiError> {
+) -> Result<Vec<NewEvent>, ApiError> {
     let Some(measure_id) = req.measure_id else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let Body::MeasureResult {
         status,
@@ -427,11 +429,12 @@ pub async fn apply_result(
         reason,
     } = body
     else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let Some(m) = tx.measure_tx(measure_id).await? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
+    let mut booked = Vec::new();
     use zhixing_exchange::MeasureStatus as S;
     let subject = format!("measure:{measure_id}");
     let (kind, payload) = match req.kind.as_str() {
@@ -478,7 +481,7 @@ pub async fn apply_result(
                 status_of(&m),
                 MeasureStatus::Released | MeasureStatus::Expired | MeasureStatus::Done
             ) {
-                return Ok(None);
+                return Ok(Vec::new());
             }
             let new_status = match (status, m.kind.as_str()) {
                 (S::Done | S::Partial, "deduct") => MeasureStatus::Done,
@@ -499,6 +502,30 @@ pub async fn apply_result(
                 now_us,
             )
             .await?;
+            if new_status == MeasureStatus::Done
+                && let Some(a) = amount_fen.filter(|a| *a > 0)
+            {
+                let on = zhixing_store::from_micros(now_us)
+                    .map(crate::state::china_date)
+                    .map_err(|_| ApiError::internal())?;
+                let receipt = super::funds::Receipt {
+                    amount: Fen::new(a).map_err(|_| ApiError::internal())?,
+                    source: zhixing_domain::funds::Source::Deduction,
+                    reference: &m.request_id,
+                    note: &format!("扣划（{}）", req.institution_id),
+                    on,
+                };
+                booked = super::funds::receive_in_tx(
+                    tx,
+                    app,
+                    m.case_id,
+                    &receipt,
+                    &format!("institution:{}", req.institution_id),
+                    now_us,
+                )
+                .await?
+                .unwrap_or_default();
+            }
             (
                 match new_status {
                     MeasureStatus::Active => "measure.in_effect",
@@ -516,11 +543,13 @@ pub async fn apply_result(
         o.insert("reply".into(), json!(reply_id));
         o.insert("request".into(), json!(req.message_id));
     }
-    Ok(Some(NewEvent {
+    let mut events = vec![NewEvent {
         actor: format!("institution:{}", req.institution_id),
         court_id: Some(req.court_id.clone()),
         kind: kind.into(),
         subject: format!("case:{}", req.case_id),
         payload,
-    }))
+    }];
+    events.extend(booked);
+    Ok(events)
 }

@@ -148,8 +148,58 @@ pub async fn sweep(app: &App) -> Result<Sweep, ApiError> {
     tx.append_events(now_us, &events).await?;
     tx.commit().await?;
 
+    out.alerts_raised += payouts_late(app, today, now_us).await?;
     out.rechecks_started = rechecks(app, &rules, today, &mut regions).await?;
     Ok(out)
+}
+
+/// Money received more than the payout limit ago and not yet paid out (一案一账号: 30 days
+/// from arrival, rule `funds.payout`) raises an alert; paying it out clears the alert.
+async fn payouts_late(app: &App, today: jiff::civil::Date, now_us: i64) -> Result<usize, ApiError> {
+    let late = super::funds::overdue_receipts(&app.store, today).await?;
+    let still: std::collections::HashSet<String> = late
+        .iter()
+        .map(|r| format!("receipt:{}", r.receipt_id))
+        .collect();
+    let mut tx = app.store.begin().await?;
+    let mut raised = 0;
+    let mut events = Vec::new();
+    for r in &late {
+        let subject = format!("receipt:{}", r.receipt_id);
+        let new = tx
+            .raise_alert(
+                &r.court_id,
+                Some(r.case_id),
+                "funds_overdue",
+                &subject,
+                &format!(
+                    "案款 {} 元于 {} 到账，应于 {} 前发放，尚有 {} 元未发放",
+                    r.amount, r.received_on, r.payout_due, r.outstanding
+                ),
+                Some(&r.payout_due.to_string()),
+                now_us,
+            )
+            .await?;
+        if new {
+            raised += 1;
+            events.push(NewEvent {
+                actor: "system:watch".into(),
+                court_id: Some(r.court_id.clone()),
+                kind: "alert.funds_overdue".into(),
+                subject: format!("case:{}", r.case_id),
+                payload: json!({"receipt": r.receipt_id, "due": r.payout_due, "outstanding_fen": r.outstanding.get()}),
+            });
+        }
+    }
+    for a in app.store.open_alerts_of_kind("funds_overdue").await? {
+        if !still.contains(&a.subject) {
+            tx.clear_alerts(&a.subject, &["funds_overdue"], now_us)
+                .await?;
+        }
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok(raised)
 }
 
 /// Starts the re-investigations that are due: every interval after closure (or after the
