@@ -235,18 +235,30 @@ type Registry =
 /// the table each time costs a pooled connection per reply. A change (here, or by another
 /// process) shows within [`InstitutionCache::MAX_AGE`]; a registration here shows at once.
 #[derive(Default)]
-pub struct InstitutionCache(std::sync::RwLock<Option<(std::time::Instant, Registry)>>);
+pub struct InstitutionCache {
+    current: std::sync::RwLock<Option<(std::time::Instant, Registry)>>,
+    /// One reload at a time: when the registry ages out under a burst of replies, one request
+    /// reads the table and the others wait for its result instead of each reading it.
+    reloading: tokio::sync::Mutex<()>,
+}
 
 impl InstitutionCache {
     pub const MAX_AGE: Duration = Duration::from_secs(1);
 
     /// The whole registry, fresh within `MAX_AGE`.
+    fn fresh(&self) -> Option<Registry> {
+        let g = self.current.read().ok()?;
+        let (at, reg) = g.as_ref()?;
+        (at.elapsed() < Self::MAX_AGE).then(|| reg.clone())
+    }
+
     pub async fn all(&self, store: &Store) -> Result<Registry, ApiError> {
-        if let Ok(g) = self.0.read()
-            && let Some((at, reg)) = g.as_ref()
-            && at.elapsed() < Self::MAX_AGE
-        {
-            return Ok(reg.clone());
+        if let Some(reg) = self.fresh() {
+            return Ok(reg);
+        }
+        let _one = self.reloading.lock().await;
+        if let Some(reg) = self.fresh() {
+            return Ok(reg);
         }
         let reg: Registry = Arc::new(
             store
@@ -256,7 +268,7 @@ impl InstitutionCache {
                 .map(|i| (i.id.clone(), i))
                 .collect(),
         );
-        if let Ok(mut g) = self.0.write() {
+        if let Ok(mut g) = self.current.write() {
             *g = Some((std::time::Instant::now(), reg.clone()));
         }
         Ok(reg)
@@ -271,7 +283,7 @@ impl InstitutionCache {
     }
 
     pub fn invalidate(&self) {
-        if let Ok(mut g) = self.0.write() {
+        if let Ok(mut g) = self.current.write() {
             *g = None;
         }
     }

@@ -576,16 +576,29 @@ fn backoff(attempts: i64) -> Duration {
 pub const MAX_ATTEMPTS: i64 = 30;
 
 /// The outbox worker: claims due messages with a lease and sends them, at most
-/// `concurrency` at a time per institution. Runs until the task is dropped.
+/// `concurrency` at a time per institution. Several rounds run at once, so that a slow
+/// institution or the write after a round does not hold the next messages back; their claims
+/// never overlap (a claim is one atomic update; on PostgreSQL `SKIP LOCKED`). Runs until the
+/// task is dropped (dropping it stops the rounds too).
 pub async fn dispatch_forever(app: App) {
     let limits: Arc<tokio::sync::Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
-    loop {
-        match dispatch_once(&app, &limits).await {
-            Ok(0) | Err(_) => tokio::time::sleep(app.config.outbox_poll).await,
-            Ok(_) => tokio::task::yield_now().await,
-        }
+    let mut rounds = tokio::task::JoinSet::new();
+    for _ in 0..DISPATCH_ROUNDS {
+        let (app, limits) = (app.clone(), limits.clone());
+        rounds.spawn(async move {
+            loop {
+                match dispatch_once(&app, &limits).await {
+                    Ok(0) | Err(_) => tokio::time::sleep(app.config.outbox_poll).await,
+                    Ok(_) => tokio::task::yield_now().await,
+                }
+            }
+        });
     }
+    while rounds.join_next().await.is_some() {}
 }
+
+/// Rounds of sending that run at once in one process.
+const DISPATCH_ROUNDS: usize = 4;
 
 async fn dispatch_once(
     app: &App,
