@@ -24,6 +24,7 @@ use crate::api;
         api::legacy::start, api::legacy::show,
         api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
         api::funds::distribution,
+        api::field::record, api::field::list, api::field::attachment,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 26] = [
+    let routes: [(Method, &str); 29] = [
         (Method::POST, "/api/v1/assets/1/measures"),
         (Method::GET, "/api/v1/cases/1/measures"),
         (Method::GET, "/api/v1/measures/1"),
@@ -212,6 +212,9 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/cases/1/account/distribution"),
         (Method::POST, "/api/v1/legacy/investigation-requests"),
         (Method::GET, "/api/v1/legacy/investigation-requests/1"),
+        (Method::GET, "/api/v1/cases/1/field-investigations"),
+        (Method::POST, "/api/v1/cases/1/field-investigations"),
+        (Method::GET, "/api/v1/attachments/1"),
     ];
     for (m, path) in routes {
         let body = if m == Method::POST {
@@ -295,6 +298,19 @@ fn expect_act_on_case(role: Role, rel: Rel) -> StatusCode {
     }
 }
 
+/// A traditional investigation with one PNG, as multipart/form-data.
+fn field_form(on: String) -> reqwest::multipart::Form {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR matrix".to_vec();
+    reqwest::multipart::Form::new()
+        .text("method", "audit")
+        .text("on", on)
+        .text("findings", "审计未发现可供执行的财产")
+        .part(
+            "attachment",
+            reqwest::multipart::Part::bytes(png).file_name("a.png"),
+        )
+}
+
 /// What a successful start of an investigation answers, where acting is allowed.
 fn created_if_ok(s: StatusCode) -> StatusCode {
     if s == StatusCode::OK {
@@ -360,7 +376,19 @@ async fn case_routes_every_role_every_court_relation() {
             .as_i64()
             .unwrap();
         let number = filed["number"].as_str().unwrap().to_owned();
-        case_at.insert(court, (id, number, inv));
+        let r = t
+            .client
+            .post(t.url(&format!("/api/v1/cases/{id}/field-investigations")))
+            .bearer_auth(&filer)
+            .multipart(field_form(t.app.today().to_string()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let att = r.json::<serde_json::Value>().await.unwrap()["attachments"][0]["id"]
+            .as_i64()
+            .unwrap();
+        case_at.insert(court, (id, number, inv, att));
         // An asset found and a measure asked on it, written directly: the matrix is about who
         // may reach them, not how they came to be.
         t.raw_exec(&format!(
@@ -381,7 +409,7 @@ async fn case_routes_every_role_every_court_relation() {
         let tok = Some(token.as_str());
         for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
             let court = target(rel);
-            let (id, number, inv) = &case_at[court];
+            let (id, number, inv, att) = &case_at[court];
             let read = expect_read_case(role, rel);
             for path in [
                 format!("/api/v1/cases/{id}"),
@@ -393,6 +421,8 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/measures/{id}"),
                 format!("/api/v1/cases/{id}/investigations/{inv}"),
                 format!("/api/v1/legacy/investigation-requests/{inv}"),
+                format!("/api/v1/cases/{id}/field-investigations"),
+                format!("/api/v1/attachments/{att}"),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -469,7 +499,21 @@ async fn case_routes_every_role_every_court_relation() {
                 created_if_ok(act),
                 "{role:?} starts an investigation in legacy XML at {rel:?}"
             );
-            checked += 7;
+            // Traditional investigation: recorded by the case's handlers only.
+            let r = t
+                .client
+                .post(t.url(&format!("/api/v1/cases/{id}/field-investigations")))
+                .bearer_auth(&token)
+                .multipart(field_form(t.app.today().to_string()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} records a field investigation at {rel:?}"
+            );
+            checked += 8;
 
             // The case account: read like the case, booked and paid by its handlers, payouts
             // decided by the division head only.
@@ -545,5 +589,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 22 + 1));
+    assert_eq!(checked, 6 * (4 * 25 + 1));
 }

@@ -20,6 +20,7 @@ pub mod cases;
 pub mod courts;
 pub mod crypto;
 pub mod events;
+pub mod field;
 pub mod funds;
 pub mod investigation;
 pub mod measures;

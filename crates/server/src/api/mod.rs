@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod courts;
+pub mod field;
 pub mod funds;
 pub mod health;
 pub mod investigation;
@@ -14,6 +15,7 @@ pub mod users;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
+use axum::handler::Handler;
 use axum::http::{header, request::Parts};
 use axum::routing::{get, post};
 use zhixing_domain::access::Principal;
@@ -164,5 +166,11 @@ pub fn router() -> Router<App> {
             "/cases/{id}/account/distribution",
             post(funds::distribution),
         )
+        .route(
+            "/cases/{id}/field-investigations",
+            get(field::list)
+                .post(field::record.layer(axum::extract::DefaultBodyLimit::max(field::MAX_BODY))),
+        )
+        .route("/attachments/{id}", get(field::attachment))
         .route("/openapi.json", get(crate::openapi::serve))
 }

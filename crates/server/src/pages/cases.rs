@@ -1,12 +1,14 @@
 //! Case pages: my cases (deadlines first), the filing form, the case page, closure.
 
 use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use zhixing_domain::access::Role;
 use zhixing_domain::case::{ActionKind, CaseStatus, ClosureMode, PartyRole};
+use zhixing_domain::field::FieldMethod;
 use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
 use zhixing_domain::measure::{MeasureKind, MeasureStatus, PropertyClass};
 
@@ -376,6 +378,7 @@ pub async fn show(
             .collect()
     };
     let alerts = app.store.alerts_of_case(id).await?;
+    let field_records = crate::service::field::list(&app, &v.principal, id).await?;
     let account = crate::service::funds::account(&app, &v.principal, id).await?;
     let today = app.today();
     if !assets.is_empty() {
@@ -470,6 +473,39 @@ pub async fn show(
                             @if open { td { (measure_form(id, a)) } }
                         }
                     }
+                }
+            }
+        }
+        section.card #field-investigations {
+            h2 { "传统查控（实地调查、搜查、悬赏、审计）" }
+            @if field_records.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #field-list {
+                    tr { th { "日期" } th { "方式" } th { "地点" } th { "调查情况" } th { "附件" } th { "记录人" } }
+                    @for r in &field_records {
+                        tr data-field-investigation=(r.id) data-method=(r.method) {
+                            td { (r.on) }
+                            td { (r.method_zh) }
+                            td { (r.place.as_deref().unwrap_or("—")) }
+                            td.findings { (r.findings) }
+                            td { @if r.attachments.is_empty() { "—" } @else { ul.attachments { @for a in &r.attachments {
+                                li { a href=(a.url) data-attachment=(a.id) { (a.name) } " " span.small.muted { (size_text(a.size)) } }
+                            } } } }
+                            td.small { (r.recorded_by_name.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+            @if open {
+                form #field-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/field-investigations")) {
+                    input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                    label { "方式" select name="method" { @for m in FieldMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
+                    label { "日期" input type="date" name="on" required value=(today) max=(today) min=(c.filed_on); }
+                    label { "地点（实地调查、搜查须填写）" input name="place" maxlength="200"; }
+                    label { "调查情况" textarea name="findings" required maxlength="4000" {} }
+                    label { "附件（PDF、JPEG、PNG、MP4，至多 5 个，每个不超过 10 MiB）"
+                        input type="file" name="attachment" multiple accept=".pdf,.jpg,.jpeg,.png,.mp4,application/pdf,image/jpeg,image/png,video/mp4"; }
+                    button type="submit" { "记录传统查控" }
                 }
             }
         }
@@ -823,6 +859,31 @@ pub async fn release_submit(
     axum::Form(f): axum::Form<ReleaseForm>,
 ) -> Response {
     let r = crate::service::measures::release(&app, &v.principal, m, &f.reason).await;
+    back(id, r.err())
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", (bytes + 1023) / 1024)
+    }
+}
+
+/// Records a traditional investigation from the case page, with its files.
+pub async fn field_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let r = async {
+        // As in the API: who may record is settled before the upload is read.
+        svc::may_change(&app, &v.principal, id, Need::Handler).await?;
+        let input = crate::api::field::read_form(mp.map_err(crate::api::field::rejection)?).await?;
+        crate::service::field::record(&app, &v.principal, id, input).await
+    }
+    .await;
     back(id, r.err())
 }
 

@@ -7,6 +7,7 @@ mod views;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -77,6 +78,14 @@ pub fn router() -> Router<App> {
         )
         .route("/cases/{id}/decision", post(cases::decision))
         .route("/cases/{id}/investigate", post(cases::investigate))
+        .route(
+            "/cases/{id}/field-investigations",
+            post(
+                cases::field_submit.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::field::MAX_BODY,
+                )),
+            ),
+        )
         .route(
             "/cases/{id}/assets/{asset}/measures",
             post(cases::measure_submit),

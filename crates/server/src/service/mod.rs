@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod courts;
 pub mod documents;
+pub mod field;
 pub mod funds;
 pub mod generate;
 pub mod investigation;

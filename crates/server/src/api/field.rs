@@ -1,0 +1,246 @@
+//! Traditional investigation (传统查控) over HTTP: records sent as multipart/form-data with
+//! their evidence files, the list of a case's records, and the files themselves.
+
+use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::ToSchema;
+use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path};
+use crate::service::cases::{self as svc, Need};
+use crate::service::field::{self, FieldInput, FieldInvestigationView, Recorded, Upload};
+use crate::state::App;
+
+/// The body limit of the routes that take a record: every file at its largest, plus room for
+/// the text fields and the multipart framing.
+pub const MAX_BODY: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024;
+
+/// At most this many bytes in a text field (4,000 characters of findings fit several times).
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The form, as OpenAPI describes it; the handler reads the parts one by one.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a description for the OpenAPI document, never built
+pub struct FieldInvestigationForm {
+    /// field_visit (实地调查), search (搜查), reward_notice (悬赏公告) or audit (审计).
+    method: String,
+    /// The day it was made, YYYY-MM-DD: not in the future, not before the filing.
+    on: String,
+    /// Where: required for a field visit and a search.
+    place: Option<String>,
+    /// What was found, 1–4,000 characters.
+    findings: String,
+    /// The case's version, to refuse the record if the case changed meanwhile.
+    version: Option<i64>,
+    /// 0–5 files of at most 10 MiB each: PDF, JPEG, PNG or MP4, judged by their content.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    attachment: Vec<Vec<u8>>,
+}
+
+pub fn rejection(_: MultipartRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send the record as multipart/form-data",
+    )
+}
+
+fn multipart_error(e: &MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "a record with its files is at most {} MiB",
+                MAX_BODY / (1024 * 1024)
+            ),
+        )
+    } else {
+        ApiError::bad_request(
+            "malformed_multipart",
+            format!("the multipart body could not be read: {}", e.body_text()),
+        )
+    }
+}
+
+/// Reads the form. Files are refused as soon as one is too large or one too many arrives,
+/// before the rest is buffered.
+pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
+    let mut input = FieldInput {
+        method: String::new(),
+        on: String::new(),
+        place: String::new(),
+        findings: String::new(),
+        version: None,
+        attachments: Vec::new(),
+    };
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(mut f) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
+        let name = f.name().unwrap_or_default().to_owned();
+        if name == "attachment" {
+            let file_name = f.file_name().unwrap_or_default().to_owned();
+            let no = input.attachments.len() + 1;
+            field::check_count(no)?;
+            let mut bytes = Vec::new();
+            while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
+                field::check_size(no, &file_name, bytes.len() + chunk.len())?;
+                bytes.extend_from_slice(&chunk);
+            }
+            // A browser sends an empty file part when no file was chosen.
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                input.attachments.push(Upload {
+                    name: file_name,
+                    bytes,
+                });
+            }
+            continue;
+        }
+        if !matches!(
+            name.as_str(),
+            "method" | "on" | "place" | "findings" | "version"
+        ) {
+            return Err(ApiError::unprocessable(
+                "unknown_field",
+                format!(
+                    "unknown field {name:?}: method, on, place, findings, version and attachment"
+                ),
+            ));
+        }
+        if seen.contains(&name) {
+            return Err(ApiError::unprocessable(
+                "duplicate_field",
+                format!("{name} is given more than once"),
+            ));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
+            if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
+                return Err(ApiError::unprocessable(
+                    "field_too_long",
+                    format!("{name} is too long"),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::unprocessable("invalid_field", format!("{name} is not UTF-8 text"))
+        })?;
+        match name.as_str() {
+            "method" => input.method = text,
+            "on" => input.on = text,
+            "place" => input.place = text,
+            "findings" => input.findings = text,
+            _ => {
+                let t = text.trim();
+                input.version = if t.is_empty() {
+                    None
+                } else {
+                    Some(t.parse().map_err(|_| {
+                        ApiError::unprocessable("invalid_version", "version is an integer")
+                    })?)
+                };
+            }
+        }
+        seen.push(name);
+    }
+    Ok(input)
+}
+
+/// Records a traditional investigation (field visit, search, reward notice, audit) with its
+/// evidence files: the case event the 终本 checklist counts, the record and the files, in one
+/// transaction.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/field-investigations", params(("id" = i64, Path)),
+    request_body(content = FieldInvestigationForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Recorded), (status = 409, body = crate::error::Problem),
+        (status = 413, body = crate::error::Problem), (status = 415, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn record(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Recorded>), ApiError> {
+    // Who may record is settled before the upload is read: a stranger's files are never buffered.
+    svc::may_change(&app, &ctx.principal, id, Need::Handler).await?;
+    let input = read_form(mp.map_err(rejection)?).await?;
+    let recorded = field::record(&app, &ctx.principal, id, input).await?;
+    Ok((StatusCode::CREATED, Json(recorded)))
+}
+
+/// A case's traditional investigations with their files' metadata, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/field-investigations", params(("id" = i64, Path)),
+    responses((status = 200, body = [FieldInvestigationView]), (status = 404, body = crate::error::Problem)))]
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<FieldInvestigationView>>, ApiError> {
+    Ok(Json(field::list(&app, &ctx.principal, id).await?))
+}
+
+/// `attachment; filename="…"` with an ASCII stand-in, and the real name in `filename*`
+/// (RFC 6266, RFC 8187): Chinese file names survive the download.
+fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"))
+}
+
+/// An evidence file, with its stored type, as a download. Readable by whoever may read its
+/// case (404 otherwise); every read is recorded on the audit chain.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", description = "the file, with its stored type and X-Content-SHA256"),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn attachment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (meta, bytes) = field::download(&app, &ctx.principal, id).await?;
+    let content_type = HeaderValue::from_str(&meta.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, content_type);
+    h.insert(header::CONTENT_DISPOSITION, disposition(&meta.name));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Evidence is personal data: not kept by caches; and should a browser open a file in
+    // place after all, it runs no script in the application's origin.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&meta.sha256) {
+        h.insert("x-content-sha256", v);
+    }
+    Ok(resp)
+}
