@@ -611,6 +611,10 @@ async fn dispatch_once(
     if n == 0 {
         return Ok(0);
     }
+    // Sends after the first (a failed send, a reply overdue, a lease taken over): the only
+    // way a message reaches an institution twice.
+    let retries = rows.iter().filter(|r| r.attempts > 1).count();
+    metrics::counter!("zhixing_outbox_retries_total").increment(retries as u64);
     // One read of the registry per round rather than one per message.
     let institutions = app.institutions.all(&app.store).await?;
     let mut tasks = Vec::with_capacity(n);
