@@ -383,6 +383,63 @@ pub enum CaseEvent {
         number: String,
         case_id: i64,
     },
+    /// Put on the dishonest-debtor list (失信被执行人名单), see [`crate::credit`].
+    DishonestListed {
+        no: u32,
+        party_no: u32,
+        grounds: Vec<crate::credit::Ground>,
+        facts: String,
+        on: Date,
+        ends_on: Option<Date>,
+    },
+    DishonestExtended {
+        no: u32,
+        years: i64,
+        reason: String,
+        on: Date,
+        ends_on: Date,
+    },
+    DishonestAmended {
+        no: u32,
+        facts: String,
+        on: Date,
+    },
+    DishonestRemoved {
+        no: u32,
+        trigger: crate::credit::RemovalTrigger,
+        reason: String,
+        trigger_on: Date,
+        due_by: Date,
+        on: Date,
+    },
+    CorrectionRequested {
+        no: u32,
+        listing_no: u32,
+        reason: String,
+        on: Date,
+        review_due: Date,
+    },
+    CorrectionDecided {
+        no: u32,
+        accepted: bool,
+        reason: String,
+        on: Date,
+    },
+    /// A consumption restriction order (限制消费令).
+    RestrictionOrdered {
+        no: u32,
+        party_no: u32,
+        bound_persons: Vec<String>,
+        kinds: Vec<crate::credit::SpendingKind>,
+        reason: String,
+        on: Date,
+        listing_no: Option<u32>,
+    },
+    RestrictionLifted {
+        no: u32,
+        reason: String,
+        on: Date,
+    },
 }
 
 impl CaseEvent {
@@ -404,6 +461,14 @@ impl CaseEvent {
             CaseEvent::Closed { .. } => "case.closed",
             CaseEvent::DocumentIssued { .. } => "case.document_issued",
             CaseEvent::ResumedAs { .. } => "case.resumed_as",
+            CaseEvent::DishonestListed { .. } => "case.dishonest_listed",
+            CaseEvent::DishonestExtended { .. } => "case.dishonest_extended",
+            CaseEvent::DishonestAmended { .. } => "case.dishonest_amended",
+            CaseEvent::DishonestRemoved { .. } => "case.dishonest_removed",
+            CaseEvent::CorrectionRequested { .. } => "case.correction_requested",
+            CaseEvent::CorrectionDecided { .. } => "case.correction_decided",
+            CaseEvent::RestrictionOrdered { .. } => "case.restriction_ordered",
+            CaseEvent::RestrictionLifted { .. } => "case.restriction_lifted",
         }
     }
 }
@@ -449,6 +514,10 @@ pub struct CaseState {
     pub documents: Vec<DocumentRef>,
     pub resumed_from: Option<String>,
     pub resumed_as: Option<String>,
+    /// Listings, restriction orders and correction requests; absent in snapshots written
+    /// before credit discipline existed.
+    #[serde(default)]
+    pub credit: crate::credit::CreditState,
 }
 
 impl CaseState {
@@ -489,6 +558,7 @@ impl CaseState {
                 documents: Vec::new(),
                 resumed_from: resumed_from.clone(),
                 resumed_as: None,
+                credit: crate::credit::CreditState::default(),
             }),
             _ => None,
         }
@@ -569,6 +639,30 @@ impl CaseState {
                 sha256: sha256.clone(),
             }),
             CaseEvent::ResumedAs { number, .. } => self.resumed_as = Some(number.clone()),
+            // The 终本 checklist asks whether these steps were taken: a listing or an order is
+            // the step itself, so it counts as the recorded action.
+            CaseEvent::DishonestListed { on, facts, .. } => {
+                self.actions.push(ActionRecord {
+                    action: ActionKind::DishonestListing,
+                    on: *on,
+                    note: facts.clone(),
+                });
+                self.credit.apply(e);
+            }
+            CaseEvent::RestrictionOrdered { on, reason, .. } => {
+                self.actions.push(ActionRecord {
+                    action: ActionKind::ConsumptionRestriction,
+                    on: *on,
+                    note: reason.clone(),
+                });
+                self.credit.apply(e);
+            }
+            CaseEvent::DishonestExtended { .. }
+            | CaseEvent::DishonestAmended { .. }
+            | CaseEvent::DishonestRemoved { .. }
+            | CaseEvent::CorrectionRequested { .. }
+            | CaseEvent::CorrectionDecided { .. }
+            | CaseEvent::RestrictionLifted { .. } => self.credit.apply(e),
         }
     }
 

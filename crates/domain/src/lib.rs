@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_number;
 pub mod court;
+pub mod credit;
 pub mod field;
 pub mod filing;
 pub mod funds;

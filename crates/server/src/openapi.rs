@@ -25,6 +25,8 @@ use crate::api;
         api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
         api::funds::distribution,
         api::field::record, api::field::list, api::field::attachment,
+        api::credit::of_case, api::credit::list, api::credit::extend, api::credit::remove, api::credit::correction,
+        api::credit::correction_decision, api::credit::order, api::credit::lift,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

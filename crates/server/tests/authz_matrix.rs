@@ -185,7 +185,15 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 29] = [
+    let routes: [(Method, &str); 37] = [
+        (Method::GET, "/api/v1/cases/1/credit"),
+        (Method::POST, "/api/v1/cases/1/listings"),
+        (Method::POST, "/api/v1/cases/1/listings/1/extension"),
+        (Method::POST, "/api/v1/cases/1/listings/1/removal"),
+        (Method::POST, "/api/v1/cases/1/corrections"),
+        (Method::POST, "/api/v1/cases/1/corrections/1/decision"),
+        (Method::POST, "/api/v1/cases/1/restriction-orders"),
+        (Method::POST, "/api/v1/cases/1/restriction-orders/1/lift"),
         (Method::POST, "/api/v1/assets/1/measures"),
         (Method::GET, "/api/v1/cases/1/measures"),
         (Method::GET, "/api/v1/measures/1"),
@@ -423,6 +431,7 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/legacy/investigation-requests/{inv}"),
                 format!("/api/v1/cases/{id}/field-investigations"),
                 format!("/api/v1/attachments/{att}"),
+                format!("/api/v1/cases/{id}/credit"),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -515,6 +524,48 @@ async fn case_routes_every_role_every_court_relation() {
             );
             checked += 8;
 
+            // Credit discipline: commands for the case's handlers. A handler gets the domain's
+            // answer (no listing 1 yet: 422; no order 1: 422; no such party: 422).
+            let dom = |ok: StatusCode| if act == StatusCode::OK { ok } else { act };
+            for (path, body) in [
+                (
+                    format!("/api/v1/cases/{id}/listings"),
+                    json!({"party_no": 9, "grounds": [2], "facts": "抗拒执行情节"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/listings/1/extension"),
+                    json!({"years": 1, "reason": "情节严重的"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/listings/1/removal"),
+                    json!({"trigger": "early_decision", "reason": "提前删除的"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/corrections"),
+                    json!({"listing_no": 1, "reason": "名单有误的"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/corrections/1/decision"),
+                    json!({"accepted": false, "reason": "理由不成立"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/restriction-orders"),
+                    json!({"party_no": 9, "reason": "限制消费的"}),
+                ),
+                (
+                    format!("/api/v1/cases/{id}/restriction-orders/1/lift"),
+                    json!({"reason": "已经履行的"}),
+                ),
+            ] {
+                let r = t.post_json(&path, tok, &body).await;
+                assert_eq!(
+                    r.status(),
+                    dom(StatusCode::UNPROCESSABLE_ENTITY),
+                    "{role:?} POST {path} ({rel:?})"
+                );
+            }
+            checked += 7;
+
             // The case account: read like the case, booked and paid by its handlers, payouts
             // decided by the division head only.
             let account = |rest: &str| format!("/api/v1/cases/{id}/account{rest}");
@@ -589,5 +640,5 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 25 + 1));
+    assert_eq!(checked, 6 * (4 * 33 + 1));
 }

@@ -18,6 +18,7 @@ use sqlx::{PgPool, SqlitePool};
 pub mod bench;
 pub mod cases;
 pub mod courts;
+pub mod credit;
 pub mod crypto;
 pub mod events;
 pub mod field;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod courts;
+pub mod credit;
 pub mod field;
 pub mod funds;
 pub mod health;
@@ -172,5 +173,19 @@ pub fn router() -> Router<App> {
                 .post(field::record.layer(axum::extract::DefaultBodyLimit::max(field::MAX_BODY))),
         )
         .route("/attachments/{id}", get(field::attachment))
+        .route("/cases/{id}/credit", get(credit::of_case))
+        .route("/cases/{id}/listings", post(credit::list))
+        .route("/cases/{id}/listings/{no}/extension", post(credit::extend))
+        .route("/cases/{id}/listings/{no}/removal", post(credit::remove))
+        .route("/cases/{id}/corrections", post(credit::correction))
+        .route(
+            "/cases/{id}/corrections/{no}/decision",
+            post(credit::correction_decision),
+        )
+        .route("/cases/{id}/restriction-orders", post(credit::order))
+        .route(
+            "/cases/{id}/restriction-orders/{no}/lift",
+            post(credit::lift),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
 }

@@ -95,6 +95,16 @@ pub fn router() -> Router<App> {
             "/cases/{id}/measures/{m}/release",
             post(cases::release_submit),
         )
+        .route("/cases/{id}/listings", post(cases::listing_submit))
+        .route(
+            "/cases/{id}/listings/{no}/removal",
+            post(cases::removal_submit),
+        )
+        .route("/cases/{id}/restriction-orders", post(cases::order_submit))
+        .route(
+            "/cases/{id}/restriction-orders/{no}/lift",
+            post(cases::lift_submit),
+        )
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
         .route(

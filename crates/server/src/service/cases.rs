@@ -24,7 +24,9 @@ use crate::state::App;
 pub fn refused(r: Refusal) -> ApiError {
     let status = match r.code {
         "case_closed" | "closure_pending" | "not_open" | "not_suspended" | "case_suspended"
-        | "no_closure_pending" => StatusCode::CONFLICT,
+        | "no_closure_pending" | "already_listed" | "already_removed" | "already_extended"
+        | "already_ordered" | "already_lifted" | "already_decided" | "correction_pending"
+        | "still_listed" | "not_expired" => StatusCode::CONFLICT,
         "rule_unavailable" => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
@@ -236,10 +238,21 @@ async fn append(
     case_id: i64,
     events: &[CaseEvent],
 ) -> Result<(), ApiError> {
+    append_as(tx, at_us, &super::actor_of(by), court_id, case_id, events).await
+}
+
+async fn append_as(
+    tx: &mut zhixing_store::Tx,
+    at_us: i64,
+    actor: &str,
+    court_id: &str,
+    case_id: i64,
+    events: &[CaseEvent],
+) -> Result<(), ApiError> {
     let records: Vec<NewEvent> = events
         .iter()
         .map(|e| NewEvent {
-            actor: super::actor_of(by),
+            actor: actor.to_owned(),
             court_id: Some(court_id.to_owned()),
             kind: e.kind().to_owned(),
             subject: format!("case:{case_id}"),
@@ -408,6 +421,81 @@ where
     extra(&mut tx, &row).await?;
     tx.commit().await?;
     Ok(row.version + 1)
+}
+
+/// A change the system makes on its own (the watch worker): no caller to authorise, the case
+/// row locked and read inside the transaction, `actor` named in the log. `extra` sees the
+/// state before and the events recorded. Returns the events (empty: `decide` found nothing
+/// to do, and nothing was written).
+pub async fn system_change<F, G>(
+    app: &App,
+    actor: &str,
+    id: i64,
+    decide: F,
+    extra: G,
+) -> Result<Vec<CaseEvent>, ApiError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+    G: AsyncFnOnce(
+        &mut zhixing_store::Tx,
+        &CaseRow,
+        &CaseState,
+        &[CaseEvent],
+    ) -> Result<(), ApiError>,
+{
+    let rules = app.rules.current(&app.store).await?;
+    let today = app.today();
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let row = tx
+        .case_tx(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("case_not_found", format!("no case {id}")))?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let before = state_of(&row)?;
+    let mut state = before.clone();
+    let region = region(&court);
+    let ctx = case::Ctx {
+        rules: &rules,
+        calendar: &app.calendar,
+        region: &region,
+        today,
+    };
+    let mut events = decide(&state, &ctx).map_err(refused)?;
+    if events.is_empty() {
+        return Ok(events);
+    }
+    for e in &events {
+        state.apply(e);
+    }
+    let doc_events =
+        documents::issue_for_actor(&mut tx, app, &court, id, &state, &events, actor).await?;
+    for e in &doc_events {
+        state.apply(e);
+    }
+    let decided = events.clone();
+    events.extend(doc_events);
+    let due = next_due(app, &state, &court, today, &rules)?;
+    let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
+    let json = serde_json::to_string(&state).map_err(|_| ApiError::internal())?;
+    if !tx
+        .update_case(
+            id,
+            row.version,
+            &update_of(&state, &json, due.as_deref(), closed_on.as_deref(), now_us),
+        )
+        .await?
+    {
+        return Err(version_conflict(row.version));
+    }
+    append_as(&mut tx, now_us, actor, &court.id, id, &events).await?;
+    extra(&mut tx, &row, &before, &decided).await?;
+    tx.commit().await?;
+    Ok(events)
 }
 
 pub(crate) fn version_conflict(current: i64) -> ApiError {

@@ -144,6 +144,127 @@ fn documents_for(
                 div.body { p { (basis_text(state)) "一案，本院已以“" (mode.name_zh()) "”方式结案。" } p { "结案理由：" (reason) "。" } }
             }, date).into_string(),
         )],
+        e @ (CaseEvent::DishonestListed { .. }
+        | CaseEvent::DishonestExtended { .. }
+        | CaseEvent::DishonestRemoved { .. }
+        | CaseEvent::CorrectionDecided { .. }
+        | CaseEvent::RestrictionOrdered { .. }
+        | CaseEvent::RestrictionLifted { .. }) => credit_documents(e, state, court, date),
+        _ => vec![],
+    }
+}
+
+fn party_name(state: &CaseState, no: u32) -> String {
+    state
+        .parties
+        .iter()
+        .find(|p| p.no == no)
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
+/// The decisions of credit discipline (DOMAIN §7).
+fn credit_documents(
+    e: &CaseEvent,
+    state: &CaseState,
+    court: &CourtRow,
+    date: &str,
+) -> Vec<(&'static str, &'static str, String)> {
+    let n = &state.number;
+    let listing_party = |no: &u32| {
+        state
+            .credit
+            .listing(*no)
+            .map(|l| party_name(state, l.party_no))
+            .unwrap_or_default()
+    };
+    match e {
+        CaseEvent::DishonestListed { party_no, grounds, facts, on, ends_on, .. } => vec![(
+            "dishonest_listing_decision",
+            "决定书（纳入失信被执行人名单）",
+            frame(court, "决定书", n, html! {
+                (parties(state))
+                div.body {
+                    p { "本院在执行" (basis_text(state)) "一案中，被执行人" (party_name(state, *party_no)) "未履行生效法律文书确定的义务，且有下列情形：" }
+                    @for g in grounds { p { "（" (g.no()) "）" (g.name_zh()) "；" } }
+                    p { "具体情形：" (facts) "。" }
+                    p { "依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条、第二条之规定，决定如下：" }
+                    p { "将" (party_name(state, *party_no)) "纳入失信被执行人名单，自" (on) "起"
+                        @if let Some(end) = ends_on { "至" (end) "止。" } @else { "至履行完毕之日止。" } }
+                    p { "被执行人认为本决定有错误的，可以向本院申请纠正。" }
+                }
+            }, date).into_string(),
+        )],
+        CaseEvent::DishonestExtended { no, years, reason, ends_on, .. } => vec![(
+            "dishonest_extension_decision",
+            "决定书（延长失信被执行人名单期限）",
+            frame(court, "决定书", n, html! {
+                (parties(state))
+                div.body {
+                    p { "被执行人" (listing_party(no)) "因" (reason) "，依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第二条之规定，决定如下：" }
+                    p { "纳入失信被执行人名单的期限延长" (years) "年，至" (ends_on) "止。" }
+                }
+            }, date).into_string(),
+        )],
+        CaseEvent::DishonestRemoved { no, trigger, reason, on, .. } => vec![(
+            "dishonest_removal_decision",
+            "决定书（删除失信信息）",
+            frame(court, "决定书", n, html! {
+                (parties(state))
+                div.body {
+                    p { "本院在执行" (basis_text(state)) "一案中，将被执行人" (listing_party(no)) "纳入失信被执行人名单。现因" (trigger.name_zh()) "（" (reason) "），依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条之规定，决定如下：" }
+                    p { "自" (on) "起删除" (listing_party(no)) "的失信信息。" }
+                }
+            }, date).into_string(),
+        )],
+        CaseEvent::CorrectionDecided { no, accepted, reason, .. } => {
+            let who = state
+                .credit
+                .corrections
+                .iter()
+                .find(|c| c.no == *no)
+                .map(|c| listing_party(&c.listing_no))
+                .unwrap_or_default();
+            vec![(
+                "correction_decision",
+                "决定书（失信名单纠正申请）",
+                frame(court, "决定书", n, html! {
+                    (parties(state))
+                    div.body {
+                        p { (who) "申请纠正其失信信息，本院经审查认为：" (reason) "。" }
+                        p { @if *accepted { "申请理由成立，予以纠正。" } @else { "申请理由不成立，驳回纠正申请。" } }
+                    }
+                }, date).into_string(),
+            )]
+        }
+        CaseEvent::RestrictionOrdered { party_no, bound_persons, kinds, reason, .. } => vec![(
+            "restriction_order",
+            "限制消费令",
+            frame(court, "限制消费令", n, html! {
+                (parties(state))
+                div.body {
+                    p { "本院在执行" (basis_text(state)) "一案中，因" (reason) "，依照《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条之规定，对" (party_name(state, *party_no)) "采取限制消费措施"
+                        @if !bound_persons.is_empty() { "，其法定代表人、主要负责人、影响债务履行的直接责任人员、实际控制人" (bound_persons.join("、")) "亦不得实施下列行为" } @else { "，不得实施下列行为" } "：" }
+                    @for (i, k) in kinds.iter().enumerate() { p { "（" (i + 1) "）" (k.name_zh()) "；" } }
+                    p { "如违反本令，本院将依法追究法律责任。" }
+                }
+            }, date).into_string(),
+        )],
+        CaseEvent::RestrictionLifted { no, reason, .. } => {
+            let who = state
+                .credit
+                .order(*no)
+                .map(|o| party_name(state, o.party_no))
+                .unwrap_or_default();
+            vec![(
+                "restriction_lift_notice",
+                "解除限制消费令通知书",
+                frame(court, "解除限制消费令通知书", n, html! {
+                    (parties(state))
+                    div.body { p { "因" (reason) "，本院决定自即日起解除对" (who) "的限制消费令。" } }
+                }, date).into_string(),
+            )]
+        }
         _ => vec![],
     }
 }
@@ -158,13 +279,25 @@ pub async fn issue_for(
     events: &[CaseEvent],
     by: &Principal,
 ) -> Result<Vec<CaseEvent>, ApiError> {
+    issue_for_actor(tx, app, court, case_id, state, events, &super::actor_of(by)).await
+}
+
+/// [`issue_for`] on behalf of an actor that is not a user (the watch worker).
+pub async fn issue_for_actor(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    court: &CourtRow,
+    case_id: i64,
+    state: &CaseState,
+    events: &[CaseEvent],
+    by_actor: &str,
+) -> Result<Vec<CaseEvent>, ApiError> {
     let date = app.today();
     let date_zh = format!("{}年{}月{}日", date.year(), date.month(), date.day());
     let mut out = Vec::new();
     for e in events {
         for (kind, title, html) in documents_for(e, state, court, &date_zh) {
             let sha = hex::encode(Sha256::digest(html.as_bytes()));
-            let by_actor = super::actor_of(by);
             let id = tx
                 .insert_document(&zhixing_store::cases::NewDocument {
                     case_id,
@@ -174,7 +307,7 @@ pub async fn issue_for(
                     html: &html,
                     sha256: &sha,
                     at_us: app.now_us(),
-                    by: &by_actor,
+                    by: by_actor,
                 })
                 .await?;
             out.push(CaseEvent::DocumentIssued {

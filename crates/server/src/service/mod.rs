@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod courts;
+pub mod credit;
 pub mod documents;
 pub mod field;
 pub mod funds;

@@ -1,7 +1,8 @@
 //! The watch worker (监控): what must happen because time passed, not because someone asked.
 //! Measures past their last day expire (the hold is lost); measures near it raise an alert
 //! so that the officer renews in time; cases closed as 终本 are re-investigated every
-//! interval of the rule book for its whole period. Several processes may run it at once:
+//! interval of the rule book for its whole period; dishonest-list entries expire at the end of
+//! their period, and removals and lifts the case data calls for are proposed. Several processes may run it at once:
 //! every step is idempotent (an alert is unique per kind and subject, an expiry is a
 //! conditional update, a re-investigation is due only if none was started since).
 
@@ -21,6 +22,8 @@ pub struct Sweep {
     pub expired: usize,
     pub alerts_raised: usize,
     pub rechecks_started: usize,
+    /// Dishonest-list entries whose period ended.
+    pub listings_expired: usize,
 }
 
 /// The rule-book region of each court, read once per sweep.
@@ -150,6 +153,11 @@ pub async fn sweep(app: &App) -> Result<Sweep, ApiError> {
 
     out.alerts_raised += payouts_late(app, today, now_us).await?;
     out.rechecks_started = rechecks(app, &rules, today, &mut regions).await?;
+    // Credit discipline: listings past their period expire; performed debts propose removal
+    // of the listing and lifting of the restriction order (alerts, never done silently).
+    let (listings_expired, proposed) = super::credit::sweep(app).await?;
+    out.listings_expired = listings_expired;
+    out.alerts_raised += proposed;
     Ok(out)
 }
 

@@ -1,0 +1,232 @@
+//! Credit discipline (信用惩戒) over HTTP: listings on the dishonest-debtor list, their
+//! extension, removal and correction, and consumption restriction orders. Commands are for the
+//! handlers of the case's court, like every case command.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use zhixing_domain::credit::ListingRequest;
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path};
+use crate::service::credit::{self as svc, CreditChanged, CreditView};
+use crate::state::App;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListingIn {
+    /// The respondent's party number in the case.
+    pub party_no: u32,
+    /// Grounds of art. 1, 1–6.
+    pub grounds: Vec<u8>,
+    /// The dishonest conduct (published), 4–4,000 characters.
+    pub facts: String,
+    /// For an organisation: persons the restriction order made with the listing binds besides
+    /// the legal representative.
+    #[serde(default)]
+    pub bound_persons: Vec<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionIn {
+    /// 1 to 3 (rule book `credit.dishonest_extension.*`).
+    pub years: i64,
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemovalIn {
+    /// performed, settlement_performed, applicant_request, zhongben_no_property,
+    /// suspended_for_retrial_or_bankruptcy, enforcement_refused, terminated, early_decision,
+    /// corrected.
+    pub trigger: String,
+    pub reason: String,
+    /// The day the trigger occurred (YYYY-MM-DD); today if absent.
+    #[serde(default)]
+    pub trigger_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionIn {
+    /// The listing to correct (its number in the case).
+    pub listing_no: u32,
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionDecisionIn {
+    pub accepted: bool,
+    pub reason: String,
+    /// Accepted with new facts: the listing is amended instead of removed.
+    #[serde(default)]
+    pub amended_facts: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderIn {
+    pub party_no: u32,
+    /// For an organisation: named persons bound besides its legal representative.
+    #[serde(default)]
+    pub bound_persons: Vec<String>,
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiftIn {
+    pub reason: String,
+    pub version: Option<i64>,
+}
+
+/// A case's listings, restriction orders and correction requests.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/credit", params(("id" = i64, Path)), responses((status = 200, body = CreditView)))]
+pub async fn of_case(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<CreditView>, ApiError> {
+    Ok(Json(svc::of_case(&app, &ctx.principal, id).await?))
+}
+
+/// Lists a respondent as a dishonest debtor (with a restriction order if none is in force).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings", params(("id" = i64, Path)), request_body = ListingIn, responses((status = 201, body = CreditChanged)))]
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<ListingIn>,
+) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
+    let req = ListingRequest {
+        party_no: b.party_no,
+        grounds: svc::grounds(&b.grounds)?,
+        facts: b.facts,
+        bound_persons: b.bound_persons,
+    };
+    let out = svc::list(&app, &ctx.principal, id, req, b.version).await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Extends a listing (grounds 2–6) by 1–3 years.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/extension", params(("id" = i64, Path), ("no" = u32, Path)), request_body = ExtensionIn, responses((status = 200, body = CreditChanged)))]
+pub async fn extend(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, u32)>,
+    Json(b): Json<ExtensionIn>,
+) -> Result<Json<CreditChanged>, ApiError> {
+    Ok(Json(
+        svc::extend(&app, &ctx.principal, id, no, b.years, &b.reason, b.version).await?,
+    ))
+}
+
+/// Removes a listing on a statutory trigger or by early decision.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/removal", params(("id" = i64, Path), ("no" = u32, Path)), request_body = RemovalIn, responses((status = 200, body = CreditChanged)))]
+pub async fn remove(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, u32)>,
+    Json(b): Json<RemovalIn>,
+) -> Result<Json<CreditChanged>, ApiError> {
+    let trigger = svc::trigger(&b.trigger)?;
+    let trigger_on = match b.trigger_on.as_deref() {
+        Some(d) => Some(d.trim().parse().map_err(|_| {
+            ApiError::unprocessable("invalid_date", "trigger_on must be a date YYYY-MM-DD")
+        })?),
+        None => None,
+    };
+    Ok(Json(
+        svc::remove(
+            &app,
+            &ctx.principal,
+            id,
+            no,
+            trigger,
+            &b.reason,
+            trigger_on,
+            b.version,
+        )
+        .await?,
+    ))
+}
+
+/// Records a listed person's request to correct a listing.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections", params(("id" = i64, Path)), request_body = CorrectionIn, responses((status = 201, body = CreditChanged)))]
+pub async fn correction(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<CorrectionIn>,
+) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
+    let out = svc::request_correction(&app, &ctx.principal, id, b.listing_no, &b.reason, b.version)
+        .await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Decides a correction request: accepted (removal, or amendment with new facts) or rejected.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections/{no}/decision", params(("id" = i64, Path), ("no" = u32, Path)), request_body = CorrectionDecisionIn, responses((status = 200, body = CreditChanged)))]
+pub async fn correction_decision(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, u32)>,
+    Json(b): Json<CorrectionDecisionIn>,
+) -> Result<Json<CreditChanged>, ApiError> {
+    Ok(Json(
+        svc::decide_correction(
+            &app,
+            &ctx.principal,
+            id,
+            no,
+            b.accepted,
+            &b.reason,
+            b.amended_facts.as_deref(),
+            b.version,
+        )
+        .await?,
+    ))
+}
+
+/// Orders a consumption restriction on a respondent.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders", params(("id" = i64, Path)), request_body = OrderIn, responses((status = 201, body = CreditChanged)))]
+pub async fn order(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<OrderIn>,
+) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
+    let out = svc::order(
+        &app,
+        &ctx.principal,
+        id,
+        b.party_no,
+        &b.bound_persons,
+        &b.reason,
+        b.version,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Lifts a restriction order.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders/{no}/lift", params(("id" = i64, Path), ("no" = u32, Path)), request_body = LiftIn, responses((status = 200, body = CreditChanged)))]
+pub async fn lift(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, u32)>,
+    Json(b): Json<LiftIn>,
+) -> Result<Json<CreditChanged>, ApiError> {
+    Ok(Json(
+        svc::lift(&app, &ctx.principal, id, no, &b.reason, b.version).await?,
+    ))
+}
