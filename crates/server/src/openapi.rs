@@ -25,6 +25,8 @@ use crate::api;
         api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
         api::funds::distribution,
         api::field::record, api::field::list, api::field::attachment,
+        api::public::party_access, api::public::announcements, api::public::terminated,
+        api::public::announce, api::public::access_code,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

@@ -9,6 +9,7 @@ pub mod health;
 pub mod investigation;
 pub mod legacy;
 pub mod measures;
+pub mod public;
 pub mod rules;
 pub mod session;
 pub mod users;
@@ -172,5 +173,18 @@ pub fn router() -> Router<App> {
                 .post(field::record.layer(axum::extract::DefaultBodyLimit::max(field::MAX_BODY))),
         )
         .route("/attachments/{id}", get(field::attachment))
+        .route("/announcements", post(public::announce))
+        .route(
+            "/cases/{id}/parties/{no}/access-code",
+            post(public::access_code),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
+}
+
+/// The routes of `/public/v1`: no session.
+pub fn public_router() -> Router<App> {
+    Router::new()
+        .route("/party-access", post(public::party_access))
+        .route("/announcements", get(public::announcements))
+        .route("/terminated-cases", get(public::terminated))
 }
