@@ -7,6 +7,7 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod ratelimit;
 pub mod service;
 pub mod state;
 
@@ -51,9 +52,19 @@ pub fn router(app: App) -> Router {
     metrics::install();
     let timeout = app.config.request_timeout;
     let body_limit = app.config.body_limit;
+    // Everything a caller reaches without a session goes through one rate limit per client.
+    let limiter = ratelimit::PublicLimiter::new(&app.config);
+    let public = Router::new()
+        .nest("/public/v1", api::public_router())
+        .merge(pages::public_router())
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            ratelimit::limit,
+        ));
     Router::new()
         .nest("/api/v1", api::router())
         .merge(pages::router())
+        .merge(public)
         .route("/exchange/v1/replies", axum::routing::post(api::investigation::reply))
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
@@ -97,9 +108,13 @@ pub async fn serve(
         app.clone(),
     )));
     let _watch = AbortOnDrop(tokio::spawn(service::watch::watch_forever(app.clone())));
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The connection's address is the rate limit's key on the public routes.
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);

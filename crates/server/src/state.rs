@@ -82,6 +82,14 @@ pub struct Config {
     /// How often the watch worker expires measures, raises alerts and starts the periodic
     /// re-investigation of 终本 cases.
     pub sweep_interval: Duration,
+    /// Requests per minute one client may make to the public routes (`/public…`), sustained.
+    pub public_rate_per_minute: u32,
+    /// Requests one client may make to the public routes in a burst.
+    pub public_burst: u32,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) instead of the connection. Off by default, since
+    /// otherwise any client could pick its own rate-limit key.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -101,6 +109,9 @@ impl Default for Config {
             reply_timeout: Duration::from_secs(120),
             outbox_lease: Duration::from_secs(60),
             sweep_interval: Duration::from_secs(60),
+            public_rate_per_minute: 120,
+            public_burst: 30,
+            trust_forwarded_for: false,
         }
     }
 }

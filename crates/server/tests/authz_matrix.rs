@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 37] = [
+    let routes: [(Method, &str); 39] = [
         (Method::GET, "/api/v1/cases/1/credit"),
         (Method::POST, "/api/v1/cases/1/listings"),
         (Method::POST, "/api/v1/cases/1/listings/1/extension"),
@@ -194,6 +194,8 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/cases/1/corrections/1/decision"),
         (Method::POST, "/api/v1/cases/1/restriction-orders"),
         (Method::POST, "/api/v1/cases/1/restriction-orders/1/lift"),
+        (Method::POST, "/api/v1/announcements"),
+        (Method::POST, "/api/v1/cases/1/parties/1/access-code"),
         (Method::POST, "/api/v1/assets/1/measures"),
         (Method::GET, "/api/v1/cases/1/measures"),
         (Method::GET, "/api/v1/measures/1"),
@@ -317,6 +319,15 @@ fn field_form(on: String) -> reqwest::multipart::Form {
             "attachment",
             reqwest::multipart::Part::bytes(png).file_name("a.png"),
         )
+}
+
+/// Posting a court announcement: its handlers, and administrators of it or a court above.
+fn expect_announce(role: Role, rel: Rel) -> StatusCode {
+    match (role, rel) {
+        (Role::Officer | Role::Judge | Role::DivisionHead, Rel::Own)
+        | (Role::Administrator, Rel::Own | Rel::Child) => StatusCode::CREATED,
+        _ => StatusCode::FORBIDDEN,
+    }
 }
 
 /// What a successful start of an investigation answers, where acting is allowed.
@@ -444,6 +455,30 @@ async fn case_routes_every_role_every_court_relation() {
                 .get(&format!("/api/v1/cases/{id}/parties/2/identifier"), tok)
                 .await;
             assert_eq!(r.status(), act, "{role:?} reveals an ID number at {rel:?}");
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/parties/1/access-code"),
+                    tok,
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                created_if_ok(act),
+                "{role:?} issues an access code at {rel:?}"
+            );
+            let r = t
+                .post_json(
+                    "/api/v1/announcements",
+                    tok,
+                    &json!({"court_id": court, "title": "公告", "body": "正文"}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_announce(role, rel),
+                "{role:?} announces at {rel:?}"
+            );
             let r = t
                 .post_json(
                     &format!("/api/v1/cases/{id}/clues"),

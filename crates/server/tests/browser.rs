@@ -544,3 +544,92 @@ async fn sign_in(b: &fantoccini::Client, t: &TestApp, user: &str) {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_party_follows_its_case_through_the_public_page() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("browser-off", "b110105", Role::Officer).await;
+    let respondent_id = "110101198001010010";
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": respondent_id}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初9号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000, "interest": 0, "costs": 0},
+                "duties": ""
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let number = v["number"].as_str().unwrap().to_owned();
+    let code = v["access_codes"][0]["code"].as_str().unwrap().to_owned();
+
+    // No sign-in: the public index links to the party page.
+    b.goto(&t.url("/public")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Id("party-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let submit = |case_number: String, code: String| {
+        let b = b.clone();
+        async move {
+            let field = b
+                .wait()
+                .for_element(Locator::Id("case_number"))
+                .await
+                .unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(&case_number).await.unwrap();
+            b.find(Locator::Id("code"))
+                .await
+                .unwrap()
+                .send_keys(&code)
+                .await
+                .unwrap();
+            b.find(Locator::Id("access-submit"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    submit(number.clone(), "WRONGCODE2".into()).await;
+    let err = b
+        .wait()
+        .for_element(Locator::Id("access-error"))
+        .await
+        .unwrap();
+    assert!(err.text().await.unwrap().contains("不正确"));
+
+    submit(number.clone(), code).await;
+    let shown = b
+        .wait()
+        .for_element(Locator::Id("case-number"))
+        .await
+        .unwrap();
+    assert_eq!(shown.text().await.unwrap(), number);
+    let timeline = b.find(Locator::Id("timeline")).await.unwrap();
+    assert!(timeline.text().await.unwrap().contains("立案受理"));
+    let source = b.source().await.unwrap();
+    assert!(source.contains("李四"));
+    assert!(
+        !source.contains(respondent_id),
+        "the other side's ID number"
+    );
+    b.close().await.unwrap();
+}

@@ -17,6 +17,7 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct FieldCipher {
     enc: Key<Aes256Gcm>,
     idx: [u8; 32],
+    code: [u8; 32],
     fingerprint: String,
 }
 
@@ -41,9 +42,11 @@ impl FieldCipher {
         let enc = derive(&master, b"zhixing/field-encryption/v1");
         let idx = derive(&master, b"zhixing/blind-index/v1");
         let fp = derive(&master, b"zhixing/key-fingerprint/v1");
+        let code = derive(&master, b"zhixing/access-code/v1");
         FieldCipher {
             enc: *Key::<Aes256Gcm>::from_slice(&enc),
             idx,
+            code,
             fingerprint: hex::encode(&fp[..16]),
         }
     }
@@ -90,6 +93,21 @@ impl FieldCipher {
         let mut out = String::new();
         if let Ok(mut m) = <HmacSha256 as Mac>::new_from_slice(&self.idx) {
             m.update(normalized.trim().to_ascii_uppercase().as_bytes());
+            out = hex::encode(m.finalize().into_bytes());
+        }
+        out
+    }
+
+    /// The keyed hash a party access code (当事人查询码) is stored as. HMAC rather than
+    /// Argon2: the key never enters the database, so a leaked table cannot be searched
+    /// offline whatever the cost factor, and a public route must not spend a slow hash on
+    /// every guess (the guesses themselves are throttled per case number and per client).
+    pub fn access_code_hash(&self, case_id: i64, code: &str) -> String {
+        let mut out = String::new();
+        if let Ok(mut m) = <HmacSha256 as Mac>::new_from_slice(&self.code) {
+            // Bound to the case: the same code on two cases hashes differently.
+            m.update(&case_id.to_be_bytes());
+            m.update(code.trim().to_ascii_uppercase().as_bytes());
             out = hex::encode(m.finalize().into_bytes());
         }
         out

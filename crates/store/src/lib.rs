@@ -25,6 +25,7 @@ pub mod field;
 pub mod funds;
 pub mod investigation;
 pub mod measures;
+pub mod portal;
 pub mod rules;
 pub mod users;
 

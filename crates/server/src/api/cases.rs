@@ -69,6 +69,9 @@ pub struct FileCaseIn {
 pub struct Filed {
     pub id: i64,
     pub number: String,
+    /// Each party's access code for the public party page, shown this once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access_codes: Vec<crate::service::portal::AccessCode>,
 }
 
 fn date(field: &str, s: &str) -> Result<Date, ApiError> {
@@ -125,8 +128,16 @@ pub async fn file(
         ));
     }
     let input = body.into_input()?;
-    let (id, number) = svc::file(&app, &ctx.principal, input, None).await?;
-    Ok((StatusCode::CREATED, Json(Filed { id, number })))
+    let (id, number, access_codes) =
+        svc::file_with_codes(&app, &ctx.principal, input, None).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Filed {
+            id,
+            number,
+            access_codes,
+        }),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -877,7 +888,14 @@ pub async fn resume(
     Json(b): Json<ResumeIn>,
 ) -> Result<(StatusCode, Json<Filed>), ApiError> {
     let (new_id, number) = svc::resume(&app, &ctx.principal, id, &b.reason).await?;
-    Ok((StatusCode::CREATED, Json(Filed { id: new_id, number })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Filed {
+            id: new_id,
+            number,
+            access_codes: Vec::new(),
+        }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -10,6 +10,7 @@ pub mod health;
 pub mod investigation;
 pub mod legacy;
 pub mod measures;
+pub mod public;
 pub mod rules;
 pub mod session;
 pub mod users;
@@ -187,5 +188,18 @@ pub fn router() -> Router<App> {
             "/cases/{id}/restriction-orders/{no}/lift",
             post(credit::lift),
         )
+        .route("/announcements", post(public::announce))
+        .route(
+            "/cases/{id}/parties/{no}/access-code",
+            post(public::access_code),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
+}
+
+/// The routes of `/public/v1`: no session.
+pub fn public_router() -> Router<App> {
+    Router::new()
+        .route("/party-access", post(public::party_access))
+        .route("/announcements", get(public::announcements))
+        .route("/terminated-cases", get(public::terminated))
 }

@@ -3,6 +3,7 @@
 
 mod cases;
 pub mod i18n;
+mod public;
 mod views;
 
 use axum::Router;
@@ -55,6 +56,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(PageLang(Lang::from_parts(parts)))
     }
+}
+
+/// The public portal's pages: no sign-in.
+pub fn public_router() -> Router<App> {
+    Router::new().route("/public", get(public::index)).route(
+        "/public/case",
+        get(public::case_form).post(public::case_submit),
+    )
 }
 
 pub fn router() -> Router<App> {

@@ -79,6 +79,20 @@ pub async fn file(
     input: FilingInput,
     resumed_from: Option<(i64, String)>,
 ) -> Result<(i64, String), ApiError> {
+    file_with_codes(app, by, input, resumed_from)
+        .await
+        .map(|(id, number, _)| (id, number))
+}
+
+/// Files a case and issues each party its access code (当事人查询码) in the same
+/// transaction. The codes are returned once, for the filing officer to hand over; only
+/// their keyed hashes are stored.
+pub async fn file_with_codes(
+    app: &App,
+    by: &Principal,
+    input: FilingInput,
+    resumed_from: Option<(i64, String)>,
+) -> Result<(i64, String, Vec<super::portal::AccessCode>), ApiError> {
     let court = own_court(app, by).await?;
     handles(by, &court)?;
     let region = region(&court);
@@ -207,8 +221,15 @@ pub async fn file(
         .await?;
     }
     append(&mut tx, now_us, by, &court.id, id, &events).await?;
+    let named: Vec<(i64, String)> = state
+        .parties
+        .iter()
+        .map(|p| (i64::from(p.no), p.name.clone()))
+        .collect();
+    let codes =
+        super::portal::issue_in_tx(&mut tx, app, id, &named, &super::actor_of(by), now_us).await?;
     tx.commit().await?;
-    Ok((id, number))
+    Ok((id, number, codes))
 }
 
 pub(crate) fn update_of<'a>(

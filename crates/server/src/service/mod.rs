@@ -12,6 +12,7 @@ pub mod funds;
 pub mod generate;
 pub mod investigation;
 pub mod measures;
+pub mod portal;
 pub mod rules;
 pub mod users;
 pub mod watch;

@@ -1,0 +1,128 @@
+//! The public API (`/public/v1`, no session, rate limited): a party's view of its case,
+//! court announcements and the 终本 list; and the two officer routes that feed it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path, Query};
+use crate::service::portal::{
+    self as svc, AccessCode, Announcement, PartyCaseView, TerminatedCase,
+};
+use crate::state::App;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyAccessIn {
+    /// The case number, e.g. `(2025)京0105执12号` (full-width brackets accepted).
+    pub case_number: String,
+    /// The party's access code from the acceptance of the case.
+    pub code: String,
+}
+
+/// 当事人查询: a party's view of its case, by case number and access code.
+#[utoipa::path(post, path = "/public/v1/party-access", request_body = PartyAccessIn, security(()),
+    responses((status = 200, body = PartyCaseView), (status = 403, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
+pub async fn party_access(
+    State(app): State<App>,
+    Json(body): Json<PartyAccessIn>,
+) -> Result<Json<PartyCaseView>, ApiError> {
+    Ok(Json(
+        svc::party_access(&app, &body.case_number, &body.code).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// At most 100 (default 20).
+    pub limit: Option<i64>,
+    /// The `next` of the previous page.
+    pub cursor: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnnouncementPage {
+    pub items: Vec<Announcement>,
+    pub next: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TerminatedPage {
+    pub items: Vec<TerminatedCase>,
+    pub next: Option<i64>,
+}
+
+/// 法院公告, newest first.
+#[utoipa::path(get, path = "/public/v1/announcements", params(PageParams), security(()),
+    responses((status = 200, body = AnnouncementPage), (status = 429, body = crate::error::Problem)))]
+pub async fn announcements(
+    State(app): State<App>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<AnnouncementPage>, ApiError> {
+    let (items, next) = svc::announcements(&app, p.cursor, p.limit.unwrap_or(20)).await?;
+    Ok(Json(AnnouncementPage { items, next }))
+}
+
+/// Cases closed by 终结本次执行程序 (终本), with masked identifiers, newest first.
+#[utoipa::path(get, path = "/public/v1/terminated-cases", params(PageParams), security(()),
+    responses((status = 200, body = TerminatedPage), (status = 429, body = crate::error::Problem)))]
+pub async fn terminated(
+    State(app): State<App>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<TerminatedPage>, ApiError> {
+    let (items, next) = svc::terminated(&app, p.cursor, p.limit.unwrap_or(20)).await?;
+    Ok(Json(TerminatedPage { items, next }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementIn {
+    /// The court (default: the caller's).
+    #[serde(default)]
+    pub court_id: Option<String>,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Posted {
+    pub id: i64,
+}
+
+/// Posts a court announcement (officers and administrators of the court).
+#[utoipa::path(post, path = "/api/v1/announcements", request_body = AnnouncementIn,
+    responses((status = 201, body = Posted), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn announce(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(body): Json<AnnouncementIn>,
+) -> Result<(StatusCode, Json<Posted>), ApiError> {
+    let id = svc::announce(
+        &app,
+        &ctx.principal,
+        body.court_id.as_deref(),
+        &body.title,
+        &body.body,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Posted { id })))
+}
+
+/// (Re)issues a party's access code; the old code stops working. The code is shown once.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/parties/{no}/access-code",
+    params(("id" = i64, Path), ("no" = i64, Path)),
+    responses((status = 201, body = AccessCode), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn access_code(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, i64)>,
+) -> Result<(StatusCode, Json<AccessCode>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(svc::reissue(&app, &ctx.principal, id, no).await?),
+    ))
+}

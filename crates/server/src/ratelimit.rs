@@ -1,0 +1,86 @@
+//! The rate limit on the public routes (限流): a GCRA per client address (the `governor`
+//! crate), so that anonymous callers cannot flood the database or try access codes fast.
+//! Authenticated routes are not limited here: they have sessions and the login throttle.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::error::ApiError;
+use crate::state::Config;
+
+/// Above this many tracked clients, the ones whose buckets are full again are forgotten.
+const MAX_TRACKED: usize = 100_000;
+
+pub struct PublicLimiter {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    clock: DefaultClock,
+    trust_forwarded_for: bool,
+}
+
+impl PublicLimiter {
+    pub fn new(config: &Config) -> Arc<PublicLimiter> {
+        let rate = NonZeroU32::new(config.public_rate_per_minute).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(config.public_burst).unwrap_or(NonZeroU32::MIN);
+        Arc::new(PublicLimiter {
+            limiter: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)),
+            clock: DefaultClock::default(),
+            trust_forwarded_for: config.trust_forwarded_for,
+        })
+    }
+
+    /// The client a request counts against.
+    fn client(&self, req: &Request) -> IpAddr {
+        if self.trust_forwarded_for
+            && let Some(ip) = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return ip;
+        }
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+    }
+
+    /// `Ok` if the client may go on, else how many seconds it should wait.
+    fn check(&self, ip: IpAddr) -> Result<(), u64> {
+        if self.limiter.len() > MAX_TRACKED {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+        })
+    }
+}
+
+/// Middleware: 429 `rate_limited` with `Retry-After` once a client's bucket is empty.
+pub async fn limit(
+    State(limiter): State<Arc<PublicLimiter>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match limiter.check(limiter.client(&req)) {
+        Ok(()) => next.run(req).await,
+        Err(secs) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests from this address; slow down",
+        )
+        .with_retry_after(secs)
+        .into_response(),
+    }
+}

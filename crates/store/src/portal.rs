@@ -1,0 +1,153 @@
+//! The public side's storage: party access codes (当事人查询码), their throttle, court
+//! announcements (法院公告) and the published list of 终本 cases.
+
+use sqlx::FromRow;
+
+use crate::{Result, Store, Tx, on_pool, on_tx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AnnouncementRow {
+    pub id: i64,
+    pub court_id: String,
+    pub court_name: String,
+    pub title: String,
+    pub body: String,
+    pub posted_at: i64,
+}
+
+/// A case closed by 终本, as far as it is published.
+#[derive(Debug, Clone, FromRow)]
+pub struct TerminatedRow {
+    pub id: i64,
+    pub number: String,
+    pub court_id: String,
+    pub court_name: String,
+    pub closed_on: Option<String>,
+    pub total_due: i64,
+    pub paid: i64,
+    pub state: String,
+}
+
+/// A respondent as published: the name and the masked identifier only.
+#[derive(Debug, Clone, FromRow)]
+pub struct RespondentRow {
+    pub case_id: i64,
+    pub name: String,
+    pub id_shown: String,
+}
+
+impl Tx {
+    /// Sets a party's access code, replacing (and so invalidating) any earlier one.
+    pub async fn put_access_code(
+        &mut self,
+        case_id: i64,
+        party_no: i64,
+        code_hash: &str,
+        issued_by: &str,
+        at_us: i64,
+    ) -> Result<()> {
+        let sql = "INSERT INTO party_access_codes (case_id, party_no, code_hash, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT (case_id, party_no) DO UPDATE SET code_hash = $3, issued_by = $4, issued_at = $5";
+        on_tx!(self, c => sqlx::query(sql).bind(case_id).bind(party_no).bind(code_hash).bind(issued_by).bind(at_us)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Counts a wrong code for `case_number` (restarting the count if the last failure is
+    /// older than `window_start`); returns the failures so far. One statement, so concurrent
+    /// guesses cannot both read the same count.
+    pub async fn record_access_failure(
+        &mut self,
+        case_number: &str,
+        now_us: i64,
+        window_start: i64,
+    ) -> Result<i64> {
+        let sql = "INSERT INTO party_access_throttle (case_number, failures, last_failure_at, locked_until) VALUES ($1, 1, $2, NULL) \
+                   ON CONFLICT (case_number) DO UPDATE SET \
+                     failures = CASE WHEN party_access_throttle.last_failure_at < $3 THEN 1 ELSE party_access_throttle.failures + 1 END, \
+                     last_failure_at = $2 \
+                   RETURNING failures";
+        let n: (i64,) = on_tx!(self, c => sqlx::query_as(sql).bind(case_number).bind(now_us).bind(window_start).fetch_one(c).await)?;
+        Ok(n.0)
+    }
+
+    pub async fn lock_access(&mut self, case_number: &str, until_us: i64) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE party_access_throttle SET locked_until = $1, failures = 0 WHERE case_number = $2")
+            .bind(until_us).bind(case_number).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn insert_announcement(
+        &mut self,
+        court_id: &str,
+        title: &str,
+        body: &str,
+        posted_by: i64,
+        at_us: i64,
+    ) -> Result<i64> {
+        let sql = "INSERT INTO announcements (court_id, title, body, posted_by, posted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+        let id: (i64,) = on_tx!(self, c => sqlx::query_as(sql).bind(court_id).bind(title).bind(body).bind(posted_by).bind(at_us)
+            .fetch_one(c).await)?;
+        Ok(id.0)
+    }
+}
+
+impl Store {
+    /// The party of a case whose live code has this hash.
+    pub async fn party_with_code(&self, case_id: i64, code_hash: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT party_no FROM party_access_codes WHERE case_id = $1 AND code_hash = $2")
+            .bind(case_id).bind(code_hash).fetch_optional(p).await)?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// When a case number's lock ends, if it is locked at `now_us`.
+    pub async fn access_locked_until(&self, case_number: &str, now_us: i64) -> Result<Option<i64>> {
+        let row: Option<(Option<i64>,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT locked_until FROM party_access_throttle WHERE case_number = $1")
+            .bind(case_number).fetch_optional(p).await)?;
+        Ok(row.and_then(|r| r.0).filter(|u| *u > now_us))
+    }
+
+    /// Announcements, newest first, below the id `before` when given.
+    pub async fn announcements(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AnnouncementRow>> {
+        let sql = "SELECT a.id, a.court_id, c.name AS court_name, a.title, a.body, a.posted_at \
+                   FROM announcements a JOIN courts c ON c.id = a.court_id \
+                   WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AnnouncementRow>(sql)
+            .bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    /// Cases closed by 终本, newest case first, below the id `before` when given.
+    pub async fn terminated_cases(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<TerminatedRow>> {
+        let sql = "SELECT c.id, c.number, c.court_id, co.name AS court_name, c.closed_on, c.total_due, c.paid, c.state \
+                   FROM cases c JOIN courts co ON co.id = c.court_id \
+                   WHERE c.closure_mode = 'zhongben' AND c.status = 'closed' AND c.id < $1 \
+                   ORDER BY c.id DESC LIMIT $2";
+        Ok(on_pool!(self, p => sqlx::query_as::<_, TerminatedRow>(sql)
+            .bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// The respondents of these cases, name and masked identifier only.
+    pub async fn respondents_of(&self, case_ids: &[i64]) -> Result<Vec<RespondentRow>> {
+        let mut out = Vec::new();
+        // A handful of ids per page: one small indexed query each keeps the SQL portable.
+        for id in case_ids {
+            let rows: Vec<RespondentRow> = on_pool!(self, p => sqlx::query_as::<_, RespondentRow>(
+                "SELECT case_id, name, id_shown FROM parties WHERE case_id = $1 AND role = 'respondent' ORDER BY no")
+                .bind(*id).fetch_all(p).await)?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+}
