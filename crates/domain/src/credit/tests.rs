@@ -13,7 +13,7 @@ fn rules() -> RuleBook {
         ("case.toml", include_str!("../../../../rules/case.toml")),
         ("credit.toml", include_str!("../../../../rules/credit.toml")),
     ])
-    .unwrap()
+    .unwrap() // allow-panic: test code
 }
 
 fn calendar() -> WorkingCalendar {
@@ -27,7 +27,7 @@ fn calendar() -> WorkingCalendar {
             include_str!("../../../../rules/calendar/2026.toml"),
         ),
     ])
-    .unwrap()
+    .unwrap() // allow-panic: test code
 }
 
 fn party(no: u32, role: PartyRole, kind: &str, rep: Option<&str>) -> PartyRecord {
@@ -60,14 +60,14 @@ fn case() -> CaseState {
             performance_deadline: date(2024, 12, 20),
         },
         amounts: Amounts {
-            principal: Fen::new(1_000_000).unwrap(),
+            principal: Fen::new(1_000_000).unwrap(), // allow-panic: test code
             ..Amounts::default()
         },
         duties: String::new(),
         late_reason: None,
         resumed_from: None,
     };
-    CaseState::from_filed(&e).unwrap()
+    CaseState::from_filed(&e).unwrap() // allow-panic: test code
 }
 
 fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
@@ -104,12 +104,12 @@ fn listing_lasts_two_years_and_brings_its_restriction_order() {
     let (r, c) = (rules(), calendar());
     let today = date(2025, 6, 10);
     let mut s = case();
-    let es = decide_listing(&s, &req(2, &[4]), ADULT, &ctx(&r, &c, today)).unwrap();
+    let es = decide_listing(&s, &req(2, &[4]), ADULT, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     assert_eq!(es.len(), 2, "the mandatory order comes with the listing");
     apply(&mut s, &es);
-    let l = s.credit.listing(1).unwrap();
+    let l = s.credit.listing(1).unwrap(); // allow-panic: test code
     assert_eq!(l.ends_on, Some(date(2027, 6, 10)));
-    let o = s.credit.order_in_force(2).unwrap();
+    let o = s.credit.order_in_force(2).unwrap(); // allow-panic: test code
     assert_eq!(o.kinds.len(), 9);
     assert_eq!(o.listing_no, Some(1));
     assert!(s.has(ActionKindCheck::LISTING) && s.has(ActionKindCheck::ORDER));
@@ -177,7 +177,7 @@ fn ground_one_needs_uncovered_debt_and_has_no_end() {
     let s = case();
     let covered = ListingFacts {
         birth_date: None,
-        controlled: Fen::new(1_000_000).unwrap(),
+        controlled: Fen::new(1_000_000).unwrap(), // allow-panic: test code
     };
     assert_eq!(
         decide_listing(&s, &req(2, &[1]), covered, &ctx(&r, &c, today))
@@ -189,12 +189,12 @@ fn ground_one_needs_uncovered_debt_and_has_no_end() {
     assert!(decide_listing(&s, &req(2, &[3]), covered, &ctx(&r, &c, today)).is_ok());
     let partly = ListingFacts {
         birth_date: None,
-        controlled: Fen::new(999_999).unwrap(),
+        controlled: Fen::new(999_999).unwrap(), // allow-panic: test code
     };
-    let es = decide_listing(&s, &req(2, &[1]), partly, &ctx(&r, &c, today)).unwrap();
+    let es = decide_listing(&s, &req(2, &[1]), partly, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     let mut s2 = s.clone();
     apply(&mut s2, &es);
-    assert_eq!(s2.credit.listing(1).unwrap().ends_on, None);
+    assert_eq!(s2.credit.listing(1).unwrap().ends_on, None); // allow-panic: test code
     assert_eq!(
         decide_extension(&s2, 1, 1, "情节严重", &ctx(&r, &c, today))
             .unwrap_err()
@@ -208,7 +208,7 @@ fn extension_is_one_to_three_years_once() {
     let (r, c) = (rules(), calendar());
     let today = date(2025, 6, 10);
     let mut s = case();
-    let es = decide_listing(&s, &req(2, &[2, 4]), ADULT, &ctx(&r, &c, today)).unwrap();
+    let es = decide_listing(&s, &req(2, &[2, 4]), ADULT, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     apply(&mut s, &es);
     for bad in [0, 4] {
         assert_eq!(
@@ -218,10 +218,10 @@ fn extension_is_one_to_three_years_once() {
             "invalid_extension"
         );
     }
-    let e = decide_extension(&s, 1, 3, "多项失信行为", &ctx(&r, &c, today)).unwrap();
+    let e = decide_extension(&s, 1, 3, "多项失信行为", &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     s.apply(&e);
     assert_eq!(
-        s.credit.listing(1).unwrap().ends_on,
+        s.credit.listing(1).unwrap().ends_on, // allow-panic: test code
         Some(date(2030, 6, 10))
     );
     assert_eq!(
@@ -237,7 +237,7 @@ fn removal_records_trigger_and_due_day_and_happens_once() {
     let (r, c) = (rules(), calendar());
     let today = date(2025, 9, 30);
     let mut s = case();
-    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, today)).unwrap();
+    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     apply(&mut s, &es);
     assert_eq!(
         decide_removal(
@@ -260,9 +260,9 @@ fn removal_records_trigger_and_due_day_and_happens_once() {
         None,
         &ctx(&r, &c, today),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     s.apply(&e);
-    let rm = s.credit.listing(1).unwrap().removal.clone().unwrap();
+    let rm = s.credit.listing(1).unwrap().removal.clone().unwrap(); // allow-panic: test code
     // Three working days across the National Day holiday.
     assert_eq!(rm.due_by, date(2025, 10, 11));
     assert_eq!(
@@ -287,7 +287,7 @@ fn trigger_shown_by_payment_or_closure() {
     let mut s = case();
     assert_eq!(trigger_shown(&s), None);
     s.apply(&CaseEvent::PaymentRecorded {
-        amount: Fen::new(1_000_000).unwrap(),
+        amount: Fen::new(1_000_000).unwrap(), // allow-panic: test code
         on: date(2025, 6, 1),
         note: String::new(),
     });
@@ -298,14 +298,14 @@ fn trigger_shown_by_payment_or_closure() {
 fn expiry_after_the_last_day_only() {
     let (r, c) = (rules(), calendar());
     let mut s = case();
-    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, date(2024, 1, 10))).unwrap();
+    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, date(2024, 1, 10))).unwrap(); // allow-panic: test code
     apply(&mut s, &es);
     assert!(decide_expiry(&s, 1, &ctx(&r, &c, date(2026, 1, 10))).is_err());
-    let e = decide_expiry(&s, 1, &ctx(&r, &c, date(2026, 1, 11))).unwrap();
+    let e = decide_expiry(&s, 1, &ctx(&r, &c, date(2026, 1, 11))).unwrap(); // allow-panic: test code
     s.apply(&e);
-    let l = s.credit.listing(1).unwrap();
+    let l = s.credit.listing(1).unwrap(); // allow-panic: test code
     assert_eq!(l.status, ListingStatus::Removed);
-    assert_eq!(l.removal.as_ref().unwrap().trigger, RemovalTrigger::Expired);
+    assert_eq!(l.removal.as_ref().unwrap().trigger, RemovalTrigger::Expired); // allow-panic: test code
 }
 
 #[test]
@@ -313,9 +313,9 @@ fn corrections_are_reviewed_and_decided_once() {
     let (r, c) = (rules(), calendar());
     let today = date(2025, 6, 10);
     let mut s = case();
-    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, today)).unwrap();
+    let es = decide_listing(&s, &req(2, &[2]), ADULT, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     apply(&mut s, &es);
-    let e = decide_correction_request(&s, 1, "本人已履行，名单有误", &ctx(&r, &c, today)).unwrap();
+    let e = decide_correction_request(&s, 1, "本人已履行，名单有误", &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     s.apply(&e);
     assert_eq!(s.credit.corrections[0].review_due, date(2025, 6, 25));
     assert_eq!(
@@ -325,9 +325,9 @@ fn corrections_are_reviewed_and_decided_once() {
         "invalid_text"
     );
     let es =
-        decide_correction(&s, 1, true, "理由成立，予以纠正", None, &ctx(&r, &c, today)).unwrap();
+        decide_correction(&s, 1, true, "理由成立，予以纠正", None, &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
     apply(&mut s, &es);
-    assert_eq!(s.credit.listing(1).unwrap().status, ListingStatus::Removed);
+    assert_eq!(s.credit.listing(1).unwrap().status, ListingStatus::Removed); // allow-panic: test code
     assert_eq!(
         decide_correction(&s, 1, false, "理由不成立", None, &ctx(&r, &c, today))
             .unwrap_err()
@@ -341,7 +341,7 @@ fn organisation_orders_bind_named_persons() {
     let today = date(2025, 6, 10);
     let s = case();
     let e =
-        decide_restriction(&s, 3, &["赵六".into(), "王五".into()], "限制高消费", today).unwrap();
+        decide_restriction(&s, 3, &["赵六".into(), "王五".into()], "限制高消费", today).unwrap(); // allow-panic: test code
     let CaseEvent::RestrictionOrdered { bound_persons, .. } = &e else {
         panic!("an order"); // allow-panic: test code
     };

@@ -493,11 +493,11 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CKQQ version=\"1.0\">\n  <AH>（2026）京0105执123号</AH>\n  <QQLX> CX </QQLX>\n</CKQQ>\n"
                 .as_bytes(),
         )
-        .unwrap();
+        .unwrap(); // allow-panic: test code
         assert_eq!(n.to_string(), "(2026)京0105执123号");
         let bom = "\u{feff}<CKQQ version=\"1.0\"><QQLX>CX</QQLX><AH><![CDATA[(2026)京0105执1号]]></AH></CKQQ>";
         assert_eq!(
-            parse_request(bom.as_bytes()).unwrap().to_string(),
+            parse_request(bom.as_bytes()).unwrap().to_string(), // allow-panic: test code
             "(2026)京0105执1号"
         );
     }
@@ -637,7 +637,7 @@ mod tests {
             message: "<b>&\"".into(),
             details: vec![],
         };
-        let s = quick_xml::se::to_string(&r).unwrap();
+        let s = quick_xml::se::to_string(&r).unwrap(); // allow-panic: test code
         assert_eq!(
             s,
             "<CKHZ version=\"1.0\"><ZT>CW</ZT><DM>x</DM><XX>&lt;b&gt;&amp;\"</XX></CKHZ>"
@@ -671,7 +671,7 @@ mod tests {
             },
         };
         assert_eq!(
-            quick_xml::se::to_string(&doc).unwrap(),
+            quick_xml::se::to_string(&doc).unwrap(), // allow-panic: test code
             "<CKZT version=\"1.0\"><DCID>1</DCID><AH>(2026)京0105执1号</AH><QQSJ>t</QQSJ><XXS>2</XXS><YHF>1</YHF><DDF>1</DDF><SB>0</SB><JGLB><JG><JGID>a</JGID><ZT>YHF</ZT><XXS>1</XXS><YHF>1</YHF></JG><JG><JGID>b</JGID><ZT>DDF</ZT><XXS>1</XXS><YHF>0</YHF><CW>503</CW></JG></JGLB></CKZT>"
         );
     }
