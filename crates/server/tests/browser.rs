@@ -398,6 +398,18 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    // Each institution's progress, behind the investigation's summary row.
+    let per_institution = b
+        .find_all(Locator::Css(
+            "details.per-institution tr[data-status=replied]",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        per_institution.len(),
+        24,
+        "each query answered, shown per institution"
+    );
     let assets = b
         .find(Locator::Id("assets"))
         .await

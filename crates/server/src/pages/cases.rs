@@ -363,20 +363,22 @@ pub async fn show(
             count("replied"),
             count("pending") + count("sent"),
             count("failed"),
+            msgs,
         ));
     }
     let assets = app.store.assets_of(id).await?;
     let measures = app.store.measures_of(id).await?;
-    let institution_names: std::collections::HashMap<String, String> = if assets.is_empty() {
-        std::collections::HashMap::new()
-    } else {
-        app.store
-            .institutions()
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.name))
-            .collect()
-    };
+    let institution_names: std::collections::HashMap<String, String> =
+        if assets.is_empty() && investigations.is_empty() {
+            std::collections::HashMap::new()
+        } else {
+            app.store
+                .institutions()
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i.name))
+                .collect()
+        };
     let alerts = app.store.alerts_of_case(id).await?;
     let field_records = crate::service::field::list(&app, &v.principal, id).await?;
     let account = crate::service::funds::account(&app, &v.principal, id).await?;
@@ -452,8 +454,15 @@ pub async fn show(
             @if !investigations.is_empty() {
                 table #investigations {
                     tr { th { "发起时间" } th { "查询数" } th { "已答复" } th { "待答复" } th { "失败" } }
-                    @for (inv, replied, pending, failed) in &investigations {
+                    @for (inv, replied, pending, failed, msgs) in &investigations {
                         tr data-investigation=(inv.id) { td.small { (zhixing_store::from_micros(inv.requested_at).map(|t| t.to_string()).unwrap_or_default()) } td { (inv.messages) } td.replied { (replied) } td.pending { (pending) } td { (failed) } }
+                        tr { td colspan="5" { details.per-institution {
+                            summary { "各机构进度" }
+                            table { @for m in msgs { tr data-institution=(m.institution_id) data-status=(m.status) {
+                                td { (institution_names.get(&m.institution_id).map_or(m.institution_id.as_str(), String::as_str)) }
+                                td { (match m.status.as_str() { "replied" => "已答复", "failed" => "失败", "sent" => "已送达，待答复", _ => "待发送" }) }
+                                td.small { "尝试 " (m.attempts) " 次" @if let Some(e) = &m.last_error { "；" (e) } } } } }
+                        } } }
                     }
                 }
             }
