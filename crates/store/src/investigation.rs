@@ -235,30 +235,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// After a send: delivered (await the reply until `next_at`, then send again) or failed
-    /// (retry at `next_at`, or give up).
-    pub async fn outbox_after_send(
-        &self,
-        message_id: &str,
-        delivered: bool,
-        next_at: i64,
-        error: Option<&str>,
-        give_up: bool,
-    ) -> Result<()> {
-        let status = match (delivered, give_up) {
-            (_, true) => "failed",
-            (true, false) => "sent",
-            (false, false) => "pending",
-        };
-        let mut tx = self.begin().await?;
-        // A reply may have landed while the request was in flight: never step back from it.
-        on_tx!(tx, c => sqlx::query(
-            "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE message_id = $4 AND status <> 'replied'")
-            .bind(status).bind(next_at).bind(error).bind(message_id).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.commit().await
-    }
-
-    /// [`Store::outbox_after_send`] for a whole round of sends, in one transaction. The
+    /// After a round of sends, in one transaction: delivered (await the reply until `next_at`,
+    /// then send again) or failed (retry at `next_at`, or give up). A reply may have landed
+    /// while a request was in flight: a row never steps back from `replied`. The
     /// delivered ones (nearly all) are marked in one statement: a round is thousands of rows
     /// and the write connection is what every other writer waits for.
     pub async fn outbox_after_sends(
