@@ -27,7 +27,7 @@ use crate::api;
         api::field::record, api::field::list, api::field::attachment,
         api::credit::of_case, api::credit::list, api::credit::extend, api::credit::remove, api::credit::correction,
         api::credit::correction_decision, api::credit::order, api::credit::lift,
-        api::public::party_access, api::public::announcements, api::public::terminated,
+        api::public::party_access, api::public::announcements, api::public::terminated, api::public::dishonest, api::public::restricted,
         api::public::announce, api::public::access_code,
     ),
     components(schemas(crate::error::Problem)),

@@ -81,6 +81,24 @@ pub struct PublicListing {
     pub ends_on: Option<String>,
 }
 
+/// A consumption restriction order in force as the public portal shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct PublicOrder {
+    pub id: i64,
+    pub name: String,
+    /// As the case records it: masked for persons, whole for organisations.
+    pub identifier: String,
+    pub party_kind: String,
+    pub legal_rep: Option<String>,
+    /// JSON array of names.
+    pub bound_persons: String,
+    /// JSON array of the restricted kinds of spending.
+    pub kinds: String,
+    pub court_name: String,
+    pub case_number: String,
+    pub ordered_on: String,
+}
+
 /// The party a row names, as the case records it.
 pub struct PartyRef<'a> {
     pub case_id: i64,
@@ -269,12 +287,13 @@ impl Store {
     }
 
     /// Orders in force on this name and identifier (same search as [`Store::listed_now`]).
-    pub async fn restricted_now(&self, name: &str, blind_index: &str) -> Result<Vec<OrderRow>> {
-        let sql = format!(
-            "SELECT {ORDER_COLS} FROM restriction_orders o WHERE o.name = $1 AND o.id_index = $2 AND o.status = 'in_force' ORDER BY o.id"
-        );
-        Ok(
-            on_pool!(self, p => sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql.clone())).bind(name).bind(blind_index).fetch_all(p).await)?,
-        )
+    pub async fn restricted_now(&self, name: &str, blind_index: &str) -> Result<Vec<PublicOrder>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, PublicOrder>(
+            "SELECT o.id, o.name, pa.id_shown AS identifier, o.party_kind, o.legal_rep, o.bound_persons, o.kinds, \
+             co.name AS court_name, o.case_number, o.ordered_on \
+             FROM restriction_orders o JOIN parties pa ON pa.case_id = o.case_id AND pa.no = o.party_no \
+             JOIN courts co ON co.id = o.court_id \
+             WHERE o.name = $1 AND o.id_index = $2 AND o.status = 'in_force' ORDER BY o.ordered_on, o.id")
+            .bind(name).bind(blind_index).fetch_all(p).await)?)
     }
 }

@@ -202,4 +202,6 @@ pub fn public_router() -> Router<App> {
         .route("/party-access", post(public::party_access))
         .route("/announcements", get(public::announcements))
         .route("/terminated-cases", get(public::terminated))
+        .route("/dishonest", get(public::dishonest))
+        .route("/restricted", get(public::restricted))
 }

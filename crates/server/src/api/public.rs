@@ -11,6 +11,7 @@ use crate::error::{ApiError, Json, Path, Query};
 use crate::service::portal::{
     self as svc, AccessCode, Announcement, PartyCaseView, TerminatedCase,
 };
+use crate::service::publication::{self as publ, PublishedListing, PublishedRestriction};
 use crate::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -76,6 +77,62 @@ pub async fn terminated(
 ) -> Result<Json<TerminatedPage>, ApiError> {
     let (items, next) = svc::terminated(&app, p.cursor, p.limit.unwrap_or(20)).await?;
     Ok(Json(TerminatedPage { items, next }))
+}
+
+/// A search of the published credit lists: both the name and the identifier are required.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// 姓名/名称, exactly as registered.
+    pub name: Option<String>,
+    /// The resident ID number (身份证号码) or the unified social credit code.
+    pub id_number: Option<String>,
+    /// Another name for `id_number`, for organisations.
+    pub credit_code: Option<String>,
+}
+
+impl SearchParams {
+    fn identifier(&self) -> Option<&str> {
+        self.id_number
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .or(self.credit_code.as_deref())
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DishonestResults {
+    pub items: Vec<PublishedListing>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RestrictedResults {
+    pub items: Vec<PublishedRestriction>,
+}
+
+/// 失信被执行人名单查询: listings in force on a name plus ID number or credit code. A name
+/// alone is refused (`search_too_broad`); identifiers come back masked.
+#[utoipa::path(get, path = "/public/v1/dishonest", params(SearchParams), security(()),
+    responses((status = 200, body = DishonestResults), (status = 400, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
+pub async fn dishonest(
+    State(app): State<App>,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<DishonestResults>, ApiError> {
+    let items = publ::dishonest(&app, p.name.as_deref(), p.identifier()).await?;
+    Ok(Json(DishonestResults { items }))
+}
+
+/// 限制消费人员查询: consumption restriction orders in force, searched like the dishonest list.
+#[utoipa::path(get, path = "/public/v1/restricted", params(SearchParams), security(()),
+    responses((status = 200, body = RestrictedResults), (status = 400, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
+pub async fn restricted(
+    State(app): State<App>,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<RestrictedResults>, ApiError> {
+    let items = publ::restricted(&app, p.name.as_deref(), p.identifier()).await?;
+    Ok(Json(RestrictedResults { items }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -60,10 +60,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 
 /// The public portal's pages: no sign-in.
 pub fn public_router() -> Router<App> {
-    Router::new().route("/public", get(public::index)).route(
-        "/public/case",
-        get(public::case_form).post(public::case_submit),
-    )
+    Router::new()
+        .route("/public", get(public::index))
+        .route("/public/dishonest", get(public::dishonest))
+        .route("/public/restricted", get(public::restricted))
+        .route(
+            "/public/case",
+            get(public::case_form).post(public::case_submit),
+        )
 }
 
 pub fn router() -> Router<App> {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{PageLang, layout, page};
 use crate::service::portal::{self as svc, PartyCaseView};
+use crate::service::publication::{self as publ, PublishedListing, PublishedRestriction};
 use crate::state::App;
 
 fn yuan(fen: i64) -> String {
@@ -28,10 +29,10 @@ pub async fn index(PageLang(lang): PageLang) -> Response {
                 li { a href="/public/v1/announcements" { "法院公告" } "（数据接口）" }
                 li { a href="/public/v1/terminated-cases" { "终结本次执行程序案件" } "（数据接口，身份证号已遮蔽）" }
             }
-            h2 { "即将开放" }
+            h2 { "信用惩戒公示" }
             ul {
-                li #dishonest-placeholder { "失信被执行人名单查询 — 即将开放。" }
-                li #restriction-placeholder { "限制消费人员查询 — 即将开放。" }
+                li { a #dishonest-link href="/public/dishonest" { "失信被执行人名单查询" } " — 凭姓名和身份证号码（或统一社会信用代码）查询。" }
+                li { a #restricted-link href="/public/restricted" { "限制消费人员查询" } " — 查询方式同上。" }
             }
         }
     };
@@ -114,4 +115,157 @@ fn view(v: &PartyCaseView) -> Markup {
             ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " 元 — " (p.status) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
         }
     }
+}
+
+/// Which published list a search page reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Dishonest,
+    Restricted,
+}
+
+impl List {
+    fn title(self) -> &'static str {
+        match self {
+            List::Dishonest => "失信被执行人名单查询",
+            List::Restricted => "限制消费人员查询",
+        }
+    }
+    fn path(self) -> &'static str {
+        match self {
+            List::Dishonest => "/public/dishonest",
+            List::Restricted => "/public/restricted",
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    name: Option<String>,
+    id_number: Option<String>,
+}
+
+/// Why a search was refused, in the words a member of the public reads.
+fn refusal_zh(code: &str) -> &'static str {
+    match code {
+        "search_too_broad" => {
+            "仅凭姓名无法查询：同名者众多，为保护个人信息，请同时填写身份证号码或统一社会信用代码。"
+        }
+        "invalid_identifier" => "身份证号码或统一社会信用代码格式不正确，请核对位数和最后一位。",
+        "invalid_name" => "姓名或名称过长。",
+        _ => "请填写姓名（名称）和身份证号码（统一社会信用代码）。",
+    }
+}
+
+fn search_form(list: List, f: &SearchForm, error: Option<&str>) -> Markup {
+    html! {
+        section.card #credit-search {
+            h1 { (list.title()) }
+            p { "请输入被查询人的姓名（或单位名称）及身份证号码（或统一社会信用代码）。两项均须填写。" }
+            @if let Some(e) = error { p.error #search-error role="alert" { (e) } }
+            form method="get" action=(list.path()) {
+                label { "姓名/名称 " input #name name="name" required maxlength="100" value=(f.name.as_deref().unwrap_or_default()); }
+                label { "身份证号码/统一社会信用代码 " input #id_number name="id_number" required maxlength="18" autocomplete="off"; }
+                button #search-submit type="submit" { "查询" }
+            }
+            p.small { "公布信息中的身份证号码和统一社会信用代码均已部分遮蔽。被移出名单或解除限制的人员不再显示。" }
+        }
+    }
+}
+
+fn listing_rows(items: &[PublishedListing]) -> Markup {
+    html! {
+        @for l in items {
+            article.card.result {
+                h2 { span.name { (l.name) } " " span.id-masked { (l.id_masked) } }
+                dl {
+                    @if let Some(r) = &l.legal_rep { dt { "法定代表人" } dd { (r) } }
+                    dt { "执行法院" } dd { (l.court) }
+                    dt { "执行案号" } dd.case-number { (l.case_number) }
+                    dt { "执行依据" } dd { (l.basis) }
+                    dt { "生效法律文书确定的义务" } dd { (l.duty) }
+                    dt { "履行情况" } dd.performance { (l.performance) @if l.performed_fen > 0 { "（已履行 " (yuan(l.performed_fen)) " 元）" } }
+                    dt { "失信被执行人行为具体情形" } dd { @for g in &l.grounds { (g) "；" } (l.conduct) }
+                    dt { "发布时间" } dd { (l.listed_on) }
+                }
+            }
+        }
+    }
+}
+
+fn restriction_rows(items: &[PublishedRestriction]) -> Markup {
+    html! {
+        @for o in items {
+            article.card.result {
+                h2 { span.name { (o.name) } " " span.id-masked { (o.id_masked) } }
+                dl {
+                    @if let Some(r) = &o.legal_rep { dt { "法定代表人" } dd { (r) } }
+                    @if !o.bound_persons.is_empty() { dt { "同受限制的人员" } dd { (o.bound_persons.join("、")) } }
+                    dt { "执行法院" } dd { (o.court) }
+                    dt { "执行案号" } dd.case-number { (o.case_number) }
+                    dt { "限制消费令发布日期" } dd { (o.ordered_on) }
+                    dt { "不得实施的消费行为" } dd { ul { @for k in &o.restricted { li { (k) } } } }
+                }
+            }
+        }
+    }
+}
+
+async fn search(app: &App, lang: super::i18n::Lang, list: List, f: SearchForm) -> Response {
+    let asked = f.name.is_some() || f.id_number.is_some();
+    if !asked {
+        return page(
+            StatusCode::OK,
+            layout(lang, list.title(), None, search_form(list, &f, None)),
+        );
+    }
+    let (name, id) = (f.name.as_deref(), f.id_number.as_deref());
+    let found = match list {
+        List::Dishonest => publ::dishonest(app, name, id)
+            .await
+            .map(|v| (v.len(), listing_rows(&v))),
+        List::Restricted => publ::restricted(app, name, id)
+            .await
+            .map(|v| (v.len(), restriction_rows(&v))),
+    };
+    match found {
+        Ok((n, rows)) => {
+            let body = html! {
+                (search_form(list, &f, None))
+                section #results {
+                    @if n == 0 { p #no-results { "未查询到符合条件的记录。" } }
+                    @else { p #result-count { "共 " (n) " 条记录" } (rows) }
+                }
+            };
+            page(StatusCode::OK, layout(lang, list.title(), None, body))
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => page(
+            e.status,
+            layout(
+                lang,
+                list.title(),
+                None,
+                search_form(list, &f, Some(refusal_zh(e.code))),
+            ),
+        ),
+        Err(e) => super::PageError(e).into_response(),
+    }
+}
+
+/// 失信被执行人名单查询 — the form, and the results of a search.
+pub async fn dishonest(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::extract::Query(f): axum::extract::Query<SearchForm>,
+) -> Response {
+    search(&app, lang, List::Dishonest, f).await
+}
+
+/// 限制消费人员查询 — the form, and the results of a search.
+pub async fn restricted(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::extract::Query(f): axum::extract::Query<SearchForm>,
+) -> Response {
+    search(&app, lang, List::Restricted, f).await
 }

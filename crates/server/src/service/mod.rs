@@ -13,6 +13,7 @@ pub mod generate;
 pub mod investigation;
 pub mod measures;
 pub mod portal;
+pub mod publication;
 pub mod rules;
 pub mod users;
 pub mod watch;
