@@ -645,3 +645,91 @@ async fn a_party_follows_its_case_through_the_public_page() {
     );
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_member_of_the_public_searches_the_dishonest_list() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("browser-off", "b110105", Role::Officer).await;
+    let respondent_id = "110101198001010010";
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": respondent_id}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初19号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000, "interest": 0, "costs": 0},
+                "duties": ""
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/listings"),
+            Some(&officer),
+            &serde_json::json!({"party_no": 2, "grounds": [4], "facts": "拒不申报财产"}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+
+    b.goto(&t.url("/public")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Id("dishonest-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search = |name: &'static str, id: &'static str| {
+        let b = b.clone();
+        async move {
+            let field = b.wait().for_element(Locator::Id("name")).await.unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(name).await.unwrap();
+            let idf = b.find(Locator::Id("id_number")).await.unwrap();
+            idf.clear().await.unwrap();
+            idf.send_keys(id).await.unwrap();
+            b.find(Locator::Id("search-submit"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    // A wrong check digit is explained on the page.
+    search("李四", "110101198001010011").await;
+    let err = b
+        .wait()
+        .for_element(Locator::Id("search-error"))
+        .await
+        .unwrap();
+    assert!(err.text().await.unwrap().contains("格式不正确"));
+
+    search("李四", respondent_id).await;
+    let count = b
+        .wait()
+        .for_element(Locator::Id("result-count"))
+        .await
+        .unwrap();
+    assert!(count.text().await.unwrap().contains("共 1 条"));
+    let results = b.find(Locator::Id("results")).await.unwrap();
+    let text = results.text().await.unwrap();
+    assert!(text.contains("1101**********0010"), "{text}");
+    assert!(text.contains("违反财产报告制度"), "{text}");
+    assert!(text.contains("全部未履行"), "{text}");
+    assert!(!b.source().await.unwrap().contains(respondent_id));
+    b.close().await.unwrap();
+}
