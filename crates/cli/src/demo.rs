@@ -90,13 +90,22 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             .map_err(|e| anyhow!("demo user {username}: {}", e.message))?;
         }
     }
+    let mut example = None;
     if args.cases > 0 && app.store.count_cases().await? == 0 {
         let report = crate::generate_cases(&app, "beijing", args.cases, 1).await?;
         println!(
-            "generated {} cases: {}",
+            "generated {} cases: {}; {} respondents on the dishonest list",
             report.cases,
-            serde_json::to_string(&report.by_state)?
+            serde_json::to_string(&report.by_state)?,
+            report.listed
         );
+        if let Some((name, id)) = &report.example_listing {
+            // Synthetic data: a name and number to try the public search with.
+            example = Some(format!(
+                "/public/dishonest?name={}&id_number={id}",
+                url_escape(name)
+            ));
+        }
         give_officer_cases(&app).await?;
     }
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -136,6 +145,10 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         println!("  {username:<11} {name}  @ {court}");
     }
     println!("Password for every demo account: {password}");
+    println!("The public portal needs no account: http://{addr}/public");
+    if let Some(path) = example {
+        println!("  e.g. a listed debtor: http://{addr}{path}");
+    }
     println!("Stop with Ctrl-C.");
     zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
     Ok(())
@@ -179,4 +192,17 @@ async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
         .map_err(|e| anyhow!(e.message))?;
     }
     Ok(())
+}
+
+/// Percent-encodes a query value (the demo's example link only).
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -243,7 +243,7 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
-    let lines = read_until(&mut out, "Password for every demo account");
+    let lines = read_until(&mut out, "Stop with Ctrl-C");
     let all = lines.concat();
     assert!(all.contains(&format!("http://127.0.0.1:{port}/")), "{all}");
     for user in ["officer", "judge", "head", "supervisor", "auditor", "admin"] {
@@ -280,6 +280,27 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
         .await
         .unwrap();
     assert_eq!(court["name"], "北京市朝阳区人民法院");
+
+    // Some respondents are on the dishonest list, and the printed example finds one on the
+    // public portal, masked.
+    let listed: usize = all
+        .split("; ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(listed > 0, "{all}");
+    let example = all
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("e.g. a listed debtor: "))
+        .unwrap_or_else(|| panic!("no example search: {all}"))
+        .to_owned();
+    let id_number = example.rsplit('=').next().unwrap().to_owned();
+    let page = client.get(&example).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("result-count"), "{html}");
+    assert!(!html.contains(&id_number), "the identifier is masked");
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -144,9 +144,11 @@ async fn public_routes_work_without_a_session() {
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("href=\"/public/case\""));
-    assert!(html.contains("失信被执行人名单查询 — 即将开放"));
-    assert!(html.contains("限制消费人员查询 — 即将开放"));
-    assert_eq!(t.get("/public/case", None).await.status(), StatusCode::OK);
+    assert!(html.contains("href=\"/public/dishonest\""));
+    assert!(html.contains("href=\"/public/restricted\""));
+    for path in ["/public/case", "/public/dishonest", "/public/restricted"] {
+        assert_eq!(t.get(path, None).await.status(), StatusCode::OK, "{path}");
+    }
     for path in ["/public/v1/announcements", "/public/v1/terminated-cases"] {
         let v = t.get_value(path, None).await;
         assert!(v["items"].as_array().unwrap().is_empty(), "{path}");

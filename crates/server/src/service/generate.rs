@@ -45,6 +45,12 @@ const FIRM_KINDS: &[&str] = &[
 pub struct Report {
     pub cases: usize,
     pub by_state: BTreeMap<String, usize>,
+    /// Respondents put on the dishonest-debtor list (most also under a restriction order).
+    pub listed: usize,
+    /// One listed respondent (name, identifier) to try the public search with. The data is
+    /// synthetic; the identifier is printed by the demo, never logged.
+    #[serde(skip)]
+    pub example_listing: Option<(String, String)>,
 }
 
 fn id_number(rng: &mut ChaCha8Rng, region: &str, birth_year: i32) -> String {
@@ -128,6 +134,10 @@ enum Step {
     Close(ClosureMode, &'static str),
     Approve,
     Resume,
+    /// Put the respondent on the dishonest list (statutory ground numbers); the listing
+    /// brings its restriction order. Where the domain refuses, the officer records the
+    /// restriction and why the list does not apply, as the 终本 checklist asks.
+    List(&'static [u8]),
 }
 
 /// Generates `count` cases across `courts` (basic court ids), reproducibly from `seed`.
@@ -202,6 +212,7 @@ pub async fn cases(
     let day = 86_400i64;
     let mut plan: Vec<(i64, usize, Step)> = Vec::new();
     let mut case_court: Vec<String> = Vec::new();
+    let mut plan_inputs: Vec<(String, String)> = Vec::new();
     for i in 0..count {
         let court = courts[rng.gen_range(0..courts.len())].clone();
         let region = court.trim_start_matches('b').to_owned();
@@ -237,10 +248,19 @@ pub async fn cases(
             } else {
                 "执".into()
             },
-            parties: vec![
-                party(&mut rng, PartyRole::Applicant, &region, 0.35),
-                party(&mut rng, PartyRole::Respondent, &region, 0.3),
-            ],
+            parties: {
+                let applicant = party(&mut rng, PartyRole::Applicant, &region, 0.35);
+                let respondent = party(&mut rng, PartyRole::Respondent, &region, 0.3);
+                plan_inputs.push((
+                    respondent.name.clone(),
+                    respondent
+                        .id_number
+                        .clone()
+                        .or_else(|| respondent.credit_code.clone())
+                        .unwrap_or_default(),
+                ));
+                vec![applicant, respondent]
+            },
             basis: zhixing_domain::case::Basis {
                 kind: basis_kind,
                 issuing_body: if basis_kind.non_litigation() {
@@ -284,9 +304,13 @@ pub async fn cases(
                 Step::Close(ClosureMode::FullyPerformed, "被执行人已全部履行"),
             ));
         } else if age > 120 * day && roll < 0.65 {
+            let grounds: &'static [u8] = match rng.gen_range(0..10) {
+                0..=4 => &[1],
+                5..=7 => &[4],
+                _ => &[2, 4],
+            };
+            steps.push((at(15, &mut rng), Step::List(grounds)));
             for (d, a, note) in [
-                (15, ActionKind::ConsumptionRestriction, ""),
-                (16, ActionKind::DishonestListing, "拒不履行"),
                 (
                     30,
                     ActionKind::TraditionalInvestigation,
@@ -327,6 +351,9 @@ pub async fn cases(
             steps.push((at(rng.gen_range(12..35), &mut rng), Step::Suspend));
         } else if age > 20 * day && roll < 0.86 {
             steps.push((at(rng.gen_range(5..15), &mut rng), Step::Pay(total / 3)));
+        } else if age > 45 * day && roll < 0.92 {
+            // Open cases where the debtor did not report property (ground 4).
+            steps.push((at(rng.gen_range(30..45), &mut rng), Step::List(&[4])));
         }
         for (t, s) in steps {
             if t < span_days * day {
@@ -339,6 +366,8 @@ pub async fn cases(
 
     let mut ids: Vec<Option<i64>> = vec![None; count];
     let mut done = 0usize;
+    let mut listed = 0usize;
+    let mut example_listing = None;
     let total_steps = plan.len();
     for (n, (t, i, step)) in plan.into_iter().enumerate() {
         let when = start
@@ -421,6 +450,17 @@ pub async fn cases(
             (Step::Resume, Some(id)) => svc::resume(&sim, by, id, "申请执行人提供了新的财产线索")
                 .await
                 .map(|_| ()),
+            (Step::List(grounds), Some(id)) => match list(&sim, by, id, grounds).await {
+                Ok(()) => {
+                    listed += 1;
+                    if example_listing.is_none() {
+                        example_listing = respondent_of(&plan_inputs, i);
+                    }
+                    Ok(())
+                }
+                Err(e) if e.status.is_client_error() => record_not_listed(&sim, by, id).await,
+                Err(e) => Err(e),
+            },
         };
         // A step the domain refuses (a case that moved on) is skipped, as an officer would.
         if let Err(e) = result
@@ -435,6 +475,8 @@ pub async fn cases(
     let mut report = Report {
         cases: done,
         by_state: BTreeMap::new(),
+        listed,
+        example_listing,
     };
     for id in ids.into_iter().flatten() {
         if let Some(row) = sim.store.case(id).await? {
@@ -446,4 +488,49 @@ pub async fn cases(
         }
     }
     Ok(report)
+}
+
+/// The respondent's name and identifier as filed.
+fn respondent_of(inputs: &[(String, String)], i: usize) -> Option<(String, String)> {
+    inputs.get(i).filter(|(n, _)| !n.is_empty()).cloned()
+}
+
+async fn list(sim: &App, by: &Principal, id: i64, grounds: &[u8]) -> Result<(), ApiError> {
+    let request = zhixing_domain::credit::ListingRequest {
+        party_no: 2,
+        grounds: super::credit::grounds(grounds)?,
+        facts: match grounds {
+            [1] => "有履行能力而拒不履行生效法律文书确定的给付义务".into(),
+            [4] => "收到执行通知后拒不申报财产".into(),
+            _ => "以威胁方法阻碍执行人员执行职务，且拒不申报财产".into(),
+        },
+        bound_persons: Vec::new(),
+    };
+    super::credit::list(sim, by, id, request, None)
+        .await
+        .map(|_| ())
+}
+
+async fn record_not_listed(sim: &App, by: &Principal, id: i64) -> Result<(), ApiError> {
+    for (a, note) in [
+        (ActionKind::ConsumptionRestriction, ""),
+        (
+            ActionKind::DishonestNotApplicable,
+            "被执行人不符合纳入失信被执行人名单的条件",
+        ),
+    ] {
+        svc::change(sim, by, id, None, Need::Handler, |s, c| {
+            zhixing_domain::case::decide_action(s, a, note, c.today).map(|e| vec![e])
+        })
+        .await
+        .map(|_| ())
+        .or_else(|e| {
+            if e.status.is_client_error() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+    }
+    Ok(())
 }
