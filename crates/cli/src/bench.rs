@@ -38,13 +38,33 @@ pub struct BenchArgs {
     /// PostgreSQL URL is used as given: run it against a scratch database.
     #[arg(long)]
     database: Option<String>,
-    /// Only these measurements (comma-separated: auth, events, filings, fanout, latency);
-    /// default all.
+    /// Respondents put on the dishonest list for the public search figure.
+    #[arg(long, default_value_t = 1_000_000)]
+    listings: usize,
+    /// Only these measurements (comma-separated: auth, events, filings, fanout, latency,
+    /// public); default all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 }
 
 async fn load(url: String, token: Option<String>, seconds: u64, concurrency: usize) -> Result<f64> {
+    Ok(load_urls(Arc::new(vec![url]), token, seconds, concurrency)
+        .await?
+        .rps)
+}
+
+/// Requests per second and latencies (ms) of `concurrency` clients cycling through `urls`.
+struct Load {
+    rps: f64,
+    latencies: Vec<f64>,
+}
+
+async fn load_urls(
+    urls: Arc<Vec<String>>,
+    token: Option<String>,
+    seconds: u64,
+    concurrency: usize,
+) -> Result<Load> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
@@ -52,23 +72,31 @@ async fn load(url: String, token: Option<String>, seconds: u64, concurrency: usi
     let failed = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
-        let (client, url, token, done, failed) = (
+    for k in 0..concurrency {
+        let (client, urls, token, done, failed) = (
             client.clone(),
-            url.clone(),
+            urls.clone(),
             token.clone(),
             done.clone(),
             failed.clone(),
         );
         tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut i = k;
             while Instant::now() < deadline {
-                let mut req = client.get(&url);
+                let Some(url) = urls.get(i % urls.len().max(1)) else {
+                    break;
+                };
+                i += concurrency;
+                let mut req = client.get(url);
                 if let Some(t) = &token {
                     req = req.bearer_auth(t);
                 }
+                let t0 = Instant::now();
                 match req.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
+                        lat.push(t0.elapsed().as_secs_f64() * 1000.0);
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     _ => {
@@ -76,20 +104,26 @@ async fn load(url: String, token: Option<String>, seconds: u64, concurrency: usi
                     }
                 }
             }
+            lat
         }));
     }
     let start = Instant::now();
+    let mut latencies = Vec::new();
     for t in tasks {
-        t.await?;
+        latencies.extend(t.await?);
     }
     let elapsed = start.elapsed().as_secs_f64();
     if failed.load(Ordering::Relaxed) > 0 {
         return Err(anyhow!(
-            "{} requests to {url} failed",
-            failed.load(Ordering::Relaxed)
+            "{} requests to {} failed",
+            failed.load(Ordering::Relaxed),
+            urls.first().map(String::as_str).unwrap_or_default()
         ));
     }
-    Ok(done.load(Ordering::Relaxed) as f64 / elapsed)
+    Ok(Load {
+        rps: done.load(Ordering::Relaxed) as f64 / elapsed,
+        latencies,
+    })
 }
 
 fn event(i: usize) -> NewEvent {
@@ -156,6 +190,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     if want("latency") {
         latency(&app, &store, args.cases, args.queries).await?;
+    }
+    if want("public") {
+        public_search(&store, &url, &args).await?;
     }
     store.close().await;
     if args.database.is_none() {
@@ -351,14 +388,15 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     v.get(i).copied().unwrap_or(0.0)
 }
 
-/// (d) p99 latency of the case list and of search by party name with `total` cases stored.
-async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Result<()> {
-    const SURNAMES: [&str; 12] = [
-        "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-    ];
-    const GIVEN: [&str; 12] = [
-        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
-    ];
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+];
+const GIVEN: [&str; 12] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+];
+
+/// Bulk-loads cases (two persons each) until `total` are stored; returns the basic courts.
+async fn ensure_cases(app: &App, store: &Store, total: usize) -> Result<Vec<String>> {
     let courts: Vec<String> = store
         .courts_under("/spc/h11/", "", 1000)
         .await?
@@ -366,6 +404,13 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
         .filter(|c| c.level == "basic")
         .map(|c| c.id)
         .collect();
+    if store.count_cases().await? == 0 {
+        // One case filed through the services: its state is the template of the bulk rows,
+        // so that workers and pages can read every case.
+        service::generate::cases(app, &["b110105".to_owned()], 1, 7, &|_, _| {})
+            .await
+            .map_err(|e| anyhow!(e.message))?;
+    }
     let existing = store.count_cases().await? as usize;
     let template = store
         .list_cases(&zhixing_store::cases::CaseFilter {
@@ -425,7 +470,12 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
         store.count_cases().await?,
         start.elapsed().as_secs_f64()
     );
+    Ok(courts)
+}
 
+/// (d) p99 latency of the case list and of search by party name with `total` cases stored.
+async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Result<()> {
+    let courts = ensure_cases(app, store, total).await?;
     let sup = format!("benchsup{}", std::process::id());
     if store.user_by_username(&sup).await?.is_none() {
         service::users::create_user(
@@ -638,5 +688,141 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
     );
     server.abort();
     sim.abort();
+    Ok(())
+}
+
+/// A valid resident ID number for bulk-loaded respondent `n`: a real check digit, so that the
+/// search takes the same path as a real one; unique for n below 14.6 million.
+fn synthetic_id(n: i64) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let birth = jiff::civil::date(1960, 1, 1).saturating_add(jiff::Span::new().days(n % 14_600));
+    let body = format!(
+        "110101{:04}{:02}{:02}{:03}",
+        birth.year(),
+        birth.month(),
+        birth.day(),
+        (n / 14_600) % 1000
+    );
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{body}{}", CHECK[(sum % 11) as usize])
+}
+
+/// (f) Public searches of the dishonest list per second with `listings` entries in force,
+/// beside the minimal axum handler in the same run, and their latency. The search goes the
+/// whole way: rate limiter, validation, blind index, the indexed lookup and masking. Seven in
+/// ten searches find someone; the rest are a real number under another name and find nothing.
+async fn public_search(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
+    // The rate limit stays in the path but is set out of reach: one client is measuring.
+    let config = Config {
+        cipher: Some(crate::data_key(url)?),
+        public_rate_per_minute: 1_000_000_000,
+        public_burst: 1_000_000_000,
+        ..Config::default()
+    };
+    let app =
+        App::new(store.clone(), config, Arc::new(SystemClock)).map_err(|e| anyhow!(e.message))?;
+    let target = args.listings as i64;
+    ensure_cases(&app, store, args.listings).await?;
+    let start = Instant::now();
+    let mut listed = store.bench_count_listed().await?;
+    let mut after = 0i64;
+    while listed < target {
+        let batch = store
+            .bench_unlisted_respondents(after, 5000.min(target - listed))
+            .await?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.case_id;
+        let mut tx = store.begin().await?;
+        for r in &batch {
+            let id = synthetic_id(r.case_id);
+            tx.bench_list(
+                r,
+                &app.cipher.index(&id),
+                &zhixing_domain::identity::mask(&id),
+                app.now_us(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        listed += batch.len() as i64;
+        eprint!("\rlisting respondents: {listed} of {target}   ");
+    }
+    store.bench_analyze().await?;
+    eprintln!(
+        "\r{listed} listings in force ({:.0} s to load)",
+        start.elapsed().as_secs_f64()
+    );
+    let step = (listed / 2000).max(1);
+    let sample = store.bench_listing_sample(step, 2000).await?;
+    if sample.is_empty() {
+        return Err(anyhow!("no listings to search"));
+    }
+    let enc = |s: &str| -> String { s.bytes().map(|b| format!("%{b:02X}")).collect() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(zhixing_server::serve(
+        listener,
+        app.clone(),
+        std::future::pending(),
+    ));
+    let urls: Vec<String> = sample
+        .iter()
+        .enumerate()
+        .map(|(i, (name, case_id))| {
+            let name = if i % 10 < 7 {
+                name.clone()
+            } else {
+                format!("{name}甲")
+            };
+            format!(
+                "http://{addr}/public/v1/dishonest?name={}&id_number={}",
+                enc(&name),
+                synthetic_id(*case_id)
+            )
+        })
+        .collect();
+    // Check that the searches find what they should before timing them.
+    let probe: serde_json::Value = reqwest::get(&urls[0]).await?.json().await?;
+    if probe["items"].as_array().map(Vec::len) != Some(1) {
+        return Err(anyhow!("the first sample search found nothing: {probe}"));
+    }
+    let minimal = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let maddr = minimal.local_addr()?;
+    let mserver = tokio::spawn(async move {
+        let r = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        axum::serve(minimal, r).await
+    });
+    let baseline = load(
+        format!("http://{maddr}/"),
+        None,
+        args.seconds,
+        args.concurrency,
+    )
+    .await?;
+    let searched = load_urls(Arc::new(urls.clone()), None, args.seconds, args.concurrency).await?;
+    // Latency without queueing: one client, one search at a time.
+    let one = load_urls(Arc::new(urls), None, args.seconds, 1).await?;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    println!(
+        "{}",
+        json!({"figure": "public_dishonest_search_rps", "route": "GET /public/v1/dishonest?name=…&id_number=…",
+               "backend": store.backend().as_str(), "listings": listed,
+               "value": searched.rps.round(), "baseline": "minimal axum handler", "baseline_value": baseline.round(),
+               "ratio": (searched.rps / baseline * 1000.0).round() / 1000.0, "aim_ratio": 0.3,
+               "concurrency": args.concurrency,
+               "p50_ms_loaded": round(percentile(searched.latencies.clone(), 0.5)),
+               "p99_ms_loaded": round(percentile(searched.latencies, 0.99)),
+               "p50_ms": round(percentile(one.latencies.clone(), 0.5)),
+               "p99_ms": round(percentile(one.latencies, 0.99)), "aim_p99_ms": 20})
+    );
+    server.abort();
+    mserver.abort();
     Ok(())
 }

@@ -126,3 +126,62 @@ impl Store {
         tx.commit().await
     }
 }
+
+/// A respondent to put on the list in bulk (benchmarks only).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BenchRespondent {
+    pub case_id: i64,
+    pub court_id: String,
+    pub name: String,
+    pub number: String,
+}
+
+impl Store {
+    /// Respondents (party 2) of cases after `after` without a listing, in case order.
+    pub async fn bench_unlisted_respondents(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<BenchRespondent>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, BenchRespondent>(
+            "SELECT p.case_id, p.court_id, p.name, c.number FROM parties p JOIN cases c ON c.id = p.case_id \
+             WHERE p.no = 2 AND p.case_id > $1 AND NOT EXISTS (SELECT 1 FROM credit_listings l WHERE l.case_id = p.case_id) \
+             ORDER BY p.case_id LIMIT $2")
+            .bind(after).bind(limit).fetch_all(p).await)?)
+    }
+
+    pub async fn bench_count_listed(&self) -> Result<i64> {
+        let n: (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM credit_listings WHERE status = 'listed'").fetch_one(p).await)?;
+        Ok(n.0)
+    }
+
+    /// Every `step`-th listing in force: (name, case id), to search for.
+    pub async fn bench_listing_sample(&self, step: i64, limit: i64) -> Result<Vec<(String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, (String, i64)>(
+            "SELECT name, case_id FROM credit_listings WHERE status = 'listed' AND id % $1 = 0 ORDER BY id LIMIT $2")
+            .bind(step).bind(limit).fetch_all(p).await)?)
+    }
+}
+
+impl Tx {
+    /// Lists a bulk-loaded respondent as the service would leave it: the party's blind index
+    /// and masked identifier, and a listing in force (benchmarks only).
+    pub async fn bench_list(
+        &mut self,
+        r: &BenchRespondent,
+        id_index: &str,
+        id_shown: &str,
+        at_us: i64,
+    ) -> Result<()> {
+        on_tx!(self, x => sqlx::query("UPDATE parties SET id_index = $1, id_shown = $2 WHERE case_id = $3 AND no = 2")
+            .bind(id_index).bind(id_shown).bind(r.case_id).execute(x).await.map(|r| r.rows_affected()))?;
+        on_tx!(self, x => sqlx::query(
+            "INSERT INTO credit_listings (case_id, court_id, no, party_no, name, party_kind, legal_rep, id_index, case_number, basis, duty, \
+             total_due_fen, grounds, conduct, listed_on, ends_on, status, created_at, updated_at) \
+             VALUES ($1, $2, 1, 2, $3, 'person', NULL, $4, $5, '本院 (2025)民初1号', '支付 1000.00 元', 100000, '[4]', '拒不申报财产', '2025-06-01', '2027-06-01', 'listed', $6, $6)")
+            .bind(r.case_id).bind(&r.court_id).bind(&r.name).bind(id_index).bind(&r.number).bind(at_us)
+            .execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
