@@ -84,6 +84,12 @@ pub enum Action {
     ManageRules,
     /// Read the audit trail of a court.
     ReadAudit,
+    /// Draft data-sharing agreements (数据共享协议) for a court's subtree and issue their keys.
+    ManageSharing,
+    /// Approve a data-sharing agreement (the division head, as for closures and payouts).
+    ApproveSharing,
+    /// See the data-sharing agreements of a court and below (no key material).
+    ReadSharing,
 }
 
 /// How the target court stands to the caller's court.
@@ -148,6 +154,13 @@ impl Principal {
             (Action::HandleCases, Relation::Below) => false,
             (Action::ManageUsers | Action::ManageRules, _) => self.has(Role::Administrator),
             (Action::ReadAudit, _) => self.has(Role::Auditor),
+            // An agreement shares a court's whole subtree, so it is made and approved at that
+            // court or above: a provincial high court may agree for its province.
+            (Action::ManageSharing, _) => self.has(Role::Administrator),
+            (Action::ApproveSharing, _) => self.has(Role::DivisionHead),
+            (Action::ReadSharing, _) => {
+                any(&[Role::Administrator, Role::DivisionHead, Role::Auditor])
+            }
         }
     }
 }
@@ -181,6 +194,9 @@ mod tests {
                 Action::HandleCases,
                 Action::ManageUsers,
                 Action::ReadAudit,
+                Action::ManageSharing,
+                Action::ApproveSharing,
+                Action::ReadSharing,
             ] {
                 assert!(!p.may(action, SIBLING), "{role:?} {action:?} sibling");
                 assert!(!p.may(action, PARENT), "{role:?} {action:?} parent");
@@ -213,5 +229,15 @@ mod tests {
         assert!(!at(OWN, &[Role::Supervisor]).may(Action::HandleCases, OWN));
         assert!(at(OWN, &[Role::Administrator]).may(Action::ManageUsers, CHILD));
         assert!(!at(OWN, &[Role::Officer]).may(Action::ManageUsers, OWN));
+    }
+
+    #[test]
+    fn sharing_is_for_administrators_and_division_heads_of_the_court_or_above() {
+        assert!(at(OWN, &[Role::Administrator]).may(Action::ManageSharing, CHILD));
+        assert!(!at(OWN, &[Role::DivisionHead]).may(Action::ManageSharing, OWN));
+        assert!(at(OWN, &[Role::DivisionHead]).may(Action::ApproveSharing, CHILD));
+        assert!(!at(OWN, &[Role::Administrator]).may(Action::ApproveSharing, OWN));
+        assert!(at(OWN, &[Role::Auditor]).may(Action::ReadSharing, OWN));
+        assert!(!at(OWN, &[Role::Officer]).may(Action::ReadSharing, OWN));
     }
 }

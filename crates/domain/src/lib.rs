@@ -18,3 +18,4 @@ pub mod identity;
 pub mod measure;
 pub mod money;
 pub mod rules;
+pub mod sharing;

@@ -29,6 +29,8 @@ use crate::api;
         api::credit::correction_decision, api::credit::order, api::credit::lift,
         api::public::party_access, api::public::announcements, api::public::terminated, api::public::dishonest, api::public::restricted,
         api::public::announce, api::public::access_code,
+        api::sharing::create, api::sharing::list, api::sharing::show, api::sharing::approve,
+        api::sharing::issue_key, api::sharing::revoke, api::sharing::feed,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),
@@ -39,11 +41,18 @@ pub struct ApiDoc;
 struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // The sharing feed's key (also accepted as a bearer token on that route only).
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
         );
     }
 }

@@ -185,7 +185,13 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 39] = [
+    let routes: [(Method, &str); 45] = [
+        (Method::GET, "/api/v1/sharing/agreements"),
+        (Method::POST, "/api/v1/sharing/agreements"),
+        (Method::GET, "/api/v1/sharing/agreements/1"),
+        (Method::POST, "/api/v1/sharing/agreements/1/approval"),
+        (Method::POST, "/api/v1/sharing/agreements/1/keys"),
+        (Method::POST, "/api/v1/sharing/agreements/1/revocation"),
         (Method::GET, "/api/v1/cases/1/credit"),
         (Method::POST, "/api/v1/cases/1/listings"),
         (Method::POST, "/api/v1/cases/1/listings/1/extension"),
@@ -235,6 +241,13 @@ async fn every_api_route_needs_a_session() {
         let r = t.req(m.clone(), path, None, body.as_ref()).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{m} {path}");
     }
+    // The sharing feed needs no session but an agreement's API key: 401 without one.
+    let r = t.get("/api/v1/sharing/feed", None).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "GET /api/v1/sharing/feed"
+    );
     // Pages send strangers to the login page.
     for path in ["/home", "/courts", "/rules", "/users", "/audit"] {
         let r = t.get(path, None).await;
@@ -676,4 +689,147 @@ async fn case_routes_every_role_every_court_relation() {
         checked += 1;
     }
     assert_eq!(checked, 6 * (4 * 33 + 1));
+}
+
+/// Seeing data-sharing agreements: administrators, division heads and auditors of the
+/// agreement's court or above; everyone else 404 (or 403 for the list as a whole).
+fn expect_read_agreement(role: Role, rel: Rel) -> StatusCode {
+    match (role, rel) {
+        (Role::Administrator | Role::DivisionHead | Role::Auditor, Rel::Own | Rel::Child) => {
+            StatusCode::OK
+        }
+        _ => StatusCode::NOT_FOUND,
+    }
+}
+
+/// An action on a visible agreement allowed to `allowed` roles only: 403 for the others.
+fn expect_on_agreement(role: Role, rel: Rel, allowed: &[Role], ok: StatusCode) -> StatusCode {
+    match expect_read_agreement(role, rel) {
+        StatusCode::OK if allowed.contains(&role) => ok,
+        StatusCode::OK => StatusCode::FORBIDDEN,
+        other => other,
+    }
+}
+
+#[tokio::test]
+async fn sharing_routes_every_role_every_court_relation() {
+    let t = TestApp::spawn().await;
+    // Agreements at each court, drafted by the national administrator (so that nobody in the
+    // matrix is their drafter): one to approve and key, one to revoke.
+    let spc = t.signed_in("spc-admin", "spc", Role::Administrator).await;
+    let today = t.app.today().to_string();
+    let mut at = std::collections::HashMap::new();
+    for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
+        let court = target(rel);
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let r = t
+                .post_json(
+                    "/api/v1/sharing/agreements",
+                    Some(&spc),
+                    &json!({"agency_name": "民航局", "agency_code": "CAAC", "court_id": court, "fields": ["name"],
+                            "legal_basis": "合作备忘录", "valid_from": today, "valid_to": "2099-12-31"}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+            ids.push(
+                r.json::<serde_json::Value>().await.unwrap()["id"]
+                    .as_i64()
+                    .unwrap(),
+            );
+        }
+        at.insert(court, (ids[0], ids[1]));
+    }
+    let mut checked = 0;
+    // Role::ALL puts the division head (who approves and revokes first) before the
+    // administrator (who then issues a key, or finds the agreement already revoked).
+    for role in Role::ALL {
+        let name = format!("s-{}", role.as_str().replace('_', "-"));
+        let token = t.signed_in(&name, OWN, role).await;
+        let tok = Some(token.as_str());
+        let r = t.get("/api/v1/sharing/agreements", tok).await;
+        let want = if matches!(
+            role,
+            Role::Administrator | Role::DivisionHead | Role::Auditor
+        ) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status(), want, "{role:?} lists agreements");
+        checked += 1;
+        for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
+            let court = target(rel);
+            let (id, rid) = at[court];
+            let r = t
+                .get(&format!("/api/v1/sharing/agreements/{id}"), tok)
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_read_agreement(role, rel),
+                "{role:?} reads an agreement at {rel:?}"
+            );
+            let r = t
+                .post_json(
+                    "/api/v1/sharing/agreements",
+                    tok,
+                    &json!({"agency_name": "铁路总公司", "agency_code": "RAIL", "court_id": court, "fields": ["name"],
+                            "legal_basis": "合作备忘录", "valid_from": today, "valid_to": "2099-12-31"}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_create_user(role, rel),
+                "{role:?} drafts an agreement at {rel:?}"
+            );
+            let r = t
+                .post_json(
+                    &format!("/api/v1/sharing/agreements/{id}/approval"),
+                    tok,
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_on_agreement(role, rel, &[Role::DivisionHead], StatusCode::OK),
+                "{role:?} approves an agreement at {rel:?}"
+            );
+            let r = t
+                .post_json(
+                    &format!("/api/v1/sharing/agreements/{id}/keys"),
+                    tok,
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_on_agreement(role, rel, &[Role::Administrator], StatusCode::CREATED),
+                "{role:?} issues a key at {rel:?}"
+            );
+            let r = t
+                .post_json(
+                    &format!("/api/v1/sharing/agreements/{rid}/revocation"),
+                    tok,
+                    &json!({"reason": "撤销"}),
+                )
+                .await;
+            let revoked = if role == Role::DivisionHead {
+                StatusCode::OK
+            } else {
+                StatusCode::CONFLICT
+            };
+            assert_eq!(
+                r.status(),
+                expect_on_agreement(
+                    role,
+                    rel,
+                    &[Role::DivisionHead, Role::Administrator],
+                    revoked
+                ),
+                "{role:?} revokes an agreement at {rel:?}"
+            );
+            checked += 5;
+        }
+    }
+    assert_eq!(checked, 6 * (1 + 4 * 5));
 }

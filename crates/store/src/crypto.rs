@@ -18,6 +18,7 @@ pub struct FieldCipher {
     enc: Key<Aes256Gcm>,
     idx: [u8; 32],
     code: [u8; 32],
+    share: [u8; 32],
     fingerprint: String,
 }
 
@@ -43,10 +44,12 @@ impl FieldCipher {
         let idx = derive(&master, b"zhixing/blind-index/v1");
         let fp = derive(&master, b"zhixing/key-fingerprint/v1");
         let code = derive(&master, b"zhixing/access-code/v1");
+        let share = derive(&master, b"zhixing/sharing-key/v1");
         FieldCipher {
             enc: *Key::<Aes256Gcm>::from_slice(&enc),
             idx,
             code,
+            share,
             fingerprint: hex::encode(&fp[..16]),
         }
     }
@@ -108,6 +111,19 @@ impl FieldCipher {
             // Bound to the case: the same code on two cases hashes differently.
             m.update(&case_id.to_be_bytes());
             m.update(code.trim().to_ascii_uppercase().as_bytes());
+            out = hex::encode(m.finalize().into_bytes());
+        }
+        out
+    }
+
+    /// The keyed hash a partner agency's API key (数据共享密钥) is stored and looked up as.
+    /// HMAC for the same reasons as [`FieldCipher::access_code_hash`]; the key is 256 random
+    /// bits, so no slow hash is needed against guessing, and its own subkey keeps the two
+    /// hash spaces apart. Exact bytes: a key is machine-handled, never retyped.
+    pub fn sharing_key_hash(&self, key: &str) -> String {
+        let mut out = String::new();
+        if let Ok(mut m) = <HmacSha256 as Mac>::new_from_slice(&self.share) {
+            m.update(key.as_bytes());
             out = hex::encode(m.finalize().into_bytes());
         }
         out

@@ -27,6 +27,7 @@ pub mod investigation;
 pub mod measures;
 pub mod portal;
 pub mod rules;
+pub mod sharing;
 pub mod users;
 
 pub use events::{EventRecord, NewEvent};

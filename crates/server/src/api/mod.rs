@@ -13,6 +13,7 @@ pub mod measures;
 pub mod public;
 pub mod rules;
 pub mod session;
+pub mod sharing;
 pub mod users;
 
 use axum::Router;
@@ -193,6 +194,15 @@ pub fn router() -> Router<App> {
             "/cases/{id}/parties/{no}/access-code",
             post(public::access_code),
         )
+        .route(
+            "/sharing/agreements",
+            get(sharing::list).post(sharing::create),
+        )
+        .route("/sharing/agreements/{id}", get(sharing::show))
+        .route("/sharing/agreements/{id}/approval", post(sharing::approve))
+        .route("/sharing/agreements/{id}/keys", post(sharing::issue_key))
+        .route("/sharing/agreements/{id}/revocation", post(sharing::revoke))
+        .route("/sharing/feed", get(sharing::feed))
         .route("/openapi.json", get(crate::openapi::serve))
 }
 

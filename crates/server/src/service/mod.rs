@@ -15,6 +15,7 @@ pub mod measures;
 pub mod portal;
 pub mod publication;
 pub mod rules;
+pub mod sharing;
 pub mod users;
 pub mod watch;
 
