@@ -865,3 +865,75 @@ async fn sql_and_script_in_text_fields_are_stored_as_text_and_escaped() {
     assert!(!page.contains("<script>alert(1)"));
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
+
+#[tokio::test]
+async fn after_its_first_pass_the_worker_reads_only_cases_changed_since() {
+    use zhixing_server::service::watch::sweep_changed;
+    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/listings"),
+            json!({"party_no": 2, "grounds": [4], "facts": "违反财产报告制度"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let before_payment = t.app.now_us();
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/payments"),
+            json!({"amount": 1_000_000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let updated: i64 = t
+        .raw_text(&format!(
+            "SELECT CAST(updated_at AS TEXT) FROM cases WHERE id = {id}"
+        ))
+        .await
+        .parse()
+        .unwrap();
+    assert!(updated >= before_payment);
+    // A pass that looks only at cases changed after the payment does not see it …
+    sweep_changed(&t.app, Some(updated + 1)).await.unwrap();
+    assert!(
+        !alerts(&t, &officer, id)
+            .await
+            .contains(&"dishonest_removal_due".to_owned())
+    );
+    // … one that looks from the payment on does, and so does a full pass.
+    let s = sweep_changed(&t.app, Some(updated)).await.unwrap();
+    assert!(s.alerts_raised >= 1, "{s:?}");
+    assert!(
+        alerts(&t, &officer, id)
+            .await
+            .contains(&"dishonest_removal_due".to_owned())
+    );
+    // An open proposal is re-read on every pass, however old its case's change: it stays
+    // while its case still calls for it …
+    sweep_changed(&t.app, Some(i64::MAX)).await.unwrap();
+    assert!(
+        alerts(&t, &officer, id)
+            .await
+            .contains(&"dishonest_removal_due".to_owned())
+    );
+    // … and goes when the listing is removed behind the worker's back (as another process
+    // would).
+    t.raw_exec(&format!(
+        "UPDATE credit_listings SET status = 'removed' WHERE case_id = {id}"
+    ))
+    .await;
+    sweep_changed(&t.app, Some(i64::MAX)).await.unwrap();
+    assert!(
+        !alerts(&t, &officer, id)
+            .await
+            .contains(&"dishonest_removal_due".to_owned())
+    );
+}

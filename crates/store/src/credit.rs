@@ -253,23 +253,41 @@ impl Store {
         )
     }
 
-    /// Every listing in force (for the watch worker: expiry and proposed removals).
-    pub async fn listings_in_force(&self) -> Result<Vec<ListingRow>> {
+    /// Listings in force whose period ended before `date` (walks `credit_listings_ends`).
+    pub async fn listings_ending_before(&self, date: &str) -> Result<Vec<ListingRow>> {
         let sql = format!(
-            "SELECT {LISTING_COLS} FROM credit_listings l WHERE l.status = 'listed' ORDER BY l.id"
+            "SELECT {LISTING_COLS} FROM credit_listings l WHERE l.status = 'listed' AND l.ends_on IS NOT NULL AND l.ends_on < $1 ORDER BY l.id"
         );
         Ok(
-            on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?,
+            on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.clone())).bind(date).fetch_all(p).await)?,
         )
     }
 
-    /// Every order in force (for the watch worker's proposed lifts).
-    pub async fn orders_in_force(&self) -> Result<Vec<OrderRow>> {
+    /// Listings in force on cases that may show a removal trigger: fully paid, or closed other
+    /// than by 终本. The domain decides; this only narrows the candidates. With
+    /// `changed_since`, only cases changed since then (walks `cases_updated`): a trigger
+    /// appears only when its case changes, so the worker need not re-read every listing.
+    pub async fn removal_candidates(&self, changed_since: Option<i64>) -> Result<Vec<ListingRow>> {
         let sql = format!(
-            "SELECT {ORDER_COLS} FROM restriction_orders o WHERE o.status = 'in_force' ORDER BY o.id"
+            "SELECT {LISTING_COLS} FROM credit_listings l JOIN cases c ON c.id = l.case_id \
+             WHERE l.status = 'listed' AND c.updated_at >= $1 \
+             AND (c.paid >= c.total_due OR (c.closure_mode IS NOT NULL AND c.closure_mode <> 'zhongben')) ORDER BY l.id"
         );
         Ok(
-            on_pool!(self, p => sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?,
+            on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(changed_since.unwrap_or(i64::MIN)).fetch_all(p).await)?,
+        )
+    }
+
+    /// Orders in force on fully paid cases (a lift may be due), as [`Store::removal_candidates`].
+    pub async fn lift_candidates(&self, changed_since: Option<i64>) -> Result<Vec<OrderRow>> {
+        let sql = format!(
+            "SELECT {ORDER_COLS} FROM restriction_orders o JOIN cases c ON c.id = o.case_id \
+             WHERE o.status = 'in_force' AND c.updated_at >= $1 AND c.paid >= c.total_due ORDER BY o.id"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(changed_since.unwrap_or(i64::MIN)).fetch_all(p).await)?,
         )
     }
 

@@ -452,19 +452,11 @@ pub async fn of_case(app: &App, by: &Principal, case_id: i64) -> Result<CreditVi
 /// document); listings whose case shows a removal trigger, and orders on debtors who have
 /// performed and are no longer listed, raise alerts proposing the removal or lift — the
 /// officer decides. Proposals that no longer hold are cleared. Returns (expired, raised).
-pub async fn sweep(app: &App) -> Result<(usize, usize), ApiError> {
+pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usize), ApiError> {
     let today = app.today();
     let now_us = app.now_us();
     let mut expired = 0;
-    for l in app.store.listings_in_force().await? {
-        let due = l
-            .ends_on
-            .as_deref()
-            .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-            .is_some_and(|end| end < today);
-        if !due {
-            continue;
-        }
+    for l in app.store.listings_ending_before(&today.to_string()).await? {
         let no = u32::try_from(l.no).unwrap_or(u32::MAX);
         let r = svc::system_change(
             app,
@@ -497,8 +489,29 @@ pub async fn sweep(app: &App) -> Result<(usize, usize), ApiError> {
     let mut proposed: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut states: std::collections::HashMap<i64, (CaseState, String)> =
         std::collections::HashMap::new();
-    let listings = app.store.listings_in_force().await?;
-    let orders = app.store.orders_in_force().await?;
+    let mut listings = app.store.removal_candidates(changed_since).await?;
+    let mut orders = app.store.lift_candidates(changed_since).await?;
+    // Cases with an open proposal are always re-read, so that a proposal the case no longer
+    // calls for is withdrawn even if the case changed before `changed_since`.
+    let mut open = Vec::new();
+    for kind in ["dishonest_removal_due", "restriction_lift_due"] {
+        open.extend(app.store.open_alerts_of_kind(kind).await?);
+    }
+    let mut reread: Vec<i64> = open.iter().filter_map(|a| a.case_id).collect();
+    reread.sort_unstable();
+    reread.dedup();
+    for case_id in reread {
+        for l in app.store.listings_of(case_id).await? {
+            if l.status == "listed" && !listings.iter().any(|x| x.id == l.id) {
+                listings.push(l);
+            }
+        }
+        for o in app.store.orders_of(case_id).await? {
+            if o.status == "in_force" && !orders.iter().any(|x| x.id == o.id) {
+                orders.push(o);
+            }
+        }
+    }
     let mut tx = app.store.begin().await?;
     let mut events = Vec::new();
     for (case_id, court_id) in listings
@@ -602,11 +615,10 @@ pub async fn sweep(app: &App) -> Result<(usize, usize), ApiError> {
             });
         }
     }
-    for kind in ["dishonest_removal_due", "restriction_lift_due"] {
-        for a in app.store.open_alerts_of_kind(kind).await? {
-            if !proposed.contains(&a.subject) {
-                tx.clear_alerts(&a.subject, &[kind], now_us).await?;
-            }
+    for a in &open {
+        if !proposed.contains(&a.subject) {
+            tx.clear_alerts(&a.subject, &[a.kind.as_str()], now_us)
+                .await?;
         }
     }
     tx.append_events(now_us, &events).await?;

@@ -46,18 +46,33 @@ impl Regions {
     }
 }
 
-/// Runs [`sweep`] every `sweep_interval` until the task is dropped.
+/// How far before the previous pass the next one looks for changed cases: a transaction that
+/// began before a pass but committed after it is still seen, as is a peer process's clock
+/// running a little behind.
+const CHANGED_SLACK_US: i64 = 10 * 60 * 1_000_000;
+
+/// Runs [`sweep`] every `sweep_interval` until the task is dropped: a full pass first, then
+/// passes that read only the cases changed since the previous one (less the slack).
 pub async fn watch_forever(app: App) {
+    let mut since = None;
     loop {
-        if let Err(e) = sweep(&app).await {
-            tracing::warn!(code = e.code, detail = %e.message, "watch sweep failed");
+        let started = app.now_us();
+        match sweep_changed(&app, since).await {
+            Ok(_) => since = Some(started.saturating_sub(CHANGED_SLACK_US)),
+            Err(e) => tracing::warn!(code = e.code, detail = %e.message, "watch sweep failed"),
         }
         tokio::time::sleep(app.config.sweep_interval).await;
     }
 }
 
-/// One pass of the watch worker.
+/// One full pass of the watch worker.
 pub async fn sweep(app: &App) -> Result<Sweep, ApiError> {
+    sweep_changed(app, None).await
+}
+
+/// One pass; the credit step considers only cases changed at or after `changed_since` (all
+/// when `None`). Expiries and alerts by date always look at everything due.
+pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Sweep, ApiError> {
     let mut out = Sweep::default();
     let today = app.today();
     let now_us = app.now_us();
@@ -155,7 +170,7 @@ pub async fn sweep(app: &App) -> Result<Sweep, ApiError> {
     out.rechecks_started = rechecks(app, &rules, today, &mut regions).await?;
     // Credit discipline: listings past their period expire; performed debts propose removal
     // of the listing and lifting of the restriction order (alerts, never done silently).
-    let (listings_expired, proposed) = super::credit::sweep(app).await?;
+    let (listings_expired, proposed) = super::credit::sweep(app, changed_since).await?;
     out.listings_expired = listings_expired;
     out.alerts_raised += proposed;
     Ok(out)
