@@ -189,9 +189,32 @@ async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
         .await
         .unwrap();
 
-    let number = b
+    // The acceptance page shows each party's access code once, to print.
+    let codes = b
         .wait()
-        .for_element(Locator::Id("case-number"))
+        .for_element(Locator::Id("access-codes"))
+        .await
+        .unwrap();
+    let rows = codes.find_all(Locator::Css("td.code")).await.unwrap();
+    assert_eq!(rows.len(), 2, "one code per party");
+    let mut shown = Vec::new();
+    for r in rows {
+        let code = r.text().await.unwrap();
+        assert_eq!(code.len(), 10, "{code}");
+        shown.push(code);
+    }
+    b.find(Locator::Id("to-case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("case-status"))
+        .await
+        .unwrap();
+    let number = b
+        .find(Locator::Id("case-number"))
         .await
         .unwrap()
         .text()
@@ -200,6 +223,19 @@ async fn an_officer_files_a_case_through_the_form_and_withdraws_it() {
     assert!(
         number.contains("京0105执") && number.ends_with('号'),
         "{number}"
+    );
+    // The printed code opens the case to its party.
+    let r = t
+        .post_json(
+            "/public/v1/party-access",
+            None,
+            &serde_json::json!({"case_number": number, "code": shown[1]}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["you"]["role"],
+        "respondent"
     );
     assert_eq!(
         b.find(Locator::Id("case-status"))

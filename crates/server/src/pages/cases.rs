@@ -318,11 +318,14 @@ pub async fn new_submit(
             late_reason: Some(f.late_reason.clone()).filter(|s| !s.trim().is_empty()),
         };
         let result = match body.into_input() {
-            Ok(input) => svc::file(&app, &v.principal, input, None).await,
+            Ok(input) => svc::file_with_codes(&app, &v.principal, input, None).await,
             Err(e) => Err(e),
         };
         match result {
-            Ok((id, _)) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            // Not a redirect: the parties' access codes exist only in this answer.
+            Ok((id, number, codes)) => {
+                return page(StatusCode::OK, accepted(&v, id, &number, &codes));
+            }
             Err(e) if e.details.is_empty() => errors.push(e.message),
             Err(e) => errors.extend(e.details),
         }
@@ -330,6 +333,43 @@ pub async fn new_submit(
     page(
         StatusCode::UNPROCESSABLE_ENTITY,
         filing_form(v.lang, &v, &f, &errors),
+    )
+}
+
+/// 受理成功: the new case's number and each party's access code (当事人查询码), shown this
+/// once for the officer to print and hand over with the acceptance notice. A lost code is
+/// re-issued from the case page (the old one then stops working).
+fn accepted(
+    v: &Viewer,
+    id: i64,
+    number: &str,
+    codes: &[crate::service::portal::AccessCode],
+) -> Markup {
+    layout(
+        v.lang,
+        "立案成功",
+        Some(v),
+        html! {
+            section.card #accepted {
+                h1 { "立案成功：" span #case-number { (number) } }
+                h2 { "当事人查询码告知单" }
+                p { "当事人可凭案号和本人的查询码在 " code { "/public/case" } " 查询案件进度。"
+                    strong { "查询码只显示这一次" } "，请打印本页，随受理通知书一并送达各当事人。" }
+                table #access-codes {
+                    thead { tr { th { "序号" } th { "当事人" } th { "查询码" } } }
+                    tbody {
+                        @for c in codes {
+                            tr { td { (c.party_no) } td.party { (c.name) } td.code { code { (c.code) } } }
+                        }
+                    }
+                }
+                p {
+                    button type="button" onclick="window.print()" { "打印" }
+                    " "
+                    a #to-case href=(format!("/cases/{id}")) { "进入案件" }
+                }
+            }
+        },
     )
 }
 
