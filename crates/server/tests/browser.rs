@@ -769,3 +769,196 @@ async fn a_member_of_the_public_searches_the_dishonest_list() {
     assert!(!b.source().await.unwrap().contains(respondent_id));
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_lists_extends_and_reviews_a_correction_from_the_case_page() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t
+        .signed_in("credit-officer", "b110105", Role::Officer)
+        .await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初29号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000},
+                "duties": ""
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let today = t.app.today();
+    let years = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().years(n))
+            .unwrap()
+            .to_string()
+    };
+
+    sign_in(&b, &t, "credit-officer").await;
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+
+    // Listed on ground 4 (reporting breach): two years.
+    b.wait()
+        .for_element(Locator::Css("#listing-form input[name=g4]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Css("#listing-form textarea[name=facts]"))
+        .await
+        .unwrap()
+        .send_keys("拒不申报财产")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#listing-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let ends = b
+        .wait()
+        .for_element(Locator::Css(
+            "#listing-list tr[data-listing='1'] td.ends-on",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(ends, years(2));
+
+    // Extended by three years from its row.
+    b.find(Locator::Css(
+        "tr[data-listing='1'] form.extend select[name=years] option[value='3']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css(
+        "tr[data-listing='1'] form.extend input[name=reason]",
+    ))
+    .await
+    .unwrap()
+    .send_keys("具有多项失信行为，情节严重")
+    .await
+    .unwrap();
+    b.find(Locator::Css("tr[data-listing='1'] form.extend button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("tr[data-listing='1'] .extended"))
+        .await
+        .unwrap();
+    let ends = b
+        .find(Locator::Css("tr[data-listing='1'] td.ends-on"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ends.starts_with(&years(5)) && ends.contains("已延长 3 年"),
+        "{ends}"
+    );
+
+    // The listed person's correction request, registered and then rejected.
+    b.find(Locator::Css("#correction-form textarea[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("本人已如实申报财产，系误列")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#correction-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let pending = b
+        .wait()
+        .for_element(Locator::Css(
+            "#correction-list tr[data-correction='1'][data-status='pending']",
+        ))
+        .await
+        .unwrap();
+    let due = pending
+        .find(Locator::Css("td.review-due"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        due.as_str() > today.to_string().as_str(),
+        "review due {due}"
+    );
+    pending
+        .find(Locator::Css("form.decide input[value=reject]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    pending
+        .find(Locator::Css("form.decide input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("财产报告与查控结果不符")
+        .await
+        .unwrap();
+    pending
+        .find(Locator::Css("form.decide button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let outcome = b
+        .wait()
+        .for_element(Locator::Css(
+            "#correction-list tr[data-correction='1'][data-status='rejected'] td.outcome",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        outcome.contains("驳回") && outcome.contains("财产报告与查控结果不符"),
+        "{outcome}"
+    );
+    let status = b
+        .find(Locator::Css("tr[data-listing='1']"))
+        .await
+        .unwrap()
+        .attr("data-status")
+        .await
+        .unwrap();
+    assert_eq!(
+        status.as_deref(),
+        Some("listed"),
+        "a rejected request changes nothing"
+    );
+    b.close().await.unwrap();
+}

@@ -390,9 +390,21 @@ pub async fn show(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
+    render(&app, &v, id, StatusCode::OK, None).await
+}
+
+/// The case page, answered with `status`; `credit_error` is the reason a credit form was
+/// refused, shown in the credit section so the officer sees it beside the form.
+pub(super) async fn render(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    status: StatusCode,
+    credit_error: Option<&str>,
+) -> Result<Response, PageError> {
     let lang = v.lang;
-    let view = svc::show(&app, &v.principal, id, None).await?;
-    let (_, court) = svc::readable(&app, &v.principal, id).await?;
+    let view = svc::show(app, &v.principal, id, None).await?;
+    let (_, court) = svc::readable(app, &v.principal, id).await?;
     let timeline = app.store.case_events(id, i64::MAX).await?;
     let mut investigations = Vec::new();
     for inv in app.store.investigations_of(id).await? {
@@ -420,12 +432,13 @@ pub async fn show(
                 .collect()
         };
     let alerts = app.store.alerts_of_case(id).await?;
-    let field_records = crate::service::field::list(&app, &v.principal, id).await?;
-    let account = crate::service::funds::account(&app, &v.principal, id).await?;
+    let field_records = crate::service::field::list(app, &v.principal, id).await?;
+    let account = crate::service::funds::account(app, &v.principal, id).await?;
     let today = app.today();
+    let rules = app.rules.current(&app.store).await?;
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
-            &app,
+            app,
             &v.principal,
             &court.id,
             &format!("case:{id}"),
@@ -558,7 +571,16 @@ pub async fn show(
                 }
             }
         }
-        (credit_section(id, c, open, can_act))
+        (super::credit::section(&super::credit::Section {
+            id,
+            case: c,
+            open,
+            can_act,
+            today,
+            rules: &rules,
+            region: &svc::region(&court),
+            error: credit_error,
+        }))
         section.card #measures {
             h2 { "控制措施" }
             @if !alerts.is_empty() {
@@ -622,10 +644,7 @@ pub async fn show(
             table { @for e in &timeline { tr { td.small { (zhixing_store::from_micros(e.at_us).map(|t| t.to_string()).unwrap_or_default()) } td { code { (e.kind) } } td { (e.actor) } } } }
         }
     };
-    Ok(page(
-        StatusCode::OK,
-        layout(lang, &view.number, Some(&v), body),
-    ))
+    Ok(page(status, layout(lang, &view.number, Some(v), body)))
 }
 
 #[derive(Deserialize)]
@@ -954,201 +973,4 @@ pub async fn document(
     let ctx = ctx_of(&v);
     let resp = crate::api::cases::document(State(app), ctx, Path(id)).await?;
     Ok(resp)
-}
-
-/// The credit section (信用惩戒): listings and restriction orders, with the forms to list,
-/// remove, order and lift.
-fn credit_section(
-    id: i64,
-    c: &zhixing_domain::case::CaseState,
-    open: bool,
-    can_act: bool,
-) -> Markup {
-    use zhixing_domain::credit::{Ground, ListingStatus, RemovalTrigger};
-    let name = |no: u32| {
-        c.parties
-            .iter()
-            .find(|p| p.no == no)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
-    let respondents: Vec<_> = c
-        .parties
-        .iter()
-        .filter(|p| p.role == PartyRole::Respondent)
-        .collect();
-    html! {
-        section.card #credit {
-            h2 { "信用惩戒（失信名单、限制消费）" }
-            h3 { "失信被执行人名单" }
-            @if c.credit.listings.is_empty() { p.muted { "暂无。" } }
-            @else {
-                table #listing-list {
-                    tr { th { "序号" } th { "被执行人" } th { "情形" } th { "失信行为" } th { "纳入日期" } th { "期限至" } th { "状态" } @if can_act { th { "办理" } } }
-                    @for l in &c.credit.listings {
-                        tr data-listing=(l.no) data-status=(if l.status == ListingStatus::Listed { "listed" } else { "removed" }) {
-                            td { (l.no) }
-                            td { (name(l.party_no)) }
-                            td { @for g in &l.grounds { span title=(g.name_zh()) { "（" (g.no()) "）" } } }
-                            td.facts { (l.facts) }
-                            td { (l.listed_on) }
-                            td { @if let Some(e) = l.ends_on { (e) } @else { "履行完毕时" } }
-                            td { @if let Some(r) = &l.removal { "已删除（" (r.trigger.name_zh()) "，" (r.on) "）" } @else { "在册" } }
-                            @if can_act { td { @if l.status == ListingStatus::Listed {
-                                form.remove method="post" action=(format!("/cases/{id}/listings/{}/removal", l.no)) {
-                                    select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } }
-                                    input name="reason" required minlength="4" placeholder="删除理由";
-                                    button type="submit" { "删除" } }
-                            } } }
-                        }
-                    }
-                }
-            }
-            @if open && !respondents.is_empty() {
-                form #listing-form method="post" action=(format!("/cases/{id}/listings")) {
-                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
-                    fieldset { legend { "失信情形（第一条）" }
-                        @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; "（" (g.no()) "）" (g.name_zh()) } } }
-                    label { "失信行为（具体事实）" textarea name="facts" required minlength="4" maxlength="4000" {} }
-                    label { "单位被执行人：限制消费另约束的人员（以、分隔）" input name="bound_persons"; }
-                    button type="submit" { "纳入失信名单" }
-                }
-            }
-            h3 { "限制消费令" }
-            @if c.credit.orders.is_empty() { p.muted { "暂无。" } }
-            @else {
-                table #order-list {
-                    tr { th { "序号" } th { "被限制人" } th { "约束人员" } th { "发出日期" } th { "状态" } @if can_act { th { "办理" } } }
-                    @for o in &c.credit.orders {
-                        tr data-order=(o.no) {
-                            td { (o.no) }
-                            td { (name(o.party_no)) }
-                            td { (o.bound_persons.join("、")) }
-                            td { (o.ordered_on) }
-                            td { @if let Some((d, r)) = &o.lifted { "已解除（" (d) "，" (r) "）" } @else { "有效" } }
-                            @if can_act { td { @if o.lifted.is_none() {
-                                form.lift method="post" action=(format!("/cases/{id}/restriction-orders/{}/lift", o.no)) {
-                                    input name="reason" required minlength="4" placeholder="解除理由"; button type="submit" { "解除" } }
-                            } } }
-                        }
-                    }
-                }
-            }
-            @if open && !respondents.is_empty() {
-                form #order-form method="post" action=(format!("/cases/{id}/restriction-orders")) {
-                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
-                    label { "单位被执行人：另约束的人员（以、分隔）" input name="bound_persons"; }
-                    label { "理由" input name="reason" required minlength="4"; }
-                    button type="submit" { "发出限制消费令" }
-                }
-            }
-        }
-    }
-}
-
-fn names(s: &str) -> Vec<String> {
-    s.split(['、', ',', '，'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[derive(Deserialize)]
-pub struct ListingForm {
-    party_no: u32,
-    facts: String,
-    #[serde(default)]
-    bound_persons: String,
-    g1: Option<String>,
-    g2: Option<String>,
-    g3: Option<String>,
-    g4: Option<String>,
-    g5: Option<String>,
-    g6: Option<String>,
-}
-
-/// Lists a respondent from the case page.
-pub async fn listing_submit(
-    State(app): State<App>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    axum::Form(f): axum::Form<ListingForm>,
-) -> Response {
-    let grounds = [&f.g1, &f.g2, &f.g3, &f.g4, &f.g5, &f.g6]
-        .iter()
-        .zip(zhixing_domain::credit::Ground::ALL)
-        .filter(|(on, _)| on.is_some())
-        .map(|(_, g)| g)
-        .collect();
-    let req = zhixing_domain::credit::ListingRequest {
-        party_no: f.party_no,
-        grounds,
-        facts: f.facts,
-        bound_persons: names(&f.bound_persons),
-    };
-    let r = crate::service::credit::list(&app, &v.principal, id, req, None).await;
-    back(id, r.err())
-}
-
-#[derive(Deserialize)]
-pub struct RemovalForm {
-    trigger: String,
-    reason: String,
-}
-
-/// Removes a listing from the case page.
-pub async fn removal_submit(
-    State(app): State<App>,
-    v: Viewer,
-    Path((id, no)): Path<(i64, u32)>,
-    axum::Form(f): axum::Form<RemovalForm>,
-) -> Response {
-    let r = match crate::service::credit::trigger(&f.trigger) {
-        Ok(t) => {
-            crate::service::credit::remove(&app, &v.principal, id, no, t, &f.reason, None, None)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    back(id, r.err())
-}
-
-#[derive(Deserialize)]
-pub struct OrderForm {
-    party_no: u32,
-    #[serde(default)]
-    bound_persons: String,
-    reason: String,
-}
-
-/// Orders a consumption restriction from the case page.
-pub async fn order_submit(
-    State(app): State<App>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    axum::Form(f): axum::Form<OrderForm>,
-) -> Response {
-    let r = crate::service::credit::order(
-        &app,
-        &v.principal,
-        id,
-        f.party_no,
-        &names(&f.bound_persons),
-        &f.reason,
-        None,
-    )
-    .await;
-    back(id, r.err())
-}
-
-/// Lifts a restriction order from the case page.
-pub async fn lift_submit(
-    State(app): State<App>,
-    v: Viewer,
-    Path((id, no)): Path<(i64, u32)>,
-    axum::Form(f): axum::Form<ReleaseForm>,
-) -> Response {
-    let r = crate::service::credit::lift(&app, &v.principal, id, no, &f.reason, None).await;
-    back(id, r.err())
 }

@@ -2,6 +2,7 @@
 //! into the binary: no CDN, no network at run time.
 
 mod cases;
+mod credit;
 pub mod i18n;
 mod public;
 mod views;
@@ -108,15 +109,24 @@ pub fn router() -> Router<App> {
             "/cases/{id}/measures/{m}/release",
             post(cases::release_submit),
         )
-        .route("/cases/{id}/listings", post(cases::listing_submit))
+        .route("/cases/{id}/listings", post(credit::listing_submit))
         .route(
             "/cases/{id}/listings/{no}/removal",
-            post(cases::removal_submit),
+            post(credit::removal_submit),
         )
-        .route("/cases/{id}/restriction-orders", post(cases::order_submit))
+        .route(
+            "/cases/{id}/listings/{no}/extension",
+            post(credit::extension_submit),
+        )
+        .route("/cases/{id}/corrections", post(credit::correction_submit))
+        .route(
+            "/cases/{id}/corrections/{no}/decision",
+            post(credit::correction_decision_submit),
+        )
+        .route("/cases/{id}/restriction-orders", post(credit::order_submit))
         .route(
             "/cases/{id}/restriction-orders/{no}/lift",
-            post(cases::lift_submit),
+            post(credit::lift_submit),
         )
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
