@@ -19,3 +19,4 @@ pub mod measure;
 pub mod money;
 pub mod rules;
 pub mod sharing;
+pub mod valuation;
