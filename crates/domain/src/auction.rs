@@ -571,6 +571,8 @@ pub fn validate_plan(
                     ),
                 );
             }
+            // The price must be valid when the first auction is announced (art. 27 of the
+            // reference-price provisions); a re-auction after a default keeps that price.
             if prior.is_none() && announced_on > reference.valid_until {
                 p.add(
                     "reference_price_expired",
