@@ -5,6 +5,7 @@
 //! constants here: they come from the [`rules::RuleBook`].
 
 pub mod access;
+pub mod auction;
 pub mod audit;
 pub mod calendar;
 pub mod case;
@@ -19,3 +20,4 @@ pub mod measure;
 pub mod money;
 pub mod rules;
 pub mod sharing;
+pub mod valuation;

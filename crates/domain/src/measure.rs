@@ -62,7 +62,8 @@ impl MeasureKind {
 
 /// The legal class of a property for the maximum period (Civil Procedure Law interpretation
 /// art. 485): deposits 1 year, movables 2 years, real estate and other rights 3 years.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PropertyClass {
     /// Money in an account: bank deposits and the like.
     Deposit,

@@ -1,0 +1,1182 @@
+//! Online judicial auction (网络司法拍卖), DOMAIN §6, under the SPC provisions on online
+//! judicial auctions (法释〔2016〕18号) and the notice on sell-off after a failed auction.
+//!
+//! An auction is event-sourced: [`Auction`] is the fold of its [`AuctionEvent`]s, and each
+//! `decide_*` function is pure — state, input and the server's clock (`now`, injected, never
+//! read here) in; the events to record or a [`Refusal`] with a machine-readable code out. The
+//! rule values an auction runs under (extension, deposit return, sell-off bidding) are read
+//! from the rule book once, when it is announced, and written into the announcement, so the
+//! bid log replays to the same state without the rule book and a rule change never alters an
+//! auction already announced.
+//!
+//! Days (announcement lead, the 30 days to the second auction) are counted on the civil
+//! calendar of Beijing time (UTC+8, no daylight saving); hours and minutes on the clock.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use jiff::tz::{self, TimeZone};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Ctx, Refusal};
+use crate::identity::{CreditCode, IdNumber};
+use crate::measure::PropertyClass;
+use crate::money::Fen;
+use crate::rules::Unit;
+use crate::valuation::{ReferencePrice, period_end};
+
+/// Which sale this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Round {
+    /// 一拍 — the first auction, from the reference price.
+    First,
+    /// 二拍 — the second auction after a failed first one (art. 26).
+    Second,
+    /// 变卖 — the online sell-off after a failed second auction, at the second starting price.
+    SellOff,
+}
+
+impl Round {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Round::First => "first",
+            Round::Second => "second",
+            Round::SellOff => "sell_off",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Round::First => "一拍",
+            Round::Second => "二拍",
+            Round::SellOff => "变卖",
+        }
+    }
+}
+
+/// An auction as the court plans it, before the announcement (拍卖公告).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuctionPlan {
+    pub class: PropertyClass,
+    /// 起拍价.
+    pub start_price: Fen,
+    /// 加价幅度 — every bid beats the current price by at least this much.
+    pub increment: Fen,
+    /// 保证金 — what each bidder pays before bidding.
+    pub deposit: Fen,
+    pub announced_at: Timestamp,
+    pub starts_at: Timestamp,
+    /// The scheduled end, before any extension.
+    pub ends_at: Timestamp,
+    /// Days after the end within which the buyer pays the balance (尾款). Set by the court in
+    /// the announcement: the rule book has no rule for it.
+    pub balance_days: i64,
+}
+
+/// The rule values an auction runs under, fixed when it is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuctionTerms {
+    /// `auction.bidding.extension`: a bid this close to the end moves it to the bid + this.
+    pub extension: SignedDuration,
+    /// `auction.deposit.return`: losers' deposits are released within this after the end.
+    pub deposit_return: SignedDuration,
+    /// `auction.selloff.bidding`: the bidding a first sell-off offer opens.
+    pub selloff_bidding: SignedDuration,
+}
+
+/// A bidder as registered (实名): the identifier only masked; `identity_key` is what the
+/// platform compares to recognise a person (the store's blind index of the normalised
+/// identifier), so that the debtor and a barred defaulter are known without the full number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bidder {
+    /// The bidder's number in this auction (竞买号), the only name the public log shows.
+    pub paddle: u32,
+    pub real_name: String,
+    pub identifier: String,
+    pub identity_key: String,
+    pub deposit: Fen,
+    /// 优先购买权人 and the court's rank (1 is first); none for an ordinary bidder.
+    pub preemptive_rank: Option<u32>,
+}
+
+/// A bid the auction accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedBid {
+    /// 1-based position in the bid log.
+    pub seq: u32,
+    /// The client's idempotency key.
+    pub key: String,
+    pub bidder: String,
+    pub amount: Fen,
+    /// The server's clock when the bid was accepted.
+    pub at: Timestamp,
+    /// The end of bidding after this bid (extended, or opened by a first sell-off offer).
+    pub ends_at: Timestamp,
+    /// The bidder's preemptive rank, if a holder.
+    pub preemptive_rank: Option<u32>,
+}
+
+/// How bidding ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// 成交.
+    Sold {
+        winner: String,
+        price: Fen,
+        /// The winner's deposit, which counts toward the price.
+        deposit: Fen,
+        balance_due: Timestamp,
+    },
+    /// 流拍 (or, for a sell-off, 变卖不成): nobody bid.
+    Failed,
+}
+
+/// What happened in an auction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuctionEvent {
+    Announced {
+        auction_id: String,
+        round: Round,
+        plan: AuctionPlan,
+        reference: ReferencePrice,
+        /// The first auction's starting price, which bounds the second's cut.
+        first_start_price: Fen,
+        terms: AuctionTerms,
+        /// Identity keys of the debtors (被执行人), who may not bid.
+        debtor_keys: Vec<String>,
+        /// Identity keys of defaulting buyers of earlier rounds (悔拍人), who may not bid.
+        barred_keys: Vec<String>,
+    },
+    BidderRegistered {
+        bidder: String,
+        paddle: u32,
+        real_name: String,
+        identifier: String,
+        identity_key: String,
+        at: Timestamp,
+    },
+    DepositPaid {
+        bidder: String,
+        amount: Fen,
+        at: Timestamp,
+    },
+    PreemptiveHolderRegistered {
+        bidder: String,
+        rank: u32,
+        at: Timestamp,
+    },
+    BidAccepted(AcceptedBid),
+    Closed {
+        at: Timestamp,
+        /// The real end of bidding (extensions included).
+        ended_at: Timestamp,
+        outcome: Outcome,
+    },
+    BalancePaid {
+        amount: Fen,
+        at: Timestamp,
+    },
+    /// 悔拍: the buyer did not pay in time; the deposit is forfeited.
+    Defaulted {
+        bidder: String,
+        forfeited: Fen,
+        at: Timestamp,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AuctionStatus {
+    /// Announced; bidding or not yet, by the clock (see [`Auction::phase`]).
+    Open,
+    Sold {
+        winner: String,
+        price: Fen,
+        deposit: Fen,
+        balance_due: Timestamp,
+    },
+    /// 流拍.
+    Failed,
+    /// The buyer paid in full: the proceeds go to the case account.
+    Paid { winner: String, price: Fen },
+    /// 悔拍.
+    Defaulted { bidder: String, forfeited: Fen },
+}
+
+/// Where an open auction stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// 公告期: announced, bidding not begun.
+    Announced,
+    /// 竞价期.
+    Bidding,
+    /// Bidding over, the outcome not yet recorded.
+    Ended,
+    Closed,
+}
+
+/// An auction: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Auction {
+    pub id: String,
+    pub round: Round,
+    pub plan: AuctionPlan,
+    pub reference: ReferencePrice,
+    pub first_start_price: Fen,
+    pub terms: AuctionTerms,
+    pub debtor_keys: BTreeSet<String>,
+    pub barred_keys: BTreeSet<String>,
+    pub bidders: BTreeMap<String, Bidder>,
+    /// The full bid log, in order.
+    pub bids: Vec<AcceptedBid>,
+    /// Idempotency key → index in `bids`.
+    pub keys: BTreeMap<String, usize>,
+    /// Index in `bids` of the leading bid.
+    pub leader: Option<usize>,
+    /// The current end of bidding (for a sell-off without an offer, the end of the period).
+    pub ends_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub status: AuctionStatus,
+}
+
+impl Auction {
+    pub fn from_announced(e: &AuctionEvent) -> Option<Auction> {
+        match e {
+            AuctionEvent::Announced {
+                auction_id,
+                round,
+                plan,
+                reference,
+                first_start_price,
+                terms,
+                debtor_keys,
+                barred_keys,
+            } => Some(Auction {
+                id: auction_id.clone(),
+                round: *round,
+                plan: plan.clone(),
+                reference: *reference,
+                first_start_price: *first_start_price,
+                terms: *terms,
+                debtor_keys: debtor_keys.iter().cloned().collect(),
+                barred_keys: barred_keys.iter().cloned().collect(),
+                bidders: BTreeMap::new(),
+                bids: Vec::new(),
+                keys: BTreeMap::new(),
+                leader: None,
+                ends_at: plan.ends_at,
+                ended_at: None,
+                status: AuctionStatus::Open,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn apply(&mut self, e: &AuctionEvent) {
+        match e {
+            AuctionEvent::Announced { .. } => {}
+            AuctionEvent::BidderRegistered {
+                bidder,
+                paddle,
+                real_name,
+                identifier,
+                identity_key,
+                ..
+            } => {
+                self.bidders.insert(
+                    bidder.clone(),
+                    Bidder {
+                        paddle: *paddle,
+                        real_name: real_name.clone(),
+                        identifier: identifier.clone(),
+                        identity_key: identity_key.clone(),
+                        deposit: Fen::ZERO,
+                        preemptive_rank: None,
+                    },
+                );
+            }
+            AuctionEvent::DepositPaid { bidder, amount, .. } => {
+                if let Some(b) = self.bidders.get_mut(bidder) {
+                    b.deposit = *amount;
+                }
+            }
+            AuctionEvent::PreemptiveHolderRegistered { bidder, rank, .. } => {
+                if let Some(b) = self.bidders.get_mut(bidder) {
+                    b.preemptive_rank = Some(*rank);
+                }
+            }
+            AuctionEvent::BidAccepted(b) => {
+                // The decision accepts only a bid that takes the lead.
+                self.keys.insert(b.key.clone(), self.bids.len());
+                self.leader = Some(self.bids.len());
+                self.ends_at = b.ends_at;
+                self.bids.push(b.clone());
+            }
+            AuctionEvent::Closed {
+                ended_at, outcome, ..
+            } => {
+                self.ended_at = Some(*ended_at);
+                self.status = match outcome {
+                    Outcome::Sold {
+                        winner,
+                        price,
+                        deposit,
+                        balance_due,
+                    } => AuctionStatus::Sold {
+                        winner: winner.clone(),
+                        price: *price,
+                        deposit: *deposit,
+                        balance_due: *balance_due,
+                    },
+                    Outcome::Failed => AuctionStatus::Failed,
+                };
+            }
+            AuctionEvent::BalancePaid { .. } => {
+                if let AuctionStatus::Sold { winner, price, .. } = &self.status {
+                    self.status = AuctionStatus::Paid {
+                        winner: winner.clone(),
+                        price: *price,
+                    };
+                }
+            }
+            AuctionEvent::Defaulted {
+                bidder, forfeited, ..
+            } => {
+                self.status = AuctionStatus::Defaulted {
+                    bidder: bidder.clone(),
+                    forfeited: *forfeited,
+                };
+            }
+        }
+    }
+
+    /// The state after `events`; `None` unless the first is `Announced`.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a AuctionEvent>) -> Option<Auction> {
+        let mut it = events.into_iter();
+        let mut a = Auction::from_announced(it.next()?)?;
+        for e in it {
+            a.apply(e);
+        }
+        Some(a)
+    }
+
+    /// The leading bid.
+    pub fn leading(&self) -> Option<&AcceptedBid> {
+        self.leader.and_then(|i| self.bids.get(i))
+    }
+
+    /// The current price: the leading bid, if any.
+    pub fn current_price(&self) -> Option<Fen> {
+        self.leading().map(|b| b.amount)
+    }
+
+    pub fn phase(&self, now: Timestamp) -> Phase {
+        if self.status != AuctionStatus::Open {
+            Phase::Closed
+        } else if now < self.plan.starts_at {
+            Phase::Announced
+        } else if now < self.ends_at {
+            Phase::Bidding
+        } else {
+            Phase::Ended
+        }
+    }
+
+    /// Identity keys barred from the next sale of the same property: those barred here and a
+    /// buyer who defaulted here (art. 24: 悔拍人不得参加重新拍卖).
+    pub fn barred_for_next(&self) -> Vec<String> {
+        let mut keys = self.barred_keys.clone();
+        if let AuctionStatus::Defaulted { bidder, .. } = &self.status
+            && let Some(b) = self.bidders.get(bidder)
+        {
+            keys.insert(b.identity_key.clone());
+        }
+        keys.into_iter().collect()
+    }
+
+    fn ensure_open(&self) -> Result<(), Refusal> {
+        if self.status != AuctionStatus::Open {
+            return Err(Refusal::one(
+                "auction_closed",
+                "the auction is closed".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The civil date of a moment in Beijing time (UTC+8, no daylight saving).
+pub fn beijing_date(t: Timestamp) -> Date {
+    t.to_zoned(TimeZone::fixed(tz::offset(8))).date()
+}
+
+fn rule_percent(ctx: &Ctx<'_>, id: &str) -> Result<i64, Refusal> {
+    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
+    if r.unit != Unit::Percent {
+        return Err(Refusal::one(
+            "rule_unavailable",
+            format!("{id} is in {}, not percent", r.unit.as_str()),
+        ));
+    }
+    Ok(r.value)
+}
+
+fn rule_days(ctx: &Ctx<'_>, id: &str) -> Result<i64, Refusal> {
+    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
+    if r.unit != Unit::Days {
+        return Err(Refusal::one(
+            "rule_unavailable",
+            format!("{id} is in {}, not days", r.unit.as_str()),
+        ));
+    }
+    Ok(r.value)
+}
+
+/// A rule in minutes, hours or (whole, 24-hour) days as a clock duration.
+pub fn rule_duration(ctx: &Ctx<'_>, id: &str) -> Result<SignedDuration, Refusal> {
+    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
+    let d = match r.unit {
+        Unit::Minutes => r.value.checked_mul(60),
+        Unit::Hours => r.value.checked_mul(3600),
+        Unit::Days => r.value.checked_mul(86_400),
+        other => {
+            return Err(Refusal::one(
+                "rule_unavailable",
+                format!("{id} is in {}, not a duration", other.as_str()),
+            ));
+        }
+    };
+    d.map(SignedDuration::from_secs)
+        .ok_or_else(|| Refusal::one("rule_unavailable", format!("{id} out of range")))
+}
+
+fn add(t: Timestamp, d: SignedDuration) -> Result<Timestamp, Refusal> {
+    t.checked_add(d)
+        .map_err(|e| Refusal::one("invalid_time", e.to_string()))
+}
+
+/// `a * 100 >= b * pct`, without overflow.
+fn at_least_pct(a: Fen, b: Fen, pct: i64) -> bool {
+    i128::from(a.get()) * 100 >= i128::from(b.get()) * i128::from(pct)
+}
+
+fn at_most_pct(a: Fen, b: Fen, pct: i64) -> bool {
+    i128::from(a.get()) * 100 <= i128::from(b.get()) * i128::from(pct)
+}
+
+/// Collects every problem with a plan; the refusal's code is the first problem's.
+#[derive(Default)]
+struct Problems(Vec<(&'static str, String)>);
+
+impl Problems {
+    fn add(&mut self, code: &'static str, reason: String) {
+        self.0.push((code, reason));
+    }
+    fn finish(self) -> Result<(), Refusal> {
+        match self.0.first() {
+            None => Ok(()),
+            Some((code, _)) => Err(Refusal {
+                code,
+                reasons: self.0.into_iter().map(|(_, r)| r).collect(),
+            }),
+        }
+    }
+}
+
+/// Checks a plan of a first or second auction against the rule book; every problem at once.
+/// `prior` is the previous sale of the same property: none for a first auction, the failed
+/// first auction for a second one, or a sale the buyer defaulted on for a re-auction of the
+/// same round.
+pub fn validate_plan(
+    round: Round,
+    plan: &AuctionPlan,
+    reference: &ReferencePrice,
+    prior: Option<&Auction>,
+    ctx: &Ctx<'_>,
+) -> Result<(), Refusal> {
+    let mut p = Problems::default();
+    if plan.class == PropertyClass::Deposit {
+        p.add(
+            "not_auctionable",
+            "money in an account is deducted (扣划), not auctioned".into(),
+        );
+    }
+    if plan.start_price.get() == 0 {
+        p.add(
+            "start_price_too_low",
+            "the starting price must be above zero".into(),
+        );
+    }
+    if plan.increment.get() == 0 {
+        p.add(
+            "increment_not_positive",
+            "the increment (加价幅度) must be above zero".into(),
+        );
+    }
+    if plan.balance_days <= 0 {
+        p.add(
+            "invalid_plan",
+            "the buyer's period to pay the balance must be at least one day".into(),
+        );
+    }
+    if !(plan.announced_at < plan.starts_at && plan.starts_at < plan.ends_at) {
+        p.add(
+            "bad_schedule",
+            "the announcement comes before the start, and the start before the end".into(),
+        );
+    }
+    // Which round this is, and what came before.
+    let reauction = matches!(
+        prior.map(|a| &a.status),
+        Some(AuctionStatus::Defaulted { .. })
+    );
+    let prior_ok = match (round, prior) {
+        (Round::First, None) => true,
+        (Round::First, Some(a)) => a.round == Round::First && reauction,
+        (Round::Second, Some(a)) => {
+            (a.round == Round::First && a.status == AuctionStatus::Failed)
+                || (a.round == Round::Second && reauction)
+        }
+        (Round::Second, None) | (Round::SellOff, _) => false,
+    };
+    if !prior_ok {
+        p.add(
+            "wrong_round",
+            format!(
+                "a {}（{}）follows {}",
+                round.name_zh(),
+                round.as_str(),
+                match round {
+                    Round::First => "nothing, or a first auction the buyer defaulted on",
+                    Round::Second => "a failed first auction, or a second the buyer defaulted on",
+                    Round::SellOff => "a failed second auction: use decide_sell_off",
+                }
+            ),
+        );
+    }
+    let announced_on = beijing_date(plan.announced_at);
+    let starts_on = beijing_date(plan.starts_at);
+    match round {
+        Round::First => {
+            let min = rule_percent(ctx, "auction.start_price.min_ratio")?;
+            if !at_least_pct(plan.start_price, reference.price, min) {
+                p.add(
+                    "start_price_too_low",
+                    format!(
+                        "the starting price {} is below {min}% of the reference price {} (auction.start_price.min_ratio)",
+                        plan.start_price, reference.price
+                    ),
+                );
+            }
+            // The price must be valid when the first auction is announced (art. 27 of the
+            // reference-price provisions); a re-auction after a default keeps that price.
+            if prior.is_none() && announced_on > reference.valid_until {
+                p.add(
+                    "reference_price_expired",
+                    format!(
+                        "the reference price was valid until {}: the first auction is announced on {announced_on}",
+                        reference.valid_until
+                    ),
+                );
+            }
+        }
+        Round::Second => {
+            let first = prior.map_or(plan.start_price, |a| a.first_start_price);
+            let cut = rule_percent(ctx, "auction.second.max_price_cut")?;
+            if !at_least_pct(plan.start_price, first, 100 - cut) {
+                p.add(
+                    "price_cut_too_large",
+                    format!(
+                        "the second starting price {} is more than {cut}% below the first, {} (auction.second.max_price_cut)",
+                        plan.start_price, first
+                    ),
+                );
+            }
+            if let Some(a) = prior
+                && a.status == AuctionStatus::Failed
+                && let Some(failed_at) = a.ended_at
+            {
+                let last = period_end(ctx, "auction.second.within", beijing_date(failed_at))?;
+                if starts_on > last {
+                    p.add(
+                        "second_auction_too_late",
+                        format!(
+                            "the second auction must be held by {last}, within the period of auction.second.within after the failure"
+                        ),
+                    );
+                }
+            }
+        }
+        Round::SellOff => {}
+    }
+    let (dmin, dmax) = (
+        rule_percent(ctx, "auction.deposit.min")?,
+        rule_percent(ctx, "auction.deposit.max")?,
+    );
+    if !at_least_pct(plan.deposit, plan.start_price, dmin)
+        || !at_most_pct(plan.deposit, plan.start_price, dmax)
+    {
+        p.add(
+            "deposit_out_of_range",
+            format!(
+                "the deposit {} is outside {dmin}%–{dmax}% of the starting price {} (auction.deposit.min/max)",
+                plan.deposit, plan.start_price
+            ),
+        );
+    }
+    let lead_rule = match (round, plan.class) {
+        (Round::Second, PropertyClass::Movable) => "auction.second_announcement.movable",
+        (Round::Second, _) => "auction.second_announcement.immovable",
+        (_, PropertyClass::Movable) => "auction.announcement.movable",
+        (_, _) => "auction.announcement.immovable",
+    };
+    let lead = rule_days(ctx, lead_rule)?;
+    let earliest = announced_on
+        .checked_add(jiff::Span::new().days(lead))
+        .map_err(|e| Refusal::one("invalid_time", e.to_string()))?;
+    if starts_on < earliest {
+        p.add(
+            "announcement_too_short",
+            format!(
+                "announced on {announced_on}, the auction may start on {earliest} at the earliest ({lead} days, {lead_rule})"
+            ),
+        );
+    }
+    let min_bidding = rule_duration(ctx, "auction.bidding.min_duration")?;
+    if plan.ends_at.duration_since(plan.starts_at) < min_bidding {
+        p.add(
+            "bidding_too_short",
+            format!(
+                "bidding lasts at least {} hours (auction.bidding.min_duration)",
+                min_bidding.as_secs() / 3600
+            ),
+        );
+    }
+    p.finish()
+}
+
+fn terms(ctx: &Ctx<'_>) -> Result<AuctionTerms, Refusal> {
+    Ok(AuctionTerms {
+        extension: rule_duration(ctx, "auction.bidding.extension")?,
+        deposit_return: rule_duration(ctx, "auction.deposit.return")?,
+        selloff_bidding: rule_duration(ctx, "auction.selloff.bidding")?,
+    })
+}
+
+/// Announces a first or second auction (or a re-auction after a default) once its plan
+/// passes [`validate_plan`]. The debtors and any defaulter of `prior` are barred from bidding.
+pub fn decide_announce(
+    auction_id: &str,
+    round: Round,
+    plan: &AuctionPlan,
+    reference: &ReferencePrice,
+    prior: Option<&Auction>,
+    debtor_keys: &[String],
+    ctx: &Ctx<'_>,
+) -> Result<AuctionEvent, Refusal> {
+    if auction_id.trim().is_empty() {
+        return Err(Refusal::one("invalid_plan", "an auction id is required"));
+    }
+    validate_plan(round, plan, reference, prior, ctx)?;
+    Ok(AuctionEvent::Announced {
+        auction_id: auction_id.to_owned(),
+        round,
+        plan: plan.clone(),
+        reference: *reference,
+        first_start_price: match round {
+            Round::First => plan.start_price,
+            _ => prior.map_or(plan.start_price, |a| a.first_start_price),
+        },
+        terms: terms(ctx)?,
+        debtor_keys: debtor_keys.to_vec(),
+        barred_keys: prior.map(Auction::barred_for_next).unwrap_or_default(),
+    })
+}
+
+/// Opens the sell-off (变卖) after a failed second auction: at the second starting price, for
+/// `auction.selloff.period`, with the same increment and deposit. Bidding starts only with the
+/// first offer at or above that price.
+pub fn decide_sell_off(
+    auction_id: &str,
+    second: &Auction,
+    opens_at: Timestamp,
+    ctx: &Ctx<'_>,
+) -> Result<AuctionEvent, Refusal> {
+    if second.round != Round::Second || second.status != AuctionStatus::Failed {
+        return Err(Refusal::one(
+            "wrong_round",
+            "a sell-off follows a second auction that failed (二拍流拍)",
+        ));
+    }
+    if second.ended_at.is_some_and(|e| opens_at < e) {
+        return Err(Refusal::one(
+            "bad_schedule",
+            "the sell-off opens after the second auction ended",
+        ));
+    }
+    if auction_id.trim().is_empty() {
+        return Err(Refusal::one("invalid_plan", "an auction id is required"));
+    }
+    let period = rule_duration(ctx, "auction.selloff.period")?;
+    let plan = AuctionPlan {
+        announced_at: opens_at,
+        starts_at: opens_at,
+        ends_at: add(opens_at, period)?,
+        ..second.plan.clone()
+    };
+    Ok(AuctionEvent::Announced {
+        auction_id: auction_id.to_owned(),
+        round: Round::SellOff,
+        plan,
+        reference: second.reference,
+        first_start_price: second.first_start_price,
+        terms: terms(ctx)?,
+        debtor_keys: second.debtor_keys.iter().cloned().collect(),
+        barred_keys: second.barred_for_next(),
+    })
+}
+
+/// A bidder's registration (实名报名) as submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// The platform's account id.
+    pub bidder: String,
+    pub real_name: String,
+    /// Resident ID number or unified social credit code.
+    pub identifier: String,
+    /// The store's blind index of the normalised identifier.
+    pub identity_key: String,
+}
+
+fn barred(state: &Auction, key: &str) -> Result<(), Refusal> {
+    if state.debtor_keys.contains(key) {
+        return Err(Refusal::one(
+            "debtor_may_not_bid",
+            "the debtor (被执行人) may not bid for its own property",
+        ));
+    }
+    if state.barred_keys.contains(key) {
+        return Err(Refusal::one(
+            "bidder_barred",
+            "a buyer who defaulted (悔拍) may not bid in the re-auction",
+        ));
+    }
+    Ok(())
+}
+
+/// Registers a bidder under real name and identifier.
+pub fn decide_register(
+    state: &Auction,
+    reg: &Registration,
+    now: Timestamp,
+) -> Result<AuctionEvent, Refusal> {
+    state.ensure_open()?;
+    if now >= state.ends_at {
+        return Err(Refusal::one("bidding_closed", "bidding is over"));
+    }
+    if state.bidders.contains_key(&reg.bidder) {
+        return Err(Refusal::one(
+            "already_registered",
+            format!("{} is already registered", reg.bidder),
+        ));
+    }
+    let identifier = if let Ok(id) = IdNumber::parse(&reg.identifier) {
+        id.masked()
+    } else if let Ok(code) = CreditCode::parse(&reg.identifier) {
+        crate::identity::mask(code.as_str())
+    } else {
+        return Err(Refusal::one(
+            "invalid_identity",
+            "a valid resident ID number or unified social credit code is required",
+        ));
+    };
+    if reg.bidder.trim().is_empty()
+        || reg.real_name.trim().is_empty()
+        || reg.identity_key.is_empty()
+    {
+        return Err(Refusal::one(
+            "invalid_identity",
+            "the account, the real name and the identity key are required",
+        ));
+    }
+    barred(state, &reg.identity_key)?;
+    let paddle = u32::try_from(state.bidders.len())
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or_else(|| Refusal::one("too_many_bidders", "no more bidders"))?;
+    Ok(AuctionEvent::BidderRegistered {
+        bidder: reg.bidder.clone(),
+        paddle,
+        real_name: reg.real_name.trim().to_owned(),
+        identifier,
+        identity_key: reg.identity_key.clone(),
+        at: now,
+    })
+}
+
+fn registered<'a>(state: &'a Auction, bidder: &str) -> Result<&'a Bidder, Refusal> {
+    state.bidders.get(bidder).ok_or_else(|| {
+        Refusal::one(
+            "not_registered",
+            format!("{bidder} has not registered for this auction"),
+        )
+    })
+}
+
+/// A registered bidder's deposit, at least the announced one.
+pub fn decide_deposit(
+    state: &Auction,
+    bidder: &str,
+    amount: Fen,
+    now: Timestamp,
+) -> Result<AuctionEvent, Refusal> {
+    state.ensure_open()?;
+    if now >= state.ends_at {
+        return Err(Refusal::one("bidding_closed", "bidding is over"));
+    }
+    let b = registered(state, bidder)?;
+    if b.deposit.get() > 0 {
+        return Err(Refusal::one(
+            "deposit_already_paid",
+            "the deposit is already paid",
+        ));
+    }
+    if amount < state.plan.deposit {
+        return Err(Refusal::one(
+            "deposit_insufficient",
+            format!("the deposit is {}", state.plan.deposit),
+        ));
+    }
+    Ok(AuctionEvent::DepositPaid {
+        bidder: bidder.to_owned(),
+        amount,
+        at: now,
+    })
+}
+
+/// The court registers a registered bidder as a preemptive-right holder (优先购买权人) with a
+/// rank (1 first).
+pub fn decide_preemptive_holder(
+    state: &Auction,
+    bidder: &str,
+    rank: u32,
+    now: Timestamp,
+) -> Result<AuctionEvent, Refusal> {
+    state.ensure_open()?;
+    if now >= state.ends_at {
+        return Err(Refusal::one("bidding_closed", "bidding is over"));
+    }
+    let b = registered(state, bidder)?;
+    if b.preemptive_rank.is_some() {
+        return Err(Refusal::one(
+            "already_holder",
+            "already registered as a preemptive-right holder",
+        ));
+    }
+    if rank == 0 {
+        return Err(Refusal::one("invalid_rank", "ranks start at 1"));
+    }
+    Ok(AuctionEvent::PreemptiveHolderRegistered {
+        bidder: bidder.to_owned(),
+        rank,
+        at: now,
+    })
+}
+
+/// A bid as the client sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bid {
+    /// The client's idempotency key: a retry sends the same key.
+    pub key: String,
+    pub bidder: String,
+    pub amount: Fen,
+}
+
+/// The answer to a bid: the accepted bid, and the events to record (none for a repeat).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidDecision {
+    pub bid: AcceptedBid,
+    pub events: Vec<AuctionEvent>,
+}
+
+/// Whether a holder of rank `rank` takes a tie from the leader: holders beat ordinary bidders,
+/// a higher rank (smaller number) beats a lower, and at equal rank the earlier bid stands.
+fn wins_tie(rank: Option<u32>, leader_rank: Option<u32>) -> bool {
+    match (rank, leader_rank) {
+        (Some(_), None) => true,
+        (Some(r), Some(l)) => r < l,
+        (None, _) => false,
+    }
+}
+
+/// Decides a bid at `now` (the server's clock). The same idempotency key with the same bid
+/// returns the earlier answer and records nothing; with another bid it is refused. A refused
+/// bid records nothing, so its retry is decided afresh.
+pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecision, Refusal> {
+    if let Some(earlier) = state.keys.get(&bid.key).and_then(|i| state.bids.get(*i)) {
+        if earlier.bidder == bid.bidder && earlier.amount == bid.amount {
+            return Ok(BidDecision {
+                bid: earlier.clone(),
+                events: Vec::new(),
+            });
+        }
+        return Err(Refusal::one(
+            "idempotency_key_reused",
+            "this idempotency key was used for another bid",
+        ));
+    }
+    if bid.key.is_empty() || bid.key.len() > 200 {
+        return Err(Refusal::one(
+            "invalid_bid",
+            "an idempotency key (1–200 bytes) is required",
+        ));
+    }
+    state.ensure_open()?;
+    let b = registered(state, &bid.bidder)?;
+    barred(state, &b.identity_key)?;
+    if b.deposit < state.plan.deposit || b.deposit.get() == 0 {
+        return Err(Refusal::one(
+            "deposit_not_paid",
+            format!("a deposit of {} is paid before bidding", state.plan.deposit),
+        ));
+    }
+    match state.phase(now) {
+        Phase::Announced => {
+            return Err(Refusal::one(
+                "bidding_not_started",
+                format!("bidding starts at {}", state.plan.starts_at),
+            ));
+        }
+        Phase::Ended | Phase::Closed => {
+            return Err(Refusal::one(
+                "bidding_closed",
+                format!("bidding ended at {}", state.ends_at),
+            ));
+        }
+        Phase::Bidding => {}
+    }
+    let rank = b.preemptive_rank;
+    match state.leading() {
+        None => {
+            if bid.amount < state.plan.start_price {
+                return Err(Refusal::one(
+                    "bid_below_minimum",
+                    format!(
+                        "the first bid is at least the starting price {}",
+                        state.plan.start_price
+                    ),
+                ));
+            }
+        }
+        Some(lead) => {
+            if lead.bidder == bid.bidder {
+                return Err(Refusal::one(
+                    "already_leading",
+                    "the bidder already holds the highest bid",
+                ));
+            }
+            let min = lead
+                .amount
+                .checked_add(state.plan.increment)
+                .map_err(|_| Refusal::one("invalid_bid", "amount out of range"))?;
+            let matches = bid.amount == lead.amount && wins_tie(rank, lead.preemptive_rank);
+            if bid.amount < min && !matches {
+                return Err(Refusal::one(
+                    "bid_below_increment",
+                    format!(
+                        "a bid is at least {min} (the current price {} plus the increment {})",
+                        lead.amount, state.plan.increment
+                    ),
+                ));
+            }
+        }
+    }
+    let ends_at = if state.round == Round::SellOff && state.bids.is_empty() {
+        add(now, state.terms.selloff_bidding)?
+    } else {
+        state.ends_at.max(add(now, state.terms.extension)?)
+    };
+    let seq = u32::try_from(state.bids.len())
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or_else(|| Refusal::one("invalid_bid", "the bid log is full"))?;
+    let accepted = AcceptedBid {
+        seq,
+        key: bid.key.clone(),
+        bidder: bid.bidder.clone(),
+        amount: bid.amount,
+        at: now,
+        ends_at,
+        preemptive_rank: rank,
+    };
+    Ok(BidDecision {
+        events: vec![AuctionEvent::BidAccepted(accepted.clone())],
+        bid: accepted,
+    })
+}
+
+/// Closes bidding once its (extended) end has passed: sold to the leading bid, or failed
+/// (流拍) when nobody bid.
+pub fn close(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {
+    state.ensure_open()?;
+    if now < state.ends_at {
+        return Err(Refusal::one(
+            "bidding_not_over",
+            format!("bidding ends at {}", state.ends_at),
+        ));
+    }
+    let outcome = match state.leading() {
+        None => Outcome::Failed,
+        Some(lead) => {
+            let deposit = state
+                .bidders
+                .get(&lead.bidder)
+                .map_or(Fen::ZERO, |b| b.deposit);
+            let days = SignedDuration::from_hours(state.plan.balance_days.saturating_mul(24));
+            Outcome::Sold {
+                winner: lead.bidder.clone(),
+                price: lead.amount,
+                deposit,
+                balance_due: add(state.ends_at, days)?,
+            }
+        }
+    };
+    Ok(AuctionEvent::Closed {
+        at: now,
+        ended_at: state.ends_at,
+        outcome,
+    })
+}
+
+/// A deposit to give back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositRelease {
+    pub bidder: String,
+    pub amount: Fen,
+    /// `auction.deposit.return` after the end of bidding.
+    pub due: Timestamp,
+}
+
+/// The deposits to release once bidding is over: everyone's but the winner's (whose deposit
+/// counts toward the price, or is forfeited on default).
+pub fn deposit_releases(state: &Auction) -> Vec<DepositRelease> {
+    let Some(ended) = state.ended_at else {
+        return Vec::new();
+    };
+    let winner = match &state.status {
+        AuctionStatus::Sold { winner, .. } | AuctionStatus::Paid { winner, .. } => Some(winner),
+        AuctionStatus::Defaulted { bidder, .. } => Some(bidder),
+        AuctionStatus::Open | AuctionStatus::Failed => None,
+    };
+    let due = ended
+        .checked_add(state.terms.deposit_return)
+        .unwrap_or(ended);
+    state
+        .bidders
+        .iter()
+        .filter(|(id, b)| b.deposit.get() > 0 && Some(*id) != winner)
+        .map(|(id, b)| DepositRelease {
+            bidder: id.clone(),
+            amount: b.deposit,
+            due,
+        })
+        .collect()
+}
+
+/// The buyer pays the balance (price less deposit) by the announced deadline.
+pub fn decide_balance_payment(
+    state: &Auction,
+    amount: Fen,
+    now: Timestamp,
+) -> Result<AuctionEvent, Refusal> {
+    let AuctionStatus::Sold {
+        price,
+        deposit,
+        balance_due,
+        ..
+    } = &state.status
+    else {
+        return Err(Refusal::one("not_sold", "nothing is owed on this auction"));
+    };
+    if now > *balance_due {
+        return Err(Refusal::one(
+            "balance_overdue",
+            format!("the balance was due by {balance_due}"),
+        ));
+    }
+    let owed = price.saturating_sub(*deposit);
+    if amount != owed {
+        return Err(Refusal::one(
+            "wrong_amount",
+            format!("the balance is {owed}"),
+        ));
+    }
+    Ok(AuctionEvent::BalancePaid { amount, at: now })
+}
+
+/// The buyer did not pay by the deadline (悔拍): the deposit is forfeited and the buyer is
+/// barred from the re-auction.
+pub fn decide_default(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {
+    let AuctionStatus::Sold {
+        winner,
+        deposit,
+        balance_due,
+        ..
+    } = &state.status
+    else {
+        return Err(Refusal::one("not_sold", "no buyer owes a balance"));
+    };
+    if now <= *balance_due {
+        return Err(Refusal::one(
+            "balance_not_yet_due",
+            format!("the buyer has until {balance_due}"),
+        ));
+    }
+    Ok(AuctionEvent::Defaulted {
+        bidder: winner.clone(),
+        forfeited: *deposit,
+        at: now,
+    })
+}
+
+/// What goes into the case account once the buyer paid in full: the whole price.
+pub fn proceeds(state: &Auction) -> Option<Fen> {
+    match &state.status {
+        AuctionStatus::Paid { price, .. } => Some(*price),
+        _ => None,
+    }
+}
+
+/// One line of the public bid log (竞价记录): bidders shown by number only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicBid {
+    pub seq: u32,
+    pub bidder_code: String,
+    pub amount: Fen,
+    pub at: Timestamp,
+    pub preemptive: bool,
+}
+
+/// The full bid log as published: pseudonymous.
+pub fn public_log(state: &Auction) -> Vec<PublicBid> {
+    state
+        .bids
+        .iter()
+        .map(|b| PublicBid {
+            seq: b.seq,
+            bidder_code: state
+                .bidders
+                .get(&b.bidder)
+                .map_or_else(|| "?".to_owned(), |x| format!("P{:04}", x.paddle)),
+            amount: b.amount,
+            at: b.at,
+            preemptive: b.preemptive_rank.is_some(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
