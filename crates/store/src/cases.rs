@@ -331,6 +331,19 @@ impl Store {
         )
     }
 
+    /// The case's timeline: its own events and those of the things recorded under their own
+    /// subject that belong to it (the price determinations of its assets, `valuation:<id>`),
+    /// in order. The case fold reads [`Store::case_events`] only.
+    pub async fn case_timeline(&self, case_id: i64) -> Result<Vec<crate::EventRecord>> {
+        let sql = "SELECT seq, at_us, actor, court_id, kind, subject, payload, prev_hash, hash FROM events \
+                   WHERE subject = $1 \
+                   OR subject IN (SELECT 'valuation:' || CAST(v.id AS TEXT) FROM valuations v WHERE v.case_id = $2) \
+                   ORDER BY seq";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, crate::EventRecord>(sql).bind(format!("case:{case_id}")).bind(case_id).fetch_all(p).await)?,
+        )
+    }
+
     pub async fn count_cases(&self) -> Result<i64> {
         let n: (i64,) =
             on_pool!(self, p => sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(p).await)?;

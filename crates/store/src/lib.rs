@@ -29,6 +29,7 @@ pub mod portal;
 pub mod rules;
 pub mod sharing;
 pub mod users;
+pub mod valuation;
 
 pub use events::{EventRecord, NewEvent};
 

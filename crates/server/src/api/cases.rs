@@ -404,7 +404,8 @@ pub struct TimelineEntry {
     pub payload: serde_json::Value,
 }
 
-/// Every event of the case, in order, with actor and time.
+/// Every event of the case, in order, with actor and time — including those of its price
+/// determinations (`valuation.*`).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", params(("id" = i64, Path)), responses((status = 200, body = [TimelineEntry])))]
 pub async fn timeline(
     State(app): State<App>,
@@ -412,7 +413,7 @@ pub async fn timeline(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
     svc::readable(&app, &ctx.principal, id).await?;
-    let events = app.store.case_events(id, i64::MAX).await?;
+    let events = app.store.case_timeline(id).await?;
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         out.push(TimelineEntry {

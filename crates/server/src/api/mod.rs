@@ -15,6 +15,7 @@ pub mod rules;
 pub mod session;
 pub mod sharing;
 pub mod users;
+pub mod valuation;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -203,6 +204,33 @@ pub fn router() -> Router<App> {
         .route("/sharing/agreements/{id}/keys", post(sharing::issue_key))
         .route("/sharing/agreements/{id}/revocation", post(sharing::revoke))
         .route("/sharing/feed", get(sharing::feed))
+        .route(
+            "/assets/{id}/valuation",
+            get(valuation::of_asset).post(valuation::start),
+        )
+        .route("/valuations/{id}", get(valuation::show))
+        .route("/valuations/{id}/move", post(valuation::move_on))
+        .route("/valuations/{id}/agreement", post(valuation::agreement))
+        .route(
+            "/valuations/{id}/targeted-answer",
+            post(valuation::targeted_answer),
+        )
+        .route("/valuations/{id}/enquiry", post(valuation::enquiry))
+        .route(
+            "/valuations/{id}/platform-answers",
+            post(valuation::platform_answer),
+        )
+        .route("/valuations/{id}/conclusion", post(valuation::conclusion))
+        .route("/valuations/{id}/appraisal", post(valuation::appraisal))
+        .route(
+            "/valuations/{id}/appraisal-report",
+            post(valuation::appraisal_report),
+        )
+        .route("/valuations/{id}/objections", post(valuation::objection))
+        .route(
+            "/valuations/{id}/objections/{no}/ruling",
+            post(valuation::ruling),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
 }
 

@@ -405,7 +405,7 @@ pub(super) async fn render(
     let lang = v.lang;
     let view = svc::show(app, &v.principal, id, None).await?;
     let (_, court) = svc::readable(app, &v.principal, id).await?;
-    let timeline = app.store.case_events(id, i64::MAX).await?;
+    let timeline = app.store.case_timeline(id).await?;
     let mut investigations = Vec::new();
     for inv in app.store.investigations_of(id).await? {
         let msgs = app.store.investigation_messages(inv.id).await?;

@@ -17,6 +17,7 @@ pub mod publication;
 pub mod rules;
 pub mod sharing;
 pub mod users;
+pub mod valuation;
 pub mod watch;
 
 use zhixing_domain::access::Principal;
