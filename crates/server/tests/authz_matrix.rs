@@ -185,7 +185,20 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 45] = [
+    let routes: [(Method, &str); 58] = [
+        (Method::POST, "/api/v1/assets/1/valuation"),
+        (Method::GET, "/api/v1/assets/1/valuation"),
+        (Method::GET, "/api/v1/valuations/1"),
+        (Method::POST, "/api/v1/valuations/1/move"),
+        (Method::POST, "/api/v1/valuations/1/agreement"),
+        (Method::POST, "/api/v1/valuations/1/targeted-answer"),
+        (Method::POST, "/api/v1/valuations/1/enquiry"),
+        (Method::POST, "/api/v1/valuations/1/platform-answers"),
+        (Method::POST, "/api/v1/valuations/1/conclusion"),
+        (Method::POST, "/api/v1/valuations/1/appraisal"),
+        (Method::POST, "/api/v1/valuations/1/appraisal-report"),
+        (Method::POST, "/api/v1/valuations/1/objections"),
+        (Method::POST, "/api/v1/valuations/1/objections/1/ruling"),
         (Method::GET, "/api/v1/sharing/agreements"),
         (Method::POST, "/api/v1/sharing/agreements"),
         (Method::GET, "/api/v1/sharing/agreements/1"),
@@ -433,6 +446,26 @@ async fn case_routes_every_role_every_court_relation() {
              VALUES ({id}, {id}, '{court}', {id}, 'matrix-bank', 'freeze', 'requested', 100, 'req-{id}', 0, 0, 0)"
         ))
         .await;
+        // A seized vehicle with a price determination at its first method, likewise.
+        let v = 1000 + id;
+        t.raw_exec(&format!(
+            "INSERT INTO assets (id, case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+             VALUES ({v}, {id}, '{court}', 'matrix-bank', 'vehicle', 'car-{id}', '车辆', 100000, '[]', 'test', 0)"
+        ))
+        .await;
+        t.raw_exec(&format!(
+            "INSERT INTO measures (id, case_id, court_id, asset_id, institution_id, kind, status, request_id, requested_by, requested_at, updated_at) \
+             VALUES ({v}, {id}, '{court}', {v}, 'matrix-bank', 'seize', 'active', 'req-{v}', 0, 0, 0)"
+        ))
+        .await;
+        let state = format!(
+            r#"{{"asset_id":"{v}","seized_on":"2026-01-05","started_on":"2026-01-05","start_due":"2026-02-04","method":"agreement","moves":[],"enquiry":null,"appraisal":null,"result":null,"objection":{{"status":"none"}}}}"#
+        );
+        t.raw_exec(&format!(
+            "INSERT INTO valuations (id, case_id, asset_id, court_id, measure_id, status, method, state, version, created_by, created_at, updated_at) \
+             VALUES ({id}, {id}, {v}, '{court}', {v}, 'in_progress', 'agreement', '{state}', 1, 0, 0, 0)"
+        ))
+        .await;
     }
     let mut checked = 0;
     for role in Role::ALL {
@@ -456,6 +489,8 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/cases/{id}/field-investigations"),
                 format!("/api/v1/attachments/{att}"),
                 format!("/api/v1/cases/{id}/credit"),
+                format!("/api/v1/valuations/{id}"),
+                format!("/api/v1/assets/{}/valuation", 1000 + id),
             ] {
                 let r = t.get(&path, tok).await;
                 assert_eq!(r.status(), read, "{role:?} GET {path} ({rel:?})");
@@ -614,6 +649,68 @@ async fn case_routes_every_role_every_court_relation() {
             }
             checked += 7;
 
+            // Reference price: commands for the case's handlers, who get the domain's answer
+            // (the deposit is not seized: 409; the determination is at the parties' agreement,
+            // so every later step is out of order: 409; a zero price: 422; no objection: 404).
+            let valuation = |rest: &str| format!("/api/v1/valuations/{id}{rest}");
+            for (path, body, ok) in [
+                (
+                    format!("/api/v1/assets/{id}/valuation"),
+                    json!({}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/move"),
+                    json!({"to": "appraisal", "reason": "failed"}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/agreement"),
+                    json!({"price_fen": 0}),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    valuation("/targeted-answer"),
+                    json!({"agency": "税务局", "price_fen": 1}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/enquiry"),
+                    json!({"platforms": ["甲"]}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/platform-answers"),
+                    json!({"platform": "甲", "price_fen": 1}),
+                    StatusCode::CONFLICT,
+                ),
+                (valuation("/conclusion"), json!({}), StatusCode::CONFLICT),
+                (
+                    valuation("/appraisal"),
+                    json!({"appraiser": "某评估公司"}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/appraisal-report"),
+                    json!({"price_fen": 1}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/objections"),
+                    json!({"by": "李四"}),
+                    StatusCode::CONFLICT,
+                ),
+                (
+                    valuation("/objections/1/ruling"),
+                    json!({}),
+                    StatusCode::NOT_FOUND,
+                ),
+            ] {
+                let r = t.post_json(&path, tok, &body).await;
+                assert_eq!(r.status(), dom(ok), "{role:?} POST {path} ({rel:?})");
+            }
+            checked += 11;
+
             // The case account: read like the case, booked and paid by its handlers, payouts
             // decided by the division head only.
             let account = |rest: &str| format!("/api/v1/cases/{id}/account{rest}");
@@ -688,7 +785,7 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 33 + 1));
+    assert_eq!(checked, 6 * (4 * 46 + 1));
 }
 
 /// Seeing data-sharing agreements: administrators, division heads and auditors of the
