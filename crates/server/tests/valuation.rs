@@ -688,3 +688,29 @@ impl Fixture {
             .unwrap()
     }
 }
+
+#[tokio::test]
+async fn every_valuation_route_is_documented() {
+    let t = TestApp::spawn().await;
+    let doc: Value = t.get_value("/api/v1/openapi.json", None).await;
+    for (path, method) in [
+        ("/api/v1/assets/{id}/valuation", "post"),
+        ("/api/v1/assets/{id}/valuation", "get"),
+        ("/api/v1/valuations/{id}", "get"),
+        ("/api/v1/valuations/{id}/move", "post"),
+        ("/api/v1/valuations/{id}/agreement", "post"),
+        ("/api/v1/valuations/{id}/targeted-answer", "post"),
+        ("/api/v1/valuations/{id}/enquiry", "post"),
+        ("/api/v1/valuations/{id}/platform-answers", "post"),
+        ("/api/v1/valuations/{id}/conclusion", "post"),
+        ("/api/v1/valuations/{id}/appraisal", "post"),
+        ("/api/v1/valuations/{id}/appraisal-report", "post"),
+        ("/api/v1/valuations/{id}/objections", "post"),
+        ("/api/v1/valuations/{id}/objections/{no}/ruling", "post"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
+}

@@ -140,6 +140,16 @@ fn asset_not_found(id: i64) -> ApiError {
     ApiError::not_found("asset_not_found", format!("no asset {id}"))
 }
 
+/// A case the caller may not read answers as this resource not found (its existence is not
+/// revealed); any other error stays what it is.
+fn hidden(e: ApiError, as_missing: impl FnOnce() -> ApiError) -> ApiError {
+    if e.status == axum::http::StatusCode::NOT_FOUND {
+        as_missing()
+    } else {
+        e
+    }
+}
+
 fn version_conflict(current: i64) -> ApiError {
     ApiError::conflict(
         "version_conflict",
@@ -288,7 +298,7 @@ async fn readable_asset(
         .ok_or_else(|| asset_not_found(asset_id))?;
     let (row, court) = svc::readable(app, by, asset.case_id)
         .await
-        .map_err(|_| asset_not_found(asset_id))?;
+        .map_err(|e| hidden(e, || asset_not_found(asset_id)))?;
     Ok((asset, row, court))
 }
 
@@ -305,7 +315,7 @@ async fn readable(
         .ok_or_else(|| not_found(id))?;
     let (_, court) = svc::readable(app, by, v.case_id)
         .await
-        .map_err(|_| not_found(id))?;
+        .map_err(|e| hidden(e, || not_found(id)))?;
     Ok((v, court))
 }
 
