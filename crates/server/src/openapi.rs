@@ -28,6 +28,9 @@ use crate::api;
         api::credit::of_case, api::credit::list, api::credit::extend, api::credit::remove, api::credit::correction,
         api::credit::correction_decision, api::credit::order, api::credit::lift,
         api::public::party_access, api::public::announcements, api::public::terminated, api::public::dishonest, api::public::restricted,
+        api::auction::announce, api::auction::of_case, api::auction::deposit, api::auction::preemptive_holder,
+        api::auction::balance, api::auction::default, api::auction::bid, api::auction::public_list,
+        api::auction::public_show, api::auction::register, api::auction::events,
         api::public::announce, api::public::access_code,
         api::sharing::create, api::sharing::list, api::sharing::show, api::sharing::approve,
         api::sharing::issue_key, api::sharing::revoke, api::sharing::feed,
@@ -57,6 +60,11 @@ impl utoipa::Modify for BearerAuth {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+        );
+        // A bidder's token from registration (bids only).
+        components.add_security_scheme(
+            "bidder_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
 }

@@ -159,6 +159,8 @@ pub struct AppInner {
     /// Set while a server runs: replies are applied in groups by its batcher.
     pub reply_batcher:
         std::sync::OnceLock<tokio::sync::mpsc::Sender<crate::service::investigation::Pending>>,
+    /// Auctions' folded states and the live feed of accepted bids.
+    pub auctions: crate::service::auction::Hub,
 }
 
 /// Cheap to clone; shared by every request.
@@ -205,6 +207,7 @@ impl App {
             http,
             reply_batcher: std::sync::OnceLock::new(),
             institutions: InstitutionCache::default(),
+            auctions: crate::service::auction::Hub::default(),
         })))
     }
 

@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 58] = [
+    let routes: [(Method, &str); 64] = [
         (Method::POST, "/api/v1/assets/1/valuation"),
         (Method::GET, "/api/v1/assets/1/valuation"),
         (Method::GET, "/api/v1/valuations/1"),
@@ -199,6 +199,12 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/valuations/1/appraisal-report"),
         (Method::POST, "/api/v1/valuations/1/objections"),
         (Method::POST, "/api/v1/valuations/1/objections/1/ruling"),
+        (Method::POST, "/api/v1/assets/1/auctions"),
+        (Method::GET, "/api/v1/cases/1/auctions"),
+        (Method::POST, "/api/v1/auctions/1/deposits"),
+        (Method::POST, "/api/v1/auctions/1/preemptive-holders"),
+        (Method::POST, "/api/v1/auctions/1/balance"),
+        (Method::POST, "/api/v1/auctions/1/default"),
         (Method::GET, "/api/v1/sharing/agreements"),
         (Method::POST, "/api/v1/sharing/agreements"),
         (Method::GET, "/api/v1/sharing/agreements/1"),
@@ -260,6 +266,20 @@ async fn every_api_route_needs_a_session() {
         r.status(),
         StatusCode::UNAUTHORIZED,
         "GET /api/v1/sharing/feed"
+    );
+    // A bid needs the bidder's token from registration: 401 without one.
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/auctions/1/bids",
+            None,
+            Some(&json!({"amount_fen": 1})),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "POST /api/v1/auctions/1/bids"
     );
     // Pages send strangers to the login page.
     for path in ["/home", "/courts", "/rules", "/users", "/audit"] {

@@ -129,6 +129,11 @@ impl FieldCipher {
         out
     }
 
+    /// A bidder's token, hashed like a sharing key; the label keeps the two spaces apart.
+    pub fn bidder_token_hash(&self, token: &str) -> String {
+        self.sharing_key_hash(&format!("auction-bidder\0{token}"))
+    }
+
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }

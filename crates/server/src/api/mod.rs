@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: one module per area.
 
+pub mod auction;
 pub mod audit;
 pub mod cases;
 pub mod courts;
@@ -231,6 +232,16 @@ pub fn router() -> Router<App> {
             "/valuations/{id}/objections/{no}/ruling",
             post(valuation::ruling),
         )
+        .route("/assets/{id}/auctions", post(auction::announce))
+        .route("/cases/{id}/auctions", get(auction::of_case))
+        .route("/auctions/{id}/deposits", post(auction::deposit))
+        .route(
+            "/auctions/{id}/preemptive-holders",
+            post(auction::preemptive_holder),
+        )
+        .route("/auctions/{id}/balance", post(auction::balance))
+        .route("/auctions/{id}/default", post(auction::default))
+        .route("/auctions/{id}/bids", post(auction::bid))
         .route("/openapi.json", get(crate::openapi::serve))
 }
 
@@ -242,4 +253,8 @@ pub fn public_router() -> Router<App> {
         .route("/terminated-cases", get(public::terminated))
         .route("/dishonest", get(public::dishonest))
         .route("/restricted", get(public::restricted))
+        .route("/auctions", get(auction::public_list))
+        .route("/auctions/{id}", get(auction::public_show))
+        .route("/auctions/{id}/bidders", post(auction::register))
+        .route("/auctions/{id}/events", get(auction::events))
 }

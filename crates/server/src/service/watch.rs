@@ -24,6 +24,8 @@ pub struct Sweep {
     pub rechecks_started: usize,
     /// Dishonest-list entries whose period ended.
     pub listings_expired: usize,
+    /// Auctions whose bidding ended and whose outcome was recorded.
+    pub auctions_closed: usize,
 }
 
 /// The rule-book region of each court, read once per sweep.
@@ -171,6 +173,7 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     // Credit discipline: listings past their period expire; performed debts propose removal
     // of the listing and lifting of the restriction order (alerts, never done silently).
     let (listings_expired, proposed) = super::credit::sweep(app, changed_since).await?;
+    out.auctions_closed = super::auction::sweep(app).await?;
     out.listings_expired = listings_expired;
     out.alerts_raised += proposed;
     Ok(out)

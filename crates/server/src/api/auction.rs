@@ -1,0 +1,378 @@
+//! Online judicial auctions (网络司法拍卖) over HTTP: the court's commands (with a session),
+//! bids (with the bidder's token from registration, never a session), and the public side —
+//! the list, an auction with its bid log, real-name registration and the live feed.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::auction::Round;
+use zhixing_domain::money::Fen;
+
+use super::Ctx;
+use crate::error::{ApiError, Json, Path, Query};
+use crate::service::auction::{self as svc, AuctionView, BidAnswer, BidderCredential};
+use crate::state::App;
+
+fn fen(v: i64, field: &str) -> Result<Fen, ApiError> {
+    Fen::new(v).map_err(|e| ApiError::unprocessable("invalid_amount", format!("{field}: {e}")))
+}
+
+fn time(s: &str, field: &str) -> Result<jiff::Timestamp, ApiError> {
+    s.trim().parse().map_err(|_| {
+        ApiError::unprocessable(
+            "invalid_time",
+            format!("{field}: an RFC 3339 time, e.g. 2026-12-01T10:00:00+08:00"),
+        )
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuctionIn {
+    /// `first` (default), `second` or `sell_off`.
+    #[serde(default)]
+    pub round: Option<String>,
+    /// What is sold, as the announcement names it.
+    pub title: String,
+    /// 起拍价, fen. For a sell-off the second auction's starting price is used.
+    pub start_price_fen: i64,
+    /// 加价幅度, fen.
+    pub increment_fen: i64,
+    /// 保证金, fen (5%–20% of the starting price).
+    pub deposit_fen: i64,
+    /// Start and scheduled end of bidding (RFC 3339).
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Days after the end by which the buyer pays the balance.
+    pub balance_days: i64,
+}
+
+/// Announces an auction of an asset (拍卖公告): the first from its reference price, or the
+/// next round after a failed one. The rule book's limits are the domain's, not the page's.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/auctions", params(("id" = i64, Path)), request_body = AuctionIn,
+    responses((status = 201, body = AuctionView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn announce(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(asset_id): Path<i64>,
+    Json(b): Json<AuctionIn>,
+) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
+    let round = match b.round.as_deref().unwrap_or("first") {
+        "first" => Round::First,
+        "second" => Round::Second,
+        "sell_off" => Round::SellOff,
+        other => {
+            return Err(ApiError::unprocessable(
+                "invalid_round",
+                format!("round: first, second or sell_off, not {other}"),
+            ));
+        }
+    };
+    let plan = svc::PlanIn {
+        title: b.title,
+        start_price: fen(b.start_price_fen, "start_price_fen")?,
+        increment: fen(b.increment_fen, "increment_fen")?,
+        deposit: fen(b.deposit_fen, "deposit_fen")?,
+        starts_at: time(&b.starts_at, "starts_at")?,
+        ends_at: time(&b.ends_at, "ends_at")?,
+        balance_days: b.balance_days,
+    };
+    if !(1..=90).contains(&plan.balance_days) {
+        return Err(ApiError::unprocessable(
+            "invalid_plan",
+            "balance_days: 1 to 90",
+        ));
+    }
+    let v = svc::announce(&app, &ctx.principal, asset_id, round, &plan).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// The auctions of a case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/auctions", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuctionView>)))]
+pub async fn of_case(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AuctionView>>, ApiError> {
+    Ok(Json(svc::of_case(&app, &ctx.principal, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepositIn {
+    /// The bidder's number (竞买号).
+    pub paddle: u32,
+    pub amount_fen: i64,
+    /// The bank's reference of the payment.
+    pub reference: String,
+}
+
+/// Records a bidder's deposit as the bank reported it.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/deposits", params(("id" = i64, Path)), request_body = DepositIn,
+    responses((status = 200, body = AuctionView)))]
+pub async fn deposit(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<DepositIn>,
+) -> Result<Json<AuctionView>, ApiError> {
+    let amount = fen(b.amount_fen, "amount_fen")?;
+    Ok(Json(
+        svc::deposit(&app, &ctx.principal, id, b.paddle, amount, &b.reference).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolderIn {
+    pub paddle: u32,
+    /// 1 is the first rank.
+    pub rank: u32,
+}
+
+/// Registers a bidder as a preemptive-right holder (优先购买权人) with the court's rank.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/preemptive-holders", params(("id" = i64, Path)), request_body = HolderIn,
+    responses((status = 200, body = AuctionView)))]
+pub async fn preemptive_holder(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<HolderIn>,
+) -> Result<Json<AuctionView>, ApiError> {
+    Ok(Json(
+        svc::preemptive_holder(&app, &ctx.principal, id, b.paddle, b.rank).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentIn {
+    pub amount_fen: i64,
+    pub reference: String,
+}
+
+/// Records the buyer's balance; the price enters the case account.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/balance", params(("id" = i64, Path)), request_body = PaymentIn,
+    responses((status = 200, body = AuctionView)))]
+pub async fn balance(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<PaymentIn>,
+) -> Result<Json<AuctionView>, ApiError> {
+    let amount = fen(b.amount_fen, "amount_fen")?;
+    Ok(Json(
+        svc::balance(&app, &ctx.principal, id, amount, &b.reference).await?,
+    ))
+}
+
+/// Records the buyer's default (悔拍) after the balance deadline.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/default", params(("id" = i64, Path)),
+    responses((status = 200, body = AuctionView)))]
+pub async fn default(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<AuctionView>, ApiError> {
+    Ok(Json(svc::default(&app, &ctx.principal, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BidIn {
+    pub amount_fen: i64,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// Places a bid (出价) with the bidder's token and an `Idempotency-Key` header: the same key
+/// and bid again gets the first answer (`new: false`) and records nothing.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/bids", params(("id" = i64, Path),
+        ("Idempotency-Key" = String, Header, description = "1–200 bytes, unique per intended bid")),
+    request_body = BidIn, security(("bidder_token" = [])),
+    responses((status = 201, body = BidAnswer), (status = 200, body = BidAnswer),
+        (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn bid(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(b): Json<BidIn>,
+) -> Result<(StatusCode, Json<BidAnswer>), ApiError> {
+    let token = bearer(&headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_bidder_token",
+            "register for this auction to bid: its token goes in Authorization: Bearer",
+        )
+    })?;
+    let bidder = svc::bidder_of(&app, id, token).await?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "idempotency_key_required",
+                "send an Idempotency-Key header (1–200 bytes) with each bid",
+            )
+        })?;
+    let amount = fen(b.amount_fen, "amount_fen")?;
+    let a = svc::bid(&app, id, &bidder, key, amount).await?;
+    let status = if a.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(a)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Public
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// At most 100 (default 20).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuctionList {
+    pub items: Vec<AuctionView>,
+}
+
+/// 司法拍卖: open auctions first, then the latest closed.
+#[utoipa::path(get, path = "/public/v1/auctions", params(ListParams), security(()),
+    responses((status = 200, body = AuctionList)))]
+pub async fn public_list(
+    State(app): State<App>,
+    Query(p): Query<ListParams>,
+) -> Result<Json<AuctionList>, ApiError> {
+    Ok(Json(AuctionList {
+        items: svc::public_list(&app, p.limit.unwrap_or(20)).await?,
+    }))
+}
+
+/// An auction with its full bid log (bidders by number only).
+#[utoipa::path(get, path = "/public/v1/auctions/{id}", params(("id" = i64, Path)), security(()),
+    responses((status = 200, body = AuctionView), (status = 404, body = crate::error::Problem)))]
+pub async fn public_show(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<AuctionView>, ApiError> {
+    Ok(Json(svc::public_view(&app, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationIn {
+    /// 真实姓名 or the organisation's registered name.
+    pub real_name: String,
+    /// Resident ID number or unified social credit code.
+    pub id_number: String,
+}
+
+/// Real-name registration (实名竞买登记): returns the bidder's number and token once.
+#[utoipa::path(post, path = "/public/v1/auctions/{id}/bidders", params(("id" = i64, Path)), request_body = RegistrationIn,
+    security(()), responses((status = 201, body = BidderCredential), (status = 422, body = crate::error::Problem)))]
+pub async fn register(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Json(b): Json<RegistrationIn>,
+) -> Result<(StatusCode, Json<BidderCredential>), ApiError> {
+    if b.real_name.trim().is_empty() || b.real_name.chars().count() > 100 {
+        return Err(ApiError::unprocessable(
+            "invalid_identity",
+            "real_name: 1 to 100 characters",
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(svc::register(&app, id, &b.real_name, &b.id_number).await?),
+    ))
+}
+
+/// How long a quiet feed waits before it looks at the log itself: bids taken by another
+/// process of a scaled-out deployment reach this one's listeners within this.
+const FEED_POLL: Duration = Duration::from_secs(3);
+
+/// The live feed (server-sent events): each accepted bid (`bid`, with the new end) and the
+/// close (`closed`), with the log position as the event id. Reconnecting with
+/// `Last-Event-ID` resumes after it.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/events", params(("id" = i64, Path)), security(()),
+    responses((status = 200, description = "text/event-stream"), (status = 404, body = crate::error::Problem)))]
+pub async fn events(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Exists, or 404 before the stream starts.
+    app.store
+        .auction(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("auction_not_found", format!("no auction {id}")))?;
+    let mut last: i64 = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|v: &i64| *v >= 0)
+        .unwrap_or(0);
+    // Subscribe before reading the backlog, so nothing falls between the two.
+    let mut rx = app.auctions.feed.subscribe();
+    let stream = async_stream::stream! {
+        let event = |seq: i64, e: &svc::PublicEntry| {
+            Event::default().id(seq.to_string()).event(e.event.clone()).data(e.data.to_string())
+        };
+        let mut catch_up = true;
+        loop {
+            if catch_up {
+                match svc::public_entries_after(&app, id, last).await {
+                    Ok((entries, upto)) => {
+                        for (seq, e) in entries {
+                            yield Ok(event(seq, &e));
+                        }
+                        last = upto;
+                    }
+                    Err(_) => break,
+                }
+                catch_up = false;
+            }
+            match tokio::time::timeout(FEED_POLL, rx.recv()).await {
+                Ok(Ok(n)) if n.auction_id == id => {
+                    if n.seq <= last {
+                        continue;
+                    }
+                    if n.seq > last + 1 {
+                        // A gap (another process wrote, or a missed entry): read the log.
+                        catch_up = true;
+                        continue;
+                    }
+                    last = n.seq;
+                    if let Some(e) = &n.public {
+                        yield Ok(event(n.seq, e));
+                    }
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) | Err(_) => {
+                    catch_up = true;
+                }
+                Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => break,
+            }
+        }
+    };
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,209 @@
+//! Online judicial auctions (网络司法拍卖): the summary row, the auction's own event log and
+//! bidders' credentials. The log is the record; the row is what lists and the worker read.
+
+use sqlx::FromRow;
+
+use crate::{Backend, Result, Store, Tx, on_pool, on_tx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AuctionRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub asset_id: i64,
+    pub court_id: String,
+    pub round: String,
+    pub prior_id: Option<i64>,
+    pub title: String,
+    pub status: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub start_price: i64,
+    pub current_price: Option<i64>,
+    pub bid_count: i64,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLS: &str = "id, case_id, asset_id, court_id, round, prior_id, title, status, starts_at, ends_at, start_price, \
+    current_price, bid_count, version, created_at, updated_at";
+
+/// One entry of an auction's log.
+#[derive(Debug, Clone, FromRow)]
+pub struct LogRow {
+    pub seq: i64,
+    pub kind: String,
+    /// The domain's `AuctionEvent` as JSON.
+    pub event: String,
+    pub at_us: i64,
+}
+
+pub struct NewAuction<'a> {
+    pub case_id: i64,
+    pub asset_id: i64,
+    pub court_id: &'a str,
+    pub round: &'a str,
+    pub prior_id: Option<i64>,
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub start_price: i64,
+    pub at_us: i64,
+}
+
+/// The summary after a change.
+pub struct Summary<'a> {
+    pub status: &'a str,
+    pub ends_at: i64,
+    pub current_price: Option<i64>,
+    pub bid_count: i64,
+}
+
+impl Tx {
+    /// Inserts the row of a new auction (version 0: its log is still empty). Fails on the
+    /// unique index when the property is already on sale.
+    pub async fn insert_auction(&mut self, a: &NewAuction<'_>) -> Result<i64> {
+        let sql = "INSERT INTO auctions (case_id, asset_id, court_id, round, prior_id, title, status, starts_at, ends_at, \
+                   start_price, current_price, bid_count, version, created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, NULL, 0, 0, $10, $10) RETURNING id";
+        let id: (i64,) = on_tx!(self, c => sqlx::query_as(sql).bind(a.case_id).bind(a.asset_id).bind(a.court_id)
+            .bind(a.round).bind(a.prior_id).bind(a.title).bind(a.starts_at).bind(a.ends_at).bind(a.start_price).bind(a.at_us)
+            .fetch_one(c).await)
+        .map_err(|e| crate::StoreError::conflict_on_unique(e, "a sale of this property in progress"))?;
+        Ok(id.0)
+    }
+
+    /// The row, locked for the rest of the transaction (PostgreSQL: `FOR UPDATE`; SQLite's
+    /// single writer already serialises writes).
+    pub async fn lock_auction(&mut self, id: i64) -> Result<Option<AuctionRow>> {
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!("SELECT {COLS} FROM auctions WHERE id = $1{lock}");
+        Ok(
+            on_tx!(self, c => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?,
+        )
+    }
+
+    /// The log from `after` on (to bring a cached state up to date).
+    pub async fn auction_log_after(&mut self, id: i64, after: i64) -> Result<Vec<LogRow>> {
+        Ok(on_tx!(self, c => sqlx::query_as::<_, LogRow>(
+            "SELECT seq, kind, event, at_us FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq")
+            .bind(id).bind(after).fetch_all(c).await)?)
+    }
+
+    /// Appends entries to the log after `version` and moves the row to the new version. The
+    /// row must be locked by this transaction; `false` if another writer moved it meanwhile.
+    pub async fn append_auction(
+        &mut self,
+        id: i64,
+        version: i64,
+        entries: &[(String, String)],
+        summary: &Summary<'_>,
+        at_us: i64,
+    ) -> Result<bool> {
+        let mut seq = version;
+        for (kind, event) in entries {
+            seq += 1;
+            on_tx!(self, c => sqlx::query("INSERT INTO auction_log (auction_id, seq, kind, event, at_us) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(seq).bind(kind).bind(event).bind(at_us).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        let n = on_tx!(self, c => sqlx::query(
+            "UPDATE auctions SET version = $1, status = $2, ends_at = $3, current_price = $4, bid_count = $5, updated_at = $6 \
+             WHERE id = $7 AND version = $8")
+            .bind(seq).bind(summary.status).bind(summary.ends_at).bind(summary.current_price).bind(summary.bid_count)
+            .bind(at_us).bind(id).bind(version).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn set_auction_times(&mut self, id: i64, starts_at: i64, ends_at: i64) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE auctions SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(starts_at).bind(ends_at).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn insert_bidder_token(
+        &mut self,
+        auction_id: i64,
+        bidder: &str,
+        token_hash: &str,
+        at_us: i64,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query("INSERT INTO auction_bidders (auction_id, bidder, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(auction_id).bind(bidder).bind(token_hash).bind(at_us).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub async fn auction(&self, id: i64) -> Result<Option<AuctionRow>> {
+        let sql = format!("SELECT {COLS} FROM auctions WHERE id = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await)?,
+        )
+    }
+
+    /// The whole log of an auction, or its entries after `after`.
+    pub async fn auction_log(&self, id: i64, after: i64) -> Result<Vec<LogRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, LogRow>(
+            "SELECT seq, kind, event, at_us FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq")
+            .bind(id).bind(after).fetch_all(p).await)?)
+    }
+
+    pub async fn auctions_of_case(&self, case_id: i64) -> Result<Vec<AuctionRow>> {
+        let sql = format!("SELECT {COLS} FROM auctions WHERE case_id = $1 ORDER BY id");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).fetch_all(p).await)?,
+        )
+    }
+
+    /// The latest sale of a property (the prior of its next round).
+    pub async fn last_auction_of_asset(&self, asset_id: i64) -> Result<Option<AuctionRow>> {
+        let sql =
+            format!("SELECT {COLS} FROM auctions WHERE asset_id = $1 ORDER BY id DESC LIMIT 1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(asset_id).fetch_optional(p).await)?,
+        )
+    }
+
+    /// Open auctions whose bidding ended by `now_us` (for the worker).
+    pub async fn auctions_ended(&self, now_us: i64) -> Result<Vec<AuctionRow>> {
+        let sql = format!(
+            "SELECT {COLS} FROM auctions WHERE status = 'open' AND ends_at <= $1 ORDER BY ends_at, id"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(now_us).fetch_all(p).await)?,
+        )
+    }
+
+    /// Auctions for the public list: open ones first by start, then the latest closed.
+    pub async fn public_auctions(&self, limit: i64) -> Result<Vec<AuctionRow>> {
+        let sql = format!(
+            "SELECT {COLS} FROM auctions ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, starts_at DESC, id DESC LIMIT $1"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AuctionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    /// The blind indexes of a case's respondents (who may not bid for their own property).
+    pub async fn respondent_indexes(&self, case_id: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id_index FROM parties WHERE case_id = $1 AND role = 'respondent' ORDER BY no")
+            .bind(case_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// The bidder a token belongs to, in this auction.
+    pub async fn bidder_of_token(
+        &self,
+        auction_id: i64,
+        token_hash: &str,
+    ) -> Result<Option<String>> {
+        let row: Option<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT bidder FROM auction_bidders WHERE auction_id = $1 AND token_hash = $2")
+            .bind(auction_id).bind(token_hash).fetch_optional(p).await)?;
+        Ok(row.map(|r| r.0))
+    }
+}
