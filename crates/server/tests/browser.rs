@@ -962,3 +962,183 @@ async fn an_officer_lists_extends_and_reviews_a_correction_from_the_case_page() 
     );
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_live_auction_room_shows_each_bid_without_reloading() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("browser-off", "b110105", Role::Officer).await;
+    let post = |path: String, body: serde_json::Value| {
+        let (t, officer) = (&t, officer.clone());
+        async move {
+            let r = t.post_json(&path, Some(&officer), &body).await;
+            let status = r.status();
+            let v: serde_json::Value = r.json().await.unwrap();
+            assert!(status.is_success(), "{path}: {status} {v}");
+            v
+        }
+    };
+    let case_id = post(
+        "/api/v1/cases".into(),
+        serde_json::json!({
+            "case_type": "执",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+            ],
+            "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初41号",
+                      "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+            "amounts": {"principal": 150_000_000}
+        }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    // A seized vehicle (the seizure over the exchange protocol is tested in measures.rs).
+    let now_us = t.app.now_us();
+    t.raw_exec(&format!(
+        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
+         VALUES ('vmv-bj', '北京市车管所', 'vehicle_administration', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us})"
+    ))
+    .await;
+    t.raw_exec(&format!(
+        "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+         VALUES ({case_id}, 'b110105', 'vmv-bj', 'vehicle', '京A12345', '小型轿车 京A12345', 20000000, '[]', 'test', {now_us})"
+    ))
+    .await;
+    let asset: i64 = t
+        .raw_text(&format!(
+            "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {case_id}"
+        ))
+        .await
+        .parse()
+        .unwrap();
+    let until = t.app.today().saturating_add(jiff::Span::new().years(1));
+    t.raw_exec(&format!(
+        "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
+         VALUES ({case_id}, 'b110105', {asset}, 'vmv-bj', 'seize', 'active', '{until}', 'm-b-{case_id}', 1, {now_us}, {now_us})"
+    ))
+    .await;
+    let vid = post(
+        format!("/api/v1/assets/{asset}/valuation"),
+        serde_json::json!({}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    post(
+        format!("/api/v1/valuations/{vid}/agreement"),
+        serde_json::json!({"price_fen": 20_000_000}),
+    )
+    .await;
+    let at = |days: i64| {
+        t.app
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(days * 24))
+            .unwrap()
+            .to_string()
+    };
+    let a = post(
+        format!("/api/v1/assets/{asset}/auctions"),
+        serde_json::json!({"title": "小型轿车 京A12345", "start_price_fen": 14_000_000, "increment_fen": 100_000,
+                           "deposit_fen": 1_400_000, "starts_at": at(16), "ends_at": at(17), "balance_days": 10}),
+    )
+    .await;
+    let id = a["id"].as_i64().unwrap();
+    let mut tokens = Vec::new();
+    for (n, idn) in ["110102197001010012", "110102198002020022"]
+        .iter()
+        .enumerate()
+    {
+        let r = t
+            .post_json(
+                &format!("/public/v1/auctions/{id}/bidders"),
+                None,
+                &serde_json::json!({"real_name": format!("竞买人{n}"), "id_number": idn}),
+            )
+            .await;
+        let c: serde_json::Value = r.json().await.unwrap();
+        let paddle = c["paddle"].as_u64().unwrap_or_else(|| panic!("{c}"));
+        post(
+            format!("/api/v1/auctions/{id}/deposits"),
+            serde_json::json!({"paddle": paddle, "amount_fen": 1_400_000, "reference": format!("B{n}")}),
+        )
+        .await;
+        tokens.push(c["token"].as_str().unwrap().to_owned());
+    }
+    t.clock
+        .set(a["starts_at"].as_str().unwrap().parse().unwrap());
+    let bid = |token: String, key: &'static str, amount: i64| {
+        let t = &t;
+        async move {
+            let r = t
+                .client
+                .post(t.url(&format!("/api/v1/auctions/{id}/bids")))
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(&serde_json::json!({"amount_fen": amount}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+        }
+    };
+
+    // The public finds the room from the list.
+    b.goto(&t.url("/public/auctions")).await.unwrap();
+    b.wait()
+        .for_element(Locator::LinkText("小型轿车 京A12345"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Id("bid-log")).await.unwrap();
+    // The feed is open before the bids come.
+    b.wait()
+        .for_element(Locator::Css("#auction-room[data-live='yes']"))
+        .await
+        .unwrap();
+    bid(tokens[0].clone(), "k1", 14_000_000).await;
+    let price = b.find(Locator::Id("current-price")).await.unwrap();
+    for _ in 0..100 {
+        if price.text().await.unwrap() == "140,000.00" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(price.text().await.unwrap(), "140,000.00");
+    bid(tokens[1].clone(), "k2", 14_100_000).await;
+    for _ in 0..100 {
+        if b.find_all(Locator::Css("#bid-log-body tr.bid"))
+            .await
+            .unwrap()
+            .len()
+            == 2
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows = b
+        .find_all(Locator::Css("#bid-log-body tr.bid"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "both bids arrived without a reload");
+    assert!(rows[0].text().await.unwrap().contains("141,000.00"));
+    assert_eq!(price.text().await.unwrap(), "141,000.00");
+    assert_eq!(
+        b.find(Locator::Id("bid-count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "2"
+    );
+    let source = b.source().await.unwrap();
+    assert!(!source.contains("竞买人0") && !source.contains("110102197001010012"));
+    b.close().await.unwrap();
+}

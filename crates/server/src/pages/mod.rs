@@ -65,6 +65,8 @@ pub fn public_router() -> Router<App> {
         .route("/public", get(public::index))
         .route("/public/dishonest", get(public::dishonest))
         .route("/public/restricted", get(public::restricted))
+        .route("/public/auctions", get(public::auctions))
+        .route("/public/auctions/{id}", get(public::auction_room))
         .route(
             "/public/case",
             get(public::case_form).post(public::case_submit),
@@ -136,6 +138,15 @@ pub fn router() -> Router<App> {
                 static_file(
                     "text/css; charset=utf-8",
                     include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/auction-room.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/auction-room.js"),
                 )
             }),
         )
