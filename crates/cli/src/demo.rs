@@ -107,6 +107,12 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             ));
         }
         give_officer_cases(&app).await?;
+        let n = zhixing_server::service::generate::auctions(&app, "b110105", 1)
+            .await
+            .map_err(|e| anyhow!("demo auctions: {}", e.message))?;
+        println!(
+            "{n} judicial auctions (sold, awaiting payment, failed, two bidding now, one announced)"
+        );
     }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -146,6 +152,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     }
     println!("Password for every demo account: {password}");
     println!("The public portal needs no account: http://{addr}/public");
+    println!("  live judicial auctions: http://{addr}/public/auctions");
     if let Some(path) = example {
         println!("  e.g. a listed debtor: http://{addr}{path}");
     }

@@ -301,6 +301,29 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
     let html = page.text().await.unwrap();
     assert!(html.contains("result-count"), "{html}");
     assert!(!html.contains(&id_number), "the identifier is masked");
+
+    // Auctions in every stage, two of them bidding now.
+    assert!(all.contains("6 judicial auctions"), "{all}");
+    let list: serde_json::Value = client
+        .get(format!("http://127.0.0.1:{port}/public/v1/auctions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = list["items"].as_array().unwrap();
+    let stage = |s: &str, p: &str| {
+        items
+            .iter()
+            .filter(|a| a["status"] == s && (p.is_empty() || a["phase"] == p))
+            .count()
+    };
+    assert_eq!(stage("open", "bidding"), 2, "{list}");
+    assert_eq!(stage("open", "announced"), 1, "{list}");
+    assert_eq!(stage("paid", ""), 1, "{list}");
+    assert_eq!(stage("sold", ""), 1, "{list}");
+    assert_eq!(stage("failed", ""), 1, "{list}");
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -534,3 +534,343 @@ async fn record_not_listed(sim: &App, by: &Principal, id: i64) -> Result<(), Api
     }
     Ok(())
 }
+
+/// Demo auctions at `court_id`, one in each stage, on the cars of five cases it files: sold
+/// and paid; sold with the balance still due; failed, then a second auction bidding now; a
+/// first auction bidding now; and one announced, bidding later. Everything goes through the
+/// real services on a simulated clock that runs from 60 days ago to now; the cars and their
+/// seizures are recorded as a vehicle registry would have answered (`found_by` says so).
+/// Returns the auctions created (none if there are auctions already).
+pub async fn auctions(app: &App, court_id: &str, seed: u64) -> Result<usize, ApiError> {
+    use super::auction as auc;
+    use zhixing_domain::auction::Round;
+
+    let by = {
+        let username = format!("gen-{court_id}");
+        let u = app
+            .store
+            .user_by_username(&username)
+            .await?
+            .ok_or_else(|| ApiError::unprocessable("no_cases", "generate cases first"))?;
+        Principal {
+            user_id: u.id,
+            username: u.username,
+            court_id: u.court_id,
+            court_path: u.court_path,
+            roles: vec![Role::Officer, Role::DivisionHead],
+        }
+    };
+    if !app.store.public_auctions(1).await?.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let people: Vec<(String, String)> = (0..7)
+        .map(|_| {
+            let year = rng.gen_range(1960..1995);
+            (person(&mut rng), id_number(&mut rng, "110105", year))
+        })
+        .collect();
+    let now = app.now();
+    let days = |d: i64| {
+        now.checked_add(jiff::SignedDuration::from_hours(24 * d))
+            .map_err(|_| ApiError::internal())
+    };
+    let clock = Arc::new(ManualClock::new(days(-40)?));
+    let sim = App::new(
+        app.store.clone(),
+        Config {
+            cipher: Some(app.cipher.clone()),
+            ..Config::default()
+        },
+        clock.clone(),
+    )?;
+    // Five cases filed two months ago, each against a debtor with a car.
+    clock.set(days(-60)?);
+    let mut cases = Vec::new();
+    for i in 0..5 {
+        let eff = sim.today().saturating_sub(jiff::Span::new().days(40));
+        let input = FilingInput {
+            case_type: "执".into(),
+            parties: vec![
+                party(&mut rng, PartyRole::Applicant, "110105", 0.3),
+                party(&mut rng, PartyRole::Respondent, "110105", 0.0),
+            ],
+            basis: zhixing_domain::case::Basis {
+                kind: BasisKind::Judgment,
+                issuing_body: "本院".into(),
+                document_number: format!("({}){court_id}民初拍{}号", eff.year(), i + 1),
+                effective_date: eff,
+                performance_deadline: eff.saturating_add(jiff::Span::new().days(15)),
+            },
+            amounts: [rng.gen_range(200..900) * 100_000, 0, 0, 50_000],
+            duties: String::new(),
+            late_reason: None,
+        };
+        cases.push(svc::file(&sim, &by, input, None).await?.0);
+    }
+    clock.set(days(-40)?);
+    let now_us = sim.now_us();
+    let mut tx = sim.store.begin().await?;
+    tx.put_institution(&zhixing_store::investigation::InstitutionRow {
+        id: "demo-vehicle-registry".into(),
+        name: "北京市公安局交通管理局车辆管理所（演示）".into(),
+        kind: "vehicle_administration".into(),
+        measures: "query,seize,release".into(),
+        channel: "local".into(),
+        region: "11".into(),
+        endpoint: "http://127.0.0.1:9/demo".into(),
+        public_key: String::new(),
+        concurrency: 1,
+        active: false,
+        created_at: now_us,
+    })
+    .await?;
+    tx.commit().await?;
+    let mut assets = Vec::new();
+    for (i, case_id) in cases.iter().enumerate() {
+        let plate = format!(
+            "京{}{:05}",
+            ["A", "B", "C", "E", "N"][i],
+            rng.gen_range(10_000..99_999)
+        );
+        let value = rng.gen_range(80..400) * 100_000;
+        let mut tx = sim.store.begin().await?;
+        tx.insert_asset(&zhixing_store::investigation::NewAsset {
+            case_id: *case_id,
+            court_id,
+            institution_id: "demo-vehicle-registry",
+            kind: "vehicle",
+            reference: &plate,
+            description: &format!("小型轿车 {plate}"),
+            value_fen: Some(value),
+            encumbrances: "[]",
+            found_by: "demo: as a vehicle registry answers",
+            at_us: now_us,
+        })
+        .await?;
+        tx.commit().await?;
+        let asset = sim
+            .store
+            .assets_of(*case_id)
+            .await?
+            .into_iter()
+            .find(|a| a.reference == plate)
+            .ok_or_else(ApiError::internal)?;
+        let mut tx = sim.store.begin().await?;
+        let m = tx
+            .insert_measure(&zhixing_store::measures::NewMeasure {
+                case_id: *case_id,
+                court_id,
+                asset_id: asset.id,
+                institution_id: "demo-vehicle-registry",
+                kind: "seize",
+                amount_fen: None,
+                requested_until: None,
+                request_id: &format!("demo-seize-{}", asset.id),
+                requested_by: by.user_id,
+                at_us: now_us,
+            })
+            .await?;
+        tx.update_measure(
+            m,
+            &zhixing_store::measures::MeasureUpdate {
+                status: "active".into(),
+                until: Some(
+                    sim.today()
+                        .saturating_add(jiff::Span::new().years(2))
+                        .to_string(),
+                ),
+                reference: Some(format!("查封登记 {plate}")),
+                ..Default::default()
+            },
+            now_us,
+        )
+        .await?;
+        tx.commit().await?;
+        assets.push((asset.id, plate, value));
+    }
+
+    // Prices agreed by the parties (议价), then the first rounds.
+    for (asset, _, value) in &assets {
+        let v = super::valuation::start(&sim, &by, *asset).await?;
+        super::valuation::command(
+            &sim,
+            &by,
+            v.id,
+            None,
+            super::valuation::Command::Agreement {
+                price: Fen::new(*value).map_err(|_| ApiError::internal())?,
+                valid_until: None,
+            },
+        )
+        .await?;
+    }
+    let plan = |title: &str,
+                value: i64,
+                start: jiff::Timestamp,
+                cut: i64|
+     -> Result<auc::PlanIn, ApiError> {
+        let price = value * 7 / 10 * (100 - cut) / 100 / 100 * 100;
+        Ok(auc::PlanIn {
+            title: title.to_owned(),
+            start_price: Fen::new(price).map_err(|_| ApiError::internal())?,
+            increment: Fen::new((price / 100).max(100) / 100 * 100)
+                .map_err(|_| ApiError::internal())?,
+            deposit: Fen::new(price / 10).map_err(|_| ApiError::internal())?,
+            starts_at: start,
+            ends_at: start
+                .checked_add(jiff::SignedDuration::from_hours(26))
+                .map_err(|_| ApiError::internal())?,
+            balance_days: 30,
+        })
+    };
+    let title = |i: usize| format!("小型轿车 {}", assets[i].1);
+    let mut ids = Vec::new();
+    for (asset, plate, value) in &assets[..3] {
+        let a = auc::announce(
+            &sim,
+            &by,
+            *asset,
+            Round::First,
+            &plan(&format!("小型轿车 {plate}"), *value, days(-24)?, 0)?,
+        )
+        .await?;
+        ids.push(a.id);
+    }
+    // Bidders register and pay deposits; bidding on the first rounds.
+    clock.set(days(-30)?);
+    let mut bidders: Vec<Vec<String>> = Vec::new();
+    for &id in &ids[..2] {
+        bidders.push(demo_bidders(&sim, &by, id, &people[..3]).await?);
+    }
+    clock.set(
+        days(-24)?
+            .checked_add(jiff::SignedDuration::from_hours(2))
+            .map_err(|_| ApiError::internal())?,
+    );
+    for (k, &id) in ids[..2].iter().enumerate() {
+        let v = auc::public_view(&sim, id).await?;
+        for (n, amount) in [0, 1, 3, 4, 6].iter().enumerate() {
+            let who = &bidders[k][n % bidders[k].len()];
+            let bidder = auc::bidder_of(&sim, id, who).await?;
+            let amount = v.start_price_fen + amount * v.increment_fen;
+            auc::bid(
+                &sim,
+                id,
+                &bidder,
+                &format!("demo-{n}"),
+                Fen::new(amount).map_err(|_| ApiError::internal())?,
+            )
+            .await?;
+            clock.advance(Duration::from_secs(rng.gen_range(600..3600)));
+        }
+    }
+    clock.set(days(-22)?);
+    auc::sweep(&sim).await?;
+    // The first buyer pays; the second still has until its deadline; the third failed.
+    let sold = auc::public_view(&sim, ids[0]).await?;
+    if let Some(price) = sold.current_price_fen {
+        auc::balance(
+            &sim,
+            &by,
+            ids[0],
+            Fen::new(price - sold.deposit_fen).map_err(|_| ApiError::internal())?,
+            "DEMO-BALANCE",
+        )
+        .await?;
+    }
+    // The second round of the failed one, and a first round, both bidding now; one announced.
+    clock.set(days(-17)?);
+    let live = auc::announce(
+        &sim,
+        &by,
+        assets[3].0,
+        Round::First,
+        &plan(
+            &title(3),
+            assets[3].2,
+            days(0)?
+                .checked_sub(jiff::SignedDuration::from_hours(3))
+                .map_err(|_| ApiError::internal())?,
+            0,
+        )?,
+    )
+    .await?;
+    clock.set(days(-10)?);
+    let second = auc::announce(
+        &sim,
+        &by,
+        assets[2].0,
+        Round::Second,
+        &plan(
+            &format!("{}（二拍）", title(2)),
+            assets[2].2,
+            days(0)?
+                .checked_sub(jiff::SignedDuration::from_hours(2))
+                .map_err(|_| ApiError::internal())?,
+            20,
+        )?,
+    )
+    .await?;
+    clock.set(days(-5)?);
+    for (k, id) in [live.id, second.id].into_iter().enumerate() {
+        let tokens = demo_bidders(&sim, &by, id, &people[3 + 2 * k..5 + 2 * k]).await?;
+        clock.set(
+            days(0)?
+                .checked_sub(jiff::SignedDuration::from_mins(50))
+                .map_err(|_| ApiError::internal())?,
+        );
+        let v = auc::public_view(&sim, id).await?;
+        for (n, token) in tokens.iter().enumerate() {
+            let bidder = auc::bidder_of(&sim, id, token).await?;
+            let amount = v.start_price_fen + i64::try_from(n).unwrap_or(0) * v.increment_fen;
+            auc::bid(
+                &sim,
+                id,
+                &bidder,
+                &format!("demo-live-{n}"),
+                Fen::new(amount).map_err(|_| ApiError::internal())?,
+            )
+            .await?;
+            clock.advance(Duration::from_secs(300));
+        }
+        clock.set(days(-5)?);
+    }
+    clock.set(now);
+    let upcoming = auc::announce(
+        &sim,
+        &by,
+        assets[4].0,
+        Round::First,
+        &plan(&title(4), assets[4].2, days(16)?, 0)?,
+    )
+    .await?;
+    let _ = upcoming;
+    Ok(6)
+}
+
+/// Registers demo bidders for auction `id` and records their deposits; their tokens.
+async fn demo_bidders(
+    sim: &App,
+    by: &Principal,
+    id: i64,
+    people: &[(String, String)],
+) -> Result<Vec<String>, ApiError> {
+    let deposit = Fen::new(super::auction::public_view(sim, id).await?.deposit_fen)
+        .map_err(|_| ApiError::internal())?;
+    let mut tokens = Vec::new();
+    for (name, idn) in people {
+        let c = super::auction::register(sim, id, name, idn).await?;
+        super::auction::deposit(
+            sim,
+            by,
+            id,
+            c.paddle,
+            deposit,
+            &format!("DEMO-{id}-{}", c.paddle),
+        )
+        .await?;
+        tokens.push(c.token);
+    }
+    Ok(tokens)
+}
