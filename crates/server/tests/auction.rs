@@ -272,7 +272,6 @@ async fn the_plan_follows_the_rule_book_and_one_sale_runs_at_a_time() {
     // The public sees it in the list.
     let list = t.get_value("/public/v1/auctions", None).await;
     assert_eq!(list["items"][0]["id"], a["id"]);
-    let _ = f.case_id;
 }
 
 #[tokio::test]
@@ -709,4 +708,181 @@ async fn no_bid_fails_then_a_second_auction_cuts_at_most_twenty_percent() {
     .await;
     assert_eq!(b["round"], "second");
     assert_eq!(b["round_zh"], "二拍");
+}
+
+/// Moves the clock to an auction's current end and lets the worker close it.
+async fn close_at_end(t: &TestApp, id: i64) -> Value {
+    let v = t
+        .get_value(&format!("/public/v1/auctions/{id}"), None)
+        .await;
+    t.clock.set(v["ends_at"].as_str().unwrap().parse().unwrap());
+    zhixing_server::service::watch::sweep(&t.app).await.unwrap();
+    t.get_value(&format!("/public/v1/auctions/{id}"), None)
+        .await
+}
+
+#[tokio::test]
+async fn a_buyer_who_does_not_pay_forfeits_the_deposit_and_may_not_bid_again() {
+    let f = priced_house().await;
+    let t = &f.t;
+    let a = ok(announce(&f, &plan(t)).await, StatusCode::CREATED).await;
+    let id = a["id"].as_i64().unwrap();
+    let start = a["start_price_fen"].as_i64().unwrap();
+    let deposit = a["deposit_fen"].as_i64().unwrap();
+    let (_, t1) = bidder(&f, id, 1).await;
+    advance_to(t, a["starts_at"].as_str().unwrap());
+    ok(bid(t, id, &t1, "x", start).await, StatusCode::CREATED).await;
+    let closed = close_at_end(t, id).await;
+    assert_eq!(
+        closed["status"], "sold",
+        "a single bid at the starting price wins"
+    );
+    let path = format!("/api/v1/auctions/{id}/default");
+    let default = || async { t.post_json(&path, Some(&f.officer), &json!({})).await };
+    assert_problem(
+        default().await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "balance_not_yet_due",
+    )
+    .await;
+    t.clock.advance(Duration::from_secs(11 * 86_400));
+    let d = ok(default().await, StatusCode::OK).await;
+    assert_eq!(d["status"], "defaulted");
+    let account = t
+        .get_value(
+            &format!("/api/v1/cases/{}/account", f.case_id),
+            Some(&f.officer),
+        )
+        .await;
+    assert!(
+        account["receipts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["source"] == "auction" && r["amount_fen"] == deposit),
+        "the forfeited deposit: {account}"
+    );
+    // The re-auction: the defaulter is barred, others may register.
+    let again = ok(announce(&f, &plan(t)).await, StatusCode::CREATED).await;
+    let id2 = again["id"].as_i64().unwrap();
+    assert_problem(
+        register(t, id2, "竞买人1", &person_id(1)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bidder_barred",
+    )
+    .await;
+    ok(
+        register(t, id2, "竞买人2", &person_id(2)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_preemptive_right_holder_may_match_the_price_and_then_leads() {
+    let f = priced_house().await;
+    let t = &f.t;
+    let a = ok(announce(&f, &plan(t)).await, StatusCode::CREATED).await;
+    let id = a["id"].as_i64().unwrap();
+    let start = a["start_price_fen"].as_i64().unwrap();
+    let (_, t1) = bidder(&f, id, 1).await;
+    let (holder, th) = bidder(&f, id, 2).await;
+    ok(
+        f.t.post_json(
+            &format!("/api/v1/auctions/{id}/preemptive-holders"),
+            Some(&f.officer),
+            &json!({"paddle": holder, "rank": 1}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    advance_to(t, a["starts_at"].as_str().unwrap());
+    ok(bid(t, id, &t1, "a", start).await, StatusCode::CREATED).await;
+    // The holder matches the same price and takes the lead …
+    ok(bid(t, id, &th, "b", start).await, StatusCode::CREATED).await;
+    // … so the other bidder must go higher.
+    assert_problem(
+        bid(t, id, &t1, "c", start).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bid_below_increment",
+    )
+    .await;
+    let v = t
+        .get_value(&format!("/public/v1/auctions/{id}"), None)
+        .await;
+    assert_eq!(v["bids"][1]["preemptive"], true);
+    assert_eq!(v["current_price_fen"], start);
+    let closed = close_at_end(t, id).await;
+    assert_eq!(closed["outcome"]["winner_code"], format!("P{holder:04}"));
+}
+
+#[tokio::test]
+async fn after_two_failed_auctions_the_sell_off_opens_24_hours_on_the_first_offer() {
+    let f = priced_house().await;
+    let t = &f.t;
+    let a = ok(announce(&f, &plan(t)).await, StatusCode::CREATED).await;
+    let first = a["start_price_fen"].as_i64().unwrap();
+    assert_eq!(
+        close_at_end(t, a["id"].as_i64().unwrap()).await["status"],
+        "failed"
+    );
+    let second_price = first * 8 / 10;
+    let b = ok(
+        announce(
+            &f,
+            &json!({"round": "second", "title": "二拍", "start_price_fen": second_price,
+                    "increment_fen": 1_000_000, "deposit_fen": second_price / 10,
+                    "starts_at": at(t, 16, 0), "ends_at": at(t, 17, 0), "balance_days": 10}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        close_at_end(t, b["id"].as_i64().unwrap()).await["status"],
+        "failed"
+    );
+    let s = ok(
+        announce(
+            &f,
+            &json!({"round": "sell_off", "title": "变卖", "start_price_fen": second_price,
+                    "increment_fen": 1_000_000, "deposit_fen": second_price / 10,
+                    "starts_at": at(t, 0, 0), "ends_at": at(t, 60, 0), "balance_days": 10}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(s["round"], "sell_off");
+    assert_eq!(
+        s["start_price_fen"], second_price,
+        "at the second starting price"
+    );
+    let id = s["id"].as_i64().unwrap();
+    let period_end: jiff::Timestamp = s["ends_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        period_end
+            >= t.app
+                .now()
+                .checked_add(jiff::SignedDuration::from_hours(24 * 59))
+                .unwrap()
+    );
+    let (_, t1) = bidder(&f, id, 1).await;
+    t.clock.advance(Duration::from_secs(3 * 86_400));
+    let offer = ok(
+        bid(t, id, &t1, "offer", second_price).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let ends: jiff::Timestamp = offer["ends_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        ends,
+        t.app
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap(),
+        "the first offer opens 24 hours of bidding"
+    );
+    assert_eq!(close_at_end(t, id).await["status"], "sold");
 }
