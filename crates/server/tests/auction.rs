@@ -438,6 +438,18 @@ async fn bidding_by_the_server_clock_with_deposits_increments_extension_and_idem
         ))
         .await;
     assert_eq!(kinds, "sale_ruling");
+    let case = t
+        .get_value(&format!("/api/v1/cases/{}", f.case_id), Some(&f.officer))
+        .await;
+    assert!(
+        case["case"]["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "sale_ruling"),
+        "the ruling is among the case's documents: {}",
+        case["case"]["documents"]
+    );
     let released = t
         .raw_text(
             "SELECT CAST(COUNT(*) AS TEXT) FROM events WHERE kind = 'auction.deposit_released'",

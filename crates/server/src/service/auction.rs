@@ -1071,13 +1071,17 @@ async fn close_one(app: &App, id: i64) -> Result<bool, ApiError> {
                 by: "system:auction",
             })
             .await?;
-        events.push(NewEvent {
-            actor: "system:auction".into(),
-            court_id: Some(row.court_id.clone()),
-            kind: "auction.sale_ruling_issued".into(),
-            subject: format!("case:{}", row.case_id),
-            payload: json!({"auction": id, "document": doc, "sha256": sha}),
-        });
+        // The ruling is one of the case's documents, recorded in its state like any other.
+        let issued = zhixing_domain::case::CaseEvent::DocumentIssued {
+            document_id: doc,
+            doc_kind: "sale_ruling".into(),
+            title: "执行裁定书（拍卖成交）".into(),
+            sha256: sha,
+        };
+        svc::change_in_tx(&mut tx, app, "system:auction", row.case_id, |_, _| {
+            Ok(vec![issued])
+        })
+        .await?;
     }
     tx.append_events(app.now_us(), &events).await?;
     tx.commit().await?;

@@ -444,30 +444,22 @@ where
     Ok(row.version + 1)
 }
 
-/// A change the system makes on its own (the watch worker): no caller to authorise, the case
-/// row locked and read inside the transaction, `actor` named in the log. `extra` sees the
-/// state before and the events recorded. Returns the events (empty: `decide` found nothing
-/// to do, and nothing was written).
-pub async fn system_change<F, G>(
+/// The body of [`system_change`], inside the caller's transaction: locks the case row,
+/// decides, issues the documents the events call for, updates the case and appends the
+/// events. Returns the row and state before, the decided events, and all events recorded.
+pub async fn change_in_tx<F>(
+    tx: &mut zhixing_store::Tx,
     app: &App,
     actor: &str,
     id: i64,
     decide: F,
-    extra: G,
-) -> Result<Vec<CaseEvent>, ApiError>
+) -> Result<(CaseRow, CaseState, Vec<CaseEvent>, Vec<CaseEvent>), ApiError>
 where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
-    G: AsyncFnOnce(
-        &mut zhixing_store::Tx,
-        &CaseRow,
-        &CaseState,
-        &[CaseEvent],
-    ) -> Result<(), ApiError>,
 {
     let rules = app.rules.current(&app.store).await?;
     let today = app.today();
     let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
     let row = tx
         .case_tx(id)
         .await?
@@ -488,13 +480,13 @@ where
     };
     let mut events = decide(&state, &ctx).map_err(refused)?;
     if events.is_empty() {
-        return Ok(events);
+        return Ok((row, before, Vec::new(), Vec::new()));
     }
     for e in &events {
         state.apply(e);
     }
     let doc_events =
-        documents::issue_for_actor(&mut tx, app, &court, id, &state, &events, actor).await?;
+        documents::issue_for_actor(tx, app, &court, id, &state, &events, actor).await?;
     for e in &doc_events {
         state.apply(e);
     }
@@ -513,7 +505,35 @@ where
     {
         return Err(version_conflict(row.version));
     }
-    append_as(&mut tx, now_us, actor, &court.id, id, &events).await?;
+    append_as(tx, now_us, actor, &court.id, id, &events).await?;
+    Ok((row, before, decided, events))
+}
+
+/// A change the system makes on its own (the watch worker): no caller to authorise, the case
+/// row locked and read inside the transaction, `actor` named in the log. `extra` sees the
+/// state before and the events recorded. Returns the events (empty: `decide` found nothing
+/// to do, and nothing was written).
+pub async fn system_change<F, G>(
+    app: &App,
+    actor: &str,
+    id: i64,
+    decide: F,
+    extra: G,
+) -> Result<Vec<CaseEvent>, ApiError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+    G: AsyncFnOnce(
+        &mut zhixing_store::Tx,
+        &CaseRow,
+        &CaseState,
+        &[CaseEvent],
+    ) -> Result<(), ApiError>,
+{
+    let mut tx = app.store.begin().await?;
+    let (row, before, decided, events) = change_in_tx(&mut tx, app, actor, id, decide).await?;
+    if events.is_empty() {
+        return Ok(events);
+    }
     extra(&mut tx, &row, &before, &decided).await?;
     tx.commit().await?;
     Ok(events)
