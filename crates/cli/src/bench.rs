@@ -933,7 +933,15 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
     let app = App::new(store.clone(), config, clock.clone()).map_err(|e| anyhow!(e.message))?;
     let by = bench_officer(store).await?;
-    let (case_id, _) = service::cases::file(&app, &by, filing(8888), None)
+    // A respondent and judgment of its own per run: the same basis twice is refused, and a
+    // PostgreSQL database keeps the last run's case.
+    let n = 5_000_000 + store.count_cases().await? as usize % 3_000_000;
+    let mut input = filing(n);
+    if let Some(debtor) = input.parties.get_mut(1) {
+        // filing() makes valid numbers only for small n.
+        debtor.id_number = Some(resident_id("110105", n as i64));
+    }
+    let (case_id, _) = service::cases::file(&app, &by, input, None)
         .await
         .map_err(|e| anyhow!(e.message))?;
     let now_us = app.now_us();
