@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use serde_json::json;
-use zhixing_server::{App, Config, SystemClock, service};
+use zhixing_server::{App, Config, ManualClock, SystemClock, service};
 use zhixing_store::{NewEvent, Store};
 
 #[derive(Args)]
@@ -41,8 +41,14 @@ pub struct BenchArgs {
     /// Respondents put on the dishonest list for the public search figure.
     #[arg(long, default_value_t = 1_000_000)]
     listings: usize,
+    /// Bidders registered (deposits paid) for the auction figure.
+    #[arg(long, default_value_t = 200)]
+    auction_bidders: usize,
+    /// Live-feed (SSE) listeners connected during the auction figure.
+    #[arg(long, default_value_t = 1000)]
+    listeners: usize,
     /// Only these measurements (comma-separated: auth, events, filings, fanout, latency,
-    /// public); default all.
+    /// public, auction); default all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 }
@@ -194,6 +200,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     if want("public") {
         public_search(&store, &url, &args).await?;
     }
+    if want("auction") {
+        auction(&store, &url, &args).await?;
+    }
     store.close().await;
     if args.database.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -331,17 +340,7 @@ fn filing(i: usize) -> zhixing_domain::filing::FilingInput {
 
 /// (c) Filings per second through the whole service, beside raw inserts of the same rows.
 async fn filings(app: &App, store: &Store, n: usize) -> Result<()> {
-    let officer = store
-        .user_by_username(&format!("bench{}", std::process::id()))
-        .await?
-        .ok_or_else(|| anyhow!("bench user"))?;
-    let by = zhixing_domain::access::Principal {
-        user_id: officer.id,
-        username: officer.username,
-        court_id: officer.court_id,
-        court_path: officer.court_path,
-        roles: vec![zhixing_domain::access::Role::Officer],
-    };
+    let by = bench_officer(store).await?;
     let start = Instant::now();
     let mut state = String::new();
     for i in 0..n {
@@ -618,17 +617,7 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
         .await?;
     }
     tx.commit().await?;
-    let officer = store
-        .user_by_username(&format!("bench{}", std::process::id()))
-        .await?
-        .ok_or_else(|| anyhow!("bench user"))?;
-    let by = zhixing_domain::access::Principal {
-        user_id: officer.id,
-        username: officer.username,
-        court_id: officer.court_id,
-        court_path: officer.court_path,
-        roles: vec![zhixing_domain::access::Role::Officer],
-    };
+    let by = bench_officer(store).await?;
     let mut input = filing(9999);
     input.parties.truncate(2);
     let (case, _) = service::cases::file(&fast, &by, input, None)
@@ -694,11 +683,17 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
 /// A valid resident ID number for bulk-loaded respondent `n`: a real check digit, so that the
 /// search takes the same path as a real one; unique for n below 14.6 million.
 fn synthetic_id(n: i64) -> String {
+    resident_id("110101", n)
+}
+
+/// A valid resident ID number in district `area` (six digits), unique per `n` below 14.6
+/// million: a birth date counted from 1960 and a sequence number.
+fn resident_id(area: &str, n: i64) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let birth = jiff::civil::date(1960, 1, 1).saturating_add(jiff::Span::new().days(n % 14_600));
     let body = format!(
-        "110101{:04}{:02}{:02}{:03}",
+        "{area}{:04}{:02}{:02}{:03}",
         birth.year(),
         birth.month(),
         birth.day(),
@@ -824,5 +819,429 @@ async fn public_search(store: &Store, url: &str, args: &BenchArgs) -> Result<()>
     );
     server.abort();
     mserver.abort();
+    Ok(())
+}
+
+/// The bench officer (created in `run`) as a principal, for commands called on the services.
+async fn bench_officer(store: &Store) -> Result<zhixing_domain::access::Principal> {
+    let officer = store
+        .user_by_username(&format!("bench{}", std::process::id()))
+        .await?
+        .ok_or_else(|| anyhow!("bench user"))?;
+    Ok(zhixing_domain::access::Principal {
+        user_id: officer.id,
+        username: officer.username,
+        court_id: officer.court_id,
+        court_path: officer.court_path,
+        roles: vec![zhixing_domain::access::Role::Officer],
+    })
+}
+
+/// 1,000 live feeds are 2,000 sockets in this one process (client and server ends), above the
+/// soft limit of 1,024 open files that many systems start with: raise the soft limit towards
+/// the hard one. If it cannot be raised, the connections fail and the bench says so.
+#[cfg(unix)]
+fn raise_fd_limit(want: u64) {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed by reference.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < want {
+            lim.rlim_cur = want.min(lim.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_fd_limit(_want: u64) {}
+
+/// One live-feed listener: reports when the stream is open, then counts `event: bid` lines
+/// (split across chunks or not) until the server ends the stream or the task is aborted.
+async fn listen(
+    client: reqwest::Client,
+    url: String,
+    count: Arc<AtomicU64>,
+    ready: tokio::sync::oneshot::Sender<Result<()>>,
+) {
+    let mut resp = match client.get(&url).send().await {
+        Ok(r) if r.status().is_success() => {
+            let _ = ready.send(Ok(()));
+            r
+        }
+        Ok(r) => {
+            let _ = ready.send(Err(anyhow!("the live feed answered {}", r.status())));
+            return;
+        }
+        Err(e) => {
+            let _ = ready.send(Err(anyhow!("opening the live feed: {e}")));
+            return;
+        }
+    };
+    let mut line = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        for &b in chunk.iter() {
+            if b == b'\n' {
+                let l = line.strip_suffix(b"\r").unwrap_or(&line);
+                if l == b"event: bid" || l == b"event:bid" {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                line.clear();
+            } else {
+                line.push(b);
+            }
+        }
+    }
+}
+
+/// What one bidding client saw.
+#[derive(Default)]
+struct BidStats {
+    accepted: u64,
+    /// Answers other than 201, by problem code (or status when there is none).
+    refused: std::collections::BTreeMap<String, u64>,
+    latencies: Vec<f64>,
+    accepted_latencies: Vec<f64>,
+}
+
+/// (g) Accepted bids per second on one auction with `listeners` live feeds (SSE) connected,
+/// beside the minimal axum handler in the same run; the bids' latency; and whether every
+/// listener received every accepted bid. Setup goes through the services (the registry's
+/// institution, the house and its seizure through the store, as the auction tests insert
+/// them); bids and feeds go over HTTP to the served app.
+async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
+    use zhixing_domain::money::Fen;
+    use zhixing_server::service::{auction as svc, valuation};
+    const COURT: &str = "b110105";
+    const REFERENCE: i64 = 100_000_000;
+    const INCREMENT: i64 = 1_000_000;
+    let fen = |v: i64| Fen::new(v).map_err(|e| anyhow!("{e}"));
+    raise_fd_limit(2 * (args.listeners + args.concurrency) as u64 + 256);
+    // The rate limit stays in the path but out of reach: every bidder registers and listens
+    // from this one address. The worker's sweep has nothing to do while the clock stands.
+    let config = Config {
+        cipher: Some(crate::data_key(url)?),
+        public_rate_per_minute: 1_000_000_000,
+        public_burst: 1_000_000_000,
+        sweep_interval: Duration::from_secs(24 * 3600),
+        ..Config::default()
+    };
+    // The server's clock rules bidding; it is moved from the announcement to the bidding
+    // period instead of waiting the statutory 31 days.
+    let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+    let app = App::new(store.clone(), config, clock.clone()).map_err(|e| anyhow!(e.message))?;
+    let by = bench_officer(store).await?;
+    // A respondent and judgment of its own per run: the same basis twice is refused, and a
+    // PostgreSQL database keeps the last run's case.
+    let n = 5_000_000 + store.count_cases().await? as usize % 3_000_000;
+    let mut input = filing(n);
+    if let Some(debtor) = input.parties.get_mut(1) {
+        // filing() makes valid numbers only for small n.
+        debtor.id_number = Some(resident_id("110105", n as i64));
+    }
+    let (case_id, _) = service::cases::file(&app, &by, input, None)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    let now_us = app.now_us();
+    let mut tx = store.begin().await?;
+    tx.put_institution(&zhixing_store::investigation::InstitutionRow {
+        id: "bench-registry".into(),
+        name: "北京市不动产登记中心".into(),
+        kind: "real_estate_registry".into(),
+        measures: "query,seize".into(),
+        channel: "local".into(),
+        region: "11".into(),
+        endpoint: "http://127.0.0.1:9/unused".into(),
+        public_key: "unused".into(),
+        concurrency: 1,
+        // Inactive: a later fan-out on the same database does not send requests to it.
+        active: false,
+        created_at: now_us,
+    })
+    .await?;
+    let reference = format!("京(2020)朝阳区不动产权第{case_id}号");
+    tx.insert_asset(&zhixing_store::investigation::NewAsset {
+        case_id,
+        court_id: COURT,
+        institution_id: "bench-registry",
+        kind: "real_estate",
+        reference: &reference,
+        description: "朝阳区某小区1号楼101室",
+        value_fen: Some(120_000_000),
+        encumbrances: "[]",
+        found_by: "bench",
+        at_us: now_us,
+    })
+    .await?;
+    tx.commit().await?;
+    let asset_id = store
+        .assets_of(case_id)
+        .await?
+        .first()
+        .map(|a| a.id)
+        .ok_or_else(|| anyhow!("the bench asset was not stored"))?;
+    // The registry holds the house for the case (the seizure over the exchange is not what
+    // is measured here).
+    let mut tx = store.begin().await?;
+    let measure = tx
+        .insert_measure(&zhixing_store::measures::NewMeasure {
+            case_id,
+            court_id: COURT,
+            asset_id,
+            institution_id: "bench-registry",
+            kind: "seize",
+            amount_fen: None,
+            requested_until: None,
+            request_id: &format!("bench-seize-{case_id}"),
+            requested_by: by.user_id,
+            at_us: now_us,
+        })
+        .await?;
+    let until = app.today().saturating_add(jiff::Span::new().years(2));
+    tx.update_measure(
+        measure,
+        &zhixing_store::measures::MeasureUpdate {
+            status: "active".into(),
+            until: Some(until.to_string()),
+            ..Default::default()
+        },
+        now_us,
+    )
+    .await?;
+    tx.commit().await?;
+    let v = valuation::start(&app, &by, asset_id)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    valuation::command(
+        &app,
+        &by,
+        v.id,
+        None,
+        valuation::Command::Agreement {
+            price: fen(REFERENCE)?,
+            valid_until: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow!(e.message))?;
+    // The statutory plan: 70% of the reference, a 7% deposit, 31 days of announcement for
+    // real estate, 24 hours of bidding.
+    let now = app.now();
+    let day = |d: i64| {
+        now.checked_add(jiff::SignedDuration::from_hours(24 * d))
+            .map_err(|e| anyhow!("{e}"))
+    };
+    let plan = svc::PlanIn {
+        title: "朝阳区某小区1号楼101室".into(),
+        start_price: fen(REFERENCE * 7 / 10)?,
+        increment: fen(INCREMENT)?,
+        deposit: fen(REFERENCE * 7 / 100)?,
+        starts_at: day(31)?,
+        ends_at: day(32)?,
+        balance_days: 10,
+    };
+    let a = svc::announce(
+        &app,
+        &by,
+        asset_id,
+        zhixing_domain::auction::Round::First,
+        &plan,
+    )
+    .await
+    .map_err(|e| anyhow!(e.message))?;
+    let id = a.id;
+    let mut tokens = Vec::with_capacity(args.auction_bidders);
+    for n in 0..args.auction_bidders.max(2) {
+        let c = svc::register(
+            &app,
+            id,
+            &format!("竞买人{n}"),
+            &resident_id("110102", n as i64),
+        )
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+        svc::deposit(
+            &app,
+            &by,
+            id,
+            c.paddle,
+            fen(c.deposit_fen)?,
+            &format!("BANK-{n}"),
+        )
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+        tokens.push(c.token);
+    }
+    // A minute into bidding, far from the end: the 5-minute rule does not apply.
+    clock.set(
+        plan.starts_at
+            .checked_add(jiff::SignedDuration::from_mins(1))
+            .map_err(|e| anyhow!("{e}"))?,
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(zhixing_server::serve(
+        listener,
+        app.clone(),
+        std::future::pending(),
+    ));
+    let minimal = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let maddr = minimal.local_addr()?;
+    let mserver = tokio::spawn(async move {
+        let r = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        axum::serve(minimal, r).await
+    });
+    // Before the feeds open, so that their idle polls of the log do not slow the baseline.
+    let baseline = load(
+        format!("http://{maddr}/"),
+        None,
+        args.seconds,
+        args.concurrency,
+    )
+    .await?;
+
+    // The listeners connect 100 at a time, so that the accept queue does not overflow.
+    let feed_client = reqwest::Client::new();
+    let feed_url = format!("http://{addr}/public/v1/auctions/{id}/events");
+    let counts: Vec<Arc<AtomicU64>> = (0..args.listeners)
+        .map(|_| Arc::new(AtomicU64::new(0)))
+        .collect();
+    let mut feeds = Vec::with_capacity(args.listeners);
+    for batch in counts.chunks(100) {
+        let mut ready = Vec::with_capacity(batch.len());
+        for count in batch {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            feeds.push(tokio::spawn(listen(
+                feed_client.clone(),
+                feed_url.clone(),
+                count.clone(),
+                tx,
+            )));
+            ready.push(rx);
+        }
+        for r in ready {
+            r.await
+                .map_err(|_| anyhow!("a live-feed listener ended before connecting"))??;
+        }
+    }
+    eprintln!("{} live-feed listeners connected", feeds.len());
+
+    let bid_url = Arc::new(format!("http://{addr}/api/v1/auctions/{id}/bids"));
+    let tokens = Arc::new(tokens);
+    let next = Arc::new(AtomicU64::new(0));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let start_price = plan.start_price.get();
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let mut tasks = Vec::with_capacity(args.concurrency);
+    for _ in 0..args.concurrency {
+        let (client, bid_url, tokens, next) = (
+            client.clone(),
+            bid_url.clone(),
+            tokens.clone(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut s = BidStats::default();
+            while Instant::now() < deadline {
+                // Every bid is above every bid before it; one that arrives after a higher one
+                // is refused (bid_below_increment), as a late bid in a real room is.
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let amount = start_price + INCREMENT * i64::try_from(k).unwrap_or(i64::MAX / 2);
+                // Bidders take turns, so that the leader is rarely the next to bid.
+                let Some(token) = tokens.get(k as usize % tokens.len().max(1)) else {
+                    break;
+                };
+                let t0 = Instant::now();
+                let answer = client
+                    .post(bid_url.as_str())
+                    .bearer_auth(token)
+                    .header("idempotency-key", format!("bench-{k}"))
+                    .json(&json!({"amount_fen": amount}))
+                    .send()
+                    .await;
+                let r = match answer {
+                    Ok(r) => r,
+                    Err(e) => {
+                        *s.refused.entry(format!("error: {e}")).or_default() += 1;
+                        continue;
+                    }
+                };
+                let status = r.status();
+                let body = r.bytes().await.unwrap_or_default();
+                let ms = t0.elapsed().as_secs_f64() * 1000.0;
+                s.latencies.push(ms);
+                if status == reqwest::StatusCode::CREATED {
+                    s.accepted += 1;
+                    s.accepted_latencies.push(ms);
+                } else {
+                    let code = serde_json::from_slice::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v["code"].as_str().map(str::to_owned))
+                        .unwrap_or_else(|| status.as_u16().to_string());
+                    *s.refused.entry(code).or_default() += 1;
+                }
+            }
+            s
+        }));
+    }
+    let started = Instant::now();
+    let mut all = BidStats::default();
+    for t in tasks {
+        let s = t.await?;
+        all.accepted += s.accepted;
+        for (k, v) in s.refused {
+            *all.refused.entry(k).or_default() += v;
+        }
+        all.latencies.extend(s.latencies);
+        all.accepted_latencies.extend(s.accepted_latencies);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let accepted = all.accepted;
+    let answered = all.latencies.len();
+
+    // The listeners get a few seconds to catch up with the last bids.
+    let caught_up = Instant::now();
+    let delivered = || counts.iter().map(|c| c.load(Ordering::Relaxed));
+    while delivered().min().unwrap_or(accepted) < accepted
+        && caught_up.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let catch_up_ms = caught_up.elapsed().as_secs_f64() * 1000.0;
+    let delivered_min = delivered().min().unwrap_or(0);
+    let delivered_total: u64 = delivered().sum();
+    let with_all = delivered().filter(|&c| c >= accepted).count();
+    let (_, state) = svc::state(&app, id).await.map_err(|e| anyhow!(e.message))?;
+    for f in &feeds {
+        f.abort();
+    }
+    server.abort();
+    mserver.abort();
+
+    let rate = accepted as f64 / elapsed;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    println!(
+        "{}",
+        json!({"figure": "auction_bids_accepted_per_second", "route": "POST /api/v1/auctions/{id}/bids",
+               "backend": store.backend().as_str(),
+               "value": rate.round(), "baseline": "minimal axum handler", "baseline_value": baseline.round(),
+               "ratio": (rate / baseline * 10_000.0).round() / 10_000.0,
+               "concurrency": args.concurrency, "bidders": tokens.len(), "seconds": round(elapsed),
+               "bid_requests_per_second": (answered as f64 / elapsed).round(),
+               "accepted": accepted, "refused": all.refused, "bids_in_log": state.bids.len(),
+               "p50_ms": round(percentile(all.latencies.clone(), 0.5)),
+               "p99_ms": round(percentile(all.latencies, 0.99)),
+               "p50_ms_accepted": round(percentile(all.accepted_latencies.clone(), 0.5)),
+               "p99_ms_accepted": round(percentile(all.accepted_latencies, 0.99)),
+               "listeners": counts.len(), "listeners_with_every_bid": with_all,
+               "events_delivered_min": delivered_min, "events_delivered_total": delivered_total,
+               "events_expected_total": accepted * counts.len() as u64,
+               "catch_up_ms": catch_up_ms.round()})
+    );
     Ok(())
 }
