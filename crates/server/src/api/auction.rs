@@ -362,8 +362,8 @@ pub async fn events(
                         continue;
                     }
                     last = n.seq;
-                    if let Some(e) = &n.public {
-                        yield Ok(event(n.seq, e));
+                    if let Some((name, data)) = &n.public {
+                        yield Ok(Event::default().id(n.seq.to_string()).event(*name).data(&**data));
                     }
                 }
                 Ok(Ok(_)) => {}

@@ -36,8 +36,9 @@ use crate::state::App;
 pub struct Notice {
     pub auction_id: i64,
     pub seq: i64,
-    /// The public form of the entry (`None` for entries the public does not see).
-    pub public: Option<PublicEntry>,
+    /// The public form of the entry (`None` for entries the public does not see): the
+    /// event name and its data, serialised once here rather than once per listener.
+    pub public: Option<(&'static str, Arc<str>)>,
 }
 
 /// Shared by the requests of one process: folded states by auction, and the live feed.
@@ -224,10 +225,11 @@ fn published(
     let first = version - i64::try_from(events.len()).unwrap_or(0);
     for (seq, e) in (first + 1..).zip(events) {
         let public = match e {
-            AuctionEvent::BidAccepted(b) => Some(bid_entry(&state, b)),
-            AuctionEvent::Closed { .. } => Some(closed_entry(&state)),
+            AuctionEvent::BidAccepted(b) => Some(("bid", bid_entry(&state, b))),
+            AuctionEvent::Closed { .. } => Some(("closed", closed_entry(&state))),
             _ => None,
-        };
+        }
+        .map(|(name, entry)| (name, Arc::<str>::from(entry.data.to_string())));
         // Nobody listening is not an error.
         let _ = app.auctions.feed.send(Notice {
             auction_id: row.id,
