@@ -1142,3 +1142,151 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
     assert!(!source.contains("竞买人0") && !source.contains("110102197001010012"));
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_prices_a_seized_car_and_announces_its_auction_from_the_case_page() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t
+        .signed_in("auction-officer", "b110105", Role::Officer)
+        .await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初43号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 150_000_000}
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // A seized car (the seizure over the exchange protocol is tested in measures.rs).
+    let now_us = t.app.now_us();
+    t.raw_exec(&format!(
+        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
+         VALUES ('vmv-bj', '北京市车管所', 'vehicle_administration', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us})"
+    ))
+    .await;
+    t.raw_exec(&format!(
+        "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+         VALUES ({id}, 'b110105', 'vmv-bj', 'vehicle', '京B54321', '小型轿车 京B54321', 20000000, '[]', 'test', {now_us})"
+    ))
+    .await;
+    let asset: i64 = t
+        .raw_text(&format!(
+            "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {id}"
+        ))
+        .await
+        .parse()
+        .unwrap();
+    let until = t.app.today().saturating_add(jiff::Span::new().years(1));
+    t.raw_exec(&format!(
+        "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
+         VALUES ({id}, 'b110105', {asset}, 'vmv-bj', 'seize', 'active', '{until}', 'm-c-{id}', 1, {now_us}, {now_us})"
+    ))
+    .await;
+    let local = |days: i64| {
+        t.app
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(days * 24))
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+
+    sign_in(&b, &t, "auction-officer").await;
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("#auctions form.start-valuation button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // 当事人议价: the parties agree 200,000.00 yuan.
+    b.wait()
+        .for_element(Locator::Css("#auctions form.agreement input[name=price]"))
+        .await
+        .unwrap()
+        .send_keys("200,000.00")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#auctions form.agreement button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let price = b
+        .wait()
+        .for_element(Locator::Css("#auctions .reference-price"))
+        .await
+        .unwrap();
+    assert_eq!(price.text().await.unwrap(), "¥200,000.00");
+
+    // The announcement: 70% of the reference price, bidding 16 days from now for one day.
+    for (name, value) in [
+        ("start_price", "140,000.00"),
+        ("increment", "1,000.00"),
+        ("deposit", "14,000.00"),
+    ] {
+        b.find(Locator::Css(&format!(
+            "#auctions form.announce input[name={name}]"
+        )))
+        .await
+        .unwrap()
+        .send_keys(value)
+        .await
+        .unwrap();
+    }
+    // A datetime-local input's keyboard segments depend on the browser's locale: set it as
+    // the browser would submit it.
+    b.execute(
+        "document.querySelector('#auctions form.announce [name=starts_at]').value = arguments[0];\
+         document.querySelector('#auctions form.announce [name=ends_at]').value = arguments[1];",
+        vec![serde_json::json!(local(16)), serde_json::json!(local(17))],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css("#auctions form.announce button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let room = b
+        .wait()
+        .for_element(Locator::Css("#auction-list a.live-room"))
+        .await
+        .unwrap();
+    assert_eq!(room.text().await.unwrap(), "小型轿车 京B54321");
+    let status = b
+        .find(Locator::Css("#auction-list td.status"))
+        .await
+        .unwrap();
+    assert!(status.text().await.unwrap().contains("公告期"));
+    room.click().await.unwrap();
+    b.wait().for_element(Locator::Id("bid-log")).await.unwrap();
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/public/auctions/")
+    );
+    assert!(b.source().await.unwrap().contains("140,000.00"));
+    b.close().await.unwrap();
+}

@@ -27,7 +27,7 @@ fn ctx_of(v: &Viewer) -> Ctx {
     }
 }
 
-fn yuan(fen: i64) -> String {
+pub(super) fn yuan(fen: i64) -> String {
     zhixing_domain::money::Fen::new(fen)
         .map(|f| f.to_string())
         .unwrap_or_else(|_| fen.to_string())
@@ -159,7 +159,7 @@ pub struct FilingForm {
 }
 
 /// "1,234.56" yuan → fen.
-fn fen_of(field: &str, s: &str) -> Result<i64, String> {
+pub(super) fn fen_of(field: &str, s: &str) -> Result<i64, String> {
     let t: String = s
         .trim()
         .chars()
@@ -402,6 +402,19 @@ pub(super) async fn render(
     status: StatusCode,
     credit_error: Option<&str>,
 ) -> Result<Response, PageError> {
+    render_with(app, v, id, status, credit_error, None).await
+}
+
+/// The case page with the reason a credit or an auction form was refused, each shown in its
+/// own section.
+pub(super) async fn render_with(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    status: StatusCode,
+    credit_error: Option<&str>,
+    auction_error: Option<&str>,
+) -> Result<Response, PageError> {
     let lang = v.lang;
     let view = svc::show(app, &v.principal, id, None).await?;
     let (_, court) = svc::readable(app, &v.principal, id).await?;
@@ -436,6 +449,7 @@ pub(super) async fn render(
     let account = crate::service::funds::account(app, &v.principal, id).await?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
+    let auctions = super::auction::load(app, v, id).await?;
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
             app,
@@ -611,6 +625,7 @@ pub(super) async fn render(
                 }
             }
         }
+        (super::auction::section(&auctions, id, can_act, auction_error))
         section.card #account {
             h2 { "案款（一案一账号）" }
             p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
@@ -773,7 +788,7 @@ pub async fn decision(
     back(id, r.err())
 }
 
-fn asset_kind_zh(k: &str) -> &str {
+pub(super) fn asset_kind_zh(k: &str) -> &str {
     match k {
         "bank_deposit" => "银行存款",
         "wealth_product" => "理财产品",

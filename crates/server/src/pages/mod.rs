@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud), Simplified Chinese by default. Static assets are compiled
 //! into the binary: no CDN, no network at run time.
 
+mod auction;
 mod cases;
 mod credit;
 pub mod i18n;
@@ -129,6 +130,22 @@ pub fn router() -> Router<App> {
         .route(
             "/cases/{id}/restriction-orders/{no}/lift",
             post(credit::lift_submit),
+        )
+        .route(
+            "/cases/{id}/assets/{asset}/valuation",
+            post(auction::valuation_start),
+        )
+        .route(
+            "/cases/{id}/valuations/{v}/{step}",
+            post(auction::valuation_step),
+        )
+        .route(
+            "/cases/{id}/assets/{asset}/auctions",
+            post(auction::announce),
+        )
+        .route(
+            "/cases/{id}/auctions/{a}/{step}",
+            post(auction::auction_step),
         )
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
