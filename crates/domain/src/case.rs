@@ -440,6 +440,13 @@ pub enum CaseEvent {
         reason: String,
         on: Date,
     },
+    /// Security for performance recorded (执行担保).
+    SecurityProvided {
+        provider: String,
+        description: String,
+        value: Fen,
+        on: Date,
+    },
 }
 
 impl CaseEvent {
@@ -469,6 +476,7 @@ impl CaseEvent {
             CaseEvent::CorrectionDecided { .. } => "case.correction_decided",
             CaseEvent::RestrictionOrdered { .. } => "case.restriction_ordered",
             CaseEvent::RestrictionLifted { .. } => "case.restriction_lifted",
+            CaseEvent::SecurityProvided { .. } => "case.security_provided",
         }
     }
 }
@@ -518,6 +526,28 @@ pub struct CaseState {
     /// before credit discipline existed.
     #[serde(default)]
     pub credit: crate::credit::CreditState,
+    /// Security for performance given by the debtor or a guarantor (执行担保), as recorded.
+    #[serde(default)]
+    pub securities: Vec<SecurityRecord>,
+}
+
+/// Security for performance (执行担保, Civil Procedure Law art. 238): who gave it, what it
+/// is, and the value the court accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityRecord {
+    pub provider: String,
+    pub description: String,
+    pub value: Fen,
+    pub on: Date,
+}
+
+impl CaseState {
+    /// The value of the security recorded (saturating: never more than any total).
+    pub fn security_value(&self) -> Fen {
+        self.securities
+            .iter()
+            .fold(Fen::ZERO, |acc, s| acc.checked_add(s.value).unwrap_or(acc))
+    }
 }
 
 impl CaseState {
@@ -559,6 +589,7 @@ impl CaseState {
                 resumed_from: resumed_from.clone(),
                 resumed_as: None,
                 credit: crate::credit::CreditState::default(),
+                securities: Vec::new(),
             }),
             _ => None,
         }
@@ -603,6 +634,17 @@ impl CaseState {
             CaseEvent::PaymentRecorded { amount, .. } | CaseEvent::FundsReceived { amount, .. } => {
                 self.paid = self.paid.checked_add(*amount).unwrap_or(self.paid);
             }
+            CaseEvent::SecurityProvided {
+                provider,
+                description,
+                value,
+                on,
+            } => self.securities.push(SecurityRecord {
+                provider: provider.clone(),
+                description: description.clone(),
+                value: *value,
+                on: *on,
+            }),
             CaseEvent::Suspended { on, .. } => {
                 self.status = CaseStatus::Suspended;
                 self.suspensions.push((*on, None));
@@ -1237,3 +1279,38 @@ pub fn limitation_end(
 
 #[cfg(test)]
 mod tests;
+
+/// Records security for performance (执行担保) on an open case: who gave it, what it is, and
+/// the value the court accepts (above zero).
+pub fn decide_security(
+    state: &CaseState,
+    provider: &str,
+    description: &str,
+    value: Fen,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    state.ensure_open()?;
+    let (provider, description) = (provider.trim(), description.trim());
+    let mut reasons = Vec::new();
+    if provider.is_empty() || provider.chars().count() > 200 {
+        reasons.push("provider: who gave the security, 1 to 200 characters".to_owned());
+    }
+    if description.is_empty() || description.chars().count() > 2000 {
+        reasons.push("description: what the security is, 1 to 2,000 characters".to_owned());
+    }
+    if value == Fen::ZERO {
+        reasons.push("value: above zero".to_owned());
+    }
+    if !reasons.is_empty() {
+        return Err(Refusal {
+            code: "invalid_security",
+            reasons,
+        });
+    }
+    Ok(CaseEvent::SecurityProvided {
+        provider: provider.to_owned(),
+        description: description.to_owned(),
+        value,
+        on: today,
+    })
+}

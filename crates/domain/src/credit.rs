@@ -535,6 +535,17 @@ pub fn decide_listing(
             ),
         ));
     }
+    // Art. 3: adequate security given (执行担保) also rules ground 1 out.
+    if grounds.contains(&Ground::AbleButRefuses) && state.security_value() >= state.unpaid() {
+        return Err(Refusal::one(
+            "ground_not_applicable",
+            format!(
+                "ground 1 does not apply: the security given ({}) covers what is still due ({})",
+                state.security_value(),
+                state.unpaid()
+            ),
+        ));
+    }
     // Ground 1 lasts until performance; the others for the rule book's period.
     let ends_on = if grounds.contains(&Ground::AbleButRefuses) {
         None

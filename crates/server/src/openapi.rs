@@ -15,7 +15,7 @@ use crate::api;
         api::rules::list, api::rules::versions, api::rules::in_force, api::rules::add,
         api::audit::verify, api::audit::events,
         api::cases::file, api::cases::list, api::cases::show, api::cases::timeline, api::cases::assign,
-        api::cases::action, api::cases::clue, api::cases::verify_clue, api::cases::payment, api::cases::suspend,
+        api::cases::action, api::cases::clue, api::cases::verify_clue, api::cases::payment, api::cases::security, api::cases::suspend,
         api::cases::end_suspension, api::cases::extension, api::cases::checklist, api::cases::close,
         api::cases::decide, api::investigation::list, api::investigation::register, api::investigation::start,
         api::investigation::show, api::investigation::assets, api::cases::resume, api::cases::identifier, api::cases::document,

@@ -937,3 +937,95 @@ async fn after_its_first_pass_the_worker_reads_only_cases_changed_since() {
             .contains(&"dishonest_removal_due".to_owned())
     );
 }
+
+#[tokio::test]
+async fn ground_one_is_refused_when_adequate_security_is_recorded() {
+    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    let path = format!("/api/v1/cases/{id}/listings");
+    let ground_one = json!({"party_no": 2, "grounds": [1], "facts": "有履行能力而拒不履行"});
+    // Bad security is refused and changes nothing.
+    for bad in [
+        json!({"provider": "", "description": "房产抵押", "value_fen": 1_000}),
+        json!({"provider": "王五", "description": "", "value_fen": 1_000}),
+        json!({"provider": "王五", "description": "保证", "value_fen": 0}),
+        json!({"provider": "王五", "description": "保证", "value_fen": -5}),
+    ] {
+        assert_problem(
+            post(&t, &officer, &format!("/api/v1/cases/{id}/securities"), bad).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_security",
+        )
+        .await;
+    }
+    // Security for part of the debt (ground 1 still applies then: the next test) …
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/securities"),
+            json!({"provider": "王五", "description": "以其名下房产提供抵押担保", "value_fen": 600_000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // … and for the rest: ground 1 is refused; another ground is not.
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/securities"),
+            json!({"provider": "赵六", "description": "连带责任保证", "value_fen": 400_000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_problem(
+        post(&t, &officer, &path, ground_one.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ground_not_applicable",
+    )
+    .await;
+    assert_eq!(credit(&t, &officer, id).await["listings"], json!([]));
+    let c = case(&t, &officer, id).await;
+    assert_eq!(c["case"]["securities"].as_array().unwrap().len(), 2);
+    ok(
+        post(
+            &t,
+            &officer,
+            &path,
+            json!({"party_no": 2, "grounds": [4], "facts": "违反财产报告制度"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ground_one_applies_while_security_covers_only_part_of_the_debt() {
+    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/securities"),
+            json!({"provider": "王五", "description": "以其名下房产提供抵押担保", "value_fen": 999_999}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/listings"),
+            json!({"party_no": 2, "grounds": [1], "facts": "有履行能力而拒不履行"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}

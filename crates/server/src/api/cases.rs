@@ -626,6 +626,42 @@ pub async fn verify_clue(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct SecurityIn {
+    /// Who gave the security: the debtor or a guarantor (担保人).
+    pub provider: String,
+    /// What it is (保证、抵押、质押 …).
+    pub description: String,
+    /// The value the court accepts, in fen.
+    pub value_fen: i64,
+    pub version: Option<i64>,
+}
+
+/// Records security for performance (执行担保). Security covering what is still due rules
+/// out listing on ground 1 (SPC provisions on the dishonest list, art. 3).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/securities", params(("id" = i64, Path)), request_body = SecurityIn, responses((status = 200, body = Changed)))]
+pub async fn security(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<SecurityIn>,
+) -> Result<Json<Changed>, ApiError> {
+    let value = Fen::new(b.value_fen)
+        .map_err(|e| ApiError::unprocessable("invalid_security", format!("value_fen: {e}")))?;
+    let today = app.today();
+    let version = svc::change(
+        &app,
+        &ctx.principal,
+        id,
+        b.version,
+        Need::Handler,
+        |s, _| case::decide_security(s, &b.provider, &b.description, value, today).map(|e| vec![e]),
+    )
+    .await?;
+    Ok(Json(Changed { version }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentIn {
     /// In fen.
     pub amount: i64,

@@ -126,6 +126,7 @@ pub fn router() -> Router<App> {
             post(cases::verify_clue),
         )
         .route("/cases/{id}/payments", post(cases::payment))
+        .route("/cases/{id}/securities", post(cases::security))
         .route(
             "/cases/{id}/suspension",
             post(cases::suspend).delete(cases::end_suspension),

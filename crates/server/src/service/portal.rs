@@ -329,6 +329,7 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         CaseEvent::DishonestRemoved { .. } => step(at.to_owned(), "移出失信被执行人名单".into()),
         CaseEvent::RestrictionOrdered { .. } => step(at.to_owned(), "发出限制消费令".into()),
         CaseEvent::RestrictionLifted { .. } => step(at.to_owned(), "解除限制消费令".into()),
+        CaseEvent::SecurityProvided { on, .. } => step(on.to_string(), "提供执行担保".into()),
         CaseEvent::DishonestAmended { .. }
         | CaseEvent::CorrectionRequested { .. }
         | CaseEvent::CorrectionDecided { .. }
