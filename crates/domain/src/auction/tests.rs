@@ -34,12 +34,12 @@ fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a
 }
 
 fn fen(v: i64) -> Fen {
-    Fen::new(v).unwrap()
+    Fen::new(v).unwrap() // allow-panic: test code
 }
 
 /// A moment in Beijing time, `2026-04-01T10:00`.
 fn t(s: &str) -> Timestamp {
-    format!("{s}:00+08:00").parse().unwrap()
+    format!("{s}:00+08:00").parse().unwrap() // allow-panic: test code
 }
 
 fn mins(m: i64) -> SignedDuration {
@@ -89,8 +89,8 @@ fn announce(round: Round, plan: &AuctionPlan, prior: Option<&Auction>) -> Auctio
         &[DEBTOR.to_owned()],
         &ctx(&r, &c, today),
     )
-    .unwrap();
-    Auction::from_announced(&e).unwrap()
+    .unwrap(); // allow-panic: test code
+    Auction::from_announced(&e).unwrap() // allow-panic: test code
 }
 
 /// A valid resident ID number for person `n`.
@@ -118,7 +118,7 @@ fn credit_code() -> String {
         .chars()
         .map(|c| format!("91110000100000000{c}"))
         .find(|s| CreditCode::parse(s).is_ok())
-        .unwrap()
+        .unwrap() // allow-panic: test code
 }
 
 fn registration(n: u32) -> Registration {
@@ -132,17 +132,17 @@ fn registration(n: u32) -> Registration {
 
 /// Registers bidder `n` and pays the deposit; the events go to `log`.
 fn join(a: &mut Auction, log: &mut Vec<AuctionEvent>, n: u32, at: Timestamp) {
-    let e = decide_register(a, &registration(n), at).unwrap();
+    let e = decide_register(a, &registration(n), at).unwrap(); // allow-panic: test code
     a.apply(&e);
     log.push(e);
-    let e = decide_deposit(a, &format!("u{n}"), a.plan.deposit, at).unwrap();
+    let e = decide_deposit(a, &format!("u{n}"), a.plan.deposit, at).unwrap(); // allow-panic: test code
     a.apply(&e);
     log.push(e);
 }
 
 fn holder(a: &mut Auction, log: &mut Vec<AuctionEvent>, n: u32, rank: u32, at: Timestamp) {
     join(a, log, n, at);
-    let e = decide_preemptive_holder(a, &format!("u{n}"), rank, at).unwrap();
+    let e = decide_preemptive_holder(a, &format!("u{n}"), rank, at).unwrap(); // allow-panic: test code
     a.apply(&e);
     log.push(e);
 }
@@ -171,7 +171,7 @@ fn place(
 }
 
 fn closed(a: &mut Auction, now: Timestamp) -> AuctionEvent {
-    let e = close(a, now).unwrap();
+    let e = close(a, now).unwrap(); // allow-panic: test code
     a.apply(&e);
     e
 }
@@ -379,7 +379,7 @@ fn bidders_register_in_real_name_and_the_debtor_is_refused() {
         code(decide_register(&a, &debtor, now)),
         "debtor_may_not_bid"
     );
-    let e = decide_register(&a, &registration(1), now).unwrap();
+    let e = decide_register(&a, &registration(1), now).unwrap(); // allow-panic: test code
     a.apply(&e);
     let b = &a.bidders["u1"];
     assert_eq!(b.paddle, 1);
@@ -408,7 +408,7 @@ fn bidders_register_in_real_name_and_the_debtor_is_refused() {
         code(decide_deposit(&a, "u1", fen(6_999_999), now)),
         "deposit_insufficient"
     );
-    a.apply(&decide_deposit(&a, "u1", fen(7_000_000), now).unwrap());
+    a.apply(&decide_deposit(&a, "u1", fen(7_000_000), now).unwrap()); // allow-panic: test code
     assert_eq!(
         code(decide_deposit(&a, "u1", fen(7_000_000), now)),
         "deposit_already_paid"
@@ -421,7 +421,7 @@ fn bidders_register_in_real_name_and_the_debtor_is_refused() {
         code(decide_preemptive_holder(&a, "u9", 1, now)),
         "not_registered"
     );
-    a.apply(&decide_preemptive_holder(&a, "u1", 1, now).unwrap());
+    a.apply(&decide_preemptive_holder(&a, "u1", 1, now).unwrap()); // allow-panic: test code
     assert_eq!(
         code(decide_preemptive_holder(&a, "u1", 2, now)),
         "already_holder"
@@ -434,7 +434,7 @@ fn a_bid_needs_a_deposit_and_the_bidding_window() {
     let mut log = Vec::new();
     let early = t("2026-03-10T10:00");
     join(&mut a, &mut log, 1, early);
-    let e = decide_register(&a, &registration(2), early).unwrap();
+    let e = decide_register(&a, &registration(2), early).unwrap(); // allow-panic: test code
     a.apply(&e);
     assert_eq!(
         code(decide_bid(
@@ -499,7 +499,7 @@ fn a_single_bid_at_the_starting_price_wins() {
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:00"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!(code(close(&a, t("2026-04-02T09:59"))), "bidding_not_over");
     let e = closed(&mut a, t("2026-04-02T10:00"));
     assert_eq!(
@@ -543,7 +543,7 @@ fn bids_rise_by_the_increment() {
         join(&mut a, &mut log, n, t("2026-03-10T10:00"));
     }
     let at = t("2026-04-01T12:00");
-    place(&mut a, &mut log, &bid("a", 1, 70_000_000), at).unwrap();
+    place(&mut a, &mut log, &bid("a", 1, 70_000_000), at).unwrap(); // allow-panic: test code
     assert_eq!(
         code(place(&mut a, &mut log, &bid("b", 2, 70_099_999), at)),
         "bid_below_increment"
@@ -553,17 +553,17 @@ fn bids_rise_by_the_increment() {
         "bid_below_increment",
         "an ordinary bidder cannot match"
     );
-    place(&mut a, &mut log, &bid("b", 2, 70_100_000), at).unwrap();
+    place(&mut a, &mut log, &bid("b", 2, 70_100_000), at).unwrap(); // allow-panic: test code
     assert_eq!(
         code(place(&mut a, &mut log, &bid("c", 2, 70_500_000), at)),
         "already_leading"
     );
-    place(&mut a, &mut log, &bid("c", 3, 75_000_000), at).unwrap();
+    place(&mut a, &mut log, &bid("c", 3, 75_000_000), at).unwrap(); // allow-panic: test code
     assert_eq!(a.current_price(), Some(fen(75_000_000)));
     let public = public_log(&a);
     assert_eq!(public.len(), 3);
     assert_eq!(public[2].bidder_code, "P0003");
-    let json = serde_json::to_string(&public).unwrap();
+    let json = serde_json::to_string(&public).unwrap(); // allow-panic: test code
     assert!(!json.contains("u3") && !json.contains("竞买人"), "{json}");
 }
 
@@ -581,7 +581,7 @@ fn a_bid_in_the_last_five_minutes_moves_the_end() {
         &bid("1", 1, 70_000_000),
         t("2026-04-02T09:50"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!(b.ends_at, end);
     // Three minutes before: the end moves to the bid + 5 minutes.
     let b = place(
@@ -590,13 +590,13 @@ fn a_bid_in_the_last_five_minutes_moves_the_end() {
         &bid("2", 2, 70_100_000),
         t("2026-04-02T09:57"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!(b.ends_at, t("2026-04-02T10:02"));
     assert_eq!(a.ends_at, t("2026-04-02T10:02"));
     // After the scheduled end, within the extension: accepted, and extended again.
-    let at = end.checked_add(SignedDuration::from_secs(90)).unwrap();
-    let b = place(&mut a, &mut log, &bid("3", 1, 70_200_000), at).unwrap();
-    assert_eq!(b.ends_at, at.checked_add(mins(5)).unwrap());
+    let at = end.checked_add(SignedDuration::from_secs(90)).unwrap(); // allow-panic: test code
+    let b = place(&mut a, &mut log, &bid("3", 1, 70_200_000), at).unwrap(); // allow-panic: test code
+    assert_eq!(b.ends_at, at.checked_add(mins(5)).unwrap()); // allow-panic: test code
     assert_eq!(code(close(&a, t("2026-04-02T10:06"))), "bidding_not_over");
     // Nothing at or after the extended end.
     assert_eq!(
@@ -618,7 +618,7 @@ fn a_bid_in_the_last_five_minutes_moves_the_end() {
         vec![
             b.ends_at
                 .checked_add(SignedDuration::from_hours(24))
-                .unwrap()
+                .unwrap() // allow-panic: test code
         ]
     );
 }
@@ -635,9 +635,9 @@ fn preemptive_holders_match_and_win_ties_by_rank_then_time() {
     holder(&mut a, &mut log, 13, 2, reg);
     holder(&mut a, &mut log, 14, 3, reg);
     let at = t("2026-04-01T12:00");
-    place(&mut a, &mut log, &bid("a", 1, 70_000_000), at).unwrap();
+    place(&mut a, &mut log, &bid("a", 1, 70_000_000), at).unwrap(); // allow-panic: test code
     // A holder matches the ordinary bidder's price and takes the lead.
-    let m = place(&mut a, &mut log, &bid("b", 12, 70_000_000), at).unwrap();
+    let m = place(&mut a, &mut log, &bid("b", 12, 70_000_000), at).unwrap(); // allow-panic: test code
     assert_eq!(m.preemptive_rank, Some(2));
     assert_eq!(a.leading().map(|b| b.bidder.as_str()), Some("u12"));
     // A lower rank cannot take the tie; an equal rank neither (the earlier bid stands).
@@ -655,11 +655,11 @@ fn preemptive_holders_match_and_win_ties_by_rank_then_time() {
         "bid_below_increment"
     );
     // A higher rank takes it.
-    place(&mut a, &mut log, &bid("c", 11, 70_000_000), at).unwrap();
+    place(&mut a, &mut log, &bid("c", 11, 70_000_000), at).unwrap(); // allow-panic: test code
     assert_eq!(a.leading().map(|b| b.bidder.as_str()), Some("u11"));
     // An ordinary bidder must raise; a holder may match again.
-    place(&mut a, &mut log, &bid("d", 2, 70_100_000), at).unwrap();
-    place(&mut a, &mut log, &bid("e", 13, 70_100_000), at).unwrap();
+    place(&mut a, &mut log, &bid("d", 2, 70_100_000), at).unwrap(); // allow-panic: test code
+    place(&mut a, &mut log, &bid("e", 13, 70_100_000), at).unwrap(); // allow-panic: test code
     assert_eq!(
         code(place(&mut a, &mut log, &bid("f", 12, 70_100_000), at)),
         "bid_below_increment",
@@ -685,19 +685,19 @@ fn a_repeated_bid_is_answered_once() {
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:00"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     place(
         &mut a,
         &mut log,
         &bid("k2", 2, 70_100_000),
         t("2026-04-01T11:01"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     let before = a.clone();
     let n = log.len();
     // The same key and bid: the earlier answer, nothing recorded — even after the end.
     for at in [t("2026-04-01T11:05"), t("2026-04-03T00:00")] {
-        let d = decide_bid(&a, &bid("k1", 1, 70_000_000), at).unwrap();
+        let d = decide_bid(&a, &bid("k1", 1, 70_000_000), at).unwrap(); // allow-panic: test code
         assert_eq!(d.bid, first);
         assert!(d.events.is_empty());
     }
@@ -707,7 +707,7 @@ fn a_repeated_bid_is_answered_once() {
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:05"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!((a.clone(), log.len()), (before, n));
     // The same key for another bid.
     assert_eq!(
@@ -757,14 +757,14 @@ fn sold_to_u1() -> Auction {
         &bid("a", 2, 70_000_000),
         t("2026-04-01T11:00"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     place(
         &mut a,
         &mut log,
         &bid("b", 1, 80_000_000),
         t("2026-04-01T12:00"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     closed(&mut a, t("2026-04-02T10:00"));
     a
 }
@@ -792,7 +792,7 @@ fn the_buyer_pays_the_balance_and_the_proceeds_go_to_the_case_account() {
         code(decide_default(&a, t("2026-04-12T10:00"))),
         "balance_not_yet_due"
     );
-    let e = decide_balance_payment(&a, fen(73_000_000), t("2026-04-12T10:00")).unwrap();
+    let e = decide_balance_payment(&a, fen(73_000_000), t("2026-04-12T10:00")).unwrap(); // allow-panic: test code
     a.apply(&e);
     assert_eq!(proceeds(&a), Some(fen(80_000_000)));
     assert_eq!(code(decide_default(&a, t("2026-04-20T10:00"))), "not_sold");
@@ -802,7 +802,7 @@ fn the_buyer_pays_the_balance_and_the_proceeds_go_to_the_case_account() {
 #[test]
 fn a_defaulting_buyer_forfeits_the_deposit_and_is_barred_from_the_reauction() {
     let mut a = sold_to_u1();
-    let e = decide_default(&a, t("2026-04-12T10:01")).unwrap();
+    let e = decide_default(&a, t("2026-04-12T10:01")).unwrap(); // allow-panic: test code
     assert_eq!(
         e,
         AuctionEvent::Defaulted {
@@ -894,8 +894,8 @@ fn a_sell_off_follows_a_failed_second_auction_and_its_first_offer_opens_24_hours
         code(decide_sell_off("s", &second, t("2026-04-26T09:00"), &x)),
         "bad_schedule"
     );
-    let e = decide_sell_off("s", &second, t("2026-04-27T10:00"), &x).unwrap();
-    let mut s = Auction::from_announced(&e).unwrap();
+    let e = decide_sell_off("s", &second, t("2026-04-27T10:00"), &x).unwrap(); // allow-panic: test code
+    let mut s = Auction::from_announced(&e).unwrap(); // allow-panic: test code
     assert_eq!(s.round, Round::SellOff);
     assert_eq!(s.plan.start_price, fen(56_000_000));
     assert_eq!(s.ends_at, t("2026-06-26T10:00"), "60 days");
@@ -917,7 +917,7 @@ fn a_sell_off_follows_a_failed_second_auction_and_its_first_offer_opens_24_hours
         &bid("a", 1, 56_000_000),
         t("2026-05-20T10:00"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!(first.ends_at, t("2026-05-21T10:00"));
     // The same five-minute rule in the 24 hours.
     let b = place(
@@ -926,21 +926,21 @@ fn a_sell_off_follows_a_failed_second_auction_and_its_first_offer_opens_24_hours
         &bid("b", 2, 56_100_000),
         t("2026-05-21T09:58"),
     )
-    .unwrap();
+    .unwrap(); // allow-panic: test code
     assert_eq!(b.ends_at, t("2026-05-21T10:03"));
     closed(&mut s, t("2026-05-21T10:03"));
     assert!(matches!(&s.status, AuctionStatus::Sold { winner, .. } if winner == "u2"));
     assert_eq!(
         Auction::fold(&log).map(|mut a| {
-            a.apply(&close(&a, t("2026-05-21T10:03")).unwrap());
+            a.apply(&close(&a, t("2026-05-21T10:03")).unwrap()); // allow-panic: test code
             a
         }),
         Some(s)
     );
 
     // Nobody offers in 60 days: the sell-off fails.
-    let e = decide_sell_off("s2", &second, t("2026-04-27T10:00"), &x).unwrap();
-    let mut quiet = Auction::from_announced(&e).unwrap();
+    let e = decide_sell_off("s2", &second, t("2026-04-27T10:00"), &x).unwrap(); // allow-panic: test code
+    let mut quiet = Auction::from_announced(&e).unwrap(); // allow-panic: test code
     assert_eq!(
         code(close(&quiet, t("2026-06-26T09:59"))),
         "bidding_not_over"
@@ -983,7 +983,7 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
     let reg = t("2026-03-10T10:00");
     for n in 1..=bidders {
         if rng.below(25) == 0 {
-            let rank = 1 + u32::try_from(rng.below(4)).unwrap();
+            let rank = 1 + u32::try_from(rng.below(4)).unwrap(); // allow-panic: test code
             holder(&mut a, &mut log, n, rank, reg);
         } else {
             join(&mut a, &mut log, n, reg);
@@ -997,11 +997,11 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
     let mut times: Vec<Timestamp> = (0..attempts)
         .map(|_| {
             let off = if rng.below(3) == 0 {
-                day - 600 + i64::try_from(rng.below(1800)).unwrap()
+                day - 600 + i64::try_from(rng.below(1800)).unwrap() // allow-panic: test code
             } else {
-                i64::try_from(rng.below(u64::try_from(day).unwrap())).unwrap()
+                i64::try_from(rng.below(u64::try_from(day).unwrap())).unwrap() // allow-panic: test code
             };
-            start.checked_add(SignedDuration::from_secs(off)).unwrap()
+            start.checked_add(SignedDuration::from_secs(off)).unwrap() // allow-panic: test code
         })
         .collect();
     times.sort();
@@ -1012,7 +1012,7 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
         let b = if !sent.is_empty() && rng.below(10) == 0 {
             // A retry of an earlier request (same key and content), or a key reused for
             // another amount.
-            let (old, _) = sent[usize::try_from(rng.below(sent.len() as u64)).unwrap()].clone();
+            let (old, _) = sent[usize::try_from(rng.below(sent.len() as u64)).unwrap()].clone(); // allow-panic: test code
             if rng.below(2) == 0 {
                 old
             } else {
@@ -1022,14 +1022,14 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
                 }
             }
         } else {
-            let n = 1 + u32::try_from(rng.below(u64::from(bidders))).unwrap();
+            let n = 1 + u32::try_from(rng.below(u64::from(bidders))).unwrap(); // allow-panic: test code
             let cur = a.current_price().map_or(a.plan.start_price.get(), Fen::get);
             let amount = match rng.below(6) {
                 0 => cur - 1,
                 1 => cur,
                 2 => cur + inc - 1,
                 3 => cur + inc,
-                _ => cur + inc * i64::try_from(1 + rng.below(5)).unwrap(),
+                _ => cur + inc * i64::try_from(1 + rng.below(5)).unwrap(), // allow-panic: test code
             };
             bid(&format!("k{i}"), n, amount.max(1))
         };
@@ -1054,7 +1054,7 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
     }
     assert!(accepted_decisions >= a.bids.len());
     let end = a.ends_at;
-    let e = close(&a, end).unwrap();
+    let e = close(&a, end).unwrap(); // allow-panic: test code
     a.apply(&e);
     log.push(e);
 
@@ -1063,13 +1063,13 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
     if a.bids.is_empty() {
         assert_eq!(a.status, AuctionStatus::Failed);
     } else {
-        let max = a.bids.iter().map(|b| b.amount).max().unwrap();
+        let max = a.bids.iter().map(|b| b.amount).max().unwrap(); // allow-panic: test code
         let expected = a
             .bids
             .iter()
             .filter(|b| b.amount == max)
             .min_by_key(|b| (b.preemptive_rank.unwrap_or(u32::MAX), b.seq))
-            .unwrap();
+            .unwrap(); // allow-panic: test code
         match &a.status {
             AuctionStatus::Sold { winner, price, .. } => {
                 assert_eq!((winner, *price), (&expected.bidder, max));
@@ -1087,7 +1087,7 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
             "seed {seed}: bid {} after the end",
             b.seq
         );
-        assert_eq!(b.ends_at, end.max(b.at.checked_add(mins(5)).unwrap()));
+        assert_eq!(b.ends_at, end.max(b.at.checked_add(mins(5)).unwrap())); // allow-panic: test code
         if let Some(p) = prev {
             assert!(
                 b.amount.get() >= p.amount.get() + inc
@@ -1103,11 +1103,11 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
     }
     // Folding the log again, or its JSON, gives the same state.
     assert_eq!(Auction::fold(&log).as_ref(), Some(&a));
-    let json = serde_json::to_string(&log).unwrap();
-    let back: Vec<AuctionEvent> = serde_json::from_str(&json).unwrap();
+    let json = serde_json::to_string(&log).unwrap(); // allow-panic: test code
+    let back: Vec<AuctionEvent> = serde_json::from_str(&json).unwrap(); // allow-panic: test code
     assert_eq!(Auction::fold(&back).as_ref(), Some(&a));
     // Deciding the logged bids afresh from the registrations gives the same events.
-    let mut again = Auction::fold(&log[..setup]).unwrap();
+    let mut again = Auction::fold(&log[..setup]).unwrap(); // allow-panic: test code
     for b in &a.bids {
         let d = decide_bid(
             &again,
@@ -1118,13 +1118,13 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
             },
             b.at,
         )
-        .unwrap();
+        .unwrap(); // allow-panic: test code
         assert_eq!(d.events, vec![AuctionEvent::BidAccepted(b.clone())]);
         for e in &d.events {
             again.apply(e);
         }
     }
-    again.apply(&close(&again, a.ends_at).unwrap());
+    again.apply(&close(&again, a.ends_at).unwrap()); // allow-panic: test code
     assert_eq!(again, a);
     a
 }

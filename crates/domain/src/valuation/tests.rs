@@ -32,7 +32,7 @@ fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a
 }
 
 fn fen(v: i64) -> Fen {
-    Fen::new(v).unwrap()
+    Fen::new(v).unwrap() // allow-panic: test code
 }
 
 /// Folds `e` into `v` and keeps the log.
@@ -42,8 +42,8 @@ fn push(v: &mut Valuation, log: &mut Vec<ValuationEvent>, e: ValuationEvent) {
 }
 
 fn started(r: &RuleBook, c: &WorkingCalendar, on: Date) -> (Valuation, Vec<ValuationEvent>) {
-    let e = decide_start("asset-1", date(2026, 2, 2), &ctx(r, c, on)).unwrap();
-    (Valuation::from_started(&e).unwrap(), vec![e])
+    let e = decide_start("asset-1", date(2026, 2, 2), &ctx(r, c, on)).unwrap(); // allow-panic: test code
+    (Valuation::from_started(&e).unwrap(), vec![e]) // allow-panic: test code
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, Refusal>) -> &'static str {
@@ -58,12 +58,12 @@ fn price_determination_starts_within_thirty_days_of_seizure() {
         start_due(date(2026, 2, 2), &ctx(&r, &c, date(2026, 2, 2))),
         Ok(date(2026, 3, 4))
     );
-    let on_time = decide_start("a", date(2026, 2, 2), &ctx(&r, &c, date(2026, 3, 4))).unwrap();
+    let on_time = decide_start("a", date(2026, 2, 2), &ctx(&r, &c, date(2026, 3, 4))).unwrap(); // allow-panic: test code
     assert!(matches!(
         on_time,
         ValuationEvent::Started { late: false, .. }
     ));
-    let late = decide_start("a", date(2026, 2, 2), &ctx(&r, &c, date(2026, 3, 5))).unwrap();
+    let late = decide_start("a", date(2026, 2, 2), &ctx(&r, &c, date(2026, 3, 5))).unwrap(); // allow-panic: test code
     assert!(matches!(late, ValuationEvent::Started { late: true, .. }));
     assert_eq!(
         code(decide_start(
@@ -113,7 +113,7 @@ fn methods_are_tried_in_order() {
         )),
         "wrong_method"
     );
-    let e = decide_move(&v, PriceMethod::TargetedEnquiry, MoveReason::Failed, &x).unwrap();
+    let e = decide_move(&v, PriceMethod::TargetedEnquiry, MoveReason::Failed, &x).unwrap(); // allow-panic: test code
     let mut t = v.clone();
     t.apply(&e);
     assert_eq!(t.method, PriceMethod::TargetedEnquiry);
@@ -147,7 +147,7 @@ fn methods_are_tried_in_order() {
         "wrong_method"
     );
     let mut a = v.clone();
-    a.apply(&decide_move(&v, PriceMethod::Appraisal, MoveReason::RequiredByLaw, &x).unwrap());
+    a.apply(&decide_move(&v, PriceMethod::Appraisal, MoveReason::RequiredByLaw, &x).unwrap()); // allow-panic: test code
     assert_eq!(
         code(decide_move(
             &a,
@@ -158,7 +158,7 @@ fn methods_are_tried_in_order() {
         "wrong_method"
     );
     // A targeted enquiry's answer is final at once.
-    t.apply(&decide_targeted_answer(&t, "税务局", fen(5_000_000), None, &x).unwrap());
+    t.apply(&decide_targeted_answer(&t, "税务局", fen(5_000_000), None, &x).unwrap()); // allow-panic: test code
     assert_eq!(
         reference_price(&t, today).map(|p| (p.price, p.method)),
         Ok((fen(5_000_000), PriceMethod::TargetedEnquiry))
@@ -197,14 +197,14 @@ fn an_agreed_price_is_final_at_once_and_valid_one_year_at_most() {
         "invalid_validity"
     );
     let mut shorter = v.clone();
-    shorter.apply(&decide_agreement(&v, fen(100), Some(date(2026, 9, 1)), &x).unwrap());
+    shorter.apply(&decide_agreement(&v, fen(100), Some(date(2026, 9, 1)), &x).unwrap()); // allow-panic: test code
     assert_eq!(
         code(reference_price(&shorter, date(2026, 9, 2))),
         "reference_price_expired"
     );
     let mut v = v;
-    v.apply(&decide_agreement(&v, fen(80_000_000), None, &x).unwrap());
-    let p = reference_price(&v, today).unwrap();
+    v.apply(&decide_agreement(&v, fen(80_000_000), None, &x).unwrap()); // allow-panic: test code
+    let p = reference_price(&v, today).unwrap(); // allow-panic: test code
     assert_eq!(p.price, fen(80_000_000));
     assert_eq!(p.valid_until, date(2027, 3, 1));
     assert!(reference_price(&v, date(2027, 3, 1)).is_ok());
@@ -223,11 +223,11 @@ fn online_enquiry_averages_the_answers_received_in_time() {
     let d0 = date(2026, 4, 1);
     let x0 = ctx(&r, &c, d0);
     {
-        let e = decide_move(&v, PriceMethod::TargetedEnquiry, MoveReason::Failed, &x0).unwrap();
+        let e = decide_move(&v, PriceMethod::TargetedEnquiry, MoveReason::Failed, &x0).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     {
-        let e = decide_move(&v, PriceMethod::OnlineEnquiry, MoveReason::Failed, &x0).unwrap();
+        let e = decide_move(&v, PriceMethod::OnlineEnquiry, MoveReason::Failed, &x0).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     let platforms: Vec<String> = ["淘宝", "京东", "工商银行融e购"]
@@ -250,7 +250,7 @@ fn online_enquiry_averages_the_answers_received_in_time() {
         code(decide_commission_enquiry(&v, &[], &x0)),
         "invalid_platforms"
     );
-    let e = decide_commission_enquiry(&v, &platforms, &x0).unwrap();
+    let e = decide_commission_enquiry(&v, &platforms, &x0).unwrap(); // allow-panic: test code
     assert!(
         matches!(e, ValuationEvent::EnquiryCommissioned { answer_due, .. } if answer_due == date(2026, 4, 7))
     );
@@ -262,7 +262,7 @@ fn online_enquiry_averages_the_answers_received_in_time() {
 
     let x2 = ctx(&r, &c, date(2026, 4, 2));
     {
-        let e = decide_platform_answer(&v, "淘宝", fen(10_000_000), None, &x2).unwrap();
+        let e = decide_platform_answer(&v, "淘宝", fen(10_000_000), None, &x2).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     assert_eq!(
@@ -287,15 +287,15 @@ fn online_enquiry_averages_the_answers_received_in_time() {
     let x7 = ctx(&r, &c, date(2026, 4, 7));
     {
         let e = decide_platform_answer(&v, "京东", fen(10_000_001), Some(date(2026, 10, 6)), &x7)
-            .unwrap();
+            .unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     // After the limit: kept on record, left out of the average.
     let x8 = ctx(&r, &c, date(2026, 4, 8));
-    let late = decide_platform_answer(&v, "工商银行融e购", fen(1), None, &x8).unwrap();
+    let late = decide_platform_answer(&v, "工商银行融e购", fen(1), None, &x8).unwrap(); // allow-panic: test code
     assert!(matches!(&late, ValuationEvent::PlatformAnswered(a) if !a.timely));
     push(&mut v, &mut log, late);
-    let e = decide_conclude_enquiry(&v, &x8).unwrap();
+    let e = decide_conclude_enquiry(&v, &x8).unwrap(); // allow-panic: test code
     match &e {
         ValuationEvent::EnquiryReported {
             price,
@@ -333,8 +333,8 @@ fn online_enquiry_averages_the_answers_received_in_time() {
     );
     // The log folds back to the same state, also through JSON.
     assert_eq!(Valuation::fold(&log), Some(v.clone()));
-    let json = serde_json::to_string(&log).unwrap();
-    let back: Vec<ValuationEvent> = serde_json::from_str(&json).unwrap();
+    let json = serde_json::to_string(&log).unwrap(); // allow-panic: test code
+    let back: Vec<ValuationEvent> = serde_json::from_str(&json).unwrap(); // allow-panic: test code
     assert_eq!(Valuation::fold(&back), Some(v));
 }
 
@@ -351,11 +351,11 @@ fn an_enquiry_without_timely_answers_fails_over_to_appraisal() {
             MoveReason::PartiesRequest,
             &x0,
         )
-        .unwrap();
+        .unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     {
-        let e = decide_commission_enquiry(&v, &["淘宝".into()], &x0).unwrap();
+        let e = decide_commission_enquiry(&v, &["淘宝".into()], &x0).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     // Due Thu 5 Mar; the only answer comes on Fri 6.
@@ -370,7 +370,7 @@ fn an_enquiry_without_timely_answers_fails_over_to_appraisal() {
     );
     let x6 = ctx(&r, &c, date(2026, 3, 6));
     {
-        let e = decide_platform_answer(&v, "淘宝", fen(500), None, &x6).unwrap();
+        let e = decide_platform_answer(&v, "淘宝", fen(500), None, &x6).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     assert_eq!(code(decide_conclude_enquiry(&v, &x6)), "no_timely_answer");
@@ -384,7 +384,7 @@ fn an_appraisal_report_is_due_in_thirty_days_and_open_to_objection_for_five() {
     let x0 = ctx(&r, &c, d0);
     let (mut v, mut log) = started(&r, &c, d0);
     {
-        let e = decide_move(&v, PriceMethod::Appraisal, MoveReason::RequiredByLaw, &x0).unwrap();
+        let e = decide_move(&v, PriceMethod::Appraisal, MoveReason::RequiredByLaw, &x0).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     assert_eq!(
@@ -395,7 +395,7 @@ fn an_appraisal_report_is_due_in_thirty_days_and_open_to_objection_for_five() {
         code(decide_commission_appraisal(&v, " ", &x0)),
         "invalid_appraiser"
     );
-    let e = decide_commission_appraisal(&v, "某某评估有限公司", &x0).unwrap();
+    let e = decide_commission_appraisal(&v, "某某评估有限公司", &x0).unwrap(); // allow-panic: test code
     // 2 Mar + 30 days = Wed 1 Apr.
     assert!(
         matches!(e, ValuationEvent::AppraisalCommissioned { report_due, .. } if report_due == date(2026, 4, 1))
@@ -412,7 +412,7 @@ fn an_appraisal_report_is_due_in_thirty_days_and_open_to_objection_for_five() {
     assert_eq!(code(reference_price(&v, d0)), "no_reference_price");
     // Reported on Fri 3 Apr, after the due day: accepted, marked late. Five days end on Wed 8.
     let x3 = ctx(&r, &c, date(2026, 4, 3));
-    let e = decide_appraisal_report(&v, fen(90_000_000), None, &x3).unwrap();
+    let e = decide_appraisal_report(&v, fen(90_000_000), None, &x3).unwrap(); // allow-panic: test code
     assert!(matches!(
         e,
         ValuationEvent::AppraisalReported { late: true, objection_until, .. } if objection_until == date(2026, 4, 8)
@@ -422,7 +422,7 @@ fn an_appraisal_report_is_due_in_thirty_days_and_open_to_objection_for_five() {
     assert_eq!(code(decide_objection(&v, " ", &x8)), "invalid_objection");
     assert_eq!(code(decide_objection_ruling(&v, None, &x8)), "no_objection");
     {
-        let e = decide_objection(&v, "申请执行人", &x8).unwrap();
+        let e = decide_objection(&v, "申请执行人", &x8).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
     assert_eq!(
@@ -436,10 +436,10 @@ fn an_appraisal_report_is_due_in_thirty_days_and_open_to_objection_for_five() {
     // The objection is upheld: the price is corrected, and final.
     let x20 = ctx(&r, &c, date(2026, 4, 20));
     {
-        let e = decide_objection_ruling(&v, Some(fen(95_000_000)), &x20).unwrap();
+        let e = decide_objection_ruling(&v, Some(fen(95_000_000)), &x20).unwrap(); // allow-panic: test code
         push(&mut v, &mut log, e);
     }
-    let p = reference_price(&v, date(2026, 4, 20)).unwrap();
+    let p = reference_price(&v, date(2026, 4, 20)).unwrap(); // allow-panic: test code
     assert_eq!(
         (p.price, p.method),
         (fen(95_000_000), PriceMethod::Appraisal)
@@ -455,7 +455,7 @@ fn average_rounds_half_up_to_the_fen() {
     assert_eq!(average(&[fen(1), fen(1), fen(2)]), Some(fen(1)));
     assert_eq!(average(&[fen(3), fen(4), fen(4)]), Some(fen(4)));
     assert_eq!(
-        average(&[Fen::new(crate::money::MAX_FEN).unwrap(); 3]),
-        Some(Fen::new(crate::money::MAX_FEN).unwrap())
+        average(&[Fen::new(crate::money::MAX_FEN).unwrap(); 3]), // allow-panic: test code
+        Some(Fen::new(crate::money::MAX_FEN).unwrap())           // allow-panic: test code
     );
 }
