@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
@@ -13,54 +13,6 @@ use zhixing_domain::access::Role;
 const COURT: &str = "b110105";
 const DEBTOR: &str = "110101198001010010";
 const HOUSE: &str = "京(2020)朝阳区不动产权第0001号";
-
-async fn page_login(t: &TestApp, user: &str) -> String {
-    let r = t
-        .client
-        .post(t.url("/login"))
-        .form(&[("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let set = r.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
-}
-
-async fn html(t: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let r = t
-        .client
-        .get(t.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-/// Posts a form with the cookie; returns status, Location and body.
-async fn form(
-    t: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let r = t
-        .client
-        .post(t.url(path))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
-}
 
 /// The auction section of a case page.
 fn section(page: &str) -> &str {
@@ -76,7 +28,7 @@ fn section(page: &str) -> &str {
 async fn seized_house() -> (TestApp, String, i64, i64) {
     let t = TestApp::spawn().await;
     let token = t.signed_in("officer1", COURT, Role::Officer).await;
-    let cookie = page_login(&t, "officer1").await;
+    let cookie = t.page_login("officer1").await;
     let r = t
         .post_json(
             "/api/v1/cases",
@@ -126,13 +78,13 @@ async fn seized_house() -> (TestApp, String, i64, i64) {
 
 /// Starts the determination and records the agreed price through the page's forms.
 async fn agree(t: &TestApp, cookie: &str, id: i64, asset: i64, price: &str) {
-    let (s, loc, body) = form(
-        t,
-        &format!("/cases/{id}/assets/{asset}/valuation"),
-        cookie,
-        &[],
-    )
-    .await;
+    let (s, loc, body) = t
+        .form(
+            &format!("/cases/{id}/assets/{asset}/valuation"),
+            cookie,
+            &[],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     assert!(loc.starts_with(&format!("/cases/{id}")));
     let vid = t
@@ -140,13 +92,13 @@ async fn agree(t: &TestApp, cookie: &str, id: i64, asset: i64, price: &str) {
             "SELECT CAST(id AS TEXT) FROM valuations WHERE asset_id = {asset}"
         ))
         .await;
-    let (s, _, body) = form(
-        t,
-        &format!("/cases/{id}/valuations/{vid}/agreement"),
-        cookie,
-        &[("version", "1"), ("price", price), ("valid_until", "")],
-    )
-    .await;
+    let (s, _, body) = t
+        .form(
+            &format!("/cases/{id}/valuations/{vid}/agreement"),
+            cookie,
+            &[("version", "1"), ("price", price), ("valid_until", "")],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
 }
 
@@ -183,7 +135,7 @@ async fn count(t: &TestApp, table: &str) -> String {
 async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_case_page() {
     let (t, cookie, id, asset) = seized_house().await;
     let page = format!("/cases/{id}");
-    let (s, body) = html(&t, &page, &cookie).await;
+    let (s, body) = t.html(&page, &cookie).await;
     assert_eq!(s, StatusCode::OK);
     let sec = section(&body);
     assert!(sec.contains(HOUSE), "{sec}");
@@ -193,7 +145,7 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
     assert!(!sec.contains("class=\"announce\""));
 
     agree(&t, &cookie, id, asset, "1,000,000.00").await;
-    let (_, body) = html(&t, &page, &cookie).await;
+    let (_, body) = t.html(&page, &cookie).await;
     let sec = section(&body);
     assert!(
         sec.contains("class=\"reference-price\">¥1,000,000.00<"),
@@ -213,28 +165,30 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
     // page, and nothing is created.
     let (starts, ends) = (local(&t, 31), local(&t, 32));
     let announce = format!("/cases/{id}/assets/{asset}/auctions");
-    let (s, _, body) = form(&t, &announce, &cookie, &plan("690,000.00", &starts, &ends)).await;
+    let (s, _, body) = t
+        .form(&announce, &cookie, &plan("690,000.00", &starts, &ends))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"auction-error\""), "{body}");
     assert!(body.contains("起拍价过低"));
     assert_eq!(count(&t, "auctions").await, "0");
     // Too short an announcement period, and money that is not money.
     let (early, early_end) = (local(&t, 5), local(&t, 6));
-    let (s, _, body) = form(
-        &t,
-        &announce,
-        &cookie,
-        &plan("700,000.00", &early, &early_end),
-    )
-    .await;
+    let (s, _, body) = t
+        .form(&announce, &cookie, &plan("700,000.00", &early, &early_end))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("公告期不足"), "{body}");
-    let (s, _, body) = form(&t, &announce, &cookie, &plan("70万", &starts, &ends)).await;
+    let (s, _, body) = t
+        .form(&announce, &cookie, &plan("70万", &starts, &ends))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("请填写金额"), "{body}");
     assert_eq!(count(&t, "auctions").await, "0");
 
-    let (s, loc, body) = form(&t, &announce, &cookie, &plan("700,000.00", &starts, &ends)).await;
+    let (s, loc, body) = t
+        .form(&announce, &cookie, &plan("700,000.00", &starts, &ends))
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     assert!(loc.starts_with(&page));
     let aid = t.raw_text("SELECT CAST(id AS TEXT) FROM auctions").await;
@@ -243,7 +197,7 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
             .await,
         "70000000"
     );
-    let (_, body) = html(&t, &page, &cookie).await;
+    let (_, body) = t.html(&page, &cookie).await;
     let sec = section(&body);
     let room = format!("/public/auctions/{aid}");
     assert!(sec.contains(&format!("href=\"{room}\"")), "{sec}");
@@ -252,7 +206,7 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
     assert!(!sec.contains("class=\"announce\""));
     // The start shows in Beijing time as entered.
     assert!(sec.contains(&starts.replace('T', " ")), "{sec}");
-    let (s, _) = html(&t, &room, "").await;
+    let (s, _) = t.html(&room, "").await;
     assert_eq!(s, StatusCode::OK);
 
     // A bidder registers on the public side; the officer records the bank's deposit.
@@ -269,30 +223,30 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
         .unwrap()
         .to_string();
     let deposits = format!("/cases/{id}/auctions/{aid}/deposits");
-    let (s, _, body) = form(
-        &t,
-        &deposits,
-        &cookie,
-        &[
-            ("paddle", "999"),
-            ("amount", "70,000.00"),
-            ("reference", "BANK-1"),
-        ],
-    )
-    .await;
+    let (s, _, body) = t
+        .form(
+            &deposits,
+            &cookie,
+            &[
+                ("paddle", "999"),
+                ("amount", "70,000.00"),
+                ("reference", "BANK-1"),
+            ],
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("没有这个竞买号"), "{body}");
-    let (s, _, body) = form(
-        &t,
-        &deposits,
-        &cookie,
-        &[
-            ("paddle", &paddle),
-            ("amount", "70,000.00"),
-            ("reference", "BANK-1"),
-        ],
-    )
-    .await;
+    let (s, _, body) = t
+        .form(
+            &deposits,
+            &cookie,
+            &[
+                ("paddle", &paddle),
+                ("amount", "70,000.00"),
+                ("reference", "BANK-1"),
+            ],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(
         t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM auction_log WHERE kind = 'deposit_paid'")
@@ -300,17 +254,17 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
         "1"
     );
     // Twice is refused in Chinese.
-    let (s, _, body) = form(
-        &t,
-        &deposits,
-        &cookie,
-        &[
-            ("paddle", &paddle),
-            ("amount", "70,000.00"),
-            ("reference", "BANK-1"),
-        ],
-    )
-    .await;
+    let (s, _, body) = t
+        .form(
+            &deposits,
+            &cookie,
+            &[
+                ("paddle", &paddle),
+                ("amount", "70,000.00"),
+                ("reference", "BANK-1"),
+            ],
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("保证金已登记"), "{body}");
 }
@@ -321,13 +275,15 @@ async fn another_courts_officer_gets_404_and_a_supervisor_sees_no_forms() {
     agree(&t, &cookie, id, asset, "1,000,000.00").await;
     let (starts, ends) = (local(&t, 31), local(&t, 32));
     let announce = format!("/cases/{id}/assets/{asset}/auctions");
-    let (s, _, _) = form(&t, &announce, &cookie, &plan("700,000.00", &starts, &ends)).await;
+    let (s, _, _) = t
+        .form(&announce, &cookie, &plan("700,000.00", &starts, &ends))
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let aid = t.raw_text("SELECT CAST(id AS TEXT) FROM auctions").await;
 
     t.user("sibling", "b110101", &[Role::Officer]).await;
-    let other = page_login(&t, "sibling").await;
-    let (s, _) = html(&t, &format!("/cases/{id}"), &other).await;
+    let other = t.page_login("sibling").await;
+    let (s, _) = t.html(&format!("/cases/{id}"), &other).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let vid = t
         .raw_text(&format!(
@@ -352,7 +308,7 @@ async fn another_courts_officer_gets_404_and_a_supervisor_sees_no_forms() {
         ),
         (format!("/cases/{id}/auctions/{aid}/default"), vec![]),
     ] {
-        let (s, _, body) = form(&t, &path, &other, &fields).await;
+        let (s, _, body) = t.form(&path, &other, &fields).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
         assert!(
             !body.contains("起拍价"),
@@ -364,22 +320,22 @@ async fn another_courts_officer_gets_404_and_a_supervisor_sees_no_forms() {
 
     // A supervisor of the court reads the section but has no forms, and may not post.
     t.user("sup", COURT, &[Role::Supervisor]).await;
-    let sup = page_login(&t, "sup").await;
-    let (s, body) = html(&t, &format!("/cases/{id}"), &sup).await;
+    let sup = t.page_login("sup").await;
+    let (s, body) = t.html(&format!("/cases/{id}"), &sup).await;
     assert_eq!(s, StatusCode::OK);
     let sec = section(&body);
     assert!(sec.contains(HOUSE));
     assert!(sec.contains(&format!("/public/auctions/{aid}")));
     assert!(!sec.contains("<form"), "{sec}");
-    let (s, _, _) = form(
-        &t,
-        &format!("/cases/{id}/auctions/{aid}/deposits"),
-        &sup,
-        &[("paddle", "1"), ("amount", "70,000.00"), ("reference", "X")],
-    )
-    .await;
+    let (s, _, _) = t
+        .form(
+            &format!("/cases/{id}/auctions/{aid}/deposits"),
+            &sup,
+            &[("paddle", "1"), ("amount", "70,000.00"), ("reference", "X")],
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, _) = form(&t, &announce, &sup, &plan("1", "", "")).await;
+    let (s, _, _) = t.form(&announce, &sup, &plan("1", "", "")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(count(&t, "auctions").await, "1");
 }

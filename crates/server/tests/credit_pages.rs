@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
@@ -12,61 +12,12 @@ use zhixing_domain::access::Role;
 const RESPONDENT_ID: &str = "110101198001010010";
 const COURT: &str = "b110105";
 
-/// Signs in through the login form; returns the `zx_session=…` cookie.
-async fn page_login(t: &TestApp, user: &str) -> String {
-    let r = t
-        .client
-        .post(t.url("/login"))
-        .form(&[("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let set = r.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
-}
-
-async fn html(t: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let r = t
-        .client
-        .get(t.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-/// Posts a form with the cookie; returns status, Location and body.
-async fn form(
-    t: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let r = t
-        .client
-        .post(t.url(path))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
-}
-
 /// A case with a person (party 2) and an organisation (party 3) as respondents, filed by
 /// `officer1`; returns the app, the officer's bearer token and cookie, and the case id.
 async fn setup() -> (TestApp, String, String, i64) {
     let t = TestApp::spawn().await;
     let token = t.signed_in("officer1", COURT, Role::Officer).await;
-    let cookie = page_login(&t, "officer1").await;
+    let cookie = t.page_login("officer1").await;
     let r = t
         .post_json(
             "/api/v1/cases",
@@ -126,21 +77,21 @@ async fn extension_through_the_form_and_refusals_in_chinese() {
     let case = format!("/cases/{id}");
 
     // Listed through the case page's form, on grounds 2 and 4: two years.
-    let (status, location, _) = form(
-        &t,
-        &format!("/cases/{id}/listings"),
-        &cookie,
-        &[
-            ("party_no", "2"),
-            ("g2", "on"),
-            ("g4", "on"),
-            ("facts", "拒不申报财产，以威胁方法抗拒执行"),
-        ],
-    )
-    .await;
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/listings"),
+            &cookie,
+            &[
+                ("party_no", "2"),
+                ("g2", "on"),
+                ("g4", "on"),
+                ("facts", "拒不申报财产，以威胁方法抗拒执行"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, case);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     let listing = row(&page, "data-listing", 1);
     assert!(listing.contains(&plus_years(today, 2)), "{listing}");
     assert!(
@@ -163,13 +114,13 @@ async fn extension_through_the_form_and_refusals_in_chinese() {
         ("2", "", "理由须为 4 至 2000 个字"),
         ("2", "  严重 ", "理由须为 4 至 2000 个字"),
     ] {
-        let (status, _, body) = form(
-            &t,
-            &format!("/cases/{id}/listings/1/extension"),
-            &cookie,
-            &[("years", years), ("reason", reason)],
-        )
-        .await;
+        let (status, _, body) = t
+            .form(
+                &format!("/cases/{id}/listings/1/extension"),
+                &cookie,
+                &[("years", years), ("reason", reason)],
+            )
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{years} {reason}");
         assert!(body.contains("id=\"credit-error\""), "{body}");
         assert!(body.contains(expected), "{years} {reason:?}: {body}");
@@ -181,16 +132,16 @@ async fn extension_through_the_form_and_refusals_in_chinese() {
     }
 
     // Two years more: the end date moves and the form goes (one extension only).
-    let (status, location, _) = form(
-        &t,
-        &format!("/cases/{id}/listings/1/extension"),
-        &cookie,
-        &[("years", "2"), ("reason", "多项失信行为，情节严重")],
-    )
-    .await;
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/listings/1/extension"),
+            &cookie,
+            &[("years", "2"), ("reason", "多项失信行为，情节严重")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, case);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     let listing = row(&page, "data-listing", 1);
     assert!(listing.contains(&plus_years(today, 4)), "{listing}");
     assert!(listing.contains("已延长 2 年"), "{listing}");
@@ -206,42 +157,42 @@ async fn extension_through_the_form_and_refusals_in_chinese() {
 
     // A second extension is refused in Chinese.
     let before = snapshot(&t, &token, id).await;
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/listings/1/extension"),
-        &cookie,
-        &[("years", "1"), ("reason", "再次延长的理由")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/listings/1/extension"),
+            &cookie,
+            &[("years", "1"), ("reason", "再次延长的理由")],
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("只能延长一次"), "{body}");
     assert_eq!(snapshot(&t, &token, id).await, before);
 
     // A ground-1 listing has no end date: no form on its row, and a posted one is refused.
-    let (status, _, _) = form(
-        &t,
-        &format!("/cases/{id}/listings"),
-        &cookie,
-        &[
-            ("party_no", "3"),
-            ("g1", "on"),
-            ("facts", "有履行能力而拒不履行"),
-        ],
-    )
-    .await;
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/listings"),
+            &cookie,
+            &[
+                ("party_no", "3"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     let listing = row(&page, "data-listing", 2);
     assert!(listing.contains("履行完毕时"), "{listing}");
     assert!(!listing.contains("/extension"), "{listing}");
     let before = snapshot(&t, &token, id).await;
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/listings/2/extension"),
-        &cookie,
-        &[("years", "2"), ("reason", "多项失信行为，情节严重")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/listings/2/extension"),
+            &cookie,
+            &[("years", "2"), ("reason", "多项失信行为，情节严重")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("没有可延长的期限"), "{body}");
     assert_eq!(snapshot(&t, &token, id).await, before);
@@ -260,33 +211,33 @@ async fn corrections_registered_and_decided_through_the_forms() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     assert!(page.contains("id=\"correction-form\""), "{page}");
 
     // No reason: refused in Chinese, nothing registered.
     let before = snapshot(&t, &token, id).await;
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/corrections"),
-        &cookie,
-        &[("listing_no", "1"), ("reason", "")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/corrections"),
+            &cookie,
+            &[("listing_no", "1"), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("理由须为 4 至 4000 个字"), "{body}");
     assert_eq!(snapshot(&t, &token, id).await, before);
 
     // Registered: pending, with its review deadline and a decision form.
-    let (status, location, _) = form(
-        &t,
-        &format!("/cases/{id}/corrections"),
-        &cookie,
-        &[
-            ("listing_no", "1"),
-            ("reason", "本人已如实申报财产，系误列"),
-        ],
-    )
-    .await;
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/corrections"),
+            &cookie,
+            &[
+                ("listing_no", "1"),
+                ("reason", "本人已如实申报财产，系误列"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, case);
     let (_, credit) = snapshot(&t, &token, id).await;
@@ -295,7 +246,7 @@ async fn corrections_registered_and_decided_through_the_forms() {
         .unwrap()
         .to_owned();
     assert!(due > today.to_string());
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     let c1 = row(&page, "data-correction", 1);
     assert!(c1.contains("data-status=\"pending\""), "{c1}");
     assert!(
@@ -313,49 +264,49 @@ async fn corrections_registered_and_decided_through_the_forms() {
 
     // A second request while one is pending, and a decision without a choice: refused.
     let before = snapshot(&t, &token, id).await;
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/corrections"),
-        &cookie,
-        &[("listing_no", "1"), ("reason", "再次申请纠正")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/corrections"),
+            &cookie,
+            &[("listing_no", "1"), ("reason", "再次申请纠正")],
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("已有待审查的纠正申请"), "{body}");
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/corrections/1/decision"),
-        &cookie,
-        &[("reason", "经审查理由不成立")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/corrections/1/decision"),
+            &cookie,
+            &[("reason", "经审查理由不成立")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("请选择"), "{body}");
-    let (status, _, body) = form(
-        &t,
-        &format!("/cases/{id}/corrections/1/decision"),
-        &cookie,
-        &[("decision", "reject"), ("reason", "")],
-    )
-    .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/corrections/1/decision"),
+            &cookie,
+            &[("decision", "reject"), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("理由须为"), "{body}");
     assert_eq!(snapshot(&t, &token, id).await, before);
 
     // Rejected: shown with its outcome; the listing stays.
-    let (status, _, _) = form(
-        &t,
-        &format!("/cases/{id}/corrections/1/decision"),
-        &cookie,
-        &[
-            ("decision", "reject"),
-            ("reason", "财产报告与查控结果不符"),
-            ("amended_facts", ""),
-        ],
-    )
-    .await;
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/corrections/1/decision"),
+            &cookie,
+            &[
+                ("decision", "reject"),
+                ("reason", "财产报告与查控结果不符"),
+                ("amended_facts", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     let c1 = row(&page, "data-correction", 1);
     assert!(c1.contains("data-status=\"rejected\""), "{c1}");
     assert!(
@@ -366,26 +317,25 @@ async fn corrections_registered_and_decided_through_the_forms() {
     assert!(row(&page, "data-listing", 1).contains("data-status=\"listed\""));
 
     // Upheld with new facts: the listing is amended, on the page and where it is published.
-    form(
-        &t,
+    t.form(
         &format!("/cases/{id}/corrections"),
         &cookie,
         &[("listing_no", "1"), ("reason", "失信行为表述有误")],
     )
     .await;
-    let (status, _, _) = form(
-        &t,
-        &format!("/cases/{id}/corrections/2/decision"),
-        &cookie,
-        &[
-            ("decision", "accept"),
-            ("reason", "表述确有错误"),
-            ("amended_facts", "未按执行通知如实报告财产"),
-        ],
-    )
-    .await;
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/corrections/2/decision"),
+            &cookie,
+            &[
+                ("decision", "accept"),
+                ("reason", "表述确有错误"),
+                ("amended_facts", "未按执行通知如实报告财产"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     assert!(row(&page, "data-correction", 2).contains("已更正失信行为"));
     let listing = row(&page, "data-listing", 1);
     assert!(
@@ -400,25 +350,24 @@ async fn corrections_registered_and_decided_through_the_forms() {
     assert_eq!(conduct, "未按执行通知如实报告财产");
 
     // Upheld without new facts: the listing is removed, with its trigger and day.
-    form(
-        &t,
+    t.form(
         &format!("/cases/{id}/corrections"),
         &cookie,
         &[("listing_no", "1"), ("reason", "本人不应被纳入失信名单")],
     )
     .await;
-    let (status, _, _) = form(
-        &t,
-        &format!("/cases/{id}/corrections/3/decision"),
-        &cookie,
-        &[
-            ("decision", "accept"),
-            ("reason", "申报期限尚未届满，纳入有误"),
-        ],
-    )
-    .await;
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/corrections/3/decision"),
+            &cookie,
+            &[
+                ("decision", "accept"),
+                ("reason", "申报期限尚未届满，纳入有误"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     assert!(row(&page, "data-correction", 3).contains("已删除失信信息"));
     let listing = row(&page, "data-listing", 1);
     assert!(
@@ -462,7 +411,7 @@ async fn only_handlers_of_the_court_see_and_post_the_forms() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let (_, page) = html(&t, &case, &cookie).await;
+    let (_, page) = t.html(&case, &cookie).await;
     assert!(page.contains("class=\"extend\"") && page.contains("class=\"decide\""));
     assert!(page.contains("id=\"correction-form\""));
 
@@ -497,8 +446,8 @@ async fn only_handlers_of_the_court_see_and_post_the_forms() {
         ("head-above", StatusCode::FORBIDDEN),
         ("sibling", StatusCode::NOT_FOUND),
     ] {
-        let c = page_login(&t, user).await;
-        let (got, page) = html(&t, &case, &c).await;
+        let c = t.page_login(user).await;
+        let (got, page) = t.html(&case, &c).await;
         if status == StatusCode::FORBIDDEN {
             assert_eq!(got, StatusCode::OK, "{user} reads the case");
             assert!(page.contains("id=\"correction-list\""), "{user}");
@@ -516,7 +465,7 @@ async fn only_handlers_of_the_court_see_and_post_the_forms() {
             assert_eq!(got, StatusCode::NOT_FOUND, "{user}");
         }
         for (path, fields) in &posts {
-            let (got, _, body) = form(&t, path, &c, fields).await;
+            let (got, _, body) = t.form(path, &c, fields).await;
             assert_eq!(got, status, "{user} {path} {fields:?}: {body}");
         }
     }

@@ -2,34 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::TestApp;
 use reqwest::StatusCode;
 use zhixing_domain::access::Role;
-
-async fn page_login(t: &TestApp, user: &str) -> String {
-    let r = t
-        .client
-        .post(t.url("/login"))
-        .form(&[("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], "/home");
-    let set = r.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
-}
-
-async fn html(t: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let r = t
-        .client
-        .get(t.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
 
 #[tokio::test]
 async fn login_page_is_chinese_and_refuses_wrong_passwords() {
@@ -67,8 +42,8 @@ async fn each_role_gets_its_home_page() {
     for (role, court, panel) in cases {
         let name = format!("u-{}", role.as_str().replace('_', "-"));
         t.user(&name, court, &[role]).await;
-        let cookie = page_login(&t, &name).await;
-        let (status, body) = html(&t, "/home", &cookie).await;
+        let cookie = t.page_login(&name).await;
+        let (status, body) = t.html("/home", &cookie).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             body.contains(&format!("{name} 测试")),
@@ -93,7 +68,7 @@ async fn each_role_gets_its_home_page() {
 async fn english_on_request_tree_and_sign_out() {
     let t = TestApp::spawn().await;
     t.user("sup13", "h13", &[Role::Supervisor]).await;
-    let cookie = page_login(&t, "sup13").await;
+    let cookie = t.page_login("sup13").await;
     let r = t
         .client
         .get(t.url("/lang/en"))
@@ -110,20 +85,20 @@ async fn english_on_request_tree_and_sign_out() {
         .unwrap()
         .to_owned();
     let both = format!("{cookie}; {lang}");
-    let (_, body) = html(&t, "/home", &both).await;
+    let (_, body) = t.html("/home", &both).await;
     assert!(
         body.contains("lang=\"en\"") && body.contains("Welcome"),
         "{body}"
     );
 
-    let (status, tree) = html(&t, "/courts", &cookie).await;
+    let (status, tree) = t.html("/courts", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(tree.contains("河北省高级人民法院") && tree.contains("河北省石家庄市中级人民法院"));
     assert!(
         tree.contains("hx-get=\"/courts/i1301/children\""),
         "children load lazily"
     );
-    let (status, frag) = html(&t, "/courts/i1301/children", &cookie).await;
+    let (status, frag) = t.html("/courts/i1301/children", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         frag.contains("石家庄市长安区人民法院") && !frag.contains("<html"),
@@ -180,7 +155,7 @@ async fn static_assets_are_served_by_the_binary() {
 async fn page_errors_are_pages() {
     let t = TestApp::spawn().await;
     t.user("officer1", "b110105", &[Role::Officer]).await;
-    let cookie = page_login(&t, "officer1").await;
+    let cookie = t.page_login("officer1").await;
     let r = t
         .client
         .get(t.url("/users"))

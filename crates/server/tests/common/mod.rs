@@ -211,6 +211,57 @@ impl TestApp {
 
 impl TestApp {
     /// One text value read straight from the test database.
+    /// Signs in through the login form; returns the `zx_session=…` cookie.
+    pub async fn page_login(&self, user: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/login"))
+            .form(&[("username", user), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/home");
+        let set = r.headers()["set-cookie"].to_str().unwrap();
+        set.split(';').next().unwrap().to_owned()
+    }
+
+    /// A page with the session cookie: status and body.
+    pub async fn html(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Posts a form with the session cookie; returns status, Location and body.
+    pub async fn form(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, location, r.text().await.unwrap())
+    }
+
     pub async fn raw_text(&self, sql: &str) -> String {
         let q = sqlx::AssertSqlSafe(sql.to_owned());
         if self.db_url.starts_with("postgres") {
