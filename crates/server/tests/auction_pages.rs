@@ -47,32 +47,16 @@ async fn seized_house() -> (TestApp, String, i64, i64) {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let case_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let now_us = t.app.now_us();
-    // The registry found the house and holds it for this case (the seizure over the exchange
-    // protocol is tested in measures.rs).
-    t.raw_exec(&format!(
-        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
-         VALUES ('reg-bj', '北京市不动产登记中心', 'real_estate_registry', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us})"
-    ))
-    .await;
-    t.raw_exec(&format!(
-        "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
-         VALUES ({case_id}, '{COURT}', 'reg-bj', 'real_estate', '{HOUSE}', '朝阳区某小区1号楼101室', 120000000, '[]', 'test', {now_us})"
-    ))
-    .await;
-    let asset_id: i64 = t
-        .raw_text(&format!(
-            "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {case_id}"
-        ))
-        .await
-        .parse()
-        .unwrap();
-    let until = t.app.today().saturating_add(jiff::Span::new().years(2));
-    t.raw_exec(&format!(
-        "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
-         VALUES ({case_id}, '{COURT}', {asset_id}, 'reg-bj', 'seize', 'active', '{until}', 'm-{case_id}', 1, {now_us}, {now_us})"
-    ))
-    .await;
+    let asset_id = t
+        .seized_asset(
+            case_id,
+            COURT,
+            "real_estate",
+            HOUSE,
+            "朝阳区某小区1号楼101室",
+            120_000_000,
+        )
+        .await;
     (t, cookie, case_id, asset_id)
 }
 

@@ -996,31 +996,16 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
     .await["id"]
         .as_i64()
         .unwrap();
-    // A seized vehicle (the seizure over the exchange protocol is tested in measures.rs).
-    let now_us = t.app.now_us();
-    t.raw_exec(&format!(
-        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
-         VALUES ('vmv-bj', '北京市车管所', 'vehicle_administration', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us})"
-    ))
-    .await;
-    t.raw_exec(&format!(
-        "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
-         VALUES ({case_id}, 'b110105', 'vmv-bj', 'vehicle', '京A12345', '小型轿车 京A12345', 20000000, '[]', 'test', {now_us})"
-    ))
-    .await;
-    let asset: i64 = t
-        .raw_text(&format!(
-            "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {case_id}"
-        ))
-        .await
-        .parse()
-        .unwrap();
-    let until = t.app.today().saturating_add(jiff::Span::new().years(1));
-    t.raw_exec(&format!(
-        "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
-         VALUES ({case_id}, 'b110105', {asset}, 'vmv-bj', 'seize', 'active', '{until}', 'm-b-{case_id}', 1, {now_us}, {now_us})"
-    ))
-    .await;
+    let asset = t
+        .seized_asset(
+            case_id,
+            "b110105",
+            "vehicle",
+            "京A12345",
+            "小型轿车 京A12345",
+            20_000_000,
+        )
+        .await;
     let vid = post(
         format!("/api/v1/assets/{asset}/valuation"),
         serde_json::json!({}),
@@ -1172,30 +1157,14 @@ async fn an_officer_prices_a_seized_car_and_announces_its_auction_from_the_case_
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    // A seized car (the seizure over the exchange protocol is tested in measures.rs).
-    let now_us = t.app.now_us();
-    t.raw_exec(&format!(
-        "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
-         VALUES ('vmv-bj', '北京市车管所', 'vehicle_administration', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us})"
-    ))
-    .await;
-    t.raw_exec(&format!(
-        "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
-         VALUES ({id}, 'b110105', 'vmv-bj', 'vehicle', '京B54321', '小型轿车 京B54321', 20000000, '[]', 'test', {now_us})"
-    ))
-    .await;
-    let asset: i64 = t
-        .raw_text(&format!(
-            "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {id}"
-        ))
-        .await
-        .parse()
-        .unwrap();
-    let until = t.app.today().saturating_add(jiff::Span::new().years(1));
-    t.raw_exec(&format!(
-        "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
-         VALUES ({id}, 'b110105', {asset}, 'vmv-bj', 'seize', 'active', '{until}', 'm-c-{id}', 1, {now_us}, {now_us})"
-    ))
+    t.seized_asset(
+        id,
+        "b110105",
+        "vehicle",
+        "京B54321",
+        "小型轿车 京B54321",
+        20_000_000,
+    )
     .await;
     let local = |days: i64| {
         t.app

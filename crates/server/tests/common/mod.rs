@@ -211,6 +211,52 @@ impl TestApp {
 
 impl TestApp {
     /// One text value read straight from the test database.
+    /// An asset of `case_id` held by an active seizure (查封) of the case, as the registry
+    /// would have answered: `kind` is `real_estate` or `vehicle`. Investigation and seizure
+    /// over the exchange protocol are tested in measures.rs; this is the short way for tests
+    /// of what follows (valuation, auction). Returns the asset id.
+    pub async fn seized_asset(
+        &self,
+        case_id: i64,
+        court: &str,
+        kind: &str,
+        reference: &str,
+        description: &str,
+        value_fen: i64,
+    ) -> i64 {
+        let now_us = self.app.now_us();
+        let (inst, name, inst_kind) = if kind == "real_estate" {
+            ("reg-bj", "北京市不动产登记中心", "real_estate_registry")
+        } else {
+            ("vmv-bj", "北京市车管所", "vehicle_administration")
+        };
+        self.raw_exec(&format!(
+            "INSERT INTO institutions (id, name, kind, measures, channel, region, endpoint, public_key, concurrency, active, created_at) \
+             VALUES ('{inst}', '{name}', '{inst_kind}', 'query,seize', 'local', '11', 'http://127.0.0.1:9/x', 'k', 1, TRUE, {now_us}) \
+             ON CONFLICT (id) DO NOTHING"
+        ))
+        .await;
+        self.raw_exec(&format!(
+            "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+             VALUES ({case_id}, '{court}', '{inst}', '{kind}', '{reference}', '{description}', {value_fen}, '[]', 'test', {now_us})"
+        ))
+        .await;
+        let asset: i64 = self
+            .raw_text(&format!(
+                "SELECT CAST(id AS TEXT) FROM assets WHERE case_id = {case_id} AND reference = '{reference}'"
+            ))
+            .await
+            .parse()
+            .unwrap();
+        let until = self.app.today().saturating_add(jiff::Span::new().years(2));
+        self.raw_exec(&format!(
+            "INSERT INTO measures (case_id, court_id, asset_id, institution_id, kind, status, until, request_id, requested_by, requested_at, updated_at) \
+             VALUES ({case_id}, '{court}', {asset}, '{inst}', 'seize', 'active', '{until}', 'm-{case_id}-{asset}', 1, {now_us}, {now_us})"
+        ))
+        .await;
+        asset
+    }
+
     /// Signs in through the login form; returns the `zx_session=…` cookie.
     pub async fn page_login(&self, user: &str) -> String {
         let r = self
