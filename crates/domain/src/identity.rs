@@ -91,6 +91,16 @@ impl IdNumber {
 }
 
 /// Keeps the first and last four characters of an identifier.
+/// The canonical form of a resident ID number or a unified social credit code (whichever
+/// `s` is), from which blind indexes are computed; `None` if it is neither.
+pub fn normalise(s: &str) -> Option<String> {
+    if let Ok(i) = IdNumber::parse(s) {
+        Some(i.0)
+    } else {
+        CreditCode::parse(s).ok().map(|c| c.0)
+    }
+}
+
 pub fn mask(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= 8 {

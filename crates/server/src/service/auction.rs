@@ -910,17 +910,12 @@ pub async fn register(
 }
 
 fn normalised_identifier(s: &str) -> Result<String, ApiError> {
-    use zhixing_domain::identity::{CreditCode, IdNumber};
-    if let Ok(i) = IdNumber::parse(s) {
-        Ok(i.reveal().to_owned())
-    } else if let Ok(c) = CreditCode::parse(s) {
-        Ok(c.as_str().to_owned())
-    } else {
-        Err(ApiError::unprocessable(
+    zhixing_domain::identity::normalise(s).ok_or_else(|| {
+        ApiError::unprocessable(
             "invalid_identity",
             "a valid resident ID number or unified social credit code is required",
-        ))
-    }
+        )
+    })
 }
 
 /// The bidder a bearer token stands for in auction `id`.

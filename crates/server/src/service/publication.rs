@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 use zhixing_domain::credit::{Ground, SpendingKind};
-use zhixing_domain::identity::{CreditCode, IdNumber, mask};
+use zhixing_domain::identity::mask;
 
 use crate::error::ApiError;
 use crate::state::App;
@@ -94,11 +94,7 @@ fn checked(app: &App, name: Option<&str>, id: Option<&str>) -> Result<Search, Ap
         ));
     }
     // The blind index is computed from the canonical form, as at filing.
-    let normalised = if let Ok(i) = IdNumber::parse(id) {
-        i.reveal().to_owned()
-    } else if let Ok(c) = CreditCode::parse(id) {
-        c.as_str().to_owned()
-    } else {
+    let Some(normalised) = zhixing_domain::identity::normalise(id) else {
         return Err(ApiError::bad_request(
             "invalid_identifier",
             "not a valid resident ID number or unified social credit code (check the length and the last character)",
