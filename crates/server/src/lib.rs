@@ -107,7 +107,10 @@ pub async fn serve(
     let _worker = AbortOnDrop(tokio::spawn(service::investigation::dispatch_forever(
         app.clone(),
     )));
-    let _watch = AbortOnDrop(tokio::spawn(service::watch::watch_forever(app.clone())));
+    let _watch = app
+        .config
+        .watch_worker
+        .then(|| AbortOnDrop(tokio::spawn(service::watch::watch_forever(app.clone()))));
     // The connection's address is the rate limit's key on the public routes.
     axum::serve(
         listener,

@@ -82,6 +82,9 @@ pub struct Config {
     /// How often the watch worker expires measures, raises alerts and starts the periodic
     /// re-investigation of 终本 cases.
     pub sweep_interval: Duration,
+    /// Whether the server runs the watch worker itself. Off only where something else drives
+    /// the sweeps (a test stepping them by hand, or a deployment with one dedicated worker).
+    pub watch_worker: bool,
     /// Requests per minute one client may make to the public routes (`/public…`), sustained.
     pub public_rate_per_minute: u32,
     /// Requests one client may make to the public routes in a burst.
@@ -109,6 +112,7 @@ impl Default for Config {
             reply_timeout: Duration::from_secs(120),
             outbox_lease: Duration::from_secs(60),
             sweep_interval: Duration::from_secs(60),
+            watch_worker: true,
             public_rate_per_minute: 120,
             public_burst: 30,
             trust_forwarded_for: false,

@@ -10,6 +10,7 @@ use common::{TestApp, assert_problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
+use zhixing_server::Config;
 
 const APPLICANT_ID: &str = "11010519491231002X";
 const RESPONDENT_ID: &str = "110101198001010010";
@@ -34,7 +35,11 @@ fn filing(doc: &str, respondent_id: &str) -> Value {
 }
 
 async fn setup(respondent_id: &str) -> (TestApp, String, i64) {
-    let t = TestApp::spawn().await;
+    setup_with(respondent_id, common::test_config()).await
+}
+
+async fn setup_with(respondent_id: &str, config: Config) -> (TestApp, String, i64) {
+    let t = TestApp::spawn_with(config).await;
     let officer = t.signed_in("officer1", COURT, Role::Officer).await;
     let r = t
         .post_json(
@@ -869,7 +874,16 @@ async fn sql_and_script_in_text_fields_are_stored_as_text_and_escaped() {
 #[tokio::test]
 async fn after_its_first_pass_the_worker_reads_only_cases_changed_since() {
     use zhixing_server::service::watch::sweep_changed;
-    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    // The background worker's own first pass is a full one: were it to run after the
+    // payment, it would raise the proposal this test expects a narrow pass not to see.
+    let (t, officer, id) = setup_with(
+        RESPONDENT_ID,
+        Config {
+            watch_worker: false,
+            ..common::test_config()
+        },
+    )
+    .await;
     ok(
         post(
             &t,
