@@ -16,6 +16,7 @@ pub mod field;
 pub mod filing;
 pub mod funds;
 pub mod identity;
+pub mod indicators;
 pub mod measure;
 pub mod money;
 pub mod rules;

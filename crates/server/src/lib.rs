@@ -44,6 +44,7 @@ pub async fn prepare(app: &App) -> Result<(), ApiError> {
         )
     })?;
     service::rules::sync_shipped(app, "system").await?;
+    service::indicators::ensure_built(app).await?;
     Ok(())
 }
 

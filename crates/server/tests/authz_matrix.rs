@@ -185,7 +185,10 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 65] = [
+    let routes: [(Method, &str); 68] = [
+        (Method::GET, "/api/v1/indicators"),
+        (Method::GET, "/api/v1/indicators/trend"),
+        (Method::GET, "/api/v1/indicators/ranking"),
         (Method::POST, "/api/v1/cases/1/securities"),
         (Method::POST, "/api/v1/assets/1/valuation"),
         (Method::GET, "/api/v1/assets/1/valuation"),

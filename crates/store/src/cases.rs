@@ -1,6 +1,7 @@
 //! Cases, parties and documents as stored.
 
 use sqlx::FromRow;
+use zhixing_domain::indicators::CaseFacts;
 
 use crate::{Backend, Result, Store, StoreError, Tx, on_pool, on_tx};
 
@@ -52,6 +53,10 @@ pub struct NewCase<'a> {
     pub resumed_from: Option<i64>,
     pub state: &'a str,
     pub at_us: i64,
+    /// The court's materialised path and what the case contributes to the indicators: the
+    /// rollups move in the same transaction as the case.
+    pub court_path: &'a str,
+    pub facts: &'a CaseFacts,
 }
 
 /// The columns a change rewrites.
@@ -64,6 +69,9 @@ pub struct CaseUpdate<'a> {
     pub paid: i64,
     pub state: &'a str,
     pub at_us: i64,
+    /// As in [`NewCase`]: every rewrite of a case moves its indicator rollups.
+    pub court_path: &'a str,
+    pub facts: &'a CaseFacts,
 }
 
 pub struct NewParty<'a> {
@@ -128,6 +136,7 @@ impl Tx {
             .bind(n.next_due.unwrap_or(NO_DEADLINE)).bind(n.total_due).bind(n.basis_doc).bind(n.resumed_from).bind(n.state).bind(n.at_us)
             .fetch_one(c).await)
         .map_err(|e| StoreError::conflict_on_unique(e, &format!("case number {}", n.number)))?;
+        self.record_case_facts(id.0, n.court_path, n.facts).await?;
         Ok(id.0)
     }
 
@@ -144,6 +153,9 @@ impl Tx {
             .bind(u.status).bind(u.closure_mode).bind(u.officer_id).bind(u.closed_on).bind(u.next_due.unwrap_or(NO_DEADLINE)).bind(u.paid)
             .bind(u.state).bind(u.at_us).bind(id).bind(expected_version)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 1 {
+            self.record_case_facts(id, u.court_path, u.facts).await?;
+        }
         Ok(n == 1)
     }
 

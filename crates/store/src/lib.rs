@@ -24,6 +24,7 @@ pub mod crypto;
 pub mod events;
 pub mod field;
 pub mod funds;
+pub mod indicators;
 pub mod investigation;
 pub mod measures;
 pub mod portal;

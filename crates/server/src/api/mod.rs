@@ -8,6 +8,7 @@ pub mod credit;
 pub mod field;
 pub mod funds;
 pub mod health;
+pub mod indicators;
 pub mod investigation;
 pub mod legacy;
 pub mod measures;
@@ -155,6 +156,9 @@ pub fn router() -> Router<App> {
         .route("/measures/{id}/release", post(measures::release))
         .route("/cases/{id}/alerts", get(measures::of_case_alerts))
         .route("/alerts", get(measures::alerts))
+        .route("/indicators", get(indicators::summary))
+        .route("/indicators/trend", get(indicators::trend))
+        .route("/indicators/ranking", get(indicators::ranking))
         .route(
             "/legacy/investigation-requests",
             post(legacy::start).layer(axum::extract::DefaultBodyLimit::max(legacy::MAX_BODY)),

@@ -12,6 +12,7 @@ use zhixing_domain::case::{
 use zhixing_domain::case_number::{CaseNumber, CaseType};
 use zhixing_domain::court::CourtCode;
 use zhixing_domain::filing::{self, FilingInput};
+use zhixing_domain::indicators::CaseFacts;
 use zhixing_store::NewEvent;
 use zhixing_store::cases::{CaseRow, CaseUpdate, NewCase, NewParty};
 use zhixing_store::courts::CourtRow;
@@ -167,6 +168,7 @@ pub async fn file_with_codes(
     let state = CaseState::from_filed(&filed).ok_or_else(ApiError::internal)?;
     let next_due = next_due(app, &state, &court, today, &rules)?;
     let state_json = serde_json::to_string(&state).map_err(|_| ApiError::internal())?;
+    let facts = facts_of(app, &state, &court, &rules)?;
     let id = tx
         .insert_case(&NewCase {
             court_id: &court.id,
@@ -182,6 +184,8 @@ pub async fn file_with_codes(
             resumed_from: resumed_from.as_ref().map(|r| r.0),
             state: &state_json,
             at_us: now_us,
+            court_path: &court.path,
+            facts: &facts,
         })
         .await?;
     for (i, p) in valid.parties.iter().enumerate() {
@@ -216,7 +220,15 @@ pub async fn file_with_codes(
         tx.update_case(
             id,
             1,
-            &update_of(&state, &state_json, next_due.as_deref(), None, now_us),
+            &update_of(
+                &state,
+                &state_json,
+                next_due.as_deref(),
+                None,
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
         )
         .await?;
     }
@@ -232,12 +244,34 @@ pub async fn file_with_codes(
     Ok((id, number, codes))
 }
 
+/// What the case contributes to the indicators (DOMAIN §10) as it now stands.
+pub(crate) fn facts_of(
+    app: &App,
+    state: &CaseState,
+    court: &CourtRow,
+    rules: &zhixing_domain::rules::RuleBook,
+) -> Result<CaseFacts, ApiError> {
+    let region = region(court);
+    CaseFacts::of(
+        state,
+        &case::Ctx {
+            rules,
+            calendar: &app.calendar,
+            region: &region,
+            today: app.today(),
+        },
+    )
+    .map_err(refused)
+}
+
 pub(crate) fn update_of<'a>(
     state: &'a CaseState,
     state_json: &'a str,
     next_due: Option<&'a str>,
     closed_on: Option<&'a str>,
     at_us: i64,
+    court_path: &'a str,
+    facts: &'a CaseFacts,
 ) -> CaseUpdate<'a> {
     CaseUpdate {
         status: state.status.as_str(),
@@ -248,6 +282,8 @@ pub(crate) fn update_of<'a>(
         paid: state.paid.get(),
         state: state_json,
         at_us,
+        court_path,
+        facts,
     }
 }
 
@@ -432,7 +468,15 @@ where
         .update_case(
             id,
             row.version,
-            &update_of(&state, &json, due.as_deref(), closed_on.as_deref(), now_us),
+            &update_of(
+                &state,
+                &json,
+                due.as_deref(),
+                closed_on.as_deref(),
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
         )
         .await?
     {
@@ -499,7 +543,15 @@ where
         .update_case(
             id,
             row.version,
-            &update_of(&state, &json, due.as_deref(), closed_on.as_deref(), now_us),
+            &update_of(
+                &state,
+                &json,
+                due.as_deref(),
+                closed_on.as_deref(),
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
         )
         .await?
     {

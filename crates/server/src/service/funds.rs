@@ -237,6 +237,8 @@ async fn book(
     state.apply(&received);
     let json = serde_json::to_string(&state).map_err(|_| ApiError::internal())?;
     let next_due = Some(locked.row.next_due.as_str());
+    let rules = app.rules.current(&app.store).await?;
+    let facts = svc::facts_of(app, &state, &locked.court, &rules)?;
     if !tx
         .update_case(
             case_id,
@@ -247,6 +249,8 @@ async fn book(
                 next_due,
                 locked.row.closed_on.as_deref(),
                 at_us,
+                &locked.court.path,
+                &facts,
             ),
         )
         .await?

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod field;
 pub mod funds;
 pub mod generate;
+pub mod indicators;
 pub mod investigation;
 pub mod measures;
 pub mod portal;
