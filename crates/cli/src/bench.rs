@@ -47,8 +47,11 @@ pub struct BenchArgs {
     /// Live-feed (SSE) listeners connected during the auction figure.
     #[arg(long, default_value_t = 1000)]
     listeners: usize,
+    /// Cases generated across the national court hierarchy for the indicator figure.
+    #[arg(long, default_value_t = 10_000_000)]
+    national_cases: usize,
     /// Only these measurements (comma-separated: auth, events, filings, fanout, latency,
-    /// public, auction); default all.
+    /// public, auction, indicators); default all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 }
@@ -202,6 +205,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     if want("auction") {
         auction(&store, &url, &args).await?;
+    }
+    if want("indicators") {
+        indicators(&app, &store, &args).await?;
     }
     store.close().await;
     if args.database.is_none() {
@@ -1242,6 +1248,135 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
                "events_delivered_min": delivered_min, "events_delivered_total": delivered_total,
                "events_expected_total": accepted * counts.len() as u64,
                "catch_up_ms": catch_up_ms.round()})
+    );
+    Ok(())
+}
+
+/// (h) The command centre's SPC indicator query over a national dataset: the subtree read
+/// from the rollups beside the same counters by a plain GROUP BY over the cases, in the same
+/// engine; then the cost the rollups add to each case change.
+async fn indicators(app: &App, store: &Store, args: &BenchArgs) -> Result<()> {
+    use zhixing_domain::indicators::{CaseFacts, ClosureFacts, Metric};
+    use zhixing_store::indicators::{RollupQuery, Scope};
+    service::courts::generate(app, &crate::scope_of("national"), "bench")
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    let n = args.national_cases;
+    let t0 = Instant::now();
+    store.bench_bulk_national(i64::try_from(n)?).await?;
+    let load_s = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    store.bench_build_rollups().await?;
+    store.bench_analyze().await?;
+    let build_s = t0.elapsed().as_secs_f64();
+    eprintln!("indicators: {n} cases loaded in {load_s:.0} s, rollups built in {build_s:.0} s");
+
+    // The same counters both ways, for 2025, at the SPC.
+    let q = RollupQuery {
+        court_id: "spc",
+        scope: Scope::Subtree,
+        from: "2025-01",
+        to: "2025-12",
+        case_type: None,
+    };
+    let rolled = store.rollup_sum(&q).await?;
+    let grouped = store
+        .bench_groupby("/spc/", "2025-01-01", "2026-01-01")
+        .await?;
+    let same = rolled.get(Metric::Filed) == grouped.filed
+        && rolled.get(Metric::Closed) == grouped.closed
+        && rolled.get(Metric::FullyPerformed) == grouped.fully_performed
+        && rolled.get(Metric::Zhongben) == grouped.zhongben
+        && rolled.get(Metric::AmountDue) == grouped.amount_due
+        && rolled.get(Metric::AmountRecovered) == grouped.amount_recovered;
+    if !same {
+        return Err(anyhow!(
+            "rollups and GROUP BY disagree: {rolled:?} vs {grouped:?}"
+        ));
+    }
+
+    // The whole service call a dashboard makes (two rollup reads, the officer count, the
+    // targets), as a supervisor at the SPC.
+    let sup = zhixing_domain::access::Principal {
+        user_id: 0,
+        username: "bench".into(),
+        court_id: "spc".into(),
+        court_path: "/spc/".into(),
+        roles: vec![zhixing_domain::access::Role::Supervisor],
+    };
+    let req = service::indicators::Request {
+        court_id: Some("spc".into()),
+        scope: Some("subtree".into()),
+        from: Some("2025-01".into()),
+        to: Some("2025-12".into()),
+        case_type: None,
+    };
+    let mut lat = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let s = service::indicators::summary(app, &sup, &req)
+            .await
+            .map_err(|e| anyhow!(e.message))?;
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        if s.counters.get("filed").and_then(|v| v.as_i64()) != Some(grouped.filed) {
+            return Err(anyhow!("the service read other sums than the rollups"));
+        }
+    }
+    let mut plain = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        store
+            .bench_groupby("/spc/", "2025-01-01", "2026-01-01")
+            .await?;
+        plain.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let r2 = |v: f64| (v * 100.0).round() / 100.0;
+    println!(
+        "{}",
+        json!({"figure": "spc_subtree_indicators_ms", "backend": store.backend().as_str(), "cases": n,
+               "rollup_p50": r2(percentile(lat.clone(), 0.5)), "rollup_p99": r2(percentile(lat, 0.99)), "aim_p99": 100,
+               "group_by_p50": r2(percentile(plain.clone(), 0.5)), "group_by_max": r2(percentile(plain, 1.0)),
+               "same_counters": same, "counters": grouped})
+    );
+
+    // Maintenance: a case closing (two buckets, five rows each) in its own transaction,
+    // beside the same transaction writing only the case row.
+    let ids = store.bench_case_ids(2000).await?;
+    let mut with = Vec::new();
+    let mut without = Vec::new();
+    for (i, (id, path)) in ids.iter().enumerate() {
+        let t = Instant::now();
+        let mut tx = store.begin().await?;
+        tx.bench_touch_case(*id, app.now_us()).await?;
+        tx.commit().await?;
+        without.push(t.elapsed().as_secs_f64() * 1e6);
+        let facts = CaseFacts {
+            case_type: "执".into(),
+            filed_month: "2025-03".into(),
+            closure: Some(ClosureFacts {
+                month: format!("2025-{:02}", i % 12 + 1),
+                mode: "fully_performed".into(),
+                in_limit: true,
+                zhongben_compliant: false,
+                days: 40,
+                due: 100_000,
+                recovered: 100_000,
+            }),
+        };
+        let t = Instant::now();
+        let mut tx = store.begin().await?;
+        tx.bench_touch_case(*id, app.now_us()).await?;
+        tx.record_case_facts(*id, path, &facts).await?;
+        tx.commit().await?;
+        with.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    println!(
+        "{}",
+        json!({"figure": "rollup_maintenance_us", "backend": store.backend().as_str(), "changes": ids.len(),
+               "case_write_mean": mean(&without).round(), "case_write_with_rollups_mean": mean(&with).round(),
+               "added_per_change": (mean(&with) - mean(&without)).round(),
+               "p99_with_rollups": percentile(with, 0.99).round()})
     );
     Ok(())
 }

@@ -59,12 +59,22 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
-    /// Generate reference data.
+    /// Generate reference data. Without a subcommand: the courts of `--scope` and `--cases`
+    /// cases across them, e.g. `zhixing generate --scope national --cases 100000` for a
+    /// national dataset the dashboard can show at the SPC.
     Generate {
         #[command(flatten)]
         db: Db,
         #[command(subcommand)]
-        what: GenerateWhat,
+        what: Option<GenerateWhat>,
+        /// `national`, or a province (code, abbreviation, slug or name).
+        #[arg(long, default_value = "national")]
+        scope: String,
+        /// How many cases to generate across the basic courts of the scope.
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Manage user accounts.
     Users {
@@ -482,7 +492,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate {
             db,
-            what: GenerateWhat::Courts { scope },
+            what: None,
+            scope,
+            cases,
+            seed,
+        } => {
+            let app = open(&db.url, Config::default()).await?;
+            let (n, created) = service::courts::generate(&app, &scope_of(&scope), "cli")
+                .await
+                .map_err(|e| anyhow!(e.message))?;
+            eprintln!("{n} courts in scope {scope}, {created} new");
+            let report = generate_cases(&app, &scope, cases, seed).await?;
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::Generate {
+            db,
+            what: Some(GenerateWhat::Courts { scope }),
+            ..
         } => {
             let app = open(&db.url, Config::default()).await?;
             let (n, created) = service::courts::generate(&app, &scope_of(&scope), "cli")
@@ -492,7 +518,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate {
             db,
-            what: GenerateWhat::Cases { count, seed, scope },
+            what: Some(GenerateWhat::Cases { count, seed, scope }),
+            ..
         } => {
             let app = open(&db.url, Config::default()).await?;
             let report = generate_cases(&app, &scope, count, seed).await?;

@@ -185,3 +185,144 @@ impl Tx {
         Ok(())
     }
 }
+
+/// The counters the indicator bench compares: computed once from the rollups and once by a
+/// plain GROUP BY over the cases; both must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct BenchCounters {
+    pub filed: i64,
+    pub closed: i64,
+    pub fully_performed: i64,
+    pub zhongben: i64,
+    pub amount_due: i64,
+    pub amount_recovered: i64,
+}
+
+/// A case's month, per backend: `substr` works on both, the date text being `YYYY-MM-DD`.
+const CLOSURE_SUMS: &str = "CAST(COALESCE(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN closure_mode = 'fully_performed' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN closure_mode = 'zhongben' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN status = 'closed' THEN total_due ELSE 0 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN status = 'closed' THEN paid ELSE 0 END), 0) AS BIGINT)";
+
+impl Store {
+    /// Bulk-loads `n` synthetic cases spread over every basic court, filed over the two years
+    /// before `2026-11`, 70% closed (benchmarks only). Generated inside the database: at ten
+    /// million rows a round trip per case would take hours.
+    pub async fn bench_bulk_national(&self, n: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, c => sqlx::query("DROP TABLE IF EXISTS bench_basic").execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, c => sqlx::query("CREATE TABLE bench_basic (n BIGINT PRIMARY KEY, id TEXT NOT NULL)").execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO bench_basic (n, id) SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, id FROM courts WHERE level = 'basic'")
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        let nb: (i64,) =
+            on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM bench_basic").fetch_one(c).await)?;
+        if nb.0 == 0 {
+            return Err(crate::StoreError::Corrupt(
+                "no basic courts: generate courts first".into(),
+            ));
+        }
+        // x → court x mod nb, filed (x·7919 mod 700) days after 2024-12-01, closed 70% of the
+        // time (x mod 10 < 7) (x·31 mod 240) days later, by mode x mod 10.
+        let select = "SELECT b.id, '执', 2026, g.x, 'bench-' || g.x, \
+             CASE WHEN g.x % 10 < 7 THEN 'closed' ELSE 'open' END, \
+             CASE g.x % 10 WHEN 0 THEN 'fully_performed' WHEN 1 THEN 'fully_performed' WHEN 2 THEN 'fully_performed' \
+                 WHEN 3 THEN 'zhongben' WHEN 4 THEN 'zhongben' WHEN 5 THEN 'terminated' WHEN 6 THEN 'withdrawn' ELSE NULL END, \
+             NULL, FILED, CASE WHEN g.x % 10 < 7 THEN CLOSED ELSE NULL END, '9999-12-31', \
+             (g.x % 97 + 1) * 100000, CASE WHEN g.x % 10 < 3 THEN (g.x % 97 + 1) * 100000 ELSE (g.x % 13) * 10000 END, \
+             'bench', NULL, 1, '{}', 0, 0";
+        let cols = "INSERT INTO cases (court_id, case_type, year, seq, number, status, closure_mode, officer_id, filed_on, \
+             closed_on, next_due, total_due, paid, basis_doc, resumed_from, version, state, created_at, updated_at) ";
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => format!(
+                "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < {n}) {cols} {} FROM g JOIN bench_basic b ON b.n = g.x % {nb}",
+                select
+                    .replace("FILED", "date('2024-12-01', '+' || ((g.x * 7919) % 700) || ' days')")
+                    .replace("CLOSED", "date('2024-12-01', '+' || ((g.x * 7919) % 700 + (g.x * 31) % 240) || ' days')"),
+                nb = nb.0
+            ),
+            crate::Backend::Postgres => format!(
+                "{cols} {} FROM generate_series(1::bigint, {n}::bigint) AS g(x) JOIN bench_basic b ON b.n = g.x % {nb}",
+                select
+                    .replace("FILED", "to_char(DATE '2024-12-01' + ((g.x * 7919) % 700)::int, 'YYYY-MM-DD')")
+                    .replace("CLOSED", "to_char(DATE '2024-12-01' + ((g.x * 7919) % 700 + (g.x * 31) % 240)::int, 'YYYY-MM-DD')"),
+                nb = nb.0
+            ),
+        };
+        on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, c => sqlx::query("DROP TABLE bench_basic").execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
+    /// Builds the rollups of the bulk-loaded cases (the columns this bench compares) with
+    /// GROUP BY: the cases have no event history to fold (benchmarks only).
+    pub async fn bench_build_rollups(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.clear_rollups().await?;
+        let filed = "INSERT INTO indicator_rollups (court_id, scope, month, case_type, filed, filed_closed) \
+             SELECT court_id, 'self', substr(filed_on, 1, 7), case_type, COUNT(*), \
+             CAST(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS BIGINT) FROM cases GROUP BY court_id, substr(filed_on, 1, 7), case_type";
+        on_tx!(tx, c => sqlx::query(filed).execute(c).await.map(|r| r.rows_affected()))?;
+        let closed = format!(
+            "INSERT INTO indicator_rollups (court_id, scope, month, case_type, closed, fully_performed, zhongben, amount_due, amount_recovered) \
+             SELECT court_id, 'self', substr(closed_on, 1, 7), case_type, {CLOSURE_SUMS} FROM cases WHERE status = 'closed' \
+             GROUP BY court_id, substr(closed_on, 1, 7), case_type \
+             ON CONFLICT (court_id, scope, month, case_type) DO UPDATE SET closed = excluded.closed, \
+             fully_performed = excluded.fully_performed, zhongben = excluded.zhongben, amount_due = excluded.amount_due, \
+             amount_recovered = excluded.amount_recovered"
+        );
+        on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(closed.clone())).execute(c).await.map(|r| r.rows_affected()))?;
+        // Each court with itself and its ancestors, through the parent links (at most four).
+        let subtree = "WITH RECURSIVE anc(court_id, anc_id) AS (SELECT id, id FROM courts \
+             UNION ALL SELECT a.court_id, k.parent_id FROM anc a JOIN courts k ON k.id = a.anc_id WHERE k.parent_id IS NOT NULL) \
+             INSERT INTO indicator_rollups (court_id, scope, month, case_type, filed, filed_closed, closed, fully_performed, zhongben, amount_due, amount_recovered) \
+             SELECT a.anc_id, 'subtree', r.month, r.case_type, SUM(r.filed), SUM(r.filed_closed), SUM(r.closed), SUM(r.fully_performed), \
+             SUM(r.zhongben), SUM(r.amount_due), SUM(r.amount_recovered) \
+             FROM indicator_rollups r JOIN anc a ON a.court_id = r.court_id \
+             WHERE r.scope = 'self' GROUP BY a.anc_id, r.month, r.case_type";
+        on_tx!(tx, c => sqlx::query(subtree).execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
+    /// The compared counters by a plain GROUP BY over the cases of a subtree: filings with
+    /// `filed_on`, closures with `closed_on`, in `[from, to)` (dates).
+    pub async fn bench_groupby(&self, path: &str, from: &str, to: &str) -> Result<BenchCounters> {
+        let like = format!("{path}%");
+        let filed: (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM cases c JOIN courts k ON k.id = c.court_id \
+             WHERE k.path LIKE $1 AND c.filed_on >= $2 AND c.filed_on < $3")
+            .bind(&like).bind(from).bind(to).fetch_one(p).await)?;
+        let sql = format!(
+            "SELECT {CLOSURE_SUMS} FROM cases c JOIN courts k ON k.id = c.court_id \
+             WHERE k.path LIKE $1 AND c.closed_on >= $2 AND c.closed_on < $3"
+        );
+        let r: (i64, i64, i64, i64, i64) = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(&like).bind(from).bind(to).fetch_one(p).await)?;
+        Ok(BenchCounters {
+            filed: filed.0,
+            closed: r.0,
+            fully_performed: r.1,
+            zhongben: r.2,
+            amount_due: r.3,
+            amount_recovered: r.4,
+        })
+    }
+
+    /// Ids of `n` bulk-loaded cases, for the maintenance-cost figure.
+    pub async fn bench_case_ids(&self, n: i64) -> Result<Vec<(i64, String)>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, (i64, String)>(
+            "SELECT c.id, k.path FROM cases c JOIN courts k ON k.id = c.court_id ORDER BY c.id LIMIT $1")
+            .bind(n).fetch_all(p).await)?)
+    }
+}
+
+impl Tx {
+    /// The plain write of a case change without its rollups: the baseline of the
+    /// maintenance-cost figure.
+    pub async fn bench_touch_case(&mut self, id: i64, at_us: i64) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE cases SET updated_at = $1, version = version + 1 WHERE id = $2")
+            .bind(at_us).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -170,44 +170,6 @@ pub async fn cases(
         clock.clone(),
     )?;
 
-    // One synthetic handler per court (officer and division head), created once.
-    let mut handlers: BTreeMap<String, Principal> = BTreeMap::new();
-    for court in courts {
-        let username = format!("gen-{court}");
-        let user = match sim.store.user_by_username(&username).await? {
-            Some(u) => u,
-            None => {
-                let password = super::auth::new_token();
-                super::users::create_user(
-                    &sim,
-                    None,
-                    super::users::UserSpec {
-                        username: username.clone(),
-                        display_name: format!("{}（演示承办人）", person(&mut rng)),
-                        court_id: court.clone(),
-                        roles: vec![Role::Officer, Role::DivisionHead],
-                        password,
-                    },
-                )
-                .await?;
-                sim.store
-                    .user_by_username(&username)
-                    .await?
-                    .ok_or_else(ApiError::internal)?
-            }
-        };
-        handlers.insert(
-            court.clone(),
-            Principal {
-                user_id: user.id,
-                username: user.username,
-                court_id: user.court_id,
-                court_path: user.court_path,
-                roles: vec![Role::Officer, Role::DivisionHead],
-            },
-        );
-    }
-
     // Plan every case as timed steps, then run all steps in time order.
     let day = 86_400i64;
     let mut plan: Vec<(i64, usize, Step)> = Vec::new();
@@ -367,6 +329,49 @@ pub async fn cases(
     let mut ids: Vec<Option<i64>> = vec![None; count];
     let mut done = 0usize;
     let mut listed = 0usize;
+    // One synthetic handler (officer and division head) per court that got a case, created
+    // once: at national scale most of 3,000 courts may get none, and each account costs an
+    // Argon2 hash. Names come from their own generator so that the plan does not depend on
+    // which courts were drawn.
+    let mut names = ChaCha8Rng::seed_from_u64(seed ^ 0x6e61_6d65);
+    let used: std::collections::BTreeSet<&String> = case_court.iter().collect();
+    let mut handlers: BTreeMap<String, Principal> = BTreeMap::new();
+    for court in used {
+        let username = format!("gen-{court}");
+        let user = match sim.store.user_by_username(&username).await? {
+            Some(u) => u,
+            None => {
+                let password = super::auth::new_token();
+                super::users::create_user(
+                    &sim,
+                    None,
+                    super::users::UserSpec {
+                        username: username.clone(),
+                        display_name: format!("{}（演示承办人）", person(&mut names)),
+                        court_id: court.clone(),
+                        roles: vec![Role::Officer, Role::DivisionHead],
+                        password,
+                    },
+                )
+                .await?;
+                sim.store
+                    .user_by_username(&username)
+                    .await?
+                    .ok_or_else(ApiError::internal)?
+            }
+        };
+        handlers.insert(
+            court.clone(),
+            Principal {
+                user_id: user.id,
+                username: user.username,
+                court_id: user.court_id,
+                court_path: user.court_path,
+                roles: vec![Role::Officer, Role::DivisionHead],
+            },
+        );
+    }
+
     let mut example_listing = None;
     let total_steps = plan.len();
     for (n, (t, i, step)) in plan.into_iter().enumerate() {
