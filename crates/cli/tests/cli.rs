@@ -869,3 +869,56 @@ async fn several_servers_share_the_outbox_and_only_retries_reach_an_institution_
     kill9(&mut a);
     kill9(&mut b);
 }
+
+#[tokio::test]
+async fn generate_national_builds_every_court_and_rolls_its_cases_up_to_the_spc() {
+    let (db, _dir) = fresh_database().await;
+    let o = zhixing(
+        &db,
+        &[
+            "generate", "--scope", "national", "--cases", "40", "--seed", "7",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let report: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).trim()).unwrap();
+    assert_eq!(report["cases"], 40, "{report}");
+    let count = async |sql: &str| -> i64 {
+        if db.starts_with("postgres") {
+            let p = sqlx::PgPool::connect(&db).await.unwrap();
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(&p)
+                .await
+                .unwrap();
+            p.close().await;
+            n
+        } else {
+            let p = sqlx::SqlitePool::connect(&db).await.unwrap();
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(&p)
+                .await
+                .unwrap();
+            p.close().await;
+            n
+        }
+    };
+    // ≈3,350 courts at four levels, every province.
+    let courts = count("SELECT COUNT(*) FROM courts").await;
+    assert!((3300..3400).contains(&courts), "{courts} courts");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM courts WHERE level = 'high'").await,
+        31,
+        "one high court per province-level division of the mainland"
+    );
+    // Every case (resumed ones included) is counted once at the SPC's subtree.
+    let cases = count("SELECT COUNT(*) FROM cases").await;
+    assert!(cases >= 40);
+    let at_spc = count(
+        "SELECT CAST(SUM(filed) AS BIGINT) FROM indicator_rollups WHERE court_id = 'spc' AND scope = 'subtree'",
+    )
+    .await;
+    assert_eq!(at_spc, cases);
+    let provinces = count("SELECT COUNT(DISTINCT substr(court_id, 2, 2)) FROM cases").await;
+    assert!(provinces > 10, "cases spread over the country: {provinces}");
+}
