@@ -195,6 +195,38 @@ async fn deadlines_raise_due_soon_then_overdue_on_their_day_and_clear_when_done(
         .collect();
     assert!(kinds_seen.contains(&"alert.node_overdue"), "{kinds_seen:?}");
     assert!(kinds_seen.contains(&"alert.cleared"), "{kinds_seen:?}");
+
+    // The other nodes still call for alerts until the case closes; closing clears them all.
+    let a = of_case(&t, &officer, id).await;
+    assert!(
+        kinds(&a, "node_overdue") + kinds(&a, "deadline_due_soon") >= 1,
+        "{a:?}"
+    );
+    let before = t.app.now_us();
+    ok(t.post_json(
+        &format!("/api/v1/cases/{id}/payments"),
+        Some(&officer),
+        &json!({"amount": 1_000_000, "note": "被执行人自动履行"}),
+    )
+    .await)
+    .await;
+    ok(t.post_json(
+        &format!("/api/v1/cases/{id}/closure"),
+        Some(&officer),
+        &json!({"mode": "fully_performed", "reason": "全部履行完毕"}),
+    )
+    .await)
+    .await;
+    sweep_changed(&t.app, Some(before)).await.unwrap();
+    let a = of_case(&t, &officer, id).await;
+    for kind in ["node_overdue", "deadline_due_soon", "case_untouched"] {
+        assert_eq!(kinds(&a, kind), 0, "closed: {a:?}");
+    }
+    // Nor does the next day's pass bring them back.
+    at(&t, "2026-03-11");
+    sweep(&t.app).await.unwrap();
+    let a = of_case(&t, &officer, id).await;
+    assert_eq!(kinds(&a, "node_overdue") + kinds(&a, "deadline_due_soon"), 0, "{a:?}");
 }
 
 #[tokio::test]

@@ -57,7 +57,7 @@ impl Store {
     /// Open alerts, newest first, with their case numbers.
     pub async fn alert_page(&self, q: &AlertQuery<'_>) -> Result<Vec<AlertItem>> {
         // Two shapes so that each walks its own index: one court by `alerts_open_court_kind`
-        // / `alerts_court`, a subtree by the courts under the path (a few thousand at most).
+        // / `alerts_open_court`, a subtree by the courts under the path (a few thousand at most).
         let scope = match q.subtree {
             None => "a.court_id = $1",
             Some(_) => "a.court_id IN (SELECT id FROM courts WHERE path LIKE $1)",
@@ -88,13 +88,15 @@ impl Store {
     /// whole subtree (`scope` = the child's id): the roll-up of the command centre. One
     /// statement; the counting reads only the partial index `alerts_open_court_kind`.
     pub async fn alert_counts(&self, court_id: &str) -> Result<Vec<AlertCount>> {
+        // CROSS JOIN fixes SQLite's join order — children, then the courts under each (a few
+        // thousand paths at most), then each court's open alerts on the index — where it would
+        // otherwise walk every open alert once per child; PostgreSQL reads it as a plain join.
         let sql = "SELECT a.court_id AS scope, a.kind, COUNT(*) AS n FROM alerts a \
              WHERE a.court_id = $1 AND a.cleared_at IS NULL GROUP BY a.court_id, a.kind \
              UNION ALL \
-             SELECT ch.id AS scope, a.kind, COUNT(*) AS n FROM courts ch \
-             JOIN courts d ON d.path LIKE ch.path || '%' \
-             JOIN alerts a ON a.court_id = d.id AND a.cleared_at IS NULL \
-             WHERE ch.parent_id = $1 GROUP BY ch.id, a.kind";
+             SELECT ch.id AS scope, a.kind, COUNT(*) AS n FROM courts ch CROSS JOIN courts d CROSS JOIN alerts a \
+             WHERE ch.parent_id = $1 AND d.path LIKE ch.path || '%' AND a.court_id = d.id AND a.cleared_at IS NULL \
+             GROUP BY ch.id, a.kind";
         Ok(on_pool!(self, p => sqlx::query_as::<_, AlertCount>(sql)
             .bind(court_id).fetch_all(p).await)?)
     }
@@ -168,24 +170,23 @@ impl Store {
         if case_ids.is_empty() || kinds.is_empty() {
             return Ok(Vec::new());
         }
-        // Ids are integers and kinds the worker's own constants: nothing from a request.
+        // Ids are integers: nothing from a request. The kinds are filtered here, not in SQL,
+        // so that the planner walks `alerts_open_case` (a handful of rows per case) and not
+        // every open alert of a kind.
         let ids = case_ids
             .iter()
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let kinds = kinds
-            .iter()
-            .map(|k| format!("'{}'", k.replace('\'', "")))
-            .collect::<Vec<_>>()
-            .join(",");
         let sql = format!(
             "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \
-             WHERE case_id IN ({ids}) AND kind IN ({kinds}) AND cleared_at IS NULL ORDER BY id"
+             WHERE case_id IN ({ids}) AND cleared_at IS NULL ORDER BY id"
         );
-        Ok(
-            on_pool!(self, p => sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?,
-        )
+        let rows: Vec<AlertRow> = on_pool!(self, p => sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .filter(|a| kinds.contains(&a.kind.as_str()))
+            .collect())
     }
 
     /// Cases with an open alert of `kind_a` or `kind_b` whose earliest deadline is now after
