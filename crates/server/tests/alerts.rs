@@ -52,7 +52,9 @@ fn filing(doc: &str) -> Value {
 }
 
 async fn file(t: &TestApp, token: &str, doc: &str) -> (i64, String) {
-    let r = t.post_json("/api/v1/cases", Some(token), &filing(doc)).await;
+    let r = t
+        .post_json("/api/v1/cases", Some(token), &filing(doc))
+        .await;
     let status = r.status();
     let v: Value = r.json().await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "{v}");
@@ -226,7 +228,11 @@ async fn deadlines_raise_due_soon_then_overdue_on_their_day_and_clear_when_done(
     at(&t, "2026-03-11");
     sweep(&t.app).await.unwrap();
     let a = of_case(&t, &officer, id).await;
-    assert_eq!(kinds(&a, "node_overdue") + kinds(&a, "deadline_due_soon"), 0, "{a:?}");
+    assert_eq!(
+        kinds(&a, "node_overdue") + kinds(&a, "deadline_due_soon"),
+        0,
+        "{a:?}"
+    );
 }
 
 #[tokio::test]
@@ -299,7 +305,11 @@ async fn a_listing_still_published_after_its_end_is_reported_from_the_next_day()
     let subject = format!("case:{id}:listing:1");
     sweep(&t.app).await.unwrap();
     assert!(
-        !has(&of_case(&t, &officer, id).await, "listing_past_end", &subject),
+        !has(
+            &of_case(&t, &officer, id).await,
+            "listing_past_end",
+            &subject
+        ),
         "its last day is not past"
     );
     at(&t, "2026-03-11");
@@ -342,7 +352,13 @@ async fn all_pages(t: &TestApp, token: &str, query: &str) -> Vec<Value> {
             Some(c) => format!("/api/v1/alerts?{query}&cursor={c}"),
         };
         let page = t.get_value(&path, Some(token)).await;
-        out.extend(page["items"].as_array().unwrap_or_else(|| panic!("{page}")).iter().cloned());
+        out.extend(
+            page["items"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{page}"))
+                .iter()
+                .cloned(),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => return out,
@@ -373,7 +389,11 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     let supervisor = t.signed_in("sup-h11", "h11", Role::Supervisor).await;
     let own_a = all_pages(&t, &supervisor, "court=b110105&scope=self").await;
     let own_c = all_pages(&t, &supervisor, "court=b110101&scope=self").await;
-    assert!(own_a.iter().any(|i| i["case_id"] == a && i["case_number"] == a_number.as_str()));
+    assert!(
+        own_a
+            .iter()
+            .any(|i| i["case_id"] == a && i["case_number"] == a_number.as_str())
+    );
     assert!(own_a.iter().any(|i| i["case_id"] == b));
     assert!(own_c.iter().all(|i| i["case_id"] == c) && !own_c.is_empty());
 
@@ -399,7 +419,10 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
         (own_a.len() + own_c.len()) as i64
     );
     assert_eq!(by_kind(&s["total"]), expected);
-    assert!(expected["node_overdue"] >= 3, "each case has an overdue node: {expected:?}");
+    assert!(
+        expected["node_overdue"] >= 3,
+        "each case has an overdue node: {expected:?}"
+    );
 
     // One level down, each basic court apart; courts without alerts are listed with zero.
     let s = t
@@ -419,16 +442,19 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     assert_eq!(child("b110102")["total"], 0);
 
     // The subtree list agrees with the counts, a page of one at a time.
-    let subtree = all_pages(&t, &supervisor, "court=h11&scope=subtree&kind=node_overdue&limit=1").await;
+    let subtree = all_pages(
+        &t,
+        &supervisor,
+        "court=h11&scope=subtree&kind=node_overdue&limit=1",
+    )
+    .await;
     assert_eq!(subtree.len() as i64, expected["node_overdue"]);
     let mut ids: Vec<i64> = subtree.iter().map(|i| i["id"].as_i64().unwrap()).collect();
     ids.dedup();
     assert_eq!(ids.len(), subtree.len(), "no alert twice across pages");
 
     // A basic court's officer sees its own court, nothing of a sibling's or a superior's.
-    let s = t
-        .get_value("/api/v1/alerts/summary", Some(&chaoyang))
-        .await;
+    let s = t.get_value("/api/v1/alerts/summary", Some(&chaoyang)).await;
     assert_eq!(by_kind(&s["own"]), tally(&own_a), "{s}");
     let sibling = t.signed_in("officer3", "b110102", Role::Officer).await;
     for path in [
@@ -450,13 +476,16 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     let mid = t.signed_in("officer4", "i1101", Role::Officer).await;
     let s = t.get_value("/api/v1/alerts/summary", Some(&mid)).await;
     assert_eq!(s["children"], json!([]), "{s}");
-    let page = t.get_value("/api/v1/alerts?scope=subtree", Some(&mid)).await;
+    let page = t
+        .get_value("/api/v1/alerts?scope=subtree", Some(&mid))
+        .await;
     assert_eq!(page["scope"], "self");
     assert_eq!(page["items"], json!([]));
     // Hebei's supervisor does not see Beijing at all.
     let hebei = t.signed_in("sup-h13", "h13", Role::Supervisor).await;
     assert_problem(
-        t.get("/api/v1/alerts/summary?court=h11", Some(&hebei)).await,
+        t.get("/api/v1/alerts/summary?court=h11", Some(&hebei))
+            .await,
         StatusCode::NOT_FOUND,
         "court_not_found",
     )
@@ -479,10 +508,16 @@ async fn bad_parameters_are_refused_with_a_code() {
         ("/api/v1/alerts/summary?court=..%2F", "invalid_court_id"),
         ("/api/v1/alerts/summary?scope=self", "invalid_query"),
     ] {
-        assert_problem(t.get(query, Some(&sup)).await, StatusCode::BAD_REQUEST, code).await;
+        assert_problem(
+            t.get(query, Some(&sup)).await,
+            StatusCode::BAD_REQUEST,
+            code,
+        )
+        .await;
     }
     assert_problem(
-        t.get("/api/v1/alerts/summary?court=b999999", Some(&sup)).await,
+        t.get("/api/v1/alerts/summary?court=b999999", Some(&sup))
+            .await,
         StatusCode::NOT_FOUND,
         "court_not_found",
     )
@@ -490,4 +525,46 @@ async fn bad_parameters_are_refused_with_a_code() {
     for path in ["/api/v1/alerts", "/api/v1/alerts/summary"] {
         assert_eq!(t.get(path, None).await.status(), StatusCode::UNAUTHORIZED);
     }
+}
+
+#[tokio::test]
+async fn the_lead_time_is_the_rule_books_for_the_courts_region() {
+    let t = spawn().await;
+    at(&t, "2026-03-02");
+    let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    // Beijing warns one working day ahead instead of the national three.
+    let r = t
+        .post_json(
+            "/api/v1/rules",
+            Some(&admin),
+            &json!({"id": "alerts.deadline_lead", "title": "节点期限届满预警提前量（北京示例）",
+                    "value": 1, "unit": "working_days", "region": "11",
+                    "citation": "示意性地方规则（非真实条文）", "effective_from": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (id, _) = file(&t, &officer, "(2026)京0105民初107号").await;
+    let node = format!("case:{id}:node:first_online_investigation");
+    // Thursday the 5th: within three working days of Monday the 9th, not within one.
+    at(&t, "2026-03-05");
+    sweep(&t.app).await.unwrap();
+    assert!(!has(
+        &of_case(&t, &officer, id).await,
+        "deadline_due_soon",
+        &node
+    ));
+    // Friday the 6th: one working day ahead is Monday the 9th.
+    at(&t, "2026-03-06");
+    sweep(&t.app).await.unwrap();
+    assert!(has(
+        &of_case(&t, &officer, id).await,
+        "deadline_due_soon",
+        &node
+    ));
 }

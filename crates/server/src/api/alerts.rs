@@ -32,7 +32,11 @@ async fn readable_court(app: &App, ctx: &Ctx, court: Option<&str>) -> Result<Cou
 
 /// The direct children of a court whose data the caller may read (all or none under the
 /// current roles; asked child by child so that `may` keeps the last word).
-async fn readable_children(app: &App, ctx: &Ctx, court: &CourtRow) -> Result<Vec<CourtRow>, ApiError> {
+async fn readable_children(
+    app: &App,
+    ctx: &Ctx,
+    court: &CourtRow,
+) -> Result<Vec<CourtRow>, ApiError> {
     Ok(app
         .store
         .court_children(&court.id)

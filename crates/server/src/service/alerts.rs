@@ -156,7 +156,9 @@ impl Pass<'_> {
 
     fn lead_end_of(&self, n: i64, unit: Unit) -> Option<Date> {
         match unit {
-            Unit::Days | Unit::WorkingDays => self.app.calendar.period_end(self.today, n, unit).ok(),
+            Unit::Days | Unit::WorkingDays => {
+                self.app.calendar.period_end(self.today, n, unit).ok()
+            }
             _ => None,
         }
     }
@@ -185,7 +187,10 @@ impl Pass<'_> {
         let u = match self.rules.value(UNTOUCHED_RULE, self.today, &region) {
             Ok((n, Unit::Days)) if n > 0 => untouched_cutoff(self.today, n).map(|c| (n, c)),
             other => {
-                tracing::error!(?other, "no untouched-case rule in days: no untouched alerts");
+                tracing::error!(
+                    ?other,
+                    "no untouched-case rule in days: no untouched alerts"
+                );
                 None
             }
         };
@@ -230,7 +235,10 @@ impl Pass<'_> {
                     wants.push(Want {
                         kind: NODE_OVERDUE,
                         subject,
-                        message: format!("「{}」已于 {} 届满，尚未完成（{}）", d.title, d.due, d.citation),
+                        message: format!(
+                            "「{}」已于 {} 届满，尚未完成（{}）",
+                            d.title, d.due, d.citation
+                        ),
                         due_on: Some(d.due.to_string()),
                     });
                 } else if d.status == "pending"
@@ -242,7 +250,10 @@ impl Pass<'_> {
                     wants.push(Want {
                         kind: DUE_SOON,
                         subject,
-                        message: format!("「{}」将于 {} 届满，请及时办理（{}）", d.title, d.due, d.citation),
+                        message: format!(
+                            "「{}」将于 {} 届满，请及时办理（{}）",
+                            d.title, d.due, d.citation
+                        ),
                         due_on: Some(d.due.to_string()),
                     });
                 }
@@ -496,8 +507,7 @@ impl Pass<'_> {
 
         if done_day.is_none_or(|d| d < self.today) {
             let mut tx = self.app.store.begin().await?;
-            tx.set_watch_mark(DAY_MARK, &self.today.to_string())
-                .await?;
+            tx.set_watch_mark(DAY_MARK, &self.today.to_string()).await?;
             tx.commit().await?;
         }
         Ok(())
