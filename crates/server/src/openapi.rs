@@ -20,7 +20,7 @@ use crate::api;
         api::cases::decide, api::investigation::list, api::investigation::register, api::investigation::start,
         api::investigation::show, api::investigation::assets, api::cases::resume, api::cases::identifier, api::cases::document,
         api::measures::request, api::measures::of_case, api::measures::show, api::measures::renewal, api::measures::release,
-        api::measures::alerts, api::measures::of_case_alerts,
+        api::alerts::list, api::alerts::summary, api::measures::of_case_alerts,
         api::indicators::summary, api::indicators::trend, api::indicators::ranking,
         api::legacy::start, api::legacy::show,
         api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,

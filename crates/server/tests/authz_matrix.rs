@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 68] = [
+    let routes: [(Method, &str); 69] = [
         (Method::GET, "/api/v1/indicators"),
         (Method::GET, "/api/v1/indicators/trend"),
         (Method::GET, "/api/v1/indicators/ranking"),
@@ -232,6 +232,7 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/measures/1/release"),
         (Method::GET, "/api/v1/cases/1/alerts"),
         (Method::GET, "/api/v1/alerts"),
+        (Method::GET, "/api/v1/alerts/summary"),
         (Method::GET, "/api/v1/session"),
         (Method::DELETE, "/api/v1/session"),
         (Method::GET, "/api/v1/courts"),

@@ -35,7 +35,7 @@ pub struct CaseRow {
     pub updated_at: i64,
 }
 
-const COLS: &str = "c.id, c.court_id, c.case_type, c.year, c.seq, c.number, c.status, c.closure_mode, c.officer_id, \
+pub(crate) const COLS: &str = "c.id, c.court_id, c.case_type, c.year, c.seq, c.number, c.status, c.closure_mode, c.officer_id, \
     c.filed_on, c.closed_on, c.next_due, c.total_due, c.paid, c.basis_doc, c.resumed_from, c.version, c.state, c.created_at, c.updated_at";
 
 /// The columns of a new case.

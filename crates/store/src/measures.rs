@@ -257,15 +257,6 @@ impl Store {
         )
     }
 
-    /// Open alerts of the courts whose path starts with `path_prefix`, newest first.
-    pub async fn open_alerts(&self, path_prefix: &str, limit: i64) -> Result<Vec<AlertRow>> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(
-            "SELECT a.id, a.court_id, a.case_id, a.kind, a.subject, a.message, a.due_on, a.raised_at, a.cleared_at \
-             FROM alerts a JOIN courts c ON c.id = a.court_id \
-             WHERE a.cleared_at IS NULL AND substr(c.path, 1, length($1)) = $1 ORDER BY a.id DESC LIMIT $2")
-            .bind(path_prefix).bind(limit).fetch_all(p).await)?)
-    }
-
     /// Open alerts of one kind, everywhere (for the worker that clears what no longer holds).
     pub async fn open_alerts_of_kind(&self, kind: &str) -> Result<Vec<AlertRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(

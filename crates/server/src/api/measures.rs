@@ -1,17 +1,16 @@
 //! Control measures over HTTP (freeze, seize, detain, deduct; renewal and release), and the
-//! alerts the watch worker raises.
+//! open alerts of one case (the lists and counts of a court are `api::alerts`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use zhixing_domain::access::Action;
+use utoipa::ToSchema;
 use zhixing_domain::measure::days_left;
 use zhixing_store::measures::{AlertRow, MeasureRow};
 
 use super::Ctx;
-use crate::error::{ApiError, Json, Path, Query};
+use crate::error::{ApiError, Json, Path};
 use crate::service::cases as svc;
 use crate::service::measures as ms;
 use crate::state::App;
@@ -145,56 +144,6 @@ pub async fn release(
 ) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
     let m = ms::release(&app, &ctx.principal, id, &b.reason).await?;
     Ok((StatusCode::ACCEPTED, Json(out(m, app.today()))))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct AlertParams {
-    /// A court at or below the caller's; default the caller's own.
-    pub court: Option<String>,
-    /// At most this many (1–500, default 100).
-    pub limit: Option<i64>,
-}
-
-/// Open alerts of a court and, for those who read below it, of the courts below.
-#[utoipa::path(get, path = "/api/v1/alerts", params(AlertParams), responses((status = 200, body = [Object])))]
-pub async fn alerts(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<AlertParams>,
-) -> Result<Json<Vec<AlertRow>>, ApiError> {
-    let p = &ctx.principal;
-    let court_id = q.court.clone().unwrap_or_else(|| p.court_id.clone());
-    let not_found = || ApiError::not_found("court_not_found", format!("no court {court_id}"));
-    let court = app.store.court(&court_id).await?.ok_or_else(not_found)?;
-    if !p.may(Action::ReadCaseData, &court.path) {
-        return Err(not_found());
-    }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::unprocessable("invalid_limit", "limit: 1–500"));
-    }
-    let mut rows = app.store.open_alerts(&court.path, limit).await?;
-    // The subtree query is a superset: the one authorization function has the last word.
-    let mut allowed = std::collections::HashMap::new();
-    let mut kept = Vec::with_capacity(rows.len());
-    for a in rows.drain(..) {
-        let ok = match allowed.get(&a.court_id) {
-            Some(ok) => *ok,
-            None => {
-                let ok = match app.store.court(&a.court_id).await? {
-                    Some(c) => p.may(Action::ReadCaseData, &c.path),
-                    None => false,
-                };
-                allowed.insert(a.court_id.clone(), ok);
-                ok
-            }
-        };
-        if ok {
-            kept.push(a);
-        }
-    }
-    Ok(Json(kept))
 }
 
 /// Open alerts of one case.

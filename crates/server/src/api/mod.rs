@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: one module per area.
 
+pub mod alerts;
 pub mod auction;
 pub mod audit;
 pub mod cases;
@@ -155,7 +156,8 @@ pub fn router() -> Router<App> {
         .route("/measures/{id}/renewal", post(measures::renewal))
         .route("/measures/{id}/release", post(measures::release))
         .route("/cases/{id}/alerts", get(measures::of_case_alerts))
-        .route("/alerts", get(measures::alerts))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/summary", get(alerts::summary))
         .route("/indicators", get(indicators::summary))
         .route("/indicators/trend", get(indicators::trend))
         .route("/indicators/ranking", get(indicators::ranking))

@@ -831,6 +831,10 @@ fn alert_kind_zh(k: &str) -> &'static str {
         "funds_overdue" => "案款逾期未发放",
         "dishonest_removal_due" => "应删除失信信息",
         "restriction_lift_due" => "应解除限制消费",
+        "node_overdue" => "节点超期",
+        "deadline_due_soon" => "节点即将到期",
+        "case_untouched" => "长期未办理",
+        "listing_past_end" => "失信期满未删除",
         _ => "预警",
     }
 }

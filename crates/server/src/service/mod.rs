@@ -1,6 +1,7 @@
 //! Services: one transaction per command — load, decide (in the domain), persist the change
 //! and its events together. Handlers and the CLI both call these.
 
+pub mod alerts;
 pub mod auction;
 pub mod audit;
 pub mod auth;

@@ -4,7 +4,9 @@
 //! interval of the rule book for its whole period; dishonest-list entries expire at the end of
 //! their period, and removals and lifts the case data calls for are proposed. Several processes may run it at once:
 //! every step is idempotent (an alert is unique per kind and subject, an expiry is a
-//! conditional update, a re-investigation is due only if none was started since).
+//! conditional update, a re-investigation is due only if none was started since). The command
+//! centre's alerts about cases — overdue and near deadlines, untouched cases, stuck listings —
+//! are `service::alerts`, which reads only what is due or changed.
 
 use std::collections::HashMap;
 
@@ -26,14 +28,18 @@ pub struct Sweep {
     pub listings_expired: usize,
     /// Auctions whose bidding ended and whose outcome was recorded.
     pub auctions_closed: usize,
+    /// The command centre's alerts about cases (overdue and near deadlines, untouched cases,
+    /// stuck listings), counted apart from the others: they come and go with every case.
+    pub case_alerts_raised: usize,
+    pub case_alerts_cleared: usize,
 }
 
 /// The rule-book region of each court, read once per sweep.
 #[derive(Default)]
-struct Regions(HashMap<String, String>);
+pub(crate) struct Regions(HashMap<String, String>);
 
 impl Regions {
-    async fn of(&mut self, app: &App, court_id: &str) -> Result<String, ApiError> {
+    pub(crate) async fn of(&mut self, app: &App, court_id: &str) -> Result<String, ApiError> {
         if let Some(r) = self.0.get(court_id) {
             return Ok(r.clone());
         }
@@ -72,8 +78,9 @@ pub async fn sweep(app: &App) -> Result<Sweep, ApiError> {
     sweep_changed(app, None).await
 }
 
-/// One pass; the credit step considers only cases changed at or after `changed_since` (all
-/// when `None`). Expiries and alerts by date always look at everything due.
+/// One pass; the credit step and the case-alerts step consider only cases changed at or after
+/// `changed_since` (all when `None`; the case-alerts step then does its once-a-day work too).
+/// Expiries and alerts by date always look at everything due.
 pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Sweep, ApiError> {
     let mut out = Sweep::default();
     let today = app.today();
@@ -176,6 +183,10 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     out.auctions_closed = super::auction::sweep(app).await?;
     out.listings_expired = listings_expired;
     out.alerts_raised += proposed;
+    // The command centre's alerts last: a listing the credit step just expired is not stuck.
+    let counted = super::alerts::sweep(app, changed_since).await?;
+    out.case_alerts_raised = counted.raised;
+    out.case_alerts_cleared = counted.cleared;
     Ok(out)
 }
 
