@@ -185,9 +185,15 @@
     root.setAttribute("data-live", "no");
     if (status) { status.textContent = "实时更新重连中…"; }
   });
+  // The stream's first event is usually what the page already shows: only a real change
+  // rebuilds the tables, so a link is not replaced under the user's pointer for nothing.
+  var shown = JSON.stringify(data);
   source.addEventListener("summary", function (e) {
     var d;
     try { d = JSON.parse(e.data); } catch (err) { return; }
+    var key = JSON.stringify(d);
+    if (key === shown) { return; }
+    shown = key;
     apply(d);
     root.setAttribute("data-updates", String(Number(root.getAttribute("data-updates") || "0") + 1));
   });
