@@ -473,3 +473,47 @@ async fn the_live_stream_sends_the_summary_again_when_a_case_is_filed() {
     let next = next_summary(&mut r, &mut buf, Duration::from_secs(10)).await;
     assert_eq!(filed(&next), "5");
 }
+
+/// Every role at 石家庄中院 (i1301) against its own court, a child, a sibling and its parent,
+/// page and stream alike; expected answers written out by hand from the rule (read your own
+/// court; supervisory roles read below; the subtree sums are for those who read below).
+#[tokio::test]
+async fn every_role_against_every_court_relation() {
+    let t = spawn().await;
+    for role in Role::ALL {
+        let name = format!("m-{}", role.as_str().replace('_', "-"));
+        t.user(&name, "i1301", &[role]).await;
+        let cookie = t.page_login(&name).await;
+        for (court, rel) in [
+            ("i1301", "own"),
+            ("b130102", "child"),
+            ("i1302", "sibling"),
+            ("h13", "parent"),
+        ] {
+            let reads_below = matches!(
+                role,
+                Role::Supervisor | Role::DivisionHead | Role::Auditor | Role::Administrator
+            );
+            let reads_child_cases = matches!(
+                role,
+                Role::Supervisor | Role::DivisionHead | Role::Auditor
+            );
+            let want = match rel {
+                "own" if reads_below => StatusCode::OK,
+                "own" => StatusCode::FORBIDDEN,
+                "child" if reads_child_cases => StatusCode::OK,
+                _ => StatusCode::NOT_FOUND,
+            };
+            let (status, _) = t.html(&format!("/command/courts/{court}"), &cookie).await;
+            assert_eq!(status, want, "{role:?} page of {rel} court");
+            let r = t
+                .client
+                .get(t.url(&format!("/command/courts/{court}/events")))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), want, "{role:?} stream of {rel} court");
+        }
+    }
+}
