@@ -1373,7 +1373,9 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
         .for_element(Locator::Css("#command[data-live='yes']"))
         .await
         .unwrap();
-    b.execute("window.__same_page = true;", vec![]).await.unwrap();
+    b.execute("window.__same_page = true;", vec![])
+        .await
+        .unwrap();
     file(officer.clone(), 4).await;
     b.wait()
         .at_most(Duration::from_secs(10))
@@ -1384,20 +1386,23 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
         .execute("return window.__same_page === true;", vec![])
         .await
         .unwrap();
-    assert_eq!(same, serde_json::json!(true), "updated in place, not reloaded");
+    assert_eq!(
+        same,
+        serde_json::json!(true),
+        "updated in place, not reloaded"
+    );
     let row = b
-        .find(Locator::Css("#ranking-table tr[data-court='h11'] td:nth-child(3)"))
+        .find(Locator::Css(
+            "#ranking-table tr[data-court='h11'] td:nth-child(3)",
+        ))
         .await
         .unwrap();
     assert_eq!(row.text().await.unwrap(), "3", "the ranking table follows");
 
     // A screenshot of the charts, kept and checked: not one flat colour.
-    b.execute(
-        "document.getElementById('trend').scrollIntoView();",
-        vec![],
-    )
-    .await
-    .unwrap();
+    b.execute("document.getElementById('trend').scrollIntoView();", vec![])
+        .await
+        .unwrap();
     let png_bytes = b.screenshot().await.unwrap();
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("command-centre.png");
     std::fs::write(&out, &png_bytes).unwrap();
@@ -1424,9 +1429,18 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
 
     // Down: SPC → the Beijing high court → its first intermediate court → 朝阳 → cases → a case.
     for (link, heading) in [
-        ("#ranking-table a.drill[href^='/command/courts/h11']", "北京市高级人民法院"),
-        ("#ranking-table a.drill[href^='/command/courts/i1101']", "北京市第一中级人民法院"),
-        ("#ranking-table a.drill[href^='/command/courts/b110105']", "北京市朝阳区人民法院"),
+        (
+            "#ranking-table a.drill[href^='/command/courts/h11']",
+            "北京市高级人民法院",
+        ),
+        (
+            "#ranking-table a.drill[href^='/command/courts/i1101']",
+            "北京市第一中级人民法院",
+        ),
+        (
+            "#ranking-table a.drill[href^='/command/courts/b110105']",
+            "北京市朝阳区人民法院",
+        ),
     ] {
         b.find(Locator::Css(link))
             .await
@@ -1436,9 +1450,7 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
             .unwrap();
         let h1 = b
             .wait()
-            .for_element(Locator::XPath(&format!(
-                "//h1[contains(., '{heading}')]"
-            )))
+            .for_element(Locator::XPath(&format!("//h1[contains(., '{heading}')]")))
             .await
             .unwrap();
         assert!(h1.text().await.unwrap().starts_with("指挥中心"));

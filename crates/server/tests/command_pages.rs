@@ -114,15 +114,9 @@ struct World {
 /// Two cases at 朝阳 (one closed as performed), one at 海淀, one at Hebei's 长安.
 async fn world() -> World {
     let t = spawn().await;
-    let officer = t
-        .signed_in("officer-cy", "b110105", Role::Officer)
-        .await;
-    let officer_hd = t
-        .signed_in("officer-hd", "b110108", Role::Officer)
-        .await;
-    let officer_he = t
-        .signed_in("officer-ca", "b130102", Role::Officer)
-        .await;
+    let officer = t.signed_in("officer-cy", "b110105", Role::Officer).await;
+    let officer_hd = t.signed_in("officer-hd", "b110108", Role::Officer).await;
+    let officer_he = t.signed_in("officer-ca", "b130102", Role::Officer).await;
     let a = file(&t, &officer, 1).await;
     let b = file(&t, &officer, 2).await;
     close_performed(&t, &officer, a).await;
@@ -244,8 +238,14 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
     let (status, html) = t.html("/command/courts/b110105", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(between(&html, "id=\"count-filed\">", "<"), "2");
-    assert!(html.contains("id=\"drill-cases\""), "a basic court leads to its cases");
-    assert!(!html.contains("id=\"ranking-table\""), "and has no courts below");
+    assert!(
+        html.contains("id=\"drill-cases\""),
+        "a basic court leads to its cases"
+    );
+    assert!(
+        !html.contains("id=\"ranking-table\""),
+        "and has no courts below"
+    );
     assert!(html.contains("href=\"/cases?court=b110105\""));
 
     // The case list of that court, and a case.
@@ -347,9 +347,7 @@ async fn courts_the_caller_may_not_read_are_not_found_and_bad_input_is_a_400() {
         assert!(body.contains(code), "{path}: {body}");
     }
     // Empty fields of the GET form are the defaults.
-    let (status, _) = t
-        .html("/command?from=&to=&case_type=&by=", &sup)
-        .await;
+    let (status, _) = t.html("/command?from=&to=&case_type=&by=", &sup).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -365,10 +363,18 @@ async fn the_chart_library_and_the_page_script_are_served_by_the_binary() {
     let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
     assert!(cache.contains("max-age=31536000"), "{cache}");
     let body = r.text().await.unwrap();
-    assert!(body.starts_with("/*!\n * Chart.js v4.6.1"), "the vendored build");
+    assert!(
+        body.starts_with("/*!\n * Chart.js v4.6.1"),
+        "the vendored build"
+    );
     assert!(body.len() > 150_000);
 
-    let r = t.client.get(t.url("/static/command.js")).send().await.unwrap();
+    let r = t
+        .client
+        .get(t.url("/static/command.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         r.headers()["content-type"]
@@ -463,7 +469,10 @@ async fn the_live_stream_sends_the_summary_again_when_a_case_is_filed() {
         .find(|c| c["court"]["id"] == "i1101")
         .unwrap()
         .clone();
-    assert_eq!(bj["filed"], 4, "and the ranking (朝阳 and 海淀 are both under it)");
+    assert_eq!(
+        bj["filed"], 4,
+        "and the ranking (朝阳 and 海淀 are both under it)"
+    );
 
     // A Hebei filing does not concern Beijing's dashboard: nothing within a few polls, then
     // a Beijing filing is the next thing sent.
@@ -494,10 +503,8 @@ async fn every_role_against_every_court_relation() {
                 role,
                 Role::Supervisor | Role::DivisionHead | Role::Auditor | Role::Administrator
             );
-            let reads_child_cases = matches!(
-                role,
-                Role::Supervisor | Role::DivisionHead | Role::Auditor
-            );
+            let reads_child_cases =
+                matches!(role, Role::Supervisor | Role::DivisionHead | Role::Auditor);
             let want = match rel {
                 "own" if reads_below => StatusCode::OK,
                 "own" => StatusCode::FORBIDDEN,

@@ -378,7 +378,13 @@ async fn load(
                 court: r.court.clone(),
                 filed: counter(&r.counters, "filed"),
                 closed: counter(&r.counters, "closed"),
-                value: value.map(|v| if percent { round2(v * 100.0) } else { round2(v) }),
+                value: value.map(|v| {
+                    if percent {
+                        round2(v * 100.0)
+                    } else {
+                        round2(v)
+                    }
+                }),
                 display: display(&ranking.by, value),
                 meets_target: ind.and_then(|i| i.meets_target),
             }
@@ -629,7 +635,8 @@ mod tests {
 
     #[test]
     fn embedded_json_cannot_close_its_script_element() {
-        let s = script_json(&serde_json::json!({"name": "</script><!-- & \u{2028}"})).unwrap_or_default();
+        let s = script_json(&serde_json::json!({"name": "</script><!-- & \u{2028}"}))
+            .unwrap_or_default();
         assert!(!s.contains('<'));
         assert!(!s.contains('&'));
         let back: Value = serde_json::from_str(&s).unwrap_or_default();
