@@ -145,6 +145,22 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
     let cookie = t.page_login("sup-bj").await;
     let token = t.login("sup-bj").await;
 
+    // Open alerts at 朝阳 (two kinds) and at Hebei's 长安, a cleared one at 海淀: Beijing's
+    // dashboard counts its own open ones only.
+    for (court, kind, subject, cleared) in [
+        ("b110105", "funds_overdue", "receipt:1", "NULL"),
+        ("b110105", "funds_overdue", "receipt:2", "NULL"),
+        ("b110105", "measure_expiring", "measure:1", "NULL"),
+        ("b110108", "measure_expiring", "measure:2", "1"),
+        ("b130102", "funds_overdue", "receipt:3", "NULL"),
+    ] {
+        t.raw_exec(&format!(
+            "INSERT INTO alerts (court_id, case_id, kind, subject, message, raised_at, cleared_at) \
+             VALUES ('{court}', NULL, '{kind}', '{subject}', '测试', 1, {cleared})"
+        ))
+        .await;
+    }
+
     // /command is the caller's own court: the Beijing high court and everything under it.
     let (status, html) = t.html("/command", &cookie).await;
     assert_eq!(status, StatusCode::OK, "{html}");
@@ -180,6 +196,20 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
             assert!(row.contains(&format!("≥ {target}%")), "{key}: {row}");
         }
     }
+    let alerts = between(&html, "<table id=\"alert-table\">", "</table>");
+    assert!(
+        alerts.contains(
+            "<tr data-kind=\"funds_overdue\"><td>案款超期未发放</td><td class=\"num count\">2</td></tr>"
+        ),
+        "{alerts}"
+    );
+    assert!(
+        alerts.contains(
+            "<tr data-kind=\"measure_expiring\"><td>控制措施即将到期</td><td class=\"num count\">1</td></tr>"
+        ),
+        "{alerts}"
+    );
+
     // The fully performed rate is met or not, and marked so, with the API's numbers.
     let fp = indicator_row(&html, "fully_performed");
     assert!(fp.contains("1 / 1") && fp.contains("100.00%"), "{fp}");

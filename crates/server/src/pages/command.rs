@@ -176,16 +176,16 @@ const FIGURES: [(&str, &str); 6] = [
 fn figures(counters: &Map<String, Value>, officers: i64) -> Vec<Figure> {
     let mut out: Vec<Figure> = FIGURES
         .iter()
-        .map(|(key, label)| {
-            let n = counters.get(*key).and_then(Value::as_i64).unwrap_or(0);
+        .map(|&(key, label)| {
+            let n = counters.get(key).and_then(Value::as_i64).unwrap_or(0);
             let display = if key.starts_with("amount") {
                 super::cases::yuan(n)
             } else {
                 n.to_string()
             };
             Figure {
-                key: *key,
-                label: *label,
+                key,
+                label,
                 display,
             }
         })
