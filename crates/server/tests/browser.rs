@@ -1399,6 +1399,13 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
         .unwrap();
     assert_eq!(row.text().await.unwrap(), "3", "the ranking table follows");
 
+    // The top of the dashboard (figures and indicators), kept for people to look at.
+    let top = b.screenshot().await.unwrap();
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("command-centre-top.png"),
+        &top,
+    )
+    .unwrap();
     // A screenshot of the charts, kept and checked: not one flat colour.
     b.execute("document.getElementById('trend').scrollIntoView();", vec![])
         .await
