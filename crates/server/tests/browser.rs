@@ -1259,3 +1259,247 @@ async fn an_officer_prices_a_seized_car_and_announces_its_auction_from_the_case_
     assert!(b.source().await.unwrap().contains("140,000.00"));
     b.close().await.unwrap();
 }
+
+/// Whether a canvas has a size and something drawn on it (a pixel that is not transparent).
+async fn canvas_drawn(b: &fantoccini::Client, id: &str) -> (i64, i64, bool) {
+    let v = b
+        .execute(
+            "var c = document.getElementById(arguments[0]);\
+             if (!c) { return [0, 0, false]; }\
+             var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;\
+             var ink = false;\
+             for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { ink = true; break; } }\
+             return [c.width, c.height, ink];",
+            vec![serde_json::json!(id)],
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_i64().unwrap(),
+        v[1].as_i64().unwrap(),
+        v[2].as_bool().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("cc-officer", "b110105", Role::Officer).await;
+    let officer_he = t.signed_in("cc-officer-he", "b130102", Role::Officer).await;
+    let file = |token: String, n: u32| {
+        let t = &t;
+        async move {
+            let r = t
+                .post_json(
+                    "/api/v1/cases",
+                    Some(&token),
+                    &serde_json::json!({
+                        "case_type": "执",
+                        "parties": [
+                            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                        ],
+                        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院",
+                                  "document_number": format!("(2026)京0105民初{n}号"),
+                                  "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                        "amounts": {"principal": 100_000}
+                    }),
+                )
+                .await;
+            assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+            r.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let first_case = file(officer.clone(), 1).await;
+    file(officer.clone(), 2).await;
+    // One case paid and closed as performed, so that the rates have values to draw.
+    for (path, body) in [
+        ("payments", serde_json::json!({"amount": 100_000})),
+        (
+            "closure",
+            serde_json::json!({"mode": "fully_performed", "reason": "全部履行完毕"}),
+        ),
+    ] {
+        let r = t
+            .post_json(
+                &format!("/api/v1/cases/{first_case}/{path}"),
+                Some(&officer),
+                &body,
+            )
+            .await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+    }
+    file(officer_he.clone(), 3).await;
+    t.user("cc-spc", "spc", &[Role::Supervisor]).await;
+    sign_in(&b, &t, "cc-spc").await;
+
+    // From the navigation to the SPC's dashboard: figures, and both charts drawn.
+    b.wait()
+        .for_element(Locator::Id("nav-command"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#command[data-charts='drawn']"))
+        .await
+        .unwrap();
+    assert!(
+        b.find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("最高人民法院")
+    );
+    let filed = b.find(Locator::Id("count-filed")).await.unwrap();
+    assert_eq!(filed.text().await.unwrap(), "3");
+    for canvas in ["trend-chart", "ranking-chart"] {
+        let (w, h, ink) = canvas_drawn(&b, canvas).await;
+        assert!(w > 0 && h > 0, "{canvas} has a size: {w}×{h}");
+        assert!(ink, "{canvas} has something drawn on it");
+    }
+
+    // Live: once the feed is open, a case filed elsewhere shows up without a reload.
+    b.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#command[data-live='yes']"))
+        .await
+        .unwrap();
+    b.execute("window.__same_page = true;", vec![])
+        .await
+        .unwrap();
+    file(officer.clone(), 4).await;
+    b.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//span[@id='count-filed' and text()='4']"))
+        .await
+        .unwrap();
+    let same = b
+        .execute("return window.__same_page === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same,
+        serde_json::json!(true),
+        "updated in place, not reloaded"
+    );
+    let row = b
+        .find(Locator::Css(
+            "#ranking-table tr[data-court='h11'] td:nth-child(3)",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(row.text().await.unwrap(), "3", "the ranking table follows");
+
+    // The top of the dashboard (figures and indicators), kept for people to look at.
+    let top = b.screenshot().await.unwrap();
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("command-centre-top.png"),
+        &top,
+    )
+    .unwrap();
+    // A screenshot of the charts, kept and checked: not one flat colour.
+    b.execute("document.getElementById('trend').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    let png_bytes = b.screenshot().await.unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("command-centre.png");
+    std::fs::write(&out, &png_bytes).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let bytes_per_pixel = info.color_type.samples() * usize::from(info.bit_depth as u8) / 8;
+    let colours: std::collections::HashSet<&[u8]> = pixels[..info.buffer_size()]
+        .chunks(bytes_per_pixel)
+        .collect();
+    assert!(
+        info.width > 100 && info.height > 100,
+        "{}×{}",
+        info.width,
+        info.height
+    );
+    assert!(
+        colours.len() > 16,
+        "a drawn page has many colours, not a blank one ({} in {})",
+        colours.len(),
+        out.display()
+    );
+
+    // Down: SPC → the Beijing high court → its first intermediate court → 朝阳 → cases → a case.
+    for (link, heading) in [
+        (
+            "#ranking-table a.drill[href^='/command/courts/h11']",
+            "北京市高级人民法院",
+        ),
+        (
+            "#ranking-table a.drill[href^='/command/courts/i1101']",
+            "北京市第一中级人民法院",
+        ),
+        (
+            "#ranking-table a.drill[href^='/command/courts/b110105']",
+            "北京市朝阳区人民法院",
+        ),
+    ] {
+        b.find(Locator::Css(link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let h1 = b
+            .wait()
+            .for_element(Locator::XPath(&format!("//h1[contains(., '{heading}')]")))
+            .await
+            .unwrap();
+        assert!(h1.text().await.unwrap().starts_with("指挥中心"));
+        b.wait()
+            .for_element(Locator::Css("#command[data-charts='drawn']"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        b.find(Locator::Id("count-filed"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "3",
+        "朝阳's own cases"
+    );
+    b.find(Locator::Css("#drill-cases a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let first = b
+        .wait()
+        .for_element(Locator::Css("#case-list td a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.find_all(Locator::Css("#case-list td a[href^='/cases/']"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let number = first.text().await.unwrap();
+    first.click().await.unwrap();
+    b.wait()
+        .for_element(Locator::XPath(&format!("//h1[contains(., '{number}')]")))
+        .await
+        .unwrap();
+    assert!(b.current_url().await.unwrap().path().starts_with("/cases/"));
+    b.close().await.unwrap();
+}

@@ -22,6 +22,7 @@ pub mod cases;
 pub mod courts;
 pub mod credit;
 pub mod crypto;
+pub mod dashboard;
 pub mod events;
 pub mod field;
 pub mod funds;

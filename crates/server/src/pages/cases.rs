@@ -47,6 +47,9 @@ pub struct ListForm {
     overdue: Option<String>,
     #[serde(default)]
     mine: Option<String>,
+    /// A court the viewer may read (the command centre's drill-down); default the viewer's.
+    #[serde(default)]
+    court: String,
 }
 
 /// 我的案件 — the officer's cases, the nearest deadline first.
@@ -56,13 +59,15 @@ pub async fn list(
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
     let lang = v.lang;
+    let court = Some(f.court.trim().to_owned()).filter(|c| !c.is_empty());
     let mine = f.mine.is_some()
         || (f.q.is_empty()
             && f.status.is_empty()
             && f.overdue.is_none()
+            && court.is_none()
             && v.principal.has(Role::Officer));
     let params = ListParams {
-        court: None,
+        court: court.clone(),
         status: Some(f.status.clone()).filter(|s| !s.is_empty()),
         officer: mine.then(|| "me".to_owned()),
         case_type: None,
@@ -77,10 +82,20 @@ pub async fn list(
     let filter = crate::api::cases::filter_of(&app, &ctx_of(&v), &params).await?;
     let rows = app.store.list_cases(&filter).await?;
     let today = app.today();
+    // Another court's cases (reached from the command centre) are titled with its name;
+    // `filter_of` has already answered 404 for a court the viewer may not read.
+    let other_court = match &court {
+        Some(id) if *id != v.principal.court_id => app.store.court(id).await?.map(|c| c.name),
+        _ => None,
+    };
     let body = html! {
         section.card {
-            h1 { (if mine { "我的案件" } else { "本院案件" }) }
+            h1 {
+                @if let Some(name) = &other_court { (name) " · 案件" }
+                @else { (if mine { "我的案件" } else { "本院案件" }) }
+            }
             form.filters method="get" action="/cases" {
+                @if let Some(id) = &court { input type="hidden" name="court" value=(id); }
                 input name="q" value=(f.q) placeholder="案号、当事人姓名或身份证号";
                 select name="status" {
                     option value="" { "全部状态" }

@@ -43,6 +43,7 @@ impl Lang {
             "home" => ("首页", "Home"),
             "courts" => ("法院", "Courts"),
             "court_tree" => ("法院层级", "Court hierarchy"),
+            "command" => ("指挥中心", "Command centre"),
             "rules" => ("规则库", "Rule book"),
             "users" => ("用户", "Users"),
             "audit" => ("审计", "Audit"),

@@ -3,6 +3,7 @@
 
 mod auction;
 mod cases;
+mod command;
 mod credit;
 pub mod i18n;
 mod public;
@@ -147,6 +148,9 @@ pub fn router() -> Router<App> {
             "/cases/{id}/auctions/{a}/{step}",
             post(auction::auction_step),
         )
+        .route("/command", get(command::own))
+        .route("/command/courts/{id}", get(command::court))
+        .route("/command/courts/{id}/events", get(command::events))
         .route("/documents/{id}", get(cases::document))
         .route("/lang/{code}", get(set_lang))
         .route(
@@ -165,6 +169,31 @@ pub fn router() -> Router<App> {
                     "text/javascript; charset=utf-8",
                     include_str!("../../static/auction-room.js"),
                 )
+            }),
+        )
+        .route(
+            "/static/command.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/command.js"),
+                )
+            }),
+        )
+        // Chart.js 4.6.1 (MIT, npm package `chart.js`, its UMD build with @kurkle/color
+        // inside, MIT too; licences beside it in static/vendor/): the command centre's charts.
+        // The version is in the address, so browsers may keep it for a year.
+        .route(
+            command::CHART_JS_PATH,
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                    ],
+                    include_str!("../../static/vendor/chart.umd.min.js"),
+                )
+                    .into_response()
             }),
         )
         .route(
@@ -225,6 +254,9 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         nav {
                             a href="/home" { (lang.t("home")) }
                             a href="/cases" { "案件" }
+                            @if v.principal.has(Role::Supervisor) || v.principal.has(Role::DivisionHead) {
+                                a #nav-command href="/command" { (lang.t("command")) }
+                            }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
                             @if v.principal.has(Role::Administrator) { a href="/users" { (lang.t("users")) } }

@@ -166,7 +166,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         @if p.reads_below() {
             section.card #panel-supervision {
                 h2 { (lang.t("supervised")) }
-                p { span.big { (below) } " · " a href="/courts" { (lang.t("court_tree")) } }
+                p { span.big { (below) } " · " a href="/courts" { (lang.t("court_tree")) } @if p.has(Role::Supervisor) || p.has(Role::DivisionHead) { " · " a #home-command href="/command" { (lang.t("command")) } } }
             }
         }
         @if let Some((n, h)) = &chain {

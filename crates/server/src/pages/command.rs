@@ -1,0 +1,663 @@
+//! 指挥中心 — the command-centre dashboard (issue 7, item 6): a court's subtree indicators
+//! against their targets, their monthly trend, the ranking of the courts directly below, the
+//! open alerts, and the drill-down from the SPC to a basic court and on to its cases.
+//!
+//! Everything comes from `service::indicators` (the rollups) and one alert count, called
+//! directly rather than over HTTP. The page is complete without JavaScript (tables beside
+//! the charts); `static/command.js` draws the charts with the vendored Chart.js from the same
+//! data, embedded as JSON, and follows `/command/courts/{id}/events` (server-sent events) to
+//! update the figures without a reload.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use maud::{PreEscaped, html};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case_number::CaseType;
+use zhixing_domain::indicators::Indicator;
+
+use super::{PageError, Viewer, layout, page};
+use crate::api::Ctx;
+use crate::error::{ApiError, Path, Query};
+use crate::service::indicators::{self as svc, CourtRef, Request};
+use crate::state::App;
+
+/// How often the live stream looks at the head of the event log. One cheap indexed read per
+/// open dashboard; it sees the writes of every server process, which an in-process signal
+/// would not.
+const POLL: Duration = Duration::from_secs(1);
+
+/// A stream ends after this long and the browser's EventSource reconnects by itself: the
+/// reconnection authenticates again, so a revoked session stops receiving data.
+const MAX_STREAM: Duration = Duration::from_secs(15 * 60);
+
+/// The rates drawn month by month (the trend chart and its table).
+const TREND_KEYS: [&str; 6] = [
+    "on_time_with_property",
+    "zhongben_compliance",
+    "actual_enforcement",
+    "recovery",
+    "fully_performed",
+    "closed_in_limit",
+];
+
+/// Indicators that are not ratios shown as percentages.
+fn is_percent(key: &str) -> bool {
+    !matches!(key, "average_days_to_close" | "closed_per_officer")
+}
+
+/// The period form (a plain GET form): empty fields mean the defaults of the service (this
+/// year up to this month, every case type, ranked by the first headline indicator).
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct PeriodForm {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    case_type: String,
+    #[serde(default)]
+    by: String,
+}
+
+fn given(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+impl PeriodForm {
+    fn request(&self, court_id: &str) -> Request {
+        Request {
+            court_id: Some(court_id.to_owned()),
+            scope: Some("subtree".into()),
+            from: given(&self.from),
+            to: given(&self.to),
+            case_type: given(&self.case_type),
+        }
+    }
+
+    fn by(&self) -> Option<String> {
+        given(&self.by)
+    }
+
+    /// The fields given, as a query string (`?…` or empty), so that a drill-down keeps the
+    /// period and filters the supervisor chose.
+    fn query_string(&self) -> String {
+        let pairs: Vec<String> = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("case_type", &self.case_type),
+            ("by", &self.by),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| given(v).map(|v| format!("{k}={}", percent_encode(&v))))
+        .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes everything but the unreserved characters (a case type is Chinese).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One indicator as the page shows it, formatted once on the server so that the script
+/// only copies text.
+#[derive(Debug, Clone, Serialize)]
+struct IndicatorView {
+    #[serde(flatten)]
+    indicator: Indicator,
+    display: String,
+    /// 达标 / 未达标 / 无目标 / 无数据.
+    status: &'static str,
+    /// `met`, `missed` or `none`: the CSS class of the status.
+    status_class: &'static str,
+}
+
+fn display(key: &str, value: Option<f64>) -> String {
+    match value {
+        None => "—".into(),
+        Some(v) if is_percent(key) => format!("{:.2}%", v * 100.0),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+fn view(i: &Indicator) -> IndicatorView {
+    let (status, status_class) = match (i.meets_target, i.target) {
+        (Some(true), _) => ("达标", "met"),
+        (Some(false), _) => ("未达标", "missed"),
+        (None, Some(_)) => ("无数据", "none"),
+        (None, None) => ("无目标", "none"),
+    };
+    IndicatorView {
+        display: display(i.key, i.value),
+        indicator: i.clone(),
+        status,
+        status_class,
+    }
+}
+
+/// A headline figure (counter) of the period.
+#[derive(Debug, Clone, Serialize)]
+struct Figure {
+    key: &'static str,
+    label: &'static str,
+    display: String,
+}
+
+const FIGURES: [(&str, &str); 6] = [
+    ("filed", "收案"),
+    ("closed", "结案"),
+    ("fully_performed", "执行完毕"),
+    ("zhongben", "终结本次执行"),
+    ("amount_due", "结案标的（元）"),
+    ("amount_recovered", "执行到位（元）"),
+];
+
+fn figures(counters: &Map<String, Value>, officers: i64) -> Vec<Figure> {
+    let mut out: Vec<Figure> = FIGURES
+        .iter()
+        .map(|&(key, label)| {
+            let n = counters.get(key).and_then(Value::as_i64).unwrap_or(0);
+            let display = if key.starts_with("amount") {
+                super::cases::yuan(n)
+            } else {
+                n.to_string()
+            };
+            Figure {
+                key,
+                label,
+                display,
+            }
+        })
+        .collect();
+    out.push(Figure {
+        key: "officers",
+        label: "执行人员",
+        display: officers.to_string(),
+    });
+    out
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AlertCount {
+    kind: String,
+    name_zh: String,
+    count: i64,
+}
+
+fn alert_name(kind: &str) -> String {
+    match kind {
+        "measure_expiring" => "控制措施即将到期",
+        "measure_expired" => "控制措施已到期",
+        "funds_overdue" => "案款超期未发放",
+        "property_found" => "终本案件发现财产",
+        "dishonest_removal_due" => "失信名单应予删除",
+        "restriction_lift_due" => "限制消费令应予解除",
+        "deadline_overdue" | "node_overdue" => "节点超期",
+        "deadline_due" => "期限临近",
+        "case_untouched" | "untouched" => "案件长期未操作",
+        // A kind added later shows under its own key until it is named here.
+        other => other,
+    }
+    .to_owned()
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Series {
+    key: &'static str,
+    name_zh: &'static str,
+    /// Percent per month; `null` for a month without cases.
+    values: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TrendView {
+    months: Vec<String>,
+    filed: Vec<i64>,
+    closed: Vec<i64>,
+    series: Vec<Series>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RankRow {
+    court: CourtRef,
+    filed: i64,
+    closed: i64,
+    value: Option<f64>,
+    display: String,
+    meets_target: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RankingView {
+    by: String,
+    by_name: String,
+    percent: bool,
+    courts: Vec<RankRow>,
+}
+
+/// Everything the dashboard shows: rendered into the page, embedded as JSON for the charts,
+/// and sent again by the live stream.
+#[derive(Debug, Clone, Serialize)]
+struct Dashboard {
+    court: CourtRef,
+    from: String,
+    to: String,
+    case_type: Option<String>,
+    figures: Vec<Figure>,
+    indicators: Vec<IndicatorView>,
+    alerts: Vec<AlertCount>,
+    trend: TrendView,
+    ranking: RankingView,
+}
+
+fn counter(c: &Map<String, Value>, key: &str) -> i64 {
+    c.get(key).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// What the live stream compares to decide whether to send: the period's counters and the
+/// open alerts. Cheap (the summary and one count), unlike the whole dashboard.
+type ChangeKey = (Map<String, Value>, Vec<(String, i64)>);
+
+async fn change_key(
+    app: &App,
+    who: &Principal,
+    req: &Request,
+    court_path: &str,
+) -> Result<ChangeKey, ApiError> {
+    let s = svc::summary(app, who, req).await?;
+    let alerts = app.store.open_alert_counts(court_path).await?;
+    Ok((s.counters, alerts))
+}
+
+/// The court's path, after the same check the indicator service makes (a court the caller
+/// may not read is not found).
+async fn court_path(app: &App, who: &Principal, court_id: &str) -> Result<String, ApiError> {
+    app.store
+        .court(court_id)
+        .await?
+        .filter(|c| who.may(Action::ReadCaseData, &c.path))
+        .map(|c| c.path)
+        .ok_or_else(|| ApiError::not_found("court_not_found", format!("no court {court_id}")))
+}
+
+async fn load(
+    app: &App,
+    who: &Principal,
+    req: &Request,
+    by: Option<&str>,
+    court_path: &str,
+) -> Result<Dashboard, ApiError> {
+    let summary = svc::summary(app, who, req).await?;
+    let trend = svc::trend(app, who, req).await?;
+    let ranking = svc::ranking(app, who, req, by).await?;
+    let alerts = app
+        .store
+        .open_alert_counts(court_path)
+        .await?
+        .into_iter()
+        .map(|(kind, count)| AlertCount {
+            name_zh: alert_name(&kind),
+            kind,
+            count,
+        })
+        .collect();
+    let series = TREND_KEYS
+        .iter()
+        .map(|&key| Series {
+            key,
+            name_zh: trend
+                .months
+                .first()
+                .and_then(|p| p.indicators.iter().find(|i| i.key == key))
+                .map_or("", |i| i.name_zh),
+            values: trend
+                .months
+                .iter()
+                .map(|p| {
+                    p.indicators
+                        .iter()
+                        .find(|i| i.key == key)
+                        .and_then(|i| i.value)
+                        .map(|v| round2(v * 100.0))
+                })
+                .collect(),
+        })
+        .collect();
+    let trend_view = TrendView {
+        months: trend.months.iter().map(|p| p.month.clone()).collect(),
+        filed: trend
+            .months
+            .iter()
+            .map(|p| counter(&p.counters, "filed"))
+            .collect(),
+        closed: trend
+            .months
+            .iter()
+            .map(|p| counter(&p.counters, "closed"))
+            .collect(),
+        series,
+    };
+    let by_name = summary
+        .indicators
+        .iter()
+        .find(|i| i.key == ranking.by)
+        .map_or_else(|| ranking.by.clone(), |i| i.name_zh.to_owned());
+    let percent = is_percent(&ranking.by);
+    let courts = ranking
+        .courts
+        .iter()
+        .map(|r| {
+            let ind = r.indicators.iter().find(|i| i.key == ranking.by);
+            let value = ind.and_then(|i| i.value);
+            RankRow {
+                court: r.court.clone(),
+                filed: counter(&r.counters, "filed"),
+                closed: counter(&r.counters, "closed"),
+                value: value.map(|v| {
+                    if percent {
+                        round2(v * 100.0)
+                    } else {
+                        round2(v)
+                    }
+                }),
+                display: display(&ranking.by, value),
+                meets_target: ind.and_then(|i| i.meets_target),
+            }
+        })
+        .collect();
+    Ok(Dashboard {
+        figures: figures(&summary.counters, summary.officers),
+        indicators: summary.indicators.iter().map(view).collect(),
+        alerts,
+        trend: trend_view,
+        ranking: RankingView {
+            by: ranking.by.clone(),
+            by_name,
+            percent,
+            courts,
+        },
+        court: summary.court,
+        from: summary.from,
+        to: summary.to,
+        case_type: summary.case_type,
+    })
+}
+
+/// JSON that is safe inside a `<script>` element: no `<` (so no `</script>` and no `<!--`),
+/// `>` and `&` escaped too; `JSON.parse` reads the `\u` escapes back.
+fn script_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    let s = serde_json::to_string(value).map_err(|_| ApiError::internal())?;
+    Ok(s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029"))
+}
+
+/// `GET /command`: the caller's own court.
+pub async fn own(
+    State(app): State<App>,
+    v: Viewer,
+    Query(f): Query<PeriodForm>,
+) -> Result<Response, PageError> {
+    let id = v.principal.court_id.clone();
+    render(&app, &v, &id, &f).await
+}
+
+/// `GET /command/courts/{id}`: a court the caller may read (else 404).
+pub async fn court(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(f): Query<PeriodForm>,
+) -> Result<Response, PageError> {
+    render(&app, &v, &id, &f).await
+}
+
+async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Response, PageError> {
+    let who = &v.principal;
+    let path = court_path(app, who, id).await?;
+    let d = load(app, who, &f.request(id), f.by().as_deref(), &path).await?;
+    // The way down from the caller's court: each ancestor the caller may read, linked.
+    let mut crumbs = Vec::new();
+    for cid in zhixing_store::indicators::path_ids(&path) {
+        if let Some(c) = app.store.court(cid).await?
+            && who.may(Action::ReadCaseData, &c.path)
+        {
+            crumbs.push(c);
+        }
+    }
+    let qs = f.query_string();
+    let data = script_json(&d)?;
+    let basic = d.court.level == "basic";
+    let body = html! {
+        section.card #command data-court=(d.court.id) {
+            nav.crumbs #crumbs {
+                @for (i, c) in crumbs.iter().enumerate() {
+                    @if i > 0 { " › " }
+                    @if c.id == d.court.id { strong { (c.name) } }
+                    @else { a href=(format!("/command/courts/{}{qs}", c.id)) { (c.name) } }
+                }
+            }
+            h1 { "指挥中心 · " (d.court.name) }
+            p.muted {
+                "统计范围：本院及下级法院 · " span #period { (d.from) " 至 " (d.to) }
+                " · " (d.case_type.as_deref().map_or("全部案件类型".to_owned(), |t| format!("{t}字案件")))
+                " · " span #live-status.small { "实时更新未连接" }
+            }
+            form.filters #period-form method="get" action=(format!("/command/courts/{}", d.court.id)) {
+                label.inline { "起始月份" input type="month" name="from" value=(d.from); }
+                label.inline { "截止月份" input type="month" name="to" value=(d.to); }
+                select name="case_type" {
+                    option value="" { "全部案件类型" }
+                    @for t in CaseType::ALL {
+                        option value=(t.code()) selected[d.case_type.as_deref() == Some(t.code())] { (t.code()) }
+                    }
+                }
+                select name="by" title="下级法院排名依据" {
+                    @for i in &d.indicators {
+                        option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { "按" (i.indicator.name_zh) "排名" }
+                    }
+                }
+                button type="submit" { "查询" }
+                a.button #court-cases href=(format!("/cases?court={}", d.court.id)) { "本院案件" }
+            }
+            div.figures #figures {
+                @for fg in &d.figures {
+                    div.figure { span.label { (fg.label) } span.big id=(format!("count-{}", fg.key)) { (fg.display) } }
+                }
+            }
+        }
+        section.card #indicators {
+            h2 { "考核指标" }
+            table #indicator-table {
+                tr { th { "指标" } th { "分子 / 分母" } th { "数值" } th { "目标" } th { "达标情况" } }
+                @for i in &d.indicators {
+                    tr id=(format!("ind-{}", i.indicator.key)) {
+                        td { (i.indicator.name_zh) }
+                        td.num.frac { (i.indicator.numerator) " / " (i.indicator.denominator) }
+                        td.num.value { (i.display) }
+                        td.num.target { @if let Some(t) = i.indicator.target { "≥ " (t) "%" } @else { "—" } }
+                        td.status { span class=(format!("badge {}", i.status_class)) { (i.status) } }
+                    }
+                }
+            }
+        }
+        section.card #trend {
+            h2 { "月度趋势" }
+            div.chart { canvas #trend-chart aria-label="月度趋势图" role="img" {} }
+            details #trend-details {
+                summary { "按月数据" }
+                table #trend-table {
+                    tr { th { "月份" } th { "收案" } th { "结案" } @for s in &d.trend.series { th { (s.name_zh) } } }
+                    @for (m, month) in d.trend.months.iter().enumerate() {
+                        tr {
+                            td { (month) }
+                            td.num { (d.trend.filed.get(m).copied().unwrap_or(0)) }
+                            td.num { (d.trend.closed.get(m).copied().unwrap_or(0)) }
+                            @for s in &d.trend.series {
+                                td.num { @match s.values.get(m).copied().flatten() { Some(v) => { (format!("{v:.2}%")) } None => { "—" } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card #ranking {
+            h2 { "下级法院排名 · " span #ranking-by { (d.ranking.by_name) } }
+            @if d.ranking.courts.is_empty() {
+                p.muted { "本院为基层法院，没有下级法院。" a href=(format!("/cases?court={}", d.court.id)) { "查看本院案件" } }
+            } @else {
+                div.chart { canvas #ranking-chart aria-label="下级法院排名图" role="img" {} }
+                table #ranking-table {
+                    tr { th { "名次" } th { "法院" } th { "收案" } th { "结案" } th { (d.ranking.by_name) } th { "达标情况" } }
+                    @for (n, r) in d.ranking.courts.iter().enumerate() {
+                        tr data-court=(r.court.id) {
+                            td.num { (n + 1) }
+                            td { a.drill href=(format!("/command/courts/{}{qs}", r.court.id)) { (r.court.name) } }
+                            td.num { (r.filed) }
+                            td.num { (r.closed) }
+                            td.num.value { (r.display) }
+                            td { @match r.meets_target { Some(true) => { span.badge.met { "达标" } } Some(false) => { span.badge.missed { "未达标" } } None => { span.muted { "—" } } } }
+                        }
+                    }
+                }
+            }
+        }
+        section.card #alerts {
+            h2 { "预警（本院及下级法院，未处理）" }
+            @if d.alerts.is_empty() {
+                p.muted #no-alerts { "当前没有未处理的预警。" }
+            }
+            table #alert-table {
+                @for a in &d.alerts {
+                    tr data-kind=(a.kind) { td { (a.name_zh) } td.num.count { (a.count) } }
+                }
+            }
+        }
+        @if basic {
+            section.card #drill-cases {
+                h2 { "案件" }
+                p { a href=(format!("/cases?court={}", d.court.id)) { "查看" (d.court.name) "的全部案件" } }
+            }
+        }
+        script #command-data type="application/json" { (PreEscaped(data)) }
+        script src=(CHART_JS_PATH) defer {}
+        script src="/static/command.js" defer {}
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(v.lang, "指挥中心", Some(v), body),
+    ))
+}
+
+/// Where the vendored Chart.js is served: the version is in the path, so the file may be
+/// cached for a year and an upgrade is a new address.
+pub const CHART_JS_PATH: &str = "/static/vendor/chart.js-4.6.1/chart.umd.min.js";
+
+/// `GET /command/courts/{id}/events`: the dashboard again (event `summary`) at the start and
+/// whenever the event log has moved and the court's counters or open alerts changed. The
+/// session and the court are checked before the stream starts (401, 404, 400 as the page).
+pub async fn events(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(f): Query<PeriodForm>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let who = ctx.principal;
+    let path = court_path(&app, &who, &id).await?;
+    let req = f.request(&id);
+    let by = f.by();
+    // Read the head before the first figures: a write landing in between moves the head
+    // past `seen` and is sent on the next poll.
+    let mut seen = app.store.last_event_seq().await?;
+    let first = load(&app, &who, &req, by.as_deref(), &path).await?;
+    let mut last = change_key(&app, &who, &req, &path).await?;
+    let first = Event::default()
+        .event("summary")
+        .json_data(&first)
+        .map_err(|_| ApiError::internal())?;
+    let stream = async_stream::stream! {
+        yield Ok(first);
+        let started = tokio::time::Instant::now();
+        loop {
+            tokio::time::sleep(POLL).await;
+            if started.elapsed() > MAX_STREAM {
+                break;
+            }
+            // A failing read ends the stream; the browser reconnects and starts afresh.
+            let Ok(seq) = app.store.last_event_seq().await else { break };
+            if seq == seen {
+                continue;
+            }
+            seen = seq;
+            let Ok(key) = change_key(&app, &who, &req, &path).await else { break };
+            if key == last {
+                continue;
+            }
+            let Ok(d) = load(&app, &who, &req, by.as_deref(), &path).await else { break };
+            let Ok(event) = Event::default().event("summary").json_data(&d) else { break };
+            last = key;
+            yield Ok(event);
+        }
+    };
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_json_cannot_close_its_script_element() {
+        let s = script_json(&serde_json::json!({"name": "</script><!-- & \u{2028}"}))
+            .unwrap_or_default();
+        assert!(!s.contains('<'));
+        assert!(!s.contains('&'));
+        let back: Value = serde_json::from_str(&s).unwrap_or_default();
+        assert_eq!(back["name"], "</script><!-- & \u{2028}");
+    }
+
+    #[test]
+    fn a_case_type_is_percent_encoded_in_drill_down_links() {
+        let f = PeriodForm {
+            from: "2026-01".into(),
+            case_type: "执".into(),
+            ..PeriodForm::default()
+        };
+        assert_eq!(f.query_string(), "?from=2026-01&case_type=%E6%89%A7");
+        assert_eq!(PeriodForm::default().query_string(), "");
+    }
+
+    #[test]
+    fn rates_are_percentages_and_averages_are_plain_numbers() {
+        assert_eq!(display("recovery", Some(0.56744)), "56.74%");
+        assert_eq!(display("average_days_to_close", Some(12.34)), "12.3");
+        assert_eq!(display("recovery", None), "—");
+    }
+}
