@@ -21,6 +21,7 @@ pub mod cases;
 pub mod courts;
 pub mod credit;
 pub mod crypto;
+pub mod entrusted;
 pub mod events;
 pub mod field;
 pub mod funds;
@@ -29,6 +30,7 @@ pub mod measures;
 pub mod portal;
 pub mod rules;
 pub mod sharing;
+pub mod supervision;
 pub mod users;
 pub mod valuation;
 
