@@ -255,9 +255,17 @@ mod tests {
         assert!(at(OWN, &[Role::DivisionHead]).may(Action::Supervise, CHILD));
         assert!(at(PARENT, &[Role::Supervisor]).may(Action::Supervise, CHILD));
         for role in Role::ALL {
-            assert!(!at(OWN, &[role]).may(Action::Supervise, OWN), "{role:?} own");
+            assert!(
+                !at(OWN, &[role]).may(Action::Supervise, OWN),
+                "{role:?} own"
+            );
         }
-        for role in [Role::Officer, Role::Judge, Role::Auditor, Role::Administrator] {
+        for role in [
+            Role::Officer,
+            Role::Judge,
+            Role::Auditor,
+            Role::Administrator,
+        ] {
             assert!(!at(OWN, &[role]).may(Action::Supervise, CHILD), "{role:?}");
         }
         assert!(!at(CHILD, &[Role::Supervisor]).may(Action::Supervise, OWN));

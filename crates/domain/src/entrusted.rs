@@ -234,8 +234,14 @@ mod tests {
             complete(Requested, 1).map_err(|r| r.code),
             Err("task_not_accepted")
         );
-        assert_eq!(complete(Completed, 1).map_err(|r| r.code), Err("task_finished"));
-        assert_eq!(complete(Declined, 1).map_err(|r| r.code), Err("task_finished"));
+        assert_eq!(
+            complete(Completed, 1).map_err(|r| r.code),
+            Err("task_finished")
+        );
+        assert_eq!(
+            complete(Declined, 1).map_err(|r| r.code),
+            Err("task_finished")
+        );
         for s in [Requested, Accepted, Declined, Completed] {
             assert_eq!(TaskStatus::parse(s.as_str()), Some(s));
         }

@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn texts_are_trimmed_and_bounded() {
         assert_eq!(check_text("  办理  ", 10), Ok("办理".to_owned()));
-        assert_eq!(check_text(" \n ", 10).map_err(|r| r.code), Err("empty_text"));
+        assert_eq!(
+            check_text(" \n ", 10).map_err(|r| r.code),
+            Err("empty_text")
+        );
         assert_eq!(
             check_text(&"字".repeat(11), 10).map_err(|r| r.code),
             Err("text_too_long")
@@ -205,10 +208,16 @@ mod tests {
         assert_eq!(reply(Closed).map_err(|r| r.code), Err("supervision_closed"));
         assert_eq!(close(Replied), Ok(Closed));
         assert_eq!(close(Open).map_err(|r| r.code), Err("no_reply_to_decide"));
-        assert_eq!(close(Returned).map_err(|r| r.code), Err("no_reply_to_decide"));
+        assert_eq!(
+            close(Returned).map_err(|r| r.code),
+            Err("no_reply_to_decide")
+        );
         assert_eq!(close(Closed).map_err(|r| r.code), Err("supervision_closed"));
         assert_eq!(send_back(Replied), Ok(Returned));
-        assert_eq!(send_back(Open).map_err(|r| r.code), Err("no_reply_to_decide"));
+        assert_eq!(
+            send_back(Open).map_err(|r| r.code),
+            Err("no_reply_to_decide")
+        );
         assert_eq!(
             send_back(Closed).map_err(|r| r.code),
             Err("supervision_closed")

@@ -130,7 +130,10 @@ async fn a_task_is_accepted_done_and_returned_with_documents() {
 
     // The receiving court's inbox shows what the task needs and nothing of the case itself.
     let inbox = t
-        .get_value("/api/v1/entrusted-tasks?direction=received", Some(&receiver))
+        .get_value(
+            "/api/v1/entrusted-tasks?direction=received",
+            Some(&receiver),
+        )
         .await;
     let got = &inbox[0];
     assert_eq!(got["id"], id);
@@ -161,7 +164,13 @@ async fn a_task_is_accepted_done_and_returned_with_documents() {
 
     // Returning a result before accepting is refused.
     assert_problem(
-        post_result(&t, &receiver, id, result_form("已冻结", vec![("a.pdf", pdf())])).await,
+        post_result(
+            &t,
+            &receiver,
+            id,
+            result_form("已冻结", vec![("a.pdf", pdf())]),
+        )
+        .await,
         StatusCode::CONFLICT,
         "task_not_accepted",
     )
@@ -195,7 +204,10 @@ async fn a_task_is_accepted_done_and_returned_with_documents() {
             &t,
             &receiver,
             id,
-            result_form("已冻结 10,000 元，期限一年", vec![("冻结裁定回执.pdf", doc.clone())]),
+            result_form(
+                "已冻结 10,000 元，期限一年",
+                vec![("冻结裁定回执.pdf", doc.clone())],
+            ),
         )
         .await,
         StatusCode::OK,
@@ -206,7 +218,13 @@ async fn a_task_is_accepted_done_and_returned_with_documents() {
     let sha = hex::encode(Sha256::digest(&doc));
     assert_eq!(v["documents"][0]["sha256"], sha);
     assert_problem(
-        post_result(&t, &receiver, id, result_form("再次", vec![("a.pdf", pdf())])).await,
+        post_result(
+            &t,
+            &receiver,
+            id,
+            result_form("再次", vec![("a.pdf", pdf())]),
+        )
+        .await,
         StatusCode::CONFLICT,
         "task_finished",
     )
@@ -214,10 +232,16 @@ async fn a_task_is_accepted_done_and_returned_with_documents() {
 
     // The entrusting court sees it on its case and downloads the document byte for byte.
     let on_case = t
-        .get_value(&format!("/api/v1/cases/{case}/entrusted-tasks"), Some(&officer))
+        .get_value(
+            &format!("/api/v1/cases/{case}/entrusted-tasks"),
+            Some(&officer),
+        )
         .await;
     assert_eq!(on_case[0]["status"], "completed");
-    let url = on_case[0]["documents"][0]["url"].as_str().unwrap().to_owned();
+    let url = on_case[0]["documents"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = t.get(&url, Some(&officer)).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/pdf");
@@ -379,8 +403,11 @@ async fn who_may_request_and_who_may_answer() {
         .await;
     }
     assert_problem(
-        t.get(&format!("/api/v1/entrusted-tasks?court={TO}"), Some(&elsewhere))
-            .await,
+        t.get(
+            &format!("/api/v1/entrusted-tasks?court={TO}"),
+            Some(&elsewhere),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "court_not_found",
     )
@@ -440,7 +467,8 @@ async fn bad_requests_and_bad_uploads_are_refused_with_a_code() {
     );
 
     let id = ok_json(
-        t.post_json(&path, Some(&officer), &task("investigate")).await,
+        t.post_json(&path, Some(&officer), &task("investigate"))
+            .await,
         StatusCode::CREATED,
     )
     .await["id"]
@@ -464,7 +492,13 @@ async fn bad_requests_and_bad_uploads_are_refused_with_a_code() {
     )
     .await;
     assert_problem(
-        post_result(&t, &receiver, id, result_form("已调查", vec![("a.pdf", vec![])])).await,
+        post_result(
+            &t,
+            &receiver,
+            id,
+            result_form("已调查", vec![("a.pdf", vec![])]),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "empty_document",
     )
@@ -484,7 +518,13 @@ async fn bad_requests_and_bad_uploads_are_refused_with_a_code() {
     let mut big = pdf();
     big.resize(10 * 1024 * 1024 + 1, 0);
     assert_problem(
-        post_result(&t, &receiver, id, result_form("已调查", vec![("big.pdf", big)])).await,
+        post_result(
+            &t,
+            &receiver,
+            id,
+            result_form("已调查", vec![("big.pdf", big)]),
+        )
+        .await,
         StatusCode::PAYLOAD_TOO_LARGE,
         "attachment_too_large",
     )
@@ -503,7 +543,12 @@ async fn bad_requests_and_bad_uploads_are_refused_with_a_code() {
         .send()
         .await
         .unwrap();
-    assert_problem(r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    assert_problem(
+        r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
     // None of it was stored: still accepted, no document, no completion event.
     let v = t
         .get_value(&format!("/api/v1/entrusted-tasks/{id}"), Some(&receiver))
@@ -558,7 +603,10 @@ async fn an_overdue_task_alerts_both_courts_once() {
     let at_to = ours(t.get_value("/api/v1/alerts", Some(&receiver)).await);
     assert_eq!(at_to.len(), 1);
     assert_eq!(at_to[0]["court_id"], TO);
-    assert!(at_to[0]["case_id"].is_null(), "no case link for the receiver");
+    assert!(
+        at_to[0]["case_id"].is_null(),
+        "no case link for the receiver"
+    );
     let v = t
         .get_value(&format!("/api/v1/entrusted-tasks/{id}"), Some(&receiver))
         .await;
@@ -581,7 +629,13 @@ async fn an_overdue_task_alerts_both_courts_once() {
     )
     .await;
     ok_json(
-        post_result(&t, &receiver, id, result_form("已扣划", vec![("r.pdf", pdf())])).await,
+        post_result(
+            &t,
+            &receiver,
+            id,
+            result_form("已扣划", vec![("r.pdf", pdf())]),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;

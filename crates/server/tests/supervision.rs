@@ -80,14 +80,16 @@ async fn an_order_on_a_case_is_replied_sent_back_and_closed_on_the_timeline() {
     let t = TestApp::spawn().await;
     let officer = t.signed_in("officer1", BASIC, Role::Officer).await;
     let head = t.signed_in("head1", BASIC, Role::DivisionHead).await;
-    let sup = t
-        .signed_in("sup1", INTERMEDIATE, Role::Supervisor)
-        .await;
+    let sup = t.signed_in("sup1", INTERMEDIATE, Role::Supervisor).await;
     let case = file_case(&t, &officer).await;
 
     let o = ok_json(
-        t.post_json("/api/v1/supervisions", Some(&sup), &order(&t, BASIC, Some(case)))
-            .await,
+        t.post_json(
+            "/api/v1/supervisions",
+            Some(&sup),
+            &order(&t, BASIC, Some(case)),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -118,8 +120,12 @@ async fn an_order_on_a_case_is_replied_sent_back_and_closed_on_the_timeline() {
 
     // Closing before any reply is refused: there is nothing to accept.
     assert_problem(
-        t.post_json(&format!("/api/v1/supervisions/{id}/close"), Some(&sup), &json!({}))
-            .await,
+        t.post_json(
+            &format!("/api/v1/supervisions/{id}/close"),
+            Some(&sup),
+            &json!({}),
+        )
+        .await,
         StatusCode::CONFLICT,
         "no_reply_to_decide",
     )
@@ -204,8 +210,12 @@ async fn an_order_on_a_case_is_replied_sent_back_and_closed_on_the_timeline() {
     )
     .await;
     assert_problem(
-        t.post_json(&format!("/api/v1/supervisions/{id}/return"), Some(&sup), &json!({"text": "x"}))
-            .await,
+        t.post_json(
+            &format!("/api/v1/supervisions/{id}/return"),
+            Some(&sup),
+            &json!({"text": "x"}),
+        )
+        .await,
         StatusCode::CONFLICT,
         "supervision_closed",
     )
@@ -296,9 +306,7 @@ async fn an_order_about_a_problem_has_no_case_and_its_own_subject() {
 async fn only_downward_and_only_to_a_known_court() {
     let t = TestApp::spawn().await;
     let basic_sup = t.signed_in("sup-b", BASIC, Role::Supervisor).await;
-    let mid_sup = t
-        .signed_in("sup-i", INTERMEDIATE, Role::Supervisor)
-        .await;
+    let mid_sup = t.signed_in("sup-i", INTERMEDIATE, Role::Supervisor).await;
     // Itself, a sibling, a superior, a court in another province.
     for (who, court) in [
         (&mid_sup, INTERMEDIATE),
@@ -318,8 +326,12 @@ async fn only_downward_and_only_to_a_known_court() {
         .await;
     }
     assert_problem(
-        t.post_json("/api/v1/supervisions", Some(&mid_sup), &order(&t, "b999999", None))
-            .await,
+        t.post_json(
+            "/api/v1/supervisions",
+            Some(&mid_sup),
+            &order(&t, "b999999", None),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "court_not_found",
     )
@@ -338,9 +350,7 @@ async fn roles_decide_who_issues_replies_and_decides() {
     let t = TestApp::spawn().await;
     let officer = t.signed_in("officer1", BASIC, Role::Officer).await;
     let sibling_officer = t.signed_in("officer2", SIBLING, Role::Officer).await;
-    let sup = t
-        .signed_in("sup1", INTERMEDIATE, Role::Supervisor)
-        .await;
+    let sup = t.signed_in("sup1", INTERMEDIATE, Role::Supervisor).await;
     let high_sup = t.signed_in("sup-h", "h11", Role::Supervisor).await;
     let hebei = t.signed_in("sup-hb", "h13", Role::Supervisor).await;
     // Officers, judges, auditors and administrators of the superior court do not issue.
@@ -370,7 +380,12 @@ async fn roles_decide_who_issues_replies_and_decides() {
     let path = format!("/api/v1/supervisions/{id}");
     // Courts that may not read either side do not learn it exists.
     for tok in [&sibling_officer, &hebei] {
-        assert_problem(t.get(&path, Some(tok)).await, StatusCode::NOT_FOUND, "supervision_not_found").await;
+        assert_problem(
+            t.get(&path, Some(tok)).await,
+            StatusCode::NOT_FOUND,
+            "supervision_not_found",
+        )
+        .await;
         assert_problem(
             t.post_json(&format!("{path}/replies"), Some(tok), &json!({"text": "x"}))
                 .await,
@@ -380,8 +395,11 @@ async fn roles_decide_who_issues_replies_and_decides() {
         .await;
     }
     assert_problem(
-        t.get(&format!("/api/v1/supervisions?court={BASIC}"), Some(&sibling_officer))
-            .await,
+        t.get(
+            &format!("/api/v1/supervisions?court={BASIC}"),
+            Some(&sibling_officer),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "court_not_found",
     )
@@ -390,15 +408,23 @@ async fn roles_decide_who_issues_replies_and_decides() {
     assert_eq!(t.get(&path, Some(&high_sup)).await.status(), StatusCode::OK);
     // The issuer does not reply to its own order.
     assert_problem(
-        t.post_json(&format!("{path}/replies"), Some(&sup), &json!({"text": "x"}))
-            .await,
+        t.post_json(
+            &format!("{path}/replies"),
+            Some(&sup),
+            &json!({"text": "x"}),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
     .await;
     ok_json(
-        t.post_json(&format!("{path}/replies"), Some(&officer), &json!({"text": "已办"}))
-            .await,
+        t.post_json(
+            &format!("{path}/replies"),
+            Some(&officer),
+            &json!({"text": "已办"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -420,9 +446,7 @@ async fn bad_input_is_refused_with_a_code() {
     let t = TestApp::spawn().await;
     let officer = t.signed_in("officer1", BASIC, Role::Officer).await;
     let other_officer = t.signed_in("officer2", SIBLING, Role::Officer).await;
-    let sup = t
-        .signed_in("sup1", INTERMEDIATE, Role::Supervisor)
-        .await;
+    let sup = t.signed_in("sup1", INTERMEDIATE, Role::Supervisor).await;
     let other_case = file_case(&t, &other_officer).await;
     let mut b = order(&t, BASIC, None);
     b["title"] = json!("   ");
@@ -477,8 +501,12 @@ async fn bad_input_is_refused_with_a_code() {
     )
     .await;
     assert_problem(
-        t.post_json("/api/v1/supervisions", Some(&sup), &order(&t, BASIC, Some(999_999)))
-            .await,
+        t.post_json(
+            "/api/v1/supervisions",
+            Some(&sup),
+            &order(&t, BASIC, Some(999_999)),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "case_not_found",
     )
@@ -486,7 +514,11 @@ async fn bad_input_is_refused_with_a_code() {
     let mut b = order(&t, BASIC, None);
     b["priority"] = json!("high");
     let r = t.post_json("/api/v1/supervisions", Some(&sup), &b).await;
-    assert!(r.status().is_client_error(), "unknown field: {}", r.status());
+    assert!(
+        r.status().is_client_error(),
+        "unknown field: {}",
+        r.status()
+    );
     assert_problem(
         t.get("/api/v1/supervisions?direction=sideways", Some(&sup))
             .await,
@@ -532,8 +564,12 @@ async fn bad_input_is_refused_with_a_code() {
     .await;
     // Sending back needs a reason.
     assert_problem(
-        t.post_json(&format!("/api/v1/supervisions/{id}/return"), Some(&sup), &json!({}))
-            .await,
+        t.post_json(
+            &format!("/api/v1/supervisions/{id}/return"),
+            Some(&sup),
+            &json!({}),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "empty_text",
     )
@@ -562,9 +598,7 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
     })
     .await;
     let officer = t.signed_in("officer1", BASIC, Role::Officer).await;
-    let sup = t
-        .signed_in("sup1", INTERMEDIATE, Role::Supervisor)
-        .await;
+    let sup = t.signed_in("sup1", INTERMEDIATE, Role::Supervisor).await;
     let case = file_case(&t, &officer).await;
     let mut b = order(&t, BASIC, Some(case));
     b["deadline"] = json!(in_days(&t, 2));
@@ -578,7 +612,9 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
     // On the deadline day it is still in time.
     t.clock.advance(Duration::from_secs(2 * 86400));
     assert_eq!(
-        service::supervision::escalate_overdue(&t.app).await.unwrap(),
+        service::supervision::escalate_overdue(&t.app)
+            .await
+            .unwrap(),
         0
     );
     // The day after, the watch worker's pass escalates it.
@@ -603,7 +639,9 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
     assert_eq!(ours[0]["subject"], format!("supervision:{id}"));
     // Idempotent: a second pass escalates nothing and records nothing.
     assert_eq!(
-        service::supervision::escalate_overdue(&t.app).await.unwrap(),
+        service::supervision::escalate_overdue(&t.app)
+            .await
+            .unwrap(),
         0
     );
     let escalations = kinds_of(&t, &format!("case:{case}"))

@@ -168,8 +168,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<TaskRow>> {
         let col = if sent { "from_court_id" } else { "to_court_id" };
-        let sql =
-            format!("SELECT {COLS} FROM entrusted_tasks WHERE {col} = $1 ORDER BY id DESC LIMIT $2");
+        let sql = format!(
+            "SELECT {COLS} FROM entrusted_tasks WHERE {col} = $1 ORDER BY id DESC LIMIT $2"
+        );
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(sql.clone())).bind(court_id).bind(limit).fetch_all(p).await)?,
         )

@@ -138,9 +138,8 @@ impl Store {
         } else {
             "target_court_id"
         };
-        let sql = format!(
-            "SELECT {COLS} FROM supervisions WHERE {col} = $1 ORDER BY id DESC LIMIT $2"
-        );
+        let sql =
+            format!("SELECT {COLS} FROM supervisions WHERE {col} = $1 ORDER BY id DESC LIMIT $2");
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, SupervisionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(court_id).bind(limit).fetch_all(p).await)?,
         )

@@ -144,7 +144,9 @@ pub async fn decline(
     Path(id): Path<i64>,
     Json(b): Json<DeclineIn>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(en::decline(&app, &ctx.principal, id, &b.reason).await?))
+    Ok(Json(
+        en::decline(&app, &ctx.principal, id, &b.reason).await?,
+    ))
 }
 
 /// The result form, as OpenAPI describes it; the handler reads the parts one by one.

@@ -118,7 +118,10 @@ fn moved_meanwhile(id: i64) -> ApiError {
 }
 
 fn alert_subjects(id: i64) -> [String; 2] {
-    [format!("entrusted:{id}"), format!("entrusted:{id}:received")]
+    [
+        format!("entrusted:{id}"),
+        format!("entrusted:{id}:received"),
+    ]
 }
 
 async fn court(app: &App, id: &str) -> Result<CourtRow, ApiError> {
@@ -281,7 +284,10 @@ async fn view(
         from_court_name: from.name.clone(),
         to_court_id: to.id.clone(),
         to_court_name: to.name.clone(),
-        act_zh: act.map(EntrustedAct::name_zh).unwrap_or_default().to_owned(),
+        act_zh: act
+            .map(EntrustedAct::name_zh)
+            .unwrap_or_default()
+            .to_owned(),
         act: row.act,
         target: row.target,
         instructions: row.instructions,

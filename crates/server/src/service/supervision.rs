@@ -145,11 +145,10 @@ pub async fn issue(
     let today = app.today();
     sv::check_deadline(deadline, today).map_err(refused)?;
     if let Some(case_id) = input.case_id {
-        let case = app
-            .store
-            .case(case_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("case_not_found", format!("no case {case_id}")))?;
+        let case =
+            app.store.case(case_id).await?.ok_or_else(|| {
+                ApiError::not_found("case_not_found", format!("no case {case_id}"))
+            })?;
         // The issuer reads every case below it; a case elsewhere is not revealed.
         if !by.may(Action::ReadCaseData, &target.path) || case.court_id != target.id {
             return Err(ApiError::unprocessable(
@@ -197,8 +196,12 @@ async fn readable(
     by: &Principal,
     id: i64,
 ) -> Result<(SupervisionRow, CourtRow, CourtRow), ApiError> {
-    let not_found =
-        || ApiError::not_found("supervision_not_found", format!("no supervision order {id}"));
+    let not_found = || {
+        ApiError::not_found(
+            "supervision_not_found",
+            format!("no supervision order {id}"),
+        )
+    };
     let row = app.store.supervision(id).await?.ok_or_else(not_found)?;
     let issuer = court(app, &row.issuer_court_id).await?;
     let target = court(app, &row.target_court_id).await?;
@@ -403,7 +406,9 @@ async fn decide(
         ));
     }
     let body = match (decision, text.map(str::trim).filter(|t| !t.is_empty())) {
-        (Decision::Return, t) => Some(sv::check_text(t.unwrap_or(""), MAX_TEXT_CHARS).map_err(refused)?),
+        (Decision::Return, t) => {
+            Some(sv::check_text(t.unwrap_or(""), MAX_TEXT_CHARS).map_err(refused)?)
+        }
         (Decision::Close, Some(t)) => Some(sv::check_text(t, MAX_TEXT_CHARS).map_err(refused)?),
         (Decision::Close, None) => None,
     };
@@ -475,9 +480,7 @@ pub async fn escalate_overdue(app: &App) -> Result<usize, ApiError> {
     let today = app.today();
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
-    let rows = tx
-        .escalate_supervisions(&today.to_string(), now_us)
-        .await?;
+    let rows = tx.escalate_supervisions(&today.to_string(), now_us).await?;
     let mut events = Vec::with_capacity(rows.len());
     for r in &rows {
         tx.raise_alert(
