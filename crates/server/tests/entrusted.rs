@@ -644,3 +644,50 @@ async fn an_overdue_task_alerts_both_courts_once() {
     t.clock.advance(Duration::from_secs(86400));
     assert_eq!(service::entrusted::flag_overdue(&t.app).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_case_page_lists_the_case_orders_and_tasks() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", FROM, Role::Officer).await;
+    t.user("officer-hb", TO, &[Role::Officer]).await;
+    let sup = t.signed_in("sup-i", "i1101", Role::Supervisor).await;
+    let case = file_case(&t, &officer).await;
+    ok_json(
+        t.post_json(
+            &format!("/api/v1/cases/{case}/entrusted-tasks"),
+            Some(&officer),
+            &task("freeze"),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let deadline = t
+        .app
+        .today()
+        .checked_add(jiff::Span::new().days(3))
+        .unwrap()
+        .to_string();
+    ok_json(
+        t.post_json(
+            "/api/v1/supervisions",
+            Some(&sup),
+            &json!({"court": FROM, "case_id": case, "title": "督促冻结到位",
+                    "instructions": "请报告冻结进展", "deadline": deadline}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let cookie = t.page_login("officer1").await;
+    let (status, html) = t.html(&format!("/cases/{case}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("督办与事项委托"));
+    assert!(html.contains("督促冻结到位"));
+    assert!(html.contains("data-entrusted-task"));
+    assert!(html.contains("待接收"));
+    // The receiving court's officer does not get the case page.
+    let cookie = t.page_login("officer-hb").await;
+    let (status, _) = t.html(&format!("/cases/{case}"), &cookie).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -450,6 +450,7 @@ pub(super) async fn render_with(
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
     let auctions = super::auction::load(app, v, id).await?;
+    let command = super::command::load(app, &v.principal, id).await?;
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
             app,
@@ -626,6 +627,7 @@ pub(super) async fn render_with(
             }
         }
         (super::auction::section(&auctions, id, can_act, auction_error))
+        (super::command::section(&command))
         section.card #account {
             h2 { "案款（一案一账号）" }
             p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
