@@ -90,6 +90,9 @@ pub enum Action {
     ApproveSharing,
     /// See the data-sharing agreements of a court and below (no key material).
     ReadSharing,
+    /// Issue a supervision order (督办) to a court strictly below, and close or send back its
+    /// replies: the command-centre supervisor or the division head of the superior court.
+    Supervise,
 }
 
 /// How the target court stands to the caller's court.
@@ -161,6 +164,10 @@ impl Principal {
             (Action::ReadSharing, _) => {
                 any(&[Role::Administrator, Role::DivisionHead, Role::Auditor])
             }
+            // Supervision runs downward only (DOMAIN §2: a superior court supervises the courts
+            // below it): a court never supervises itself.
+            (Action::Supervise, Relation::Own) => false,
+            (Action::Supervise, Relation::Below) => any(&[Role::Supervisor, Role::DivisionHead]),
         }
     }
 }
@@ -197,6 +204,7 @@ mod tests {
                 Action::ManageSharing,
                 Action::ApproveSharing,
                 Action::ReadSharing,
+                Action::Supervise,
             ] {
                 assert!(!p.may(action, SIBLING), "{role:?} {action:?} sibling");
                 assert!(!p.may(action, PARENT), "{role:?} {action:?} parent");
@@ -239,5 +247,27 @@ mod tests {
         assert!(!at(OWN, &[Role::Administrator]).may(Action::ApproveSharing, OWN));
         assert!(at(OWN, &[Role::Auditor]).may(Action::ReadSharing, OWN));
         assert!(!at(OWN, &[Role::Officer]).may(Action::ReadSharing, OWN));
+    }
+
+    #[test]
+    fn supervision_is_downward_only_and_for_supervisors_and_division_heads() {
+        assert!(at(OWN, &[Role::Supervisor]).may(Action::Supervise, CHILD));
+        assert!(at(OWN, &[Role::DivisionHead]).may(Action::Supervise, CHILD));
+        assert!(at(PARENT, &[Role::Supervisor]).may(Action::Supervise, CHILD));
+        for role in Role::ALL {
+            assert!(
+                !at(OWN, &[role]).may(Action::Supervise, OWN),
+                "{role:?} own"
+            );
+        }
+        for role in [
+            Role::Officer,
+            Role::Judge,
+            Role::Auditor,
+            Role::Administrator,
+        ] {
+            assert!(!at(OWN, &[role]).may(Action::Supervise, CHILD), "{role:?}");
+        }
+        assert!(!at(CHILD, &[Role::Supervisor]).may(Action::Supervise, OWN));
     }
 }

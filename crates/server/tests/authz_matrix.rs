@@ -185,7 +185,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 69] = [
+    let routes: [(Method, &str); 83] = [
         (Method::GET, "/api/v1/indicators"),
         (Method::GET, "/api/v1/indicators/trend"),
         (Method::GET, "/api/v1/indicators/ranking"),
@@ -255,6 +255,20 @@ async fn every_api_route_needs_a_session() {
         (Method::GET, "/api/v1/cases/1/field-investigations"),
         (Method::POST, "/api/v1/cases/1/field-investigations"),
         (Method::GET, "/api/v1/attachments/1"),
+        (Method::POST, "/api/v1/supervisions"),
+        (Method::GET, "/api/v1/supervisions"),
+        (Method::GET, "/api/v1/supervisions/1"),
+        (Method::POST, "/api/v1/supervisions/1/replies"),
+        (Method::POST, "/api/v1/supervisions/1/close"),
+        (Method::POST, "/api/v1/supervisions/1/return"),
+        (Method::POST, "/api/v1/cases/1/entrusted-tasks"),
+        (Method::GET, "/api/v1/cases/1/entrusted-tasks"),
+        (Method::GET, "/api/v1/entrusted-tasks"),
+        (Method::GET, "/api/v1/entrusted-tasks/1"),
+        (Method::POST, "/api/v1/entrusted-tasks/1/acceptance"),
+        (Method::POST, "/api/v1/entrusted-tasks/1/decline"),
+        (Method::POST, "/api/v1/entrusted-tasks/1/result"),
+        (Method::GET, "/api/v1/entrusted-tasks/1/documents/1"),
     ];
     for (m, path) in routes {
         let body = if m == Method::POST {

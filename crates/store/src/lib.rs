@@ -23,6 +23,7 @@ pub mod courts;
 pub mod credit;
 pub mod crypto;
 pub mod dashboard;
+pub mod entrusted;
 pub mod events;
 pub mod field;
 pub mod funds;
@@ -32,6 +33,7 @@ pub mod measures;
 pub mod portal;
 pub mod rules;
 pub mod sharing;
+pub mod supervision;
 pub mod users;
 pub mod valuation;
 

@@ -48,7 +48,7 @@ pub fn rejection(_: MultipartRejection) -> ApiError {
     )
 }
 
-fn multipart_error(e: &MultipartError) -> ApiError {
+pub fn multipart_error(e: &MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -183,7 +183,7 @@ pub async fn list(
 
 /// `attachment; filename="…"` with an ASCII stand-in, and the real name in `filename*`
 /// (RFC 6266, RFC 8187): Chinese file names survive the download.
-fn disposition(name: &str) -> HeaderValue {
+pub fn disposition(name: &str) -> HeaderValue {
     let ascii: String = name
         .chars()
         .map(|c| {

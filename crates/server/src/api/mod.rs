@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod courts;
 pub mod credit;
+pub mod entrusted;
 pub mod field;
 pub mod funds;
 pub mod health;
@@ -17,6 +18,7 @@ pub mod public;
 pub mod rules;
 pub mod session;
 pub mod sharing;
+pub mod supervision;
 pub mod users;
 pub mod valuation;
 
@@ -249,6 +251,32 @@ pub fn router() -> Router<App> {
         .route("/auctions/{id}/balance", post(auction::balance))
         .route("/auctions/{id}/default", post(auction::default))
         .route("/auctions/{id}/bids", post(auction::bid))
+        .route(
+            "/supervisions",
+            get(supervision::list).post(supervision::issue),
+        )
+        .route("/supervisions/{id}", get(supervision::show))
+        .route("/supervisions/{id}/replies", post(supervision::reply))
+        .route("/supervisions/{id}/close", post(supervision::close))
+        .route("/supervisions/{id}/return", post(supervision::send_back))
+        .route(
+            "/cases/{id}/entrusted-tasks",
+            get(entrusted::of_case).post(entrusted::request),
+        )
+        .route("/entrusted-tasks", get(entrusted::list))
+        .route("/entrusted-tasks/{id}", get(entrusted::show))
+        .route("/entrusted-tasks/{id}/acceptance", post(entrusted::accept))
+        .route("/entrusted-tasks/{id}/decline", post(entrusted::decline))
+        .route(
+            "/entrusted-tasks/{id}/result",
+            post(
+                entrusted::result.layer(axum::extract::DefaultBodyLimit::max(entrusted::MAX_BODY)),
+            ),
+        )
+        .route(
+            "/entrusted-tasks/{id}/documents/{no}",
+            get(entrusted::document),
+        )
         .route("/openapi.json", get(crate::openapi::serve))
 }
 

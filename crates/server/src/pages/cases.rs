@@ -465,6 +465,7 @@ pub(super) async fn render_with(
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
     let auctions = super::auction::load(app, v, id).await?;
+    let command = super::case_supervision::load(app, &v.principal, id).await?;
     if !assets.is_empty() {
         crate::service::audit::record_sensitive_read(
             app,
@@ -641,6 +642,7 @@ pub(super) async fn render_with(
             }
         }
         (super::auction::section(&auctions, id, can_act, auction_error))
+        (super::case_supervision::section(&command))
         section.card #account {
             h2 { "案款（一案一账号）" }
             p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
@@ -850,6 +852,8 @@ fn alert_kind_zh(k: &str) -> &'static str {
         "deadline_due_soon" => "节点即将到期",
         "case_untouched" => "长期未办理",
         "listing_past_end" => "失信期满未删除",
+        "supervision_overdue" => "督办逾期未回复",
+        "entrusted_overdue" => "委托事项逾期",
         _ => "预警",
     }
 }

@@ -213,9 +213,13 @@ fn alert_name(kind: &str) -> String {
         "property_found" => "终本案件发现财产",
         "dishonest_removal_due" => "失信名单应予删除",
         "restriction_lift_due" => "限制消费令应予解除",
-        "deadline_overdue" | "node_overdue" => "节点超期",
-        "deadline_due" => "期限临近",
-        "case_untouched" | "untouched" => "案件长期未操作",
+        "node_overdue" => "节点超期",
+        "deadline_due_soon" => "期限临近",
+        "case_untouched" => "案件长期未操作",
+        "listing_past_end" => "失信期满未删除",
+        "supervision_overdue" => "督办逾期未回复",
+        "entrusted_overdue" => "委托事项逾期",
+        "complaint_overdue" => "信访逾期",
         // A kind added later shows under its own key until it is named here.
         other => other,
     }

@@ -2,6 +2,7 @@
 //! into the binary: no CDN, no network at run time.
 
 mod auction;
+mod case_supervision;
 mod cases;
 mod command;
 mod credit;

@@ -96,12 +96,12 @@ pub struct Recorded {
     pub attachments: Vec<AttachmentView>,
 }
 
-/// A file that passed the checks.
-struct Checked {
-    name: String,
-    kind: FileKind,
-    sha256: String,
-    bytes: Vec<u8>,
+/// A file that passed the checks (also used for the documents of entrusted tasks).
+pub struct Checked {
+    pub name: String,
+    pub kind: FileKind,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
 }
 
 fn too_many() -> ApiError {
@@ -140,7 +140,8 @@ pub fn check_count(n: usize) -> Result<(), ApiError> {
     }
 }
 
-fn check(no: usize, u: Upload) -> Result<Checked, ApiError> {
+/// Checks one file: its size, its kind by its first bytes; hashes it.
+pub fn check(no: usize, u: Upload) -> Result<Checked, ApiError> {
     check_size(no, &u.name, u.bytes.len())?;
     let kind = FileKind::sniff(&u.bytes).ok_or_else(|| {
         ApiError::new(

@@ -183,6 +183,10 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     out.auctions_closed = super::auction::sweep(app).await?;
     out.listings_expired = listings_expired;
     out.alerts_raised += proposed;
+    // Supervision orders (督办) unanswered past their deadline escalate to the issuing court;
+    // entrusted tasks (事项委托) past their last day alert both courts.
+    out.alerts_raised += super::supervision::escalate_overdue(app).await?;
+    out.alerts_raised += super::entrusted::flag_overdue(app).await?;
     // The command centre's alerts last: a listing the credit step just expired is not stuck.
     let counted = super::alerts::sweep(app, changed_since).await?;
     out.case_alerts_raised = counted.raised;
