@@ -265,6 +265,38 @@ impl CaseFacts {
     }
 }
 
+/// What an entrusted task (事项委托) contributes, counted in the month it was requested (a
+/// cohort: of the tasks received in a period, how many were done, and in time): `Sent` to
+/// the entrusting court, `Received` / `Done` / `DoneInTime` to the receiving court.
+/// `done` is `Some(in_time)` once the result is returned.
+pub fn entrusted(
+    case_type: &str,
+    requested_month: &str,
+    done: Option<bool>,
+) -> (Contribution, Contribution) {
+    let bucket = (requested_month.to_owned(), case_type.to_owned());
+    let mut to = Counters::one(Metric::EntrustedReceived, 1);
+    if let Some(in_time) = done {
+        to.set(Metric::EntrustedDone, 1);
+        to.set(Metric::EntrustedDoneInTime, i64::from(in_time));
+    }
+    (
+        Contribution::from([(bucket.clone(), Counters::one(Metric::EntrustedSent, 1))]),
+        Contribution::from([(bucket, to)]),
+    )
+}
+
+/// What a complaint (执行信访) contributes to its case's court, counted in the month it was
+/// received (a cohort, like entrusted tasks). `resolved` is `Some(in_time)` once resolved.
+pub fn complaint(case_type: &str, received_month: &str, resolved: Option<bool>) -> Contribution {
+    let mut c = Counters::one(Metric::Complaints, 1);
+    if let Some(in_time) = resolved {
+        c.set(Metric::ComplaintsResolved, 1);
+        c.set(Metric::ComplaintsResolvedInTime, i64::from(in_time));
+    }
+    Contribution::from([((received_month.to_owned(), case_type.to_owned()), c)])
+}
+
 /// What changes in the rollups when a contribution goes from `before` to `after`: only the
 /// buckets whose counters differ.
 pub fn delta(before: &Contribution, after: &Contribution) -> Contribution {

@@ -219,3 +219,32 @@ proptest! {
         prop_assert_eq!(applied, last);
     }
 }
+
+#[test]
+fn an_entrusted_task_counts_at_both_courts_and_its_result_only_at_the_receiver() {
+    let (from, to) = entrusted("执", "2026-09", None);
+    let b = ("2026-09".to_owned(), "执".to_owned());
+    assert_eq!(from[&b].get(Metric::EntrustedSent), 1);
+    assert_eq!(to[&b].get(Metric::EntrustedReceived), 1);
+    assert_eq!(to[&b].get(Metric::EntrustedDone), 0);
+    let (from_done, to_done) = entrusted("执", "2026-09", Some(false));
+    assert_eq!(from_done, from, "the result changes nothing at the entrusting court");
+    let d = delta(&to, &to_done);
+    assert_eq!(d[&b].get(Metric::EntrustedDone), 1);
+    assert_eq!(d[&b].get(Metric::EntrustedDoneInTime), 0);
+    assert_eq!(d[&b].get(Metric::EntrustedReceived), 0);
+}
+
+#[test]
+fn a_complaint_resolved_in_time_counts_three_times() {
+    let c = complaint("执", "2026-10", Some(true));
+    let k = c[&("2026-10".to_owned(), "执".to_owned())];
+    assert_eq!(
+        (
+            k.get(Metric::Complaints),
+            k.get(Metric::ComplaintsResolved),
+            k.get(Metric::ComplaintsResolvedInTime)
+        ),
+        (1, 1, 1)
+    );
+}

@@ -26,6 +26,7 @@ use zhixing_store::entrusted::{DocumentMeta, NewDocument, NewTask, TaskRow};
 use super::cases::{self as svc, Need};
 use super::field::{self, Upload};
 use crate::error::ApiError;
+use zhixing_domain::indicators as ind;
 use crate::state::App;
 
 /// The alert kind an overdue task raises, at the entrusting court (subject `entrusted:<id>`)
@@ -217,6 +218,10 @@ pub async fn request(
             at_us: now_us,
         })
         .await?;
+    // Both courts count the task in their indicators, in this transaction.
+    let (sent, received) = ind::entrusted(&row.case_type, &ind::month_of(today), None);
+    tx.add_to_rollups(&from.path, &sent).await?;
+    tx.add_to_rollups(&to.path, &received).await?;
     tx.append_events(
         now_us,
         &[NewEvent {
@@ -461,6 +466,12 @@ pub async fn complete(
         files.push(field::check(i + 1, u)?);
     }
     en::complete(status_of(&row)?, files.len()).map_err(refused)?;
+    let case_type = app
+        .store
+        .case(row.case_id)
+        .await?
+        .ok_or_else(ApiError::internal)?
+        .case_type;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     if !tx
@@ -489,6 +500,13 @@ pub async fn complete(
     for s in alert_subjects(id) {
         tx.clear_alerts(&s, &[OVERDUE_ALERT], now_us).await?;
     }
+    // The receiving court's indicators: done, and whether within the last day.
+    let month = row.requested_on.get(..7).unwrap_or_default();
+    let in_time = app.today().to_string() <= row.due_on;
+    let (_, before) = ind::entrusted(&case_type, month, None);
+    let (_, after) = ind::entrusted(&case_type, month, Some(in_time));
+    tx.add_to_rollups(&to.path, &ind::delta(&before, &after))
+        .await?;
     // The chain names every document by its hash, as for field investigations.
     tx.append_events(
         now_us,
