@@ -62,11 +62,7 @@ pub fn is_video(content_type: &str) -> bool {
 /// at most 200 characters; a stand-in when nothing is left.
 pub fn display_name(raw: &str, kind: Kind) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     let clean = clean.trim();
     if clean.is_empty() {
         kind.name_zh().to_owned()
@@ -113,7 +109,10 @@ mod tests {
 
     #[test]
     fn names_are_cleaned() {
-        assert_eq!(display_name("C:\\cam\\现场.mp4", Kind::BodyCamera), "现场.mp4");
+        assert_eq!(
+            display_name("C:\\cam\\现场.mp4", Kind::BodyCamera),
+            "现场.mp4"
+        );
         assert_eq!(display_name("../../etc/\u{7}x.wav", Kind::Hotline), "x.wav");
         assert_eq!(display_name("", Kind::Hotline), "热线录音");
         assert!(is_video("video/mp4") && !is_video("audio/mpeg"));

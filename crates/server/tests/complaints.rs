@@ -255,10 +255,7 @@ async fn bad_input_is_refused_and_nothing_stored() {
         .await;
     assert_problem(r, StatusCode::NOT_FOUND, "case_not_found").await;
     assert_eq!(count(&t, "complaints").await, 0);
-    assert_eq!(
-        count(&t, "events WHERE kind LIKE 'complaint.%'").await,
-        0
-    );
+    assert_eq!(count(&t, "events WHERE kind LIKE 'complaint.%'").await, 0);
 
     // An empty resolution is refused; the complaint stays open.
     let c: Value = t

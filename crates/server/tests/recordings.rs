@@ -176,8 +176,14 @@ async fn upload_stores_the_hash_and_plays_ranges_audited() {
     // The middle.
     let r = get_range(&t, &officer, id, Some("bytes=1000-1999")).await;
     assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(header(&r, "content-range"), format!("bytes 1000-1999/{len}"));
-    assert_eq!(r.bytes().await.unwrap().to_vec(), audio[1000..2000].to_vec());
+    assert_eq!(
+        header(&r, "content-range"),
+        format!("bytes 1000-1999/{len}")
+    );
+    assert_eq!(
+        r.bytes().await.unwrap().to_vec(),
+        audio[1000..2000].to_vec()
+    );
     // The last 100 bytes.
     let r = get_range(&t, &officer, id, Some("bytes=-100")).await;
     assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
@@ -185,17 +191,39 @@ async fn upload_stores_the_hash_and_plays_ranges_audited() {
         header(&r, "content-range"),
         format!("bytes {}-{}/{len}", len - 100, len - 1)
     );
-    assert_eq!(r.bytes().await.unwrap().to_vec(), audio[len - 100..].to_vec());
+    assert_eq!(
+        r.bytes().await.unwrap().to_vec(),
+        audio[len - 100..].to_vec()
+    );
     // From an offset to the end, the end past the file clipped.
-    let r = get_range(&t, &officer, id, Some(&format!("bytes={}-{}", len - 10, len + 500))).await;
+    let r = get_range(
+        &t,
+        &officer,
+        id,
+        Some(&format!("bytes={}-{}", len - 10, len + 500)),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(r.bytes().await.unwrap().to_vec(), audio[len - 10..].to_vec());
+    assert_eq!(
+        r.bytes().await.unwrap().to_vec(),
+        audio[len - 10..].to_vec()
+    );
     // Past the end.
     let r = get_range(&t, &officer, id, Some(&format!("bytes={len}-"))).await;
     assert_eq!(header(&r, "content-range"), format!("bytes */{len}"));
-    assert_problem(r, StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable").await;
+    assert_problem(
+        r,
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "range_not_satisfiable",
+    )
+    .await;
     let r = get_range(&t, &officer, id, Some("bytes=0-9,20-29")).await;
-    assert_problem(r, StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable").await;
+    assert_problem(
+        r,
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "range_not_satisfiable",
+    )
+    .await;
 
     // Every playback is on the audit chain with who and which bytes; refusals read nothing.
     let events = t
@@ -217,7 +245,10 @@ async fn upload_stores_the_hash_and_plays_ranges_audited() {
             serde_json::from_str(&e.payload).unwrap()
         })
         .collect();
-    let ranges: Vec<&str> = played.iter().map(|p| p["range"].as_str().unwrap()).collect();
+    let ranges: Vec<&str> = played
+        .iter()
+        .map(|p| p["range"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ranges,
         vec![
@@ -292,14 +323,19 @@ async fn not_audio_or_video_and_too_large_leave_nothing() {
         .client
         .post(t.url(&path))
         .bearer_auth(&officer)
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await
         .unwrap();
     assert_problem(r, StatusCode::PAYLOAD_TOO_LARGE, "recording_too_large").await;
 
     assert_eq!(count(&t, "recordings").await, 0);
-    assert_eq!(count(&t, "events WHERE kind = 'recording.uploaded'").await, 0);
+    assert_eq!(
+        count(&t, "events WHERE kind = 'recording.uploaded'").await,
+        0
+    );
     assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 
     // Exactly at the limit is accepted.
@@ -327,7 +363,9 @@ async fn an_interrupted_upload_leaves_no_file_and_no_row() {
         .client
         .post(t.url(&format!("/api/v1/cases/{case}/recordings?kind=body_camera")))
         .bearer_auth(&officer)
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await;
     if let Ok(r) = sent {
@@ -343,7 +381,10 @@ async fn an_interrupted_upload_leaves_no_file_and_no_row() {
     }
     assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
     assert_eq!(count(&t, "recordings").await, 0);
-    assert_eq!(count(&t, "events WHERE kind = 'recording.uploaded'").await, 0);
+    assert_eq!(
+        count(&t, "events WHERE kind = 'recording.uploaded'").await,
+        0
+    );
 
     // The server is none the worse: the next upload works.
     let r = upload(
@@ -394,7 +435,10 @@ async fn complaint_recordings_and_other_courts() {
         .get_value(&format!("/api/v1/complaints/{complaint}"), Some(&officer))
         .await;
     assert_eq!(shown["recordings"][0]["id"], id);
-    assert_eq!(shown["recordings"][0]["sha256"], hex::encode(Sha256::digest(&call)));
+    assert_eq!(
+        shown["recordings"][0]["sha256"],
+        hex::encode(Sha256::digest(&call))
+    );
 
     // Another court's officer: nothing is revealed, nothing is played, nothing is stored.
     for path in [

@@ -123,5 +123,7 @@ pub async fn resolve(
     Path(id): Path<i64>,
     Json(b): Json<ResolutionIn>,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    Ok(Json(svc::resolve(&app, &ctx.principal, id, &b.result).await?))
+    Ok(Json(
+        svc::resolve(&app, &ctx.principal, id, &b.result).await?,
+    ))
 }

@@ -256,9 +256,8 @@ pub fn router() -> Router<App> {
         // (`Config::recording_max_bytes`), not the general body limit.
         .route(
             "/cases/{id}/recordings",
-            get(recordings::of_case).post(
-                recordings::upload_to_case.layer(axum::extract::DefaultBodyLimit::disable()),
-            ),
+            get(recordings::of_case)
+                .post(recordings::upload_to_case.layer(axum::extract::DefaultBodyLimit::disable())),
         )
         .route(
             "/complaints/{id}/recordings",

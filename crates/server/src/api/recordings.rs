@@ -167,17 +167,28 @@ pub async fn content(
     let mut file = tokio::fs::File::open(&path).await.map_err(missing)?;
     let len = file.metadata().await.map_err(missing)?.len();
     if i64::try_from(len).ok() != Some(row.size) {
-        tracing::error!(recording = id, stored = row.size, on_disk = len, "recording file size differs from its row");
+        tracing::error!(
+            recording = id,
+            stored = row.size,
+            on_disk = len,
+            "recording file size differs from its row"
+        );
         return Err(ApiError::internal());
     }
     let (status, start, end) = match wanted(&headers, len) {
         Wanted::All => (StatusCode::OK, 0, len.saturating_sub(1)),
         Wanted::Part(a, b) => (StatusCode::PARTIAL_CONTENT, a, b),
         Wanted::Unsatisfiable(why) => {
-            let mut r = ApiError::new(StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable", why)
-                .into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_RANGE, header_value(&format!("bytes */{len}")));
+            let mut r = ApiError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "range_not_satisfiable",
+                why,
+            )
+            .into_response();
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("bytes */{len}")),
+            );
             r.headers_mut()
                 .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
             return Ok(r);
@@ -202,10 +213,19 @@ pub async fn content(
     if status == StatusCode::PARTIAL_CONTENT {
         h.insert(header::CONTENT_RANGE, header_value(&range));
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // Evidence with personal data: not kept by shared caches.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
     if let Ok(v) = HeaderValue::from_str(&row.sha256) {
         h.insert("x-content-sha256", v);
     }
@@ -221,7 +241,11 @@ fn is_upload(req: &Request) -> bool {
 /// The request timeout of the whole application: `request_timeout`, except for recording
 /// uploads, which stream hours of video and get `recording_upload_timeout`. Answers 408 as the
 /// general timeout layer did.
-pub async fn timeout(State(limits): State<(Duration, Duration)>, req: Request, next: Next) -> Response {
+pub async fn timeout(
+    State(limits): State<(Duration, Duration)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let limit = if is_upload(&req) { limits.1 } else { limits.0 };
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,

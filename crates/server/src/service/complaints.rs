@@ -180,7 +180,11 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
-    let row = app.store.complaint(id).await?.ok_or_else(ApiError::internal)?;
+    let row = app
+        .store
+        .complaint(id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     Ok(view(row, today))
 }
 
@@ -192,7 +196,11 @@ pub async fn resolve(
     id: i64,
     result: &str,
 ) -> Result<ComplaintView, ApiError> {
-    let found = app.store.complaint(id).await?.ok_or_else(|| not_found(id))?;
+    let found = app
+        .store
+        .complaint(id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
     let (_, court) = svc::may_change(app, by, found.case_id, Need::Handler)
         .await
         .map_err(as_complaint_404(id))?;
@@ -239,13 +247,21 @@ pub async fn resolve(
     )
     .await?;
     tx.commit().await?;
-    let row = app.store.complaint(id).await?.ok_or_else(ApiError::internal)?;
+    let row = app
+        .store
+        .complaint(id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     Ok(view(row, today))
 }
 
 /// One complaint with its recordings, for whoever may read its case (404 otherwise).
 pub async fn show(app: &App, by: &Principal, id: i64) -> Result<ComplaintView, ApiError> {
-    let row = app.store.complaint(id).await?.ok_or_else(|| not_found(id))?;
+    let row = app
+        .store
+        .complaint(id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
     svc::readable(app, by, row.case_id)
         .await
         .map_err(as_complaint_404(id))?;
@@ -304,7 +320,10 @@ pub async fn of_court(
     if !(1..=500).contains(&limit) {
         return Err(ApiError::unprocessable("invalid_limit", "limit: 1–500"));
     }
-    let rows = app.store.complaints_under(&court.path, status, limit).await?;
+    let rows = app
+        .store
+        .complaints_under(&court.path, status, limit)
+        .await?;
     // The subtree query is a superset: the one authorization function has the last word.
     let mut allowed: HashMap<String, bool> = HashMap::new();
     let today = app.today();

@@ -131,7 +131,13 @@ pub async fn authorize_upload(
             let c = app.store.complaint(id).await?.ok_or_else(nf)?;
             let (_, court) = svc::may_change(app, by, c.case_id, Need::Handler)
                 .await
-                .map_err(|e| if e.status == StatusCode::NOT_FOUND { nf() } else { e })?;
+                .map_err(|e| {
+                    if e.status == StatusCode::NOT_FOUND {
+                        nf()
+                    } else {
+                        e
+                    }
+                })?;
             Ok((c.case_id, Some(id), court.id))
         }
     }
@@ -216,9 +222,7 @@ where
         .map_err(|e| storage_error(&e))?;
     let mut hash = Sha256::new();
     hash.update(&head);
-    file.write_all(&head)
-        .await
-        .map_err(|e| storage_error(&e))?;
+    file.write_all(&head).await.map_err(|e| storage_error(&e))?;
     drop(head);
     let mut next = rest;
     loop {
@@ -320,16 +324,28 @@ where
     got.tmp.path = path;
     tx.commit().await?;
     got.tmp.keep = true;
-    let row = app.store.recording(id).await?.ok_or_else(ApiError::internal)?;
+    let row = app
+        .store
+        .recording(id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     Ok(RecordingView::from(row))
 }
 
 /// A recording's metadata, for whoever may read its case (404 otherwise).
 pub async fn show(app: &App, by: &Principal, id: i64) -> Result<RecordingRow, ApiError> {
-    let row = app.store.recording(id).await?.ok_or_else(|| not_found(id))?;
-    svc::readable(app, by, row.case_id)
-        .await
-        .map_err(|e| if e.status == StatusCode::NOT_FOUND { not_found(id) } else { e })?;
+    let row = app
+        .store
+        .recording(id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    svc::readable(app, by, row.case_id).await.map_err(|e| {
+        if e.status == StatusCode::NOT_FOUND {
+            not_found(id)
+        } else {
+            e
+        }
+    })?;
     Ok(row)
 }
 
