@@ -481,4 +481,31 @@ async fn complaint_recordings_and_other_courts() {
     assert_eq!(count(&t, "recordings").await, 1);
     assert_eq!(count(&t, "events WHERE kind = 'recording.played'").await, 1);
     assert_eq!(files(dir.path()).len(), 1);
+
+    // The case page lists the complaint and plays the call in the browser, with the session
+    // cookie, in ranges.
+    let cookie = t.page_login("officer").await;
+    let (status, page) = t.html(&format!("/cases/{case}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("data-complaint=\"{complaint}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "<audio controls preload=\"metadata\" data-recording=\"{id}\" src=\"/api/v1/recordings/{id}/content\">"
+        )),
+        "{page}"
+    );
+    let r = t
+        .client
+        .get(t.url(&format!("/api/v1/recordings/{id}/content")))
+        .header("cookie", &cookie)
+        .header("range", "bytes=0-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), call);
+    assert_eq!(count(&t, "events WHERE kind = 'recording.played'").await, 2);
 }

@@ -3,6 +3,7 @@
 
 mod auction;
 mod cases;
+mod complaints;
 mod credit;
 pub mod i18n;
 mod public;
