@@ -283,6 +283,22 @@ fn key_path(url: &str) -> std::path::PathBuf {
     }
 }
 
+/// Where recordings (body-camera video, hotline audio) are kept: `ZHIXING_RECORDINGS_DIR`, else
+/// `recordings/` beside a SQLite database, else `./zhixing-data/recordings`.
+fn recordings_dir(url: &str) -> std::path::PathBuf {
+    match std::env::var("ZHIXING_RECORDINGS_DIR") {
+        Ok(p) if !p.is_empty() => std::path::PathBuf::from(p),
+        _ => match url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Some(db) => std::path::Path::new(db.split('?').next().unwrap_or(db))
+                .with_file_name("recordings"),
+            None => std::path::PathBuf::from("zhixing-data/recordings"),
+        },
+    }
+}
+
 /// Writes a new secret file readable by its owner only; never overwrites one.
 fn write_secret(path: &std::path::Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -375,6 +391,7 @@ pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
     let config = Config {
         cipher: Some(data_key(url)?),
         platform_key: Some(platform_key(url)?),
+        recordings_dir: recordings_dir(url),
         ..config
     };
     let store = Store::connect(url)

@@ -93,6 +93,15 @@ pub struct Config {
     /// entry (the one the proxy added) instead of the connection. Off by default, since
     /// otherwise any client could pick its own rate-limit key.
     pub trust_forwarded_for: bool,
+    /// Where recordings (body-camera video, hotline audio) are kept, one file each; uploads
+    /// are written to temporary files in the same directory and renamed into place.
+    pub recordings_dir: std::path::PathBuf,
+    /// The largest recording accepted, in bytes (the general `body_limit` does not apply to
+    /// the upload routes, which stream to disk).
+    pub recording_max_bytes: u64,
+    /// How long one recording upload may take: hours of video over a court's link take far
+    /// longer than the general `request_timeout`.
+    pub recording_upload_timeout: Duration,
 }
 
 impl Default for Config {
@@ -116,6 +125,9 @@ impl Default for Config {
             public_rate_per_minute: 120,
             public_burst: 30,
             trust_forwarded_for: false,
+            recordings_dir: std::path::PathBuf::from("zhixing-data/recordings"),
+            recording_max_bytes: 2 * 1024 * 1024 * 1024,
+            recording_upload_timeout: Duration::from_secs(2 * 3600),
         }
     }
 }

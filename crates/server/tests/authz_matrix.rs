@@ -185,10 +185,20 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 83] = [
+    let routes: [(Method, &str); 93] = [
         (Method::GET, "/api/v1/indicators"),
         (Method::GET, "/api/v1/indicators/trend"),
         (Method::GET, "/api/v1/indicators/ranking"),
+        (Method::POST, "/api/v1/cases/1/complaints"),
+        (Method::GET, "/api/v1/cases/1/complaints"),
+        (Method::GET, "/api/v1/complaints"),
+        (Method::GET, "/api/v1/complaints/1"),
+        (Method::POST, "/api/v1/complaints/1/resolution"),
+        (Method::POST, "/api/v1/cases/1/recordings"),
+        (Method::GET, "/api/v1/cases/1/recordings"),
+        (Method::POST, "/api/v1/complaints/1/recordings"),
+        (Method::GET, "/api/v1/recordings/1"),
+        (Method::GET, "/api/v1/recordings/1/content"),
         (Method::POST, "/api/v1/cases/1/securities"),
         (Method::POST, "/api/v1/assets/1/valuation"),
         (Method::GET, "/api/v1/assets/1/valuation"),

@@ -10,6 +10,7 @@ use common::{TestApp, assert_problem};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
 use zhixing_domain::indicators::Metric;
@@ -18,6 +19,8 @@ use zhixing_server::service::indicators::{rebuild, recompute};
 
 const APPLICANT_ID: &str = "11010519491231002X";
 const RESPONDENT_ID: &str = "110101198001010010";
+const PDF: &[u8] =
+    b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 /// Two basic courts of Beijing and one of Hebei.
 const COURTS: [&str; 3] = ["b110105", "b110108", "b130102"];
 
@@ -110,11 +113,13 @@ async fn rollups_equal_a_full_recomputation_after_random_sequences_of_events() {
     for seed in 0..3u64 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut cases: Vec<(usize, i64)> = Vec::new();
+        let mut complaints: Vec<(usize, i64)> = Vec::new();
+        let mut tasks: Vec<(usize, i64)> = Vec::new();
         for step in 0..60usize {
             let op = if cases.is_empty() {
                 0
             } else {
-                rng.gen_range(0..9)
+                rng.gen_range(0..13)
             };
             match op {
                 0 => {
@@ -165,6 +170,76 @@ async fn rollups_equal_a_full_recomputation_after_random_sequences_of_events() {
                             )
                             .await
                         }
+                        9 => {
+                            let on = t.app.today().to_string();
+                            let r = t
+                                .post_json(
+                                    &p("/complaints"),
+                                    Some(&c.officer),
+                                    &json!({"channel": "hotline", "complainant": "张三",
+                                            "summary": "反映执行款未发放", "received_on": on}),
+                                )
+                                .await;
+                            let s = r.status();
+                            if s == StatusCode::CREATED || s == StatusCode::OK {
+                                let v: Value = r.json().await.unwrap();
+                                complaints.push((k, v["id"].as_i64().unwrap()));
+                            }
+                            s
+                        }
+                        10 if !complaints.is_empty() => {
+                            let (ck, cid) = complaints[rng.gen_range(0..complaints.len())];
+                            post(
+                                &t,
+                                &cs[ck].officer,
+                                &format!("/api/v1/complaints/{cid}/resolution"),
+                                json!({"result": "已核实并答复信访人"}),
+                            )
+                            .await
+                        }
+                        11 => {
+                            let to = (k + 1 + rng.gen_range(0..cs.len() - 1)) % cs.len();
+                            let r = t
+                                .post_json(
+                                    &p("/entrusted-tasks"),
+                                    Some(&c.officer),
+                                    &json!({"to_court": COURTS[to], "act": "freeze",
+                                            "target": "被执行人银行账户", "instructions": ""}),
+                                )
+                                .await;
+                            let s = r.status();
+                            if s == StatusCode::CREATED || s == StatusCode::OK {
+                                let v: Value = r.json().await.unwrap();
+                                tasks.push((to, v["id"].as_i64().unwrap()));
+                            }
+                            s
+                        }
+                        12 if !tasks.is_empty() => {
+                            let (to, tid) = tasks[rng.gen_range(0..tasks.len())];
+                            let receiver = &cs[to].officer;
+                            post(
+                                &t,
+                                receiver,
+                                &format!("/api/v1/entrusted-tasks/{tid}/acceptance"),
+                                json!({}),
+                            )
+                            .await;
+                            let form = Form::new().text("result", "已冻结").part(
+                                "document",
+                                Part::bytes(PDF.to_vec())
+                                    .file_name("回执.pdf")
+                                    .mime_str("application/pdf")
+                                    .unwrap(),
+                            );
+                            t.client
+                                .post(t.url(&format!("/api/v1/entrusted-tasks/{tid}/result")))
+                                .bearer_auth(receiver)
+                                .multipart(form)
+                                .send()
+                                .await
+                                .unwrap()
+                                .status()
+                        }
                         5 => {
                             t.clock
                                 .advance(Duration::from_secs(rng.gen_range(1..20) * 86400));
@@ -213,6 +288,26 @@ async fn rollups_equal_a_full_recomputation_after_random_sequences_of_events() {
     .await;
     let closed = sql_count(&t, "WHERE status = 'closed'").await;
     assert!(closed > 0, "the random walk closed some cases");
+    let spc = t.app.store.rollup_rows().await.unwrap();
+    let total = |m: Metric| -> i64 {
+        spc.iter()
+            .filter(|r| r.0 == "spc" && r.1 == "subtree")
+            .map(|r| r.4.get(m))
+            .sum()
+    };
+    assert!(
+        total(Metric::ComplaintsResolved) > 0,
+        "complaints were resolved"
+    );
+    assert!(
+        total(Metric::EntrustedDone) > 0,
+        "entrusted tasks were done"
+    );
+    assert_eq!(
+        total(Metric::EntrustedSent),
+        total(Metric::EntrustedReceived),
+        "every task counts once at each end"
+    );
     let head = t.signed_in("spc_sup", "spc", Role::Supervisor).await;
     let v = t
         .get_value(

@@ -628,7 +628,7 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
     let alerts = t
         .get_value(&format!("/api/v1/alerts?court={INTERMEDIATE}"), Some(&sup))
         .await;
-    let ours: Vec<&Value> = alerts
+    let ours: Vec<&Value> = alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -665,7 +665,7 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
         .get_value(&format!("/api/v1/alerts?court={INTERMEDIATE}"), Some(&sup))
         .await;
     assert!(
-        !alerts
+        !alerts["items"]
             .as_array()
             .unwrap()
             .iter()

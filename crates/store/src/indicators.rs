@@ -200,6 +200,30 @@ impl Store {
         )
     }
 
+    /// Every complaint as its indicators need it: (court path, case type, received on,
+    /// resolved on, resolution due).
+    pub async fn complaints_for_indicators(
+        &self,
+    ) -> Result<Vec<(String, String, String, Option<String>, String)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT k.path, c.case_type, q.received_on, q.resolved_on, q.resolve_due FROM complaints q \
+             JOIN cases c ON c.id = q.case_id JOIN courts k ON k.id = q.court_id ORDER BY q.id")
+            .fetch_all(p).await)?)
+    }
+
+    /// Every entrusted task as its indicators need it: (entrusting court's path, receiving
+    /// court's path, case type, requested on, due on, status, completed at µs).
+    #[allow(clippy::type_complexity)] // one row of a fixed query, read in one place
+    pub async fn entrusted_for_indicators(
+        &self,
+    ) -> Result<Vec<(String, String, String, String, String, String, Option<i64>)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT f.path, k.path, c.case_type, t.requested_on, t.due_on, t.status, t.completed_at FROM entrusted_tasks t \
+             JOIN cases c ON c.id = t.case_id JOIN courts f ON f.id = t.from_court_id JOIN courts k ON k.id = t.to_court_id \
+             ORDER BY t.id")
+            .fetch_all(p).await)?)
+    }
+
     /// Whether any case has recorded facts (false on a database from before the rollups).
     pub async fn has_case_facts(&self) -> Result<bool> {
         let n: Option<(i64,)> = on_pool!(self, p => sqlx::query_as("SELECT case_id FROM case_indicator_facts LIMIT 1").fetch_optional(p).await)?;

@@ -228,7 +228,10 @@ fn an_entrusted_task_counts_at_both_courts_and_its_result_only_at_the_receiver()
     assert_eq!(to[&b].get(Metric::EntrustedReceived), 1);
     assert_eq!(to[&b].get(Metric::EntrustedDone), 0);
     let (from_done, to_done) = entrusted("执", "2026-09", Some(false));
-    assert_eq!(from_done, from, "the result changes nothing at the entrusting court");
+    assert_eq!(
+        from_done, from,
+        "the result changes nothing at the entrusting court"
+    );
     let d = delta(&to, &to_done);
     assert_eq!(d[&b].get(Metric::EntrustedDone), 1);
     assert_eq!(d[&b].get(Metric::EntrustedDoneInTime), 0);

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod auction;
 pub mod audit;
 pub mod cases;
+pub mod complaints;
 pub mod courts;
 pub mod credit;
 pub mod entrusted;
@@ -15,6 +16,7 @@ pub mod investigation;
 pub mod legacy;
 pub mod measures;
 pub mod public;
+pub mod recordings;
 pub mod rules;
 pub mod session;
 pub mod sharing;
@@ -277,6 +279,26 @@ pub fn router() -> Router<App> {
             "/entrusted-tasks/{id}/documents/{no}",
             get(entrusted::document),
         )
+        .route(
+            "/cases/{id}/complaints",
+            get(complaints::of_case).post(complaints::register),
+        )
+        .route("/complaints", get(complaints::list))
+        .route("/complaints/{id}", get(complaints::show))
+        .route("/complaints/{id}/resolution", post(complaints::resolve))
+        // Uploads stream the raw body to disk under their own limit
+        // (`Config::recording_max_bytes`), not the general body limit.
+        .route(
+            "/cases/{id}/recordings",
+            get(recordings::of_case)
+                .post(recordings::upload_to_case.layer(axum::extract::DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/complaints/{id}/recordings",
+            post(recordings::upload_to_complaint.layer(axum::extract::DefaultBodyLimit::disable())),
+        )
+        .route("/recordings/{id}", get(recordings::show))
+        .route("/recordings/{id}/content", get(recordings::content))
         .route("/openapi.json", get(crate::openapi::serve))
 }
 

@@ -461,6 +461,8 @@ pub(super) async fn render_with(
         };
     let alerts = app.store.alerts_of_case(id).await?;
     let field_records = crate::service::field::list(app, &v.principal, id).await?;
+    let complaints = crate::service::complaints::of_case(app, &v.principal, id).await?;
+    let recordings = crate::service::recordings::of_case(app, &v.principal, id).await?;
     let account = crate::service::funds::account(app, &v.principal, id).await?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
@@ -643,6 +645,7 @@ pub(super) async fn render_with(
         }
         (super::auction::section(&auctions, id, can_act, auction_error))
         (super::case_supervision::section(&command))
+        (super::complaints::section(&complaints, &recordings))
         section.card #account {
             h2 { "案款（一案一账号）" }
             p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
@@ -854,6 +857,7 @@ fn alert_kind_zh(k: &str) -> &'static str {
         "listing_past_end" => "失信期满未删除",
         "supervision_overdue" => "督办逾期未回复",
         "entrusted_overdue" => "委托事项逾期",
+        "complaint_overdue" => "信访逾期未办结",
         _ => "预警",
     }
 }

@@ -5,6 +5,7 @@ mod auction;
 mod case_supervision;
 mod cases;
 mod command;
+mod complaints;
 mod credit;
 pub mod i18n;
 mod public;

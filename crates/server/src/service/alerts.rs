@@ -35,7 +35,7 @@ pub const UNTOUCHED: &str = "case_untouched";
 pub const LISTING_PAST_END: &str = "listing_past_end";
 
 /// Every kind of alert the platform raises; the list's `kind` filter accepts these.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 13] = [
     "measure_expiring",
     "measure_expired",
     "funds_overdue",
@@ -48,6 +48,7 @@ pub const KINDS: [&str; 12] = [
     LISTING_PAST_END,
     super::supervision::OVERDUE_ALERT,
     super::entrusted::OVERDUE_ALERT,
+    super::complaints::OVERDUE_ALERT,
 ];
 
 /// The kinds this step keeps in step with a case's data.

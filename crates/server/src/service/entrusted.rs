@@ -26,8 +26,8 @@ use zhixing_store::entrusted::{DocumentMeta, NewDocument, NewTask, TaskRow};
 use super::cases::{self as svc, Need};
 use super::field::{self, Upload};
 use crate::error::ApiError;
-use zhixing_domain::indicators as ind;
 use crate::state::App;
+use zhixing_domain::indicators as ind;
 
 /// The alert kind an overdue task raises, at the entrusting court (subject `entrusted:<id>`)
 /// and at the receiving court (subject `entrusted:<id>:received`, without the case link).

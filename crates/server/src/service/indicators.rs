@@ -366,6 +366,35 @@ pub async fn ranking(
     })
 }
 
+/// What complaints and entrusted tasks contribute, per court path (the cases' share is in
+/// their facts).
+async fn other_contributions(app: &App) -> Result<Vec<(String, ind::Contribution)>, ApiError> {
+    let mut out = Vec::new();
+    for (path, case_type, received_on, resolved_on, due) in
+        app.store.complaints_for_indicators().await?
+    {
+        let month = received_on.get(..7).unwrap_or_default().to_owned();
+        let resolved = resolved_on.map(|on| on <= due);
+        out.push((path, ind::complaint(&case_type, &month, resolved)));
+    }
+    for (from, to, case_type, requested_on, due_on, status, completed_at) in
+        app.store.entrusted_for_indicators().await?
+    {
+        let month = requested_on.get(..7).unwrap_or_default().to_owned();
+        let done = match (status.as_str(), completed_at) {
+            ("completed", Some(us)) => {
+                let at = jiff::Timestamp::from_microsecond(us).map_err(|_| ApiError::internal())?;
+                Some(crate::state::china_date(at).to_string() <= due_on)
+            }
+            _ => None,
+        };
+        let (sent, received) = ind::entrusted(&case_type, &month, done);
+        out.push((from, sent));
+        out.push((to, received));
+    }
+    Ok(out)
+}
+
 /// One rollup row as a recomputation produces it: (court, scope, month, case type).
 pub type RollupKey = (String, String, String, String);
 
@@ -408,6 +437,19 @@ pub async fn recompute(app: &App) -> Result<BTreeMap<RollupKey, Counters>, ApiEr
             }
         }
     }
+    for (path, contribution) in other_contributions(app).await? {
+        let ids = zhixing_store::indicators::path_ids(&path);
+        let Some(own) = ids.last() else { continue };
+        for ((month, ty), k) in contribution {
+            let mut targets = vec![((*own).to_owned(), "self")];
+            targets.extend(ids.iter().map(|id| ((*id).to_owned(), "subtree")));
+            for (court_id, scope) in targets {
+                out.entry((court_id, scope.to_owned(), month.clone(), ty.clone()))
+                    .or_default()
+                    .add(&k);
+            }
+        }
+    }
     out.retain(|_, c| !c.is_zero());
     Ok(out)
 }
@@ -441,6 +483,9 @@ pub async fn rebuild(app: &App) -> Result<usize, ApiError> {
             tx.record_case_facts(c.id, &c.court_path, &facts).await?;
             n += 1;
         }
+    }
+    for (path, contribution) in other_contributions(app).await? {
+        tx.add_to_rollups(&path, &contribution).await?;
     }
     tx.commit().await?;
     Ok(n)

@@ -176,6 +176,8 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     tx.commit().await?;
 
     out.alerts_raised += payouts_late(app, today, now_us).await?;
+    // Complaints (执行信访) open past their day to resolve.
+    out.alerts_raised += super::complaints::sweep(app, today, now_us).await?;
     out.rechecks_started = rechecks(app, &rules, today, &mut regions).await?;
     // Credit discipline: listings past their period expire; performed debts propose removal
     // of the listing and lifting of the restriction order (alerts, never done silently).
