@@ -1503,3 +1503,122 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
     assert!(b.current_url().await.unwrap().path().starts_with("/cases/"));
     b.close().await.unwrap();
 }
+
+/// A WAV file of `seconds` of 8 kHz mono 16-bit PCM: something Chromium decodes.
+fn wav(seconds: usize) -> Vec<u8> {
+    let samples = seconds * 8000;
+    let data_len = u32::try_from(samples * 2).unwrap();
+    let mut b = Vec::with_capacity(44 + samples * 2);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&8000u32.to_le_bytes());
+    b.extend_from_slice(&16000u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..samples {
+        b.extend_from_slice(&(((i * 37 % 2000) as i16) - 1000).to_le_bytes());
+    }
+    b
+}
+
+#[tokio::test]
+async fn an_officer_plays_a_hotline_recording_from_the_case_page() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::spawn_with(zhixing_server::Config {
+        recordings_dir: dir.path().to_path_buf(),
+        ..common::test_config()
+    })
+    .await;
+    let officer = t.signed_in("browser-rec", "b110105", Role::Officer).await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初29号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000, "interest": 0, "costs": 0},
+                "duties": ""
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .client
+        .post(t.url(&format!(
+            "/api/v1/cases/{id}/recordings?kind=hotline&name=12368.wav"
+        )))
+        .bearer_auth(&officer)
+        .header("content-type", "application/octet-stream")
+        .body(wav(2))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+
+    sign_in(&b, &t, "browser-rec").await;
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("#complaints audio[data-recording]"))
+        .await
+        .unwrap();
+    // The browser fetches the recording itself (with range requests), decodes it — two
+    // seconds, as uploaded — and seeks into it, as an officer skipping to a moment does.
+    let mut state = serde_json::Value::Null;
+    for _ in 0..100 {
+        state = b
+            .execute(
+                "const a = document.querySelector('#complaints audio[data-recording]'); \
+                 if (a.readyState >= 1 && !a.dataset.sought) { a.dataset.sought = '1'; a.currentTime = 1.5; } \
+                 return {ready: a.readyState, duration: a.duration, time: a.currentTime, seeking: a.seeking, error: a.error && a.error.code};",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if state["time"].as_f64().unwrap_or(0.0) > 1.4 && state["seeking"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state["error"], serde_json::Value::Null, "{state}");
+    let duration = state["duration"].as_f64().unwrap_or(0.0);
+    assert!(
+        (duration - 2.0).abs() < 0.01,
+        "two seconds decoded: {state}"
+    );
+    assert!(
+        (state["time"].as_f64().unwrap_or(0.0) - 1.5).abs() < 0.01 && state["seeking"] == false,
+        "it seeks to 1.5 s: {state}"
+    );
+    // Who played what is on the audit trail, with the byte range the browser asked for.
+    let played: i64 = t
+        .raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM events WHERE kind = 'recording.played'")
+        .await
+        .parse()
+        .unwrap();
+    assert!(played >= 1, "each playback request is audited");
+    let actor = t
+        .raw_text("SELECT actor FROM events WHERE kind = 'recording.played' ORDER BY seq LIMIT 1")
+        .await;
+    let user_id = t
+        .raw_text("SELECT CAST(id AS TEXT) FROM users WHERE username = 'browser-rec'")
+        .await;
+    assert_eq!(actor, format!("user:{user_id}"));
+}
