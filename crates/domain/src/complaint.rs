@@ -262,8 +262,8 @@ workdays = ["2026-09-20", "2026-10-10"]
 
     fn setup() -> (RuleBook, WorkingCalendar) {
         (
-            RuleBook::from_toml([("c.toml", RULES)]).unwrap(),
-            WorkingCalendar::from_toml([("2026.toml", Y2026)]).unwrap(),
+            RuleBook::from_toml([("c.toml", RULES)]).unwrap(), // allow-panic: test code
+            WorkingCalendar::from_toml([("2026.toml", Y2026)]).unwrap(), // allow-panic: test code
         )
     }
 
@@ -272,7 +272,7 @@ workdays = ["2026-09-20", "2026-10-10"]
         let (rules, cal) = setup();
         // Received Tue 29 Sep: 30 Sep is the 1st working day, 1–7 Oct are off, Thu 8 and
         // Fri 9 are the 2nd and 3rd, Sat 10 Oct is a make-up working day (4th), Mon 12 the 5th.
-        let d = deadlines(date(2026, 9, 29), date(2026, 9, 29), &rules, &cal, "").unwrap();
+        let d = deadlines(date(2026, 9, 29), date(2026, 9, 29), &rules, &cal, "").unwrap(); // allow-panic: test code
         assert_eq!(d.register_by, date(2026, 10, 12));
     }
 
@@ -280,7 +280,7 @@ workdays = ["2026-09-20", "2026-10-10"]
     fn resolution_counts_thirty_working_days_from_registration() {
         let (rules, cal) = setup();
         // Registered Mon 2 Nov 2026: six weeks of working days, no holiday, end Mon 14 Dec.
-        let d = deadlines(date(2026, 10, 30), date(2026, 11, 2), &rules, &cal, "").unwrap();
+        let d = deadlines(date(2026, 10, 30), date(2026, 11, 2), &rules, &cal, "").unwrap(); // allow-panic: test code
         assert_eq!(d.resolve_by, date(2026, 12, 14));
     }
 
@@ -304,7 +304,7 @@ workdays = ["2026-09-20", "2026-10-10"]
             date(2026, 5, 1),
             date(2026, 5, 1),
         )
-        .unwrap();
+        .unwrap(); // allow-panic: test code
         assert_eq!(ok.channel, Channel::Hotline);
         assert_eq!(ok.complainant, "张三");
     }
@@ -320,7 +320,7 @@ workdays = ["2026-09-20", "2026-10-10"]
             "invalid_result"
         );
         assert_eq!(
-            check_resolution(Status::Registered, " 已答复 ").unwrap(),
+            check_resolution(Status::Registered, " 已答复 ").unwrap(), // allow-panic: test code
             "已答复"
         );
     }
