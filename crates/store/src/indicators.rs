@@ -18,7 +18,7 @@ pub fn path_ids(path: &str) -> Vec<&str> {
 
 /// Rows written per bucket: the court's own `self` row and the `subtree` row of the court and
 /// each ancestor.
-fn rows_of(path: &str) -> Vec<(&str, &'static str)> {
+pub fn rows_of(path: &str) -> Vec<(&str, &'static str)> {
     let ids = path_ids(path);
     let mut out = Vec::with_capacity(ids.len() + 1);
     if let Some(own) = ids.last() {

@@ -398,57 +398,65 @@ async fn other_contributions(app: &App) -> Result<Vec<(String, ind::Contribution
 /// One rollup row as a recomputation produces it: (court, scope, month, case type).
 pub type RollupKey = (String, String, String, String);
 
+/// One page of cases after `after` (id order) with their court's path and their facts as
+/// they stand; `courts` caches the courts read so far. Empty at the end.
+async fn case_facts_page(
+    app: &App,
+    rules: &zhixing_domain::rules::RuleBook,
+    courts: &mut BTreeMap<String, CourtRow>,
+    after: i64,
+) -> Result<Vec<(i64, String, CaseFacts)>, ApiError> {
+    let page = app.store.cases_for_indicators(after, 1000).await?;
+    let mut out = Vec::with_capacity(page.len());
+    for c in page {
+        if !courts.contains_key(&c.court_id) {
+            let k = app
+                .store
+                .court(&c.court_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
+            courts.insert(c.court_id.clone(), k);
+        }
+        let court = courts.get(&c.court_id).ok_or_else(ApiError::internal)?;
+        let state: CaseState = serde_json::from_str(&c.state).map_err(|_| ApiError::internal())?;
+        out.push((c.id, c.court_path, facts_of(app, &state, court, rules)?));
+    }
+    Ok(out)
+}
+
 /// Folds every case again into rollup rows, without touching the stored ones: what the
 /// rollups must equal.
 pub async fn recompute(app: &App) -> Result<BTreeMap<RollupKey, Counters>, ApiError> {
     let rules = app.rules.current(&app.store).await?;
-    let mut courts: BTreeMap<String, CourtRow> = BTreeMap::new();
+    let mut courts = BTreeMap::new();
     let mut out: BTreeMap<RollupKey, Counters> = BTreeMap::new();
+    // The same rows the store's `add_to_rollups` writes for a contribution at a court.
+    let mut fold = |path: &str, contribution: ind::Contribution| {
+        let rows = zhixing_store::indicators::rows_of(path);
+        for ((month, ty), k) in contribution {
+            for (court_id, scope) in &rows {
+                out.entry((
+                    (*court_id).to_owned(),
+                    (*scope).to_owned(),
+                    month.clone(),
+                    ty.clone(),
+                ))
+                .or_default()
+                .add(&k);
+            }
+        }
+    };
     let mut after = 0;
     loop {
-        let page = app.store.cases_for_indicators(after, 1000).await?;
+        let page = case_facts_page(app, &rules, &mut courts, after).await?;
         let Some(last) = page.last() else { break };
-        after = last.id;
-        for c in &page {
-            let court = match courts.get(&c.court_id) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = app
-                        .store
-                        .court(&c.court_id)
-                        .await?
-                        .ok_or_else(ApiError::internal)?;
-                    courts.insert(c.court_id.clone(), k.clone());
-                    k
-                }
-            };
-            let state: CaseState =
-                serde_json::from_str(&c.state).map_err(|_| ApiError::internal())?;
-            let facts: CaseFacts = facts_of(app, &state, &court, &rules)?;
-            let ids = zhixing_store::indicators::path_ids(&c.court_path);
-            for ((month, ty), k) in facts.contribution() {
-                let mut targets = vec![(c.court_id.clone(), "self")];
-                targets.extend(ids.iter().map(|id| ((*id).to_owned(), "subtree")));
-                for (court_id, scope) in targets {
-                    out.entry((court_id, scope.to_owned(), month.clone(), ty.clone()))
-                        .or_default()
-                        .add(&k);
-                }
-            }
+        after = last.0;
+        for (_, path, facts) in page {
+            fold(&path, facts.contribution());
         }
     }
     for (path, contribution) in other_contributions(app).await? {
-        let ids = zhixing_store::indicators::path_ids(&path);
-        let Some(own) = ids.last() else { continue };
-        for ((month, ty), k) in contribution {
-            let mut targets = vec![((*own).to_owned(), "self")];
-            targets.extend(ids.iter().map(|id| ((*id).to_owned(), "subtree")));
-            for (court_id, scope) in targets {
-                out.entry((court_id, scope.to_owned(), month.clone(), ty.clone()))
-                    .or_default()
-                    .add(&k);
-            }
-        }
+        fold(&path, contribution);
     }
     out.retain(|_, c| !c.is_zero());
     Ok(out)
@@ -458,29 +466,17 @@ pub async fn recompute(app: &App) -> Result<BTreeMap<RollupKey, Counters>, ApiEr
 /// repair). One transaction: readers see the old sums or the new ones.
 pub async fn rebuild(app: &App) -> Result<usize, ApiError> {
     let rules = app.rules.current(&app.store).await?;
+    let mut courts = BTreeMap::new();
     let mut tx = app.store.begin().await?;
     tx.clear_rollups().await?;
     let mut n = 0;
     let mut after = 0;
-    let mut courts: BTreeMap<String, CourtRow> = BTreeMap::new();
     loop {
-        let page = app.store.cases_for_indicators(after, 1000).await?;
+        let page = case_facts_page(app, &rules, &mut courts, after).await?;
         let Some(last) = page.last() else { break };
-        after = last.id;
-        for c in &page {
-            if !courts.contains_key(&c.court_id) {
-                let k = app
-                    .store
-                    .court(&c.court_id)
-                    .await?
-                    .ok_or_else(ApiError::internal)?;
-                courts.insert(c.court_id.clone(), k);
-            }
-            let court = courts.get(&c.court_id).ok_or_else(ApiError::internal)?;
-            let state: CaseState =
-                serde_json::from_str(&c.state).map_err(|_| ApiError::internal())?;
-            let facts = facts_of(app, &state, court, &rules)?;
-            tx.record_case_facts(c.id, &c.court_path, &facts).await?;
+        after = last.0;
+        for (id, path, facts) in &page {
+            tx.record_case_facts(*id, path, facts).await?;
             n += 1;
         }
     }
