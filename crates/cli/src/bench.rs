@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use serde_json::json;
-use zhixing_server::{App, Config, ManualClock, SystemClock, service};
+use zhixing_server::{App, Config, ManualClock, SystemClock};
 use zhixing_store::{NewEvent, Store};
 
 #[derive(Args)]
@@ -158,21 +158,26 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         cipher: Some(crate::data_key(&url)?),
         ..Config::default()
     };
-    let app =
-        App::new(store.clone(), config, Arc::new(SystemClock)).map_err(|e| anyhow!(e.message))?;
+    let app = App::new(
+        store.clone(),
+        config,
+        Arc::new(SystemClock),
+        zhixing_server::courier(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     zhixing_server::prepare(&app)
         .await
-        .map_err(|e| anyhow!(e.message))?;
-    service::courts::generate(&app, &crate::scope_of("beijing"), "bench")
+        .map_err(|e| anyhow!("{e}"))?;
+    zhixing_app::platform::courts::generate(&app, &crate::scope_of("beijing"), "bench")
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let user = format!("bench{}", std::process::id());
     let password = "bench-password-123".to_owned();
     if store.user_by_username(&user).await?.is_none() {
-        service::users::create_user(
+        zhixing_app::identity::users::create_user(
             &app,
             None,
-            service::users::UserSpec {
+            zhixing_app::identity::users::UserSpec {
                 username: user.clone(),
                 display_name: "bench".into(),
                 court_id: "b110105".into(),
@@ -181,7 +186,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             },
         )
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     }
 
     let want = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
@@ -237,9 +242,9 @@ async fn auth_reads(
         let r = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
         axum::serve(minimal, r).await
     });
-    let session = service::auth::login(app, user, password)
+    let session = zhixing_app::identity::auth::login(app, user, password)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let baseline = load(
         format!("http://{maddr}/"),
         None,
@@ -350,9 +355,9 @@ async fn filings(app: &App, store: &Store, n: usize) -> Result<()> {
     let start = Instant::now();
     let mut state = String::new();
     for i in 0..n {
-        let (id, _) = service::cases::file(app, &by, filing(i), None)
+        let (id, _) = zhixing_app::case::file(app, &by, filing(i), None)
             .await
-            .map_err(|e| anyhow!(e.message))?;
+            .map_err(|e| anyhow!("{e}"))?;
         if i == 0 {
             state = store.case(id).await?.map(|r| r.state).unwrap_or_default();
         }
@@ -412,9 +417,9 @@ async fn ensure_cases(app: &App, store: &Store, total: usize) -> Result<Vec<Stri
     if store.count_cases().await? == 0 {
         // One case filed through the services: its state is the template of the bulk rows,
         // so that workers and pages can read every case.
-        service::generate::cases(app, &["b110105".to_owned()], 1, 7, &|_, _| {})
+        zhixing_fixtures::cases(app, &["b110105".to_owned()], 1, 7, &|_, _| {})
             .await
-            .map_err(|e| anyhow!(e.message))?;
+            .map_err(|e| anyhow!("{e}"))?;
     }
     let existing = store.count_cases().await? as usize;
     let template = store
@@ -483,10 +488,10 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
     let courts = ensure_cases(app, store, total).await?;
     let sup = format!("benchsup{}", std::process::id());
     if store.user_by_username(&sup).await?.is_none() {
-        service::users::create_user(
+        zhixing_app::identity::users::create_user(
             app,
             None,
-            service::users::UserSpec {
+            zhixing_app::identity::users::UserSpec {
                 username: sup.clone(),
                 display_name: "bench".into(),
                 court_id: "h11".into(),
@@ -495,11 +500,11 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
             },
         )
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     }
-    let token = service::auth::login(app, &sup, "bench-password-123")
+    let token = zhixing_app::identity::auth::login(app, &sup, "bench-password-123")
         .await
-        .map_err(|e| anyhow!(e.message))?
+        .map_err(|e| anyhow!("{e}"))?
         .token;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -598,8 +603,9 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
             ..Config::default()
         },
         Arc::new(SystemClock),
+        zhixing_server::courier(),
     )
-    .map_err(|e| anyhow!(e.message))?;
+    .map_err(|e| anyhow!("{e}"))?;
     let server = tokio::spawn(zhixing_server::serve(
         listener,
         fast.clone(),
@@ -626,13 +632,13 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
     let by = bench_officer(store).await?;
     let mut input = filing(9999);
     input.parties.truncate(2);
-    let (case, _) = service::cases::file(&fast, &by, input, None)
+    let (case, _) = zhixing_app::case::file(&fast, &by, input, None)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let start = Instant::now();
-    let (_, messages) = service::investigation::start(&fast, &by, case, None)
+    let (_, messages) = zhixing_app::control::investigation::start(&fast, &by, case, None)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let queued = start.elapsed().as_secs_f64();
     let mut delivered_at = None;
     while store.outbox_open().await? > 0 {
@@ -725,8 +731,13 @@ async fn public_search(store: &Store, url: &str, args: &BenchArgs) -> Result<()>
         public_burst: 1_000_000_000,
         ..Config::default()
     };
-    let app =
-        App::new(store.clone(), config, Arc::new(SystemClock)).map_err(|e| anyhow!(e.message))?;
+    let app = App::new(
+        store.clone(),
+        config,
+        Arc::new(SystemClock),
+        zhixing_server::courier(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     let target = args.listings as i64;
     ensure_cases(&app, store, args.listings).await?;
     let start = Instant::now();
@@ -918,8 +929,8 @@ struct BidStats {
 /// institution, the house and its seizure through the store, as the auction tests insert
 /// them); bids and feeds go over HTTP to the served app.
 async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
+    use zhixing_app::disposal::{auction as svc, valuation};
     use zhixing_domain::money::Fen;
-    use zhixing_server::service::{auction as svc, valuation};
     const COURT: &str = "b110105";
     const REFERENCE: i64 = 100_000_000;
     const INCREMENT: i64 = 1_000_000;
@@ -937,7 +948,13 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
     // The server's clock rules bidding; it is moved from the announcement to the bidding
     // period instead of waiting the statutory 31 days.
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-    let app = App::new(store.clone(), config, clock.clone()).map_err(|e| anyhow!(e.message))?;
+    let app = App::new(
+        store.clone(),
+        config,
+        clock.clone(),
+        zhixing_server::courier(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     let by = bench_officer(store).await?;
     // A respondent and judgment of its own per run: the same basis twice is refused, and a
     // PostgreSQL database keeps the last run's case.
@@ -947,9 +964,9 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         // filing() makes valid numbers only for small n.
         debtor.id_number = Some(resident_id("110105", n as i64));
     }
-    let (case_id, _) = service::cases::file(&app, &by, input, None)
+    let (case_id, _) = zhixing_app::case::file(&app, &by, input, None)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let now_us = app.now_us();
     let mut tx = store.begin().await?;
     tx.put_institution(&zhixing_store::investigation::InstitutionRow {
@@ -1019,7 +1036,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
     tx.commit().await?;
     let v = valuation::start(&app, &by, asset_id)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     valuation::command(
         &app,
         &by,
@@ -1031,7 +1048,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         },
     )
     .await
-    .map_err(|e| anyhow!(e.message))?;
+    .map_err(|e| anyhow!("{e}"))?;
     // The statutory plan: 70% of the reference, a 7% deposit, 31 days of announcement for
     // real estate, 24 hours of bidding.
     let now = app.now();
@@ -1056,7 +1073,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         &plan,
     )
     .await
-    .map_err(|e| anyhow!(e.message))?;
+    .map_err(|e| anyhow!("{e}"))?;
     let id = a.id;
     let mut tokens = Vec::with_capacity(args.auction_bidders);
     for n in 0..args.auction_bidders.max(2) {
@@ -1067,7 +1084,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
             &resident_id("110102", n as i64),
         )
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
         svc::deposit(
             &app,
             &by,
@@ -1077,7 +1094,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
             &format!("BANK-{n}"),
         )
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
         tokens.push(c.token);
     }
     // A minute into bidding, far from the end: the 5-minute rule does not apply.
@@ -1222,7 +1239,7 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
     let delivered_min = delivered().min().unwrap_or(0);
     let delivered_total: u64 = delivered().sum();
     let with_all = delivered().filter(|&c| c >= accepted).count();
-    let (_, state) = svc::state(&app, id).await.map_err(|e| anyhow!(e.message))?;
+    let (_, state) = svc::state(&app, id).await.map_err(|e| anyhow!("{e}"))?;
     for f in &feeds {
         f.abort();
     }
@@ -1258,9 +1275,9 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
 async fn indicators(app: &App, store: &Store, args: &BenchArgs) -> Result<()> {
     use zhixing_domain::indicators::{CaseFacts, ClosureFacts, Metric};
     use zhixing_store::indicators::{RollupQuery, Scope};
-    service::courts::generate(app, &crate::scope_of("national"), "bench")
+    zhixing_app::platform::courts::generate(app, &crate::scope_of("national"), "bench")
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     let n = args.national_cases;
     let t0 = Instant::now();
     store.bench_bulk_national(i64::try_from(n)?).await?;
@@ -1304,7 +1321,7 @@ async fn indicators(app: &App, store: &Store, args: &BenchArgs) -> Result<()> {
         court_path: "/spc/".into(),
         roles: vec![zhixing_domain::access::Role::Supervisor],
     };
-    let req = service::indicators::Request {
+    let req = zhixing_app::command_centre::indicators::Request {
         court_id: Some("spc".into()),
         scope: Some("subtree".into()),
         from: Some("2025-01".into()),
@@ -1314,9 +1331,9 @@ async fn indicators(app: &App, store: &Store, args: &BenchArgs) -> Result<()> {
     let mut lat = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        let s = service::indicators::summary(app, &sup, &req)
+        let s = zhixing_app::command_centre::indicators::summary(app, &sup, &req)
             .await
-            .map_err(|e| anyhow!(e.message))?;
+            .map_err(|e| anyhow!("{e}"))?;
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
         if s.counters.get("filed").and_then(|v| v.as_i64()) != Some(grouped.filed) {
             return Err(anyhow!("the service read other sums than the rollups"));

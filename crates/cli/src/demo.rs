@@ -8,7 +8,6 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use zhixing_domain::access::Role;
 use zhixing_server::Config;
-use zhixing_server::service;
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -52,14 +51,15 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         }
     };
     let app = crate::open(&url, Config::default()).await?;
-    let (n, created) = service::courts::generate(&app, &crate::scope_of(&args.scope), "demo")
-        .await
-        .map_err(|e| anyhow!(e.message))?;
+    let (n, created) =
+        zhixing_app::platform::courts::generate(&app, &crate::scope_of(&args.scope), "demo")
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
     // The demo accounts sit at Beijing courts; a scope without them still gets Beijing.
     if app.store.court("b110105").await?.is_none() {
-        service::courts::generate(&app, &crate::scope_of("beijing"), "demo")
+        zhixing_app::platform::courts::generate(&app, &crate::scope_of("beijing"), "demo")
             .await
-            .map_err(|e| anyhow!(e.message))?;
+            .map_err(|e| anyhow!("{e}"))?;
     }
     let password = match std::env::var("ZHIXING_DEMO_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
@@ -71,14 +71,14 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     };
     for (username, name, court, role) in DEMO_USERS {
         if app.store.user_by_username(username).await?.is_some() {
-            service::users::reset_password(&app, username, &password, "demo")
+            zhixing_app::identity::users::reset_password(&app, username, &password, "demo")
                 .await
-                .map_err(|e| anyhow!(e.message))?;
+                .map_err(|e| anyhow!("{e}"))?;
         } else {
-            service::users::create_user(
+            zhixing_app::identity::users::create_user(
                 &app,
                 None,
-                service::users::UserSpec {
+                zhixing_app::identity::users::UserSpec {
                     username: username.to_owned(),
                     display_name: name.to_owned(),
                     court_id: court.to_owned(),
@@ -87,7 +87,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
                 },
             )
             .await
-            .map_err(|e| anyhow!("demo user {username}: {}", e.message))?;
+            .map_err(|e| anyhow!("demo user {username}: {}", e))?;
         }
     }
     let mut example = None;
@@ -107,9 +107,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             ));
         }
         give_officer_cases(&app).await?;
-        let n = zhixing_server::service::generate::auctions(&app, "b110105", 1)
+        let n = zhixing_fixtures::auctions(&app, "b110105", 1)
             .await
-            .map_err(|e| anyhow!("demo auctions: {}", e.message))?;
+            .map_err(|e| anyhow!("demo auctions: {}", e))?;
         println!(
             "{n} judicial auctions (sold, awaiting payment, failed, two bidding now, one announced)"
         );
@@ -181,12 +181,12 @@ async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
     };
     for row in app.store.list_cases(&filter).await? {
         let (uid, name) = (officer.id, officer.display_name.clone());
-        zhixing_server::service::cases::change(
+        zhixing_app::case::change(
             app,
             &principal,
             row.id,
             None,
-            zhixing_server::service::cases::Need::Handler,
+            zhixing_app::case::Need::Handler,
             |_, c| {
                 Ok(vec![zhixing_domain::case::CaseEvent::OfficerAssigned {
                     officer_id: uid,
@@ -196,7 +196,7 @@ async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
             },
         )
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     }
     Ok(())
 }

@@ -11,7 +11,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use zhixing_domain::access::Role;
 use zhixing_domain::court::Scope;
-use zhixing_server::service;
 use zhixing_server::{App, Config, SystemClock};
 use zhixing_store::{DEFAULT_DATABASE_URL, Store};
 
@@ -397,10 +396,16 @@ pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
     let store = Store::connect(url)
         .await
         .with_context(|| format!("cannot open database {}", redact(url)))?;
-    let app = App::new(store, config, Arc::new(SystemClock)).map_err(|e| anyhow!(e.message))?;
+    let app = App::new(
+        store,
+        config,
+        Arc::new(SystemClock),
+        zhixing_server::courier(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     zhixing_server::prepare(&app)
         .await
-        .map_err(|e| anyhow!("preparing the database failed: {}", e.message))?;
+        .map_err(|e| anyhow!("preparing the database failed: {}", e))?;
     Ok(app)
 }
 
@@ -409,7 +414,7 @@ pub(crate) async fn basic_courts(app: &App, scope: &str) -> Result<Vec<String>> 
     let prefix = match scope_of(scope) {
         Scope::National => "/spc/".to_owned(),
         Scope::Province(p) => {
-            let divisions = zhixing_server::embedded::divisions().map_err(|e| anyhow!("{e}"))?;
+            let divisions = zhixing_app::embedded::divisions().map_err(|e| anyhow!("{e}"))?;
             let courts = divisions
                 .courts(&Scope::Province(p))
                 .map_err(|e| anyhow!("{e}"))?;
@@ -434,7 +439,7 @@ pub(crate) async fn generate_cases(
     scope: &str,
     count: usize,
     seed: u64,
-) -> Result<service::generate::Report> {
+) -> Result<zhixing_fixtures::Report> {
     let courts = basic_courts(app, scope).await?;
     if courts.is_empty() {
         bail!(
@@ -442,9 +447,9 @@ pub(crate) async fn generate_cases(
         );
     }
     let progress = |n: usize, total: usize| eprint!("\rgenerating cases: step {n} of {total}   ");
-    let report = service::generate::cases(app, &courts, count, seed, &progress)
+    let report = zhixing_fixtures::cases(app, &courts, count, seed, &progress)
         .await
-        .map_err(|e| anyhow!(e.message))?;
+        .map_err(|e| anyhow!("{e}"))?;
     eprintln!();
     Ok(report)
 }
@@ -515,9 +520,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             seed,
         } => {
             let app = open(&db.url, Config::default()).await?;
-            let (n, created) = service::courts::generate(&app, &scope_of(&scope), "cli")
-                .await
-                .map_err(|e| anyhow!(e.message))?;
+            let (n, created) =
+                zhixing_app::platform::courts::generate(&app, &scope_of(&scope), "cli")
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
             eprintln!("{n} courts in scope {scope}, {created} new");
             let report = generate_cases(&app, &scope, cases, seed).await?;
             println!("{}", serde_json::to_string(&report)?);
@@ -528,9 +534,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             ..
         } => {
             let app = open(&db.url, Config::default()).await?;
-            let (n, created) = service::courts::generate(&app, &scope_of(&scope), "cli")
-                .await
-                .map_err(|e| anyhow!(e.message))?;
+            let (n, created) =
+                zhixing_app::platform::courts::generate(&app, &scope_of(&scope), "cli")
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
             println!("{n} courts in scope {scope}, {created} new");
         }
         Command::Generate {
@@ -556,10 +563,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         parsed.push(Role::parse(r).ok_or_else(|| anyhow!("unknown role {r:?}"))?);
                     }
                     let password = read_password()?;
-                    let id = service::users::create_user(
+                    let id = zhixing_app::identity::users::create_user(
                         &app,
                         None,
-                        service::users::UserSpec {
+                        zhixing_app::identity::users::UserSpec {
                             display_name: display_name.unwrap_or_else(|| username.clone()),
                             username,
                             court_id: court,
@@ -568,7 +575,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         },
                     )
                     .await
-                    .map_err(|e| anyhow!(e.message))?;
+                    .map_err(|e| anyhow!("{e}"))?;
                     println!("created user {id}");
                 }
                 UsersAction::List => {

@@ -7,39 +7,11 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zhixing");
 
-/// A fresh database: SQLite in a temporary directory, or a new schema in
-/// `ZHIXING_TEST_DATABASE_URL`'s PostgreSQL database.
+/// A fresh database (the test kit's) and a directory for what lives beside it (the data key
+/// file, recordings), whichever backend it is on.
 async fn fresh_database() -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    match std::env::var("ZHIXING_TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let schema = format!(
-                "cli_{}_{}",
-                std::process::id(),
-                Instant::now().elapsed().as_nanos() ^ rand_u32()
-            );
-            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                .execute(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
-            let sep = if admin.contains('?') { '&' } else { '?' };
-            (format!("{admin}{sep}options[search_path]={schema}"), dir)
-        }
-        _ => (
-            format!("sqlite://{}", dir.path().join("z.db").display()),
-            dir,
-        ),
-    }
-}
-
-fn rand_u32() -> u128 {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    t % 1_000_000_007
+    (zhixing_testkit::fresh_database_in(dir.path()).await, dir)
 }
 
 fn zhixing(db: &str, args: &[&str], stdin: Option<&str>) -> Output {

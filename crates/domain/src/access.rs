@@ -93,6 +93,16 @@ pub enum Action {
     /// Issue a supervision order (督办) to a court strictly below, and close or send back its
     /// replies: the command-centre supervisor or the division head of the superior court.
     Supervise,
+    /// Approve what an officer of the court proposed — a closure that needs approval, an
+    /// extension of the time limit, a payout from the case account: the division head
+    /// (执行局长) of the court itself.
+    Approve,
+    /// Register the institutions that answer investigations and measures (banks, registries,
+    /// platforms): an administrator, nationally at the SPC, regionally below.
+    ManageInstitutions,
+    /// Open the command centre (指挥中心) of a court: its and its subtree's indicators, alerts
+    /// and supervision — the supervisor and the division head, at their court and below.
+    Command,
 }
 
 /// How the target court stands to the caller's court.
@@ -117,6 +127,12 @@ pub struct Principal {
 impl Principal {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Whether the caller carries a caseload of their own (an officer, 执行员): their case
+    /// list starts with the cases they handle rather than the whole court's.
+    pub fn carries_a_caseload(&self) -> bool {
+        self.has(Role::Officer)
     }
 
     pub fn relation_to(&self, target_path: &str) -> Relation {
@@ -168,6 +184,10 @@ impl Principal {
             // below it): a court never supervises itself.
             (Action::Supervise, Relation::Own) => false,
             (Action::Supervise, Relation::Below) => any(&[Role::Supervisor, Role::DivisionHead]),
+            (Action::Approve, Relation::Own) => self.has(Role::DivisionHead),
+            (Action::Approve, Relation::Below) => false,
+            (Action::ManageInstitutions, _) => self.has(Role::Administrator),
+            (Action::Command, _) => any(&[Role::Supervisor, Role::DivisionHead]),
         }
     }
 }
@@ -205,6 +225,9 @@ mod tests {
                 Action::ApproveSharing,
                 Action::ReadSharing,
                 Action::Supervise,
+                Action::Approve,
+                Action::ManageInstitutions,
+                Action::Command,
             ] {
                 assert!(!p.may(action, SIBLING), "{role:?} {action:?} sibling");
                 assert!(!p.may(action, PARENT), "{role:?} {action:?} parent");
@@ -247,6 +270,30 @@ mod tests {
         assert!(!at(OWN, &[Role::Administrator]).may(Action::ApproveSharing, OWN));
         assert!(at(OWN, &[Role::Auditor]).may(Action::ReadSharing, OWN));
         assert!(!at(OWN, &[Role::Officer]).may(Action::ReadSharing, OWN));
+    }
+
+    #[test]
+    fn approval_is_the_division_head_s_at_the_own_court_only() {
+        assert!(at(OWN, &[Role::DivisionHead]).may(Action::Approve, OWN));
+        assert!(!at(OWN, &[Role::DivisionHead]).may(Action::Approve, CHILD));
+        for role in [
+            Role::Officer,
+            Role::Judge,
+            Role::Supervisor,
+            Role::Auditor,
+            Role::Administrator,
+        ] {
+            assert!(!at(OWN, &[role]).may(Action::Approve, OWN), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_command_centre_is_for_supervisors_and_division_heads() {
+        assert!(at(OWN, &[Role::Supervisor]).may(Action::Command, CHILD));
+        assert!(at(OWN, &[Role::DivisionHead]).may(Action::Command, OWN));
+        assert!(!at(OWN, &[Role::Officer]).may(Action::Command, OWN));
+        assert!(at(OWN, &[Role::Administrator]).may(Action::ManageInstitutions, OWN));
+        assert!(!at(OWN, &[Role::DivisionHead]).may(Action::ManageInstitutions, OWN));
     }
 
     #[test]

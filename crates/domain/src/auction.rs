@@ -478,10 +478,10 @@ impl Problems {
     fn finish(self) -> Result<(), Refusal> {
         match self.0.first() {
             None => Ok(()),
-            Some((code, _)) => Err(Refusal {
+            Some((code, _)) => Err(Refusal::many(
                 code,
-                reasons: self.0.into_iter().map(|(_, r)| r).collect(),
-            }),
+                self.0.into_iter().map(|(_, r)| r).collect(),
+            )),
         }
     }
 }

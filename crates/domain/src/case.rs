@@ -10,30 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkingCalendar;
 use crate::case_number::CaseType;
 use crate::money::Fen;
-use crate::rules::{RuleBook, RuleError, Unit};
+use crate::rules::{RuleBook, Unit};
 
-/// A refused command: a stable code and the human reasons (all of them, for closures).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {}", reasons.join("; "))]
-pub struct Refusal {
-    pub code: &'static str,
-    pub reasons: Vec<String>,
-}
-
-impl Refusal {
-    pub fn one(code: &'static str, reason: impl Into<String>) -> Refusal {
-        Refusal {
-            code,
-            reasons: vec![reason.into()],
-        }
-    }
-}
-
-impl From<RuleError> for Refusal {
-    fn from(e: RuleError) -> Self {
-        Refusal::one("rule_unavailable", e.to_string())
-    }
-}
+pub use crate::refusal::Refusal;
 
 /// 申请执行人 or 被执行人.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -1088,10 +1067,7 @@ pub fn decide_closure(
         .map(|c| c.description)
         .collect();
     if !unmet.is_empty() {
-        return Err(Refusal {
-            code: "closure_conditions_unmet",
-            reasons: unmet,
-        });
+        return Err(Refusal::many("closure_conditions_unmet", unmet));
     }
     let reason = reason.trim().to_owned();
     Ok(if mode.needs_approval() {
@@ -1141,10 +1117,7 @@ pub fn decide_approval(
         .map(|c| c.description)
         .collect();
     if !unmet.is_empty() {
-        return Err(Refusal {
-            code: "closure_conditions_unmet",
-            reasons: unmet,
-        });
+        return Err(Refusal::many("closure_conditions_unmet", unmet));
     }
     Ok(CaseEvent::Closed {
         mode: *mode,
@@ -1302,10 +1275,7 @@ pub fn decide_security(
         reasons.push("value: above zero".to_owned());
     }
     if !reasons.is_empty() {
-        return Err(Refusal {
-            code: "invalid_security",
-            reasons,
-        });
+        return Err(Refusal::many("invalid_security", reasons));
     }
     Ok(CaseEvent::SecurityProvided {
         provider: provider.to_owned(),

@@ -198,10 +198,10 @@ pub fn check_registration(
         }),
         (_, first) => {
             let code = first.map_or("invalid_complaint", |p| p.0);
-            Err(Refusal {
+            Err(Refusal::many(
                 code,
-                reasons: problems.into_iter().map(|p| p.1).collect(),
-            })
+                problems.into_iter().map(|p| p.1).collect(),
+            ))
         }
     }
 }
@@ -289,14 +289,14 @@ workdays = ["2026-09-20", "2026-10-10"]
         let cal = WorkingCalendar::default();
         let rules = RuleBook::default();
         let e = deadlines(date(2026, 1, 5), date(2026, 1, 5), &rules, &cal, "").unwrap_err();
-        assert!(!e.reasons.is_empty());
+        assert!(!e.problems().is_empty());
     }
 
     #[test]
     fn registration_lists_every_problem() {
         let e = check_registration("fax", "", " ", date(2026, 5, 2), date(2026, 5, 1)).unwrap_err();
         assert_eq!(e.code, "unknown_channel");
-        assert_eq!(e.reasons.len(), 4);
+        assert_eq!(e.problems().len(), 4);
         let ok = check_registration(
             "hotline",
             " 张三 ",

@@ -495,15 +495,17 @@ pub fn decide_listing(
     let conduct = match text("facts", &req.facts, 4, 4000) {
         Ok(t) => t,
         Err(r) => {
-            reasons.extend(r.reasons);
+            reasons.extend(r.problems().into_iter().map(|p| {
+                p.params
+                    .get("message")
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            }));
             String::new()
         }
     };
     if !reasons.is_empty() {
-        return Err(Refusal {
-            code: "invalid_listing",
-            reasons,
-        });
+        return Err(Refusal::many("invalid_listing", reasons));
     }
     if state.credit.listed(req.party_no).is_some() {
         return Err(Refusal::one(

@@ -115,15 +115,10 @@ impl TaskStatus {
     }
 }
 
-/// Why a task command is refused; `code` is the API's machine-readable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: &'static str,
-    pub message: &'static str,
-}
+pub use crate::refusal::Refusal;
 
-const fn refusal(code: &'static str, message: &'static str) -> Refusal {
-    Refusal { code, message }
+fn refusal(code: &'static str, message: &'static str) -> Refusal {
+    Refusal::one(code, message)
 }
 
 /// A task goes to another court: a court does its own acts itself.

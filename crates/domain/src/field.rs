@@ -133,10 +133,10 @@ pub fn decide_field_investigation(
             return Err(Refusal::one(code, reason));
         }
         _ => {
-            return Err(Refusal {
-                code: "invalid_field_investigation",
-                reasons: problems.into_iter().map(|p| p.1).collect(),
-            });
+            return Err(Refusal::many(
+                "invalid_field_investigation",
+                problems.into_iter().map(|p| p.1).collect(),
+            ));
         }
     }
     let mut note = r.method.name_zh().to_owned();

@@ -279,10 +279,10 @@ pub fn validate(
         }
     }
     if let Some((code, _)) = problems.first() {
-        return Err(Refusal {
+        return Err(Refusal::many(
             code,
-            reasons: problems.into_iter().map(|(_, r)| r).collect(),
-        });
+            problems.into_iter().map(|(_, r)| r).collect(),
+        ));
     }
     let case_type = case_type.ok_or_else(|| Refusal::one("unknown_case_type", "case type"))?;
     Ok(ValidFiling {

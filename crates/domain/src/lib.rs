@@ -22,7 +22,10 @@ pub mod indicators;
 pub mod measure;
 pub mod money;
 pub mod recording;
+pub mod refusal;
 pub mod rules;
 pub mod sharing;
 pub mod supervision;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod valuation;

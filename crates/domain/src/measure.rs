@@ -308,7 +308,7 @@ pub fn decide_measure(
         } else {
             "invalid_measure"
         };
-        return Err(Refusal { code, reasons });
+        return Err(Refusal::many(code, reasons));
     }
     Ok(DecidedMeasure {
         kind: req.kind,

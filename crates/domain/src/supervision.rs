@@ -62,15 +62,10 @@ impl SupervisionStatus {
     }
 }
 
-/// Why a supervision command is refused; `code` is the API's machine-readable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: &'static str,
-    pub message: &'static str,
-}
+pub use crate::refusal::Refusal;
 
-const fn refusal(code: &'static str, message: &'static str) -> Refusal {
-    Refusal { code, message }
+fn refusal(code: &'static str, message: &'static str) -> Refusal {
+    Refusal::one(code, message)
 }
 
 /// Whether `target_path` lies strictly below `issuer_path` (materialised court paths such as

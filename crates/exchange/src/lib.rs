@@ -9,6 +9,7 @@
 
 pub mod protocol;
 pub mod signing;
+#[cfg(feature = "sim")]
 pub mod sim;
 
 pub use protocol::{

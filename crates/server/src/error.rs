@@ -1,5 +1,7 @@
 //! One error type for the HTTP layer, rendered as `application/problem+json` (RFC 9457) with a
-//! stable machine-readable `code`. Internal details are logged, never sent.
+//! stable machine-readable `code`. The one place where an application error gets its HTTP
+//! status; a refusal's words come from the message catalogue. Internal details are logged
+//! where they are raised, never sent.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -8,7 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use zhixing_app::AppError;
+use zhixing_domain::refusal::{Refusal, RefusalKind};
 use zhixing_store::StoreError;
+
+use crate::messages::Lang;
 
 /// An error answer: HTTP status, stable code, human message.
 #[derive(Debug, Clone)]
@@ -19,6 +25,10 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// Every individual problem, when there are several (a filing, a closure checklist).
     pub details: Vec<String>,
+    /// A refusal's parameters and problems, for clients that act on them.
+    pub refusal: Option<Box<Refusal>>,
+    /// A byte range outside the content: its length, for `Content-Range: bytes */LEN`.
+    pub range_length: Option<u64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -34,6 +44,14 @@ pub struct Problem {
     /// Every individual problem, when there are several.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// For a refusal: the parameters of the rule that refused (figure, citation, date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub params: Option<serde_json::Value>,
+    /// For a refusal listing several problems: each with its code and parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub reasons: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -44,6 +62,8 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             details: Vec::new(),
+            refusal: None,
+            range_length: None,
         }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -68,6 +88,7 @@ impl ApiError {
             "sign in first: send a valid bearer token or session cookie",
         )
     }
+    /// A fault: its context is logged where it is raised (see `AppError::internal`).
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,6 +108,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let params = self
+            .refusal
+            .as_ref()
+            .filter(|r| !r.params.is_empty())
+            .and_then(|r| serde_json::to_value(&r.params).ok());
+        let reasons = self
+            .refusal
+            .as_ref()
+            .filter(|r| !r.reasons.is_empty())
+            .and_then(|r| serde_json::to_value(&r.reasons).ok());
         let problem = Problem {
             type_: format!("urn:zhixing:problem:{}", self.code),
             title: self.status.canonical_reason().unwrap_or("error").to_owned(),
@@ -94,6 +125,8 @@ impl IntoResponse for ApiError {
             detail: self.message,
             code: self.code.to_owned(),
             errors: self.details,
+            params,
+            reasons,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.status, body).into_response();
@@ -106,29 +139,57 @@ impl IntoResponse for ApiError {
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
+        if let Some(len) = self.range_length
+            && let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}"))
+        {
+            resp.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
         resp
     }
 }
 
 impl From<StoreError> for ApiError {
+    #[track_caller]
     fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<AppError> for ApiError {
+    /// The status of each kind of answer. A refusal is 422 when the input is wrong, 409 when
+    /// the state of things does not allow it now; its words come from the catalogue (English
+    /// on the API), its parameters travel with it.
+    fn from(e: AppError) -> Self {
+        let words = crate::messages::error(Lang::En, &e);
+        let code = e.code();
+        let status = match &e {
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Refused(r) => match r.kind {
+                RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                RefusalKind::Conflict => StatusCode::CONFLICT,
+                RefusalKind::Broken => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedContent { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let mut out = ApiError::new(status, code, words.detail).with_details(words.errors);
         match e {
-            StoreError::Conflict(what) => {
-                ApiError::conflict("conflict", format!("{what} already exists"))
+            AppError::Throttled { retry_after, .. } | AppError::Unavailable { retry_after, .. } => {
+                out.retry_after = Some(retry_after);
             }
-            other => {
-                tracing::error!(error = %other, "store error");
-                if other.is_unavailable() {
-                    return ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "unavailable",
-                        "the database is unavailable; try again",
-                    )
-                    .with_retry_after(5);
-                }
-                ApiError::internal()
-            }
+            AppError::RangeNotSatisfiable { length } => out.range_length = Some(length),
+            AppError::Refused(r) => out.refusal = Some(Box::new(r)),
+            _ => {}
         }
+        out
     }
 }
 

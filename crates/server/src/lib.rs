@@ -1,15 +1,15 @@
-//! Zhixing's HTTP layer: the JSON API under `/api/v1`, the server-rendered pages, and the
-//! services they call (which the CLI calls too).
+//! Zhixing's edge: the JSON API under `/api/v1` and the server-rendered pages, two doors to
+//! the application's commands (`zhixing-app`), with what only HTTP needs — sessions and
+//! cookies, problem+json, the message catalogue, rate limits, metrics, the router.
 
 pub mod api;
-pub mod embedded;
+pub mod courier;
 pub mod error;
+pub mod messages;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
-pub mod service;
-pub mod state;
 
 use std::future::Future;
 use std::time::Duration;
@@ -23,29 +23,13 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use courier::courier;
 pub use error::ApiError;
-pub use state::{App, Clock, Config, ManualClock, SystemClock};
+pub use zhixing_app::{App, Clock, Config, ManualClock, SystemClock};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Readies a store for serving: migrations, then the shipped rule book.
-pub async fn prepare(app: &App) -> Result<(), ApiError> {
-    app.store.migrate().await.map_err(|e| {
-        tracing::error!(error = %e, "migration failed");
-        ApiError::internal()
-    })?;
-    app.store.check_data_key(&app.cipher).await.map_err(|e| {
-        tracing::error!(error = %e, "data key");
-        ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "data_key_mismatch",
-            e.to_string(),
-        )
-    })?;
-    service::rules::sync_shipped(app, "system").await?;
-    service::indicators::ensure_built(app).await?;
-    Ok(())
-}
+pub use zhixing_app::prepare;
 
 /// The whole application.
 pub fn router(app: App) -> Router {
@@ -108,13 +92,14 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // The outbox worker lives as long as the server, also when the server's task is dropped.
-    let _worker = AbortOnDrop(tokio::spawn(service::investigation::dispatch_forever(
-        app.clone(),
-    )));
-    let _watch = app
-        .config
-        .watch_worker
-        .then(|| AbortOnDrop(tokio::spawn(service::watch::watch_forever(app.clone()))));
+    let _worker = AbortOnDrop(tokio::spawn(
+        zhixing_app::control::investigation::dispatch_forever(app.clone()),
+    ));
+    let _watch = app.config.watch_worker.then(|| {
+        AbortOnDrop(tokio::spawn(
+            zhixing_app::command_centre::watch::watch_forever(app.clone()),
+        ))
+    });
     // The connection's address is the rate limit's key on the public routes.
     axum::serve(
         listener,

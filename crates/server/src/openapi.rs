@@ -1,7 +1,19 @@
 //! The OpenAPI 3.1 description, generated from the handlers' annotations.
+//!
+//! The application's views (what most routes answer) are defined once, in `zhixing-app`, with
+//! their JSON Schema derived by `schemars` — the application knows no HTTP and no OpenAPI.
+//! Here each gets a stand-in type of the same name for the handlers' annotations, and the
+//! document's component is replaced by the view's own JSON Schema (OpenAPI 3.1 schemas are
+//! JSON Schema 2020-12), so the description is read from the very type that is serialised.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
 use utoipa::OpenApi;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
 use crate::api;
 
@@ -77,9 +89,145 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Stand-ins, for the handlers' annotations, of the application's views; and the JSON Schema
+/// of each view, from its own definition.
+macro_rules! documented_views {
+    ($($name:ident => $ty:ty),* $(,)?) => {
+        /// Names of the application's views for `#[utoipa::path(..., body = doc::X)]`.
+        pub mod doc {
+            $(
+                pub struct $name;
+                impl utoipa::PartialSchema for $name {
+                    fn schema() -> super::RefOr<super::Schema> {
+                        super::ObjectBuilder::new().into()
+                    }
+                }
+                impl utoipa::ToSchema for $name {
+                    fn name() -> super::Cow<'static, str> {
+                        super::Cow::Borrowed(stringify!($name))
+                    }
+                }
+            )*
+        }
+
+        fn view_schemas() -> Vec<(&'static str, schemars::Schema)> {
+            vec![$((stringify!($name), schemars::schema_for!($ty))),*]
+        }
+    };
+}
+
+documented_views! {
+CreditChanged => zhixing_app::credit::listings::CreditChanged,
+CreditView => zhixing_app::credit::listings::CreditView,
+PublishedListing => zhixing_app::credit::publication::PublishedListing,
+PublishedRestriction => zhixing_app::credit::publication::PublishedRestriction,
+KeyInfo => zhixing_app::credit::sharing::KeyInfo,
+Agreement => zhixing_app::credit::sharing::Agreement,
+IssuedKey => zhixing_app::credit::sharing::IssuedKey,
+FeedPage => zhixing_app::credit::sharing::FeedPage,
+CaseView => zhixing_app::case::CaseView,
+AttachmentView => zhixing_app::control::field::AttachmentView,
+FieldInvestigationView => zhixing_app::control::field::FieldInvestigationView,
+Recorded => zhixing_app::control::field::Recorded,
+ReceiptView => zhixing_app::disposal::funds::ReceiptView,
+PlannedShare => zhixing_app::disposal::funds::PlannedShare,
+DistributionPlan => zhixing_app::disposal::funds::DistributionPlan,
+PayoutView => zhixing_app::disposal::funds::PayoutView,
+PostingView => zhixing_app::disposal::funds::PostingView,
+EntryView => zhixing_app::disposal::funds::EntryView,
+Payable => zhixing_app::disposal::funds::Payable,
+AccountView => zhixing_app::disposal::funds::AccountView,
+ValuationView => zhixing_app::disposal::valuation::ValuationView,
+Unusable => zhixing_app::disposal::valuation::Unusable,
+ObjectionView => zhixing_app::disposal::valuation::ObjectionView,
+HistoryEntry => zhixing_app::disposal::valuation::HistoryEntry,
+PublicEntry => zhixing_app::disposal::auction::PublicEntry,
+BidView => zhixing_app::disposal::auction::BidView,
+AuctionView => zhixing_app::disposal::auction::AuctionView,
+BidderCredential => zhixing_app::disposal::auction::BidderCredential,
+BidAnswer => zhixing_app::disposal::auction::BidAnswer,
+AccessCode => zhixing_app::portal::AccessCode,
+PublicStep => zhixing_app::portal::PublicStep,
+PublicParty => zhixing_app::portal::PublicParty,
+PublicDeadline => zhixing_app::portal::PublicDeadline,
+PublicMeasure => zhixing_app::portal::PublicMeasure,
+PublicPayment => zhixing_app::portal::PublicPayment,
+PartyCaseView => zhixing_app::portal::PartyCaseView,
+Announcement => zhixing_app::portal::Announcement,
+PublishedRespondent => zhixing_app::portal::PublishedRespondent,
+TerminatedCase => zhixing_app::portal::TerminatedCase,
+RecordingView => zhixing_app::oversight::recordings::RecordingView,
+NoteView => zhixing_app::oversight::supervision::NoteView,
+SupervisionView => zhixing_app::oversight::supervision::SupervisionView,
+DocumentView => zhixing_app::oversight::entrusted::DocumentView,
+TaskView => zhixing_app::oversight::entrusted::TaskView,
+ComplaintView => zhixing_app::oversight::complaints::ComplaintView,}
+
+/// Puts each view's JSON Schema into the document's components: its own definitions
+/// (`$defs`) become components too, and references to them point there.
+fn with_view_schemas(mut doc: Value) -> Value {
+    fn repoint(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get_mut("$ref")
+                    && let Some(name) = r.strip_prefix("#/$defs/")
+                {
+                    *r = format!("#/components/schemas/{name}");
+                }
+                for x in m.values_mut() {
+                    repoint(x);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(repoint),
+            _ => {}
+        }
+    }
+    let mut add: Vec<(String, Value)> = Vec::new();
+    for (name, schema) in view_schemas() {
+        let mut v = schema.to_value();
+        if let Value::Object(m) = &mut v {
+            m.remove("$schema");
+            if let Some(Value::Object(defs)) = m.remove("$defs") {
+                add.extend(defs);
+            }
+        }
+        add.push((name.to_owned(), v));
+    }
+    let Some(root) = doc.as_object_mut() else {
+        return doc;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(c) = components {
+        let schemas = c
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(s) = schemas {
+            for (name, mut v) in add {
+                repoint(&mut v);
+                s.insert(name, v);
+            }
+        }
+    }
+    doc
+}
+
+/// The whole description, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+        with_view_schemas(doc)
+    })
+}
+
 pub async fn serve() -> Response {
-    match ApiDoc::openapi().to_json() {
+    match serde_json::to_string(document()) {
         Ok(s) => ([(axum::http::header::CONTENT_TYPE, "application/json")], s).into_response(),
-        Err(_) => crate::error::ApiError::internal().into_response(),
+        Err(e) => crate::error::ApiError::from(zhixing_app::AppError::internal(format_args!(
+            "the OpenAPI document: {e}"
+        )))
+        .into_response(),
     }
 }

@@ -14,7 +14,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::ApiError;
-use crate::state::Config;
+use zhixing_app::state::Config;
 
 /// Above this many tracked clients, the ones whose buckets are full again are forgotten.
 const MAX_TRACKED: usize = 100_000;

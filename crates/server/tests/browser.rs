@@ -2,14 +2,13 @@
 //! Runs when chromedriver is installed; `ZHIXING_REQUIRE_BROWSER=1` (set by CI) makes a
 //! missing browser a failure instead of a skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{PASSWORD, TestApp};
 use fantoccini::{ClientBuilder, Locator};
 use zhixing_domain::access::Role;
+use zhixing_testkit::{PASSWORD, TestApp};
 
 struct Driver(Child);
 impl Drop for Driver {
@@ -336,7 +335,7 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
     };
     let config = zhixing_server::Config {
         outbox_poll: Duration::from_millis(50),
-        ..common::test_config()
+        ..zhixing_testkit::test_config()
     };
     let t = TestApp::spawn_with(config).await;
     // The institution simulator over real HTTP, registered as the network.
@@ -1535,7 +1534,7 @@ async fn an_officer_plays_a_hotline_recording_from_the_case_page() {
     let dir = tempfile::tempdir().unwrap();
     let t = TestApp::spawn_with(zhixing_server::Config {
         recordings_dir: dir.path().to_path_buf(),
-        ..common::test_config()
+        ..zhixing_testkit::test_config()
     })
     .await;
     let officer = t.signed_in("browser-rec", "b110105", Role::Officer).await;

@@ -1,37 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use jiff::civil::{Date, date};
+use jiff::civil::date;
 use proptest::prelude::*;
 
 use super::*;
-use crate::calendar::WorkingCalendar;
-use crate::rules::RuleBook;
+use crate::testing::{calendar, ctx, rules};
 use crate::valuation::PriceMethod;
-
-fn rules() -> RuleBook {
-    RuleBook::from_toml([(
-        "auction.toml",
-        include_str!("../../../../rules/auction.toml"),
-    )])
-    .unwrap() // allow-panic: test code
-}
-
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::from_toml([(
-        "2026.toml",
-        include_str!("../../../../rules/calendar/2026.toml"),
-    )])
-    .unwrap() // allow-panic: test code
-}
-
-fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
-    Ctx {
-        rules,
-        calendar: cal,
-        region: "110105",
-        today,
-    }
-}
 
 fn fen(v: i64) -> Fen {
     Fen::new(v).unwrap() // allow-panic: test code

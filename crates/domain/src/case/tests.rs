@@ -4,30 +4,10 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use super::*;
-
+use crate::testing::{calendar, ctx, rules_of};
+/// The rule files these tests were written against.
 fn rules() -> RuleBook {
-    RuleBook::from_toml([
-        ("case.toml", include_str!("../../../../rules/case.toml")),
-        (
-            "investigation.toml",
-            include_str!("../../../../rules/investigation.toml"),
-        ),
-    ])
-    .unwrap_or_default()
-}
-
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::from_toml([
-        (
-            "2025.toml",
-            include_str!("../../../../rules/calendar/2025.toml"),
-        ),
-        (
-            "2026.toml",
-            include_str!("../../../../rules/calendar/2026.toml"),
-        ),
-    ])
-    .unwrap_or_default()
+    rules_of(&["case.toml", "investigation.toml"])
 }
 
 fn filed(on: Date, kind: BasisKind) -> CaseState {
@@ -53,15 +33,6 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
         resumed_from: None,
     };
     CaseState::from_filed(&e).expect("a Filed event starts a case") // allow-panic: test code
-}
-
-fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
-    Ctx {
-        rules,
-        calendar: cal,
-        region: "110105",
-        today,
-    }
 }
 
 fn due(ds: &[Deadline], node: &str) -> Option<Date> {

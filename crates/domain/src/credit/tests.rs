@@ -1,33 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use jiff::civil::{Date, date};
+use jiff::civil::date;
 
 use super::*;
-use crate::calendar::WorkingCalendar;
 use crate::case::{Amounts, Basis, BasisKind, PartyRecord};
 use crate::case_number::CaseType;
 use crate::rules::RuleBook;
-
+use crate::testing::{calendar, ctx, rules_of};
+/// The rule files these tests were written against.
 fn rules() -> RuleBook {
-    RuleBook::from_toml([
-        ("case.toml", include_str!("../../../../rules/case.toml")),
-        ("credit.toml", include_str!("../../../../rules/credit.toml")),
-    ])
-    .unwrap() // allow-panic: test code
-}
-
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::from_toml([
-        (
-            "2025.toml",
-            include_str!("../../../../rules/calendar/2025.toml"),
-        ),
-        (
-            "2026.toml",
-            include_str!("../../../../rules/calendar/2026.toml"),
-        ),
-    ])
-    .unwrap() // allow-panic: test code
+    rules_of(&["case.toml", "credit.toml"])
 }
 
 fn party(no: u32, role: PartyRole, kind: &str, rep: Option<&str>) -> PartyRecord {
@@ -68,15 +50,6 @@ fn case() -> CaseState {
         resumed_from: None,
     };
     CaseState::from_filed(&e).unwrap() // allow-panic: test code
-}
-
-fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
-    Ctx {
-        rules,
-        calendar: cal,
-        region: "110105",
-        today,
-    }
 }
 
 fn req(party_no: u32, grounds: &[u8]) -> ListingRequest {

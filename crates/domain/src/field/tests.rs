@@ -76,7 +76,7 @@ fn bad_reports_are_refused_with_every_problem() {
     let mut s = filed(date(2026, 3, 2));
     let today = date(2026, 3, 20);
     let code = |s: &CaseState, r: FieldReport<'_>| {
-        decide_field_investigation(s, &r, today).map_err(|e| (e.code, e.reasons.len()))
+        decide_field_investigation(s, &r, today).map_err(|e| (e.code, e.problems().len()))
     };
     let ok = date(2026, 3, 10);
     assert_eq!(

@@ -4,35 +4,14 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use super::*;
-use crate::calendar::WorkingCalendar;
 use crate::case::{ActionKind, Amounts, Basis, BasisKind, CaseEvent, Ctx};
 use crate::case_number::CaseType;
 use crate::money::Fen;
 use crate::rules::RuleBook;
-
+use crate::testing::{calendar, rules_of};
+/// The rule files these tests were written against.
 fn rules() -> RuleBook {
-    RuleBook::from_toml([
-        ("case.toml", include_str!("../../../../rules/case.toml")),
-        (
-            "investigation.toml",
-            include_str!("../../../../rules/investigation.toml"),
-        ),
-    ])
-    .unwrap_or_default()
-}
-
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::from_toml([
-        (
-            "2025.toml",
-            include_str!("../../../../rules/calendar/2025.toml"),
-        ),
-        (
-            "2026.toml",
-            include_str!("../../../../rules/calendar/2026.toml"),
-        ),
-    ])
-    .unwrap_or_default()
+    rules_of(&["case.toml", "investigation.toml"])
 }
 
 fn filed(on: Date) -> CaseState {

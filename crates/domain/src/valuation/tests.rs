@@ -5,30 +5,10 @@ use jiff::civil::{Date, date};
 use super::*;
 use crate::calendar::WorkingCalendar;
 use crate::rules::RuleBook;
-
+use crate::testing::{calendar, ctx, rules_of};
+/// The rule files these tests were written against.
 fn rules() -> RuleBook {
-    RuleBook::from_toml([(
-        "auction.toml",
-        include_str!("../../../../rules/auction.toml"),
-    )])
-    .unwrap() // allow-panic: test code
-}
-
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::from_toml([(
-        "2026.toml",
-        include_str!("../../../../rules/calendar/2026.toml"),
-    )])
-    .unwrap() // allow-panic: test code
-}
-
-fn ctx<'a>(rules: &'a RuleBook, cal: &'a WorkingCalendar, today: Date) -> Ctx<'a> {
-    Ctx {
-        rules,
-        calendar: cal,
-        region: "110105",
-        today,
-    }
+    rules_of(&["auction.toml"])
 }
 
 fn fen(v: i64) -> Fen {

@@ -13,8 +13,8 @@ use zhixing_store::courts::CourtRow;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Query};
-use crate::service::alerts::KINDS;
-use crate::state::App;
+use zhixing_app::command_centre::alerts::KINDS;
+use zhixing_app::state::App;
 
 /// The court named by `court` (default the caller's), if the caller may read its case data:
 /// a court it may not read is answered as one that does not exist.

@@ -16,8 +16,8 @@ use zhixing_domain::money::Fen;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::auction::{self as svc, AuctionView, BidAnswer, BidderCredential};
-use crate::state::App;
+use zhixing_app::disposal::auction::{self as svc, AuctionView, BidAnswer, BidderCredential};
+use zhixing_app::state::App;
 
 fn fen(v: i64, field: &str) -> Result<Fen, ApiError> {
     Fen::new(v).map_err(|e| ApiError::unprocessable("invalid_amount", format!("{field}: {e}")))
@@ -56,7 +56,7 @@ pub struct AuctionIn {
 /// Announces an auction of an asset (拍卖公告): the first from its reference price, or the
 /// next round after a failed one. The rule book's limits are the domain's, not the page's.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/auctions", params(("id" = i64, Path)), request_body = AuctionIn,
-    responses((status = 201, body = AuctionView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = crate::openapi::doc::AuctionView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn announce(
     State(app): State<App>,
     ctx: Ctx,
@@ -95,7 +95,7 @@ pub async fn announce(
 
 /// The auctions of a case.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/auctions", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<AuctionView>)))]
+    responses((status = 200, body = Vec<crate::openapi::doc::AuctionView>)))]
 pub async fn of_case(
     State(app): State<App>,
     ctx: Ctx,
@@ -116,7 +116,7 @@ pub struct DepositIn {
 
 /// Records a bidder's deposit as the bank reported it.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/deposits", params(("id" = i64, Path)), request_body = DepositIn,
-    responses((status = 200, body = AuctionView)))]
+    responses((status = 200, body = crate::openapi::doc::AuctionView)))]
 pub async fn deposit(
     State(app): State<App>,
     ctx: Ctx,
@@ -139,7 +139,7 @@ pub struct HolderIn {
 
 /// Registers a bidder as a preemptive-right holder (优先购买权人) with the court's rank.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/preemptive-holders", params(("id" = i64, Path)), request_body = HolderIn,
-    responses((status = 200, body = AuctionView)))]
+    responses((status = 200, body = crate::openapi::doc::AuctionView)))]
 pub async fn preemptive_holder(
     State(app): State<App>,
     ctx: Ctx,
@@ -160,7 +160,7 @@ pub struct PaymentIn {
 
 /// Records the buyer's balance; the price enters the case account.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/balance", params(("id" = i64, Path)), request_body = PaymentIn,
-    responses((status = 200, body = AuctionView)))]
+    responses((status = 200, body = crate::openapi::doc::AuctionView)))]
 pub async fn balance(
     State(app): State<App>,
     ctx: Ctx,
@@ -175,7 +175,7 @@ pub async fn balance(
 
 /// Records the buyer's default (悔拍) after the balance deadline.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/default", params(("id" = i64, Path)),
-    responses((status = 200, body = AuctionView)))]
+    responses((status = 200, body = crate::openapi::doc::AuctionView)))]
 pub async fn default(
     State(app): State<App>,
     ctx: Ctx,
@@ -203,7 +203,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/bids", params(("id" = i64, Path),
         ("Idempotency-Key" = String, Header, description = "1–200 bytes, unique per intended bid")),
     request_body = BidIn, security(("bidder_token" = [])),
-    responses((status = 201, body = BidAnswer), (status = 200, body = BidAnswer),
+    responses((status = 201, body = crate::openapi::doc::BidAnswer), (status = 200, body = crate::openapi::doc::BidAnswer),
         (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn bid(
     State(app): State<App>,
@@ -252,6 +252,7 @@ pub struct ListParams {
 
 #[derive(Serialize, ToSchema)]
 pub struct AuctionList {
+    #[schema(value_type = Vec<crate::openapi::doc::AuctionView>)]
     pub items: Vec<AuctionView>,
 }
 
@@ -269,7 +270,7 @@ pub async fn public_list(
 
 /// An auction with its full bid log (bidders by number only).
 #[utoipa::path(get, path = "/public/v1/auctions/{id}", params(("id" = i64, Path)), security(()),
-    responses((status = 200, body = AuctionView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::AuctionView), (status = 404, body = crate::error::Problem)))]
 pub async fn public_show(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -288,7 +289,7 @@ pub struct RegistrationIn {
 
 /// Real-name registration (实名竞买登记): returns the bidder's number and token once.
 #[utoipa::path(post, path = "/public/v1/auctions/{id}/bidders", params(("id" = i64, Path)), request_body = RegistrationIn,
-    security(()), responses((status = 201, body = BidderCredential), (status = 422, body = crate::error::Problem)))]
+    security(()), responses((status = 201, body = crate::openapi::doc::BidderCredential), (status = 422, body = crate::error::Problem)))]
 pub async fn register(
     State(app): State<App>,
     Path(id): Path<i64>,

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhixing_domain::access::Role;
+use zhixing_domain::access::Action;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Query};
-use crate::state::App;
+use zhixing_app::state::App;
 
 #[derive(Serialize, ToSchema)]
 pub struct VerifyOut {
@@ -22,7 +22,10 @@ pub struct VerifyOut {
 /// Verifies the whole audit chain.
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = crate::error::Problem)))]
 pub async fn verify(State(app): State<App>, ctx: Ctx) -> Result<Json<VerifyOut>, ApiError> {
-    if !ctx.principal.has(Role::Auditor) {
+    if !ctx
+        .principal
+        .may(Action::ReadAudit, &ctx.principal.court_path)
+    {
         return Err(ApiError::forbidden(
             "only an auditor may verify the audit chain",
         ));
@@ -76,7 +79,10 @@ pub async fn events(
     ctx: Ctx,
     Query(q): Query<EventParams>,
 ) -> Result<Json<Vec<EventOut>>, ApiError> {
-    if !ctx.principal.has(Role::Auditor) {
+    if !ctx
+        .principal
+        .may(Action::ReadAudit, &ctx.principal.court_path)
+    {
         return Err(ApiError::forbidden(
             "only an auditor may read the audit trail",
         ));

@@ -15,8 +15,8 @@ use zhixing_store::cases::{CaseFilter, CaseRow};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::cases::{self as svc, CaseView, Need};
-use crate::state::App;
+use zhixing_app::case::{self as svc, CaseView, Need};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,7 +71,8 @@ pub struct Filed {
     pub number: String,
     /// Each party's access code for the public party page, shown this once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub access_codes: Vec<crate::service::portal::AccessCode>,
+    #[schema(value_type = Vec<crate::openapi::doc::AccessCode>)]
+    pub access_codes: Vec<zhixing_app::portal::AccessCode>,
 }
 
 fn date(field: &str, s: &str) -> Result<Date, ApiError> {
@@ -376,7 +377,7 @@ pub struct ShowParams {
 }
 
 /// One case with its deadlines and next actions; `as_of` plays it back.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path), ShowParams), responses((status = 200, body = CaseView), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path), ShowParams), responses((status = 200, body = crate::openapi::doc::CaseView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -454,12 +455,14 @@ pub async fn assign(
     let officer = officer
         .filter(|u| u.court_id == row.court_id && u.active)
         .filter(|u| {
-            crate::service::auth::parse_roles(&u.roles).iter().any(|r| {
-                matches!(
-                    r,
-                    zhixing_domain::access::Role::Officer | zhixing_domain::access::Role::Judge
-                )
-            })
+            zhixing_app::identity::auth::parse_roles(&u.roles)
+                .iter()
+                .any(|r| {
+                    matches!(
+                        r,
+                        zhixing_domain::access::Role::Officer | zhixing_domain::access::Role::Judge
+                    )
+                })
         })
         .ok_or_else(|| {
             ApiError::unprocessable(
@@ -835,7 +838,8 @@ pub async fn checklist_of(
     let (row, court) = svc::readable(app, &ctx.principal, id).await?;
     let state = svc::state_of(&row)?;
     let rules = app.rules.current(&app.store).await?;
-    let region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
+    let region =
+        zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
     let cx = case::Ctx {
         rules: &rules,
         calendar: &app.calendar,

@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::complaints::{self as svc, ComplaintInput, ComplaintView};
-use crate::state::App;
+use zhixing_app::oversight::complaints::{self as svc, ComplaintInput, ComplaintView};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +29,7 @@ pub struct ComplaintIn {
 
 /// Registers a complaint (执行信访) or hotline report against a case, with its deadlines.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/complaints", params(("id" = i64, Path)), request_body = ComplaintIn,
-    responses((status = 201, body = ComplaintView), (status = 404, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::ComplaintView), (status = 404, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn register(
     State(app): State<App>,
@@ -54,7 +54,7 @@ pub async fn register(
 
 /// A case's complaints, oldest first.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/complaints", params(("id" = i64, Path)),
-    responses((status = 200, body = [ComplaintView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::ComplaintView]), (status = 404, body = crate::error::Problem)))]
 pub async fn of_case(
     State(app): State<App>,
     ctx: Ctx,
@@ -77,7 +77,7 @@ pub struct ListParams {
 /// The complaints of a court and, for supervisors, division heads and auditors, of the courts
 /// below it; newest first.
 #[utoipa::path(get, path = "/api/v1/complaints", params(ListParams),
-    responses((status = 200, body = [ComplaintView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::ComplaintView]), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -97,7 +97,7 @@ pub async fn list(
 
 /// One complaint, with its recordings.
 #[utoipa::path(get, path = "/api/v1/complaints/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = ComplaintView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ComplaintView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -115,7 +115,7 @@ pub struct ResolutionIn {
 
 /// Resolves (办结) an open complaint with its result.
 #[utoipa::path(post, path = "/api/v1/complaints/{id}/resolution", params(("id" = i64, Path)), request_body = ResolutionIn,
-    responses((status = 200, body = ComplaintView), (status = 404, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::ComplaintView), (status = 404, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn resolve(
     State(app): State<App>,

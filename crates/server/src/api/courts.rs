@@ -9,7 +9,7 @@ use zhixing_store::courts::CourtRow;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::state::App;
+use zhixing_app::state::App;
 
 #[derive(Serialize, ToSchema)]
 pub struct CourtOut {

@@ -10,8 +10,8 @@ use zhixing_domain::credit::ListingRequest;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::credit::{self as svc, CreditChanged, CreditView};
-use crate::state::App;
+use zhixing_app::credit::listings::{self as svc, CreditChanged, CreditView};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -91,7 +91,7 @@ pub struct LiftIn {
 }
 
 /// A case's listings, restriction orders and correction requests.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/credit", params(("id" = i64, Path)), responses((status = 200, body = CreditView)))]
+#[utoipa::path(get, path = "/api/v1/cases/{id}/credit", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::CreditView)))]
 pub async fn of_case(
     State(app): State<App>,
     ctx: Ctx,
@@ -101,7 +101,7 @@ pub async fn of_case(
 }
 
 /// Lists a respondent as a dishonest debtor (with a restriction order if none is in force).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/listings", params(("id" = i64, Path)), request_body = ListingIn, responses((status = 201, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings", params(("id" = i64, Path)), request_body = ListingIn, responses((status = 201, body = crate::openapi::doc::CreditChanged)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -119,7 +119,7 @@ pub async fn list(
 }
 
 /// Extends a listing (grounds 2–6) by 1–3 years.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/extension", params(("id" = i64, Path), ("no" = u32, Path)), request_body = ExtensionIn, responses((status = 200, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/extension", params(("id" = i64, Path), ("no" = u32, Path)), request_body = ExtensionIn, responses((status = 200, body = crate::openapi::doc::CreditChanged)))]
 pub async fn extend(
     State(app): State<App>,
     ctx: Ctx,
@@ -132,7 +132,7 @@ pub async fn extend(
 }
 
 /// Removes a listing on a statutory trigger or by early decision.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/removal", params(("id" = i64, Path), ("no" = u32, Path)), request_body = RemovalIn, responses((status = 200, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/listings/{no}/removal", params(("id" = i64, Path), ("no" = u32, Path)), request_body = RemovalIn, responses((status = 200, body = crate::openapi::doc::CreditChanged)))]
 pub async fn remove(
     State(app): State<App>,
     ctx: Ctx,
@@ -162,7 +162,7 @@ pub async fn remove(
 }
 
 /// Records a listed person's request to correct a listing.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections", params(("id" = i64, Path)), request_body = CorrectionIn, responses((status = 201, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections", params(("id" = i64, Path)), request_body = CorrectionIn, responses((status = 201, body = crate::openapi::doc::CreditChanged)))]
 pub async fn correction(
     State(app): State<App>,
     ctx: Ctx,
@@ -175,7 +175,7 @@ pub async fn correction(
 }
 
 /// Decides a correction request: accepted (removal, or amendment with new facts) or rejected.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections/{no}/decision", params(("id" = i64, Path), ("no" = u32, Path)), request_body = CorrectionDecisionIn, responses((status = 200, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/corrections/{no}/decision", params(("id" = i64, Path), ("no" = u32, Path)), request_body = CorrectionDecisionIn, responses((status = 200, body = crate::openapi::doc::CreditChanged)))]
 pub async fn correction_decision(
     State(app): State<App>,
     ctx: Ctx,
@@ -198,7 +198,7 @@ pub async fn correction_decision(
 }
 
 /// Orders a consumption restriction on a respondent.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders", params(("id" = i64, Path)), request_body = OrderIn, responses((status = 201, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders", params(("id" = i64, Path)), request_body = OrderIn, responses((status = 201, body = crate::openapi::doc::CreditChanged)))]
 pub async fn order(
     State(app): State<App>,
     ctx: Ctx,
@@ -219,7 +219,7 @@ pub async fn order(
 }
 
 /// Lifts a restriction order.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders/{no}/lift", params(("id" = i64, Path), ("no" = u32, Path)), request_body = LiftIn, responses((status = 200, body = CreditChanged)))]
+#[utoipa::path(post, path = "/api/v1/cases/{id}/restriction-orders/{no}/lift", params(("id" = i64, Path), ("no" = u32, Path)), request_body = LiftIn, responses((status = 200, body = crate::openapi::doc::CreditChanged)))]
 pub async fn lift(
     State(app): State<App>,
     ctx: Ctx,

@@ -13,9 +13,9 @@ use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 use super::Ctx;
 use super::field::{disposition, multipart_error, rejection};
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::entrusted::{self as en, RequestInput, TaskView};
-use crate::service::field::{self as fs, Upload};
-use crate::state::App;
+use zhixing_app::control::field::{self as fs, Upload};
+use zhixing_app::oversight::entrusted::{self as en, RequestInput, TaskView};
+use zhixing_app::state::App;
 
 /// The body limit of the result route: every document at its largest, plus the text.
 pub const MAX_BODY: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024;
@@ -39,7 +39,7 @@ pub struct RequestIn {
 
 /// Entrusts one act on a case to another court; the last day comes from the rule book.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/entrusted-tasks", params(("id" = i64, Path)), request_body = RequestIn,
-    responses((status = 201, body = TaskView), (status = 403, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::TaskView), (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn request(
     State(app): State<App>,
@@ -64,7 +64,7 @@ pub async fn request(
 
 /// The tasks entrusted for a case, with their status and results.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/entrusted-tasks", params(("id" = i64, Path)),
-    responses((status = 200, body = [TaskView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::TaskView]), (status = 404, body = crate::error::Problem)))]
 pub async fn of_case(
     State(app): State<App>,
     ctx: Ctx,
@@ -84,7 +84,7 @@ pub struct ListParams {
 
 /// A court's entrusted tasks, received or sent, newest first.
 #[utoipa::path(get, path = "/api/v1/entrusted-tasks", params(ListParams),
-    responses((status = 200, body = [TaskView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::TaskView]), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -106,7 +106,7 @@ pub async fn list(
 
 /// One entrusted task.
 #[utoipa::path(get, path = "/api/v1/entrusted-tasks/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = TaskView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::TaskView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -117,7 +117,7 @@ pub async fn show(
 
 /// The receiving court accepts the task.
 #[utoipa::path(post, path = "/api/v1/entrusted-tasks/{id}/acceptance", params(("id" = i64, Path)),
-    responses((status = 200, body = TaskView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::TaskView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem)))]
 pub async fn accept(
     State(app): State<App>,
@@ -136,7 +136,7 @@ pub struct DeclineIn {
 
 /// The receiving court declines the task, with its reason.
 #[utoipa::path(post, path = "/api/v1/entrusted-tasks/{id}/decline", params(("id" = i64, Path)), request_body = DeclineIn,
-    responses((status = 200, body = TaskView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::TaskView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn decline(
     State(app): State<App>,
@@ -216,7 +216,7 @@ async fn read_form(mut mp: Multipart) -> Result<(String, Vec<Upload>), ApiError>
 /// The receiving court returns the result with its documents (multipart/form-data).
 #[utoipa::path(post, path = "/api/v1/entrusted-tasks/{id}/result", params(("id" = i64, Path)),
     request_body(content = ResultForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = TaskView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::TaskView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 413, body = crate::error::Problem),
         (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn result(

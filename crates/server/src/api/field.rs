@@ -10,9 +10,9 @@ use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::cases::{self as svc, Need};
-use crate::service::field::{self, FieldInput, FieldInvestigationView, Recorded, Upload};
-use crate::state::App;
+use zhixing_app::case::{self as svc, Need};
+use zhixing_app::control::field::{self, FieldInput, FieldInvestigationView, Recorded, Upload};
+use zhixing_app::state::App;
 
 /// The body limit of the routes that take a record: every file at its largest, plus room for
 /// the text fields and the multipart framing.
@@ -154,7 +154,7 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
 /// transaction.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/field-investigations", params(("id" = i64, Path)),
     request_body(content = FieldInvestigationForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = Recorded), (status = 409, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::Recorded), (status = 409, body = crate::error::Problem),
         (status = 413, body = crate::error::Problem), (status = 415, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn record(
@@ -172,7 +172,7 @@ pub async fn record(
 
 /// A case's traditional investigations with their files' metadata, oldest first.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/field-investigations", params(("id" = i64, Path)),
-    responses((status = 200, body = [FieldInvestigationView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::FieldInvestigationView]), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,

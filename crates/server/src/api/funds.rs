@@ -11,12 +11,12 @@ use zhixing_domain::money::Fen;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::funds::{self as svc, AccountView, DistributionPlan, ReceiptView};
-use crate::state::App;
+use zhixing_app::disposal::funds::{self as svc, AccountView, DistributionPlan, ReceiptView};
+use zhixing_app::state::App;
 
 /// The case's account: balance, receipts with their payout due dates, payouts, journal.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/account", params(("id" = i64, Path)),
-    responses((status = 200, body = AccountView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::AccountView), (status = 404, body = crate::error::Problem)))]
 pub async fn account(
     State(app): State<App>,
     ctx: Ctx,
@@ -41,7 +41,7 @@ pub struct ReceiptIn {
 /// Books a payment by the debtor into the case's account (201; 200 when the same reference and
 /// amount were already booked).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/account/receipts", params(("id" = i64, Path)), request_body = ReceiptIn,
-    responses((status = 201, body = ReceiptView), (status = 200, body = ReceiptView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = crate::openapi::doc::ReceiptView), (status = 200, body = crate::openapi::doc::ReceiptView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn receipt(
     State(app): State<App>,
     ctx: Ctx,
@@ -199,7 +199,7 @@ pub struct DistributionIn {
 /// Distributes the money available among the claims (参与分配) in legal order and proposes one
 /// payout per share.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/account/distribution", params(("id" = i64, Path)), request_body = DistributionIn,
-    responses((status = 201, body = DistributionPlan), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = crate::openapi::doc::DistributionPlan), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn distribution(
     State(app): State<App>,
     ctx: Ctx,

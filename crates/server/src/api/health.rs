@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::state::App;
+use zhixing_app::state::App;
 
 /// The process is up.
 pub async fn healthz() -> &'static str {

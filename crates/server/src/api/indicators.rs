@@ -6,8 +6,8 @@ use utoipa::IntoParams;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Query};
-use crate::service::indicators::{self as svc, Ranking, Request, Summary, Trend};
-use crate::state::App;
+use zhixing_app::command_centre::indicators::{self as svc, Ranking, Request, Summary, Trend};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -4,14 +4,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use zhixing_domain::access::{Action, Role};
+use zhixing_domain::access::Action;
 use zhixing_store::investigation::{AssetRow, InstitutionRow, OutboxStatus};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::cases as svc;
-use crate::service::investigation as inv;
-use crate::state::App;
+use zhixing_app::case as svc;
+use zhixing_app::control::investigation as inv;
+use zhixing_app::state::App;
 
 const KINDS: [&str; 12] = [
     "bank",
@@ -70,7 +70,10 @@ pub async fn register(
     ctx: Ctx,
     Json(i): Json<InstitutionIn>,
 ) -> Result<StatusCode, ApiError> {
-    if !ctx.principal.has(Role::Administrator) {
+    if !ctx
+        .principal
+        .may(Action::ManageInstitutions, &ctx.principal.court_path)
+    {
         return Err(ApiError::forbidden(
             "only an administrator registers institutions",
         ));
@@ -80,7 +83,8 @@ pub async fn register(
         .court(&ctx.principal.court_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    let own_region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
+    let own_region =
+        zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
     let bad = |m: &str| ApiError::unprocessable("invalid_institution", m.to_owned());
     if i.id.is_empty()
         || i.id.len() > 64
@@ -147,7 +151,7 @@ pub async fn register(
     tx.append_events(
         now,
         &[zhixing_store::NewEvent {
-            actor: crate::service::actor_of(&ctx.principal),
+            actor: zhixing_app::actor_of(&ctx.principal),
             court_id: Some(ctx.principal.court_id.clone()),
             kind: if new {
                 "institution.registered".into()
@@ -269,7 +273,7 @@ pub async fn assets(
     let (_, court) = svc::readable(&app, &ctx.principal, id).await?;
     let rows = app.store.assets_of(id).await?;
     if !rows.is_empty() && ctx.principal.may(Action::ReadCaseData, &court.path) {
-        crate::service::audit::record_sensitive_read(
+        zhixing_app::platform::audit::record_sensitive_read(
             &app,
             &ctx.principal,
             &court.id,

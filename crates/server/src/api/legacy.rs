@@ -28,8 +28,8 @@ use zhixing_domain::case_number::CaseNumber;
 
 use super::Ctx;
 use crate::error::{ApiError, Path};
-use crate::service::investigation as inv;
-use crate::state::App;
+use zhixing_app::control::investigation as inv;
+use zhixing_app::state::App;
 
 /// The one version of the format this adapter speaks.
 pub const VERSION: &str = "1.0";
@@ -389,10 +389,10 @@ pub async fn start(
     let (id, messages) = inv::start(&app, &ctx.principal, case.id, None)
         .await
         .map_err(|e| {
-            if e.code == "case_not_found" {
+            if e.code() == "case_not_found" {
                 case_not_found(&number)
             } else {
-                e
+                e.into()
             }
         })?;
     let mut resp = xml(

@@ -11,9 +11,9 @@ use zhixing_store::measures::{AlertRow, MeasureRow};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::cases as svc;
-use crate::service::measures as ms;
-use crate::state::App;
+use zhixing_app::case as svc;
+use zhixing_app::control::measures as ms;
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

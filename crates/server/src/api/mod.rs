@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use zhixing_domain::access::Principal;
 
 use crate::error::ApiError;
-use crate::state::App;
+use zhixing_app::state::App;
 
 /// The session cookie used by the pages.
 pub const SESSION_COOKIE: &str = "zx_session";
@@ -76,7 +76,7 @@ impl FromRequestParts<App> for Ctx {
             return Ok(ctx.clone());
         }
         let token = request_token(parts).ok_or_else(ApiError::unauthenticated)?;
-        let (principal, token_hash) = crate::service::auth::authenticate(app, &token)
+        let (principal, token_hash) = zhixing_app::identity::auth::authenticate(app, &token)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         let ctx = Ctx {

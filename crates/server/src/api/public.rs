@@ -8,11 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::portal::{
-    self as svc, AccessCode, Announcement, PartyCaseView, TerminatedCase,
-};
-use crate::service::publication::{self as publ, PublishedListing, PublishedRestriction};
-use crate::state::App;
+use zhixing_app::credit::publication::{self as publ, PublishedListing, PublishedRestriction};
+use zhixing_app::portal::{self as svc, AccessCode, Announcement, PartyCaseView, TerminatedCase};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -25,7 +23,7 @@ pub struct PartyAccessIn {
 
 /// 当事人查询: a party's view of its case, by case number and access code.
 #[utoipa::path(post, path = "/public/v1/party-access", request_body = PartyAccessIn, security(()),
-    responses((status = 200, body = PartyCaseView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::PartyCaseView), (status = 403, body = crate::error::Problem),
         (status = 429, body = crate::error::Problem)))]
 pub async fn party_access(
     State(app): State<App>,
@@ -47,12 +45,14 @@ pub struct PageParams {
 
 #[derive(Serialize, ToSchema)]
 pub struct AnnouncementPage {
+    #[schema(value_type = Vec<crate::openapi::doc::Announcement>)]
     pub items: Vec<Announcement>,
     pub next: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TerminatedPage {
+    #[schema(value_type = Vec<crate::openapi::doc::TerminatedCase>)]
     pub items: Vec<TerminatedCase>,
     pub next: Option<i64>,
 }
@@ -102,11 +102,13 @@ impl SearchParams {
 
 #[derive(Serialize, ToSchema)]
 pub struct DishonestResults {
+    #[schema(value_type = Vec<crate::openapi::doc::PublishedListing>)]
     pub items: Vec<PublishedListing>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RestrictedResults {
+    #[schema(value_type = Vec<crate::openapi::doc::PublishedRestriction>)]
     pub items: Vec<PublishedRestriction>,
 }
 
@@ -172,7 +174,7 @@ pub async fn announce(
 /// (Re)issues a party's access code; the old code stops working. The code is shown once.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/parties/{no}/access-code",
     params(("id" = i64, Path), ("no" = i64, Path)),
-    responses((status = 201, body = AccessCode), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    responses((status = 201, body = crate::openapi::doc::AccessCode), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn access_code(
     State(app): State<App>,
     ctx: Ctx,

@@ -14,8 +14,8 @@ use utoipa::IntoParams;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::recordings::{self as svc, RecordingView, Target};
-use crate::state::App;
+use zhixing_app::oversight::recordings::{self as svc, RecordingView, Target};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +61,7 @@ async fn upload(
 /// judged by the content), streamed to disk with its SHA-256.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/recordings", params(("id" = i64, Path), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = RecordingView), (status = 404, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::RecordingView), (status = 404, body = crate::error::Problem),
         (status = 413, body = crate::error::Problem), (status = 415, body = crate::error::Problem)))]
 pub async fn upload_to_case(
     State(app): State<App>,
@@ -77,7 +77,7 @@ pub async fn upload_to_case(
 /// Uploads a recording to a complaint (a hotline call, say), as for a case.
 #[utoipa::path(post, path = "/api/v1/complaints/{id}/recordings", params(("id" = i64, Path), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = RecordingView), (status = 404, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::RecordingView), (status = 404, body = crate::error::Problem),
         (status = 413, body = crate::error::Problem), (status = 415, body = crate::error::Problem)))]
 pub async fn upload_to_complaint(
     State(app): State<App>,
@@ -92,7 +92,7 @@ pub async fn upload_to_complaint(
 
 /// A case's recordings, its complaints' included.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/recordings", params(("id" = i64, Path)),
-    responses((status = 200, body = [RecordingView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::RecordingView]), (status = 404, body = crate::error::Problem)))]
 pub async fn of_case(
     State(app): State<App>,
     ctx: Ctx,
@@ -103,7 +103,7 @@ pub async fn of_case(
 
 /// A recording's metadata.
 #[utoipa::path(get, path = "/api/v1/recordings/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = RecordingView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::RecordingView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,

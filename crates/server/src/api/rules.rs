@@ -8,7 +8,7 @@ use zhixing_domain::rules::{RuleError, RuleVersion, Unit};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::state::App;
+use zhixing_app::state::App;
 
 /// One version of one rule.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -146,7 +146,7 @@ pub async fn in_force(
         .unwrap_or_else(|| ctx.principal.court_id.clone());
     let court = super::courts::visible_court(&app, &ctx, &court_id).await?;
     let region = court.division_code.clone().unwrap_or_default();
-    let region = crate::service::rules::region_of(&court.level, Some(&region));
+    let region = zhixing_app::platform::rules::region_of(&court.level, Some(&region));
     let book = app.rules.current(&app.store).await?;
     let v = book.lookup(&id, date, &region).map_err(|e| match e {
         RuleError::UnknownRule(_) => ApiError::not_found("unknown_rule", e.to_string()),
@@ -164,6 +164,6 @@ pub async fn add(
     Json(dto): Json<RuleVersionDto>,
 ) -> Result<(StatusCode, Json<RuleVersionDto>), ApiError> {
     let v = RuleVersion::try_from(dto)?;
-    crate::service::rules::add_version(&app, &ctx.principal, v.clone()).await?;
+    zhixing_app::platform::rules::add_version(&app, &ctx.principal, v.clone()).await?;
     Ok((StatusCode::CREATED, Json((&v).into())))
 }

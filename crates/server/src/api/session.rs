@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{Ctx, SESSION_COOKIE};
 use crate::error::{ApiError, Json};
-use crate::state::App;
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +61,7 @@ pub async fn create(
     State(app): State<App>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let s = crate::service::auth::login(&app, &req.username, &req.password).await?;
+    let s = zhixing_app::identity::auth::login(&app, &req.username, &req.password).await?;
     let mut headers = HeaderMap::new();
     if let Some(c) = session_cookie(&app, &s.token, app.config.session_ttl.as_secs()) {
         headers.insert(header::SET_COOKIE, c);
@@ -77,7 +77,7 @@ pub async fn create(
 /// Sign out: the token stops working at once.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204), (status = 401, body = crate::error::Problem)))]
 pub async fn delete(State(app): State<App>, ctx: Ctx) -> Result<Response, ApiError> {
-    crate::service::auth::logout(&app, &ctx.principal, &ctx.token_hash).await?;
+    zhixing_app::identity::auth::logout(&app, &ctx.principal, &ctx.token_hash).await?;
     let mut headers = HeaderMap::new();
     if let Some(c) = session_cookie(&app, "", 0) {
         headers.insert(header::SET_COOKIE, c);

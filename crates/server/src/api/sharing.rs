@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::sharing::{self as svc, Agreement, FeedPage, IssuedKey};
-use crate::state::App;
+use zhixing_app::credit::sharing::{self as svc, Agreement, FeedPage, IssuedKey};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,7 +64,7 @@ pub struct FeedQuery {
 }
 
 /// Drafts a data-sharing agreement (administrators of the court or above).
-#[utoipa::path(post, path = "/api/v1/sharing/agreements", request_body = AgreementIn, responses((status = 201, body = Agreement)))]
+#[utoipa::path(post, path = "/api/v1/sharing/agreements", request_body = AgreementIn, responses((status = 201, body = crate::openapi::doc::Agreement)))]
 pub async fn create(
     State(app): State<App>,
     ctx: Ctx,
@@ -88,7 +88,7 @@ pub async fn create(
 }
 
 /// The agreements of the caller's court and below (no key material).
-#[utoipa::path(get, path = "/api/v1/sharing/agreements", params(ListQuery), responses((status = 200, body = Vec<Agreement>)))]
+#[utoipa::path(get, path = "/api/v1/sharing/agreements", params(ListQuery), responses((status = 200, body = Vec<crate::openapi::doc::Agreement>)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -100,7 +100,7 @@ pub async fn list(
 }
 
 /// One agreement (no key material).
-#[utoipa::path(get, path = "/api/v1/sharing/agreements/{id}", params(("id" = i64, Path)), responses((status = 200, body = Agreement)))]
+#[utoipa::path(get, path = "/api/v1/sharing/agreements/{id}", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::Agreement)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -110,7 +110,7 @@ pub async fn show(
 }
 
 /// Approves a draft (a division head of the court or above, not its drafter).
-#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/approval", params(("id" = i64, Path)), responses((status = 200, body = Agreement)))]
+#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/approval", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::Agreement)))]
 pub async fn approve(
     State(app): State<App>,
     ctx: Ctx,
@@ -120,7 +120,7 @@ pub async fn approve(
 }
 
 /// Issues the agreement's API key, shown this once; earlier keys are revoked.
-#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/keys", params(("id" = i64, Path)), responses((status = 201, body = IssuedKey)))]
+#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/keys", params(("id" = i64, Path)), responses((status = 201, body = crate::openapi::doc::IssuedKey)))]
 pub async fn issue_key(
     State(app): State<App>,
     ctx: Ctx,
@@ -133,7 +133,7 @@ pub async fn issue_key(
 }
 
 /// Revokes an agreement and its keys: the feed stops at the next pull.
-#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/revocation", params(("id" = i64, Path)), request_body = RevocationIn, responses((status = 200, body = Agreement)))]
+#[utoipa::path(post, path = "/api/v1/sharing/agreements/{id}/revocation", params(("id" = i64, Path)), request_body = RevocationIn, responses((status = 200, body = crate::openapi::doc::Agreement)))]
 pub async fn revoke(
     State(app): State<App>,
     ctx: Ctx,
@@ -159,7 +159,7 @@ fn api_key(headers: &HeaderMap) -> Option<String> {
 
 /// The incremental feed of listing changes for a partner agency, authenticated by the
 /// agreement's API key only (not a session).
-#[utoipa::path(get, path = "/api/v1/sharing/feed", params(FeedQuery), security(("api_key" = [])), responses((status = 200, body = FeedPage)))]
+#[utoipa::path(get, path = "/api/v1/sharing/feed", params(FeedQuery), security(("api_key" = [])), responses((status = 200, body = crate::openapi::doc::FeedPage)))]
 pub async fn feed(
     State(app): State<App>,
     headers: HeaderMap,

@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use crate::service::supervision::{self as sv, IssueInput, SupervisionView};
-use crate::state::App;
+use zhixing_app::oversight::supervision::{self as sv, IssueInput, SupervisionView};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +28,7 @@ pub struct IssueIn {
 
 /// Issues a supervision order to a court below the caller's.
 #[utoipa::path(post, path = "/api/v1/supervisions", request_body = IssueIn,
-    responses((status = 201, body = SupervisionView), (status = 403, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::SupervisionView), (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn issue(
     State(app): State<App>,
@@ -61,7 +61,7 @@ pub struct ListParams {
 
 /// The supervision orders a court issued or received, newest first.
 #[utoipa::path(get, path = "/api/v1/supervisions", params(ListParams),
-    responses((status = 200, body = [SupervisionView]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = [crate::openapi::doc::SupervisionView]), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -83,7 +83,7 @@ pub async fn list(
 
 /// One supervision order with its replies and decisions.
 #[utoipa::path(get, path = "/api/v1/supervisions/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = SupervisionView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::SupervisionView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -101,7 +101,7 @@ pub struct ReplyIn {
 
 /// The subordinate court's reply (回复).
 #[utoipa::path(post, path = "/api/v1/supervisions/{id}/replies", params(("id" = i64, Path)), request_body = ReplyIn,
-    responses((status = 201, body = SupervisionView), (status = 403, body = crate::error::Problem),
+    responses((status = 201, body = crate::openapi::doc::SupervisionView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn reply(
     State(app): State<App>,
@@ -122,7 +122,7 @@ pub struct DecisionIn {
 
 /// The issuing court accepts the reply and closes the order (办结).
 #[utoipa::path(post, path = "/api/v1/supervisions/{id}/close", params(("id" = i64, Path)), request_body = DecisionIn,
-    responses((status = 200, body = SupervisionView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::SupervisionView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem)))]
 pub async fn close(
     State(app): State<App>,
@@ -137,7 +137,7 @@ pub async fn close(
 
 /// The issuing court sends the reply back (退回) with its reason.
 #[utoipa::path(post, path = "/api/v1/supervisions/{id}/return", params(("id" = i64, Path)), request_body = DecisionIn,
-    responses((status = 200, body = SupervisionView), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = crate::openapi::doc::SupervisionView), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn send_back(
     State(app): State<App>,

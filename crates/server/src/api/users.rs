@@ -8,8 +8,8 @@ use zhixing_domain::access::{Action, Role};
 
 use super::Ctx;
 use crate::error::{ApiError, Json};
-use crate::service::users::UserSpec;
-use crate::state::App;
+use zhixing_app::identity::users::UserSpec;
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +63,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx) -> Result<Json<Vec<UserOut>>
                 display_name: u.display_name,
                 court_id: u.court_id,
                 court_name: u.court_name,
-                roles: crate::service::auth::parse_roles(&u.roles)
+                roles: zhixing_app::identity::auth::parse_roles(&u.roles)
                     .iter()
                     .map(|r| r.as_str().to_owned())
                     .collect(),
@@ -81,7 +81,10 @@ pub async fn create(
     ctx: Ctx,
     Json(req): Json<NewUserRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    if !ctx.principal.has(Role::Administrator) {
+    if !ctx
+        .principal
+        .may(Action::ManageUsers, &ctx.principal.court_path)
+    {
         return Err(ApiError::forbidden(
             "only an administrator may create accounts",
         ));
@@ -94,7 +97,7 @@ pub async fn create(
     }
     roles.sort();
     roles.dedup();
-    let id = crate::service::users::create_user(
+    let id = zhixing_app::identity::users::create_user(
         &app,
         Some(&ctx.principal),
         UserSpec {

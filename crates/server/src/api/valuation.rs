@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use crate::service::valuation::{self as svc, Command, ValuationView};
-use crate::state::App;
+use zhixing_app::disposal::valuation::{self as svc, Command, ValuationView};
+use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,7 +108,7 @@ pub struct RulingIn {
 /// Starts determining the reference price of an asset under an active seizure or detention
 /// (查封/扣押) of its case. A start after 30 days from the seizure is recorded as late.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/valuation", params(("id" = i64, Path)), request_body = StartIn,
-    responses((status = 201, body = ValuationView), (status = 409, body = crate::error::Problem, description = "asset_not_seized, valuation_in_progress, reference_price_valid")))]
+    responses((status = 201, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem, description = "asset_not_seized, valuation_in_progress, reference_price_valid")))]
 pub async fn start(
     State(app): State<App>,
     ctx: Ctx,
@@ -121,7 +121,7 @@ pub async fn start(
 
 /// The asset's latest price determination.
 #[utoipa::path(get, path = "/api/v1/assets/{id}/valuation", params(("id" = i64, Path)),
-    responses((status = 200, body = ValuationView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 404, body = crate::error::Problem)))]
 pub async fn of_asset(
     State(app): State<App>,
     ctx: Ctx,
@@ -133,7 +133,7 @@ pub async fn of_asset(
 /// A price determination: method, steps, answers, due dates, result, objections, validity and
 /// the reference price when usable today.
 #[utoipa::path(get, path = "/api/v1/valuations/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = ValuationView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -156,7 +156,7 @@ async fn run(
 
 /// Leaves the current method for a later one.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/move", params(("id" = i64, Path)), request_body = MoveIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn move_on(
     State(app): State<App>,
     ctx: Ctx,
@@ -172,7 +172,7 @@ pub async fn move_on(
 
 /// Records the parties' agreed price (当事人议价).
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/agreement", params(("id" = i64, Path)), request_body = PriceIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn agreement(
     State(app): State<App>,
     ctx: Ctx,
@@ -188,7 +188,7 @@ pub async fn agreement(
 
 /// Records the answer of the agency asked in a targeted enquiry (定向询价).
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/targeted-answer", params(("id" = i64, Path)), request_body = TargetedIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn targeted_answer(
     State(app): State<App>,
     ctx: Ctx,
@@ -206,7 +206,7 @@ pub async fn targeted_answer(
 /// Commissions an online enquiry (网络询价) of the named platforms; they answer within the
 /// rule book's time limit (`auction.online_enquiry.report`).
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/enquiry", params(("id" = i64, Path)), request_body = EnquiryIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn enquiry(
     State(app): State<App>,
     ctx: Ctx,
@@ -223,7 +223,7 @@ pub async fn enquiry(
 /// not averaged. (Platforms answering over the exchange protocol themselves is a later step:
 /// this route is then what their signed reply will call.)
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/platform-answers", params(("id" = i64, Path)), request_body = PlatformAnswerIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn platform_answer(
     State(app): State<App>,
     ctx: Ctx,
@@ -242,7 +242,7 @@ pub async fn platform_answer(
 /// platform answered or the time limit passed; delivered today, which opens the objection
 /// period.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/conclusion", params(("id" = i64, Path)), request_body = VersionIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem)))]
 pub async fn conclusion(
     State(app): State<App>,
     ctx: Ctx,
@@ -254,7 +254,7 @@ pub async fn conclusion(
 
 /// Commissions an appraisal (委托评估); the report is due within `auction.appraisal.report`.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/appraisal", params(("id" = i64, Path)), request_body = AppraisalIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn appraisal(
     State(app): State<App>,
     ctx: Ctx,
@@ -270,7 +270,7 @@ pub async fn appraisal(
 /// Records the appraisal report, delivered to the parties today (a late report is marked
 /// late); the objection period opens.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/appraisal-report", params(("id" = i64, Path)), request_body = PriceIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn appraisal_report(
     State(app): State<App>,
     ctx: Ctx,
@@ -287,7 +287,7 @@ pub async fn appraisal_report(
 /// Records a party's objection to an online enquiry or appraisal report, within the
 /// objection period (`auction.price_report.objection`).
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/objections", params(("id" = i64, Path)), request_body = ObjectionIn,
-    responses((status = 200, body = ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn objection(
     State(app): State<App>,
     ctx: Ctx,
@@ -299,7 +299,7 @@ pub async fn objection(
 
 /// The court's ruling on objection `no`: the report stands, or its price is corrected.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/objections/{no}/ruling", params(("id" = i64, Path), ("no" = i64, Path)), request_body = RulingIn,
-    responses((status = 200, body = ValuationView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 pub async fn ruling(
     State(app): State<App>,
     ctx: Ctx,

@@ -20,10 +20,10 @@ use zhixing_store::investigation::AssetRow;
 use super::cases::{asset_kind_zh, fen_of, yuan};
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
-use crate::service::auction::{self as auction_svc, AuctionView, PlanIn};
-use crate::service::cases as cases_svc;
-use crate::service::valuation::{self as valuation_svc, Command, ValuationView};
-use crate::state::App;
+use zhixing_app::case as cases_svc;
+use zhixing_app::disposal::auction::{self as auction_svc, AuctionView, PlanIn};
+use zhixing_app::disposal::valuation::{self as valuation_svc, Command, ValuationView};
+use zhixing_app::state::App;
 
 /// Court times are entered and shown in Beijing time (UTC+8, no daylight saving), whatever
 /// the server's zone: a `datetime-local` input carries no offset of its own.
@@ -69,8 +69,8 @@ pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, ApiE
         }
         let valuation = match valuation_svc::of_asset(app, &v.principal, a.id).await {
             Ok(val) => Some(val),
-            Err(e) if e.code == "valuation_not_found" => None,
-            Err(e) => return Err(e),
+            Err(e) if e.code() == "valuation_not_found" => None,
+            Err(e) => return Err(e.into()),
         };
         let last_auction = auctions
             .iter()
@@ -522,7 +522,9 @@ pub async fn valuation_start(
     let r = async {
         let found = app.store.asset(asset).await?.map(|a| a.case_id);
         of_case(found, id, "asset_not_found")?;
-        valuation_svc::start(&app, &v.principal, asset).await
+        valuation_svc::start(&app, &v.principal, asset)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     answer(&app, &v, id, r).await
@@ -620,7 +622,9 @@ pub async fn valuation_step(
             Err(code) => return refuse(&app, &v, id, code).await,
         };
         let version = f.version.trim().parse().ok();
-        valuation_svc::command(&app, &v.principal, vid, version, cmd).await
+        valuation_svc::command(&app, &v.principal, vid, version, cmd)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     answer(&app, &v, id, r).await
@@ -690,7 +694,9 @@ pub async fn announce(
             ends_at: times.1,
             balance_days,
         };
-        auction_svc::announce(&app, &v.principal, asset, round, &plan).await
+        auction_svc::announce(&app, &v.principal, asset, round, &plan)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     answer(&app, &v, id, r).await
@@ -723,20 +729,28 @@ pub async fn auction_step(
         let p = &v.principal;
         match step.as_str() {
             "deposits" => match (paddle, amount) {
-                (Some(n), Some(a)) => auction_svc::deposit(&app, p, aid, n, a, &f.reference).await,
+                (Some(n), Some(a)) => auction_svc::deposit(&app, p, aid, n, a, &f.reference)
+                    .await
+                    .map_err(ApiError::from),
                 (None, _) => refuse(&app, &v, id, "bidder_not_found").await,
                 (_, None) => refuse(&app, &v, id, "invalid_amount").await,
             },
             "preemptive-holders" => match (paddle, f.rank.trim().parse::<u32>()) {
-                (Some(n), Ok(rank)) => auction_svc::preemptive_holder(&app, p, aid, n, rank).await,
+                (Some(n), Ok(rank)) => auction_svc::preemptive_holder(&app, p, aid, n, rank)
+                    .await
+                    .map_err(ApiError::from),
                 (None, _) => refuse(&app, &v, id, "bidder_not_found").await,
                 (_, Err(_)) => refuse(&app, &v, id, "invalid_rank").await,
             },
             "balance" => match amount {
-                Some(a) => auction_svc::balance(&app, p, aid, a, &f.reference).await,
+                Some(a) => auction_svc::balance(&app, p, aid, a, &f.reference)
+                    .await
+                    .map_err(ApiError::from),
                 None => refuse(&app, &v, id, "invalid_amount").await,
             },
-            "default" => auction_svc::default(&app, p, aid).await,
+            "default" => auction_svc::default(&app, p, aid)
+                .await
+                .map_err(ApiError::from),
             _ => Err(ApiError::not_found("not_found", "no such step")),
         }
     }

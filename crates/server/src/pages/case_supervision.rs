@@ -6,9 +6,9 @@ use maud::{Markup, html};
 use zhixing_domain::access::Principal;
 
 use crate::error::ApiError;
-use crate::service::entrusted::{self, TaskView};
-use crate::service::supervision::{self, SupervisionView};
-use crate::state::App;
+use zhixing_app::oversight::entrusted::{self, TaskView};
+use zhixing_app::oversight::supervision::{self, SupervisionView};
+use zhixing_app::state::App;
 
 /// What the section shows, loaded with the caller's rights (the case is already readable).
 pub struct Loaded {

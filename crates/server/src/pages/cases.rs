@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use zhixing_domain::access::Role;
+use zhixing_domain::access::Action;
 use zhixing_domain::case::{ActionKind, CaseStatus, ClosureMode, PartyRole};
 use zhixing_domain::field::FieldMethod;
 use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
@@ -17,8 +17,8 @@ use super::{PageError, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, ListParams, summary};
 use crate::error::{ApiError, Path, Query};
-use crate::service::cases::{self as svc, Need};
-use crate::state::App;
+use zhixing_app::case::{self as svc, Need};
+use zhixing_app::state::App;
 
 fn ctx_of(v: &Viewer) -> Ctx {
     Ctx {
@@ -65,7 +65,7 @@ pub async fn list(
             && f.status.is_empty()
             && f.overdue.is_none()
             && court.is_none()
-            && v.principal.has(Role::Officer));
+            && v.principal.carries_a_caseload());
     let params = ListParams {
         court: court.clone(),
         status: Some(f.status.clone()).filter(|s| !s.is_empty()),
@@ -106,7 +106,7 @@ pub async fn list(
                 label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; "仅超期" }
                 label.inline { input type="checkbox" name="mine" value="1" checked[mine]; "仅我承办" }
                 button type="submit" { "查询" }
-                @if v.principal.has(Role::Officer) || v.principal.has(Role::Judge) || v.principal.has(Role::DivisionHead) {
+                @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
                     a.button href="/cases/new" { "立案" }
                 }
             }
@@ -333,7 +333,9 @@ pub async fn new_submit(
             late_reason: Some(f.late_reason.clone()).filter(|s| !s.trim().is_empty()),
         };
         let result = match body.into_input() {
-            Ok(input) => svc::file_with_codes(&app, &v.principal, input, None).await,
+            Ok(input) => svc::file_with_codes(&app, &v.principal, input, None)
+                .await
+                .map_err(ApiError::from),
             Err(e) => Err(e),
         };
         match result {
@@ -358,7 +360,7 @@ fn accepted(
     v: &Viewer,
     id: i64,
     number: &str,
-    codes: &[crate::service::portal::AccessCode],
+    codes: &[zhixing_app::portal::AccessCode],
 ) -> Markup {
     layout(
         v.lang,
@@ -460,16 +462,16 @@ pub(super) async fn render_with(
                 .collect()
         };
     let alerts = app.store.alerts_of_case(id).await?;
-    let field_records = crate::service::field::list(app, &v.principal, id).await?;
-    let complaints = crate::service::complaints::of_case(app, &v.principal, id).await?;
-    let recordings = crate::service::recordings::of_case(app, &v.principal, id).await?;
-    let account = crate::service::funds::account(app, &v.principal, id).await?;
+    let field_records = zhixing_app::control::field::list(app, &v.principal, id).await?;
+    let complaints = zhixing_app::oversight::complaints::of_case(app, &v.principal, id).await?;
+    let recordings = zhixing_app::oversight::recordings::of_case(app, &v.principal, id).await?;
+    let account = zhixing_app::disposal::funds::account(app, &v.principal, id).await?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
     let auctions = super::auction::load(app, v, id).await?;
     let command = super::case_supervision::load(app, &v.principal, id).await?;
     if !assets.is_empty() {
-        crate::service::audit::record_sensitive_read(
+        zhixing_app::platform::audit::record_sensitive_read(
             app,
             &v.principal,
             &court.id,
@@ -482,7 +484,7 @@ pub(super) async fn render_with(
     let can_act = v
         .principal
         .may(zhixing_domain::access::Action::HandleCases, &court.path);
-    let is_head = can_act && v.principal.has(Role::DivisionHead);
+    let is_head = v.principal.may(Action::Approve, &court.path);
     let open = can_act && c.status != CaseStatus::Closed;
     let body = html! {
         section.card #case-head {
@@ -714,7 +716,7 @@ pub async fn act(
         zhixing_domain::case::decide_action(s, kind, &f.note, today).map(|e| vec![e])
     })
     .await;
-    back(id, r.err())
+    back(id, r.err().map(ApiError::from))
 }
 
 #[derive(Deserialize)]
@@ -779,7 +781,7 @@ pub async fn close(
         zhixing_domain::case::decide_closure(s, mode, &f.reason, c).map(|e| vec![e])
     })
     .await;
-    back(id, r.err())
+    back(id, r.err().map(ApiError::from))
 }
 
 #[derive(Deserialize)]
@@ -805,7 +807,7 @@ pub async fn decision(
         |s, c| zhixing_domain::case::decide_approval(s, f.approve, &f.note, c).map(|e| vec![e]),
     )
     .await;
-    back(id, r.err())
+    back(id, r.err().map(ApiError::from))
 }
 
 pub(super) fn asset_kind_zh(k: &str) -> &str {
@@ -935,18 +937,18 @@ pub async fn measure_submit(
             }
         },
     };
-    let r = crate::service::measures::request(
+    let r = zhixing_app::control::measures::request(
         &app,
         &v.principal,
         asset,
-        crate::service::measures::MeasureInput {
+        zhixing_app::control::measures::MeasureInput {
             kind: f.kind,
             amount_fen: amount,
             until,
         },
     )
     .await;
-    back(id, r.err())
+    back(id, r.err().map(ApiError::from))
 }
 
 /// Renews a measure from the case page (by one legal period).
@@ -955,8 +957,8 @@ pub async fn renew_submit(
     v: Viewer,
     Path((id, m)): Path<(i64, i64)>,
 ) -> Response {
-    let r = crate::service::measures::renew(&app, &v.principal, m, None).await;
-    back(id, r.err())
+    let r = zhixing_app::control::measures::renew(&app, &v.principal, m, None).await;
+    back(id, r.err().map(ApiError::from))
 }
 
 #[derive(Deserialize)]
@@ -971,8 +973,8 @@ pub async fn release_submit(
     Path((id, m)): Path<(i64, i64)>,
     axum::Form(f): axum::Form<ReleaseForm>,
 ) -> Response {
-    let r = crate::service::measures::release(&app, &v.principal, m, &f.reason).await;
-    back(id, r.err())
+    let r = zhixing_app::control::measures::release(&app, &v.principal, m, &f.reason).await;
+    back(id, r.err().map(ApiError::from))
 }
 
 fn size_text(bytes: i64) -> String {
@@ -994,7 +996,9 @@ pub async fn field_submit(
         // As in the API: who may record is settled before the upload is read.
         svc::may_change(&app, &v.principal, id, Need::Handler).await?;
         let input = crate::api::field::read_form(mp.map_err(crate::api::field::rejection)?).await?;
-        crate::service::field::record(&app, &v.principal, id, input).await
+        zhixing_app::control::field::record(&app, &v.principal, id, input)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     back(id, r.err())
@@ -1002,8 +1006,8 @@ pub async fn field_submit(
 
 /// Starts an online investigation from the case page.
 pub async fn investigate(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Response {
-    let r = crate::service::investigation::start(&app, &v.principal, id, None).await;
-    back(id, r.err())
+    let r = zhixing_app::control::investigation::start(&app, &v.principal, id, None).await;
+    back(id, r.err().map(ApiError::from))
 }
 
 /// An issued document, for printing.

@@ -26,8 +26,8 @@ use zhixing_domain::indicators::Indicator;
 use super::{PageError, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::error::{ApiError, Path, Query};
-use crate::service::indicators::{self as svc, CourtRef, Request};
-use crate::state::App;
+use zhixing_app::command_centre::indicators::{self as svc, CourtRef, Request};
+use zhixing_app::state::App;
 
 /// How often the live stream looks at the head of the event log. One cheap indexed read per
 /// open dashboard; it sees the writes of every server process, which an in-process signal

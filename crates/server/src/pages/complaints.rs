@@ -4,8 +4,8 @@
 
 use maud::{Markup, html};
 
-use crate::service::complaints::ComplaintView;
-use crate::service::recordings::RecordingView;
+use zhixing_app::oversight::complaints::ComplaintView;
+use zhixing_app::oversight::recordings::RecordingView;
 
 fn player(r: &RecordingView) -> Markup {
     let src = format!("/api/v1/recordings/{}/content", r.id);

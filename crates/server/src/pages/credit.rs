@@ -15,9 +15,10 @@ use zhixing_domain::rules::RuleBook;
 
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
-use crate::service::cases as cases_svc;
-use crate::service::credit as svc;
-use crate::state::App;
+use zhixing_app::AppError;
+use zhixing_app::case as cases_svc;
+use zhixing_app::credit::listings as svc;
+use zhixing_app::state::App;
 
 /// What the credit section is drawn from.
 pub(super) struct Section<'a> {
@@ -303,7 +304,7 @@ fn refusal_zh(e: &ApiError, years: Option<(i64, i64)>) -> String {
 /// Answers a credit form: back to the case page when done; a refusal (422, 409) shows the
 /// case page again with the reason; not being allowed, or no such case, is the error page,
 /// as for every other form.
-async fn answer(app: &App, v: &Viewer, id: i64, r: Result<(), ApiError>) -> Response {
+async fn answer(app: &App, v: &Viewer, id: i64, r: Result<(), AppError>) -> Response {
     answer_with(app, v, id, r, None).await
 }
 
@@ -311,12 +312,12 @@ async fn answer_with(
     app: &App,
     v: &Viewer,
     id: i64,
-    r: Result<(), ApiError>,
+    r: Result<(), AppError>,
     years: Option<(i64, i64)>,
 ) -> Response {
     let e = match r {
         Ok(()) => return Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => e,
+        Err(e) => ApiError::from(e),
     };
     if !matches!(
         e.status,
@@ -332,7 +333,7 @@ async fn answer_with(
 
 /// A mistake in a form found before the service runs. Reported only to whoever may act on the
 /// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
-async fn refuse(app: &App, v: &Viewer, id: i64, e: ApiError) -> Result<(), ApiError> {
+async fn refuse(app: &App, v: &Viewer, id: i64, e: AppError) -> Result<(), AppError> {
     cases_svc::may_change(app, &v.principal, id, cases_svc::Need::Handler).await?;
     Err(e)
 }
@@ -484,13 +485,13 @@ pub async fn extension_submit(
                 &app,
                 &v,
                 id,
-                ApiError::unprocessable("invalid_extension", "years must be a whole number"),
+                AppError::unprocessable("invalid_extension", "years must be a whole number"),
             )
             .await
         }
     };
     let years = match &r {
-        Err(e) if e.code == "invalid_extension" => listing_years(&app, &v, id, no).await,
+        Err(e) if e.code() == "invalid_extension" => listing_years(&app, &v, id, no).await,
         _ => None,
     };
     answer_with(&app, &v, id, r, years).await
@@ -520,7 +521,7 @@ pub async fn correction_submit(
                 &app,
                 &v,
                 id,
-                ApiError::unprocessable("listing_not_found", "choose a listing"),
+                AppError::unprocessable("listing_not_found", "choose a listing"),
             )
             .await
         }
@@ -570,7 +571,7 @@ pub async fn correction_decision_submit(
                 &app,
                 &v,
                 id,
-                ApiError::unprocessable("invalid_decision", "decision must be accept or reject"),
+                AppError::unprocessable("invalid_decision", "decision must be accept or reject"),
             )
             .await
         }

@@ -18,11 +18,11 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
-use zhixing_domain::access::{Principal, Role};
+use zhixing_domain::access::{Action, Principal};
 
 use crate::api::Ctx;
-use crate::state::App;
 use i18n::Lang;
+use zhixing_app::state::App;
 
 /// A signed-in page visitor; anyone else is sent to the login page.
 pub struct Viewer {
@@ -256,13 +256,13 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         nav {
                             a href="/home" { (lang.t("home")) }
                             a href="/cases" { "案件" }
-                            @if v.principal.has(Role::Supervisor) || v.principal.has(Role::DivisionHead) {
+                            @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) }
                             }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
-                            @if v.principal.has(Role::Administrator) { a href="/users" { (lang.t("users")) } }
-                            @if v.principal.has(Role::Auditor) { a href="/audit" { (lang.t("audit")) } }
+                            @if v.principal.may(Action::ManageUsers, &v.principal.court_path) { a href="/users" { (lang.t("users")) } }
+                            @if v.principal.may(Action::ReadAudit, &v.principal.court_path) { a href="/audit" { (lang.t("audit")) } }
                         }
                         div.who {
                             span #who-name { (v.display_name) } " · " (v.court_name)
@@ -283,6 +283,12 @@ pub struct PageError(pub crate::error::ApiError);
 impl From<crate::error::ApiError> for PageError {
     fn from(e: crate::error::ApiError) -> Self {
         PageError(e)
+    }
+}
+
+impl From<zhixing_app::AppError> for PageError {
+    fn from(e: zhixing_app::AppError) -> Self {
+        PageError(e.into())
     }
 }
 

@@ -8,9 +8,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{PageLang, layout, page};
-use crate::service::portal::{self as svc, PartyCaseView};
-use crate::service::publication::{self as publ, PublishedListing, PublishedRestriction};
-use crate::state::App;
+use zhixing_app::credit::publication::{self as publ, PublishedListing, PublishedRestriction};
+use zhixing_app::portal::{self as svc, PartyCaseView};
+use zhixing_app::state::App;
 
 fn yuan(fen: i64) -> String {
     zhixing_domain::money::Fen::new(fen)
@@ -79,7 +79,10 @@ pub async fn case_submit(
     PageLang(lang): PageLang,
     axum::Form(f): axum::Form<AccessForm>,
 ) -> Response {
-    match svc::party_access(&app, &f.case_number, &f.code).await {
+    match svc::party_access(&app, &f.case_number, &f.code)
+        .await
+        .map_err(crate::error::ApiError::from)
+    {
         Ok(v) => page(StatusCode::OK, layout(lang, "当事人查询", None, view(&v))),
         Err(e) if e.code == "access_denied" || e.code == "access_locked" => {
             let msg = if e.code == "access_locked" {
@@ -241,16 +244,16 @@ async fn search(app: &App, lang: super::i18n::Lang, list: List, f: SearchForm) -
             };
             page(StatusCode::OK, layout(lang, list.title(), None, body))
         }
-        Err(e) if e.status == StatusCode::BAD_REQUEST => page(
-            e.status,
+        Err(e @ zhixing_app::AppError::Malformed { .. }) => page(
+            StatusCode::BAD_REQUEST,
             layout(
                 lang,
                 list.title(),
                 None,
-                search_form(list, &f, Some(refusal_zh(e.code))),
+                search_form(list, &f, Some(refusal_zh(e.code()))),
             ),
         ),
-        Err(e) => super::PageError(e).into_response(),
+        Err(e) => super::PageError::from(e).into_response(),
     }
 }
 
@@ -287,9 +290,9 @@ fn status_zh(status: &str, phase: &str) -> &'static str {
 
 /// 网络司法拍卖 — the public list.
 pub async fn auctions(State(app): State<App>, PageLang(lang): PageLang) -> Response {
-    let list = match crate::service::auction::public_list(&app, 50).await {
+    let list = match zhixing_app::disposal::auction::public_list(&app, 50).await {
         Ok(l) => l,
-        Err(e) => return super::PageError(e).into_response(),
+        Err(e) => return super::PageError::from(e).into_response(),
     };
     let body = html! {
         section.card #auction-list {
@@ -322,9 +325,9 @@ pub async fn auction_room(
     PageLang(lang): PageLang,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Response {
-    let a = match crate::service::auction::public_view(&app, id).await {
+    let a = match zhixing_app::disposal::auction::public_view(&app, id).await {
         Ok(a) => a,
-        Err(e) => return super::PageError(e).into_response(),
+        Err(e) => return super::PageError::from(e).into_response(),
     };
     let body = html! {
         section.card #auction-room data-auction=(a.id) {

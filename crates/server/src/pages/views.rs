@@ -11,7 +11,7 @@ use super::i18n::Lang;
 use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::error::{ApiError, Path};
-use crate::state::App;
+use zhixing_app::state::App;
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -48,7 +48,7 @@ pub async fn login_submit(
     PageLang(lang): PageLang,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> Response {
-    match crate::service::auth::login(&app, &f.username, &f.password).await {
+    match zhixing_app::identity::auth::login(&app, &f.username, &f.password).await {
         Ok(s) => {
             let mut headers = HeaderMap::new();
             if let Some(c) = crate::api::session::session_cookie(
@@ -60,23 +60,24 @@ pub async fn login_submit(
             }
             (headers, Redirect::to("/home")).into_response()
         }
-        Err(e) if e.code == "login_locked" => page(
+        Err(e) if e.code() == "login_locked" => page(
             StatusCode::TOO_MANY_REQUESTS,
             login_markup(lang, Some(lang.t("locked"))),
         ),
-        Err(e) if e.code == "invalid_credentials" => page(
+        Err(e) if e.code() == "invalid_credentials" => page(
             StatusCode::UNAUTHORIZED,
             login_markup(lang, Some(lang.t("bad_login"))),
         ),
-        Err(e) => e.into_response(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
 
 pub async fn logout(State(app): State<App>, ctx: Option<Ctx>) -> Response {
     if let Some(ctx) = ctx
-        && let Err(e) = crate::service::auth::logout(&app, &ctx.principal, &ctx.token_hash).await
+        && let Err(e) =
+            zhixing_app::identity::auth::logout(&app, &ctx.principal, &ctx.token_hash).await
     {
-        return e.into_response();
+        return crate::error::ApiError::from(e).into_response();
     }
     let mut headers = HeaderMap::new();
     if let Some(c) = crate::api::session::session_cookie(&app, "", 0) {
@@ -117,10 +118,11 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         .court(&p.court_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    let region = crate::service::rules::region_of(&court.level, court.division_code.as_deref());
+    let region =
+        zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
     let book = app.rules.current(&app.store).await?;
     let date = app.today();
-    let handles = p.has(Role::Officer) || p.has(Role::Judge) || p.has(Role::DivisionHead);
+    let handles = p.may(Action::HandleCases, &p.court_path);
     let below = if p.reads_below() {
         app.store
             .courts_under(&p.court_path, "", 10_000)
@@ -130,12 +132,12 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     } else {
         0
     };
-    let chain = if p.has(Role::Auditor) {
+    let chain = if p.may(Action::ReadAudit, &p.court_path) {
         Some(app.store.chain_head().await?)
     } else {
         None
     };
-    let accounts = if p.has(Role::Administrator) {
+    let accounts = if p.may(Action::ManageUsers, &p.court_path) {
         Some(app.store.users_under(&p.court_path, 10_000).await?.len())
     } else {
         None
@@ -166,7 +168,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         @if p.reads_below() {
             section.card #panel-supervision {
                 h2 { (lang.t("supervised")) }
-                p { span.big { (below) } " · " a href="/courts" { (lang.t("court_tree")) } @if p.has(Role::Supervisor) || p.has(Role::DivisionHead) { " · " a #home-command href="/command" { (lang.t("command")) } } }
+                p { span.big { (below) } " · " a href="/courts" { (lang.t("court_tree")) } @if p.may(Action::Command, &p.court_path) { " · " a #home-command href="/command" { (lang.t("command")) } } }
             }
         }
         @if let Some((n, h)) = &chain {
@@ -286,7 +288,10 @@ pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
 
 pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
-    if !v.principal.has(Role::Administrator) {
+    if !v
+        .principal
+        .may(Action::ManageUsers, &v.principal.court_path)
+    {
         return Err(ApiError::forbidden(
             "只有系统管理员可以查看账号 / only an administrator may list accounts",
         )
@@ -299,7 +304,7 @@ pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
             table #users {
                 tr { th { (lang.t("username")) } th { (lang.t("display_name")) } th { (lang.t("court")) } th { (lang.t("your_roles")) } }
                 @for u in &users {
-                    tr { td { code { (u.username) } } td { (u.display_name) } td { (u.court_name) } td { (role_names(lang, &crate::service::auth::parse_roles(&u.roles))) } }
+                    tr { td { code { (u.username) } } td { (u.display_name) } td { (u.court_name) } td { (role_names(lang, &zhixing_app::identity::auth::parse_roles(&u.roles))) } }
                 }
             }
         }
@@ -312,7 +317,7 @@ pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
 
 pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
-    if !v.principal.has(Role::Auditor) {
+    if !v.principal.may(Action::ReadAudit, &v.principal.court_path) {
         return Err(ApiError::forbidden(
             "只有审计员可以查看审计记录 / only an auditor may read the audit trail",
         )

@@ -1,0 +1,451 @@
+//! Documents of the flow (法律文书): generated from templates with the case's data when the
+//! event that calls for them happens, stored once with their SHA-256, never changed (the
+//! database refuses updates and deletes of issued documents).
+
+use askama::Template;
+use sha2::{Digest, Sha256};
+use zhixing_domain::access::Principal;
+use zhixing_domain::case::{ActionKind, CaseEvent, CaseState, ClosureMode, PartyRole};
+use zhixing_store::courts::CourtRow;
+
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+const PRINT_CSS: &str = "@page { size: A4; margin: 25mm 22mm; } \
+body { font-family: 'FangSong', 'STFangsong', 'Noto Serif CJK SC', serif; font-size: 16pt; line-height: 1.8; color: #000; max-width: 170mm; margin: 0 auto; } \
+h1 { text-align: center; font-size: 22pt; letter-spacing: .3em; margin: 0; } h2 { text-align: center; font-size: 20pt; margin: .2em 0 .6em; } \
+.no { text-align: right; } .parties p { margin: .1em 0; } .body p { text-indent: 2em; margin: .3em 0; } \
+.sign { text-align: right; margin-top: 3em; } .note { font-size: 11pt; color: #333; margin-top: 2em; }";
+
+/// The escaping of text in documents: `&`, `<`, `>` and `"` as named entities.
+#[derive(Debug, Clone, Copy)]
+pub struct Entities;
+
+impl askama::filters::Escaper for Entities {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, text: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                _ => continue,
+            };
+            dest.write_str(&text[last..i])?;
+            dest.write_str(entity)?;
+            last = i + 1;
+        }
+        dest.write_str(&text[last..])
+    }
+}
+
+/// One party as a document names it.
+struct PartyLine<'a> {
+    role: &'static str,
+    name: &'a str,
+    id_label: &'static str,
+    identifier: &'a str,
+    legal_representative: &'a Option<String>,
+}
+
+/// Every document of the flow has the same frame: the court, the title, the case number, the
+/// parties, the paragraphs of its body, the date and the seal.
+#[derive(Template)]
+#[template(path = "documents/document.html")]
+struct Document<'a> {
+    css: &'static str,
+    court: &'a str,
+    title: &'static str,
+    number: &'a str,
+    parties: Vec<PartyLine<'a>>,
+    paragraphs: Vec<String>,
+    date: &'a str,
+}
+
+/// A document of `title` with the case's parties and these paragraphs.
+fn render(
+    court: &CourtRow,
+    title: &'static str,
+    state: &CaseState,
+    paragraphs: Vec<String>,
+    date: &str,
+) -> Result<String, AppError> {
+    let parties = state
+        .parties
+        .iter()
+        .map(|p| PartyLine {
+            role: if p.role == PartyRole::Applicant {
+                "申请执行人："
+            } else {
+                "被执行人："
+            },
+            name: &p.name,
+            id_label: if p.kind == "person" {
+                "公民身份号码 "
+            } else {
+                "统一社会信用代码 "
+            },
+            identifier: &p.identifier,
+            legal_representative: &p.legal_representative,
+        })
+        .collect();
+    Document {
+        css: PRINT_CSS,
+        court: &court.name,
+        title,
+        number: &state.number,
+        parties,
+        paragraphs,
+        date,
+    }
+    .render()
+    .or_internal(title)
+}
+
+fn respondents(state: &CaseState) -> String {
+    state
+        .parties
+        .iter()
+        .filter(|p| p.role == PartyRole::Respondent)
+        .map(|p| p.name.clone())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn basis_text(state: &CaseState) -> String {
+    format!(
+        "{}作出的{}",
+        state.basis.issuing_body, state.basis.document_number
+    )
+}
+
+type Issued = Vec<(&'static str, &'static str, String)>;
+
+/// The documents one event calls for: (kind, title, html).
+fn documents_for(
+    e: &CaseEvent,
+    state: &CaseState,
+    court: &CourtRow,
+    date: &str,
+) -> Result<Issued, AppError> {
+    let n = &state.number;
+    let owed = format!("{}", state.total_due());
+    let basis = basis_text(state);
+    let one = |kind, title, heading, paragraphs| -> Result<Issued, AppError> {
+        Ok(vec![(
+            kind,
+            title,
+            render(court, heading, state, paragraphs, date)?,
+        )])
+    };
+    match e {
+        CaseEvent::Filed { .. } => {
+            let mut owed_line = format!("申请执行标的金额：{owed}。");
+            if !state.duties.is_empty() {
+                owed_line.push_str(&format!("非金钱义务：{}。", state.duties));
+            }
+            one(
+                "acceptance_notice",
+                "受理案件通知书",
+                "受理案件通知书",
+                vec![
+                    format!(
+                        "你（单位）申请执行{basis}一案，本院经审查符合受理条件，已于{}立案执行，案号为{n}。",
+                        state.filed_on
+                    ),
+                    owed_line,
+                    "本院将依法在法定期限内办理。你（单位）可凭案号及查询码查询案件进展。".into(),
+                ],
+            )
+        }
+        CaseEvent::ActionRecorded { action: ActionKind::NoticeIssued, .. } => {
+            let who = respondents(state);
+            let mut notice = vec![
+                format!("申请执行人申请执行{basis}一案，本院已立案执行。"),
+                format!("依照《中华人民共和国民事诉讼法》的规定，责令被执行人{who}自收到本通知之日起立即履行下列义务："),
+                format!("一、支付{owed}（含本金、利息、迟延履行期间的债务利息及费用）；"),
+            ];
+            if !state.duties.is_empty() {
+                notice.push(format!("二、{}；", state.duties));
+            }
+            notice.push("逾期不履行的，本院将依法强制执行，并可依法将被执行人纳入失信被执行人名单、限制高消费。".into());
+            Ok(vec![
+                ("enforcement_notice", "执行通知书", render(court, "执行通知书", state, notice, date)?),
+                (
+                    "property_report_order",
+                    "报告财产令",
+                    render(court, "报告财产令", state, vec![
+                        format!("依照《中华人民共和国民事诉讼法》及《最高人民法院关于民事执行中财产调查若干问题的规定》，责令被执行人{who}在收到本令后五日内，如实向本院报告当前以及收到执行通知之日前一年的财产情况。"),
+                        "被执行人拒绝报告或者虚假报告的，本院将根据情节轻重予以罚款、拘留；构成犯罪的，依法追究刑事责任。".into(),
+                    ], date)?,
+                ),
+            ])
+        }
+        CaseEvent::Suspended { reason, .. } => one(
+            "suspension_ruling",
+            "执行裁定书（中止执行）",
+            "执行裁定书",
+            vec![
+                format!("本院在执行{basis}一案中，因{reason}，依照《中华人民共和国民事诉讼法》的规定，裁定如下："),
+                format!("中止{basis}的执行。"),
+            ],
+        ),
+        CaseEvent::Closed { mode: ClosureMode::Zhongben, reason, .. } => one(
+            "zhongben_ruling",
+            "执行裁定书（终结本次执行程序）",
+            "执行裁定书",
+            vec![
+                format!("本院在执行{basis}一案中，{reason}。"),
+                format!("本院已向被执行人发出执行通知书、报告财产令及限制消费令，通过网络执行查控系统及传统调查方式对被执行人的财产进行了调查，未发现可供执行的财产，并已约谈申请执行人、听取其意见。尚未履行金额：{}。", state.unpaid()),
+                "依照《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第一条之规定，裁定如下：".into(),
+                "终结本次执行程序。".into(),
+                "申请执行人发现被执行人有可供执行财产的，可以再次申请执行。终结本次执行程序后，被执行人应当继续履行义务，限制消费措施继续有效。".into(),
+            ],
+        ),
+        CaseEvent::Closed { mode, reason, .. } => one(
+            "closure_notice",
+            "结案通知书",
+            "结案通知书",
+            vec![
+                format!("{basis}一案，本院已以“{}”方式结案。", mode.name_zh()),
+                format!("结案理由：{reason}。"),
+            ],
+        ),
+        e @ (CaseEvent::DishonestListed { .. }
+        | CaseEvent::DishonestExtended { .. }
+        | CaseEvent::DishonestRemoved { .. }
+        | CaseEvent::CorrectionDecided { .. }
+        | CaseEvent::RestrictionOrdered { .. }
+        | CaseEvent::RestrictionLifted { .. }) => credit_documents(e, state, court, date),
+        _ => Ok(vec![]),
+    }
+}
+
+fn party_name(state: &CaseState, no: u32) -> String {
+    state
+        .parties
+        .iter()
+        .find(|p| p.no == no)
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
+/// The decisions of credit discipline (DOMAIN §7).
+fn credit_documents(
+    e: &CaseEvent,
+    state: &CaseState,
+    court: &CourtRow,
+    date: &str,
+) -> Result<Issued, AppError> {
+    let basis = basis_text(state);
+    let listing_party = |no: &u32| {
+        state
+            .credit
+            .listing(*no)
+            .map(|l| party_name(state, l.party_no))
+            .unwrap_or_default()
+    };
+    let one = |kind, title, heading, paragraphs| -> Result<Issued, AppError> {
+        Ok(vec![(
+            kind,
+            title,
+            render(court, heading, state, paragraphs, date)?,
+        )])
+    };
+    match e {
+        CaseEvent::DishonestListed {
+            party_no,
+            grounds,
+            facts,
+            on,
+            ends_on,
+            ..
+        } => {
+            let who = party_name(state, *party_no);
+            let mut body = vec![format!(
+                "本院在执行{basis}一案中，被执行人{who}未履行生效法律文书确定的义务，且有下列情形："
+            )];
+            body.extend(
+                grounds
+                    .iter()
+                    .map(|g| format!("（{}）{}；", g.no(), g.name_zh())),
+            );
+            body.push(format!("具体情形：{facts}。"));
+            body.push("依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条、第二条之规定，决定如下：".into());
+            body.push(match ends_on {
+                Some(end) => format!("将{who}纳入失信被执行人名单，自{on}起至{end}止。"),
+                None => format!("将{who}纳入失信被执行人名单，自{on}起至履行完毕之日止。"),
+            });
+            body.push("被执行人认为本决定有错误的，可以向本院申请纠正。".into());
+            one(
+                "dishonest_listing_decision",
+                "决定书（纳入失信被执行人名单）",
+                "决定书",
+                body,
+            )
+        }
+        CaseEvent::DishonestExtended {
+            no,
+            years,
+            reason,
+            ends_on,
+            ..
+        } => one(
+            "dishonest_extension_decision",
+            "决定书（延长失信被执行人名单期限）",
+            "决定书",
+            vec![
+                format!(
+                    "被执行人{}因{reason}，依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第二条之规定，决定如下：",
+                    listing_party(no)
+                ),
+                format!("纳入失信被执行人名单的期限延长{years}年，至{ends_on}止。"),
+            ],
+        ),
+        CaseEvent::DishonestRemoved {
+            no,
+            trigger,
+            reason,
+            on,
+            ..
+        } => {
+            let who = listing_party(no);
+            one(
+                "dishonest_removal_decision",
+                "决定书（删除失信信息）",
+                "决定书",
+                vec![
+                    format!(
+                        "本院在执行{basis}一案中，将被执行人{who}纳入失信被执行人名单。现因{}（{reason}），依照《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条之规定，决定如下：",
+                        trigger.name_zh()
+                    ),
+                    format!("自{on}起删除{who}的失信信息。"),
+                ],
+            )
+        }
+        CaseEvent::CorrectionDecided {
+            no,
+            accepted,
+            reason,
+            ..
+        } => {
+            let who = state
+                .credit
+                .corrections
+                .iter()
+                .find(|c| c.no == *no)
+                .map(|c| listing_party(&c.listing_no))
+                .unwrap_or_default();
+            one(
+                "correction_decision",
+                "决定书（失信名单纠正申请）",
+                "决定书",
+                vec![
+                    format!("{who}申请纠正其失信信息，本院经审查认为：{reason}。"),
+                    if *accepted {
+                        "申请理由成立，予以纠正。".into()
+                    } else {
+                        "申请理由不成立，驳回纠正申请。".into()
+                    },
+                ],
+            )
+        }
+        CaseEvent::RestrictionOrdered {
+            party_no,
+            bound_persons,
+            kinds,
+            reason,
+            ..
+        } => {
+            let bound = if bound_persons.is_empty() {
+                "，不得实施下列行为".to_owned()
+            } else {
+                format!(
+                    "，其法定代表人、主要负责人、影响债务履行的直接责任人员、实际控制人{}亦不得实施下列行为",
+                    bound_persons.join("、")
+                )
+            };
+            let mut body = vec![format!(
+                "本院在执行{basis}一案中，因{reason}，依照《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条、第三条之规定，对{}采取限制消费措施{bound}：",
+                party_name(state, *party_no)
+            )];
+            body.extend(
+                kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| format!("（{}）{}；", i + 1, k.name_zh())),
+            );
+            body.push("如违反本令，本院将依法追究法律责任。".into());
+            one("restriction_order", "限制消费令", "限制消费令", body)
+        }
+        CaseEvent::RestrictionLifted { no, reason, .. } => {
+            let who = state
+                .credit
+                .order(*no)
+                .map(|o| party_name(state, o.party_no))
+                .unwrap_or_default();
+            one(
+                "restriction_lift_notice",
+                "解除限制消费令通知书",
+                "解除限制消费令通知书",
+                vec![format!(
+                    "因{reason}，本院决定自即日起解除对{who}的限制消费令。"
+                )],
+            )
+        }
+        _ => Ok(vec![]),
+    }
+}
+
+/// Issues, stores and returns as events the documents `events` call for.
+pub async fn issue_for(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    court: &CourtRow,
+    case_id: i64,
+    state: &CaseState,
+    events: &[CaseEvent],
+    by: &Principal,
+) -> Result<Vec<CaseEvent>, AppError> {
+    issue_for_actor(tx, app, court, case_id, state, events, &crate::actor_of(by)).await
+}
+
+/// [`issue_for`] on behalf of an actor that is not a user (the watch worker).
+pub async fn issue_for_actor(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    court: &CourtRow,
+    case_id: i64,
+    state: &CaseState,
+    events: &[CaseEvent],
+    by_actor: &str,
+) -> Result<Vec<CaseEvent>, AppError> {
+    let date = app.today();
+    let date_zh = format!("{}年{}月{}日", date.year(), date.month(), date.day());
+    let mut out = Vec::new();
+    for e in events {
+        for (kind, title, html) in documents_for(e, state, court, &date_zh)? {
+            let sha = hex::encode(Sha256::digest(html.as_bytes()));
+            let id = tx
+                .insert_document(&zhixing_store::cases::NewDocument {
+                    case_id,
+                    court_id: &court.id,
+                    kind,
+                    title,
+                    html: &html,
+                    sha256: &sha,
+                    at_us: app.now_us(),
+                    by: by_actor,
+                })
+                .await?;
+            out.push(CaseEvent::DocumentIssued {
+                document_id: id,
+                doc_kind: kind.to_owned(),
+                title: title.to_owned(),
+                sha256: sha,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,816 @@
+//! Case handling: filing, every change to a case, and the views of it. One transaction per
+//! command: load the case, let the domain decide, write the new state, the events and any
+//! documents together — or nothing.
+
+pub mod documents;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case::{
+    self, CaseEvent, CaseState, CaseStatus, Deadline, PartyRecord, Refusal,
+};
+use zhixing_domain::case_number::{CaseNumber, CaseType};
+use zhixing_domain::court::CourtCode;
+use zhixing_domain::filing::{self, FilingInput};
+use zhixing_domain::indicators::CaseFacts;
+use zhixing_domain::refusal::RefusalKind;
+use zhixing_store::NewEvent;
+use zhixing_store::cases::{CaseRow, CaseUpdate, NewCase, NewParty};
+use zhixing_store::courts::CourtRow;
+
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// A refusal of the domain as the service's answer. Transitional: the kind of the codes
+/// below is still chosen here rather than where the refusal is made.
+pub fn refused(r: Refusal) -> AppError {
+    let conflict = matches!(
+        r.code,
+        "case_closed"
+            | "closure_pending"
+            | "not_open"
+            | "not_suspended"
+            | "case_suspended"
+            | "no_closure_pending"
+            | "already_listed"
+            | "already_removed"
+            | "already_extended"
+            | "already_ordered"
+            | "already_lifted"
+            | "already_decided"
+            | "correction_pending"
+            | "still_listed"
+            | "not_expired"
+    );
+    if conflict && r.kind == RefusalKind::Invalid {
+        AppError::from(r.kind(RefusalKind::Conflict))
+    } else {
+        AppError::from(r)
+    }
+}
+
+/// The region (division-code prefix) rules are looked up for at a court.
+pub fn region(court: &CourtRow) -> String {
+    crate::platform::rules::region_of(&court.level, court.division_code.as_deref())
+}
+
+/// Normalises a basis document number for duplicate detection (bracket styles, spaces).
+pub fn normalize_doc(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' | '〔' | '[' | '【' => '(',
+            '）' | '〕' | ']' | '】' => ')',
+            other => other,
+        })
+        .collect()
+}
+
+async fn own_court(app: &App, by: &Principal) -> Result<CourtRow, AppError> {
+    app.store
+        .court(&by.court_id)
+        .await?
+        .or_internal("court(by.court_id)")
+}
+
+pub fn handles(by: &Principal, court: &CourtRow) -> Result<(), AppError> {
+    if by.may(Action::HandleCases, &court.path) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only officers, judges and division heads of this court handle its cases",
+        ))
+    }
+}
+
+/// Files a case at the caller's court. Returns (id, number).
+pub async fn file(
+    app: &App,
+    by: &Principal,
+    input: FilingInput,
+    resumed_from: Option<(i64, String)>,
+) -> Result<(i64, String), AppError> {
+    file_with_codes(app, by, input, resumed_from)
+        .await
+        .map(|(id, number, _)| (id, number))
+}
+
+/// Files a case and issues each party its access code (当事人查询码) in the same
+/// transaction. The codes are returned once, for the filing officer to hand over; only
+/// their keyed hashes are stored.
+pub async fn file_with_codes(
+    app: &App,
+    by: &Principal,
+    input: FilingInput,
+    resumed_from: Option<(i64, String)>,
+) -> Result<(i64, String, Vec<crate::portal::AccessCode>), AppError> {
+    let court = own_court(app, by).await?;
+    handles(by, &court)?;
+    let region = region(&court);
+    let today = app.today();
+    let rules = app.rules.current(&app.store).await?;
+    let valid = filing::validate(&input, today, &rules, &app.calendar, &region).map_err(refused)?;
+    if valid.case_type == CaseType::ZhiHui && resumed_from.is_none() {
+        return Err(AppError::unprocessable(
+            "resumption_only",
+            "a 执恢 case is filed by resuming a terminated (终本) case: POST /api/v1/cases/{id}/resumption",
+        ));
+    }
+    let basis_doc = normalize_doc(&valid.basis.document_number);
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    if resumed_from.is_none() {
+        for p in valid
+            .parties
+            .iter()
+            .filter(|p| p.role == case::PartyRole::Respondent)
+        {
+            let idx = app.cipher.index(p.identifier.normalized());
+            if let Some(existing) = tx.duplicate_case(&court.id, &basis_doc, &idx).await? {
+                return Err(AppError::conflict(
+                    "duplicate_case",
+                    format!(
+                        "case {existing} already enforces {} against {}",
+                        valid.basis.document_number, p.name
+                    ),
+                )
+                .with_details(vec![existing]));
+            }
+        }
+    }
+    let year = i64::from(today.year());
+    let seq = tx
+        .next_case_seq(&court.id, valid.case_type.code(), year)
+        .await?;
+    let code = CourtCode::parse(&court.code).or_internal("CourtCode::parse(court.code)")?;
+    let number = CaseNumber {
+        year: today.year(),
+        court: code,
+        case_type: valid.case_type,
+        seq: u32::try_from(seq).or_internal("u32::try_from(seq)")?,
+    }
+    .to_string();
+    let parties: Vec<PartyRecord> = valid
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PartyRecord {
+            no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            role: p.role,
+            kind: p.kind().to_owned(),
+            name: p.name.clone(),
+            identifier: p.identifier.shown(),
+            legal_representative: p.legal_representative.clone(),
+        })
+        .collect();
+    let filed = CaseEvent::Filed {
+        number: number.clone(),
+        case_type: valid.case_type,
+        court_id: court.id.clone(),
+        filed_on: today,
+        parties,
+        basis: valid.basis.clone(),
+        amounts: valid.amounts,
+        duties: valid.duties.clone(),
+        late_reason: valid.late_reason.clone(),
+        resumed_from: resumed_from.as_ref().map(|r| r.1.clone()),
+    };
+    let state = CaseState::from_filed(&filed).or_internal("CaseState::from_filed(filed)")?;
+    let next_due = next_due(app, &state, &court, today, &rules)?;
+    let state_json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
+    let facts = facts_of(app, &state, &court, &rules)?;
+    let id = tx
+        .insert_case(&NewCase {
+            court_id: &court.id,
+            case_type: valid.case_type.code(),
+            year,
+            seq,
+            number: &number,
+            status: CaseStatus::Open.as_str(),
+            filed_on: &today.to_string(),
+            next_due: next_due.as_deref(),
+            total_due: state.total_due().get(),
+            basis_doc: &basis_doc,
+            resumed_from: resumed_from.as_ref().map(|r| r.0),
+            state: &state_json,
+            at_us: now_us,
+            court_path: &court.path,
+            facts: &facts,
+        })
+        .await?;
+    for (i, p) in valid.parties.iter().enumerate() {
+        let sealed = app.cipher.seal(p.identifier.normalized())?;
+        tx.insert_party(&NewParty {
+            case_id: id,
+            court_id: &court.id,
+            no: i64::try_from(i + 1).unwrap_or(i64::MAX),
+            role: match p.role {
+                case::PartyRole::Applicant => "applicant",
+                case::PartyRole::Respondent => "respondent",
+            },
+            kind: p.kind(),
+            name: &p.name,
+            id_cipher: &sealed,
+            id_index: &app.cipher.index(p.identifier.normalized()),
+            id_shown: &p.identifier.shown(),
+            legal_rep: p.legal_representative.as_deref(),
+        })
+        .await?;
+    }
+    let mut events = vec![filed];
+    // The acceptance notice is issued with the filing.
+    let mut state = state;
+    let doc_events = documents::issue_for(&mut tx, app, &court, id, &state, &events, by).await?;
+    for e in &doc_events {
+        state.apply(e);
+    }
+    events.extend(doc_events);
+    if !events.is_empty() {
+        let state_json =
+            serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
+        tx.update_case(
+            id,
+            1,
+            &update_of(
+                &state,
+                &state_json,
+                next_due.as_deref(),
+                None,
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
+        )
+        .await?;
+    }
+    append(&mut tx, now_us, by, &court.id, id, &events).await?;
+    let named: Vec<(i64, String)> = state
+        .parties
+        .iter()
+        .map(|p| (i64::from(p.no), p.name.clone()))
+        .collect();
+    let codes =
+        crate::portal::issue_in_tx(&mut tx, app, id, &named, &crate::actor_of(by), now_us).await?;
+    tx.commit().await?;
+    Ok((id, number, codes))
+}
+
+/// What the case contributes to the indicators (DOMAIN §10) as it now stands.
+pub(crate) fn facts_of(
+    app: &App,
+    state: &CaseState,
+    court: &CourtRow,
+    rules: &zhixing_domain::rules::RuleBook,
+) -> Result<CaseFacts, AppError> {
+    let region = region(court);
+    CaseFacts::of(
+        state,
+        &case::Ctx {
+            rules,
+            calendar: &app.calendar,
+            region: &region,
+            today: app.today(),
+        },
+    )
+    .map_err(refused)
+}
+
+pub(crate) fn update_of<'a>(
+    state: &'a CaseState,
+    state_json: &'a str,
+    next_due: Option<&'a str>,
+    closed_on: Option<&'a str>,
+    at_us: i64,
+    court_path: &'a str,
+    facts: &'a CaseFacts,
+) -> CaseUpdate<'a> {
+    CaseUpdate {
+        status: state.status.as_str(),
+        closure_mode: state.closure.as_ref().map(|c| c.0.as_str()),
+        officer_id: state.officer.as_ref().map(|o| o.0),
+        closed_on,
+        next_due,
+        paid: state.paid.get(),
+        state: state_json,
+        at_us,
+        court_path,
+        facts,
+    }
+}
+
+async fn append(
+    tx: &mut zhixing_store::Tx,
+    at_us: i64,
+    by: &Principal,
+    court_id: &str,
+    case_id: i64,
+    events: &[CaseEvent],
+) -> Result<(), AppError> {
+    append_as(tx, at_us, &crate::actor_of(by), court_id, case_id, events).await
+}
+
+async fn append_as(
+    tx: &mut zhixing_store::Tx,
+    at_us: i64,
+    actor: &str,
+    court_id: &str,
+    case_id: i64,
+    events: &[CaseEvent],
+) -> Result<(), AppError> {
+    let records: Vec<NewEvent> = events
+        .iter()
+        .map(|e| NewEvent {
+            actor: actor.to_owned(),
+            court_id: Some(court_id.to_owned()),
+            kind: e.kind().to_owned(),
+            subject: format!("case:{case_id}"),
+            payload: serde_json::to_value(e).unwrap_or_default(),
+        })
+        .collect();
+    tx.append_events(at_us, &records).await?;
+    Ok(())
+}
+
+/// The earliest open deadline, for sorting and the overdue filter.
+fn next_due(
+    app: &App,
+    state: &CaseState,
+    court: &CourtRow,
+    today: Date,
+    rules: &zhixing_domain::rules::RuleBook,
+) -> Result<Option<String>, AppError> {
+    if state.status == CaseStatus::Closed {
+        return Ok(None);
+    }
+    let region = region(court);
+    let ds = case::deadlines(
+        state,
+        &case::Ctx {
+            rules,
+            calendar: &app.calendar,
+            region: &region,
+            today,
+        },
+    )
+    .map_err(refused)?;
+    Ok(case::next_actions(&ds).first().map(|d| d.due.to_string()))
+}
+
+/// Who may run a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Officer, judge or division head of the case's court.
+    Handler,
+    /// The division head of the case's court.
+    DivisionHead,
+}
+
+/// Loads a case the caller may read, or 404.
+pub async fn readable(app: &App, by: &Principal, id: i64) -> Result<(CaseRow, CourtRow), AppError> {
+    let not_found = || AppError::not_found("case_not_found", format!("no case {id}"));
+    let row = app.store.case(id).await?.ok_or_else(not_found)?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court(row.court_id)")?;
+    if by.may(Action::ReadCaseData, &court.path) {
+        Ok((row, court))
+    } else {
+        Err(not_found())
+    }
+}
+
+pub fn state_of(row: &CaseRow) -> Result<CaseState, AppError> {
+    serde_json::from_str(&row.state)
+        .map_err(|e| AppError::internal(format_args!("unreadable state of case {}: {e}", row.id)))
+}
+
+/// Loads a case the caller may run a command on: 404 if it may not even read it, 403 if it
+/// may read but not act (or the command needs the division head).
+pub async fn may_change(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    need: Need,
+) -> Result<(CaseRow, CourtRow), AppError> {
+    let (row, court) = readable(app, by, id).await?;
+    handles(by, &court)?;
+    if need == Need::DivisionHead && !by.may(Action::Approve, &court.path) {
+        return Err(AppError::forbidden(
+            "only the division head (执行局长) decides this",
+        ));
+    }
+    Ok((row, court))
+}
+
+/// Runs one command on a case: `decide` sees the state and the rule context and returns the
+/// events to record.
+pub async fn change<F>(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    expected_version: Option<i64>,
+    need: Need,
+    decide: F,
+) -> Result<i64, AppError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+{
+    change_with(
+        app,
+        by,
+        id,
+        expected_version,
+        need,
+        decide,
+        async |_: &mut zhixing_store::Tx, _: &CaseRow| Ok(()),
+    )
+    .await
+}
+
+/// [`change`], with more writes (`extra`) in the same transaction, after the domain agreed.
+pub async fn change_with<F, G>(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    expected_version: Option<i64>,
+    need: Need,
+    decide: F,
+    extra: G,
+) -> Result<i64, AppError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+    G: AsyncFnOnce(&mut zhixing_store::Tx, &CaseRow) -> Result<(), AppError>,
+{
+    let (row, court) = may_change(app, by, id, need).await?;
+    if let Some(v) = expected_version
+        && v != row.version
+    {
+        return Err(version_conflict(row.version));
+    }
+    let mut state = state_of(&row)?;
+    let rules = app.rules.current(&app.store).await?;
+    let today = app.today();
+    let region = region(&court);
+    let ctx = case::Ctx {
+        rules: &rules,
+        calendar: &app.calendar,
+        region: &region,
+        today,
+    };
+    let mut events = decide(&state, &ctx).map_err(refused)?;
+    for e in &events {
+        state.apply(e);
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let doc_events = documents::issue_for(&mut tx, app, &court, id, &state, &events, by).await?;
+    for e in &doc_events {
+        state.apply(e);
+    }
+    events.extend(doc_events);
+    let due = next_due(app, &state, &court, today, &rules)?;
+    let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
+    let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
+    if !tx
+        .update_case(
+            id,
+            row.version,
+            &update_of(
+                &state,
+                &json,
+                due.as_deref(),
+                closed_on.as_deref(),
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
+        )
+        .await?
+    {
+        return Err(version_conflict(row.version));
+    }
+    append(&mut tx, now_us, by, &court.id, id, &events).await?;
+    extra(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(row.version + 1)
+}
+
+/// The body of [`system_change`], inside the caller's transaction: locks the case row,
+/// decides, issues the documents the events call for, updates the case and appends the
+/// events. Returns the row and state before, the decided events, and all events recorded.
+pub async fn change_in_tx<F>(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    actor: &str,
+    id: i64,
+    decide: F,
+) -> Result<(CaseRow, CaseState, Vec<CaseEvent>, Vec<CaseEvent>), AppError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+{
+    let rules = app.rules.current(&app.store).await?;
+    let today = app.today();
+    let now_us = app.now_us();
+    let row = tx
+        .case_tx(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("case_not_found", format!("no case {id}")))?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court(row.court_id)")?;
+    let before = state_of(&row)?;
+    let mut state = before.clone();
+    let region = region(&court);
+    let ctx = case::Ctx {
+        rules: &rules,
+        calendar: &app.calendar,
+        region: &region,
+        today,
+    };
+    let mut events = decide(&state, &ctx).map_err(refused)?;
+    if events.is_empty() {
+        return Ok((row, before, Vec::new(), Vec::new()));
+    }
+    for e in &events {
+        state.apply(e);
+    }
+    let doc_events =
+        documents::issue_for_actor(tx, app, &court, id, &state, &events, actor).await?;
+    for e in &doc_events {
+        state.apply(e);
+    }
+    let decided = events.clone();
+    events.extend(doc_events);
+    let due = next_due(app, &state, &court, today, &rules)?;
+    let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
+    let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
+    if !tx
+        .update_case(
+            id,
+            row.version,
+            &update_of(
+                &state,
+                &json,
+                due.as_deref(),
+                closed_on.as_deref(),
+                now_us,
+                &court.path,
+                &facts_of(app, &state, &court, &rules)?,
+            ),
+        )
+        .await?
+    {
+        return Err(version_conflict(row.version));
+    }
+    append_as(tx, now_us, actor, &court.id, id, &events).await?;
+    Ok((row, before, decided, events))
+}
+
+/// A change the system makes on its own (the watch worker): no caller to authorise, the case
+/// row locked and read inside the transaction, `actor` named in the log. `extra` sees the
+/// state before and the events recorded. Returns the events (empty: `decide` found nothing
+/// to do, and nothing was written).
+pub async fn system_change<F, G>(
+    app: &App,
+    actor: &str,
+    id: i64,
+    decide: F,
+    extra: G,
+) -> Result<Vec<CaseEvent>, AppError>
+where
+    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
+    G: AsyncFnOnce(
+        &mut zhixing_store::Tx,
+        &CaseRow,
+        &CaseState,
+        &[CaseEvent],
+    ) -> Result<(), AppError>,
+{
+    let mut tx = app.store.begin().await?;
+    let (row, before, decided, events) = change_in_tx(&mut tx, app, actor, id, decide).await?;
+    if events.is_empty() {
+        return Ok(events);
+    }
+    extra(&mut tx, &row, &before, &decided).await?;
+    tx.commit().await?;
+    Ok(events)
+}
+
+pub(crate) fn version_conflict(current: i64) -> AppError {
+    AppError::conflict(
+        "version_conflict",
+        "the case was changed by someone else meanwhile; reload it and try again",
+    )
+    .with_details(vec![format!("current version: {current}")])
+}
+
+/// A case as the API and pages show it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CaseView {
+    pub id: i64,
+    pub number: String,
+    pub court_id: String,
+    pub status: String,
+    /// Send back as `version` with a change, to refuse it if someone else changed the case.
+    pub version: Option<i64>,
+    #[schemars(with = "serde_json::Value")]
+    pub case: CaseState,
+    pub total_due: i64,
+    pub unpaid: i64,
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub deadlines: Vec<Deadline>,
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub next_actions: Vec<Deadline>,
+    /// Set when the case is shown as it stood at a past moment.
+    pub as_of: Option<String>,
+}
+
+/// Which case is shown, and whether as it stands now (with its version) or at a past moment.
+pub struct Shown {
+    pub id: i64,
+    pub version: Option<i64>,
+    pub as_of: Option<String>,
+}
+
+pub fn view(
+    app: &App,
+    court: &CourtRow,
+    state: CaseState,
+    today: Date,
+    rules: &zhixing_domain::rules::RuleBook,
+    shown: Shown,
+) -> Result<CaseView, AppError> {
+    let Shown { id, version, as_of } = shown;
+    let region = region(court);
+    let ds = case::deadlines(
+        &state,
+        &case::Ctx {
+            rules,
+            calendar: &app.calendar,
+            region: &region,
+            today,
+        },
+    )
+    .map_err(refused)?;
+    let next: Vec<Deadline> = case::next_actions(&ds).into_iter().cloned().collect();
+    Ok(CaseView {
+        id,
+        number: state.number.clone(),
+        court_id: state.court_id.clone(),
+        status: state.status.as_str().to_owned(),
+        version,
+        total_due: state.total_due().get(),
+        unpaid: state.unpaid().get(),
+        case: state,
+        deadlines: ds,
+        next_actions: next,
+        as_of,
+    })
+}
+
+/// The case now, or as it stood at `as_of` (rebuilt from its events up to then).
+pub async fn show(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    as_of: Option<jiff::Timestamp>,
+) -> Result<CaseView, AppError> {
+    let (row, court) = readable(app, by, id).await?;
+    let rules = app.rules.current(&app.store).await?;
+    match as_of {
+        None => view(
+            app,
+            &court,
+            state_of(&row)?,
+            app.today(),
+            &rules,
+            Shown {
+                id,
+                version: Some(row.version),
+                as_of: None,
+            },
+        ),
+        Some(t) => {
+            let events = app.store.case_events(id, t.as_microsecond()).await?;
+            let parsed: Vec<CaseEvent> = events
+                .iter()
+                .filter_map(|e| serde_json::from_str(&e.payload).ok())
+                .collect();
+            let state = CaseState::fold(&parsed).ok_or_else(|| {
+                AppError::not_found(
+                    "not_yet_filed",
+                    format!("case {id} had not been filed at {t}"),
+                )
+            })?;
+            let day = crate::state::china_date(t);
+            view(
+                app,
+                &court,
+                state,
+                day,
+                &rules,
+                Shown {
+                    id,
+                    version: None,
+                    as_of: Some(t.to_string()),
+                },
+            )
+        }
+    }
+}
+
+/// The full identifier of a party: an audited read.
+pub async fn reveal_identifier(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    no: i64,
+) -> Result<String, AppError> {
+    let (_, court) = readable(app, by, id).await?;
+    handles(by, &court)?;
+    let sealed = app.store.party_cipher(id, no).await?.ok_or_else(|| {
+        AppError::not_found("party_not_found", format!("case {id} has no party {no}"))
+    })?;
+    let plain = app.cipher.open(&sealed)?;
+    crate::platform::audit::record_sensitive_read(
+        app,
+        by,
+        &court.id,
+        &format!("case:{id}"),
+        &[&format!("party:{no}.identifier")],
+    )
+    .await?;
+    Ok(plain)
+}
+
+/// Resumes a terminated (终本) case: a new 执恢 case linked to the old one.
+pub async fn resume(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<(i64, String), AppError> {
+    let (row, court) = readable(app, by, id).await?;
+    handles(by, &court)?;
+    let old = state_of(&row)?;
+    if old.closure.as_ref().map(|c| c.0) != Some(case::ClosureMode::Zhongben) {
+        return Err(AppError::conflict(
+            "not_terminated",
+            "only a case closed by 终结本次执行程序 can be resumed",
+        ));
+    }
+    if old.resumed_as.is_some() {
+        return Err(AppError::conflict(
+            "already_resumed",
+            format!("already resumed as {}", old.resumed_as.unwrap_or_default()),
+        ));
+    }
+    if reason.trim().chars().count() < 4 {
+        return Err(AppError::unprocessable(
+            "reason_required",
+            "state why enforcement resumes (at least 4 characters)",
+        ));
+    }
+    // The new case repeats the old parties: their identifiers come from the encrypted store.
+    let mut parties = Vec::new();
+    for p in &old.parties {
+        let sealed = app
+            .store
+            .party_cipher(id, i64::from(p.no))
+            .await?
+            .or_internal("party_cipher(id, i64::from(p.no))")?;
+        let ident = app.cipher.open(&sealed)?;
+        parties.push(filing::PartyInput {
+            role: p.role,
+            kind: p.kind.clone(),
+            name: p.name.clone(),
+            id_number: (p.kind == "person").then(|| ident.clone()),
+            credit_code: (p.kind == "organisation").then_some(ident),
+            legal_representative: p.legal_representative.clone(),
+        });
+    }
+    let a = old.amounts;
+    let input = FilingInput {
+        case_type: CaseType::ZhiHui.code().to_owned(),
+        parties,
+        basis: old.basis.clone(),
+        amounts: [old.unpaid().get(), 0, 0, 0],
+        duties: old.duties.clone(),
+        late_reason: Some(format!("恢复执行：{}", reason.trim())),
+    };
+    let _ = a;
+    let (new_id, number) = file(app, by, input, Some((id, old.number.clone()))).await?;
+    change(app, by, id, None, Need::Handler, |_, _| {
+        Ok(vec![CaseEvent::ResumedAs {
+            number: number.clone(),
+            case_id: new_id,
+        }])
+    })
+    .await?;
+    Ok((new_id, number))
+}

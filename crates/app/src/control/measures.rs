@@ -1,0 +1,549 @@
+//! Control measures (控制措施) on the property investigation found: freeze, seize, detain and
+//! deduct; renewal (续行) and release (解除). The domain decides; the request goes out through
+//! the outbox like a query; the state of each measure follows the institution's replies
+//! (including a later notice when a waiting measure takes effect: 轮候).
+
+use jiff::civil::Date;
+use serde_json::json;
+use zhixing_domain::access::Principal;
+use zhixing_domain::measure::{
+    self, Exposure, MeasureCtx, MeasureKind, MeasureRequest, MeasureStatus,
+};
+use zhixing_domain::money::Fen;
+use zhixing_exchange::{Body, MessageKind};
+use zhixing_store::NewEvent;
+use zhixing_store::investigation::{Answered, AssetRow};
+use zhixing_store::measures::{MeasureRow, MeasureUpdate, NewMeasure};
+
+use crate::case as svc;
+use crate::control::investigation as inv;
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// What an officer asks.
+pub struct MeasureInput {
+    /// freeze, seize, detain or deduct (checked after authorization, so that a stranger
+    /// learns nothing from the answer).
+    pub kind: String,
+    pub amount_fen: Option<i64>,
+    pub until: Option<Date>,
+}
+
+fn not_found(id: i64) -> AppError {
+    AppError::not_found("measure_not_found", format!("no measure {id}"))
+}
+
+fn busy() -> AppError {
+    AppError::conflict(
+        "measure_busy",
+        "a renewal or release of this measure is still awaiting the institution's answer",
+    )
+}
+
+/// Loads an asset the caller may handle, with its case's court.
+async fn handled_asset(
+    app: &App,
+    by: &Principal,
+    asset_id: i64,
+) -> Result<
+    (
+        AssetRow,
+        zhixing_store::cases::CaseRow,
+        zhixing_store::courts::CourtRow,
+    ),
+    AppError,
+> {
+    let asset =
+        app.store.asset(asset_id).await?.ok_or_else(|| {
+            AppError::not_found("asset_not_found", format!("no asset {asset_id}"))
+        })?;
+    let (row, court) = svc::readable(app, by, asset.case_id)
+        .await
+        .map_err(|_| AppError::not_found("asset_not_found", format!("no asset {asset_id}")))?;
+    svc::handles(by, &court)?;
+    Ok((asset, row, court))
+}
+
+/// Asks an institution for a measure on an asset of the case.
+pub async fn request(
+    app: &App,
+    by: &Principal,
+    asset_id: i64,
+    input: MeasureInput,
+) -> Result<MeasureRow, AppError> {
+    let (asset, row, court) = handled_asset(app, by, asset_id).await?;
+    let kind = MeasureKind::parse(&input.kind).ok_or_else(|| {
+        AppError::unprocessable("invalid_measure", "kind: freeze, seize, detain or deduct")
+    })?;
+    let state = svc::state_of(&row)?;
+    state.ensure_open().map_err(svc::refused)?;
+    let inst = app
+        .store
+        .institution(&asset.institution_id)
+        .await?
+        .or_internal("institution(asset.institution_id)")?;
+    if !inst.measures.split(',').any(|m| m.trim() == kind.as_str()) {
+        return Err(AppError::unprocessable(
+            "measure_not_supported",
+            format!(
+                "{} does not take {} requests over the network",
+                inst.name,
+                kind.as_str()
+            ),
+        ));
+    }
+    let amount = input
+        .amount_fen
+        .map(|a| {
+            Fen::new(a).map_err(|_| {
+                AppError::unprocessable("invalid_measure", "amount_fen is non-negative fen")
+            })
+        })
+        .transpose()?;
+    let rules = app.rules.current(&app.store).await?;
+    let region = svc::region(&court);
+    let today = app.today();
+    let ctx = MeasureCtx {
+        rules: &rules,
+        region: &region,
+        today,
+    };
+    let officer = inv::officer_of(app, by).await?;
+    let now_us = app.now_us();
+    let wall_us = app.wall_us();
+    let mut tx = app.store.begin().await?;
+    // Decided inside the transaction, with the case locked: two freezes asked at once must
+    // not together exceed what is due.
+    tx.lock_case(row.id).await?;
+    let ours = tx.measures_on_asset_tx(asset.id).await?;
+    let already_held = ours
+        .iter()
+        .any(|m| m.kind == kind.as_str() && status_of(m).holds());
+    let holds_it_ourselves = ours
+        .iter()
+        .any(|m| m.kind != "deduct" && m.status == MeasureStatus::Active.as_str());
+    let elsewhere = tx
+        .holders_elsewhere(&asset.institution_id, &asset.reference, &row.court_id)
+        .await?;
+    let encumbered = serde_json::from_str::<Vec<String>>(&asset.encumbrances)
+        .map(|v| !v.is_empty())
+        .unwrap_or(false);
+    let exposure = Exposure {
+        unpaid: state.unpaid(),
+        controlled: Fen::new(tx.controlled_fen(row.id).await?).unwrap_or(Fen::ZERO),
+        held_by_other_court: (elsewhere > 0 || encumbered) && !holds_it_ourselves,
+        already_held,
+    };
+    let decided = measure::decide_measure(
+        &MeasureRequest {
+            kind,
+            asset_kind: asset.kind.clone(),
+            amount,
+            until: input.until,
+        },
+        &exposure,
+        &ctx,
+    )
+    .map_err(measure_refused)?;
+    let asset_kind = serde_json::from_value(json!(asset.kind)).map_err(|_| {
+        AppError::unprocessable("invalid_measure", format!("unknown kind {}", asset.kind))
+    })?;
+    let env = inv::signed_request(
+        app,
+        &court.id,
+        &inst.id,
+        &state.number,
+        by.user_id,
+        &officer,
+        message_kind(kind),
+        Body::Measure {
+            asset_kind,
+            asset_reference: asset.reference.clone(),
+            amount_fen: decided.amount.map(Fen::get),
+            until: decided.until,
+        },
+    );
+    let id = tx
+        .insert_measure(&NewMeasure {
+            case_id: row.id,
+            court_id: &row.court_id,
+            asset_id: asset.id,
+            institution_id: &inst.id,
+            kind: kind.as_str(),
+            amount_fen: decided.amount.map(Fen::get),
+            requested_until: decided.until.map(|d| d.to_string()),
+            request_id: &env.message_id,
+            requested_by: by.user_id,
+            at_us: now_us,
+        })
+        .await?;
+    inv::queue(
+        app,
+        &mut tx,
+        &env,
+        None,
+        row.id,
+        &row.court_id,
+        &inst.id,
+        kind.as_str(),
+        wall_us,
+        Some(id),
+    )
+    .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(row.court_id.clone()),
+            kind: "measure.requested".into(),
+            subject: format!("case:{}", row.id),
+            payload: json!({"measure": id, "kind": kind.as_str(), "asset": asset.id, "institution": inst.id,
+                            "amount_fen": decided.amount.map(Fen::get), "until": decided.until, "legal_maximum": decided.max_until,
+                            "rule": decided.rule_id, "request": env.message_id}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    app.store.measure(id).await?.or_internal("measure(id)")
+}
+
+fn message_kind(k: MeasureKind) -> MessageKind {
+    match k {
+        MeasureKind::Freeze => MessageKind::Freeze,
+        MeasureKind::Seize => MessageKind::Seize,
+        MeasureKind::Detain => MessageKind::Detain,
+        MeasureKind::Deduct => MessageKind::Deduct,
+    }
+}
+
+fn measure_refused(r: zhixing_domain::case::Refusal) -> AppError {
+    crate::error::refused_with(
+        r,
+        &["held_by_other_court", "measure_expired", "not_renewable"],
+    )
+}
+
+pub fn status_of(m: &MeasureRow) -> MeasureStatus {
+    MeasureStatus::parse(&m.status).unwrap_or(MeasureStatus::Refused)
+}
+
+fn parse_date(s: &Option<String>) -> Option<Date> {
+    s.as_deref().and_then(|d| d.parse().ok())
+}
+
+/// Loads a measure the caller may handle.
+async fn handled_measure(
+    app: &App,
+    by: &Principal,
+    id: i64,
+) -> Result<
+    (
+        MeasureRow,
+        AssetRow,
+        zhixing_store::cases::CaseRow,
+        zhixing_store::courts::CourtRow,
+    ),
+    AppError,
+> {
+    let m = app.store.measure(id).await?.ok_or_else(|| not_found(id))?;
+    let (asset, row, court) = handled_asset(app, by, m.asset_id).await.map_err(|e| {
+        if e.code() == "asset_not_found" {
+            not_found(id)
+        } else {
+            e
+        }
+    })?;
+    Ok((m, asset, row, court))
+}
+
+/// Asks for a renewal (续行) before the measure's last day.
+pub async fn renew(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    until: Option<Date>,
+) -> Result<MeasureRow, AppError> {
+    let (m, asset, row, court) = handled_measure(app, by, id).await?;
+    if m.pending.is_some() {
+        return Err(busy());
+    }
+    let kind = MeasureKind::parse(&m.kind).or_internal("MeasureKind::parse(m.kind)")?;
+    let rules = app.rules.current(&app.store).await?;
+    let region = svc::region(&court);
+    let ctx = MeasureCtx {
+        rules: &rules,
+        region: &region,
+        today: app.today(),
+    };
+    let new_until = measure::decide_renewal(
+        kind,
+        &asset.kind,
+        status_of(&m),
+        parse_date(&m.until),
+        until,
+        &ctx,
+    )
+    .map_err(measure_refused)?;
+    let reference = m.reference.clone().or_internal("m.reference.clone()")?;
+    let officer = inv::officer_of(app, by).await?;
+    let env = inv::signed_request(
+        app,
+        &court.id,
+        &m.institution_id,
+        &svc::state_of(&row)?.number,
+        by.user_id,
+        &officer,
+        MessageKind::Renew,
+        Body::Renew {
+            measure_reference: reference,
+            until: new_until,
+        },
+    );
+    pending_change(app, by, &m, &env, "renew", Some(new_until), None).await
+}
+
+/// Asks for a release (解除): on payment, closure or another reason.
+pub async fn release(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<MeasureRow, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::unprocessable(
+            "invalid_release",
+            "a reason (1–500 characters) is required",
+        ));
+    }
+    let (m, _, row, court) = handled_measure(app, by, id).await?;
+    if m.pending.is_some() {
+        return Err(busy());
+    }
+    let status = status_of(&m);
+    if !matches!(status, MeasureStatus::Active | MeasureStatus::Queued) || m.kind == "deduct" {
+        return Err(AppError::conflict(
+            "not_releasable",
+            format!(
+                "only a measure in effect or waiting is released (this one is {})",
+                status.as_str()
+            ),
+        ));
+    }
+    let reference = m.reference.clone().or_internal("m.reference.clone()")?;
+    let officer = inv::officer_of(app, by).await?;
+    let env = inv::signed_request(
+        app,
+        &court.id,
+        &m.institution_id,
+        &svc::state_of(&row)?.number,
+        by.user_id,
+        &officer,
+        MessageKind::Release,
+        Body::Release {
+            measure_reference: reference,
+            reason: reason.to_owned(),
+        },
+    );
+    pending_change(app, by, &m, &env, "release", None, Some(reason)).await
+}
+
+async fn pending_change(
+    app: &App,
+    by: &Principal,
+    m: &MeasureRow,
+    env: &zhixing_exchange::Envelope,
+    what: &str,
+    until: Option<Date>,
+    reason: Option<&str>,
+) -> Result<MeasureRow, AppError> {
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let fresh = tx.measure_tx(m.id).await?.ok_or_else(|| not_found(m.id))?;
+    if fresh.pending.is_some() || fresh.status != m.status {
+        return Err(busy());
+    }
+    tx.set_measure_pending(
+        m.id,
+        Some((what, &env.message_id, until.map(|d| d.to_string()))),
+        None,
+        now_us,
+    )
+    .await?;
+    inv::queue(
+        app,
+        &mut tx,
+        env,
+        None,
+        m.case_id,
+        &m.court_id,
+        &m.institution_id,
+        what,
+        app.wall_us(),
+        Some(m.id),
+    )
+    .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(m.court_id.clone()),
+            kind: format!("measure.{what}_requested"),
+            subject: format!("case:{}", m.case_id),
+            payload: json!({"measure": m.id, "until": until, "reason": reason, "request": env.message_id}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    app.store.measure(m.id).await?.or_internal("measure(m.id)")
+}
+
+/// Applies an institution's answer about a measure (inside the reply's transaction). Returns
+/// the events to record. A confirmed deduction is booked into the case account (一案一账号)
+/// in the same transaction, once: the receipt's reference is the measure's request id.
+pub async fn apply_result(
+    app: &App,
+    tx: &mut zhixing_store::Tx,
+    req: &Answered,
+    body: &Body,
+    reply_id: &str,
+    now_us: i64,
+) -> Result<Vec<NewEvent>, AppError> {
+    let Some(measure_id) = req.measure_id else {
+        return Ok(Vec::new());
+    };
+    let Body::MeasureResult {
+        status,
+        measure_reference,
+        amount_fen,
+        until,
+        queue_position,
+        reason,
+    } = body
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(m) = tx.measure_tx(measure_id).await? else {
+        return Ok(Vec::new());
+    };
+    let mut booked = Vec::new();
+    use zhixing_exchange::MeasureStatus as S;
+    let subject = format!("measure:{measure_id}");
+    let (kind, payload) = match req.kind.as_str() {
+        "renew" => match (status, until) {
+            (S::Done | S::Partial, Some(u)) => {
+                tx.renew_measure(measure_id, &u.to_string(), now_us).await?;
+                tx.clear_alerts(&subject, &["measure_expiring"], now_us)
+                    .await?;
+                ("measure.renewed", json!({"until": u}))
+            }
+            _ => {
+                tx.set_measure_pending(measure_id, None, reason.as_deref(), now_us)
+                    .await?;
+                ("measure.renewal_refused", json!({"reason": reason}))
+            }
+        },
+        "release" => match status {
+            S::Done | S::Partial => {
+                tx.set_measure_pending(measure_id, None, None, now_us)
+                    .await?;
+                tx.update_measure(
+                    measure_id,
+                    &MeasureUpdate {
+                        status: MeasureStatus::Released.as_str().into(),
+                        last_reason: reason.clone(),
+                        ..MeasureUpdate::default()
+                    },
+                    now_us,
+                )
+                .await?;
+                tx.clear_alerts(&subject, &["measure_expiring"], now_us)
+                    .await?;
+                ("measure.released", json!({}))
+            }
+            _ => {
+                tx.set_measure_pending(measure_id, None, reason.as_deref(), now_us)
+                    .await?;
+                ("measure.release_refused", json!({"reason": reason}))
+            }
+        },
+        _ => {
+            // A released or expired measure stays so, whatever arrives late about it.
+            if matches!(
+                status_of(&m),
+                MeasureStatus::Released | MeasureStatus::Expired | MeasureStatus::Done
+            ) {
+                return Ok(Vec::new());
+            }
+            let new_status = match (status, m.kind.as_str()) {
+                (S::Done | S::Partial, "deduct") => MeasureStatus::Done,
+                (S::Done | S::Partial, _) => MeasureStatus::Active,
+                (S::Queued, _) => MeasureStatus::Queued,
+                (S::Refused, _) => MeasureStatus::Refused,
+            };
+            tx.update_measure(
+                measure_id,
+                &MeasureUpdate {
+                    status: new_status.as_str().into(),
+                    held_fen: *amount_fen,
+                    until: until.map(|d| d.to_string()),
+                    queue_position: queue_position.map(i64::from),
+                    reference: measure_reference.clone(),
+                    last_reason: reason.clone(),
+                },
+                now_us,
+            )
+            .await?;
+            if new_status == MeasureStatus::Done
+                && let Some(a) = amount_fen.filter(|a| *a > 0)
+            {
+                let on = zhixing_store::from_micros(now_us)
+                    .map(crate::state::china_date)
+                    .or_internal(
+                        "zhixing_store::from_micros(now_us).map(crate::state::china_date)",
+                    )?;
+                let receipt = crate::disposal::funds::Receipt {
+                    amount: Fen::new(a).or_internal("Fen::new(a)")?,
+                    source: zhixing_domain::funds::Source::Deduction,
+                    reference: &m.request_id,
+                    note: &format!("扣划（{}）", req.institution_id),
+                    on,
+                };
+                booked = crate::disposal::funds::receive_in_tx(
+                    tx,
+                    app,
+                    m.case_id,
+                    &receipt,
+                    &format!("institution:{}", req.institution_id),
+                    now_us,
+                )
+                .await?
+                .unwrap_or_default();
+            }
+            (
+                match new_status {
+                    MeasureStatus::Active => "measure.in_effect",
+                    MeasureStatus::Queued => "measure.queued",
+                    MeasureStatus::Done => "measure.deducted",
+                    _ => "measure.refused",
+                },
+                json!({"status": status, "held_fen": amount_fen, "until": until, "queue_position": queue_position, "reason": reason}),
+            )
+        }
+    };
+    let mut payload = payload;
+    if let Some(o) = payload.as_object_mut() {
+        o.insert("measure".into(), json!(measure_id));
+        o.insert("reply".into(), json!(reply_id));
+        o.insert("request".into(), json!(req.message_id));
+    }
+    let mut events = vec![NewEvent {
+        actor: format!("institution:{}", req.institution_id),
+        court_id: Some(req.court_id.clone()),
+        kind: kind.into(),
+        subject: format!("case:{}", req.case_id),
+        payload,
+    }];
+    events.extend(booked);
+    Ok(events)
+}

@@ -1,0 +1,629 @@
+//! Credit discipline (信用惩戒, DOMAIN §7): listing on the dishonest-debtor list, its
+//! extension, removal and correction, and consumption restriction orders. Each command is a
+//! case change (one transaction: the case events, their documents and the published rows in
+//! `credit_listings` / `restriction_orders`); the watch worker expires listings and proposes
+//! removals and lifts by alerts.
+
+use std::sync::OnceLock;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use zhixing_domain::access::Principal;
+use zhixing_domain::case::{CaseEvent, CaseState};
+use zhixing_domain::credit::{
+    self, CreditState, Ground, ListingFacts, ListingRequest, RemovalTrigger,
+};
+use zhixing_domain::identity::IdNumber;
+use zhixing_domain::money::Fen;
+use zhixing_store::cases::CaseRow;
+use zhixing_store::credit::{NewListing, NewOrder, PartyRef};
+
+use crate::case::{self as svc, Need};
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// What a credit command answers.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CreditChanged {
+    /// The case's new version.
+    pub version: i64,
+    /// The listing, order or correction created, when the command creates one.
+    pub no: Option<u32>,
+    /// The restriction order made together with a listing, if none was in force.
+    pub order_no: Option<u32>,
+}
+
+/// A case's listings, orders and correction requests (the case state's credit part).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CreditView {
+    #[schemars(with = "serde_json::Value")]
+    pub credit: CreditState,
+}
+
+fn bad(code: &'static str, m: impl Into<String>) -> AppError {
+    AppError::unprocessable(code, m)
+}
+
+pub fn grounds(nos: &[u8]) -> Result<Vec<Ground>, AppError> {
+    nos.iter()
+        .map(|n| {
+            Ground::from_no(*n).ok_or_else(|| {
+                bad(
+                    "invalid_ground",
+                    format!("ground {n} does not exist: art. 1 has grounds 1 to 6"),
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn trigger(s: &str) -> Result<RemovalTrigger, AppError> {
+    RemovalTrigger::parse(s.trim()).ok_or_else(|| {
+        bad(
+            "invalid_trigger",
+            format!(
+                "unknown trigger {s:?}: {}",
+                RemovalTrigger::ALL
+                    .iter()
+                    .filter(|t| t.by_decision())
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+/// Writes the published rows the credit events call for, and clears the proposals they
+/// settle. `before` is the state before the events (its parties do not change).
+async fn project(
+    tx: &mut zhixing_store::Tx,
+    row: &CaseRow,
+    before: &CaseState,
+    events: &[CaseEvent],
+    now_us: i64,
+) -> Result<(), AppError> {
+    for e in events {
+        match e {
+            CaseEvent::DishonestListed {
+                no,
+                party_no,
+                grounds,
+                facts,
+                on,
+                ends_on,
+            } => {
+                let (p, index) = party_of(tx, row, before, *party_no).await?;
+                let nos: Vec<u8> = grounds.iter().map(|g| g.no()).collect();
+                let duty = if before.duties.trim().is_empty() {
+                    format!("支付 {}", before.total_due())
+                } else {
+                    format!("支付 {}；{}", before.total_due(), before.duties)
+                };
+                tx.insert_listing(&NewListing {
+                    party: PartyRef {
+                        case_id: row.id,
+                        court_id: &row.court_id,
+                        party_no: i64::from(*party_no),
+                        name: &p.name,
+                        party_kind: &p.kind,
+                        legal_rep: p.legal_representative.as_deref(),
+                        id_index: &index,
+                        case_number: &row.number,
+                    },
+                    no: i64::from(*no),
+                    basis: &format!(
+                        "{} {}",
+                        before.basis.issuing_body, before.basis.document_number
+                    ),
+                    duty: &duty,
+                    total_due_fen: before.total_due().get(),
+                    grounds: &serde_json::to_string(&nos)
+                        .or_internal("serde_json::to_string(nos)")?,
+                    conduct: facts,
+                    listed_on: &on.to_string(),
+                    ends_on: ends_on.map(|d| d.to_string()).as_deref(),
+                    at_us: now_us,
+                })
+                .await?;
+            }
+            CaseEvent::DishonestExtended { no, ends_on, .. } => {
+                tx.extend_listing(row.id, i64::from(*no), &ends_on.to_string(), now_us)
+                    .await?;
+            }
+            CaseEvent::DishonestAmended { no, facts, .. } => {
+                tx.amend_listing(row.id, i64::from(*no), facts, now_us)
+                    .await?;
+            }
+            CaseEvent::DishonestRemoved {
+                no,
+                trigger,
+                reason,
+                on,
+                ..
+            } => {
+                tx.remove_listing(
+                    row.id,
+                    i64::from(*no),
+                    trigger.as_str(),
+                    reason,
+                    &on.to_string(),
+                    now_us,
+                )
+                .await?;
+                tx.clear_alerts(
+                    &listing_subject(row.id, *no),
+                    &["dishonest_removal_due"],
+                    now_us,
+                )
+                .await?;
+            }
+            CaseEvent::RestrictionOrdered {
+                no,
+                party_no,
+                bound_persons,
+                kinds,
+                reason,
+                on,
+                listing_no,
+            } => {
+                let (p, index) = party_of(tx, row, before, *party_no).await?;
+                tx.insert_order(&NewOrder {
+                    party: PartyRef {
+                        case_id: row.id,
+                        court_id: &row.court_id,
+                        party_no: i64::from(*party_no),
+                        name: &p.name,
+                        party_kind: &p.kind,
+                        legal_rep: p.legal_representative.as_deref(),
+                        id_index: &index,
+                        case_number: &row.number,
+                    },
+                    no: i64::from(*no),
+                    bound_persons: &serde_json::to_string(bound_persons)
+                        .or_internal("serde_json::to_string(bound_persons)")?,
+                    kinds: &serde_json::to_string(kinds)
+                        .or_internal("serde_json::to_string(kinds)")?,
+                    reason,
+                    listing_no: listing_no.map(i64::from),
+                    ordered_on: &on.to_string(),
+                    at_us: now_us,
+                })
+                .await?;
+            }
+            CaseEvent::RestrictionLifted { no, reason, on } => {
+                tx.lift_order(row.id, i64::from(*no), reason, &on.to_string(), now_us)
+                    .await?;
+                tx.clear_alerts(
+                    &order_subject(row.id, *no),
+                    &["restriction_lift_due"],
+                    now_us,
+                )
+                .await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+async fn party_of(
+    tx: &mut zhixing_store::Tx,
+    row: &CaseRow,
+    state: &CaseState,
+    no: u32,
+) -> Result<(zhixing_domain::case::PartyRecord, String), AppError> {
+    let p = state
+        .parties
+        .iter()
+        .find(|p| p.no == no)
+        .cloned()
+        .or_internal("iter().find(|p| p.no == no).cloned()")?;
+    let index = tx
+        .party_index(row.id, i64::from(no))
+        .await?
+        .or_internal("party_index(row.id, i64::from(no))")?;
+    Ok((p, index))
+}
+
+pub fn listing_subject(case_id: i64, no: u32) -> String {
+    format!("listing:{case_id}/{no}")
+}
+
+pub fn order_subject(case_id: i64, no: u32) -> String {
+    format!("restriction:{case_id}/{no}")
+}
+
+/// Runs a credit command as a case change, projecting its events in the same transaction.
+async fn run<F>(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    version: Option<i64>,
+    decide: F,
+) -> Result<(i64, Vec<CaseEvent>), AppError>
+where
+    F: FnOnce(
+        &CaseState,
+        &zhixing_domain::case::Ctx<'_>,
+    ) -> Result<Vec<CaseEvent>, zhixing_domain::case::Refusal>,
+{
+    let decided: OnceLock<Vec<CaseEvent>> = OnceLock::new();
+    let now_us = app.now_us();
+    let version = svc::change_with(
+        app,
+        by,
+        case_id,
+        version,
+        Need::Handler,
+        |s, ctx| {
+            let es = decide(s, ctx)?;
+            // The slot is empty: decide runs once.
+            let _ = decided.set(es.clone());
+            Ok(es)
+        },
+        async |tx: &mut zhixing_store::Tx, row: &CaseRow| {
+            let before = svc::state_of(row)?;
+            project(
+                tx,
+                row,
+                &before,
+                decided.get().map_or(&[][..], |v| &v[..]),
+                now_us,
+            )
+            .await
+        },
+    )
+    .await?;
+    Ok((version, decided.into_inner().unwrap_or_default()))
+}
+
+/// Lists a respondent. The respondent's age comes from the ID number (opened here, never
+/// shown or stored again); the property under control from the case's active measures.
+pub async fn list(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    req: ListingRequest,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (row, court) = svc::may_change(app, by, case_id, Need::Handler).await?;
+    let _ = court;
+    let state = svc::state_of(&row)?;
+    let birth_date = match state.parties.iter().find(|p| p.no == req.party_no) {
+        Some(p) if p.kind == "person" => {
+            let sealed = app
+                .store
+                .party_cipher(case_id, i64::from(req.party_no))
+                .await?
+                .or_internal("party_cipher(case_id, i64::from(req.party_no))")?;
+            let plain = app.cipher.open(&sealed)?;
+            IdNumber::parse(&plain)
+                .ok()
+                .and_then(|id| id.birth_date().ok())
+        }
+        _ => None,
+    };
+    let controlled = Fen::new(app.store.held_by_active_measures(case_id).await?)
+        .or_internal("Fen::new(held_by_active_measures(case_id))")?;
+    let facts = ListingFacts {
+        birth_date,
+        controlled,
+    };
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_listing(s, &req, facts, ctx)
+    })
+    .await?;
+    let mut out = CreditChanged {
+        version,
+        no: None,
+        order_no: None,
+    };
+    for e in &events {
+        match e {
+            CaseEvent::DishonestListed { no, .. } => out.no = Some(*no),
+            CaseEvent::RestrictionOrdered { no, .. } => out.order_no = Some(*no),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn created(version: i64, events: &[CaseEvent]) -> CreditChanged {
+    let no = events.iter().find_map(|e| match e {
+        CaseEvent::CorrectionRequested { no, .. } | CaseEvent::RestrictionOrdered { no, .. } => {
+            Some(*no)
+        }
+        _ => None,
+    });
+    CreditChanged {
+        version,
+        no,
+        order_no: None,
+    }
+}
+
+pub async fn extend(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    no: u32,
+    years: i64,
+    reason: &str,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_extension(s, no, years, reason, ctx).map(|e| vec![e])
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+#[allow(clippy::too_many_arguments)] // the decision's fields, each named by the handler
+pub async fn remove(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    no: u32,
+    trigger: RemovalTrigger,
+    reason: &str,
+    trigger_on: Option<jiff::civil::Date>,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_removal(s, no, trigger, reason, trigger_on, ctx).map(|e| vec![e])
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+/// Records a listed person's correction request, as received by the court.
+pub async fn request_correction(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    listing_no: u32,
+    reason: &str,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_correction_request(s, listing_no, reason, ctx).map(|e| vec![e])
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+#[allow(clippy::too_many_arguments)] // the decision's fields, each named by the handler
+pub async fn decide_correction(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    no: u32,
+    accepted: bool,
+    reason: &str,
+    amended_facts: Option<&str>,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_correction(s, no, accepted, reason, amended_facts, ctx)
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+pub async fn order(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    party_no: u32,
+    bound_persons: &[String],
+    reason: &str,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_restriction(s, party_no, bound_persons, reason, ctx.today).map(|e| vec![e])
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+pub async fn lift(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    no: u32,
+    reason: &str,
+    version: Option<i64>,
+) -> Result<CreditChanged, AppError> {
+    let (version, events) = run(app, by, case_id, version, |s, ctx| {
+        credit::decide_lift(s, no, reason, ctx.today).map(|e| vec![e])
+    })
+    .await?;
+    Ok(created(version, &events))
+}
+
+/// A case's credit record, for whoever may read the case.
+pub async fn of_case(app: &App, by: &Principal, case_id: i64) -> Result<CreditView, AppError> {
+    let (row, _) = svc::readable(app, by, case_id).await?;
+    Ok(CreditView {
+        credit: svc::state_of(&row)?.credit,
+    })
+}
+
+/// The watch worker's credit step: listings past their period expire (a case event and its
+/// document); listings whose case shows a removal trigger, and orders on debtors who have
+/// performed and are no longer listed, raise alerts proposing the removal or lift — the
+/// officer decides. Proposals that no longer hold are cleared. Returns (expired, raised).
+pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usize), AppError> {
+    let today = app.today();
+    let now_us = app.now_us();
+    let mut expired = 0;
+    for l in app.store.listings_ending_before(&today.to_string()).await? {
+        let no = u32::try_from(l.no).unwrap_or(u32::MAX);
+        let r = svc::system_change(
+            app,
+            "system:watch",
+            l.case_id,
+            |s, ctx| {
+                // Another process may have expired or removed it meanwhile: nothing to do.
+                match credit::decide_expiry(s, no, ctx) {
+                    Ok(e) => Ok(vec![e]),
+                    Err(_) => Ok(vec![]),
+                }
+            },
+            async |tx: &mut zhixing_store::Tx,
+                   row: &CaseRow,
+                   before: &CaseState,
+                   events: &[CaseEvent]| {
+                project(tx, row, before, events, now_us).await
+            },
+        )
+        .await;
+        match r {
+            Ok(es) if !es.is_empty() => expired += 1,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(case = l.case_id, error = %e, "listing not expired"),
+        }
+    }
+
+    let mut raised = 0;
+    let rules = app.rules.current(&app.store).await?;
+    let mut proposed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut states: std::collections::HashMap<i64, (CaseState, String)> =
+        std::collections::HashMap::new();
+    let mut listings = app.store.removal_candidates(changed_since).await?;
+    let mut orders = app.store.lift_candidates(changed_since).await?;
+    // Cases with an open proposal are always re-read, so that a proposal the case no longer
+    // calls for is withdrawn even if the case changed before `changed_since`.
+    let mut open = Vec::new();
+    for kind in ["dishonest_removal_due", "restriction_lift_due"] {
+        open.extend(app.store.open_alerts_of_kind(kind).await?);
+    }
+    let mut reread: Vec<i64> = open.iter().filter_map(|a| a.case_id).collect();
+    reread.sort_unstable();
+    reread.dedup();
+    for case_id in reread {
+        for l in app.store.listings_of(case_id).await? {
+            if l.status == "listed" && !listings.iter().any(|x| x.id == l.id) {
+                listings.push(l);
+            }
+        }
+        for o in app.store.orders_of(case_id).await? {
+            if o.status == "in_force" && !orders.iter().any(|x| x.id == o.id) {
+                orders.push(o);
+            }
+        }
+    }
+    let mut tx = app.store.begin().await?;
+    let mut events = Vec::new();
+    for (case_id, court_id) in listings
+        .iter()
+        .map(|l| (l.case_id, &l.court_id))
+        .chain(orders.iter().map(|o| (o.case_id, &o.court_id)))
+    {
+        if states.contains_key(&case_id) {
+            continue;
+        }
+        let Some(row) = app.store.case(case_id).await? else {
+            continue;
+        };
+        let court = app
+            .store
+            .court(court_id)
+            .await?
+            .or_internal("court(court_id)")?;
+        states.insert(case_id, (svc::state_of(&row)?, svc::region(&court)));
+    }
+    for l in &listings {
+        let Some((state, region)) = states.get(&l.case_id) else {
+            continue;
+        };
+        let Some(trigger) = credit::trigger_shown(state) else {
+            continue;
+        };
+        let no = u32::try_from(l.no).unwrap_or(u32::MAX);
+        let ctx = zhixing_domain::case::Ctx {
+            rules: &rules,
+            calendar: &app.calendar,
+            region,
+            today,
+        };
+        let due = credit::removal_due(today, &ctx).map_err(svc::refused)?;
+        let subject = listing_subject(l.case_id, no);
+        proposed.insert(subject.clone());
+        if tx
+            .raise_alert(
+                &l.court_id,
+                Some(l.case_id),
+                "dishonest_removal_due",
+                &subject,
+                &format!(
+                    "{}（失信名单 {}）：{}，应于 {due} 前删除失信信息",
+                    l.name,
+                    l.no,
+                    trigger.name_zh()
+                ),
+                Some(&due.to_string()),
+                now_us,
+            )
+            .await?
+        {
+            raised += 1;
+            events.push(zhixing_store::NewEvent {
+                actor: "system:watch".into(),
+                court_id: Some(l.court_id.clone()),
+                kind: "alert.dishonest_removal_due".into(),
+                subject: format!("case:{}", l.case_id),
+                payload: serde_json::json!({"listing": l.no, "trigger": trigger.as_str(), "due": due}),
+            });
+        }
+    }
+    for o in &orders {
+        let Some((state, _)) = states.get(&o.case_id) else {
+            continue;
+        };
+        let no = u32::try_from(o.no).unwrap_or(u32::MAX);
+        let still_listed = state.credit.listings.iter().any(|l| {
+            i64::from(l.party_no) == o.party_no
+                && l.status == zhixing_domain::credit::ListingStatus::Listed
+        });
+        if state.unpaid() != Fen::ZERO || still_listed {
+            continue;
+        }
+        let subject = order_subject(o.case_id, no);
+        proposed.insert(subject.clone());
+        if tx
+            .raise_alert(
+                &o.court_id,
+                Some(o.case_id),
+                "restriction_lift_due",
+                &subject,
+                &format!(
+                    "{}（限制消费令 {}）：已履行完毕，应解除限制消费令",
+                    o.name, o.no
+                ),
+                None,
+                now_us,
+            )
+            .await?
+        {
+            raised += 1;
+            events.push(zhixing_store::NewEvent {
+                actor: "system:watch".into(),
+                court_id: Some(o.court_id.clone()),
+                kind: "alert.restriction_lift_due".into(),
+                subject: format!("case:{}", o.case_id),
+                payload: serde_json::json!({"order": o.no}),
+            });
+        }
+    }
+    for a in &open {
+        if !proposed.contains(&a.subject) {
+            tx.clear_alerts(&a.subject, &[a.kind.as_str()], now_us)
+                .await?;
+        }
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok((expired, raised))
+}

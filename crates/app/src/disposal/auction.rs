@@ -1,0 +1,1100 @@
+//! Online judicial auctions (网络司法拍卖): announcing a round from a priced asset, bidders'
+//! real-name registration and deposits, live bidding, closing by the server's clock, the
+//! buyer's balance into the case account, default (悔拍), and the live feed of accepted bids.
+//!
+//! Every command locks the auction's row, brings the folded state up to the row's version
+//! (from a per-process cache, or by replaying the log), decides in the domain, and appends
+//! the domain's events to the auction's log together with an audited event — one
+//! transaction. The cache is only a shortcut: a version mismatch means another process wrote,
+//! and the log is replayed; a restart replays it from the start, so no accepted bid and no
+//! extended end is lost.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+use zhixing_domain::access::Principal;
+use zhixing_domain::auction::{
+    self as dom, Auction, AuctionEvent, AuctionPlan, AuctionStatus, Bid, Registration, Round,
+};
+use zhixing_domain::case::Ctx;
+use zhixing_domain::measure::PropertyClass;
+use zhixing_domain::money::Fen;
+use zhixing_store::NewEvent;
+use zhixing_store::auction::{AuctionRow, NewAuction, Summary};
+
+use crate::case::{self as svc, refused};
+use crate::error::{AppError, OrInternal};
+use crate::runtime::Notice;
+use crate::state::App;
+
+fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn kind_of(e: &AuctionEvent) -> &'static str {
+    match e {
+        AuctionEvent::Announced { .. } => "announced",
+        AuctionEvent::BidderRegistered { .. } => "bidder_registered",
+        AuctionEvent::DepositPaid { .. } => "deposit_paid",
+        AuctionEvent::PreemptiveHolderRegistered { .. } => "preemptive_holder_registered",
+        AuctionEvent::BidAccepted(_) => "bid_accepted",
+        AuctionEvent::Closed { .. } => "closed",
+        AuctionEvent::BalancePaid { .. } => "balance_paid",
+        AuctionEvent::Defaulted { .. } => "defaulted",
+    }
+}
+
+fn status_of(a: &Auction) -> &'static str {
+    match a.status {
+        AuctionStatus::Open => "open",
+        AuctionStatus::Sold { .. } => "sold",
+        AuctionStatus::Failed => "failed",
+        AuctionStatus::Paid { .. } => "paid",
+        AuctionStatus::Defaulted { .. } => "defaulted",
+    }
+}
+
+fn not_found(id: i64) -> AppError {
+    AppError::not_found("auction_not_found", format!("no auction {id}"))
+}
+
+#[track_caller]
+fn bad_log() -> AppError {
+    AppError::internal("unreadable auction log entry")
+}
+
+/// The state of auction `id` at the row's version, inside the transaction that locked it.
+async fn state_in_tx(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    row: &AuctionRow,
+) -> Result<Arc<Auction>, AppError> {
+    let (mut base, from) = match app.auctions.cached(row.id) {
+        Some((v, s)) if v == row.version => return Ok(s),
+        Some((v, s)) if v < row.version => (Some((*s).clone()), v),
+        _ => (None, 0),
+    };
+    for entry in tx.auction_log_after(row.id, from).await? {
+        let e: AuctionEvent = serde_json::from_str(&entry.event).map_err(|_| bad_log())?;
+        match base.as_mut() {
+            Some(s) => s.apply(&e),
+            None => base = Auction::from_announced(&e),
+        }
+    }
+    let state = Arc::new(base.ok_or_else(bad_log)?);
+    app.auctions.put(row.id, row.version, state.clone());
+    Ok(state)
+}
+
+/// The state as of now, outside a transaction (for reads).
+pub async fn state(app: &App, id: i64) -> Result<(AuctionRow, Arc<Auction>), AppError> {
+    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    if let Some((v, s)) = app.auctions.cached(id)
+        && v == row.version
+    {
+        return Ok((row, s));
+    }
+    let mut events = Vec::new();
+    for entry in app.store.auction_log(id, 0).await? {
+        events.push(serde_json::from_str::<AuctionEvent>(&entry.event).map_err(|_| bad_log())?);
+    }
+    let state = Arc::new(Auction::fold(&events).ok_or_else(bad_log)?);
+    // The row may have moved on meanwhile: cache only what the log we read says.
+    let version = i64::try_from(events.len()).unwrap_or(0);
+    app.auctions.put(id, version, state.clone());
+    Ok((row, state))
+}
+
+/// Appends `events` to a locked auction, with the audited event, and returns the new state.
+#[allow(clippy::too_many_arguments)]
+async fn append(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    row: &AuctionRow,
+    before: &Auction,
+    events: &[AuctionEvent],
+    actor: &str,
+    audit_kind: &str,
+    payload: serde_json::Value,
+) -> Result<(Arc<Auction>, i64), AppError> {
+    let mut after = before.clone();
+    let mut entries = Vec::with_capacity(events.len());
+    for e in events {
+        after.apply(e);
+        entries.push((
+            kind_of(e).to_owned(),
+            serde_json::to_string(e).or_internal("serde_json::to_string(e)")?,
+        ));
+    }
+    let now_us = app.now_us();
+    let bid_count = i64::try_from(after.bids.len()).unwrap_or(i64::MAX);
+    let moved = tx
+        .append_auction(
+            row.id,
+            row.version,
+            &entries,
+            &Summary {
+                status: status_of(&after),
+                ends_at: micros(after.ends_at),
+                current_price: after.current_price().map(Fen::get),
+                bid_count,
+            },
+            now_us,
+        )
+        .await?;
+    if !moved {
+        return Err(AppError::conflict(
+            "auction_changed",
+            "the auction changed meanwhile; try again",
+        ));
+    }
+    let mut payload = payload;
+    if let Some(o) = payload.as_object_mut() {
+        o.insert("auction".into(), json!(row.id));
+    }
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: actor.to_owned(),
+            court_id: Some(row.court_id.clone()),
+            kind: audit_kind.to_owned(),
+            subject: format!("case:{}", row.case_id),
+            payload,
+        }],
+    )
+    .await?;
+    let version = row.version + i64::try_from(events.len()).unwrap_or(0);
+    Ok((Arc::new(after), version))
+}
+
+/// After a commit: cache the state and tell this process's live feeds, one notice per entry.
+fn published(
+    app: &App,
+    row: &AuctionRow,
+    state: Arc<Auction>,
+    version: i64,
+    events: &[AuctionEvent],
+) {
+    app.auctions.put(row.id, version, state.clone());
+    let first = version - i64::try_from(events.len()).unwrap_or(0);
+    for (seq, e) in (first + 1..).zip(events) {
+        let public = match e {
+            AuctionEvent::BidAccepted(b) => Some(("bid", bid_entry(&state, b))),
+            AuctionEvent::Closed { .. } => Some(("closed", closed_entry(&state))),
+            _ => None,
+        }
+        .map(|(name, entry)| (name, Arc::<str>::from(entry.data.to_string())));
+        // Nobody listening is not an error.
+        let _ = app.auctions.feed.send(Notice {
+            auction_id: row.id,
+            seq,
+            public,
+        });
+    }
+}
+
+/// A public feed entry (a bid or the close), as the live room shows it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PublicEntry {
+    /// `bid` or `closed`.
+    pub event: String,
+    pub data: serde_json::Value,
+}
+
+fn bid_entry(state: &Auction, b: &dom::AcceptedBid) -> PublicEntry {
+    let code = state
+        .bidders
+        .get(&b.bidder)
+        .map_or_else(|| "?".to_owned(), |x| format!("P{:04}", x.paddle));
+    PublicEntry {
+        event: "bid".into(),
+        data: json!({"seq": b.seq, "bidder_code": code, "amount_fen": b.amount.get(),
+                     "at": b.at.to_string(), "ends_at": b.ends_at.to_string(),
+                     "preemptive": b.preemptive_rank.is_some()}),
+    }
+}
+
+fn closed_entry(state: &Auction) -> PublicEntry {
+    let (result, price, code) = match &state.status {
+        AuctionStatus::Sold { winner, price, .. } | AuctionStatus::Paid { winner, price } => (
+            "sold",
+            Some(price.get()),
+            state
+                .bidders
+                .get(winner)
+                .map(|b| format!("P{:04}", b.paddle)),
+        ),
+        AuctionStatus::Defaulted { .. } => ("defaulted", None, None),
+        _ => ("failed", None, None),
+    };
+    PublicEntry {
+        event: "closed".into(),
+        data: json!({"result": result, "price_fen": price, "winner_code": code,
+                     "ended_at": state.ended_at.map(|t| t.to_string())}),
+    }
+}
+
+/// The public entries of a log after `after` (for a reconnecting listener): each accepted
+/// bid and the close, with the log position as its id; and the log's last position.
+pub async fn public_entries_after(
+    app: &App,
+    id: i64,
+    after: i64,
+) -> Result<(Vec<(i64, PublicEntry)>, i64), AppError> {
+    // Only when the log moved past `after`: a quiet feed checks the row, not the log.
+    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    if row.version <= after {
+        return Ok((Vec::new(), after));
+    }
+    let mut last = after;
+    let mut out = Vec::new();
+    let mut state: Option<Auction> = None;
+    for entry in app.store.auction_log(id, 0).await? {
+        let e: AuctionEvent = serde_json::from_str(&entry.event).map_err(|_| bad_log())?;
+        match state.as_mut() {
+            Some(s) => s.apply(&e),
+            None => state = Auction::from_announced(&e),
+        }
+        last = last.max(entry.seq);
+        if entry.seq <= after {
+            continue;
+        }
+        if let Some(s) = &state {
+            match &e {
+                AuctionEvent::BidAccepted(b) => out.push((entry.seq, bid_entry(s, b))),
+                AuctionEvent::Closed { .. } => out.push((entry.seq, closed_entry(s))),
+                _ => {}
+            }
+        }
+    }
+    Ok((out, last))
+}
+
+// ---------------------------------------------------------------------------------------
+// Views
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BidView {
+    pub seq: u32,
+    /// The bidder's number (竞买号) only: the log is public.
+    pub bidder_code: String,
+    pub amount_fen: i64,
+    pub at: String,
+    pub preemptive: bool,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct AuctionView {
+    pub id: i64,
+    pub case_number: Option<String>,
+    pub court_id: String,
+    pub asset_id: i64,
+    pub title: String,
+    /// first, second or sell_off.
+    pub round: String,
+    pub round_zh: String,
+    /// open, sold, failed, paid or defaulted.
+    pub status: String,
+    /// announced, bidding, ended or closed (by the server's clock).
+    pub phase: String,
+    pub reference_price_fen: i64,
+    pub start_price_fen: i64,
+    pub increment_fen: i64,
+    pub deposit_fen: i64,
+    pub announced_at: String,
+    pub starts_at: String,
+    /// The end of bidding now (extended by late bids).
+    pub ends_at: String,
+    pub current_price_fen: Option<i64>,
+    pub bidders: usize,
+    pub bids: Vec<BidView>,
+    /// For a sale: the price and the winner's number.
+    pub outcome: Option<serde_json::Value>,
+    pub server_time: String,
+}
+
+fn view(app: &App, row: &AuctionRow, s: &Auction, case_number: Option<String>) -> AuctionView {
+    let now = app.now();
+    let phase = match s.phase(now) {
+        dom::Phase::Announced => "announced",
+        dom::Phase::Bidding => "bidding",
+        dom::Phase::Ended => "ended",
+        dom::Phase::Closed => "closed",
+    };
+    AuctionView {
+        id: row.id,
+        case_number,
+        court_id: row.court_id.clone(),
+        asset_id: row.asset_id,
+        title: row.title.clone(),
+        round: s.round.as_str().into(),
+        round_zh: s.round.name_zh().into(),
+        status: status_of(s).into(),
+        phase: phase.into(),
+        reference_price_fen: s.reference.price.get(),
+        start_price_fen: s.plan.start_price.get(),
+        increment_fen: s.plan.increment.get(),
+        deposit_fen: s.plan.deposit.get(),
+        announced_at: s.plan.announced_at.to_string(),
+        starts_at: s.plan.starts_at.to_string(),
+        ends_at: s.ends_at.to_string(),
+        current_price_fen: s.current_price().map(Fen::get),
+        bidders: s.bidders.len(),
+        bids: dom::public_log(s)
+            .into_iter()
+            .map(|b| BidView {
+                seq: b.seq,
+                bidder_code: b.bidder_code,
+                amount_fen: b.amount.get(),
+                at: b.at.to_string(),
+                preemptive: b.preemptive,
+            })
+            .collect(),
+        outcome: (s.status != AuctionStatus::Open).then(|| closed_entry(s).data),
+        server_time: now.to_string(),
+    }
+}
+
+/// An auction as anyone may see it (the bid log is public, bidders pseudonymous).
+pub async fn public_view(app: &App, id: i64) -> Result<AuctionView, AppError> {
+    let (row, s) = state(app, id).await?;
+    let number = app.store.case(row.case_id).await?.map(|c| c.number);
+    Ok(view(app, &row, &s, number))
+}
+
+/// The public list: open auctions first.
+pub async fn public_list(app: &App, limit: i64) -> Result<Vec<AuctionView>, AppError> {
+    let mut out = Vec::new();
+    for row in app.store.public_auctions(limit.clamp(1, 100)).await? {
+        let (row, s) = state(app, row.id).await?;
+        out.push(view(app, &row, &s, None));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands of the court
+
+/// An auction as the officer plans it.
+#[derive(Debug, Clone)]
+pub struct PlanIn {
+    pub title: String,
+    pub start_price: Fen,
+    pub increment: Fen,
+    pub deposit: Fen,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub balance_days: i64,
+}
+
+async fn case_and_court(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+) -> Result<
+    (
+        zhixing_store::cases::CaseRow,
+        zhixing_store::courts::CourtRow,
+    ),
+    AppError,
+> {
+    let (row, court) = svc::readable(app, by, case_id).await?;
+    svc::handles(by, &court)?;
+    Ok((row, court))
+}
+
+/// Announces a round for an asset: the first from its reference price, a second after a
+/// failed first, a sell-off after a failed second, or a re-auction after a default.
+pub async fn announce(
+    app: &App,
+    by: &Principal,
+    asset_id: i64,
+    round: Round,
+    plan_in: &PlanIn,
+) -> Result<AuctionView, AppError> {
+    let asset =
+        app.store.asset(asset_id).await?.ok_or_else(|| {
+            AppError::not_found("asset_not_found", format!("no asset {asset_id}"))
+        })?;
+    let (case_row, court) = case_and_court(app, by, asset.case_id).await?;
+    let title = plan_in.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::unprocessable(
+            "invalid_plan",
+            "title: 1 to 200 characters",
+        ));
+    }
+    let class = PropertyClass::of_asset_kind(&asset.kind).ok_or_else(|| {
+        AppError::unprocessable(
+            "not_auctionable",
+            format!("{} is not sold by auction", asset.kind),
+        )
+    })?;
+    if class == PropertyClass::Deposit {
+        return Err(AppError::unprocessable(
+            "not_auctionable",
+            "money in an account is deducted, not auctioned",
+        ));
+    }
+    let prior = match app.store.last_auction_of_asset(asset_id).await? {
+        Some(p) => Some(state(app, p.id).await?),
+        None => None,
+    };
+    let now = app.now();
+    let rules = app.rules.current(&app.store).await?;
+    let region = svc::region(&court);
+    let ctx = Ctx {
+        rules: &rules,
+        calendar: &app.calendar,
+        region: &region,
+        today: app.today(),
+    };
+    let debtor_keys = app.store.respondent_indexes(asset.case_id).await?;
+    let now_us = app.now_us();
+    let actor = crate::actor_of(by);
+    let mut tx = app.store.begin().await?;
+    if !tx.lock_case(asset.case_id).await? {
+        return Err(AppError::not_found("case_not_found", "no such case"));
+    }
+    let plan = AuctionPlan {
+        class,
+        start_price: plan_in.start_price,
+        increment: plan_in.increment,
+        deposit: plan_in.deposit,
+        announced_at: now,
+        starts_at: plan_in.starts_at,
+        ends_at: plan_in.ends_at,
+        balance_days: plan_in.balance_days,
+    };
+    let prior_state = prior.as_ref().map(|(_, s)| s.as_ref());
+    let (reference, prior_id) = match round {
+        Round::First => {
+            if let Some((p, s)) = &prior
+                && !matches!(s.status, AuctionStatus::Defaulted { .. })
+            {
+                return Err(AppError::conflict(
+                    "already_auctioned",
+                    format!(
+                        "auction {} of this property is {}: announce its next round",
+                        p.id,
+                        status_of(s)
+                    ),
+                ));
+            }
+            let (_, reference) =
+                crate::disposal::valuation::current_reference_price(app, asset_id).await?;
+            (reference, prior.as_ref().map(|(p, _)| p.id))
+        }
+        Round::Second | Round::SellOff => {
+            let (p, s) = prior.as_ref().ok_or_else(|| {
+                AppError::unprocessable(
+                    "wrong_round",
+                    "a second auction or sell-off follows a failed auction of the property",
+                )
+            })?;
+            (s.reference, Some(p.id))
+        }
+    };
+    let id = tx
+        .insert_auction(&NewAuction {
+            case_id: asset.case_id,
+            asset_id,
+            court_id: &court.id,
+            round: round.as_str(),
+            prior_id,
+            title,
+            starts_at: micros(plan.starts_at),
+            ends_at: micros(plan.ends_at),
+            start_price: plan.start_price.get(),
+            at_us: now_us,
+        })
+        .await
+        .map_err(|e| match e {
+            zhixing_store::StoreError::Conflict(_) => {
+                AppError::conflict("already_auctioned", "this property is already on sale")
+            }
+            other => other.into(),
+        })?;
+    let event = match round {
+        Round::SellOff => {
+            let second = prior_state.or_internal("prior_state")?;
+            dom::decide_sell_off(&format!("A{id}"), second, now, &ctx).map_err(refused)?
+        }
+        _ => dom::decide_announce(
+            &format!("A{id}"),
+            round,
+            &plan,
+            &reference,
+            prior_state,
+            &debtor_keys,
+            &ctx,
+        )
+        .map_err(refused)?,
+    };
+    let state = Arc::new(
+        Auction::from_announced(&event).or_internal("Arc::new(Auction::from_announced(event)")?,
+    );
+    let entries = vec![(
+        kind_of(&event).to_owned(),
+        serde_json::to_string(&event).or_internal("serde_json::to_string(event)")?,
+    )];
+    // A sell-off sets its own period: the row takes the state's times.
+    tx.set_auction_times(id, micros(state.plan.starts_at), micros(state.ends_at))
+        .await?;
+    let moved = tx
+        .append_auction(
+            id,
+            0,
+            &entries,
+            &Summary {
+                status: "open",
+                ends_at: micros(state.ends_at),
+                current_price: None,
+                bid_count: 0,
+            },
+            now_us,
+        )
+        .await?;
+    if !moved {
+        return Err(AppError::internal(format_args!(
+            "auction {} of asset {asset_id}: the asset's row did not move",
+            round.name_zh()
+        )));
+    }
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor,
+            court_id: Some(court.id.clone()),
+            kind: "auction.announced".into(),
+            subject: format!("case:{}", asset.case_id),
+            payload: json!({"auction": id, "round": round.as_str(), "asset": asset_id,
+                            "start_price_fen": state.plan.start_price.get(),
+                            "starts_at": state.plan.starts_at.to_string(), "ends_at": state.ends_at.to_string()}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    app.auctions.put(id, 1, state.clone());
+    let row = app.store.auction(id).await?.or_internal("auction(id)")?;
+    Ok(view(app, &row, &state, Some(case_row.number)))
+}
+
+/// Runs a command of the court on an auction: lock, decide, append, audit.
+async fn court_command<F>(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    audit_kind: &str,
+    decide: F,
+) -> Result<AuctionView, AppError>
+where
+    F: FnOnce(&Auction, Timestamp) -> Result<(Vec<AuctionEvent>, serde_json::Value), AppError>,
+{
+    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    let (case_row, _) = case_and_court(app, by, row.case_id).await?;
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    let (events, payload) = decide(&before, app.now())?;
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        &events,
+        &crate::actor_of(by),
+        audit_kind,
+        payload,
+    )
+    .await?;
+    tx.commit().await?;
+    published(app, &row, after.clone(), version, &events);
+    Ok(view(app, &row, &after, Some(case_row.number)))
+}
+
+/// Records a bidder's deposit (保证金), as the bank reported it.
+pub async fn deposit(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    paddle: u32,
+    amount: Fen,
+    reference: &str,
+) -> Result<AuctionView, AppError> {
+    let reference = reference.trim().to_owned();
+    if reference.is_empty() || reference.chars().count() > 100 {
+        return Err(AppError::unprocessable(
+            "invalid_reference",
+            "the bank's reference of the payment: 1 to 100 characters",
+        ));
+    }
+    court_command(app, by, id, "auction.deposit_paid", |s, now| {
+        let bidder = bidder_by_paddle(s, paddle)?;
+        let e = dom::decide_deposit(s, &bidder, amount, now).map_err(refused)?;
+        Ok((
+            vec![e],
+            json!({"paddle": paddle, "amount_fen": amount.get(), "reference": reference}),
+        ))
+    })
+    .await
+}
+
+fn bidder_by_paddle(s: &Auction, paddle: u32) -> Result<String, AppError> {
+    s.bidders
+        .iter()
+        .find(|(_, b)| b.paddle == paddle)
+        .map(|(k, _)| k.clone())
+        .ok_or_else(|| {
+            AppError::not_found("bidder_not_found", format!("no bidder number {paddle}"))
+        })
+}
+
+/// Registers a bidder as a preemptive-right holder (优先购买权人) with the court's rank.
+pub async fn preemptive_holder(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    paddle: u32,
+    rank: u32,
+) -> Result<AuctionView, AppError> {
+    court_command(app, by, id, "auction.preemptive_holder", |s, now| {
+        let bidder = bidder_by_paddle(s, paddle)?;
+        let e = dom::decide_preemptive_holder(s, &bidder, rank, now).map_err(refused)?;
+        Ok((vec![e], json!({"paddle": paddle, "rank": rank})))
+    })
+    .await
+}
+
+/// Records the buyer's balance (尾款); the full price enters the case account.
+pub async fn balance(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    amount: Fen,
+    reference: &str,
+) -> Result<AuctionView, AppError> {
+    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    let (case_row, _) = case_and_court(app, by, row.case_id).await?;
+    let reference = reference.trim();
+    if reference.is_empty() || reference.chars().count() > 100 {
+        return Err(AppError::unprocessable(
+            "invalid_reference",
+            "the bank's reference of the payment: 1 to 100 characters",
+        ));
+    }
+    let actor = crate::actor_of(by);
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    let e = dom::decide_balance_payment(&before, amount, app.now()).map_err(refused)?;
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        std::slice::from_ref(&e),
+        &actor,
+        "auction.balance_paid",
+        json!({"amount_fen": amount.get(), "reference": reference}),
+    )
+    .await?;
+    // 拍卖款: the whole price (the deposit counts toward it) enters the case account once.
+    let price = dom::proceeds(&after).or_internal("dom::proceeds(after)")?;
+    let receipt = crate::disposal::funds::Receipt {
+        amount: price,
+        source: zhixing_domain::funds::Source::Auction,
+        reference: &format!("auction:{id}"),
+        note: &format!("司法拍卖成交价款（{}）", row.title),
+        on: app.today(),
+    };
+    let booked = crate::disposal::funds::receive_in_tx(
+        &mut tx,
+        app,
+        row.case_id,
+        &receipt,
+        &actor,
+        app.now_us(),
+    )
+    .await?
+    .unwrap_or_default();
+    tx.append_events(app.now_us(), &booked).await?;
+    tx.commit().await?;
+    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
+    Ok(view(app, &row, &after, Some(case_row.number)))
+}
+
+/// Records the buyer's default (悔拍) after the balance deadline: the deposit is forfeited
+/// into the case account, and the defaulter is barred from the re-auction.
+pub async fn default(app: &App, by: &Principal, id: i64) -> Result<AuctionView, AppError> {
+    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    let (case_row, _) = case_and_court(app, by, row.case_id).await?;
+    let actor = crate::actor_of(by);
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    let e = dom::decide_default(&before, app.now()).map_err(refused)?;
+    let forfeited = match &e {
+        AuctionEvent::Defaulted { forfeited, .. } => *forfeited,
+        _ => Fen::ZERO,
+    };
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        std::slice::from_ref(&e),
+        &actor,
+        "auction.defaulted",
+        json!({"forfeited_fen": forfeited.get()}),
+    )
+    .await?;
+    if forfeited.get() > 0 {
+        let receipt = crate::disposal::funds::Receipt {
+            amount: forfeited,
+            source: zhixing_domain::funds::Source::Auction,
+            reference: &format!("auction:{id}:forfeit"),
+            note: &format!("悔拍保证金不予退还（{}）", row.title),
+            on: app.today(),
+        };
+        let booked = crate::disposal::funds::receive_in_tx(
+            &mut tx,
+            app,
+            row.case_id,
+            &receipt,
+            &actor,
+            app.now_us(),
+        )
+        .await?
+        .unwrap_or_default();
+        tx.append_events(app.now_us(), &booked).await?;
+    }
+    tx.commit().await?;
+    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
+    Ok(view(app, &row, &after, Some(case_row.number)))
+}
+
+/// Auctions of a case (for its page and API).
+pub async fn of_case(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+) -> Result<Vec<AuctionView>, AppError> {
+    let (case_row, _) = svc::readable(app, by, case_id).await?;
+    let mut out = Vec::new();
+    for r in app.store.auctions_of_case(case_id).await? {
+        let (row, s) = state(app, r.id).await?;
+        out.push(view(app, &row, &s, Some(case_row.number.clone())));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Bidders
+
+/// What a registration returns, once: the bidder's number and secret token.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BidderCredential {
+    pub auction_id: i64,
+    /// 竞买号: the bidder's public number in this auction.
+    pub paddle: u32,
+    /// The bearer token for bids (`Authorization: Bearer zxb_…`), shown only here.
+    pub token: String,
+    pub deposit_fen: i64,
+}
+
+const TOKEN_PREFIX: &str = "zxb_";
+
+/// Registers a bidder in real name (实名竞买): name and ID number or credit code. The
+/// debtor and a buyer who defaulted on an earlier round are refused.
+pub async fn register(
+    app: &App,
+    id: i64,
+    real_name: &str,
+    identifier: &str,
+) -> Result<BidderCredential, AppError> {
+    let normalised = normalised_identifier(identifier)?;
+    let identity_key = app.cipher.index(&normalised);
+    let mut raw = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let token = format!("{TOKEN_PREFIX}{}", hex::encode(raw));
+    let mut acct = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut acct);
+    let account = format!("bidder-{}", hex::encode(acct));
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    if before
+        .bidders
+        .values()
+        .any(|b| b.identity_key == identity_key)
+    {
+        return Err(AppError::conflict(
+            "already_registered",
+            "this person is already registered for this auction",
+        ));
+    }
+    let e = dom::decide_register(
+        &before,
+        &Registration {
+            bidder: account.clone(),
+            real_name: real_name.to_owned(),
+            identifier: normalised,
+            identity_key,
+        },
+        app.now(),
+    )
+    .map_err(refused)?;
+    let paddle = match &e {
+        AuctionEvent::BidderRegistered { paddle, .. } => *paddle,
+        _ => 0,
+    };
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        std::slice::from_ref(&e),
+        &format!("bidder:{id}:{paddle}"),
+        "auction.bidder_registered",
+        json!({"paddle": paddle}),
+    )
+    .await?;
+    tx.insert_bidder_token(
+        id,
+        &account,
+        &app.cipher.bidder_token_hash(&token),
+        app.now_us(),
+    )
+    .await?;
+    tx.commit().await?;
+    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
+    Ok(BidderCredential {
+        auction_id: id,
+        paddle,
+        token,
+        deposit_fen: after.plan.deposit.get(),
+    })
+}
+
+fn normalised_identifier(s: &str) -> Result<String, AppError> {
+    zhixing_domain::identity::normalise(s).ok_or_else(|| {
+        AppError::unprocessable(
+            "invalid_identity",
+            "a valid resident ID number or unified social credit code is required",
+        )
+    })
+}
+
+/// The bidder a bearer token stands for in auction `id`.
+pub async fn bidder_of(app: &App, id: i64, token: &str) -> Result<String, AppError> {
+    let invalid = || AppError::Unauthenticated {
+        code: "invalid_bidder_token",
+        message: "register for this auction to bid: its token goes in Authorization: Bearer".into(),
+    };
+    if !token.starts_with(TOKEN_PREFIX) {
+        return Err(invalid());
+    }
+    app.store
+        .bidder_of_token(id, &app.cipher.bidder_token_hash(token))
+        .await?
+        .ok_or_else(invalid)
+}
+
+/// The answer to a bid: accepted (now or, for a repeated key, earlier) with the new end.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BidAnswer {
+    pub seq: u32,
+    pub amount_fen: i64,
+    pub at: String,
+    /// The end of bidding after this bid.
+    pub ends_at: String,
+    /// False when the idempotency key was seen before: the earlier answer, nothing recorded.
+    pub new: bool,
+}
+
+/// Places a bid by the server's clock. A repeated idempotency key with the same bid returns
+/// the first answer and records nothing.
+pub async fn bid(
+    app: &App,
+    id: i64,
+    bidder: &str,
+    key: &str,
+    amount: Fen,
+) -> Result<BidAnswer, AppError> {
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    // The clock is read under the lock, so bids are judged in the order they are recorded.
+    let now = app.now();
+    let d = dom::decide_bid(
+        &before,
+        &Bid {
+            key: key.to_owned(),
+            bidder: bidder.to_owned(),
+            amount,
+        },
+        now,
+    )
+    .map_err(refused)?;
+    let answer = |b: &dom::AcceptedBid, new: bool| BidAnswer {
+        seq: b.seq,
+        amount_fen: b.amount.get(),
+        at: b.at.to_string(),
+        ends_at: b.ends_at.to_string(),
+        new,
+    };
+    if d.events.is_empty() {
+        return Ok(answer(&d.bid, false));
+    }
+    let paddle = before.bidders.get(bidder).map_or(0, |b| b.paddle);
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        &d.events,
+        &format!("bidder:{id}:{paddle}"),
+        "auction.bid_accepted",
+        json!({"seq": d.bid.seq, "paddle": paddle, "amount_fen": amount.get(), "ends_at": d.bid.ends_at.to_string()}),
+    )
+    .await?;
+    tx.commit().await?;
+    published(app, &row, after, version, &d.events);
+    Ok(answer(&d.bid, true))
+}
+
+// ---------------------------------------------------------------------------------------
+// The worker
+
+/// Closes every open auction whose bidding ended by the server's clock: the outcome, the
+/// sale ruling (成交裁定) for a sale, and the release of losers' deposits, each audited.
+pub async fn sweep(app: &App) -> Result<usize, AppError> {
+    let mut closed = 0;
+    for r in app.store.auctions_ended(app.now_us()).await? {
+        match close_one(app, r.id).await {
+            Ok(true) => closed += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(auction = r.id, error = %e, "auction not closed"),
+        }
+    }
+    Ok(closed)
+}
+
+async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
+    let mut tx = app.store.begin().await?;
+    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+    let before = state_in_tx(&mut tx, app, &row).await?;
+    // Another process closed it, or a late bid moved the end: nothing to do.
+    let Ok(e) = dom::close(&before, app.now()) else {
+        return Ok(false);
+    };
+    let (after, version) = append(
+        &mut tx,
+        app,
+        &row,
+        &before,
+        std::slice::from_ref(&e),
+        "system:auction",
+        "auction.closed",
+        closed_entry(&before_with(&before, &e)).data,
+    )
+    .await?;
+    let mut events = Vec::new();
+    for r in dom::deposit_releases(&after) {
+        let paddle = after.bidders.get(&r.bidder).map_or(0, |b| b.paddle);
+        events.push(NewEvent {
+            actor: "system:auction".into(),
+            court_id: Some(row.court_id.clone()),
+            kind: "auction.deposit_released".into(),
+            subject: format!("case:{}", row.case_id),
+            payload: json!({"auction": id, "paddle": paddle, "amount_fen": r.amount.get(), "due": r.due.to_string()}),
+        });
+    }
+    if let AuctionStatus::Sold {
+        winner,
+        price,
+        balance_due,
+        ..
+    } = &after.status
+    {
+        let paddle = after.bidders.get(winner).map_or(0, |b| b.paddle);
+        let html = sale_ruling_html(&row, &after, paddle, *price, *balance_due)?;
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(html.as_bytes()));
+        let doc = tx
+            .insert_document(&zhixing_store::cases::NewDocument {
+                case_id: row.case_id,
+                court_id: &row.court_id,
+                kind: "sale_ruling",
+                title: "执行裁定书（拍卖成交）",
+                html: &html,
+                sha256: &sha,
+                at_us: app.now_us(),
+                by: "system:auction",
+            })
+            .await?;
+        // The ruling is one of the case's documents, recorded in its state like any other.
+        let issued = zhixing_domain::case::CaseEvent::DocumentIssued {
+            document_id: doc,
+            doc_kind: "sale_ruling".into(),
+            title: "执行裁定书（拍卖成交）".into(),
+            sha256: sha,
+        };
+        svc::change_in_tx(&mut tx, app, "system:auction", row.case_id, |_, _| {
+            Ok(vec![issued])
+        })
+        .await?;
+    }
+    tx.append_events(app.now_us(), &events).await?;
+    tx.commit().await?;
+    published(app, &row, after, version, std::slice::from_ref(&e));
+    Ok(true)
+}
+
+fn before_with(before: &Auction, e: &AuctionEvent) -> Auction {
+    let mut s = before.clone();
+    s.apply(e);
+    s
+}
+
+/// The sale ruling (成交裁定) as issued, from `templates/documents/sale_ruling.html`.
+#[derive(askama::Template)]
+#[template(path = "documents/sale_ruling.html")]
+struct SaleRuling<'a> {
+    round: &'static str,
+    title: &'a str,
+    paddle: u32,
+    buyer: String,
+    price: Fen,
+    balance_due: Timestamp,
+}
+
+fn sale_ruling_html(
+    row: &AuctionRow,
+    s: &Auction,
+    paddle: u32,
+    price: Fen,
+    balance_due: Timestamp,
+) -> Result<String, AppError> {
+    use askama::Template;
+    let buyer = s
+        .bidders
+        .values()
+        .find(|b| b.paddle == paddle)
+        .map_or_else(String::new, |b| {
+            format!("{}（{}）", b.real_name, b.identifier)
+        });
+    SaleRuling {
+        round: s.round.name_zh(),
+        title: &row.title,
+        paddle,
+        buyer,
+        price,
+        balance_due,
+    }
+    .render()
+    .or_internal("the sale ruling")
+}

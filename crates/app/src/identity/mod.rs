@@ -1,0 +1,5 @@
+//! Who is signed in and what accounts exist: passwords, sessions, the login throttle, users.
+
+pub mod auth;
+pub mod password;
+pub mod users;

@@ -1,0 +1,504 @@
+//! Supervision orders (督办): a supervisor or division head of a superior court orders a court
+//! below it to act on one of its cases, or on a problem, by a deadline; the subordinate court
+//! replies; the superior closes the order or sends it back; the watch worker escalates orders
+//! left unanswered past their deadline. Each command is one transaction: the row's status
+//! moves by a conditional update and an event records it on the audit chain — on the case's
+//! subject (`case:<id>`) when the order is about a case, so that it shows on the case's
+//! timeline, else on `supervision:<id>`.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::json;
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::supervision::{
+    self as sv, MAX_TEXT_CHARS, MAX_TITLE_CHARS, Refusal, SupervisionStatus,
+};
+use zhixing_store::NewEvent;
+use zhixing_store::courts::CourtRow;
+use zhixing_store::supervision::{NewSupervision, SupervisionRow};
+
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// The alert kind an escalated order raises at the issuing court.
+pub const OVERDUE_ALERT: &str = "supervision_overdue";
+
+/// A new order as sent to the API.
+pub struct IssueInput {
+    /// The subordinate court ordered to act.
+    pub court: String,
+    /// A case of that court, or none for an order about a problem.
+    pub case_id: Option<i64>,
+    pub title: String,
+    pub instructions: String,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NoteView {
+    pub no: i64,
+    /// reply (回复), return (退回) or close (办结).
+    pub kind: String,
+    pub body: String,
+    pub court_id: String,
+    pub written_by: i64,
+    pub written_at: String,
+}
+
+/// A supervision order as the API shows it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SupervisionView {
+    pub id: i64,
+    pub issuer_court_id: String,
+    pub issuer_court_name: String,
+    pub target_court_id: String,
+    pub target_court_name: String,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    pub title: String,
+    pub instructions: String,
+    pub deadline: String,
+    /// open, replied, returned or closed.
+    pub status: String,
+    pub status_zh: String,
+    /// Past its deadline with no reply awaiting decision.
+    pub overdue: bool,
+    /// When the watch worker escalated it, if it did.
+    pub escalated_at: Option<String>,
+    pub issued_by: i64,
+    pub issued_at: String,
+    pub notes: Vec<NoteView>,
+}
+
+fn refused(r: Refusal) -> AppError {
+    if r.code == "supervision_not_downward" {
+        return AppError::forbidden_as(r.code, r.text());
+    }
+    crate::error::refused_with(r, &["supervision_closed", "no_reply_to_decide"])
+}
+
+fn subject_of(row_case: Option<i64>, id: i64) -> String {
+    match row_case {
+        Some(c) => format!("case:{c}"),
+        None => format!("supervision:{id}"),
+    }
+}
+
+fn alert_subject(id: i64) -> String {
+    format!("supervision:{id}")
+}
+
+fn moved_meanwhile(id: i64) -> AppError {
+    AppError::conflict(
+        "concurrent_change",
+        format!("supervision order {id} changed meanwhile; read it again"),
+    )
+}
+
+async fn court(app: &App, id: &str) -> Result<CourtRow, AppError> {
+    app.store
+        .court(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("court_not_found", format!("no court {id:?}")))
+}
+
+async fn own_court(app: &App, by: &Principal) -> Result<CourtRow, AppError> {
+    app.store
+        .court(&by.court_id)
+        .await?
+        .or_internal("court(by.court_id)")
+}
+
+fn status_of(row: &SupervisionRow) -> Result<SupervisionStatus, AppError> {
+    SupervisionStatus::parse(&row.status).or_internal("unknown supervision status")
+}
+
+/// Issues an order to a court strictly below the caller's.
+pub async fn issue(
+    app: &App,
+    by: &Principal,
+    input: IssueInput,
+) -> Result<SupervisionView, AppError> {
+    let target = court(app, input.court.trim()).await?;
+    let issuer = own_court(app, by).await?;
+    sv::check_downward(&issuer.path, &target.path).map_err(refused)?;
+    if !by.may(Action::Supervise, &target.path) {
+        return Err(AppError::forbidden(
+            "only a command-centre supervisor (指挥中心监督员) or division head (执行局长) of a superior court issues supervision orders",
+        ));
+    }
+    let title = sv::check_text(&input.title, MAX_TITLE_CHARS).map_err(refused)?;
+    let instructions = sv::check_text(&input.instructions, MAX_TEXT_CHARS).map_err(refused)?;
+    let deadline: Date = input.deadline.trim().parse().map_err(|_| {
+        AppError::unprocessable("invalid_date", "deadline must be a date YYYY-MM-DD")
+    })?;
+    let today = app.today();
+    sv::check_deadline(deadline, today).map_err(refused)?;
+    if let Some(case_id) = input.case_id {
+        let case =
+            app.store.case(case_id).await?.ok_or_else(|| {
+                AppError::not_found("case_not_found", format!("no case {case_id}"))
+            })?;
+        // The issuer reads every case below it; a case elsewhere is not revealed.
+        if !by.may(Action::ReadCaseData, &target.path) || case.court_id != target.id {
+            return Err(AppError::unprocessable(
+                "case_not_of_court",
+                format!("case {case_id} is not a case of court {}", target.id),
+            ));
+        }
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let id = tx
+        .insert_supervision(&NewSupervision {
+            issuer_court_id: &issuer.id,
+            target_court_id: &target.id,
+            case_id: input.case_id,
+            title: &title,
+            instructions: &instructions,
+            deadline: &deadline.to_string(),
+            issued_by: by.user_id,
+            at_us: now_us,
+        })
+        .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(issuer.id.clone()),
+            kind: "supervision.issued".into(),
+            subject: subject_of(input.case_id, id),
+            payload: json!({
+                "supervision": id, "to_court": target.id, "case": input.case_id,
+                "title": title, "instructions": instructions, "deadline": deadline.to_string(),
+            }),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    show(app, by, id).await
+}
+
+/// An order the caller may read (its issuing or its receiving court, or a court above either
+/// for those who read below), with both courts; 404 otherwise.
+async fn readable(
+    app: &App,
+    by: &Principal,
+    id: i64,
+) -> Result<(SupervisionRow, CourtRow, CourtRow), AppError> {
+    let not_found = || {
+        AppError::not_found(
+            "supervision_not_found",
+            format!("no supervision order {id}"),
+        )
+    };
+    let row = app.store.supervision(id).await?.ok_or_else(not_found)?;
+    let issuer = court(app, &row.issuer_court_id).await?;
+    let target = court(app, &row.target_court_id).await?;
+    if by.may(Action::ReadCaseData, &issuer.path) || by.may(Action::ReadCaseData, &target.path) {
+        Ok((row, issuer, target))
+    } else {
+        Err(not_found())
+    }
+}
+
+async fn view(
+    app: &App,
+    row: SupervisionRow,
+    issuer: &CourtRow,
+    target: &CourtRow,
+) -> Result<SupervisionView, AppError> {
+    let status = status_of(&row)?;
+    let deadline: Option<Date> = row.deadline.parse().ok();
+    let case_number = match row.case_id {
+        Some(c) => app.store.case(c).await?.map(|c| c.number),
+        None => None,
+    };
+    let notes = app
+        .store
+        .supervision_notes(row.id)
+        .await?
+        .into_iter()
+        .map(|n| {
+            Ok(NoteView {
+                no: n.no,
+                kind: n.kind,
+                body: n.body,
+                court_id: n.court_id,
+                written_by: n.written_by,
+                written_at: zhixing_store::from_micros(n.written_at)?.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, zhixing_store::StoreError>>()?;
+    Ok(SupervisionView {
+        id: row.id,
+        issuer_court_id: issuer.id.clone(),
+        issuer_court_name: issuer.name.clone(),
+        target_court_id: target.id.clone(),
+        target_court_name: target.name.clone(),
+        case_id: row.case_id,
+        case_number,
+        title: row.title,
+        instructions: row.instructions,
+        overdue: deadline.is_some_and(|d| sv::is_overdue(status, d, app.today())),
+        deadline: row.deadline,
+        status: status.as_str().to_owned(),
+        status_zh: status.name_zh().to_owned(),
+        escalated_at: row
+            .escalated_at
+            .map(zhixing_store::from_micros)
+            .transpose()?
+            .map(|t| t.to_string()),
+        issued_by: row.issued_by,
+        issued_at: zhixing_store::from_micros(row.issued_at)?.to_string(),
+        notes,
+    })
+}
+
+/// One order with its notes.
+pub async fn show(app: &App, by: &Principal, id: i64) -> Result<SupervisionView, AppError> {
+    let (row, issuer, target) = readable(app, by, id).await?;
+    view(app, row, &issuer, &target).await
+}
+
+/// The orders a court issued or received, newest first (at most 500).
+pub async fn list(
+    app: &App,
+    by: &Principal,
+    court_id: &str,
+    issued: bool,
+) -> Result<Vec<SupervisionView>, AppError> {
+    let c = court(app, court_id).await?;
+    if !by.may(Action::ReadCaseData, &c.path) {
+        return Err(AppError::not_found(
+            "court_not_found",
+            format!("no court {court_id:?}"),
+        ));
+    }
+    let rows = app.store.supervisions_of_court(&c.id, issued, 500).await?;
+    views(app, rows).await
+}
+
+/// The orders about a case, for whoever may read the case.
+pub async fn of_case(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+) -> Result<Vec<SupervisionView>, AppError> {
+    crate::case::readable(app, by, case_id).await?;
+    let rows = app.store.supervisions_of_case(case_id).await?;
+    views(app, rows).await
+}
+
+async fn views(app: &App, rows: Vec<SupervisionRow>) -> Result<Vec<SupervisionView>, AppError> {
+    let mut courts: HashMap<String, CourtRow> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        for id in [&r.issuer_court_id, &r.target_court_id] {
+            if !courts.contains_key(id) {
+                courts.insert(id.clone(), court(app, id).await?);
+            }
+        }
+        let issuer = courts
+            .get(&r.issuer_court_id)
+            .cloned()
+            .or_internal("courts.get(r.issuer_court_id).cloned()")?;
+        let target = courts
+            .get(&r.target_court_id)
+            .cloned()
+            .or_internal("courts.get(r.target_court_id).cloned()")?;
+        out.push(view(app, r, &issuer, &target).await?);
+    }
+    Ok(out)
+}
+
+/// The subordinate court answers the order (several replies are allowed until it is closed).
+pub async fn reply(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    text: &str,
+) -> Result<SupervisionView, AppError> {
+    let (row, issuer, target) = readable(app, by, id).await?;
+    if !by.may(Action::HandleCases, &target.path) {
+        return Err(AppError::forbidden(
+            "the division head or an officer of the court the order was sent to replies",
+        ));
+    }
+    let body = sv::check_text(text, MAX_TEXT_CHARS).map_err(refused)?;
+    let from = status_of(&row)?;
+    let to = sv::reply(from).map_err(refused)?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    if !tx
+        .move_supervision(id, from.as_str(), to.as_str(), now_us)
+        .await?
+    {
+        return Err(moved_meanwhile(id));
+    }
+    let no = tx
+        .add_supervision_note(id, "reply", &body, &target.id, by.user_id, now_us)
+        .await?;
+    // Answered: the escalation alert at the issuing court no longer holds.
+    tx.clear_alerts(&alert_subject(id), &[OVERDUE_ALERT], now_us)
+        .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(target.id.clone()),
+            kind: "supervision.replied".into(),
+            subject: subject_of(row.case_id, id),
+            payload: json!({"supervision": id, "note": no, "reply": body}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    show_with(app, id, &issuer, &target).await
+}
+
+async fn show_with(
+    app: &App,
+    id: i64,
+    issuer: &CourtRow,
+    target: &CourtRow,
+) -> Result<SupervisionView, AppError> {
+    let row = app
+        .store
+        .supervision(id)
+        .await?
+        .or_internal("supervision(id)")?;
+    view(app, row, issuer, target).await
+}
+
+/// The issuing court's decision on a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    /// 办结 — accepted.
+    Close,
+    /// 退回 — sent back for another reply.
+    Return,
+}
+
+async fn decide(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    decision: Decision,
+    text: Option<&str>,
+) -> Result<SupervisionView, AppError> {
+    let (row, issuer, target) = readable(app, by, id).await?;
+    // The order belongs to the court that issued it: a court further up reads it but does
+    // not decide in the issuer's place.
+    if by.court_id != issuer.id || !by.may(Action::Supervise, &target.path) {
+        return Err(AppError::forbidden(
+            "a supervisor or division head of the issuing court closes or sends back the order",
+        ));
+    }
+    let body = match (decision, text.map(str::trim).filter(|t| !t.is_empty())) {
+        (Decision::Return, t) => {
+            Some(sv::check_text(t.unwrap_or(""), MAX_TEXT_CHARS).map_err(refused)?)
+        }
+        (Decision::Close, Some(t)) => Some(sv::check_text(t, MAX_TEXT_CHARS).map_err(refused)?),
+        (Decision::Close, None) => None,
+    };
+    let from = status_of(&row)?;
+    let (to, kind, event) = match decision {
+        Decision::Close => (sv::close(from), "close", "supervision.closed"),
+        Decision::Return => (sv::send_back(from), "return", "supervision.returned"),
+    };
+    let to = to.map_err(refused)?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    if !tx
+        .move_supervision(id, from.as_str(), to.as_str(), now_us)
+        .await?
+    {
+        return Err(moved_meanwhile(id));
+    }
+    let no = match &body {
+        Some(b) => Some(
+            tx.add_supervision_note(id, kind, b, &issuer.id, by.user_id, now_us)
+                .await?,
+        ),
+        None => None,
+    };
+    if decision == Decision::Close {
+        tx.clear_alerts(&alert_subject(id), &[OVERDUE_ALERT], now_us)
+            .await?;
+    }
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(issuer.id.clone()),
+            kind: event.into(),
+            subject: subject_of(row.case_id, id),
+            payload: json!({"supervision": id, "note": no, "text": body}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    show_with(app, id, &issuer, &target).await
+}
+
+/// The issuing court accepts the reply and closes the order (办结).
+pub async fn close(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    note: Option<&str>,
+) -> Result<SupervisionView, AppError> {
+    decide(app, by, id, Decision::Close, note).await
+}
+
+/// The issuing court sends the reply back (退回), with the reason.
+pub async fn send_back(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<SupervisionView, AppError> {
+    decide(app, by, id, Decision::Return, Some(reason)).await
+}
+
+/// Escalates every order left unanswered past its deadline: marks it, raises an alert at the
+/// issuing court and records the escalation, in one transaction. Idempotent (an order is
+/// escalated once; the alert is unique per order), so several workers may run it. Returns how
+/// many orders it escalated.
+pub async fn escalate_overdue(app: &App) -> Result<usize, AppError> {
+    let today = app.today();
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let rows = tx.escalate_supervisions(&today.to_string(), now_us).await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        tx.raise_alert(
+            &r.issuer_court_id,
+            r.case_id,
+            OVERDUE_ALERT,
+            &alert_subject(r.id),
+            &format!(
+                "督办事项“{}”已于 {} 到期，{} 未回复",
+                r.title, r.deadline, r.target_court_id
+            ),
+            Some(&r.deadline),
+            now_us,
+        )
+        .await?;
+        events.push(NewEvent {
+            actor: "system:watch".into(),
+            court_id: Some(r.issuer_court_id.clone()),
+            kind: "supervision.escalated".into(),
+            subject: subject_of(r.case_id, r.id),
+            payload: json!({"supervision": r.id, "to_court": r.target_court_id, "deadline": r.deadline}),
+        });
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}

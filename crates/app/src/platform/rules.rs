@@ -1,0 +1,101 @@
+//! The rule book: shipped versions are synced into storage at start; administrators add
+//! versions through the API, audited, without a restart.
+
+use serde_json::json;
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::rules::{RuleError, RuleVersion};
+use zhixing_store::NewEvent;
+use zhixing_store::rules::RuleSource;
+
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// Copies the shipped `rules/*.toml` into storage; returns how many versions were new or
+/// changed. Each one is an event.
+pub async fn sync_shipped(app: &App, actor: &str) -> Result<usize, AppError> {
+    let book = crate::embedded::rule_book().or_internal("shipped rule book is invalid")?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let mut events = Vec::new();
+    for v in book.versions() {
+        if tx.put_rule_version(v, RuleSource::File).await? {
+            events.push(NewEvent {
+                actor: actor.to_owned(),
+                court_id: None,
+                kind: "rule.version_loaded".into(),
+                subject: format!("rule:{}", v.id),
+                payload: serde_json::to_value(v).unwrap_or_default(),
+            });
+        }
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok(events.len())
+}
+
+/// The region prefix a court's administrator may write rules for: "" at the SPC, the
+/// province's two digits at a high court, four at an intermediate court, six at a basic court.
+pub fn region_of(level: &str, division_code: Option<&str>) -> String {
+    let d = division_code.unwrap_or("");
+    let n = match level {
+        "high" => 2,
+        "intermediate" => 4,
+        "basic" => 6,
+        _ => 0,
+    };
+    d.get(..n).unwrap_or("").to_owned()
+}
+
+/// Adds a version of an existing rule.
+pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<(), AppError> {
+    let court = app
+        .store
+        .court(&by.court_id)
+        .await?
+        .or_internal("court(by.court_id)")?;
+    if !by.may(Action::ManageRules, &court.path) {
+        return Err(AppError::forbidden(
+            "only an administrator may add rule versions",
+        ));
+    }
+    let own_region = region_of(&court.level, court.division_code.as_deref());
+    let target = v.region.clone().unwrap_or_default();
+    if !target.starts_with(&own_region) {
+        return Err(AppError::forbidden(if own_region.is_empty() {
+            "invalid region".to_owned()
+        } else {
+            format!(
+                "an administrator of this court may add rules only for region {own_region} or within it"
+            )
+        }));
+    }
+    let book = app.rules.current(&app.store).await?;
+    book.check_new_version(&v).map_err(|e| match e {
+        RuleError::UnknownRule(id) => {
+            AppError::not_found("unknown_rule", format!("no rule {id:?}"))
+        }
+        RuleError::Duplicate { .. } => AppError::conflict("rule_version_exists", e.to_string()),
+        other => AppError::unprocessable("invalid_rule", other.to_string()),
+    })?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    tx.put_rule_version(&v, RuleSource::Api)
+        .await
+        .map_err(|e| match e {
+            zhixing_store::StoreError::Conflict(m) => AppError::conflict("rule_version_exists", m),
+            other => other.into(),
+        })?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(by.court_id.clone()),
+            kind: "rule.version_added".into(),
+            subject: format!("rule:{}", v.id),
+            payload: json!(v),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,609 @@
+//! The public side (公开查询): parties following their own case with an access code
+//! (当事人查询码), court announcements (法院公告) and the published list of 终本 cases.
+//! Nothing here needs a session; what it shows is limited to what a party or the public may
+//! see, and every successful party access is an audited event.
+
+use rand::Rng;
+use serde::Serialize;
+use serde_json::json;
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case::{self, CaseEvent, CaseState, PartyRole};
+use zhixing_domain::measure::MeasureKind;
+use zhixing_store::NewEvent;
+
+use crate::case::{self as svc, Shown};
+use crate::error::{AppError, OrInternal};
+use crate::state::App;
+
+/// Letters and digits that cannot be mistaken for each other when read from paper (no 0/O,
+/// 1/I/L): 31 symbols, so 10 of them carry about 49 bits.
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub const CODE_LEN: usize = 10;
+/// Wrong codes for one case number before it is locked, and the window and lock length.
+pub const ACCESS_MAX_FAILURES: i64 = 5;
+pub const ACCESS_LOCK_SECS: i64 = 15 * 60;
+
+/// A new access code from the operating system's random source.
+pub fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LEN)
+        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
+/// A party's access code, shown once.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AccessCode {
+    pub party_no: i64,
+    pub name: String,
+    pub code: String,
+}
+
+/// Issues a code to each party of a newly filed case, inside the filing's transaction.
+pub async fn issue_in_tx(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    case_id: i64,
+    parties: &[(i64, String)],
+    actor: &str,
+    at_us: i64,
+) -> Result<Vec<AccessCode>, AppError> {
+    let mut out = Vec::with_capacity(parties.len());
+    for (no, name) in parties {
+        let code = new_code();
+        tx.put_access_code(
+            case_id,
+            *no,
+            &app.cipher.access_code_hash(case_id, &code),
+            actor,
+            at_us,
+        )
+        .await?;
+        out.push(AccessCode {
+            party_no: *no,
+            name: name.clone(),
+            code,
+        });
+    }
+    Ok(out)
+}
+
+/// (Re)issues a party's code, for cases filed before codes existed or a lost code: the old
+/// code stops working. Handlers of the case's court only; audited (the event never holds
+/// the code).
+pub async fn reissue(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    no: i64,
+) -> Result<AccessCode, AppError> {
+    let (row, court) = svc::readable(app, by, case_id).await?;
+    svc::handles(by, &court)?;
+    let state = svc::state_of(&row)?;
+    let party = state
+        .parties
+        .iter()
+        .find(|p| i64::from(p.no) == no)
+        .ok_or_else(|| {
+            AppError::not_found(
+                "party_not_found",
+                format!("case {case_id} has no party {no}"),
+            )
+        })?;
+    let now_us = app.now_us();
+    let actor = crate::actor_of(by);
+    let mut tx = app.store.begin().await?;
+    let codes = issue_in_tx(
+        &mut tx,
+        app,
+        case_id,
+        &[(no, party.name.clone())],
+        &actor,
+        now_us,
+    )
+    .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor,
+            court_id: Some(court.id.clone()),
+            kind: "party.access_code_issued".into(),
+            subject: format!("case:{case_id}"),
+            payload: json!({"party_no": no}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    codes
+        .into_iter()
+        .next()
+        .or_internal("codes.into_iter().next()")
+}
+
+/// One public step of a case, as its party sees it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicStep {
+    pub on: String,
+    /// The event kind (`case.filed`, `case.closed`, …).
+    pub kind: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicParty {
+    pub no: u32,
+    /// applicant or respondent
+    pub role: String,
+    /// The name as on the documents; no identifier, no address.
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicDeadline {
+    pub title: String,
+    pub due: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicMeasure {
+    /// freeze, seize, detain, deduct
+    pub kind: String,
+    pub kind_zh: String,
+    pub status: String,
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicPayment {
+    pub amount_fen: i64,
+    /// proposed, approved, rejected or paid
+    pub status: String,
+    pub proposed_on: String,
+    pub paid_on: Option<String>,
+}
+
+/// A case as one of its parties sees it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PartyCaseView {
+    pub number: String,
+    pub court_name: String,
+    pub status: String,
+    pub status_zh: String,
+    pub filed_on: String,
+    /// The party the code belongs to.
+    pub you: PublicParty,
+    pub parties: Vec<PublicParty>,
+    pub total_due_fen: i64,
+    pub unpaid_fen: i64,
+    pub timeline: Vec<PublicStep>,
+    pub deadlines: Vec<PublicDeadline>,
+    pub measures: Vec<PublicMeasure>,
+    /// Payouts from the case account to this party.
+    pub payments: Vec<PublicPayment>,
+}
+
+fn denied() -> AppError {
+    // One answer whether the case does not exist or the code is wrong.
+    AppError::forbidden_as(
+        "access_denied",
+        "the case number or the access code is wrong",
+    )
+}
+
+/// Case numbers as typed by people: full-width brackets and spaces are accepted.
+pub fn normalize_number(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .take(64)
+        .collect()
+}
+
+/// A party's view of its case, given the case number and the party's code.
+pub async fn party_access(app: &App, number: &str, code: &str) -> Result<PartyCaseView, AppError> {
+    let number = normalize_number(number);
+    let code: String = code.trim().chars().take(64).collect();
+    let now_us = app.now_us();
+    if let Some(until) = app.store.access_locked_until(&number, now_us).await? {
+        let secs = u64::try_from(((until - now_us) / 1_000_000).max(1)).unwrap_or(1);
+        return Err(AppError::throttled(
+            "access_locked",
+            "too many wrong codes for this case number; try again later",
+            secs,
+        ));
+    }
+    let row = app.store.case_by_number(&number).await?;
+    let hash = app
+        .cipher
+        .access_code_hash(row.as_ref().map_or(0, |r| r.id), &code);
+    let party_no = match &row {
+        Some(r) if !code.is_empty() => app.store.party_with_code(r.id, &hash).await?,
+        _ => None,
+    };
+    let (Some(row), Some(party_no)) = (row, party_no) else {
+        record_failure(app, &number, now_us).await?;
+        return Err(denied());
+    };
+    let state = svc::state_of(&row)?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court(row.court_id)")?;
+    let view = build(app, &row, &court, state, party_no).await?;
+    let mut tx = app.store.begin().await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: format!("party:{}/{}", row.id, party_no),
+            court_id: Some(court.id.clone()),
+            kind: "public.party_access".into(),
+            subject: format!("case:{}", row.id),
+            payload: json!({"party_no": party_no}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+async fn record_failure(app: &App, number: &str, now_us: i64) -> Result<(), AppError> {
+    let window = ACCESS_LOCK_SECS * 1_000_000;
+    let mut tx = app.store.begin().await?;
+    let failures = tx
+        .record_access_failure(number, now_us, now_us.saturating_sub(window))
+        .await?;
+    if failures >= ACCESS_MAX_FAILURES {
+        let until = now_us.saturating_add(window);
+        tx.lock_access(number, until).await?;
+        tx.append_events(
+            now_us,
+            &[NewEvent {
+                actor: "anonymous".into(),
+                court_id: None,
+                kind: "public.party_access_locked".into(),
+                subject: format!("case_number:{number}"),
+                payload: json!({"locked_until_us": until}),
+            }],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn role_str(r: PartyRole) -> &'static str {
+    match r {
+        PartyRole::Applicant => "applicant",
+        PartyRole::Respondent => "respondent",
+    }
+}
+
+/// The steps of a case a party is told about: no internal notes, clues or closure drafts.
+fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
+    let step = |on: String, title: String| PublicStep {
+        on,
+        kind: e.kind().to_owned(),
+        title,
+    };
+    Some(match e {
+        CaseEvent::Filed { filed_on, .. } => step(filed_on.to_string(), "立案受理".into()),
+        CaseEvent::OfficerAssigned { on, .. } => step(on.to_string(), "确定承办人".into()),
+        CaseEvent::ActionRecorded { action, on, .. } => match action {
+            case::ActionKind::NoticeIssued
+            | case::ActionKind::OnlineInvestigation
+            | case::ActionKind::TraditionalInvestigation
+            | case::ActionKind::ConsumptionRestriction
+            | case::ActionKind::DishonestListing
+            | case::ActionKind::Interview
+            | case::ActionKind::DutiesPerformed => step(on.to_string(), action.name_zh().into()),
+            _ => return None,
+        },
+        CaseEvent::PaymentRecorded { amount, on, .. } => {
+            step(on.to_string(), format!("履行 {amount} 元"))
+        }
+        CaseEvent::FundsReceived { amount, on, .. } => {
+            step(on.to_string(), format!("案款到账 {amount} 元"))
+        }
+        CaseEvent::Suspended { on, .. } => step(on.to_string(), "中止执行".into()),
+        CaseEvent::SuspensionEnded { on } => step(on.to_string(), "恢复执行（中止结束）".into()),
+        CaseEvent::ExtensionApproved { months, on, .. } => {
+            step(on.to_string(), format!("执行期限延长 {months} 个月"))
+        }
+        CaseEvent::Closed { mode, on, .. } => {
+            step(on.to_string(), format!("结案：{}", mode.name_zh()))
+        }
+        CaseEvent::DocumentIssued { title, .. } => {
+            step(at.to_owned(), format!("送达文书：{title}"))
+        }
+        CaseEvent::ResumedAs { number, .. } => {
+            step(at.to_owned(), format!("恢复执行，新案号 {number}"))
+        }
+        CaseEvent::DishonestListed { .. } => step(at.to_owned(), "纳入失信被执行人名单".into()),
+        CaseEvent::DishonestExtended { .. } => step(at.to_owned(), "失信期限延长".into()),
+        CaseEvent::DishonestRemoved { .. } => step(at.to_owned(), "移出失信被执行人名单".into()),
+        CaseEvent::RestrictionOrdered { .. } => step(at.to_owned(), "发出限制消费令".into()),
+        CaseEvent::RestrictionLifted { .. } => step(at.to_owned(), "解除限制消费令".into()),
+        CaseEvent::SecurityProvided { on, .. } => step(on.to_string(), "提供执行担保".into()),
+        CaseEvent::DishonestAmended { .. }
+        | CaseEvent::CorrectionRequested { .. }
+        | CaseEvent::CorrectionDecided { .. }
+        | CaseEvent::ClueSubmitted { .. }
+        | CaseEvent::ClueVerified { .. }
+        | CaseEvent::ClosureRequested { .. }
+        | CaseEvent::ClosureRejected { .. } => return None,
+    })
+}
+
+async fn build(
+    app: &App,
+    row: &zhixing_store::cases::CaseRow,
+    court: &zhixing_store::courts::CourtRow,
+    state: CaseState,
+    party_no: i64,
+) -> Result<PartyCaseView, AppError> {
+    let parties: Vec<PublicParty> = state
+        .parties
+        .iter()
+        .map(|p| PublicParty {
+            no: p.no,
+            role: role_str(p.role).into(),
+            name: p.name.clone(),
+        })
+        .collect();
+    let you = parties
+        .iter()
+        .find(|p| i64::from(p.no) == party_no)
+        .map(|p| PublicParty {
+            no: p.no,
+            role: p.role.clone(),
+            name: p.name.clone(),
+        })
+        .or_internal("})")?;
+    let events = app.store.case_events(row.id, app.now_us()).await?;
+    let timeline = events
+        .iter()
+        .filter_map(|e| {
+            let parsed: CaseEvent = serde_json::from_str(&e.payload).ok()?;
+            let at = jiff::Timestamp::from_microsecond(e.at_us)
+                .map(|t| crate::state::china_date(t).to_string())
+                .unwrap_or_default();
+            public_step(&parsed, &at)
+        })
+        .collect();
+    let rules = app.rules.current(&app.store).await?;
+    let status = state.status;
+    let filed_on = state.filed_on.to_string();
+    let view = svc::view(
+        app,
+        court,
+        state,
+        app.today(),
+        &rules,
+        Shown {
+            id: row.id,
+            version: None,
+            as_of: None,
+        },
+    )?;
+    let deadlines = view
+        .deadlines
+        .iter()
+        .filter(|d| d.status != "moot")
+        .map(|d| PublicDeadline {
+            title: d.title.clone(),
+            due: d.due.to_string(),
+            status: d.status.clone(),
+        })
+        .collect();
+    let measures = app
+        .store
+        .measures_of(row.id)
+        .await?
+        .iter()
+        .map(|m| PublicMeasure {
+            kind: m.kind.clone(),
+            kind_zh: MeasureKind::parse(&m.kind)
+                .map_or("", MeasureKind::name_zh)
+                .to_owned(),
+            status: crate::control::measures::status_of(m).as_str().to_owned(),
+            until: m.until.clone(),
+        })
+        .collect();
+    let payments = if you.role == "applicant" {
+        app.store
+            .payouts_of(row.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.party_no == party_no)
+            .map(|p| PublicPayment {
+                amount_fen: p.amount,
+                status: p.status,
+                proposed_on: p.proposed_on,
+                paid_on: p.paid_on,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(PartyCaseView {
+        number: view.number,
+        court_name: court.name.clone(),
+        status: status.as_str().into(),
+        status_zh: status.name_zh().into(),
+        filed_on,
+        you,
+        parties,
+        total_due_fen: view.total_due,
+        unpaid_fen: view.unpaid,
+        timeline,
+        deadlines,
+        measures,
+        payments,
+    })
+}
+
+/// 法院公告 as published.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Announcement {
+    pub id: i64,
+    pub court_id: String,
+    pub court_name: String,
+    pub title: String,
+    pub body: String,
+    pub posted_at: String,
+}
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_BODY: usize = 20_000;
+
+/// Posts an announcement for a court the caller handles cases of or administers.
+pub async fn announce(
+    app: &App,
+    by: &Principal,
+    court_id: Option<&str>,
+    title: &str,
+    body: &str,
+) -> Result<i64, AppError> {
+    let court_id = court_id.unwrap_or(&by.court_id);
+    let court =
+        app.store.court(court_id).await?.ok_or_else(|| {
+            AppError::not_found("court_not_found", format!("no court {court_id}"))
+        })?;
+    let allowed =
+        by.may(Action::HandleCases, &court.path) || by.may(Action::ManageUsers, &court.path);
+    if !allowed {
+        return Err(AppError::forbidden(
+            "only officers and administrators of a court post its announcements",
+        ));
+    }
+    let (title, body) = (title.trim(), body.trim());
+    let mut problems = Vec::new();
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        problems.push(format!("title: 1 to {MAX_TITLE} characters"));
+    }
+    if body.is_empty() || body.chars().count() > MAX_BODY {
+        problems.push(format!("body: 1 to {MAX_BODY} characters"));
+    }
+    if !problems.is_empty() {
+        return Err(
+            AppError::unprocessable("invalid_announcement", problems.join("; "))
+                .with_details(problems),
+        );
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let id = tx
+        .insert_announcement(&court.id, title, body, by.user_id, now_us)
+        .await?;
+    tx.append_events(
+        now_us,
+        &[NewEvent {
+            actor: crate::actor_of(by),
+            court_id: Some(court.id.clone()),
+            kind: "announcement.posted".into(),
+            subject: format!("announcement:{id}"),
+            payload: json!({"title": title}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn time_of(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// A page of announcements, newest first, and the cursor of the next page.
+pub async fn announcements(
+    app: &App,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<Announcement>, Option<i64>), AppError> {
+    let limit = limit.clamp(1, 100);
+    let rows = app.store.announcements(before, limit).await?;
+    let next = (i64::try_from(rows.len()).unwrap_or(0) == limit)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    let items = rows
+        .into_iter()
+        .map(|r| Announcement {
+            id: r.id,
+            court_id: r.court_id,
+            court_name: r.court_name,
+            title: r.title,
+            body: r.body,
+            posted_at: time_of(r.posted_at),
+        })
+        .collect();
+    Ok((items, next))
+}
+
+/// A respondent of a 终本 case as published: the name and the masked identifier.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublishedRespondent {
+    pub name: String,
+    /// Masked (e.g. `1101**********002X`); the full number or code is never published.
+    pub id_masked: String,
+}
+
+/// A case closed by 终结本次执行程序, as published.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct TerminatedCase {
+    pub number: String,
+    pub court_id: String,
+    pub court_name: String,
+    pub respondents: Vec<PublishedRespondent>,
+    pub closed_on: Option<String>,
+    pub unpaid_fen: i64,
+}
+
+/// A page of 终本 cases, newest first, and the cursor of the next page. A case already
+/// resumed (执恢) is no longer 终本 in substance and is left out.
+pub async fn terminated(
+    app: &App,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<TerminatedCase>, Option<i64>), AppError> {
+    let limit = limit.clamp(1, 100);
+    let rows = app.store.terminated_cases(before, limit).await?;
+    let next = (i64::try_from(rows.len()).unwrap_or(0) == limit)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let respondents = app.store.respondents_of(&ids).await?;
+    let items = rows
+        .into_iter()
+        .filter(|r| {
+            serde_json::from_str::<CaseState>(&r.state)
+                .map(|s| s.resumed_as.is_none())
+                .unwrap_or(true)
+        })
+        .map(|r| TerminatedCase {
+            respondents: respondents
+                .iter()
+                .filter(|p| p.case_id == r.id)
+                .map(|p| PublishedRespondent {
+                    name: p.name.clone(),
+                    // Records keep organisations' credit codes whole; DOMAIN §7 publishes
+                    // every identifier masked. Masking a masked number changes nothing.
+                    id_masked: zhixing_domain::identity::mask(&p.id_shown),
+                })
+                .collect(),
+            number: r.number,
+            court_id: r.court_id,
+            court_name: r.court_name,
+            closed_on: r.closed_on,
+            unpaid_fen: (r.total_due - r.paid).max(0),
+        })
+        .collect();
+    Ok((items, next))
+}

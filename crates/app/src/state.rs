@@ -1,0 +1,232 @@
+//! The application state every handler and service receives.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use zhixing_domain::calendar::WorkingCalendar;
+use zhixing_store::Store;
+
+use crate::error::{AppError, OrInternal};
+use crate::runtime::{Courier, Hub, InstitutionCache, ReplyQueue, RuleCache};
+
+/// Where time comes from. Tests inject a [`ManualClock`] so that periods of days are tested
+/// without sleeping.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// A clock that only moves when told to.
+pub struct ManualClock(Mutex<Timestamp>);
+impl ManualClock {
+    pub fn new(t: Timestamp) -> Self {
+        ManualClock(Mutex::new(t))
+    }
+    pub fn set(&self, to: Timestamp) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = to;
+        }
+    }
+    pub fn advance(&self, d: Duration) {
+        if let Ok(mut t) = self.0.lock()
+            && let Ok(s) = jiff::SignedDuration::try_from(d)
+            && let Ok(n) = t.checked_add(s)
+        {
+            *t = n;
+        }
+    }
+}
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|p| *p.into_inner())
+    }
+}
+
+/// Operational settings (security thresholds here are not legal rules, so they are
+/// configuration, not rule-book entries).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub session_ttl: Duration,
+    /// Failed logins before the account name is locked.
+    pub login_max_failures: i64,
+    /// Failed logins after which each answer is delayed.
+    pub login_slow_after: i64,
+    pub login_slow_step: Duration,
+    pub login_lock: Duration,
+    pub body_limit: usize,
+    pub request_timeout: Duration,
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// The key personal identifiers are encrypted with. `None` makes a random one, which
+    /// only suits throw-away databases (tests): a stored database refuses a different key.
+    pub cipher: Option<zhixing_store::crypto::FieldCipher>,
+    /// The platform's Ed25519 key for exchange messages. `None` makes a random one.
+    pub platform_key: Option<zhixing_exchange::KeyPair>,
+    /// How often the outbox worker looks for messages to send.
+    pub outbox_poll: Duration,
+    /// How long a delivered request waits for its reply before it is sent again.
+    pub reply_timeout: Duration,
+    /// How long a worker holds the messages it claimed: another process takes them over
+    /// after this if the worker dies.
+    pub outbox_lease: Duration,
+    /// How often the watch worker expires measures, raises alerts and starts the periodic
+    /// re-investigation of 终本 cases.
+    pub sweep_interval: Duration,
+    /// Whether the server runs the watch worker itself. Off only where something else drives
+    /// the sweeps (a test stepping them by hand, or a deployment with one dedicated worker).
+    pub watch_worker: bool,
+    /// Requests per minute one client may make to the public routes (`/public…`), sustained.
+    pub public_rate_per_minute: u32,
+    /// Requests one client may make to the public routes in a burst.
+    pub public_burst: u32,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) instead of the connection. Off by default, since
+    /// otherwise any client could pick its own rate-limit key.
+    pub trust_forwarded_for: bool,
+    /// Where recordings (body-camera video, hotline audio) are kept, one file each; uploads
+    /// are written to temporary files in the same directory and renamed into place.
+    pub recordings_dir: std::path::PathBuf,
+    /// The largest recording accepted, in bytes (the general `body_limit` does not apply to
+    /// the upload routes, which stream to disk).
+    pub recording_max_bytes: u64,
+    /// How long one recording upload may take: hours of video over a court's link take far
+    /// longer than the general `request_timeout`.
+    pub recording_upload_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_ttl: Duration::from_secs(8 * 3600),
+            login_max_failures: 5,
+            login_slow_after: 3,
+            login_slow_step: Duration::from_millis(500),
+            login_lock: Duration::from_secs(15 * 60),
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
+            cipher: None,
+            platform_key: None,
+            outbox_poll: Duration::from_millis(200),
+            reply_timeout: Duration::from_secs(120),
+            outbox_lease: Duration::from_secs(60),
+            sweep_interval: Duration::from_secs(60),
+            watch_worker: true,
+            public_rate_per_minute: 120,
+            public_burst: 30,
+            trust_forwarded_for: false,
+            recordings_dir: std::path::PathBuf::from("zhixing-data/recordings"),
+            recording_max_bytes: 2 * 1024 * 1024 * 1024,
+            recording_upload_timeout: Duration::from_secs(2 * 3600),
+        }
+    }
+}
+
+pub struct AppInner {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub rules: RuleCache,
+    pub calendar: WorkingCalendar,
+    /// An Argon2id hash of a random password, verified against when a username is unknown so
+    /// that the answer takes as long as for a known one.
+    pub dummy_hash: String,
+    pub cipher: zhixing_store::crypto::FieldCipher,
+    pub platform_key: zhixing_exchange::KeyPair,
+    /// Carries the outbox's messages to the institutions.
+    pub courier: Arc<dyn Courier>,
+    /// The institution registry, read once a second at most rather than once per message.
+    pub institutions: InstitutionCache,
+    /// Set while a server runs: replies are applied in groups by its batcher.
+    pub reply_batcher: ReplyQueue,
+    /// Auctions' folded states and the live feed of accepted bids.
+    pub auctions: Hub,
+}
+
+/// Cheap to clone; shared by every request.
+#[derive(Clone)]
+pub struct App(pub Arc<AppInner>);
+
+impl std::ops::Deref for App {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        courier: Arc<dyn Courier>,
+    ) -> Result<App, AppError> {
+        let calendar = crate::embedded::calendar().or_internal("calendar")?;
+        let dummy_hash = crate::identity::password::hash_password_blocking(
+            &crate::identity::password::new_token(),
+        )?;
+        let cipher = config.cipher.clone().unwrap_or_else(|| {
+            zhixing_store::crypto::FieldCipher::new(
+                zhixing_store::crypto::FieldCipher::generate_master(),
+            )
+        });
+        let platform_key = config
+            .platform_key
+            .clone()
+            .unwrap_or_else(zhixing_exchange::KeyPair::generate);
+        Ok(App(Arc::new(AppInner {
+            store,
+            config,
+            clock,
+            rules: RuleCache::default(),
+            calendar,
+            dummy_hash,
+            cipher,
+            platform_key,
+            courier,
+            reply_batcher: std::sync::OnceLock::new(),
+            institutions: InstitutionCache::default(),
+            auctions: Hub::default(),
+        })))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The real time, whatever the injected clock says: for what other machines check (the
+    /// exchange protocol's timestamps) and for infrastructure timing (retries, leases).
+    pub fn wall(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    pub fn wall_us(&self) -> i64 {
+        Timestamp::now().as_microsecond()
+    }
+
+    /// Today in China Standard Time (UTC+8), the date legal periods count in.
+    pub fn today(&self) -> jiff::civil::Date {
+        china_date(self.clock.now())
+    }
+
+    pub fn now_us(&self) -> i64 {
+        self.clock.now().as_microsecond()
+    }
+}
+
+/// The calendar date of a moment in China Standard Time (UTC+8), the date legal periods
+/// count in.
+pub fn china_date(t: Timestamp) -> jiff::civil::Date {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}

@@ -1,0 +1,226 @@
+//! The audit chain: intact after real work, and every kind of tampering caught at the first
+//! bad entry — changed, removed, reordered, cut from the end.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use zhixing_domain::access::Role;
+use zhixing_testkit::{TestApp, assert_problem};
+
+async fn verify(t: &TestApp, token: &str) -> Value {
+    let r = t.get("/api/v1/audit/verify", Some(token)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+/// A server with some history and an auditor's token.
+async fn with_history() -> (TestApp, String) {
+    let t = TestApp::spawn().await;
+    let auditor = t.signed_in("auditor1", "h13", Role::Auditor).await;
+    for i in 0..3 {
+        t.user(&format!("user{i}"), "b130102", &[Role::Officer])
+            .await;
+    }
+    (t, auditor)
+}
+
+#[tokio::test]
+async fn a_busy_chain_verifies() {
+    let (t, auditor) = with_history().await;
+    let v = verify(&t, &auditor).await;
+    assert_eq!(v["intact"], true, "{v}");
+    assert!(v["entries"].as_i64().unwrap() > 5);
+    assert_eq!(v["first_bad_entry"], Value::Null);
+    let (n, head) = t.app.store.chain_head().await.unwrap();
+    assert_eq!(v["entries"], n);
+    assert_eq!(v["head_hash"], head);
+}
+
+async fn seq_of(t: &TestApp, kind: &str, subject: &str) -> i64 {
+    t.app
+        .store
+        .list_events(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == kind && e.subject == subject)
+        .map(|e| e.seq)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_changed_entry_is_named() {
+    let (t, auditor) = with_history().await;
+    let uid = t
+        .app
+        .store
+        .user_by_username("user1")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seq = seq_of(&t, "user.created", &format!("user:{uid}")).await;
+    let n = t
+        .raw_exec(&format!(
+            "UPDATE events SET payload = replace(payload, 'user1', 'userX') WHERE seq = {seq}"
+        ))
+        .await;
+    assert_eq!(n, 1);
+    let v = verify(&t, &auditor).await;
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["first_bad_entry"], seq, "{v}");
+}
+
+#[tokio::test]
+async fn a_removed_entry_is_named() {
+    let (t, auditor) = with_history().await;
+    let uid = t
+        .app
+        .store
+        .user_by_username("user0")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seq = seq_of(&t, "user.created", &format!("user:{uid}")).await;
+    t.raw_exec(&format!("DELETE FROM events WHERE seq = {seq}"))
+        .await;
+    let v = verify(&t, &auditor).await;
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["first_bad_entry"], seq, "{v}");
+}
+
+#[tokio::test]
+async fn reordered_entries_are_named() {
+    let (t, auditor) = with_history().await;
+    let (n, _) = t.app.store.chain_head().await.unwrap();
+    let (a, b) = (n - 2, n - 1);
+    // Swap the positions of two entries through a free sequence number.
+    t.raw_exec(&format!("UPDATE events SET seq = -1 WHERE seq = {a}"))
+        .await;
+    t.raw_exec(&format!("UPDATE events SET seq = {a} WHERE seq = {b}"))
+        .await;
+    t.raw_exec(&format!("UPDATE events SET seq = {b} WHERE seq = -1"))
+        .await;
+    let v = verify(&t, &auditor).await;
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["first_bad_entry"], a, "{v}");
+}
+
+#[tokio::test]
+async fn entries_cut_from_the_end_are_caught() {
+    let (t, auditor) = with_history().await;
+    let (n, _) = t.app.store.chain_head().await.unwrap();
+    t.raw_exec(&format!("DELETE FROM events WHERE seq = {n}"))
+        .await;
+    let v = verify(&t, &auditor).await;
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["first_bad_entry"], n, "{v}");
+}
+
+#[tokio::test]
+async fn every_state_change_is_an_event_in_the_same_transaction() {
+    let t = TestApp::spawn().await;
+    let before = t.app.store.chain_head().await.unwrap().0;
+    t.user("someone", "b110105", &[Role::Judge]).await;
+    let after = t.app.store.chain_head().await.unwrap().0;
+    assert_eq!(after, before + 1);
+    // A refused change leaves no event and no row.
+    let err = zhixing_app::identity::users::create_user(
+        &t.app,
+        None,
+        zhixing_app::identity::users::UserSpec {
+            username: "someone".into(),
+            display_name: "dup".into(),
+            court_id: "b110105".into(),
+            roles: vec![Role::Officer],
+            password: zhixing_testkit::PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "username_taken");
+    assert_eq!(t.app.store.chain_head().await.unwrap().0, after);
+    assert_eq!(t.app.store.count_users().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn sensitive_reads_are_recorded_on_the_chain() {
+    let t = TestApp::spawn().await;
+    t.user("judge1", "b110105", &[Role::Judge]).await;
+    let p = zhixing_app::identity::auth::login(&t.app, "judge1", zhixing_testkit::PASSWORD)
+        .await
+        .unwrap()
+        .principal;
+    zhixing_app::platform::audit::record_sensitive_read(
+        &t.app,
+        &p,
+        "b110105",
+        "party:17",
+        &["id_number"],
+    )
+    .await
+    .unwrap();
+    let e = t
+        .app
+        .store
+        .list_events(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "read.sensitive")
+        .unwrap();
+    assert_eq!(e.actor, format!("user:{}", p.user_id));
+    assert_eq!(e.subject, "party:17");
+    assert!(e.payload.contains("id_number"));
+    assert!(t.app.store.verify_chain().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn auditors_read_events_of_their_reach_only() {
+    let t = TestApp::spawn().await;
+    let auditor = t.signed_in("auditor1", "i1301", Role::Auditor).await;
+    let below = t.user("below1", "b130102", &[Role::Officer]).await;
+    let sibling = t.user("sibling1", "i1302", &[Role::Officer]).await;
+    let events: Value = t
+        .get("/api/v1/events?limit=1000", Some(&auditor))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&format!("user:{below}").as_str()),
+        "{subjects:?}"
+    );
+    assert!(
+        !subjects.contains(&format!("user:{sibling}").as_str()),
+        "a sibling's events stay hidden"
+    );
+    let filtered: Value = t
+        .get(
+            &format!("/api/v1/events?subject=user:{below}"),
+            Some(&auditor),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        filtered
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["subject"] == format!("user:{below}"))
+    );
+    assert_problem(
+        t.get("/api/v1/events?limit=5000", Some(&auditor)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_limit",
+    )
+    .await;
+}

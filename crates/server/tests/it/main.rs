@@ -1,0 +1,35 @@
+//! The server's integration tests as one program: a module per area, each test a real server
+//! on port 0 with a fresh database (SQLite, or PostgreSQL when `ZHIXING_TEST_DATABASE_URL` is
+//! set), driven over HTTP. The shared kit is `zhixing-testkit`. The browser test is a program
+//! of its own (`tests/browser.rs`): it needs Chromium.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod alerts;
+mod api_basics;
+mod auction;
+mod auction_pages;
+mod audit;
+mod auth;
+mod authz_matrix;
+mod cases;
+mod command_pages;
+mod complaints;
+mod courts;
+mod credit;
+mod credit_pages;
+mod entrusted;
+mod field_investigation;
+mod funds;
+mod generate;
+mod indicators;
+mod investigation;
+mod legacy;
+mod measures;
+mod pages;
+mod public;
+mod public_search;
+mod recordings;
+mod rules;
+mod sharing;
+mod supervision;
+mod valuation;
