@@ -183,10 +183,9 @@ async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
         let (uid, name) = (officer.id, officer.display_name.clone());
         zhixing_app::case::change(
             app,
-            &principal,
+            zhixing_app::case::Actor::User(&principal, zhixing_domain::access::Action::HandleCases),
             row.id,
             None,
-            zhixing_app::case::Need::Handler,
             |_, c| {
                 Ok(vec![zhixing_domain::case::CaseEvent::OfficerAssigned {
                     officer_id: uid,

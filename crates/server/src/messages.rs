@@ -19,21 +19,7 @@ use zhixing_domain::refusal::{Param, Params, Reason, Refusal};
 
 static MESSAGES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/messages");
 
-/// A language the catalogue speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
+pub use crate::pages::i18n::Lang;
 
 struct Catalogue {
     zh: FluentBundle<FluentResource>,

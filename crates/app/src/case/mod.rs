@@ -357,29 +357,45 @@ fn next_due(
     Ok(case::next_actions(&ds).first().map(|d| d.due.to_string()))
 }
 
-/// Who may run a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Officer, judge or division head of the case's court.
-    Handler,
-    /// The division head of the case's court.
-    DivisionHead,
+/// Who acts on a case.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// A signed-in user, who must be allowed `Action` at the case's court.
+    User(&'a Principal, Action),
+    /// The platform itself (a worker), as the log names it (`system:watch`).
+    System(&'a str),
+}
+
+impl Actor<'_> {
+    fn name(&self) -> String {
+        match self {
+            Actor::User(p, _) => crate::actor_of(p),
+            Actor::System(a) => (*a).to_owned(),
+        }
+    }
 }
 
 /// Loads a case the caller may read, or 404.
 pub async fn readable(app: &App, by: &Principal, id: i64) -> Result<(CaseRow, CourtRow), AppError> {
-    let not_found = || AppError::not_found("case_not_found", format!("no case {id}"));
-    let row = app.store.case(id).await?.ok_or_else(not_found)?;
+    let row = app
+        .store
+        .case(id)
+        .await?
+        .ok_or_else(|| case_not_found(id))?;
     let court = app
         .store
         .court(&row.court_id)
         .await?
-        .or_internal("court(row.court_id)")?;
+        .or_internal("court of a case")?;
     if by.may(Action::ReadCaseData, &court.path) {
         Ok((row, court))
     } else {
-        Err(not_found())
+        Err(case_not_found(id))
     }
+}
+
+fn case_not_found(id: i64) -> AppError {
+    AppError::not_found("case_not_found", format!("no case {id}"))
 }
 
 pub fn state_of(row: &CaseRow) -> Result<CaseState, AppError> {
@@ -387,144 +403,98 @@ pub fn state_of(row: &CaseRow) -> Result<CaseState, AppError> {
         .map_err(|e| AppError::internal(format_args!("unreadable state of case {}: {e}", row.id)))
 }
 
-/// Loads a case the caller may run a command on: 404 if it may not even read it, 403 if it
-/// may read but not act (or the command needs the division head).
-pub async fn may_change(
+/// Whether `by` may do `action` on a case at `court`: 404 if it may not even read the case
+/// (its existence is not revealed), 403 if it may read but not do this.
+pub fn authorise(
+    by: &Principal,
+    court: &CourtRow,
+    id: i64,
+    action: Action,
+) -> Result<(), AppError> {
+    if !by.may(Action::ReadCaseData, &court.path) {
+        return Err(case_not_found(id));
+    }
+    if by.may(action, &court.path) {
+        return Ok(());
+    }
+    Err(match action {
+        Action::Approve => AppError::forbidden("only the division head (执行局长) decides this"),
+        _ => AppError::forbidden(
+            "only officers, judges and division heads of this court handle its cases",
+        ),
+    })
+}
+
+/// Loads a case `by` may do `action` on (see [`authorise`]).
+pub async fn may_act(
     app: &App,
     by: &Principal,
     id: i64,
-    need: Need,
+    action: Action,
 ) -> Result<(CaseRow, CourtRow), AppError> {
-    let (row, court) = readable(app, by, id).await?;
-    handles(by, &court)?;
-    if need == Need::DivisionHead && !by.may(Action::Approve, &court.path) {
-        return Err(AppError::forbidden(
-            "only the division head (执行局长) decides this",
-        ));
-    }
+    let row = app
+        .store
+        .case(id)
+        .await?
+        .ok_or_else(|| case_not_found(id))?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court of a case")?;
+    authorise(by, &court, id, action)?;
     Ok((row, court))
 }
 
-/// Runs one command on a case: `decide` sees the state and the rule context and returns the
-/// events to record.
-pub async fn change<F>(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    expected_version: Option<i64>,
-    need: Need,
-    decide: F,
-) -> Result<i64, AppError>
-where
-    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
-{
-    change_with(
-        app,
-        by,
-        id,
-        expected_version,
-        need,
-        decide,
-        async |_: &mut zhixing_store::Tx, _: &CaseRow| Ok(()),
-    )
-    .await
+/// What a change did to a case.
+#[derive(Debug)]
+pub struct Changed {
+    /// The case's row as it was before the change.
+    pub row: CaseRow,
+    pub court: CourtRow,
+    /// The state before the change.
+    pub before: CaseState,
+    /// The events the domain decided (empty: nothing to do, and nothing was written).
+    pub decided: Vec<CaseEvent>,
+    /// Everything recorded: the decided events and the documents they issued.
+    pub recorded: Vec<CaseEvent>,
+    /// The case's version now.
+    pub version: i64,
 }
 
-/// [`change`], with more writes (`extra`) in the same transaction, after the domain agreed.
-pub async fn change_with<F, G>(
+/// The one write path of a case, inside the caller's transaction: lock and load the case,
+/// authorise the actor, check the version the caller saw, let the domain decide, issue the
+/// documents the events call for, write the new state with its deadline and indicator facts,
+/// append the events. The caller writes whatever else belongs to the command in the same
+/// transaction, then commits.
+pub async fn change_in_tx<F>(
+    tx: &mut zhixing_store::Tx,
     app: &App,
-    by: &Principal,
+    actor: Actor<'_>,
     id: i64,
     expected_version: Option<i64>,
-    need: Need,
     decide: F,
-    extra: G,
-) -> Result<i64, AppError>
+) -> Result<Changed, AppError>
 where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
-    G: AsyncFnOnce(&mut zhixing_store::Tx, &CaseRow) -> Result<(), AppError>,
 {
-    let (row, court) = may_change(app, by, id, need).await?;
+    let row = tx.case_tx(id).await?.ok_or_else(|| case_not_found(id))?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court of a case")?;
+    if let Actor::User(by, action) = actor {
+        authorise(by, &court, id, action)?;
+    }
     if let Some(v) = expected_version
         && v != row.version
     {
         return Err(version_conflict(row.version));
     }
-    let mut state = state_of(&row)?;
-    let rules = app.rules.current(&app.store).await?;
-    let today = app.today();
-    let region = region(&court);
-    let ctx = case::Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today,
-    };
-    let mut events = decide(&state, &ctx).map_err(refused)?;
-    for e in &events {
-        state.apply(e);
-    }
-    let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let doc_events = documents::issue_for(&mut tx, app, &court, id, &state, &events, by).await?;
-    for e in &doc_events {
-        state.apply(e);
-    }
-    events.extend(doc_events);
-    let due = next_due(app, &state, &court, today, &rules)?;
-    let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
-    let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
-    if !tx
-        .update_case(
-            id,
-            row.version,
-            &update_of(
-                &state,
-                &json,
-                due.as_deref(),
-                closed_on.as_deref(),
-                now_us,
-                &court.path,
-                &facts_of(app, &state, &court, &rules)?,
-            ),
-        )
-        .await?
-    {
-        return Err(version_conflict(row.version));
-    }
-    append(&mut tx, now_us, by, &court.id, id, &events).await?;
-    extra(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok(row.version + 1)
-}
-
-/// The body of [`system_change`], inside the caller's transaction: locks the case row,
-/// decides, issues the documents the events call for, updates the case and appends the
-/// events. Returns the row and state before, the decided events, and all events recorded.
-pub async fn change_in_tx<F>(
-    tx: &mut zhixing_store::Tx,
-    app: &App,
-    actor: &str,
-    id: i64,
-    decide: F,
-) -> Result<(CaseRow, CaseState, Vec<CaseEvent>, Vec<CaseEvent>), AppError>
-where
-    F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
-{
-    let rules = app.rules.current(&app.store).await?;
-    let today = app.today();
-    let now_us = app.now_us();
-    let row = tx
-        .case_tx(id)
-        .await?
-        .ok_or_else(|| AppError::not_found("case_not_found", format!("no case {id}")))?;
-    let court = app
-        .store
-        .court(&row.court_id)
-        .await?
-        .or_internal("court(row.court_id)")?;
     let before = state_of(&row)?;
-    let mut state = before.clone();
+    let rules = app.rules.current(&app.store).await?;
+    let today = app.today();
     let region = region(&court);
     let ctx = case::Ctx {
         rules: &rules,
@@ -532,73 +502,75 @@ where
         region: &region,
         today,
     };
-    let mut events = decide(&state, &ctx).map_err(refused)?;
-    if events.is_empty() {
-        return Ok((row, before, Vec::new(), Vec::new()));
+    let decided = decide(&before, &ctx).map_err(refused)?;
+    if decided.is_empty() {
+        let version = row.version;
+        return Ok(Changed {
+            row,
+            court,
+            before,
+            decided,
+            recorded: Vec::new(),
+            version,
+        });
     }
-    for e in &events {
+    let mut state = before.clone();
+    for e in &decided {
         state.apply(e);
     }
-    let doc_events =
-        documents::issue_for_actor(tx, app, &court, id, &state, &events, actor).await?;
-    for e in &doc_events {
+    let by = actor.name();
+    let docs = documents::issue_for_actor(tx, app, &court, id, &state, &decided, &by).await?;
+    for e in &docs {
         state.apply(e);
     }
-    let decided = events.clone();
-    events.extend(doc_events);
+    let mut recorded = decided.clone();
+    recorded.extend(docs);
     let due = next_due(app, &state, &court, today, &rules)?;
     let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
-    let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
-    if !tx
-        .update_case(
-            id,
-            row.version,
-            &update_of(
-                &state,
-                &json,
-                due.as_deref(),
-                closed_on.as_deref(),
-                now_us,
-                &court.path,
-                &facts_of(app, &state, &court, &rules)?,
-            ),
-        )
-        .await?
-    {
+    let json = serde_json::to_string(&state).or_internal("case state as JSON")?;
+    let now_us = app.now_us();
+    let facts = facts_of(app, &state, &court, &rules)?;
+    let update = update_of(
+        &state,
+        &json,
+        due.as_deref(),
+        closed_on.as_deref(),
+        now_us,
+        &court.path,
+        &facts,
+    );
+    if !tx.update_case(id, row.version, &update).await? {
         return Err(version_conflict(row.version));
     }
-    append_as(tx, now_us, actor, &court.id, id, &events).await?;
-    Ok((row, before, decided, events))
+    append_as(tx, now_us, &by, &court.id, id, &recorded).await?;
+    let version = row.version + 1;
+    Ok(Changed {
+        row,
+        court,
+        before,
+        decided,
+        recorded,
+        version,
+    })
 }
 
-/// A change the system makes on its own (the watch worker): no caller to authorise, the case
-/// row locked and read inside the transaction, `actor` named in the log. `extra` sees the
-/// state before and the events recorded. Returns the events (empty: `decide` found nothing
-/// to do, and nothing was written).
-pub async fn system_change<F, G>(
+/// [`change_in_tx`] in a transaction of its own.
+pub async fn change<F>(
     app: &App,
-    actor: &str,
+    actor: Actor<'_>,
     id: i64,
+    expected_version: Option<i64>,
     decide: F,
-    extra: G,
-) -> Result<Vec<CaseEvent>, AppError>
+) -> Result<Changed, AppError>
 where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
-    G: AsyncFnOnce(
-        &mut zhixing_store::Tx,
-        &CaseRow,
-        &CaseState,
-        &[CaseEvent],
-    ) -> Result<(), AppError>,
 {
     let mut tx = app.store.begin().await?;
-    let (row, before, decided, events) = change_in_tx(&mut tx, app, actor, id, decide).await?;
-    if events.is_empty() {
-        return Ok(events);
+    let changed = change_in_tx(&mut tx, app, actor, id, expected_version, decide).await?;
+    if !changed.decided.is_empty() {
+        tx.commit().await?;
     }
-    extra(&mut tx, &row, &before, &decided).await?;
-    tx.commit().await?;
-    Ok(events)
+    Ok(changed)
 }
 
 pub(crate) fn version_conflict(current: i64) -> AppError {
@@ -805,12 +777,18 @@ pub async fn resume(
     };
     let _ = a;
     let (new_id, number) = file(app, by, input, Some((id, old.number.clone()))).await?;
-    change(app, by, id, None, Need::Handler, |_, _| {
-        Ok(vec![CaseEvent::ResumedAs {
-            number: number.clone(),
-            case_id: new_id,
-        }])
-    })
+    change(
+        app,
+        Actor::User(by, Action::HandleCases),
+        id,
+        None,
+        |_, _| {
+            Ok(vec![CaseEvent::ResumedAs {
+                number: number.clone(),
+                case_id: new_id,
+            }])
+        },
+    )
     .await?;
     Ok((new_id, number))
 }

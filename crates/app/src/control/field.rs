@@ -4,22 +4,21 @@
 //! transaction: a failure anywhere leaves nothing.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use zhixing_domain::access::Principal;
+use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::field::{
     self, FieldMethod, FieldReport, FileKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
 };
 use zhixing_store::NewEvent;
 use zhixing_store::field::{AttachmentMeta, NewAttachment, NewFieldInvestigation};
 
-use crate::case::{self as svc, Need};
-use crate::error::{AppError, OrInternal};
+use crate::case::{self as svc};
+use crate::error::AppError;
 use crate::state::App;
 
 /// A file as it was sent: the sender's name for it and its bytes.
@@ -197,87 +196,85 @@ pub async fn record(
     };
     let today = app.today();
     let now_us = app.now_us();
-    let done: OnceLock<(i64, Vec<AttachmentView>)> = OnceLock::new();
-    let version = svc::change_with(
+    let mut tx = app.store.begin().await?;
+    let c = svc::change_in_tx(
+        &mut tx,
         app,
-        by,
+        svc::Actor::User(by, Action::HandleCases),
         case_id,
         input.version,
-        Need::Handler,
         |s, _| field::decide_field_investigation(s, &report, today).map(|e| vec![e]),
-        async |tx: &mut zhixing_store::Tx, row: &zhixing_store::cases::CaseRow| {
-            let id = tx
-                .insert_field_investigation(&NewFieldInvestigation {
-                    case_id,
-                    court_id: &row.court_id,
-                    method: method.as_str(),
-                    on_date: &on.to_string(),
-                    place: &place,
-                    findings: &findings,
-                    recorded_by: by.user_id,
-                    at_us: now_us,
-                })
-                .await?;
-            let mut views = Vec::with_capacity(files.len());
-            for (i, f) in files.iter().enumerate() {
-                let no = i64::try_from(i + 1).unwrap_or(i64::MAX);
-                let aid = tx
-                    .insert_field_attachment(&NewAttachment {
-                        investigation_id: id,
-                        case_id,
-                        court_id: &row.court_id,
-                        no,
-                        name: &f.name,
-                        content_type: f.kind.content_type(),
-                        sha256: &f.sha256,
-                        content: &f.bytes,
-                    })
-                    .await?;
-                views.push(AttachmentView {
-                    id: aid,
-                    no,
-                    name: f.name.clone(),
-                    content_type: f.kind.content_type().to_owned(),
-                    size: i64::try_from(f.bytes.len()).unwrap_or(i64::MAX),
-                    sha256: f.sha256.clone(),
-                    url: format!("/api/v1/attachments/{aid}"),
-                });
-            }
-            // The chain names every file by its hash: a file changed in the database later no
-            // longer matches the record the chain vouches for.
-            tx.append_events(
-                now_us,
-                &[NewEvent {
-                    actor: crate::actor_of(by),
-                    court_id: Some(row.court_id.clone()),
-                    kind: "field_investigation.recorded".into(),
-                    subject: format!("case:{case_id}"),
-                    payload: json!({
-                        "field_investigation": id,
-                        "method": method.as_str(),
-                        "on": on.to_string(),
-                        "place": place,
-                        "findings": findings,
-                        "attachments": views.iter().map(|a| json!({
-                            "id": a.id, "no": a.no, "name": a.name, "content_type": a.content_type,
-                            "size": a.size, "sha256": a.sha256,
-                        })).collect::<Vec<_>>(),
-                    }),
-                }],
-            )
-            .await?;
-            // The slot is empty: this closure runs once.
-            let _ = done.set((id, views));
-            Ok(())
-        },
     )
     .await?;
-    let (id, attachments) = done.into_inner().or_internal("done.into_inner()")?;
-    Ok(Recorded {
-        id,
-        version,
-        attachments,
-    })
+    let row = &c.row;
+    {
+        let id = tx
+            .insert_field_investigation(&NewFieldInvestigation {
+                case_id,
+                court_id: &row.court_id,
+                method: method.as_str(),
+                on_date: &on.to_string(),
+                place: &place,
+                findings: &findings,
+                recorded_by: by.user_id,
+                at_us: now_us,
+            })
+            .await?;
+        let mut views = Vec::with_capacity(files.len());
+        for (i, f) in files.iter().enumerate() {
+            let no = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            let aid = tx
+                .insert_field_attachment(&NewAttachment {
+                    investigation_id: id,
+                    case_id,
+                    court_id: &row.court_id,
+                    no,
+                    name: &f.name,
+                    content_type: f.kind.content_type(),
+                    sha256: &f.sha256,
+                    content: &f.bytes,
+                })
+                .await?;
+            views.push(AttachmentView {
+                id: aid,
+                no,
+                name: f.name.clone(),
+                content_type: f.kind.content_type().to_owned(),
+                size: i64::try_from(f.bytes.len()).unwrap_or(i64::MAX),
+                sha256: f.sha256.clone(),
+                url: format!("/api/v1/attachments/{aid}"),
+            });
+        }
+        // The chain names every file by its hash: a file changed in the database later no
+        // longer matches the record the chain vouches for.
+        tx.append_events(
+            now_us,
+            &[NewEvent {
+                actor: crate::actor_of(by),
+                court_id: Some(row.court_id.clone()),
+                kind: "field_investigation.recorded".into(),
+                subject: format!("case:{case_id}"),
+                payload: json!({
+                    "field_investigation": id,
+                    "method": method.as_str(),
+                    "on": on.to_string(),
+                    "place": place,
+                    "findings": findings,
+                    "attachments": views.iter().map(|a| json!({
+                        "id": a.id, "no": a.no, "name": a.name, "content_type": a.content_type,
+                        "size": a.size, "sha256": a.sha256,
+                    })).collect::<Vec<_>>(),
+                }),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Recorded {
+            id,
+            version: c.version,
+            attachments: views,
+        })
+    }
 }
 
 /// A case's traditional investigations with their files' metadata, oldest first.

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use serde_json::json;
 use tokio::sync::Semaphore;
-use zhixing_domain::access::Principal;
+use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{ActionKind, CaseEvent, PartyRole, Refusal};
 use zhixing_exchange::protocol::new_message_id;
 use zhixing_exchange::{Body, Envelope, MessageKind, Officer, PROTOCOL, Subject};
 use zhixing_store::NewEvent;
 use zhixing_store::investigation::{InstitutionRow, NewAsset};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::error::{AppError, OrInternal};
 use crate::runtime::{CheckedReply, PendingReply};
 use crate::state::App;
@@ -217,13 +217,13 @@ pub async fn start(
     let note = format!("网络查控：{institutions} 家机构，{count} 条查询");
     let now_us = app.now_us();
     let wall_us = app.wall_us();
-    let investigation = std::sync::Mutex::new(0i64);
-    svc::change_with(
+    let mut tx = app.store.begin().await?;
+    let c = svc::change_in_tx(
+        &mut tx,
         app,
-        by,
+        svc::Actor::User(by, Action::HandleCases),
         case_id,
         version,
-        Need::Handler,
         |_, _| {
             Ok::<_, Refusal>(vec![CaseEvent::ActionRecorded {
                 action: ActionKind::OnlineInvestigation,
@@ -231,27 +231,30 @@ pub async fn start(
                 note: note.clone(),
             }])
         },
-        async |tx: &mut zhixing_store::Tx, row: &zhixing_store::cases::CaseRow| {
-            let inv = tx
-                .insert_investigation(
-                    case_id,
-                    &row.court_id,
-                    by.user_id,
-                    now_us,
-                    i64::try_from(count).unwrap_or(i64::MAX),
-                    "case",
-                )
-                .await?;
-            queue_queries(app, tx, &messages, inv, case_id, &row.court_id, wall_us).await?;
-            if let Ok(mut g) = investigation.lock() {
-                *g = inv;
-            }
-            Ok(())
-        },
     )
     .await?;
-    let id = investigation.lock().map(|g| *g).unwrap_or(0);
-    Ok((id, count))
+    let inv = tx
+        .insert_investigation(
+            case_id,
+            &c.row.court_id,
+            by.user_id,
+            now_us,
+            i64::try_from(count).unwrap_or(i64::MAX),
+            "case",
+        )
+        .await?;
+    queue_queries(
+        app,
+        &mut tx,
+        &messages,
+        inv,
+        case_id,
+        &c.row.court_id,
+        wall_us,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((inv, count))
 }
 
 /// The periodic re-investigation of a case closed as 终本 (no officer asks: the platform does,

@@ -4,11 +4,9 @@
 //! `credit_listings` / `restriction_orders`); the watch worker expires listings and proposes
 //! removals and lifts by alerts.
 
-use std::sync::OnceLock;
-
 use schemars::JsonSchema;
 use serde::Serialize;
-use zhixing_domain::access::Principal;
+use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{CaseEvent, CaseState};
 use zhixing_domain::credit::{
     self, CreditState, Ground, ListingFacts, ListingRequest, RemovalTrigger,
@@ -18,7 +16,7 @@ use zhixing_domain::money::Fen;
 use zhixing_store::cases::CaseRow;
 use zhixing_store::credit::{NewListing, NewOrder, PartyRef};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
@@ -248,34 +246,20 @@ where
         &zhixing_domain::case::Ctx<'_>,
     ) -> Result<Vec<CaseEvent>, zhixing_domain::case::Refusal>,
 {
-    let decided: OnceLock<Vec<CaseEvent>> = OnceLock::new();
     let now_us = app.now_us();
-    let version = svc::change_with(
+    let mut tx = app.store.begin().await?;
+    let c = svc::change_in_tx(
+        &mut tx,
         app,
-        by,
+        svc::Actor::User(by, Action::HandleCases),
         case_id,
         version,
-        Need::Handler,
-        |s, ctx| {
-            let es = decide(s, ctx)?;
-            // The slot is empty: decide runs once.
-            let _ = decided.set(es.clone());
-            Ok(es)
-        },
-        async |tx: &mut zhixing_store::Tx, row: &CaseRow| {
-            let before = svc::state_of(row)?;
-            project(
-                tx,
-                row,
-                &before,
-                decided.get().map_or(&[][..], |v| &v[..]),
-                now_us,
-            )
-            .await
-        },
+        decide,
     )
     .await?;
-    Ok((version, decided.into_inner().unwrap_or_default()))
+    project(&mut tx, &c.row, &c.before, &c.decided, now_us).await?;
+    tx.commit().await?;
+    Ok((c.version, c.decided))
 }
 
 /// Lists a respondent. The respondent's age comes from the ID number (opened here, never
@@ -287,7 +271,13 @@ pub async fn list(
     req: ListingRequest,
     version: Option<i64>,
 ) -> Result<CreditChanged, AppError> {
-    let (row, court) = svc::may_change(app, by, case_id, Need::Handler).await?;
+    let (row, court) = svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let _ = court;
     let state = svc::state_of(&row)?;
     let birth_date = match state.parties.iter().find(|p| p.no == req.party_no) {
@@ -460,24 +450,29 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
     let mut expired = 0;
     for l in app.store.listings_ending_before(&today.to_string()).await? {
         let no = u32::try_from(l.no).unwrap_or(u32::MAX);
-        let r = svc::system_change(
-            app,
-            "system:watch",
-            l.case_id,
-            |s, ctx| {
-                // Another process may have expired or removed it meanwhile: nothing to do.
-                match credit::decide_expiry(s, no, ctx) {
-                    Ok(e) => Ok(vec![e]),
-                    Err(_) => Ok(vec![]),
-                }
-            },
-            async |tx: &mut zhixing_store::Tx,
-                   row: &CaseRow,
-                   before: &CaseState,
-                   events: &[CaseEvent]| {
-                project(tx, row, before, events, now_us).await
-            },
-        )
+        let r = async {
+            let mut tx = app.store.begin().await?;
+            let c = svc::change_in_tx(
+                &mut tx,
+                app,
+                svc::Actor::System("system:watch"),
+                l.case_id,
+                None,
+                |s, ctx| {
+                    // Another process may have expired or removed it meanwhile: nothing to do.
+                    match credit::decide_expiry(s, no, ctx) {
+                        Ok(e) => Ok(vec![e]),
+                        Err(_) => Ok(vec![]),
+                    }
+                },
+            )
+            .await?;
+            if !c.decided.is_empty() {
+                project(&mut tx, &c.row, &c.before, &c.decided, now_us).await?;
+                tx.commit().await?;
+            }
+            Ok::<_, AppError>(c.decided)
+        }
         .await;
         match r {
             Ok(es) if !es.is_empty() => expired += 1,

@@ -1043,9 +1043,14 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
             title: "执行裁定书（拍卖成交）".into(),
             sha256: sha,
         };
-        svc::change_in_tx(&mut tx, app, "system:auction", row.case_id, |_, _| {
-            Ok(vec![issued])
-        })
+        svc::change_in_tx(
+            &mut tx,
+            app,
+            svc::Actor::System("system:auction"),
+            row.case_id,
+            None,
+            |_, _| Ok(vec![issued]),
+        )
         .await?;
     }
     tx.append_events(app.now_us(), &events).await?;

@@ -22,7 +22,7 @@ use zhixing_store::funds::{
 };
 use zhixing_store::{NewEvent, Store, Tx};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
@@ -357,7 +357,13 @@ pub async fn receive_voluntary(
     note: &str,
 ) -> Result<(ReceiptView, bool), AppError> {
     let amount = positive(amount)?;
-    let (row, _) = svc::may_change(app, by, case_id, Need::Handler).await?;
+    let (row, _) = svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let today = app.today();
     let on = received_on.unwrap_or(today);
     let filed_on: Date = row.filed_on.parse().or_internal("row.filed_on.parse()")?;
@@ -480,7 +486,13 @@ pub async fn propose(
 ) -> Result<i64, AppError> {
     let amount = positive(req.amount)?;
     let note = text("invalid_note", "note", &req.note, 0, 500)?;
-    svc::may_change(app, by, case_id, Need::Handler).await?;
+    svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let actor = crate::actor_of(by);
     let today = app.today();
     let at_us = app.now_us();
@@ -542,7 +554,7 @@ pub async fn decide(
     approve: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    svc::may_change(app, by, case_id, Need::DivisionHead).await?;
+    svc::may_act(app, by, case_id, zhixing_domain::access::Action::Approve).await?;
     let reason = if approve {
         text("reason_required", "reason", reason, 0, 500)?
     } else {
@@ -625,7 +637,13 @@ pub async fn paid(
     no: i64,
     transfer_reference: &str,
 ) -> Result<(), AppError> {
-    svc::may_change(app, by, case_id, Need::Handler).await?;
+    svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let reference = text(
         "invalid_reference",
         "transfer_reference",
@@ -748,7 +766,13 @@ pub async fn distribute(
         }
     }
     let note = text("invalid_note", "note", note, 0, 500)?;
-    svc::may_change(app, by, case_id, Need::Handler).await?;
+    svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let actor = crate::actor_of(by);
     let today = app.today();
     let at_us = app.now_us();

@@ -14,7 +14,7 @@ use zhixing_domain::complaint::{self, Channel, Status};
 use zhixing_store::NewEvent;
 use zhixing_store::complaints::{ComplaintRow, NewComplaint};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::error::{AppError, OrInternal};
 use crate::oversight::recordings::RecordingView;
 use crate::state::App;
@@ -117,7 +117,13 @@ pub async fn register(
     case_id: i64,
     input: ComplaintInput,
 ) -> Result<ComplaintView, AppError> {
-    let (case, court) = svc::may_change(app, by, case_id, Need::Handler).await?;
+    let (case, court) = svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let today = app.today();
     let reg = complaint::check_registration(
         &input.channel,
@@ -204,9 +210,14 @@ pub async fn resolve(
         .complaint(id)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let (case, court) = svc::may_change(app, by, found.case_id, Need::Handler)
-        .await
-        .map_err(as_complaint_404(id))?;
+    let (case, court) = svc::may_act(
+        app,
+        by,
+        found.case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await
+    .map_err(as_complaint_404(id))?;
     let today = app.today();
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;

@@ -22,7 +22,7 @@ use zhixing_store::NewEvent;
 use zhixing_store::courts::CourtRow;
 use zhixing_store::entrusted::{DocumentMeta, NewDocument, NewTask, TaskRow};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::control::field::{self, Upload};
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
@@ -152,7 +152,13 @@ pub async fn request(
     case_id: i64,
     input: RequestInput,
 ) -> Result<TaskView, AppError> {
-    let (row, from) = svc::may_change(app, by, case_id, Need::Handler).await?;
+    let (row, from) = svc::may_act(
+        app,
+        by,
+        case_id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     if row.status == "closed" {
         return Err(AppError::conflict(
             "case_closed",

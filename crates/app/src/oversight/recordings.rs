@@ -22,7 +22,7 @@ use zhixing_domain::recording::{self, Kind, SNIFF_BYTES};
 use zhixing_store::NewEvent;
 use zhixing_store::recordings::{NewRecording, RecordingRow};
 
-use crate::case::{self as svc, Need};
+use crate::case::{self as svc};
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
@@ -121,15 +121,26 @@ pub async fn authorize_upload(
 ) -> Result<(i64, Option<i64>, String), AppError> {
     match target {
         Target::Case(case_id) => {
-            let (_, court) = svc::may_change(app, by, case_id, Need::Handler).await?;
+            let (_, court) = svc::may_act(
+                app,
+                by,
+                case_id,
+                zhixing_domain::access::Action::HandleCases,
+            )
+            .await?;
             Ok((case_id, None, court.id))
         }
         Target::Complaint(id) => {
             let nf = || AppError::not_found("complaint_not_found", format!("no complaint {id}"));
             let c = app.store.complaint(id).await?.ok_or_else(nf)?;
-            let (_, court) = svc::may_change(app, by, c.case_id, Need::Handler)
-                .await
-                .map_err(|e| if e.is_not_found() { nf() } else { e })?;
+            let (_, court) = svc::may_act(
+                app,
+                by,
+                c.case_id,
+                zhixing_domain::access::Action::HandleCases,
+            )
+            .await
+            .map_err(|e| if e.is_not_found() { nf() } else { e })?;
             Ok((c.case_id, Some(id), court.id))
         }
     }

@@ -15,7 +15,7 @@ use zhixing_store::cases::{CaseFilter, CaseRow};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::case::{self as svc, CaseView, Need};
+use zhixing_app::case::{self as svc, CaseView};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -473,10 +473,9 @@ pub async fn assign(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| {
             s.ensure_open()?;
             if s.officer.as_ref().map(|o| o.0) == Some(officer.id) {
@@ -492,7 +491,8 @@ pub async fn assign(
             }])
         },
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -522,13 +522,13 @@ pub async fn action(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| case::decide_action(s, kind, &b.note, today).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -559,10 +559,9 @@ pub async fn clue(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| {
             s.ensure_open()?;
             let no = u32::try_from(s.clues.len() + 1).unwrap_or(u32::MAX);
@@ -574,7 +573,8 @@ pub async fn clue(
             }])
         },
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -603,10 +603,9 @@ pub async fn verify_clue(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| match s.clues.iter().find(|c| c.no == no) {
             None => Err(case::Refusal::one(
                 "clue_not_found",
@@ -623,7 +622,8 @@ pub async fn verify_clue(
             }]),
         },
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -653,13 +653,13 @@ pub async fn security(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| case::decide_security(s, &b.provider, &b.description, value, today).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -692,10 +692,9 @@ pub async fn payment(
     let today = app.today();
     let version = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| {
             s.ensure_open()?;
             if s.paid.checked_add(amount).is_err() {
@@ -711,7 +710,8 @@ pub async fn payment(
             }])
         },
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version }))
 }
 
@@ -733,13 +733,13 @@ pub async fn suspend(
     let today = app.today();
     let v = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, _| case::decide_suspension(s, true, &b.reason, today).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version: v }))
 }
 
@@ -757,10 +757,15 @@ pub async fn end_suspension(
     Path(id): Path<i64>,
 ) -> Result<Json<Changed>, ApiError> {
     let today = app.today();
-    let v = svc::change(&app, &ctx.principal, id, None, Need::Handler, |s, _| {
-        case::decide_suspension(s, false, "", today).map(|e| vec![e])
-    })
-    .await?;
+    let v = svc::change(
+        &app,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
+        id,
+        None,
+        |s, _| case::decide_suspension(s, false, "", today).map(|e| vec![e]),
+    )
+    .await?
+    .version;
     Ok(Json(Changed { version: v }))
 }
 
@@ -783,13 +788,13 @@ pub async fn extension(
 ) -> Result<Json<Changed>, ApiError> {
     let v = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::Approve),
         id,
         b.version,
-        Need::DivisionHead,
         |s, c| case::decide_extension(s, b.months, &b.approval_ref, c).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version: v }))
 }
 
@@ -875,13 +880,13 @@ pub async fn close(
     let mode = mode_of(&b.mode)?;
     let v = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::HandleCases),
         id,
         b.version,
-        Need::Handler,
         |s, c| case::decide_closure(s, mode, &b.reason, c).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version: v }))
 }
 
@@ -904,13 +909,13 @@ pub async fn decide(
 ) -> Result<Json<Changed>, ApiError> {
     let v = svc::change(
         &app,
-        &ctx.principal,
+        svc::Actor::User(&ctx.principal, zhixing_domain::access::Action::Approve),
         id,
         b.version,
-        Need::DivisionHead,
         |s, c| case::decide_approval(s, b.approve, &b.note, c).map(|e| vec![e]),
     )
-    .await?;
+    .await?
+    .version;
     Ok(Json(Changed { version: v }))
 }
 

@@ -10,7 +10,7 @@ use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::case::{self as svc, Need};
+use zhixing_app::case::{self as svc};
 use zhixing_app::control::field::{self, FieldInput, FieldInvestigationView, Recorded, Upload};
 use zhixing_app::state::App;
 
@@ -164,7 +164,13 @@ pub async fn record(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     // Who may record is settled before the upload is read: a stranger's files are never buffered.
-    svc::may_change(&app, &ctx.principal, id, Need::Handler).await?;
+    svc::may_act(
+        &app,
+        &ctx.principal,
+        id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     let input = read_form(mp.map_err(rejection)?).await?;
     let recorded = field::record(&app, &ctx.principal, id, input).await?;
     Ok((StatusCode::CREATED, Json(recorded)))

@@ -17,7 +17,8 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::valuation::{Objection, PriceMethod};
 use zhixing_store::investigation::AssetRow;
 
-use super::cases::{asset_kind_zh, fen_of, yuan};
+use super::cases::{fen_of, yuan};
+use super::control::asset_kind_zh;
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
 use zhixing_app::case as cases_svc;
@@ -462,15 +463,30 @@ async fn answer<T>(app: &App, v: &Viewer, id: i64, r: Result<T, ApiError>) -> Re
         return PageError(e).into_response();
     }
     let message = refusal_zh(&e);
-    super::cases::render_with(app, v, id, status, None, Some(&message))
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
+    super::cases::render(
+        app,
+        v,
+        id,
+        status,
+        Some(super::cases::Refused {
+            section: "auctions",
+            message: &message,
+        }),
+    )
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// A mistake in a form found before the service runs. Reported only to whoever may act on the
 /// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
 async fn refuse<T>(app: &App, v: &Viewer, id: i64, code: &'static str) -> Result<T, ApiError> {
-    cases_svc::may_change(app, &v.principal, id, cases_svc::Need::Handler).await?;
+    cases_svc::may_act(
+        app,
+        &v.principal,
+        id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     Err(ApiError::unprocessable(code, code))
 }
 

@@ -326,15 +326,30 @@ async fn answer_with(
         return PageError(e).into_response();
     }
     let message = refusal_zh(&e, years);
-    super::cases::render(app, v, id, e.status, Some(&message))
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
+    super::cases::render(
+        app,
+        v,
+        id,
+        e.status,
+        Some(super::cases::Refused {
+            section: "credit",
+            message: &message,
+        }),
+    )
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// A mistake in a form found before the service runs. Reported only to whoever may act on the
 /// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
 async fn refuse(app: &App, v: &Viewer, id: i64, e: AppError) -> Result<(), AppError> {
-    cases_svc::may_change(app, &v.principal, id, cases_svc::Need::Handler).await?;
+    cases_svc::may_act(
+        app,
+        &v.principal,
+        id,
+        zhixing_domain::access::Action::HandleCases,
+    )
+    .await?;
     Err(e)
 }
 

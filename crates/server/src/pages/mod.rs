@@ -6,9 +6,11 @@ mod case_supervision;
 mod cases;
 mod command;
 mod complaints;
+mod control;
 mod credit;
 pub mod i18n;
 mod public;
+mod public_auction;
 mod views;
 
 use axum::Router;
@@ -69,8 +71,8 @@ pub fn public_router() -> Router<App> {
         .route("/public", get(public::index))
         .route("/public/dishonest", get(public::dishonest))
         .route("/public/restricted", get(public::restricted))
-        .route("/public/auctions", get(public::auctions))
-        .route("/public/auctions/{id}", get(public::auction_room))
+        .route("/public/auctions", get(public_auction::auctions))
+        .route("/public/auctions/{id}", get(public_auction::auction_room))
         .route(
             "/public/case",
             get(public::case_form).post(public::case_submit),
@@ -97,23 +99,26 @@ pub fn router() -> Router<App> {
             get(cases::closure).post(cases::close),
         )
         .route("/cases/{id}/decision", post(cases::decision))
-        .route("/cases/{id}/investigate", post(cases::investigate))
+        .route("/cases/{id}/investigate", post(control::investigate))
         .route(
             "/cases/{id}/field-investigations",
             post(
-                cases::field_submit.layer(axum::extract::DefaultBodyLimit::max(
+                control::field_submit.layer(axum::extract::DefaultBodyLimit::max(
                     crate::api::field::MAX_BODY,
                 )),
             ),
         )
         .route(
             "/cases/{id}/assets/{asset}/measures",
-            post(cases::measure_submit),
+            post(control::measure_submit),
         )
-        .route("/cases/{id}/measures/{m}/renew", post(cases::renew_submit))
+        .route(
+            "/cases/{id}/measures/{m}/renew",
+            post(control::renew_submit),
+        )
         .route(
             "/cases/{id}/measures/{m}/release",
-            post(cases::release_submit),
+            post(control::release_submit),
         )
         .route("/cases/{id}/listings", post(credit::listing_submit))
         .route(
@@ -315,6 +320,11 @@ impl IntoResponse for PageError {
         };
         page(e.status, body)
     }
+}
+
+/// A refusal (or another error) in the viewer's language, from the message catalogue.
+pub fn refusal_words(lang: Lang, e: &zhixing_app::AppError) -> String {
+    crate::messages::error(lang, e).detail
 }
 
 pub fn page(status: StatusCode, markup: Markup) -> Response {

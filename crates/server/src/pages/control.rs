@@ -1,0 +1,425 @@
+//! The case page's investigation and control sections (查控): online investigations and
+//! what they found, traditional investigations with their files, control measures with their
+//! countdowns — and the forms that act on them, each calling the same service as its API route.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::response::Response;
+use jiff::civil::Date;
+use maud::{Markup, html};
+use serde::Deserialize;
+use zhixing_domain::field::FieldMethod;
+use zhixing_domain::measure::{MeasureKind, MeasureStatus, PropertyClass};
+use zhixing_store::investigation::{AssetRow, InvestigationRow, OutboxStatus};
+use zhixing_store::measures::{AlertRow, MeasureRow};
+
+use super::cases::{Refused, back, fen_of, yuan};
+use super::{PageError, Viewer};
+use crate::error::{ApiError, Path};
+use zhixing_app::case::{self as svc};
+use zhixing_app::control::field::FieldInvestigationView;
+use zhixing_app::state::App;
+
+/// An investigation with its messages counted: (investigation, replied, pending, failed, messages).
+type Progress = (InvestigationRow, usize, usize, usize, Vec<OutboxStatus>);
+
+/// What the sections show of a case.
+pub(super) struct Section {
+    pub investigations: Vec<Progress>,
+    pub assets: Vec<AssetRow>,
+    pub measures: Vec<MeasureRow>,
+    pub institution_names: HashMap<String, String>,
+    pub alerts: Vec<AlertRow>,
+    pub field_records: Vec<FieldInvestigationView>,
+}
+
+pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, PageError> {
+    let mut investigations = Vec::new();
+    for inv in app.store.investigations_of(id).await? {
+        let msgs = app.store.investigation_messages(inv.id).await?;
+        let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
+        investigations.push((
+            inv,
+            count("replied"),
+            count("pending") + count("sent"),
+            count("failed"),
+            msgs,
+        ));
+    }
+    let assets = app.store.assets_of(id).await?;
+    let measures = app.store.measures_of(id).await?;
+    let institution_names: HashMap<String, String> =
+        if assets.is_empty() && investigations.is_empty() {
+            HashMap::new()
+        } else {
+            app.store
+                .institutions()
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i.name))
+                .collect()
+        };
+    let alerts = app.store.alerts_of_case(id).await?;
+    let field_records = zhixing_app::control::field::list(app, &v.principal, id).await?;
+    Ok(Section {
+        investigations,
+        assets,
+        measures,
+        institution_names,
+        alerts,
+        field_records,
+    })
+}
+
+/// Online investigation, the property found, traditional investigation.
+pub(super) fn investigation_sections(
+    s: &Section,
+    id: i64,
+    open: bool,
+    version: Option<i64>,
+    today: Date,
+    filed_on: Date,
+    refused: Option<Refused<'_>>,
+) -> Markup {
+    let Section {
+        investigations,
+        assets,
+        institution_names,
+        field_records,
+        ..
+    } = s;
+    let can_start = open;
+    html! {
+        section.card #investigation {
+            h2 { "网络查控" }
+            @if let Some(m) = Refused::at(refused, "investigation") { p.error role="alert" { (m) } }
+            @if can_start {
+                form method="post" action=(format!("/cases/{id}/investigate")) { button #start-investigation type="submit" { "发起网络查控（全部被执行人）" } }
+            }
+            @if !investigations.is_empty() {
+                table #investigations {
+                    tr { th { "发起时间" } th { "查询数" } th { "已答复" } th { "待答复" } th { "失败" } }
+                    @for (inv, replied, pending, failed, msgs) in investigations {
+                        tr data-investigation=(inv.id) { td.small { (zhixing_store::from_micros(inv.requested_at).map(|t| t.to_string()).unwrap_or_default()) } td { (inv.messages) } td.replied { (replied) } td.pending { (pending) } td { (failed) } }
+                        tr { td colspan="5" { details.per-institution {
+                            summary { "各机构进度" }
+                            table { @for m in msgs { tr data-institution=(m.institution_id) data-status=(m.status) {
+                                td { (institution_names.get(&m.institution_id).map_or(m.institution_id.as_str(), String::as_str)) }
+                                td { (match m.status.as_str() { "replied" => "已答复", "failed" => "失败", "sent" => "已送达，待答复", _ => "待发送" }) }
+                                td.small { "尝试 " (m.attempts) " 次" @if let Some(e) = &m.last_error { "；" (e) } } } } }
+                        } } }
+                    }
+                }
+            }
+            h2 { "查控到的财产" }
+            @if assets.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #assets {
+                    tr { th { "类别" } th { "机构" } th { "账号／权证号" } th { "余额／价值" } th { "他案查控" } @if open { th { "控制措施" } } }
+                    @for a in assets {
+                        @let held_by: Vec<String> = serde_json::from_str(&a.encumbrances).unwrap_or_default();
+                        tr data-asset=(a.id) data-kind=(a.kind) data-free=(if held_by.is_empty() { "yes" } else { "no" }) {
+                            td { (asset_kind_zh(&a.kind)) }
+                            td { (institution_names.get(&a.institution_id).map_or(a.institution_id.as_str(), String::as_str)) }
+                            td { code { (a.reference) } }
+                            td.num { (a.value_fen.map(yuan).unwrap_or_default()) }
+                            td.small { @if held_by.is_empty() { "—" } @else { (held_by.join("、")) } }
+                            @if open { td { (measure_form(id, a)) } }
+                        }
+                    }
+                }
+            }
+        }
+        section.card #field-investigations {
+            h2 { "传统查控（实地调查、搜查、悬赏、审计）" }
+            @if let Some(m) = Refused::at(refused, "field-investigations") { p.error role="alert" { (m) } }
+            @if field_records.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #field-list {
+                    tr { th { "日期" } th { "方式" } th { "地点" } th { "调查情况" } th { "附件" } th { "记录人" } }
+                    @for r in field_records {
+                        tr data-field-investigation=(r.id) data-method=(r.method) {
+                            td { (r.on) }
+                            td { (r.method_zh) }
+                            td { (r.place.as_deref().unwrap_or("—")) }
+                            td.findings { (r.findings) }
+                            td { @if r.attachments.is_empty() { "—" } @else { ul.attachments { @for a in &r.attachments {
+                                li { a href=(a.url) data-attachment=(a.id) { (a.name) } " " span.small.muted { (size_text(a.size)) } }
+                            } } } }
+                            td.small { (r.recorded_by_name.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+            @if open {
+                form #field-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/field-investigations")) {
+                    input type="hidden" name="version" value=(version.unwrap_or(0));
+                    label { "方式" select name="method" { @for m in FieldMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
+                    label { "日期" input type="date" name="on" required value=(today) max=(today) min=(filed_on); }
+                    label { "地点（实地调查、搜查须填写）" input name="place" maxlength="200"; }
+                    label { "调查情况" textarea name="findings" required maxlength="4000" {} }
+                    label { "附件（PDF、JPEG、PNG、MP4，至多 5 个，每个不超过 10 MiB）"
+                        input type="file" name="attachment" multiple accept=".pdf,.jpg,.jpeg,.png,.mp4,application/pdf,image/jpeg,image/png,video/mp4"; }
+                    button type="submit" { "记录传统查控" }
+                }
+            }
+        }
+    }
+}
+
+/// Control measures with their countdowns, renewal and release.
+pub(super) fn measures_section(
+    s: &Section,
+    id: i64,
+    can_act: bool,
+    today: Date,
+    error: Option<&str>,
+) -> Markup {
+    let Section {
+        assets,
+        measures,
+        alerts,
+        ..
+    } = s;
+    html! {
+        section.card #measures {
+            h2 { "控制措施" }
+            @if let Some(m) = error { p.error role="alert" { (m) } }
+            @if !alerts.is_empty() {
+                ul #alerts { @for al in alerts { li.alert data-kind=(al.kind) { span.badge.late { (alert_kind_zh(&al.kind)) } " " (al.message) } } }
+            }
+            @if measures.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #measure-list {
+                    tr { th { "措施" } th { "财产" } th { "状态" } th { "金额" } th { "期限至" } th { "剩余" } @if can_act { th { "办理" } } }
+                    @for m in measures {
+                        tr data-measure=(m.id) data-status=(m.status) {
+                            td { (MeasureKind::parse(&m.kind).map_or("", MeasureKind::name_zh)) }
+                            td { code { (assets.iter().find(|a| a.id == m.asset_id).map_or("", |a| a.reference.as_str())) } }
+                            td.status { (measure_status_zh(&m.status))
+                                @if let Some(q) = m.queue_position { "（第 " (q) " 位）" }
+                                @if let Some(p) = &m.pending { " · " (if p == "renew" { "续行待回复" } else { "解除待回复" }) }
+                                @if let Some(r) = &m.last_reason { br; span.small.muted { (r) } } }
+                            td.num { (m.held_fen.or(m.amount_fen).map(yuan).unwrap_or_default()) }
+                            td { (m.until.as_deref().unwrap_or("—")) }
+                            td.countdown { (countdown(m, today)) }
+                            @if can_act { td { @if m.status == "active" && m.pending.is_none() && m.kind != "deduct" {
+                                form.renew method="post" action=(format!("/cases/{id}/measures/{}/renew", m.id)) { button type="submit" { "续行" } }
+                                form.release method="post" action=(format!("/cases/{id}/measures/{}/release", m.id)) {
+                                    input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
+                            } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn asset_kind_zh(k: &str) -> &str {
+    match k {
+        "bank_deposit" => "银行存款",
+        "wealth_product" => "理财产品",
+        "securities" => "证券",
+        "fund_shares" => "基金份额",
+        "real_estate" => "不动产",
+        "vehicle" => "车辆",
+        "ship" => "船舶",
+        "equity" => "股权",
+        "housing_fund" => "住房公积金",
+        "social_insurance" => "社会保险",
+        "tax_refund" => "退税",
+        "online_payment" => "网络支付账户",
+        "internet_bank" => "互联网银行存款",
+        "online_lending" => "网络借贷",
+        "virtual_property" => "虚拟财产",
+        "intellectual_property" => "知识产权",
+        other => other,
+    }
+}
+
+fn measure_status_zh(s: &str) -> &'static str {
+    match MeasureStatus::parse(s) {
+        Some(MeasureStatus::Requested) => "已发送，待回复",
+        Some(MeasureStatus::Active) => "生效中",
+        Some(MeasureStatus::Queued) => "轮候中",
+        Some(MeasureStatus::Done) => "已扣划",
+        Some(MeasureStatus::Refused) => "被拒绝",
+        Some(MeasureStatus::Released) => "已解除",
+        Some(MeasureStatus::Expired) => "已失效（未续行）",
+        None => "",
+    }
+}
+
+fn alert_kind_zh(k: &str) -> &'static str {
+    match k {
+        "measure_expiring" => "即将到期",
+        "measure_expired" => "已失效",
+        "property_found" => "发现财产",
+        "funds_overdue" => "案款逾期未发放",
+        "dishonest_removal_due" => "应删除失信信息",
+        "restriction_lift_due" => "应解除限制消费",
+        "node_overdue" => "节点超期",
+        "deadline_due_soon" => "节点即将到期",
+        "case_untouched" => "长期未办理",
+        "listing_past_end" => "失信期满未删除",
+        "supervision_overdue" => "督办逾期未回复",
+        "entrusted_overdue" => "委托事项逾期",
+        "complaint_overdue" => "信访逾期未办结",
+        _ => "预警",
+    }
+}
+
+/// Days left on a measure in effect, red within the alert lead.
+fn countdown(m: &zhixing_store::measures::MeasureRow, today: jiff::civil::Date) -> Markup {
+    let left = (m.status == "active")
+        .then(|| m.until.as_deref().and_then(|d| d.parse().ok()))
+        .flatten()
+        .map(|u| zhixing_domain::measure::days_left(u, today));
+    html! {
+        @match left {
+            Some(n) if n < 0 => span.badge.late { "已过期" },
+            Some(n) if n <= 30 => span.badge.late data-days=(n) { "剩 " (n) " 天" },
+            Some(n) => span.badge.ok data-days=(n) { "剩 " (n) " 天" },
+            None => "—",
+        }
+    }
+}
+
+/// The measures that fit a property, as a small form on its row.
+fn measure_form(case: i64, a: &zhixing_store::investigation::AssetRow) -> Markup {
+    let class = PropertyClass::of_asset_kind(&a.kind);
+    let kinds: Vec<MeasureKind> = MeasureKind::ALL
+        .into_iter()
+        .filter(|k| class.is_some_and(|c| c.allows(*k)))
+        .collect();
+    let money = kinds.iter().any(|k| k.takes_amount());
+    html! {
+        form.measure method="post" action=(format!("/cases/{case}/assets/{}/measures", a.id)) {
+            select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } }
+            @if money { input name="amount" size="10" placeholder="金额（元）"; }
+            input type="date" name="until" title="期限至（空：法定最长期限）";
+            button type="submit" { "申请" }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MeasureForm {
+    kind: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    until: String,
+}
+
+/// Asks for a measure from the case page.
+pub async fn measure_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, asset)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<MeasureForm>,
+) -> Response {
+    let amount = if f.amount.trim().is_empty() {
+        None
+    } else {
+        match fen_of("金额", &f.amount) {
+            Ok(a) => Some(a),
+            Err(m) => return back(id, Some(ApiError::unprocessable("invalid_measure", m))),
+        }
+    };
+    let until = match f.until.trim() {
+        "" => None,
+        d => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return back(
+                    id,
+                    Some(ApiError::unprocessable(
+                        "invalid_measure",
+                        "期限：请填写日期",
+                    )),
+                );
+            }
+        },
+    };
+    let r = zhixing_app::control::measures::request(
+        &app,
+        &v.principal,
+        asset,
+        zhixing_app::control::measures::MeasureInput {
+            kind: f.kind,
+            amount_fen: amount,
+            until,
+        },
+    )
+    .await;
+    back(id, r.err().map(ApiError::from))
+}
+
+/// Renews a measure from the case page (by one legal period).
+pub async fn renew_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, m)): Path<(i64, i64)>,
+) -> Response {
+    let r = zhixing_app::control::measures::renew(&app, &v.principal, m, None).await;
+    back(id, r.err().map(ApiError::from))
+}
+
+#[derive(Deserialize)]
+pub struct ReleaseForm {
+    reason: String,
+}
+
+/// Releases a measure from the case page.
+pub async fn release_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, m)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<ReleaseForm>,
+) -> Response {
+    let r = zhixing_app::control::measures::release(&app, &v.principal, m, &f.reason).await;
+    back(id, r.err().map(ApiError::from))
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", (bytes + 1023) / 1024)
+    }
+}
+
+/// Records a traditional investigation from the case page, with its files.
+pub async fn field_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let r = async {
+        // As in the API: who may record is settled before the upload is read.
+        svc::may_act(
+            &app,
+            &v.principal,
+            id,
+            zhixing_domain::access::Action::HandleCases,
+        )
+        .await?;
+        let input = crate::api::field::read_form(mp.map_err(crate::api::field::rejection)?).await?;
+        zhixing_app::control::field::record(&app, &v.principal, id, input)
+            .await
+            .map_err(ApiError::from)
+    }
+    .await;
+    back(id, r.err())
+}
+
+/// Starts an online investigation from the case page.
+pub async fn investigate(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Response {
+    let r = zhixing_app::control::investigation::start(&app, &v.principal, id, None).await;
+    back(id, r.err().map(ApiError::from))
+}
