@@ -23,6 +23,17 @@ pub enum IdentityError {
     CreditChecksum,
 }
 
+impl IdentityError {
+    /// What is wrong, as the message catalogue names it (a refusal's `problem`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdentityError::IdShape | IdentityError::CreditShape => "shape",
+            IdentityError::IdBirthDate => "birth_date",
+            IdentityError::IdChecksum | IdentityError::CreditChecksum => "checksum",
+        }
+    }
+}
+
 /// A resident identity number with a valid checksum and birth date. Its `Display` and `Debug`
 /// show it masked, so it cannot reach a log or a public page by accident; use
 /// [`IdNumber::reveal`] where the full number is needed (and audit that read).
