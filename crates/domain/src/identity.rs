@@ -224,6 +224,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn each_problem_has_the_code_the_catalogue_words() {
+        let codes = |s: &str| {
+            (
+                IdNumber::parse(s).err().map(|e| e.code()),
+                CreditCode::parse(s).err().map(|e| e.code()),
+            )
+        };
+        assert_eq!(
+            codes("110105194912310021"),
+            (Some("checksum"), Some("checksum"))
+        );
+        assert_eq!(codes("110105198013010013").0, Some("birth_date"));
+        assert_eq!(codes("91350100M000100Y44").1, Some("checksum"));
+        assert_eq!(codes("x"), (Some("shape"), Some("shape")));
+    }
+
     fn with_check(body: &str) -> String {
         let sum: u32 = body
             .bytes()
