@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use serde_json::json;
+use zhixing_app::case::FileCase;
 use zhixing_server::{App, Config, ManualClock, SystemClock};
 use zhixing_store::{NewEvent, Store};
 
@@ -355,9 +356,10 @@ async fn filings(app: &App, store: &Store, n: usize) -> Result<()> {
     let start = Instant::now();
     let mut state = String::new();
     for i in 0..n {
-        let (id, _) = zhixing_app::case::file(app, &by, filing(i), None)
+        let id = zhixing_app::case::file(app, &by, FileCase::new(filing(i)))
             .await
-            .map_err(|e| anyhow!("{e}"))?;
+            .map_err(|e| anyhow!("{e}"))?
+            .id;
         if i == 0 {
             state = store.case(id).await?.map(|r| r.state).unwrap_or_default();
         }
@@ -632,9 +634,10 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
     let by = bench_officer(store).await?;
     let mut input = filing(9999);
     input.parties.truncate(2);
-    let (case, _) = zhixing_app::case::file(&fast, &by, input, None)
+    let case = zhixing_app::case::file(&fast, &by, FileCase::new(input))
         .await
-        .map_err(|e| anyhow!("{e}"))?;
+        .map_err(|e| anyhow!("{e}"))?
+        .id;
     let start = Instant::now();
     let (_, messages) = zhixing_app::control::investigation::start(&fast, &by, case, None)
         .await
@@ -964,9 +967,10 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         // filing() makes valid numbers only for small n.
         debtor.id_number = Some(resident_id("110105", n as i64));
     }
-    let (case_id, _) = zhixing_app::case::file(&app, &by, input, None)
+    let case_id = zhixing_app::case::file(&app, &by, FileCase::new(input))
         .await
-        .map_err(|e| anyhow!("{e}"))?;
+        .map_err(|e| anyhow!("{e}"))?
+        .id;
     let now_us = app.now_us();
     let mut tx = store.begin().await?;
     tx.put_institution(&zhixing_store::investigation::InstitutionRow {

@@ -180,22 +180,15 @@ async fn give_officer_cases(app: &zhixing_server::App) -> Result<()> {
         ..Default::default()
     };
     for row in app.store.list_cases(&filter).await? {
-        let (uid, name) = (officer.id, officer.display_name.clone());
-        zhixing_app::case::change(
-            app,
-            zhixing_app::case::Actor::User(&principal, zhixing_domain::access::Action::HandleCases),
-            row.id,
-            None,
-            |_, c| {
-                Ok(vec![zhixing_domain::case::CaseEvent::OfficerAssigned {
-                    officer_id: uid,
-                    officer_name: name,
-                    on: c.today,
-                }])
-            },
-        )
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
+        let assign = zhixing_app::case::CaseCommand::Assign {
+            officer_id: officer.id,
+        };
+        // A case already the officer's (a demo started again) is refused: nothing to do.
+        if let Err(e) = zhixing_app::case::execute(app, &principal, row.id, None, assign).await
+            && !e.is_refusal()
+        {
+            return Err(anyhow!("{e}"));
+        }
     }
     Ok(())
 }

@@ -7,12 +7,68 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::WorkingCalendar;
+use crate::access::Role;
+use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::case_number::CaseType;
-use crate::money::Fen;
-use crate::rules::{RuleBook, Unit};
+use crate::money::{Fen, MAX_FEN, MoneyError};
+use crate::refusal::{Params, Reason, RefusalKind};
+use crate::rules::{RuleBook, RuleVersion, Unit};
 
 pub use crate::refusal::Refusal;
+
+/// The fewest characters a reason, a ground or a recorded conversation is given in.
+pub const MIN_REASON_CHARS: usize = 4;
+/// The most characters of a note on a step of the process.
+pub const MAX_NOTE_CHARS: usize = 2000;
+/// The most characters of a property clue's description.
+pub const MAX_CLUE_CHARS: usize = 1000;
+/// The fewest characters of the result of a clue's verification.
+pub const MIN_RESULT_CHARS: usize = 2;
+/// The shortest and longest extension of the time to conclude, in months.
+pub const EXTENSION_MONTHS: (i64, i64) = (1, 12);
+/// The most characters of who gave a security, and of what it is.
+pub const MAX_PROVIDER_CHARS: usize = 200;
+pub const MAX_SECURITY_CHARS: usize = 2000;
+
+/// A refusal under a code that other answers share (`reason_required`, `invalid_amount`, …):
+/// its words are those of its one reason, which says what this rule asks.
+pub(crate) fn refused_as(code: &'static str, kind: RefusalKind, reason: Reason) -> Refusal {
+    Refusal::of_reasons(code, kind, vec![reason])
+}
+
+/// The calendar cannot count a period of the rule book: a fault of the installation.
+pub(crate) fn calendar_fault(e: CalendarError) -> Refusal {
+    Refusal::invalid("rule_unavailable")
+        .kind(RefusalKind::Broken)
+        .with("error", e.to_string())
+}
+
+/// An amount in fen that is not one, as the problem of a field (`field`: principal, payment,
+/// value …). The ceiling travels as `max`.
+pub(crate) fn amount_problem(field: &'static str, problem: &'static str) -> Reason {
+    Reason::new("amount_invalid")
+        .with("field", field)
+        .with("problem", problem)
+        .with("max", Fen::new(MAX_FEN).unwrap_or(Fen::ZERO))
+}
+
+/// An amount of `field` as a [`Fen`], or the problem with it.
+pub(crate) fn fen_of(field: &'static str, v: i64) -> Result<Fen, Reason> {
+    Fen::new(v).map_err(|e| {
+        amount_problem(
+            field,
+            match e {
+                MoneyError::Negative => "negative",
+                MoneyError::TooLarge => "too_large",
+            },
+        )
+    })
+}
+
+/// Whether `text`, trimmed, has at least `min` characters.
+fn long_enough(text: &str, min: usize) -> bool {
+    text.trim().chars().count() >= min
+}
 
 /// 申请执行人 or 被执行人.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -700,7 +756,7 @@ impl CaseState {
     /// Refuses anything more on a closed case.
     pub fn ensure_open(&self) -> Result<(), Refusal> {
         if self.status == CaseStatus::Closed {
-            Err(Refusal::one("case_closed", "the case is closed"))
+            Err(Refusal::conflict("case_closed"))
         } else {
             Ok(())
         }
@@ -778,7 +834,7 @@ fn deadline(
     let due = ctx
         .calendar
         .period_end(from, rule.value, rule.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+        .map_err(calendar_fault)?;
     Ok(finish(
         ctx,
         state,
@@ -873,31 +929,23 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
         )?);
     }
     // Conclusion: months from filing plus approved extensions; suspended days do not count.
-    let rule_id = if state.basis.kind.non_litigation() {
-        "case.conclude.non_litigation"
-    } else {
-        "case.conclude"
-    };
-    let rule = ctx.rules.lookup(rule_id, f, ctx.region)?;
+    let rule = conclusion_rule(state, ctx)?;
     let months = rule.value + state.extension_months;
     let base = ctx
         .calendar
         .period_end(f, months, Unit::Months)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+        .map_err(calendar_fault)?;
     let shifted = base
         .checked_add(jiff::Span::new().days(state.suspended_days(ctx.today)))
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
-    let due = ctx
-        .calendar
-        .roll_forward(shifted)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+        .map_err(|_| calendar_fault(CalendarError::OutOfRange))?;
+    let due = ctx.calendar.roll_forward(shifted).map_err(calendar_fault)?;
     let closed_on = state.closure.as_ref().map(|c| c.2);
     let mut conclusion = finish(
         ctx,
         state,
         "conclusion".into(),
         "执行案件结案期限",
-        rule_id,
+        &rule.id,
         &rule.citation,
         false,
         due,
@@ -908,6 +956,17 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
     }
     out.push(conclusion);
     Ok(out)
+}
+
+/// The rule that sets the time to conclude the case (6 months, 3 for a non-litigation basis),
+/// in the version in force on the day of filing.
+fn conclusion_rule<'a>(state: &CaseState, ctx: &Ctx<'a>) -> Result<&'a RuleVersion, Refusal> {
+    let id = if state.basis.kind.non_litigation() {
+        "case.conclude.non_litigation"
+    } else {
+        "case.conclude"
+    };
+    Ok(ctx.rules.lookup(id, state.filed_on, ctx.region)?)
 }
 
 /// The next legally required actions: what is pending or overdue, earliest first. The system
@@ -921,116 +980,140 @@ pub fn next_actions(ds: &[Deadline]) -> Vec<&Deadline> {
     v
 }
 
-/// One precondition of a closure, met or not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One precondition of a closure, met or not: its code and the parameters of the rule it
+/// states. The message catalogue words it under the same code, for the checklist and for the
+/// refusal that lists it unmet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Condition {
-    pub code: String,
-    pub description: String,
+    pub code: &'static str,
     pub met: bool,
+    #[serde(skip_serializing_if = "Params::is_empty")]
+    pub params: Params,
 }
 
-fn cond(code: &str, description: &str, met: bool) -> Condition {
-    Condition {
-        code: code.to_owned(),
-        description: description.to_owned(),
-        met,
+impl Condition {
+    /// The condition as a problem of a refused closure.
+    pub fn reason(&self) -> Reason {
+        Reason {
+            code: self.code,
+            params: self.params.clone(),
+        }
     }
 }
 
-/// The checklist of a closure mode: every precondition with whether it is met.
+fn cond(r: Reason, met: bool) -> Condition {
+    Condition {
+        code: r.code,
+        met,
+        params: r.params,
+    }
+}
+
+/// The checklist of a closure mode: every precondition with whether it is met. The last,
+/// `closure_reason`, asks for the reason the closure is given.
 pub fn closure_checklist(
     state: &CaseState,
     mode: ClosureMode,
     reason: &str,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Condition>, Refusal> {
-    let reasoned = reason.trim().chars().count() >= 4;
+    let done = |a: ActionKind| state.has(a);
     let mut v = Vec::new();
     match mode {
         ClosureMode::FullyPerformed => {
-            let money_done = state.unpaid() == Fen::ZERO;
-            v.push(cond("amount_paid", "应付款项已全部履行", money_done));
+            v.push(cond(
+                Reason::new("amount_paid"),
+                state.unpaid() == Fen::ZERO,
+            ));
             if !state.duties.trim().is_empty() {
                 v.push(cond(
-                    "duties_performed",
-                    "非金钱义务已履行",
-                    state.has(ActionKind::DutiesPerformed),
+                    Reason::new("duties_performed"),
+                    done(ActionKind::DutiesPerformed),
                 ));
             }
         }
         ClosureMode::Zhongben => {
-            // SPC provisions on terminating the current round (2016) art. 1, items 1–5, and the interview.
-            v.push(cond(
-                "notice_issued",
-                "（一）已向被执行人发出执行通知、责令其报告财产",
-                state.has(ActionKind::NoticeIssued),
-            ));
-            v.push(cond(
-                "consumption_restriction",
-                "（二）已向被执行人发出限制消费令",
-                state.has(ActionKind::ConsumptionRestriction),
-            ));
-            v.push(cond(
-                "dishonest_decided",
-                "（二）符合条件的已纳入失信被执行人名单（或已说明不符合条件）",
-                state.has(ActionKind::DishonestListing)
-                    || state.has(ActionKind::DishonestNotApplicable),
-            ));
-            v.push(cond(
-                "online_investigation",
-                "（三）已通过网络执行查控系统查询财产",
-                state.has(ActionKind::OnlineInvestigation),
-            ));
-            v.push(cond(
-                "traditional_investigation",
-                "（三）已采取传统调查措施",
-                state.has(ActionKind::TraditionalInvestigation),
-            ));
-            v.push(cond(
-                "clues_verified",
-                "（三）申请执行人提供的财产线索已核查",
-                state.clues.iter().all(|c| c.verified_on.is_some()),
-            ));
-            v.push(cond(
-                "no_property",
-                "（三）未发现可供执行的财产或财产不能处置",
-                state.has(ActionKind::NoEnforceableProperty),
-            ));
+            // SPC provisions on terminating the current round (2016) art. 1, items 1–5, and the
+            // interview.
+            let steps = [
+                ("notice_issued", done(ActionKind::NoticeIssued)),
+                (
+                    "consumption_restriction",
+                    done(ActionKind::ConsumptionRestriction),
+                ),
+                (
+                    "dishonest_decided",
+                    done(ActionKind::DishonestListing) || done(ActionKind::DishonestNotApplicable),
+                ),
+                (
+                    "online_investigation",
+                    done(ActionKind::OnlineInvestigation),
+                ),
+                (
+                    "traditional_investigation",
+                    done(ActionKind::TraditionalInvestigation),
+                ),
+                (
+                    "clues_verified",
+                    state.clues.iter().all(|c| c.verified_on.is_some()),
+                ),
+                ("no_property", done(ActionKind::NoEnforceableProperty)),
+            ];
+            v.extend(steps.map(|(code, met)| cond(Reason::new(code), met)));
             let min =
                 ctx.rules
                     .lookup("case.zhongben.min_since_filing", state.filed_on, ctx.region)?;
             let earliest = ctx
                 .calendar
                 .period_end(state.filed_on, min.value, min.unit)
-                .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+                .map_err(calendar_fault)?;
             v.push(cond(
-                "three_months",
-                "（四）自立案之日起已超过三个月",
+                Reason::new("three_months")
+                    .rule(min)
+                    .with("filed_on", state.filed_on)
+                    .with("until", earliest),
                 ctx.today > earliest,
             ));
-            v.push(cond(
-                "debtor_search",
-                "（五）已查找下落不明的被执行人、依法惩戒妨碍执行行为",
-                state.has(ActionKind::DebtorSearch),
-            ));
-            v.push(cond(
-                "interview",
-                "已约谈申请执行人并记录其意见",
-                state.has(ActionKind::Interview),
-            ));
-            v.push(cond(
-                "unpaid_remains",
-                "尚有未履行的金额",
-                state.unpaid() > Fen::ZERO,
-            ));
+            let rest = [
+                ("debtor_search", done(ActionKind::DebtorSearch)),
+                ("interview", done(ActionKind::Interview)),
+                ("unpaid_remains", state.unpaid() > Fen::ZERO),
+            ];
+            v.extend(rest.map(|(code, met)| cond(Reason::new(code), met)));
         }
         ClosureMode::Terminated
         | ClosureMode::Withdrawn
         | ClosureMode::Refused
         | ClosureMode::Rejected => {}
     }
-    v.push(cond("reason", "已写明结案理由（至少4个字）", reasoned));
+    v.push(cond(
+        Reason::new("closure_reason").with("min", MIN_REASON_CHARS),
+        long_enough(reason, MIN_REASON_CHARS),
+    ));
     Ok(v)
+}
+
+/// Refuses a closure whose conditions are not all met, listing every one that is not.
+fn ensure_conditions(
+    state: &CaseState,
+    mode: ClosureMode,
+    reason: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(), Refusal> {
+    let unmet: Vec<Reason> = closure_checklist(state, mode, reason, ctx)?
+        .iter()
+        .filter(|c| !c.met)
+        .map(Condition::reason)
+        .collect();
+    if unmet.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::of_reasons(
+            "closure_conditions_unmet",
+            RefusalKind::Invalid,
+            unmet,
+        ))
+    }
 }
 
 /// Decides a closure: closes at once, or goes to the division head for modes decided by
@@ -1042,33 +1125,16 @@ pub fn decide_closure(
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     match state.status {
-        CaseStatus::Closed => {
-            return Err(Refusal::one("case_closed", "the case is already closed"));
-        }
-        CaseStatus::PendingClosure => {
-            return Err(Refusal::one(
-                "closure_pending",
-                "a closure already awaits approval",
-            ));
-        }
+        CaseStatus::Closed => return Err(Refusal::conflict("case_closed")),
+        CaseStatus::PendingClosure => return Err(Refusal::conflict("closure_pending")),
         CaseStatus::Suspended
             if !matches!(mode, ClosureMode::Terminated | ClosureMode::Withdrawn) =>
         {
-            return Err(Refusal::one(
-                "case_suspended",
-                "end the suspension first; a suspended case can only be terminated or withdrawn",
-            ));
+            return Err(Refusal::conflict("case_suspended"));
         }
         _ => {}
     }
-    let unmet: Vec<String> = closure_checklist(state, mode, reason, ctx)?
-        .into_iter()
-        .filter(|c| !c.met)
-        .map(|c| c.description)
-        .collect();
-    if !unmet.is_empty() {
-        return Err(Refusal::many("closure_conditions_unmet", unmet));
-    }
+    ensure_conditions(state, mode, reason, ctx)?;
     let reason = reason.trim().to_owned();
     Ok(if mode.needs_approval() {
         CaseEvent::ClosureRequested {
@@ -1094,36 +1160,35 @@ pub fn decide_approval(
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     let Some((mode, reason, _)) = &state.closure_request else {
-        return Err(Refusal::one(
-            "no_closure_pending",
-            "no closure awaits approval",
-        ));
+        return Err(Refusal::conflict("no_closure_pending"));
     };
     if !approve {
         if note.trim().is_empty() {
-            return Err(Refusal::one(
-                "reason_required",
-                "say why the closure is sent back",
-            ));
+            return Err(reason_required("send_back"));
         }
         return Ok(CaseEvent::ClosureRejected {
             reason: note.trim().to_owned(),
             on: ctx.today,
         });
     }
-    let unmet: Vec<String> = closure_checklist(state, *mode, reason, ctx)?
-        .into_iter()
-        .filter(|c| !c.met)
-        .map(|c| c.description)
-        .collect();
-    if !unmet.is_empty() {
-        return Err(Refusal::many("closure_conditions_unmet", unmet));
-    }
+    ensure_conditions(state, *mode, reason, ctx)?;
     Ok(CaseEvent::Closed {
         mode: *mode,
         reason: reason.clone(),
         on: ctx.today,
     })
+}
+
+/// A reason that was not given, or too short: `what` it is for (suspension, resumption,
+/// send_back).
+fn reason_required(what: &'static str) -> Refusal {
+    refused_as(
+        "reason_required",
+        RefusalKind::Invalid,
+        Reason::new("reason_too_short")
+            .with("for", what)
+            .with("min", MIN_REASON_CHARS),
+    )
 }
 
 /// Records a step of the process. A closed case takes none; an interview and a decision not
@@ -1136,33 +1201,34 @@ pub fn decide_action(
 ) -> Result<CaseEvent, Refusal> {
     let note = note.trim();
     state.ensure_open()?;
-    if note.chars().count() > 2000 {
-        return Err(Refusal::one(
-            "invalid_note",
-            "a note has at most 2,000 characters",
-        ));
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(Refusal::invalid("invalid_note").with("max", MAX_NOTE_CHARS));
     }
     if matches!(
         action,
         ActionKind::Interview | ActionKind::DishonestNotApplicable
-    ) && note.chars().count() < 4
+    ) && !long_enough(note, MIN_REASON_CHARS)
     {
-        return Err(Refusal::one(
-            "note_required",
-            "record what was said, or why (at least 4 characters)",
-        ));
+        return Err(Refusal::invalid("note_required").with("min", MIN_REASON_CHARS));
     }
     if action == ActionKind::NoticeIssued && state.has(ActionKind::NoticeIssued) {
-        return Err(Refusal::one(
-            "already_done",
-            "the enforcement notice was already issued",
-        ));
+        return Err(Refusal::invalid("already_done").with("what", "notice"));
     }
     Ok(CaseEvent::ActionRecorded {
         action,
         on: today,
         note: note.to_owned(),
     })
+}
+
+/// The step of the process named `s` (`notice_issued`, …).
+pub fn action_of(s: &str) -> Result<ActionKind, Refusal> {
+    ActionKind::parse(s).ok_or_else(|| Refusal::invalid("unknown_action").with("action", s))
+}
+
+/// The closure mode named `s` (`fully_performed`, `zhongben`, …).
+pub fn closure_mode_of(s: &str) -> Result<ClosureMode, Refusal> {
+    ClosureMode::parse(s).ok_or_else(|| Refusal::invalid("unknown_closure_mode").with("mode", s))
 }
 
 /// Suspension (中止) and its end.
@@ -1173,27 +1239,22 @@ pub fn decide_suspension(
     today: Date,
 ) -> Result<CaseEvent, Refusal> {
     match (suspend, state.status) {
-        (true, CaseStatus::Open) if reason.trim().chars().count() >= 4 => {
+        (true, CaseStatus::Open) if long_enough(reason, MIN_REASON_CHARS) => {
             Ok(CaseEvent::Suspended {
                 on: today,
                 reason: reason.trim().to_owned(),
             })
         }
-        (true, CaseStatus::Open) => Err(Refusal::one(
-            "reason_required",
-            "state the ground of suspension (at least 4 characters)",
-        )),
-        (true, _) => Err(Refusal::one(
-            "not_open",
-            "only an open case can be suspended",
-        )),
+        (true, CaseStatus::Open) => Err(reason_required("suspension")),
+        (true, _) => Err(Refusal::conflict("not_open")),
         (false, CaseStatus::Suspended) => Ok(CaseEvent::SuspensionEnded { on: today }),
-        (false, _) => Err(Refusal::one("not_suspended", "the case is not suspended")),
+        (false, _) => Err(Refusal::conflict("not_suspended")),
     }
 }
 
 /// An extension of the time to conclude, approved by the court president, requested before
-/// the time runs out.
+/// the time runs out. A late one is refused with the rule that set the time and the day it
+/// ended.
 pub fn decide_extension(
     state: &CaseState,
     months: i64,
@@ -1201,29 +1262,27 @@ pub fn decide_extension(
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     state.ensure_open()?;
-    if !(1..=12).contains(&months) {
-        return Err(Refusal::one(
+    let (min, max) = EXTENSION_MONTHS;
+    if !(min..=max).contains(&months) {
+        return Err(refused_as(
             "invalid_extension",
-            "an extension is 1 to 12 months",
+            RefusalKind::Invalid,
+            Reason::new("extension_months")
+                .with("min", min)
+                .with("max", max),
         ));
     }
     if approval_ref.trim().is_empty() {
-        return Err(Refusal::one(
-            "approval_required",
-            "give the reference of the president's approval",
-        ));
+        return Err(Refusal::invalid("approval_required"));
     }
     let ds = deadlines(state, ctx)?;
     if let Some(c) = ds.iter().find(|d| d.node == "conclusion")
         && ctx.today > c.due
     {
-        return Err(Refusal::one(
-            "extension_too_late",
-            format!(
-                "the time to conclude ended on {}; an extension must be approved before it ends",
-                c.due
-            ),
-        ));
+        return Err(Refusal::invalid("extension_too_late")
+            .rule(conclusion_rule(state, ctx)?)
+            .with("due", c.due)
+            .with("extended_months", state.extension_months));
     }
     Ok(CaseEvent::ExtensionApproved {
         months,
@@ -1233,54 +1292,204 @@ pub fn decide_extension(
 }
 
 /// Whether a filing is late under the limitation period (2 years from the end of the
-/// performance period, Civil Procedure Law art. 250), and when the period ended.
-pub fn limitation_end(
+/// performance period, Civil Procedure Law art. 250): the rule, and when the period ended.
+pub fn limitation_end<'a>(
     basis: &Basis,
-    rules: &RuleBook,
+    rules: &'a RuleBook,
     calendar: &WorkingCalendar,
     region: &str,
-) -> Result<Date, Refusal> {
+) -> Result<(&'a RuleVersion, Date), Refusal> {
     let rule = rules.lookup(
         "case.application_limitation",
         basis.performance_deadline,
         region,
     )?;
-    calendar
+    let end = calendar
         .period_end(basis.performance_deadline, rule.value, rule.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+        .map_err(calendar_fault)?;
+    Ok((rule, end))
 }
 
 #[cfg(test)]
 mod tests;
 
 /// Records security for performance (执行担保) on an open case: who gave it, what it is, and
-/// the value the court accepts (above zero).
+/// the value the court accepts (above zero, in fen). Every problem is reported at once.
 pub fn decide_security(
     state: &CaseState,
     provider: &str,
     description: &str,
-    value: Fen,
+    value_fen: i64,
     today: Date,
 ) -> Result<CaseEvent, Refusal> {
     state.ensure_open()?;
     let (provider, description) = (provider.trim(), description.trim());
-    let mut reasons = Vec::new();
-    if provider.is_empty() || provider.chars().count() > 200 {
-        reasons.push("provider: who gave the security, 1 to 200 characters".to_owned());
+    let mut problems = crate::refusal::Problems::new();
+    if provider.is_empty() || provider.chars().count() > MAX_PROVIDER_CHARS {
+        problems.push(Reason::new("security_provider").with("max", MAX_PROVIDER_CHARS));
     }
-    if description.is_empty() || description.chars().count() > 2000 {
-        reasons.push("description: what the security is, 1 to 2,000 characters".to_owned());
+    if description.is_empty() || description.chars().count() > MAX_SECURITY_CHARS {
+        problems.push(Reason::new("security_description").with("max", MAX_SECURITY_CHARS));
     }
-    if value == Fen::ZERO {
-        reasons.push("value: above zero".to_owned());
-    }
-    if !reasons.is_empty() {
-        return Err(Refusal::many("invalid_security", reasons));
-    }
+    let value = match fen_of("value", value_fen) {
+        Ok(v) if v == Fen::ZERO => {
+            problems.push(amount_problem("value", "zero"));
+            v
+        }
+        Ok(v) => v,
+        Err(r) => {
+            problems.push(r);
+            Fen::ZERO
+        }
+    };
+    problems.finish("invalid_security", RefusalKind::Invalid)?;
     Ok(CaseEvent::SecurityProvided {
         provider: provider.to_owned(),
         description: description.to_owned(),
         value,
         on: today,
+    })
+}
+
+/// A user proposed as the officer of a case (承办人), as their account stands.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    pub court_id: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+}
+
+impl Candidate {
+    /// Who may handle a case as its officer: an active officer (执行员) or judge of its court.
+    fn may_handle(&self, state: &CaseState) -> bool {
+        self.active
+            && self.court_id == state.court_id
+            && self
+                .roles
+                .iter()
+                .any(|r| matches!(r, Role::Officer | Role::Judge))
+    }
+}
+
+/// Assigns or reassigns the officer (分案). `officer` is the account asked for, if it exists.
+pub fn decide_assignment(
+    state: &CaseState,
+    officer: Option<&Candidate>,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    state.ensure_open()?;
+    let officer = officer.filter(|o| o.may_handle(state)).ok_or_else(|| {
+        refused_as(
+            "invalid_officer",
+            RefusalKind::Invalid,
+            Reason::new("officer_not_eligible"),
+        )
+    })?;
+    if state.officer.as_ref().map(|o| o.0) == Some(officer.id) {
+        return Err(Refusal::invalid("already_assigned"));
+    }
+    Ok(CaseEvent::OfficerAssigned {
+        officer_id: officer.id,
+        officer_name: officer.name.clone(),
+        on: today,
+    })
+}
+
+/// Records a property clue the applicant gave (to be verified within the rule book's days,
+/// fewer when urgent).
+pub fn decide_clue(
+    state: &CaseState,
+    description: &str,
+    urgent: bool,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    state.ensure_open()?;
+    let d = description.trim();
+    if d.is_empty() || d.chars().count() > MAX_CLUE_CHARS {
+        return Err(Refusal::invalid("invalid_clue").with("max", MAX_CLUE_CHARS));
+    }
+    Ok(CaseEvent::ClueSubmitted {
+        no: u32::try_from(state.clues.len() + 1).unwrap_or(u32::MAX),
+        description: d.to_owned(),
+        urgent,
+        on: today,
+    })
+}
+
+/// Records the verification of clue `no`, once.
+pub fn decide_clue_verification(
+    state: &CaseState,
+    no: u32,
+    result: &str,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    let result = result.trim();
+    if !long_enough(result, MIN_RESULT_CHARS) {
+        return Err(Refusal::invalid("invalid_result").with("min", MIN_RESULT_CHARS));
+    }
+    match state.clues.iter().find(|c| c.no == no) {
+        None => Err(Refusal::invalid("clue_not_found").with("no", no)),
+        Some(c) if c.verified_on.is_some() => Err(Refusal::invalid("already_done")
+            .with("what", "clue")
+            .with("no", no)),
+        Some(_) => Ok(CaseEvent::ClueVerified {
+            no,
+            on: today,
+            result: result.to_owned(),
+        }),
+    }
+}
+
+/// Records an amount performed (paid by the respondent or recovered), in fen, above zero.
+pub fn decide_payment(
+    state: &CaseState,
+    amount_fen: i64,
+    note: &str,
+    today: Date,
+) -> Result<CaseEvent, Refusal> {
+    let invalid = |r| refused_as("invalid_amount", RefusalKind::Invalid, r);
+    state.ensure_open()?;
+    let amount = fen_of("payment", amount_fen).map_err(invalid)?;
+    if amount == Fen::ZERO {
+        return Err(invalid(amount_problem("payment", "zero")));
+    }
+    if state.paid.checked_add(amount).is_err() {
+        return Err(invalid(amount_problem("payment", "overflow")));
+    }
+    Ok(CaseEvent::PaymentRecorded {
+        amount,
+        on: today,
+        note: note.trim().to_owned(),
+    })
+}
+
+/// Whether a case may be resumed (恢复执行) as a new 执恢 case: only one closed by 终本, only
+/// once, and for a stated reason.
+pub fn check_resumption(state: &CaseState, reason: &str) -> Result<(), Refusal> {
+    if state.closure.as_ref().map(|c| c.0) != Some(ClosureMode::Zhongben) {
+        return Err(Refusal::conflict("not_terminated"));
+    }
+    if let Some(number) = &state.resumed_as {
+        return Err(Refusal::conflict("already_resumed").with("number", number));
+    }
+    if !long_enough(reason, MIN_REASON_CHARS) {
+        return Err(reason_required("resumption"));
+    }
+    Ok(())
+}
+
+/// Records that the case was resumed as the new case `number` (id `case_id`).
+pub fn decide_resumption(
+    state: &CaseState,
+    reason: &str,
+    number: &str,
+    case_id: i64,
+) -> Result<CaseEvent, Refusal> {
+    check_resumption(state, reason)?;
+    Ok(CaseEvent::ResumedAs {
+        number: number.to_owned(),
+        case_id,
     })
 }

@@ -5,10 +5,14 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
-use crate::case::{Amounts, Basis, BasisKind, PartyRole, Refusal, limitation_end};
+use crate::case::{
+    Amounts, Basis, BasisKind, CaseState, PartyRole, Refusal, amount_problem, fen_of,
+    limitation_end, refused_as,
+};
 use crate::case_number::CaseType;
 use crate::identity::{CreditCode, IdNumber};
 use crate::money::Fen;
+use crate::refusal::{Reason, RefusalKind};
 use crate::rules::RuleBook;
 
 /// A party as submitted.
@@ -97,7 +101,116 @@ fn text(s: &str, max: usize) -> Option<String> {
     (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
 }
 
-/// Validates a filing made on `today` at a court of `region`.
+/// The most characters of a party's name, and of a basis's issuing body or number.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The most characters of an organisation's legal representative.
+pub const MAX_REPRESENTATIVE_CHARS: usize = 50;
+/// The most parties of one filing.
+pub const MAX_PARTIES: usize = 50;
+/// The most characters of the non-monetary duties.
+pub const MAX_DUTIES_CHARS: usize = 2000;
+/// The most characters of the reason a late filing is accepted.
+pub const MAX_LATE_REASON_CHARS: usize = 500;
+
+/// The problems of a filing as they are found, each with the code the refusal takes when it
+/// is the first.
+#[derive(Default)]
+struct Found(Vec<(&'static str, Reason)>);
+
+impl Found {
+    fn push(&mut self, code: &'static str, r: Reason) {
+        self.0.push((code, r));
+    }
+    /// A problem whose code is the refusal's too.
+    fn add(&mut self, r: Reason) {
+        self.push(r.code, r);
+    }
+    /// A problem of party `no` (1-based), named if it has a name.
+    fn party(&mut self, code: &'static str, no: usize, name: Option<&str>, r: Reason) {
+        let r = r.with("no", no);
+        self.push(
+            code,
+            if let Some(n) = name {
+                r.with("name", n)
+            } else {
+                r
+            },
+        );
+    }
+    /// Every problem at once, under the first one's code.
+    fn finish(self) -> Result<(), Refusal> {
+        match self.0.first() {
+            None => Ok(()),
+            Some((code, _)) => Err(Refusal::of_reasons(
+                code,
+                RefusalKind::Invalid,
+                self.0.into_iter().map(|(_, r)| r).collect(),
+            )),
+        }
+    }
+}
+
+fn invalid_party(problem: &'static str) -> Reason {
+    Reason::new("invalid_party").with("problem", problem)
+}
+
+fn invalid_basis(problem: &'static str) -> Reason {
+    Reason::new("invalid_basis").with("problem", problem)
+}
+
+/// A party's identifier, or what is wrong with it.
+fn identifier_of(p: &PartyInput, n: usize, name: &str, found: &mut Found) -> Option<Identifier> {
+    match p.kind.as_str() {
+        "person" => match p.id_number.as_deref().map(IdNumber::parse) {
+            Some(Ok(id)) => Some(Identifier::Person(id)),
+            Some(Err(e)) => {
+                let r = Reason::new("invalid_id_number").with("problem", e.code());
+                found.party(r.code, n, Some(name), r);
+                None
+            }
+            None => {
+                found.party(
+                    "invalid_party",
+                    n,
+                    Some(name),
+                    invalid_party("id_number_missing"),
+                );
+                None
+            }
+        },
+        "organisation" => {
+            if p.legal_representative
+                .as_deref()
+                .and_then(|l| text(l, MAX_REPRESENTATIVE_CHARS))
+                .is_none()
+            {
+                let r = invalid_party("legal_representative").with("max", MAX_REPRESENTATIVE_CHARS);
+                found.party("invalid_party", n, Some(name), r);
+            }
+            match p.credit_code.as_deref().map(CreditCode::parse) {
+                Some(Ok(c)) => Some(Identifier::Organisation(c)),
+                Some(Err(e)) => {
+                    let r = Reason::new("invalid_credit_code").with("problem", e.code());
+                    found.party(r.code, n, Some(name), r);
+                    None
+                }
+                None => {
+                    let r = invalid_party("credit_code_missing");
+                    found.party("invalid_party", n, Some(name), r);
+                    None
+                }
+            }
+        }
+        other => {
+            let r = invalid_party("kind").with("kind", other);
+            found.party("invalid_party", n, None, r);
+            None
+        }
+    }
+}
+
+/// Validates a filing made on `today` at a court of `region`. Every problem of the input is
+/// reported at once.
 pub fn validate(
     input: &FilingInput,
     today: Date,
@@ -105,134 +218,63 @@ pub fn validate(
     calendar: &WorkingCalendar,
     region: &str,
 ) -> Result<ValidFiling, Refusal> {
-    let mut problems: Vec<(&'static str, String)> = Vec::new();
+    let mut found = Found::default();
     let case_type = match CaseType::parse(&input.case_type) {
         Some(t) if t.is_enforcement() => Some(t),
         Some(t) => {
-            problems.push((
-                "unsupported_case_type",
-                format!("{} cases cannot be filed here yet", t.code()),
-            ));
+            found.add(Reason::new("unsupported_case_type").with("case_type", t.code()));
             None
         }
         None => {
-            problems.push((
+            found.push(
                 "unknown_case_type",
-                format!(
-                    "unknown case type {:?}: use 执, 执恢 or 执保",
-                    input.case_type
-                ),
-            ));
+                Reason::new("case_type_unknown").with("case_type", &input.case_type),
+            );
             None
         }
     };
     let mut parties = Vec::new();
     for (i, p) in input.parties.iter().enumerate() {
         let n = i + 1;
-        let Some(name) = text(&p.name, 100) else {
-            problems.push((
-                "invalid_party",
-                format!("party {n}: a name of 1–100 characters is required"),
-            ));
+        let Some(name) = text(&p.name, MAX_NAME_CHARS) else {
+            let r = invalid_party("name").with("max", MAX_NAME_CHARS);
+            found.party("invalid_party", n, None, r);
             continue;
         };
-        let identifier = match p.kind.as_str() {
-            "person" => match p.id_number.as_deref().map(IdNumber::parse) {
-                Some(Ok(id)) => Some(Identifier::Person(id)),
-                Some(Err(e)) => {
-                    problems.push(("invalid_id_number", format!("party {n} ({name}): {e}")));
-                    None
-                }
-                None => {
-                    problems.push((
-                        "invalid_party",
-                        format!("party {n} ({name}): a natural person needs a resident ID number"),
-                    ));
-                    None
-                }
-            },
-            "organisation" => {
-                if p.legal_representative
-                    .as_deref()
-                    .and_then(|l| text(l, 50))
-                    .is_none()
-                {
-                    problems.push((
-                        "invalid_party",
-                        format!(
-                            "party {n} ({name}): an organisation needs its legal representative"
-                        ),
-                    ));
-                }
-                match p.credit_code.as_deref().map(CreditCode::parse) {
-                    Some(Ok(c)) => Some(Identifier::Organisation(c)),
-                    Some(Err(e)) => {
-                        problems.push(("invalid_credit_code", format!("party {n} ({name}): {e}")));
-                        None
-                    }
-                    None => {
-                        problems.push(("invalid_party", format!("party {n} ({name}): an organisation needs its unified social credit code")));
-                        None
-                    }
-                }
-            }
-            other => {
-                problems.push((
-                    "invalid_party",
-                    format!("party {n}: kind {other:?} is neither person nor organisation"),
-                ));
-                None
-            }
-        };
-        if let Some(identifier) = identifier {
+        if let Some(identifier) = identifier_of(p, n, &name, &mut found) {
             parties.push(ValidParty {
                 role: p.role,
                 name,
-                legal_representative: p.legal_representative.as_deref().and_then(|l| text(l, 50)),
+                legal_representative: p
+                    .legal_representative
+                    .as_deref()
+                    .and_then(|l| text(l, MAX_REPRESENTATIVE_CHARS)),
                 identifier,
             });
         }
     }
-    if !input.parties.iter().any(|p| p.role == PartyRole::Applicant) {
-        problems.push((
-            "invalid_party",
-            "at least one applicant (申请执行人) is required".into(),
-        ));
+    for (role, problem) in [
+        (PartyRole::Applicant, "no_applicant"),
+        (PartyRole::Respondent, "no_respondent"),
+    ] {
+        if !input.parties.iter().any(|p| p.role == role) {
+            found.add(invalid_party(problem));
+        }
     }
-    if !input
-        .parties
-        .iter()
-        .any(|p| p.role == PartyRole::Respondent)
-    {
-        problems.push((
-            "invalid_party",
-            "at least one respondent (被执行人) is required".into(),
-        ));
-    }
-    if input.parties.len() > 50 {
-        problems.push(("invalid_party", "at most 50 parties".into()));
+    if input.parties.len() > MAX_PARTIES {
+        found.add(invalid_party("too_many").with("max", MAX_PARTIES));
     }
     let b = &input.basis;
-    if text(&b.issuing_body, 100).is_none() || text(&b.document_number, 100).is_none() {
-        problems.push((
-            "invalid_basis",
-            "the basis needs its issuing body and document number".into(),
-        ));
+    if text(&b.issuing_body, MAX_NAME_CHARS).is_none()
+        || text(&b.document_number, MAX_NAME_CHARS).is_none()
+    {
+        found.add(invalid_basis("document").with("max", MAX_NAME_CHARS));
     }
     if b.effective_date > today {
-        problems.push((
-            "basis_not_effective",
-            format!(
-                "the basis takes effect on {}, after today",
-                b.effective_date
-            ),
-        ));
+        found.add(Reason::new("basis_not_effective").with("effective_date", b.effective_date));
     }
     if b.performance_deadline < b.effective_date {
-        problems.push((
-            "invalid_basis",
-            "the performance period cannot end before the basis takes effect".into(),
-        ));
+        found.add(invalid_basis("deadline_before_effective"));
     }
     let mut fen = [Fen::ZERO; 4];
     for (i, (v, name)) in input
@@ -241,9 +283,9 @@ pub fn validate(
         .zip(["principal", "interest", "delay_interest", "costs"])
         .enumerate()
     {
-        match Fen::new(*v) {
+        match fen_of(name, *v) {
             Ok(f) => fen[i] = f,
-            Err(e) => problems.push(("invalid_amount", format!("{name}: {e}"))),
+            Err(r) => found.push("invalid_amount", r),
         }
     }
     let amounts = Amounts {
@@ -252,39 +294,33 @@ pub fn validate(
         delay_interest: fen[2],
         costs: fen[3],
     };
-    if let Err(e) = amounts.total() {
-        problems.push(("invalid_amount", format!("total: {e}")));
+    if amounts.total().is_err() {
+        found.push("invalid_amount", amount_problem("total", "too_large"));
     }
     let duties = input.duties.trim().to_owned();
-    if duties.chars().count() > 2000 {
-        problems.push((
-            "invalid_duties",
-            "non-monetary duties: at most 2,000 characters".into(),
-        ));
+    if duties.chars().count() > MAX_DUTIES_CHARS {
+        found.add(Reason::new("invalid_duties").with("max", MAX_DUTIES_CHARS));
     }
     if amounts.total().is_ok_and(|t| t == Fen::ZERO) && duties.is_empty() {
-        problems.push((
-            "nothing_to_enforce",
-            "give an amount or a non-monetary duty".into(),
-        ));
+        found.add(Reason::new("nothing_to_enforce"));
     }
-    let late_reason = input.late_reason.as_deref().and_then(|r| text(r, 500));
+    let late_reason = input
+        .late_reason
+        .as_deref()
+        .and_then(|r| text(r, MAX_LATE_REASON_CHARS));
     if b.performance_deadline <= today && b.performance_deadline >= b.effective_date {
-        let end = limitation_end(b, rules, calendar, region)?;
+        let (rule, end) = limitation_end(b, rules, calendar, region)?;
         if today > end && late_reason.is_none() {
-            problems.push((
-                "limitation_expired",
-                format!("the 2-year limitation ended on {end}; record the reason for accepting a late application (late_reason)"),
-            ));
+            found.add(
+                Reason::new("limitation_expired")
+                    .rule(rule)
+                    .with("ended_on", end),
+            );
         }
     }
-    if let Some((code, _)) = problems.first() {
-        return Err(Refusal::many(
-            code,
-            problems.into_iter().map(|(_, r)| r).collect(),
-        ));
-    }
-    let case_type = case_type.ok_or_else(|| Refusal::one("unknown_case_type", "case type"))?;
+    found.finish()?;
+    let case_type = case_type
+        .ok_or_else(|| Refusal::invalid("unknown_case_type").with("case_type", &input.case_type))?;
     Ok(ValidFiling {
         case_type,
         parties,
@@ -292,6 +328,63 @@ pub fn validate(
         amounts,
         duties,
         late_reason,
+    })
+}
+
+/// A 执恢 case is filed only by resuming a terminated (终本) case, never directly.
+pub fn check_origin(case_type: CaseType, resuming: bool) -> Result<(), Refusal> {
+    if case_type == CaseType::ZhiHui && !resuming {
+        Err(Refusal::invalid("resumption_only"))
+    } else {
+        Ok(())
+    }
+}
+
+/// What resuming `old` files: a 执恢 case against the same parties (`identifiers`, in the
+/// parties' order, as stored) on the same basis, for what is still unpaid.
+pub fn resumption_input(old: &CaseState, reason: &str, identifiers: Vec<String>) -> FilingInput {
+    let parties = old
+        .parties
+        .iter()
+        .zip(identifiers)
+        .map(|(p, ident)| PartyInput {
+            role: p.role,
+            kind: p.kind.clone(),
+            name: p.name.clone(),
+            id_number: (p.kind == "person").then(|| ident.clone()),
+            credit_code: (p.kind == "organisation").then_some(ident),
+            legal_representative: p.legal_representative.clone(),
+        })
+        .collect();
+    FilingInput {
+        case_type: CaseType::ZhiHui.code().to_owned(),
+        parties,
+        basis: old.basis.clone(),
+        amounts: [old.unpaid().get(), 0, 0, 0],
+        duties: old.duties.clone(),
+        late_reason: Some(format!("恢复执行：{}", reason.trim())),
+    }
+}
+
+/// A date of the basis as typed (`YYYY-MM-DD`); `field` names it.
+pub fn date_of(field: &'static str, s: &str) -> Result<Date, Refusal> {
+    s.parse().map_err(|_| {
+        refused_as(
+            "invalid_date",
+            RefusalKind::Invalid,
+            Reason::new("date_invalid").with("field", field),
+        )
+    })
+}
+
+/// The kind of basis named `s` (`judgment`, `ruling`, …).
+pub fn basis_kind_of(s: &str) -> Result<BasisKind, Refusal> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+        Refusal::of_reasons(
+            "invalid_basis",
+            RefusalKind::Invalid,
+            vec![invalid_basis("unknown_kind").with("kind", s)],
+        )
     })
 }
 
@@ -310,10 +403,13 @@ pub const BASIS_KINDS: [(BasisKind, &str); 7] = [
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::refusal::Param;
+    use crate::testing::{calendar, rules};
     use jiff::civil::date;
 
-    fn rules() -> RuleBook {
-        RuleBook::from_toml([("case.toml", include_str!("../../../rules/case.toml"))]).unwrap() // allow-panic: test code
+    /// The filing validated on `today` at a court of Chaoyang district, Beijing.
+    fn check(i: &FilingInput, today: Date) -> Result<ValidFiling, Refusal> {
+        validate(i, today, &rules(), &calendar(), "110105")
     }
 
     fn input() -> FilingInput {
@@ -352,14 +448,7 @@ mod tests {
 
     #[test]
     fn a_good_filing_passes() {
-        let f = validate(
-            &input(),
-            date(2025, 1, 10),
-            &rules(),
-            &WorkingCalendar::default(),
-            "110105",
-        )
-        .unwrap(); // allow-panic: test code
+        let f = check(&input(), date(2025, 1, 10)).unwrap(); // allow-panic: test code
         assert_eq!(f.case_type, CaseType::Zhi);
         assert_eq!(f.amounts.total().unwrap().get(), 10_050_000); // allow-panic: test code
         assert_eq!(f.parties[0].identifier.shown(), "1101**********002X");
@@ -373,42 +462,40 @@ mod tests {
         i.parties[1].credit_code = Some("91350100M000100Y44".into());
         i.amounts = [-5, 0, 0, 0];
         i.basis.effective_date = date(2030, 1, 1);
-        let e = validate(
-            &i,
-            date(2025, 1, 10),
-            &rules(),
-            &WorkingCalendar::default(),
-            "",
-        )
-        .unwrap_err();
+        let e = check(&i, date(2025, 1, 10)).unwrap_err();
         assert_eq!(e.code, "unknown_case_type");
         assert!(e.reasons.len() >= 5, "{:?}", e.reasons);
+        // Each problem names what it is about, for the catalogue to word.
+        let id = e.reasons.iter().find(|r| r.code == "invalid_id_number");
+        assert_eq!(
+            id.and_then(|r| r.params.get("no")),
+            Some(&Param::Int(1)),
+            "{e}"
+        );
+        let amount = e.reasons.iter().find(|r| r.code == "amount_invalid");
+        assert_eq!(
+            amount.and_then(|r| r.params.get("field")),
+            Some(&Param::from("principal"))
+        );
+        assert!(e.reasons.iter().all(|r| r.params.get("message").is_none()));
     }
 
     #[test]
-    fn late_filings_need_a_reason() {
+    fn late_filings_need_a_reason_and_are_refused_with_the_rule() {
         let i = input();
-        let e = validate(
-            &i,
-            date(2026, 7, 1),
-            &rules(),
-            &WorkingCalendar::default(),
-            "",
-        )
-        .unwrap_err();
+        let e = check(&i, date(2026, 7, 1)).unwrap_err();
         assert_eq!(e.code, "limitation_expired");
+        let r = &e.reasons[0];
+        let rule = rules()
+            .lookup("case.application_limitation", date(2024, 6, 15), "110105")
+            .unwrap() // allow-panic: test code
+            .clone();
+        assert_eq!(r.params.get("value"), Some(&Param::Int(rule.value)));
+        assert_eq!(r.params.get("citation"), Some(&Param::Text(rule.citation)));
+        assert!(matches!(r.params.get("ended_on"), Some(Param::Date(_))));
         let mut i = i;
         i.late_reason = Some("申请人曾提出中断时效的主张".into());
-        assert!(
-            validate(
-                &i,
-                date(2026, 7, 1),
-                &rules(),
-                &WorkingCalendar::default(),
-                ""
-            )
-            .is_ok()
-        );
+        assert!(check(&i, date(2026, 7, 1)).is_ok());
     }
 
     #[test]
@@ -416,16 +503,18 @@ mod tests {
         let mut i = input();
         i.amounts = [crate::money::MAX_FEN, crate::money::MAX_FEN, 0, 0];
         assert_eq!(
-            validate(
-                &i,
-                date(2025, 1, 10),
-                &rules(),
-                &WorkingCalendar::default(),
-                ""
-            )
-            .unwrap_err()
-            .code,
+            check(&i, date(2025, 1, 10)).unwrap_err().code,
             "invalid_amount"
         );
+    }
+
+    #[test]
+    fn a_resumed_case_is_filed_only_by_resumption() {
+        assert_eq!(
+            check_origin(CaseType::ZhiHui, false).map_err(|e| e.code),
+            Err("resumption_only")
+        );
+        assert!(check_origin(CaseType::ZhiHui, true).is_ok());
+        assert!(check_origin(CaseType::Zhi, false).is_ok());
     }
 }

@@ -23,6 +23,17 @@ pub enum IdentityError {
     CreditChecksum,
 }
 
+impl IdentityError {
+    /// What is wrong, as the message catalogue names it (a refusal's `problem`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdentityError::IdShape | IdentityError::CreditShape => "shape",
+            IdentityError::IdBirthDate => "birth_date",
+            IdentityError::IdChecksum | IdentityError::CreditChecksum => "checksum",
+        }
+    }
+}
+
 /// A resident identity number with a valid checksum and birth date. Its `Display` and `Debug`
 /// show it masked, so it cannot reach a log or a public page by accident; use
 /// [`IdNumber::reveal`] where the full number is needed (and audit that read).
@@ -211,6 +222,23 @@ mod tests {
             IdNumber::parse("110105198013010013"),
             Err(IdentityError::IdBirthDate)
         );
+    }
+
+    #[test]
+    fn each_problem_has_the_code_the_catalogue_words() {
+        let codes = |s: &str| {
+            (
+                IdNumber::parse(s).err().map(|e| e.code()),
+                CreditCode::parse(s).err().map(|e| e.code()),
+            )
+        };
+        assert_eq!(
+            codes("110105194912310021"),
+            (Some("checksum"), Some("checksum"))
+        );
+        assert_eq!(codes("110105198013010013").0, Some("birth_date"));
+        assert_eq!(codes("91350100M000100Y44").1, Some("checksum"));
+        assert_eq!(codes("x"), (Some("shape"), Some("shape")));
     }
 
     fn with_check(body: &str) -> String {

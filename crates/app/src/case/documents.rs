@@ -63,44 +63,60 @@ struct Document<'a> {
     date: &'a str,
 }
 
-/// A document of `title` with the case's parties and these paragraphs.
-fn render(
-    court: &CourtRow,
-    title: &'static str,
-    state: &CaseState,
-    paragraphs: Vec<String>,
-    date: &str,
-) -> Result<String, AppError> {
-    let parties = state
-        .parties
-        .iter()
-        .map(|p| PartyLine {
-            role: if p.role == PartyRole::Applicant {
-                "申请执行人："
-            } else {
-                "被执行人："
-            },
-            name: &p.name,
-            id_label: if p.kind == "person" {
-                "公民身份号码 "
-            } else {
-                "统一社会信用代码 "
-            },
-            identifier: &p.identifier,
-            legal_representative: &p.legal_representative,
-        })
-        .collect();
-    Document {
-        css: PRINT_CSS,
-        court: &court.name,
-        title,
-        number: &state.number,
-        parties,
-        paragraphs,
-        date,
+/// What the documents an event calls for are written on: the court's letterhead, the case
+/// with its parties, the date of issue.
+struct Letterhead<'a> {
+    court: &'a CourtRow,
+    state: &'a CaseState,
+    date: &'a str,
+}
+
+impl Letterhead<'_> {
+    /// A document headed `title` with these paragraphs.
+    fn render(&self, title: &'static str, paragraphs: Vec<String>) -> Result<String, AppError> {
+        let parties = self
+            .state
+            .parties
+            .iter()
+            .map(|p| PartyLine {
+                role: if p.role == PartyRole::Applicant {
+                    "申请执行人："
+                } else {
+                    "被执行人："
+                },
+                name: &p.name,
+                id_label: if p.kind == "person" {
+                    "公民身份号码 "
+                } else {
+                    "统一社会信用代码 "
+                },
+                identifier: &p.identifier,
+                legal_representative: &p.legal_representative,
+            })
+            .collect();
+        Document {
+            css: PRINT_CSS,
+            court: &self.court.name,
+            title,
+            number: &self.state.number,
+            parties,
+            paragraphs,
+            date: self.date,
+        }
+        .render()
+        .or_internal(title)
     }
-    .render()
-    .or_internal(title)
+
+    /// The one document of `kind`, listed as `title`, headed `heading`.
+    fn one(
+        &self,
+        kind: &'static str,
+        title: &'static str,
+        heading: &'static str,
+        paragraphs: Vec<String>,
+    ) -> Result<Issued, AppError> {
+        Ok(vec![(kind, title, self.render(heading, paragraphs)?)])
+    }
 }
 
 fn respondents(state: &CaseState) -> String {
@@ -123,29 +139,18 @@ fn basis_text(state: &CaseState) -> String {
 type Issued = Vec<(&'static str, &'static str, String)>;
 
 /// The documents one event calls for: (kind, title, html).
-fn documents_for(
-    e: &CaseEvent,
-    state: &CaseState,
-    court: &CourtRow,
-    date: &str,
-) -> Result<Issued, AppError> {
+fn documents_for(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, AppError> {
+    let state = paper.state;
     let n = &state.number;
     let owed = format!("{}", state.total_due());
     let basis = basis_text(state);
-    let one = |kind, title, heading, paragraphs| -> Result<Issued, AppError> {
-        Ok(vec![(
-            kind,
-            title,
-            render(court, heading, state, paragraphs, date)?,
-        )])
-    };
     match e {
         CaseEvent::Filed { .. } => {
             let mut owed_line = format!("申请执行标的金额：{owed}。");
             if !state.duties.is_empty() {
                 owed_line.push_str(&format!("非金钱义务：{}。", state.duties));
             }
-            one(
+            paper.one(
                 "acceptance_notice",
                 "受理案件通知书",
                 "受理案件通知书",
@@ -171,18 +176,18 @@ fn documents_for(
             }
             notice.push("逾期不履行的，本院将依法强制执行，并可依法将被执行人纳入失信被执行人名单、限制高消费。".into());
             Ok(vec![
-                ("enforcement_notice", "执行通知书", render(court, "执行通知书", state, notice, date)?),
+                ("enforcement_notice", "执行通知书", paper.render("执行通知书", notice)?),
                 (
                     "property_report_order",
                     "报告财产令",
-                    render(court, "报告财产令", state, vec![
+                    paper.render("报告财产令", vec![
                         format!("依照《中华人民共和国民事诉讼法》及《最高人民法院关于民事执行中财产调查若干问题的规定》，责令被执行人{who}在收到本令后五日内，如实向本院报告当前以及收到执行通知之日前一年的财产情况。"),
                         "被执行人拒绝报告或者虚假报告的，本院将根据情节轻重予以罚款、拘留；构成犯罪的，依法追究刑事责任。".into(),
-                    ], date)?,
+                    ])?,
                 ),
             ])
         }
-        CaseEvent::Suspended { reason, .. } => one(
+        CaseEvent::Suspended { reason, .. } => paper.one(
             "suspension_ruling",
             "执行裁定书（中止执行）",
             "执行裁定书",
@@ -191,7 +196,7 @@ fn documents_for(
                 format!("中止{basis}的执行。"),
             ],
         ),
-        CaseEvent::Closed { mode: ClosureMode::Zhongben, reason, .. } => one(
+        CaseEvent::Closed { mode: ClosureMode::Zhongben, reason, .. } => paper.one(
             "zhongben_ruling",
             "执行裁定书（终结本次执行程序）",
             "执行裁定书",
@@ -203,7 +208,7 @@ fn documents_for(
                 "申请执行人发现被执行人有可供执行财产的，可以再次申请执行。终结本次执行程序后，被执行人应当继续履行义务，限制消费措施继续有效。".into(),
             ],
         ),
-        CaseEvent::Closed { mode, reason, .. } => one(
+        CaseEvent::Closed { mode, reason, .. } => paper.one(
             "closure_notice",
             "结案通知书",
             "结案通知书",
@@ -217,7 +222,7 @@ fn documents_for(
         | CaseEvent::DishonestRemoved { .. }
         | CaseEvent::CorrectionDecided { .. }
         | CaseEvent::RestrictionOrdered { .. }
-        | CaseEvent::RestrictionLifted { .. }) => credit_documents(e, state, court, date),
+        | CaseEvent::RestrictionLifted { .. }) => credit_documents(e, paper),
         _ => Ok(vec![]),
     }
 }
@@ -232,12 +237,8 @@ fn party_name(state: &CaseState, no: u32) -> String {
 }
 
 /// The decisions of credit discipline (DOMAIN §7).
-fn credit_documents(
-    e: &CaseEvent,
-    state: &CaseState,
-    court: &CourtRow,
-    date: &str,
-) -> Result<Issued, AppError> {
+fn credit_documents(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, AppError> {
+    let state = paper.state;
     let basis = basis_text(state);
     let listing_party = |no: &u32| {
         state
@@ -245,13 +246,6 @@ fn credit_documents(
             .listing(*no)
             .map(|l| party_name(state, l.party_no))
             .unwrap_or_default()
-    };
-    let one = |kind, title, heading, paragraphs| -> Result<Issued, AppError> {
-        Ok(vec![(
-            kind,
-            title,
-            render(court, heading, state, paragraphs, date)?,
-        )])
     };
     match e {
         CaseEvent::DishonestListed {
@@ -278,7 +272,7 @@ fn credit_documents(
                 None => format!("将{who}纳入失信被执行人名单，自{on}起至履行完毕之日止。"),
             });
             body.push("被执行人认为本决定有错误的，可以向本院申请纠正。".into());
-            one(
+            paper.one(
                 "dishonest_listing_decision",
                 "决定书（纳入失信被执行人名单）",
                 "决定书",
@@ -291,7 +285,7 @@ fn credit_documents(
             reason,
             ends_on,
             ..
-        } => one(
+        } => paper.one(
             "dishonest_extension_decision",
             "决定书（延长失信被执行人名单期限）",
             "决定书",
@@ -311,7 +305,7 @@ fn credit_documents(
             ..
         } => {
             let who = listing_party(no);
-            one(
+            paper.one(
                 "dishonest_removal_decision",
                 "决定书（删除失信信息）",
                 "决定书",
@@ -337,7 +331,7 @@ fn credit_documents(
                 .find(|c| c.no == *no)
                 .map(|c| listing_party(&c.listing_no))
                 .unwrap_or_default();
-            one(
+            paper.one(
                 "correction_decision",
                 "决定书（失信名单纠正申请）",
                 "决定书",
@@ -377,7 +371,7 @@ fn credit_documents(
                     .map(|(i, k)| format!("（{}）{}；", i + 1, k.name_zh())),
             );
             body.push("如违反本令，本院将依法追究法律责任。".into());
-            one("restriction_order", "限制消费令", "限制消费令", body)
+            paper.one("restriction_order", "限制消费令", "限制消费令", body)
         }
         CaseEvent::RestrictionLifted { no, reason, .. } => {
             let who = state
@@ -385,7 +379,7 @@ fn credit_documents(
                 .order(*no)
                 .map(|o| party_name(state, o.party_no))
                 .unwrap_or_default();
-            one(
+            paper.one(
                 "restriction_lift_notice",
                 "解除限制消费令通知书",
                 "解除限制消费令通知书",
@@ -423,9 +417,14 @@ pub async fn issue_for_actor(
 ) -> Result<Vec<CaseEvent>, AppError> {
     let date = app.today();
     let date_zh = format!("{}年{}月{}日", date.year(), date.month(), date.day());
+    let paper = Letterhead {
+        court,
+        state,
+        date: &date_zh,
+    };
     let mut out = Vec::new();
     for e in events {
-        for (kind, title, html) in documents_for(e, state, court, &date_zh)? {
+        for (kind, title, html) in documents_for(e, &paper)? {
             let sha = hex::encode(Sha256::digest(html.as_bytes()));
             let id = tx
                 .insert_document(&zhixing_store::cases::NewDocument {

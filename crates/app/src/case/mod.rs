@@ -2,7 +2,13 @@
 //! command: load the case, let the domain decide, write the new state, the events and any
 //! documents together — or nothing.
 
+pub mod command;
 pub mod documents;
+pub mod query;
+
+pub use command::{CaseCommand, Executed, FileCase, Filed, execute, file};
+
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -10,11 +16,11 @@ use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{
     self, CaseEvent, CaseState, CaseStatus, Deadline, PartyRecord, Refusal,
 };
-use zhixing_domain::case_number::{CaseNumber, CaseType};
+use zhixing_domain::case_number::CaseNumber;
 use zhixing_domain::court::CourtCode;
-use zhixing_domain::filing::{self, FilingInput};
+use zhixing_domain::filing::{self, FilingInput, ValidFiling};
 use zhixing_domain::indicators::CaseFacts;
-use zhixing_domain::refusal::RefusalKind;
+use zhixing_domain::rules::RuleBook;
 use zhixing_store::NewEvent;
 use zhixing_store::cases::{CaseRow, CaseUpdate, NewCase, NewParty};
 use zhixing_store::courts::CourtRow;
@@ -22,32 +28,10 @@ use zhixing_store::courts::CourtRow;
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
-/// A refusal of the domain as the service's answer. Transitional: the kind of the codes
-/// below is still chosen here rather than where the refusal is made.
+/// A refusal of the domain as the service's answer: its kind was set where it was made.
+#[track_caller]
 pub fn refused(r: Refusal) -> AppError {
-    let conflict = matches!(
-        r.code,
-        "case_closed"
-            | "closure_pending"
-            | "not_open"
-            | "not_suspended"
-            | "case_suspended"
-            | "no_closure_pending"
-            | "already_listed"
-            | "already_removed"
-            | "already_extended"
-            | "already_ordered"
-            | "already_lifted"
-            | "already_decided"
-            | "correction_pending"
-            | "still_listed"
-            | "not_expired"
-    );
-    if conflict && r.kind == RefusalKind::Invalid {
-        AppError::from(r.kind(RefusalKind::Conflict))
-    } else {
-        AppError::from(r)
-    }
+    AppError::from(r)
 }
 
 /// The region (division-code prefix) rules are looked up for at a court.
@@ -67,7 +51,7 @@ pub fn normalize_doc(s: &str) -> String {
         .collect()
 }
 
-async fn own_court(app: &App, by: &Principal) -> Result<CourtRow, AppError> {
+pub(crate) async fn own_court(app: &App, by: &Principal) -> Result<CourtRow, AppError> {
     app.store
         .court(&by.court_id)
         .await?
@@ -84,42 +68,52 @@ pub fn handles(by: &Principal, court: &CourtRow) -> Result<(), AppError> {
     }
 }
 
-/// Files a case at the caller's court. Returns (id, number).
-pub async fn file(
-    app: &App,
-    by: &Principal,
-    input: FilingInput,
-    resumed_from: Option<(i64, String)>,
-) -> Result<(i64, String), AppError> {
-    file_with_codes(app, by, input, resumed_from)
-        .await
-        .map(|(id, number, _)| (id, number))
+/// A filing the domain accepted, with the rule book and the day it was judged by.
+pub(crate) struct CheckedFiling {
+    valid: ValidFiling,
+    rules: Arc<RuleBook>,
+    today: Date,
 }
 
-/// Files a case and issues each party its access code (当事人查询码) in the same
-/// transaction. The codes are returned once, for the filing officer to hand over; only
-/// their keyed hashes are stored.
-pub async fn file_with_codes(
+/// Checks a filing at `court` (the caller's own) before its transaction: whether `by` files
+/// there, and every problem of the input at once. `resuming`: a 执恢 case, filed by resuming.
+pub(crate) async fn check_filing(
     app: &App,
     by: &Principal,
-    input: FilingInput,
-    resumed_from: Option<(i64, String)>,
-) -> Result<(i64, String, Vec<crate::portal::AccessCode>), AppError> {
-    let court = own_court(app, by).await?;
-    handles(by, &court)?;
-    let region = region(&court);
+    court: &CourtRow,
+    input: &FilingInput,
+    resuming: bool,
+) -> Result<CheckedFiling, AppError> {
+    handles(by, court)?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
-    let valid = filing::validate(&input, today, &rules, &app.calendar, &region).map_err(refused)?;
-    if valid.case_type == CaseType::ZhiHui && resumed_from.is_none() {
-        return Err(AppError::unprocessable(
-            "resumption_only",
-            "a 执恢 case is filed by resuming a terminated (终本) case: POST /api/v1/cases/{id}/resumption",
-        ));
-    }
+    let valid = filing::validate(input, today, &rules, &app.calendar, &region(court))?;
+    filing::check_origin(valid.case_type, resuming)?;
+    Ok(CheckedFiling {
+        valid,
+        rules,
+        today,
+    })
+}
+
+/// Files a checked case at `court` inside the caller's transaction and issues each party its
+/// access code (当事人查询码): only their keyed hashes are stored. `resumed_from` (id, number)
+/// names the terminated case a 执恢 case resumes.
+pub(crate) async fn file_in_tx(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    by: &Principal,
+    court: &CourtRow,
+    checked: CheckedFiling,
+    resumed_from: Option<(i64, String)>,
+) -> Result<Filed, AppError> {
+    let CheckedFiling {
+        valid,
+        rules,
+        today,
+    } = checked;
     let basis_doc = normalize_doc(&valid.basis.document_number);
     let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
     if resumed_from.is_none() {
         for p in valid
             .parties
@@ -177,9 +171,9 @@ pub async fn file_with_codes(
         resumed_from: resumed_from.as_ref().map(|r| r.1.clone()),
     };
     let state = CaseState::from_filed(&filed).or_internal("CaseState::from_filed(filed)")?;
-    let next_due = next_due(app, &state, &court, today, &rules)?;
+    let next_due = next_due(app, &state, court, today, &rules)?;
     let state_json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
-    let facts = facts_of(app, &state, &court, &rules)?;
+    let facts = facts_of(app, &state, court, &rules)?;
     let id = tx
         .insert_case(&NewCase {
             court_id: &court.id,
@@ -221,39 +215,49 @@ pub async fn file_with_codes(
     let mut events = vec![filed];
     // The acceptance notice is issued with the filing.
     let mut state = state;
-    let doc_events = documents::issue_for(&mut tx, app, &court, id, &state, &events, by).await?;
+    let doc_events = documents::issue_for(tx, app, court, id, &state, &events, by).await?;
     for e in &doc_events {
         state.apply(e);
     }
     events.extend(doc_events);
-    if !events.is_empty() {
-        let state_json =
-            serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
-        tx.update_case(
-            id,
-            1,
-            &update_of(
-                &state,
-                &state_json,
-                next_due.as_deref(),
-                None,
-                now_us,
-                &court.path,
-                &facts_of(app, &state, &court, &rules)?,
-            ),
-        )
-        .await?;
-    }
-    append(&mut tx, now_us, by, &court.id, id, &events).await?;
+    let state_json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
+    tx.update_case(
+        id,
+        1,
+        &update_of(
+            &state,
+            &state_json,
+            next_due.as_deref(),
+            None,
+            now_us,
+            &court.path,
+            &facts_of(app, &state, court, &rules)?,
+        ),
+    )
+    .await?;
+    append(tx, now_us, by, &court.id, id, &events).await?;
     let named: Vec<(i64, String)> = state
         .parties
         .iter()
         .map(|p| (i64::from(p.no), p.name.clone()))
         .collect();
-    let codes =
-        crate::portal::issue_in_tx(&mut tx, app, id, &named, &crate::actor_of(by), now_us).await?;
-    tx.commit().await?;
-    Ok((id, number, codes))
+    let access_codes =
+        crate::portal::issue_in_tx(tx, app, id, &named, &crate::actor_of(by), now_us).await?;
+    Ok(Filed {
+        id,
+        number,
+        access_codes,
+    })
+}
+
+/// The rules of the rule book as they apply at a court of `region` on `today`.
+fn rule_ctx<'a>(app: &'a App, rules: &'a RuleBook, region: &'a str, today: Date) -> case::Ctx<'a> {
+    case::Ctx {
+        rules,
+        calendar: &app.calendar,
+        region,
+        today,
+    }
 }
 
 /// What the case contributes to the indicators (DOMAIN §10) as it now stands.
@@ -261,19 +265,13 @@ pub(crate) fn facts_of(
     app: &App,
     state: &CaseState,
     court: &CourtRow,
-    rules: &zhixing_domain::rules::RuleBook,
+    rules: &RuleBook,
 ) -> Result<CaseFacts, AppError> {
     let region = region(court);
-    CaseFacts::of(
+    Ok(CaseFacts::of(
         state,
-        &case::Ctx {
-            rules,
-            calendar: &app.calendar,
-            region: &region,
-            today: app.today(),
-        },
-    )
-    .map_err(refused)
+        &rule_ctx(app, rules, &region, app.today()),
+    )?)
 }
 
 pub(crate) fn update_of<'a>(
@@ -338,22 +336,13 @@ fn next_due(
     state: &CaseState,
     court: &CourtRow,
     today: Date,
-    rules: &zhixing_domain::rules::RuleBook,
+    rules: &RuleBook,
 ) -> Result<Option<String>, AppError> {
     if state.status == CaseStatus::Closed {
         return Ok(None);
     }
     let region = region(court);
-    let ds = case::deadlines(
-        state,
-        &case::Ctx {
-            rules,
-            calendar: &app.calendar,
-            region: &region,
-            today,
-        },
-    )
-    .map_err(refused)?;
+    let ds = case::deadlines(state, &rule_ctx(app, rules, &region, today))?;
     Ok(case::next_actions(&ds).first().map(|d| d.due.to_string()))
 }
 
@@ -375,18 +364,27 @@ impl Actor<'_> {
     }
 }
 
-/// Loads a case the caller may read, or 404.
-pub async fn readable(app: &App, by: &Principal, id: i64) -> Result<(CaseRow, CourtRow), AppError> {
+/// A case and its court, whoever asks.
+async fn load(app: &App, id: i64) -> Result<(CaseRow, CourtRow), AppError> {
     let row = app
         .store
         .case(id)
         .await?
         .ok_or_else(|| case_not_found(id))?;
-    let court = app
-        .store
+    let court = court_of(app, &row).await?;
+    Ok((row, court))
+}
+
+async fn court_of(app: &App, row: &CaseRow) -> Result<CourtRow, AppError> {
+    app.store
         .court(&row.court_id)
         .await?
-        .or_internal("court of a case")?;
+        .or_internal("court of a case")
+}
+
+/// Loads a case the caller may read, or 404.
+pub async fn readable(app: &App, by: &Principal, id: i64) -> Result<(CaseRow, CourtRow), AppError> {
+    let (row, court) = load(app, id).await?;
     if by.may(Action::ReadCaseData, &court.path) {
         Ok((row, court))
     } else {
@@ -432,16 +430,7 @@ pub async fn may_act(
     id: i64,
     action: Action,
 ) -> Result<(CaseRow, CourtRow), AppError> {
-    let row = app
-        .store
-        .case(id)
-        .await?
-        .ok_or_else(|| case_not_found(id))?;
-    let court = app
-        .store
-        .court(&row.court_id)
-        .await?
-        .or_internal("court of a case")?;
+    let (row, court) = load(app, id).await?;
     authorise(by, &court, id, action)?;
     Ok((row, court))
 }
@@ -479,11 +468,7 @@ where
     F: FnOnce(&CaseState, &case::Ctx<'_>) -> Result<Vec<CaseEvent>, Refusal>,
 {
     let row = tx.case_tx(id).await?.ok_or_else(|| case_not_found(id))?;
-    let court = app
-        .store
-        .court(&row.court_id)
-        .await?
-        .or_internal("court of a case")?;
+    let court = court_of(app, &row).await?;
     if let Actor::User(by, action) = actor {
         authorise(by, &court, id, action)?;
     }
@@ -496,13 +481,8 @@ where
     let rules = app.rules.current(&app.store).await?;
     let today = app.today();
     let region = region(&court);
-    let ctx = case::Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today,
-    };
-    let decided = decide(&before, &ctx).map_err(refused)?;
+    let ctx = rule_ctx(app, &rules, &region, today);
+    let decided = decide(&before, &ctx)?;
     if decided.is_empty() {
         let version = row.version;
         return Ok(Changed {
@@ -614,21 +594,12 @@ pub fn view(
     court: &CourtRow,
     state: CaseState,
     today: Date,
-    rules: &zhixing_domain::rules::RuleBook,
+    rules: &RuleBook,
     shown: Shown,
 ) -> Result<CaseView, AppError> {
     let Shown { id, version, as_of } = shown;
     let region = region(court);
-    let ds = case::deadlines(
-        &state,
-        &case::Ctx {
-            rules,
-            calendar: &app.calendar,
-            region: &region,
-            today,
-        },
-    )
-    .map_err(refused)?;
+    let ds = case::deadlines(&state, &rule_ctx(app, rules, &region, today))?;
     let next: Vec<Deadline> = case::next_actions(&ds).into_iter().cloned().collect();
     Ok(CaseView {
         id,
@@ -718,77 +689,4 @@ pub async fn reveal_identifier(
     )
     .await?;
     Ok(plain)
-}
-
-/// Resumes a terminated (终本) case: a new 执恢 case linked to the old one.
-pub async fn resume(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    reason: &str,
-) -> Result<(i64, String), AppError> {
-    let (row, court) = readable(app, by, id).await?;
-    handles(by, &court)?;
-    let old = state_of(&row)?;
-    if old.closure.as_ref().map(|c| c.0) != Some(case::ClosureMode::Zhongben) {
-        return Err(AppError::conflict(
-            "not_terminated",
-            "only a case closed by 终结本次执行程序 can be resumed",
-        ));
-    }
-    if old.resumed_as.is_some() {
-        return Err(AppError::conflict(
-            "already_resumed",
-            format!("already resumed as {}", old.resumed_as.unwrap_or_default()),
-        ));
-    }
-    if reason.trim().chars().count() < 4 {
-        return Err(AppError::unprocessable(
-            "reason_required",
-            "state why enforcement resumes (at least 4 characters)",
-        ));
-    }
-    // The new case repeats the old parties: their identifiers come from the encrypted store.
-    let mut parties = Vec::new();
-    for p in &old.parties {
-        let sealed = app
-            .store
-            .party_cipher(id, i64::from(p.no))
-            .await?
-            .or_internal("party_cipher(id, i64::from(p.no))")?;
-        let ident = app.cipher.open(&sealed)?;
-        parties.push(filing::PartyInput {
-            role: p.role,
-            kind: p.kind.clone(),
-            name: p.name.clone(),
-            id_number: (p.kind == "person").then(|| ident.clone()),
-            credit_code: (p.kind == "organisation").then_some(ident),
-            legal_representative: p.legal_representative.clone(),
-        });
-    }
-    let a = old.amounts;
-    let input = FilingInput {
-        case_type: CaseType::ZhiHui.code().to_owned(),
-        parties,
-        basis: old.basis.clone(),
-        amounts: [old.unpaid().get(), 0, 0, 0],
-        duties: old.duties.clone(),
-        late_reason: Some(format!("恢复执行：{}", reason.trim())),
-    };
-    let _ = a;
-    let (new_id, number) = file(app, by, input, Some((id, old.number.clone()))).await?;
-    change(
-        app,
-        Actor::User(by, Action::HandleCases),
-        id,
-        None,
-        |_, _| {
-            Ok(vec![CaseEvent::ResumedAs {
-                number: number.clone(),
-                case_id: new_id,
-            }])
-        },
-    )
-    .await?;
-    Ok((new_id, number))
 }

@@ -4,6 +4,8 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use super::*;
+use crate::calendar::WorkingCalendar;
+use crate::refusal::Param;
 use crate::testing::{calendar, ctx, rules_of};
 /// The rule files these tests were written against.
 fn rules() -> RuleBook {
@@ -33,6 +35,24 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
         resumed_from: None,
     };
     CaseState::from_filed(&e).expect("a Filed event starts a case") // allow-panic: test code
+}
+
+/// A judgment case filed on 3 March 2025, with the rule book and calendar.
+fn judgment() -> (RuleBook, WorkingCalendar, CaseState) {
+    (
+        rules(),
+        calendar(),
+        filed(date(2025, 3, 3), BasisKind::Judgment),
+    )
+}
+
+/// Records the step `a` on `on`.
+fn act(s: &mut CaseState, a: ActionKind, on: Date) {
+    s.apply(&CaseEvent::ActionRecorded {
+        action: a,
+        on,
+        note: String::new(),
+    });
 }
 
 fn due(ds: &[Deadline], node: &str) -> Option<Date> {
@@ -95,13 +115,8 @@ fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
 
 #[test]
 fn overdue_done_and_late() -> Result<(), Refusal> {
-    let (r, c) = (rules(), calendar());
-    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
-    s.apply(&CaseEvent::ActionRecorded {
-        action: ActionKind::NoticeIssued,
-        on: date(2025, 3, 20),
-        note: String::new(),
-    });
+    let (r, c, mut s) = judgment();
+    act(&mut s, ActionKind::NoticeIssued, date(2025, 3, 20));
     let ds = deadlines(&s, &ctx(&r, &c, date(2025, 3, 25)))?;
     let get = |n: &str| ds.iter().find(|d| d.node == n).map(|d| d.status.clone());
     assert_eq!(get("notice").as_deref(), Some("done_late"));
@@ -118,8 +133,7 @@ fn overdue_done_and_late() -> Result<(), Refusal> {
 
 #[test]
 fn urgent_clues_get_three_days() -> Result<(), Refusal> {
-    let (r, c) = (rules(), calendar());
-    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let (r, c, mut s) = judgment();
     s.apply(&CaseEvent::ClueSubmitted {
         no: 1,
         description: "房产".into(),
@@ -140,8 +154,7 @@ fn urgent_clues_get_three_days() -> Result<(), Refusal> {
 
 #[test]
 fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
-    let (r, c) = (rules(), calendar());
-    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let (r, c, mut s) = judgment();
     s.apply(&decide_suspension(
         &s,
         true,
@@ -182,8 +195,7 @@ fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
 
 #[test]
 fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
-    let (r, c) = (rules(), calendar());
-    let s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let (r, c, mut s) = judgment();
     let err = decide_closure(
         &s,
         ClosureMode::Zhongben,
@@ -191,26 +203,13 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         &ctx(&r, &c, date(2025, 4, 1)),
     )
     .err()
-    .ok_or(Refusal::one("x", "no refusal"))?;
+    .ok_or(Refusal::invalid("expected_a_refusal"))?;
     assert_eq!(err.code, "closure_conditions_unmet");
+    assert_eq!(err.kind, RefusalKind::Invalid);
     assert_eq!(err.reasons.len(), 9, "{:?}", err.reasons);
 
-    let mut s = s;
-    for a in [
-        ActionKind::NoticeIssued,
-        ActionKind::ConsumptionRestriction,
-        ActionKind::DishonestListing,
-        ActionKind::OnlineInvestigation,
-        ActionKind::TraditionalInvestigation,
-        ActionKind::NoEnforceableProperty,
-        ActionKind::DebtorSearch,
-        ActionKind::Interview,
-    ] {
-        s.apply(&CaseEvent::ActionRecorded {
-            action: a,
-            on: date(2025, 3, 20),
-            note: String::new(),
-        });
+    for a in ZHONGBEN_ACTIONS {
+        act(&mut s, a, date(2025, 3, 20));
     }
     let early = decide_closure(
         &s,
@@ -221,10 +220,19 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
     .err()
     .map(|e| e.reasons);
     assert_eq!(
-        early.map(|r| r.len()),
+        early.as_ref().map(Vec::len),
         Some(1),
         "only the three months remain"
     );
+    // The period is the rule book's, with its citation: a parameter, not a sentence.
+    let rule = r.lookup("case.zhongben.min_since_filing", date(2025, 3, 3), "110105")?;
+    let three = early.as_ref().and_then(|e| e.first());
+    assert_eq!(three.map(|t| t.code), Some("three_months"));
+    let param = |name: &str| three.and_then(|t| t.params.get(name)).cloned();
+    assert_eq!(param("value"), Some(Param::Int(rule.value)));
+    assert_eq!(param("unit"), Some(Param::from("months")));
+    assert_eq!(param("citation"), Some(Param::from(rule.citation.as_str())));
+    assert_eq!(param("until"), Some(Param::Date(date(2025, 6, 3))));
     let ok = decide_closure(
         &s,
         ClosureMode::Zhongben,
@@ -261,8 +269,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
 
 #[test]
 fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
-    let (r, c) = (rules(), calendar());
-    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let (r, c, mut s) = judgment();
     let cx = ctx(&r, &c, date(2025, 3, 20));
     assert!(decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx).is_err());
     s.apply(&CaseEvent::PaymentRecorded {
@@ -393,4 +400,169 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_late_extension_is_refused_with_the_rule_that_set_the_time() -> Result<(), Refusal> {
+    let (r, c, s) = judgment();
+    let late = decide_extension(&s, 1, "院长批准", &ctx(&r, &c, date(2025, 10, 1)))
+        .err()
+        .ok_or(Refusal::invalid("expected_a_refusal"))?;
+    let rule = r.lookup("case.conclude", date(2025, 3, 3), "110105")?;
+    assert_eq!(late.code, "extension_too_late");
+    assert_eq!(late.params.get("value"), Some(&Param::Int(rule.value)));
+    assert_eq!(late.params.get("rule"), Some(&Param::from("case.conclude")));
+    assert_eq!(
+        late.params.get("citation"),
+        Some(&Param::from(rule.citation.as_str()))
+    );
+    assert_eq!(late.params.get("due"), Some(&Param::Date(date(2025, 9, 3))));
+    let months = decide_extension(&s, 13, "院长批准", &ctx(&r, &c, date(2025, 4, 1)))
+        .err()
+        .ok_or(Refusal::invalid("expected_a_refusal"))?;
+    assert_eq!(
+        (months.code, months.reasons[0].code),
+        ("invalid_extension", "extension_months")
+    );
+    Ok(())
+}
+
+#[test]
+fn refusals_know_their_kind_where_they_are_made() {
+    let (r, c, mut s) = judgment();
+    let cx = ctx(&r, &c, date(2025, 3, 4));
+    let kind = |x: Result<CaseEvent, Refusal>| x.err().map(|e| (e.code, e.kind));
+    assert_eq!(
+        kind(decide_suspension(&s, false, "", cx.today)),
+        Some(("not_suspended", RefusalKind::Conflict))
+    );
+    assert_eq!(
+        kind(decide_suspension(&s, true, "短", cx.today)),
+        Some(("reason_required", RefusalKind::Invalid))
+    );
+    assert_eq!(
+        kind(decide_approval(&s, true, "", &cx)),
+        Some(("no_closure_pending", RefusalKind::Conflict))
+    );
+    s.apply(&CaseEvent::Suspended {
+        on: cx.today,
+        reason: "案外人异议".into(),
+    });
+    assert_eq!(
+        kind(decide_closure(
+            &s,
+            ClosureMode::Zhongben,
+            "理由充分的结案",
+            &cx
+        )),
+        Some(("case_suspended", RefusalKind::Conflict))
+    );
+    assert_eq!(
+        kind(decide_suspension(&s, true, "再次中止的理由", cx.today)),
+        Some(("not_open", RefusalKind::Conflict))
+    );
+    s.apply(&CaseEvent::Closed {
+        mode: ClosureMode::Withdrawn,
+        reason: "撤回申请".into(),
+        on: cx.today,
+    });
+    assert_eq!(
+        kind(decide_payment(&s, 100, "", cx.today)),
+        Some(("case_closed", RefusalKind::Conflict))
+    );
+}
+
+#[test]
+fn assignment_clues_and_payments_are_decided_here() -> Result<(), Refusal> {
+    let (_, _, mut s) = judgment();
+    let d = date(2025, 3, 4);
+    let mut officer = Candidate {
+        id: 7,
+        name: "王法官".into(),
+        court_id: s.court_id.clone(),
+        active: true,
+        roles: vec![Role::Judge],
+    };
+    let code = |x: Result<CaseEvent, Refusal>| x.err().map(|e| e.code);
+    assert_eq!(
+        code(decide_assignment(&s, None, d)),
+        Some("invalid_officer")
+    );
+    officer.roles = vec![Role::Supervisor];
+    assert_eq!(
+        code(decide_assignment(&s, Some(&officer), d)),
+        Some("invalid_officer"),
+        "a supervisor handles no case"
+    );
+    officer.roles = vec![Role::Officer];
+    s.apply(&decide_assignment(&s, Some(&officer), d)?);
+    assert_eq!(s.officer, Some((7, "王法官".into())));
+    assert_eq!(
+        code(decide_assignment(&s, Some(&officer), d)),
+        Some("already_assigned")
+    );
+
+    assert_eq!(code(decide_clue(&s, " ", false, d)), Some("invalid_clue"));
+    s.apply(&decide_clue(&s, "被执行人名下车辆", true, d)?);
+    assert_eq!(s.clues.first().map(|c| (c.no, c.urgent)), Some((1, true)));
+    assert_eq!(
+        code(decide_clue_verification(&s, 2, "已核查", d)),
+        Some("clue_not_found")
+    );
+    s.apply(&decide_clue_verification(&s, 1, "车辆已报废", d)?);
+    assert_eq!(
+        code(decide_clue_verification(&s, 1, "再次核查", d)),
+        Some("already_done")
+    );
+
+    for bad in [0, -3, MAX_FEN + 1] {
+        let e = decide_payment(&s, bad, "", d)
+            .err()
+            .ok_or(Refusal::invalid("expected_a_refusal"))?;
+        assert_eq!(
+            (e.code, e.reasons[0].code),
+            ("invalid_amount", "amount_invalid")
+        );
+    }
+    s.apply(&decide_payment(&s, MAX_FEN, "", d)?);
+    assert_eq!(
+        decide_payment(&s, 1, "", d)
+            .err()
+            .and_then(|e| e.reasons[0].params.get("problem").cloned()),
+        Some(Param::from("overflow"))
+    );
+    let security = decide_security(&s, "", "保证", 0, d)
+        .err()
+        .ok_or(Refusal::invalid("expected_a_refusal"))?;
+    assert_eq!(security.code, "invalid_security");
+    assert_eq!(security.reasons.len(), 2, "{security}");
+    Ok(())
+}
+
+#[test]
+fn only_a_terminated_case_is_resumed_and_only_once() -> Result<(), Refusal> {
+    let (_, _, mut s) = judgment();
+    let code = |x: Result<(), Refusal>| x.err().map(|e| e.code);
+    assert_eq!(
+        code(check_resumption(&s, "发现新财产")),
+        Some("not_terminated")
+    );
+    s.apply(&CaseEvent::Closed {
+        mode: ClosureMode::Zhongben,
+        reason: "无财产可供执行".into(),
+        on: date(2025, 7, 1),
+    });
+    assert_eq!(code(check_resumption(&s, "短")), Some("reason_required"));
+    s.apply(&decide_resumption(
+        &s,
+        "发现新财产",
+        "(2025)京0105执恢1号",
+        9,
+    )?);
+    assert_eq!(s.resumed_as.as_deref(), Some("(2025)京0105执恢1号"));
+    assert_eq!(
+        code(check_resumption(&s, "发现新财产")),
+        Some("already_resumed")
+    );
+    Ok(())
 }

@@ -5,25 +5,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+use zhixing_app::AppError;
+use zhixing_app::case::query::{self, ListQuery};
+use zhixing_app::case::{self as svc, CaseCommand};
+use zhixing_app::state::App;
 use zhixing_domain::access::Action;
-use zhixing_domain::case::{ActionKind, CaseStatus, ClosureMode, PartyRole};
+use zhixing_domain::case::{self, ActionKind, CaseStatus, ClosureMode, PartyRole};
 use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::i18n::Lang;
 use super::{PageError, Viewer, layout, page};
-use crate::api::Ctx;
-use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, ListParams, summary};
+use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, described, document_response};
 use crate::error::{ApiError, Path, Query};
-use zhixing_app::AppError;
-use zhixing_app::case::{self as svc};
-use zhixing_app::state::App;
-
-fn ctx_of(v: &Viewer) -> Ctx {
-    Ctx {
-        principal: v.principal.clone(),
-        token_hash: String::new(),
-    }
-}
 
 pub(super) fn yuan(fen: i64) -> String {
     zhixing_domain::money::Fen::new(fen)
@@ -64,7 +58,7 @@ pub async fn list(
             && f.overdue.is_none()
             && court.is_none()
             && v.principal.carries_a_caseload());
-    let params = ListParams {
+    let params = ListQuery {
         court: court.clone(),
         status: Some(f.status.clone()).filter(|s| !s.is_empty()),
         officer: mine.then(|| "me".to_owned()),
@@ -77,15 +71,10 @@ pub async fn list(
         limit: Some(200),
         cursor: None,
     };
-    let filter = crate::api::cases::filter_of(&app, &ctx_of(&v), &params).await?;
-    let rows = app.store.list_cases(&filter).await?;
-    let today = app.today();
-    // Another court's cases (reached from the command centre) are titled with its name;
-    // `filter_of` has already answered 404 for a court the viewer may not read.
-    let other_court = match &court {
-        Some(id) if *id != v.principal.court_id => app.store.court(id).await?.map(|c| c.name),
-        _ => None,
-    };
+    let listed = query::list(&app, &v.principal, &params).await?;
+    let rows = &listed.page.items;
+    // Another court's cases (reached from the command centre) are titled with its name.
+    let other_court = (listed.court_id != v.principal.court_id).then_some(&listed.court_name);
     let body = html! {
         section.card {
             h1 {
@@ -110,8 +99,7 @@ pub async fn list(
             }
             table #case-list {
                 tr { th { "案号" } th { "申请执行人" } th { "被执行人" } th { "状态" } th { "最近期限" } th { "立案日期" } }
-                @for r in &rows {
-                    @let s = summary(r, today);
+                @for s in rows {
                     tr.overdue[s.overdue] {
                         td { a href=(format!("/cases/{}", s.id)) { (s.number) } }
                         td { (s.applicants.join("、")) }
@@ -171,8 +159,16 @@ pub struct FilingForm {
     late_reason: String,
 }
 
-/// "1,234.56" yuan → fen.
-pub(super) fn fen_of(field: &str, s: &str) -> Result<i64, String> {
+/// What is wrong with an amount typed in yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Yuan {
+    /// Not a number of yuan with at most two decimals.
+    NotAnAmount,
+    TooLarge,
+}
+
+/// "1,234.56" yuan → fen; nothing typed is zero.
+fn parse_yuan(s: &str) -> Result<i64, Yuan> {
     let t: String = s
         .trim()
         .chars()
@@ -188,11 +184,35 @@ pub(super) fn fen_of(field: &str, s: &str) -> Result<i64, String> {
         && frac.bytes().all(|b| b.is_ascii_digit())
         && whole.len() <= 14;
     if !ok {
-        return Err(format!("{field}：请填写金额（元），最多两位小数"));
+        return Err(Yuan::NotAnAmount);
     }
-    let w: i64 = whole.parse().map_err(|_| format!("{field}：金额过大"))?;
+    let w: i64 = whole.parse().map_err(|_| Yuan::TooLarge)?;
     let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
     Ok(w * 100 + f)
+}
+
+/// "1,234.56" yuan → fen, or a Chinese sentence naming `field`.
+pub(super) fn fen_of(field: &str, s: &str) -> Result<i64, String> {
+    parse_yuan(s).map_err(|e| match e {
+        Yuan::NotAnAmount => format!("{field}：请填写金额（元），最多两位小数"),
+        Yuan::TooLarge => format!("{field}：金额过大"),
+    })
+}
+
+/// An amount of the filing form (`field`: principal, interest, costs) in fen, or the problem
+/// with it, for the message catalogue to word.
+fn amount_of(field: &'static str, s: &str) -> Result<i64, Reason> {
+    parse_yuan(s).map_err(|e| {
+        Reason::new("amount_text_invalid")
+            .with("field", field)
+            .with(
+                "problem",
+                match e {
+                    Yuan::NotAnAmount => "not_an_amount",
+                    Yuan::TooLarge => "too_large",
+                },
+            )
+    })
 }
 
 fn party(role: PartyRole, kind: &str, name: &str, id: &str, rep: &str) -> PartyInput {
@@ -279,76 +299,89 @@ pub async fn new_submit(
     v: Viewer,
     axum::Form(f): axum::Form<FilingForm>,
 ) -> Response {
-    let mut errors = Vec::new();
+    let result = match filing_of(&f) {
+        Ok(cmd) => svc::file(&app, &v.principal, cmd).await,
+        Err(e) => Err(e),
+    };
+    let e = match result {
+        // Not a redirect: the parties' access codes exist only in this answer.
+        Ok(filed) => {
+            return page(
+                StatusCode::OK,
+                accepted(&v, filed.id, &filed.number, &filed.access_codes),
+            );
+        }
+        Err(e) if e.is_refusal() => e,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    // Each problem, from the message catalogue in the viewer's language.
+    let words = crate::messages::error(v.lang, &e);
+    let problems = match &e {
+        AppError::Refused(_) => words.errors,
+        _ => vec![words.detail],
+    };
+    page(status_of(e), filing_form(v.lang, &v, &f, &problems))
+}
+
+/// The filing the form asks for, or what in it is not a filing: the amounts in yuan first.
+fn filing_of(f: &FilingForm) -> Result<svc::FileCase, AppError> {
     let mut amounts = [0i64; 3];
-    for (i, (name, val)) in [
-        ("本金", &f.principal),
-        ("利息", &f.interest),
-        ("费用", &f.costs),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        match fen_of(name, val) {
-            Ok(x) => amounts[i] = x,
-            Err(e) => errors.push(e),
+    let mut problems = Vec::new();
+    for (slot, (field, val)) in amounts.iter_mut().zip([
+        ("principal", &f.principal),
+        ("interest", &f.interest),
+        ("costs", &f.costs),
+    ]) {
+        match amount_of(field, val) {
+            Ok(x) => *slot = x,
+            Err(r) => problems.push(r),
         }
     }
-    if errors.is_empty() {
-        let body = FileCaseIn {
-            case_type: f.case_type.clone(),
-            court_id: None,
-            parties: vec![
-                party(
-                    PartyRole::Applicant,
-                    &f.applicant_kind,
-                    &f.applicant_name,
-                    &f.applicant_id,
-                    &f.applicant_rep,
-                ),
-                party(
-                    PartyRole::Respondent,
-                    &f.respondent_kind,
-                    &f.respondent_name,
-                    &f.respondent_id,
-                    &f.respondent_rep,
-                ),
-            ],
-            basis: BasisIn {
-                kind: f.basis_kind.clone(),
-                issuing_body: f.issuing_body.clone(),
-                document_number: f.document_number.clone(),
-                effective_date: f.effective_date.clone(),
-                performance_deadline: f.performance_deadline.clone(),
-            },
-            amounts: AmountsIn {
-                principal: amounts[0],
-                interest: amounts[1],
-                delay_interest: 0,
-                costs: amounts[2],
-            },
-            duties: f.duties.clone(),
-            late_reason: Some(f.late_reason.clone()).filter(|s| !s.trim().is_empty()),
-        };
-        let result = match body.into_input() {
-            Ok(input) => svc::file_with_codes(&app, &v.principal, input, None)
-                .await
-                .map_err(ApiError::from),
-            Err(e) => Err(e),
-        };
-        match result {
-            // Not a redirect: the parties' access codes exist only in this answer.
-            Ok((id, number, codes)) => {
-                return page(StatusCode::OK, accepted(&v, id, &number, &codes));
-            }
-            Err(e) if e.details.is_empty() => errors.push(e.message),
-            Err(e) => errors.extend(e.details),
-        }
+    if !problems.is_empty() {
+        return Err(Refusal::of_reasons("invalid_amount", RefusalKind::Invalid, problems).into());
     }
-    page(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        filing_form(v.lang, &v, &f, &errors),
-    )
+    FileCaseIn {
+        case_type: f.case_type.clone(),
+        court_id: None,
+        parties: vec![
+            party(
+                PartyRole::Applicant,
+                &f.applicant_kind,
+                &f.applicant_name,
+                &f.applicant_id,
+                &f.applicant_rep,
+            ),
+            party(
+                PartyRole::Respondent,
+                &f.respondent_kind,
+                &f.respondent_name,
+                &f.respondent_id,
+                &f.respondent_rep,
+            ),
+        ],
+        basis: BasisIn {
+            kind: f.basis_kind.clone(),
+            issuing_body: f.issuing_body.clone(),
+            document_number: f.document_number.clone(),
+            effective_date: f.effective_date.clone(),
+            performance_deadline: f.performance_deadline.clone(),
+        },
+        amounts: AmountsIn {
+            principal: amounts[0],
+            interest: amounts[1],
+            delay_interest: 0,
+            costs: amounts[2],
+        },
+        duties: f.duties.clone(),
+        late_reason: Some(f.late_reason.clone()).filter(|s| !s.trim().is_empty()),
+    }
+    .into_command()
+}
+
+/// The status a page answers a refusal with: 422 for a wrong input, 409 for a state that does
+/// not allow it now.
+fn status_of(e: AppError) -> StatusCode {
+    ApiError::from(e).status
 }
 
 /// 受理成功: the new case's number and each party's access code (当事人查询码), shown this
@@ -433,15 +466,18 @@ pub(super) async fn render(
     refused: Option<Refused<'_>>,
 ) -> Result<Response, PageError> {
     let lang = v.lang;
-    let view = svc::show(app, &v.principal, id, None).await?;
-    let (_, court) = svc::readable(app, &v.principal, id).await?;
-    let timeline = app.store.case_timeline(id).await?;
+    let query::CaseFile {
+        view,
+        court,
+        timeline,
+        rules,
+        region,
+    } = query::case_file(app, &v.principal, id).await?;
     let control = super::control::load(app, v, id).await?;
     let complaints = zhixing_app::oversight::complaints::of_case(app, &v.principal, id).await?;
     let recordings = zhixing_app::oversight::recordings::of_case(app, &v.principal, id).await?;
     let account = zhixing_app::disposal::funds::account(app, &v.principal, id).await?;
     let today = app.today();
-    let rules = app.rules.current(&app.store).await?;
     let auctions = super::auction::load(app, v, id).await?;
     let command = super::case_supervision::load(app, &v.principal, id).await?;
     if !control.assets.is_empty() {
@@ -455,9 +491,7 @@ pub(super) async fn render(
         .await?;
     }
     let c = &view.case;
-    let can_act = v
-        .principal
-        .may(zhixing_domain::access::Action::HandleCases, &court.path);
+    let can_act = v.principal.may(Action::HandleCases, &court.path);
     let is_head = v.principal.may(Action::Approve, &court.path);
     let open = can_act && c.status != CaseStatus::Closed;
     let body = html! {
@@ -516,7 +550,7 @@ pub(super) async fn render(
             can_act,
             today,
             rules: &rules,
-            region: &svc::region(&court),
+            region: &region,
             error: Refused::at(refused, "credit"),
         }))
         (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
@@ -553,7 +587,7 @@ pub(super) async fn render(
         }
         section.card #timeline {
             h2 { "流程记录" }
-            table { @for e in &timeline { tr { td.small { (zhixing_store::from_micros(e.at_us).map(|t| t.to_string()).unwrap_or_default()) } td { code { (e.kind) } } td { (e.actor) } } } }
+            table { @for e in &timeline { tr { td.small { (e.at) } td { code { (e.kind) } } td { (e.actor) } } } }
         }
     };
     Ok(page(status, layout(lang, &view.number, Some(v), body)))
@@ -593,7 +627,7 @@ pub(super) async fn answer<T>(
         return PageError::from(e).into_response();
     }
     let message = super::refusal_words(v.lang, &e);
-    let status = ApiError::from(e).status;
+    let status = status_of(e);
     render(
         app,
         v,
@@ -608,28 +642,33 @@ pub(super) async fn answer<T>(
     .unwrap_or_else(IntoResponse::into_response)
 }
 
+/// Carries out a form's command on case `id` and answers as the case page's forms do.
+async fn act_on(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    section: &'static str,
+    version: Option<i64>,
+    cmd: Result<CaseCommand, Refusal>,
+) -> Response {
+    let r = match cmd {
+        Ok(cmd) => svc::execute(app, &v.principal, id, version, cmd).await,
+        Err(r) => Err(r.into()),
+    };
+    answer(app, v, id, section, r).await
+}
+
 pub async fn act(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<ActForm>,
 ) -> Response {
-    let Some(kind) = ActionKind::parse(&f.action) else {
-        return back(
-            id,
-            Some(ApiError::unprocessable("unknown_action", "unknown action")),
-        );
-    };
-    let today = app.today();
-    let r = svc::change(
-        &app,
-        svc::Actor::User(&v.principal, zhixing_domain::access::Action::HandleCases),
-        id,
-        f.version,
-        |s, _| zhixing_domain::case::decide_action(s, kind, &f.note, today).map(|e| vec![e]),
-    )
-    .await;
-    answer(&app, &v, id, "act", r).await
+    let cmd = case::action_of(&f.action).map(|action| CaseCommand::RecordAction {
+        action,
+        note: f.note,
+    });
+    act_on(&app, &v, id, "act", f.version, cmd).await
 }
 
 #[derive(Deserialize)]
@@ -649,14 +688,29 @@ pub async fn closure(
         .as_deref()
         .and_then(ClosureMode::parse)
         .unwrap_or(ClosureMode::Zhongben);
-    let view = svc::show(&app, &v.principal, id, None).await?;
-    let list = crate::api::cases::checklist_of(&app, &ctx_of(&v), id, mode).await?;
+    closure_page(&app, &v, id, mode, StatusCode::OK, None).await
+}
+
+/// The closure page of `mode`, answered with `status`; a refused closure's reason is shown
+/// above its form, in the viewer's language.
+async fn closure_page(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    mode: ClosureMode,
+    status: StatusCode,
+    refused: Option<&str>,
+) -> Result<Response, PageError> {
+    let view = svc::show(app, &v.principal, id, None).await?;
+    let list = query::checklist(app, &v.principal, id, mode).await?;
+    let conditions = described(v.lang, &list.conditions);
     let body = html! {
         section.card {
             h1 { (view.number) " — 结案" }
             p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.name_zh()) } " " } }
             h2 { (mode.name_zh()) @if mode.needs_approval() { " （须执行局长批准）" } }
-            ul #checklist { @for c in &list.conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
+            ul #checklist { @for c in &conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
+            @if let Some(m) = refused { p.error #closure-refused role="alert" { (m) } }
             form #closure method="post" action=(format!("/cases/{id}/closure")) {
                 input type="hidden" name="mode" value=(mode.as_str());
                 input type="hidden" name="version" value=(view.version.unwrap_or(0));
@@ -665,7 +719,7 @@ pub async fn closure(
             }
         }
     };
-    Ok(page(StatusCode::OK, layout(v.lang, "结案", Some(&v), body)))
+    Ok(page(status, layout(v.lang, "结案", Some(v), body)))
 }
 
 #[derive(Deserialize)]
@@ -675,30 +729,35 @@ pub struct CloseForm {
     version: Option<i64>,
 }
 
+/// A closure from its page: done, back to the case page; refused, the closure page again with
+/// the reason; anything else, the error page.
 pub async fn close(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<CloseForm>,
 ) -> Response {
-    let Some(mode) = ClosureMode::parse(&f.mode) else {
-        return back(
-            id,
-            Some(ApiError::unprocessable(
-                "unknown_closure_mode",
-                "unknown closure mode",
-            )),
-        );
+    let mode = case::closure_mode_of(&f.mode);
+    let r = match &mode {
+        Ok(mode) => {
+            let cmd = CaseCommand::RequestClosure {
+                mode: *mode,
+                reason: f.reason,
+            };
+            svc::execute(&app, &v.principal, id, f.version, cmd).await
+        }
+        Err(r) => Err(r.clone().into()),
     };
-    let r = svc::change(
-        &app,
-        svc::Actor::User(&v.principal, zhixing_domain::access::Action::HandleCases),
-        id,
-        f.version,
-        |s, c| zhixing_domain::case::decide_closure(s, mode, &f.reason, c).map(|e| vec![e]),
-    )
-    .await;
-    back(id, r.err().map(ApiError::from))
+    let e = match r {
+        Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) if e.is_refusal() => e,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let message = super::refusal_words(v.lang, &e);
+    let mode = mode.unwrap_or(ClosureMode::Zhongben);
+    closure_page(&app, &v, id, mode, status_of(e), Some(&message))
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
 }
 
 #[derive(Deserialize)]
@@ -715,15 +774,11 @@ pub async fn decision(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> Response {
-    let r = svc::change(
-        &app,
-        svc::Actor::User(&v.principal, zhixing_domain::access::Action::Approve),
-        id,
-        f.version,
-        |s, c| zhixing_domain::case::decide_approval(s, f.approve, &f.note, c).map(|e| vec![e]),
-    )
-    .await;
-    answer(&app, &v, id, "act", r).await
+    let cmd = CaseCommand::DecideClosure {
+        approve: f.approve,
+        note: f.note,
+    };
+    act_on(&app, &v, id, "act", f.version, Ok(cmd)).await
 }
 
 /// An issued document, for printing.
@@ -732,7 +787,6 @@ pub async fn document(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let ctx = ctx_of(&v);
-    let resp = crate::api::cases::document(State(app), ctx, Path(id)).await?;
-    Ok(resp)
+    let doc = query::document(&app, &v.principal, id).await?;
+    Ok(document_response(doc))
 }

@@ -9,9 +9,9 @@ use zhixing_domain::access::Role;
 use zhixing_testkit::{TestApp, assert_problem};
 
 const APPLICANT_ID: &str = "11010519491231002X";
-const RESPONDENT_ID: &str = "110101198001010010";
+pub(crate) const RESPONDENT_ID: &str = "110101198001010010";
 
-fn filing(doc: &str, respondent_id: &str) -> Value {
+pub(crate) fn filing(doc: &str, respondent_id: &str) -> Value {
     json!({
         "case_type": "执",
         "parties": [
@@ -26,7 +26,7 @@ fn filing(doc: &str, respondent_id: &str) -> Value {
     })
 }
 
-async fn file(t: &TestApp, token: &str, body: &Value) -> (i64, String) {
+pub(crate) async fn file(t: &TestApp, token: &str, body: &Value) -> (i64, String) {
     let r = t.post_json("/api/v1/cases", Some(token), body).await;
     assert_eq!(
         r.status(),
@@ -41,14 +41,30 @@ async fn file(t: &TestApp, token: &str, body: &Value) -> (i64, String) {
     )
 }
 
-async fn case(t: &TestApp, token: &str, id: i64) -> Value {
+pub(crate) async fn case(t: &TestApp, token: &str, id: i64) -> Value {
     let r = t.get(&format!("/api/v1/cases/{id}"), Some(token)).await;
     assert_eq!(r.status(), StatusCode::OK);
     r.json().await.unwrap()
 }
 
-async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
     t.post_json(path, Some(token), &body).await
+}
+
+/// Asks for 终本 on case `id`, which is refused: the problem, every unmet condition in it.
+async fn zhongben_refused(t: &TestApp, token: &str, id: i64) -> Value {
+    assert_problem(
+        post(
+            t,
+            token,
+            &format!("/api/v1/cases/{id}/closure"),
+            json!({"mode": "zhongben", "reason": "穷尽财产调查措施未发现财产"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closure_conditions_unmet",
+    )
+    .await
 }
 
 fn year(t: &TestApp) -> i16 {
@@ -566,18 +582,7 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
     .await;
 
     // 终本 too early: every unmet condition is listed.
-    let p = assert_problem(
-        post(
-            &t,
-            &officer,
-            &path("/closure"),
-            json!({"mode": "zhongben", "reason": "穷尽财产调查措施未发现财产"}),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "closure_conditions_unmet",
-    )
-    .await;
+    let p = zhongben_refused(&t, &officer, id).await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 8, "{p}");
     let list: Value = t
         .get(&path("/closure-checklist?mode=zhongben"), Some(&officer))
@@ -644,18 +649,7 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
         .status(),
         StatusCode::OK
     );
-    let p = assert_problem(
-        post(
-            &t,
-            &officer,
-            &path("/closure"),
-            json!({"mode": "zhongben", "reason": "穷尽财产调查措施未发现财产"}),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "closure_conditions_unmet",
-    )
-    .await;
+    let p = zhongben_refused(&t, &officer, id).await;
     assert_eq!(
         p["errors"].as_array().unwrap().len(),
         2,
@@ -1124,4 +1118,184 @@ async fn cases_are_court_scoped() {
         "forbidden",
     )
     .await;
+}
+
+/// The version of a rule in force for a court of Chaoyang district, Beijing, on `on`.
+pub(crate) async fn rule(t: &TestApp, id: &str, on: jiff::civil::Date) -> (i64, String, String) {
+    let book = t.app.rules.current(&t.app.store).await.unwrap();
+    let r = book.lookup(id, on, "110105").unwrap();
+    (r.value, r.unit.as_str().to_owned(), r.citation.clone())
+}
+
+#[tokio::test]
+async fn refusals_carry_the_figure_and_the_citation_of_the_rule_book() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let head = t.signed_in("head1", "b110105", Role::DivisionHead).await;
+    let filed_on = t.app.today();
+    let (id, _) = file(&t, &officer, &filing("(2026)京0105民初31号", RESPONDENT_ID)).await;
+    let path = |p: &str| format!("/api/v1/cases/{id}{p}");
+
+    // 终本 before the rule book's period since filing has run: the reason carries the period.
+    let p = zhongben_refused(&t, &officer, id).await;
+    let (value, unit, citation) = rule(&t, "case.zhongben.min_since_filing", filed_on).await;
+    let period = p["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "three_months")
+        .unwrap_or_else(|| panic!("{p}"))
+        .clone();
+    assert_eq!(period["params"]["value"], value);
+    assert_eq!(period["params"]["unit"], unit.as_str());
+    assert_eq!(period["params"]["citation"], citation.as_str());
+    assert_eq!(period["params"]["rule"], "case.zhongben.min_since_filing");
+    let words = format!("more than {value} {unit} have passed since filing");
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e.as_str().unwrap().ends_with(&words)),
+        "{p}"
+    );
+    // The checklist says the same, from the same rule.
+    let list = t
+        .get_value(&path("/closure-checklist?mode=zhongben"), Some(&officer))
+        .await;
+    let item = list["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "three_months")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (item["met"].clone(), item["params"]["value"].clone()),
+        (json!(false), json!(value))
+    );
+    assert!(
+        item["description"].as_str().unwrap().contains(&words),
+        "{item}"
+    );
+
+    // An extension after the time to conclude has ended: refused with that time's rule.
+    t.clock.advance(Duration::from_secs(200 * 86400));
+    let p = assert_problem(
+        post(
+            &t,
+            &head,
+            &path("/extension"),
+            json!({"months": 3, "approval_ref": "院长审批〔2026〕9号"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "extension_too_late",
+    )
+    .await;
+    let (value, unit, citation) = rule(&t, "case.conclude", filed_on).await;
+    assert_eq!(p["params"]["value"], value);
+    assert_eq!(p["params"]["unit"], unit.as_str());
+    assert_eq!(p["params"]["citation"], citation.as_str());
+    let due = p["params"]["due"].as_str().unwrap().to_owned();
+    assert_eq!(
+        p["detail"],
+        format!(
+            "the time to conclude ({value} {unit} from filing) ended on {due}; an extension must be approved before it ends"
+        )
+    );
+}
+
+#[tokio::test]
+async fn each_change_is_refused_with_its_own_words() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let auditor_id = t.user("auditor1", "b110105", &[Role::Auditor]).await;
+    let (id, _) = file(&t, &officer, &filing("(2026)京0105民初32号", RESPONDENT_ID)).await;
+    let path = |p: &str| format!("/api/v1/cases/{id}{p}");
+    // An auditor handles no case: the refusal names the rule, under its code.
+    let p = assert_problem(
+        post(
+            &t,
+            &officer,
+            &path("/assignment"),
+            json!({"officer_id": auditor_id}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_officer",
+    )
+    .await;
+    assert_eq!(p["reasons"][0]["code"], "officer_not_eligible");
+    assert_eq!(
+        p["detail"],
+        "the officer must be an active officer or judge of the case's court"
+    );
+    for (route, body, code, detail) in [
+        (
+            "/payments",
+            json!({"amount": 0}),
+            "invalid_amount",
+            "an amount above zero",
+        ),
+        (
+            "/payments",
+            json!({"amount": -3}),
+            "invalid_amount",
+            "an amount cannot be negative",
+        ),
+        (
+            "/clues",
+            json!({"description": " "}),
+            "invalid_clue",
+            "describe the clue in 1–1000 characters",
+        ),
+        (
+            "/clues/4/verification",
+            json!({"result": "无财产"}),
+            "clue_not_found",
+            "no clue 4",
+        ),
+        (
+            "/suspension",
+            json!({"reason": "短"}),
+            "reason_required",
+            "state the ground of suspension (at least 4 characters)",
+        ),
+        (
+            "/closure",
+            json!({"mode": "melt", "reason": "理由充分"}),
+            "unknown_closure_mode",
+            "unknown closure mode \"melt\"",
+        ),
+        (
+            "/securities",
+            json!({"provider": "", "description": "保证", "value_fen": 0}),
+            "invalid_security",
+            "2 problems: provider: who gave the security, 1 to 200 characters; value: an amount above zero",
+        ),
+    ] {
+        let p = assert_problem(
+            post(&t, &officer, &path(route), body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+        assert_eq!(p["detail"], detail, "{route}: {p}");
+    }
+    // A refused resumption files nothing: the new case and the record on the old one are one
+    // transaction.
+    assert_problem(
+        post(
+            &t,
+            &officer,
+            &path("/resumption"),
+            json!({"reason": "发现被执行人新的财产"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "not_terminated",
+    )
+    .await;
+    assert_eq!(t.app.store.count_cases().await.unwrap(), 1);
 }

@@ -186,3 +186,205 @@ async fn page_errors_are_pages() {
         "another court's subtree is not found"
     );
 }
+
+/// A case filed through the API by `officer1`, with its session cookie for the pages.
+async fn case_with_cookie(t: &TestApp, doc: &str) -> (String, String, i64) {
+    let token = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let cookie = t.page_login("officer1").await;
+    let (id, _) = super::cases::file(
+        t,
+        &token,
+        &super::cases::filing(doc, super::cases::RESPONDENT_ID),
+    )
+    .await;
+    (token, cookie, id)
+}
+
+#[tokio::test]
+async fn the_filing_form_shows_each_problem_in_chinese_from_the_catalogue() {
+    let t = TestApp::spawn().await;
+    t.user("officer1", "b110105", &[Role::Officer]).await;
+    let cookie = t.page_login("officer1").await;
+    let mut form = vec![
+        ("case_type", "执"),
+        ("applicant_kind", "person"),
+        ("applicant_name", "张三"),
+        ("applicant_id", "11010519491231002X"),
+        ("respondent_kind", "person"),
+        ("respondent_name", "李四"),
+        ("respondent_id", "110101198001010011"),
+        ("basis_kind", "judgment"),
+        ("issuing_body", "北京市朝阳区人民法院"),
+        ("document_number", "(2026)京0105民初41号"),
+        ("effective_date", "2099-01-01"),
+        ("performance_deadline", "2099-01-15"),
+        ("principal", "1000"),
+    ];
+    let (status, _, body) = t.form("/cases/new", &cookie, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = &body[body.find("filing-errors").unwrap()..];
+    assert!(
+        errors.contains("第 2 个当事人（李四）：公民身份号码的校验码不正确，请核对。")
+            && errors.contains("执行依据于 2099-01-01 生效，尚未生效。"),
+        "{errors}"
+    );
+    assert!(
+        body.contains("value=\"李四\""),
+        "the form keeps what was typed"
+    );
+    // An amount that is not one is refused before the filing, in the same words.
+    form.retain(|(k, _)| *k != "principal");
+    form.push(("principal", "一千"));
+    let (status, _, body) = t.form("/cases/new", &cookie, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("本金：请填写金额（元），最多两位小数。"),
+        "{body}"
+    );
+    // The limitation period comes from the rule book, as a figure.
+    form.retain(|(k, _)| {
+        ![
+            "principal",
+            "respondent_id",
+            "effective_date",
+            "performance_deadline",
+        ]
+        .contains(k)
+    });
+    form.extend([
+        ("principal", "1000"),
+        ("respondent_id", "110101198001010010"),
+        ("effective_date", "2020-01-01"),
+        ("performance_deadline", "2020-01-15"),
+    ]);
+    let (value, _, _) = super::cases::rule(
+        &t,
+        "case.application_limitation",
+        "2020-01-15".parse().unwrap(),
+    )
+    .await;
+    let (status, _, body) = t.form("/cases/new", &cookie, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(&format!("申请执行期间（{value}年）已于")),
+        "{body}"
+    );
+    assert_eq!(t.app.store.count_cases().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_form_and_the_api_run_the_same_command() {
+    let t = TestApp::spawn().await;
+    let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初42号").await;
+    let version = |c: &serde_json::Value| c["version"].as_i64().unwrap();
+    let before = super::cases::case(&t, &token, id).await;
+    // Through the page: the notice is recorded, back to the form's section.
+    let v = version(&before).to_string();
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/act"),
+            &cookie,
+            &[("action", "notice_issued"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/cases/{id}#act"));
+    let after = super::cases::case(&t, &token, id).await;
+    assert_eq!(version(&after), version(&before) + 1);
+    assert_eq!(after["case"]["actions"][0]["action"], "notice_issued");
+    // Again: the API and the page refuse it alike, each in its language.
+    let p = zhixing_testkit::assert_problem(
+        super::cases::post(
+            &t,
+            &token,
+            &format!("/api/v1/cases/{id}/actions"),
+            serde_json::json!({"action": "notice_issued"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already_done",
+    )
+    .await;
+    assert_eq!(p["detail"], "the enforcement notice was already issued");
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/act"),
+            &cookie,
+            &[("action", "notice_issued")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let act = &body[body.find("id=\"act\"").unwrap()..];
+    assert!(act.contains("执行通知书已经发出。"), "{act}");
+    let (status, _, body) = t
+        .form(&format!("/cases/{id}/act"), &cookie, &[("action", "dance")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("未知的办理事项：dance。"), "{body}");
+    // A decision with none pending: a state that does not allow it, 409 beside the form.
+    let head = t.user("head1", "b110105", &[Role::DivisionHead]).await;
+    assert!(head > 0);
+    let head_cookie = t.page_login("head1").await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/decision"),
+            &head_cookie,
+            &[("approve", "true")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("没有等待审批的结案申请。"), "{body}");
+    assert_eq!(
+        version(&super::cases::case(&t, &token, id).await),
+        version(&after),
+        "refusals change nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_closure_page_shows_its_refusal_and_the_rule_book_figure() {
+    let t = TestApp::spawn().await;
+    let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初43号").await;
+    let (value, _, _) =
+        super::cases::rule(&t, "case.zhongben.min_since_filing", t.app.today()).await;
+    let period = format!("（四）自立案之日起已超过{value}个月");
+    let (status, page) = t
+        .html(&format!("/cases/{id}/closure?mode=zhongben"), &cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("data-code=\"three_months\">✘ {period}")),
+        "{page}"
+    );
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/closure"),
+            &cookie,
+            &[
+                ("mode", "zhongben"),
+                ("reason", "穷尽财产调查措施未发现财产"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = &body[body.find("closure-refused").unwrap()..];
+    assert!(refused.contains(&period), "{refused}");
+    assert!(
+        body.contains("form id=\"closure\""),
+        "the closure page again"
+    );
+    // Withdrawn through the same form: closed, back to the case page.
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/closure"),
+            &cookie,
+            &[("mode", "withdrawn"), ("reason", "申请执行人撤回申请")],
+        )
+        .await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, format!("/cases/{id}"))
+    );
+    let c = super::cases::case(&t, &token, id).await;
+    assert_eq!(c["status"], "closed");
+}

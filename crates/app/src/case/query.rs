@@ -1,0 +1,367 @@
+//! What the API and the pages read of cases: a court's cases, filtered and paged; a case's
+//! timeline; the closure checklist; issued documents; everything the case page shows of the
+//! case itself. Each read checks that the caller may see what it reads.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case::{self, CaseState, CaseStatus, ClosureMode, Condition, PartyRole};
+use zhixing_domain::case_number::{CaseNumber, CaseType};
+use zhixing_domain::court::CourtId;
+use zhixing_domain::rules::RuleBook;
+use zhixing_store::cases::{CaseFilter, CaseRow, NO_DEADLINE};
+use zhixing_store::courts::CourtRow;
+
+use super::{CaseView, readable, region, rule_ctx, state_of};
+use crate::error::AppError;
+use crate::state::App;
+
+/// Which cases of a court to list, as the caller asked (every field is optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Court id (default: the caller's).
+    pub court: Option<String>,
+    /// open, suspended, pending_closure, closed
+    pub status: Option<String>,
+    /// A user id, or `me`.
+    pub officer: Option<String>,
+    /// 执, 执恢, 执保
+    #[serde(rename = "type")]
+    pub case_type: Option<String>,
+    /// Only cases with a missed deadline.
+    pub overdue: Option<bool>,
+    pub filed_from: Option<String>,
+    pub filed_to: Option<String>,
+    /// A case number, a party's name (prefix), or an ID number / credit code.
+    pub q: Option<String>,
+    /// `due` (next deadline first) or `filed` (newest first, default).
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A case in a list.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub number: String,
+    pub case_type: String,
+    pub status: String,
+    pub closure_mode: Option<String>,
+    pub officer_id: Option<i64>,
+    pub officer_name: Option<String>,
+    pub filed_on: String,
+    pub next_due: Option<String>,
+    pub overdue: bool,
+    pub applicants: Vec<String>,
+    pub respondents: Vec<String>,
+    pub total_due: i64,
+    pub paid: i64,
+}
+
+/// A page of a court's cases.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseSummary>,
+    /// Send back as `cursor` for the next page; none on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// The cases listed, and the court they are of.
+#[derive(Debug)]
+pub struct Listed {
+    pub court_id: String,
+    pub court_name: String,
+    pub page: CasePage,
+}
+
+fn summary(row: &CaseRow, today: Date) -> CaseSummary {
+    let state: Option<CaseState> = serde_json::from_str(&row.state).ok();
+    let names = |role: PartyRole| -> Vec<String> {
+        state
+            .as_ref()
+            .map(|s| {
+                s.parties
+                    .iter()
+                    .filter(|p| p.role == role)
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    CaseSummary {
+        id: row.id,
+        number: row.number.clone(),
+        case_type: row.case_type.clone(),
+        status: row.status.clone(),
+        closure_mode: row.closure_mode.clone(),
+        officer_id: row.officer_id,
+        officer_name: state
+            .as_ref()
+            .and_then(|s| s.officer.as_ref().map(|o| o.1.clone())),
+        filed_on: row.filed_on.clone(),
+        next_due: Some(row.next_due.clone()).filter(|d| d != NO_DEADLINE),
+        overdue: row.status != CaseStatus::Closed.as_str()
+            && row.next_due.as_str() < today.to_string().as_str(),
+        applicants: names(PartyRole::Applicant),
+        respondents: names(PartyRole::Respondent),
+        total_due: row.total_due,
+        paid: row.paid,
+    }
+}
+
+/// A court whose cases the caller may read; any other answers 404, as if it did not exist.
+async fn court_with_cases(app: &App, by: &Principal, id: &str) -> Result<CourtRow, AppError> {
+    let not_found = || AppError::not_found("court_not_found", format!("no court {id:?}"));
+    CourtId::parse(id).map_err(|e| AppError::bad_request("invalid_court_id", e.to_string()))?;
+    let court = app.store.court(id).await?.ok_or_else(not_found)?;
+    if by.may(Action::ReadCourt, &court.path) && by.may(Action::ReadCaseData, &court.path) {
+        Ok(court)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// The store's filter for a list, or what is malformed in the query.
+async fn filter_of(
+    app: &App,
+    by: &Principal,
+    court: &CourtRow,
+    q: &ListQuery,
+) -> Result<CaseFilter, AppError> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::bad_request(
+            "invalid_limit",
+            "limit must be between 1 and 500",
+        ));
+    }
+    if let Some(s) = &q.status
+        && CaseStatus::parse(s).is_none()
+    {
+        return Err(AppError::bad_request(
+            "invalid_status",
+            "status is open, suspended, pending_closure or closed",
+        ));
+    }
+    if let Some(t) = &q.case_type
+        && CaseType::parse(t).is_none()
+    {
+        return Err(AppError::bad_request(
+            "unknown_case_type",
+            format!("unknown case type {t:?}"),
+        ));
+    }
+    let officer_id = match q.officer.as_deref() {
+        None => None,
+        Some("me") => Some(by.user_id),
+        Some(s) => Some(s.parse().map_err(|_| {
+            AppError::bad_request("invalid_officer", "officer is a user id or `me`")
+        })?),
+    };
+    for (name, v) in [("filed_from", &q.filed_from), ("filed_to", &q.filed_to)] {
+        if let Some(d) = v {
+            d.parse::<Date>().map_err(|_| {
+                AppError::bad_request("invalid_date", format!("{name} must be YYYY-MM-DD"))
+            })?;
+        }
+    }
+    let by_due = match q.sort.as_deref() {
+        None | Some("filed") => false,
+        Some("due") => true,
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "invalid_sort",
+                "sort is `due` or `filed`",
+            ));
+        }
+    };
+    let after = match &q.cursor {
+        None => None,
+        Some(c) => Some(cursor_of(c).ok_or_else(|| {
+            AppError::bad_request("invalid_cursor", "the cursor is not one this API returned")
+        })?),
+    };
+    let ids = match q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(search(app, &court.id, text).await?),
+    };
+    Ok(CaseFilter {
+        court_id: court.id.clone(),
+        status: q.status.clone(),
+        officer_id,
+        case_type: q.case_type.clone(),
+        overdue_before: q.overdue.filter(|o| *o).map(|_| app.today().to_string()),
+        filed_from: q.filed_from.clone(),
+        filed_to: q.filed_to.clone(),
+        ids,
+        by_due,
+        after,
+        limit: limit + 1,
+    })
+}
+
+/// The keyset position a cursor of [`CasePage`] stands for: (next due or "", id).
+fn cursor_of(c: &str) -> Option<(String, i64)> {
+    let text = String::from_utf8(hex::decode(c).ok()?).ok()?;
+    let (key, id) = text.split_once('|')?;
+    Some((key.to_owned(), id.parse().ok()?))
+}
+
+/// Case ids matching a search: a case number, an identifier (blind index) or a name prefix.
+async fn search(app: &App, court_id: &str, text: &str) -> Result<Vec<i64>, AppError> {
+    if let Ok(n) = CaseNumber::parse(text) {
+        return Ok(app
+            .store
+            .case_by_number(&n.to_string())
+            .await?
+            .filter(|c| c.court_id == court_id)
+            .map(|c| vec![c.id])
+            .unwrap_or_default());
+    }
+    let looks_like_id = text.len() == 18 && text.chars().all(|c| c.is_ascii_alphanumeric());
+    if looks_like_id {
+        return Ok(app
+            .store
+            .cases_by_identifier(court_id, &app.cipher.index(text), 500)
+            .await?);
+    }
+    Ok(app.store.cases_by_party_name(court_id, text, 500).await?)
+}
+
+/// The cases of a court (the caller's unless named), filtered, a page at a time.
+pub async fn list(app: &App, by: &Principal, q: &ListQuery) -> Result<Listed, AppError> {
+    let court_id = q.court.clone().unwrap_or_else(|| by.court_id.clone());
+    let court = court_with_cases(app, by, &court_id).await?;
+    let f = filter_of(app, by, &court, q).await?;
+    let mut rows = app.store.list_cases(&f).await?;
+    let shown = usize::try_from(f.limit - 1).unwrap_or(0);
+    let more = rows.len() > shown;
+    rows.truncate(shown);
+    let next_cursor = rows.last().filter(|_| more).map(|r| {
+        let key = if f.by_due { r.next_due.as_str() } else { "" };
+        hex::encode(format!("{key}|{}", r.id))
+    });
+    let today = app.today();
+    Ok(Listed {
+        court_id: court.id,
+        court_name: court.name,
+        page: CasePage {
+            items: rows.iter().map(|r| summary(r, today)).collect(),
+            next_cursor,
+        },
+    })
+}
+
+/// One event of a case's timeline.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct TimelineEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+/// Every event of the case, in order, with actor and time — including those of its price
+/// determinations (`valuation.*`).
+pub async fn timeline(app: &App, by: &Principal, id: i64) -> Result<Vec<TimelineEntry>, AppError> {
+    readable(app, by, id).await?;
+    timeline_of(app, id).await
+}
+
+async fn timeline_of(app: &App, id: i64) -> Result<Vec<TimelineEntry>, AppError> {
+    let events = app.store.case_timeline(id).await?;
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        out.push(TimelineEntry {
+            seq: e.seq,
+            at: zhixing_store::from_micros(e.at_us)?.to_string(),
+            actor: e.actor,
+            kind: e.kind,
+            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+        });
+    }
+    Ok(out)
+}
+
+/// The preconditions of a closure mode and whether each is met, as the case stands.
+#[derive(Debug, Serialize)]
+pub struct Checklist {
+    pub mode: ClosureMode,
+    pub needs_approval: bool,
+    /// Every condition but the reason, which is given with the closure itself.
+    pub conditions: Vec<Condition>,
+}
+
+/// The closure checklist of `mode` for case `id`.
+pub async fn checklist(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    mode: ClosureMode,
+) -> Result<Checklist, AppError> {
+    let (row, court) = readable(app, by, id).await?;
+    let state = state_of(&row)?;
+    let rules = app.rules.current(&app.store).await?;
+    let region = region(&court);
+    let cx = rule_ctx(app, &rules, &region, app.today());
+    let mut conditions = case::closure_checklist(&state, mode, "", &cx)?;
+    conditions.retain(|c| c.code != "closure_reason");
+    Ok(Checklist {
+        mode,
+        needs_approval: mode.needs_approval(),
+        conditions,
+    })
+}
+
+/// An issued document (法律文书): print-ready HTML and its SHA-256, as stored.
+#[derive(Debug)]
+pub struct IssuedDocument {
+    pub html: String,
+    pub sha256: String,
+}
+
+/// Document `id`, if the caller may read the cases of its court (else 404, as if none).
+pub async fn document(app: &App, by: &Principal, id: i64) -> Result<IssuedDocument, AppError> {
+    let not_found = || AppError::not_found("document_not_found", format!("no document {id}"));
+    let doc = app.store.document(id).await?.ok_or_else(not_found)?;
+    let court = app
+        .store
+        .court(&doc.court_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !by.may(Action::ReadCaseData, &court.path) {
+        return Err(not_found());
+    }
+    Ok(IssuedDocument {
+        html: doc.html,
+        sha256: doc.sha256,
+    })
+}
+
+/// What the case page shows of the case itself: the case with its deadlines, its court, its
+/// timeline, and the rule book in force with the court's region.
+pub struct CaseFile {
+    pub view: CaseView,
+    pub court: CourtRow,
+    pub timeline: Vec<TimelineEntry>,
+    pub rules: Arc<RuleBook>,
+    pub region: String,
+}
+
+/// The case `id` as its page shows it.
+pub async fn case_file(app: &App, by: &Principal, id: i64) -> Result<CaseFile, AppError> {
+    let view = super::show(app, by, id, None).await?;
+    let (_, court) = readable(app, by, id).await?;
+    Ok(CaseFile {
+        view,
+        timeline: timeline_of(app, id).await?,
+        rules: app.rules.current(&app.store).await?,
+        region: region(&court),
+        court,
+    })
+}

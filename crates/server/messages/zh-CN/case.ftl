@@ -1,0 +1,141 @@
+# 统一办案：立案、案件的每一项办理、结案、恢复执行。
+#
+# 少数代码与其他答复共用（查询参数有误时也答复 `invalid_date`、`unknown_case_type`，其他业务也用
+# `invalid_amount`、`reason_required`）：案件以这些代码不予办理时，文字在其唯一的 reason 上，
+# 该 reason 的代码为本业务独有，消息在此。
+
+## 案件当前状态不允许
+
+case_closed = 案件已结案，不能再办理。
+closure_pending = 已有结案申请等待执行局长审批。
+case_suspended = 案件已中止：请先恢复执行；中止中的案件只能终结执行或销案。
+no_closure_pending = 没有等待审批的结案申请。
+not_open = 只有执行中的案件可以中止。
+not_suspended = 案件未中止。
+not_terminated = 只有以终结本次执行程序结案的案件可以恢复执行。
+already_resumed = 本案已恢复执行，新案号 { $number }。
+
+## 办理事项、财产线索、履行、执行担保
+
+unknown_action = 未知的办理事项：{ $action }。
+invalid_note = 说明最多 { $max } 个字。
+note_required = 请记录约谈内容或理由（至少 { $min } 个字）。
+already_done = { $what ->
+    [clue] 该财产线索已经核查。
+   *[notice] 执行通知书已经发出。
+}
+officer_not_eligible = 承办人须为本案法院在职的执行员或法官。
+already_assigned = 该承办人已在承办本案。
+invalid_clue = 请用 1 至 { $max } 个字描述财产线索。
+invalid_result = 请记录核查结果。
+clue_not_found = 没有第 { $no } 条财产线索。
+invalid_security = 执行担保的信息不完整。
+security_provider = 请写明担保人（1 至 { $max } 个字）。
+security_description = 请写明担保的内容（1 至 { $max } 个字）。
+reason_too_short = { $for ->
+    [suspension] 请写明中止执行的事由（至少 { $min } 个字）。
+    [resumption] 请写明恢复执行的理由（至少 { $min } 个字）。
+   *[send_back] 请写明退回的理由。
+}
+
+## 延长执行期限
+
+extension_months = 延长期限为 { $min } 至 { $max } 个月。
+approval_required = 请填写院长批准延长的文号。
+# $value $unit：规则库中的结案期限；$due：期限届满日。
+extension_too_late = 结案期限（自立案之日起{ $value }{ case-unit }）已于 { $due } 届满，延长执行期限须在届满前批准。
+
+## 结案：不予结案，以及每一项条件（结案页面的清单用同样的文字）
+
+unknown_closure_mode = 未知的结案方式：{ $mode }。
+closure_conditions_unmet = 结案条件尚不具备。
+amount_paid = 应付款项已全部履行
+duties_performed = 非金钱义务已履行
+notice_issued = （一）已向被执行人发出执行通知、责令其报告财产
+consumption_restriction = （二）已向被执行人发出限制消费令
+dishonest_decided = （二）符合条件的已纳入失信被执行人名单（或已说明不符合条件）
+online_investigation = （三）已通过网络执行查控系统查询财产
+traditional_investigation = （三）已采取传统调查措施
+clues_verified = （三）申请执行人提供的财产线索已核查
+no_property = （三）未发现可供执行的财产或财产不能处置
+# $value $unit：规则库中自立案起的最短期间；$until：期间届满日。
+three_months = （四）自立案之日起已超过{ $value }{ case-unit }
+debtor_search = （五）已查找下落不明的被执行人、依法惩戒妨碍执行行为
+interview = 已约谈申请执行人并记录其意见
+unpaid_remains = 尚有未履行的金额
+closure_reason = 已写明结案理由（至少{ $min }个字）
+
+## 立案：所有问题一并列出
+
+resumption_only = 执恢案件只能由终本案件恢复执行产生，请在原案办理恢复执行。
+unsupported_case_type = 本系统尚不能立“{ $case_type }”字号的案件。
+case_type_unknown = 未知的案件类型“{ $case_type }”：请选择执、执恢或执保。
+invalid_party = { $problem ->
+    [name] 第 { $no } 个当事人：请填写姓名或名称（1 至 { $max } 个字）。
+    [id_number_missing] 第 { $no } 个当事人（{ $name }）：自然人须填写公民身份号码。
+    [legal_representative] 第 { $no } 个当事人（{ $name }）：法人或其他组织须填写法定代表人。
+    [credit_code_missing] 第 { $no } 个当事人（{ $name }）：法人或其他组织须填写统一社会信用代码。
+    [kind] 第 { $no } 个当事人：类型“{ $kind }”既不是自然人，也不是法人或其他组织。
+    [no_applicant] 至少须有一个申请执行人。
+    [no_respondent] 至少须有一个被执行人。
+   *[too_many] 当事人最多 { $max } 个。
+}
+invalid_id_number = 第 { $no } 个当事人（{ $name }）：{ $problem ->
+    [birth_date] 公民身份号码中的出生日期不存在。
+    [checksum] 公民身份号码的校验码不正确，请核对。
+   *[shape] 公民身份号码应为 18 位：17 位数字加一位数字或 X。
+}
+invalid_credit_code = 第 { $no } 个当事人（{ $name }）：{ $problem ->
+    [checksum] 统一社会信用代码的校验码不正确，请核对。
+   *[shape] 统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。
+}
+invalid_basis = { $problem ->
+    [deadline_before_effective] 履行期限不能早于执行依据的生效日期。
+    [unknown_kind] 未知的执行依据种类“{ $kind }”。
+   *[document] 请填写执行依据的作出机关和文书编号。
+}
+case-date-field = { $field ->
+    [effective_date] 生效日期
+   *[performance_deadline] 履行期限届满日
+}
+date_invalid = { case-date-field }：请填写日期（年-月-日）。
+basis_not_effective = 执行依据于 { $effective_date } 生效，尚未生效。
+invalid_duties = 非金钱义务最多 { $max } 个字。
+nothing_to_enforce = 请填写执行标的金额或非金钱义务。
+# $value $unit：规则库中的申请执行期间；$ended_on：期间届满日。
+limitation_expired = 申请执行期间（{ $value }{ case-unit }）已于 { $ended_on } 届满；如仍受理，请填写超过申请执行时效的受理理由。
+
+## 金额：$field 为 principal、interest、delay_interest、costs、total、payment 或 value
+
+case-amount-field = { $field ->
+    [principal] 本金
+    [interest] 利息
+    [delay_interest] 迟延履行期间的债务利息
+    [costs] 费用
+    [total] 合计
+    [value] 担保价值
+   *[payment] 金额
+}
+case-amount-problem = { $problem ->
+    [negative] 不能为负数。
+    [too_large] 不能超过 { $max }。
+    [zero] 须大于零。
+   *[overflow] 累计金额超出上限。
+}
+amount_invalid = { case-amount-field }：{ case-amount-problem }
+# 立案表单中以元填写的金额。
+amount_text_invalid = { case-amount-field }：{ $problem ->
+    [too_large] 金额过大。
+   *[not_an_amount] 请填写金额（元），最多两位小数。
+}
+
+## 以上消息共用的片段（被引用的消息使用同样的参数）
+
+# 规则数值的计量单位（$unit），跟在数值之后。
+case-unit = { $unit ->
+    [days] 日
+    [working_days] 个工作日
+    [months] 个月
+    [years] 年
+   *[other] { $unit }
+}
