@@ -25,8 +25,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
-use crate::case::Refusal;
 use crate::money::{Fen, MAX_FEN};
+use crate::refusal::Refusal;
 use crate::rules::RuleBook;
 
 /// The rule giving the time limit to pay out money received.
@@ -52,14 +52,23 @@ pub enum FundsError {
 }
 
 impl From<FundsError> for Refusal {
+    /// The ledger's answer as a refusal: an amount or a plan that is wrong in itself is
+    /// invalid; money the account does not hold is the state of the account.
     fn from(e: FundsError) -> Refusal {
-        let code = match &e {
-            FundsError::NotPositive | FundsError::TooLarge => "invalid_amount",
-            FundsError::Unbalanced => "unbalanced_entry",
-            FundsError::Insufficient { .. } => "insufficient_funds",
-            FundsError::NoClaims => "no_claims",
-        };
-        Refusal::one(code, e.to_string())
+        match e {
+            FundsError::NotPositive => Refusal::invalid("invalid_amount").with("reason", "zero"),
+            FundsError::TooLarge => Refusal::invalid("invalid_amount").with("reason", "too_large"),
+            FundsError::Unbalanced => Refusal::invalid("unbalanced_entry"),
+            FundsError::Insufficient {
+                account,
+                held,
+                needed,
+            } => Refusal::conflict("insufficient_funds")
+                .with("account", account.to_string())
+                .with("held", held)
+                .with("needed", needed),
+            FundsError::NoClaims => Refusal::invalid("no_claims"),
+        }
     }
 }
 
@@ -319,7 +328,7 @@ pub fn payout_due(
     let rule = rules.lookup(PAYOUT_RULE, received_on, region)?;
     calendar
         .period_end(received_on, rule.value, rule.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+        .map_err(|e| crate::valuation::uncountable(PAYOUT_RULE, e))
 }
 
 /// A receipt is overdue once its due day has passed with part of it still not paid out.

@@ -117,27 +117,27 @@ fn reserved_proposals_lower_what_a_payout_may_take() -> Result<(), FundsError> {
         check_payout(&b, Fen::ZERO, Fen::ZERO),
         Err(FundsError::NotPositive)
     );
+    let r = Refusal::from(FundsError::Insufficient {
+        account: Account::Undistributed,
+        held: fen(1),
+        needed: fen(2),
+    });
+    assert_eq!(r.code, "insufficient_funds");
+    assert_eq!(r.kind, crate::refusal::RefusalKind::Conflict);
     assert_eq!(
-        Refusal::from(FundsError::Insufficient {
-            account: Account::Undistributed,
-            held: fen(1),
-            needed: fen(2)
-        })
-        .code,
-        "insufficient_funds"
+        (r.params.get("held"), r.params.get("needed")),
+        (
+            Some(&crate::refusal::Param::Money(fen(1))),
+            Some(&crate::refusal::Param::Money(fen(2)))
+        )
     );
     Ok(())
 }
 
 #[test]
 fn the_payout_limit_comes_from_the_rule_book_and_ends_on_a_working_day() -> Result<(), Refusal> {
-    let rules = RuleBook::from_toml([("funds.toml", include_str!("../../../../rules/funds.toml"))])
-        .unwrap_or_default();
-    let cal = WorkingCalendar::from_toml([(
-        "2025.toml",
-        include_str!("../../../../rules/calendar/2025.toml"),
-    )])
-    .unwrap_or_default();
+    let rules = crate::testing::rules_of(&["funds.toml"]);
+    let cal = crate::testing::calendar();
     // 2025-03-03 + 30 days = 2025-04-02, a Wednesday.
     assert_eq!(
         payout_due(date(2025, 3, 3), &rules, &cal, "110105")?,
