@@ -19,7 +19,6 @@ use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::auction::{
     self as dom, Auction, AuctionEvent, AuctionPlan, AuctionStatus, Bid, Registration, Round, Sale,
 };
-use zhixing_domain::case::Ctx;
 use zhixing_domain::measure::PropertyClass;
 use zhixing_domain::money::Fen;
 use zhixing_domain::refusal::Refusal;
@@ -159,27 +158,55 @@ async fn write(
     Ok(at.version + i64::try_from(events.len()).unwrap_or(0))
 }
 
-/// Appends `events` to a locked auction, with the audited event, and returns the new state.
-async fn append(
-    tx: &mut zhixing_store::Tx,
-    app: &App,
-    row: &AuctionRow,
-    before: &Auction,
-    events: &[AuctionEvent],
-    audit: Audit<'_>,
-) -> Result<(Arc<Auction>, i64), AppError> {
-    let mut after = before.clone();
-    for e in events {
-        after.apply(e);
+/// An auction locked in a transaction of its own (PostgreSQL: FOR UPDATE; SQLite: the single
+/// writer), with its state at the row's version.
+struct Locked {
+    tx: zhixing_store::Tx,
+    row: AuctionRow,
+    before: Arc<Auction>,
+}
+
+impl Locked {
+    async fn open(app: &App, id: i64) -> Result<Locked, AppError> {
+        let mut tx = app.store.begin().await?;
+        let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+        let before = state_in_tx(&mut tx, app, &row).await?;
+        Ok(Locked { tx, row, before })
     }
-    let at = At {
-        id: row.id,
-        case_id: row.case_id,
-        court_id: &row.court_id,
-        version: row.version,
-    };
-    let version = write(tx, app, at, events, &after, audit).await?;
-    Ok((Arc::new(after), version))
+
+    /// Appends `events` decided on the state, with the audited event; the state they lead to
+    /// and the new version.
+    async fn append(
+        &mut self,
+        app: &App,
+        events: &[AuctionEvent],
+        audit: Audit<'_>,
+    ) -> Result<(Arc<Auction>, i64), AppError> {
+        let mut after = (*self.before).clone();
+        for e in events {
+            after.apply(e);
+        }
+        let at = At {
+            id: self.row.id,
+            case_id: self.row.case_id,
+            court_id: &self.row.court_id,
+            version: self.row.version,
+        };
+        let version = write(&mut self.tx, app, at, events, &after, audit).await?;
+        Ok((Arc::new(after), version))
+    }
+
+    /// Commits, then caches the new state and tells this process's live feeds.
+    async fn publish(
+        self,
+        app: &App,
+        (after, version): (Arc<Auction>, i64),
+        events: &[AuctionEvent],
+    ) -> Result<AuctionRow, AppError> {
+        self.tx.commit().await?;
+        published(app, &self.row, after, version, events);
+        Ok(self.row)
+    }
 }
 
 /// After a commit: cache the state and tell this process's live feeds, one notice per entry.
@@ -784,14 +811,8 @@ async fn announce(
         Some(p) => Some(state(app, p.id).await?),
         None => None,
     };
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today: app.today(),
-    };
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
     let debtor_keys = app.store.respondent_indexes(asset.case_id).await?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
@@ -921,45 +942,36 @@ where
     let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
     let (case_row, _) = case_and_court(app, by, row.case_id).await?;
     let actor = crate::actor_of(by);
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    let d = decide(&before, app.now())?;
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        &d.events,
-        Audit {
-            actor: &actor,
-            kind: audit_kind,
-            payload: d.payload,
-        },
-    )
-    .await?;
+    let mut l = Locked::open(app, id).await?;
+    let d = decide(&l.before, app.now())?;
+    let audit = Audit {
+        actor: &actor,
+        kind: audit_kind,
+        payload: d.payload,
+    };
+    let appended = l.append(app, &d.events, audit).await?;
     if let Some(p) = d.proceeds {
         let receipt = crate::disposal::funds::Receipt {
             amount: p.amount,
             source: zhixing_domain::funds::Source::Auction,
             reference: &p.reference,
-            note: &format!("{}（{}）", p.note, row.title),
+            note: &format!("{}（{}）", p.note, l.row.title),
             on: app.today(),
         };
         let booked = crate::disposal::funds::receive_in_tx(
-            &mut tx,
+            &mut l.tx,
             app,
-            row.case_id,
+            l.row.case_id,
             &receipt,
             &actor,
             app.now_us(),
         )
         .await?
         .unwrap_or_default();
-        tx.append_events(app.now_us(), &booked).await?;
+        l.tx.append_events(app.now_us(), &booked).await?;
     }
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, &d.events);
+    let after = appended.0.clone();
+    let row = l.publish(app, appended, &d.events).await?;
     Ok(view(app, &row, &after, Some(case_row.number)))
 }
 
@@ -1034,10 +1046,8 @@ async fn register(
     let mut acct = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut acct);
     let account = format!("bidder-{}", hex::encode(acct));
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    if before
+    let mut l = Locked::open(app, id).await?;
+    if l.before
         .bidders
         .values()
         .any(|b| b.identity_key == identity_key)
@@ -1045,7 +1055,7 @@ async fn register(
         return Err(Refusal::conflict("already_registered").into());
     }
     let e = dom::decide_register(
-        &before,
+        &l.before,
         &Registration {
             bidder: account.clone(),
             real_name: real_name.to_owned(),
@@ -1058,28 +1068,21 @@ async fn register(
         AuctionEvent::BidderRegistered { paddle, .. } => *paddle,
         _ => 0,
     };
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        Audit {
-            actor: &format!("bidder:{id}:{paddle}"),
-            kind: "auction.bidder_registered",
-            payload: json!({"paddle": paddle}),
-        },
-    )
-    .await?;
-    tx.insert_bidder_token(
+    let audit = Audit {
+        actor: &format!("bidder:{id}:{paddle}"),
+        kind: "auction.bidder_registered",
+        payload: json!({"paddle": paddle}),
+    };
+    let appended = l.append(app, std::slice::from_ref(&e), audit).await?;
+    l.tx.insert_bidder_token(
         id,
         &account,
         &app.cipher.bidder_token_hash(&token),
         app.now_us(),
     )
     .await?;
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
+    let after = appended.0.clone();
+    l.publish(app, appended, std::slice::from_ref(&e)).await?;
     Ok(BidderCredential {
         auction_id: id,
         paddle,
@@ -1127,13 +1130,11 @@ async fn bid(
     key: &str,
     amount: Fen,
 ) -> Result<BidAnswer, AppError> {
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
+    let mut l = Locked::open(app, id).await?;
     // The clock is read under the lock, so bids are judged in the order they are recorded.
     let now = app.now();
     let d = dom::decide_bid(
-        &before,
+        &l.before,
         &Bid {
             key: key.to_owned(),
             bidder: bidder.to_owned(),
@@ -1151,22 +1152,14 @@ async fn bid(
     if d.events.is_empty() {
         return Ok(answer(&d.bid, false));
     }
-    let paddle = before.bidders.get(bidder).map_or(0, |b| b.paddle);
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        &d.events,
-        Audit {
-            actor: &format!("bidder:{id}:{paddle}"),
-            kind: "auction.bid_accepted",
-            payload: json!({"seq": d.bid.seq, "paddle": paddle, "amount_fen": amount.get(), "ends_at": d.bid.ends_at.to_string()}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    published(app, &row, after, version, &d.events);
+    let paddle = l.before.bidders.get(bidder).map_or(0, |b| b.paddle);
+    let audit = Audit {
+        actor: &format!("bidder:{id}:{paddle}"),
+        kind: "auction.bid_accepted",
+        payload: json!({"seq": d.bid.seq, "paddle": paddle, "amount_fen": amount.get(), "ends_at": d.bid.ends_at.to_string()}),
+    };
+    let appended = l.append(app, &d.events, audit).await?;
+    l.publish(app, appended, &d.events).await?;
     Ok(answer(&d.bid, true))
 }
 
@@ -1188,26 +1181,18 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
 }
 
 async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
+    let mut l = Locked::open(app, id).await?;
     // Another process closed it, or a late bid moved the end: nothing to do.
-    let Ok(e) = dom::close(&before, app.now()) else {
+    let Ok(e) = dom::close(&l.before, app.now()) else {
         return Ok(false);
     };
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        Audit {
-            actor: "system:auction",
-            kind: "auction.closed",
-            payload: closed_entry(&before_with(&before, &e)).data,
-        },
-    )
-    .await?;
+    let audit = Audit {
+        actor: "system:auction",
+        kind: "auction.closed",
+        payload: closed_entry(&before_with(&l.before, &e)).data,
+    };
+    let appended = l.append(app, std::slice::from_ref(&e), audit).await?;
+    let (after, row) = (appended.0.clone(), l.row.clone());
     let mut events = Vec::new();
     for r in dom::deposit_releases(&after) {
         let paddle = after.bidders.get(&r.bidder).map_or(0, |b| b.paddle);
@@ -1223,8 +1208,8 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
         let paddle = after.bidders.get(&sale.winner).map_or(0, |b| b.paddle);
         let html = sale_ruling_html(&row, &after, paddle, sale)?;
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(html.as_bytes()));
-        let doc = tx
-            .insert_document(&zhixing_store::cases::NewDocument {
+        let doc =
+            l.tx.insert_document(&zhixing_store::cases::NewDocument {
                 case_id: row.case_id,
                 court_id: &row.court_id,
                 kind: "sale_ruling",
@@ -1243,7 +1228,7 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
             sha256: sha,
         };
         svc::change_in_tx(
-            &mut tx,
+            &mut l.tx,
             app,
             svc::Actor::System("system:auction"),
             row.case_id,
@@ -1252,9 +1237,8 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
         )
         .await?;
     }
-    tx.append_events(app.now_us(), &events).await?;
-    tx.commit().await?;
-    published(app, &row, after, version, std::slice::from_ref(&e));
+    l.tx.append_events(app.now_us(), &events).await?;
+    l.publish(app, appended, std::slice::from_ref(&e)).await?;
     Ok(true)
 }
 

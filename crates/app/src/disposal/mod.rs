@@ -9,8 +9,13 @@ pub mod auction;
 pub mod funds;
 pub mod valuation;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use zhixing_domain::access::Principal;
+use zhixing_domain::case::Ctx;
+use zhixing_domain::rules::RuleBook;
+use zhixing_store::courts::CourtRow;
 use zhixing_store::investigation::AssetRow;
 use zhixing_store::measures::MeasureRow;
 
@@ -21,6 +26,32 @@ use crate::state::App;
 /// (查封/扣押) in effect. Only such property is priced and auctioned.
 pub(crate) fn holds(m: &MeasureRow, case_id: i64) -> bool {
     m.case_id == case_id && matches!(m.kind.as_str(), "seize" | "detain") && m.status == "active"
+}
+
+/// The rule book as a court applies it today: what the domain's `Ctx` borrows.
+pub(crate) struct Rules {
+    book: Arc<RuleBook>,
+    region: String,
+    today: jiff::civil::Date,
+}
+
+impl Rules {
+    pub(crate) async fn of(app: &App, court: &CourtRow) -> Result<Rules, AppError> {
+        Ok(Rules {
+            book: app.rules.current(&app.store).await?,
+            region: crate::case::region(court),
+            today: app.today(),
+        })
+    }
+
+    pub(crate) fn ctx<'a>(&'a self, app: &'a App) -> Ctx<'a> {
+        Ctx {
+            rules: &self.book,
+            calendar: &app.calendar,
+            region: &self.region,
+            today: self.today,
+        }
+    }
 }
 
 /// A domain event as its log records it: its `kind` tag and the whole as JSON.

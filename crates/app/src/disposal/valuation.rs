@@ -26,7 +26,7 @@ use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
 /// The longest name of a platform, agency, appraiser or objector we keep.
-const MAX_NAME: usize = 200;
+pub const MAX_NAME: usize = 200;
 /// The most platforms one online enquiry may ask.
 const MAX_PLATFORMS: usize = 20;
 
@@ -189,30 +189,31 @@ fn version_conflict(current: i64) -> AppError {
     .with_details(vec![format!("current version: {current}")])
 }
 
-/// Parses a method name (agreement, targeted_enquiry, online_enquiry, appraisal).
-pub fn method(s: &str) -> Result<PriceMethod, AppError> {
-    PriceMethod::parse(s.trim()).ok_or_else(|| {
-        Refusal::invalid("invalid_method")
+/// One of `all` by its name, or the refusal `code` naming what is allowed.
+fn one_of<T: Copy>(
+    code: &'static str,
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, AppError> {
+    let s = s.trim();
+    all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
+        let allowed: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        Refusal::invalid(code)
             .with("value", s)
-            .with(
-                "allowed",
-                PriceMethod::ALL.map(PriceMethod::as_str).join(", "),
-            )
+            .with("allowed", allowed.join(", "))
             .into()
     })
 }
 
+/// Parses a method name (agreement, targeted_enquiry, online_enquiry, appraisal).
+pub fn method(s: &str) -> Result<PriceMethod, AppError> {
+    one_of("invalid_method", s, &PriceMethod::ALL, PriceMethod::as_str)
+}
+
 /// Parses a reason to move on (failed, parties_request, required_by_law).
 pub fn move_reason(s: &str) -> Result<MoveReason, AppError> {
-    MoveReason::parse(s.trim()).ok_or_else(|| {
-        Refusal::invalid("invalid_reason")
-            .with("value", s)
-            .with(
-                "allowed",
-                MoveReason::ALL.map(MoveReason::as_str).join(", "),
-            )
-            .into()
-    })
+    one_of("invalid_reason", s, &MoveReason::ALL, MoveReason::as_str)
 }
 
 /// A price in fen from the request.
@@ -361,9 +362,9 @@ async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView
     svc::state_of(&case_row)?
         .ensure_open()
         .map_err(|r| r.kind(RefusalKind::Conflict))?;
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let today = app.today();
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
+    let today = ctx.today;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     // With the case locked, a release of the seizure or a second start cannot slip in
@@ -397,12 +398,6 @@ async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView
     let seized_on = zhixing_store::from_micros(seizure.requested_at)
         .map(crate::state::china_date)
         .or_internal("the day a seizure was requested")?;
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today,
-    };
     let e = valuation::decide_start(&asset.id.to_string(), seized_on, &ctx)?;
     let state = Valuation::from_started(&e).or_internal("Valuation::from_started(e)")?;
     let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
@@ -457,14 +452,8 @@ async fn run_step(
     let (v, court) = readable(app, by, id).await?;
     svc::authorise(by, &court, v.case_id, Action::HandleCases)?;
     bounded(&step)?;
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today: app.today(),
-    };
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     // Locked (PostgreSQL: FOR UPDATE; SQLite: the single writer): a concurrent command waits

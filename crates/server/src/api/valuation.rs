@@ -186,9 +186,11 @@ macro_rules! step_route {
             Path(id): Path<i64>,
             Json($b): Json<$body>,
         ) -> Result<Json<ValuationView>, ApiError> {
+            fn make($b: $body) -> Result<Step, AppError> {
+                Ok($make)
+            }
             let version = $b.version;
-            let made = (move || -> Result<Step, AppError> { Ok($make) })();
-            step(&app, &ctx, id, version, made).await
+            step(&app, &ctx, id, version, make($b)).await
         }
     };
 }
@@ -226,7 +228,7 @@ step_route!(
     /// platform answered or the time limit passed; delivered today, which opens the objection
     /// period.
     conclusion, "/api/v1/valuations/{id}/conclusion", VersionIn,
-    |b| Step::ConcludeEnquiry
+    |_b| Step::ConcludeEnquiry
 );
 step_route!(
     /// Commissions an appraisal (委托评估); the report is due within `auction.appraisal.report`.

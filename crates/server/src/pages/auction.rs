@@ -137,7 +137,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
             PriceMethod::TargetedEnquiry => {
                 form.targeted method="post" action=(format!("{base}/targeted-answer")) {
                     input type="hidden" name="version" value=(v.version);
-                    label { "询价机构" input name="agency" required maxlength="200"; }
+                    label { "询价机构" input name="agency" required maxlength=(valuation_svc::MAX_NAME); }
                     label { "价格（元）" input name="price" required inputmode="decimal"; }
                     label { "有效至（可空）" input type="date" name="valid_until"; }
                     button type="submit" { "记录定向询价结果" }
@@ -178,7 +178,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
                 } @else {
                     form.appraisal method="post" action=(format!("{base}/appraisal")) {
                         input type="hidden" name="version" value=(v.version);
-                        label { "评估机构" input name="appraiser" required maxlength="200"; }
+                        label { "评估机构" input name="appraiser" required maxlength=(valuation_svc::MAX_NAME); }
                         button type="submit" { "委托评估" }
                     }
                 }
@@ -213,7 +213,7 @@ fn announce_form(id: i64, p: &HeldAsset, round: Round) -> Markup {
                     option value=(r.as_str()) selected[r == round] { (r.name_zh()) }
                 }
             } }
-            label { "标的名称" input name="title" required maxlength="200" value=(p.asset.description); }
+            label { "标的名称" input name="title" required maxlength=(auction_svc::MAX_TITLE) value=(p.asset.description); }
             label { "起拍价（元）" input name="start_price" inputmode="decimal"; }
             label { "加价幅度（元）" input name="increment" inputmode="decimal"; }
             label { "保证金（元）" input name="deposit" inputmode="decimal"; }
@@ -234,7 +234,7 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
             form.deposit method="post" action=(format!("{base}/deposits")) {
                 label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
                 label { "保证金（元）" input name="amount" required inputmode="decimal" value=(plain(a.deposit_fen)); }
-                label { "银行流水号" input name="reference" required maxlength="100"; }
+                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记保证金" }
             }
             form.holder method="post" action=(format!("{base}/preemptive-holders")) {
@@ -246,7 +246,7 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
         @if a.status == "sold" {
             form.balance method="post" action=(format!("{base}/balance")) {
                 label { "尾款（元）" input name="amount" required inputmode="decimal"; }
-                label { "银行流水号" input name="reference" required maxlength="100"; }
+                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记尾款" }
             }
             form.default method="post" action=(format!("{base}/default")) {
@@ -360,6 +360,21 @@ async fn refuse<T>(app: &App, v: &Viewer, id: i64, r: Refusal) -> Result<T, AppE
     Err(r.into())
 }
 
+/// The command a form makes: a mistake in the form refused beside it (see [`refuse`]), a
+/// name that is no command of the section not found.
+async fn made<T>(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    made: Option<Result<T, AppError>>,
+) -> Result<T, AppError> {
+    match made {
+        None => Err(AppError::not_found("not_found", "no such step")),
+        Some(Err(AppError::Refused(r))) => refuse(app, v, id, r).await,
+        Some(other) => other,
+    }
+}
+
 /// A form of this section answered: back to the section when done, else the case page with
 /// the refusal beside the form, or the error page.
 async fn answered<T>(app: &App, v: &Viewer, id: i64, r: Result<T, AppError>) -> Response {
@@ -404,7 +419,7 @@ fn date(field: &'static str, s: &str) -> Result<Option<Date>, Refusal> {
     }
 }
 
-/// A `datetime-local` value (`2026-07-01T10:00`, seconds optional) as Beijing time.
+/// A `datetime-local` value (`YYYY-MM-DDTHH:MM`, seconds optional) as Beijing time.
 fn local_time(s: &str) -> Option<Timestamp> {
     let dt: DateTime = s.trim().parse().ok()?;
     dt.to_zoned(beijing()).ok().map(|z| z.timestamp())
@@ -511,11 +526,7 @@ pub async fn valuation_step(
     let r = async {
         disposal::ensure_of_case(&app, Named::Valuation(vid), id).await?;
         let version = f.version.trim().parse().ok();
-        let step = match f.step(&name) {
-            None => return Err(AppError::not_found("not_found", "no such step")),
-            Some(Err(AppError::Refused(r))) => return refuse(&app, &v, id, r).await,
-            Some(other) => other?,
-        };
+        let step = made(&app, &v, id, f.step(&name)).await?;
         let cmd = ValuationCommand::Step {
             valuation_id: vid,
             version,
@@ -595,11 +606,7 @@ pub async fn announce(
 ) -> Response {
     let r = async {
         disposal::ensure_of_case(&app, Named::Asset(asset_id), id).await?;
-        let cmd = match f.command(asset_id, app.now()) {
-            Ok(c) => c,
-            Err(AppError::Refused(r)) => return refuse(&app, &v, id, r).await,
-            Err(e) => return Err(e),
-        };
+        let cmd = made(&app, &v, id, Some(f.command(asset_id, app.now()))).await?;
         auction_svc::execute(&app, Caller::Court(&v.principal), cmd).await
     }
     .await;
@@ -694,11 +701,7 @@ pub async fn auction_step(
 ) -> Response {
     let r = async {
         disposal::ensure_of_case(&app, Named::Auction(aid), id).await?;
-        let cmd = match f.command(&app, aid, &name).await {
-            None => return Err(AppError::not_found("not_found", "no such step")),
-            Some(Err(AppError::Refused(r))) => return refuse(&app, &v, id, r).await,
-            Some(other) => other?,
-        };
+        let cmd = made(&app, &v, id, f.command(&app, aid, &name).await).await?;
         auction_svc::execute(&app, Caller::Court(&v.principal), cmd).await
     }
     .await;
