@@ -25,6 +25,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
+use crate::case::{PartyRecord, PartyRole};
 use crate::money::{Fen, MAX_FEN};
 use crate::refusal::Refusal;
 use crate::rules::RuleBook;
@@ -313,6 +314,37 @@ pub fn check_payout(balances: &Balances, reserved: Fen, amount: Fen) -> Result<(
             held: available,
             needed: amount,
         });
+    }
+    Ok(())
+}
+
+/// Whether party `party_no` of a case may be paid: money goes to the applicants only.
+pub fn check_payee(parties: &[PartyRecord], party_no: u32) -> Result<(), Refusal> {
+    match parties.iter().find(|p| p.no == party_no) {
+        None => Err(Refusal::invalid("unknown_party").with("party_no", party_no)),
+        Some(p) if p.role != PartyRole::Applicant => Err(Refusal::invalid("not_an_applicant")
+            .with("party_no", party_no)
+            .with("name", &p.name)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The claims of a distribution as given: 1 to `max`, each above zero, one per party and
+/// rank.
+pub fn check_claims(claims: &[Claim], max: usize) -> Result<(), Refusal> {
+    if claims.is_empty() || claims.len() > max {
+        return Err(Refusal::from(FundsError::NoClaims).with("max", max));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in claims {
+        if c.amount == Fen::ZERO {
+            return Err(FundsError::NotPositive.into());
+        }
+        if !seen.insert((c.party_no, c.rank)) {
+            return Err(Refusal::invalid("duplicate_claim")
+                .with("party_no", c.party_no)
+                .with("rank", c.rank.as_str()));
+        }
     }
     Ok(())
 }

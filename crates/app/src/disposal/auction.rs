@@ -645,13 +645,13 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
             amount,
             reference,
         } => {
-            let reference = bank_reference(&reference)?;
             court_command(
                 app,
                 court(by)?,
                 auction_id,
                 "auction.balance_paid",
                 |s, now| {
+                    let reference = bank_reference(&reference)?;
                     let e = dom::decide_balance_payment(s, amount, now)?;
                     // 拍卖款: the whole price (the deposit counts toward it) enters the case
                     // account once.

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
-use zhixing_domain::case::{CaseEvent, CaseState, PartyRole};
+use zhixing_domain::case::{CaseEvent, CaseState};
 use zhixing_domain::funds::{self, Account, Balances, Claim, Entry, FundsError, Posting, Side};
 use zhixing_domain::money::{Fen, MoneyError};
 use zhixing_domain::refusal::Refusal;
@@ -633,20 +633,6 @@ async fn receive_voluntary(
     }
 }
 
-/// The applicant a payout goes to, or why not.
-fn payee(state: &CaseState, party_no: u32) -> Result<(), AppError> {
-    match state.parties.iter().find(|p| p.no == party_no) {
-        None => Err(Refusal::invalid("unknown_party")
-            .with("party_no", party_no)
-            .into()),
-        Some(p) if p.role != PartyRole::Applicant => Err(Refusal::invalid("not_an_applicant")
-            .with("party_no", party_no)
-            .with("name", &p.name)
-            .into()),
-        Some(_) => Ok(()),
-    }
-}
-
 /// The due day of money of the case held past its payout day, if any: a payout proposed now
 /// is late and needs a reason for the delay.
 async fn late(tx: &mut Tx, case_id: i64, today: Date) -> Result<Option<String>, AppError> {
@@ -682,7 +668,7 @@ async fn propose(
     let amount = positive(req.amount)?;
     let note = text("invalid_note", "note", &req.note, 0, MAX_NOTE)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
-    payee(&c.locked.state, req.party_no)?;
+    funds::check_payee(&c.locked.state.parties, req.party_no)?;
     let reserved = c.reserved().await?;
     funds::check_payout(&c.locked.balances, reserved, amount).map_err(Refusal::from)?;
     let delay = c.delay(app, req.delay_reason.as_deref()).await?;
@@ -842,29 +828,6 @@ pub struct DistributionPlan {
     pub left_fen: i64,
 }
 
-/// The claims of a distribution as given: 1 to [`MAX_CLAIMS`], each above zero, one per
-/// party and rank.
-fn check_claims(claims: &[Claim]) -> Result<(), AppError> {
-    if claims.is_empty() || claims.len() > MAX_CLAIMS {
-        return Err(Refusal::from(FundsError::NoClaims)
-            .with("max", MAX_CLAIMS)
-            .into());
-    }
-    let mut seen = std::collections::HashSet::new();
-    for c in claims {
-        if c.amount == Fen::ZERO {
-            return Err(Refusal::from(FundsError::NotPositive).into());
-        }
-        if !seen.insert((c.party_no, c.rank)) {
-            return Err(Refusal::invalid("duplicate_claim")
-                .with("party_no", c.party_no)
-                .with("rank", c.rank.as_str())
-                .into());
-        }
-    }
-    Ok(())
-}
-
 /// Distributes what the account holds available among the claims (参与分配), in legal order,
 /// and proposes one payout per share — one transaction. Each payout still needs approval.
 async fn distribute(
@@ -875,11 +838,11 @@ async fn distribute(
     note: &str,
     delay_reason_given: Option<&str>,
 ) -> Result<DistributionPlan, AppError> {
-    check_claims(claims)?;
+    funds::check_claims(claims, MAX_CLAIMS)?;
     let note = text("invalid_note", "note", note, 0, MAX_NOTE)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
     for claim in claims {
-        payee(&c.locked.state, claim.party_no)?;
+        funds::check_payee(&c.locked.state.parties, claim.party_no)?;
     }
     let reserved = c.reserved().await?;
     let available = c.locked.balances.available(reserved);

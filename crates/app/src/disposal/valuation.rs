@@ -90,6 +90,15 @@ impl Unusable {
     }
 }
 
+impl ValuationView {
+    /// Whether its reference price has expired, so that the price is determined again.
+    pub fn expired(&self) -> bool {
+        self.unusable
+            .as_ref()
+            .is_some_and(|u| u.refusal.code == "reference_price_expired")
+    }
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ObjectionView {
     pub no: i64,
@@ -392,7 +401,7 @@ async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView
                 .into());
         }
     }
-    // The 30 days run from the day the court ordered the seizure (its ruling and the request
+    // The period to start runs from the day the court ordered the seizure (its ruling and the request
     // go out that day); the institution's registration may come later, so this is the
     // stricter start of the period.
     let seized_on = zhixing_store::from_micros(seizure.requested_at)

@@ -294,3 +294,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn money_goes_to_applicants_and_claims_are_named_once() {
+    let party = |no, role| crate::case::PartyRecord {
+        no,
+        role,
+        kind: "person".into(),
+        name: format!("当事人{no}"),
+        identifier: String::new(),
+        legal_representative: None,
+    };
+    let parties = [
+        party(1, crate::case::PartyRole::Applicant),
+        party(2, crate::case::PartyRole::Respondent),
+    ];
+    assert_eq!(check_payee(&parties, 1), Ok(()));
+    let code = |r: Result<(), Refusal>| r.err().map(|r| r.code);
+    assert_eq!(code(check_payee(&parties, 2)), Some("not_an_applicant"));
+    assert_eq!(code(check_payee(&parties, 3)), Some("unknown_party"));
+    let one = claim(1, 10, Rank::Ordinary);
+    assert_eq!(check_claims(&[one], 2), Ok(()));
+    assert_eq!(code(check_claims(&[], 2)), Some("no_claims"));
+    assert_eq!(code(check_claims(&[one; 3], 2)), Some("no_claims"));
+    assert_eq!(code(check_claims(&[one, one], 2)), Some("duplicate_claim"));
+    assert_eq!(
+        code(check_claims(&[claim(1, 0, Rank::Costs)], 2)),
+        Some("invalid_amount")
+    );
+    let r = check_claims(&[], 200).unwrap_err();
+    assert_eq!(r.params.get("max"), Some(&crate::refusal::Param::Int(200)));
+}

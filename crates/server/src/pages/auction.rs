@@ -310,7 +310,7 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                                 }
                             }
                             @if can_act && v.status == "in_progress" { (valuation_forms(id, v)) }
-                            @if can_act && v.unusable.as_ref().is_some_and(|u| u.code == "reference_price_expired") {
+                            @if can_act && v.expired() {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
                                     button type="submit" { "重新确定参考价" }
                                 }
