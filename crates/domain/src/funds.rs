@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkingCalendar;
 use crate::case::{PartyRecord, PartyRole};
 use crate::money::{Fen, MAX_FEN};
-use crate::refusal::Refusal;
+use crate::refusal::{Reason, Refusal};
 use crate::rules::RuleBook;
 
 /// The rule giving the time limit to pay out money received.
@@ -57,8 +57,8 @@ impl From<FundsError> for Refusal {
     /// invalid; money the account does not hold is the state of the account.
     fn from(e: FundsError) -> Refusal {
         match e {
-            FundsError::NotPositive => Refusal::invalid("invalid_amount").with("reason", "zero"),
-            FundsError::TooLarge => Refusal::invalid("invalid_amount").with("reason", "too_large"),
+            FundsError::NotPositive => amount_refused("zero", "amount"),
+            FundsError::TooLarge => amount_refused("too_large", "amount"),
             FundsError::Unbalanced => Refusal::invalid("unbalanced_entry"),
             FundsError::Insufficient {
                 account,
@@ -71,6 +71,17 @@ impl From<FundsError> for Refusal {
             FundsError::NoClaims => Refusal::invalid("no_claims"),
         }
     }
+}
+
+/// An amount that is not accepted, under the code other answers share (`invalid_amount`):
+/// which field, and the `problem` (`zero`, `negative`, `too_large`, `format`).
+pub fn amount_refused(problem: &'static str, field: &'static str) -> Refusal {
+    crate::valuation::refused_as(
+        "invalid_amount",
+        Reason::new("amount_refused")
+            .with("problem", problem)
+            .with("field", field),
+    )
 }
 
 /// Where money in the case account came from.

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::Ctx;
 use crate::money::Fen;
-use crate::refusal::{Refusal, RefusalKind};
+use crate::refusal::{Reason, Refusal, RefusalKind};
 use crate::rules::{RuleVersion, Unit};
 
 /// The four methods of price determination, in the order the provisions try them.
@@ -427,6 +427,12 @@ impl Valuation {
     }
 }
 
+/// A refusal under a code other answers share (`invalid_date`, `invalid_amount`, …): its
+/// words are those of its one reason, whose code is this context's own.
+pub fn refused_as(code: &'static str, reason: Reason) -> Refusal {
+    Refusal::of_reasons(code, RefusalKind::Invalid, vec![reason])
+}
+
 /// The rule `id` in force for `ctx`: its figure and citation, for a decision and the refusal
 /// that names it.
 pub(crate) fn rule<'a>(ctx: &Ctx<'a>, id: &str) -> Result<&'a RuleVersion, Refusal> {
@@ -521,9 +527,12 @@ pub fn decide_start(
 ) -> Result<ValuationEvent, Refusal> {
     named(asset_id, "invalid_asset")?;
     if ctx.today < seized_on {
-        return Err(Refusal::invalid("invalid_date")
-            .with("field", "seized_on")
-            .with("seized_on", seized_on));
+        return Err(refused_as(
+            "invalid_date",
+            Reason::new("date_refused")
+                .with("field", "seized_on")
+                .with("seized_on", seized_on),
+        ));
     }
     let due = start_due(seized_on, ctx)?;
     Ok(ValuationEvent::Started {

@@ -19,9 +19,11 @@ use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::auction::{
     self as dom, Auction, AuctionEvent, AuctionPlan, AuctionStatus, Bid, Registration, Round, Sale,
 };
+use zhixing_domain::funds::amount_refused;
 use zhixing_domain::measure::PropertyClass;
 use zhixing_domain::money::Fen;
-use zhixing_domain::refusal::Refusal;
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
 use zhixing_store::NewEvent;
 use zhixing_store::auction::{AuctionRow, NewAuction, Summary};
 use zhixing_store::cases::CaseRow;
@@ -596,11 +598,8 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
                         "send an Idempotency-Key header (1–200 bytes) with each bid",
                     )
                 })?;
-            let amount = Fen::new(amount_fen).map_err(|e| {
-                Refusal::invalid("invalid_amount")
-                    .with("field", "amount_fen")
-                    .with("reason", money_reason(&e))
-            })?;
+            let amount =
+                Fen::new(amount_fen).map_err(|e| amount_refused(money_reason(&e), "amount_fen"))?;
             bid(app, auction_id, &bidder, key, amount)
                 .await
                 .map(Done::Bid)
@@ -734,10 +733,14 @@ pub fn round(s: &str) -> Result<Round, AppError> {
 fn bank_reference(s: &str) -> Result<String, AppError> {
     let r = s.trim();
     if r.is_empty() || r.chars().count() > MAX_REFERENCE {
-        return Err(Refusal::invalid("invalid_reference")
-            .with("field", "reference")
-            .with("max", MAX_REFERENCE)
-            .into());
+        return Err(refused_as(
+            "invalid_reference",
+            Reason::new("reference_length")
+                .with("field", "reference")
+                .with("min", 1)
+                .with("max", MAX_REFERENCE),
+        )
+        .into());
     }
     Ok(r.to_owned())
 }

@@ -15,7 +15,8 @@ use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{CaseEvent, CaseState};
 use zhixing_domain::funds::{self, Account, Balances, Claim, Entry, FundsError, Posting, Side};
 use zhixing_domain::money::{Fen, MoneyError};
-use zhixing_domain::refusal::Refusal;
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
 use zhixing_store::cases::CaseRow;
 use zhixing_store::courts::CourtRow;
 use zhixing_store::funds::{
@@ -286,7 +287,10 @@ impl Open {
                     .rule(rule)
                     .into())
             }
-            (_, Some(r)) => text("delay_reason_required", "delay_reason", r, 4, MAX_NOTE).map(Some),
+            (_, Some(r)) => {
+                let codes = ("delay_reason_required", "delay_reason_length");
+                text(codes, "delay_reason", r, 4, MAX_NOTE).map(Some)
+            }
             (None, None) => Ok(None),
         }
     }
@@ -371,9 +375,10 @@ struct Proposal<'a> {
     rank: Option<funds::Rank>,
 }
 
-/// A text field, trimmed, of `min` to `max` characters; `code` names the refusal.
+/// A text field, trimmed, of `min` to `max` characters; else refused under `code` (a code
+/// other answers may share), its words those of the problem `reason`.
 fn text(
-    code: &'static str,
+    (code, reason): (&'static str, &'static str),
     field: &'static str,
     value: &str,
     min: usize,
@@ -382,25 +387,35 @@ fn text(
     let v = value.trim();
     let n = v.chars().count();
     if n < min || n > max {
-        return Err(Refusal::invalid(code)
+        let problem = Reason::new(reason)
             .with("field", field)
             .with("min", min)
-            .with("max", max)
-            .into());
+            .with("max", max);
+        return Err(refused_as(code, problem).into());
     }
     Ok(v.to_owned())
 }
 
+/// A note, 0 to [`MAX_NOTE`] characters.
+fn note(value: &str) -> Result<String, AppError> {
+    text(("invalid_note", "note_length"), "note", value, 0, MAX_NOTE)
+}
+
+/// A bank's reference of a transfer, 1 to [`MAX_REFERENCE`] characters.
+fn reference(field: &'static str, value: &str) -> Result<String, AppError> {
+    let codes = ("invalid_reference", "reference_length");
+    text(codes, field, value, 1, MAX_REFERENCE)
+}
+
 /// An amount above zero, in fen.
 fn positive(amount: i64) -> Result<Fen, AppError> {
-    match Fen::new(amount) {
-        Ok(f) if f > Fen::ZERO => Ok(f),
-        Ok(_) => Err(Refusal::from(FundsError::NotPositive).into()),
-        Err(MoneyError::TooLarge) => Err(Refusal::from(FundsError::TooLarge).into()),
-        Err(MoneyError::Negative) => Err(Refusal::from(FundsError::NotPositive)
-            .with("reason", "negative")
-            .into()),
-    }
+    let problem = match Fen::new(amount) {
+        Ok(f) if f > Fen::ZERO => return Ok(f),
+        Ok(_) => "zero",
+        Err(MoneyError::TooLarge) => "too_large",
+        Err(MoneyError::Negative) => "negative",
+    };
+    Err(funds::amount_refused(problem, "amount_fen").into())
 }
 
 /// What booking a receipt did.
@@ -423,14 +438,8 @@ async fn book(
     if r.amount == Fen::ZERO {
         return Err(Refusal::from(FundsError::NotPositive).into());
     }
-    let reference = text(
-        "invalid_reference",
-        "reference",
-        r.reference,
-        1,
-        MAX_REFERENCE,
-    )?;
-    let note = text("invalid_note", "note", r.note, 0, MAX_NOTE)?;
+    let reference = reference("reference", r.reference)?;
+    let note = note(r.note)?;
     let mut locked = lock(tx, app, case_id).await?;
     if let Some(existing) = tx
         .receipt_by_reference(case_id, r.source.as_str(), &reference)
@@ -483,7 +492,7 @@ async fn book(
     };
     svc::change_in_tx(tx, app, actor, case_id, None, |state, _| {
         if state.paid.checked_add(r.amount).is_err() {
-            return Err(Refusal::from(FundsError::TooLarge).with("field", "paid"));
+            return Err(funds::amount_refused("too_large", "paid"));
         }
         Ok(vec![received])
     })
@@ -584,11 +593,11 @@ async fn receive_voluntary(
     let on = received_on.unwrap_or(today);
     let filed_on: Date = row.filed_on.parse().or_internal("row.filed_on.parse()")?;
     if on > today || on < filed_on {
-        return Err(Refusal::invalid("invalid_date")
+        let problem = Reason::new("date_refused")
             .with("field", "received_on")
             .with("filed_on", filed_on)
-            .with("today", today)
-            .into());
+            .with("today", today);
+        return Err(refused_as("invalid_date", problem).into());
     }
     let receipt = Receipt {
         amount,
@@ -666,7 +675,7 @@ async fn propose(
     req: &PayoutRequest,
 ) -> Result<i64, AppError> {
     let amount = positive(req.amount)?;
-    let note = text("invalid_note", "note", &req.note, 0, MAX_NOTE)?;
+    let note = note(&req.note)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
     funds::check_payee(&c.locked.state.parties, req.party_no)?;
     let reserved = c.reserved().await?;
@@ -705,7 +714,7 @@ async fn decide(
 ) -> Result<&'static str, AppError> {
     svc::may_act(app, by, case_id, Action::Approve).await?;
     let reason = text(
-        "reason_required",
+        ("reason_required", "decision_reason_length"),
         "reason",
         reason,
         usize::from(!approve) * 2,
@@ -765,13 +774,7 @@ async fn paid(
     transfer_reference: &str,
 ) -> Result<(), AppError> {
     svc::may_act(app, by, case_id, Action::HandleCases).await?;
-    let reference = text(
-        "invalid_reference",
-        "transfer_reference",
-        transfer_reference,
-        1,
-        MAX_REFERENCE,
-    )?;
+    let reference = reference("transfer_reference", transfer_reference)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
     let payout = c.payout(no, "approved").await?;
     let amount = amount_of(&payout)?;
@@ -839,7 +842,7 @@ async fn distribute(
     delay_reason_given: Option<&str>,
 ) -> Result<DistributionPlan, AppError> {
     funds::check_claims(claims, MAX_CLAIMS)?;
-    let note = text("invalid_note", "note", note, 0, MAX_NOTE)?;
+    let note = self::note(note)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
     for claim in claims {
         funds::check_payee(&c.locked.state.parties, claim.party_no)?;

@@ -11,9 +11,9 @@ use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::Ctx;
 use zhixing_domain::money::Fen;
-use zhixing_domain::refusal::{Refusal, RefusalKind};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::valuation::{
-    self, MoveReason, Objection, PriceMethod, ReferencePrice, Valuation, ValuationEvent,
+    self, MoveReason, Objection, PriceMethod, ReferencePrice, Valuation, ValuationEvent, refused_as,
 };
 use zhixing_store::NewEvent;
 use zhixing_store::cases::CaseRow;
@@ -198,9 +198,10 @@ fn version_conflict(current: i64) -> AppError {
     .with_details(vec![format!("current version: {current}")])
 }
 
-/// One of `all` by its name, or the refusal `code` naming what is allowed.
+/// One of `all` by its name; else refused under `code`, the words those of the problem
+/// `reason` naming what is allowed.
 fn one_of<T: Copy>(
-    code: &'static str,
+    (code, reason): (&'static str, &'static str),
     s: &str,
     all: &[T],
     name: fn(T) -> &'static str,
@@ -208,21 +209,23 @@ fn one_of<T: Copy>(
     let s = s.trim();
     all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
         let allowed: Vec<&str> = all.iter().map(|x| name(*x)).collect();
-        Refusal::invalid(code)
+        let problem = Reason::new(reason)
             .with("value", s)
-            .with("allowed", allowed.join(", "))
-            .into()
+            .with("allowed", allowed.join(", "));
+        refused_as(code, problem).into()
     })
 }
 
 /// Parses a method name (agreement, targeted_enquiry, online_enquiry, appraisal).
 pub fn method(s: &str) -> Result<PriceMethod, AppError> {
-    one_of("invalid_method", s, &PriceMethod::ALL, PriceMethod::as_str)
+    let codes = ("invalid_method", "method_unknown");
+    one_of(codes, s, &PriceMethod::ALL, PriceMethod::as_str)
 }
 
 /// Parses a reason to move on (failed, parties_request, required_by_law).
 pub fn move_reason(s: &str) -> Result<MoveReason, AppError> {
-    one_of("invalid_reason", s, &MoveReason::ALL, MoveReason::as_str)
+    let codes = ("invalid_reason", "move_reason_unknown");
+    one_of(codes, s, &MoveReason::ALL, MoveReason::as_str)
 }
 
 /// A price in fen from the request.
@@ -236,10 +239,13 @@ pub fn price(fen: i64) -> Result<Fen, AppError> {
 
 fn name(field: &'static str, s: &str) -> Result<(), AppError> {
     if s.chars().count() > MAX_NAME {
-        return Err(Refusal::invalid("text_too_long")
-            .with("field", field)
-            .with("max", MAX_NAME)
-            .into());
+        return Err(refused_as(
+            "text_too_long",
+            Reason::new("name_too_long")
+                .with("field", field)
+                .with("max", MAX_NAME),
+        )
+        .into());
     }
     Ok(())
 }

@@ -5,75 +5,15 @@
 
 ## The reference price (参考价)
 
-price_already_determined = the reference price was already determined by { $method ->
-        [agreement] 当事人议价
-        [targeted_enquiry] 定向询价
-        [online_enquiry] 网络询价
-        [appraisal] 委托评估
-       *[other] { $method }
-    }
+price_already_determined = the reference price was already determined by { disposal-method-method }
 wrong_method = { $reason ->
-    [failed] from { $from ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $from }
-        }（{ $from }）a failure leads to { $next ->
+    [failed] from { disposal-method-from }（{ $from }）a failure leads to { $next ->
         [none] no further method
-       *[other] { $next ->
-               [agreement] 当事人议价
-               [targeted_enquiry] 定向询价
-               [online_enquiry] 网络询价
-               [appraisal] 委托评估
-              *[other] { $next }
-           }
-    }, not { $to ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $to }
-        }（{ $to }）
-    [parties_request] from { $from ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $from }
-        }（{ $from }）the parties may ask for a later method, not { $to ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $to }
-        }（{ $to }）
-    [required_by_law] from { $from ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $from }
-        }（{ $from }）a law requires 委托评估, not { $to ->
-            [agreement] 当事人议价
-            [targeted_enquiry] 定向询价
-            [online_enquiry] 网络询价
-            [appraisal] 委托评估
-           *[other] { $to }
-        }（{ $to }）
-   *[order] the determination is at { $from ->
-           [agreement] 当事人议价
-           [targeted_enquiry] 定向询价
-           [online_enquiry] 网络询价
-           [appraisal] 委托评估
-          *[other] { $from }
-       }（{ $from }）, not { $to ->
-           [agreement] 当事人议价
-           [targeted_enquiry] 定向询价
-           [online_enquiry] 网络询价
-           [appraisal] 委托评估
-          *[other] { $to }
-       }（{ $to }）: methods are tried in order
+       *[other] { disposal-method-next }
+    }, not { disposal-method-to }（{ $to }）
+    [parties_request] from { disposal-method-from }（{ $from }）the parties may ask for a later method, not { disposal-method-to }（{ $to }）
+    [required_by_law] from { disposal-method-from }（{ $from }）a law requires 委托评估, not { disposal-method-to }（{ $to }）
+   *[order] the determination is at { disposal-method-from }（{ $from }）, not { disposal-method-to }（{ $to }）: methods are tried in order
 }
 enquiry_not_commissioned = no platform was asked yet
 enquiry_already_commissioned = the platforms were already asked
@@ -94,50 +34,18 @@ invalid_appraiser = the appraiser is required
 invalid_objection = who objects is required
 invalid_price = { $field }: a price is an amount in fen above zero
 invalid_validity = the validity ends ({ $valid_until }) before the result's date ({ $on })
-validity_too_long = a result is valid at most until { $max } ({ $value } { $unit ->
-        [days] days
-        [working_days] working days
-        [hours] hours
-        [minutes] minutes
-        [months] months
-        [years] years
-        [percent] %
-       *[other] { $unit }
-    }, { $rule }: { $citation }), not { $valid_until }
+validity_too_long = a result is valid at most until { $max } ({ $value } { disposal-unit }, { $rule }: { $citation }), not { $valid_until }
 no_reference_price = { $method ->
     [none] no price determination of asset { $asset } was started
-   *[other] the price is still being determined by { $method ->
-           [agreement] 当事人议价
-           [targeted_enquiry] 定向询价
-           [online_enquiry] 网络询价
-           [appraisal] 委托评估
-          *[other] { $method }
-       }
+   *[other] the price is still being determined by { disposal-method-method }
 }
-not_objectionable = a price by { $method ->
-        [agreement] 当事人议价
-        [targeted_enquiry] 定向询价
-        [online_enquiry] 网络询价
-        [appraisal] 委托评估
-       *[other] { $method }
-    } is not a report open to objection
+not_objectionable = a price by { disposal-method-method } is not a report open to objection
 objection_pending = an objection to the report waits for the court's ruling
-objection_period_over = objections were due by { $until } ({ $value } { $unit ->
-        [days] days
-        [working_days] working days
-        [hours] hours
-        [minutes] minutes
-        [months] months
-        [years] years
-        [percent] %
-       *[other] { $unit }
-    }, { $rule }: { $citation })
+objection_period_over = objections were due by { $until } ({ $value } { disposal-unit }, { $rule }: { $citation })
 objection_period_open = the parties may object to the report until { $until }
 no_objection = no objection is pending
 objection_already_ruled = objection { $no } was already ruled on
 reference_price_expired = the reference price was valid until { $valid_until } ({ $rule }): determine it again
-invalid_method = unknown method "{ $value }": { $allowed }
-invalid_reason = unknown reason "{ $value }": { $allowed }
 asset_not_seized = asset { $asset } is under no seizure or detention (查封/扣押) of the case in effect: only such property is priced for sale
 valuation_in_progress = a valuation of this asset is in progress
 reference_price_valid = valuation { $valuation } determined a price valid until { $valid_until }: determine it again after that
@@ -146,28 +54,10 @@ reference_price_valid = valuation { $valuation } determined a price valid until 
 
 start_price_too_low = the starting price { $start_price } is below { $min_percent }% of the reference price { $reference_price } ({ $rule }: { $citation })
 price_cut_too_large = the second starting price { $start_price } is more than { $max_cut_percent }% below the first, { $first_start_price } ({ $rule }: { $citation })
-second_auction_too_late = the second auction must be held by { $last }, within { $value } { $unit ->
-        [days] days
-        [working_days] working days
-        [hours] hours
-        [minutes] minutes
-        [months] months
-        [years] years
-        [percent] %
-       *[other] { $unit }
-    } of the failure on { $failed_on } ({ $rule }: { $citation })
+second_auction_too_late = the second auction must be held by { $last }, within { $value } { disposal-unit } of the failure on { $failed_on } ({ $rule }: { $citation })
 deposit_out_of_range = the deposit { $deposit } is outside { $min_percent }%–{ $max_percent }% of the starting price { $start_price } ({ $rule }: { $citation })
 announcement_too_short = announced on { $announced_on }, the auction may start on { $earliest } at the earliest ({ $days } days, { $rule }: { $citation })
-bidding_too_short = bidding lasts at least { $value } { $unit ->
-        [days] days
-        [working_days] working days
-        [hours] hours
-        [minutes] minutes
-        [months] months
-        [years] years
-        [percent] %
-       *[other] { $unit }
-    } ({ $rule }: { $citation })
+bidding_too_short = bidding lasts at least { $value } { disposal-unit } ({ $rule }: { $citation })
 increment_not_positive = the increment (加价幅度) must be above zero
 bad_schedule = { $reason ->
     [sell_off] the sell-off opens after the second auction ended
@@ -227,45 +117,90 @@ not_sold = nothing is owed on this auction ({ $status })
 balance_overdue = the balance was due by { $due }
 balance_not_yet_due = the buyer has until { $due }
 wrong_amount = the balance is { $owed }, not { $amount }
-invalid_reference = { $field }: the bank's reference of the payment, 1 to { $max } characters
 # The live room: the rule of the auction's extension, as fixed when it was announced.
 auction-extension = A bid in the last { $minutes } minutes moves the end to { $minutes } minutes after that bid. The server's clock rules; bidders are shown by number.
 
 ## The case account (案款)
 
-invalid_amount = { $reason ->
-    [zero] an amount above zero, in fen
-    [negative] { $field }: an amount cannot be negative
-    [too_large] an amount above ¥10 trillion is refused
-   *[other] { $field }: an amount in yuan, at most two decimals
-}
 unbalanced_entry = an entry needs a debit and a credit, and its debits must equal its credits
 insufficient_funds = { $account } holds { $held }; { $needed } was asked for
 no_claims = name 1 to { $max } claims
 duplicate_claim = party { $party_no } has two { $rank } claims; add them up into one
-invalid_note = { $field } takes { $min } to { $max } characters
-invalid_date = { $field ->
+receipt_conflict = receipt { $receipt } was booked with { $amount } under this reference
+unknown_party = the case has no party { $party_no }
+not_an_applicant = party { $party_no } ({ $name }) is a respondent; money is paid out to applicants
+payout_not_proposed = payout { $no } is { $status } and awaits no decision
+payout_not_approved = payout { $no } is { $status }; only an approved payout is transferred
+
+## Problems under codes other answers share (invalid_amount, invalid_date, invalid_note,
+## text_too_long, reason_required, invalid_reason, invalid_method, invalid_reference): the
+## refusal keeps the shared code, its one reason says this context's words.
+
+amount_refused = { $problem ->
+    [zero] { $field }: an amount above zero, in fen
+    [negative] { $field }: an amount cannot be negative
+    [too_large] { $field }: the amount is too large
+   *[format] { $field }: an amount in yuan, at most two decimals
+}
+date_refused = { $field ->
     [received_on] received_on lies between the filing ({ $filed_on }) and today ({ $today })
     [seized_on] the property is seized only on { $seized_on }
    *[other] { $field } must be a date YYYY-MM-DD
 }
-receipt_conflict = receipt { $receipt } was booked with { $amount } under this reference
-unknown_party = the case has no party { $party_no }
-not_an_applicant = party { $party_no } ({ $name }) is a respondent; money is paid out to applicants
-delay_reason_required = { $field ->
-    [delay_reason] delay_reason takes { $min } to { $max } characters
-   *[other] money of this case was due to be paid out by { $due } ({ $value } { $unit ->
-           [days] days
-           [working_days] working days
-           [hours] hours
-           [minutes] minutes
-           [months] months
-           [years] years
-           [percent] %
-          *[other] { $unit }
-       }, { $rule }: { $citation }); give the reason for the delay (delay_reason)
+note_length = { $field } takes { $min } to { $max } characters
+reference_length = { $field }: the bank's reference, { $min } to { $max } characters
+decision_reason_length = { $field } takes { $min } to { $max } characters
+name_too_long = { $field } is at most { $max } characters
+method_unknown = unknown method "{ $value }": { $allowed }
+move_reason_unknown = unknown reason "{ $value }": { $allowed }
+delay_reason_required = money of this case was due to be paid out by { $due } ({ $value } { disposal-unit }, { $rule }: { $citation }); give the reason for the delay (delay_reason)
+delay_reason_length = delay_reason takes { $min } to { $max } characters
+
+## Pieces the messages above share (a message referred to sees the same parameters)
+
+# The method of price determination named by $from, $method, $next or $to.
+disposal-method-from = { $from ->
+    [agreement] 当事人议价
+    [targeted_enquiry] 定向询价
+    [online_enquiry] 网络询价
+    [appraisal] 委托评估
+   *[other] { $from }
 }
-payout_not_proposed = payout { $no } is { $status } and awaits no decision
-payout_not_approved = payout { $no } is { $status }; only an approved payout is transferred
-reason_required = { $field } takes { $min } to { $max } characters
-text_too_long = { $field } is at most { $max } characters
+disposal-method-method = { $method ->
+    [agreement] 当事人议价
+    [targeted_enquiry] 定向询价
+    [online_enquiry] 网络询价
+    [appraisal] 委托评估
+   *[other] { $method }
+}
+disposal-method-next = { $next ->
+    [agreement] 当事人议价
+    [targeted_enquiry] 定向询价
+    [online_enquiry] 网络询价
+    [appraisal] 委托评估
+   *[other] { $next }
+}
+disposal-method-to = { $to ->
+    [agreement] 当事人议价
+    [targeted_enquiry] 定向询价
+    [online_enquiry] 网络询价
+    [appraisal] 委托评估
+   *[other] { $to }
+}
+# The unit of a rule's figure ($unit), after the figure.
+disposal-unit = { $unit ->
+    [days] days
+    [working_days] working days
+    [hours] hours
+    [minutes] minutes
+    [months] months
+    [years] years
+   *[other] { $unit }
+}
+# The round of an auction ($round).
+disposal-round = { $round ->
+    [first] first auction
+    [second] second auction
+    [sell_off] sell-off
+   *[other] { $round }
+}

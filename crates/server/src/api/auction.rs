@@ -20,15 +20,11 @@ use zhixing_app::disposal::auction::{
     self as svc, AuctionCommand, AuctionView, BidAnswer, BidderCredential, Caller,
 };
 use zhixing_app::state::App;
+use zhixing_domain::funds::amount_refused;
 use zhixing_domain::refusal::Refusal;
 
 fn fen(v: i64, field: &'static str) -> Result<Fen, AppError> {
-    Fen::new(v).map_err(|e| {
-        Refusal::invalid("invalid_amount")
-            .with("field", field)
-            .with("reason", svc::money_reason(&e))
-            .into()
-    })
+    Fen::new(v).map_err(|e| amount_refused(svc::money_reason(&e), field).into())
 }
 
 fn time(s: &str, field: &'static str) -> Result<jiff::Timestamp, AppError> {

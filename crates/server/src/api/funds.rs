@@ -16,7 +16,9 @@ use zhixing_app::disposal::funds::{
     self as svc, AccountView, DistributionPlan, FundsCommand, FundsDone, ReceiptView,
 };
 use zhixing_app::state::App;
-use zhixing_domain::refusal::Refusal;
+use zhixing_domain::funds::amount_refused;
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
 
 /// Runs a command of the case account.
 async fn run(
@@ -76,8 +78,12 @@ pub async fn receipt(
         .received_on
         .as_deref()
         .map(|s| {
-            s.parse::<Date>()
-                .map_err(|_| Refusal::invalid("invalid_date").with("field", "received_on"))
+            s.parse::<Date>().map_err(|_| {
+                refused_as(
+                    "invalid_date",
+                    Reason::new("date_refused").with("field", "received_on"),
+                )
+            })
         })
         .transpose();
     let cmd = on
@@ -262,7 +268,7 @@ fn claim(c: &ClaimIn) -> Result<Claim, AppError> {
     let amount = Fen::new(c.amount_fen)
         .ok()
         .filter(|a| *a > Fen::ZERO)
-        .ok_or_else(|| Refusal::invalid("invalid_amount").with("reason", "zero"))?;
+        .ok_or_else(|| amount_refused("zero", "amount_fen"))?;
     Ok(Claim {
         party_no: c.party_no,
         amount,

@@ -401,21 +401,17 @@ fn money(s: &str) -> Option<Fen> {
 
 /// An amount the form must give, or the refusal naming its field.
 fn amount(field: &'static str, s: &str) -> Result<Fen, Refusal> {
-    money(s).ok_or_else(|| {
-        Refusal::invalid("invalid_amount")
-            .with("field", field)
-            .with("reason", "format")
-    })
+    money(s).ok_or_else(|| zhixing_domain::funds::amount_refused("format", field))
 }
 
 /// A blank optional date is none; anything else must be a date.
 fn date(field: &'static str, s: &str) -> Result<Option<Date>, Refusal> {
     match s.trim() {
         "" => Ok(None),
-        d => d
-            .parse()
-            .map(Some)
-            .map_err(|_| Refusal::invalid("invalid_date").with("field", field)),
+        d => d.parse().map(Some).map_err(|_| {
+            let problem = zhixing_domain::refusal::Reason::new("date_refused").with("field", field);
+            zhixing_domain::valuation::refused_as("invalid_date", problem)
+        }),
     }
 }
 

@@ -565,7 +565,16 @@ async fn methods_out_of_order_are_refused_and_change_nothing() {
     let r = f
         .cmd(&f.officer, id, "agreement", json!({"price_fen": 100}))
         .await;
-    assert_problem(r, StatusCode::CONFLICT, "wrong_method").await;
+    let p = assert_problem(r, StatusCode::CONFLICT, "wrong_method").await;
+    // The sentence the API always gave, now from the catalogue with the methods as parameters.
+    assert_eq!(
+        p["detail"],
+        "the determination is at 网络询价（online_enquiry）, not 当事人议价（agreement）: methods are tried in order"
+    );
+    assert_eq!(
+        (&p["params"]["from"], &p["params"]["to"]),
+        (&json!("online_enquiry"), &json!("agreement"))
+    );
     let r = f
         .cmd(
             &f.officer,
