@@ -1038,17 +1038,19 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
     )
     .await?;
     tx.commit().await?;
-    let v = valuation::start(&app, &by, asset_id)
+    let v = valuation::execute(&app, &by, valuation::ValuationCommand::Start { asset_id })
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    valuation::command(
+    valuation::execute(
         &app,
         &by,
-        v.id,
-        None,
-        valuation::Command::Agreement {
-            price: fen(REFERENCE)?,
-            valid_until: None,
+        valuation::ValuationCommand::Step {
+            valuation_id: v.id,
+            version: None,
+            step: valuation::Step::Agreement {
+                price: fen(REFERENCE)?,
+                valid_until: None,
+            },
         },
     )
     .await
@@ -1069,33 +1071,42 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         ends_at: day(32)?,
         balance_days: 10,
     };
-    let a = svc::announce(
+    let a = svc::execute(
         &app,
-        &by,
-        asset_id,
-        zhixing_domain::auction::Round::First,
-        &plan,
+        svc::Caller::Court(&by),
+        svc::AuctionCommand::Announce {
+            asset_id,
+            round: zhixing_domain::auction::Round::First,
+            plan: plan.clone(),
+        },
     )
     .await
+    .and_then(svc::Done::auction)
     .map_err(|e| anyhow!("{e}"))?;
     let id = a.id;
     let mut tokens = Vec::with_capacity(args.auction_bidders);
     for n in 0..args.auction_bidders.max(2) {
-        let c = svc::register(
+        let c = svc::execute(
             &app,
-            id,
-            &format!("竞买人{n}"),
-            &resident_id("110102", n as i64),
+            svc::Caller::Public,
+            svc::AuctionCommand::Register {
+                auction_id: id,
+                real_name: format!("竞买人{n}"),
+                identifier: resident_id("110102", n as i64),
+            },
         )
         .await
+        .and_then(svc::Done::registered)
         .map_err(|e| anyhow!("{e}"))?;
-        svc::deposit(
+        svc::execute(
             &app,
-            &by,
-            id,
-            c.paddle,
-            fen(c.deposit_fen)?,
-            &format!("BANK-{n}"),
+            svc::Caller::Court(&by),
+            svc::AuctionCommand::Deposit {
+                auction_id: id,
+                paddle: c.paddle,
+                amount: fen(c.deposit_fen)?,
+                reference: format!("BANK-{n}"),
+            },
         )
         .await
         .map_err(|e| anyhow!("{e}"))?;

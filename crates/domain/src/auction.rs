@@ -19,12 +19,13 @@ use jiff::tz::{self, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Ctx, Refusal};
+use crate::case::Ctx;
 use crate::identity::{CreditCode, IdNumber};
 use crate::measure::PropertyClass;
 use crate::money::Fen;
-use crate::rules::Unit;
-use crate::valuation::{ReferencePrice, period_end};
+use crate::refusal::{Problems, Reason, Refusal, RefusalKind};
+use crate::rules::{RuleVersion, Unit};
+use crate::valuation::{ReferencePrice, expired, period_end, rule, uncountable};
 
 /// Which sale this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,18 +118,22 @@ pub struct AcceptedBid {
     pub preemptive_rank: Option<u32>,
 }
 
+/// A sale (成交): to whom, for how much, and by when the balance is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    pub winner: String,
+    pub price: Fen,
+    /// The winner's deposit, which counts toward the price.
+    pub deposit: Fen,
+    pub balance_due: Timestamp,
+}
+
 /// How bidding ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
     /// 成交.
-    Sold {
-        winner: String,
-        price: Fen,
-        /// The winner's deposit, which counts toward the price.
-        deposit: Fen,
-        balance_due: Timestamp,
-    },
+    Sold(Sale),
     /// 流拍 (or, for a sell-off, 变卖不成): nobody bid.
     Failed,
 }
@@ -192,18 +197,31 @@ pub enum AuctionEvent {
 pub enum AuctionStatus {
     /// Announced; bidding or not yet, by the clock (see [`Auction::phase`]).
     Open,
-    Sold {
-        winner: String,
-        price: Fen,
-        deposit: Fen,
-        balance_due: Timestamp,
-    },
+    Sold(Sale),
     /// 流拍.
     Failed,
     /// The buyer paid in full: the proceeds go to the case account.
-    Paid { winner: String, price: Fen },
+    Paid {
+        winner: String,
+        price: Fen,
+    },
     /// 悔拍.
-    Defaulted { bidder: String, forfeited: Fen },
+    Defaulted {
+        bidder: String,
+        forfeited: Fen,
+    },
+}
+
+impl AuctionStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AuctionStatus::Open => "open",
+            AuctionStatus::Sold(_) => "sold",
+            AuctionStatus::Failed => "failed",
+            AuctionStatus::Paid { .. } => "paid",
+            AuctionStatus::Defaulted { .. } => "defaulted",
+        }
+    }
 }
 
 /// Where an open auction stands at a moment.
@@ -320,25 +338,15 @@ impl Auction {
             } => {
                 self.ended_at = Some(*ended_at);
                 self.status = match outcome {
-                    Outcome::Sold {
-                        winner,
-                        price,
-                        deposit,
-                        balance_due,
-                    } => AuctionStatus::Sold {
-                        winner: winner.clone(),
-                        price: *price,
-                        deposit: *deposit,
-                        balance_due: *balance_due,
-                    },
+                    Outcome::Sold(sale) => AuctionStatus::Sold(sale.clone()),
                     Outcome::Failed => AuctionStatus::Failed,
                 };
             }
             AuctionEvent::BalancePaid { .. } => {
-                if let AuctionStatus::Sold { winner, price, .. } = &self.status {
+                if let AuctionStatus::Sold(s) = &self.status {
                     self.status = AuctionStatus::Paid {
-                        winner: winner.clone(),
-                        price: *price,
+                        winner: s.winner.clone(),
+                        price: s.price,
                     };
                 }
             }
@@ -399,12 +407,28 @@ impl Auction {
 
     fn ensure_open(&self) -> Result<(), Refusal> {
         if self.status != AuctionStatus::Open {
-            return Err(Refusal::one(
-                "auction_closed",
-                "the auction is closed".to_owned(),
-            ));
+            return Err(Refusal::invalid("auction_closed"));
         }
         Ok(())
+    }
+
+    /// Open, and bidding not over at `now`: bidders may still register and pay.
+    fn ensure_before_end(&self, now: Timestamp) -> Result<(), Refusal> {
+        self.ensure_open()?;
+        if now >= self.ends_at {
+            return Err(
+                Refusal::invalid("bidding_closed").with("ends_at", beijing_time(self.ends_at))
+            );
+        }
+        Ok(())
+    }
+
+    /// The sale waiting for its balance: (winner, price, deposit, due).
+    fn sale(&self) -> Result<&Sale, Refusal> {
+        match &self.status {
+            AuctionStatus::Sold(s) => Ok(s),
+            other => Err(Refusal::invalid("not_sold").with("status", other.as_str())),
+        }
     }
 }
 
@@ -413,49 +437,50 @@ pub fn beijing_date(t: Timestamp) -> Date {
     t.to_zoned(TimeZone::fixed(tz::offset(8))).date()
 }
 
-fn rule_percent(ctx: &Ctx<'_>, id: &str) -> Result<i64, Refusal> {
-    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
-    if r.unit != Unit::Percent {
-        return Err(Refusal::one(
-            "rule_unavailable",
-            format!("{id} is in {}, not percent", r.unit.as_str()),
-        ));
-    }
-    Ok(r.value)
+/// A moment as Beijing wall time to the second (`2026-12-02 13:41:07`), as refusals name it.
+pub fn beijing_time(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::fixed(tz::offset(8)))
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
-fn rule_days(ctx: &Ctx<'_>, id: &str) -> Result<i64, Refusal> {
-    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
-    if r.unit != Unit::Days {
-        return Err(Refusal::one(
-            "rule_unavailable",
-            format!("{id} is in {}, not days", r.unit.as_str()),
+/// The rule `id` in force, which must be in `unit`.
+fn rule_in<'a>(ctx: &Ctx<'a>, id: &str, unit: Unit) -> Result<&'a RuleVersion, Refusal> {
+    let r = rule(ctx, id)?;
+    if r.unit != unit {
+        return Err(uncountable(
+            id,
+            format_args!("in {}, not {}", r.unit.as_str(), unit.as_str()),
         ));
     }
-    Ok(r.value)
+    Ok(r)
 }
 
 /// A rule in minutes, hours or (whole, 24-hour) days as a clock duration.
-pub fn rule_duration(ctx: &Ctx<'_>, id: &str) -> Result<SignedDuration, Refusal> {
-    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
-    let d = match r.unit {
+fn duration_of(r: &RuleVersion) -> Result<SignedDuration, Refusal> {
+    let secs = match r.unit {
         Unit::Minutes => r.value.checked_mul(60),
         Unit::Hours => r.value.checked_mul(3600),
         Unit::Days => r.value.checked_mul(86_400),
         other => {
-            return Err(Refusal::one(
-                "rule_unavailable",
-                format!("{id} is in {}, not a duration", other.as_str()),
+            return Err(uncountable(
+                &r.id,
+                format_args!("in {}, not a duration", other.as_str()),
             ));
         }
     };
-    d.map(SignedDuration::from_secs)
-        .ok_or_else(|| Refusal::one("rule_unavailable", format!("{id} out of range")))
+    secs.map(SignedDuration::from_secs)
+        .ok_or_else(|| uncountable(&r.id, "out of range"))
+}
+
+/// A rule in minutes, hours or (whole, 24-hour) days as a clock duration.
+pub fn rule_duration(ctx: &Ctx<'_>, id: &str) -> Result<SignedDuration, Refusal> {
+    duration_of(rule(ctx, id)?)
 }
 
 fn add(t: Timestamp, d: SignedDuration) -> Result<Timestamp, Refusal> {
     t.checked_add(d)
-        .map_err(|e| Refusal::one("invalid_time", e.to_string()))
+        .map_err(|_| Refusal::invalid("invalid_time").with("field", "ends_at"))
 }
 
 /// `a * 100 >= b * pct`, without overflow.
@@ -467,29 +492,41 @@ fn at_most_pct(a: Fen, b: Fen, pct: i64) -> bool {
     i128::from(a.get()) * 100 <= i128::from(b.get()) * i128::from(pct)
 }
 
-/// Collects every problem with a plan; the refusal's code is the first problem's.
-#[derive(Default)]
-struct Problems(Vec<(&'static str, String)>);
+/// Every problem found, or none: one problem is refused on its own, several together under
+/// the first one's code.
+fn all_of(p: Problems) -> Result<(), Refusal> {
+    p.finish_single("invalid_plan", RefusalKind::Invalid)
+        .map_err(|mut r| {
+            if let Some(first) = r.reasons.first() {
+                r.code = first.code;
+            }
+            r
+        })
+}
 
-impl Problems {
-    fn add(&mut self, code: &'static str, reason: String) {
-        self.0.push((code, reason));
+/// The name a refusal gives a class of property.
+fn class_name(c: PropertyClass) -> &'static str {
+    match c {
+        PropertyClass::Deposit => "deposit",
+        PropertyClass::Movable => "movable",
+        PropertyClass::ImmovableOrRight => "immovable",
     }
-    fn finish(self) -> Result<(), Refusal> {
-        match self.0.first() {
-            None => Ok(()),
-            Some((code, _)) => Err(Refusal::many(
-                code,
-                self.0.into_iter().map(|(_, r)| r).collect(),
-            )),
-        }
+}
+
+/// The rule of the announcement period of `round` for property of `class`.
+fn announcement_rule(round: Round, class: PropertyClass) -> &'static str {
+    match (round, class) {
+        (Round::Second, PropertyClass::Movable) => "auction.second_announcement.movable",
+        (Round::Second, _) => "auction.second_announcement.immovable",
+        (_, PropertyClass::Movable) => "auction.announcement.movable",
+        (_, _) => "auction.announcement.immovable",
     }
 }
 
 /// Checks a plan of a first or second auction against the rule book; every problem at once.
 /// `prior` is the previous sale of the same property: none for a first auction, the failed
 /// first auction for a second one, or a sale the buyer defaulted on for a re-auction of the
-/// same round.
+/// same round. Each problem names the rule that refused, its figure and its citation.
 pub fn validate_plan(
     round: Round,
     plan: &AuctionPlan,
@@ -497,36 +534,18 @@ pub fn validate_plan(
     prior: Option<&Auction>,
     ctx: &Ctx<'_>,
 ) -> Result<(), Refusal> {
-    let mut p = Problems::default();
+    let mut p = Problems::new();
     if plan.class == PropertyClass::Deposit {
-        p.add(
-            "not_auctionable",
-            "money in an account is deducted (扣划), not auctioned".into(),
-        );
-    }
-    if plan.start_price.get() == 0 {
-        p.add(
-            "start_price_too_low",
-            "the starting price must be above zero".into(),
-        );
+        p.push(Reason::new("not_auctionable").with("kind", "deposit"));
     }
     if plan.increment.get() == 0 {
-        p.add(
-            "increment_not_positive",
-            "the increment (加价幅度) must be above zero".into(),
-        );
+        p.push(Reason::new("increment_not_positive"));
     }
     if plan.balance_days <= 0 {
-        p.add(
-            "invalid_plan",
-            "the buyer's period to pay the balance must be at least one day".into(),
-        );
+        p.push(Reason::new("invalid_plan").with("field", "balance_days"));
     }
     if !(plan.announced_at < plan.starts_at && plan.starts_at < plan.ends_at) {
-        p.add(
-            "bad_schedule",
-            "the announcement comes before the start, and the start before the end".into(),
-        );
+        p.push(Reason::new("bad_schedule").with("reason", "order"));
     }
     // Which round this is, and what came before.
     let reauction = matches!(
@@ -543,69 +562,61 @@ pub fn validate_plan(
         (Round::Second, None) | (Round::SellOff, _) => false,
     };
     if !prior_ok {
-        p.add(
-            "wrong_round",
-            format!(
-                "a {}（{}）follows {}",
-                round.name_zh(),
-                round.as_str(),
-                match round {
-                    Round::First => "nothing, or a first auction the buyer defaulted on",
-                    Round::Second => "a failed first auction, or a second the buyer defaulted on",
-                    Round::SellOff => "a failed second auction: use decide_sell_off",
-                }
-            ),
-        );
+        p.push(Reason::new("wrong_round").with("round", round.as_str()));
     }
     let announced_on = beijing_date(plan.announced_at);
     let starts_on = beijing_date(plan.starts_at);
     match round {
         Round::First => {
-            let min = rule_percent(ctx, "auction.start_price.min_ratio")?;
-            if !at_least_pct(plan.start_price, reference.price, min) {
-                p.add(
-                    "start_price_too_low",
-                    format!(
-                        "the starting price {} is below {min}% of the reference price {} (auction.start_price.min_ratio)",
-                        plan.start_price, reference.price
-                    ),
+            let min = rule_in(ctx, "auction.start_price.min_ratio", Unit::Percent)?;
+            if plan.start_price.get() == 0
+                || !at_least_pct(plan.start_price, reference.price, min.value)
+            {
+                p.push(
+                    Reason::new("start_price_too_low")
+                        .with("start_price", plan.start_price)
+                        .with("reference_price", reference.price)
+                        .with("min_percent", min.value)
+                        .rule(min),
                 );
             }
             // The price must be valid when the first auction is announced (art. 27 of the
             // reference-price provisions); a re-auction after a default keeps that price.
             if prior.is_none() && announced_on > reference.valid_until {
-                p.add(
-                    "reference_price_expired",
-                    format!(
-                        "the reference price was valid until {}: the first auction is announced on {announced_on}",
-                        reference.valid_until
-                    ),
-                );
+                let r = expired(reference.valid_until).with("announced_on", announced_on);
+                p.push(Reason {
+                    code: r.code,
+                    params: r.params,
+                });
             }
         }
         Round::Second => {
             let first = prior.map_or(plan.start_price, |a| a.first_start_price);
-            let cut = rule_percent(ctx, "auction.second.max_price_cut")?;
-            if !at_least_pct(plan.start_price, first, 100 - cut) {
-                p.add(
-                    "price_cut_too_large",
-                    format!(
-                        "the second starting price {} is more than {cut}% below the first, {} (auction.second.max_price_cut)",
-                        plan.start_price, first
-                    ),
+            let cut = rule_in(ctx, "auction.second.max_price_cut", Unit::Percent)?;
+            if plan.start_price.get() == 0
+                || !at_least_pct(plan.start_price, first, 100 - cut.value)
+            {
+                p.push(
+                    Reason::new("price_cut_too_large")
+                        .with("start_price", plan.start_price)
+                        .with("first_start_price", first)
+                        .with("max_cut_percent", cut.value)
+                        .rule(cut),
                 );
             }
             if let Some(a) = prior
                 && a.status == AuctionStatus::Failed
                 && let Some(failed_at) = a.ended_at
             {
-                let last = period_end(ctx, "auction.second.within", beijing_date(failed_at))?;
+                let within = "auction.second.within";
+                let failed_on = beijing_date(failed_at);
+                let last = period_end(ctx, within, failed_on)?;
                 if starts_on > last {
-                    p.add(
-                        "second_auction_too_late",
-                        format!(
-                            "the second auction must be held by {last}, within the period of auction.second.within after the failure"
-                        ),
+                    p.push(
+                        Reason::new("second_auction_too_late")
+                            .with("failed_on", failed_on)
+                            .with("last", last)
+                            .rule(rule(ctx, within)?),
                     );
                 }
             }
@@ -613,49 +624,41 @@ pub fn validate_plan(
         Round::SellOff => {}
     }
     let (dmin, dmax) = (
-        rule_percent(ctx, "auction.deposit.min")?,
-        rule_percent(ctx, "auction.deposit.max")?,
+        rule_in(ctx, "auction.deposit.min", Unit::Percent)?,
+        rule_in(ctx, "auction.deposit.max", Unit::Percent)?,
     );
-    if !at_least_pct(plan.deposit, plan.start_price, dmin)
-        || !at_most_pct(plan.deposit, plan.start_price, dmax)
-    {
-        p.add(
-            "deposit_out_of_range",
-            format!(
-                "the deposit {} is outside {dmin}%–{dmax}% of the starting price {} (auction.deposit.min/max)",
-                plan.deposit, plan.start_price
-            ),
+    let below = !at_least_pct(plan.deposit, plan.start_price, dmin.value);
+    if below || !at_most_pct(plan.deposit, plan.start_price, dmax.value) {
+        p.push(
+            Reason::new("deposit_out_of_range")
+                .with("deposit", plan.deposit)
+                .with("start_price", plan.start_price)
+                .with("min_percent", dmin.value)
+                .with("max_percent", dmax.value)
+                .rule(if below { dmin } else { dmax }),
         );
     }
-    let lead_rule = match (round, plan.class) {
-        (Round::Second, PropertyClass::Movable) => "auction.second_announcement.movable",
-        (Round::Second, _) => "auction.second_announcement.immovable",
-        (_, PropertyClass::Movable) => "auction.announcement.movable",
-        (_, _) => "auction.announcement.immovable",
-    };
-    let lead = rule_days(ctx, lead_rule)?;
+    let lead_rule = announcement_rule(round, plan.class);
+    let lead = rule_in(ctx, lead_rule, Unit::Days)?;
     let earliest = announced_on
-        .checked_add(jiff::Span::new().days(lead))
-        .map_err(|e| Refusal::one("invalid_time", e.to_string()))?;
+        .checked_add(jiff::Span::new().days(lead.value))
+        .map_err(|e| uncountable(lead_rule, e))?;
     if starts_on < earliest {
-        p.add(
-            "announcement_too_short",
-            format!(
-                "announced on {announced_on}, the auction may start on {earliest} at the earliest ({lead} days, {lead_rule})"
-            ),
+        p.push(
+            Reason::new("announcement_too_short")
+                .with("round", round.as_str())
+                .with("class", class_name(plan.class))
+                .with("announced_on", announced_on)
+                .with("earliest", earliest)
+                .with("days", lead.value)
+                .rule(lead),
         );
     }
-    let min_bidding = rule_duration(ctx, "auction.bidding.min_duration")?;
-    if plan.ends_at.duration_since(plan.starts_at) < min_bidding {
-        p.add(
-            "bidding_too_short",
-            format!(
-                "bidding lasts at least {} hours (auction.bidding.min_duration)",
-                min_bidding.as_secs() / 3600
-            ),
-        );
+    let bidding = rule(ctx, "auction.bidding.min_duration")?;
+    if plan.ends_at.duration_since(plan.starts_at) < duration_of(bidding)? {
+        p.push(Reason::new("bidding_too_short").rule(bidding));
     }
-    p.finish()
+    all_of(p)
 }
 
 fn terms(ctx: &Ctx<'_>) -> Result<AuctionTerms, Refusal> {
@@ -666,10 +669,17 @@ fn terms(ctx: &Ctx<'_>) -> Result<AuctionTerms, Refusal> {
     })
 }
 
+fn auction_id(id: &str) -> Result<(), Refusal> {
+    if id.trim().is_empty() {
+        return Err(Refusal::invalid("invalid_plan").with("field", "auction_id"));
+    }
+    Ok(())
+}
+
 /// Announces a first or second auction (or a re-auction after a default) once its plan
 /// passes [`validate_plan`]. The debtors and any defaulter of `prior` are barred from bidding.
 pub fn decide_announce(
-    auction_id: &str,
+    auction_id_: &str,
     round: Round,
     plan: &AuctionPlan,
     reference: &ReferencePrice,
@@ -677,12 +687,10 @@ pub fn decide_announce(
     debtor_keys: &[String],
     ctx: &Ctx<'_>,
 ) -> Result<AuctionEvent, Refusal> {
-    if auction_id.trim().is_empty() {
-        return Err(Refusal::one("invalid_plan", "an auction id is required"));
-    }
+    auction_id(auction_id_)?;
     validate_plan(round, plan, reference, prior, ctx)?;
     Ok(AuctionEvent::Announced {
-        auction_id: auction_id.to_owned(),
+        auction_id: auction_id_.to_owned(),
         round,
         plan: plan.clone(),
         reference: *reference,
@@ -700,26 +708,18 @@ pub fn decide_announce(
 /// `auction.selloff.period`, with the same increment and deposit. Bidding starts only with the
 /// first offer at or above that price.
 pub fn decide_sell_off(
-    auction_id: &str,
+    auction_id_: &str,
     second: &Auction,
     opens_at: Timestamp,
     ctx: &Ctx<'_>,
 ) -> Result<AuctionEvent, Refusal> {
     if second.round != Round::Second || second.status != AuctionStatus::Failed {
-        return Err(Refusal::one(
-            "wrong_round",
-            "a sell-off follows a second auction that failed (二拍流拍)",
-        ));
+        return Err(Refusal::invalid("wrong_round").with("round", Round::SellOff.as_str()));
     }
     if second.ended_at.is_some_and(|e| opens_at < e) {
-        return Err(Refusal::one(
-            "bad_schedule",
-            "the sell-off opens after the second auction ended",
-        ));
+        return Err(Refusal::invalid("bad_schedule").with("reason", "sell_off"));
     }
-    if auction_id.trim().is_empty() {
-        return Err(Refusal::one("invalid_plan", "an auction id is required"));
-    }
+    auction_id(auction_id_)?;
     let period = rule_duration(ctx, "auction.selloff.period")?;
     let plan = AuctionPlan {
         announced_at: opens_at,
@@ -728,7 +728,7 @@ pub fn decide_sell_off(
         ..second.plan.clone()
     };
     Ok(AuctionEvent::Announced {
-        auction_id: auction_id.to_owned(),
+        auction_id: auction_id_.to_owned(),
         round: Round::SellOff,
         plan,
         reference: second.reference,
@@ -753,18 +753,20 @@ pub struct Registration {
 
 fn barred(state: &Auction, key: &str) -> Result<(), Refusal> {
     if state.debtor_keys.contains(key) {
-        return Err(Refusal::one(
-            "debtor_may_not_bid",
-            "the debtor (被执行人) may not bid for its own property",
-        ));
+        return Err(Refusal::invalid("debtor_may_not_bid"));
     }
     if state.barred_keys.contains(key) {
-        return Err(Refusal::one(
-            "bidder_barred",
-            "a buyer who defaulted (悔拍) may not bid in the re-auction",
-        ));
+        return Err(Refusal::invalid("bidder_barred"));
     }
     Ok(())
+}
+
+/// The next number in a sequence of `len` (a paddle, a bid's place in the log).
+fn next_number(len: usize, code: &'static str) -> Result<u32, Refusal> {
+    u32::try_from(len)
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or_else(|| Refusal::invalid(code))
 }
 
 /// Registers a bidder under real name and identifier.
@@ -773,40 +775,25 @@ pub fn decide_register(
     reg: &Registration,
     now: Timestamp,
 ) -> Result<AuctionEvent, Refusal> {
-    state.ensure_open()?;
-    if now >= state.ends_at {
-        return Err(Refusal::one("bidding_closed", "bidding is over"));
-    }
+    state.ensure_before_end(now)?;
     if state.bidders.contains_key(&reg.bidder) {
-        return Err(Refusal::one(
-            "already_registered",
-            format!("{} is already registered", reg.bidder),
-        ));
+        return Err(Refusal::invalid("already_registered"));
     }
     let identifier = if let Ok(id) = IdNumber::parse(&reg.identifier) {
         id.masked()
     } else if let Ok(code) = CreditCode::parse(&reg.identifier) {
         crate::identity::mask(code.as_str())
     } else {
-        return Err(Refusal::one(
-            "invalid_identity",
-            "a valid resident ID number or unified social credit code is required",
-        ));
+        return Err(Refusal::invalid("invalid_identity").with("field", "id_number"));
     };
     if reg.bidder.trim().is_empty()
         || reg.real_name.trim().is_empty()
         || reg.identity_key.is_empty()
     {
-        return Err(Refusal::one(
-            "invalid_identity",
-            "the account, the real name and the identity key are required",
-        ));
+        return Err(Refusal::invalid("invalid_identity").with("field", "real_name"));
     }
     barred(state, &reg.identity_key)?;
-    let paddle = u32::try_from(state.bidders.len())
-        .ok()
-        .and_then(|n| n.checked_add(1))
-        .ok_or_else(|| Refusal::one("too_many_bidders", "no more bidders"))?;
+    let paddle = next_number(state.bidders.len(), "too_many_bidders")?;
     Ok(AuctionEvent::BidderRegistered {
         bidder: reg.bidder.clone(),
         paddle,
@@ -818,12 +805,10 @@ pub fn decide_register(
 }
 
 fn registered<'a>(state: &'a Auction, bidder: &str) -> Result<&'a Bidder, Refusal> {
-    state.bidders.get(bidder).ok_or_else(|| {
-        Refusal::one(
-            "not_registered",
-            format!("{bidder} has not registered for this auction"),
-        )
-    })
+    state
+        .bidders
+        .get(bidder)
+        .ok_or_else(|| Refusal::invalid("not_registered"))
 }
 
 /// A registered bidder's deposit, at least the announced one.
@@ -833,22 +818,15 @@ pub fn decide_deposit(
     amount: Fen,
     now: Timestamp,
 ) -> Result<AuctionEvent, Refusal> {
-    state.ensure_open()?;
-    if now >= state.ends_at {
-        return Err(Refusal::one("bidding_closed", "bidding is over"));
-    }
+    state.ensure_before_end(now)?;
     let b = registered(state, bidder)?;
     if b.deposit.get() > 0 {
-        return Err(Refusal::one(
-            "deposit_already_paid",
-            "the deposit is already paid",
-        ));
+        return Err(Refusal::invalid("deposit_already_paid").with("paddle", b.paddle));
     }
     if amount < state.plan.deposit {
-        return Err(Refusal::one(
-            "deposit_insufficient",
-            format!("the deposit is {}", state.plan.deposit),
-        ));
+        return Err(Refusal::invalid("deposit_insufficient")
+            .with("deposit", state.plan.deposit)
+            .with("amount", amount));
     }
     Ok(AuctionEvent::DepositPaid {
         bidder: bidder.to_owned(),
@@ -865,19 +843,15 @@ pub fn decide_preemptive_holder(
     rank: u32,
     now: Timestamp,
 ) -> Result<AuctionEvent, Refusal> {
-    state.ensure_open()?;
-    if now >= state.ends_at {
-        return Err(Refusal::one("bidding_closed", "bidding is over"));
-    }
+    state.ensure_before_end(now)?;
     let b = registered(state, bidder)?;
     if b.preemptive_rank.is_some() {
-        return Err(Refusal::one(
-            "already_holder",
-            "already registered as a preemptive-right holder",
-        ));
+        return Err(Refusal::invalid("already_holder").with("paddle", b.paddle));
     }
     if rank == 0 {
-        return Err(Refusal::one("invalid_rank", "ranks start at 1"));
+        return Err(Refusal::invalid("invalid_rank")
+            .with("field", "rank")
+            .with("rank", rank));
     }
     Ok(AuctionEvent::PreemptiveHolderRegistered {
         bidder: bidder.to_owned(),
@@ -912,6 +886,9 @@ fn wins_tie(rank: Option<u32>, leader_rank: Option<u32>) -> bool {
     }
 }
 
+/// The longest idempotency key kept, in bytes.
+pub const MAX_KEY: usize = 200;
+
 /// Decides a bid at `now` (the server's clock). The same idempotency key with the same bid
 /// returns the earlier answer and records nothing; with another bid it is refused. A refused
 /// bid records nothing, so its retry is decided afresh.
@@ -923,38 +900,28 @@ pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecis
                 events: Vec::new(),
             });
         }
-        return Err(Refusal::one(
-            "idempotency_key_reused",
-            "this idempotency key was used for another bid",
-        ));
+        return Err(Refusal::invalid("idempotency_key_reused"));
     }
-    if bid.key.is_empty() || bid.key.len() > 200 {
-        return Err(Refusal::one(
-            "invalid_bid",
-            "an idempotency key (1–200 bytes) is required",
-        ));
+    if bid.key.is_empty() || bid.key.len() > MAX_KEY {
+        return Err(Refusal::invalid("invalid_bid")
+            .with("reason", "key")
+            .with("max", MAX_KEY));
     }
     state.ensure_open()?;
     let b = registered(state, &bid.bidder)?;
     barred(state, &b.identity_key)?;
     if b.deposit < state.plan.deposit || b.deposit.get() == 0 {
-        return Err(Refusal::one(
-            "deposit_not_paid",
-            format!("a deposit of {} is paid before bidding", state.plan.deposit),
-        ));
+        return Err(Refusal::invalid("deposit_not_paid").with("deposit", state.plan.deposit));
     }
     match state.phase(now) {
         Phase::Announced => {
-            return Err(Refusal::one(
-                "bidding_not_started",
-                format!("bidding starts at {}", state.plan.starts_at),
-            ));
+            return Err(Refusal::invalid("bidding_not_started")
+                .with("starts_at", beijing_time(state.plan.starts_at)));
         }
         Phase::Ended | Phase::Closed => {
-            return Err(Refusal::one(
-                "bidding_closed",
-                format!("bidding ended at {}", state.ends_at),
-            ));
+            return Err(
+                Refusal::invalid("bidding_closed").with("ends_at", beijing_time(state.ends_at))
+            );
         }
         Phase::Bidding => {}
     }
@@ -962,35 +929,24 @@ pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecis
     match state.leading() {
         None => {
             if bid.amount < state.plan.start_price {
-                return Err(Refusal::one(
-                    "bid_below_minimum",
-                    format!(
-                        "the first bid is at least the starting price {}",
-                        state.plan.start_price
-                    ),
-                ));
+                return Err(Refusal::invalid("bid_below_minimum")
+                    .with("start_price", state.plan.start_price));
             }
         }
         Some(lead) => {
             if lead.bidder == bid.bidder {
-                return Err(Refusal::one(
-                    "already_leading",
-                    "the bidder already holds the highest bid",
-                ));
+                return Err(Refusal::invalid("already_leading"));
             }
             let min = lead
                 .amount
                 .checked_add(state.plan.increment)
-                .map_err(|_| Refusal::one("invalid_bid", "amount out of range"))?;
+                .map_err(|_| Refusal::invalid("invalid_bid").with("reason", "range"))?;
             let matches = bid.amount == lead.amount && wins_tie(rank, lead.preemptive_rank);
             if bid.amount < min && !matches {
-                return Err(Refusal::one(
-                    "bid_below_increment",
-                    format!(
-                        "a bid is at least {min} (the current price {} plus the increment {})",
-                        lead.amount, state.plan.increment
-                    ),
-                ));
+                return Err(Refusal::invalid("bid_below_increment")
+                    .with("min", min)
+                    .with("current", lead.amount)
+                    .with("increment", state.plan.increment));
             }
         }
     }
@@ -999,10 +955,7 @@ pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecis
     } else {
         state.ends_at.max(add(now, state.terms.extension)?)
     };
-    let seq = u32::try_from(state.bids.len())
-        .ok()
-        .and_then(|n| n.checked_add(1))
-        .ok_or_else(|| Refusal::one("invalid_bid", "the bid log is full"))?;
+    let seq = next_number(state.bids.len(), "invalid_bid")?;
     let accepted = AcceptedBid {
         seq,
         key: bid.key.clone(),
@@ -1023,10 +976,9 @@ pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecis
 pub fn close(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {
     state.ensure_open()?;
     if now < state.ends_at {
-        return Err(Refusal::one(
-            "bidding_not_over",
-            format!("bidding ends at {}", state.ends_at),
-        ));
+        return Err(
+            Refusal::invalid("bidding_not_over").with("ends_at", beijing_time(state.ends_at))
+        );
     }
     let outcome = match state.leading() {
         None => Outcome::Failed,
@@ -1036,12 +988,12 @@ pub fn close(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {
                 .get(&lead.bidder)
                 .map_or(Fen::ZERO, |b| b.deposit);
             let days = SignedDuration::from_hours(state.plan.balance_days.saturating_mul(24));
-            Outcome::Sold {
+            Outcome::Sold(Sale {
                 winner: lead.bidder.clone(),
                 price: lead.amount,
                 deposit,
                 balance_due: add(state.ends_at, days)?,
-            }
+            })
         }
     };
     Ok(AuctionEvent::Closed {
@@ -1067,7 +1019,9 @@ pub fn deposit_releases(state: &Auction) -> Vec<DepositRelease> {
         return Vec::new();
     };
     let winner = match &state.status {
-        AuctionStatus::Sold { winner, .. } | AuctionStatus::Paid { winner, .. } => Some(winner),
+        AuctionStatus::Sold(Sale { winner, .. }) | AuctionStatus::Paid { winner, .. } => {
+            Some(winner)
+        }
         AuctionStatus::Defaulted { bidder, .. } => Some(bidder),
         AuctionStatus::Open | AuctionStatus::Failed => None,
     };
@@ -1092,27 +1046,15 @@ pub fn decide_balance_payment(
     amount: Fen,
     now: Timestamp,
 ) -> Result<AuctionEvent, Refusal> {
-    let AuctionStatus::Sold {
-        price,
-        deposit,
-        balance_due,
-        ..
-    } = &state.status
-    else {
-        return Err(Refusal::one("not_sold", "nothing is owed on this auction"));
-    };
-    if now > *balance_due {
-        return Err(Refusal::one(
-            "balance_overdue",
-            format!("the balance was due by {balance_due}"),
-        ));
+    let s = state.sale()?;
+    if now > s.balance_due {
+        return Err(Refusal::invalid("balance_overdue").with("due", beijing_time(s.balance_due)));
     }
-    let owed = price.saturating_sub(*deposit);
+    let owed = s.price.saturating_sub(s.deposit);
     if amount != owed {
-        return Err(Refusal::one(
-            "wrong_amount",
-            format!("the balance is {owed}"),
-        ));
+        return Err(Refusal::invalid("wrong_amount")
+            .with("owed", owed)
+            .with("amount", amount));
     }
     Ok(AuctionEvent::BalancePaid { amount, at: now })
 }
@@ -1120,24 +1062,15 @@ pub fn decide_balance_payment(
 /// The buyer did not pay by the deadline (悔拍): the deposit is forfeited and the buyer is
 /// barred from the re-auction.
 pub fn decide_default(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {
-    let AuctionStatus::Sold {
-        winner,
-        deposit,
-        balance_due,
-        ..
-    } = &state.status
-    else {
-        return Err(Refusal::one("not_sold", "no buyer owes a balance"));
-    };
-    if now <= *balance_due {
-        return Err(Refusal::one(
-            "balance_not_yet_due",
-            format!("the buyer has until {balance_due}"),
-        ));
+    let s = state.sale()?;
+    if now <= s.balance_due {
+        return Err(
+            Refusal::invalid("balance_not_yet_due").with("due", beijing_time(s.balance_due))
+        );
     }
     Ok(AuctionEvent::Defaulted {
-        bidder: winner.clone(),
-        forfeited: *deposit,
+        bidder: s.winner.clone(),
+        forfeited: s.deposit,
         at: now,
     })
 }

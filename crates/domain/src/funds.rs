@@ -25,8 +25,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
-use crate::case::Refusal;
+use crate::case::{PartyRecord, PartyRole};
 use crate::money::{Fen, MAX_FEN};
+use crate::refusal::{Reason, Refusal};
 use crate::rules::RuleBook;
 
 /// The rule giving the time limit to pay out money received.
@@ -52,15 +53,35 @@ pub enum FundsError {
 }
 
 impl From<FundsError> for Refusal {
+    /// The ledger's answer as a refusal: an amount or a plan that is wrong in itself is
+    /// invalid; money the account does not hold is the state of the account.
     fn from(e: FundsError) -> Refusal {
-        let code = match &e {
-            FundsError::NotPositive | FundsError::TooLarge => "invalid_amount",
-            FundsError::Unbalanced => "unbalanced_entry",
-            FundsError::Insufficient { .. } => "insufficient_funds",
-            FundsError::NoClaims => "no_claims",
-        };
-        Refusal::one(code, e.to_string())
+        match e {
+            FundsError::NotPositive => amount_refused("zero", "amount"),
+            FundsError::TooLarge => amount_refused("too_large", "amount"),
+            FundsError::Unbalanced => Refusal::invalid("unbalanced_entry"),
+            FundsError::Insufficient {
+                account,
+                held,
+                needed,
+            } => Refusal::conflict("insufficient_funds")
+                .with("account", account.to_string())
+                .with("held", held)
+                .with("needed", needed),
+            FundsError::NoClaims => Refusal::invalid("no_claims"),
+        }
     }
+}
+
+/// An amount that is not accepted, under the code other answers share (`invalid_amount`):
+/// which field, and the `problem` (`zero`, `negative`, `too_large`, `format`).
+pub fn amount_refused(problem: &'static str, field: &'static str) -> Refusal {
+    crate::valuation::refused_as(
+        "invalid_amount",
+        Reason::new("amount_refused")
+            .with("problem", problem)
+            .with("field", field),
+    )
 }
 
 /// Where money in the case account came from.
@@ -308,6 +329,37 @@ pub fn check_payout(balances: &Balances, reserved: Fen, amount: Fen) -> Result<(
     Ok(())
 }
 
+/// Whether party `party_no` of a case may be paid: money goes to the applicants only.
+pub fn check_payee(parties: &[PartyRecord], party_no: u32) -> Result<(), Refusal> {
+    match parties.iter().find(|p| p.no == party_no) {
+        None => Err(Refusal::invalid("unknown_party").with("party_no", party_no)),
+        Some(p) if p.role != PartyRole::Applicant => Err(Refusal::invalid("not_an_applicant")
+            .with("party_no", party_no)
+            .with("name", &p.name)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The claims of a distribution as given: 1 to `max`, each above zero, one per party and
+/// rank.
+pub fn check_claims(claims: &[Claim], max: usize) -> Result<(), Refusal> {
+    if claims.is_empty() || claims.len() > max {
+        return Err(Refusal::from(FundsError::NoClaims).with("max", max));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in claims {
+        if c.amount == Fen::ZERO {
+            return Err(FundsError::NotPositive.into());
+        }
+        if !seen.insert((c.party_no, c.rank)) {
+            return Err(Refusal::invalid("duplicate_claim")
+                .with("party_no", c.party_no)
+                .with("rank", c.rank.as_str()));
+        }
+    }
+    Ok(())
+}
+
 /// The day by which money received on `received_on` must be paid out: the `funds.payout`
 /// period in force on that day, ending on a working day.
 pub fn payout_due(
@@ -319,7 +371,7 @@ pub fn payout_due(
     let rule = rules.lookup(PAYOUT_RULE, received_on, region)?;
     calendar
         .period_end(received_on, rule.value, rule.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+        .map_err(|e| crate::valuation::uncountable(PAYOUT_RULE, e))
 }
 
 /// A receipt is overdue once its due day has passed with part of it still not paid out.

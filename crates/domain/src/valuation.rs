@@ -14,9 +14,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Ctx, Refusal};
+use crate::case::Ctx;
 use crate::money::Fen;
-use crate::rules::Unit;
+use crate::refusal::{Reason, Refusal, RefusalKind};
+use crate::rules::{RuleVersion, Unit};
 
 /// The four methods of price determination, in the order the provisions try them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,6 +88,24 @@ pub enum MoveReason {
     PartiesRequest,
     /// 法律、行政法规规定必须委托评估: straight to appraisal.
     RequiredByLaw,
+}
+
+impl MoveReason {
+    pub const ALL: [MoveReason; 3] = [
+        MoveReason::Failed,
+        MoveReason::PartiesRequest,
+        MoveReason::RequiredByLaw,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveReason::Failed => "failed",
+            MoveReason::PartiesRequest => "parties_request",
+            MoveReason::RequiredByLaw => "required_by_law",
+        }
+    }
+    pub fn parse(s: &str) -> Option<MoveReason> {
+        MoveReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// One platform's answer to an online enquiry.
@@ -380,64 +399,87 @@ impl Valuation {
     }
 
     fn ensure_open(&self) -> Result<(), Refusal> {
-        if self.result.is_some() {
-            return Err(Refusal::one(
-                "price_already_determined",
-                format!(
-                    "the reference price was already determined by {}",
-                    self.result.as_ref().map_or("", |r| r.method.name_zh())
-                ),
-            ));
+        match &self.result {
+            Some(r) => Err(Refusal::conflict("price_already_determined")
+                .with("method", r.method.as_str())
+                .with("price", r.price)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn ensure_method(&self, m: PriceMethod) -> Result<(), Refusal> {
         self.ensure_open()?;
         if self.method != m {
-            return Err(Refusal::one(
-                "wrong_method",
-                format!(
-                    "the determination is at {}（{}）, not {}（{}）: methods are tried in order",
-                    self.method.name_zh(),
-                    self.method.as_str(),
-                    m.name_zh(),
-                    m.as_str()
-                ),
-            ));
+            return Err(Refusal::conflict("wrong_method")
+                .with("from", self.method.as_str())
+                .with("to", m.as_str())
+                .with("reason", "order"));
         }
         Ok(())
     }
+
+    /// The online enquiry under way, at its method.
+    fn enquiry(&self) -> Result<&Enquiry, Refusal> {
+        self.ensure_method(PriceMethod::OnlineEnquiry)?;
+        self.enquiry
+            .as_ref()
+            .ok_or_else(|| Refusal::conflict("enquiry_not_commissioned"))
+    }
+}
+
+/// A refusal under a code other answers share (`invalid_date`, `invalid_amount`, …): its
+/// words are those of its one reason, whose code is this context's own.
+pub fn refused_as(code: &'static str, reason: Reason) -> Refusal {
+    Refusal::of_reasons(code, RefusalKind::Invalid, vec![reason])
+}
+
+/// The rule `id` in force for `ctx`: its figure and citation, for a decision and the refusal
+/// that names it.
+pub(crate) fn rule<'a>(ctx: &Ctx<'a>, id: &str) -> Result<&'a RuleVersion, Refusal> {
+    Ok(ctx.rules.lookup(id, ctx.today, ctx.region)?)
+}
+
+/// The rule book or the calendar cannot count with rule `id` (a unit that does not fit, a
+/// date out of range): a fault of the installation, not of the request.
+pub(crate) fn uncountable(id: &str, e: impl std::fmt::Display) -> Refusal {
+    Refusal::invalid("rule_unavailable")
+        .kind(RefusalKind::Broken)
+        .with("rule", id)
+        .with("message", e.to_string())
 }
 
 /// The end of a period of the rule `id` started on `from`, by the working-day calendar (a
 /// period ending on a rest day ends on the next working day).
 pub(crate) fn period_end(ctx: &Ctx<'_>, id: &str, from: Date) -> Result<Date, Refusal> {
-    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
+    let r = rule(ctx, id)?;
     ctx.calendar
         .period_end(from, r.value, r.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", format!("{id}: {e}")))
+        .map_err(|e| uncountable(id, e))
 }
+
+/// The rule giving how long a reference price may be used.
+pub const VALIDITY_RULE: &str = "auction.price_report.validity";
+/// The rule giving the period to object to a report.
+pub const OBJECTION_RULE: &str = "auction.price_report.objection";
 
 /// The last day a result reported on `on` may be used: one validity period counting the
 /// first day (one year from 1 March ends on the last day of February).
 pub fn max_valid_until(ctx: &Ctx<'_>, on: Date) -> Result<Date, Refusal> {
-    let id = "auction.price_report.validity";
-    let r = ctx.rules.lookup(id, ctx.today, ctx.region)?;
+    let r = rule(ctx, VALIDITY_RULE)?;
     let span = match r.unit {
         Unit::Years => jiff::Span::new().years(r.value),
         Unit::Months => jiff::Span::new().months(r.value),
         Unit::Days => jiff::Span::new().days(r.value),
         other => {
-            return Err(Refusal::one(
-                "rule_unavailable",
-                format!("{id} is in {}, not a period", other.as_str()),
+            return Err(uncountable(
+                VALIDITY_RULE,
+                format_args!("in {}, not a period", other.as_str()),
             ));
         }
     };
     on.checked_add(span)
         .and_then(|d| d.yesterday())
-        .map_err(|e| Refusal::one("rule_unavailable", format!("{id}: {e}")))
+        .map_err(|e| uncountable(VALIDITY_RULE, e))
 }
 
 /// The validity asked for a result, or the maximum when none is asked.
@@ -445,26 +487,28 @@ fn validity(ctx: &Ctx<'_>, on: Date, asked: Option<Date>) -> Result<Date, Refusa
     let max = max_valid_until(ctx, on)?;
     match asked {
         None => Ok(max),
-        Some(d) if d < on => Err(Refusal::one(
-            "invalid_validity",
-            format!("the validity ends ({d}) before the result's date ({on})"),
-        )),
-        Some(d) if d > max => Err(Refusal::one(
-            "validity_too_long",
-            format!(
-                "a result is valid at most until {max} (auction.price_report.validity), not {d}"
-            ),
-        )),
+        Some(d) if d < on => Err(Refusal::invalid("invalid_validity")
+            .with("valid_until", d)
+            .with("on", on)),
+        Some(d) if d > max => Err(Refusal::invalid("validity_too_long")
+            .with("valid_until", d)
+            .with("max", max)
+            .rule(rule(ctx, VALIDITY_RULE)?)),
         Some(d) => Ok(d),
     }
 }
 
 fn positive(price: Fen) -> Result<(), Refusal> {
     if price.get() == 0 {
-        return Err(Refusal::one(
-            "invalid_price",
-            "a reference price must be above zero",
-        ));
+        return Err(Refusal::invalid("invalid_price").with("field", "price"));
+    }
+    Ok(())
+}
+
+/// A name the command must give (an agency, an appraiser, who objects).
+fn named(value: &str, code: &'static str) -> Result<(), Refusal> {
+    if value.trim().is_empty() {
+        return Err(Refusal::invalid(code));
     }
     Ok(())
 }
@@ -481,13 +525,13 @@ pub fn decide_start(
     seized_on: Date,
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
-    if asset_id.trim().is_empty() {
-        return Err(Refusal::one("invalid_asset", "an asset is required"));
-    }
+    named(asset_id, "invalid_asset")?;
     if ctx.today < seized_on {
-        return Err(Refusal::one(
+        return Err(refused_as(
             "invalid_date",
-            format!("the property is seized only on {seized_on}"),
+            Reason::new("date_refused")
+                .with("field", "seized_on")
+                .with("seized_on", seized_on),
         ));
     }
     let due = start_due(seized_on, ctx)?;
@@ -516,21 +560,14 @@ pub fn decide_move(
         MoveReason::RequiredByLaw => to == PriceMethod::Appraisal && from != to,
     };
     if !ok {
-        return Err(Refusal::one(
-            "wrong_method",
-            format!(
-                "from {}（{}）a {reason:?} leads to {}, not {}（{}）",
-                from.name_zh(),
-                from.as_str(),
-                match reason {
-                    MoveReason::Failed => from.next().map_or("no further method", |m| m.name_zh()),
-                    MoveReason::PartiesRequest => "a later method",
-                    MoveReason::RequiredByLaw => "委托评估",
-                },
-                to.name_zh(),
-                to.as_str()
-            ),
-        ));
+        let r = Refusal::conflict("wrong_method")
+            .with("from", from.as_str())
+            .with("to", to.as_str())
+            .with("reason", reason.as_str());
+        return Err(match from.next() {
+            Some(next) => r.with("next", next.as_str()),
+            None => r.with("next", "none"),
+        });
     }
     // An online enquiry with timely answers has a price: it has not failed; nor has one
     // whose platforms still have time to answer.
@@ -539,16 +576,10 @@ pub fn decide_move(
         && let Some(q) = &state.enquiry
     {
         if q.answers.iter().any(|a| a.timely) {
-            return Err(Refusal::one(
-                "enquiry_has_answers",
-                "platforms answered in time: conclude the enquiry with their average",
-            ));
+            return Err(Refusal::conflict("enquiry_has_answers"));
         }
         if ctx.today <= q.answer_due {
-            return Err(Refusal::one(
-                "answers_pending",
-                format!("the platforms have until {} to answer", q.answer_due),
-            ));
+            return Err(answers_pending(q));
         }
     }
     Ok(ValuationEvent::MovedOn {
@@ -557,6 +588,14 @@ pub fn decide_move(
         reason,
         on: ctx.today,
     })
+}
+
+/// The platforms of an enquiry still have time to answer.
+fn answers_pending(q: &Enquiry) -> Refusal {
+    Refusal::conflict("answers_pending")
+        .with("answered", q.answers.iter().filter(|a| a.timely).count())
+        .with("asked", q.platforms.len())
+        .with("due", q.answer_due)
 }
 
 /// The parties agree on a price (议价).
@@ -585,12 +624,7 @@ pub fn decide_targeted_answer(
 ) -> Result<ValuationEvent, Refusal> {
     state.ensure_method(PriceMethod::TargetedEnquiry)?;
     positive(price)?;
-    if agency.trim().is_empty() {
-        return Err(Refusal::one(
-            "invalid_agency",
-            "the agency asked is required",
-        ));
-    }
+    named(agency, "invalid_agency")?;
     Ok(ValuationEvent::TargetedEnquiryAnswered {
         agency: agency.to_owned(),
         price,
@@ -607,20 +641,14 @@ pub fn decide_commission_enquiry(
 ) -> Result<ValuationEvent, Refusal> {
     state.ensure_method(PriceMethod::OnlineEnquiry)?;
     if state.enquiry.is_some() {
-        return Err(Refusal::one(
-            "enquiry_already_commissioned",
-            "the platforms were already asked",
-        ));
+        return Err(Refusal::conflict("enquiry_already_commissioned"));
     }
     let mut names: Vec<String> = platforms.iter().map(|p| p.trim().to_owned()).collect();
     names.sort();
     let n = names.len();
     names.dedup();
     if names.is_empty() || names.iter().any(String::is_empty) || names.len() != n {
-        return Err(Refusal::one(
-            "invalid_platforms",
-            "name each listed platform once (at least one)",
-        ));
+        return Err(Refusal::invalid("invalid_platforms"));
     }
     Ok(ValuationEvent::EnquiryCommissioned {
         platforms: platforms.iter().map(|p| p.trim().to_owned()).collect(),
@@ -638,24 +666,12 @@ pub fn decide_platform_answer(
     valid_until: Option<Date>,
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
-    state.ensure_method(PriceMethod::OnlineEnquiry)?;
-    let Some(q) = &state.enquiry else {
-        return Err(Refusal::one(
-            "enquiry_not_commissioned",
-            "no platform was asked yet",
-        ));
-    };
+    let q = state.enquiry()?;
     if !q.platforms.iter().any(|p| p == platform) {
-        return Err(Refusal::one(
-            "unknown_platform",
-            format!("{platform:?} was not asked"),
-        ));
+        return Err(Refusal::invalid("unknown_platform").with("platform", platform));
     }
     if q.answers.iter().any(|a| a.platform == platform) {
-        return Err(Refusal::one(
-            "already_answered",
-            format!("{platform:?} already answered"),
-        ));
+        return Err(Refusal::conflict("already_answered").with("platform", platform));
     }
     positive(price)?;
     Ok(ValuationEvent::PlatformAnswered(PlatformAnswer {
@@ -682,40 +698,23 @@ pub fn decide_conclude_enquiry(
     state: &Valuation,
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
-    state.ensure_method(PriceMethod::OnlineEnquiry)?;
-    let Some(q) = &state.enquiry else {
-        return Err(Refusal::one(
-            "enquiry_not_commissioned",
-            "no platform was asked yet",
-        ));
-    };
+    let q = state.enquiry()?;
     let timely: Vec<&PlatformAnswer> = q.answers.iter().filter(|a| a.timely).collect();
     if timely.len() < q.platforms.len() && ctx.today <= q.answer_due {
-        return Err(Refusal::one(
-            "answers_pending",
-            format!(
-                "{} of {} platforms answered; the others have until {}",
-                timely.len(),
-                q.platforms.len(),
-                q.answer_due
-            ),
-        ));
+        return Err(answers_pending(q));
     }
     let prices: Vec<Fen> = timely.iter().map(|a| a.price).collect();
     let (Some(price), Some(valid_until)) =
         (average(&prices), timely.iter().map(|a| a.valid_until).min())
     else {
-        return Err(Refusal::one(
-            "no_timely_answer",
-            "no platform answered in time: the online enquiry failed, move on to an appraisal",
-        ));
+        return Err(Refusal::conflict("no_timely_answer").with("due", q.answer_due));
     };
     Ok(ValuationEvent::EnquiryReported {
         price,
         counted: timely.iter().map(|a| a.platform.clone()).collect(),
         on: ctx.today,
         valid_until,
-        objection_until: period_end(ctx, "auction.price_report.objection", ctx.today)?,
+        objection_until: period_end(ctx, OBJECTION_RULE, ctx.today)?,
     })
 }
 
@@ -726,18 +725,12 @@ pub fn decide_commission_appraisal(
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
     state.ensure_method(PriceMethod::Appraisal)?;
-    if state.appraisal.is_some() {
-        return Err(Refusal::one(
-            "appraisal_already_commissioned",
-            "an appraiser was already commissioned",
-        ));
+    if let Some(a) = &state.appraisal {
+        return Err(
+            Refusal::conflict("appraisal_already_commissioned").with("appraiser", &a.appraiser)
+        );
     }
-    if appraiser.trim().is_empty() {
-        return Err(Refusal::one(
-            "invalid_appraiser",
-            "the appraiser is required",
-        ));
-    }
+    named(appraiser, "invalid_appraiser")?;
     Ok(ValuationEvent::AppraisalCommissioned {
         appraiser: appraiser.trim().to_owned(),
         on: ctx.today,
@@ -756,17 +749,14 @@ pub fn decide_appraisal_report(
 ) -> Result<ValuationEvent, Refusal> {
     state.ensure_method(PriceMethod::Appraisal)?;
     let Some(a) = &state.appraisal else {
-        return Err(Refusal::one(
-            "appraisal_not_commissioned",
-            "no appraiser was commissioned",
-        ));
+        return Err(Refusal::conflict("appraisal_not_commissioned"));
     };
     positive(price)?;
     Ok(ValuationEvent::AppraisalReported {
         price,
         on: ctx.today,
         valid_until: validity(ctx, ctx.today, valid_until)?,
-        objection_until: period_end(ctx, "auction.price_report.objection", ctx.today)?,
+        objection_until: period_end(ctx, OBJECTION_RULE, ctx.today)?,
         late: ctx.today > a.report_due,
     })
 }
@@ -778,35 +768,20 @@ pub fn decide_objection(
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
     let Some(r) = &state.result else {
-        return Err(Refusal::one(
-            "no_reference_price",
-            "there is no report to object to",
-        ));
+        return Err(Refusal::conflict("no_reference_price").with("method", state.method.as_str()));
     };
     let Some(until) = r.objection_until else {
-        return Err(Refusal::one(
-            "not_objectionable",
-            format!(
-                "a price by {} is not a report open to objection",
-                r.method.name_zh()
-            ),
-        ));
+        return Err(Refusal::conflict("not_objectionable").with("method", r.method.as_str()));
     };
     if matches!(state.objection, Objection::Pending { .. }) {
-        return Err(Refusal::one(
-            "objection_pending",
-            "an objection is already waiting for the court's ruling",
-        ));
+        return Err(Refusal::conflict("objection_pending"));
     }
     if ctx.today > until {
-        return Err(Refusal::one(
-            "objection_period_over",
-            format!("objections were due by {until} (auction.price_report.objection)"),
-        ));
+        return Err(Refusal::conflict("objection_period_over")
+            .with("until", until)
+            .rule(rule(ctx, OBJECTION_RULE)?));
     }
-    if by.trim().is_empty() {
-        return Err(Refusal::one("invalid_objection", "who objects is required"));
-    }
+    named(by, "invalid_objection")?;
     Ok(ValuationEvent::ObjectionFiled {
         by: by.trim().to_owned(),
         on: ctx.today,
@@ -820,7 +795,7 @@ pub fn decide_objection_ruling(
     ctx: &Ctx<'_>,
 ) -> Result<ValuationEvent, Refusal> {
     if !matches!(state.objection, Objection::Pending { .. }) {
-        return Err(Refusal::one("no_objection", "no objection is pending"));
+        return Err(Refusal::conflict("no_objection"));
     }
     if let Some(p) = corrected_price {
         positive(p)?;
@@ -834,37 +809,19 @@ pub fn decide_objection_ruling(
 /// The reference price usable on `on`: determined, past any objection, and not expired.
 pub fn reference_price(state: &Valuation, on: Date) -> Result<ReferencePrice, Refusal> {
     let Some(r) = &state.result else {
-        return Err(Refusal::one(
-            "no_reference_price",
-            format!(
-                "the price is still being determined by {}",
-                state.method.name_zh()
-            ),
-        ));
+        return Err(Refusal::conflict("no_reference_price").with("method", state.method.as_str()));
     };
     match (&state.objection, r.objection_until) {
         (Objection::Pending { .. }, _) => {
-            return Err(Refusal::one(
-                "objection_pending",
-                "an objection to the report waits for the court's ruling",
-            ));
+            return Err(Refusal::conflict("objection_pending"));
         }
         (Objection::None, Some(until)) if on <= until => {
-            return Err(Refusal::one(
-                "objection_period_open",
-                format!("the parties may object to the report until {until}"),
-            ));
+            return Err(Refusal::conflict("objection_period_open").with("until", until));
         }
         _ => {}
     }
     if on > r.valid_until {
-        return Err(Refusal::one(
-            "reference_price_expired",
-            format!(
-                "the reference price was valid until {} (auction.price_report.validity): determine it again",
-                r.valid_until
-            ),
-        ));
+        return Err(expired(r.valid_until));
     }
     Ok(ReferencePrice {
         price: r.price,
@@ -872,6 +829,13 @@ pub fn reference_price(state: &Valuation, on: Date) -> Result<ReferencePrice, Re
         determined_on: r.on,
         valid_until: r.valid_until,
     })
+}
+
+/// The reference price may no longer be used: it was valid until `valid_until`.
+pub(crate) fn expired(valid_until: Date) -> Refusal {
+    Refusal::conflict("reference_price_expired")
+        .with("valid_until", valid_until)
+        .with("rule", VALIDITY_RULE)
 }
 
 #[cfg(test)]

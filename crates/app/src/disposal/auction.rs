@@ -15,46 +15,27 @@ use jiff::Timestamp;
 use rand::RngCore;
 use serde::Serialize;
 use serde_json::json;
-use zhixing_domain::access::Principal;
+use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::auction::{
-    self as dom, Auction, AuctionEvent, AuctionPlan, AuctionStatus, Bid, Registration, Round,
+    self as dom, Auction, AuctionEvent, AuctionPlan, AuctionStatus, Bid, Registration, Round, Sale,
 };
-use zhixing_domain::case::Ctx;
+use zhixing_domain::funds::amount_refused;
 use zhixing_domain::measure::PropertyClass;
 use zhixing_domain::money::Fen;
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
 use zhixing_store::NewEvent;
 use zhixing_store::auction::{AuctionRow, NewAuction, Summary};
+use zhixing_store::cases::CaseRow;
+use zhixing_store::courts::CourtRow;
 
-use crate::case::{self as svc, refused};
+use crate::case as svc;
 use crate::error::{AppError, OrInternal};
 use crate::runtime::Notice;
 use crate::state::App;
 
 fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
-}
-
-fn kind_of(e: &AuctionEvent) -> &'static str {
-    match e {
-        AuctionEvent::Announced { .. } => "announced",
-        AuctionEvent::BidderRegistered { .. } => "bidder_registered",
-        AuctionEvent::DepositPaid { .. } => "deposit_paid",
-        AuctionEvent::PreemptiveHolderRegistered { .. } => "preemptive_holder_registered",
-        AuctionEvent::BidAccepted(_) => "bid_accepted",
-        AuctionEvent::Closed { .. } => "closed",
-        AuctionEvent::BalancePaid { .. } => "balance_paid",
-        AuctionEvent::Defaulted { .. } => "defaulted",
-    }
-}
-
-fn status_of(a: &Auction) -> &'static str {
-    match a.status {
-        AuctionStatus::Open => "open",
-        AuctionStatus::Sold { .. } => "sold",
-        AuctionStatus::Failed => "failed",
-        AuctionStatus::Paid { .. } => "paid",
-        AuctionStatus::Defaulted { .. } => "defaulted",
-    }
 }
 
 fn not_found(id: i64) -> AppError {
@@ -108,36 +89,46 @@ pub async fn state(app: &App, id: i64) -> Result<(AuctionRow, Arc<Auction>), App
     Ok((row, state))
 }
 
-/// Appends `events` to a locked auction, with the audited event, and returns the new state.
-#[allow(clippy::too_many_arguments)]
-async fn append(
+/// Where a log is appended: the auction, its case and court, and the version it is at.
+struct At<'a> {
+    id: i64,
+    case_id: i64,
+    court_id: &'a str,
+    version: i64,
+}
+
+/// The audited event of a command.
+struct Audit<'a> {
+    actor: &'a str,
+    kind: &'a str,
+    payload: serde_json::Value,
+}
+
+/// Appends `events` to the log at `at` with the summary of `after` (the state they lead to)
+/// and the audited event; returns the new version. Another process that appended meanwhile
+/// makes it `auction_changed`.
+async fn write(
     tx: &mut zhixing_store::Tx,
     app: &App,
-    row: &AuctionRow,
-    before: &Auction,
+    at: At<'_>,
     events: &[AuctionEvent],
-    actor: &str,
-    audit_kind: &str,
-    payload: serde_json::Value,
-) -> Result<(Arc<Auction>, i64), AppError> {
-    let mut after = before.clone();
+    after: &Auction,
+    audit: Audit<'_>,
+) -> Result<i64, AppError> {
     let mut entries = Vec::with_capacity(events.len());
     for e in events {
-        after.apply(e);
-        entries.push((
-            kind_of(e).to_owned(),
-            serde_json::to_string(e).or_internal("serde_json::to_string(e)")?,
-        ));
+        let (kind, value) = super::tagged(e)?;
+        entries.push((kind, value.to_string()));
     }
     let now_us = app.now_us();
     let bid_count = i64::try_from(after.bids.len()).unwrap_or(i64::MAX);
     let moved = tx
         .append_auction(
-            row.id,
-            row.version,
+            at.id,
+            at.version,
             &entries,
             &Summary {
-                status: status_of(&after),
+                status: after.status.as_str(),
                 ends_at: micros(after.ends_at),
                 current_price: after.current_price().map(Fen::get),
                 bid_count,
@@ -151,23 +142,73 @@ async fn append(
             "the auction changed meanwhile; try again",
         ));
     }
-    let mut payload = payload;
+    let mut payload = audit.payload;
     if let Some(o) = payload.as_object_mut() {
-        o.insert("auction".into(), json!(row.id));
+        o.insert("auction".into(), json!(at.id));
     }
     tx.append_events(
         now_us,
         &[NewEvent {
-            actor: actor.to_owned(),
-            court_id: Some(row.court_id.clone()),
-            kind: audit_kind.to_owned(),
-            subject: format!("case:{}", row.case_id),
+            actor: audit.actor.to_owned(),
+            court_id: Some(at.court_id.to_owned()),
+            kind: audit.kind.to_owned(),
+            subject: format!("case:{}", at.case_id),
             payload,
         }],
     )
     .await?;
-    let version = row.version + i64::try_from(events.len()).unwrap_or(0);
-    Ok((Arc::new(after), version))
+    Ok(at.version + i64::try_from(events.len()).unwrap_or(0))
+}
+
+/// An auction locked in a transaction of its own (PostgreSQL: FOR UPDATE; SQLite: the single
+/// writer), with its state at the row's version.
+struct Locked {
+    tx: zhixing_store::Tx,
+    row: AuctionRow,
+    before: Arc<Auction>,
+}
+
+impl Locked {
+    async fn open(app: &App, id: i64) -> Result<Locked, AppError> {
+        let mut tx = app.store.begin().await?;
+        let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
+        let before = state_in_tx(&mut tx, app, &row).await?;
+        Ok(Locked { tx, row, before })
+    }
+
+    /// Appends `events` decided on the state, with the audited event; the state they lead to
+    /// and the new version.
+    async fn append(
+        &mut self,
+        app: &App,
+        events: &[AuctionEvent],
+        audit: Audit<'_>,
+    ) -> Result<(Arc<Auction>, i64), AppError> {
+        let mut after = (*self.before).clone();
+        for e in events {
+            after.apply(e);
+        }
+        let at = At {
+            id: self.row.id,
+            case_id: self.row.case_id,
+            court_id: &self.row.court_id,
+            version: self.row.version,
+        };
+        let version = write(&mut self.tx, app, at, events, &after, audit).await?;
+        Ok((Arc::new(after), version))
+    }
+
+    /// Commits, then caches the new state and tells this process's live feeds.
+    async fn publish(
+        self,
+        app: &App,
+        (after, version): (Arc<Auction>, i64),
+        events: &[AuctionEvent],
+    ) -> Result<AuctionRow, AppError> {
+        self.tx.commit().await?;
+        published(app, &self.row, after, version, events);
+        Ok(self.row)
+    }
 }
 
 /// After a commit: cache the state and tell this process's live feeds, one notice per entry.
@@ -219,14 +260,16 @@ fn bid_entry(state: &Auction, b: &dom::AcceptedBid) -> PublicEntry {
 
 fn closed_entry(state: &Auction) -> PublicEntry {
     let (result, price, code) = match &state.status {
-        AuctionStatus::Sold { winner, price, .. } | AuctionStatus::Paid { winner, price } => (
-            "sold",
-            Some(price.get()),
-            state
-                .bidders
-                .get(winner)
-                .map(|b| format!("P{:04}", b.paddle)),
-        ),
+        AuctionStatus::Sold(Sale { winner, price, .. }) | AuctionStatus::Paid { winner, price } => {
+            (
+                "sold",
+                Some(price.get()),
+                state
+                    .bidders
+                    .get(winner)
+                    .map(|b| format!("P{:04}", b.paddle)),
+            )
+        }
         AuctionStatus::Defaulted { .. } => ("defaulted", None, None),
         _ => ("failed", None, None),
     };
@@ -332,7 +375,7 @@ fn view(app: &App, row: &AuctionRow, s: &Auction, case_number: Option<String>) -
         title: row.title.clone(),
         round: s.round.as_str().into(),
         round_zh: s.round.name_zh().into(),
-        status: status_of(s).into(),
+        status: s.status.as_str().into(),
         phase: phase.into(),
         reference_price_fen: s.reference.price.get(),
         start_price_fen: s.plan.start_price.get(),
@@ -365,6 +408,30 @@ pub async fn public_view(app: &App, id: i64) -> Result<AuctionView, AppError> {
     Ok(view(app, &row, &s, number))
 }
 
+/// Whether auction `id` exists (404 otherwise), for a feed before it starts.
+pub async fn ensure_exists(app: &App, id: i64) -> Result<(), AppError> {
+    app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+    Ok(())
+}
+
+/// The live room (拍卖直播间): the auction as anyone may see it, and the minutes a late bid
+/// extends bidding by, as fixed when it was announced.
+#[derive(Debug)]
+pub struct Room {
+    pub auction: AuctionView,
+    pub extension_minutes: i64,
+}
+
+/// The live room of auction `id`.
+pub async fn room(app: &App, id: i64) -> Result<Room, AppError> {
+    let (row, s) = state(app, id).await?;
+    let number = app.store.case(row.case_id).await?.map(|c| c.number);
+    Ok(Room {
+        auction: view(app, &row, &s, number),
+        extension_minutes: s.terms.extension.as_secs() / 60,
+    })
+}
+
 /// The public list: open auctions first.
 pub async fn public_list(app: &App, limit: i64) -> Result<Vec<AuctionView>, AppError> {
     let mut out = Vec::new();
@@ -376,7 +443,7 @@ pub async fn public_list(app: &App, limit: i64) -> Result<Vec<AuctionView>, AppE
 }
 
 // ---------------------------------------------------------------------------------------
-// Commands of the court
+// Commands
 
 /// An auction as the officer plans it.
 #[derive(Debug, Clone)]
@@ -390,25 +457,346 @@ pub struct PlanIn {
     pub balance_days: i64,
 }
 
+/// The days after the end within which the court may set the balance due: a bound of the
+/// platform's form, not a rule of law (the court sets the period in the announcement).
+pub const BALANCE_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
+/// The balance period the announcement form suggests.
+pub const DEFAULT_BALANCE_DAYS: i64 = 10;
+/// The longest title of an auction, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest bank reference of a payment, in characters.
+pub const MAX_REFERENCE: usize = 100;
+/// The longest real name of a bidder, in characters.
+pub const MAX_REAL_NAME: usize = 100;
+
+/// A command of the online auction. Sell-off (变卖) is announced as a round
+/// (`Round::SellOff`) after a failed second auction.
+#[derive(Debug, Clone)]
+pub enum AuctionCommand {
+    /// Announce a round for an asset (拍卖公告): the first from its reference price, a second
+    /// after a failed first, a sell-off after a failed second, or a re-auction after a
+    /// default.
+    Announce {
+        asset_id: i64,
+        round: Round,
+        plan: PlanIn,
+    },
+    /// Real-name registration of a bidder (实名竞买).
+    Register {
+        auction_id: i64,
+        real_name: String,
+        identifier: String,
+    },
+    /// A bidder's deposit (保证金), as the bank reported it.
+    Deposit {
+        auction_id: i64,
+        paddle: u32,
+        amount: Fen,
+        reference: String,
+    },
+    /// A bidder registered as a preemptive-right holder (优先购买权人) with the court's rank.
+    PreemptiveHolder {
+        auction_id: i64,
+        paddle: u32,
+        rank: u32,
+    },
+    /// A bid (出价) by the server's clock, with the client's idempotency key (1 to
+    /// `MAX_KEY` bytes; a retry sends the same key).
+    Bid {
+        auction_id: i64,
+        key: Option<String>,
+        amount_fen: i64,
+    },
+    /// The buyer's balance (尾款): the whole price enters the case account.
+    Balance {
+        auction_id: i64,
+        amount: Fen,
+        reference: String,
+    },
+    /// The buyer's default (悔拍) after the balance deadline.
+    Default { auction_id: i64 },
+}
+
+/// Who gives a command: the court's officers act with their session; anyone may register
+/// as a bidder; a bid is placed with the token registration gave, never a session.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'a> {
+    Court(&'a Principal),
+    Public,
+    Bidder { token: &'a str },
+}
+
+/// What a command answers.
+#[derive(Debug)]
+pub enum Done {
+    /// The auction as it now stands.
+    Auction(Box<AuctionView>),
+    /// The bidder's number and token, shown once.
+    Registered(BidderCredential),
+    /// The accepted bid (or, for a repeated key, the earlier answer).
+    Bid(BidAnswer),
+}
+
+impl Done {
+    pub fn auction(self) -> Result<AuctionView, AppError> {
+        match self {
+            Done::Auction(v) => Ok(*v),
+            _ => Err(AppError::internal("an auction command answered no auction")),
+        }
+    }
+    pub fn registered(self) -> Result<BidderCredential, AppError> {
+        match self {
+            Done::Registered(c) => Ok(c),
+            _ => Err(AppError::internal("a registration answered no credential")),
+        }
+    }
+    pub fn bid(self) -> Result<BidAnswer, AppError> {
+        match self {
+            Done::Bid(b) => Ok(b),
+            _ => Err(AppError::internal("a bid answered no bid")),
+        }
+    }
+}
+
+/// Runs a command of the online auction: authorises the caller (a court command needs
+/// `Action::HandleCases` at the case's court, a bid the bidder's token), locks the auction,
+/// lets the domain decide on its state, and appends the events with the audited event — and
+/// any money for the case account — in one transaction.
+pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<Done, AppError> {
+    match cmd {
+        AuctionCommand::Announce {
+            asset_id,
+            round,
+            plan,
+        } => announce(app, court(by)?, asset_id, round, &plan)
+            .await
+            .map(boxed),
+        AuctionCommand::Register {
+            auction_id,
+            real_name,
+            identifier,
+        } => register(app, auction_id, &real_name, &identifier)
+            .await
+            .map(Done::Registered),
+        AuctionCommand::Bid {
+            auction_id,
+            key,
+            amount_fen,
+        } => {
+            // Who bids comes first: without a valid token nothing else is looked at.
+            let Caller::Bidder { token } = by else {
+                return Err(invalid_token());
+            };
+            let bidder = bidder_of(app, auction_id, token).await?;
+            let key = key
+                .as_deref()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= dom::MAX_KEY)
+                .ok_or_else(|| {
+                    AppError::bad_request(
+                        "idempotency_key_required",
+                        "send an Idempotency-Key header (1–200 bytes) with each bid",
+                    )
+                })?;
+            let amount =
+                Fen::new(amount_fen).map_err(|e| amount_refused(money_reason(&e), "amount_fen"))?;
+            bid(app, auction_id, &bidder, key, amount)
+                .await
+                .map(Done::Bid)
+        }
+        AuctionCommand::Deposit {
+            auction_id,
+            paddle,
+            amount,
+            reference,
+        } => {
+            let reference = bank_reference(&reference)?;
+            court_command(app, court(by)?, auction_id, "auction.deposit_paid", |s, now| {
+                let bidder = bidder_by_paddle(s, paddle)?;
+                let e = dom::decide_deposit(s, &bidder, amount, now)?;
+                Ok(Decided::of(
+                    e,
+                    json!({"paddle": paddle, "amount_fen": amount.get(), "reference": reference}),
+                ))
+            })
+            .await
+            .map(boxed)
+        }
+        AuctionCommand::PreemptiveHolder {
+            auction_id,
+            paddle,
+            rank,
+        } => court_command(
+            app,
+            court(by)?,
+            auction_id,
+            "auction.preemptive_holder",
+            |s, now| {
+                let bidder = bidder_by_paddle(s, paddle)?;
+                let e = dom::decide_preemptive_holder(s, &bidder, rank, now)?;
+                Ok(Decided::of(e, json!({"paddle": paddle, "rank": rank})))
+            },
+        )
+        .await
+        .map(boxed),
+        AuctionCommand::Balance {
+            auction_id,
+            amount,
+            reference,
+        } => {
+            court_command(
+                app,
+                court(by)?,
+                auction_id,
+                "auction.balance_paid",
+                |s, now| {
+                    let reference = bank_reference(&reference)?;
+                    let e = dom::decide_balance_payment(s, amount, now)?;
+                    // 拍卖款: the whole price (the deposit counts toward it) enters the case
+                    // account once.
+                    let price = dom::proceeds(&before_with(s, &e)).or_internal("dom::proceeds")?;
+                    Ok(Decided {
+                        proceeds: Some(Proceeds {
+                            amount: price,
+                            reference: format!("auction:{auction_id}"),
+                            note: "司法拍卖成交价款",
+                        }),
+                        ..Decided::of(
+                            e,
+                            json!({"amount_fen": amount.get(), "reference": reference}),
+                        )
+                    })
+                },
+            )
+            .await
+            .map(boxed)
+        }
+        AuctionCommand::Default { auction_id } => court_command(
+            app,
+            court(by)?,
+            auction_id,
+            "auction.defaulted",
+            |s, now| {
+                let e = dom::decide_default(s, now)?;
+                let forfeited = match &e {
+                    AuctionEvent::Defaulted { forfeited, .. } => *forfeited,
+                    _ => Fen::ZERO,
+                };
+                Ok(Decided {
+                    proceeds: (forfeited > Fen::ZERO).then(|| Proceeds {
+                        amount: forfeited,
+                        reference: format!("auction:{auction_id}:forfeit"),
+                        note: "悔拍保证金不予退还",
+                    }),
+                    ..Decided::of(e, json!({"forfeited_fen": forfeited.get()}))
+                })
+            },
+        )
+        .await
+        .map(boxed),
+    }
+}
+
+/// The officer giving a command of the court.
+fn court(by: Caller<'_>) -> Result<&Principal, AppError> {
+    match by {
+        Caller::Court(p) => Ok(p),
+        _ => Err(AppError::unauthenticated()),
+    }
+}
+
+fn boxed(v: AuctionView) -> Done {
+    Done::Auction(Box::new(v))
+}
+
+/// Why an amount is not one, as a refusal names it.
+pub fn money_reason(e: &zhixing_domain::money::MoneyError) -> &'static str {
+    match e {
+        zhixing_domain::money::MoneyError::Negative => "negative",
+        zhixing_domain::money::MoneyError::TooLarge => "too_large",
+    }
+}
+
+/// Parses a round (first, second, sell_off); blank is the first.
+pub fn round(s: &str) -> Result<Round, AppError> {
+    match s.trim() {
+        "" | "first" => Ok(Round::First),
+        "second" => Ok(Round::Second),
+        "sell_off" => Ok(Round::SellOff),
+        other => Err(Refusal::invalid("invalid_round")
+            .with("value", other)
+            .into()),
+    }
+}
+
+/// The bank's reference of a payment, trimmed.
+fn bank_reference(s: &str) -> Result<String, AppError> {
+    let r = s.trim();
+    if r.is_empty() || r.chars().count() > MAX_REFERENCE {
+        return Err(refused_as(
+            "invalid_reference",
+            Reason::new("reference_length")
+                .with("field", "reference")
+                .with("min", 1)
+                .with("max", MAX_REFERENCE),
+        )
+        .into());
+    }
+    Ok(r.to_owned())
+}
+
 async fn case_and_court(
     app: &App,
     by: &Principal,
     case_id: i64,
-) -> Result<
-    (
-        zhixing_store::cases::CaseRow,
-        zhixing_store::courts::CourtRow,
-    ),
-    AppError,
-> {
+) -> Result<(CaseRow, CourtRow), AppError> {
     let (row, court) = svc::readable(app, by, case_id).await?;
-    svc::handles(by, &court)?;
+    svc::authorise(by, &court, case_id, Action::HandleCases)?;
     Ok((row, court))
+}
+
+/// Checks what the domain does not: the title, the balance period the form allows, and that
+/// the asset is property sold by auction.
+fn plan_of(plan_in: &PlanIn, kind: &str, now: Timestamp) -> Result<AuctionPlan, AppError> {
+    let title = plan_in.title.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        return Err(Refusal::invalid("invalid_plan")
+            .with("field", "title")
+            .with("max", MAX_TITLE)
+            .into());
+    }
+    if !BALANCE_DAYS.contains(&plan_in.balance_days) {
+        return Err(Refusal::invalid("invalid_plan")
+            .with("field", "balance_days")
+            .with("min", *BALANCE_DAYS.start())
+            .with("max", *BALANCE_DAYS.end())
+            .into());
+    }
+    let class = PropertyClass::of_asset_kind(kind)
+        .filter(|c| *c != PropertyClass::Deposit)
+        .ok_or_else(|| Refusal::invalid("not_auctionable").with("kind", kind))?;
+    Ok(AuctionPlan {
+        class,
+        start_price: plan_in.start_price,
+        increment: plan_in.increment,
+        deposit: plan_in.deposit,
+        announced_at: now,
+        starts_at: plan_in.starts_at,
+        ends_at: plan_in.ends_at,
+        balance_days: plan_in.balance_days,
+    })
+}
+
+/// The property is on sale already, or sold.
+fn already_auctioned(status: &str) -> AppError {
+    Refusal::conflict("already_auctioned")
+        .with("status", status)
+        .into()
 }
 
 /// Announces a round for an asset: the first from its reference price, a second after a
 /// failed first, a sell-off after a failed second, or a re-auction after a default.
-pub async fn announce(
+async fn announce(
     app: &App,
     by: &Principal,
     asset_id: i64,
@@ -420,81 +808,36 @@ pub async fn announce(
             AppError::not_found("asset_not_found", format!("no asset {asset_id}"))
         })?;
     let (case_row, court) = case_and_court(app, by, asset.case_id).await?;
-    let title = plan_in.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(AppError::unprocessable(
-            "invalid_plan",
-            "title: 1 to 200 characters",
-        ));
-    }
-    let class = PropertyClass::of_asset_kind(&asset.kind).ok_or_else(|| {
-        AppError::unprocessable(
-            "not_auctionable",
-            format!("{} is not sold by auction", asset.kind),
-        )
-    })?;
-    if class == PropertyClass::Deposit {
-        return Err(AppError::unprocessable(
-            "not_auctionable",
-            "money in an account is deducted, not auctioned",
-        ));
-    }
+    let now = app.now();
+    let plan = plan_of(plan_in, &asset.kind, now)?;
     let prior = match app.store.last_auction_of_asset(asset_id).await? {
         Some(p) => Some(state(app, p.id).await?),
         None => None,
     };
-    let now = app.now();
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today: app.today(),
-    };
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
     let debtor_keys = app.store.respondent_indexes(asset.case_id).await?;
     let now_us = app.now_us();
-    let actor = crate::actor_of(by);
     let mut tx = app.store.begin().await?;
     if !tx.lock_case(asset.case_id).await? {
         return Err(AppError::not_found("case_not_found", "no such case"));
     }
-    let plan = AuctionPlan {
-        class,
-        start_price: plan_in.start_price,
-        increment: plan_in.increment,
-        deposit: plan_in.deposit,
-        announced_at: now,
-        starts_at: plan_in.starts_at,
-        ends_at: plan_in.ends_at,
-        balance_days: plan_in.balance_days,
-    };
     let prior_state = prior.as_ref().map(|(_, s)| s.as_ref());
     let (reference, prior_id) = match round {
         Round::First => {
-            if let Some((p, s)) = &prior
+            if let Some((_, s)) = &prior
                 && !matches!(s.status, AuctionStatus::Defaulted { .. })
             {
-                return Err(AppError::conflict(
-                    "already_auctioned",
-                    format!(
-                        "auction {} of this property is {}: announce its next round",
-                        p.id,
-                        status_of(s)
-                    ),
-                ));
+                return Err(already_auctioned(s.status.as_str()));
             }
             let (_, reference) =
                 crate::disposal::valuation::current_reference_price(app, asset_id).await?;
             (reference, prior.as_ref().map(|(p, _)| p.id))
         }
         Round::Second | Round::SellOff => {
-            let (p, s) = prior.as_ref().ok_or_else(|| {
-                AppError::unprocessable(
-                    "wrong_round",
-                    "a second auction or sell-off follows a failed auction of the property",
-                )
-            })?;
+            let (p, s) = prior
+                .as_ref()
+                .ok_or_else(|| Refusal::invalid("wrong_round").with("round", round.as_str()))?;
             (s.reference, Some(p.id))
         }
     };
@@ -505,7 +848,7 @@ pub async fn announce(
             court_id: &court.id,
             round: round.as_str(),
             prior_id,
-            title,
+            title: plan_in.title.trim(),
             starts_at: micros(plan.starts_at),
             ends_at: micros(plan.ends_at),
             start_price: plan.start_price.get(),
@@ -513,15 +856,13 @@ pub async fn announce(
         })
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(_) => {
-                AppError::conflict("already_auctioned", "this property is already on sale")
-            }
+            zhixing_store::StoreError::Conflict(_) => already_auctioned("open"),
             other => other.into(),
         })?;
     let event = match round {
         Round::SellOff => {
-            let second = prior_state.or_internal("prior_state")?;
-            dom::decide_sell_off(&format!("A{id}"), second, now, &ctx).map_err(refused)?
+            let second = prior_state.or_internal("the failed second auction")?;
+            dom::decide_sell_off(&format!("A{id}"), second, now, &ctx)?
         }
         _ => dom::decide_announce(
             &format!("A{id}"),
@@ -531,59 +872,66 @@ pub async fn announce(
             prior_state,
             &debtor_keys,
             &ctx,
-        )
-        .map_err(refused)?,
+        )?,
     };
-    let state = Arc::new(
-        Auction::from_announced(&event).or_internal("Arc::new(Auction::from_announced(event)")?,
-    );
-    let entries = vec![(
-        kind_of(&event).to_owned(),
-        serde_json::to_string(&event).or_internal("serde_json::to_string(event)")?,
-    )];
+    let state = Arc::new(Auction::from_announced(&event).or_internal("an announced auction")?);
     // A sell-off sets its own period: the row takes the state's times.
     tx.set_auction_times(id, micros(state.plan.starts_at), micros(state.ends_at))
         .await?;
-    let moved = tx
-        .append_auction(
+    let version = write(
+        &mut tx,
+        app,
+        At {
             id,
-            0,
-            &entries,
-            &Summary {
-                status: "open",
-                ends_at: micros(state.ends_at),
-                current_price: None,
-                bid_count: 0,
-            },
-            now_us,
-        )
-        .await?;
-    if !moved {
-        return Err(AppError::internal(format_args!(
-            "auction {} of asset {asset_id}: the asset's row did not move",
-            round.name_zh()
-        )));
-    }
-    tx.append_events(
-        now_us,
-        &[NewEvent {
-            actor,
-            court_id: Some(court.id.clone()),
-            kind: "auction.announced".into(),
-            subject: format!("case:{}", asset.case_id),
-            payload: json!({"auction": id, "round": round.as_str(), "asset": asset_id,
+            case_id: asset.case_id,
+            court_id: &court.id,
+            version: 0,
+        },
+        std::slice::from_ref(&event),
+        &state,
+        Audit {
+            actor: &crate::actor_of(by),
+            kind: "auction.announced",
+            payload: json!({"round": round.as_str(), "asset": asset_id,
                             "start_price_fen": state.plan.start_price.get(),
                             "starts_at": state.plan.starts_at.to_string(), "ends_at": state.ends_at.to_string()}),
-        }],
+        },
     )
     .await?;
     tx.commit().await?;
-    app.auctions.put(id, 1, state.clone());
+    app.auctions.put(id, version, state.clone());
     let row = app.store.auction(id).await?.or_internal("auction(id)")?;
     Ok(view(app, &row, &state, Some(case_row.number)))
 }
 
-/// Runs a command of the court on an auction: lock, decide, append, audit.
+/// Money a command brings into the case account.
+struct Proceeds {
+    amount: Fen,
+    /// With the source `auction`, what identifies the receipt (booked once).
+    reference: String,
+    note: &'static str,
+}
+
+/// What the domain decided on a court command: the events, what the audit records, and any
+/// money for the case account.
+struct Decided {
+    events: Vec<AuctionEvent>,
+    payload: serde_json::Value,
+    proceeds: Option<Proceeds>,
+}
+
+impl Decided {
+    fn of(e: AuctionEvent, payload: serde_json::Value) -> Decided {
+        Decided {
+            events: vec![e],
+            payload,
+            proceeds: None,
+        }
+    }
+}
+
+/// Runs a command of the court on an auction: authorise, lock, decide, append, audit, book
+/// the proceeds into the case account — one transaction.
 async fn court_command<F>(
     app: &App,
     by: &Principal,
@@ -592,55 +940,42 @@ async fn court_command<F>(
     decide: F,
 ) -> Result<AuctionView, AppError>
 where
-    F: FnOnce(&Auction, Timestamp) -> Result<(Vec<AuctionEvent>, serde_json::Value), AppError>,
+    F: FnOnce(&Auction, Timestamp) -> Result<Decided, AppError>,
 {
     let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
     let (case_row, _) = case_and_court(app, by, row.case_id).await?;
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    let (events, payload) = decide(&before, app.now())?;
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        &events,
-        &crate::actor_of(by),
-        audit_kind,
-        payload,
-    )
-    .await?;
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, &events);
-    Ok(view(app, &row, &after, Some(case_row.number)))
-}
-
-/// Records a bidder's deposit (保证金), as the bank reported it.
-pub async fn deposit(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    paddle: u32,
-    amount: Fen,
-    reference: &str,
-) -> Result<AuctionView, AppError> {
-    let reference = reference.trim().to_owned();
-    if reference.is_empty() || reference.chars().count() > 100 {
-        return Err(AppError::unprocessable(
-            "invalid_reference",
-            "the bank's reference of the payment: 1 to 100 characters",
-        ));
+    let actor = crate::actor_of(by);
+    let mut l = Locked::open(app, id).await?;
+    let d = decide(&l.before, app.now())?;
+    let audit = Audit {
+        actor: &actor,
+        kind: audit_kind,
+        payload: d.payload,
+    };
+    let appended = l.append(app, &d.events, audit).await?;
+    if let Some(p) = d.proceeds {
+        let receipt = crate::disposal::funds::Receipt {
+            amount: p.amount,
+            source: zhixing_domain::funds::Source::Auction,
+            reference: &p.reference,
+            note: &format!("{}（{}）", p.note, l.row.title),
+            on: app.today(),
+        };
+        let booked = crate::disposal::funds::receive_in_tx(
+            &mut l.tx,
+            app,
+            l.row.case_id,
+            &receipt,
+            &actor,
+            app.now_us(),
+        )
+        .await?
+        .unwrap_or_default();
+        l.tx.append_events(app.now_us(), &booked).await?;
     }
-    court_command(app, by, id, "auction.deposit_paid", |s, now| {
-        let bidder = bidder_by_paddle(s, paddle)?;
-        let e = dom::decide_deposit(s, &bidder, amount, now).map_err(refused)?;
-        Ok((
-            vec![e],
-            json!({"paddle": paddle, "amount_fen": amount.get(), "reference": reference}),
-        ))
-    })
-    .await
+    let after = appended.0.clone();
+    let row = l.publish(app, appended, &d.events).await?;
+    Ok(view(app, &row, &after, Some(case_row.number)))
 }
 
 fn bidder_by_paddle(s: &Auction, paddle: u32) -> Result<String, AppError> {
@@ -653,128 +988,11 @@ fn bidder_by_paddle(s: &Auction, paddle: u32) -> Result<String, AppError> {
         })
 }
 
-/// Registers a bidder as a preemptive-right holder (优先购买权人) with the court's rank.
-pub async fn preemptive_holder(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    paddle: u32,
-    rank: u32,
-) -> Result<AuctionView, AppError> {
-    court_command(app, by, id, "auction.preemptive_holder", |s, now| {
-        let bidder = bidder_by_paddle(s, paddle)?;
-        let e = dom::decide_preemptive_holder(s, &bidder, rank, now).map_err(refused)?;
-        Ok((vec![e], json!({"paddle": paddle, "rank": rank})))
-    })
-    .await
-}
-
-/// Records the buyer's balance (尾款); the full price enters the case account.
-pub async fn balance(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    amount: Fen,
-    reference: &str,
-) -> Result<AuctionView, AppError> {
-    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
-    let (case_row, _) = case_and_court(app, by, row.case_id).await?;
-    let reference = reference.trim();
-    if reference.is_empty() || reference.chars().count() > 100 {
-        return Err(AppError::unprocessable(
-            "invalid_reference",
-            "the bank's reference of the payment: 1 to 100 characters",
-        ));
-    }
-    let actor = crate::actor_of(by);
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    let e = dom::decide_balance_payment(&before, amount, app.now()).map_err(refused)?;
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        &actor,
-        "auction.balance_paid",
-        json!({"amount_fen": amount.get(), "reference": reference}),
-    )
-    .await?;
-    // 拍卖款: the whole price (the deposit counts toward it) enters the case account once.
-    let price = dom::proceeds(&after).or_internal("dom::proceeds(after)")?;
-    let receipt = crate::disposal::funds::Receipt {
-        amount: price,
-        source: zhixing_domain::funds::Source::Auction,
-        reference: &format!("auction:{id}"),
-        note: &format!("司法拍卖成交价款（{}）", row.title),
-        on: app.today(),
-    };
-    let booked = crate::disposal::funds::receive_in_tx(
-        &mut tx,
-        app,
-        row.case_id,
-        &receipt,
-        &actor,
-        app.now_us(),
-    )
-    .await?
-    .unwrap_or_default();
-    tx.append_events(app.now_us(), &booked).await?;
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
-    Ok(view(app, &row, &after, Some(case_row.number)))
-}
-
-/// Records the buyer's default (悔拍) after the balance deadline: the deposit is forfeited
-/// into the case account, and the defaulter is barred from the re-auction.
-pub async fn default(app: &App, by: &Principal, id: i64) -> Result<AuctionView, AppError> {
-    let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
-    let (case_row, _) = case_and_court(app, by, row.case_id).await?;
-    let actor = crate::actor_of(by);
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    let e = dom::decide_default(&before, app.now()).map_err(refused)?;
-    let forfeited = match &e {
-        AuctionEvent::Defaulted { forfeited, .. } => *forfeited,
-        _ => Fen::ZERO,
-    };
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        &actor,
-        "auction.defaulted",
-        json!({"forfeited_fen": forfeited.get()}),
-    )
-    .await?;
-    if forfeited.get() > 0 {
-        let receipt = crate::disposal::funds::Receipt {
-            amount: forfeited,
-            source: zhixing_domain::funds::Source::Auction,
-            reference: &format!("auction:{id}:forfeit"),
-            note: &format!("悔拍保证金不予退还（{}）", row.title),
-            on: app.today(),
-        };
-        let booked = crate::disposal::funds::receive_in_tx(
-            &mut tx,
-            app,
-            row.case_id,
-            &receipt,
-            &actor,
-            app.now_us(),
-        )
-        .await?
-        .unwrap_or_default();
-        tx.append_events(app.now_us(), &booked).await?;
-    }
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
-    Ok(view(app, &row, &after, Some(case_row.number)))
+/// Whether bidder number `paddle` is registered for auction `id` (the case page checks the
+/// number an officer typed before it records a payment).
+pub async fn has_paddle(app: &App, id: i64, paddle: u32) -> Result<bool, AppError> {
+    let (_, s) = state(app, id).await?;
+    Ok(s.bidders.values().any(|b| b.paddle == paddle))
 }
 
 /// Auctions of a case (for its page and API).
@@ -810,13 +1028,20 @@ const TOKEN_PREFIX: &str = "zxb_";
 
 /// Registers a bidder in real name (实名竞买): name and ID number or credit code. The
 /// debtor and a buyer who defaulted on an earlier round are refused.
-pub async fn register(
+async fn register(
     app: &App,
     id: i64,
     real_name: &str,
     identifier: &str,
 ) -> Result<BidderCredential, AppError> {
-    let normalised = normalised_identifier(identifier)?;
+    if real_name.trim().is_empty() || real_name.chars().count() > MAX_REAL_NAME {
+        return Err(Refusal::invalid("invalid_identity")
+            .with("field", "real_name")
+            .with("max", MAX_REAL_NAME)
+            .into());
+    }
+    let normalised = zhixing_domain::identity::normalise(identifier)
+        .ok_or_else(|| Refusal::invalid("invalid_identity").with("field", "id_number"))?;
     let identity_key = app.cipher.index(&normalised);
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
@@ -824,21 +1049,16 @@ pub async fn register(
     let mut acct = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut acct);
     let account = format!("bidder-{}", hex::encode(acct));
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
-    if before
+    let mut l = Locked::open(app, id).await?;
+    if l.before
         .bidders
         .values()
         .any(|b| b.identity_key == identity_key)
     {
-        return Err(AppError::conflict(
-            "already_registered",
-            "this person is already registered for this auction",
-        ));
+        return Err(Refusal::conflict("already_registered").into());
     }
     let e = dom::decide_register(
-        &before,
+        &l.before,
         &Registration {
             bidder: account.clone(),
             real_name: real_name.to_owned(),
@@ -846,32 +1066,26 @@ pub async fn register(
             identity_key,
         },
         app.now(),
-    )
-    .map_err(refused)?;
+    )?;
     let paddle = match &e {
         AuctionEvent::BidderRegistered { paddle, .. } => *paddle,
         _ => 0,
     };
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        &format!("bidder:{id}:{paddle}"),
-        "auction.bidder_registered",
-        json!({"paddle": paddle}),
-    )
-    .await?;
-    tx.insert_bidder_token(
+    let audit = Audit {
+        actor: &format!("bidder:{id}:{paddle}"),
+        kind: "auction.bidder_registered",
+        payload: json!({"paddle": paddle}),
+    };
+    let appended = l.append(app, std::slice::from_ref(&e), audit).await?;
+    l.tx.insert_bidder_token(
         id,
         &account,
         &app.cipher.bidder_token_hash(&token),
         app.now_us(),
     )
     .await?;
-    tx.commit().await?;
-    published(app, &row, after.clone(), version, std::slice::from_ref(&e));
+    let after = appended.0.clone();
+    l.publish(app, appended, std::slice::from_ref(&e)).await?;
     Ok(BidderCredential {
         auction_id: id,
         paddle,
@@ -880,28 +1094,22 @@ pub async fn register(
     })
 }
 
-fn normalised_identifier(s: &str) -> Result<String, AppError> {
-    zhixing_domain::identity::normalise(s).ok_or_else(|| {
-        AppError::unprocessable(
-            "invalid_identity",
-            "a valid resident ID number or unified social credit code is required",
-        )
-    })
+fn invalid_token() -> AppError {
+    AppError::Unauthenticated {
+        code: "invalid_bidder_token",
+        message: "register for this auction to bid: its token goes in Authorization: Bearer".into(),
+    }
 }
 
 /// The bidder a bearer token stands for in auction `id`.
-pub async fn bidder_of(app: &App, id: i64, token: &str) -> Result<String, AppError> {
-    let invalid = || AppError::Unauthenticated {
-        code: "invalid_bidder_token",
-        message: "register for this auction to bid: its token goes in Authorization: Bearer".into(),
-    };
+async fn bidder_of(app: &App, id: i64, token: &str) -> Result<String, AppError> {
     if !token.starts_with(TOKEN_PREFIX) {
-        return Err(invalid());
+        return Err(invalid_token());
     }
     app.store
         .bidder_of_token(id, &app.cipher.bidder_token_hash(token))
         .await?
-        .ok_or_else(invalid)
+        .ok_or_else(invalid_token)
 }
 
 /// The answer to a bid: accepted (now or, for a repeated key, earlier) with the new end.
@@ -918,28 +1126,25 @@ pub struct BidAnswer {
 
 /// Places a bid by the server's clock. A repeated idempotency key with the same bid returns
 /// the first answer and records nothing.
-pub async fn bid(
+async fn bid(
     app: &App,
     id: i64,
     bidder: &str,
     key: &str,
     amount: Fen,
 ) -> Result<BidAnswer, AppError> {
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
+    let mut l = Locked::open(app, id).await?;
     // The clock is read under the lock, so bids are judged in the order they are recorded.
     let now = app.now();
     let d = dom::decide_bid(
-        &before,
+        &l.before,
         &Bid {
             key: key.to_owned(),
             bidder: bidder.to_owned(),
             amount,
         },
         now,
-    )
-    .map_err(refused)?;
+    )?;
     let answer = |b: &dom::AcceptedBid, new: bool| BidAnswer {
         seq: b.seq,
         amount_fen: b.amount.get(),
@@ -950,20 +1155,14 @@ pub async fn bid(
     if d.events.is_empty() {
         return Ok(answer(&d.bid, false));
     }
-    let paddle = before.bidders.get(bidder).map_or(0, |b| b.paddle);
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        &d.events,
-        &format!("bidder:{id}:{paddle}"),
-        "auction.bid_accepted",
-        json!({"seq": d.bid.seq, "paddle": paddle, "amount_fen": amount.get(), "ends_at": d.bid.ends_at.to_string()}),
-    )
-    .await?;
-    tx.commit().await?;
-    published(app, &row, after, version, &d.events);
+    let paddle = l.before.bidders.get(bidder).map_or(0, |b| b.paddle);
+    let audit = Audit {
+        actor: &format!("bidder:{id}:{paddle}"),
+        kind: "auction.bid_accepted",
+        payload: json!({"seq": d.bid.seq, "paddle": paddle, "amount_fen": amount.get(), "ends_at": d.bid.ends_at.to_string()}),
+    };
+    let appended = l.append(app, &d.events, audit).await?;
+    l.publish(app, appended, &d.events).await?;
     Ok(answer(&d.bid, true))
 }
 
@@ -985,24 +1184,18 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
 }
 
 async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
-    let mut tx = app.store.begin().await?;
-    let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
-    let before = state_in_tx(&mut tx, app, &row).await?;
+    let mut l = Locked::open(app, id).await?;
     // Another process closed it, or a late bid moved the end: nothing to do.
-    let Ok(e) = dom::close(&before, app.now()) else {
+    let Ok(e) = dom::close(&l.before, app.now()) else {
         return Ok(false);
     };
-    let (after, version) = append(
-        &mut tx,
-        app,
-        &row,
-        &before,
-        std::slice::from_ref(&e),
-        "system:auction",
-        "auction.closed",
-        closed_entry(&before_with(&before, &e)).data,
-    )
-    .await?;
+    let audit = Audit {
+        actor: "system:auction",
+        kind: "auction.closed",
+        payload: closed_entry(&before_with(&l.before, &e)).data,
+    };
+    let appended = l.append(app, std::slice::from_ref(&e), audit).await?;
+    let (after, row) = (appended.0.clone(), l.row.clone());
     let mut events = Vec::new();
     for r in dom::deposit_releases(&after) {
         let paddle = after.bidders.get(&r.bidder).map_or(0, |b| b.paddle);
@@ -1014,18 +1207,12 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
             payload: json!({"auction": id, "paddle": paddle, "amount_fen": r.amount.get(), "due": r.due.to_string()}),
         });
     }
-    if let AuctionStatus::Sold {
-        winner,
-        price,
-        balance_due,
-        ..
-    } = &after.status
-    {
-        let paddle = after.bidders.get(winner).map_or(0, |b| b.paddle);
-        let html = sale_ruling_html(&row, &after, paddle, *price, *balance_due)?;
+    if let AuctionStatus::Sold(sale) = &after.status {
+        let paddle = after.bidders.get(&sale.winner).map_or(0, |b| b.paddle);
+        let html = sale_ruling_html(&row, &after, paddle, sale)?;
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(html.as_bytes()));
-        let doc = tx
-            .insert_document(&zhixing_store::cases::NewDocument {
+        let doc =
+            l.tx.insert_document(&zhixing_store::cases::NewDocument {
                 case_id: row.case_id,
                 court_id: &row.court_id,
                 kind: "sale_ruling",
@@ -1044,7 +1231,7 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
             sha256: sha,
         };
         svc::change_in_tx(
-            &mut tx,
+            &mut l.tx,
             app,
             svc::Actor::System("system:auction"),
             row.case_id,
@@ -1053,9 +1240,8 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
         )
         .await?;
     }
-    tx.append_events(app.now_us(), &events).await?;
-    tx.commit().await?;
-    published(app, &row, after, version, std::slice::from_ref(&e));
+    l.tx.append_events(app.now_us(), &events).await?;
+    l.publish(app, appended, std::slice::from_ref(&e)).await?;
     Ok(true)
 }
 
@@ -1074,15 +1260,15 @@ struct SaleRuling<'a> {
     paddle: u32,
     buyer: String,
     price: Fen,
-    balance_due: Timestamp,
+    /// Beijing time.
+    balance_due: String,
 }
 
 fn sale_ruling_html(
     row: &AuctionRow,
     s: &Auction,
     paddle: u32,
-    price: Fen,
-    balance_due: Timestamp,
+    sale: &Sale,
 ) -> Result<String, AppError> {
     use askama::Template;
     let buyer = s
@@ -1097,8 +1283,8 @@ fn sale_ruling_html(
         title: &row.title,
         paddle,
         buyer,
-        price,
-        balance_due,
+        price: sale.price,
+        balance_due: dom::beijing_time(sale.balance_due),
     }
     .render()
     .or_internal("the sale ruling")

@@ -11,10 +11,12 @@
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
-use zhixing_domain::access::Principal;
-use zhixing_domain::case::{CaseEvent, CaseState, PartyRole};
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case::{CaseEvent, CaseState};
 use zhixing_domain::funds::{self, Account, Balances, Claim, Entry, FundsError, Posting, Side};
-use zhixing_domain::money::Fen;
+use zhixing_domain::money::{Fen, MoneyError};
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
 use zhixing_store::cases::CaseRow;
 use zhixing_store::courts::CourtRow;
 use zhixing_store::funds::{
@@ -39,14 +41,113 @@ pub struct Receipt<'a> {
     pub on: Date,
 }
 
-/// A refusal of the ledger as an HTTP answer.
-fn ledger_refused(e: FundsError) -> AppError {
-    let conflict = matches!(e, FundsError::Insufficient { .. });
-    let r = zhixing_domain::case::Refusal::from(e);
-    if conflict {
-        AppError::from(r.kind(zhixing_domain::refusal::RefusalKind::Conflict))
-    } else {
-        AppError::from(r)
+/// The longest bank reference, in characters.
+pub const MAX_REFERENCE: usize = 100;
+/// The longest note or reason, in characters.
+pub const MAX_NOTE: usize = 500;
+/// The most claims one distribution shares among.
+pub const MAX_CLAIMS: usize = 200;
+
+/// A command of the case account.
+#[derive(Debug, Clone)]
+pub enum FundsCommand {
+    /// Books a payment by the debtor into the case's account. The same reference again with
+    /// the same amount is a harmless repeat (nothing written); with another amount it is
+    /// refused.
+    Receipt {
+        case_id: i64,
+        amount: i64,
+        /// The day it arrived, between the filing and today; today if none.
+        received_on: Option<Date>,
+        reference: String,
+        note: String,
+    },
+    /// Proposes a payout to an applicant; the division head decides it.
+    Propose { case_id: i64, payout: PayoutRequest },
+    /// The division head approves a proposed payout or rejects it with a reason — never
+    /// their own proposal.
+    Decide {
+        case_id: i64,
+        no: i64,
+        approve: bool,
+        reason: String,
+    },
+    /// Records the transfer of an approved payout to the applicant.
+    Paid {
+        case_id: i64,
+        no: i64,
+        transfer_reference: String,
+    },
+    /// Distributes what the account holds available among the claims (参与分配), in legal
+    /// order, and proposes one payout per share.
+    Distribute {
+        case_id: i64,
+        claims: Vec<Claim>,
+        note: String,
+        delay_reason: Option<String>,
+    },
+}
+
+/// What a command of the case account answers.
+#[derive(Debug)]
+pub enum FundsDone {
+    /// The receipt, and whether it is new (false: the same receipt was booked before).
+    Receipt {
+        receipt: ReceiptView,
+        new: bool,
+    },
+    /// The payout's number in the case.
+    Proposed {
+        no: i64,
+    },
+    /// The payout's number and its status now: approved, rejected or paid.
+    Payout {
+        no: i64,
+        status: &'static str,
+    },
+    Distributed(DistributionPlan),
+}
+
+/// Runs a command of the case account: authorises the caller through `access::Action`
+/// (`HandleCases`, or `Approve` to decide a payout), locks the case, decides on its ledger,
+/// and writes the journal, the case's change and the audited events in one transaction.
+pub async fn execute(app: &App, by: &Principal, cmd: FundsCommand) -> Result<FundsDone, AppError> {
+    match cmd {
+        FundsCommand::Receipt {
+            case_id,
+            amount,
+            received_on,
+            reference,
+            note,
+        } => receive_voluntary(app, by, case_id, amount, received_on, &reference, &note)
+            .await
+            .map(|(receipt, new)| FundsDone::Receipt { receipt, new }),
+        FundsCommand::Propose { case_id, payout } => propose(app, by, case_id, &payout)
+            .await
+            .map(|no| FundsDone::Proposed { no }),
+        FundsCommand::Decide {
+            case_id,
+            no,
+            approve,
+            reason,
+        } => decide(app, by, case_id, no, approve, &reason)
+            .await
+            .map(|status| FundsDone::Payout { no, status }),
+        FundsCommand::Paid {
+            case_id,
+            no,
+            transfer_reference,
+        } => paid(app, by, case_id, no, &transfer_reference)
+            .await
+            .map(|()| FundsDone::Payout { no, status: "paid" }),
+        FundsCommand::Distribute {
+            case_id,
+            claims,
+            note,
+            delay_reason,
+        } => distribute(app, by, case_id, &claims, &note, delay_reason.as_deref())
+            .await
+            .map(FundsDone::Distributed),
     }
 }
 
@@ -111,26 +212,174 @@ async fn lock(tx: &mut Tx, app: &App, case_id: i64) -> Result<Locked, AppError> 
     })
 }
 
-fn event(
-    actor: &str,
-    court_id: &str,
-    case_id: i64,
-    kind: &str,
-    payload: serde_json::Value,
-) -> NewEvent {
-    NewEvent {
-        actor: actor.to_owned(),
-        court_id: Some(court_id.to_owned()),
-        kind: kind.to_owned(),
-        subject: format!("case:{case_id}"),
-        payload,
+/// A command of the case account under way: who, when, and the case locked in its
+/// transaction.
+struct Open {
+    tx: Tx,
+    locked: Locked,
+    actor: String,
+    today: Date,
+    at_us: i64,
+}
+
+impl Open {
+    /// Authorises `by` to do `action` on the case (404 if it may not read it), then opens the
+    /// transaction and locks the case.
+    async fn begin(
+        app: &App,
+        by: &Principal,
+        case_id: i64,
+        action: Action,
+    ) -> Result<Open, AppError> {
+        svc::may_act(app, by, case_id, action).await?;
+        let mut tx = app.store.begin().await?;
+        let locked = lock(&mut tx, app, case_id).await?;
+        Ok(Open {
+            tx,
+            locked,
+            actor: crate::actor_of(by),
+            today: app.today(),
+            at_us: app.now_us(),
+        })
+    }
+
+    fn event(&self, kind: &str, payload: serde_json::Value) -> NewEvent {
+        NewEvent {
+            actor: self.actor.clone(),
+            court_id: Some(self.locked.court.id.clone()),
+            kind: kind.to_owned(),
+            subject: format!("case:{}", self.locked.row.id),
+            payload,
+        }
+    }
+
+    /// Appends the audited events and commits.
+    async fn commit(mut self, events: &[NewEvent]) -> Result<(), AppError> {
+        self.tx.append_events(self.at_us, events).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// What a new payout may still take: the undistributed money less what proposals not
+    /// yet decided hold back.
+    async fn reserved(&mut self) -> Result<Fen, AppError> {
+        let case_id = self.locked.row.id;
+        Fen::new(self.tx.reserved(case_id).await?).map_err(|_| corrupt(case_id, "reserved"))
+    }
+
+    /// The reason for a delay, required when money of the case is held past its payout day.
+    async fn delay(&mut self, app: &App, given: Option<&str>) -> Result<Option<String>, AppError> {
+        let due = late(&mut self.tx, self.locked.row.id, self.today).await?;
+        let given = given.map(str::trim).filter(|s| !s.is_empty());
+        match (due, given) {
+            (Some(due), None) => {
+                let rules = app.rules.current(&app.store).await?;
+                let rule = rules
+                    .lookup(
+                        funds::PAYOUT_RULE,
+                        self.today,
+                        &svc::region(&self.locked.court),
+                    )
+                    .map_err(Refusal::from)?;
+                Err(Refusal::invalid("delay_reason_required")
+                    .with("field", "due")
+                    .with("due", due)
+                    .rule(rule)
+                    .into())
+            }
+            (_, Some(r)) => {
+                let codes = ("delay_reason_required", "delay_reason_length");
+                text(codes, "delay_reason", r, 4, MAX_NOTE).map(Some)
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The payout `no` of the locked case, which must have `status`.
+    async fn payout(&mut self, no: i64, status: &str) -> Result<PayoutRow, AppError> {
+        let case_id = self.locked.row.id;
+        let p = self.tx.payout_tx(case_id, no).await?.ok_or_else(|| {
+            AppError::not_found(
+                "payout_not_found",
+                format!("case {case_id} has no payout {no}"),
+            )
+        })?;
+        if p.status != status {
+            let code = match status {
+                "proposed" => "payout_not_proposed",
+                _ => "payout_not_approved",
+            };
+            return Err(Refusal::conflict(code)
+                .with("no", no)
+                .with("status", p.status)
+                .into());
+        }
+        Ok(p)
+    }
+
+    /// Posts `entry` to the locked case's ledger and writes it to the journal.
+    async fn post(&mut self, kind: &str, memo: &str, entry: &Entry) -> Result<i64, AppError> {
+        self.locked.balances.post(entry).map_err(Refusal::from)?;
+        let on = self.today.to_string();
+        Ok(self
+            .tx
+            .insert_entry(
+                &NewEntry {
+                    case_id: self.locked.row.id,
+                    court_id: &self.locked.court.id,
+                    kind,
+                    memo,
+                    on: &on,
+                    by: &self.actor,
+                    at_us: self.at_us,
+                },
+                entry,
+            )
+            .await?)
+    }
+
+    /// Records a proposed payout; its number and the audited event.
+    async fn propose(&mut self, payout: Proposal<'_>) -> Result<(i64, NewEvent), AppError> {
+        let on = self.today.to_string();
+        let no = self
+            .tx
+            .insert_payout(&NewPayout {
+                case_id: self.locked.row.id,
+                court_id: &self.locked.court.id,
+                party_no: i64::from(payout.party_no),
+                amount: payout.amount.get(),
+                note: payout.note,
+                delay_reason: payout.delay_reason,
+                claim_rank: payout.rank.map(funds::Rank::as_str),
+                by: &self.actor,
+                on: &on,
+                at_us: self.at_us,
+            })
+            .await?;
+        let e = self.event(
+            "funds.payout_proposed",
+            json!({"no": no, "party_no": payout.party_no, "amount": payout.amount.get(),
+                   "note": payout.note, "delay_reason": payout.delay_reason,
+                   "rank": payout.rank.map(funds::Rank::as_str)}),
+        );
+        Ok((no, e))
     }
 }
 
-/// A text field, trimmed, of `min` to `max` characters; `code` names the refusal.
+/// A payout as it is proposed.
+struct Proposal<'a> {
+    party_no: u32,
+    amount: Fen,
+    note: &'a str,
+    delay_reason: Option<&'a str>,
+    rank: Option<funds::Rank>,
+}
+
+/// A text field, trimmed, of `min` to `max` characters; else refused under `code` (a code
+/// other answers may share), its words those of the problem `reason`.
 fn text(
-    code: &'static str,
-    field: &str,
+    (code, reason): (&'static str, &'static str),
+    field: &'static str,
     value: &str,
     min: usize,
     max: usize,
@@ -138,24 +387,35 @@ fn text(
     let v = value.trim();
     let n = v.chars().count();
     if n < min || n > max {
-        return Err(AppError::unprocessable(
-            code,
-            format!("{field} takes {min} to {max} characters"),
-        ));
+        let problem = Reason::new(reason)
+            .with("field", field)
+            .with("min", min)
+            .with("max", max);
+        return Err(refused_as(code, problem).into());
     }
     Ok(v.to_owned())
 }
 
-fn not_positive() -> AppError {
-    AppError::unprocessable("invalid_amount", "an amount above zero, in fen")
+/// A note, 0 to [`MAX_NOTE`] characters.
+fn note(value: &str) -> Result<String, AppError> {
+    text(("invalid_note", "note_length"), "note", value, 0, MAX_NOTE)
 }
 
+/// A bank's reference of a transfer, 1 to [`MAX_REFERENCE`] characters.
+fn reference(field: &'static str, value: &str) -> Result<String, AppError> {
+    let codes = ("invalid_reference", "reference_length");
+    text(codes, field, value, 1, MAX_REFERENCE)
+}
+
+/// An amount above zero, in fen.
 fn positive(amount: i64) -> Result<Fen, AppError> {
-    match Fen::new(amount) {
-        Ok(f) if f > Fen::ZERO => Ok(f),
-        Ok(_) => Err(not_positive()),
-        Err(e) => Err(AppError::unprocessable("invalid_amount", e.to_string())),
-    }
+    let problem = match Fen::new(amount) {
+        Ok(f) if f > Fen::ZERO => return Ok(f),
+        Ok(_) => "zero",
+        Err(MoneyError::TooLarge) => "too_large",
+        Err(MoneyError::Negative) => "negative",
+    };
+    Err(funds::amount_refused(problem, "amount_fen").into())
 }
 
 /// What booking a receipt did.
@@ -164,20 +424,22 @@ enum Booked {
     Already(Box<ReceiptRow>),
 }
 
+/// Books a receipt in the caller's transaction: the journal entry, the receipt with its
+/// payout due date, and `FundsReceived` on the case through its one write path (so that it
+/// counts as performance).
 async fn book(
     tx: &mut Tx,
     app: &App,
     case_id: i64,
     r: &Receipt<'_>,
-    actor: &str,
-    at_us: i64,
-    events: &mut Vec<NewEvent>,
+    actor: svc::Actor<'_>,
+    (name, at_us): (&str, i64),
 ) -> Result<Booked, AppError> {
     if r.amount == Fen::ZERO {
-        return Err(not_positive());
+        return Err(Refusal::from(FundsError::NotPositive).into());
     }
-    let reference = text("invalid_reference", "reference", r.reference, 1, 100)?;
-    let note = text("invalid_note", "note", r.note, 0, 500)?;
+    let reference = reference("reference", r.reference)?;
+    let note = note(r.note)?;
     let mut locked = lock(tx, app, case_id).await?;
     if let Some(existing) = tx
         .receipt_by_reference(case_id, r.source.as_str(), &reference)
@@ -187,15 +449,9 @@ async fn book(
     }
     let rules = app.rules.current(&app.store).await?;
     let region = svc::region(&locked.court);
-    let due = funds::payout_due(r.on, &rules, &app.calendar, &region).map_err(svc::refused)?;
-    let entry = Entry::receipt(r.amount).map_err(ledger_refused)?;
-    locked.balances.post(&entry).map_err(ledger_refused)?;
-    if locked.state.paid.checked_add(r.amount).is_err() {
-        return Err(AppError::unprocessable(
-            "invalid_amount",
-            "the total received would overflow",
-        ));
-    }
+    let due = funds::payout_due(r.on, &rules, &app.calendar, &region)?;
+    let entry = Entry::receipt(r.amount).map_err(Refusal::from)?;
+    locked.balances.post(&entry).map_err(Refusal::from)?;
     let on = r.on.to_string();
     let entry_id = tx
         .insert_entry(
@@ -205,7 +461,7 @@ async fn book(
                 kind: "receipt",
                 memo: &format!("{} {}", r.source.as_str(), reference),
                 on: &on,
-                by: actor,
+                by: name,
                 at_us,
             },
             &entry,
@@ -222,7 +478,7 @@ async fn book(
             received_on: &on,
             payout_due: &due.to_string(),
             entry_id,
-            by: actor,
+            by: name,
             at_us,
         })
         .await?
@@ -232,39 +488,15 @@ async fn book(
         amount: r.amount,
         on: r.on,
         source: r.source.as_str().to_owned(),
-        reference: reference.clone(),
+        reference,
     };
-    let mut state = locked.state;
-    state.apply(&received);
-    let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
-    let next_due = Some(locked.row.next_due.as_str());
-    let rules = app.rules.current(&app.store).await?;
-    let facts = svc::facts_of(app, &state, &locked.court, &rules)?;
-    if !tx
-        .update_case(
-            case_id,
-            locked.row.version,
-            &svc::update_of(
-                &state,
-                &json,
-                next_due,
-                locked.row.closed_on.as_deref(),
-                at_us,
-                &locked.court.path,
-                &facts,
-            ),
-        )
-        .await?
-    {
-        return Err(svc::version_conflict(locked.row.version));
-    }
-    events.push(event(
-        actor,
-        &locked.court.id,
-        case_id,
-        received.kind(),
-        serde_json::to_value(&received).or_internal("serde_json::to_value(received)")?,
-    ));
+    svc::change_in_tx(tx, app, actor, case_id, None, |state, _| {
+        if state.paid.checked_add(r.amount).is_err() {
+            return Err(funds::amount_refused("too_large", "paid"));
+        }
+        Ok(vec![received])
+    })
+    .await?;
     Ok(Booked::New {
         receipt_id,
         payout_due: due,
@@ -273,12 +505,13 @@ async fn book(
 
 /// Books money received into a case's account inside the caller's transaction: the journal
 /// entry, the receipt with its payout due date, and `FundsReceived` on the case (so that it
-/// counts as performance). Idempotent by (case, source, reference): `None` if that receipt was
-/// already booked, and nothing is written. Otherwise returns the audit events, which the
-/// caller appends (`tx.append_events`) before it commits — as a reply batch does once for all.
+/// counts as performance), with their events. Idempotent by (case, source, reference): `None`
+/// if that receipt was already booked, and nothing is written. Otherwise returns the audit
+/// events still to append (`tx.append_events`) before the caller commits: none today, the
+/// case's own write path appends the case's event.
 ///
 /// Takes the case row lock; meant for the investigation code when an institution confirms a
-/// deduction (扣划), from inside its reply-applying transaction.
+/// deduction (扣划), from inside its reply-applying transaction, and for auction proceeds.
 pub async fn receive_in_tx(
     tx: &mut Tx,
     app: &App,
@@ -287,9 +520,9 @@ pub async fn receive_in_tx(
     actor: &str,
     at_us: i64,
 ) -> Result<Option<Vec<NewEvent>>, AppError> {
-    let mut events = Vec::new();
-    match book(tx, app, case_id, receipt, actor, at_us, &mut events).await? {
-        Booked::New { .. } => Ok(Some(events)),
+    let by = svc::Actor::System(actor);
+    match book(tx, app, case_id, receipt, by, (actor, at_us)).await? {
+        Booked::New { .. } => Ok(Some(Vec::new())),
         Booked::Already(existing) => {
             if existing.amount != receipt.amount.get() {
                 tracing::warn!(
@@ -344,10 +577,8 @@ fn receipt_view(r: &ReceiptRow, today: Date) -> ReceiptView {
     }
 }
 
-/// Records a payment into the case's account (the debtor paid the court). Returns the receipt
-/// and whether it is new: the same reference again with the same amount is a harmless repeat
-/// (nothing written); with another amount it is refused.
-pub async fn receive_voluntary(
+/// Records a payment into the case's account (the debtor paid the court).
+async fn receive_voluntary(
     app: &App,
     by: &Principal,
     case_id: i64,
@@ -357,21 +588,16 @@ pub async fn receive_voluntary(
     note: &str,
 ) -> Result<(ReceiptView, bool), AppError> {
     let amount = positive(amount)?;
-    let (row, _) = svc::may_act(
-        app,
-        by,
-        case_id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
+    let (row, _) = svc::may_act(app, by, case_id, Action::HandleCases).await?;
     let today = app.today();
     let on = received_on.unwrap_or(today);
     let filed_on: Date = row.filed_on.parse().or_internal("row.filed_on.parse()")?;
     if on > today || on < filed_on {
-        return Err(AppError::unprocessable(
-            "invalid_date",
-            format!("received_on lies between the filing ({filed_on}) and today ({today})"),
-        ));
+        let problem = Reason::new("date_refused")
+            .with("field", "received_on")
+            .with("filed_on", filed_on)
+            .with("today", today);
+        return Err(refused_as("invalid_date", problem).into());
     }
     let receipt = Receipt {
         amount,
@@ -383,13 +609,12 @@ pub async fn receive_voluntary(
     let actor = crate::actor_of(by);
     let at_us = app.now_us();
     let mut tx = app.store.begin().await?;
-    let mut events = Vec::new();
-    match book(&mut tx, app, case_id, &receipt, &actor, at_us, &mut events).await? {
+    let user = svc::Actor::User(by, Action::HandleCases);
+    match book(&mut tx, app, case_id, &receipt, user, (&actor, at_us)).await? {
         Booked::New {
             receipt_id,
             payout_due,
         } => {
-            tx.append_events(at_us, &events).await?;
             tx.commit().await?;
             Ok((
                 ReceiptView {
@@ -410,37 +635,15 @@ pub async fn receive_voluntary(
         Booked::Already(existing) if existing.amount == amount.get() => {
             Ok((receipt_view(&existing, today), false))
         }
-        Booked::Already(existing) => Err(AppError::conflict(
-            "receipt_conflict",
-            format!(
-                "receipt {} was booked with {} under this reference",
-                existing.id,
-                Fen::new(existing.amount).unwrap_or(Fen::ZERO)
-            ),
-        )),
+        Booked::Already(existing) => Err(Refusal::conflict("receipt_conflict")
+            .with("receipt", existing.id)
+            .with("amount", Fen::new(existing.amount).unwrap_or(Fen::ZERO))
+            .into()),
     }
 }
 
-/// The applicant a payout goes to, or why not.
-fn payee(state: &CaseState, party_no: u32) -> Result<(), AppError> {
-    match state.parties.iter().find(|p| p.no == party_no) {
-        None => Err(AppError::unprocessable(
-            "unknown_party",
-            format!("the case has no party {party_no}"),
-        )),
-        Some(p) if p.role != PartyRole::Applicant => Err(AppError::unprocessable(
-            "not_an_applicant",
-            format!(
-                "party {party_no} ({}) is a respondent; money is paid out to applicants",
-                p.name
-            ),
-        )),
-        Some(_) => Ok(()),
-    }
-}
-
-/// Whether money of the case is held past its payout day: a payout proposed now is late and
-/// needs a reason for the delay.
+/// The due day of money of the case held past its payout day, if any: a payout proposed now
+/// is late and needs a reason for the delay.
 async fn late(tx: &mut Tx, case_id: i64, today: Date) -> Result<Option<String>, AppError> {
     for r in tx.open_receipts(case_id).await? {
         let outstanding = Fen::new(r.amount - r.settled).unwrap_or(Fen::ZERO);
@@ -451,19 +654,6 @@ async fn late(tx: &mut Tx, case_id: i64, today: Date) -> Result<Option<String>, 
         }
     }
     Ok(None)
-}
-
-fn delay_reason(due: Option<&str>, given: Option<&str>) -> Result<Option<String>, AppError> {
-    match (due, given.map(str::trim).filter(|s| !s.is_empty())) {
-        (Some(due), None) => Err(AppError::unprocessable(
-            "delay_reason_required",
-            format!(
-                "money of this case was due to be paid out by {due}; give the reason for the delay (delay_reason)"
-            ),
-        )),
-        (_, Some(r)) => text("delay_reason_required", "delay_reason", r, 4, 500).map(Some),
-        (None, None) => Ok(None),
-    }
 }
 
 /// A payout to propose.
@@ -478,212 +668,121 @@ pub struct PayoutRequest {
 /// Proposes a payout to an applicant; the division head approves it. The amount must fit in
 /// what the account holds undistributed, less what other proposals hold back. Returns its
 /// number in the case.
-pub async fn propose(
+async fn propose(
     app: &App,
     by: &Principal,
     case_id: i64,
     req: &PayoutRequest,
 ) -> Result<i64, AppError> {
     let amount = positive(req.amount)?;
-    let note = text("invalid_note", "note", &req.note, 0, 500)?;
-    svc::may_act(
-        app,
-        by,
-        case_id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
-    let actor = crate::actor_of(by);
-    let today = app.today();
-    let at_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let locked = lock(&mut tx, app, case_id).await?;
-    payee(&locked.state, req.party_no)?;
-    let reserved =
-        Fen::new(tx.reserved(case_id).await?).map_err(|_| corrupt(case_id, "reserved"))?;
-    funds::check_payout(&locked.balances, reserved, amount).map_err(ledger_refused)?;
-    let due = late(&mut tx, case_id, today).await?;
-    let delay = delay_reason(due.as_deref(), req.delay_reason.as_deref())?;
-    let on = today.to_string();
-    let no = tx
-        .insert_payout(&NewPayout {
-            case_id,
-            court_id: &locked.court.id,
-            party_no: i64::from(req.party_no),
-            amount: amount.get(),
+    let note = note(&req.note)?;
+    let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
+    funds::check_payee(&c.locked.state.parties, req.party_no)?;
+    let reserved = c.reserved().await?;
+    funds::check_payout(&c.locked.balances, reserved, amount).map_err(Refusal::from)?;
+    let delay = c.delay(app, req.delay_reason.as_deref()).await?;
+    let (no, e) = c
+        .propose(Proposal {
+            party_no: req.party_no,
+            amount,
             note: &note,
             delay_reason: delay.as_deref(),
-            claim_rank: None,
-            by: &actor,
-            on: &on,
-            at_us,
+            rank: None,
         })
         .await?;
-    let e = event(
-        &actor,
-        &locked.court.id,
-        case_id,
-        "funds.payout_proposed",
-        json!({"no": no, "party_no": req.party_no, "amount": amount.get(), "note": note, "delay_reason": delay}),
-    );
-    tx.append_events(at_us, &[e]).await?;
-    tx.commit().await?;
+    c.commit(&[e]).await?;
     Ok(no)
-}
-
-async fn payout_in(tx: &mut Tx, case_id: i64, no: i64) -> Result<PayoutRow, AppError> {
-    tx.payout_tx(case_id, no).await?.ok_or_else(|| {
-        AppError::not_found(
-            "payout_not_found",
-            format!("case {case_id} has no payout {no}"),
-        )
-    })
 }
 
 fn party_of(p: &PayoutRow) -> Result<u32, AppError> {
     u32::try_from(p.party_no).map_err(|_| corrupt(p.case_id, "party number"))
 }
 
+fn amount_of(p: &PayoutRow) -> Result<Fen, AppError> {
+    Fen::new(p.amount).map_err(|_| corrupt(p.case_id, "payout amount"))
+}
+
 /// The division head approves a proposed payout (the money is then owed to the applicant) or
-/// rejects it with a reason. Nobody approves their own proposal.
-pub async fn decide(
+/// rejects it with a reason. Nobody approves their own proposal. Returns the new status.
+async fn decide(
     app: &App,
     by: &Principal,
     case_id: i64,
     no: i64,
     approve: bool,
     reason: &str,
-) -> Result<(), AppError> {
-    svc::may_act(app, by, case_id, zhixing_domain::access::Action::Approve).await?;
-    let reason = if approve {
-        text("reason_required", "reason", reason, 0, 500)?
-    } else {
-        text("reason_required", "reason", reason, 2, 500)?
-    };
-    let actor = crate::actor_of(by);
-    let today = app.today().to_string();
-    let at_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let mut locked = lock(&mut tx, app, case_id).await?;
-    let payout = payout_in(&mut tx, case_id, no).await?;
-    if payout.status != "proposed" {
-        return Err(AppError::conflict(
-            "payout_not_proposed",
-            format!("payout {no} is {} and awaits no decision", payout.status),
-        ));
-    }
-    if payout.proposed_by == actor {
+) -> Result<&'static str, AppError> {
+    svc::may_act(app, by, case_id, Action::Approve).await?;
+    let reason = text(
+        ("reason_required", "decision_reason_length"),
+        "reason",
+        reason,
+        usize::from(!approve) * 2,
+        MAX_NOTE,
+    )?;
+    let mut c = Open::begin(app, by, case_id, Action::Approve).await?;
+    let payout = c.payout(no, "proposed").await?;
+    if payout.proposed_by == c.actor {
         return Err(AppError::forbidden_as(
             "own_proposal",
             "a payout is approved by someone other than who proposed it",
         ));
     }
     let entry_id = if approve {
-        let amount = Fen::new(payout.amount).map_err(|_| corrupt(case_id, "payout amount"))?;
-        let entry = Entry::allocation(party_of(&payout)?, amount).map_err(ledger_refused)?;
-        locked.balances.post(&entry).map_err(ledger_refused)?;
+        let entry =
+            Entry::allocation(party_of(&payout)?, amount_of(&payout)?).map_err(Refusal::from)?;
         Some(
-            tx.insert_entry(
-                &NewEntry {
-                    case_id,
-                    court_id: &locked.court.id,
-                    kind: "allocation",
-                    memo: &format!("payout {no} approved"),
-                    on: &today,
-                    by: &actor,
-                    at_us,
-                },
-                &entry,
-            )
-            .await?,
+            c.post("allocation", &format!("payout {no} approved"), &entry)
+                .await?,
         )
     } else {
         None
     };
+    let today = c.today.to_string();
     let step = PayoutStep {
-        by: &actor,
+        by: &c.actor,
         on: &today,
         entry_id,
     };
-    if !tx
+    if !c
+        .tx
         .decide_payout(case_id, no, approve, &reason, &step)
         .await?
     {
         return Err(corrupt(case_id, "payout changed under the lock"));
     }
-    let kind = if approve {
-        "funds.payout_approved"
+    let (kind, status) = if approve {
+        ("funds.payout_approved", "approved")
     } else {
-        "funds.payout_rejected"
+        ("funds.payout_rejected", "rejected")
     };
-    let e = event(
-        &actor,
-        &locked.court.id,
-        case_id,
+    let e = c.event(
         kind,
         json!({"no": no, "party_no": payout.party_no, "amount": payout.amount, "reason": reason, "entry": entry_id}),
     );
-    tx.append_events(at_us, &[e]).await?;
-    tx.commit().await?;
-    Ok(())
+    c.commit(&[e]).await?;
+    Ok(status)
 }
 
 /// Records the transfer of an approved payout to the applicant: the money leaves the case's
 /// account, paying out its oldest receipts first.
-pub async fn paid(
+async fn paid(
     app: &App,
     by: &Principal,
     case_id: i64,
     no: i64,
     transfer_reference: &str,
 ) -> Result<(), AppError> {
-    svc::may_act(
-        app,
-        by,
-        case_id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
-    let reference = text(
-        "invalid_reference",
-        "transfer_reference",
-        transfer_reference,
-        1,
-        100,
-    )?;
-    let actor = crate::actor_of(by);
-    let today = app.today().to_string();
-    let at_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let mut locked = lock(&mut tx, app, case_id).await?;
-    let payout = payout_in(&mut tx, case_id, no).await?;
-    if payout.status != "approved" {
-        return Err(AppError::conflict(
-            "payout_not_approved",
-            format!(
-                "payout {no} is {}; only an approved payout is transferred",
-                payout.status
-            ),
-        ));
-    }
-    let amount = Fen::new(payout.amount).map_err(|_| corrupt(case_id, "payout amount"))?;
-    let entry = Entry::transfer(party_of(&payout)?, amount).map_err(ledger_refused)?;
-    locked.balances.post(&entry).map_err(ledger_refused)?;
-    let entry_id = tx
-        .insert_entry(
-            &NewEntry {
-                case_id,
-                court_id: &locked.court.id,
-                kind: "transfer",
-                memo: &format!("payout {no}: {reference}"),
-                on: &today,
-                by: &actor,
-                at_us,
-            },
-            &entry,
-        )
+    svc::may_act(app, by, case_id, Action::HandleCases).await?;
+    let reference = reference("transfer_reference", transfer_reference)?;
+    let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
+    let payout = c.payout(no, "approved").await?;
+    let amount = amount_of(&payout)?;
+    let entry = Entry::transfer(party_of(&payout)?, amount).map_err(Refusal::from)?;
+    let entry_id = c
+        .post("transfer", &format!("payout {no}: {reference}"), &entry)
         .await?;
-    let open = tx.open_receipts(case_id).await?;
+    let open = c.tx.open_receipts(case_id).await?;
     let outstanding: Vec<Fen> = open
         .iter()
         .map(|r| Fen::new(r.amount - r.settled).unwrap_or(Fen::ZERO))
@@ -691,28 +790,24 @@ pub async fn paid(
     let mut settled = Vec::new();
     for (r, take) in open.iter().zip(funds::settle(&outstanding, amount)) {
         if take > Fen::ZERO {
-            tx.settle_receipt(r.id, take.get()).await?;
+            c.tx.settle_receipt(r.id, take.get()).await?;
             settled.push(json!({"receipt": r.id, "amount": take.get()}));
         }
     }
+    let today = c.today.to_string();
     let step = PayoutStep {
-        by: &actor,
+        by: &c.actor,
         on: &today,
         entry_id: Some(entry_id),
     };
-    if !tx.payout_paid(case_id, no, &reference, &step).await? {
+    if !c.tx.payout_paid(case_id, no, &reference, &step).await? {
         return Err(corrupt(case_id, "payout changed under the lock"));
     }
-    let e = event(
-        &actor,
-        &locked.court.id,
-        case_id,
+    let e = c.event(
         "funds.payout_paid",
         json!({"no": no, "party_no": payout.party_no, "amount": payout.amount, "transfer_reference": reference, "entry": entry_id, "settled": settled}),
     );
-    tx.append_events(at_us, &[e]).await?;
-    tx.commit().await?;
-    Ok(())
+    c.commit(&[e]).await
 }
 
 /// One line of a distribution plan.
@@ -738,7 +833,7 @@ pub struct DistributionPlan {
 
 /// Distributes what the account holds available among the claims (参与分配), in legal order,
 /// and proposes one payout per share — one transaction. Each payout still needs approval.
-pub async fn distribute(
+async fn distribute(
     app: &App,
     by: &Principal,
     case_id: i64,
@@ -746,80 +841,41 @@ pub async fn distribute(
     note: &str,
     delay_reason_given: Option<&str>,
 ) -> Result<DistributionPlan, AppError> {
-    if claims.is_empty() || claims.len() > 200 {
-        return Err(AppError::unprocessable("no_claims", "name 1 to 200 claims"));
+    funds::check_claims(claims, MAX_CLAIMS)?;
+    let note = self::note(note)?;
+    let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
+    for claim in claims {
+        funds::check_payee(&c.locked.state.parties, claim.party_no)?;
     }
-    let mut seen = std::collections::HashSet::new();
-    for c in claims {
-        if c.amount == Fen::ZERO {
-            return Err(not_positive());
-        }
-        if !seen.insert((c.party_no, c.rank)) {
-            return Err(AppError::unprocessable(
-                "duplicate_claim",
-                format!(
-                    "party {} has two {} claims; add them up into one",
-                    c.party_no,
-                    c.rank.as_str()
-                ),
-            ));
-        }
-    }
-    let note = text("invalid_note", "note", note, 0, 500)?;
-    svc::may_act(
-        app,
-        by,
-        case_id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
-    let actor = crate::actor_of(by);
-    let today = app.today();
-    let at_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let locked = lock(&mut tx, app, case_id).await?;
-    for c in claims {
-        payee(&locked.state, c.party_no)?;
-    }
-    let reserved =
-        Fen::new(tx.reserved(case_id).await?).map_err(|_| corrupt(case_id, "reserved"))?;
-    let available = locked.balances.available(reserved);
+    let reserved = c.reserved().await?;
+    let available = c.locked.balances.available(reserved);
     if available == Fen::ZERO {
-        return Err(AppError::conflict(
-            "insufficient_funds",
-            "the account holds nothing undistributed to share out",
-        ));
+        return Err(Refusal::from(FundsError::Insufficient {
+            account: Account::Undistributed,
+            held: Fen::ZERO,
+            needed: claims
+                .iter()
+                .fold(Fen::ZERO, |t, c| t.checked_add(c.amount).unwrap_or(t)),
+        })
+        .into());
     }
-    let due = late(&mut tx, case_id, today).await?;
-    let delay = delay_reason(due.as_deref(), delay_reason_given)?;
-    let shares = funds::distribute(available, claims).map_err(ledger_refused)?;
-    let on = today.to_string();
+    let delay = c.delay(app, delay_reason_given).await?;
+    let shares = funds::distribute(available, claims).map_err(Refusal::from)?;
     let mut planned = Vec::with_capacity(shares.len());
     let mut events = Vec::new();
     let mut given = 0i64;
     for s in &shares {
         let payout_no = if s.share > Fen::ZERO {
-            let no = tx
-                .insert_payout(&NewPayout {
-                    case_id,
-                    court_id: &locked.court.id,
-                    party_no: i64::from(s.party_no),
-                    amount: s.share.get(),
+            let (no, e) = c
+                .propose(Proposal {
+                    party_no: s.party_no,
+                    amount: s.share,
                     note: &note,
                     delay_reason: delay.as_deref(),
-                    claim_rank: Some(s.rank.as_str()),
-                    by: &actor,
-                    on: &on,
-                    at_us,
+                    rank: Some(s.rank),
                 })
                 .await?;
-            events.push(event(
-                &actor,
-                &locked.court.id,
-                case_id,
-                "funds.payout_proposed",
-                json!({"no": no, "party_no": s.party_no, "amount": s.share.get(), "note": note, "delay_reason": delay, "rank": s.rank.as_str()}),
-            ));
+            events.push(e);
             Some(no)
         } else {
             None
@@ -840,16 +896,12 @@ pub async fn distribute(
     };
     events.insert(
         0,
-        event(
-            &actor,
-            &locked.court.id,
-            case_id,
+        c.event(
             "funds.distribution_planned",
             json!({"plan": &plan, "note": note}),
         ),
     );
-    tx.append_events(at_us, &events).await?;
-    tx.commit().await?;
+    c.commit(&events).await?;
     Ok(plan)
 }
 

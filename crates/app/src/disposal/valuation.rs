@@ -8,11 +8,12 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
-use zhixing_domain::access::Principal;
-use zhixing_domain::case::{Ctx, Refusal};
+use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::case::Ctx;
 use zhixing_domain::money::Fen;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::valuation::{
-    self, MoveReason, Objection, PriceMethod, ReferencePrice, Valuation, ValuationEvent,
+    self, MoveReason, Objection, PriceMethod, ReferencePrice, Valuation, ValuationEvent, refused_as,
 };
 use zhixing_store::NewEvent;
 use zhixing_store::cases::CaseRow;
@@ -25,7 +26,7 @@ use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
 /// The longest name of a platform, agency, appraiser or objector we keep.
-const MAX_NAME: usize = 200;
+pub const MAX_NAME: usize = 200;
 /// The most platforms one online enquiry may ask.
 const MAX_PLATFORMS: usize = 20;
 
@@ -63,10 +64,39 @@ pub struct ValuationView {
     pub history: Vec<HistoryEntry>,
 }
 
+/// Why no price is usable today: the domain's refusal, with its parameters.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Unusable {
     pub code: String,
+    /// In words: the edge fills it from the message catalogue (see [`Unusable::refusal`]).
     pub reason: String,
+    /// The refusal's parameters (the dates and the rule).
+    #[schemars(with = "serde_json::Value")]
+    pub params: zhixing_domain::refusal::Params,
+    /// The refusal itself, for the words of the page or the API.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub refusal: Refusal,
+}
+
+impl Unusable {
+    fn of(r: Refusal) -> Unusable {
+        Unusable {
+            code: r.code.to_owned(),
+            reason: String::new(),
+            params: r.params.clone(),
+            refusal: r,
+        }
+    }
+}
+
+impl ValuationView {
+    /// Whether its reference price has expired, so that the price is determined again.
+    pub fn expired(&self) -> bool {
+        self.unusable
+            .as_ref()
+            .is_some_and(|u| u.refusal.code == "reference_price_expired")
+    }
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -92,8 +122,22 @@ pub struct HistoryEntry {
     pub event: serde_json::Value,
 }
 
-/// What a command on a determination asks the domain.
-pub enum Command {
+/// A command of the reference price (参考价): start a determination of a seized or detained
+/// asset, or one step of the determination under way.
+pub enum ValuationCommand {
+    Start {
+        asset_id: i64,
+    },
+    Step {
+        valuation_id: i64,
+        /// The version the caller saw; given, a determination changed since is refused.
+        version: Option<i64>,
+        step: Step,
+    },
+}
+
+/// One step of a determination, as the domain decides it.
+pub enum Step {
     Move {
         to: PriceMethod,
         reason: MoveReason,
@@ -154,86 +198,75 @@ fn version_conflict(current: i64) -> AppError {
     .with_details(vec![format!("current version: {current}")])
 }
 
-/// A domain refusal as a problem: 409 when the command does not fit the determination's
-/// present state (another step first, or too late), 422 when the input itself is wrong.
-pub fn refused(r: Refusal) -> AppError {
-    crate::error::refused_with(
-        r,
-        &[
-            "wrong_method",
-            "price_already_determined",
-            "enquiry_already_commissioned",
-            "enquiry_not_commissioned",
-            "enquiry_has_answers",
-            "answers_pending",
-            "already_answered",
-            "no_timely_answer",
-            "appraisal_already_commissioned",
-            "appraisal_not_commissioned",
-            "not_objectionable",
-            "objection_pending",
-            "objection_period_over",
-            "objection_period_open",
-            "no_objection",
-            "no_reference_price",
-            "reference_price_expired",
-            "case_closed",
-        ],
-    )
+/// One of `all` by its name; else refused under `code`, the words those of the problem
+/// `reason` naming what is allowed.
+fn one_of<T: Copy>(
+    (code, reason): (&'static str, &'static str),
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, AppError> {
+    let s = s.trim();
+    all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
+        let allowed: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        let problem = Reason::new(reason)
+            .with("value", s)
+            .with("allowed", allowed.join(", "));
+        refused_as(code, problem).into()
+    })
 }
 
 /// Parses a method name (agreement, targeted_enquiry, online_enquiry, appraisal).
 pub fn method(s: &str) -> Result<PriceMethod, AppError> {
-    PriceMethod::parse(s.trim()).ok_or_else(|| {
-        AppError::unprocessable(
-            "invalid_method",
-            format!(
-                "unknown method {s:?}: {}",
-                PriceMethod::ALL.map(|m| m.as_str()).join(", ")
-            ),
-        )
-    })
+    let codes = ("invalid_method", "method_unknown");
+    one_of(codes, s, &PriceMethod::ALL, PriceMethod::as_str)
 }
 
 /// Parses a reason to move on (failed, parties_request, required_by_law).
 pub fn move_reason(s: &str) -> Result<MoveReason, AppError> {
-    serde_json::from_value(json!(s.trim())).map_err(|_| {
-        AppError::unprocessable(
-            "invalid_reason",
-            format!("unknown reason {s:?}: failed, parties_request, required_by_law"),
-        )
-    })
+    let codes = ("invalid_reason", "move_reason_unknown");
+    one_of(codes, s, &MoveReason::ALL, MoveReason::as_str)
 }
 
 /// A price in fen from the request.
 pub fn price(fen: i64) -> Result<Fen, AppError> {
-    Fen::new(fen).map_err(|_| AppError::unprocessable("invalid_price", "price_fen is fen, ≥ 0"))
+    Fen::new(fen).map_err(|_| {
+        Refusal::invalid("invalid_price")
+            .with("field", "price_fen")
+            .into()
+    })
 }
 
 fn name(field: &'static str, s: &str) -> Result<(), AppError> {
     if s.chars().count() > MAX_NAME {
-        return Err(AppError::unprocessable(
+        return Err(refused_as(
             "text_too_long",
-            format!("{field} is at most {MAX_NAME} characters"),
-        ));
+            Reason::new("name_too_long")
+                .with("field", field)
+                .with("max", MAX_NAME),
+        )
+        .into());
     }
     Ok(())
 }
 
-/// The event log's name for a domain event (`valuation.<this>`).
-fn event_kind(e: &ValuationEvent) -> &'static str {
-    match e {
-        ValuationEvent::Started { .. } => "started",
-        ValuationEvent::MovedOn { .. } => "moved_on",
-        ValuationEvent::AgreementReached { .. } => "agreement_reached",
-        ValuationEvent::TargetedEnquiryAnswered { .. } => "targeted_enquiry_answered",
-        ValuationEvent::EnquiryCommissioned { .. } => "enquiry_commissioned",
-        ValuationEvent::PlatformAnswered(_) => "platform_answered",
-        ValuationEvent::EnquiryReported { .. } => "enquiry_reported",
-        ValuationEvent::AppraisalCommissioned { .. } => "appraisal_commissioned",
-        ValuationEvent::AppraisalReported { .. } => "appraisal_reported",
-        ValuationEvent::ObjectionFiled { .. } => "objection_filed",
-        ValuationEvent::ObjectionRuled { .. } => "objection_ruled",
+/// Bounds on what a step keeps, before anything is opened.
+fn bounded(step: &Step) -> Result<(), AppError> {
+    match step {
+        Step::TargetedAnswer { agency: s, .. } => name("agency", s),
+        Step::PlatformAnswer { platform: s, .. } => name("platform", s),
+        Step::CommissionAppraisal { appraiser: s } => name("appraiser", s),
+        Step::Objection { by: s } => name("by", s),
+        Step::CommissionEnquiry { platforms } => {
+            if platforms.len() > MAX_PLATFORMS {
+                return Err(Refusal::invalid("invalid_platforms")
+                    .with("reason", "too_many")
+                    .with("max", MAX_PLATFORMS)
+                    .into());
+            }
+            platforms.iter().try_for_each(|p| name("platforms", p))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -242,17 +275,18 @@ fn audited(
     row_ids: (i64, i64, i64),
     court_id: &str,
     e: &ValuationEvent,
-) -> NewEvent {
+) -> Result<NewEvent, AppError> {
     let (id, case_id, asset_id) = row_ids;
-    NewEvent {
+    let (kind, event) = super::tagged(e)?;
+    Ok(NewEvent {
         actor: crate::actor_of(by),
         court_id: Some(court_id.to_owned()),
-        kind: format!("valuation.{}", event_kind(e)),
+        kind: format!("valuation.{kind}"),
         subject: format!("valuation:{id}"),
         // The case and asset ride along so that an auditor reading the log alone sees what
         // the determination is about.
-        payload: json!({"valuation": id, "case": case_id, "asset": asset_id, "event": e}),
-    }
+        payload: json!({"valuation": id, "case": case_id, "asset": asset_id, "event": event}),
+    })
 }
 
 fn state_of(row: &ValuationRow) -> Result<Valuation, AppError> {
@@ -315,16 +349,37 @@ async fn readable(
     Ok((v, court))
 }
 
+/// Runs a command of the reference price: loads what it acts on, authorises the caller
+/// (`Action::HandleCases` at the case's court; 404 for who may not read the case), lets the
+/// domain decide, and writes the new state with its audited event in one transaction.
+/// Returns the determination as it now stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: ValuationCommand,
+) -> Result<ValuationView, AppError> {
+    match cmd {
+        ValuationCommand::Start { asset_id } => start(app, by, asset_id).await,
+        ValuationCommand::Step {
+            valuation_id,
+            version,
+            step,
+        } => run_step(app, by, valuation_id, version, step).await,
+    }
+}
+
 /// Starts determining the price of an asset under an active seizure or detention of its case.
 /// A start after the time limit is recorded as late, not refused: the property must still be
 /// priced.
-pub async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView, AppError> {
+async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView, AppError> {
     let (asset, case_row, court) = readable_asset(app, by, asset_id).await?;
-    svc::handles(by, &court)?;
-    svc::state_of(&case_row)?.ensure_open().map_err(refused)?;
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let today = app.today();
+    svc::authorise(by, &court, case_row.id, Action::HandleCases)?;
+    svc::state_of(&case_row)?
+        .ensure_open()
+        .map_err(|r| r.kind(RefusalKind::Conflict))?;
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
+    let today = ctx.today;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     // With the case locked, a release of the seizure or a second start cannot slip in
@@ -334,53 +389,31 @@ pub async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<Valuation
         .measures_on_asset_tx(asset.id)
         .await?
         .into_iter()
-        .filter(|m| {
-            m.case_id == case_row.id
-                && matches!(m.kind.as_str(), "seize" | "detain")
-                && m.status == "active"
-        })
+        .filter(|m| super::holds(m, case_row.id))
         .min_by_key(|m| (m.requested_at, m.id))
-        .ok_or_else(|| {
-            AppError::conflict(
-                "asset_not_seized",
-                format!(
-                    "asset {asset_id} is under no seizure or detention (查封/扣押) of the case in effect: only such property is priced for sale"
-                ),
-            )
-        })?;
+        .ok_or_else(|| Refusal::conflict("asset_not_seized").with("asset", asset_id))?;
     if let Some(prev) = tx.latest_valuation_tx(asset.id).await? {
         if prev.status == "in_progress" {
-            return Err(AppError::conflict(
-                "valuation_in_progress",
-                format!("valuation {} of this asset is in progress", prev.id),
-            ));
+            return Err(in_progress(Some(prev.id)));
         }
         // A determined price still valid is the asset's price: it is determined again only
         // once it expires (art. 27).
-        if prev.valid_until.as_deref() >= Some(today.to_string().as_str()) {
-            return Err(AppError::conflict(
-                "reference_price_valid",
-                format!(
-                    "valuation {} determined a price valid until {}: determine it again after that",
-                    prev.id,
-                    prev.valid_until.as_deref().unwrap_or_default()
-                ),
-            ));
+        if let Some(until) = prev.valid_until.as_deref()
+            && until >= today.to_string().as_str()
+        {
+            return Err(Refusal::conflict("reference_price_valid")
+                .with("valuation", prev.id)
+                .with("valid_until", until)
+                .into());
         }
     }
-    // The 30 days run from the day the court ordered the seizure (its ruling and the request
+    // The period to start runs from the day the court ordered the seizure (its ruling and the request
     // go out that day); the institution's registration may come later, so this is the
     // stricter start of the period.
     let seized_on = zhixing_store::from_micros(seizure.requested_at)
         .map(crate::state::china_date)
-        .or_internal("zhixing_store::from_micros(seizure.requested_at).map(crate::state:...")?;
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today,
-    };
-    let e = valuation::decide_start(&asset.id.to_string(), seized_on, &ctx).map_err(refused)?;
+        .or_internal("the day a seizure was requested")?;
+    let e = valuation::decide_start(&asset.id.to_string(), seized_on, &ctx)?;
     let state = Valuation::from_started(&e).or_internal("Valuation::from_started(e)")?;
     let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
     let id = tx
@@ -396,10 +429,7 @@ pub async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<Valuation
         })
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(_) => AppError::conflict(
-                "valuation_in_progress",
-                "a valuation of this asset is in progress",
-            ),
+            zhixing_store::StoreError::Conflict(_) => in_progress(None),
             other => other.into(),
         })?;
     tx.append_events(
@@ -409,50 +439,36 @@ pub async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<Valuation
             (id, case_row.id, asset.id),
             &case_row.court_id,
             &e,
-        )],
+        )?],
     )
     .await?;
     tx.commit().await?;
     view_of(app, id).await
 }
 
-/// Runs one command on a determination: lock, decide on its state, write state and event.
-pub async fn command(
+/// Another determination of the asset is under way.
+fn in_progress(id: Option<i64>) -> AppError {
+    let r = Refusal::conflict("valuation_in_progress");
+    match id {
+        Some(id) => r.with("valuation", id),
+        None => r,
+    }
+    .into()
+}
+
+/// One step of a determination: lock, decide on its state, write state and event.
+async fn run_step(
     app: &App,
     by: &Principal,
     id: i64,
     version: Option<i64>,
-    cmd: Command,
+    step: Step,
 ) -> Result<ValuationView, AppError> {
-    let (_, court) = readable(app, by, id).await?;
-    svc::handles(by, &court)?;
-    // Bounds on what is kept, before anything is opened.
-    match &cmd {
-        Command::TargetedAnswer { agency: s, .. } => name("agency", s)?,
-        Command::PlatformAnswer { platform: s, .. } => name("platform", s)?,
-        Command::CommissionAppraisal { appraiser: s } => name("appraiser", s)?,
-        Command::Objection { by: s } => name("by", s)?,
-        Command::CommissionEnquiry { platforms } => {
-            if platforms.len() > MAX_PLATFORMS {
-                return Err(AppError::unprocessable(
-                    "invalid_platforms",
-                    format!("at most {MAX_PLATFORMS} platforms"),
-                ));
-            }
-            for p in platforms {
-                name("platforms", p)?;
-            }
-        }
-        _ => {}
-    }
-    let rules = app.rules.current(&app.store).await?;
-    let region = svc::region(&court);
-    let ctx = Ctx {
-        rules: &rules,
-        calendar: &app.calendar,
-        region: &region,
-        today: app.today(),
-    };
+    let (v, court) = readable(app, by, id).await?;
+    svc::authorise(by, &court, v.case_id, Action::HandleCases)?;
+    bounded(&step)?;
+    let rules = super::Rules::of(app, &court).await?;
+    let ctx = rules.ctx(app);
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     // Locked (PostgreSQL: FOR UPDATE; SQLite: the single writer): a concurrent command waits
@@ -464,54 +480,7 @@ pub async fn command(
         return Err(version_conflict(row.version));
     }
     let mut state = state_of(&row)?;
-    let e = match cmd {
-        Command::Move { to, reason } => valuation::decide_move(&state, to, reason, &ctx),
-        Command::Agreement { price, valid_until } => {
-            valuation::decide_agreement(&state, price, valid_until, &ctx)
-        }
-        Command::TargetedAnswer {
-            agency,
-            price,
-            valid_until,
-        } => valuation::decide_targeted_answer(&state, &agency, price, valid_until, &ctx),
-        Command::CommissionEnquiry { platforms } => {
-            valuation::decide_commission_enquiry(&state, &platforms, &ctx)
-        }
-        Command::PlatformAnswer {
-            platform,
-            price,
-            valid_until,
-        } => valuation::decide_platform_answer(&state, platform.trim(), price, valid_until, &ctx),
-        Command::ConcludeEnquiry => valuation::decide_conclude_enquiry(&state, &ctx),
-        Command::CommissionAppraisal { appraiser } => {
-            valuation::decide_commission_appraisal(&state, &appraiser, &ctx)
-        }
-        Command::AppraisalReport { price, valid_until } => {
-            valuation::decide_appraisal_report(&state, price, valid_until, &ctx)
-        }
-        Command::Objection { by } => valuation::decide_objection(&state, &by, &ctx),
-        Command::Ruling {
-            no,
-            corrected_price,
-        } => {
-            // The domain keeps one objection at a time; the row counts them, so that a ruling
-            // names the objection it answers and a stale form cannot rule on a later one.
-            if no < 1 || no > row.objections {
-                return Err(AppError::not_found(
-                    "objection_not_found",
-                    format!("valuation {id} has no objection {no}"),
-                ));
-            }
-            if no < row.objections || !matches!(state.objection, Objection::Pending { .. }) {
-                return Err(AppError::conflict(
-                    "objection_already_ruled",
-                    format!("objection {no} was already ruled on"),
-                ));
-            }
-            valuation::decide_objection_ruling(&state, corrected_price, &ctx)
-        }
-    }
-    .map_err(refused)?;
+    let e = decide(&state, &row, step, &ctx)?;
     state.apply(&e);
     let objections = row.objections + i64::from(matches!(e, ValuationEvent::ObjectionFiled { .. }));
     let json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
@@ -533,11 +502,66 @@ pub async fn command(
             (id, row.case_id, row.asset_id),
             &row.court_id,
             &e,
-        )],
+        )?],
     )
     .await?;
     tx.commit().await?;
     view_of(app, id).await
+}
+
+/// What the domain decides for a step on the determination in `row`.
+fn decide(
+    state: &Valuation,
+    row: &ValuationRow,
+    step: Step,
+    ctx: &Ctx<'_>,
+) -> Result<ValuationEvent, AppError> {
+    Ok(match step {
+        Step::Move { to, reason } => valuation::decide_move(state, to, reason, ctx),
+        Step::Agreement { price, valid_until } => {
+            valuation::decide_agreement(state, price, valid_until, ctx)
+        }
+        Step::TargetedAnswer {
+            agency,
+            price,
+            valid_until,
+        } => valuation::decide_targeted_answer(state, &agency, price, valid_until, ctx),
+        Step::CommissionEnquiry { platforms } => {
+            valuation::decide_commission_enquiry(state, &platforms, ctx)
+        }
+        Step::PlatformAnswer {
+            platform,
+            price,
+            valid_until,
+        } => valuation::decide_platform_answer(state, platform.trim(), price, valid_until, ctx),
+        Step::ConcludeEnquiry => valuation::decide_conclude_enquiry(state, ctx),
+        Step::CommissionAppraisal { appraiser } => {
+            valuation::decide_commission_appraisal(state, &appraiser, ctx)
+        }
+        Step::AppraisalReport { price, valid_until } => {
+            valuation::decide_appraisal_report(state, price, valid_until, ctx)
+        }
+        Step::Objection { by } => valuation::decide_objection(state, &by, ctx),
+        Step::Ruling {
+            no,
+            corrected_price,
+        } => {
+            // The domain keeps one objection at a time; the row counts them, so that a ruling
+            // names the objection it answers and a stale form cannot rule on a later one.
+            if no < 1 || no > row.objections {
+                return Err(AppError::not_found(
+                    "objection_not_found",
+                    format!("valuation {} has no objection {no}", row.id),
+                ));
+            }
+            if no < row.objections || !matches!(state.objection, Objection::Pending { .. }) {
+                return Err(Refusal::conflict("objection_already_ruled")
+                    .with("no", no)
+                    .into());
+            }
+            valuation::decide_objection_ruling(state, corrected_price, ctx)
+        }
+    }?)
 }
 
 /// A determination, for whoever may read its case.
@@ -548,14 +572,25 @@ pub async fn show(app: &App, by: &Principal, id: i64) -> Result<ValuationView, A
 
 /// The asset's latest determination, for whoever may read its case.
 pub async fn of_asset(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView, AppError> {
-    readable_asset(app, by, asset_id).await?;
-    let row = app.store.latest_valuation(asset_id).await?.ok_or_else(|| {
+    latest_of_asset(app, by, asset_id).await?.ok_or_else(|| {
         AppError::not_found(
             "valuation_not_found",
             format!("no valuation of asset {asset_id} was started"),
         )
-    })?;
-    view(app, row).await
+    })
+}
+
+/// The asset's latest determination if one was started, for whoever may read its case.
+pub async fn latest_of_asset(
+    app: &App,
+    by: &Principal,
+    asset_id: i64,
+) -> Result<Option<ValuationView>, AppError> {
+    readable_asset(app, by, asset_id).await?;
+    match app.store.latest_valuation(asset_id).await? {
+        Some(row) => Ok(Some(view(app, row).await?)),
+        None => Ok(None),
+    }
 }
 
 async fn view_of(app: &App, id: i64) -> Result<ValuationView, AppError> {
@@ -571,13 +606,7 @@ async fn view(app: &App, row: ValuationRow) -> Result<ValuationView, AppError> {
     let state = state_of(&row)?;
     let (reference_price, unusable) = match valuation::reference_price(&state, app.today()) {
         Ok(p) => (Some(p), None),
-        Err(r) => (
-            None,
-            Some(Unusable {
-                code: r.code.to_owned(),
-                reason: r.text(),
-            }),
-        ),
+        Err(r) => (None, Some(Unusable::of(r))),
     };
     let mut history = Vec::new();
     let mut objections: Vec<ObjectionView> = Vec::new();
@@ -632,20 +661,19 @@ async fn view(app: &App, row: ValuationRow) -> Result<ValuationView, AppError> {
 }
 
 /// The reference price of an asset usable today, for the auction layer: the id of the
-/// determination that gave it and the price, or a 409 problem with the domain's code
-/// (`no_reference_price`, `objection_pending`, `objection_period_open`,
-/// `reference_price_expired`). It checks no caller: the auction service authorizes first.
+/// determination that gave it and the price, or the domain's refusal (`no_reference_price`,
+/// `objection_pending`, `objection_period_open`, `reference_price_expired`). It checks no
+/// caller: the auction service authorises first.
 pub async fn current_reference_price(
     app: &App,
     asset_id: i64,
-) -> Result<(i64, zhixing_domain::valuation::ReferencePrice), AppError> {
+) -> Result<(i64, ReferencePrice), AppError> {
     let row = app.store.latest_valuation(asset_id).await?.ok_or_else(|| {
-        refused(Refusal::one(
-            "no_reference_price",
-            format!("no price determination of asset {asset_id} was started"),
-        ))
+        Refusal::conflict("no_reference_price")
+            .with("method", "none")
+            .with("asset", asset_id)
     })?;
     let state = state_of(&row)?;
-    let price = valuation::reference_price(&state, app.today()).map_err(refused)?;
+    let price = valuation::reference_price(&state, app.today())?;
     Ok((row.id, price))
 }

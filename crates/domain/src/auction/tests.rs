@@ -4,6 +4,7 @@ use jiff::civil::date;
 use proptest::prelude::*;
 
 use super::*;
+use crate::refusal::Param;
 use crate::testing::{calendar, ctx, rules};
 use crate::valuation::PriceMethod;
 
@@ -144,6 +145,21 @@ fn place(
     Ok(d.bid)
 }
 
+/// Decides a bid that must be accepted and applies its events.
+fn placed(a: &mut Auction, log: &mut Vec<AuctionEvent>, b: &Bid, at: Timestamp) -> AcceptedBid {
+    place(a, log, b, at).unwrap() // allow-panic: test code
+}
+
+/// A first auction of [`plan`] with bidders `ns` registered and paid on 2026-03-10.
+fn first_with(ns: &[u32]) -> (Auction, Vec<AuctionEvent>) {
+    let mut a = announce(Round::First, &plan(), None);
+    let mut log = Vec::new();
+    for n in ns {
+        join(&mut a, &mut log, *n, t("2026-03-10T10:00"));
+    }
+    (a, log)
+}
+
 fn closed(a: &mut Auction, now: Timestamp) -> AuctionEvent {
     let e = close(a, now).unwrap(); // allow-panic: test code
     a.apply(&e);
@@ -232,20 +248,11 @@ fn a_plan_follows_the_rule_book() {
 #[test]
 fn an_expired_reference_price_cannot_start_an_auction() {
     let (r, c) = (rules(), calendar());
-    let mut old = reference();
-    old.valid_until = date(2026, 3, 1);
-    let e = decide_announce(
-        "a",
-        Round::First,
-        &plan(),
-        &old,
-        None,
-        &[],
-        &ctx(&r, &c, date(2026, 3, 2)),
-    );
-    assert_eq!(code(e), "reference_price_expired");
-    old.valid_until = date(2026, 3, 2);
-    assert!(
+    let with_validity = |valid_until: Date| {
+        let old = ReferencePrice {
+            valid_until,
+            ..reference()
+        };
         decide_announce(
             "a",
             Round::First,
@@ -253,9 +260,76 @@ fn an_expired_reference_price_cannot_start_an_auction() {
             &old,
             None,
             &[],
-            &ctx(&r, &c, date(2026, 3, 2))
+            &ctx(&r, &c, date(2026, 3, 2)),
         )
-        .is_ok()
+    };
+    let e = with_validity(date(2026, 3, 1));
+    assert_eq!(code(e.clone()), "reference_price_expired");
+    assert_eq!(
+        e.err().and_then(|r| r.params.get("valid_until").cloned()),
+        Some(date(2026, 3, 1).into())
+    );
+    assert!(with_validity(date(2026, 3, 2)).is_ok());
+}
+
+#[test]
+fn a_refusal_names_the_rule_in_force_with_its_figure_and_citation() {
+    let mut p = plan();
+    p.start_price = fen(69_999_999);
+    let r = check(Round::First, &p, None).unwrap_err(); // allow-panic: test code
+    assert_eq!(r.code, "start_price_too_low");
+    assert!(r.reasons.is_empty(), "one problem is refused on its own");
+    assert_eq!(r.params.get("min_percent"), Some(&Param::Int(70)));
+    assert_eq!(
+        r.params.get("rule"),
+        Some(&Param::from("auction.start_price.min_ratio"))
+    );
+    assert!(
+        r.params
+            .get("citation")
+            .is_some_and(|c| c.to_string().contains("第十条")),
+        "{r}"
+    );
+    assert_eq!(
+        r.params.get("start_price"),
+        Some(&Param::Money(fen(69_999_999)))
+    );
+    // A new version of the rule in force on the day of the act changes the figure.
+    let mut book = rules();
+    let mut v = book
+        .lookup("auction.start_price.min_ratio", date(2026, 3, 2), "")
+        .unwrap() // allow-panic: test code
+        .clone();
+    v.value = 75;
+    v.citation = "amended".into();
+    v.effective_from = date(2026, 1, 1);
+    book.add_version(v).unwrap(); // allow-panic: test code
+    let c = calendar();
+    p.start_price = fen(72_000_000);
+    p.deposit = fen(7_200_000);
+    let r = validate_plan(
+        Round::First,
+        &p,
+        &reference(),
+        None,
+        &ctx(&book, &c, date(2026, 3, 2)),
+    )
+    .unwrap_err(); // allow-panic: test code
+    assert_eq!(r.params.get("min_percent"), Some(&Param::Int(75)));
+    assert_eq!(r.params.get("citation"), Some(&Param::from("amended")));
+    // Several problems: each reason carries its own rule.
+    p.start_price = fen(60_000_000);
+    p.deposit = fen(1);
+    let r = check(Round::First, &p, None).unwrap_err(); // allow-panic: test code
+    assert_eq!(r.code, "start_price_too_low", "the first one's code");
+    let d = &r.reasons[1];
+    assert_eq!(
+        (d.params.get("min_percent"), d.params.get("max_percent")),
+        (Some(&Param::Int(5)), Some(&Param::Int(20)))
+    );
+    assert_eq!(
+        d.params.get("rule"),
+        Some(&Param::from("auction.deposit.min"))
     );
 }
 
@@ -463,17 +537,13 @@ fn a_bid_needs_a_deposit_and_the_bidding_window() {
 
 #[test]
 fn a_single_bid_at_the_starting_price_wins() {
-    let mut a = announce(Round::First, &plan(), None);
-    let mut log = Vec::new();
-    join(&mut a, &mut log, 1, t("2026-03-10T10:00"));
-    join(&mut a, &mut log, 2, t("2026-03-10T10:00"));
-    place(
+    let (mut a, mut log) = first_with(&[1, 2]);
+    placed(
         &mut a,
         &mut log,
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:00"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!(code(close(&a, t("2026-04-02T09:59"))), "bidding_not_over");
     let e = closed(&mut a, t("2026-04-02T10:00"));
     assert_eq!(
@@ -481,12 +551,12 @@ fn a_single_bid_at_the_starting_price_wins() {
         AuctionEvent::Closed {
             at: t("2026-04-02T10:00"),
             ended_at: t("2026-04-02T10:00"),
-            outcome: Outcome::Sold {
+            outcome: Outcome::Sold(Sale {
                 winner: "u1".into(),
                 price: fen(70_000_000),
                 deposit: fen(7_000_000),
                 balance_due: t("2026-04-12T10:00"),
-            },
+            }),
         }
     );
     assert_eq!(code(close(&a, t("2026-04-03T10:00"))), "auction_closed");
@@ -543,28 +613,23 @@ fn bids_rise_by_the_increment() {
 
 #[test]
 fn a_bid_in_the_last_five_minutes_moves_the_end() {
-    let mut a = announce(Round::First, &plan(), None);
-    let mut log = Vec::new();
-    join(&mut a, &mut log, 1, t("2026-03-10T10:00"));
-    join(&mut a, &mut log, 2, t("2026-03-10T10:00"));
+    let (mut a, mut log) = first_with(&[1, 2]);
     let end = t("2026-04-02T10:00");
     // Ten minutes before the end: no change.
-    let b = place(
+    let b = placed(
         &mut a,
         &mut log,
         &bid("1", 1, 70_000_000),
         t("2026-04-02T09:50"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!(b.ends_at, end);
     // Three minutes before: the end moves to the bid + 5 minutes.
-    let b = place(
+    let b = placed(
         &mut a,
         &mut log,
         &bid("2", 2, 70_100_000),
         t("2026-04-02T09:57"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!(b.ends_at, t("2026-04-02T10:02"));
     assert_eq!(a.ends_at, t("2026-04-02T10:02"));
     // After the scheduled end, within the extension: accepted, and extended again.
@@ -580,7 +645,7 @@ fn a_bid_in_the_last_five_minutes_moves_the_end() {
     let e = closed(&mut a, b.ends_at);
     assert!(matches!(
         e,
-        AuctionEvent::Closed { ended_at, outcome: Outcome::Sold { ref winner, .. }, .. }
+        AuctionEvent::Closed { ended_at, outcome: Outcome::Sold(Sale { ref winner, .. }), .. }
             if ended_at == b.ends_at && winner == "u1"
     ));
     // Deposits are released 24 hours after the real end.
@@ -642,31 +707,26 @@ fn preemptive_holders_match_and_win_ties_by_rank_then_time() {
     closed(&mut a, t("2026-04-02T10:00"));
     assert!(matches!(
         &a.status,
-        AuctionStatus::Sold { winner, price, .. } if winner == "u13" && *price == fen(70_100_000)
+        AuctionStatus::Sold(Sale { winner, price, .. }) if winner == "u13" && *price == fen(70_100_000)
     ));
     assert!(public_log(&a).iter().filter(|b| b.preemptive).count() == 3);
 }
 
 #[test]
 fn a_repeated_bid_is_answered_once() {
-    let mut a = announce(Round::First, &plan(), None);
-    let mut log = Vec::new();
-    join(&mut a, &mut log, 1, t("2026-03-10T10:00"));
-    join(&mut a, &mut log, 2, t("2026-03-10T10:00"));
-    let first = place(
+    let (mut a, mut log) = first_with(&[1, 2]);
+    let first = placed(
         &mut a,
         &mut log,
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:00"),
-    )
-    .unwrap(); // allow-panic: test code
-    place(
+    );
+    placed(
         &mut a,
         &mut log,
         &bid("k2", 2, 70_100_000),
         t("2026-04-01T11:01"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     let before = a.clone();
     let n = log.len();
     // The same key and bid: the earlier answer, nothing recorded — even after the end.
@@ -675,13 +735,12 @@ fn a_repeated_bid_is_answered_once() {
         assert_eq!(d.bid, first);
         assert!(d.events.is_empty());
     }
-    place(
+    placed(
         &mut a,
         &mut log,
         &bid("k1", 1, 70_000_000),
         t("2026-04-01T11:05"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!((a.clone(), log.len()), (before, n));
     // The same key for another bid.
     assert_eq!(
@@ -704,10 +763,7 @@ fn a_repeated_bid_is_answered_once() {
 
 #[test]
 fn no_bid_fails_and_every_deposit_is_released() {
-    let mut a = announce(Round::First, &plan(), None);
-    let mut log = Vec::new();
-    join(&mut a, &mut log, 1, t("2026-03-10T10:00"));
-    join(&mut a, &mut log, 2, t("2026-03-10T10:00"));
+    let (mut a, _) = first_with(&[1, 2]);
     assert_eq!(code(close(&a, t("2026-04-01T10:00"))), "bidding_not_over");
     let e = closed(&mut a, t("2026-04-02T11:00"));
     assert!(matches!(
@@ -721,24 +777,19 @@ fn no_bid_fails_and_every_deposit_is_released() {
 }
 
 fn sold_to_u1() -> Auction {
-    let mut a = announce(Round::First, &plan(), None);
-    let mut log = Vec::new();
-    join(&mut a, &mut log, 1, t("2026-03-10T10:00"));
-    join(&mut a, &mut log, 2, t("2026-03-10T10:00"));
-    place(
+    let (mut a, mut log) = first_with(&[1, 2]);
+    placed(
         &mut a,
         &mut log,
         &bid("a", 2, 70_000_000),
         t("2026-04-01T11:00"),
-    )
-    .unwrap(); // allow-panic: test code
-    place(
+    );
+    placed(
         &mut a,
         &mut log,
         &bid("b", 1, 80_000_000),
         t("2026-04-01T12:00"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     closed(&mut a, t("2026-04-02T10:00"));
     a
 }
@@ -885,25 +936,23 @@ fn a_sell_off_follows_a_failed_second_auction_and_its_first_offer_opens_24_hours
         )),
         "bid_below_minimum"
     );
-    let first = place(
+    let first = placed(
         &mut s,
         &mut log,
         &bid("a", 1, 56_000_000),
         t("2026-05-20T10:00"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!(first.ends_at, t("2026-05-21T10:00"));
     // The same five-minute rule in the 24 hours.
-    let b = place(
+    let b = placed(
         &mut s,
         &mut log,
         &bid("b", 2, 56_100_000),
         t("2026-05-21T09:58"),
-    )
-    .unwrap(); // allow-panic: test code
+    );
     assert_eq!(b.ends_at, t("2026-05-21T10:03"));
     closed(&mut s, t("2026-05-21T10:03"));
-    assert!(matches!(&s.status, AuctionStatus::Sold { winner, .. } if winner == "u2"));
+    assert!(matches!(&s.status, AuctionStatus::Sold(Sale { winner, .. }) if winner == "u2"));
     assert_eq!(
         Auction::fold(&log).map(|mut a| {
             a.apply(&close(&a, t("2026-05-21T10:03")).unwrap()); // allow-panic: test code
@@ -1045,7 +1094,7 @@ fn crowd(seed: u64, bidders: u32, attempts: usize) -> Auction {
             .min_by_key(|b| (b.preemptive_rank.unwrap_or(u32::MAX), b.seq))
             .unwrap(); // allow-panic: test code
         match &a.status {
-            AuctionStatus::Sold { winner, price, .. } => {
+            AuctionStatus::Sold(Sale { winner, price, .. }) => {
                 assert_eq!((winner, *price), (&expected.bidder, max));
             }
             other => panic!("seed {seed}: {other:?}"),

@@ -117,27 +117,27 @@ fn reserved_proposals_lower_what_a_payout_may_take() -> Result<(), FundsError> {
         check_payout(&b, Fen::ZERO, Fen::ZERO),
         Err(FundsError::NotPositive)
     );
+    let r = Refusal::from(FundsError::Insufficient {
+        account: Account::Undistributed,
+        held: fen(1),
+        needed: fen(2),
+    });
+    assert_eq!(r.code, "insufficient_funds");
+    assert_eq!(r.kind, crate::refusal::RefusalKind::Conflict);
     assert_eq!(
-        Refusal::from(FundsError::Insufficient {
-            account: Account::Undistributed,
-            held: fen(1),
-            needed: fen(2)
-        })
-        .code,
-        "insufficient_funds"
+        (r.params.get("held"), r.params.get("needed")),
+        (
+            Some(&crate::refusal::Param::Money(fen(1))),
+            Some(&crate::refusal::Param::Money(fen(2)))
+        )
     );
     Ok(())
 }
 
 #[test]
 fn the_payout_limit_comes_from_the_rule_book_and_ends_on_a_working_day() -> Result<(), Refusal> {
-    let rules = RuleBook::from_toml([("funds.toml", include_str!("../../../../rules/funds.toml"))])
-        .unwrap_or_default();
-    let cal = WorkingCalendar::from_toml([(
-        "2025.toml",
-        include_str!("../../../../rules/calendar/2025.toml"),
-    )])
-    .unwrap_or_default();
+    let rules = crate::testing::rules_of(&["funds.toml"]);
+    let cal = crate::testing::calendar();
     // 2025-03-03 + 30 days = 2025-04-02, a Wednesday.
     assert_eq!(
         payout_due(date(2025, 3, 3), &rules, &cal, "110105")?,
@@ -293,4 +293,37 @@ proptest! {
             prop_assert_eq!(b.held().get(), b.undistributed().get() + payable, "the ledger balances");
         }
     }
+}
+
+#[test]
+fn money_goes_to_applicants_and_claims_are_named_once() {
+    let party = |no, role| crate::case::PartyRecord {
+        no,
+        role,
+        kind: "person".into(),
+        name: format!("当事人{no}"),
+        identifier: String::new(),
+        legal_representative: None,
+    };
+    let parties = [
+        party(1, crate::case::PartyRole::Applicant),
+        party(2, crate::case::PartyRole::Respondent),
+    ];
+    assert_eq!(check_payee(&parties, 1), Ok(()));
+    let code = |r: Result<(), Refusal>| r.err().map(|r| r.code);
+    assert_eq!(code(check_payee(&parties, 2)), Some("not_an_applicant"));
+    assert_eq!(code(check_payee(&parties, 3)), Some("unknown_party"));
+    let one = claim(1, 10, Rank::Ordinary);
+    assert_eq!(check_claims(&[one], 2), Ok(()));
+    assert_eq!(code(check_claims(&[], 2)), Some("no_claims"));
+    assert_eq!(code(check_claims(&[one; 3], 2)), Some("no_claims"));
+    assert_eq!(code(check_claims(&[one, one], 2)), Some("duplicate_claim"));
+    assert_eq!(
+        code(check_claims(&[claim(1, 0, Rank::Costs)], 2)),
+        Some("invalid_amount")
+    );
+    let max = check_claims(&[], 200)
+        .err()
+        .and_then(|r| r.params.get("max").cloned());
+    assert_eq!(max, Some(crate::refusal::Param::Int(200)));
 }

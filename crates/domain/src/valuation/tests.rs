@@ -168,10 +168,23 @@ fn an_agreed_price_is_final_at_once_and_valid_one_year_at_most() {
         code(decide_agreement(&v, Fen::ZERO, None, &x)),
         "invalid_price"
     );
+    let long = decide_agreement(&v, fen(100), Some(date(2027, 3, 2)), &x).unwrap_err(); // allow-panic: test code
+    assert_eq!(long.code, "validity_too_long");
+    assert_eq!(long.kind, crate::refusal::RefusalKind::Invalid);
     assert_eq!(
-        code(decide_agreement(&v, fen(100), Some(date(2027, 3, 2)), &x)),
-        "validity_too_long"
+        (
+            long.params.get("value"),
+            long.params.get("unit"),
+            long.params.get("max")
+        ),
+        (
+            Some(&1i64.into()),
+            Some(&"years".into()),
+            Some(&date(2027, 3, 1).into())
+        ),
+        "the rule's figure and the last day it allows: {long}"
     );
+    assert!(long.params.get("citation").is_some(), "{long}");
     assert_eq!(
         code(decide_agreement(&v, fen(100), Some(date(2026, 3, 1)), &x)),
         "invalid_validity"

@@ -11,25 +11,26 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhixing_domain::auction::Round;
 use zhixing_domain::money::Fen;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::disposal::auction::{self as svc, AuctionView, BidAnswer, BidderCredential};
+use zhixing_app::AppError;
+use zhixing_app::disposal::auction::{
+    self as svc, AuctionCommand, AuctionView, BidAnswer, BidderCredential, Caller,
+};
 use zhixing_app::state::App;
+use zhixing_domain::funds::amount_refused;
+use zhixing_domain::refusal::Refusal;
 
-fn fen(v: i64, field: &str) -> Result<Fen, ApiError> {
-    Fen::new(v).map_err(|e| ApiError::unprocessable("invalid_amount", format!("{field}: {e}")))
+fn fen(v: i64, field: &'static str) -> Result<Fen, AppError> {
+    Fen::new(v).map_err(|e| amount_refused(svc::money_reason(&e), field).into())
 }
 
-fn time(s: &str, field: &str) -> Result<jiff::Timestamp, ApiError> {
-    s.trim().parse().map_err(|_| {
-        ApiError::unprocessable(
-            "invalid_time",
-            format!("{field}: an RFC 3339 time, e.g. 2026-12-01T10:00:00+08:00"),
-        )
-    })
+fn time(s: &str, field: &'static str) -> Result<jiff::Timestamp, AppError> {
+    s.trim()
+        .parse()
+        .map_err(|_| Refusal::invalid("invalid_time").with("field", field).into())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -44,13 +45,43 @@ pub struct AuctionIn {
     pub start_price_fen: i64,
     /// 加价幅度, fen.
     pub increment_fen: i64,
-    /// 保证金, fen (5%–20% of the starting price).
+    /// 保证金, fen, within the rule book's bounds of the starting price
+    /// (`auction.deposit.min`, `auction.deposit.max`).
     pub deposit_fen: i64,
     /// Start and scheduled end of bidding (RFC 3339).
     pub starts_at: String,
     pub ends_at: String,
     /// Days after the end by which the buyer pays the balance.
     pub balance_days: i64,
+}
+
+impl AuctionIn {
+    fn command(self, asset_id: i64) -> Result<AuctionCommand, AppError> {
+        Ok(AuctionCommand::Announce {
+            asset_id,
+            round: svc::round(self.round.as_deref().unwrap_or("first"))?,
+            plan: svc::PlanIn {
+                title: self.title,
+                start_price: fen(self.start_price_fen, "start_price_fen")?,
+                increment: fen(self.increment_fen, "increment_fen")?,
+                deposit: fen(self.deposit_fen, "deposit_fen")?,
+                starts_at: time(&self.starts_at, "starts_at")?,
+                ends_at: time(&self.ends_at, "ends_at")?,
+                balance_days: self.balance_days,
+            },
+        })
+    }
+}
+
+/// A command of the court, answered with the auction as it now stands.
+async fn court(
+    app: &App,
+    ctx: &Ctx,
+    cmd: Result<AuctionCommand, AppError>,
+) -> Result<AuctionView, ApiError> {
+    Ok(svc::execute(app, Caller::Court(&ctx.principal), cmd?)
+        .await?
+        .auction()?)
 }
 
 /// Announces an auction of an asset (拍卖公告): the first from its reference price, or the
@@ -63,33 +94,7 @@ pub async fn announce(
     Path(asset_id): Path<i64>,
     Json(b): Json<AuctionIn>,
 ) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
-    let round = match b.round.as_deref().unwrap_or("first") {
-        "first" => Round::First,
-        "second" => Round::Second,
-        "sell_off" => Round::SellOff,
-        other => {
-            return Err(ApiError::unprocessable(
-                "invalid_round",
-                format!("round: first, second or sell_off, not {other}"),
-            ));
-        }
-    };
-    let plan = svc::PlanIn {
-        title: b.title,
-        start_price: fen(b.start_price_fen, "start_price_fen")?,
-        increment: fen(b.increment_fen, "increment_fen")?,
-        deposit: fen(b.deposit_fen, "deposit_fen")?,
-        starts_at: time(&b.starts_at, "starts_at")?,
-        ends_at: time(&b.ends_at, "ends_at")?,
-        balance_days: b.balance_days,
-    };
-    if !(1..=90).contains(&plan.balance_days) {
-        return Err(ApiError::unprocessable(
-            "invalid_plan",
-            "balance_days: 1 to 90",
-        ));
-    }
-    let v = svc::announce(&app, &ctx.principal, asset_id, round, &plan).await?;
+    let v = court(&app, &ctx, b.command(asset_id)).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -120,13 +125,16 @@ pub struct DepositIn {
 pub async fn deposit(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(auction_id): Path<i64>,
     Json(b): Json<DepositIn>,
 ) -> Result<Json<AuctionView>, ApiError> {
-    let amount = fen(b.amount_fen, "amount_fen")?;
-    Ok(Json(
-        svc::deposit(&app, &ctx.principal, id, b.paddle, amount, &b.reference).await?,
-    ))
+    let cmd = fen(b.amount_fen, "amount_fen").map(|amount| AuctionCommand::Deposit {
+        auction_id,
+        paddle: b.paddle,
+        amount,
+        reference: b.reference,
+    });
+    Ok(Json(court(&app, &ctx, cmd).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -143,12 +151,15 @@ pub struct HolderIn {
 pub async fn preemptive_holder(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(auction_id): Path<i64>,
     Json(b): Json<HolderIn>,
 ) -> Result<Json<AuctionView>, ApiError> {
-    Ok(Json(
-        svc::preemptive_holder(&app, &ctx.principal, id, b.paddle, b.rank).await?,
-    ))
+    let cmd = AuctionCommand::PreemptiveHolder {
+        auction_id,
+        paddle: b.paddle,
+        rank: b.rank,
+    };
+    Ok(Json(court(&app, &ctx, Ok(cmd)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -164,13 +175,15 @@ pub struct PaymentIn {
 pub async fn balance(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(auction_id): Path<i64>,
     Json(b): Json<PaymentIn>,
 ) -> Result<Json<AuctionView>, ApiError> {
-    let amount = fen(b.amount_fen, "amount_fen")?;
-    Ok(Json(
-        svc::balance(&app, &ctx.principal, id, amount, &b.reference).await?,
-    ))
+    let cmd = fen(b.amount_fen, "amount_fen").map(|amount| AuctionCommand::Balance {
+        auction_id,
+        amount,
+        reference: b.reference,
+    });
+    Ok(Json(court(&app, &ctx, cmd).await?))
 }
 
 /// Records the buyer's default (悔拍) after the balance deadline.
@@ -179,9 +192,10 @@ pub async fn balance(
 pub async fn default(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(auction_id): Path<i64>,
 ) -> Result<Json<AuctionView>, ApiError> {
-    Ok(Json(svc::default(&app, &ctx.principal, id).await?))
+    let cmd = AuctionCommand::Default { auction_id };
+    Ok(Json(court(&app, &ctx, Ok(cmd)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -207,31 +221,23 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn bid(
     State(app): State<App>,
-    Path(id): Path<i64>,
+    Path(auction_id): Path<i64>,
     headers: HeaderMap,
     Json(b): Json<BidIn>,
 ) -> Result<(StatusCode, Json<BidAnswer>), ApiError> {
-    let token = bearer(&headers).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_bidder_token",
-            "register for this auction to bid: its token goes in Authorization: Bearer",
-        )
-    })?;
-    let bidder = svc::bidder_of(&app, id, token).await?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "idempotency_key_required",
-                "send an Idempotency-Key header (1–200 bytes) with each bid",
-            )
-        })?;
-    let amount = fen(b.amount_fen, "amount_fen")?;
-    let a = svc::bid(&app, id, &bidder, key, amount).await?;
+        .map(str::to_owned);
+    let cmd = AuctionCommand::Bid {
+        auction_id,
+        key,
+        amount_fen: b.amount_fen,
+    };
+    let token = bearer(&headers).unwrap_or_default();
+    let a = svc::execute(&app, Caller::Bidder { token }, cmd)
+        .await?
+        .bid()?;
     let status = if a.new {
         StatusCode::CREATED
     } else {
@@ -295,16 +301,15 @@ pub async fn register(
     Path(id): Path<i64>,
     Json(b): Json<RegistrationIn>,
 ) -> Result<(StatusCode, Json<BidderCredential>), ApiError> {
-    if b.real_name.trim().is_empty() || b.real_name.chars().count() > 100 {
-        return Err(ApiError::unprocessable(
-            "invalid_identity",
-            "real_name: 1 to 100 characters",
-        ));
-    }
-    Ok((
-        StatusCode::CREATED,
-        Json(svc::register(&app, id, &b.real_name, &b.id_number).await?),
-    ))
+    let cmd = AuctionCommand::Register {
+        auction_id: id,
+        real_name: b.real_name,
+        identifier: b.id_number,
+    };
+    let c = svc::execute(&app, Caller::Public, cmd)
+        .await?
+        .registered()?;
+    Ok((StatusCode::CREATED, Json(c)))
 }
 
 /// How long a quiet feed waits before it looks at the log itself: bids taken by another
@@ -322,10 +327,7 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Exists, or 404 before the stream starts.
-    app.store
-        .auction(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("auction_not_found", format!("no auction {id}")))?;
+    svc::ensure_exists(&app, id).await?;
     let mut last: i64 = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

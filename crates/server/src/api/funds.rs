@@ -11,8 +11,34 @@ use zhixing_domain::money::Fen;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::disposal::funds::{self as svc, AccountView, DistributionPlan, ReceiptView};
+use zhixing_app::AppError;
+use zhixing_app::disposal::funds::{
+    self as svc, AccountView, DistributionPlan, FundsCommand, FundsDone, ReceiptView,
+};
 use zhixing_app::state::App;
+use zhixing_domain::funds::amount_refused;
+use zhixing_domain::refusal::{Reason, Refusal};
+use zhixing_domain::valuation::refused_as;
+
+/// Runs a command of the case account.
+async fn run(
+    app: &App,
+    ctx: &Ctx,
+    cmd: Result<FundsCommand, AppError>,
+) -> Result<FundsDone, ApiError> {
+    Ok(svc::execute(app, &ctx.principal, cmd?).await?)
+}
+
+/// A payout's number and status, as its commands answer.
+fn payout_status(done: FundsDone) -> Result<Json<PayoutStatus>, ApiError> {
+    match done {
+        FundsDone::Payout { no, status } => Ok(Json(PayoutStatus {
+            no,
+            status: status.into(),
+        })),
+        _ => Err(AppError::internal("a payout command answered no payout").into()),
+    }
+}
 
 /// The case's account: balance, receipts with their payout due dates, payouts, journal.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/account", params(("id" = i64, Path)),
@@ -48,28 +74,38 @@ pub async fn receipt(
     Path(id): Path<i64>,
     Json(b): Json<ReceiptIn>,
 ) -> Result<(StatusCode, Json<ReceiptView>), ApiError> {
-    let on = match b.received_on.as_deref() {
-        None => None,
-        Some(s) => Some(s.parse::<Date>().map_err(|_| {
-            ApiError::unprocessable("invalid_date", "received_on must be a date YYYY-MM-DD")
-        })?),
-    };
-    let (view, new) = svc::receive_voluntary(
-        &app,
-        &ctx.principal,
-        id,
-        b.amount_fen,
-        on,
-        &b.reference,
-        &b.note,
-    )
-    .await?;
-    let status = if new {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(view)))
+    let on = b
+        .received_on
+        .as_deref()
+        .map(|s| {
+            s.parse::<Date>().map_err(|_| {
+                refused_as(
+                    "invalid_date",
+                    Reason::new("date_refused").with("field", "received_on"),
+                )
+            })
+        })
+        .transpose();
+    let cmd = on
+        .map_err(AppError::from)
+        .map(|received_on| FundsCommand::Receipt {
+            case_id: id,
+            amount: b.amount_fen,
+            received_on,
+            reference: b.reference,
+            note: b.note,
+        });
+    match run(&app, &ctx, cmd).await? {
+        FundsDone::Receipt { receipt, new } => {
+            let status = if new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok((status, Json(receipt)))
+        }
+        _ => Err(AppError::internal("a receipt answered no receipt").into()),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -100,25 +136,25 @@ pub async fn propose(
     Path(id): Path<i64>,
     Json(b): Json<PayoutIn>,
 ) -> Result<(StatusCode, Json<PayoutCreated>), ApiError> {
-    let no = svc::propose(
-        &app,
-        &ctx.principal,
-        id,
-        &svc::PayoutRequest {
+    let cmd = FundsCommand::Propose {
+        case_id: id,
+        payout: svc::PayoutRequest {
             party_no: b.party_no,
             amount: b.amount_fen,
             note: b.note,
             delay_reason: b.delay_reason,
         },
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PayoutCreated {
-            no,
-            status: "proposed".into(),
-        }),
-    ))
+    };
+    match run(&app, &ctx, Ok(cmd)).await? {
+        FundsDone::Proposed { no } => Ok((
+            StatusCode::CREATED,
+            Json(PayoutCreated {
+                no,
+                status: "proposed".into(),
+            }),
+        )),
+        _ => Err(AppError::internal("a proposal answered no payout").into()),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -145,11 +181,13 @@ pub async fn decide(
     Path((id, no)): Path<(i64, i64)>,
     Json(b): Json<PayoutDecisionIn>,
 ) -> Result<Json<PayoutStatus>, ApiError> {
-    svc::decide(&app, &ctx.principal, id, no, b.approve, &b.reason).await?;
-    Ok(Json(PayoutStatus {
+    let cmd = FundsCommand::Decide {
+        case_id: id,
         no,
-        status: if b.approve { "approved" } else { "rejected" }.into(),
-    }))
+        approve: b.approve,
+        reason: b.reason,
+    };
+    payout_status(run(&app, &ctx, Ok(cmd)).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -168,11 +206,12 @@ pub async fn paid(
     Path((id, no)): Path<(i64, i64)>,
     Json(b): Json<PaidIn>,
 ) -> Result<Json<PayoutStatus>, ApiError> {
-    svc::paid(&app, &ctx.principal, id, no, &b.transfer_reference).await?;
-    Ok(Json(PayoutStatus {
+    let cmd = FundsCommand::Paid {
+        case_id: id,
         no,
-        status: "paid".into(),
-    }))
+        transfer_reference: b.transfer_reference,
+    };
+    payout_status(run(&app, &ctx, Ok(cmd)).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -206,34 +245,33 @@ pub async fn distribution(
     Path(id): Path<i64>,
     Json(b): Json<DistributionIn>,
 ) -> Result<(StatusCode, Json<DistributionPlan>), ApiError> {
-    let mut claims = Vec::with_capacity(b.claims.len());
-    for c in &b.claims {
-        let rank = Rank::parse(&c.rank).ok_or_else(|| {
-            ApiError::unprocessable(
-                "invalid_rank",
-                format!("rank is costs, priority or ordinary, not {:?}", c.rank),
-            )
-        })?;
-        let amount = Fen::new(c.amount_fen)
-            .ok()
-            .filter(|a| *a > Fen::ZERO)
-            .ok_or_else(|| {
-                ApiError::unprocessable("invalid_amount", "a claim is an amount above zero, in fen")
-            })?;
-        claims.push(Claim {
-            party_no: c.party_no,
-            amount,
-            rank,
-        });
+    let claims: Result<Vec<Claim>, AppError> = b.claims.iter().map(claim).collect();
+    let cmd = claims.map(|claims| FundsCommand::Distribute {
+        case_id: id,
+        claims,
+        note: b.note,
+        delay_reason: b.delay_reason,
+    });
+    match run(&app, &ctx, cmd).await? {
+        FundsDone::Distributed(plan) => Ok((StatusCode::CREATED, Json(plan))),
+        _ => Err(AppError::internal("a distribution answered no plan").into()),
     }
-    let plan = svc::distribute(
-        &app,
-        &ctx.principal,
-        id,
-        &claims,
-        &b.note,
-        b.delay_reason.as_deref(),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(plan)))
+}
+
+/// A claim as given: its rank named, its amount above zero.
+fn claim(c: &ClaimIn) -> Result<Claim, AppError> {
+    let rank = Rank::parse(&c.rank).ok_or_else(|| {
+        Refusal::invalid("invalid_rank")
+            .with("field", "claim")
+            .with("value", &c.rank)
+    })?;
+    let amount = Fen::new(c.amount_fen)
+        .ok()
+        .filter(|a| *a > Fen::ZERO)
+        .ok_or_else(|| amount_refused("zero", "amount_fen"))?;
+    Ok(Claim {
+        party_no: c.party_no,
+        amount,
+        rank,
+    })
 }

@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::disposal::valuation::{self as svc, Command, ValuationView};
+use crate::messages::Lang;
+use zhixing_app::AppError;
+use zhixing_app::disposal::valuation::{self as svc, Step, ValuationCommand, ValuationView};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -106,17 +108,18 @@ pub struct RulingIn {
 }
 
 /// Starts determining the reference price of an asset under an active seizure or detention
-/// (查封/扣押) of its case. A start after 30 days from the seizure is recorded as late.
+/// (查封/扣押) of its case. A start after the rule book's time limit from the seizure
+/// (`auction.price_determination.start`) is recorded as late.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/valuation", params(("id" = i64, Path)), request_body = StartIn,
     responses((status = 201, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem, description = "asset_not_seized, valuation_in_progress, reference_price_valid")))]
 pub async fn start(
     State(app): State<App>,
     ctx: Ctx,
-    Path(asset): Path<i64>,
+    Path(asset_id): Path<i64>,
     Json(_): Json<StartIn>,
 ) -> Result<(StatusCode, Json<ValuationView>), ApiError> {
-    let v = svc::start(&app, &ctx.principal, asset).await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    let v = run(&app, &ctx, ValuationCommand::Start { asset_id }).await?;
+    Ok((StatusCode::CREATED, v))
 }
 
 /// The asset's latest price determination.
@@ -127,7 +130,7 @@ pub async fn of_asset(
     ctx: Ctx,
     Path(asset): Path<i64>,
 ) -> Result<Json<ValuationView>, ApiError> {
-    Ok(Json(svc::of_asset(&app, &ctx.principal, asset).await?))
+    Ok(worded(svc::of_asset(&app, &ctx.principal, asset).await?))
 }
 
 /// A price determination: method, steps, answers, due dates, result, objections, validity and
@@ -139,163 +142,111 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<ValuationView>, ApiError> {
-    Ok(Json(svc::show(&app, &ctx.principal, id).await?))
+    Ok(worded(svc::show(&app, &ctx.principal, id).await?))
 }
 
-async fn run(
+/// A determination with why no price is usable today in words (the catalogue's English).
+fn worded(mut v: ValuationView) -> Json<ValuationView> {
+    if let Some(u) = v.unusable.as_mut() {
+        u.reason = crate::messages::refusal(Lang::En, &u.refusal).detail;
+    }
+    Json(v)
+}
+
+async fn run(app: &App, ctx: &Ctx, cmd: ValuationCommand) -> Result<Json<ValuationView>, ApiError> {
+    Ok(worded(svc::execute(app, &ctx.principal, cmd).await?))
+}
+
+/// A step of determination `id`, made from the request's body.
+async fn step(
     app: &App,
     ctx: &Ctx,
     id: i64,
     version: Option<i64>,
-    cmd: Command,
+    step: Result<Step, AppError>,
 ) -> Result<Json<ValuationView>, ApiError> {
-    Ok(Json(
-        svc::command(app, &ctx.principal, id, version, cmd).await?,
-    ))
-}
-
-/// Leaves the current method for a later one.
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/move", params(("id" = i64, Path)), request_body = MoveIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn move_on(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<MoveIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::Move {
-        to: svc::method(&b.to)?,
-        reason: svc::move_reason(&b.reason)?,
+    let cmd = ValuationCommand::Step {
+        valuation_id: id,
+        version,
+        step: step?,
     };
-    run(&app, &ctx, id, b.version, cmd).await
+    run(app, ctx, cmd).await
 }
 
-/// Records the parties' agreed price (当事人议价).
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/agreement", params(("id" = i64, Path)), request_body = PriceIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn agreement(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<PriceIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::Agreement {
-        price: svc::price(b.price_fen)?,
-        valid_until: b.valid_until,
+/// A handler of one step: its route, its body, and how the body makes the step.
+macro_rules! step_route {
+    ($(#[$doc:meta])* $name:ident, $path:tt, $body:ident, |$b:ident| $make:expr) => {
+        $(#[$doc])*
+        #[utoipa::path(post, path = $path, params(("id" = i64, Path)), request_body = $body,
+            responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 404, body = crate::error::Problem),
+                (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+        pub async fn $name(
+            State(app): State<App>,
+            ctx: Ctx,
+            Path(id): Path<i64>,
+            Json($b): Json<$body>,
+        ) -> Result<Json<ValuationView>, ApiError> {
+            fn make($b: $body) -> Result<Step, AppError> {
+                Ok($make)
+            }
+            let version = $b.version;
+            step(&app, &ctx, id, version, make($b)).await
+        }
     };
-    run(&app, &ctx, id, b.version, cmd).await
 }
 
-/// Records the answer of the agency asked in a targeted enquiry (定向询价).
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/targeted-answer", params(("id" = i64, Path)), request_body = TargetedIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn targeted_answer(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<TargetedIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::TargetedAnswer {
-        agency: b.agency,
-        price: svc::price(b.price_fen)?,
-        valid_until: b.valid_until,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
-}
-
-/// Commissions an online enquiry (网络询价) of the named platforms; they answer within the
-/// rule book's time limit (`auction.online_enquiry.report`).
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/enquiry", params(("id" = i64, Path)), request_body = EnquiryIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn enquiry(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<EnquiryIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::CommissionEnquiry {
-        platforms: b.platforms,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
-}
-
-/// Records a platform's answer, as received by the officer today; a late answer is kept but
-/// not averaged. (Platforms answering over the exchange protocol themselves is a later step:
-/// this route is then what their signed reply will call.)
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/platform-answers", params(("id" = i64, Path)), request_body = PlatformAnswerIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn platform_answer(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<PlatformAnswerIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::PlatformAnswer {
-        platform: b.platform,
-        price: svc::price(b.price_fen)?,
-        valid_until: b.valid_until,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
-}
-
-/// Concludes the online enquiry: the average of the answers received in time, once every
-/// platform answered or the time limit passed; delivered today, which opens the objection
-/// period.
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/conclusion", params(("id" = i64, Path)), request_body = VersionIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem)))]
-pub async fn conclusion(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<VersionIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    run(&app, &ctx, id, b.version, Command::ConcludeEnquiry).await
-}
-
-/// Commissions an appraisal (委托评估); the report is due within `auction.appraisal.report`.
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/appraisal", params(("id" = i64, Path)), request_body = AppraisalIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn appraisal(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<AppraisalIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::CommissionAppraisal {
-        appraiser: b.appraiser,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
-}
-
-/// Records the appraisal report, delivered to the parties today (a late report is marked
-/// late); the objection period opens.
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/appraisal-report", params(("id" = i64, Path)), request_body = PriceIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn appraisal_report(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<PriceIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::AppraisalReport {
-        price: svc::price(b.price_fen)?,
-        valid_until: b.valid_until,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
-}
-
-/// Records a party's objection to an online enquiry or appraisal report, within the
-/// objection period (`auction.price_report.objection`).
-#[utoipa::path(post, path = "/api/v1/valuations/{id}/objections", params(("id" = i64, Path)), request_body = ObjectionIn,
-    responses((status = 200, body = crate::openapi::doc::ValuationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn objection(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<ObjectionIn>,
-) -> Result<Json<ValuationView>, ApiError> {
-    run(&app, &ctx, id, b.version, Command::Objection { by: b.by }).await
-}
+step_route!(
+    /// Leaves the current method for a later one.
+    move_on, "/api/v1/valuations/{id}/move", MoveIn,
+    |b| Step::Move { to: svc::method(&b.to)?, reason: svc::move_reason(&b.reason)? }
+);
+step_route!(
+    /// Records the parties' agreed price (当事人议价).
+    agreement, "/api/v1/valuations/{id}/agreement", PriceIn,
+    |b| Step::Agreement { price: svc::price(b.price_fen)?, valid_until: b.valid_until }
+);
+step_route!(
+    /// Records the answer of the agency asked in a targeted enquiry (定向询价).
+    targeted_answer, "/api/v1/valuations/{id}/targeted-answer", TargetedIn,
+    |b| Step::TargetedAnswer { agency: b.agency, price: svc::price(b.price_fen)?, valid_until: b.valid_until }
+);
+step_route!(
+    /// Commissions an online enquiry (网络询价) of the named platforms; they answer within the
+    /// rule book's time limit (`auction.online_enquiry.report`).
+    enquiry, "/api/v1/valuations/{id}/enquiry", EnquiryIn,
+    |b| Step::CommissionEnquiry { platforms: b.platforms }
+);
+step_route!(
+    /// Records a platform's answer, as received by the officer today; a late answer is kept
+    /// but not averaged. (Platforms answering over the exchange protocol themselves is a later
+    /// step: this route is then what their signed reply will call.)
+    platform_answer, "/api/v1/valuations/{id}/platform-answers", PlatformAnswerIn,
+    |b| Step::PlatformAnswer { platform: b.platform, price: svc::price(b.price_fen)?, valid_until: b.valid_until }
+);
+step_route!(
+    /// Concludes the online enquiry: the average of the answers received in time, once every
+    /// platform answered or the time limit passed; delivered today, which opens the objection
+    /// period.
+    conclusion, "/api/v1/valuations/{id}/conclusion", VersionIn,
+    |_b| Step::ConcludeEnquiry
+);
+step_route!(
+    /// Commissions an appraisal (委托评估); the report is due within `auction.appraisal.report`.
+    appraisal, "/api/v1/valuations/{id}/appraisal", AppraisalIn,
+    |b| Step::CommissionAppraisal { appraiser: b.appraiser }
+);
+step_route!(
+    /// Records the appraisal report, delivered to the parties today (a late report is marked
+    /// late); the objection period opens.
+    appraisal_report, "/api/v1/valuations/{id}/appraisal-report", PriceIn,
+    |b| Step::AppraisalReport { price: svc::price(b.price_fen)?, valid_until: b.valid_until }
+);
+step_route!(
+    /// Records a party's objection to an online enquiry or appraisal report, within the
+    /// objection period (`auction.price_report.objection`).
+    objection, "/api/v1/valuations/{id}/objections", ObjectionIn,
+    |b| Step::Objection { by: b.by }
+);
 
 /// The court's ruling on objection `no`: the report stands, or its price is corrected.
 #[utoipa::path(post, path = "/api/v1/valuations/{id}/objections/{no}/ruling", params(("id" = i64, Path), ("no" = i64, Path)), request_body = RulingIn,
@@ -306,9 +257,10 @@ pub async fn ruling(
     Path((id, no)): Path<(i64, i64)>,
     Json(b): Json<RulingIn>,
 ) -> Result<Json<ValuationView>, ApiError> {
-    let cmd = Command::Ruling {
+    let corrected_price = b.corrected_price_fen.map(svc::price).transpose();
+    let made = corrected_price.map(|corrected_price| Step::Ruling {
         no,
-        corrected_price: b.corrected_price_fen.map(svc::price).transpose()?,
-    };
-    run(&app, &ctx, id, b.version, cmd).await
+        corrected_price,
+    });
+    step(&app, &ctx, id, b.version, made).await
 }

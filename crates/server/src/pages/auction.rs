@@ -1,29 +1,36 @@
 //! The case page's auction section (拍卖): for each seized or detained asset its price
 //! determination (参考价) with the forms of the method in use, the announcement of an auction
 //! once a usable reference price exists, and each auction of the case with the court's forms
-//! (deposits, preemptive holders, balance, default). Every form calls the same service as the
-//! JSON API; a refused form shows the case page again with the reason in Chinese, anything
-//! else redirects back to the case page (POST-redirect-GET), as the credit section does.
+//! (deposits, preemptive holders, balance, default). Every form builds the same command as the
+//! JSON API and calls its `execute`; a refused form shows the case page again with the reason
+//! from the message catalogue (`cases::answer`), anything else redirects back to the case page
+//! (POST-redirect-GET). No figure of the law is written here: the refusals carry them.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{Markup, html};
 use serde::Deserialize;
 use zhixing_domain::auction::Round;
 use zhixing_domain::money::Fen;
+use zhixing_domain::refusal::Refusal;
 use zhixing_domain::valuation::{Objection, PriceMethod};
-use zhixing_store::investigation::AssetRow;
 
+use super::Viewer;
 use super::cases::{fen_of, yuan};
 use super::control::asset_kind_zh;
-use super::{PageError, Viewer};
-use crate::error::{ApiError, Path};
+use super::i18n::Lang;
+use crate::error::Path;
+use zhixing_app::AppError;
 use zhixing_app::case as cases_svc;
-use zhixing_app::disposal::auction::{self as auction_svc, AuctionView, PlanIn};
-use zhixing_app::disposal::valuation::{self as valuation_svc, Command, ValuationView};
+use zhixing_app::disposal::auction::{
+    self as auction_svc, AuctionCommand, AuctionView, Caller, PlanIn,
+};
+use zhixing_app::disposal::valuation::{
+    self as valuation_svc, Step, ValuationCommand, ValuationView,
+};
+use zhixing_app::disposal::{self as disposal, HeldAsset, Named};
 use zhixing_app::state::App;
 
 /// Court times are entered and shown in Beijing time (UTC+8, no daylight saving), whatever
@@ -39,72 +46,35 @@ fn bj(ts: &str) -> String {
         .unwrap_or_else(|_| ts.to_owned())
 }
 
-/// What a seized or detained asset shows: the asset, its latest determination, its auctions.
-pub(super) struct Priced {
-    asset: AssetRow,
-    valuation: Option<ValuationView>,
-    /// The latest auction of the asset, which decides whether and which round may follow.
-    last_auction: Option<(i64, String, String)>,
-}
-
-/// What the auction section is drawn from.
+/// What the auction section is drawn from, in the viewer's language.
 pub(super) struct Section {
-    assets: Vec<Priced>,
+    lang: Lang,
+    assets: Vec<HeldAsset>,
     auctions: Vec<AuctionView>,
 }
 
 /// Loads the section: the assets under an active seizure or detention of the case (only they
 /// may be priced and sold), their determinations, and the case's auctions.
-pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, ApiError> {
-    let measures = app.store.measures_of(id).await?;
-    let auctions = auction_svc::of_case(app, &v.principal, id).await?;
-    let mut assets = Vec::new();
-    for a in app.store.assets_of(id).await? {
-        let held = measures.iter().any(|m| {
-            m.asset_id == a.id
-                && m.status == "active"
-                && matches!(m.kind.as_str(), "seize" | "detain")
-        });
-        if !held {
-            continue;
-        }
-        let valuation = match valuation_svc::of_asset(app, &v.principal, a.id).await {
-            Ok(val) => Some(val),
-            Err(e) if e.code() == "valuation_not_found" => None,
-            Err(e) => return Err(e.into()),
-        };
-        let last_auction = auctions
-            .iter()
-            .filter(|x| x.asset_id == a.id)
-            .max_by_key(|x| x.id)
-            .map(|x| (x.id, x.round.clone(), x.status.clone()));
-        assets.push(Priced {
-            asset: a,
-            valuation,
-            last_auction,
-        });
-    }
-    Ok(Section { assets, auctions })
+pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, AppError> {
+    let s = disposal::section(app, &v.principal, id).await?;
+    Ok(Section {
+        lang: v.lang,
+        assets: s.assets,
+        auctions: s.auctions,
+    })
 }
 
-fn unusable_zh(v: &ValuationView) -> String {
-    match v.unusable.as_ref().map(|u| u.code.as_str()) {
-        Some("objection_pending") => "当事人提出异议，审查中".into(),
-        Some("objection_period_open") => {
-            match v.state.result.as_ref().and_then(|r| r.objection_until) {
-                Some(d) => format!("异议期内（至 {d}），期满后可用"),
-                None => "异议期内，期满后可用".into(),
-            }
-        }
-        Some("reference_price_expired") => "参考价已过有效期，须重新确定".into(),
-        _ => "尚未确定".into(),
-    }
+/// Why no reference price is usable today, in the viewer's language.
+fn unusable(lang: Lang, v: &ValuationView) -> String {
+    v.unusable.as_ref().map_or_else(String::new, |u| {
+        crate::messages::refusal(lang, &u.refusal).detail
+    })
 }
 
 /// The round the next announcement of an asset would be, if one may be made now: the first
 /// from a usable reference price (also after a default), the next after a failed round; none
 /// while the property is on sale or sold.
-fn next_round(p: &Priced) -> Option<Round> {
+fn next_round(p: &HeldAsset) -> Option<Round> {
     let usable = p
         .valuation
         .as_ref()
@@ -167,7 +137,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
             PriceMethod::TargetedEnquiry => {
                 form.targeted method="post" action=(format!("{base}/targeted-answer")) {
                     input type="hidden" name="version" value=(v.version);
-                    label { "询价机构" input name="agency" required maxlength="200"; }
+                    label { "询价机构" input name="agency" required maxlength=(valuation_svc::MAX_NAME); }
                     label { "价格（元）" input name="price" required inputmode="decimal"; }
                     label { "有效至（可空）" input type="date" name="valid_until"; }
                     button type="submit" { "记录定向询价结果" }
@@ -208,7 +178,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
                 } @else {
                     form.appraisal method="post" action=(format!("{base}/appraisal")) {
                         input type="hidden" name="version" value=(v.version);
-                        label { "评估机构" input name="appraiser" required maxlength="200"; }
+                        label { "评估机构" input name="appraiser" required maxlength=(valuation_svc::MAX_NAME); }
                         button type="submit" { "委托评估" }
                     }
                 }
@@ -229,7 +199,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
     }
 }
 
-fn announce_form(id: i64, p: &Priced, round: Round) -> Markup {
+fn announce_form(id: i64, p: &HeldAsset, round: Round) -> Markup {
     let reference = p
         .valuation
         .as_ref()
@@ -243,13 +213,15 @@ fn announce_form(id: i64, p: &Priced, round: Round) -> Markup {
                     option value=(r.as_str()) selected[r == round] { (r.name_zh()) }
                 }
             } }
-            label { "标的名称" input name="title" required maxlength="200" value=(p.asset.description); }
+            label { "标的名称" input name="title" required maxlength=(auction_svc::MAX_TITLE) value=(p.asset.description); }
             label { "起拍价（元）" input name="start_price" inputmode="decimal"; }
             label { "加价幅度（元）" input name="increment" inputmode="decimal"; }
             label { "保证金（元）" input name="deposit" inputmode="decimal"; }
             label { "竞价开始（北京时间）" input type="datetime-local" name="starts_at"; }
             label { "竞价结束（北京时间）" input type="datetime-local" name="ends_at"; }
-            label { "尾款期限（成交后天数）" input type="number" name="balance_days" min="1" max="90" value="10"; }
+            label { "尾款期限（成交后天数）" input type="number" name="balance_days"
+                min=(auction_svc::BALANCE_DAYS.start()) max=(auction_svc::BALANCE_DAYS.end())
+                value=(auction_svc::DEFAULT_BALANCE_DAYS); }
             button type="submit" { "发布拍卖公告" }
         }
     }
@@ -262,7 +234,7 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
             form.deposit method="post" action=(format!("{base}/deposits")) {
                 label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
                 label { "保证金（元）" input name="amount" required inputmode="decimal" value=(plain(a.deposit_fen)); }
-                label { "银行流水号" input name="reference" required maxlength="100"; }
+                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记保证金" }
             }
             form.holder method="post" action=(format!("{base}/preemptive-holders")) {
@@ -274,7 +246,7 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
         @if a.status == "sold" {
             form.balance method="post" action=(format!("{base}/balance")) {
                 label { "尾款（元）" input name="amount" required inputmode="decimal"; }
-                label { "银行流水号" input name="reference" required maxlength="100"; }
+                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记尾款" }
             }
             form.default method="post" action=(format!("{base}/default")) {
@@ -285,6 +257,7 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
 }
 
 pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) -> Markup {
+    let lang = s.lang;
     html! {
         section.card #auctions {
             h2 { "拍卖（参考价、网络司法拍卖）" }
@@ -315,7 +288,7 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                                 @if let Some(r) = &v.reference_price {
                                     "参考价 " strong.reference-price { (yuan(r.price.get())) } "（" (r.method.name_zh()) "，" (r.determined_on) " 确定，有效至 " (r.valid_until) "）"
                                 } @else {
-                                    "参考价：" (unusable_zh(v))
+                                    "参考价：" (unusable(lang, v))
                                 }
                             }
                             ul.small.due-dates {
@@ -337,7 +310,7 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                                 }
                             }
                             @if can_act && v.status == "in_progress" { (valuation_forms(id, v)) }
-                            @if can_act && v.unusable.as_ref().is_some_and(|u| u.code == "reference_price_expired") {
+                            @if can_act && v.expired() {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
                                     button type="submit" { "重新确定参考价" }
                                 }
@@ -373,113 +346,10 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
 // ---------------------------------------------------------------------------------------
 // Forms
 
-/// A refused auction or valuation command in Chinese, by its stable code; anything not
-/// translated here still says which refusal it was.
-fn refusal_zh(e: &ApiError) -> String {
-    let s = match e.code {
-        // Announcement.
-        "start_price_too_low" => "起拍价过低：第一次拍卖的起拍价不得低于参考价的百分之七十。",
-        "deposit_out_of_range" => "保证金须为起拍价的百分之五至百分之二十。",
-        "announcement_too_short" => {
-            "公告期不足：动产拍卖应在拍卖十五日前公告，不动产或者其他财产权拍卖应在三十日前公告（再次拍卖分别为七日、十五日）。"
-        }
-        "bidding_too_short" => "竞价时间不得少于二十四小时。",
-        "price_cut_too_large" => "再次拍卖的起拍价降价幅度不得超过前次起拍价的百分之二十。",
-        "second_auction_too_late" => "流拍后应在三十日内再次拍卖，已超过期限。",
-        "already_auctioned" => "该财产已在拍卖中或已拍卖，请办理其下一轮次。",
-        "wrong_round" => "轮次不符：再次拍卖或变卖须在前一轮流拍之后。",
-        "bad_schedule" => "竞价时间不正确：结束时间须晚于开始时间，开始时间须晚于公告时间。",
-        "increment_not_positive" => "加价幅度须大于零。",
-        "invalid_plan" => "拍卖方案填写不完整：标的名称 1 至 200 字，尾款期限 1 至 90 日。",
-        "not_auctionable" => "该财产不适用拍卖（存款等直接扣划）。",
-        "invalid_time" => "请填写竞价开始和结束时间。",
-        "invalid_amount" => "请填写金额（元），最多两位小数。",
-        // The reference price.
-        "no_reference_price" => "尚无参考价，须先确定参考价。",
-        "objection_pending" => "参考价异议审查中，暂不能使用。",
-        "objection_period_open" => "参考价异议期未满，暂不能使用。",
-        "reference_price_expired" => "参考价已过有效期，须重新确定。",
-        // Bidders and payments.
-        "bidder_not_found" => "没有这个竞买号。",
-        "deposit_already_paid" => "该竞买人的保证金已登记。",
-        "deposit_insufficient" | "wrong_amount" => "金额与应缴金额不符。",
-        "deposit_not_paid" => "该竞买人尚未缴纳保证金。",
-        "already_holder" => "该竞买人已登记为优先购买权人。",
-        "invalid_rank" => "顺位须为正整数，且不得与已登记的顺位重复。",
-        "invalid_reference" => "请填写银行流水号（1 至 100 字）。",
-        "auction_closed" | "bidding_closed" => "拍卖已结束。",
-        "not_sold" => "拍卖未成交。",
-        "balance_not_yet_due" => "尾款期限未届满，尚不能认定悔拍。",
-        "balance_overdue" => "已超过尾款期限。",
-        "auction_changed" => "拍卖已被他人更新，请刷新后重试。",
-        // Price determination.
-        "asset_not_seized" => "只能对本案查封、扣押中的财产确定参考价。",
-        "valuation_in_progress" => "该财产已有进行中的参考价确定程序。",
-        "reference_price_valid" => "该财产已有有效的参考价。",
-        "wrong_method" => "当前确定方式不是这一方式。",
-        "invalid_method" => "请选择确定方式。",
-        "invalid_reason" => "请选择转入理由。",
-        "price_already_determined" => "参考价已经确定。",
-        "enquiry_already_commissioned" => "已委托网络询价。",
-        "enquiry_not_commissioned" => "尚未委托网络询价。",
-        "enquiry_has_answers" => "询价平台已有答复，不能再转入其他方式。",
-        "answers_pending" => "询价平台尚在答复期限内，且未全部答复。",
-        "already_answered" => "该平台已经答复。",
-        "no_timely_answer" => "没有平台按期答复，请转入委托评估。",
-        "unknown_platform" => "该平台不在本次询价之列。",
-        "invalid_platforms" => "请填写询价平台，每个平台一次。",
-        "appraisal_already_commissioned" => "已委托评估。",
-        "appraisal_not_commissioned" => "尚未委托评估。",
-        "invalid_agency" => "请填写询价机构。",
-        "invalid_appraiser" => "请填写评估机构。",
-        "invalid_price" => "请填写价格（元），最多两位小数。",
-        "invalid_date" | "invalid_validity" => "有效期日期不正确。",
-        "validity_too_long" => "有效期不得超过一年。",
-        "text_too_long" => "填写的名称过长。",
-        "case_closed" => "案件已结案。",
-        "version_conflict" => "参考价已被他人更新，请刷新后重试。",
-        other => return format!("未能办理（{other}），请检查填写的内容。"),
-    };
-    s.to_owned()
-}
-
-/// Answers a form: back to the case page when done; a refusal shows the case page again with
-/// the reason; not being allowed, or no such case, is the error page. A bidder number that
-/// does not exist is the officer's typing, not a hidden resource: it is shown as a refusal.
-async fn answer<T>(app: &App, v: &Viewer, id: i64, r: Result<T, ApiError>) -> Response {
-    let e = match r {
-        Ok(_) => return Redirect::to(&format!("/cases/{id}#auctions")).into_response(),
-        Err(e) => e,
-    };
-    let status = if e.code == "bidder_not_found" {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        e.status
-    };
-    if !matches!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-    ) {
-        return PageError(e).into_response();
-    }
-    let message = refusal_zh(&e);
-    super::cases::render(
-        app,
-        v,
-        id,
-        status,
-        Some(super::cases::Refused {
-            section: "auctions",
-            message: &message,
-        }),
-    )
-    .await
-    .unwrap_or_else(IntoResponse::into_response)
-}
-
-/// A mistake in a form found before the service runs. Reported only to whoever may act on the
-/// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
-async fn refuse<T>(app: &App, v: &Viewer, id: i64, code: &'static str) -> Result<T, ApiError> {
+/// A mistake in a form found before the service runs, as a refusal. Reported only to whoever
+/// may act on the case: anyone else gets the 403 or 404 the service would give, as if the
+/// form were right.
+async fn refuse<T>(app: &App, v: &Viewer, id: i64, r: Refusal) -> Result<T, AppError> {
     cases_svc::may_act(
         app,
         &v.principal,
@@ -487,17 +357,28 @@ async fn refuse<T>(app: &App, v: &Viewer, id: i64, code: &'static str) -> Result
         zhixing_domain::access::Action::HandleCases,
     )
     .await?;
-    Err(ApiError::unprocessable(code, code))
+    Err(r.into())
 }
 
-/// The object named in a form's path must be of the case in the path, so that a form never
-/// changes another case than the page it came from (404 otherwise, as for a missing one).
-fn of_case(found: Option<i64>, id: i64, what: &'static str) -> Result<(), ApiError> {
-    if found == Some(id) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(what, format!("not of case {id}")))
+/// The command a form makes: a mistake in the form refused beside it (see [`refuse`]), a
+/// name that is no command of the section not found.
+async fn made<T>(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    made: Option<Result<T, AppError>>,
+) -> Result<T, AppError> {
+    match made {
+        None => Err(AppError::not_found("not_found", "no such step")),
+        Some(Err(AppError::Refused(r))) => refuse(app, v, id, r).await,
+        Some(other) => other,
     }
+}
+
+/// A form of this section answered: back to the section when done, else the case page with
+/// the refusal beside the form, or the error page.
+async fn answered<T>(app: &App, v: &Viewer, id: i64, r: Result<T, AppError>) -> Response {
+    super::cases::answer(app, v, id, "auctions", r).await
 }
 
 /// An amount as a form prefills it: yuan with two decimals, no currency sign.
@@ -506,24 +387,35 @@ fn plain(fen: i64) -> String {
 }
 
 /// Yuan as entered; the sign an officer copies from the page along with the number is
-/// accepted.
+/// accepted. Blank is no amount.
 fn money(s: &str) -> Option<Fen> {
     let s = s
         .trim()
         .trim_start_matches(['¥', '￥'])
         .trim_end_matches('元');
+    if s.is_empty() {
+        return None;
+    }
     fen_of("", s).ok().and_then(|f| Fen::new(f).ok())
 }
 
+/// An amount the form must give, or the refusal naming its field.
+fn amount(field: &'static str, s: &str) -> Result<Fen, Refusal> {
+    money(s).ok_or_else(|| zhixing_domain::funds::amount_refused("format", field))
+}
+
 /// A blank optional date is none; anything else must be a date.
-fn date(s: &str) -> Result<Option<Date>, ()> {
+fn date(field: &'static str, s: &str) -> Result<Option<Date>, Refusal> {
     match s.trim() {
         "" => Ok(None),
-        d => d.parse().map(Some).map_err(|_| ()),
+        d => d.parse().map(Some).map_err(|_| {
+            let problem = zhixing_domain::refusal::Reason::new("date_refused").with("field", field);
+            zhixing_domain::valuation::refused_as("invalid_date", problem)
+        }),
     }
 }
 
-/// A `datetime-local` value (`2026-07-01T10:00`, seconds optional) as Beijing time.
+/// A `datetime-local` value (`YYYY-MM-DDTHH:MM`, seconds optional) as Beijing time.
 fn local_time(s: &str) -> Option<Timestamp> {
     let dt: DateTime = s.trim().parse().ok()?;
     dt.to_zoned(beijing()).ok().map(|z| z.timestamp())
@@ -533,17 +425,14 @@ fn local_time(s: &str) -> Option<Timestamp> {
 pub async fn valuation_start(
     State(app): State<App>,
     v: Viewer,
-    Path((id, asset)): Path<(i64, i64)>,
+    Path((id, asset_id)): Path<(i64, i64)>,
 ) -> Response {
     let r = async {
-        let found = app.store.asset(asset).await?.map(|a| a.case_id);
-        of_case(found, id, "asset_not_found")?;
-        valuation_svc::start(&app, &v.principal, asset)
-            .await
-            .map_err(ApiError::from)
+        disposal::ensure_of_case(&app, Named::Asset(asset_id), id).await?;
+        valuation_svc::execute(&app, &v.principal, ValuationCommand::Start { asset_id }).await
     }
     .await;
-    answer(&app, &v, id, r).await
+    answered(&app, &v, id, r).await
 }
 
 #[derive(Deserialize)]
@@ -568,45 +457,44 @@ pub struct ValuationForm {
     appraiser: String,
 }
 
-/// One step of a price determination, named by the last path segment (the API's names).
-pub async fn valuation_step(
-    State(app): State<App>,
-    v: Viewer,
-    Path((id, vid, step)): Path<(i64, i64, String)>,
-    axum::Form(f): axum::Form<ValuationForm>,
-) -> Response {
-    let r = async {
-        let found = app.store.valuation(vid).await?.map(|x| x.case_id);
-        of_case(found, id, "valuation_not_found")?;
-        let price = || match money(&f.price) {
-            Some(p) if !f.price.trim().is_empty() => Ok(p),
-            _ => Err("invalid_price"),
+impl ValuationForm {
+    /// The step a form of the determination makes, named by the last path segment (the API's
+    /// names); none for a name that is no step.
+    fn step(self, name: &str) -> Option<Result<Step, AppError>> {
+        let priced = || -> Result<(Fen, Option<Date>), Refusal> {
+            let price = money(&self.price)
+                .ok_or_else(|| Refusal::invalid("invalid_price").with("field", "price"))?;
+            Ok((price, date("valid_until", &self.valid_until)?))
         };
-        let valid_until = || date(&f.valid_until).map_err(|()| "invalid_date");
-        let cmd: Result<Command, &'static str> = match step.as_str() {
-            "move" => match (
-                PriceMethod::parse(f.to.trim()),
-                valuation_svc::move_reason(&f.reason),
-            ) {
-                (Some(to), Ok(reason)) => Ok(Command::Move { to, reason }),
-                (None, _) => Err("invalid_method"),
-                (_, Err(_)) => Err("invalid_reason"),
-            },
-            "agreement" => price().and_then(|price| {
-                Ok(Command::Agreement {
-                    price,
-                    valid_until: valid_until()?,
+        let step = match name {
+            "move" => valuation_svc::method(&self.to).and_then(|to| {
+                Ok(Step::Move {
+                    to,
+                    reason: valuation_svc::move_reason(&self.reason)?,
                 })
             }),
-            "targeted-answer" => price().and_then(|price| {
-                Ok(Command::TargetedAnswer {
-                    agency: f.agency.clone(),
+            "agreement" => priced()
+                .map(|(price, valid_until)| Step::Agreement { price, valid_until })
+                .map_err(AppError::from),
+            "appraisal-report" => priced()
+                .map(|(price, valid_until)| Step::AppraisalReport { price, valid_until })
+                .map_err(AppError::from),
+            "targeted-answer" => priced()
+                .map(|(price, valid_until)| Step::TargetedAnswer {
+                    agency: self.agency.clone(),
                     price,
-                    valid_until: valid_until()?,
+                    valid_until,
                 })
-            }),
-            "enquiry" => Ok(Command::CommissionEnquiry {
-                platforms: f
+                .map_err(AppError::from),
+            "platform-answers" => priced()
+                .map(|(price, valid_until)| Step::PlatformAnswer {
+                    platform: self.platform.clone(),
+                    price,
+                    valid_until,
+                })
+                .map_err(AppError::from),
+            "enquiry" => Ok(Step::CommissionEnquiry {
+                platforms: self
                     .platforms
                     .split(['、', ',', '，'])
                     .map(str::trim)
@@ -614,36 +502,36 @@ pub async fn valuation_step(
                     .map(str::to_owned)
                     .collect(),
             }),
-            "platform-answers" => price().and_then(|price| {
-                Ok(Command::PlatformAnswer {
-                    platform: f.platform.clone(),
-                    price,
-                    valid_until: valid_until()?,
-                })
+            "conclusion" => Ok(Step::ConcludeEnquiry),
+            "appraisal" => Ok(Step::CommissionAppraisal {
+                appraiser: self.appraiser.clone(),
             }),
-            "conclusion" => Ok(Command::ConcludeEnquiry),
-            "appraisal" => Ok(Command::CommissionAppraisal {
-                appraiser: f.appraiser.clone(),
-            }),
-            "appraisal-report" => price().and_then(|price| {
-                Ok(Command::AppraisalReport {
-                    price,
-                    valid_until: valid_until()?,
-                })
-            }),
-            _ => return Err(ApiError::not_found("not_found", "no such step")),
+            _ => return None,
         };
-        let cmd = match cmd {
-            Ok(c) => c,
-            Err(code) => return refuse(&app, &v, id, code).await,
-        };
+        Some(step)
+    }
+}
+
+/// One step of a price determination, named by the last path segment (the API's names).
+pub async fn valuation_step(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, vid, name)): Path<(i64, i64, String)>,
+    axum::Form(f): axum::Form<ValuationForm>,
+) -> Response {
+    let r = async {
+        disposal::ensure_of_case(&app, Named::Valuation(vid), id).await?;
         let version = f.version.trim().parse().ok();
-        valuation_svc::command(&app, &v.principal, vid, version, cmd)
-            .await
-            .map_err(ApiError::from)
+        let step = made(&app, &v, id, f.step(&name)).await?;
+        let cmd = ValuationCommand::Step {
+            valuation_id: vid,
+            version,
+            step,
+        };
+        valuation_svc::execute(&app, &v.principal, cmd).await
     }
     .await;
-    answer(&app, &v, id, r).await
+    answered(&app, &v, id, r).await
 }
 
 #[derive(Deserialize)]
@@ -666,56 +554,59 @@ pub struct AnnounceForm {
     balance_days: String,
 }
 
+impl AnnounceForm {
+    /// The announcement the form asks for. A sell-off runs for the period the rule book sets
+    /// from now: its times are the domain's, so blank inputs are accepted for it.
+    fn command(self, asset_id: i64, now: Timestamp) -> Result<AuctionCommand, AppError> {
+        let round = auction_svc::round(&self.round)?;
+        let start_price = amount("start_price", &self.start_price)?;
+        let increment = amount("increment", &self.increment)?;
+        let deposit = amount("deposit", &self.deposit)?;
+        let (starts_at, ends_at) = match (local_time(&self.starts_at), local_time(&self.ends_at)) {
+            (Some(s), Some(e)) => (s, e),
+            _ if round == Round::SellOff => (now, now),
+            _ => {
+                return Err(Refusal::invalid("invalid_time")
+                    .with("field", "starts_at")
+                    .into());
+            }
+        };
+        let balance_days = self.balance_days.trim().parse::<i64>().map_err(|_| {
+            Refusal::invalid("invalid_plan")
+                .with("field", "balance_days")
+                .with("min", *auction_svc::BALANCE_DAYS.start())
+                .with("max", *auction_svc::BALANCE_DAYS.end())
+        })?;
+        Ok(AuctionCommand::Announce {
+            asset_id,
+            round,
+            plan: PlanIn {
+                title: self.title,
+                start_price,
+                increment,
+                deposit,
+                starts_at,
+                ends_at,
+                balance_days,
+            },
+        })
+    }
+}
+
 /// Announces an auction of a seized asset from the case page.
 pub async fn announce(
     State(app): State<App>,
     v: Viewer,
-    Path((id, asset)): Path<(i64, i64)>,
+    Path((id, asset_id)): Path<(i64, i64)>,
     axum::Form(f): axum::Form<AnnounceForm>,
 ) -> Response {
     let r = async {
-        let found = app.store.asset(asset).await?.map(|a| a.case_id);
-        of_case(found, id, "asset_not_found")?;
-        let round = match f.round.as_str() {
-            "" | "first" => Round::First,
-            "second" => Round::Second,
-            "sell_off" => Round::SellOff,
-            _ => return refuse(&app, &v, id, "wrong_round").await,
-        };
-        let (Some(start_price), Some(increment), Some(deposit)) = (
-            money(&f.start_price),
-            money(&f.increment),
-            money(&f.deposit),
-        ) else {
-            return refuse(&app, &v, id, "invalid_amount").await;
-        };
-        // A sell-off runs for the period the rule book sets from now: its times are the
-        // domain's, so blank inputs are accepted for it.
-        let now = app.now();
-        let times = match (local_time(&f.starts_at), local_time(&f.ends_at)) {
-            (Some(s), Some(e)) => (s, e),
-            _ if round == Round::SellOff => (now, now),
-            _ => return refuse(&app, &v, id, "invalid_time").await,
-        };
-        let balance_days = match f.balance_days.trim().parse::<i64>() {
-            Ok(d) if (1..=90).contains(&d) => d,
-            _ => return refuse(&app, &v, id, "invalid_plan").await,
-        };
-        let plan = PlanIn {
-            title: f.title.clone(),
-            start_price,
-            increment,
-            deposit,
-            starts_at: times.0,
-            ends_at: times.1,
-            balance_days,
-        };
-        auction_svc::announce(&app, &v.principal, asset, round, &plan)
-            .await
-            .map_err(ApiError::from)
+        disposal::ensure_of_case(&app, Named::Asset(asset_id), id).await?;
+        let cmd = made(&app, &v, id, Some(f.command(asset_id, app.now()))).await?;
+        auction_svc::execute(&app, Caller::Court(&v.principal), cmd).await
     }
     .await;
-    answer(&app, &v, id, r).await
+    answered(&app, &v, id, r).await
 }
 
 #[derive(Deserialize)]
@@ -730,46 +621,85 @@ pub struct AuctionForm {
     rank: String,
 }
 
+impl AuctionForm {
+    /// The bidder number typed, which must be registered for the auction: the officer's
+    /// typing, refused beside the form.
+    async fn paddle(&self, app: &App, auction_id: i64) -> Result<u32, AppError> {
+        let typed = self.paddle.trim();
+        let unknown = || Refusal::invalid("bidder_not_found").with("paddle", typed);
+        let n = typed.parse::<u32>().map_err(|_| unknown())?;
+        if !auction_svc::has_paddle(app, auction_id, n).await? {
+            return Err(unknown().into());
+        }
+        Ok(n)
+    }
+
+    /// The command of the court a form of an auction gives, named by the last path segment
+    /// (the API's names); none for a name that is no command.
+    async fn command(
+        &self,
+        app: &App,
+        auction_id: i64,
+        name: &str,
+    ) -> Option<Result<AuctionCommand, AppError>> {
+        let cmd = match name {
+            "deposits" => match self.paddle(app, auction_id).await {
+                Ok(paddle) => {
+                    amount("amount", &self.amount)
+                        .map_err(AppError::from)
+                        .map(|amount| AuctionCommand::Deposit {
+                            auction_id,
+                            paddle,
+                            amount,
+                            reference: self.reference.clone(),
+                        })
+                }
+                Err(e) => Err(e),
+            },
+            "preemptive-holders" => match self.paddle(app, auction_id).await {
+                Ok(paddle) => self
+                    .rank
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| {
+                        Refusal::invalid("invalid_rank")
+                            .with("field", "rank")
+                            .with("rank", self.rank.trim())
+                            .into()
+                    })
+                    .map(|rank| AuctionCommand::PreemptiveHolder {
+                        auction_id,
+                        paddle,
+                        rank,
+                    }),
+                Err(e) => Err(e),
+            },
+            "balance" => amount("amount", &self.amount)
+                .map_err(AppError::from)
+                .map(|amount| AuctionCommand::Balance {
+                    auction_id,
+                    amount,
+                    reference: self.reference.clone(),
+                }),
+            "default" => Ok(AuctionCommand::Default { auction_id }),
+            _ => return None,
+        };
+        Some(cmd)
+    }
+}
+
 /// One command of the court on an auction, named by the last path segment (the API's names).
 pub async fn auction_step(
     State(app): State<App>,
     v: Viewer,
-    Path((id, aid, step)): Path<(i64, i64, String)>,
+    Path((id, aid, name)): Path<(i64, i64, String)>,
     axum::Form(f): axum::Form<AuctionForm>,
 ) -> Response {
     let r = async {
-        let found = app.store.auction(aid).await?.map(|a| a.case_id);
-        of_case(found, id, "auction_not_found")?;
-        let paddle = f.paddle.trim().parse::<u32>().ok();
-        let amount = money(&f.amount).filter(|_| !f.amount.trim().is_empty());
-        let p = &v.principal;
-        match step.as_str() {
-            "deposits" => match (paddle, amount) {
-                (Some(n), Some(a)) => auction_svc::deposit(&app, p, aid, n, a, &f.reference)
-                    .await
-                    .map_err(ApiError::from),
-                (None, _) => refuse(&app, &v, id, "bidder_not_found").await,
-                (_, None) => refuse(&app, &v, id, "invalid_amount").await,
-            },
-            "preemptive-holders" => match (paddle, f.rank.trim().parse::<u32>()) {
-                (Some(n), Ok(rank)) => auction_svc::preemptive_holder(&app, p, aid, n, rank)
-                    .await
-                    .map_err(ApiError::from),
-                (None, _) => refuse(&app, &v, id, "bidder_not_found").await,
-                (_, Err(_)) => refuse(&app, &v, id, "invalid_rank").await,
-            },
-            "balance" => match amount {
-                Some(a) => auction_svc::balance(&app, p, aid, a, &f.reference)
-                    .await
-                    .map_err(ApiError::from),
-                None => refuse(&app, &v, id, "invalid_amount").await,
-            },
-            "default" => auction_svc::default(&app, p, aid)
-                .await
-                .map_err(ApiError::from),
-            _ => Err(ApiError::not_found("not_found", "no such step")),
-        }
+        disposal::ensure_of_case(&app, Named::Auction(aid), id).await?;
+        let cmd = made(&app, &v, id, f.command(&app, aid, &name).await).await?;
+        auction_svc::execute(&app, Caller::Court(&v.principal), cmd).await
     }
     .await;
-    answer(&app, &v, id, r).await
+    answered(&app, &v, id, r).await
 }

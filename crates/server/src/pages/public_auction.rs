@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+use zhixing_domain::refusal::Params;
+
 use super::cases::yuan;
 use super::{PageLang, layout, page};
 use zhixing_app::state::App;
@@ -59,10 +61,17 @@ pub async fn auction_room(
     PageLang(lang): PageLang,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Response {
-    let a = match zhixing_app::disposal::auction::public_view(&app, id).await {
-        Ok(a) => a,
+    let (a, extension_minutes) = match zhixing_app::disposal::auction::room(&app, id).await {
+        Ok(r) => (r.auction, r.extension_minutes),
         Err(e) => return super::PageError::from(e).into_response(),
     };
+    // The extension rule as this auction was announced under: a figure of the rule book.
+    let rule = crate::messages::message(
+        lang,
+        "auction-extension",
+        &Params::default().with("minutes", extension_minutes),
+    )
+    .unwrap_or_default();
     let body = html! {
         section.card #auction-room data-auction=(a.id) {
             h1 { (a.title) " " small { "（" (a.round_zh) "）" } }
@@ -78,7 +87,7 @@ pub async fn auction_room(
                 dt { "竞价结束" } dd #ends-at { (a.ends_at) }
                 dt { "出价次数" } dd #bid-count { (a.bids.len()) }
             }
-            p.small { "以服务器时间为准（" (a.server_time) "）。竞价结束前5分钟内有人出价的，结束时间自该出价时起顺延5分钟。竞买人以竞买号显示。" }
+            p.small { "服务器时间 " (a.server_time) "。" (rule) }
             h2 { "竞价记录" }
             table #bid-log {
                 thead { tr { th { "序号" } th { "竞买号" } th { "出价（元）" } th { "时间" } } }

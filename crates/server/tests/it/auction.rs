@@ -202,29 +202,63 @@ async fn the_plan_follows_the_rule_book_and_one_sale_runs_at_a_time() {
     .await;
     let mut deposit = plan(t);
     deposit["deposit_fen"] = json!(REFERENCE * 7 / 10 / 4);
-    assert_problem(
+    let p = assert_problem(
         announce(&f, &deposit).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "deposit_out_of_range",
     )
     .await;
+    // The refusal carries the rule's figures and citation, and says them.
+    assert_eq!(
+        (&p["params"]["min_percent"], &p["params"]["max_percent"]),
+        (&json!(5), &json!(20)),
+        "{p}"
+    );
+    assert_eq!(p["params"]["rule"], "auction.deposit.max");
+    let citation = p["params"]["citation"].as_str().unwrap();
+    assert!(citation.contains("第十七条"), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains(citation),
+        "the detail names the citation: {p}"
+    );
     let mut short = plan(t);
     short["starts_at"] = json!(at(t, 20, 0));
     short["ends_at"] = json!(at(t, 21, 0));
-    assert_problem(
+    let p = assert_problem(
         announce(&f, &short).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "announcement_too_short",
     )
     .await;
+    assert_eq!(p["params"]["days"], 30, "real estate: {p}");
+    assert_eq!(p["params"]["rule"], "auction.announcement.immovable");
     let mut brief = plan(t);
     brief["ends_at"] = json!(at(t, 31, 12));
-    assert_problem(
+    let p = assert_problem(
         announce(&f, &brief).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "bidding_too_short",
     )
     .await;
+    assert_eq!(
+        (&p["params"]["value"], &p["params"]["unit"]),
+        (&json!(24), &json!("hours")),
+        "{p}"
+    );
+    assert!(p["detail"].as_str().unwrap().contains("24 hours"), "{p}");
+    // Several problems at once: each reason with its own code and parameters.
+    let mut both = plan(t);
+    both["deposit_fen"] = json!(REFERENCE * 7 / 10 / 4);
+    both["ends_at"] = json!(at(t, 31, 12));
+    let p = assert_problem(
+        announce(&f, &both).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "deposit_out_of_range",
+    )
+    .await;
+    assert_eq!(p["reasons"][1]["code"], "bidding_too_short", "{p}");
+    assert_eq!(p["reasons"][1]["params"]["value"], 24);
+    assert_eq!(p["errors"].as_array().unwrap().len(), 2);
     assert_eq!(
         t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM auctions")
             .await,

@@ -321,3 +321,93 @@ async fn another_courts_officer_gets_404_and_a_supervisor_sees_no_forms() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(count(&t, "auctions").await, "1");
 }
+
+/// The text of the section's refusal (`#auction-error`), tags stripped.
+fn refusal_text(page: &str) -> String {
+    let start = page
+        .find("id=\"auction-error\"")
+        .unwrap_or_else(|| panic!("no refusal in {page}"));
+    let rest = &page[start..];
+    let body = &rest[rest.find('>').unwrap() + 1..rest.find("</div>").unwrap()];
+    body.to_owned()
+}
+
+#[tokio::test]
+async fn a_new_version_of_the_start_price_rule_is_what_both_doors_say() {
+    let (t, cookie, id, asset) = seized_house().await;
+    agree(&t, &cookie, id, asset, "1,000,000.00").await;
+    // An administrator raises the floor to 75% from a day before today.
+    let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
+    let from = t.app.today().saturating_sub(jiff::Span::new().days(3));
+    let citation = "《网络司法拍卖规定（试行修正）》第十条";
+    let r = t
+        .post_json(
+            "/api/v1/rules",
+            Some(&admin),
+            &json!({"id": "auction.start_price.min_ratio", "title": "起拍价下限比例",
+                    "title_en": "Minimum starting price", "value": 75, "unit": "percent",
+                    "citation": citation, "effective_from": from.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "the new version is added");
+
+    // The API: a starting price at 72% of the reference price is refused by the new figure.
+    let officer = t.login("officer1").await;
+    let (starts, ends) = (local(&t, 31), local(&t, 32));
+    let at = |local: &str| format!("{local}:00+08:00");
+    let r = t
+        .post_json(
+            &format!("/api/v1/assets/{asset}/auctions"),
+            Some(&officer),
+            &json!({"title": "朝阳区某小区1号楼101室", "start_price_fen": 72_000_000,
+                    "increment_fen": 1_000_000, "deposit_fen": 7_200_000,
+                    "starts_at": at(&starts), "ends_at": at(&ends), "balance_days": 10}),
+        )
+        .await;
+    let p =
+        zhixing_testkit::assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "start_price_too_low")
+            .await;
+    assert_eq!(p["params"]["min_percent"], 75, "{p}");
+    assert_eq!(p["params"]["rule"], "auction.start_price.min_ratio");
+    assert_eq!(p["params"]["citation"], citation);
+    assert_eq!(p["params"]["start_price"], 72_000_000);
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("75%") && detail.contains(citation),
+        "{detail}"
+    );
+    assert!(!detail.contains("70"), "{detail}");
+
+    // The case page: the same refusal, in Chinese, from the catalogue.
+    let (s, _, body) = t
+        .form(
+            &format!("/cases/{id}/assets/{asset}/auctions"),
+            &cookie,
+            &plan("720,000.00", &starts, &ends),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = refusal_text(&body);
+    assert!(said.contains("起拍价过低"), "{said}");
+    assert!(said.contains("75%") && said.contains(citation), "{said}");
+    assert!(!said.contains("70"), "{said}");
+    assert_eq!(count(&t, "auctions").await, "0");
+    // At 75% it is announced.
+    let (s, _, body) = t
+        .form(
+            &format!("/cases/{id}/assets/{asset}/auctions"),
+            &cookie,
+            &[
+                ("round", "first"),
+                ("title", "朝阳区某小区1号楼101室"),
+                ("start_price", "750,000.00"),
+                ("increment", "10,000.00"),
+                ("deposit", "75,000.00"),
+                ("starts_at", &starts),
+                ("ends_at", &ends),
+                ("balance_days", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+}

@@ -383,12 +383,22 @@ async fn the_balance_never_goes_below_zero() {
     )
     .await;
     s.receive(100_000, "PAY-1").await;
-    assert_problem(
+    let p = assert_problem(
         s.propose(&s.officer, 1, 100_001).await,
         StatusCode::CONFLICT,
         "insufficient_funds",
     )
     .await;
+    // The refusal names what is held and what was asked for, in fen.
+    assert_eq!(
+        (&p["params"]["held"], &p["params"]["needed"]),
+        (&json!(100_000), &json!(100_001)),
+        "{p}"
+    );
+    assert_eq!(
+        p["detail"],
+        "undistributed holds ¥1,000.00; ¥1,000.01 was asked for"
+    );
     s.proposed(1, 60_000).await;
     // The proposal holds its money back even before it is approved.
     assert_problem(
@@ -521,12 +531,19 @@ async fn money_held_past_the_payout_limit_is_overdue_and_a_late_payout_needs_a_r
         (s.case_id, COURT, due, Fen::new(80_000).unwrap())
     );
 
-    assert_problem(
+    let p = assert_problem(
         s.propose(&s.officer, 1, 50_000).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "delay_reason_required",
     )
     .await;
+    // With the day it was due and the rule of the payout time limit.
+    assert_eq!(p["params"]["due"], due.to_string(), "{p}");
+    assert_eq!(p["params"]["rule"], "funds.payout");
+    assert_eq!(
+        (&p["params"]["value"], &p["params"]["unit"]),
+        (&json!(30), &json!("days"))
+    );
     let r = s
         .post(
             &s.officer,

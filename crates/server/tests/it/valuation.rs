@@ -194,7 +194,15 @@ async fn agreement_gives_a_price_at_once_usable_until_its_validity_ends() {
             json!({"price_fen": 1_500_000, "valid_until": too_long}),
         )
         .await;
-    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validity_too_long").await;
+    let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validity_too_long").await;
+    // The rule of validity, its figure and citation, and the last day it allows.
+    assert_eq!(p["params"]["rule"], "auction.price_report.validity", "{p}");
+    assert_eq!(
+        (&p["params"]["value"], &p["params"]["unit"]),
+        (&json!(1), &json!("years"))
+    );
+    assert_eq!(p["params"]["valid_until"], too_long.to_string());
+    assert!(p["detail"].as_str().unwrap().contains("1 years"), "{p}");
     let r = f
         .cmd(&f.officer, id, "agreement", json!({"price_fen": -1}))
         .await;
@@ -557,7 +565,16 @@ async fn methods_out_of_order_are_refused_and_change_nothing() {
     let r = f
         .cmd(&f.officer, id, "agreement", json!({"price_fen": 100}))
         .await;
-    assert_problem(r, StatusCode::CONFLICT, "wrong_method").await;
+    let p = assert_problem(r, StatusCode::CONFLICT, "wrong_method").await;
+    // The sentence the API always gave, now from the catalogue with the methods as parameters.
+    assert_eq!(
+        p["detail"],
+        "the determination is at 网络询价（online_enquiry）, not 当事人议价（agreement）: methods are tried in order"
+    );
+    assert_eq!(
+        (&p["params"]["from"], &p["params"]["to"]),
+        (&json!("online_enquiry"), &json!("agreement"))
+    );
     let r = f
         .cmd(
             &f.officer,
