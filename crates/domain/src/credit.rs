@@ -8,8 +8,12 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{CaseEvent, CaseState, ClosureMode, Ctx, PartyRecord, PartyRole, Refusal};
+use crate::case::{
+    CaseEvent, CaseState, ClosureMode, Ctx, PartyRecord, PartyRole, Refusal, calendar_fault,
+    refused_as,
+};
 use crate::money::Fen;
+use crate::refusal::{Reason, RefusalKind};
 use crate::rules::Unit;
 
 /// The six statutory grounds of listing (SPC provisions on publishing the list, art. 1).
@@ -398,14 +402,25 @@ fn next_no(n: usize) -> u32 {
     u32::try_from(n + 1).unwrap_or(u32::MAX)
 }
 
-fn text(field: &str, s: &str, min: usize, max: usize) -> Result<String, Refusal> {
+/// A text of `min` to `max` characters; `field` (facts, reason, bound_person,
+/// amended_facts) names it for the message.
+fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, Refusal> {
+    text_problem(field, s, min, max).map_err(|r| Refusal {
+        code: r.code,
+        kind: RefusalKind::Invalid,
+        params: r.params,
+        reasons: Vec::new(),
+    })
+}
+
+fn text_problem(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, Reason> {
     let t = s.trim();
     let n = t.chars().count();
     if n < min || n > max {
-        return Err(Refusal::one(
-            "invalid_text",
-            format!("{field} needs {min} to {max} characters"),
-        ));
+        return Err(Reason::new("invalid_text")
+            .with("field", field)
+            .with("min", min)
+            .with("max", max));
     }
     Ok(t.to_owned())
 }
@@ -415,15 +430,11 @@ fn respondent(state: &CaseState, party_no: u32) -> Result<&PartyRecord, Refusal>
         .parties
         .iter()
         .find(|p| p.no == party_no)
-        .ok_or_else(|| Refusal::one("party_not_found", format!("no party {party_no}")))?;
+        .ok_or_else(|| Refusal::invalid("party_not_found").with("party_no", party_no))?;
     if p.role != PartyRole::Respondent {
-        return Err(Refusal::one(
-            "not_a_respondent",
-            format!(
-                "party {party_no} ({}) is an applicant: only a respondent (被执行人) is listed or restricted",
-                p.name
-            ),
-        ));
+        return Err(Refusal::invalid("not_a_respondent")
+            .with("party_no", party_no)
+            .with("name", &p.name));
     }
     Ok(p)
 }
@@ -432,17 +443,19 @@ fn respondent(state: &CaseState, party_no: u32) -> Result<&PartyRecord, Refusal>
 fn years_rule(ctx: &Ctx<'_>, id: &str, on: Date) -> Result<i64, Refusal> {
     let r = ctx.rules.lookup(id, on, ctx.region)?;
     if r.unit != Unit::Years {
-        return Err(Refusal::one(
-            "rule_unavailable",
-            format!("rule {id} is not in years"),
-        ));
+        return Err(Refusal::invalid("rule_unavailable")
+            .kind(RefusalKind::Broken)
+            .rule(r));
     }
     Ok(r.value)
 }
 
 fn add_years(d: Date, years: i64) -> Result<Date, Refusal> {
-    d.checked_add(jiff::Span::new().years(years))
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+    d.checked_add(jiff::Span::new().years(years)).map_err(|e| {
+        Refusal::invalid("rule_unavailable")
+            .kind(RefusalKind::Broken)
+            .with("error", e.to_string())
+    })
 }
 
 /// A decision to list a respondent, as the officer gives it.
@@ -487,66 +500,51 @@ pub fn decide_listing(
     let party = respondent(state, req.party_no)?;
     let mut reasons = Vec::new();
     if req.grounds.is_empty() {
-        reasons.push("name at least one ground of art. 1 (1–6)".to_owned());
+        reasons.push(Reason::new("no_ground"));
     }
     let mut grounds = req.grounds.clone();
     grounds.sort();
     grounds.dedup();
-    let conduct = match text("facts", &req.facts, 4, 4000) {
+    let conduct = match text_problem("facts", &req.facts, 4, 4000) {
         Ok(t) => t,
         Err(r) => {
-            reasons.extend(r.problems().into_iter().map(|p| {
-                p.params
-                    .get("message")
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            }));
+            reasons.push(r);
             String::new()
         }
     };
     if !reasons.is_empty() {
-        return Err(Refusal::many("invalid_listing", reasons));
+        return Err(Refusal::of_reasons(
+            "invalid_listing",
+            RefusalKind::Invalid,
+            reasons,
+        ));
     }
     if state.credit.listed(req.party_no).is_some() {
-        return Err(Refusal::one(
-            "already_listed",
-            format!("{} is already listed on this case", party.name),
-        ));
+        return Err(Refusal::conflict("already_listed").with("name", &party.name));
     }
     if let Some(birth) = facts.birth_date {
         let min = ctx
             .rules
             .lookup("credit.dishonest.min_age", ctx.today, ctx.region)?;
         if is_minor(birth, ctx.today, min.value) {
-            return Err(Refusal::one(
-                "minor",
-                format!(
-                    "{} is under {} on {} and is never listed ({})",
-                    party.name, min.value, ctx.today, min.citation
-                ),
-            ));
+            return Err(Refusal::invalid("minor")
+                .with("name", &party.name)
+                .with("on", ctx.today)
+                .rule(min));
         }
     }
     if grounds.contains(&Ground::AbleButRefuses) && facts.controlled >= state.unpaid() {
-        return Err(Refusal::one(
-            "ground_not_applicable",
-            format!(
-                "ground 1 does not apply: property under control ({}) covers what is still due ({})",
-                facts.controlled,
-                state.unpaid()
-            ),
-        ));
+        return Err(Refusal::invalid("ground_not_applicable")
+            .with("by", "controlled")
+            .with("covered", facts.controlled)
+            .with("unpaid", state.unpaid()));
     }
     // Art. 3: adequate security given (执行担保) also rules ground 1 out.
     if grounds.contains(&Ground::AbleButRefuses) && state.security_value() >= state.unpaid() {
-        return Err(Refusal::one(
-            "ground_not_applicable",
-            format!(
-                "ground 1 does not apply: the security given ({}) covers what is still due ({})",
-                state.security_value(),
-                state.unpaid()
-            ),
-        ));
+        return Err(Refusal::invalid("ground_not_applicable")
+            .with("by", "security")
+            .with("covered", state.security_value())
+            .with("unpaid", state.unpaid()));
     }
     // Ground 1 lasts until performance; the others for the rule book's period.
     let ends_on = if grounds.contains(&Ground::AbleButRefuses) {
@@ -591,22 +589,16 @@ fn restriction_event(
             bound.push(l.trim().to_owned());
         }
         for n in named {
-            let n = text("a bound person's name", n, 1, 100)?;
+            let n = text("bound_person", n, 1, 100)?;
             if !bound.contains(&n) {
                 bound.push(n);
             }
         }
         if bound.is_empty() {
-            return Err(Refusal::one(
-                "bound_persons_required",
-                "an order on an organisation binds its legal representative or other named persons: name at least one",
-            ));
+            return Err(Refusal::invalid("bound_persons_required"));
         }
     } else if !named.is_empty() {
-        return Err(Refusal::one(
-            "bound_persons_not_applicable",
-            "an order on a natural person binds that person; named persons are for organisations",
-        ));
+        return Err(Refusal::invalid("bound_persons_not_applicable"));
     }
     Ok(CaseEvent::RestrictionOrdered {
         no: next_no(state.credit.orders.len()),
@@ -630,24 +622,18 @@ pub fn decide_extension(
 ) -> Result<CaseEvent, Refusal> {
     let l = listed(state, no)?;
     let Some(ends_on) = l.ends_on else {
-        return Err(Refusal::one(
-            "not_extendable",
-            "a listing on ground 1 lasts until performance and has no period to extend",
-        ));
+        return Err(Refusal::invalid("not_extendable").with("no", no));
     };
     if l.extended_years > 0 {
-        return Err(Refusal::one(
-            "already_extended",
-            "the listing was already extended",
-        ));
+        return Err(Refusal::conflict("already_extended").with("no", no));
     }
     let min = years_rule(ctx, "credit.dishonest_extension.min", l.listed_on)?;
     let max = years_rule(ctx, "credit.dishonest_extension.max", l.listed_on)?;
     if !(min..=max).contains(&years) {
-        return Err(Refusal::one(
-            "invalid_extension",
-            format!("an extension is {min} to {max} years"),
-        ));
+        return Err(Refusal::invalid("invalid_extension")
+            .with("min", min)
+            .with("max", max)
+            .with("years", years));
     }
     let reason = text("reason", reason, 4, 2000)?;
     Ok(CaseEvent::DishonestExtended {
@@ -663,12 +649,9 @@ fn listed(state: &CaseState, no: u32) -> Result<&Listing, Refusal> {
     let l = state
         .credit
         .listing(no)
-        .ok_or_else(|| Refusal::one("listing_not_found", format!("no listing {no}")))?;
+        .ok_or_else(|| Refusal::invalid("listing_not_found").with("no", no))?;
     if l.status == ListingStatus::Removed {
-        return Err(Refusal::one(
-            "already_removed",
-            format!("listing {no} was already removed"),
-        ));
+        return Err(Refusal::conflict("already_removed").with("no", no));
     }
     Ok(l)
 }
@@ -680,7 +663,7 @@ pub fn removal_due(trigger_on: Date, ctx: &Ctx<'_>) -> Result<Date, Refusal> {
         .lookup("credit.dishonest.removal", trigger_on, ctx.region)?;
     ctx.calendar
         .period_end(trigger_on, r.value, r.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+        .map_err(calendar_fault)
 }
 
 /// The trigger the case data itself shows for removing a listing, if any: everything
@@ -711,22 +694,19 @@ pub fn decide_removal(
 ) -> Result<CaseEvent, Refusal> {
     listed(state, no)?;
     if !trigger.by_decision() {
-        return Err(Refusal::one(
-            "invalid_trigger",
-            "expiry is recorded by the system at the end of the period",
-        ));
+        return Err(Refusal::invalid("invalid_trigger").with("trigger", trigger.as_str()));
     }
     if trigger == RemovalTrigger::Performed && state.unpaid() > Fen::ZERO {
-        return Err(Refusal::one(
-            "trigger_not_shown",
-            format!("{} is still unpaid", state.unpaid()),
-        ));
+        return Err(Refusal::invalid("trigger_not_shown").with("unpaid", state.unpaid()));
     }
     let trigger_on = trigger_on.unwrap_or(ctx.today);
     if trigger_on > ctx.today {
-        return Err(Refusal::one(
+        return Err(refused_as(
             "invalid_date",
-            "the trigger cannot be in the future",
+            RefusalKind::Invalid,
+            Reason::new("trigger_in_future")
+                .with("trigger_on", trigger_on)
+                .with("today", ctx.today),
         ));
     }
     let reason = text("reason", reason, 4, 2000)?;
@@ -744,10 +724,7 @@ pub fn decide_removal(
 pub fn decide_expiry(state: &CaseState, no: u32, ctx: &Ctx<'_>) -> Result<CaseEvent, Refusal> {
     let l = listed(state, no)?;
     let Some(ends_on) = l.ends_on.filter(|d| *d < ctx.today) else {
-        return Err(Refusal::one(
-            "not_expired",
-            "the listing period has not ended",
-        ));
+        return Err(Refusal::conflict("not_expired").with("no", no));
     };
     let trigger_on = ends_on.tomorrow().unwrap_or(ends_on);
     Ok(CaseEvent::DishonestRemoved {
@@ -774,10 +751,7 @@ pub fn decide_correction_request(
         .iter()
         .any(|c| c.listing_no == listing_no && c.decision.is_none())
     {
-        return Err(Refusal::one(
-            "correction_pending",
-            "a correction request on this listing awaits review",
-        ));
+        return Err(Refusal::conflict("correction_pending").with("no", listing_no));
     }
     let reason = text("reason", reason, 4, 4000)?;
     let r = ctx
@@ -786,7 +760,7 @@ pub fn decide_correction_request(
     let review_due = ctx
         .calendar
         .period_end(ctx.today, r.value, r.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))?;
+        .map_err(calendar_fault)?;
     Ok(CaseEvent::CorrectionRequested {
         no: next_no(state.credit.corrections.len()),
         listing_no,
@@ -811,12 +785,9 @@ pub fn decide_correction(
         .corrections
         .iter()
         .find(|c| c.no == no)
-        .ok_or_else(|| Refusal::one("correction_not_found", format!("no correction {no}")))?;
+        .ok_or_else(|| Refusal::invalid("correction_not_found").with("no", no))?;
     if c.decision.is_some() {
-        return Err(Refusal::one(
-            "already_decided",
-            "the correction request was already decided",
-        ));
+        return Err(Refusal::conflict("already_decided").with("no", no));
     }
     let reason = text("reason", reason, 4, 2000)?;
     let mut out = vec![CaseEvent::CorrectionDecided {
@@ -830,7 +801,7 @@ pub fn decide_correction(
         match amended_facts {
             Some(f) => out.push(CaseEvent::DishonestAmended {
                 no: c.listing_no,
-                facts: text("amended facts", f, 4, 4000)?,
+                facts: text("amended_facts", f, 4, 4000)?,
                 on: ctx.today,
             }),
             None => out.push(CaseEvent::DishonestRemoved {
@@ -843,10 +814,7 @@ pub fn decide_correction(
             }),
         }
     } else if amended_facts.is_some() {
-        return Err(Refusal::one(
-            "invalid_correction",
-            "a rejected request amends nothing",
-        ));
+        return Err(Refusal::invalid("invalid_correction"));
     }
     Ok(out)
 }
@@ -862,10 +830,7 @@ pub fn decide_restriction(
     state.ensure_open()?;
     let party = respondent(state, party_no)?;
     if state.credit.order_in_force(party_no).is_some() {
-        return Err(Refusal::one(
-            "already_ordered",
-            format!("an order on {} is already in force", party.name),
-        ));
+        return Err(Refusal::conflict("already_ordered").with("name", &party.name));
     }
     let reason = text("reason", reason, 4, 2000)?;
     restriction_event(state, party, bound_persons, &reason, None, today)
@@ -882,21 +847,12 @@ pub fn decide_lift(
     let o = state
         .credit
         .order(no)
-        .ok_or_else(|| Refusal::one("order_not_found", format!("no order {no}")))?;
+        .ok_or_else(|| Refusal::invalid("order_not_found").with("no", no))?;
     if o.lifted.is_some() {
-        return Err(Refusal::one(
-            "already_lifted",
-            format!("order {no} was already lifted"),
-        ));
+        return Err(Refusal::conflict("already_lifted").with("no", no));
     }
     if let Some(l) = state.credit.listed(o.party_no) {
-        return Err(Refusal::one(
-            "still_listed",
-            format!(
-                "the person is still listed (listing {}): remove the listing first",
-                l.no
-            ),
-        ));
+        return Err(Refusal::conflict("still_listed").with("listing_no", l.no));
     }
     let reason = text("reason", reason, 4, 2000)?;
     Ok(CaseEvent::RestrictionLifted {

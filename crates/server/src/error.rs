@@ -155,6 +155,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<zhixing_domain::refusal::Refusal> for ApiError {
+    fn from(r: zhixing_domain::refusal::Refusal) -> Self {
+        AppError::from(r).into()
+    }
+}
+
 impl From<AppError> for ApiError {
     /// The status of each kind of answer. A refusal is 422 when the input is wrong, 409 when
     /// the state of things does not allow it now; its words come from the catalogue (English

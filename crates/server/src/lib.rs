@@ -62,7 +62,7 @@ pub fn router(app: App) -> Router {
             (timeout, app.config.recording_upload_timeout),
             api::recordings::timeout,
         ))
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| ApiError::internal().into_response()))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             // The path only: query strings may carry names or ID numbers.
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
@@ -71,6 +71,19 @@ pub fn router(app: App) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(app)
+}
+
+/// A handler that panicked: logged with what it said, answered as an internal error.
+fn panicked(payload: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    let said = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    ApiError::from(zhixing_app::AppError::internal(format_args!(
+        "a handler panicked: {said}"
+    )))
+    .into_response()
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -6,7 +6,7 @@
 //!
 //! The catalogue is Project Fluent (`messages/<lang>/*.ftl`, compiled into the binary): one
 //! file per context, a message per code. Parameters are formatted by their type — money as
-//! yuan (`¥1,234.50`), dates as `YYYY-MM-DD`, a rule's unit through the `-unit` term.
+//! yuan (`¥1,234.50`), dates as `YYYY-MM-DD`, a rule's unit through the shared `unit` message.
 
 use std::sync::OnceLock;
 
@@ -201,7 +201,191 @@ pub fn error(lang: Lang, e: &AppError) -> Words {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sources(&p, ext, out);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push(p);
+            }
+        }
+    }
+
+    fn crate_dir(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(name)
+    }
+
+    /// Every refusal the domain and the application can give has a sentence in both
+    /// languages: the codes are read from the source, where the refusals are made.
+    #[test]
+    fn every_refusal_code_has_a_message_in_both_languages() {
+        let mut files = Vec::new();
+        sources(&crate_dir("domain/src"), "rs", &mut files);
+        sources(&crate_dir("app/src"), "rs", &mut files);
+        assert!(files.len() > 20, "sources found: {}", files.len());
+        let made = regex::Regex::new(
+            r#"(?:Refusal::(?:invalid|conflict|of_reasons)|Reason::new)\(\s*"([a-z0-9_]+)""#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut missing = std::collections::BTreeSet::new();
+        let mut seen = 0;
+        for f in &files {
+            let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name == "tests.rs" || name == "testing.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            // Only the code, not its unit tests.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for c in made.captures_iter(code) {
+                seen += 1;
+                let code = &c[1];
+                for lang in [Lang::Zh, Lang::En] {
+                    if !has(lang, code) {
+                        missing.insert(format!("{code} ({})", lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "refusals found in the source: {seen}");
+        assert!(missing.is_empty(), "no message for: {missing:?}");
+    }
+
+    /// A figure of the rule book with its unit, as Chinese or English text would write it.
+    fn spellings(value: i64, unit: &str) -> Vec<String> {
+        let zh = chinese(value);
+        let both = |zh_units: &[&str], en_units: &[&str]| -> Vec<String> {
+            let mut v = Vec::new();
+            for u in zh_units {
+                v.push(format!("{value}{u}"));
+                v.push(format!("{value} {u}"));
+                v.push(format!("{zh}{u}"));
+            }
+            for u in en_units {
+                v.push(format!("{value} {u}"));
+                v.push(format!("{value}-{u}"));
+            }
+            v
+        };
+        match unit {
+            "days" => both(&["日", "天"], &["day"]),
+            "working_days" => both(&["个工作日"], &["working day"]),
+            "hours" => both(&["小时"], &["hour"]),
+            "minutes" => both(&["分钟"], &["minute"]),
+            "months" => both(&["个月"], &["month"]),
+            "years" => both(&["年"], &["year"]),
+            "percent" => {
+                let mut v = both(&["%", "％"], &["percent", "per cent"]);
+                v.push(format!("百分之{zh}"));
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn chinese(n: i64) -> String {
+        const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+        let digit = |d: i64| D[usize::try_from(d).unwrap_or(0) % 10];
+        match n {
+            0..=9 => digit(n).to_owned(),
+            10..=19 => format!("十{}", if n == 10 { "" } else { digit(n - 10) }),
+            20..=99 => format!(
+                "{}十{}",
+                digit(n / 10),
+                if n % 10 == 0 { "" } else { digit(n % 10) }
+            ),
+            _ => n.to_string(),
+        }
+    }
+
+    /// What precedes a match must not be a digit or a Chinese numeral (so that "5日" is not
+    /// found inside "15日" or "2025年").
+    fn found_alone(text: &str, needle: &str) -> bool {
+        text.match_indices(needle).any(|(i, _)| {
+            text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_digit() && !"零一二三四五六七八九十百".contains(c))
+        })
+    }
+
+    /// No statutory figure is written in the pages or the catalogue: each comes from the rule
+    /// book as a parameter, so a new version of a rule changes what every page says.
+    #[test]
+    fn no_figure_of_the_rule_book_is_written_in_pages_or_messages() {
+        let rules_dir = crate_dir("../rules");
+        let mut rule_files = Vec::new();
+        sources(&rules_dir, "toml", &mut rule_files);
+        let mut figures = std::collections::BTreeSet::new();
+        for f in rule_files
+            .iter()
+            .filter(|f| !f.to_string_lossy().contains("calendar"))
+        {
+            let doc: toml::Value = std::fs::read_to_string(f)
+                .ok()
+                .and_then(|t| toml::from_str(&t).ok())
+                .unwrap_or(toml::Value::Boolean(false));
+            for r in doc
+                .get("rule")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(v), Some(u)) = (
+                    r.get("value").and_then(toml::Value::as_integer),
+                    r.get("unit").and_then(toml::Value::as_str),
+                ) {
+                    figures.insert((v, u.to_owned()));
+                }
+            }
+        }
+        assert!(figures.len() > 10, "rule figures read: {figures:?}");
+        let mut texts = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages"),
+            "rs",
+            &mut texts,
+        );
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("messages"),
+            "ftl",
+            &mut texts,
+        );
+        let mut written = Vec::new();
+        for f in &texts {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            for (v, u) in &figures {
+                for s in spellings(*v, u) {
+                    if found_alone(&text, &s) {
+                        written.push(format!("{}: {s:?}", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            written.is_empty(),
+            "figures of the rule book written out: {written:#?}"
+        );
+    }
+
+    #[test]
+    fn figures_are_found_where_they_are_written_and_only_there() {
+        assert!(found_alone(
+            "起拍价不得低于参考价的百分之七十",
+            "百分之七十"
+        ));
+        assert!(found_alone("十五日前公告", "十五日"));
+        assert!(!found_alone("二十五日前公告", "五日"));
+        assert!(!found_alone("2025年", "5年"));
+        assert!(spellings(70, "percent").contains(&"70%".to_owned()));
+        assert_eq!(chinese(24), "二十四");
+        assert_eq!(chinese(15), "十五");
+    }
 
     #[test]
     fn every_file_parses_and_both_languages_have_the_same_messages() {
@@ -228,9 +412,16 @@ mod tests {
                         FluentResource::try_new(f.contents_utf8().unwrap_or_default().to_owned())
                     {
                         for e in r.entries() {
-                            if let fluent_syntax::ast::Entry::Message(m) = e {
-                                ids.insert(m.id.name.to_owned());
-                            }
+                            let id = match e {
+                                fluent_syntax::ast::Entry::Message(m) => m.id.name.to_owned(),
+                                fluent_syntax::ast::Entry::Term(t) => format!("-{}", t.id.name),
+                                _ => continue,
+                            };
+                            assert!(
+                                ids.insert(id.clone()),
+                                "{id} is defined twice in messages/{}",
+                                lang.code()
+                            );
                         }
                     }
                 }

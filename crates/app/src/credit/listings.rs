@@ -4,6 +4,7 @@
 //! `credit_listings` / `restriction_orders`); the watch worker expires listings and proposes
 //! removals and lifts by alerts.
 
+use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Serialize;
 use zhixing_domain::access::{Action, Principal};
@@ -13,6 +14,7 @@ use zhixing_domain::credit::{
 };
 use zhixing_domain::identity::IdNumber;
 use zhixing_domain::money::Fen;
+use zhixing_domain::refusal::Refusal;
 use zhixing_store::cases::CaseRow;
 use zhixing_store::credit::{NewListing, NewOrder, PartyRef};
 
@@ -38,38 +40,59 @@ pub struct CreditView {
     pub credit: CreditState,
 }
 
-fn bad(code: &'static str, m: impl Into<String>) -> AppError {
-    AppError::unprocessable(code, m)
-}
-
+/// The grounds of art. 1 named by their numbers (1–6).
 pub fn grounds(nos: &[u8]) -> Result<Vec<Ground>, AppError> {
     nos.iter()
         .map(|n| {
             Ground::from_no(*n).ok_or_else(|| {
-                bad(
-                    "invalid_ground",
-                    format!("ground {n} does not exist: art. 1 has grounds 1 to 6"),
-                )
+                AppError::from(Refusal::invalid("invalid_ground").with("ground", i64::from(*n)))
             })
         })
         .collect()
 }
 
+/// A removal trigger by its name (`performed`, `early_decision`, …).
 pub fn trigger(s: &str) -> Result<RemovalTrigger, AppError> {
     RemovalTrigger::parse(s.trim()).ok_or_else(|| {
-        bad(
-            "invalid_trigger",
-            format!(
-                "unknown trigger {s:?}: {}",
-                RemovalTrigger::ALL
-                    .iter()
-                    .filter(|t| t.by_decision())
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
+        AppError::from(Refusal::invalid("invalid_trigger").with("trigger", s.trim()))
     })
+}
+
+/// A change to a case's credit record (信用惩戒), as the officer asks for it from a form or a
+/// JSON body. Executed by [`execute`].
+#[derive(Debug, Clone)]
+pub enum CreditCommand {
+    /// Lists a respondent on the dishonest-debtor list (with a restriction order if none is in
+    /// force).
+    List(ListingRequest),
+    /// Extends listing `no` (grounds 2–6) by `years`.
+    Extend { no: u32, years: i64, reason: String },
+    /// Removes listing `no` on a statutory trigger or by early decision.
+    Remove {
+        no: u32,
+        trigger: RemovalTrigger,
+        reason: String,
+        /// The day of the trigger; today if none.
+        trigger_on: Option<Date>,
+    },
+    /// Records a listed person's request to correct listing `listing_no`.
+    RequestCorrection { listing_no: u32, reason: String },
+    /// Decides correction request `no`: accepted (removal, or amendment with new facts) or
+    /// rejected.
+    DecideCorrection {
+        no: u32,
+        accepted: bool,
+        reason: String,
+        amended_facts: Option<String>,
+    },
+    /// Orders a consumption restriction on respondent `party_no`.
+    Order {
+        party_no: u32,
+        bound_persons: Vec<String>,
+        reason: String,
+    },
+    /// Lifts restriction order `no`.
+    Lift { no: u32, reason: String },
 }
 
 /// Writes the published rows the credit events call for, and clears the proposals they
@@ -262,31 +285,24 @@ where
     Ok((c.version, c.decided))
 }
 
-/// Lists a respondent. The respondent's age comes from the ID number (opened here, never
-/// shown or stored again); the property under control from the case's active measures.
-pub async fn list(
+/// What the domain cannot see itself when it decides a listing: the respondent's age, from
+/// the ID number (opened here, never shown or stored again), and the property under control,
+/// from the case's active measures.
+async fn listing_facts(
     app: &App,
     by: &Principal,
     case_id: i64,
-    req: ListingRequest,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (row, court) = svc::may_act(
-        app,
-        by,
-        case_id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
-    let _ = court;
+    party_no: u32,
+) -> Result<ListingFacts, AppError> {
+    let (row, _) = svc::may_act(app, by, case_id, Action::HandleCases).await?;
     let state = svc::state_of(&row)?;
-    let birth_date = match state.parties.iter().find(|p| p.no == req.party_no) {
+    let birth_date = match state.parties.iter().find(|p| p.no == party_no) {
         Some(p) if p.kind == "person" => {
             let sealed = app
                 .store
-                .party_cipher(case_id, i64::from(req.party_no))
+                .party_cipher(case_id, i64::from(party_no))
                 .await?
-                .or_internal("party_cipher(case_id, i64::from(req.party_no))")?;
+                .or_internal("party_cipher(case_id, party_no)")?;
             let plain = app.cipher.open(&sealed)?;
             IdNumber::parse(&plain)
                 .ok()
@@ -296,12 +312,60 @@ pub async fn list(
     };
     let controlled = Fen::new(app.store.held_by_active_measures(case_id).await?)
         .or_internal("Fen::new(held_by_active_measures(case_id))")?;
-    let facts = ListingFacts {
+    Ok(ListingFacts {
         birth_date,
         controlled,
+    })
+}
+
+/// Carries out a credit command on case `case_id` as one case change: the domain decides, the
+/// events, their documents and the published rows are written in one transaction.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+    version: Option<i64>,
+    cmd: CreditCommand,
+) -> Result<CreditChanged, AppError> {
+    let facts = match &cmd {
+        CreditCommand::List(req) => Some(listing_facts(app, by, case_id, req.party_no).await?),
+        _ => None,
     };
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_listing(s, &req, facts, ctx)
+    let (version, events) = run(app, by, case_id, version, |s, ctx| match &cmd {
+        CreditCommand::List(req) => {
+            let facts = facts.unwrap_or(ListingFacts {
+                birth_date: None,
+                controlled: Fen::ZERO,
+            });
+            credit::decide_listing(s, req, facts, ctx)
+        }
+        CreditCommand::Extend { no, years, reason } => {
+            credit::decide_extension(s, *no, *years, reason, ctx).map(|e| vec![e])
+        }
+        CreditCommand::Remove {
+            no,
+            trigger,
+            reason,
+            trigger_on,
+        } => credit::decide_removal(s, *no, *trigger, reason, *trigger_on, ctx).map(|e| vec![e]),
+        CreditCommand::RequestCorrection { listing_no, reason } => {
+            credit::decide_correction_request(s, *listing_no, reason, ctx).map(|e| vec![e])
+        }
+        CreditCommand::DecideCorrection {
+            no,
+            accepted,
+            reason,
+            amended_facts,
+        } => credit::decide_correction(s, *no, *accepted, reason, amended_facts.as_deref(), ctx),
+        CreditCommand::Order {
+            party_no,
+            bound_persons,
+            reason,
+        } => credit::decide_restriction(s, *party_no, bound_persons, reason, ctx.today)
+            .map(|e| vec![e]),
+        CreditCommand::Lift { no, reason } => {
+            credit::decide_lift(s, *no, reason, ctx.today).map(|e| vec![e])
+        }
     })
     .await?;
     let mut out = CreditChanged {
@@ -309,127 +373,19 @@ pub async fn list(
         no: None,
         order_no: None,
     };
+    let listing = matches!(cmd, CreditCommand::List(_));
     for e in &events {
         match e {
             CaseEvent::DishonestListed { no, .. } => out.no = Some(*no),
-            CaseEvent::RestrictionOrdered { no, .. } => out.order_no = Some(*no),
+            CaseEvent::RestrictionOrdered { no, .. } if listing => out.order_no = Some(*no),
+            CaseEvent::RestrictionOrdered { no, .. }
+            | CaseEvent::CorrectionRequested { no, .. } => {
+                out.no = Some(*no);
+            }
             _ => {}
         }
     }
     Ok(out)
-}
-
-fn created(version: i64, events: &[CaseEvent]) -> CreditChanged {
-    let no = events.iter().find_map(|e| match e {
-        CaseEvent::CorrectionRequested { no, .. } | CaseEvent::RestrictionOrdered { no, .. } => {
-            Some(*no)
-        }
-        _ => None,
-    });
-    CreditChanged {
-        version,
-        no,
-        order_no: None,
-    }
-}
-
-pub async fn extend(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    no: u32,
-    years: i64,
-    reason: &str,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_extension(s, no, years, reason, ctx).map(|e| vec![e])
-    })
-    .await?;
-    Ok(created(version, &events))
-}
-
-#[allow(clippy::too_many_arguments)] // the decision's fields, each named by the handler
-pub async fn remove(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    no: u32,
-    trigger: RemovalTrigger,
-    reason: &str,
-    trigger_on: Option<jiff::civil::Date>,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_removal(s, no, trigger, reason, trigger_on, ctx).map(|e| vec![e])
-    })
-    .await?;
-    Ok(created(version, &events))
-}
-
-/// Records a listed person's correction request, as received by the court.
-pub async fn request_correction(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    listing_no: u32,
-    reason: &str,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_correction_request(s, listing_no, reason, ctx).map(|e| vec![e])
-    })
-    .await?;
-    Ok(created(version, &events))
-}
-
-#[allow(clippy::too_many_arguments)] // the decision's fields, each named by the handler
-pub async fn decide_correction(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    no: u32,
-    accepted: bool,
-    reason: &str,
-    amended_facts: Option<&str>,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_correction(s, no, accepted, reason, amended_facts, ctx)
-    })
-    .await?;
-    Ok(created(version, &events))
-}
-
-pub async fn order(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    party_no: u32,
-    bound_persons: &[String],
-    reason: &str,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_restriction(s, party_no, bound_persons, reason, ctx.today).map(|e| vec![e])
-    })
-    .await?;
-    Ok(created(version, &events))
-}
-
-pub async fn lift(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    no: u32,
-    reason: &str,
-    version: Option<i64>,
-) -> Result<CreditChanged, AppError> {
-    let (version, events) = run(app, by, case_id, version, |s, ctx| {
-        credit::decide_lift(s, no, reason, ctx.today).map(|e| vec![e])
-    })
-    .await?;
-    Ok(created(version, &events))
 }
 
 /// A case's credit record, for whoever may read the case.

@@ -44,7 +44,7 @@ reason_too_short = { $for ->
 extension_months = an extension is { $min } to { $max } months
 approval_required = give the reference of the president's approval
 # $value $unit: the time to conclude (the rule book's), $due: the day it ended.
-extension_too_late = the time to conclude ({ $value } { case-unit } from filing) ended on { $due }; an extension must be approved before it ends
+extension_too_late = the time to conclude ({ $value } { unit } from filing) ended on { $due }; an extension must be approved before it ends
 
 ## Closure: the refusal, and each condition (the checklist shows the same words)
 
@@ -60,7 +60,7 @@ traditional_investigation = (3) traditional investigation measures were taken
 clues_verified = (3) the property clues given by the applicant were verified
 no_property = (3) no enforceable property was found, or what was found cannot be disposed of
 # $value $unit: the rule book's least time since filing; $until: the day it runs to.
-three_months = (4) more than { $value } { case-unit } have passed since filing
+three_months = (4) more than { $value } { unit } have passed since filing
 debtor_search = (5) a missing respondent was searched for and obstruction of enforcement punished
 interview = the applicant was interviewed and its opinion recorded
 unpaid_remains = an amount remains unpaid
@@ -102,7 +102,7 @@ basis_not_effective = the basis takes effect on { $effective_date }, after today
 invalid_duties = non-monetary duties: at most { $max } characters
 nothing_to_enforce = give an amount or a non-monetary duty
 # $value $unit: the limitation period of the rule book; $ended_on: the day it ended.
-limitation_expired = the limitation period of { $value } { case-unit } ended on { $ended_on }; record the reason for accepting a late application (late_reason)
+limitation_expired = the limitation period of { $value } { unit } ended on { $ended_on }; record the reason for accepting a late application (late_reason)
 
 ## Amounts: $field is principal, interest, delay_interest, costs, total, payment or value
 
@@ -126,11 +126,3 @@ amount_text_invalid = { case-amount-field }: { $problem ->
 
 ## Pieces the messages above share (a message referred to sees the same parameters)
 
-# The unit of a rule's figure ($unit), after the figure.
-case-unit = { $unit ->
-    [days] days
-    [working_days] working days
-    [months] months
-    [years] years
-   *[other] { $unit }
-}

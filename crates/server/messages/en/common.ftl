@@ -6,7 +6,7 @@ internal = an internal error occurred; it has been logged
 unavailable = the database is unavailable; try again
 
 # A unit of a rule of the rule book, after its figure.
--unit = { $unit ->
+unit = { $unit ->
     [days] days
     [working_days] working days
     [hours] hours
@@ -17,3 +17,5 @@ unavailable = the database is unavailable; try again
     [fen] fen
    *[other] { $unit }
 }
+version_conflict = the case was changed by someone else meanwhile; reload it and try again
+rule_unavailable = the rule book or the working-day calendar cannot give the period this needs; the administrator has to check them

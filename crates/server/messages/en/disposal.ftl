@@ -34,14 +34,14 @@ invalid_appraiser = the appraiser is required
 invalid_objection = who objects is required
 invalid_price = { $field }: a price is an amount in fen above zero
 invalid_validity = the validity ends ({ $valid_until }) before the result's date ({ $on })
-validity_too_long = a result is valid at most until { $max } ({ $value } { disposal-unit }, { $rule }: { $citation }), not { $valid_until }
+validity_too_long = a result is valid at most until { $max } ({ $value } { unit }, { $rule }: { $citation }), not { $valid_until }
 no_reference_price = { $method ->
     [none] no price determination of asset { $asset } was started
    *[other] the price is still being determined by { disposal-method-method }
 }
 not_objectionable = a price by { disposal-method-method } is not a report open to objection
 objection_pending = an objection to the report waits for the court's ruling
-objection_period_over = objections were due by { $until } ({ $value } { disposal-unit }, { $rule }: { $citation })
+objection_period_over = objections were due by { $until } ({ $value } { unit }, { $rule }: { $citation })
 objection_period_open = the parties may object to the report until { $until }
 no_objection = no objection is pending
 objection_already_ruled = objection { $no } was already ruled on
@@ -54,10 +54,10 @@ reference_price_valid = valuation { $valuation } determined a price valid until 
 
 start_price_too_low = the starting price { $start_price } is below { $min_percent }% of the reference price { $reference_price } ({ $rule }: { $citation })
 price_cut_too_large = the second starting price { $start_price } is more than { $max_cut_percent }% below the first, { $first_start_price } ({ $rule }: { $citation })
-second_auction_too_late = the second auction must be held by { $last }, within { $value } { disposal-unit } of the failure on { $failed_on } ({ $rule }: { $citation })
+second_auction_too_late = the second auction must be held by { $last }, within { $value } { unit } of the failure on { $failed_on } ({ $rule }: { $citation })
 deposit_out_of_range = the deposit { $deposit } is outside { $min_percent }%–{ $max_percent }% of the starting price { $start_price } ({ $rule }: { $citation })
 announcement_too_short = announced on { $announced_on }, the auction may start on { $earliest } at the earliest ({ $days } days, { $rule }: { $citation })
-bidding_too_short = bidding lasts at least { $value } { disposal-unit } ({ $rule }: { $citation })
+bidding_too_short = bidding lasts at least { $value } { unit } ({ $rule }: { $citation })
 increment_not_positive = the increment (加价幅度) must be above zero
 bad_schedule = { $reason ->
     [sell_off] the sell-off opens after the second auction ended
@@ -153,7 +153,7 @@ decision_reason_length = { $field } takes { $min } to { $max } characters
 name_too_long = { $field } is at most { $max } characters
 method_unknown = unknown method "{ $value }": { $allowed }
 move_reason_unknown = unknown reason "{ $value }": { $allowed }
-delay_reason_required = money of this case was due to be paid out by { $due } ({ $value } { disposal-unit }, { $rule }: { $citation }); give the reason for the delay (delay_reason)
+delay_reason_required = money of this case was due to be paid out by { $due } ({ $value } { unit }, { $rule }: { $citation }); give the reason for the delay (delay_reason)
 delay_reason_length = delay_reason takes { $min } to { $max } characters
 
 ## Pieces the messages above share (a message referred to sees the same parameters)
@@ -186,16 +186,6 @@ disposal-method-to = { $to ->
     [online_enquiry] 网络询价
     [appraisal] 委托评估
    *[other] { $to }
-}
-# The unit of a rule's figure ($unit), after the figure.
-disposal-unit = { $unit ->
-    [days] days
-    [working_days] working days
-    [hours] hours
-    [minutes] minutes
-    [months] months
-    [years] years
-   *[other] { $unit }
 }
 # The round of an auction ($round).
 disposal-round = { $round ->

@@ -43,7 +43,7 @@ reason_too_short = { $for ->
 extension_months = 延长期限为 { $min } 至 { $max } 个月。
 approval_required = 请填写院长批准延长的文号。
 # $value $unit：规则库中的结案期限；$due：期限届满日。
-extension_too_late = 结案期限（自立案之日起{ $value }{ case-unit }）已于 { $due } 届满，延长执行期限须在届满前批准。
+extension_too_late = 结案期限（自立案之日起{ $value }{ unit }）已于 { $due } 届满，延长执行期限须在届满前批准。
 
 ## 结案：不予结案，以及每一项条件（结案页面的清单用同样的文字）
 
@@ -59,7 +59,7 @@ traditional_investigation = （三）已采取传统调查措施
 clues_verified = （三）申请执行人提供的财产线索已核查
 no_property = （三）未发现可供执行的财产或财产不能处置
 # $value $unit：规则库中自立案起的最短期间；$until：期间届满日。
-three_months = （四）自立案之日起已超过{ $value }{ case-unit }
+three_months = （四）自立案之日起已超过{ $value }{ unit }
 debtor_search = （五）已查找下落不明的被执行人、依法惩戒妨碍执行行为
 interview = 已约谈申请执行人并记录其意见
 unpaid_remains = 尚有未履行的金额
@@ -103,7 +103,7 @@ basis_not_effective = 执行依据于 { $effective_date } 生效，尚未生效�
 invalid_duties = 非金钱义务最多 { $max } 个字。
 nothing_to_enforce = 请填写执行标的金额或非金钱义务。
 # $value $unit：规则库中的申请执行期间；$ended_on：期间届满日。
-limitation_expired = 申请执行期间（{ $value }{ case-unit }）已于 { $ended_on } 届满；如仍受理，请填写超过申请执行时效的受理理由。
+limitation_expired = 申请执行期间（{ $value }{ unit }）已于 { $ended_on } 届满；如仍受理，请填写超过申请执行时效的受理理由。
 
 ## 金额：$field 为 principal、interest、delay_interest、costs、total、payment 或 value
 
@@ -131,11 +131,3 @@ amount_text_invalid = { case-amount-field }：{ $problem ->
 
 ## 以上消息共用的片段（被引用的消息使用同样的参数）
 
-# 规则数值的计量单位（$unit），跟在数值之后。
-case-unit = { $unit ->
-    [days] 日
-    [working_days] 个工作日
-    [months] 个月
-    [years] 年
-   *[other] { $unit }
-}

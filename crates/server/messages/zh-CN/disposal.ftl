@@ -34,14 +34,14 @@ invalid_appraiser = 请填写评估机构。
 invalid_objection = 请填写异议人。
 invalid_price = 请填写价格（元），须大于零，最多两位小数。
 invalid_validity = 有效期（至 { $valid_until }）不得早于结果作出之日（{ $on }）。
-validity_too_long = 有效期最长 { $value }{ disposal-unit }，至 { $max } 止，不能至 { $valid_until }（依据：{ $citation }）。
+validity_too_long = 有效期最长 { $value }{ unit }，至 { $max } 止，不能至 { $valid_until }（依据：{ $citation }）。
 no_reference_price = { $method ->
     [none] 尚无参考价，须先确定参考价。
    *[other] 尚无参考价，正以{ disposal-method-method }确定中。
 }
 not_objectionable = 以{ disposal-method-method }确定的价格不是可以提出异议的报告。
 objection_pending = 参考价异议审查中，暂不能使用。
-objection_period_over = 异议期已于 { $until } 届满（{ $value }{ disposal-unit }，依据：{ $citation }）。
+objection_period_over = 异议期已于 { $until } 届满（{ $value }{ unit }，依据：{ $citation }）。
 objection_period_open = 参考价异议期未满（至 { $until }），期满后可用。
 no_objection = 没有待裁定的异议。
 objection_already_ruled = 第 { $no } 号异议已经裁定。
@@ -54,13 +54,13 @@ reference_price_valid = 该财产已有有效的参考价（至 { $valid_until }
 
 start_price_too_low = 起拍价过低：第一次拍卖的起拍价（{ $start_price }）不得低于参考价（{ $reference_price }）的 { $min_percent }%（依据：{ $citation }）。
 price_cut_too_large = 再次拍卖的起拍价（{ $start_price }）降价幅度不得超过前次起拍价（{ $first_start_price }）的 { $max_cut_percent }%（依据：{ $citation }）。
-second_auction_too_late = 流拍（{ $failed_on }）后应在 { $value }{ disposal-unit }内再次拍卖，最迟 { $last } 开始（依据：{ $citation }）。
+second_auction_too_late = 流拍（{ $failed_on }）后应在 { $value }{ unit }内再次拍卖，最迟 { $last } 开始（依据：{ $citation }）。
 deposit_out_of_range = 保证金（{ $deposit }）须为起拍价（{ $start_price }）的 { $min_percent }% 至 { $max_percent }%（依据：{ $citation }）。
 announcement_too_short = 公告期不足：{ disposal-round }{ $class ->
     [movable] 动产
    *[other] 不动产或者其他财产权
 }应在拍卖 { $days } 日前公告，{ $announced_on } 公告的，最早 { $earliest } 开始（依据：{ $citation }）。
-bidding_too_short = 竞价时间不得少于 { $value }{ disposal-unit }（依据：{ $citation }）。
+bidding_too_short = 竞价时间不得少于 { $value }{ unit }（依据：{ $citation }）。
 increment_not_positive = 加价幅度须大于零。
 bad_schedule = { $reason ->
     [sell_off] 变卖须在再次拍卖结束之后开始。
@@ -152,7 +152,7 @@ decision_reason_length = 理由须为 { $min } 至 { $max } 字。
 name_too_long = 填写的名称过长（最多 { $max } 字）。
 method_unknown = 请选择确定方式。
 move_reason_unknown = 请选择转入理由。
-delay_reason_required = 本案款项应于 { $due } 前发放（{ $value }{ disposal-unit }，依据：{ $citation }），请说明延期理由。
+delay_reason_required = 本案款项应于 { $due } 前发放（{ $value }{ unit }，依据：{ $citation }），请说明延期理由。
 delay_reason_length = 延期发放理由须为 { $min } 至 { $max } 字。
 
 ## 上文各消息共用的部分（被引用的消息取用相同的参数）
@@ -185,16 +185,6 @@ disposal-method-to = { $to ->
     [online_enquiry] 网络询价
     [appraisal] 委托评估
    *[other] { $to }
-}
-# 规则数值（$unit）的单位。
-disposal-unit = { $unit ->
-    [days] 日
-    [working_days] 个工作日
-    [hours] 小时
-    [minutes] 分钟
-    [months] 个月
-    [years] 年
-   *[other] { $unit }
 }
 # 拍卖轮次（$round）。
 disposal-round = { $round ->

@@ -7,10 +7,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use zhixing_domain::credit::ListingRequest;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::credit::listings::{self as svc, CreditChanged, CreditView};
+use zhixing_app::credit::listings::{self as svc, CreditChanged, CreditCommand, CreditView};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -100,6 +101,19 @@ pub async fn of_case(
     Ok(Json(svc::of_case(&app, &ctx.principal, id).await?))
 }
 
+/// Carries out a credit command on case `id` for the caller.
+async fn execute(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: Option<i64>,
+    cmd: CreditCommand,
+) -> Result<Json<CreditChanged>, ApiError> {
+    Ok(Json(
+        svc::execute(app, &ctx.principal, id, version, cmd).await?,
+    ))
+}
+
 /// Lists a respondent as a dishonest debtor (with a restriction order if none is in force).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/listings", params(("id" = i64, Path)), request_body = ListingIn, responses((status = 201, body = crate::openapi::doc::CreditChanged)))]
 pub async fn list(
@@ -108,14 +122,16 @@ pub async fn list(
     Path(id): Path<i64>,
     Json(b): Json<ListingIn>,
 ) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
-    let req = ListingRequest {
+    let cmd = CreditCommand::List(ListingRequest {
         party_no: b.party_no,
         grounds: svc::grounds(&b.grounds)?,
         facts: b.facts,
         bound_persons: b.bound_persons,
-    };
-    let out = svc::list(&app, &ctx.principal, id, req, b.version).await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    });
+    Ok((
+        StatusCode::CREATED,
+        execute(&app, &ctx, id, b.version, cmd).await?,
+    ))
 }
 
 /// Extends a listing (grounds 2–6) by 1–3 years.
@@ -126,9 +142,12 @@ pub async fn extend(
     Path((id, no)): Path<(i64, u32)>,
     Json(b): Json<ExtensionIn>,
 ) -> Result<Json<CreditChanged>, ApiError> {
-    Ok(Json(
-        svc::extend(&app, &ctx.principal, id, no, b.years, &b.reason, b.version).await?,
-    ))
+    let cmd = CreditCommand::Extend {
+        no,
+        years: b.years,
+        reason: b.reason,
+    };
+    execute(&app, &ctx, id, b.version, cmd).await
 }
 
 /// Removes a listing on a statutory trigger or by early decision.
@@ -142,23 +161,21 @@ pub async fn remove(
     let trigger = svc::trigger(&b.trigger)?;
     let trigger_on = match b.trigger_on.as_deref() {
         Some(d) => Some(d.trim().parse().map_err(|_| {
-            ApiError::unprocessable("invalid_date", "trigger_on must be a date YYYY-MM-DD")
+            Refusal::of_reasons(
+                "invalid_date",
+                RefusalKind::Invalid,
+                vec![Reason::new("date_refused").with("field", "trigger_on")],
+            )
         })?),
         None => None,
     };
-    Ok(Json(
-        svc::remove(
-            &app,
-            &ctx.principal,
-            id,
-            no,
-            trigger,
-            &b.reason,
-            trigger_on,
-            b.version,
-        )
-        .await?,
-    ))
+    let cmd = CreditCommand::Remove {
+        no,
+        trigger,
+        reason: b.reason,
+        trigger_on,
+    };
+    execute(&app, &ctx, id, b.version, cmd).await
 }
 
 /// Records a listed person's request to correct a listing.
@@ -169,9 +186,14 @@ pub async fn correction(
     Path(id): Path<i64>,
     Json(b): Json<CorrectionIn>,
 ) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
-    let out = svc::request_correction(&app, &ctx.principal, id, b.listing_no, &b.reason, b.version)
-        .await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    let cmd = CreditCommand::RequestCorrection {
+        listing_no: b.listing_no,
+        reason: b.reason,
+    };
+    Ok((
+        StatusCode::CREATED,
+        execute(&app, &ctx, id, b.version, cmd).await?,
+    ))
 }
 
 /// Decides a correction request: accepted (removal, or amendment with new facts) or rejected.
@@ -182,19 +204,13 @@ pub async fn correction_decision(
     Path((id, no)): Path<(i64, u32)>,
     Json(b): Json<CorrectionDecisionIn>,
 ) -> Result<Json<CreditChanged>, ApiError> {
-    Ok(Json(
-        svc::decide_correction(
-            &app,
-            &ctx.principal,
-            id,
-            no,
-            b.accepted,
-            &b.reason,
-            b.amended_facts.as_deref(),
-            b.version,
-        )
-        .await?,
-    ))
+    let cmd = CreditCommand::DecideCorrection {
+        no,
+        accepted: b.accepted,
+        reason: b.reason,
+        amended_facts: b.amended_facts,
+    };
+    execute(&app, &ctx, id, b.version, cmd).await
 }
 
 /// Orders a consumption restriction on a respondent.
@@ -205,17 +221,15 @@ pub async fn order(
     Path(id): Path<i64>,
     Json(b): Json<OrderIn>,
 ) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
-    let out = svc::order(
-        &app,
-        &ctx.principal,
-        id,
-        b.party_no,
-        &b.bound_persons,
-        &b.reason,
-        b.version,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    let cmd = CreditCommand::Order {
+        party_no: b.party_no,
+        bound_persons: b.bound_persons,
+        reason: b.reason,
+    };
+    Ok((
+        StatusCode::CREATED,
+        execute(&app, &ctx, id, b.version, cmd).await?,
+    ))
 }
 
 /// Lifts a restriction order.
@@ -226,7 +240,9 @@ pub async fn lift(
     Path((id, no)): Path<(i64, u32)>,
     Json(b): Json<LiftIn>,
 ) -> Result<Json<CreditChanged>, ApiError> {
-    Ok(Json(
-        svc::lift(&app, &ctx.principal, id, no, &b.reason, b.version).await?,
-    ))
+    let cmd = CreditCommand::Lift {
+        no,
+        reason: b.reason,
+    };
+    execute(&app, &ctx, id, b.version, cmd).await
 }

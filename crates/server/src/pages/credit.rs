@@ -4,20 +4,21 @@
 //! reason in Chinese, anything else redirects back to the case page (POST-redirect-GET).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
+use zhixing_domain::access::Action;
 use zhixing_domain::case::{CaseState, PartyRole};
-use zhixing_domain::credit::{Ground, Listing, ListingStatus, RemovalTrigger};
+use zhixing_domain::credit::{Ground, Listing, ListingRequest, ListingStatus, RemovalTrigger};
+use zhixing_domain::refusal::Refusal;
 use zhixing_domain::rules::RuleBook;
 
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
 use zhixing_app::case as cases_svc;
-use zhixing_app::credit::listings as svc;
+use zhixing_app::credit::listings::{self as svc, CreditCommand};
 use zhixing_app::state::App;
 
 /// What the credit section is drawn from.
@@ -219,118 +220,24 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
     }
 }
 
-/// A text-length refusal from the domain ("{field} needs {min} to {max} characters") in
-/// Chinese; the domain's wording is the one format `credit::text` produces.
-fn text_zh(message: &str) -> String {
-    let Some((field, rest)) = message.split_once(" needs ") else {
-        return "填写的文字长度不符合要求。".into();
-    };
-    let field = match field {
-        "reason" => "理由",
-        "facts" => "失信行为",
-        "amended facts" => "更正后的失信行为",
-        "a bound person's name" => "约束人员姓名",
-        _ => "填写的文字",
-    };
-    let nums: Vec<&str> = rest
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|n| !n.is_empty())
-        .collect();
-    match nums.as_slice() {
-        [min, max] => format!("{field}须为 {min} 至 {max} 个字。"),
-        _ => format!("{field}长度不符合要求。"),
-    }
-}
-
-/// A refused credit command in Chinese, by its stable code.
-fn refusal_zh(e: &ApiError, years: Option<(i64, i64)>) -> String {
-    let s = match e.code {
-        "invalid_text" => return text_zh(&e.message),
-        "invalid_listing" => {
-            let parts: Vec<String> = e
-                .details
-                .iter()
-                .map(|d| {
-                    if d.contains(" needs ") {
-                        text_zh(d)
-                    } else {
-                        "请至少选择一项失信情形。".into()
-                    }
-                })
-                .collect();
-            return parts.join("");
-        }
-        "invalid_extension" => {
-            return match years {
-                Some((min, max)) => format!("延长期限须为 {min} 至 {max} 年。"),
-                None => "延长期限不符合规定。".into(),
-            };
-        }
-        "not_extendable" => {
-            "依第一项情形（有履行能力而拒不履行）纳入的失信名单至履行完毕时止，没有可延长的期限。"
-        }
-        "already_extended" => "该失信名单已延长过，只能延长一次。",
-        "listing_not_found" => "没有这条失信名单。",
-        "already_removed" => "该失信名单已删除。",
-        "correction_pending" => "该失信名单已有待审查的纠正申请。",
-        "correction_not_found" => "没有这项纠正申请。",
-        "already_decided" => "该纠正申请已经审查决定。",
-        "invalid_decision" => "请选择“理由成立”或“驳回”。",
-        "invalid_correction" => "驳回纠正申请时不更正失信行为，请清空更正内容。",
-        "already_listed" => "该被执行人在本案已被纳入失信名单。",
-        "minor" => "被执行人未成年，不得纳入失信名单。",
-        "ground_not_applicable" => {
-            "已控制的财产足以清偿未履行部分，不适用第一项情形（有履行能力而拒不履行）。"
-        }
-        "party_not_found" | "not_a_respondent" => "只能对本案的被执行人办理。",
-        "bound_persons_required" => {
-            "对单位的限制消费令须约束其法定代表人或其他人员，请至少填写一人。"
-        }
-        "bound_persons_not_applicable" => "对自然人的限制消费令约束其本人，无须另填约束人员。",
-        "already_ordered" => "该被执行人已有有效的限制消费令。",
-        "order_not_found" => "没有这份限制消费令。",
-        "already_lifted" => "该限制消费令已解除。",
-        "still_listed" => "被限制人仍在失信名单上，须先删除失信信息。",
-        "trigger_not_shown" => "案件尚有未履行金额，不能以“已履行全部义务”删除。",
-        "invalid_trigger" => "请选择删除事由。",
-        "invalid_date" => "日期不正确。",
-        "case_closed" => "案件已结案。",
-        "version_conflict" => "案件已被他人修改，请刷新后重试。",
-        _ => "未能办理，请检查填写的内容。",
-    };
-    s.to_owned()
-}
-
 /// Answers a credit form: back to the case page when done; a refusal (422, 409) shows the
-/// case page again with the reason; not being allowed, or no such case, is the error page,
-/// as for every other form.
-async fn answer(app: &App, v: &Viewer, id: i64, r: Result<(), AppError>) -> Response {
-    answer_with(app, v, id, r, None).await
-}
-
-async fn answer_with(
-    app: &App,
-    v: &Viewer,
-    id: i64,
-    r: Result<(), AppError>,
-    years: Option<(i64, i64)>,
-) -> Response {
+/// case page again with the catalogue's words beside the credit forms; not being allowed, or
+/// no such case, is the error page, as for every other form.
+async fn answer<T>(app: &App, v: &Viewer, id: i64, r: Result<T, AppError>) -> Response {
     let e = match r {
-        Ok(()) => return Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => ApiError::from(e),
+        Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => e,
     };
-    if !matches!(
-        e.status,
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-    ) {
-        return PageError(e).into_response();
+    if !e.is_refusal() {
+        return PageError::from(e).into_response();
     }
-    let message = refusal_zh(&e, years);
+    let message = super::refusal_words(v.lang, &e);
+    let status = ApiError::from(e).status;
     super::cases::render(
         app,
         v,
         id,
-        e.status,
+        status,
         Some(super::cases::Refused {
             section: "credit",
             message: &message,
@@ -340,29 +247,20 @@ async fn answer_with(
     .unwrap_or_else(IntoResponse::into_response)
 }
 
-/// A mistake in a form found before the service runs. Reported only to whoever may act on the
-/// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
-async fn refuse(app: &App, v: &Viewer, id: i64, e: AppError) -> Result<(), AppError> {
-    cases_svc::may_act(
-        app,
-        &v.principal,
-        id,
-        zhixing_domain::access::Action::HandleCases,
-    )
-    .await?;
-    Err(e)
+/// Carries out a credit form's command on case `id`.
+async fn act(app: &App, v: &Viewer, id: i64, cmd: CreditCommand) -> Response {
+    let r = svc::execute(app, &v.principal, id, None, cmd).await;
+    answer(app, v, id, r).await
 }
 
-/// The extension a listing could get, for the message when the years asked do not fit.
-async fn listing_years(app: &App, v: &Viewer, id: i64, no: u32) -> Option<(i64, i64)> {
-    let (row, court) = cases_svc::readable(app, &v.principal, id).await.ok()?;
-    let listed_on = cases_svc::state_of(&row)
-        .ok()?
-        .credit
-        .listing(no)?
-        .listed_on;
-    let rules = app.rules.current(&app.store).await.ok()?;
-    bounds(&rules, &cases_svc::region(&court), listed_on)
+/// A mistake in a form found before the service runs. Reported only to whoever may act on the
+/// case: anyone else gets the 403 or 404 the service would give, as if the form were right.
+async fn refuse(app: &App, v: &Viewer, id: i64, r: Refusal) -> Response {
+    let e = match cases_svc::may_act(app, &v.principal, id, Action::HandleCases).await {
+        Ok(_) => AppError::from(r),
+        Err(e) => e,
+    };
+    answer::<()>(app, v, id, Err(e)).await
 }
 
 fn names(s: &str) -> Vec<String> {
@@ -400,14 +298,13 @@ pub async fn listing_submit(
         .filter(|(on, _)| on.is_some())
         .map(|(_, g)| g)
         .collect();
-    let req = zhixing_domain::credit::ListingRequest {
+    let cmd = CreditCommand::List(ListingRequest {
         party_no: f.party_no,
         grounds,
         facts: f.facts,
         bound_persons: names(&f.bound_persons),
-    };
-    let r = svc::list(&app, &v.principal, id, req, None).await;
-    answer(&app, &v, id, r.map(|_| ())).await
+    });
+    act(&app, &v, id, cmd).await
 }
 
 #[derive(Deserialize)]
@@ -423,11 +320,21 @@ pub async fn removal_submit(
     Path((id, no)): Path<(i64, u32)>,
     axum::Form(f): axum::Form<RemovalForm>,
 ) -> Response {
-    let r = match svc::trigger(&f.trigger) {
-        Ok(t) => svc::remove(&app, &v.principal, id, no, t, &f.reason, None, None).await,
-        Err(e) => Err(e),
-    };
-    answer(&app, &v, id, r.map(|_| ())).await
+    match RemovalTrigger::parse(f.trigger.trim()) {
+        Some(trigger) => {
+            let cmd = CreditCommand::Remove {
+                no,
+                trigger,
+                reason: f.reason,
+                trigger_on: None,
+            };
+            act(&app, &v, id, cmd).await
+        }
+        None => {
+            let r = Refusal::invalid("invalid_trigger").with("trigger", f.trigger.trim());
+            refuse(&app, &v, id, r).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -445,17 +352,12 @@ pub async fn order_submit(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<OrderForm>,
 ) -> Response {
-    let r = svc::order(
-        &app,
-        &v.principal,
-        id,
-        f.party_no,
-        &names(&f.bound_persons),
-        &f.reason,
-        None,
-    )
-    .await;
-    answer(&app, &v, id, r.map(|_| ())).await
+    let cmd = CreditCommand::Order {
+        party_no: f.party_no,
+        bound_persons: names(&f.bound_persons),
+        reason: f.reason,
+    };
+    act(&app, &v, id, cmd).await
 }
 
 /// Lifts a restriction order from the case page.
@@ -465,8 +367,11 @@ pub async fn lift_submit(
     Path((id, no)): Path<(i64, u32)>,
     axum::Form(f): axum::Form<LiftForm>,
 ) -> Response {
-    let r = svc::lift(&app, &v.principal, id, no, &f.reason, None).await;
-    answer(&app, &v, id, r.map(|_| ())).await
+    let cmd = CreditCommand::Lift {
+        no,
+        reason: f.reason,
+    };
+    act(&app, &v, id, cmd).await
 }
 
 #[derive(Deserialize)]
@@ -490,26 +395,14 @@ pub async fn extension_submit(
     Path((id, no)): Path<(i64, u32)>,
     axum::Form(f): axum::Form<ExtensionForm>,
 ) -> Response {
-    // A number that does not parse is refused like one out of range.
-    let r = match f.years.trim().parse::<i64>() {
-        Ok(years) => svc::extend(&app, &v.principal, id, no, years, &f.reason, None)
-            .await
-            .map(|_| ()),
-        Err(_) => {
-            refuse(
-                &app,
-                &v,
-                id,
-                AppError::unprocessable("invalid_extension", "years must be a whole number"),
-            )
-            .await
-        }
+    // A number that does not parse is refused like one out of range: the domain then names
+    // the range the rule book allows.
+    let cmd = CreditCommand::Extend {
+        no,
+        years: f.years.trim().parse::<i64>().unwrap_or(0),
+        reason: f.reason,
     };
-    let years = match &r {
-        Err(e) if e.code() == "invalid_extension" => listing_years(&app, &v, id, no).await,
-        _ => None,
-    };
-    answer_with(&app, &v, id, r, years).await
+    act(&app, &v, id, cmd).await
 }
 
 #[derive(Deserialize)]
@@ -527,21 +420,12 @@ pub async fn correction_submit(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<CorrectionForm>,
 ) -> Response {
-    let r = match f.listing_no.trim().parse::<u32>() {
-        Ok(no) => svc::request_correction(&app, &v.principal, id, no, &f.reason, None)
-            .await
-            .map(|_| ()),
-        Err(_) => {
-            refuse(
-                &app,
-                &v,
-                id,
-                AppError::unprocessable("listing_not_found", "choose a listing"),
-            )
-            .await
-        }
+    // No listing chosen is refused as a listing that does not exist (there is no listing 0).
+    let cmd = CreditCommand::RequestCorrection {
+        listing_no: f.listing_no.trim().parse::<u32>().unwrap_or(0),
+        reason: f.reason,
     };
-    answer(&app, &v, id, r).await
+    act(&app, &v, id, cmd).await
 }
 
 #[derive(Deserialize)]
@@ -563,33 +447,16 @@ pub async fn correction_decision_submit(
     axum::Form(f): axum::Form<CorrectionDecisionForm>,
 ) -> Response {
     let accepted = match f.decision.as_str() {
-        "accept" => Some(true),
-        "reject" => Some(false),
-        _ => None,
+        "accept" => true,
+        "reject" => false,
+        _ => return refuse(&app, &v, id, Refusal::invalid("invalid_decision")).await,
     };
-    let amended = Some(f.amended_facts.trim()).filter(|s| !s.is_empty());
-    let r = match accepted {
-        Some(accepted) => svc::decide_correction(
-            &app,
-            &v.principal,
-            id,
-            no,
-            accepted,
-            &f.reason,
-            amended,
-            None,
-        )
-        .await
-        .map(|_| ()),
-        None => {
-            refuse(
-                &app,
-                &v,
-                id,
-                AppError::unprocessable("invalid_decision", "decision must be accept or reject"),
-            )
-            .await
-        }
+    let amended_facts = Some(f.amended_facts.trim().to_owned()).filter(|s| !s.is_empty());
+    let cmd = CreditCommand::DecideCorrection {
+        no,
+        accepted,
+        reason: f.reason,
+        amended_facts,
     };
-    answer(&app, &v, id, r).await
+    act(&app, &v, id, cmd).await
 }

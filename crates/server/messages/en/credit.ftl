@@ -1,0 +1,48 @@
+# Credit discipline: the dishonest-debtor list and consumption restriction orders. Figures of
+# the law (periods, ages) come as parameters ($value, $citation, $min, $max), never written here.
+
+credit-field = { $field ->
+    [facts] the facts
+    [reason] the reason
+    [bound_person] a bound person's name
+    [amended_facts] the amended facts
+   *[other] the text
+}
+
+## Input to correct
+
+invalid_text = { credit-field } needs { $min } to { $max } characters.
+invalid_listing = { $count } problems.
+no_ground = Name at least one ground of art. 1 (1–6).
+invalid_ground = Ground { $ground } does not exist: art. 1 has grounds 1 to 6.
+invalid_trigger = Choose the trigger of the removal (expiry is recorded by the system).
+invalid_decision = The decision must be accept or reject.
+invalid_correction = A rejected request amends nothing: leave the amended facts empty.
+invalid_extension = An extension is { $min } to { $max } years.
+trigger_in_future = The trigger ({ $trigger_on }) cannot be later than today ({ $today }).
+party_not_found = Only a respondent of this case can be listed or restricted (no party { $party_no }).
+not_a_respondent = Only a respondent of this case can be listed or restricted ({ $name } is an applicant).
+listing_not_found = No listing { $no } on this case.
+correction_not_found = No correction request { $no } on this case.
+order_not_found = No restriction order { $no } on this case.
+minor = { $name } is under { $value } on { $on } and is never listed ({ $citation }).
+ground_not_applicable = { $by ->
+    [security] Ground 1 does not apply: the security given ({ $covered }) covers what is still due ({ $unpaid }).
+   *[controlled] Ground 1 does not apply: property under control ({ $covered }) covers what is still due ({ $unpaid }).
+}
+bound_persons_required = An order on an organisation binds its legal representative or other named persons: name at least one.
+bound_persons_not_applicable = An order on a natural person binds that person; named persons are for organisations.
+not_extendable = A listing on ground 1 lasts until performance and has no period to extend.
+trigger_not_shown = { $unpaid } is still unpaid: the debtor has not performed in full.
+
+## Not allowed in the present state
+
+already_listed = { $name } is already listed on this case.
+already_extended = The listing was already extended: it can be extended once.
+already_removed = The listing was already removed.
+not_expired = The listing period has not ended.
+correction_pending = A correction request on this listing awaits review.
+already_decided = The correction request was already decided.
+already_ordered = An order on { $name } is already in force.
+already_lifted = The restriction order was already lifted.
+still_listed = The person is still listed (listing { $listing_no }): remove the listing first.

@@ -1,0 +1,48 @@
+# 信用惩戒：失信被执行人名单与限制消费令。期限、年龄等法定数值以参数传入（$value、$citation、
+# $min、$max），此处不写任何数值。
+
+credit-field = { $field ->
+    [facts] 失信行为
+    [reason] 理由
+    [bound_person] 约束人员姓名
+    [amended_facts] 更正后的失信行为
+   *[other] 填写的文字
+}
+
+## 填写有误
+
+invalid_text = { credit-field }须为 { $min } 至 { $max } 个字。
+invalid_listing = { $count } 个问题。
+no_ground = 请至少选择一项失信情形。
+invalid_ground = 失信情形只有第一项至第六项，没有第 { $ground } 项。
+invalid_trigger = 请选择删除事由。
+invalid_decision = 请选择“理由成立”或“驳回”。
+invalid_correction = 驳回纠正申请时不更正失信行为，请清空更正内容。
+invalid_extension = 延长期限须为 { $min } 至 { $max } 年。
+trigger_in_future = 删除事由发生之日（{ $trigger_on }）不能晚于今天（{ $today }）。
+party_not_found = 只能对本案的被执行人办理（本案没有第 { $party_no } 号当事人）。
+not_a_respondent = 只能对本案的被执行人办理（{ $name }是申请执行人）。
+listing_not_found = 没有这条失信名单（第 { $no } 号）。
+correction_not_found = 没有这项纠正申请（第 { $no } 号）。
+order_not_found = 没有这份限制消费令（第 { $no } 号）。
+minor = { $name }在 { $on } 未满 { $value } 周岁，不得纳入失信名单（依据：{ $citation }）。
+ground_not_applicable = { $by ->
+    [security] 已提供的执行担保（{ $covered }）足以清偿未履行部分（{ $unpaid }），不适用第一项情形（有履行能力而拒不履行）。
+   *[controlled] 已控制的财产（{ $covered }）足以清偿未履行部分（{ $unpaid }），不适用第一项情形（有履行能力而拒不履行）。
+}
+bound_persons_required = 对单位的限制消费令须约束其法定代表人或其他人员，请至少填写一人。
+bound_persons_not_applicable = 对自然人的限制消费令约束其本人，无须另填约束人员。
+not_extendable = 依第一项情形（有履行能力而拒不履行）纳入的失信名单至履行完毕时止，没有可延长的期限。
+trigger_not_shown = 案件尚有未履行金额（{ $unpaid }），不能以“已履行全部义务”删除。
+
+## 当前状态不允许
+
+already_listed = { $name }在本案已被纳入失信名单。
+already_extended = 该失信名单已延长过，只能延长一次。
+already_removed = 该失信名单已删除。
+not_expired = 该失信名单的纳入期限尚未届满。
+correction_pending = 该失信名单已有待审查的纠正申请。
+already_decided = 该纠正申请已经审查决定。
+already_ordered = { $name }已有有效的限制消费令。
+already_lifted = 该限制消费令已解除。
+still_listed = 被限制人仍在失信名单上（第 { $listing_no } 号），须先删除失信信息。
