@@ -9,6 +9,8 @@ use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{self, CaseEvent, CaseState, PartyRole};
 use zhixing_domain::measure::MeasureKind;
+use zhixing_domain::refusal::RefusalKind;
+use zhixing_domain::refusal::{Problems, Reason};
 use zhixing_store::NewEvent;
 
 use crate::case::{self as svc, Shown};
@@ -483,19 +485,14 @@ pub async fn announce(
         ));
     }
     let (title, body) = (title.trim(), body.trim());
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     if title.is_empty() || title.chars().count() > MAX_TITLE {
-        problems.push(format!("title: 1 to {MAX_TITLE} characters"));
+        problems.push(Reason::new("announcement_title_invalid").with("max", MAX_TITLE));
     }
     if body.is_empty() || body.chars().count() > MAX_BODY {
-        problems.push(format!("body: 1 to {MAX_BODY} characters"));
+        problems.push(Reason::new("announcement_body_invalid").with("max", MAX_BODY));
     }
-    if !problems.is_empty() {
-        return Err(
-            AppError::unprocessable("invalid_announcement", problems.join("; "))
-                .with_details(problems),
-        );
-    }
+    problems.finish("invalid_announcement", RefusalKind::Invalid)?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     let id = tx

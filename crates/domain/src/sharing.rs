@@ -6,6 +6,7 @@
 //! Pure rules: the field vocabulary, the validation of a draft, and whether an agreement may
 //! be served on a given day.
 
+use crate::refusal::{Problems, Reason, Refusal, RefusalKind};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -137,13 +138,11 @@ fn has_control(s: &str) -> bool {
 /// printable characters: it is stored and served as data, never interpreted, so `<script>` or
 /// `'; DROP TABLE` is kept inert. The agency code is an identifier and is held to
 /// `[A-Za-z0-9_-]`.
-pub fn validate_draft(d: &DraftInput<'_>, today: Date) -> Result<Draft, Vec<String>> {
-    let mut problems = Vec::new();
+pub fn validate_draft(d: &DraftInput<'_>, today: Date) -> Result<Draft, Refusal> {
+    let mut problems = Problems::new();
     let name = d.agency_name.trim();
     if name.is_empty() || name.chars().count() > MAX_AGENCY_NAME || has_control(name) {
-        problems.push(format!(
-            "agency_name: 1 to {MAX_AGENCY_NAME} printable characters"
-        ));
+        problems.push(Reason::new("agency_name_invalid").with("max", MAX_AGENCY_NAME));
     }
     let code = d.agency_code.trim();
     if code.is_empty()
@@ -152,50 +151,56 @@ pub fn validate_draft(d: &DraftInput<'_>, today: Date) -> Result<Draft, Vec<Stri
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        problems.push(format!(
-            "agency_code: 1 to {MAX_AGENCY_CODE} of A–Z, a–z, 0–9, '-' and '_'"
-        ));
+        problems.push(Reason::new("agency_code_invalid").with("max", MAX_AGENCY_CODE));
     }
     let basis = d.legal_basis.trim();
     if basis.is_empty() || basis.chars().count() > MAX_LEGAL_BASIS || has_control(basis) {
-        problems.push(format!(
-            "legal_basis: 1 to {MAX_LEGAL_BASIS} printable characters"
-        ));
+        problems.push(Reason::new("legal_basis_invalid").with("max", MAX_LEGAL_BASIS));
     }
     let mut fields = Vec::new();
     if d.fields.is_empty() {
-        problems.push("fields: name at least one field".to_owned());
+        problems.push(Reason::new("no_shared_field"));
     }
     for f in d.fields {
         match Field::parse(f) {
             Some(x) if fields.contains(&x) => {
-                problems.push(format!("fields: {:?} is named twice", x.as_str()))
+                problems.push(Reason::new("shared_field_twice").with("field", x.as_str()));
             }
             Some(x) => fields.push(x),
-            None => problems.push(format!(
-                "fields: unknown field {f:?}; known: {}",
-                Field::ALL.map(Field::as_str).join(", ")
-            )),
+            None => problems.push(
+                Reason::new("shared_field_unknown")
+                    .with("field", f.as_str())
+                    .with("known", Field::ALL.map(Field::as_str).join(", ")),
+            ),
         }
     }
     let from = d.valid_from.trim().parse::<Date>();
     let to = d.valid_to.trim().parse::<Date>();
     if from.is_err() {
-        problems.push("valid_from: a date YYYY-MM-DD".to_owned());
+        problems.push(Reason::new("validity_date_invalid").with("field", "valid_from"));
     }
     if to.is_err() {
-        problems.push("valid_to: a date YYYY-MM-DD".to_owned());
+        problems.push(Reason::new("validity_date_invalid").with("field", "valid_to"));
     }
     if let (Ok(f), Ok(t)) = (&from, &to) {
         if f > t {
-            problems.push("valid_from must not be after valid_to".to_owned());
+            problems.push(
+                Reason::new("validity_reversed")
+                    .with("valid_from", *f)
+                    .with("valid_to", *t),
+            );
         }
         if *t < today {
-            problems.push(format!("valid_to {t} is in the past"));
+            problems.push(
+                Reason::new("validity_ended")
+                    .with("valid_to", *t)
+                    .with("today", today),
+            );
         }
     }
+    problems.finish("invalid_agreement", RefusalKind::Invalid)?;
     match (from, to) {
-        (Ok(valid_from), Ok(valid_to)) if problems.is_empty() => Ok(Draft {
+        (Ok(valid_from), Ok(valid_to)) => Ok(Draft {
             agency_name: name.to_owned(),
             agency_code: code.to_owned(),
             fields,
@@ -203,7 +208,8 @@ pub fn validate_draft(d: &DraftInput<'_>, today: Date) -> Result<Draft, Vec<Stri
             valid_from,
             valid_to,
         }),
-        _ => Err(problems),
+        // Both dates parsed, or a problem was reported above.
+        _ => Err(Refusal::invalid("invalid_agreement")),
     }
 }
 
@@ -264,7 +270,10 @@ mod tests {
         let bad = vec!["name".to_owned(), "name".to_owned(), "salary".to_owned()];
         let mut i = input(&bad, "2026-07-01", "2026-05-01");
         i.agency_code = "<script>";
-        let e = validate_draft(&i, today).err().unwrap_or_default();
+        let e = validate_draft(&i, today)
+            .err()
+            .map(|r| r.reasons)
+            .unwrap_or_default();
         assert_eq!(e.len(), 5, "{e:?}");
         assert!(validate_draft(&input(&[], "2026-06-01", "2026-06-01"), today).is_err());
     }

@@ -82,8 +82,9 @@ fn value(p: &Param) -> FluentValue<'static> {
     }
 }
 
-/// The message of `code` with `params`, if the catalogue has one in `lang`.
-pub fn message(lang: Lang, code: &str, params: &Params) -> Option<String> {
+/// The message of `code` with `params`, if the catalogue has one in `lang`, and whether every
+/// parameter it names was given.
+fn format(lang: Lang, code: &str, params: &Params) -> Option<(String, bool)> {
     let b = of(lang);
     let pattern = b.get_message(code)?.value()?;
     let mut args = FluentArgs::new();
@@ -92,15 +93,23 @@ pub fn message(lang: Lang, code: &str, params: &Params) -> Option<String> {
     }
     let mut errors = Vec::new();
     let text = b.format_pattern(pattern, Some(&args), &mut errors);
-    if !errors.is_empty() {
-        tracing::warn!(
-            code,
-            ?errors,
-            lang = lang.code(),
-            "message parameters missing"
-        );
+    Some((text.into_owned(), errors.is_empty()))
+}
+
+/// The message of `code` with `params`, if the catalogue has one in `lang`.
+pub fn message(lang: Lang, code: &str, params: &Params) -> Option<String> {
+    let (text, complete) = format(lang, code, params)?;
+    if !complete {
+        tracing::warn!(code, lang = lang.code(), "message parameters missing");
     }
-    Some(text.into_owned())
+    Some(text)
+}
+
+/// The catalogue's words for an error that carries no parameters, if its message needs none:
+/// a code shared with a refusal (`unknown_case_type`) may name parameters this error lacks,
+/// and then the error's own sentence is better than a hole.
+fn plain(lang: Lang, code: &str) -> Option<String> {
+    format(lang, code, &Params::default()).and_then(|(text, complete)| complete.then_some(text))
 }
 
 /// Whether the catalogue has a message for `code` in `lang`.
@@ -168,7 +177,7 @@ pub fn error(lang: Lang, e: &AppError) -> Words {
             message: m,
             details,
         } => Words {
-            detail: message(lang, code, &Params::default()).unwrap_or_else(|| m.clone()),
+            detail: plain(lang, code).unwrap_or_else(|| m.clone()),
             errors: details.clone(),
         },
         AppError::NotFound { code, message: m }
@@ -180,7 +189,7 @@ pub fn error(lang: Lang, e: &AppError) -> Words {
         }
         | AppError::TooLarge { code, message: m }
         | AppError::UnsupportedContent { code, message: m } => Words {
-            detail: message(lang, code, &Params::default()).unwrap_or_else(|| m.clone()),
+            detail: plain(lang, code).unwrap_or_else(|| m.clone()),
             errors: Vec::new(),
         },
         AppError::RangeNotSatisfiable { length } => Words {
@@ -188,11 +197,11 @@ pub fn error(lang: Lang, e: &AppError) -> Words {
             errors: Vec::new(),
         },
         AppError::Unavailable { message: m, .. } => Words {
-            detail: message(lang, "unavailable", &Params::default()).unwrap_or_else(|| m.clone()),
+            detail: plain(lang, "unavailable").unwrap_or_else(|| m.clone()),
             errors: Vec::new(),
         },
         AppError::Internal { .. } => Words {
-            detail: message(lang, "internal", &Params::default())
+            detail: plain(lang, "internal")
                 .unwrap_or_else(|| "an internal error occurred; it has been logged".into()),
             errors: Vec::new(),
         },

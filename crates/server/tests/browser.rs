@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use zhixing_domain::access::Role;
 use zhixing_testkit::{PASSWORD, TestApp};
 
@@ -58,8 +59,7 @@ async fn start_browser() -> Option<(Driver, fantoccini::Client, tempfile::TempDi
     );
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if let Ok(c) = ClientBuilder::rustls()
-            .expect("tls")
+        if let Ok(c) = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&url)
             .await

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::sharing::{self, Closed, DraftInput, Field, Status};
 use zhixing_store::NewEvent;
 use zhixing_store::sharing::{AgreementRow, FeedRow, KeyRow, NewAgreement};
@@ -207,9 +208,7 @@ pub async fn create(app: &App, by: &Principal, d: DraftIn<'_>) -> Result<Agreeme
         },
         app.today(),
     )
-    .map_err(|problems| {
-        AppError::unprocessable("invalid_agreement", problems.join("; ")).with_details(problems)
-    })?;
+    .map_err(AppError::from)?;
     let names: Vec<&str> = draft.fields.iter().map(|f| f.as_str()).collect();
     let fields = serde_json::to_string(&names).or_internal("serde_json::to_string(names)")?;
     let now_us = app.now_us();
@@ -427,10 +426,11 @@ pub async fn revoke(
 ) -> Result<Agreement, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > sharing::MAX_REASON {
-        return Err(AppError::unprocessable(
+        return Err(AppError::from(Refusal::of_reasons(
             "invalid_reason",
-            format!("reason: 1 to {} characters", sharing::MAX_REASON),
-        ));
+            RefusalKind::Invalid,
+            vec![Reason::new("revocation_reason_invalid").with("max", sharing::MAX_REASON)],
+        )));
     }
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;

@@ -71,6 +71,7 @@ closure_reason = the reason for the closure is given (at least { $min } characte
 resumption_only = a 执恢 case is filed by resuming a terminated (终本) case: POST /api/v1/cases/{ "{" }id{ "}" }/resumption
 unsupported_case_type = { $case_type } cases cannot be filed here yet
 case_type_unknown = unknown case type "{ $case_type }": use 执, 执恢 or 执保
+unknown_case_type = unknown case type "{ $case_type }"
 invalid_party = { $problem ->
     [name] party { $no }: a name of 1–{ $max } characters is required
     [id_number_missing] party { $no } ({ $name }): a natural person needs a resident ID number

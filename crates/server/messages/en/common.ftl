@@ -19,3 +19,4 @@ unit = { $unit ->
 }
 version_conflict = the case was changed by someone else meanwhile; reload it and try again
 rule_unavailable = the rule book or the working-day calendar cannot give the period this needs; the administrator has to check them
+invalid_reason = give a reason

@@ -46,3 +46,23 @@ already_decided = The correction request was already decided.
 already_ordered = An order on { $name } is already in force.
 already_lifted = The restriction order was already lifted.
 still_listed = The person is still listed (listing { $listing_no }): remove the listing first.
+
+## Data-sharing agreements
+
+invalid_agreement = The draft agreement has problems.
+agency_name_invalid = agency_name: 1 to { $max } printable characters
+agency_code_invalid = agency_code: 1 to { $max } of A–Z, a–z, 0–9, '-' and '_'
+legal_basis_invalid = legal_basis: 1 to { $max } printable characters
+no_shared_field = fields: name at least one field
+shared_field_twice = fields: "{ $field }" is named twice
+shared_field_unknown = fields: unknown field "{ $field }"; known: { $known }
+validity_date_invalid = { $field }: a date YYYY-MM-DD
+validity_reversed = valid_from ({ $valid_from }) must not be after valid_to ({ $valid_to })
+validity_ended = valid_to { $valid_to } is in the past (today is { $today })
+revocation_reason_invalid = reason: 1 to { $max } characters
+
+## Announcements
+
+invalid_announcement = The announcement has problems.
+announcement_title_invalid = title: 1 to { $max } characters
+announcement_body_invalid = body: 1 to { $max } characters

@@ -70,6 +70,7 @@ closure_reason = 已写明结案理由（至少{ $min }个字）
 resumption_only = 执恢案件只能由终本案件恢复执行产生，请在原案办理恢复执行。
 unsupported_case_type = 本系统尚不能立“{ $case_type }”字号的案件。
 case_type_unknown = 未知的案件类型“{ $case_type }”：请选择执、执恢或执保。
+unknown_case_type = 未知的案件类型“{ $case_type }”。
 invalid_party = { $problem ->
     [name] 第 { $no } 个当事人：请填写姓名或名称（1 至 { $max } 个字）。
     [id_number_missing] 第 { $no } 个当事人（{ $name }）：自然人须填写公民身份号码。

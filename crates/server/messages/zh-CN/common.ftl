@@ -19,3 +19,4 @@ unit = { $unit ->
 }
 version_conflict = 案件已被他人修改，请刷新后重试。
 rule_unavailable = 规则库或工作日历无法给出所需期限，请联系管理员检查。
+invalid_reason = 请填写理由。

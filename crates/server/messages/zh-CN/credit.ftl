@@ -46,3 +46,26 @@ already_decided = 该纠正申请已经审查决定。
 already_ordered = { $name }已有有效的限制消费令。
 already_lifted = 该限制消费令已解除。
 still_listed = 被限制人仍在失信名单上（第 { $listing_no } 号），须先删除失信信息。
+
+## 数据共享协议
+
+invalid_agreement = 协议草案有误。
+agency_name_invalid = 请填写共享单位名称（1 至 { $max } 个可打印字符）。
+agency_code_invalid = 请填写共享单位代码（1 至 { $max } 个字符，限英文字母、数字、“-”和“_”）。
+legal_basis_invalid = 请填写共享的法律依据（1 至 { $max } 个可打印字符）。
+no_shared_field = 请至少选择一个共享字段。
+shared_field_twice = 共享字段“{ $field }”重复。
+shared_field_unknown = 没有共享字段“{ $field }”（可选：{ $known }）。
+validity_date_invalid = { $field ->
+    [valid_from] 生效日期
+   *[valid_to] 失效日期
+}请按“年-月-日”填写。
+validity_reversed = 生效日期（{ $valid_from }）不能晚于失效日期（{ $valid_to }）。
+validity_ended = 失效日期（{ $valid_to }）早于今天（{ $today }）。
+revocation_reason_invalid = 请填写撤销理由（1 至 { $max } 个字）。
+
+## 公告
+
+invalid_announcement = 公告有误。
+announcement_title_invalid = 请填写公告标题（1 至 { $max } 个字）。
+announcement_body_invalid = 请填写公告正文（1 至 { $max } 个字）。
