@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::cases::yuan;
 use super::{PageLang, layout, page};
+use zhixing_app::AppError;
 use zhixing_app::credit::publication::{self as publ, PublishedListing, PublishedRestriction};
 use zhixing_app::portal::{self as svc, PartyCaseView};
 use zhixing_app::state::App;
@@ -74,23 +75,18 @@ pub async fn case_submit(
     PageLang(lang): PageLang,
     axum::Form(f): axum::Form<AccessForm>,
 ) -> Response {
-    match svc::party_access(&app, &f.case_number, &f.code)
-        .await
-        .map_err(crate::error::ApiError::from)
-    {
+    match svc::party_access(&app, &f.case_number, &f.code).await {
         Ok(v) => page(StatusCode::OK, layout(lang, "当事人查询", None, view(&v))),
-        Err(e) if e.code == "access_denied" || e.code == "access_locked" => {
-            let msg = if e.code == "access_locked" {
-                "输错次数过多，该案号已被暂时锁定，请稍后再试。"
-            } else {
-                "案号或查询码不正确。"
-            };
+        // A wrong number or code, or too many of them: the form again, with the reason.
+        Err(e @ (AppError::Forbidden { .. } | AppError::Throttled { .. })) => {
+            let msg = super::refusal_words(lang, &e);
+            let status = crate::error::ApiError::from(e).status;
             page(
-                e.status,
-                layout(lang, "当事人查询", None, form(&f, Some(msg))),
+                status,
+                layout(lang, "当事人查询", None, form(&f, Some(&msg))),
             )
         }
-        Err(e) => super::PageError(e).into_response(),
+        Err(e) => super::PageError::from(e).into_response(),
     }
 }
 
