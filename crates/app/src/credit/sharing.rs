@@ -87,15 +87,40 @@ pub struct FeedPage {
     pub next: i64,
 }
 
-/// What a draft is made of (the API's request body, checked in the domain).
-pub struct DraftIn<'a> {
-    pub agency_name: &'a str,
-    pub agency_code: &'a str,
-    pub court_id: Option<&'a str>,
-    pub fields: &'a [String],
-    pub legal_basis: &'a str,
-    pub valid_from: &'a str,
-    pub valid_to: &'a str,
+/// What a draft is made of (a request body or a form, checked in the domain).
+#[derive(Debug, Clone)]
+pub struct DraftIn {
+    pub agency_name: String,
+    pub agency_code: String,
+    /// The court whose subtree the agreement covers; the caller's own if none.
+    pub court_id: Option<String>,
+    pub fields: Vec<String>,
+    pub legal_basis: String,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+/// A change to a data-sharing agreement (数据共享协议): drafted by an administrator, approved
+/// by a division head who did not draft it, revoked with a reason. Executed by [`execute`].
+/// Issuing a key is [`issue_key`]: its answer is a secret shown once, not an agreement.
+#[derive(Debug, Clone)]
+pub enum SharingCommand {
+    Draft(DraftIn),
+    Approve { id: i64 },
+    Revoke { id: i64, reason: String },
+}
+
+/// Carries out a sharing command for `by`; the agreement as it now stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: SharingCommand,
+) -> Result<Agreement, AppError> {
+    match cmd {
+        SharingCommand::Draft(d) => create(app, by, &d).await,
+        SharingCommand::Approve { id } => approve(app, by, id).await,
+        SharingCommand::Revoke { id, reason } => revoke(app, by, id, &reason).await,
+    }
 }
 
 fn time_of(us: i64) -> String {
@@ -174,8 +199,8 @@ fn event(by: &Principal, a_court: &str, kind: &str, id: i64, payload: Value) -> 
 }
 
 /// Drafts an agreement for a court's subtree (the caller's court unless named).
-pub async fn create(app: &App, by: &Principal, d: DraftIn<'_>) -> Result<Agreement, AppError> {
-    let court_id = d.court_id.unwrap_or(&by.court_id);
+async fn create(app: &App, by: &Principal, d: &DraftIn) -> Result<Agreement, AppError> {
+    let court_id = d.court_id.as_deref().unwrap_or(&by.court_id);
     let court = app.store.court(court_id).await?;
     let court = match court {
         Some(c) if by.relation_to(&c.path) != zhixing_domain::access::Relation::Unrelated => c,
@@ -199,12 +224,12 @@ pub async fn create(app: &App, by: &Principal, d: DraftIn<'_>) -> Result<Agreeme
     }
     let draft = sharing::validate_draft(
         &DraftInput {
-            agency_name: d.agency_name,
-            agency_code: d.agency_code,
-            fields: d.fields,
-            legal_basis: d.legal_basis,
-            valid_from: d.valid_from,
-            valid_to: d.valid_to,
+            agency_name: &d.agency_name,
+            agency_code: &d.agency_code,
+            fields: &d.fields,
+            legal_basis: &d.legal_basis,
+            valid_from: &d.valid_from,
+            valid_to: &d.valid_to,
         },
         app.today(),
     )
@@ -296,7 +321,7 @@ async fn locked(
 }
 
 /// Approves a draft: a division head of the agreement's court or above, not its drafter.
-pub async fn approve(app: &App, by: &Principal, id: i64) -> Result<Agreement, AppError> {
+async fn approve(app: &App, by: &Principal, id: i64) -> Result<Agreement, AppError> {
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     let a = locked(&mut tx, by, id).await?;
@@ -418,12 +443,7 @@ pub async fn issue_key(app: &App, by: &Principal, id: i64) -> Result<IssuedKey, 
 
 /// Revokes an agreement (and its keys), with a reason: its feed stops at the next pull. An
 /// administrator or a division head of the agreement's court or above.
-pub async fn revoke(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    reason: &str,
-) -> Result<Agreement, AppError> {
+async fn revoke(app: &App, by: &Principal, id: i64, reason: &str) -> Result<Agreement, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > sharing::MAX_REASON {
         return Err(AppError::from(Refusal::of_reasons(

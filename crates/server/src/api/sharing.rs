@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::credit::sharing::{self as svc, Agreement, FeedPage, IssuedKey};
+use zhixing_app::credit::sharing::{self as svc, Agreement, FeedPage, IssuedKey, SharingCommand};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -70,20 +70,16 @@ pub async fn create(
     ctx: Ctx,
     Json(b): Json<AgreementIn>,
 ) -> Result<(StatusCode, Json<Agreement>), ApiError> {
-    let out = svc::create(
-        &app,
-        &ctx.principal,
-        svc::DraftIn {
-            agency_name: &b.agency_name,
-            agency_code: &b.agency_code,
-            court_id: b.court_id.as_deref(),
-            fields: &b.fields,
-            legal_basis: &b.legal_basis,
-            valid_from: &b.valid_from,
-            valid_to: &b.valid_to,
-        },
-    )
-    .await?;
+    let cmd = SharingCommand::Draft(svc::DraftIn {
+        agency_name: b.agency_name,
+        agency_code: b.agency_code,
+        court_id: b.court_id,
+        fields: b.fields,
+        legal_basis: b.legal_basis,
+        valid_from: b.valid_from,
+        valid_to: b.valid_to,
+    });
+    let out = svc::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -116,7 +112,8 @@ pub async fn approve(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Agreement>, ApiError> {
-    Ok(Json(svc::approve(&app, &ctx.principal, id).await?))
+    let cmd = SharingCommand::Approve { id };
+    Ok(Json(svc::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// Issues the agreement's API key, shown this once; earlier keys are revoked.
@@ -140,9 +137,11 @@ pub async fn revoke(
     Path(id): Path<i64>,
     Json(b): Json<RevocationIn>,
 ) -> Result<Json<Agreement>, ApiError> {
-    Ok(Json(
-        svc::revoke(&app, &ctx.principal, id, &b.reason).await?,
-    ))
+    let cmd = SharingCommand::Revoke {
+        id,
+        reason: b.reason,
+    };
+    Ok(Json(svc::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// The API key of a feed request: `X-Api-Key`, else `Authorization: Bearer …`.
