@@ -97,7 +97,7 @@ impl axum::extract::OptionalFromRequestParts<App> for Ctx {
     ) -> Result<Option<Self>, Self::Rejection> {
         match <Ctx as FromRequestParts<App>>::from_request_parts(parts, app).await {
             Ok(c) => Ok(Some(c)),
-            Err(e) if e.code == "unauthenticated" => Ok(None),
+            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => Ok(None),
             Err(e) => Err(e),
         }
     }
