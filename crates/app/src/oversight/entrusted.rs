@@ -98,15 +98,10 @@ pub struct TaskView {
     pub completed_at: Option<String>,
 }
 
+/// A refusal of the domain: its kind (invalid input or the task's state) was set where it was
+/// made.
 fn refused(r: Refusal) -> AppError {
-    crate::error::refused_with(
-        r,
-        &[
-            "task_already_answered",
-            "task_not_accepted",
-            "task_finished",
-        ],
-    )
+    AppError::from(r)
 }
 
 fn text_refused(r: zhixing_domain::supervision::Refusal) -> AppError {
@@ -160,29 +155,19 @@ pub async fn request(
     )
     .await?;
     if row.status == "closed" {
-        return Err(AppError::conflict(
-            "case_closed",
-            "the case is closed: nothing is entrusted for it",
-        ));
+        return Err(Refusal::conflict("case_closed").into());
     }
     let act = EntrustedAct::parse(input.act.trim()).ok_or_else(|| {
-        AppError::unprocessable(
-            "unknown_act",
-            format!(
-                "unknown act {:?}: freeze, renew, deduct, seal, investigate or serve",
-                input.act
-            ),
-        )
+        AppError::from(Refusal::invalid("unknown_act").with("act", input.act.trim()))
     })?;
     let to = court(app, input.to_court.trim()).await?;
     en::check_courts(&from.id, &to.id).map_err(refused)?;
     let target = check_text(&input.target, MAX_TEXT_CHARS).map_err(text_refused)?;
     let instructions = input.instructions.trim().to_owned();
     if instructions.chars().count() > MAX_TEXT_CHARS {
-        return Err(AppError::unprocessable(
-            "text_too_long",
-            "the instructions are too long",
-        ));
+        return Err(text_refused(zhixing_domain::supervision::text_too_long(
+            MAX_TEXT_CHARS,
+        )));
     }
     let today = app.today();
     // The limit is the entrusting court's: its region's rule book version in force today.
@@ -458,10 +443,10 @@ pub async fn complete(
     let mut files = Vec::with_capacity(uploads.len());
     for (i, u) in uploads.into_iter().enumerate() {
         if u.bytes.is_empty() {
-            return Err(AppError::unprocessable(
-                "empty_document",
-                format!("document {} ({:?}) is empty", i + 1, u.name),
-            ));
+            return Err(Refusal::invalid("empty_document")
+                .with("no", i + 1)
+                .with("name", u.name.as_str())
+                .into());
         }
         files.push(field::check(i + 1, u)?);
     }

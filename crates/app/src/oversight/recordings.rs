@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use zhixing_domain::access::Principal;
 use zhixing_domain::recording::{self, Kind, SNIFF_BYTES};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_store::NewEvent;
 use zhixing_store::recordings::{NewRecording, RecordingRow};
 
@@ -80,6 +81,9 @@ impl From<RecordingRow> for RecordingView {
         }
     }
 }
+
+/// The code an unknown kind goes by in every context; the reason says a recording's.
+const UNKNOWN_KIND: &str = "unknown_kind";
 
 fn not_found(id: i64) -> AppError {
     AppError::not_found("recording_not_found", format!("no recording {id}"))
@@ -149,10 +153,11 @@ pub async fn authorize_upload(
 /// Checks the upload's parameters: the kind, and the sender's name for it.
 pub fn check_params(kind: &str, name: Option<&str>) -> Result<(Kind, String), AppError> {
     let kind = Kind::parse(kind.trim()).ok_or_else(|| {
-        AppError::unprocessable(
-            "unknown_kind",
-            format!("unknown kind {kind:?}: body_camera, hotline or other"),
-        )
+        AppError::from(Refusal::of_reasons(
+            UNKNOWN_KIND,
+            RefusalKind::Invalid,
+            vec![Reason::new("unknown_recording_kind").with("kind", kind.trim())],
+        ))
     })?;
     Ok((kind, recording::display_name(name.unwrap_or(""), kind)))
 }
@@ -197,10 +202,7 @@ where
         }
     }
     if head.is_empty() {
-        return Err(AppError::unprocessable(
-            "empty_recording",
-            "the body is empty: send the recording's bytes",
-        ));
+        return Err(Refusal::invalid("empty_recording").into());
     }
     let content_type = recording::sniff(&head).ok_or_else(|| {
         AppError::unsupported(
@@ -366,6 +368,28 @@ pub async fn of_case(
 /// Where a stored recording's file is.
 pub fn path_of(app: &App, row: &RecordingRow) -> PathBuf {
     app.config.recordings_dir.join(&row.storage_key)
+}
+
+/// The stored file of a recording, opened, and its length. A file missing, unreadable or of
+/// another size than its row says is a fault of ours, logged with its cause.
+pub async fn open(app: &App, row: &RecordingRow) -> Result<(tokio::fs::File, u64), AppError> {
+    let path = path_of(app, row);
+    let unreadable = |e: std::io::Error| {
+        AppError::internal(format_args!(
+            "recording {} file {} unreadable: {e}",
+            row.id,
+            path.display()
+        ))
+    };
+    let file = tokio::fs::File::open(&path).await.map_err(unreadable)?;
+    let len = file.metadata().await.map_err(unreadable)?.len();
+    if i64::try_from(len).ok() != Some(row.size) {
+        return Err(AppError::internal(format_args!(
+            "recording {} file size {len} differs from its row ({})",
+            row.id, row.size
+        )));
+    }
+    Ok((file, len))
 }
 
 /// Records that `by` played `range` (`bytes a-b/len`) of a recording: one event per request.

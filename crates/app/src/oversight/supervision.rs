@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::refusal::{Reason, RefusalKind};
 use zhixing_domain::supervision::{
     self as sv, MAX_TEXT_CHARS, MAX_TITLE_CHARS, Refusal, SupervisionStatus,
 };
@@ -22,6 +23,9 @@ use zhixing_store::supervision::{NewSupervision, SupervisionRow};
 
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
+
+/// The code every context's unreadable date goes by; the reason says which date.
+const INVALID_DATE: &str = "invalid_date";
 
 /// The alert kind an escalated order raises at the issuing court.
 pub const OVERDUE_ALERT: &str = "supervision_overdue";
@@ -74,11 +78,10 @@ pub struct SupervisionView {
     pub notes: Vec<NoteView>,
 }
 
+/// A refusal of the domain: its kind (invalid input or the order's state) was set where it
+/// was made.
 fn refused(r: Refusal) -> AppError {
-    if r.code == "supervision_not_downward" {
-        return AppError::forbidden_as(r.code, r.text());
-    }
-    crate::error::refused_with(r, &["supervision_closed", "no_reply_to_decide"])
+    AppError::from(r)
 }
 
 fn subject_of(row_case: Option<i64>, id: i64) -> String {
@@ -125,7 +128,13 @@ pub async fn issue(
 ) -> Result<SupervisionView, AppError> {
     let target = court(app, input.court.trim()).await?;
     let issuer = own_court(app, by).await?;
-    sv::check_downward(&issuer.path, &target.path).map_err(refused)?;
+    // Upward or sideways is not a matter of input: the issuer has no such power (403).
+    sv::check_downward(&issuer.path, &target.path).map_err(|r| {
+        AppError::forbidden_as(
+            r.code,
+            "a supervision order goes only to a court below the issuing court",
+        )
+    })?;
     if !by.may(Action::Supervise, &target.path) {
         return Err(AppError::forbidden(
             "only a command-centre supervisor (指挥中心监督员) or division head (执行局长) of a superior court issues supervision orders",
@@ -134,7 +143,11 @@ pub async fn issue(
     let title = sv::check_text(&input.title, MAX_TITLE_CHARS).map_err(refused)?;
     let instructions = sv::check_text(&input.instructions, MAX_TEXT_CHARS).map_err(refused)?;
     let deadline: Date = input.deadline.trim().parse().map_err(|_| {
-        AppError::unprocessable("invalid_date", "deadline must be a date YYYY-MM-DD")
+        AppError::from(Refusal::of_reasons(
+            INVALID_DATE,
+            RefusalKind::Invalid,
+            vec![Reason::new("supervision_deadline_date").with("deadline", input.deadline.trim())],
+        ))
     })?;
     let today = app.today();
     sv::check_deadline(deadline, today).map_err(refused)?;
@@ -145,10 +158,10 @@ pub async fn issue(
             })?;
         // The issuer reads every case below it; a case elsewhere is not revealed.
         if !by.may(Action::ReadCaseData, &target.path) || case.court_id != target.id {
-            return Err(AppError::unprocessable(
-                "case_not_of_court",
-                format!("case {case_id} is not a case of court {}", target.id),
-            ));
+            return Err(Refusal::invalid("case_not_of_court")
+                .with("case_id", case_id)
+                .with("court", target.name.as_str())
+                .into());
         }
     }
     let now_us = app.now_us();

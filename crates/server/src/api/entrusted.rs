@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use super::field::{disposition, multipart_error, rejection};
@@ -160,6 +161,12 @@ pub struct ResultForm {
     document: Vec<Vec<u8>>,
 }
 
+/// A part of the result form refused under a code the field records' form shares; the words
+/// come from the reason.
+fn form_refused(code: &'static str, reason: Reason) -> ApiError {
+    Refusal::of_reasons(code, RefusalKind::Invalid, vec![reason]).into()
+}
+
 /// Reads the result form; a document is refused as soon as it is too large or one too many.
 async fn read_form(mut mp: Multipart) -> Result<(String, Vec<Upload>), ApiError> {
     let mut result: Option<String> = None;
@@ -183,29 +190,34 @@ async fn read_form(mut mp: Multipart) -> Result<(String, Vec<Upload>), ApiError>
             }
             "result" => {
                 if result.is_some() {
-                    return Err(ApiError::unprocessable(
+                    return Err(form_refused(
                         "duplicate_field",
-                        "result is given more than once",
+                        Reason::new("entrusted_field_duplicate").with("field", "result"),
                     ));
                 }
                 let mut bytes = Vec::new();
                 while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
                     if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
-                        return Err(ApiError::unprocessable(
+                        return Err(form_refused(
                             "field_too_long",
-                            "result is too long",
+                            Reason::new("entrusted_field_too_long")
+                                .with("field", "result")
+                                .with("max", MAX_TEXT_BYTES),
                         ));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
                 result = Some(String::from_utf8(bytes).map_err(|_| {
-                    ApiError::unprocessable("invalid_field", "result is not UTF-8 text")
+                    form_refused(
+                        "invalid_field",
+                        Reason::new("entrusted_field_not_text").with("field", "result"),
+                    )
                 })?);
             }
             other => {
-                return Err(ApiError::unprocessable(
+                return Err(form_refused(
                     "unknown_field",
-                    format!("unknown field {other:?}: result and document"),
+                    Reason::new("entrusted_field_unknown").with("field", other),
                 ));
             }
         }
