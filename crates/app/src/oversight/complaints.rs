@@ -125,9 +125,33 @@ fn as_complaint_404(id: i64) -> impl Fn(AppError) -> AppError {
     }
 }
 
+/// A change to a complaint (执行信访), as an officer asks for it from a form or a JSON body.
+/// Executed by [`execute`].
+pub enum ComplaintCommand {
+    /// Registers a complaint or hotline report against case `case_id`.
+    Register { case_id: i64, input: ComplaintInput },
+    /// Resolves (办结) open complaint `id` with its result, the reply to the complainant.
+    Resolve { id: i64, result: String },
+}
+
+/// Carries out a complaint command for `by`: the case loaded and the command authorised
+/// through `access::Action` (`HandleCases` at the case's court), decided in the domain, the
+/// row, the court's indicators, the alerts it settles and its audited event written in one
+/// transaction. Returns the complaint as it now stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: ComplaintCommand,
+) -> Result<ComplaintView, AppError> {
+    match cmd {
+        ComplaintCommand::Register { case_id, input } => register(app, by, case_id, input).await,
+        ComplaintCommand::Resolve { id, result } => resolve(app, by, id, &result).await,
+    }
+}
+
 /// Registers a complaint against a case: checked, its deadlines computed from the rule book
 /// and the working-day calendar, stored with its event in one transaction.
-pub async fn register(
+async fn register(
     app: &App,
     by: &Principal,
     case_id: i64,
@@ -215,7 +239,7 @@ pub async fn register(
 
 /// Resolves an open complaint with its result (the reply to the complainant); clears its
 /// overdue alert in the same transaction.
-pub async fn resolve(
+async fn resolve(
     app: &App,
     by: &Principal,
     id: i64,

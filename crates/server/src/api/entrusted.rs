@@ -15,7 +15,7 @@ use super::Ctx;
 use super::field::{disposition, multipart_error, rejection};
 use crate::error::{ApiError, Json, Path, Query};
 use zhixing_app::control::field::{self as fs, Upload};
-use zhixing_app::oversight::entrusted::{self as en, RequestInput, TaskView};
+use zhixing_app::oversight::entrusted::{self as en, EntrustedCommand, RequestInput, TaskView};
 use zhixing_app::state::App;
 
 /// The body limit of the result route: every document at its largest, plus the text.
@@ -48,18 +48,16 @@ pub async fn request(
     Path(id): Path<i64>,
     Json(b): Json<RequestIn>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let v = en::request(
-        &app,
-        &ctx.principal,
-        id,
-        RequestInput {
+    let cmd = EntrustedCommand::Request {
+        case_id: id,
+        input: RequestInput {
             to_court: b.to_court,
             act: b.act,
             target: b.target,
             instructions: b.instructions,
         },
-    )
-    .await?;
+    };
+    let v = en::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -125,7 +123,8 @@ pub async fn accept(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(en::accept(&app, &ctx.principal, id).await?))
+    let cmd = EntrustedCommand::Accept { id };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -145,9 +144,11 @@ pub async fn decline(
     Path(id): Path<i64>,
     Json(b): Json<DeclineIn>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(
-        en::decline(&app, &ctx.principal, id, &b.reason).await?,
-    ))
+    let cmd = EntrustedCommand::Decline {
+        id,
+        reason: b.reason,
+    };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// The result form, as OpenAPI describes it; the handler reads the parts one by one.
@@ -240,10 +241,13 @@ pub async fn result(
     // Who may return the result is settled before the upload is read: a stranger's files
     // are never buffered.
     en::for_receiver(&app, &ctx.principal, id).await?;
-    let (text, docs) = read_form(mp.map_err(rejection)?).await?;
-    Ok(Json(
-        en::complete(&app, &ctx.principal, id, &text, docs).await?,
-    ))
+    let (result, uploads) = read_form(mp.map_err(rejection)?).await?;
+    let cmd = EntrustedCommand::Complete {
+        id,
+        result,
+        uploads,
+    };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// A document returned with a task's result, as a download (audited).
