@@ -117,8 +117,50 @@ impl Drop for TempFile {
     }
 }
 
+/// A change to the recordings (音视频记录), as an officer sends it. Executed by [`execute`].
+pub enum RecordingCommand<S> {
+    /// Keeps a recording for a case or a complaint: `body` streamed to disk with its SHA-256,
+    /// the type judged by its first bytes; `declared_len` is the length the sender announced.
+    Upload {
+        target: Target,
+        /// body_camera, hotline or other.
+        kind: String,
+        /// The sender's name for the file.
+        name: Option<String>,
+        declared_len: Option<u64>,
+        body: S,
+    },
+}
+
+/// Carries out a recording command for `by`: who may upload, and what, is settled (through
+/// `access::Action`) before a byte of the body is read; then the file is received and renamed
+/// into place, and its row and audited event written in one transaction.
+pub async fn execute<S, E>(
+    app: &App,
+    by: &Principal,
+    cmd: RecordingCommand<S>,
+) -> Result<RecordingView, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    match cmd {
+        RecordingCommand::Upload {
+            target,
+            kind,
+            name,
+            declared_len,
+            body,
+        } => {
+            let owner = authorize_upload(app, by, target).await?;
+            let (kind, name) = check_params(&kind, name.as_deref())?;
+            upload(app, by, owner, kind, &name, declared_len, body).await
+        }
+    }
+}
+
 /// Who the upload is for: the case (and complaint), checked before a byte is read.
-pub async fn authorize_upload(
+async fn authorize_upload(
     app: &App,
     by: &Principal,
     target: Target,
@@ -151,7 +193,7 @@ pub async fn authorize_upload(
 }
 
 /// Checks the upload's parameters: the kind, and the sender's name for it.
-pub fn check_params(kind: &str, name: Option<&str>) -> Result<(Kind, String), AppError> {
+fn check_params(kind: &str, name: Option<&str>) -> Result<(Kind, String), AppError> {
     let kind = Kind::parse(kind.trim()).ok_or_else(|| {
         AppError::from(Refusal::of_reasons(
             UNKNOWN_KIND,
@@ -260,7 +302,7 @@ where
 /// Receives a recording for `target` (authorized with [`authorize_upload`]) and stores it:
 /// the file renamed into place, the row and its event, in one transaction.
 #[allow(clippy::too_many_arguments)] // the upload's parts, each named at the one call site
-pub async fn upload<S, E>(
+async fn upload<S, E>(
     app: &App,
     by: &Principal,
     (case_id, complaint_id, court_id): (i64, Option<i64>, String),

@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
 use zhixing_app::AppError;
-use zhixing_app::oversight::recordings::{self as svc, RecordingView, Target};
+use zhixing_app::oversight::recordings::{self as svc, RecordingCommand, RecordingView, Target};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
@@ -42,19 +42,14 @@ async fn upload(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<RecordingView>), ApiError> {
-    // Who may upload, and what, is settled before a byte of the body is read.
-    let owner = svc::authorize_upload(app, &ctx.principal, target).await?;
-    let (kind, name) = svc::check_params(&q.kind, q.name.as_deref())?;
-    let v = svc::upload(
-        app,
-        &ctx.principal,
-        owner,
-        kind,
-        &name,
-        declared_len(headers),
-        body.into_data_stream(),
-    )
-    .await?;
+    let cmd = RecordingCommand::Upload {
+        target,
+        kind: q.kind.clone(),
+        name: q.name.clone(),
+        declared_len: declared_len(headers),
+        body: body.into_data_stream(),
+    };
+    let v = svc::execute(app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
