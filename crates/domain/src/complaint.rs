@@ -309,6 +309,43 @@ workdays = ["2026-09-20", "2026-10-10"]
     }
 
     #[test]
+    fn registration_problems_carry_their_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let e = check_registration("fax", "", " ", date(2026, 5, 2), date(2026, 5, 1)).unwrap_err();
+        assert_eq!(e.kind, RefusalKind::Invalid);
+        let codes: Vec<&str> = e.reasons.iter().map(|r| r.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "unknown_channel",
+                "invalid_complainant",
+                "invalid_summary",
+                "received_in_future"
+            ]
+        );
+        assert_eq!(
+            e.reasons[0].params.get("channel"),
+            Some(&Param::Text("fax".into()))
+        );
+        assert_eq!(
+            e.reasons[1].params.get("max"),
+            Some(&Param::Int(i64::try_from(MAX_NAME_CHARS).unwrap_or(0)))
+        );
+        assert_eq!(
+            e.reasons[3].params.get("received_on"),
+            Some(&Param::Date(date(2026, 5, 2)))
+        );
+        // A second resolution is refused by the complaint's state; a bad result by its own
+        // reason under the shared code.
+        assert_eq!(
+            check_resolution(Status::Resolved, "答复").unwrap_err().kind,
+            RefusalKind::Conflict
+        );
+        let e = check_resolution(Status::Registered, " ").unwrap_err();
+        assert_eq!(e.reasons[0].code, "complaint_result_length");
+    }
+
+    #[test]
     fn resolution_once_only() {
         assert_eq!(
             check_resolution(Status::Resolved, "答复").unwrap_err().code,

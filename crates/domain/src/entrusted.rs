@@ -177,6 +177,31 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
+    fn refusals_carry_their_kind_and_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let e = check_courts("J0105", "J0105").err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Invalid));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("court")),
+            Some(&Param::Text("J0105".into()))
+        );
+        let e = accept(TaskStatus::Declined).err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Conflict));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("status")),
+            Some(&Param::Text("declined".into()))
+        );
+        assert_eq!(
+            complete(TaskStatus::Requested, 1).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
+        assert_eq!(
+            complete(TaskStatus::Accepted, 0).map_err(|r| r.kind),
+            Err(RefusalKind::Invalid)
+        );
+    }
+
+    #[test]
     fn the_vocabulary_is_closed() {
         for a in EntrustedAct::ALL {
             assert_eq!(EntrustedAct::parse(a.as_str()), Some(a));

@@ -188,6 +188,44 @@ mod tests {
     }
 
     #[test]
+    fn refusals_carry_their_kind_and_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let today = date(2026, 3, 2);
+        let e = check_deadline(date(2026, 3, 1), today).err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Invalid));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("deadline")),
+            Some(&Param::Date(date(2026, 3, 1)))
+        );
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("today")),
+            Some(&Param::Date(today))
+        );
+        // A text too long goes by the shared code; its words come from its own reason.
+        let e = check_text(&"字".repeat(11), 10).err();
+        assert_eq!(e.as_ref().map(|r| r.code), Some("text_too_long"));
+        let reasons = e.map(|r| r.reasons).unwrap_or_default();
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(
+            reasons.first().map(|r| r.code),
+            Some("oversight_text_too_long")
+        );
+        assert_eq!(
+            reasons.first().and_then(|r| r.params.get("max")),
+            Some(&Param::Int(10))
+        );
+        // The order's state refuses, not the input.
+        assert_eq!(
+            reply(SupervisionStatus::Closed).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
+        assert_eq!(
+            close(SupervisionStatus::Open).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
+    }
+
+    #[test]
     fn deadline_not_in_the_past() {
         let today = date(2026, 3, 2);
         assert!(check_deadline(today, today).is_ok());
