@@ -341,6 +341,14 @@ pub enum SupervisionCommand {
     SendBack { id: i64, reason: String },
 }
 
+/// A command on an existing order, as [`step`] decides it.
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    Reply(&'a str),
+    Close(Option<&'a str>),
+    SendBack(&'a str),
+}
+
 /// What a command on an existing order does, once authorised and decided.
 struct Step {
     from: SupervisionStatus,
@@ -358,15 +366,14 @@ struct Step {
 /// Authorises a command on order `row` for `by` and decides it in the domain.
 fn step(
     by: &Principal,
-    cmd: &SupervisionCommand,
+    change: Change<'_>,
     row: &SupervisionRow,
     issuer: &CourtRow,
     target: &CourtRow,
 ) -> Result<Step, AppError> {
     let from = status_of(row)?;
-    match cmd {
-        SupervisionCommand::Issue(_) => Err(AppError::internal("an issue is not a step")),
-        SupervisionCommand::Reply { text, .. } => {
+    match change {
+        Change::Reply(text) => {
             if !by.may(Action::HandleCases, &target.path) {
                 return Err(AppError::forbidden(
                     "the division head or an officer of the court the order was sent to replies",
@@ -383,12 +390,8 @@ fn step(
                 text_key: "reply",
             })
         }
-        SupervisionCommand::Close { note, .. } => {
-            decision(by, true, note.as_deref(), from, issuer, target)
-        }
-        SupervisionCommand::SendBack { reason, .. } => {
-            decision(by, false, Some(reason), from, issuer, target)
-        }
+        Change::Close(note) => decision(by, true, note, from, issuer, target),
+        Change::SendBack(reason) => decision(by, false, Some(reason), from, issuer, target),
     }
 }
 
@@ -439,14 +442,28 @@ pub async fn execute(
     by: &Principal,
     cmd: SupervisionCommand,
 ) -> Result<SupervisionView, AppError> {
-    let id = match cmd {
-        SupervisionCommand::Issue(input) => return issue(app, by, input).await,
-        SupervisionCommand::Reply { id, .. }
-        | SupervisionCommand::Close { id, .. }
-        | SupervisionCommand::SendBack { id, .. } => id,
-    };
+    match cmd {
+        SupervisionCommand::Issue(input) => issue(app, by, input).await,
+        SupervisionCommand::Reply { id, text } => apply(app, by, id, Change::Reply(&text)).await,
+        SupervisionCommand::Close { id, note } => {
+            apply(app, by, id, Change::Close(note.as_deref())).await
+        }
+        SupervisionCommand::SendBack { id, reason } => {
+            apply(app, by, id, Change::SendBack(&reason)).await
+        }
+    }
+}
+
+/// Loads order `id`, authorises and decides `change`, and writes the status move, its note,
+/// the alerts it settles and its event in one transaction.
+async fn apply(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    change: Change<'_>,
+) -> Result<SupervisionView, AppError> {
     let (row, issuer, target) = readable(app, by, id).await?;
-    let s = step(by, &cmd, &row, &issuer, &target)?;
+    let s = step(by, change, &row, &issuer, &target)?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     if !tx
