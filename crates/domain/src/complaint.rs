@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
 use crate::case::Refusal;
+use crate::refusal::{Reason, RefusalKind};
 use crate::rules::RuleBook;
 
 /// The rule giving the time limit to register a complaint, counted from its receipt.
@@ -112,7 +113,7 @@ fn period(
     let r = rules.lookup(rule, rule_date, region)?;
     calendar
         .period_end(start, r.value, r.unit)
-        .map_err(|e| Refusal::one("rule_unavailable", e.to_string()))
+        .map_err(crate::case::calendar_fault)
 }
 
 /// The deadlines of a complaint received on `received_on` and registered on `registered_on`,
@@ -161,33 +162,33 @@ pub fn check_registration(
     received_on: Date,
     today: Date,
 ) -> Result<Registration, Refusal> {
-    let mut problems: Vec<(&'static str, String)> = Vec::new();
+    let mut problems: Vec<Reason> = Vec::new();
     let ch = Channel::parse(channel.trim());
     if ch.is_none() {
-        problems.push((
-            "unknown_channel",
-            format!("unknown channel {channel:?}: visit, letter, hotline or online"),
-        ));
+        problems.push(Reason::new("unknown_channel").with("channel", channel));
     }
     let name = complainant.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        problems.push((
-            "invalid_complainant",
-            format!("the complainant's name is 1–{MAX_NAME_CHARS} characters"),
-        ));
+        problems.push(
+            Reason::new("invalid_complainant")
+                .with("min", 1)
+                .with("max", MAX_NAME_CHARS),
+        );
     }
     let text = summary.trim();
     if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
-        problems.push((
-            "invalid_summary",
-            format!("the summary is 1–{MAX_TEXT_CHARS} characters"),
-        ));
+        problems.push(
+            Reason::new("invalid_summary")
+                .with("min", 1)
+                .with("max", MAX_TEXT_CHARS),
+        );
     }
     if received_on > today {
-        problems.push((
-            "received_in_future",
-            format!("received_on {received_on} is after today ({today})"),
-        ));
+        problems.push(
+            Reason::new("received_in_future")
+                .with("received_on", received_on)
+                .with("today", today),
+        );
     }
     match (ch, problems.first()) {
         (Some(channel), None) => Ok(Registration {
@@ -197,11 +198,9 @@ pub fn check_registration(
             received_on,
         }),
         (_, first) => {
-            let code = first.map_or("invalid_complaint", |p| p.0);
-            Err(Refusal::many(
-                code,
-                problems.into_iter().map(|p| p.1).collect(),
-            ))
+            // The refusal goes by its first problem's code; each problem has its own words.
+            let code = first.map_or("invalid_complaint", |p| p.code);
+            Err(Refusal::of_reasons(code, RefusalKind::Invalid, problems))
         }
     }
 }
@@ -209,16 +208,16 @@ pub fn check_registration(
 /// Checks a resolution: the complaint must still be open, the reply 1–4,000 characters.
 pub fn check_resolution(status: Status, result: &str) -> Result<String, Refusal> {
     if status == Status::Resolved {
-        return Err(Refusal::one(
-            "already_resolved",
-            "the complaint is already resolved",
-        ));
+        return Err(Refusal::conflict("already_resolved"));
     }
     let text = result.trim();
     if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
-        return Err(Refusal::one(
+        return Err(crate::case::refused_as(
             "invalid_result",
-            format!("the result is 1–{MAX_TEXT_CHARS} characters"),
+            RefusalKind::Invalid,
+            Reason::new("complaint_result_length")
+                .with("min", 1)
+                .with("max", MAX_TEXT_CHARS),
         ));
     }
     Ok(text.to_owned())
@@ -307,6 +306,43 @@ workdays = ["2026-09-20", "2026-10-10"]
         .unwrap(); // allow-panic: test code
         assert_eq!(ok.channel, Channel::Hotline);
         assert_eq!(ok.complainant, "张三");
+    }
+
+    #[test]
+    fn registration_problems_carry_their_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let e = check_registration("fax", "", " ", date(2026, 5, 2), date(2026, 5, 1)).unwrap_err();
+        assert_eq!(e.kind, RefusalKind::Invalid);
+        let codes: Vec<&str> = e.reasons.iter().map(|r| r.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "unknown_channel",
+                "invalid_complainant",
+                "invalid_summary",
+                "received_in_future"
+            ]
+        );
+        assert_eq!(
+            e.reasons[0].params.get("channel"),
+            Some(&Param::Text("fax".into()))
+        );
+        assert_eq!(
+            e.reasons[1].params.get("max"),
+            Some(&Param::Int(i64::try_from(MAX_NAME_CHARS).unwrap_or(0)))
+        );
+        assert_eq!(
+            e.reasons[3].params.get("received_on"),
+            Some(&Param::Date(date(2026, 5, 2)))
+        );
+        // A second resolution is refused by the complaint's state; a bad result by its own
+        // reason under the shared code.
+        assert_eq!(
+            check_resolution(Status::Resolved, "答复").unwrap_err().kind,
+            RefusalKind::Conflict
+        );
+        let e = check_resolution(Status::Registered, " ").unwrap_err();
+        assert_eq!(e.reasons[0].code, "complaint_result_length");
     }
 
     #[test]

@@ -117,17 +117,10 @@ impl TaskStatus {
 
 pub use crate::refusal::Refusal;
 
-fn refusal(code: &'static str, message: &'static str) -> Refusal {
-    Refusal::one(code, message)
-}
-
 /// A task goes to another court: a court does its own acts itself.
 pub fn check_courts(from: &str, to: &str) -> Result<(), Refusal> {
     if from == to {
-        Err(refusal(
-            "same_court",
-            "a task is entrusted to another court, not to the court handling the case",
-        ))
+        Err(Refusal::invalid("same_court").with("court", from))
     } else {
         Ok(())
     }
@@ -137,7 +130,7 @@ pub fn check_courts(from: &str, to: &str) -> Result<(), Refusal> {
 pub fn accept(s: TaskStatus) -> Result<TaskStatus, Refusal> {
     match s {
         TaskStatus::Requested => Ok(TaskStatus::Accepted),
-        _ => Err(answered()),
+        _ => Err(answered(s)),
     }
 }
 
@@ -145,31 +138,22 @@ pub fn accept(s: TaskStatus) -> Result<TaskStatus, Refusal> {
 pub fn decline(s: TaskStatus) -> Result<TaskStatus, Refusal> {
     match s {
         TaskStatus::Requested => Ok(TaskStatus::Declined),
-        _ => Err(answered()),
+        _ => Err(answered(s)),
     }
 }
 
 /// Returning the result: only an accepted task, with at least one document.
 pub fn complete(s: TaskStatus, documents: usize) -> Result<TaskStatus, Refusal> {
     match s {
-        TaskStatus::Accepted if documents == 0 => Err(refusal(
-            "documents_required",
-            "the result is returned with at least one document",
-        )),
+        TaskStatus::Accepted if documents == 0 => Err(Refusal::invalid("documents_required")),
         TaskStatus::Accepted => Ok(TaskStatus::Completed),
-        TaskStatus::Requested => Err(refusal(
-            "task_not_accepted",
-            "accept the task before returning its result",
-        )),
-        _ => Err(refusal("task_finished", "the task is already finished")),
+        TaskStatus::Requested => Err(Refusal::conflict("task_not_accepted")),
+        _ => Err(Refusal::conflict("task_finished").with("status", s.as_str())),
     }
 }
 
-fn answered() -> Refusal {
-    refusal(
-        "task_already_answered",
-        "the task has already been accepted or declined",
-    )
+fn answered(s: TaskStatus) -> Refusal {
+    Refusal::conflict("task_already_answered").with("status", s.as_str())
 }
 
 /// The last day of a task requested on `requested_on`: the period of the rule book (in
@@ -191,6 +175,31 @@ pub fn is_overdue(s: TaskStatus, due: Date, today: Date) -> bool {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn refusals_carry_their_kind_and_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let e = check_courts("J0105", "J0105").err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Invalid));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("court")),
+            Some(&Param::Text("J0105".into()))
+        );
+        let e = accept(TaskStatus::Declined).err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Conflict));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("status")),
+            Some(&Param::Text("declined".into()))
+        );
+        assert_eq!(
+            complete(TaskStatus::Requested, 1).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
+        assert_eq!(
+            complete(TaskStatus::Accepted, 0).map_err(|r| r.kind),
+            Err(RefusalKind::Invalid)
+        );
+    }
 
     #[test]
     fn the_vocabulary_is_closed() {

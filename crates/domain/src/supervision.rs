@@ -63,10 +63,7 @@ impl SupervisionStatus {
 }
 
 pub use crate::refusal::Refusal;
-
-fn refusal(code: &'static str, message: &'static str) -> Refusal {
-    Refusal::one(code, message)
-}
+use crate::refusal::{Reason, RefusalKind};
 
 /// Whether `target_path` lies strictly below `issuer_path` (materialised court paths such as
 /// `/spc/h11/i1101/`): an order to the court itself, a sibling or a superior is refused.
@@ -75,10 +72,7 @@ pub fn check_downward(issuer_path: &str, target_path: &str) -> Result<(), Refusa
     if target_path != issuer_path && target_path.starts_with(issuer_path) {
         Ok(())
     } else {
-        Err(refusal(
-            "supervision_not_downward",
-            "a supervision order goes only to a court below the issuing court",
-        ))
+        Err(Refusal::invalid("supervision_not_downward"))
     }
 }
 
@@ -86,21 +80,30 @@ pub fn check_downward(issuer_path: &str, target_path: &str) -> Result<(), Refusa
 pub fn check_text(text: &str, max: usize) -> Result<String, Refusal> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(refusal("empty_text", "the text must not be empty"));
+        return Err(Refusal::invalid("empty_text"));
     }
     if t.chars().count() > max {
-        return Err(refusal("text_too_long", "the text is too long"));
+        return Err(text_too_long(max));
     }
     Ok(t.to_owned())
+}
+
+/// A text over `max` characters, under the code several contexts share; its words come from
+/// the reason.
+pub fn text_too_long(max: usize) -> Refusal {
+    crate::case::refused_as(
+        "text_too_long",
+        RefusalKind::Invalid,
+        Reason::new("oversight_text_too_long").with("max", max),
+    )
 }
 
 /// The deadline of a new order: not before the day it is issued.
 pub fn check_deadline(deadline: Date, today: Date) -> Result<(), Refusal> {
     if deadline < today {
-        Err(refusal(
-            "deadline_in_past",
-            "the deadline must not be before today",
-        ))
+        Err(Refusal::invalid("deadline_in_past")
+            .with("deadline", deadline)
+            .with("today", today))
     } else {
         Ok(())
     }
@@ -133,14 +136,11 @@ pub fn send_back(status: SupervisionStatus) -> Result<SupervisionStatus, Refusal
 }
 
 fn closed() -> Refusal {
-    refusal("supervision_closed", "the supervision order is closed")
+    Refusal::conflict("supervision_closed")
 }
 
 fn no_reply() -> Refusal {
-    refusal(
-        "no_reply_to_decide",
-        "the subordinate court has not replied since the order was issued or sent back",
-    )
+    Refusal::conflict("no_reply_to_decide")
 }
 
 /// An order escalates once the day after its deadline has come with no reply awaiting
@@ -185,6 +185,44 @@ mod tests {
             Err("text_too_long")
         );
         assert!(check_text(&"字".repeat(10), 10).is_ok());
+    }
+
+    #[test]
+    fn refusals_carry_their_kind_and_parameters() {
+        use crate::refusal::{Param, RefusalKind};
+        let today = date(2026, 3, 2);
+        let e = check_deadline(date(2026, 3, 1), today).err();
+        assert_eq!(e.as_ref().map(|r| r.kind), Some(RefusalKind::Invalid));
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("deadline")),
+            Some(&Param::Date(date(2026, 3, 1)))
+        );
+        assert_eq!(
+            e.as_ref().and_then(|r| r.params.get("today")),
+            Some(&Param::Date(today))
+        );
+        // A text too long goes by the shared code; its words come from its own reason.
+        let e = check_text(&"字".repeat(11), 10).err();
+        assert_eq!(e.as_ref().map(|r| r.code), Some("text_too_long"));
+        let reasons = e.map(|r| r.reasons).unwrap_or_default();
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(
+            reasons.first().map(|r| r.code),
+            Some("oversight_text_too_long")
+        );
+        assert_eq!(
+            reasons.first().and_then(|r| r.params.get("max")),
+            Some(&Param::Int(10))
+        );
+        // The order's state refuses, not the input.
+        assert_eq!(
+            reply(SupervisionStatus::Closed).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
+        assert_eq!(
+            close(SupervisionStatus::Open).map_err(|r| r.kind),
+            Err(RefusalKind::Conflict)
+        );
     }
 
     #[test]

@@ -3,4 +3,5 @@
 
 pub mod alerts;
 pub mod indicators;
+pub mod query;
 pub mod watch;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::complaint::{self, Channel, Status};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_store::NewEvent;
 use zhixing_store::complaints::{ComplaintRow, NewComplaint};
 
@@ -19,6 +20,21 @@ use crate::error::{AppError, OrInternal};
 use crate::oversight::recordings::RecordingView;
 use crate::state::App;
 use zhixing_domain::indicators as ind;
+
+/// The most complaints one list answers.
+const MAX_LIST: i64 = 500;
+
+/// The code every context's list limit goes by; the reason says which list.
+const INVALID_LIMIT: &str = "invalid_limit";
+
+/// An invalid input under a code several contexts share: the words come from the reason.
+fn refused_as(code: &'static str, reason: Reason) -> AppError {
+    AppError::from(Refusal::of_reasons(
+        code,
+        RefusalKind::Invalid,
+        vec![reason],
+    ))
+}
 
 /// The alert kind of a complaint not resolved in time.
 pub const OVERDUE_ALERT: &str = "complaint_overdue";
@@ -109,9 +125,33 @@ fn as_complaint_404(id: i64) -> impl Fn(AppError) -> AppError {
     }
 }
 
+/// A change to a complaint (执行信访), as an officer asks for it from a form or a JSON body.
+/// Executed by [`execute`].
+pub enum ComplaintCommand {
+    /// Registers a complaint or hotline report against case `case_id`.
+    Register { case_id: i64, input: ComplaintInput },
+    /// Resolves (办结) open complaint `id` with its result, the reply to the complainant.
+    Resolve { id: i64, result: String },
+}
+
+/// Carries out a complaint command for `by`: the case loaded and the command authorised
+/// through `access::Action` (`HandleCases` at the case's court), decided in the domain, the
+/// row, the court's indicators, the alerts it settles and its audited event written in one
+/// transaction. Returns the complaint as it now stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: ComplaintCommand,
+) -> Result<ComplaintView, AppError> {
+    match cmd {
+        ComplaintCommand::Register { case_id, input } => register(app, by, case_id, input).await,
+        ComplaintCommand::Resolve { id, result } => resolve(app, by, id, &result).await,
+    }
+}
+
 /// Registers a complaint against a case: checked, its deadlines computed from the rule book
 /// and the working-day calendar, stored with its event in one transaction.
-pub async fn register(
+async fn register(
     app: &App,
     by: &Principal,
     case_id: i64,
@@ -199,7 +239,7 @@ pub async fn register(
 
 /// Resolves an open complaint with its result (the reply to the complainant); clears its
 /// overdue alert in the same transaction.
-pub async fn resolve(
+async fn resolve(
     app: &App,
     by: &Principal,
     id: i64,
@@ -224,22 +264,13 @@ pub async fn resolve(
     // Locked: of two resolutions at once, the second sees the first and is refused.
     let row = tx.lock_complaint(id).await?.ok_or_else(|| not_found(id))?;
     let status = Status::parse(&row.status).or_internal("Status::parse(row.status)")?;
-    let text = complaint::check_resolution(status, result).map_err(|r| {
-        if r.code == "already_resolved" {
-            AppError::conflict(r.code, r.text())
-        } else {
-            svc::refused(r)
-        }
-    })?;
+    let text = complaint::check_resolution(status, result).map_err(svc::refused)?;
     let on = today.to_string();
     if !tx
         .resolve_complaint(id, &text, &on, by.user_id, now_us)
         .await?
     {
-        return Err(AppError::conflict(
-            "already_resolved",
-            "the complaint is already resolved",
-        ));
+        return Err(Refusal::conflict("already_resolved").into());
     }
     tx.clear_alerts(&format!("complaint:{id}"), &[OVERDUE_ALERT], now_us)
         .await?;
@@ -335,13 +366,15 @@ pub async fn of_court(
     if let Some(s) = status
         && Status::parse(s).is_none()
     {
-        return Err(AppError::unprocessable(
-            "unknown_status",
-            format!("unknown status {s:?}: registered or resolved"),
-        ));
+        return Err(Refusal::invalid("unknown_status").with("status", s).into());
     }
-    if !(1..=500).contains(&limit) {
-        return Err(AppError::unprocessable("invalid_limit", "limit: 1–500"));
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(refused_as(
+            INVALID_LIMIT,
+            Reason::new("complaint_limit")
+                .with("min", 1)
+                .with("max", MAX_LIST),
+        ));
     }
     let rows = app
         .store

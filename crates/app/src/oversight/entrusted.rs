@@ -98,15 +98,10 @@ pub struct TaskView {
     pub completed_at: Option<String>,
 }
 
+/// A refusal of the domain: its kind (invalid input or the task's state) was set where it was
+/// made.
 fn refused(r: Refusal) -> AppError {
-    crate::error::refused_with(
-        r,
-        &[
-            "task_already_answered",
-            "task_not_accepted",
-            "task_finished",
-        ],
-    )
+    AppError::from(r)
 }
 
 fn text_refused(r: zhixing_domain::supervision::Refusal) -> AppError {
@@ -146,7 +141,7 @@ fn time(us: Option<i64>) -> Result<Option<String>, AppError> {
 }
 
 /// Asks another court to do one act on a case the caller handles.
-pub async fn request(
+async fn request(
     app: &App,
     by: &Principal,
     case_id: i64,
@@ -160,29 +155,19 @@ pub async fn request(
     )
     .await?;
     if row.status == "closed" {
-        return Err(AppError::conflict(
-            "case_closed",
-            "the case is closed: nothing is entrusted for it",
-        ));
+        return Err(Refusal::conflict("case_closed").into());
     }
     let act = EntrustedAct::parse(input.act.trim()).ok_or_else(|| {
-        AppError::unprocessable(
-            "unknown_act",
-            format!(
-                "unknown act {:?}: freeze, renew, deduct, seal, investigate or serve",
-                input.act
-            ),
-        )
+        AppError::from(Refusal::invalid("unknown_act").with("act", input.act.trim()))
     })?;
     let to = court(app, input.to_court.trim()).await?;
     en::check_courts(&from.id, &to.id).map_err(refused)?;
     let target = check_text(&input.target, MAX_TEXT_CHARS).map_err(text_refused)?;
     let instructions = input.instructions.trim().to_owned();
     if instructions.chars().count() > MAX_TEXT_CHARS {
-        return Err(AppError::unprocessable(
-            "text_too_long",
-            "the instructions are too long",
-        ));
+        return Err(text_refused(zhixing_domain::supervision::text_too_long(
+            MAX_TEXT_CHARS,
+        )));
     }
     let today = app.today();
     // The limit is the entrusting court's: its region's rule book version in force today.
@@ -380,62 +365,89 @@ pub async fn for_receiver(
     Ok((row, from, to))
 }
 
-/// The receiving court accepts the task (接收).
-pub async fn accept(app: &App, by: &Principal, id: i64) -> Result<TaskView, AppError> {
-    let (row, from, to) = for_receiver(app, by, id).await?;
-    let next = en::accept(status_of(&row)?).map_err(refused)?;
-    let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    if !tx
-        .answer_entrusted_task(id, next.as_str(), None, by.user_id, now_us)
-        .await?
-    {
-        return Err(moved_meanwhile(id));
-    }
-    tx.append_events(
-        now_us,
-        &[NewEvent {
-            actor: crate::actor_of(by),
-            court_id: Some(to.id.clone()),
-            kind: "entrusted.accepted".into(),
-            subject: format!("case:{}", row.case_id),
-            payload: json!({"task": id}),
-        }],
-    )
-    .await?;
-    tx.commit().await?;
-    reload(app, by, id, &from, &to).await
+/// A change to an entrusted task (事项委托), as an officer asks for it from a form or a JSON
+/// body. Executed by [`execute`].
+pub enum EntrustedCommand {
+    /// The court handling case `case_id` asks another court to do one act.
+    Request { case_id: i64, input: RequestInput },
+    /// The receiving court accepts the task (接收).
+    Accept { id: i64 },
+    /// The receiving court declines the task (拒收), with its reason.
+    Decline { id: i64, reason: String },
+    /// The receiving court returns the result (办结) with its documents.
+    Complete {
+        id: i64,
+        result: String,
+        uploads: Vec<Upload>,
+    },
 }
 
-/// The receiving court declines the task (拒收), with its reason.
-pub async fn decline(
+/// Carries out an entrusted-task command for `by`: the task (or the case) loaded, the command
+/// authorised through `access::Action` and decided in the domain, the row, the rollups, the
+/// alerts it settles and its audited event written in one transaction. Returns the task as
+/// it now stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: EntrustedCommand,
+) -> Result<TaskView, AppError> {
+    match cmd {
+        EntrustedCommand::Request { case_id, input } => request(app, by, case_id, input).await,
+        EntrustedCommand::Accept { id } => answer(app, by, id, None).await,
+        EntrustedCommand::Decline { id, reason } => answer(app, by, id, Some(&reason)).await,
+        EntrustedCommand::Complete {
+            id,
+            result,
+            uploads,
+        } => complete(app, by, id, &result, uploads).await,
+    }
+}
+
+/// The receiving court's answer to a request: accepted (接收), or declined (拒收) with its
+/// reason.
+async fn answer(
     app: &App,
     by: &Principal,
     id: i64,
-    reason: &str,
+    decline: Option<&str>,
 ) -> Result<TaskView, AppError> {
     let (row, from, to) = for_receiver(app, by, id).await?;
-    let reason = check_text(reason, MAX_TEXT_CHARS).map_err(text_refused)?;
-    let next = en::decline(status_of(&row)?).map_err(refused)?;
+    let (next, reason) = match decline {
+        None => (en::accept(status_of(&row)?).map_err(refused)?, None),
+        Some(reason) => {
+            let reason = check_text(reason, MAX_TEXT_CHARS).map_err(text_refused)?;
+            (
+                en::decline(status_of(&row)?).map_err(refused)?,
+                Some(reason),
+            )
+        }
+    };
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     if !tx
-        .answer_entrusted_task(id, next.as_str(), Some(&reason), by.user_id, now_us)
+        .answer_entrusted_task(id, next.as_str(), reason.as_deref(), by.user_id, now_us)
         .await?
     {
         return Err(moved_meanwhile(id));
     }
-    for s in alert_subjects(id) {
-        tx.clear_alerts(&s, &[OVERDUE_ALERT], now_us).await?;
-    }
+    let (kind, payload) = match &reason {
+        None => ("entrusted.accepted", json!({"task": id})),
+        Some(reason) => {
+            // Declined: the task no longer runs against its last day.
+            for s in alert_subjects(id) {
+                tx.clear_alerts(&s, &[OVERDUE_ALERT], now_us).await?;
+            }
+            ("entrusted.declined", json!({"task": id, "reason": reason}))
+        }
+    };
     tx.append_events(
         now_us,
         &[NewEvent {
             actor: crate::actor_of(by),
             court_id: Some(to.id.clone()),
-            kind: "entrusted.declined".into(),
+            kind: kind.into(),
             subject: format!("case:{}", row.case_id),
-            payload: json!({"task": id, "reason": reason}),
+            payload,
         }],
     )
     .await?;
@@ -445,7 +457,7 @@ pub async fn decline(
 
 /// The receiving court returns the result (办结) with its documents: the result, the files
 /// and the event naming each file's SHA-256 in one transaction.
-pub async fn complete(
+async fn complete(
     app: &App,
     by: &Principal,
     id: i64,
@@ -458,10 +470,10 @@ pub async fn complete(
     let mut files = Vec::with_capacity(uploads.len());
     for (i, u) in uploads.into_iter().enumerate() {
         if u.bytes.is_empty() {
-            return Err(AppError::unprocessable(
-                "empty_document",
-                format!("document {} ({:?}) is empty", i + 1, u.name),
-            ));
+            return Err(Refusal::invalid("empty_document")
+                .with("no", i + 1)
+                .with("name", u.name.as_str())
+                .into());
         }
         files.push(field::check(i + 1, u)?);
     }

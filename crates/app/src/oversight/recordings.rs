@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use zhixing_domain::access::Principal;
 use zhixing_domain::recording::{self, Kind, SNIFF_BYTES};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_store::NewEvent;
 use zhixing_store::recordings::{NewRecording, RecordingRow};
 
@@ -81,6 +82,9 @@ impl From<RecordingRow> for RecordingView {
     }
 }
 
+/// The code an unknown kind goes by in every context; the reason says a recording's.
+const UNKNOWN_KIND: &str = "unknown_kind";
+
 fn not_found(id: i64) -> AppError {
     AppError::not_found("recording_not_found", format!("no recording {id}"))
 }
@@ -113,8 +117,50 @@ impl Drop for TempFile {
     }
 }
 
+/// A change to the recordings (音视频记录), as an officer sends it. Executed by [`execute`].
+pub enum RecordingCommand<S> {
+    /// Keeps a recording for a case or a complaint: `body` streamed to disk with its SHA-256,
+    /// the type judged by its first bytes; `declared_len` is the length the sender announced.
+    Upload {
+        target: Target,
+        /// body_camera, hotline or other.
+        kind: String,
+        /// The sender's name for the file.
+        name: Option<String>,
+        declared_len: Option<u64>,
+        body: S,
+    },
+}
+
+/// Carries out a recording command for `by`: who may upload, and what, is settled (through
+/// `access::Action`) before a byte of the body is read; then the file is received and renamed
+/// into place, and its row and audited event written in one transaction.
+pub async fn execute<S, E>(
+    app: &App,
+    by: &Principal,
+    cmd: RecordingCommand<S>,
+) -> Result<RecordingView, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    match cmd {
+        RecordingCommand::Upload {
+            target,
+            kind,
+            name,
+            declared_len,
+            body,
+        } => {
+            let owner = authorize_upload(app, by, target).await?;
+            let (kind, name) = check_params(&kind, name.as_deref())?;
+            upload(app, by, owner, kind, &name, declared_len, body).await
+        }
+    }
+}
+
 /// Who the upload is for: the case (and complaint), checked before a byte is read.
-pub async fn authorize_upload(
+async fn authorize_upload(
     app: &App,
     by: &Principal,
     target: Target,
@@ -147,12 +193,13 @@ pub async fn authorize_upload(
 }
 
 /// Checks the upload's parameters: the kind, and the sender's name for it.
-pub fn check_params(kind: &str, name: Option<&str>) -> Result<(Kind, String), AppError> {
+fn check_params(kind: &str, name: Option<&str>) -> Result<(Kind, String), AppError> {
     let kind = Kind::parse(kind.trim()).ok_or_else(|| {
-        AppError::unprocessable(
-            "unknown_kind",
-            format!("unknown kind {kind:?}: body_camera, hotline or other"),
-        )
+        AppError::from(Refusal::of_reasons(
+            UNKNOWN_KIND,
+            RefusalKind::Invalid,
+            vec![Reason::new("unknown_recording_kind").with("kind", kind.trim())],
+        ))
     })?;
     Ok((kind, recording::display_name(name.unwrap_or(""), kind)))
 }
@@ -197,10 +244,7 @@ where
         }
     }
     if head.is_empty() {
-        return Err(AppError::unprocessable(
-            "empty_recording",
-            "the body is empty: send the recording's bytes",
-        ));
+        return Err(Refusal::invalid("empty_recording").into());
     }
     let content_type = recording::sniff(&head).ok_or_else(|| {
         AppError::unsupported(
@@ -258,7 +302,7 @@ where
 /// Receives a recording for `target` (authorized with [`authorize_upload`]) and stores it:
 /// the file renamed into place, the row and its event, in one transaction.
 #[allow(clippy::too_many_arguments)] // the upload's parts, each named at the one call site
-pub async fn upload<S, E>(
+async fn upload<S, E>(
     app: &App,
     by: &Principal,
     (case_id, complaint_id, court_id): (i64, Option<i64>, String),
@@ -366,6 +410,28 @@ pub async fn of_case(
 /// Where a stored recording's file is.
 pub fn path_of(app: &App, row: &RecordingRow) -> PathBuf {
     app.config.recordings_dir.join(&row.storage_key)
+}
+
+/// The stored file of a recording, opened, and its length. A file missing, unreadable or of
+/// another size than its row says is a fault of ours, logged with its cause.
+pub async fn open(app: &App, row: &RecordingRow) -> Result<(tokio::fs::File, u64), AppError> {
+    let path = path_of(app, row);
+    let unreadable = |e: std::io::Error| {
+        AppError::internal(format_args!(
+            "recording {} file {} unreadable: {e}",
+            row.id,
+            path.display()
+        ))
+    };
+    let file = tokio::fs::File::open(&path).await.map_err(unreadable)?;
+    let len = file.metadata().await.map_err(unreadable)?.len();
+    if i64::try_from(len).ok() != Some(row.size) {
+        return Err(AppError::internal(format_args!(
+            "recording {} file size {len} differs from its row ({})",
+            row.id, row.size
+        )));
+    }
+    Ok((file, len))
 }
 
 /// Records that `by` played `range` (`bytes a-b/len`) of a recording: one event per request.

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::refusal::{Reason, RefusalKind};
 use zhixing_domain::supervision::{
     self as sv, MAX_TEXT_CHARS, MAX_TITLE_CHARS, Refusal, SupervisionStatus,
 };
@@ -23,10 +24,14 @@ use zhixing_store::supervision::{NewSupervision, SupervisionRow};
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
+/// The code every context's unreadable date goes by; the reason says which date.
+const INVALID_DATE: &str = "invalid_date";
+
 /// The alert kind an escalated order raises at the issuing court.
 pub const OVERDUE_ALERT: &str = "supervision_overdue";
 
 /// A new order as sent to the API.
+#[derive(Debug, Clone)]
 pub struct IssueInput {
     /// The subordinate court ordered to act.
     pub court: String,
@@ -74,11 +79,10 @@ pub struct SupervisionView {
     pub notes: Vec<NoteView>,
 }
 
+/// A refusal of the domain: its kind (invalid input or the order's state) was set where it
+/// was made.
 fn refused(r: Refusal) -> AppError {
-    if r.code == "supervision_not_downward" {
-        return AppError::forbidden_as(r.code, r.text());
-    }
-    crate::error::refused_with(r, &["supervision_closed", "no_reply_to_decide"])
+    AppError::from(r)
 }
 
 fn subject_of(row_case: Option<i64>, id: i64) -> String {
@@ -118,14 +122,16 @@ fn status_of(row: &SupervisionRow) -> Result<SupervisionStatus, AppError> {
 }
 
 /// Issues an order to a court strictly below the caller's.
-pub async fn issue(
-    app: &App,
-    by: &Principal,
-    input: IssueInput,
-) -> Result<SupervisionView, AppError> {
+async fn issue(app: &App, by: &Principal, input: IssueInput) -> Result<SupervisionView, AppError> {
     let target = court(app, input.court.trim()).await?;
     let issuer = own_court(app, by).await?;
-    sv::check_downward(&issuer.path, &target.path).map_err(refused)?;
+    // Upward or sideways is not a matter of input: the issuer has no such power (403).
+    sv::check_downward(&issuer.path, &target.path).map_err(|r| {
+        AppError::forbidden_as(
+            r.code,
+            "a supervision order goes only to a court below the issuing court",
+        )
+    })?;
     if !by.may(Action::Supervise, &target.path) {
         return Err(AppError::forbidden(
             "only a command-centre supervisor (指挥中心监督员) or division head (执行局长) of a superior court issues supervision orders",
@@ -134,7 +140,11 @@ pub async fn issue(
     let title = sv::check_text(&input.title, MAX_TITLE_CHARS).map_err(refused)?;
     let instructions = sv::check_text(&input.instructions, MAX_TEXT_CHARS).map_err(refused)?;
     let deadline: Date = input.deadline.trim().parse().map_err(|_| {
-        AppError::unprocessable("invalid_date", "deadline must be a date YYYY-MM-DD")
+        AppError::from(Refusal::of_reasons(
+            INVALID_DATE,
+            RefusalKind::Invalid,
+            vec![Reason::new("supervision_deadline_date").with("deadline", input.deadline.trim())],
+        ))
     })?;
     let today = app.today();
     sv::check_deadline(deadline, today).map_err(refused)?;
@@ -145,10 +155,10 @@ pub async fn issue(
             })?;
         // The issuer reads every case below it; a case elsewhere is not revealed.
         if !by.may(Action::ReadCaseData, &target.path) || case.court_id != target.id {
-            return Err(AppError::unprocessable(
-                "case_not_of_court",
-                format!("case {case_id} is not a case of court {}", target.id),
-            ));
+            return Err(Refusal::invalid("case_not_of_court")
+                .with("case_id", case_id)
+                .with("court", target.name.as_str())
+                .into());
         }
     }
     let now_us = app.now_us();
@@ -316,82 +326,85 @@ async fn views(app: &App, rows: Vec<SupervisionRow>) -> Result<Vec<SupervisionVi
     Ok(out)
 }
 
-/// The subordinate court answers the order (several replies are allowed until it is closed).
-pub async fn reply(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    text: &str,
-) -> Result<SupervisionView, AppError> {
-    let (row, issuer, target) = readable(app, by, id).await?;
-    if !by.may(Action::HandleCases, &target.path) {
-        return Err(AppError::forbidden(
-            "the division head or an officer of the court the order was sent to replies",
-        ));
-    }
-    let body = sv::check_text(text, MAX_TEXT_CHARS).map_err(refused)?;
-    let from = status_of(&row)?;
-    let to = sv::reply(from).map_err(refused)?;
-    let now_us = app.now_us();
-    let mut tx = app.store.begin().await?;
-    if !tx
-        .move_supervision(id, from.as_str(), to.as_str(), now_us)
-        .await?
-    {
-        return Err(moved_meanwhile(id));
-    }
-    let no = tx
-        .add_supervision_note(id, "reply", &body, &target.id, by.user_id, now_us)
-        .await?;
-    // Answered: the escalation alert at the issuing court no longer holds.
-    tx.clear_alerts(&alert_subject(id), &[OVERDUE_ALERT], now_us)
-        .await?;
-    tx.append_events(
-        now_us,
-        &[NewEvent {
-            actor: crate::actor_of(by),
-            court_id: Some(target.id.clone()),
-            kind: "supervision.replied".into(),
-            subject: subject_of(row.case_id, id),
-            payload: json!({"supervision": id, "note": no, "reply": body}),
-        }],
-    )
-    .await?;
-    tx.commit().await?;
-    show_with(app, id, &issuer, &target).await
+/// A change to a supervision order (督办), as a supervisor or an officer asks for it from a
+/// form or a JSON body. Executed by [`execute`].
+#[derive(Debug)]
+pub enum SupervisionCommand {
+    /// The superior court issues an order to a court strictly below it.
+    Issue(IssueInput),
+    /// The subordinate court replies (several replies are allowed until it is closed).
+    Reply { id: i64, text: String },
+    /// The issuing court accepts the reply and closes the order (办结), with an optional
+    /// comment.
+    Close { id: i64, note: Option<String> },
+    /// The issuing court sends the reply back (退回), with its reason.
+    SendBack { id: i64, reason: String },
 }
 
-async fn show_with(
-    app: &App,
-    id: i64,
+/// A command on an existing order, as [`step`] decides it.
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    Reply(&'a str),
+    Close(Option<&'a str>),
+    SendBack(&'a str),
+}
+
+/// What a command on an existing order does, once authorised and decided.
+struct Step {
+    from: SupervisionStatus,
+    to: SupervisionStatus,
+    /// The note it adds (its kind and text), if any, written as the court `by_court`.
+    note: Option<(&'static str, String)>,
+    by_court: String,
+    /// Whether the escalation alert no longer holds.
+    clears_alert: bool,
+    event: &'static str,
+    /// The name of the text in the event's payload.
+    text_key: &'static str,
+}
+
+/// Authorises a command on order `row` for `by` and decides it in the domain.
+fn step(
+    by: &Principal,
+    change: Change<'_>,
+    row: &SupervisionRow,
     issuer: &CourtRow,
     target: &CourtRow,
-) -> Result<SupervisionView, AppError> {
-    let row = app
-        .store
-        .supervision(id)
-        .await?
-        .or_internal("supervision(id)")?;
-    view(app, row, issuer, target).await
+) -> Result<Step, AppError> {
+    let from = status_of(row)?;
+    match change {
+        Change::Reply(text) => {
+            if !by.may(Action::HandleCases, &target.path) {
+                return Err(AppError::forbidden(
+                    "the division head or an officer of the court the order was sent to replies",
+                ));
+            }
+            let body = sv::check_text(text, MAX_TEXT_CHARS).map_err(refused)?;
+            Ok(Step {
+                from,
+                to: sv::reply(from).map_err(refused)?,
+                note: Some(("reply", body)),
+                by_court: target.id.clone(),
+                clears_alert: true,
+                event: "supervision.replied",
+                text_key: "reply",
+            })
+        }
+        Change::Close(note) => decision(by, true, note, from, issuer, target),
+        Change::SendBack(reason) => decision(by, false, Some(reason), from, issuer, target),
+    }
 }
 
-/// The issuing court's decision on a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decision {
-    /// 办结 — accepted.
-    Close,
-    /// 退回 — sent back for another reply.
-    Return,
-}
-
-async fn decide(
-    app: &App,
+/// The issuing court's decision on a reply: accepted and closed (办结), or sent back (退回,
+/// its reason required).
+fn decision(
     by: &Principal,
-    id: i64,
-    decision: Decision,
+    closing: bool,
     text: Option<&str>,
-) -> Result<SupervisionView, AppError> {
-    let (row, issuer, target) = readable(app, by, id).await?;
+    from: SupervisionStatus,
+    issuer: &CourtRow,
+    target: &CourtRow,
+) -> Result<Step, AppError> {
     // The order belongs to the court that issued it: a court further up reads it but does
     // not decide in the issuer's place.
     if by.court_id != issuer.id || !by.may(Action::Supervise, &target.path) {
@@ -399,71 +412,100 @@ async fn decide(
             "a supervisor or division head of the issuing court closes or sends back the order",
         ));
     }
-    let body = match (decision, text.map(str::trim).filter(|t| !t.is_empty())) {
-        (Decision::Return, t) => {
-            Some(sv::check_text(t.unwrap_or(""), MAX_TEXT_CHARS).map_err(refused)?)
+    let body = match (closing, text.map(str::trim).filter(|t| !t.is_empty())) {
+        (false, t) => Some(sv::check_text(t.unwrap_or(""), MAX_TEXT_CHARS).map_err(refused)?),
+        (true, Some(t)) => Some(sv::check_text(t, MAX_TEXT_CHARS).map_err(refused)?),
+        (true, None) => None,
+    };
+    let (to, kind, event) = if closing {
+        (sv::close(from), "close", "supervision.closed")
+    } else {
+        (sv::send_back(from), "return", "supervision.returned")
+    };
+    Ok(Step {
+        from,
+        to: to.map_err(refused)?,
+        note: body.map(|b| (kind, b)),
+        by_court: issuer.id.clone(),
+        clears_alert: closing,
+        event,
+        text_key: "text",
+    })
+}
+
+/// Carries out a supervision command for `by`: the order loaded, the command authorised
+/// through `access::Action` and decided in the domain, the status move, its note, the alerts
+/// it settles and its audited event written in one transaction. Returns the order as it now
+/// stands.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: SupervisionCommand,
+) -> Result<SupervisionView, AppError> {
+    match cmd {
+        SupervisionCommand::Issue(input) => issue(app, by, input).await,
+        SupervisionCommand::Reply { id, text } => apply(app, by, id, Change::Reply(&text)).await,
+        SupervisionCommand::Close { id, note } => {
+            apply(app, by, id, Change::Close(note.as_deref())).await
         }
-        (Decision::Close, Some(t)) => Some(sv::check_text(t, MAX_TEXT_CHARS).map_err(refused)?),
-        (Decision::Close, None) => None,
-    };
-    let from = status_of(&row)?;
-    let (to, kind, event) = match decision {
-        Decision::Close => (sv::close(from), "close", "supervision.closed"),
-        Decision::Return => (sv::send_back(from), "return", "supervision.returned"),
-    };
-    let to = to.map_err(refused)?;
+        SupervisionCommand::SendBack { id, reason } => {
+            apply(app, by, id, Change::SendBack(&reason)).await
+        }
+    }
+}
+
+/// Loads order `id`, authorises and decides `change`, and writes the status move, its note,
+/// the alerts it settles and its event in one transaction.
+async fn apply(
+    app: &App,
+    by: &Principal,
+    id: i64,
+    change: Change<'_>,
+) -> Result<SupervisionView, AppError> {
+    let (row, issuer, target) = readable(app, by, id).await?;
+    let s = step(by, change, &row, &issuer, &target)?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     if !tx
-        .move_supervision(id, from.as_str(), to.as_str(), now_us)
+        .move_supervision(id, s.from.as_str(), s.to.as_str(), now_us)
         .await?
     {
         return Err(moved_meanwhile(id));
     }
-    let no = match &body {
-        Some(b) => Some(
-            tx.add_supervision_note(id, kind, b, &issuer.id, by.user_id, now_us)
+    let no = match &s.note {
+        Some((kind, body)) => Some(
+            tx.add_supervision_note(id, kind, body, &s.by_court, by.user_id, now_us)
                 .await?,
         ),
         None => None,
     };
-    if decision == Decision::Close {
+    if s.clears_alert {
         tx.clear_alerts(&alert_subject(id), &[OVERDUE_ALERT], now_us)
             .await?;
     }
+    let text = s.note.as_ref().map(|(_, b)| b.as_str());
     tx.append_events(
         now_us,
         &[NewEvent {
             actor: crate::actor_of(by),
-            court_id: Some(issuer.id.clone()),
-            kind: event.into(),
+            court_id: Some(s.by_court.clone()),
+            kind: s.event.into(),
             subject: subject_of(row.case_id, id),
-            payload: json!({"supervision": id, "note": no, "text": body}),
+            payload: {
+                let mut p = json!({"supervision": id, "note": no});
+                p[s.text_key] = json!(text);
+                p
+            },
         }],
     )
     .await?;
     tx.commit().await?;
-    show_with(app, id, &issuer, &target).await
-}
-
-/// The issuing court accepts the reply and closes the order (办结).
-pub async fn close(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    note: Option<&str>,
-) -> Result<SupervisionView, AppError> {
-    decide(app, by, id, Decision::Close, note).await
-}
-
-/// The issuing court sends the reply back (退回), with the reason.
-pub async fn send_back(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    reason: &str,
-) -> Result<SupervisionView, AppError> {
-    decide(app, by, id, Decision::Return, Some(reason)).await
+    let row = app
+        .store
+        .supervision(id)
+        .await?
+        .or_internal("supervision(id)")?;
+    view(app, row, &issuer, &target).await
 }
 
 /// Escalates every order left unanswered past its deadline: marks it, raises an alert at the

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::oversight::complaints::{self as svc, ComplaintInput, ComplaintView};
+use zhixing_app::oversight::complaints::{
+    self as svc, ComplaintCommand, ComplaintInput, ComplaintView,
+};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -37,18 +39,16 @@ pub async fn register(
     Path(id): Path<i64>,
     Json(b): Json<ComplaintIn>,
 ) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
-    let v = svc::register(
-        &app,
-        &ctx.principal,
-        id,
-        ComplaintInput {
+    let cmd = ComplaintCommand::Register {
+        case_id: id,
+        input: ComplaintInput {
             channel: b.channel,
             complainant: b.complainant,
             summary: b.summary,
             received_on: b.received_on,
         },
-    )
-    .await?;
+    };
+    let v = svc::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -123,7 +123,9 @@ pub async fn resolve(
     Path(id): Path<i64>,
     Json(b): Json<ResolutionIn>,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    Ok(Json(
-        svc::resolve(&app, &ctx.principal, id, &b.result).await?,
-    ))
+    let cmd = ComplaintCommand::Resolve {
+        id,
+        result: b.result,
+    };
+    Ok(Json(svc::execute(&app, &ctx.principal, cmd).await?))
 }

@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use super::field::{disposition, multipart_error, rejection};
 use crate::error::{ApiError, Json, Path, Query};
 use zhixing_app::control::field::{self as fs, Upload};
-use zhixing_app::oversight::entrusted::{self as en, RequestInput, TaskView};
+use zhixing_app::oversight::entrusted::{self as en, EntrustedCommand, RequestInput, TaskView};
 use zhixing_app::state::App;
 
 /// The body limit of the result route: every document at its largest, plus the text.
@@ -47,18 +48,16 @@ pub async fn request(
     Path(id): Path<i64>,
     Json(b): Json<RequestIn>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let v = en::request(
-        &app,
-        &ctx.principal,
-        id,
-        RequestInput {
+    let cmd = EntrustedCommand::Request {
+        case_id: id,
+        input: RequestInput {
             to_court: b.to_court,
             act: b.act,
             target: b.target,
             instructions: b.instructions,
         },
-    )
-    .await?;
+    };
+    let v = en::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -124,7 +123,8 @@ pub async fn accept(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(en::accept(&app, &ctx.principal, id).await?))
+    let cmd = EntrustedCommand::Accept { id };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -144,9 +144,11 @@ pub async fn decline(
     Path(id): Path<i64>,
     Json(b): Json<DeclineIn>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(
-        en::decline(&app, &ctx.principal, id, &b.reason).await?,
-    ))
+    let cmd = EntrustedCommand::Decline {
+        id,
+        reason: b.reason,
+    };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// The result form, as OpenAPI describes it; the handler reads the parts one by one.
@@ -158,6 +160,12 @@ pub struct ResultForm {
     /// 1–5 files of at most 10 MiB each: PDF, JPEG, PNG or MP4, judged by their content.
     #[schema(value_type = Vec<String>, format = Binary)]
     document: Vec<Vec<u8>>,
+}
+
+/// A part of the result form refused under a code the field records' form shares; the words
+/// come from the reason.
+fn form_refused(code: &'static str, reason: Reason) -> ApiError {
+    Refusal::of_reasons(code, RefusalKind::Invalid, vec![reason]).into()
 }
 
 /// Reads the result form; a document is refused as soon as it is too large or one too many.
@@ -183,29 +191,34 @@ async fn read_form(mut mp: Multipart) -> Result<(String, Vec<Upload>), ApiError>
             }
             "result" => {
                 if result.is_some() {
-                    return Err(ApiError::unprocessable(
+                    return Err(form_refused(
                         "duplicate_field",
-                        "result is given more than once",
+                        Reason::new("entrusted_field_duplicate").with("field", "result"),
                     ));
                 }
                 let mut bytes = Vec::new();
                 while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
                     if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
-                        return Err(ApiError::unprocessable(
+                        return Err(form_refused(
                             "field_too_long",
-                            "result is too long",
+                            Reason::new("entrusted_field_too_long")
+                                .with("field", "result")
+                                .with("max", MAX_TEXT_BYTES),
                         ));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
                 result = Some(String::from_utf8(bytes).map_err(|_| {
-                    ApiError::unprocessable("invalid_field", "result is not UTF-8 text")
+                    form_refused(
+                        "invalid_field",
+                        Reason::new("entrusted_field_not_text").with("field", "result"),
+                    )
                 })?);
             }
             other => {
-                return Err(ApiError::unprocessable(
+                return Err(form_refused(
                     "unknown_field",
-                    format!("unknown field {other:?}: result and document"),
+                    Reason::new("entrusted_field_unknown").with("field", other),
                 ));
             }
         }
@@ -228,10 +241,13 @@ pub async fn result(
     // Who may return the result is settled before the upload is read: a stranger's files
     // are never buffered.
     en::for_receiver(&app, &ctx.principal, id).await?;
-    let (text, docs) = read_form(mp.map_err(rejection)?).await?;
-    Ok(Json(
-        en::complete(&app, &ctx.principal, id, &text, docs).await?,
-    ))
+    let (result, uploads) = read_form(mp.map_err(rejection)?).await?;
+    let cmd = EntrustedCommand::Complete {
+        id,
+        result,
+        uploads,
+    };
+    Ok(Json(en::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// A document returned with a task's result, as a download (audited).

@@ -14,7 +14,8 @@ use utoipa::IntoParams;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::oversight::recordings::{self as svc, RecordingView, Target};
+use zhixing_app::AppError;
+use zhixing_app::oversight::recordings::{self as svc, RecordingCommand, RecordingView, Target};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
@@ -41,19 +42,14 @@ async fn upload(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<RecordingView>), ApiError> {
-    // Who may upload, and what, is settled before a byte of the body is read.
-    let owner = svc::authorize_upload(app, &ctx.principal, target).await?;
-    let (kind, name) = svc::check_params(&q.kind, q.name.as_deref())?;
-    let v = svc::upload(
-        app,
-        &ctx.principal,
-        owner,
-        kind,
-        &name,
-        declared_len(headers),
-        body.into_data_stream(),
-    )
-    .await?;
+    let cmd = RecordingCommand::Upload {
+        target,
+        kind: q.kind.clone(),
+        name: q.name.clone(),
+        declared_len: declared_len(headers),
+        body: body.into_data_stream(),
+    };
+    let v = svc::execute(app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -159,22 +155,7 @@ pub async fn content(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let row = svc::show(&app, &ctx.principal, id).await?;
-    let path = svc::path_of(&app, &row);
-    let missing = |e: std::io::Error| {
-        tracing::error!(recording = id, path = %path.display(), error = %e, "recording file unreadable");
-        ApiError::internal()
-    };
-    let mut file = tokio::fs::File::open(&path).await.map_err(missing)?;
-    let len = file.metadata().await.map_err(missing)?.len();
-    if i64::try_from(len).ok() != Some(row.size) {
-        tracing::error!(
-            recording = id,
-            stored = row.size,
-            on_disk = len,
-            "recording file size differs from its row"
-        );
-        return Err(ApiError::internal());
-    }
+    let (mut file, len) = svc::open(&app, &row).await?;
     let (status, start, end) = match wanted(&headers, len) {
         Wanted::All => (StatusCode::OK, 0, len.saturating_sub(1)),
         Wanted::Part(a, b) => (StatusCode::PARTIAL_CONTENT, a, b),
@@ -202,7 +183,7 @@ pub async fn content(
     }
     file.seek(std::io::SeekFrom::Start(start))
         .await
-        .map_err(missing)?;
+        .map_err(|e| AppError::internal(format_args!("recording {id}: seek to {start}: {e}")))?;
     let stream = tokio_util::io::ReaderStream::new(file.take(count));
     let mut resp = Response::new(Body::from_stream(stream));
     *resp.status_mut() = status;

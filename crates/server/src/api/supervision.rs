@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
-use zhixing_app::oversight::supervision::{self as sv, IssueInput, SupervisionView};
+use zhixing_app::oversight::supervision::{
+    self as sv, IssueInput, SupervisionCommand, SupervisionView,
+};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -35,18 +37,14 @@ pub async fn issue(
     ctx: Ctx,
     Json(b): Json<IssueIn>,
 ) -> Result<(StatusCode, Json<SupervisionView>), ApiError> {
-    let v = sv::issue(
-        &app,
-        &ctx.principal,
-        IssueInput {
-            court: b.court,
-            case_id: b.case_id,
-            title: b.title,
-            instructions: b.instructions,
-            deadline: b.deadline,
-        },
-    )
-    .await?;
+    let cmd = SupervisionCommand::Issue(IssueInput {
+        court: b.court,
+        case_id: b.case_id,
+        title: b.title,
+        instructions: b.instructions,
+        deadline: b.deadline,
+    });
+    let v = sv::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -109,7 +107,8 @@ pub async fn reply(
     Path(id): Path<i64>,
     Json(b): Json<ReplyIn>,
 ) -> Result<(StatusCode, Json<SupervisionView>), ApiError> {
-    let v = sv::reply(&app, &ctx.principal, id, &b.text).await?;
+    let cmd = SupervisionCommand::Reply { id, text: b.text };
+    let v = sv::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -130,9 +129,8 @@ pub async fn close(
     Path(id): Path<i64>,
     Json(b): Json<DecisionIn>,
 ) -> Result<Json<SupervisionView>, ApiError> {
-    Ok(Json(
-        sv::close(&app, &ctx.principal, id, b.text.as_deref()).await?,
-    ))
+    let cmd = SupervisionCommand::Close { id, note: b.text };
+    Ok(Json(sv::execute(&app, &ctx.principal, cmd).await?))
 }
 
 /// The issuing court sends the reply back (退回) with its reason.
@@ -145,7 +143,9 @@ pub async fn send_back(
     Path(id): Path<i64>,
     Json(b): Json<DecisionIn>,
 ) -> Result<Json<SupervisionView>, ApiError> {
-    Ok(Json(
-        sv::send_back(&app, &ctx.principal, id, b.text.as_deref().unwrap_or("")).await?,
-    ))
+    let cmd = SupervisionCommand::SendBack {
+        id,
+        reason: b.text.unwrap_or_default(),
+    };
+    Ok(Json(sv::execute(&app, &ctx.principal, cmd).await?))
 }

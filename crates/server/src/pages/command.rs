@@ -19,14 +19,17 @@ use futures_util::Stream;
 use maud::{PreEscaped, html};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::access::Principal;
 use zhixing_domain::case_number::CaseType;
 use zhixing_domain::indicators::Indicator;
+use zhixing_store::courts::CourtRow;
 
 use super::{PageError, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::error::{ApiError, Path, Query};
+use zhixing_app::AppError;
 use zhixing_app::command_centre::indicators::{self as svc, CourtRef, Request};
+use zhixing_app::command_centre::query;
 use zhixing_app::state::App;
 
 /// How often the live stream looks at the head of the event log. One cheap indexed read per
@@ -291,22 +294,11 @@ async fn change_key(
     app: &App,
     who: &Principal,
     req: &Request,
-    court_path: &str,
-) -> Result<ChangeKey, ApiError> {
+    court: &CourtRow,
+) -> Result<ChangeKey, AppError> {
     let s = svc::summary(app, who, req).await?;
-    let alerts = app.store.open_alert_counts(court_path).await?;
+    let alerts = query::open_alert_counts(app, court).await?;
     Ok((s.counters, alerts))
-}
-
-/// The court's path, after the same check the indicator service makes (a court the caller
-/// may not read is not found).
-async fn court_path(app: &App, who: &Principal, court_id: &str) -> Result<String, ApiError> {
-    app.store
-        .court(court_id)
-        .await?
-        .filter(|c| who.may(Action::ReadCaseData, &c.path))
-        .map(|c| c.path)
-        .ok_or_else(|| ApiError::not_found("court_not_found", format!("no court {court_id}")))
 }
 
 async fn load(
@@ -314,14 +306,12 @@ async fn load(
     who: &Principal,
     req: &Request,
     by: Option<&str>,
-    court_path: &str,
-) -> Result<Dashboard, ApiError> {
+    court: &CourtRow,
+) -> Result<Dashboard, AppError> {
     let summary = svc::summary(app, who, req).await?;
     let trend = svc::trend(app, who, req).await?;
     let ranking = svc::ranking(app, who, req, by).await?;
-    let alerts = app
-        .store
-        .open_alert_counts(court_path)
+    let alerts = query::open_alert_counts(app, court)
         .await?
         .into_iter()
         .map(|(kind, count)| AlertCount {
@@ -414,8 +404,9 @@ async fn load(
 
 /// JSON that is safe inside a `<script>` element: no `<` (so no `</script>` and no `<!--`),
 /// `>` and `&` escaped too; `JSON.parse` reads the `\u` escapes back.
-fn script_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    let s = serde_json::to_string(value).map_err(|_| ApiError::internal())?;
+fn script_json<T: Serialize>(value: &T) -> Result<String, AppError> {
+    let s = serde_json::to_string(value)
+        .map_err(|e| AppError::internal(format_args!("the dashboard as JSON: {e}")))?;
     Ok(s.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
@@ -445,17 +436,10 @@ pub async fn court(
 
 async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Response, PageError> {
     let who = &v.principal;
-    let path = court_path(app, who, id).await?;
-    let d = load(app, who, &f.request(id), f.by().as_deref(), &path).await?;
+    let court = query::dashboard_court(app, who, id).await?;
+    let d = load(app, who, &f.request(id), f.by().as_deref(), &court).await?;
     // The way down from the caller's court: each ancestor the caller may read, linked.
-    let mut crumbs = Vec::new();
-    for cid in zhixing_store::indicators::path_ids(&path) {
-        if let Some(c) = app.store.court(cid).await?
-            && who.may(Action::ReadCaseData, &c.path)
-        {
-            crumbs.push(c);
-        }
-    }
+    let crumbs = query::crumbs(app, who, &court).await?;
     let qs = f.query_string();
     let data = script_json(&d)?;
     let basic = d.court.level == "basic";
@@ -594,18 +578,18 @@ pub async fn events(
     Query(f): Query<PeriodForm>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let who = ctx.principal;
-    let path = court_path(&app, &who, &id).await?;
+    let court = query::dashboard_court(&app, &who, &id).await?;
     let req = f.request(&id);
     let by = f.by();
     // Read the head before the first figures: a write landing in between moves the head
     // past `seen` and is sent on the next poll.
-    let mut seen = app.store.last_event_seq().await?;
-    let first = load(&app, &who, &req, by.as_deref(), &path).await?;
-    let mut last = change_key(&app, &who, &req, &path).await?;
+    let mut seen = query::event_head(&app).await?;
+    let first = load(&app, &who, &req, by.as_deref(), &court).await?;
+    let mut last = change_key(&app, &who, &req, &court).await?;
     let first = Event::default()
         .event("summary")
         .json_data(&first)
-        .map_err(|_| ApiError::internal())?;
+        .map_err(|e| AppError::internal(format_args!("the dashboard as an event: {e}")))?;
     let stream = async_stream::stream! {
         yield Ok(first);
         let started = tokio::time::Instant::now();
@@ -615,16 +599,16 @@ pub async fn events(
                 break;
             }
             // A failing read ends the stream; the browser reconnects and starts afresh.
-            let Ok(seq) = app.store.last_event_seq().await else { break };
+            let Ok(seq) = query::event_head(&app).await else { break };
             if seq == seen {
                 continue;
             }
             seen = seq;
-            let Ok(key) = change_key(&app, &who, &req, &path).await else { break };
+            let Ok(key) = change_key(&app, &who, &req, &court).await else { break };
             if key == last {
                 continue;
             }
-            let Ok(d) = load(&app, &who, &req, by.as_deref(), &path).await else { break };
+            let Ok(d) = load(&app, &who, &req, by.as_deref(), &court).await else { break };
             let Ok(event) = Event::default().event("summary").json_data(&d) else { break };
             last = key;
             yield Ok(event);

@@ -386,3 +386,35 @@ async fn lists_per_case_and_court_and_other_courts_see_nothing() {
     assert_problem(r, StatusCode::FORBIDDEN, "forbidden").await;
     assert_eq!(count(&t, "complaints WHERE status = 'resolved'").await, 1);
 }
+
+#[tokio::test]
+async fn each_problem_of_a_registration_is_worded_with_its_limit() {
+    let t = app().await;
+    t.clock.set(beijing_noon("2026-09-29"));
+    let officer = t.signed_in("officer", COURT, Role::Officer).await;
+    let case = file_case(&t, &officer, "（2026）京0105民初9号").await;
+    let mut empty = complaint("fax", "2026-09-29");
+    empty["complainant"] = json!("");
+    let v = assert_problem(
+        t.post_json(
+            &format!("/api/v1/cases/{case}/complaints"),
+            Some(&officer),
+            &empty,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_channel",
+    )
+    .await;
+    let codes: Vec<&str> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["unknown_channel", "invalid_complainant"]);
+    assert_eq!(v["reasons"][1]["params"]["max"], 100);
+    let errors = v["errors"].as_array().unwrap();
+    assert!(errors[0].as_str().unwrap().contains("fax"), "{v}");
+    assert!(errors[1].as_str().unwrap().contains("100"), "{v}");
+}

@@ -675,3 +675,39 @@ async fn an_unanswered_order_escalates_once_after_its_deadline() {
         .await;
     assert_eq!(v["overdue"], false);
 }
+
+#[tokio::test]
+async fn refusals_carry_their_parameters_and_the_catalogue_words_them() {
+    let t = TestApp::spawn().await;
+    let sup = t.signed_in("sup1", INTERMEDIATE, Role::Supervisor).await;
+    let yesterday = in_days(&t, -1);
+    let today = in_days(&t, 0);
+    let mut b = order(&t, BASIC, None);
+    b["deadline"] = json!(yesterday);
+    let v = assert_problem(
+        t.post_json("/api/v1/supervisions", Some(&sup), &b).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "deadline_in_past",
+    )
+    .await;
+    assert_eq!(v["params"]["deadline"], json!(yesterday));
+    assert_eq!(v["params"]["today"], json!(today));
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&yesterday) && detail.contains(&today),
+        "{detail}"
+    );
+    // A text too long goes by the code every context shares; its words and its limit come
+    // from its own reason.
+    let mut b = order(&t, BASIC, None);
+    b["title"] = json!("字".repeat(201));
+    let v = assert_problem(
+        t.post_json("/api/v1/supervisions", Some(&sup), &b).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "text_too_long",
+    )
+    .await;
+    assert_eq!(v["reasons"][0]["code"], "oversight_text_too_long");
+    assert_eq!(v["reasons"][0]["params"]["max"], 200);
+    assert!(v["detail"].as_str().unwrap().contains("200"), "{v}");
+}
