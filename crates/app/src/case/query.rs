@@ -114,7 +114,11 @@ fn summary(row: &CaseRow, today: Date) -> CaseSummary {
 }
 
 /// A court whose cases the caller may read; any other answers 404, as if it did not exist.
-async fn court_with_cases(app: &App, by: &Principal, id: &str) -> Result<CourtRow, AppError> {
+pub(crate) async fn court_with_cases(
+    app: &App,
+    by: &Principal,
+    id: &str,
+) -> Result<CourtRow, AppError> {
     let not_found = || AppError::not_found("court_not_found", format!("no court {id:?}"));
     CourtId::parse(id).map_err(|e| AppError::bad_request("invalid_court_id", e.to_string()))?;
     let court = app.store.court(id).await?.ok_or_else(not_found)?;

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use zhixing_domain::access::{Action, Principal};
-use zhixing_domain::court::CourtId;
 use zhixing_store::alerts::{AlertItem, AlertQuery};
 use zhixing_store::courts::CourtRow;
 
@@ -26,15 +25,7 @@ pub async fn readable_court(
     by: &Principal,
     id: Option<&str>,
 ) -> Result<CourtRow, AppError> {
-    let id = id.unwrap_or(&by.court_id);
-    let not_found = || AppError::not_found("court_not_found", format!("no court {id:?}"));
-    CourtId::parse(id).map_err(|e| AppError::bad_request("invalid_court_id", e.to_string()))?;
-    let court = app.store.court(id).await?.ok_or_else(not_found)?;
-    if by.may(Action::ReadCourt, &court.path) && by.may(Action::ReadCaseData, &court.path) {
-        Ok(court)
-    } else {
-        Err(not_found())
-    }
+    crate::case::query::court_with_cases(app, by, id.unwrap_or(&by.court_id)).await
 }
 
 /// The court a dashboard is drawn for, after the same check the indicator service makes (a
