@@ -323,8 +323,10 @@ pub async fn recheck(app: &App, case_id: i64) -> Result<(i64, usize), AppError> 
 }
 
 /// Why a reply was refused (and logged); nothing of it is applied.
-fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
-    let e = AppError::unprocessable(code, message);
+/// `code` is one of the exchange's: invalid_message, stale_message, not_a_reply,
+/// unknown_sender, bad_signature, unknown_message; `detail` says what the check found.
+fn refuse(code: &'static str, detail: impl Into<String>) -> AppError {
+    let e = AppError::from(Refusal::invalid(code).with("detail", detail.into()));
     tracing::warn!(code, error = %e, "exchange reply refused");
     e
 }

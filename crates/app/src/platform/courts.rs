@@ -4,15 +4,17 @@ use serde_json::json;
 use zhixing_domain::court::Scope;
 use zhixing_store::NewEvent;
 
+use zhixing_domain::refusal::Refusal;
+
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
 /// Creates or refreshes the courts of a scope; returns (courts in scope, newly created).
 pub async fn generate(app: &App, scope: &Scope, actor: &str) -> Result<(usize, u64), AppError> {
     let divisions = crate::embedded::divisions().or_internal("division data")?;
-    let courts = divisions
-        .courts(scope)
-        .map_err(|e| AppError::unprocessable("invalid_scope", e.to_string()))?;
+    let courts = divisions.courts(scope).map_err(|e| {
+        AppError::from(Refusal::invalid("invalid_scope").with("detail", e.to_string()))
+    })?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     let created = tx.upsert_courts(&courts).await?;

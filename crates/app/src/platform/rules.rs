@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::rules::{RuleError, RuleVersion};
 use zhixing_store::NewEvent;
 use zhixing_store::rules::RuleSource;
@@ -75,7 +76,7 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
             AppError::not_found("unknown_rule", format!("no rule {id:?}"))
         }
         RuleError::Duplicate { .. } => AppError::conflict("rule_version_exists", e.to_string()),
-        other => AppError::unprocessable("invalid_rule", other.to_string()),
+        other => AppError::from(rule_refused(other.to_string())),
     })?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
@@ -98,4 +99,14 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A rule version that cannot be taken, with what is wrong with it (`detail`, the rule book's
+/// own words).
+pub fn rule_refused(detail: impl Into<String>) -> Refusal {
+    Refusal::of_reasons(
+        "invalid_rule",
+        RefusalKind::Invalid,
+        vec![Reason::new("rule_version_invalid").with("detail", detail.into())],
+    )
 }

@@ -13,24 +13,6 @@ use zhixing_app::case as svc;
 use zhixing_app::control::investigation as inv;
 use zhixing_app::state::App;
 
-const KINDS: [&str; 12] = [
-    "bank",
-    "securities",
-    "real_estate_registry",
-    "vehicle_administration",
-    "housing_fund",
-    "social_insurance",
-    "tax",
-    "online_payment",
-    "internet_bank",
-    "online_lending",
-    "virtual_property",
-    "ip_office",
-];
-const MEASURES: [&str; 7] = [
-    "query", "freeze", "seize", "detain", "deduct", "renew", "release",
-];
-
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionIn {
@@ -59,7 +41,7 @@ pub async fn list(
     State(app): State<App>,
     _ctx: Ctx,
 ) -> Result<Json<Vec<InstitutionRow>>, ApiError> {
-    Ok(Json(app.store.institutions().await?))
+    Ok(Json(zhixing_app::control::institutions::list(&app).await?))
 }
 
 /// Registers or updates an institution (administrators: national ones at the SPC, local ones
@@ -70,101 +52,22 @@ pub async fn register(
     ctx: Ctx,
     Json(i): Json<InstitutionIn>,
 ) -> Result<StatusCode, ApiError> {
-    if !ctx
-        .principal
-        .may(Action::ManageInstitutions, &ctx.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "only an administrator registers institutions",
-        ));
-    }
-    let court = app
-        .store
-        .court(&ctx.principal.court_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let own_region =
-        zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
-    let bad = |m: &str| ApiError::unprocessable("invalid_institution", m.to_owned());
-    if i.id.is_empty()
-        || i.id.len() > 64
-        || !i
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
-    {
-        return Err(bad("id: 1–64 ASCII letters, digits, '-', '.', '_'"));
-    }
-    if i.name.trim().is_empty() {
-        return Err(bad("a name is required"));
-    }
-    if !KINDS.contains(&i.kind.as_str()) {
-        return Err(bad("unknown kind"));
-    }
-    if i.measures.split(',').any(|m| !MEASURES.contains(&m.trim())) {
-        return Err(bad(
-            "measures: query, freeze, seize, detain, deduct, renew, release",
-        ));
-    }
-    match i.channel.as_str() {
-        "national" if own_region.is_empty() => {}
-        "national" => {
-            return Err(ApiError::forbidden(
-                "national (总对总) institutions are registered at the SPC",
-            ));
-        }
-        "local"
-            if !i.region.is_empty()
-                && i.region.bytes().all(|b| b.is_ascii_digit())
-                && i.region.starts_with(&own_region) => {}
-        "local" => {
-            return Err(ApiError::forbidden(
-                "a local institution's region must lie within the administrator's",
-            ));
-        }
-        _ => return Err(bad("channel is national or local")),
-    }
-    if !(i.endpoint.starts_with("http://") || i.endpoint.starts_with("https://")) {
-        return Err(bad("endpoint must be an http(s) URL"));
-    }
-    zhixing_exchange::parse_public_key(&i.public_key)
-        .map_err(|_| bad("public_key is not a base64 Ed25519 key"))?;
-    if !(1..=1024).contains(&i.concurrency) {
-        return Err(bad("concurrency: 1–1024"));
-    }
-    let row = InstitutionRow {
-        id: i.id.clone(),
-        name: i.name.trim().to_owned(),
-        kind: i.kind.clone(),
-        measures: i.measures.clone(),
-        channel: i.channel.clone(),
-        region: i.region.clone(),
-        endpoint: i.endpoint.clone(),
-        public_key: i.public_key.trim().to_owned(),
-        concurrency: i.concurrency,
-        active: true,
-        created_at: app.now_us(),
-    };
-    let now = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let new = tx.put_institution(&row).await?;
-    tx.append_events(
-        now,
-        &[zhixing_store::NewEvent {
-            actor: zhixing_app::actor_of(&ctx.principal),
-            court_id: Some(ctx.principal.court_id.clone()),
-            kind: if new {
-                "institution.registered".into()
-            } else {
-                "institution.updated".into()
-            },
-            subject: format!("institution:{}", row.id),
-            payload: serde_json::to_value(&i).unwrap_or_default(),
-        }],
+    let new = zhixing_app::control::institutions::register(
+        &app,
+        &ctx.principal,
+        zhixing_app::control::institutions::InstitutionSpec {
+            id: i.id,
+            name: i.name,
+            kind: i.kind,
+            measures: i.measures,
+            channel: i.channel,
+            region: i.region,
+            endpoint: i.endpoint,
+            public_key: i.public_key,
+            concurrency: i.concurrency,
+        },
     )
     .await?;
-    tx.commit().await?;
-    app.institutions.invalidate();
     Ok(if new {
         StatusCode::CREATED
     } else {

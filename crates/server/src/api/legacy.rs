@@ -25,6 +25,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use zhixing_domain::case_number::CaseNumber;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Path};
@@ -292,9 +293,8 @@ fn check_structure(text: &str) -> Result<(), ApiError> {
                 return Err(malformed("more than one root element"));
             }
             if name != "CKQQ" {
-                return Err(ApiError::unprocessable(
-                    "invalid_body",
-                    format!("the root element is <{name}>; an investigation request is <CKQQ>"),
+                return Err(invalid_body(
+                    Reason::new("legacy_root_element").with("name", name.as_str()),
                 ));
             }
         }
@@ -319,32 +319,38 @@ fn parse_request(body: &[u8]) -> Result<CaseNumber, ApiError> {
     // Windows-born systems often start with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_structure(text)?;
-    let req: Request = quick_xml::de::from_str(text)
-        .map_err(|e| ApiError::unprocessable("invalid_body", format!("<CKQQ>: {e}")))?;
+    let req: Request = quick_xml::de::from_str(text).map_err(|e| {
+        invalid_body(Reason::new("legacy_request_unreadable").with("detail", e.to_string()))
+    })?;
     if req.version.trim() != VERSION {
-        return Err(ApiError::unprocessable(
-            "unsupported_version",
-            format!(
-                "version {:?} is not supported; this adapter speaks {VERSION}",
-                req.version
-            ),
-        ));
+        return Err(Refusal::invalid("unsupported_version")
+            .with("version", req.version.trim())
+            .with("supported", VERSION)
+            .into());
     }
     let kind = req.kind.trim();
     if kind != "CX" {
-        return Err(ApiError::unprocessable(
-            "unsupported_request_type",
-            format!(
-                "QQLX {kind:?} is not supported by this adapter: only CX (查询, an online investigation) is"
-            ),
-        ));
+        return Err(Refusal::invalid("unsupported_request_type")
+            .with("kind", kind)
+            .into());
     }
     CaseNumber::parse(&req.case_number).map_err(|e| {
-        ApiError::unprocessable(
+        Refusal::of_reasons(
             "invalid_case_number",
-            format!("AH {:?}: {e}", req.case_number),
+            RefusalKind::Invalid,
+            vec![
+                Reason::new("legacy_case_number_invalid")
+                    .with("number", req.case_number.as_str())
+                    .with("detail", e.to_string()),
+            ],
         )
+        .into()
     })
+}
+
+/// A body that is not an investigation request (<CKQQ>), with what is wrong with it.
+fn invalid_body(reason: Reason) -> ApiError {
+    Refusal::of_reasons("invalid_body", RefusalKind::Invalid, vec![reason]).into()
 }
 
 fn case_not_found(number: &CaseNumber) -> ApiError {

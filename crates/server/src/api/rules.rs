@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::rules::{RuleError, RuleVersion, Unit};
 
 use super::Ctx;
@@ -58,7 +59,11 @@ impl From<&RuleVersion> for RuleVersionDto {
 
 fn parse_date(field: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
     s.parse().map_err(|_| {
-        ApiError::unprocessable("invalid_date", format!("{field} must be a date YYYY-MM-DD"))
+        ApiError::from(Refusal::of_reasons(
+            "invalid_date",
+            RefusalKind::Invalid,
+            vec![Reason::new("rule_date_invalid").with("field", field)],
+        ))
     })
 }
 
@@ -66,7 +71,11 @@ impl TryFrom<RuleVersionDto> for RuleVersion {
     type Error = ApiError;
     fn try_from(d: RuleVersionDto) -> Result<Self, ApiError> {
         let unit = Unit::parse(&d.unit).ok_or_else(|| {
-            ApiError::unprocessable("invalid_rule", format!("unknown unit {:?}", d.unit))
+            ApiError::from(Refusal::of_reasons(
+                "invalid_rule",
+                RefusalKind::Invalid,
+                vec![Reason::new("rule_unit_unknown").with("unit", d.unit.as_str())],
+            ))
         })?;
         let v = RuleVersion {
             id: d.id,
@@ -85,8 +94,9 @@ impl TryFrom<RuleVersionDto> for RuleVersion {
             needs_check: d.needs_check,
             note: d.note,
         };
-        v.validate()
-            .map_err(|e| ApiError::unprocessable("invalid_rule", e.to_string()))?;
+        v.validate().map_err(|e| {
+            ApiError::from(zhixing_app::platform::rules::rule_refused(e.to_string()))
+        })?;
         Ok(v)
     }
 }

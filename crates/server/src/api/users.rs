@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zhixing_domain::access::{Action, Role};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Json};
@@ -92,7 +93,11 @@ pub async fn create(
     let mut roles = Vec::new();
     for r in &req.roles {
         roles.push(Role::parse(r).ok_or_else(|| {
-            ApiError::unprocessable("invalid_roles", format!("unknown role {r:?}"))
+            ApiError::from(Refusal::of_reasons(
+                "invalid_roles",
+                RefusalKind::Invalid,
+                vec![Reason::new("unknown_role").with("role", r.as_str())],
+            ))
         })?);
     }
     roles.sort();
