@@ -5,3 +5,4 @@ pub mod field;
 pub mod institutions;
 pub mod investigation;
 pub mod measures;
+pub mod query;

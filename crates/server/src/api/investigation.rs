@@ -4,13 +4,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use zhixing_domain::access::Action;
 use zhixing_store::investigation::{AssetRow, InstitutionRow, OutboxStatus};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::case as svc;
 use zhixing_app::control::investigation as inv;
+use zhixing_app::control::query;
 use zhixing_app::state::App;
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -137,33 +136,23 @@ pub(crate) async fn status(
     id: i64,
     inv_id: i64,
 ) -> Result<(zhixing_store::cases::CaseRow, InvestigationOut), ApiError> {
-    let (case, _) = svc::readable(app, by, id).await?;
-    let row = app
-        .store
-        .investigation(inv_id)
-        .await?
-        .filter(|r| r.case_id == id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "investigation_not_found",
-                format!("no investigation {inv_id} on case {id}"),
-            )
-        })?;
-    let msgs = app.store.investigation_messages(inv_id).await?;
-    let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
-    Ok((
-        case,
-        InvestigationOut {
-            id: row.id,
-            case_id: row.case_id,
-            requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
-            messages: row.messages,
-            replied: count("replied"),
-            pending: count("pending") + count("sent"),
-            failed: count("failed"),
-            institutions: msgs,
-        },
-    ))
+    let (case, p) = query::progress(app, by, id, inv_id).await?;
+    Ok((case, out_of(p)?))
+}
+
+/// An investigation as the API shows it.
+pub(crate) fn out_of(p: query::Progress) -> Result<InvestigationOut, ApiError> {
+    let row = &p.investigation;
+    Ok(InvestigationOut {
+        id: row.id,
+        case_id: row.case_id,
+        requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
+        messages: row.messages,
+        replied: p.replied(),
+        pending: p.pending(),
+        failed: p.failed(),
+        institutions: p.messages,
+    })
 }
 
 /// What was found. Balances are sensitive: reading them is an audited event.
@@ -173,19 +162,7 @@ pub async fn assets(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<AssetRow>>, ApiError> {
-    let (_, court) = svc::readable(&app, &ctx.principal, id).await?;
-    let rows = app.store.assets_of(id).await?;
-    if !rows.is_empty() && ctx.principal.may(Action::ReadCaseData, &court.path) {
-        zhixing_app::platform::audit::record_sensitive_read(
-            &app,
-            &ctx.principal,
-            &court.id,
-            &format!("case:{id}"),
-            &["assets.value_fen"],
-        )
-        .await?;
-    }
-    Ok(Json(rows))
+    Ok(Json(query::assets(&app, &ctx.principal, id).await?))
 }
 
 #[derive(Serialize)]

@@ -30,6 +30,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use super::Ctx;
 use crate::error::{ApiError, Path};
 use zhixing_app::control::investigation as inv;
+use zhixing_app::control::query;
 use zhixing_app::state::App;
 
 /// The one version of the format this adapter speaks.
@@ -152,8 +153,8 @@ impl From<ApiError> for XmlError {
     }
 }
 
-impl From<zhixing_store::StoreError> for XmlError {
-    fn from(e: zhixing_store::StoreError) -> Self {
+impl From<zhixing_app::AppError> for XmlError {
+    fn from(e: zhixing_app::AppError) -> Self {
         XmlError(e.into())
     }
 }
@@ -385,14 +386,12 @@ pub async fn start(
         }
     })?;
     let number = parse_request(&body)?;
-    let case = app
-        .store
-        .case_by_number(&number.to_string())
+    let case_id = query::case_by_number(&app, &number.to_string())
         .await?
         .ok_or_else(|| case_not_found(&number))?;
     // The service answers a case the caller may not read with its internal id; the caller
     // named it by number, and must not learn that the number exists.
-    let (id, messages) = inv::start(&app, &ctx.principal, case.id, None)
+    let (id, messages) = inv::start(&app, &ctx.principal, case_id, None)
         .await
         .map_err(|e| {
             if e.code() == "case_not_found" {
@@ -430,19 +429,9 @@ pub async fn show(
 ) -> Result<Response, XmlError> {
     let ctx = ctx?;
     let Path(id) = id?;
-    let not_found =
-        || ApiError::not_found("investigation_not_found", format!("no investigation {id}"));
-    let row = app.store.investigation(id).await?.ok_or_else(not_found)?;
     // One answer for "none" and "not yours", as the JSON API gives for a case.
-    let (case, out) = super::investigation::status(&app, &ctx.principal, row.case_id, id)
-        .await
-        .map_err(|e| {
-            if e.status == StatusCode::NOT_FOUND {
-                not_found()
-            } else {
-                e
-            }
-        })?;
+    let (case, p) = query::progress_by_id(&app, &ctx.principal, id).await?;
+    let out = super::investigation::out_of(p)?;
     let mut by_institution: BTreeMap<String, InstitutionStatus> = BTreeMap::new();
     for m in &out.institutions {
         let entry = by_institution

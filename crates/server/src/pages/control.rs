@@ -39,39 +39,22 @@ pub(super) struct Section {
 }
 
 pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, PageError> {
-    let mut investigations = Vec::new();
-    for inv in app.store.investigations_of(id).await? {
-        let msgs = app.store.investigation_messages(inv.id).await?;
-        let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
-        investigations.push((
-            inv,
-            count("replied"),
-            count("pending") + count("sent"),
-            count("failed"),
-            msgs,
-        ));
-    }
-    let assets = app.store.assets_of(id).await?;
-    let measures = app.store.measures_of(id).await?;
-    let institution_names: HashMap<String, String> =
-        if assets.is_empty() && investigations.is_empty() {
-            HashMap::new()
-        } else {
-            app.store
-                .institutions()
-                .await?
-                .into_iter()
-                .map(|i| (i.id, i.name))
-                .collect()
-        };
-    let alerts = app.store.alerts_of_case(id).await?;
+    let c = zhixing_app::control::query::case_control(app, &v.principal, id).await?;
+    let investigations = c
+        .investigations
+        .into_iter()
+        .map(|p| {
+            let (replied, pending, failed) = (p.replied(), p.pending(), p.failed());
+            (p.investigation, replied, pending, failed, p.messages)
+        })
+        .collect();
     let field_records = zhixing_app::control::field::list(app, &v.principal, id).await?;
     Ok(Section {
         investigations,
-        assets,
-        measures,
-        institution_names,
-        alerts,
+        assets: c.assets,
+        measures: c.measures,
+        institution_names: c.institution_names,
+        alerts: c.alerts,
         field_records,
     })
 }
