@@ -140,3 +140,17 @@ pub async fn reset_password(
     tx.commit().await?;
     Ok(())
 }
+
+/// Accounts of the administrator's court and the courts below it, at most `limit`.
+pub async fn list(
+    app: &App,
+    by: &Principal,
+    limit: i64,
+) -> Result<Vec<zhixing_store::users::UserWithCourt>, AppError> {
+    if !by.may(Action::ManageUsers, &by.court_path) {
+        return Err(AppError::forbidden(
+            "only an administrator may list accounts",
+        ));
+    }
+    Ok(app.store.users_under(&by.court_path, limit).await?)
+}

@@ -110,3 +110,13 @@ pub fn rule_refused(detail: impl Into<String>) -> Refusal {
         vec![Reason::new("rule_version_invalid").with("detail", detail.into())],
     )
 }
+
+/// The rule book as it stands (shipped versions and those added since).
+pub async fn book(app: &App) -> Result<std::sync::Arc<zhixing_domain::rules::RuleBook>, AppError> {
+    app.rules.current(&app.store).await
+}
+
+/// Whether the database answers (readiness).
+pub async fn ping(app: &App) -> Result<(), AppError> {
+    Ok(app.store.ping().await?)
+}

@@ -107,7 +107,7 @@ pub async fn list(
     State(app): State<App>,
     _ctx: Ctx,
 ) -> Result<Json<Vec<RuleVersionDto>>, ApiError> {
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     Ok(Json(book.versions().map(RuleVersionDto::from).collect()))
 }
 
@@ -119,7 +119,7 @@ pub async fn versions(
     _ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<RuleVersionDto>>, ApiError> {
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let versions = book
         .versions_of(&id)
         .ok_or_else(|| ApiError::not_found("unknown_rule", format!("no rule {id:?}")))?;
@@ -157,7 +157,7 @@ pub async fn in_force(
     let court = super::courts::visible_court(&app, &ctx, &court_id).await?;
     let region = court.division_code.clone().unwrap_or_default();
     let region = zhixing_app::platform::rules::region_of(&court.level, Some(&region));
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let v = book.lookup(&id, date, &region).map_err(|e| match e {
         RuleError::UnknownRule(_) => ApiError::not_found("unknown_rule", e.to_string()),
         other => ApiError::not_found("rule_not_in_force", other.to_string()),
