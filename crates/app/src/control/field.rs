@@ -169,8 +169,24 @@ pub fn check(no: usize, u: Upload) -> Result<Checked, AppError> {
     })
 }
 
+/// A change an officer makes to the traditional investigation (传统查控) of a case. Executed
+/// by [`execute`].
+#[derive(Debug)]
+pub enum FieldCommand {
+    /// Records an investigation of case `case_id` with its files.
+    Record { case_id: i64, input: FieldInput },
+}
+
+/// Carries out a field command: authorises, decides in the domain, and writes the case event,
+/// the record and its files in one transaction.
+pub async fn execute(app: &App, by: &Principal, cmd: FieldCommand) -> Result<Recorded, AppError> {
+    match cmd {
+        FieldCommand::Record { case_id, input } => record(app, by, case_id, input).await,
+    }
+}
+
 /// Records a traditional investigation on a case, with its files.
-pub async fn record(
+async fn record(
     app: &App,
     by: &Principal,
     case_id: i64,

@@ -200,6 +200,44 @@ async fn queries(
     Ok((institutions.len(), messages))
 }
 
+/// A change an officer or an administrator makes to online investigation (网络查控).
+/// Executed by [`execute`].
+#[derive(Debug)]
+pub enum InvestigationCommand {
+    /// Queries every institution that applies about every respondent of case `case_id`.
+    Start { case_id: i64, version: Option<i64> },
+    /// Registers or updates an institution on the network.
+    RegisterInstitution(crate::control::institutions::InstitutionSpec),
+}
+
+/// What an investigation command came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Investigated {
+    /// Investigation `id` started, with `messages` queries queued.
+    Started { id: i64, messages: usize },
+    /// The institution was registered (`new`) or updated.
+    Registered { new: bool },
+}
+
+/// Carries out an investigation command: authorises, decides, and writes its rows, outgoing
+/// messages and audited events in one transaction.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: InvestigationCommand,
+) -> Result<Investigated, AppError> {
+    match cmd {
+        InvestigationCommand::Start { case_id, version } => {
+            let (id, messages) = start(app, by, case_id, version).await?;
+            Ok(Investigated::Started { id, messages })
+        }
+        InvestigationCommand::RegisterInstitution(spec) => {
+            let new = crate::control::institutions::register(app, by, spec).await?;
+            Ok(Investigated::Registered { new })
+        }
+    }
+}
+
 /// Starts an investigation of every respondent of a case; returns (investigation id, messages).
 pub async fn start(
     app: &App,

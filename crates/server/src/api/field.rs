@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
 use zhixing_app::case::{self as svc};
-use zhixing_app::control::field::{self, FieldInvestigationView, Recorded};
+use zhixing_app::control::field::{self, FieldCommand, FieldInvestigationView, Recorded};
 use zhixing_app::state::App;
 
 // Shared with the entrusted tasks' document uploads.
@@ -59,7 +59,12 @@ pub async fn record(
     )
     .await?;
     let input = read_form(mp.map_err(rejection)?).await?;
-    let recorded = field::record(&app, &ctx.principal, id, input).await?;
+    let recorded = field::execute(
+        &app,
+        &ctx.principal,
+        FieldCommand::Record { case_id: id, input },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(recorded)))
 }
 

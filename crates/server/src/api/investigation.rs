@@ -8,7 +8,7 @@ use zhixing_store::investigation::{AssetRow, InstitutionRow, OutboxStatus};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::control::investigation as inv;
+use zhixing_app::control::investigation::{self as inv, Investigated, InvestigationCommand};
 use zhixing_app::control::query;
 use zhixing_app::state::App;
 
@@ -51,23 +51,25 @@ pub async fn register(
     ctx: Ctx,
     Json(i): Json<InstitutionIn>,
 ) -> Result<StatusCode, ApiError> {
-    let new = zhixing_app::control::institutions::register(
+    let done = inv::execute(
         &app,
         &ctx.principal,
-        zhixing_app::control::institutions::InstitutionSpec {
-            id: i.id,
-            name: i.name,
-            kind: i.kind,
-            measures: i.measures,
-            channel: i.channel,
-            region: i.region,
-            endpoint: i.endpoint,
-            public_key: i.public_key,
-            concurrency: i.concurrency,
-        },
+        InvestigationCommand::RegisterInstitution(
+            zhixing_app::control::institutions::InstitutionSpec {
+                id: i.id,
+                name: i.name,
+                kind: i.kind,
+                measures: i.measures,
+                channel: i.channel,
+                region: i.region,
+                endpoint: i.endpoint,
+                public_key: i.public_key,
+                concurrency: i.concurrency,
+            },
+        ),
     )
     .await?;
-    Ok(if new {
+    Ok(if done == (Investigated::Registered { new: true }) {
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -94,7 +96,23 @@ pub async fn start(
     Path(id): Path<i64>,
     Json(b): Json<StartIn>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    let (inv_id, messages) = inv::start(&app, &ctx.principal, id, b.version).await?;
+    let Investigated::Started {
+        id: inv_id,
+        messages,
+    } = inv::execute(
+        &app,
+        &ctx.principal,
+        InvestigationCommand::Start {
+            case_id: id,
+            version: b.version,
+        },
+    )
+    .await?
+    else {
+        return Err(ApiError::from(zhixing_app::AppError::internal(
+            "InvestigationCommand::Start answered no investigation",
+        )));
+    };
     Ok((
         StatusCode::CREATED,
         Json(Started {

@@ -20,7 +20,8 @@ use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
 use zhixing_app::case::{self as svc};
-use zhixing_app::control::field::FieldInvestigationView;
+use zhixing_app::control::field::{self, FieldCommand, FieldInvestigationView};
+use zhixing_app::control::investigation::{self as inv, InvestigationCommand};
 use zhixing_app::control::measures::{self as ms, MeasureCommand};
 use zhixing_app::state::App;
 use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
@@ -411,9 +412,13 @@ pub async fn field_submit(
         )
         .await?;
         let input = crate::multipart::read_form(mp.map_err(crate::multipart::rejection)?).await?;
-        zhixing_app::control::field::record(&app, &v.principal, id, input)
-            .await
-            .map_err(ApiError::from)
+        field::execute(
+            &app,
+            &v.principal,
+            FieldCommand::Record { case_id: id, input },
+        )
+        .await
+        .map_err(ApiError::from)
     }
     .await;
     back(id, r.err())
@@ -421,6 +426,14 @@ pub async fn field_submit(
 
 /// Starts an online investigation from the case page.
 pub async fn investigate(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Response {
-    let r = zhixing_app::control::investigation::start(&app, &v.principal, id, None).await;
+    let r = inv::execute(
+        &app,
+        &v.principal,
+        InvestigationCommand::Start {
+            case_id: id,
+            version: None,
+        },
+    )
+    .await;
     answer(&app, &v, id, "investigation", r).await
 }
