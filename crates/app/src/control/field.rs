@@ -170,8 +170,7 @@ pub fn check(no: usize, u: Upload) -> Result<Checked, AppError> {
 }
 
 /// A change an officer makes to the traditional investigation (传统查控) of a case. Executed
-/// by [`execute`].
-#[derive(Debug)]
+/// by [`execute`]. (No `Debug`: its files are bytes.)
 pub enum FieldCommand {
     /// Records an investigation of case `case_id` with its files.
     Record { case_id: i64, input: FieldInput },
