@@ -152,10 +152,7 @@ async fn queries(
         .filter(|i| applies(i, &division))
         .collect();
     if institutions.is_empty() {
-        return Err(AppError::conflict(
-            "no_institutions",
-            "no institution on the network answers queries for this court",
-        ));
+        return Err(Refusal::conflict("no_institutions").into());
     }
     let mut subjects = Vec::new();
     for p in state

@@ -83,9 +83,8 @@ pub async fn create_user(
         })
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(_) => AppError::conflict(
-                "username_taken",
-                format!("the username {:?} is taken", spec.username),
+            zhixing_store::StoreError::Conflict(_) => AppError::from(
+                Refusal::conflict("username_taken").with("username", spec.username.as_str()),
             ),
             other => other.into(),
         })?;

@@ -75,7 +75,7 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
         RuleError::UnknownRule(id) => {
             AppError::not_found("unknown_rule", format!("no rule {id:?}"))
         }
-        RuleError::Duplicate { .. } => AppError::conflict("rule_version_exists", e.to_string()),
+        RuleError::Duplicate { .. } => version_exists(&v),
         other => AppError::from(rule_refused(other.to_string())),
     })?;
     let now_us = app.now_us();
@@ -83,7 +83,7 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
     tx.put_rule_version(&v, RuleSource::Api)
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(m) => AppError::conflict("rule_version_exists", m),
+            zhixing_store::StoreError::Conflict(_) => version_exists(&v),
             other => other.into(),
         })?;
     tx.append_events(
@@ -99,6 +99,14 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A version of the rule from that day (for that region) exists already.
+fn version_exists(v: &RuleVersion) -> AppError {
+    Refusal::conflict("rule_version_exists")
+        .with("rule", v.id.as_str())
+        .with("effective_from", v.effective_from)
+        .into()
 }
 
 /// A rule version that cannot be taken, with what is wrong with it (`detail`, the rule book's

@@ -107,3 +107,4 @@ legacy_request_unreadable = <CKQQ>: { $detail }
 unsupported_version = Version { $version } is not supported; this adapter speaks { $supported }.
 unsupported_request_type = QQLX { $kind } is not supported by this adapter: only CX (查询, an online investigation) is.
 legacy_case_number_invalid = AH { $number }: { $detail }
+no_institutions = No institution on the network answers queries for this court.

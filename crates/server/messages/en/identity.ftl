@@ -11,3 +11,5 @@ invalid_rule = The rule version cannot be taken as it is.
 rule_version_invalid = { $detail }
 rule_date_invalid = { $field } must be a date YYYY-MM-DD.
 rule_unit_unknown = Unknown unit { $unit }.
+username_taken = The username { $username } is taken.
+rule_version_exists = A version of rule { $rule } from { $effective_from } exists already.

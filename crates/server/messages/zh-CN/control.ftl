@@ -106,3 +106,4 @@ legacy_request_unreadable = <CKQQ>：{ $detail }
 unsupported_version = 不支持版本 { $version }；本接口使用 { $supported }。
 unsupported_request_type = 本接口不支持请求类型 QQLX { $kind }：仅支持 CX（查询，即网络查控）。
 legacy_case_number_invalid = 案号 { $number } 有误：{ $detail }
+no_institutions = 查控网络中没有可受理本院查询的协助机构。
