@@ -512,7 +512,9 @@ mod tests {
             &e,
             &c,
         );
-        assert_eq!(r.map_err(|r| r.code), Err("held_by_other_court"));
+        let r = r.unwrap_err();
+        assert_eq!(r.code, "held_by_other_court");
+        assert_eq!(r.kind, crate::refusal::RefusalKind::Conflict, "{r:?}");
     }
 
     #[test]
@@ -557,5 +559,54 @@ mod tests {
         );
         assert_eq!(queued.map_err(|r| r.code), Err("not_renewable"));
         assert_eq!(days_left(until, c.today), 9);
+    }
+
+    /// The refusals of a renewal say what kind of "no" they are and carry the dates the
+    /// catalogue words them with.
+    #[test]
+    fn renewal_refusals_carry_their_kind_and_dates() {
+        use crate::refusal::{Param, RefusalKind};
+        let rules = book();
+        let c = ctx(&rules);
+        let until = date(2026, 3, 10);
+        let beyond = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Active,
+            Some(until),
+            Some(date(2027, 3, 11)),
+            &c,
+        )
+        .unwrap_err();
+        assert_eq!(beyond.kind, RefusalKind::Invalid);
+        assert_eq!(
+            beyond.params.get("max"),
+            Some(&Param::Date(date(2027, 3, 10)))
+        );
+        let past = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Active,
+            Some(date(2026, 2, 28)),
+            None,
+            &c,
+        )
+        .unwrap_err();
+        assert_eq!(past.kind, RefusalKind::Conflict);
+        assert_eq!(
+            past.params.get("until"),
+            Some(&Param::Date(date(2026, 2, 28)))
+        );
+        let queued = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Queued,
+            Some(until),
+            None,
+            &c,
+        )
+        .unwrap_err();
+        assert_eq!(queued.kind, RefusalKind::Conflict);
+        assert_eq!(queued.params.get("status"), Some(&Param::from("queued")));
     }
 }

@@ -774,10 +774,7 @@ async fn the_case_page_shows_a_refused_measure_beside_its_form() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     let section = measures_part(&page);
-    assert!(
-        section.contains("超过尚未履行且未控制的金额"),
-        "{section}"
-    );
+    assert!(section.contains("超过尚未履行且未控制的金额"), "{section}");
     assert!(section.contains("role=\"alert\""), "{section}");
 
     // A last day that is not a date: the form's own reading, worded the same way.
