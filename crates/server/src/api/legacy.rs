@@ -394,7 +394,8 @@ pub async fn start(
     let (id, messages) = inv::start(&app, &ctx.principal, case_id, None)
         .await
         .map_err(|e| {
-            if e.code() == "case_not_found" {
+            // The only thing a start finds missing is the case.
+            if e.is_not_found() {
                 case_not_found(&number)
             } else {
                 e.into()
