@@ -9,7 +9,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{ActionKind, CaseEvent, CaseState, Refusal};
+use crate::case::{ActionKind, CaseEvent, CaseState};
+use crate::refusal::{Reason, Refusal, RefusalKind};
 
 /// At most this many files per record. Technical limits of the upload, not legal ones, so
 /// they are constants rather than rules of the rule book.
@@ -85,56 +86,64 @@ pub fn decide_field_investigation(
     state.ensure_open()?;
     let place = r.place.trim();
     let findings = r.findings.trim();
-    let mut problems: Vec<(&'static str, String)> = Vec::new();
+    // Each problem under its code (what the API answers when it is the only one) and its own
+    // reason (the words, with the figures as parameters).
+    let mut problems: Vec<(&'static str, Reason)> = Vec::new();
     if r.on > today {
         problems.push((
             "date_in_future",
-            format!("the investigation date {} is after today ({today})", r.on),
+            Reason::new("field_date_in_future")
+                .with("on", r.on)
+                .with("today", today),
         ));
     }
     if r.on < state.filed_on {
         problems.push((
             "date_before_filing",
-            format!(
-                "the investigation date {} is before the case was filed ({})",
-                r.on, state.filed_on
-            ),
+            Reason::new("field_date_before_filing")
+                .with("on", r.on)
+                .with("filed_on", state.filed_on),
         ));
     }
     if r.method.needs_place() && place.is_empty() {
         problems.push((
             "place_required",
-            format!("a {} must say where it took place", r.method.name_zh()),
+            Reason::new("field_place_required").with("method", r.method.as_str()),
         ));
     }
     if place.chars().count() > MAX_PLACE_CHARS {
         problems.push((
             "invalid_place",
-            format!("the place has at most {MAX_PLACE_CHARS} characters"),
+            Reason::new("field_place_too_long").with("max", MAX_PLACE_CHARS),
         ));
     }
     let n = findings.chars().count();
     if n == 0 || n > MAX_FINDINGS_CHARS {
         problems.push((
             "invalid_findings",
-            format!("record the findings in 1–{MAX_FINDINGS_CHARS} characters"),
+            Reason::new("field_findings_length").with("max", MAX_FINDINGS_CHARS),
         ));
     }
     if r.attachments > MAX_ATTACHMENTS {
         problems.push((
             "too_many_attachments",
-            format!("at most {MAX_ATTACHMENTS} attachments per record"),
+            Reason::new("field_too_many_attachments").with("max", MAX_ATTACHMENTS),
         ));
     }
     match problems.len() {
         0 => {}
         1 => {
             let (code, reason) = problems.remove(0);
-            return Err(Refusal::one(code, reason));
+            return Err(Refusal::of_reasons(
+                code,
+                RefusalKind::Invalid,
+                vec![reason],
+            ));
         }
         _ => {
-            return Err(Refusal::many(
+            return Err(Refusal::of_reasons(
                 "invalid_field_investigation",
+                RefusalKind::Invalid,
                 problems.into_iter().map(|p| p.1).collect(),
             ));
         }

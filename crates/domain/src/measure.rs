@@ -6,8 +6,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::case::Refusal;
 use crate::money::Fen;
+use crate::refusal::{Reason, Refusal, RefusalKind};
 use crate::rules::{RuleBook, Unit};
 
 /// What a measure does to the property.
@@ -214,16 +214,15 @@ pub fn max_until(class: PropertyClass, from: Date, ctx: &MeasureCtx<'_>) -> Resu
         Unit::Months => from.checked_add(jiff::Span::new().months(n)),
         Unit::Days => from.checked_add(jiff::Span::new().days(n)),
         _ => {
-            return Err(Refusal::one(
-                "rule_unavailable",
-                format!("{} is not a period", class.max_period_rule()),
-            ));
+            return Err(Refusal::invalid("rule_unavailable")
+                .with("rule", class.max_period_rule())
+                .with("unit", unit.as_str()));
         }
     }
-    .map_err(|_| Refusal::one("rule_unavailable", "period out of range"))?;
+    .map_err(|_| Refusal::invalid("rule_unavailable").with("rule", class.max_period_rule()))?;
     // The period counts the first day: one year from 1 March ends on the last day of February.
     end.yesterday()
-        .map_err(|_| Refusal::one("rule_unavailable", "period out of range"))
+        .map_err(|_| Refusal::invalid("rule_unavailable").with("rule", class.max_period_rule()))
 }
 
 /// Decides a new measure: every problem at once.
@@ -235,46 +234,42 @@ pub fn decide_measure(
     let mut reasons = Vec::new();
     let class = PropertyClass::of_asset_kind(&req.asset_kind);
     match class {
-        None => reasons.push(format!("unknown kind of property {:?}", req.asset_kind)),
-        Some(c) if !c.allows(req.kind) => reasons.push(format!(
-            "{}（{}）does not apply to {}",
-            req.kind.name_zh(),
-            req.kind.as_str(),
-            req.asset_kind
-        )),
+        None => reasons.push(unknown_kind(&req.asset_kind)),
+        Some(c) if !c.allows(req.kind) => reasons.push(
+            Reason::new("measure_not_applicable")
+                .with("measure", req.kind.as_str())
+                .with("asset_kind", req.asset_kind.as_str()),
+        ),
         Some(_) => {}
     }
     if exposure.already_held {
-        reasons.push(format!(
-            "this case already holds the property with a {} measure",
-            req.kind.as_str()
-        ));
+        reasons.push(Reason::new("already_held").with("measure", req.kind.as_str()));
     }
     let mut amount = None;
+    let mut above_due = false;
     if req.kind.takes_amount() {
         match req.amount {
-            None => reasons.push("amount_fen is required for a freeze or a deduction".into()),
-            Some(a) if a.get() == 0 => reasons.push("amount_fen must be above zero".into()),
+            None => reasons.push(Reason::new("measure_amount_required")),
+            Some(a) if a.get() == 0 => reasons.push(Reason::new("measure_amount_zero")),
             Some(a) => {
                 let room = exposure.unpaid.saturating_sub(exposure.controlled);
                 if a > room {
-                    reasons.push(format!(
-                        "amount {} fen is above what is still due and not yet controlled ({} fen)",
-                        a.get(),
-                        room.get()
-                    ));
+                    above_due = true;
+                    reasons.push(
+                        Reason::new("amount_above_room")
+                            .with("amount", a)
+                            .with("room", room),
+                    );
                 }
                 amount = Some(a);
             }
         }
     } else if req.amount.is_some() {
-        reasons.push(format!("a {} measure takes no amount", req.kind.as_str()));
+        reasons.push(Reason::new("measure_takes_no_amount").with("measure", req.kind.as_str()));
     }
-    if req.kind == MeasureKind::Deduct && exposure.held_by_other_court {
-        reasons.push(
-            "the property is frozen by another court: a deduction needs that court's measure lifted first"
-                .into(),
-        );
+    let elsewhere = req.kind == MeasureKind::Deduct && exposure.held_by_other_court;
+    if elsewhere {
+        reasons.push(Reason::new("frozen_by_other_court"));
     }
     let mut until = None;
     let mut max = None;
@@ -284,31 +279,34 @@ pub fn decide_measure(
     {
         let m = max_until(c, ctx.today, ctx)?;
         match req.until {
-            Some(u) if u < ctx.today => reasons.push("until lies in the past".into()),
-            Some(u) if u > m => reasons.push(format!(
-                "until {u} is beyond the legal maximum ({m}, rule {})",
-                c.max_period_rule()
-            )),
+            Some(u) if u < ctx.today => reasons.push(
+                Reason::new("until_in_past")
+                    .with("until", u)
+                    .with("today", ctx.today),
+            ),
+            Some(u) if u > m => reasons.push(
+                Reason::new("until_beyond_maximum")
+                    .with("until", u)
+                    .with("max", m)
+                    .with("rule", c.max_period_rule()),
+            ),
             Some(u) => until = Some(u),
             None => until = Some(m),
         }
         max = Some(m);
         rule_id = Some(c.max_period_rule());
     } else if req.until.is_some() && !req.kind.has_period() {
-        reasons.push("a deduction has no period".into());
+        reasons.push(Reason::new("deduction_has_no_period"));
     }
     if !reasons.is_empty() {
-        let code = if req.kind == MeasureKind::Deduct && exposure.held_by_other_court {
-            "held_by_other_court"
-        } else if reasons
-            .iter()
-            .any(|r| r.contains("above what is still due"))
-        {
-            "amount_above_due"
+        return Err(if elsewhere {
+            // The property is another court's first: a conflict with the state of things.
+            Refusal::of_reasons("held_by_other_court", RefusalKind::Conflict, reasons)
+        } else if above_due {
+            Refusal::of_reasons("amount_above_due", RefusalKind::Invalid, reasons)
         } else {
-            "invalid_measure"
-        };
-        return Err(Refusal::many(code, reasons));
+            Refusal::of_reasons("invalid_measure", RefusalKind::Invalid, reasons)
+        });
     }
     Ok(DecidedMeasure {
         kind: req.kind,
@@ -330,59 +328,51 @@ pub fn decide_renewal(
     ctx: &MeasureCtx<'_>,
 ) -> Result<Date, Refusal> {
     if !kind.has_period() {
-        return Err(Refusal::one(
-            "not_renewable",
-            "a deduction has no period to renew",
-        ));
+        return Err(Refusal::conflict("not_renewable").with("why", "deduction"));
     }
     let Some(until) = current_until else {
-        return Err(Refusal::one(
-            "not_renewable",
-            "the measure has no last day yet (it is not in effect)",
-        ));
+        return Err(Refusal::conflict("not_renewable").with("why", "not_in_effect"));
     };
     if status == MeasureStatus::Expired || (status == MeasureStatus::Active && until < ctx.today) {
-        return Err(Refusal::one(
-            "measure_expired",
-            format!(
-                "the measure expired on {until}: an expired hold cannot be renewed, a new measure is needed"
-            ),
-        ));
+        return Err(Refusal::conflict("measure_expired").with("until", until));
     }
     if status != MeasureStatus::Active {
-        return Err(Refusal::one(
-            "not_renewable",
-            format!(
-                "only a measure in effect is renewed (this one is {})",
-                status.as_str()
-            ),
-        ));
+        return Err(Refusal::conflict("not_renewable")
+            .with("why", "status")
+            .with("status", status.as_str()));
     }
     let class = PropertyClass::of_asset_kind(asset_kind).ok_or_else(|| {
-        Refusal::one(
+        Refusal::of_reasons(
             "invalid_measure",
-            format!("unknown kind of property {asset_kind:?}"),
+            RefusalKind::Invalid,
+            vec![unknown_kind(asset_kind)],
         )
     })?;
-    let from = until
-        .tomorrow()
-        .map_err(|_| Refusal::one("invalid_measure", "date out of range"))?;
+    let from = until.tomorrow().map_err(|_| {
+        Refusal::of_reasons(
+            "invalid_measure",
+            RefusalKind::Invalid,
+            vec![Reason::new("measure_date_out_of_range").with("until", until)],
+        )
+    })?;
     let max = max_until(class, from, ctx)?;
     match requested {
         None => Ok(max),
-        Some(d) if d <= until => Err(Refusal::one(
-            "invalid_renewal",
-            format!("the new last day must come after the current one ({until})"),
-        )),
-        Some(d) if d > max => Err(Refusal::one(
-            "invalid_renewal",
-            format!(
-                "a renewal lasts at most one legal period: {max} at the latest ({})",
-                class.max_period_rule()
-            ),
-        )),
+        Some(d) if d <= until => Err(Refusal::invalid("invalid_renewal")
+            .with("why", "not_after")
+            .with("requested", d)
+            .with("until", until)),
+        Some(d) if d > max => Err(Refusal::invalid("invalid_renewal")
+            .with("why", "beyond")
+            .with("requested", d)
+            .with("max", max)
+            .with("rule", class.max_period_rule())),
         Some(d) => Ok(d),
     }
+}
+
+fn unknown_kind(asset_kind: &str) -> Reason {
+    Reason::new("unknown_property_kind").with("asset_kind", asset_kind)
 }
 
 /// Days left until the measure's last day (0 on the last day, negative once past).
@@ -522,7 +512,10 @@ mod tests {
             &e,
             &c,
         );
-        assert_eq!(r.map_err(|r| r.code), Err("held_by_other_court"));
+        assert_eq!(
+            r.map_err(|r| (r.code, r.kind)),
+            Err(("held_by_other_court", crate::refusal::RefusalKind::Conflict))
+        );
     }
 
     #[test]
@@ -567,5 +560,51 @@ mod tests {
         );
         assert_eq!(queued.map_err(|r| r.code), Err("not_renewable"));
         assert_eq!(days_left(until, c.today), 9);
+    }
+
+    /// The refusals of a renewal say what kind of "no" they are and carry the dates the
+    /// catalogue words them with.
+    #[test]
+    fn renewal_refusals_carry_their_kind_and_dates() {
+        use crate::refusal::{Param, RefusalKind};
+        let rules = book();
+        let c = ctx(&rules);
+        let until = date(2026, 3, 10);
+        let beyond = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Active,
+            Some(until),
+            Some(date(2027, 3, 11)),
+            &c,
+        )
+        .err();
+        let param = |r: &Option<crate::refusal::Refusal>, name: &str| {
+            r.as_ref().and_then(|r| r.params.get(name).cloned())
+        };
+        assert_eq!(beyond.as_ref().map(|r| r.kind), Some(RefusalKind::Invalid));
+        assert_eq!(param(&beyond, "max"), Some(Param::Date(date(2027, 3, 10))));
+        let past = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Active,
+            Some(date(2026, 2, 28)),
+            None,
+            &c,
+        )
+        .err();
+        assert_eq!(past.as_ref().map(|r| r.kind), Some(RefusalKind::Conflict));
+        assert_eq!(param(&past, "until"), Some(Param::Date(date(2026, 2, 28))));
+        let queued = decide_renewal(
+            MeasureKind::Freeze,
+            "bank_deposit",
+            MeasureStatus::Queued,
+            Some(until),
+            None,
+            &c,
+        )
+        .err();
+        assert_eq!(queued.as_ref().map(|r| r.kind), Some(RefusalKind::Conflict));
+        assert_eq!(param(&queued, "status"), Some(Param::from("queued")));
     }
 }

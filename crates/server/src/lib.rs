@@ -7,6 +7,7 @@ pub mod courier;
 pub mod error;
 pub mod messages;
 pub mod metrics;
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;

@@ -17,6 +17,8 @@ use zhixing_domain::field::{
 use zhixing_store::NewEvent;
 use zhixing_store::field::{AttachmentMeta, NewAttachment, NewFieldInvestigation};
 
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
+
 use crate::case::{self as svc};
 use crate::error::AppError;
 use crate::state::App;
@@ -102,11 +104,21 @@ pub struct Checked {
     pub bytes: Vec<u8>,
 }
 
+/// A refusal under a code other contexts share (`invalid_date`), worded by its own reason.
+fn refused_as(code: &'static str, reason: Reason) -> AppError {
+    AppError::from(Refusal::of_reasons(
+        code,
+        RefusalKind::Invalid,
+        vec![reason],
+    ))
+}
+
 fn too_many() -> AppError {
-    AppError::unprocessable(
+    AppError::from(Refusal::of_reasons(
         "too_many_attachments",
-        format!("at most {MAX_ATTACHMENTS} attachments per record"),
-    )
+        RefusalKind::Invalid,
+        vec![Reason::new("field_too_many_attachments").with("max", MAX_ATTACHMENTS)],
+    ))
 }
 
 fn too_large(no: usize, name: &str) -> AppError {
@@ -157,27 +169,41 @@ pub fn check(no: usize, u: Upload) -> Result<Checked, AppError> {
     })
 }
 
+/// A change an officer makes to the traditional investigation (传统查控) of a case. Executed
+/// by [`execute`]. (No `Debug`: its files are bytes.)
+pub enum FieldCommand {
+    /// Records an investigation of case `case_id` with its files.
+    Record { case_id: i64, input: FieldInput },
+}
+
+/// Carries out a field command: authorises, decides in the domain, and writes the case event,
+/// the record and its files in one transaction.
+pub async fn execute(app: &App, by: &Principal, cmd: FieldCommand) -> Result<Recorded, AppError> {
+    match cmd {
+        FieldCommand::Record { case_id, input } => record(app, by, case_id, input).await,
+    }
+}
+
 /// Records a traditional investigation on a case, with its files.
-pub async fn record(
+async fn record(
     app: &App,
     by: &Principal,
     case_id: i64,
     input: FieldInput,
 ) -> Result<Recorded, AppError> {
     let method = FieldMethod::parse(input.method.trim()).ok_or_else(|| {
-        AppError::unprocessable(
+        AppError::from(Refusal::of_reasons(
             "unknown_method",
-            format!(
-                "unknown method {:?}: field_visit, search, reward_notice or audit",
-                input.method
-            ),
+            RefusalKind::Invalid,
+            vec![Reason::new("unknown_field_method").with("method", input.method.trim())],
+        ))
+    })?;
+    let on: Date = input.on.trim().parse().map_err(|_| {
+        refused_as(
+            "invalid_date",
+            Reason::new("field_date_invalid").with("on", input.on.trim()),
         )
     })?;
-    let on: Date = input
-        .on
-        .trim()
-        .parse()
-        .map_err(|_| AppError::unprocessable("invalid_date", "on must be a date YYYY-MM-DD"))?;
     check_count(input.attachments.len())?;
     let files = input
         .attachments

@@ -152,10 +152,7 @@ async fn queries(
         .filter(|i| applies(i, &division))
         .collect();
     if institutions.is_empty() {
-        return Err(AppError::conflict(
-            "no_institutions",
-            "no institution on the network answers queries for this court",
-        ));
+        return Err(Refusal::conflict("no_institutions").into());
     }
     let mut subjects = Vec::new();
     for p in state
@@ -198,6 +195,44 @@ async fn queries(
         }
     }
     Ok((institutions.len(), messages))
+}
+
+/// A change an officer or an administrator makes to online investigation (网络查控).
+/// Executed by [`execute`].
+#[derive(Debug)]
+pub enum InvestigationCommand {
+    /// Queries every institution that applies about every respondent of case `case_id`.
+    Start { case_id: i64, version: Option<i64> },
+    /// Registers or updates an institution on the network.
+    RegisterInstitution(crate::control::institutions::InstitutionSpec),
+}
+
+/// What an investigation command came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Investigated {
+    /// Investigation `id` started, with `messages` queries queued.
+    Started { id: i64, messages: usize },
+    /// The institution was registered (`new`) or updated.
+    Registered { new: bool },
+}
+
+/// Carries out an investigation command: authorises, decides, and writes its rows, outgoing
+/// messages and audited events in one transaction.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: InvestigationCommand,
+) -> Result<Investigated, AppError> {
+    match cmd {
+        InvestigationCommand::Start { case_id, version } => {
+            let (id, messages) = start(app, by, case_id, version).await?;
+            Ok(Investigated::Started { id, messages })
+        }
+        InvestigationCommand::RegisterInstitution(spec) => {
+            let new = crate::control::institutions::register(app, by, spec).await?;
+            Ok(Investigated::Registered { new })
+        }
+    }
 }
 
 /// Starts an investigation of every respondent of a case; returns (investigation id, messages).
@@ -323,8 +358,10 @@ pub async fn recheck(app: &App, case_id: i64) -> Result<(i64, usize), AppError> 
 }
 
 /// Why a reply was refused (and logged); nothing of it is applied.
-fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
-    let e = AppError::unprocessable(code, message);
+/// `code` is one of the exchange's: invalid_message, stale_message, not_a_reply,
+/// unknown_sender, bad_signature, unknown_message; `detail` says what the check found.
+fn refuse(code: &'static str, detail: impl Into<String>) -> AppError {
+    let e = AppError::from(Refusal::invalid(code).with("detail", detail.into()));
     tracing::warn!(code, error = %e, "exchange reply refused");
     e
 }

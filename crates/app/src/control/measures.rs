@@ -10,6 +10,7 @@ use zhixing_domain::measure::{
     self, Exposure, MeasureCtx, MeasureKind, MeasureRequest, MeasureStatus,
 };
 use zhixing_domain::money::Fen;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_exchange::{Body, MessageKind};
 use zhixing_store::NewEvent;
 use zhixing_store::investigation::{Answered, AssetRow};
@@ -21,6 +22,7 @@ use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
 /// What an officer asks.
+#[derive(Debug)]
 pub struct MeasureInput {
     /// freeze, seize, detain or deduct (checked after authorization, so that a stranger
     /// learns nothing from the answer).
@@ -34,10 +36,7 @@ fn not_found(id: i64) -> AppError {
 }
 
 fn busy() -> AppError {
-    AppError::conflict(
-        "measure_busy",
-        "a renewal or release of this measure is still awaiting the institution's answer",
-    )
+    AppError::from(Refusal::conflict("measure_busy"))
 }
 
 /// Loads an asset the caller may handle, with its case's court.
@@ -64,8 +63,59 @@ async fn handled_asset(
     Ok((asset, row, court))
 }
 
+/// A change an officer asks for on the control measures of a case (控制措施). Executed by
+/// [`execute`]; each answers the measure as it now stands.
+#[derive(Debug)]
+pub enum MeasureCommand {
+    /// Asks the institution holding asset `asset_id` for a measure on it.
+    Request { asset_id: i64, input: MeasureInput },
+    /// Asks for a renewal (续行) of measure `id`: to `until`, or one legal period.
+    Renew { id: i64, until: Option<Date> },
+    /// Asks for a release (解除) of measure `id`, for `reason`.
+    Release { id: i64, reason: String },
+}
+
+/// Carries out a measure command: loads, authorises, decides in the domain, and writes the
+/// measure, its outgoing request and the audited event in one transaction.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: MeasureCommand,
+) -> Result<MeasureRow, AppError> {
+    match cmd {
+        MeasureCommand::Request { asset_id, input } => request(app, by, asset_id, input).await,
+        MeasureCommand::Renew { id, until } => renew(app, by, id, until).await,
+        MeasureCommand::Release { id, reason } => release(app, by, id, &reason).await,
+    }
+}
+
+/// The measures of a case the caller may read.
+pub async fn of_case(app: &App, by: &Principal, case_id: i64) -> Result<Vec<MeasureRow>, AppError> {
+    svc::readable(app, by, case_id).await?;
+    Ok(app.store.measures_of(case_id).await?)
+}
+
+/// One measure, if the caller may read its case (not found otherwise).
+pub async fn show(app: &App, by: &Principal, id: i64) -> Result<MeasureRow, AppError> {
+    let m = app.store.measure(id).await?.ok_or_else(|| not_found(id))?;
+    svc::readable(app, by, m.case_id)
+        .await
+        .map_err(|_| not_found(id))?;
+    Ok(m)
+}
+
+/// The open alerts of a case the caller may read.
+pub async fn alerts_of_case(
+    app: &App,
+    by: &Principal,
+    case_id: i64,
+) -> Result<Vec<zhixing_store::measures::AlertRow>, AppError> {
+    svc::readable(app, by, case_id).await?;
+    Ok(app.store.alerts_of_case(case_id).await?)
+}
+
 /// Asks an institution for a measure on an asset of the case.
-pub async fn request(
+async fn request(
     app: &App,
     by: &Principal,
     asset_id: i64,
@@ -73,7 +123,11 @@ pub async fn request(
 ) -> Result<MeasureRow, AppError> {
     let (asset, row, court) = handled_asset(app, by, asset_id).await?;
     let kind = MeasureKind::parse(&input.kind).ok_or_else(|| {
-        AppError::unprocessable("invalid_measure", "kind: freeze, seize, detain or deduct")
+        AppError::from(Refusal::of_reasons(
+            "invalid_measure",
+            RefusalKind::Invalid,
+            vec![Reason::new("unknown_measure_kind").with("kind", input.kind.trim())],
+        ))
     })?;
     let state = svc::state_of(&row)?;
     state.ensure_open().map_err(svc::refused)?;
@@ -83,20 +137,20 @@ pub async fn request(
         .await?
         .or_internal("institution(asset.institution_id)")?;
     if !inst.measures.split(',').any(|m| m.trim() == kind.as_str()) {
-        return Err(AppError::unprocessable(
-            "measure_not_supported",
-            format!(
-                "{} does not take {} requests over the network",
-                inst.name,
-                kind.as_str()
-            ),
-        ));
+        return Err(Refusal::invalid("measure_not_supported")
+            .with("institution", inst.name.as_str())
+            .with("measure", kind.as_str())
+            .into());
     }
     let amount = input
         .amount_fen
         .map(|a| {
             Fen::new(a).map_err(|_| {
-                AppError::unprocessable("invalid_measure", "amount_fen is non-negative fen")
+                AppError::from(Refusal::of_reasons(
+                    "invalid_measure",
+                    RefusalKind::Invalid,
+                    vec![Reason::new("measure_amount_negative").with("amount_fen", a)],
+                ))
             })
         })
         .transpose()?;
@@ -144,9 +198,13 @@ pub async fn request(
         &exposure,
         &ctx,
     )
-    .map_err(measure_refused)?;
+    .map_err(AppError::from)?;
     let asset_kind = serde_json::from_value(json!(asset.kind)).map_err(|_| {
-        AppError::unprocessable("invalid_measure", format!("unknown kind {}", asset.kind))
+        AppError::from(Refusal::of_reasons(
+            "invalid_measure",
+            RefusalKind::Invalid,
+            vec![Reason::new("unknown_property_kind").with("asset_kind", asset.kind.as_str())],
+        ))
     })?;
     let env = inv::signed_request(
         app,
@@ -216,13 +274,6 @@ fn message_kind(k: MeasureKind) -> MessageKind {
     }
 }
 
-fn measure_refused(r: zhixing_domain::case::Refusal) -> AppError {
-    crate::error::refused_with(
-        r,
-        &["held_by_other_court", "measure_expired", "not_renewable"],
-    )
-}
-
 pub fn status_of(m: &MeasureRow) -> MeasureStatus {
     MeasureStatus::parse(&m.status).unwrap_or(MeasureStatus::Refused)
 }
@@ -257,7 +308,7 @@ async fn handled_measure(
 }
 
 /// Asks for a renewal (续行) before the measure's last day.
-pub async fn renew(
+async fn renew(
     app: &App,
     by: &Principal,
     id: i64,
@@ -283,7 +334,7 @@ pub async fn renew(
         until,
         &ctx,
     )
-    .map_err(measure_refused)?;
+    .map_err(AppError::from)?;
     let reference = m.reference.clone().or_internal("m.reference.clone()")?;
     let officer = inv::officer_of(app, by).await?;
     let env = inv::signed_request(
@@ -303,18 +354,13 @@ pub async fn renew(
 }
 
 /// Asks for a release (解除): on payment, closure or another reason.
-pub async fn release(
-    app: &App,
-    by: &Principal,
-    id: i64,
-    reason: &str,
-) -> Result<MeasureRow, AppError> {
+async fn release(app: &App, by: &Principal, id: i64, reason: &str) -> Result<MeasureRow, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::unprocessable(
-            "invalid_release",
-            "a reason (1–500 characters) is required",
-        ));
+        return Err(Refusal::invalid("invalid_release")
+            .with("min", 1)
+            .with("max", 500)
+            .into());
     }
     let (m, _, row, court) = handled_measure(app, by, id).await?;
     if m.pending.is_some() {
@@ -322,13 +368,9 @@ pub async fn release(
     }
     let status = status_of(&m);
     if !matches!(status, MeasureStatus::Active | MeasureStatus::Queued) || m.kind == "deduct" {
-        return Err(AppError::conflict(
-            "not_releasable",
-            format!(
-                "only a measure in effect or waiting is released (this one is {})",
-                status.as_str()
-            ),
-        ));
+        return Err(Refusal::conflict("not_releasable")
+            .with("status", status.as_str())
+            .into());
     }
     let reference = m.reference.clone().or_internal("m.reference.clone()")?;
     let officer = inv::officer_of(app, by).await?;

@@ -2,5 +2,7 @@
 //! they find (控制措施).
 
 pub mod field;
+pub mod institutions;
 pub mod investigation;
 pub mod measures;
+pub mod query;

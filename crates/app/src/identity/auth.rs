@@ -6,24 +6,22 @@ use serde_json::json;
 use zhixing_domain::access::{Principal, Role};
 use zhixing_store::NewEvent;
 
+use zhixing_domain::refusal::Refusal;
+
 use crate::error::AppError;
 pub use crate::identity::password::{hash_password, new_token, token_hash, verify_password};
 use crate::state::App;
 
 /// Checks a password against the policy.
 pub fn check_password_policy(password: &str) -> Result<(), AppError> {
+    const MIN: usize = 12;
+    const MAX: usize = 256;
     let n = password.chars().count();
-    if n < 12 {
-        return Err(AppError::unprocessable(
-            "weak_password",
-            "a password needs at least 12 characters",
-        ));
-    }
-    if n > 256 {
-        return Err(AppError::unprocessable(
-            "weak_password",
-            "a password has at most 256 characters",
-        ));
+    if !(MIN..=MAX).contains(&n) {
+        return Err(Refusal::invalid("weak_password")
+            .with("min", MIN)
+            .with("max", MAX)
+            .into());
     }
     Ok(())
 }

@@ -5,6 +5,8 @@ use zhixing_domain::access::{Action, Principal, Role};
 use zhixing_store::NewEvent;
 use zhixing_store::users::NewUser;
 
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
+
 use crate::error::AppError;
 use crate::identity::auth::{check_password_policy, hash_password, roles_to_string};
 use crate::state::App;
@@ -27,10 +29,10 @@ fn check_username(u: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::unprocessable(
-            "invalid_username",
-            "a username has 3–64 characters: a–z, 0–9, '.', '_' or '-'",
-        ))
+        Err(Refusal::invalid("invalid_username")
+            .with("min", 3)
+            .with("max", 64)
+            .into())
     }
 }
 
@@ -42,16 +44,18 @@ pub async fn create_user(
 ) -> Result<i64, AppError> {
     check_username(&spec.username)?;
     if spec.display_name.trim().is_empty() || spec.display_name.chars().count() > 100 {
-        return Err(AppError::unprocessable(
-            "invalid_display_name",
-            "a display name has 1–100 characters",
-        ));
+        return Err(Refusal::invalid("invalid_display_name")
+            .with("min", 1)
+            .with("max", 100)
+            .into());
     }
     if spec.roles.is_empty() {
-        return Err(AppError::unprocessable(
+        return Err(Refusal::of_reasons(
             "invalid_roles",
-            "give at least one role",
-        ));
+            RefusalKind::Invalid,
+            vec![Reason::new("no_role")],
+        )
+        .into());
     }
     check_password_policy(&spec.password)?;
     let court = app.store.court(&spec.court_id).await?;
@@ -79,9 +83,8 @@ pub async fn create_user(
         })
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(_) => AppError::conflict(
-                "username_taken",
-                format!("the username {:?} is taken", spec.username),
+            zhixing_store::StoreError::Conflict(_) => AppError::from(
+                Refusal::conflict("username_taken").with("username", spec.username.as_str()),
             ),
             other => other.into(),
         })?;
@@ -135,4 +138,18 @@ pub async fn reset_password(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Accounts of the administrator's court and the courts below it, at most `limit`.
+pub async fn list(
+    app: &App,
+    by: &Principal,
+    limit: i64,
+) -> Result<Vec<zhixing_store::users::UserWithCourt>, AppError> {
+    if !by.may(Action::ManageUsers, &by.court_path) {
+        return Err(AppError::forbidden(
+            "only an administrator may list accounts",
+        ));
+    }
+    Ok(app.store.users_under(&by.court_path, limit).await?)
 }

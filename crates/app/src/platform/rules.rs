@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use zhixing_domain::access::{Action, Principal};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::rules::{RuleError, RuleVersion};
 use zhixing_store::NewEvent;
 use zhixing_store::rules::RuleSource;
@@ -74,15 +75,15 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
         RuleError::UnknownRule(id) => {
             AppError::not_found("unknown_rule", format!("no rule {id:?}"))
         }
-        RuleError::Duplicate { .. } => AppError::conflict("rule_version_exists", e.to_string()),
-        other => AppError::unprocessable("invalid_rule", other.to_string()),
+        RuleError::Duplicate { .. } => version_exists(&v),
+        other => AppError::from(rule_refused(other.to_string())),
     })?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     tx.put_rule_version(&v, RuleSource::Api)
         .await
         .map_err(|e| match e {
-            zhixing_store::StoreError::Conflict(m) => AppError::conflict("rule_version_exists", m),
+            zhixing_store::StoreError::Conflict(_) => version_exists(&v),
             other => other.into(),
         })?;
     tx.append_events(
@@ -98,4 +99,32 @@ pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<()
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A version of the rule from that day (for that region) exists already.
+fn version_exists(v: &RuleVersion) -> AppError {
+    Refusal::conflict("rule_version_exists")
+        .with("rule", v.id.as_str())
+        .with("effective_from", v.effective_from)
+        .into()
+}
+
+/// A rule version that cannot be taken, with what is wrong with it (`detail`, the rule book's
+/// own words).
+pub fn rule_refused(detail: impl Into<String>) -> Refusal {
+    Refusal::of_reasons(
+        "invalid_rule",
+        RefusalKind::Invalid,
+        vec![Reason::new("rule_version_invalid").with("detail", detail.into())],
+    )
+}
+
+/// The rule book as it stands (shipped versions and those added since).
+pub async fn book(app: &App) -> Result<std::sync::Arc<zhixing_domain::rules::RuleBook>, AppError> {
+    app.rules.current(&app.store).await
+}
+
+/// Whether the database answers (readiness).
+pub async fn ping(app: &App) -> Result<(), AppError> {
+    Ok(app.store.ping().await?)
 }

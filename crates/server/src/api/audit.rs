@@ -3,7 +3,7 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhixing_domain::access::Action;
+use zhixing_app::platform::audit;
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Query};
@@ -22,16 +22,8 @@ pub struct VerifyOut {
 /// Verifies the whole audit chain.
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = crate::error::Problem)))]
 pub async fn verify(State(app): State<App>, ctx: Ctx) -> Result<Json<VerifyOut>, ApiError> {
-    if !ctx
-        .principal
-        .may(Action::ReadAudit, &ctx.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "only an auditor may verify the audit chain",
-        ));
-    }
-    let (entries, head_hash) = app.store.chain_head().await?;
-    Ok(Json(match app.store.verify_chain().await? {
+    let (entries, head_hash, verdict) = audit::chain(&app, &ctx.principal).await?;
+    Ok(Json(match verdict {
         Ok(_) => VerifyOut {
             intact: true,
             entries,
@@ -79,30 +71,14 @@ pub async fn events(
     ctx: Ctx,
     Query(q): Query<EventParams>,
 ) -> Result<Json<Vec<EventOut>>, ApiError> {
-    if !ctx
-        .principal
-        .may(Action::ReadAudit, &ctx.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "only an auditor may read the audit trail",
-        ));
-    }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_limit",
-            "limit must be between 1 and 1000",
-        ));
-    }
-    let rows = app
-        .store
-        .list_events(&zhixing_store::events::EventFilter {
-            after_seq: q.after.unwrap_or(0),
-            limit,
-            subject: q.subject,
-            court_path_prefix: Some(ctx.principal.court_path.clone()),
-        })
-        .await?;
+    let rows = audit::events(
+        &app,
+        &ctx.principal,
+        q.after.unwrap_or(0),
+        q.limit.unwrap_or(100),
+        q.subject,
+    )
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for e in rows {
         out.push(EventOut {

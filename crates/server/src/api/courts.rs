@@ -3,8 +3,8 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zhixing_domain::access::Action;
-use zhixing_domain::court::{CourtCode, CourtId};
+use zhixing_app::platform::courts;
+use zhixing_domain::court::CourtCode;
 use zhixing_store::courts::CourtRow;
 
 use super::Ctx;
@@ -59,14 +59,7 @@ pub struct ListParams {
 
 /// A court the caller may read, or 404 (never revealing that another court's exists).
 pub async fn visible_court(app: &App, ctx: &Ctx, id: &str) -> Result<CourtRow, ApiError> {
-    let not_found = || ApiError::not_found("court_not_found", format!("no court {id:?}"));
-    CourtId::parse(id).map_err(|e| ApiError::bad_request("invalid_court_id", e.to_string()))?;
-    let court = app.store.court(id).await?.ok_or_else(not_found)?;
-    if ctx.principal.may(Action::ReadCourt, &court.path) {
-        Ok(court)
-    } else {
-        Err(not_found())
-    }
+    Ok(courts::visible(app, &ctx.principal, id).await?)
 }
 
 /// Courts visible to the caller: its own court, and for supervisory roles every court below.
@@ -95,12 +88,8 @@ pub async fn list(
     if let Some(code) = &q.code {
         let code = CourtCode::parse(code)
             .map_err(|e| ApiError::bad_request("invalid_court_code", e.to_string()))?;
-        let found = app.store.court_by_code(code.as_str()).await?;
-        let items = found
-            .filter(|c| ctx.principal.may(Action::ReadCourt, &c.path))
-            .map(CourtOut::from)
-            .into_iter()
-            .collect();
+        let found = courts::by_code(&app, &ctx.principal, code.as_str()).await?;
+        let items = found.map(CourtOut::from).into_iter().collect();
         return Ok(Json(CourtPage {
             items,
             next_cursor: None,
@@ -115,17 +104,7 @@ pub async fn list(
                 ApiError::bad_request("invalid_cursor", "the cursor is not one this API returned")
             })?,
     };
-    let own = &ctx.principal.court_path;
-    let rows = if ctx.principal.reads_below() {
-        app.store.courts_under(own, &after, limit + 1).await?
-    } else {
-        app.store
-            .courts_under(own, &after, 1)
-            .await?
-            .into_iter()
-            .filter(|c| &c.path == own)
-            .collect()
-    };
+    let rows = courts::visible_under(&app, &ctx.principal, &after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let mut items: Vec<CourtRow> = rows.into_iter().take(limit as usize).collect();
     let next_cursor = if more {
@@ -161,12 +140,6 @@ pub async fn children(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<CourtOut>>, ApiError> {
-    let court = visible_court(&app, &ctx, &id).await?;
-    let kids = app.store.court_children(&court.id).await?;
-    Ok(Json(
-        kids.into_iter()
-            .filter(|c| ctx.principal.may(Action::ReadCourt, &c.path))
-            .map(CourtOut::from)
-            .collect(),
-    ))
+    let kids = courts::children(&app, &ctx.principal, &id).await?;
+    Ok(Json(kids.into_iter().map(CourtOut::from).collect()))
 }

@@ -2,24 +2,20 @@
 //! their evidence files, the list of a case's records, and the files themselves.
 
 use axum::extract::State;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::ToSchema;
-use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
 use zhixing_app::case::{self as svc};
-use zhixing_app::control::field::{self, FieldInput, FieldInvestigationView, Recorded, Upload};
+use zhixing_app::control::field::{self, FieldCommand, FieldInvestigationView, Recorded};
 use zhixing_app::state::App;
 
-/// The body limit of the routes that take a record: every file at its largest, plus room for
-/// the text fields and the multipart framing.
-pub const MAX_BODY: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024;
-
-/// At most this many bytes in a text field (4,000 characters of findings fit several times).
-const MAX_TEXT_BYTES: usize = 64 * 1024;
+// Shared with the entrusted tasks' document uploads.
+use crate::multipart::read_form;
+pub use crate::multipart::{MAX_BODY, multipart_error, rejection};
 
 /// The form, as OpenAPI describes it; the handler reads the parts one by one.
 #[derive(ToSchema)]
@@ -38,115 +34,6 @@ pub struct FieldInvestigationForm {
     /// 0–5 files of at most 10 MiB each: PDF, JPEG, PNG or MP4, judged by their content.
     #[schema(value_type = Vec<String>, format = Binary)]
     attachment: Vec<Vec<u8>>,
-}
-
-pub fn rejection(_: MultipartRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        "send the record as multipart/form-data",
-    )
-}
-
-pub fn multipart_error(e: &MultipartError) -> ApiError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!(
-                "a record with its files is at most {} MiB",
-                MAX_BODY / (1024 * 1024)
-            ),
-        )
-    } else {
-        ApiError::bad_request(
-            "malformed_multipart",
-            format!("the multipart body could not be read: {}", e.body_text()),
-        )
-    }
-}
-
-/// Reads the form. Files are refused as soon as one is too large or one too many arrives,
-/// before the rest is buffered.
-pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
-    let mut input = FieldInput {
-        method: String::new(),
-        on: String::new(),
-        place: String::new(),
-        findings: String::new(),
-        version: None,
-        attachments: Vec::new(),
-    };
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(mut f) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
-        let name = f.name().unwrap_or_default().to_owned();
-        if name == "attachment" {
-            let file_name = f.file_name().unwrap_or_default().to_owned();
-            let no = input.attachments.len() + 1;
-            field::check_count(no)?;
-            let mut bytes = Vec::new();
-            while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
-                field::check_size(no, &file_name, bytes.len() + chunk.len())?;
-                bytes.extend_from_slice(&chunk);
-            }
-            // A browser sends an empty file part when no file was chosen.
-            if !(file_name.is_empty() && bytes.is_empty()) {
-                input.attachments.push(Upload {
-                    name: file_name,
-                    bytes,
-                });
-            }
-            continue;
-        }
-        if !matches!(
-            name.as_str(),
-            "method" | "on" | "place" | "findings" | "version"
-        ) {
-            return Err(ApiError::unprocessable(
-                "unknown_field",
-                format!(
-                    "unknown field {name:?}: method, on, place, findings, version and attachment"
-                ),
-            ));
-        }
-        if seen.contains(&name) {
-            return Err(ApiError::unprocessable(
-                "duplicate_field",
-                format!("{name} is given more than once"),
-            ));
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
-            if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
-                return Err(ApiError::unprocessable(
-                    "field_too_long",
-                    format!("{name} is too long"),
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let text = String::from_utf8(bytes).map_err(|_| {
-            ApiError::unprocessable("invalid_field", format!("{name} is not UTF-8 text"))
-        })?;
-        match name.as_str() {
-            "method" => input.method = text,
-            "on" => input.on = text,
-            "place" => input.place = text,
-            "findings" => input.findings = text,
-            _ => {
-                let t = text.trim();
-                input.version = if t.is_empty() {
-                    None
-                } else {
-                    Some(t.parse().map_err(|_| {
-                        ApiError::unprocessable("invalid_version", "version is an integer")
-                    })?)
-                };
-            }
-        }
-        seen.push(name);
-    }
-    Ok(input)
 }
 
 /// Records a traditional investigation (field visit, search, reward notice, audit) with its
@@ -172,7 +59,12 @@ pub async fn record(
     )
     .await?;
     let input = read_form(mp.map_err(rejection)?).await?;
-    let recorded = field::record(&app, &ctx.principal, id, input).await?;
+    let recorded = field::execute(
+        &app,
+        &ctx.principal,
+        FieldCommand::Record { case_id: id, input },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(recorded)))
 }
 

@@ -13,7 +13,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(app): State<App>) -> Response {
-    match app.store.ping().await {
+    match zhixing_app::platform::rules::ping(&app).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

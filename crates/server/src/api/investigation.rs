@@ -4,32 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use zhixing_domain::access::Action;
 use zhixing_store::investigation::{AssetRow, InstitutionRow, OutboxStatus};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::case as svc;
-use zhixing_app::control::investigation as inv;
+use zhixing_app::control::investigation::{self as inv, Investigated, InvestigationCommand};
+use zhixing_app::control::query;
 use zhixing_app::state::App;
-
-const KINDS: [&str; 12] = [
-    "bank",
-    "securities",
-    "real_estate_registry",
-    "vehicle_administration",
-    "housing_fund",
-    "social_insurance",
-    "tax",
-    "online_payment",
-    "internet_bank",
-    "online_lending",
-    "virtual_property",
-    "ip_office",
-];
-const MEASURES: [&str; 7] = [
-    "query", "freeze", "seize", "detain", "deduct", "renew", "release",
-];
 
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +40,7 @@ pub async fn list(
     State(app): State<App>,
     _ctx: Ctx,
 ) -> Result<Json<Vec<InstitutionRow>>, ApiError> {
-    Ok(Json(app.store.institutions().await?))
+    Ok(Json(zhixing_app::control::institutions::list(&app).await?))
 }
 
 /// Registers or updates an institution (administrators: national ones at the SPC, local ones
@@ -70,102 +51,25 @@ pub async fn register(
     ctx: Ctx,
     Json(i): Json<InstitutionIn>,
 ) -> Result<StatusCode, ApiError> {
-    if !ctx
-        .principal
-        .may(Action::ManageInstitutions, &ctx.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "only an administrator registers institutions",
-        ));
-    }
-    let court = app
-        .store
-        .court(&ctx.principal.court_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let own_region =
-        zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
-    let bad = |m: &str| ApiError::unprocessable("invalid_institution", m.to_owned());
-    if i.id.is_empty()
-        || i.id.len() > 64
-        || !i
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
-    {
-        return Err(bad("id: 1–64 ASCII letters, digits, '-', '.', '_'"));
-    }
-    if i.name.trim().is_empty() {
-        return Err(bad("a name is required"));
-    }
-    if !KINDS.contains(&i.kind.as_str()) {
-        return Err(bad("unknown kind"));
-    }
-    if i.measures.split(',').any(|m| !MEASURES.contains(&m.trim())) {
-        return Err(bad(
-            "measures: query, freeze, seize, detain, deduct, renew, release",
-        ));
-    }
-    match i.channel.as_str() {
-        "national" if own_region.is_empty() => {}
-        "national" => {
-            return Err(ApiError::forbidden(
-                "national (总对总) institutions are registered at the SPC",
-            ));
-        }
-        "local"
-            if !i.region.is_empty()
-                && i.region.bytes().all(|b| b.is_ascii_digit())
-                && i.region.starts_with(&own_region) => {}
-        "local" => {
-            return Err(ApiError::forbidden(
-                "a local institution's region must lie within the administrator's",
-            ));
-        }
-        _ => return Err(bad("channel is national or local")),
-    }
-    if !(i.endpoint.starts_with("http://") || i.endpoint.starts_with("https://")) {
-        return Err(bad("endpoint must be an http(s) URL"));
-    }
-    zhixing_exchange::parse_public_key(&i.public_key)
-        .map_err(|_| bad("public_key is not a base64 Ed25519 key"))?;
-    if !(1..=1024).contains(&i.concurrency) {
-        return Err(bad("concurrency: 1–1024"));
-    }
-    let row = InstitutionRow {
-        id: i.id.clone(),
-        name: i.name.trim().to_owned(),
-        kind: i.kind.clone(),
-        measures: i.measures.clone(),
-        channel: i.channel.clone(),
-        region: i.region.clone(),
-        endpoint: i.endpoint.clone(),
-        public_key: i.public_key.trim().to_owned(),
-        concurrency: i.concurrency,
-        active: true,
-        created_at: app.now_us(),
-    };
-    let now = app.now_us();
-    let mut tx = app.store.begin().await?;
-    let new = tx.put_institution(&row).await?;
-    tx.append_events(
-        now,
-        &[zhixing_store::NewEvent {
-            actor: zhixing_app::actor_of(&ctx.principal),
-            court_id: Some(ctx.principal.court_id.clone()),
-            kind: if new {
-                "institution.registered".into()
-            } else {
-                "institution.updated".into()
+    let done = inv::execute(
+        &app,
+        &ctx.principal,
+        InvestigationCommand::RegisterInstitution(
+            zhixing_app::control::institutions::InstitutionSpec {
+                id: i.id,
+                name: i.name,
+                kind: i.kind,
+                measures: i.measures,
+                channel: i.channel,
+                region: i.region,
+                endpoint: i.endpoint,
+                public_key: i.public_key,
+                concurrency: i.concurrency,
             },
-            subject: format!("institution:{}", row.id),
-            payload: serde_json::to_value(&i).unwrap_or_default(),
-        }],
+        ),
     )
     .await?;
-    tx.commit().await?;
-    app.institutions.invalidate();
-    Ok(if new {
+    Ok(if done == (Investigated::Registered { new: true }) {
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -192,7 +96,23 @@ pub async fn start(
     Path(id): Path<i64>,
     Json(b): Json<StartIn>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    let (inv_id, messages) = inv::start(&app, &ctx.principal, id, b.version).await?;
+    let Investigated::Started {
+        id: inv_id,
+        messages,
+    } = inv::execute(
+        &app,
+        &ctx.principal,
+        InvestigationCommand::Start {
+            case_id: id,
+            version: b.version,
+        },
+    )
+    .await?
+    else {
+        return Err(ApiError::from(zhixing_app::AppError::internal(
+            "InvestigationCommand::Start answered no investigation",
+        )));
+    };
     Ok((
         StatusCode::CREATED,
         Json(Started {
@@ -234,33 +154,23 @@ pub(crate) async fn status(
     id: i64,
     inv_id: i64,
 ) -> Result<(zhixing_store::cases::CaseRow, InvestigationOut), ApiError> {
-    let (case, _) = svc::readable(app, by, id).await?;
-    let row = app
-        .store
-        .investigation(inv_id)
-        .await?
-        .filter(|r| r.case_id == id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "investigation_not_found",
-                format!("no investigation {inv_id} on case {id}"),
-            )
-        })?;
-    let msgs = app.store.investigation_messages(inv_id).await?;
-    let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
-    Ok((
-        case,
-        InvestigationOut {
-            id: row.id,
-            case_id: row.case_id,
-            requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
-            messages: row.messages,
-            replied: count("replied"),
-            pending: count("pending") + count("sent"),
-            failed: count("failed"),
-            institutions: msgs,
-        },
-    ))
+    let (case, p) = query::progress(app, by, id, inv_id).await?;
+    Ok((case, out_of(p)?))
+}
+
+/// An investigation as the API shows it.
+pub(crate) fn out_of(p: query::Progress) -> Result<InvestigationOut, ApiError> {
+    let row = &p.investigation;
+    Ok(InvestigationOut {
+        id: row.id,
+        case_id: row.case_id,
+        requested_at: zhixing_store::from_micros(row.requested_at)?.to_string(),
+        messages: row.messages,
+        replied: p.replied(),
+        pending: p.pending(),
+        failed: p.failed(),
+        institutions: p.messages,
+    })
 }
 
 /// What was found. Balances are sensitive: reading them is an audited event.
@@ -270,19 +180,7 @@ pub async fn assets(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<AssetRow>>, ApiError> {
-    let (_, court) = svc::readable(&app, &ctx.principal, id).await?;
-    let rows = app.store.assets_of(id).await?;
-    if !rows.is_empty() && ctx.principal.may(Action::ReadCaseData, &court.path) {
-        zhixing_app::platform::audit::record_sensitive_read(
-            &app,
-            &ctx.principal,
-            &court.id,
-            &format!("case:{id}"),
-            &["assets.value_fen"],
-        )
-        .await?;
-    }
-    Ok(Json(rows))
+    Ok(Json(query::assets(&app, &ctx.principal, id).await?))
 }
 
 #[derive(Serialize)]

@@ -25,10 +25,12 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use zhixing_domain::case_number::CaseNumber;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Path};
 use zhixing_app::control::investigation as inv;
+use zhixing_app::control::query;
 use zhixing_app::state::App;
 
 /// The one version of the format this adapter speaks.
@@ -151,8 +153,8 @@ impl From<ApiError> for XmlError {
     }
 }
 
-impl From<zhixing_store::StoreError> for XmlError {
-    fn from(e: zhixing_store::StoreError) -> Self {
+impl From<zhixing_app::AppError> for XmlError {
+    fn from(e: zhixing_app::AppError) -> Self {
         XmlError(e.into())
     }
 }
@@ -292,9 +294,8 @@ fn check_structure(text: &str) -> Result<(), ApiError> {
                 return Err(malformed("more than one root element"));
             }
             if name != "CKQQ" {
-                return Err(ApiError::unprocessable(
-                    "invalid_body",
-                    format!("the root element is <{name}>; an investigation request is <CKQQ>"),
+                return Err(invalid_body(
+                    Reason::new("legacy_root_element").with("name", name.as_str()),
                 ));
             }
         }
@@ -319,32 +320,38 @@ fn parse_request(body: &[u8]) -> Result<CaseNumber, ApiError> {
     // Windows-born systems often start with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_structure(text)?;
-    let req: Request = quick_xml::de::from_str(text)
-        .map_err(|e| ApiError::unprocessable("invalid_body", format!("<CKQQ>: {e}")))?;
+    let req: Request = quick_xml::de::from_str(text).map_err(|e| {
+        invalid_body(Reason::new("legacy_request_unreadable").with("detail", e.to_string()))
+    })?;
     if req.version.trim() != VERSION {
-        return Err(ApiError::unprocessable(
-            "unsupported_version",
-            format!(
-                "version {:?} is not supported; this adapter speaks {VERSION}",
-                req.version
-            ),
-        ));
+        return Err(Refusal::invalid("unsupported_version")
+            .with("version", req.version.trim())
+            .with("supported", VERSION)
+            .into());
     }
     let kind = req.kind.trim();
     if kind != "CX" {
-        return Err(ApiError::unprocessable(
-            "unsupported_request_type",
-            format!(
-                "QQLX {kind:?} is not supported by this adapter: only CX (查询, an online investigation) is"
-            ),
-        ));
+        return Err(Refusal::invalid("unsupported_request_type")
+            .with("kind", kind)
+            .into());
     }
     CaseNumber::parse(&req.case_number).map_err(|e| {
-        ApiError::unprocessable(
+        Refusal::of_reasons(
             "invalid_case_number",
-            format!("AH {:?}: {e}", req.case_number),
+            RefusalKind::Invalid,
+            vec![
+                Reason::new("legacy_case_number_invalid")
+                    .with("number", req.case_number.as_str())
+                    .with("detail", e.to_string()),
+            ],
         )
+        .into()
     })
+}
+
+/// A body that is not an investigation request (<CKQQ>), with what is wrong with it.
+fn invalid_body(reason: Reason) -> ApiError {
+    Refusal::of_reasons("invalid_body", RefusalKind::Invalid, vec![reason]).into()
 }
 
 fn case_not_found(number: &CaseNumber) -> ApiError {
@@ -379,17 +386,16 @@ pub async fn start(
         }
     })?;
     let number = parse_request(&body)?;
-    let case = app
-        .store
-        .case_by_number(&number.to_string())
+    let case_id = query::case_by_number(&app, &number.to_string())
         .await?
         .ok_or_else(|| case_not_found(&number))?;
     // The service answers a case the caller may not read with its internal id; the caller
     // named it by number, and must not learn that the number exists.
-    let (id, messages) = inv::start(&app, &ctx.principal, case.id, None)
+    let (id, messages) = inv::start(&app, &ctx.principal, case_id, None)
         .await
         .map_err(|e| {
-            if e.code() == "case_not_found" {
+            // The only thing a start finds missing is the case.
+            if e.is_not_found() {
                 case_not_found(&number)
             } else {
                 e.into()
@@ -424,19 +430,9 @@ pub async fn show(
 ) -> Result<Response, XmlError> {
     let ctx = ctx?;
     let Path(id) = id?;
-    let not_found =
-        || ApiError::not_found("investigation_not_found", format!("no investigation {id}"));
-    let row = app.store.investigation(id).await?.ok_or_else(not_found)?;
     // One answer for "none" and "not yours", as the JSON API gives for a case.
-    let (case, out) = super::investigation::status(&app, &ctx.principal, row.case_id, id)
-        .await
-        .map_err(|e| {
-            if e.status == StatusCode::NOT_FOUND {
-                not_found()
-            } else {
-                e
-            }
-        })?;
+    let (case, p) = query::progress_by_id(&app, &ctx.principal, id).await?;
+    let out = super::investigation::out_of(p)?;
     let mut by_institution: BTreeMap<String, InstitutionStatus> = BTreeMap::new();
     for m in &out.institutions {
         let entry = by_institution

@@ -11,8 +11,7 @@ use zhixing_store::measures::{AlertRow, MeasureRow};
 
 use super::Ctx;
 use crate::error::{ApiError, Json, Path};
-use zhixing_app::case as svc;
-use zhixing_app::control::measures as ms;
+use zhixing_app::control::measures::{self as ms, MeasureCommand};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -57,14 +56,16 @@ pub async fn request(
     Path(asset): Path<i64>,
     Json(b): Json<MeasureIn>,
 ) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
-    let m = ms::request(
+    let m = ms::execute(
         &app,
         &ctx.principal,
-        asset,
-        ms::MeasureInput {
-            kind: b.kind,
-            amount_fen: b.amount_fen,
-            until: b.until,
+        MeasureCommand::Request {
+            asset_id: asset,
+            input: ms::MeasureInput {
+                kind: b.kind,
+                amount_fen: b.amount_fen,
+                until: b.until,
+            },
         },
     )
     .await?;
@@ -78,11 +79,9 @@ pub async fn of_case(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<MeasureOut>>, ApiError> {
-    svc::readable(&app, &ctx.principal, id).await?;
     let today = app.today();
     Ok(Json(
-        app.store
-            .measures_of(id)
+        ms::of_case(&app, &ctx.principal, id)
             .await?
             .into_iter()
             .map(|m| out(m, today))
@@ -97,11 +96,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<MeasureOut>, ApiError> {
-    let not_found = || ApiError::not_found("measure_not_found", format!("no measure {id}"));
-    let m = app.store.measure(id).await?.ok_or_else(not_found)?;
-    svc::readable(&app, &ctx.principal, m.case_id)
-        .await
-        .map_err(|_| not_found())?;
+    let m = ms::show(&app, &ctx.principal, id).await?;
     Ok(Json(out(m, app.today())))
 }
 
@@ -122,7 +117,12 @@ pub async fn renewal(
     Path(id): Path<i64>,
     Json(b): Json<RenewalIn>,
 ) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
-    let m = ms::renew(&app, &ctx.principal, id, b.until).await?;
+    let m = ms::execute(
+        &app,
+        &ctx.principal,
+        MeasureCommand::Renew { id, until: b.until },
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(out(m, app.today()))))
 }
 
@@ -142,7 +142,15 @@ pub async fn release(
     Path(id): Path<i64>,
     Json(b): Json<ReleaseIn>,
 ) -> Result<(StatusCode, Json<MeasureOut>), ApiError> {
-    let m = ms::release(&app, &ctx.principal, id, &b.reason).await?;
+    let m = ms::execute(
+        &app,
+        &ctx.principal,
+        MeasureCommand::Release {
+            id,
+            reason: b.reason,
+        },
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(out(m, app.today()))))
 }
 
@@ -153,6 +161,5 @@ pub async fn of_case_alerts(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<AlertRow>>, ApiError> {
-    svc::readable(&app, &ctx.principal, id).await?;
-    Ok(Json(app.store.alerts_of_case(id).await?))
+    Ok(Json(ms::alerts_of_case(&app, &ctx.principal, id).await?))
 }

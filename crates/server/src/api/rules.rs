@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::rules::{RuleError, RuleVersion, Unit};
 
 use super::Ctx;
@@ -58,7 +59,11 @@ impl From<&RuleVersion> for RuleVersionDto {
 
 fn parse_date(field: &str, s: &str) -> Result<jiff::civil::Date, ApiError> {
     s.parse().map_err(|_| {
-        ApiError::unprocessable("invalid_date", format!("{field} must be a date YYYY-MM-DD"))
+        ApiError::from(Refusal::of_reasons(
+            "invalid_date",
+            RefusalKind::Invalid,
+            vec![Reason::new("rule_date_invalid").with("field", field)],
+        ))
     })
 }
 
@@ -66,7 +71,11 @@ impl TryFrom<RuleVersionDto> for RuleVersion {
     type Error = ApiError;
     fn try_from(d: RuleVersionDto) -> Result<Self, ApiError> {
         let unit = Unit::parse(&d.unit).ok_or_else(|| {
-            ApiError::unprocessable("invalid_rule", format!("unknown unit {:?}", d.unit))
+            ApiError::from(Refusal::of_reasons(
+                "invalid_rule",
+                RefusalKind::Invalid,
+                vec![Reason::new("rule_unit_unknown").with("unit", d.unit.as_str())],
+            ))
         })?;
         let v = RuleVersion {
             id: d.id,
@@ -85,8 +94,9 @@ impl TryFrom<RuleVersionDto> for RuleVersion {
             needs_check: d.needs_check,
             note: d.note,
         };
-        v.validate()
-            .map_err(|e| ApiError::unprocessable("invalid_rule", e.to_string()))?;
+        v.validate().map_err(|e| {
+            ApiError::from(zhixing_app::platform::rules::rule_refused(e.to_string()))
+        })?;
         Ok(v)
     }
 }
@@ -97,7 +107,7 @@ pub async fn list(
     State(app): State<App>,
     _ctx: Ctx,
 ) -> Result<Json<Vec<RuleVersionDto>>, ApiError> {
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     Ok(Json(book.versions().map(RuleVersionDto::from).collect()))
 }
 
@@ -109,7 +119,7 @@ pub async fn versions(
     _ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<RuleVersionDto>>, ApiError> {
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let versions = book
         .versions_of(&id)
         .ok_or_else(|| ApiError::not_found("unknown_rule", format!("no rule {id:?}")))?;
@@ -147,7 +157,7 @@ pub async fn in_force(
     let court = super::courts::visible_court(&app, &ctx, &court_id).await?;
     let region = court.division_code.clone().unwrap_or_default();
     let region = zhixing_app::platform::rules::region_of(&court.level, Some(&region));
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let v = book.lookup(&id, date, &region).map_err(|e| match e {
         RuleError::UnknownRule(_) => ApiError::not_found("unknown_rule", e.to_string()),
         other => ApiError::not_found("rule_not_in_force", other.to_string()),

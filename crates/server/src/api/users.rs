@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zhixing_domain::access::{Action, Role};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Json};
@@ -42,18 +43,7 @@ pub struct Created {
 /// Accounts of the administrator's court and the courts below it.
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [UserOut]), (status = 403, body = crate::error::Problem)))]
 pub async fn list(State(app): State<App>, ctx: Ctx) -> Result<Json<Vec<UserOut>>, ApiError> {
-    if !ctx
-        .principal
-        .may(Action::ManageUsers, &ctx.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "only an administrator may list accounts",
-        ));
-    }
-    let users = app
-        .store
-        .users_under(&ctx.principal.court_path, 1000)
-        .await?;
+    let users = zhixing_app::identity::users::list(&app, &ctx.principal, 1000).await?;
     Ok(Json(
         users
             .into_iter()
@@ -92,7 +82,11 @@ pub async fn create(
     let mut roles = Vec::new();
     for r in &req.roles {
         roles.push(Role::parse(r).ok_or_else(|| {
-            ApiError::unprocessable("invalid_roles", format!("unknown role {r:?}"))
+            ApiError::from(Refusal::of_reasons(
+                "invalid_roles",
+                RefusalKind::Invalid,
+                vec![Reason::new("unknown_role").with("role", r.as_str())],
+            ))
         })?);
     }
     roles.sort();

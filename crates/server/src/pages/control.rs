@@ -15,12 +15,16 @@ use zhixing_domain::measure::{MeasureKind, MeasureStatus, PropertyClass};
 use zhixing_store::investigation::{AssetRow, InvestigationRow, OutboxStatus};
 use zhixing_store::measures::{AlertRow, MeasureRow};
 
-use super::cases::{Refused, back, fen_of, yuan};
+use super::cases::{Refused, answer, back, fen_of, yuan};
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
+use zhixing_app::AppError;
 use zhixing_app::case::{self as svc};
-use zhixing_app::control::field::FieldInvestigationView;
+use zhixing_app::control::field::{self, FieldCommand, FieldInvestigationView};
+use zhixing_app::control::investigation::{self as inv, InvestigationCommand};
+use zhixing_app::control::measures::{self as ms, MeasureCommand};
 use zhixing_app::state::App;
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 /// An investigation with its messages counted: (investigation, replied, pending, failed, messages).
 type Progress = (InvestigationRow, usize, usize, usize, Vec<OutboxStatus>);
@@ -36,39 +40,22 @@ pub(super) struct Section {
 }
 
 pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, PageError> {
-    let mut investigations = Vec::new();
-    for inv in app.store.investigations_of(id).await? {
-        let msgs = app.store.investigation_messages(inv.id).await?;
-        let count = |s: &str| msgs.iter().filter(|m| m.status == s).count();
-        investigations.push((
-            inv,
-            count("replied"),
-            count("pending") + count("sent"),
-            count("failed"),
-            msgs,
-        ));
-    }
-    let assets = app.store.assets_of(id).await?;
-    let measures = app.store.measures_of(id).await?;
-    let institution_names: HashMap<String, String> =
-        if assets.is_empty() && investigations.is_empty() {
-            HashMap::new()
-        } else {
-            app.store
-                .institutions()
-                .await?
-                .into_iter()
-                .map(|i| (i.id, i.name))
-                .collect()
-        };
-    let alerts = app.store.alerts_of_case(id).await?;
+    let c = zhixing_app::control::query::case_control(app, &v.principal, id).await?;
+    let investigations = c
+        .investigations
+        .into_iter()
+        .map(|p| {
+            let (replied, pending, failed) = (p.replied(), p.pending(), p.failed());
+            (p.investigation, replied, pending, failed, p.messages)
+        })
+        .collect();
     let field_records = zhixing_app::control::field::list(app, &v.principal, id).await?;
     Ok(Section {
         investigations,
-        assets,
-        measures,
-        institution_names,
-        alerts,
+        assets: c.assets,
+        measures: c.measures,
+        institution_names: c.institution_names,
+        alerts: c.alerts,
         field_records,
     })
 }
@@ -315,6 +302,15 @@ pub struct MeasureForm {
     until: String,
 }
 
+/// A form value the case page could not read as a measure's amount or last day.
+fn unreadable(reason: &'static str, value: &str) -> AppError {
+    AppError::from(Refusal::of_reasons(
+        "invalid_measure",
+        RefusalKind::Invalid,
+        vec![Reason::new(reason).with("value", value.trim())],
+    ))
+}
+
 /// Asks for a measure from the case page.
 pub async fn measure_submit(
     State(app): State<App>,
@@ -322,41 +318,34 @@ pub async fn measure_submit(
     Path((id, asset)): Path<(i64, i64)>,
     axum::Form(f): axum::Form<MeasureForm>,
 ) -> Response {
-    let amount = if f.amount.trim().is_empty() {
-        None
-    } else {
-        match fen_of("金额", &f.amount) {
-            Ok(a) => Some(a),
-            Err(m) => return back(id, Some(ApiError::unprocessable("invalid_measure", m))),
-        }
-    };
-    let until = match f.until.trim() {
-        "" => None,
-        d => match d.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                return back(
-                    id,
-                    Some(ApiError::unprocessable(
-                        "invalid_measure",
-                        "期限：请填写日期",
-                    )),
-                );
-            }
-        },
-    };
-    let r = zhixing_app::control::measures::request(
-        &app,
-        &v.principal,
-        asset,
-        zhixing_app::control::measures::MeasureInput {
-            kind: f.kind,
-            amount_fen: amount,
-            until,
-        },
-    )
+    let r = async {
+        let amount = match f.amount.trim() {
+            "" => None,
+            a => Some(fen_of("金额", a).map_err(|_| unreadable("measure_amount_unreadable", a))?),
+        };
+        let until = match f.until.trim() {
+            "" => None,
+            d => Some(
+                d.parse()
+                    .map_err(|_| unreadable("measure_until_unreadable", d))?,
+            ),
+        };
+        ms::execute(
+            &app,
+            &v.principal,
+            MeasureCommand::Request {
+                asset_id: asset,
+                input: ms::MeasureInput {
+                    kind: f.kind,
+                    amount_fen: amount,
+                    until,
+                },
+            },
+        )
+        .await
+    }
     .await;
-    back(id, r.err().map(ApiError::from))
+    answer(&app, &v, id, "measures", r).await
 }
 
 /// Renews a measure from the case page (by one legal period).
@@ -365,8 +354,13 @@ pub async fn renew_submit(
     v: Viewer,
     Path((id, m)): Path<(i64, i64)>,
 ) -> Response {
-    let r = zhixing_app::control::measures::renew(&app, &v.principal, m, None).await;
-    back(id, r.err().map(ApiError::from))
+    let r = ms::execute(
+        &app,
+        &v.principal,
+        MeasureCommand::Renew { id: m, until: None },
+    )
+    .await;
+    answer(&app, &v, id, "measures", r).await
 }
 
 #[derive(Deserialize)]
@@ -381,8 +375,16 @@ pub async fn release_submit(
     Path((id, m)): Path<(i64, i64)>,
     axum::Form(f): axum::Form<ReleaseForm>,
 ) -> Response {
-    let r = zhixing_app::control::measures::release(&app, &v.principal, m, &f.reason).await;
-    back(id, r.err().map(ApiError::from))
+    let r = ms::execute(
+        &app,
+        &v.principal,
+        MeasureCommand::Release {
+            id: m,
+            reason: f.reason,
+        },
+    )
+    .await;
+    answer(&app, &v, id, "measures", r).await
 }
 
 fn size_text(bytes: i64) -> String {
@@ -409,10 +411,14 @@ pub async fn field_submit(
             zhixing_domain::access::Action::HandleCases,
         )
         .await?;
-        let input = crate::api::field::read_form(mp.map_err(crate::api::field::rejection)?).await?;
-        zhixing_app::control::field::record(&app, &v.principal, id, input)
-            .await
-            .map_err(ApiError::from)
+        let input = crate::multipart::read_form(mp.map_err(crate::multipart::rejection)?).await?;
+        field::execute(
+            &app,
+            &v.principal,
+            FieldCommand::Record { case_id: id, input },
+        )
+        .await
+        .map_err(ApiError::from)
     }
     .await;
     back(id, r.err())
@@ -420,6 +426,14 @@ pub async fn field_submit(
 
 /// Starts an online investigation from the case page.
 pub async fn investigate(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Response {
-    let r = zhixing_app::control::investigation::start(&app, &v.principal, id, None).await;
-    back(id, r.err().map(ApiError::from))
+    let r = inv::execute(
+        &app,
+        &v.principal,
+        InvestigationCommand::Start {
+            case_id: id,
+            version: None,
+        },
+    )
+    .await;
+    answer(&app, &v, id, "investigation", r).await
 }

@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+use zhixing_app::platform::courts;
 use zhixing_domain::access::{Action, Role};
 
 use super::i18n::Lang;
@@ -60,11 +61,12 @@ pub async fn login_submit(
             }
             (headers, Redirect::to("/home")).into_response()
         }
-        Err(e) if e.code() == "login_locked" => page(
+        // A lock on the account name, and a failed sign-in, told apart by their kind.
+        Err(zhixing_app::AppError::Throttled { .. }) => page(
             StatusCode::TOO_MANY_REQUESTS,
             login_markup(lang, Some(lang.t("locked"))),
         ),
-        Err(e) if e.code() == "invalid_credentials" => page(
+        Err(zhixing_app::AppError::Unauthenticated { .. }) => page(
             StatusCode::UNAUTHORIZED,
             login_markup(lang, Some(lang.t("bad_login"))),
         ),
@@ -113,32 +115,20 @@ const DAILY_RULES: [&str; 5] = [
 pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     let p = &v.principal;
-    let court = app
-        .store
-        .court(&p.court_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
+    let court = courts::own(&app, p).await?;
     let region =
         zhixing_app::platform::rules::region_of(&court.level, court.division_code.as_deref());
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let date = app.today();
     let handles = p.may(Action::HandleCases, &p.court_path);
-    let below = if p.reads_below() {
-        app.store
-            .courts_under(&p.court_path, "", 10_000)
-            .await?
-            .len()
-            .saturating_sub(1)
-    } else {
-        0
-    };
-    let chain = if p.may(Action::ReadAudit, &p.court_path) {
-        Some(app.store.chain_head().await?)
-    } else {
-        None
-    };
+    let below = courts::count_below(&app, p).await?;
+    let chain = zhixing_app::platform::audit::head_for(&app, p).await?;
     let accounts = if p.may(Action::ManageUsers, &p.court_path) {
-        Some(app.store.users_under(&p.court_path, 10_000).await?.len())
+        Some(
+            zhixing_app::identity::users::list(&app, p, 10_000)
+                .await?
+                .len(),
+        )
     } else {
         None
     };
@@ -216,16 +206,8 @@ fn level_key(level: &str) -> &'static str {
 
 pub async fn court_tree(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
-    let own = app
-        .store
-        .court(&v.principal.court_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let kids = if v.principal.reads_below() {
-        app.store.court_children_counts(&own.id).await?
-    } else {
-        Vec::new()
-    };
+    let own = courts::own(&app, &v.principal).await?;
+    let kids = courts::children_counts(&app, &v.principal, &own).await?;
     let body = html! {
         section.card {
             h1 { (lang.t("court_tree")) }
@@ -250,19 +232,17 @@ pub async fn court_children(
     PageLang(lang): PageLang,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let court = crate::api::courts::visible_court(&app, &ctx, &id).await?;
-    let kids = app.store.court_children_counts(&court.id).await?;
+    let court = courts::visible(&app, &ctx.principal, &id).await?;
+    let kids = courts::children_counts(&app, &ctx.principal, &court).await?;
     let body = html! {
-        @for (c, n) in &kids {
-            @if ctx.principal.may(Action::ReadCourt, &c.path) { (court_node(lang, c, *n)) }
-        }
+        @for (c, n) in &kids { (court_node(lang, c, *n)) }
     };
     Ok(page(StatusCode::OK, body))
 }
 
 pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
-    let book = app.rules.current(&app.store).await?;
+    let book = zhixing_app::platform::rules::book(&app).await?;
     let body = html! {
         section.card {
             h1 { (lang.t("rules")) }
@@ -297,7 +277,7 @@ pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         )
         .into());
     }
-    let users = app.store.users_under(&v.principal.court_path, 1000).await?;
+    let users = zhixing_app::identity::users::list(&app, &v.principal, 1000).await?;
     let body = html! {
         section.card {
             h1 { (lang.t("accounts")) }
@@ -323,18 +303,9 @@ pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         )
         .into());
     }
-    let (n, head) = app.store.chain_head().await?;
-    let verdict = app.store.verify_chain().await?;
+    let (n, head, verdict) = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
     let after = (n - 50).max(0);
-    let events = app
-        .store
-        .list_events(&zhixing_store::events::EventFilter {
-            after_seq: after,
-            limit: 50,
-            subject: None,
-            court_path_prefix: Some(v.principal.court_path.clone()),
-        })
-        .await?;
+    let events = zhixing_app::platform::audit::events(&app, &v.principal, after, 50, None).await?;
     let body = html! {
         section.card #chain {
             h1 { (lang.t("chain")) }

@@ -743,3 +743,53 @@ async fn a_deduction_lands_in_the_case_account_once_and_must_be_paid_out_in_time
         "paid out: the alert is cleared"
     );
 }
+
+/// The case page's measure form: a refused request is answered with the case page again, the
+/// reason beside the measures in the catalogue's Chinese words, under the API's status; nothing
+/// is asked of the institution.
+#[tokio::test]
+async fn the_case_page_shows_a_refused_measure_beside_its_form() {
+    let t = TestApp::spawn_with(fast()).await;
+    let _s = setup(&t).await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let cookie = t.page_login("officer1").await;
+    let case = file(&t, &officer, "(2026)京0105民初70号", 50_000).await;
+    let assets = investigate(&t, &officer, case).await;
+    let asset = free_deposit(&assets)["id"].as_i64().unwrap();
+    let path = format!("/cases/{case}/assets/{asset}/measures");
+    let measures_part = |page: &str| {
+        page.split("id=\"measures\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no measures section: {page}"))
+            .to_owned()
+    };
+
+    // Above what is due (500 yuan): 422, with the amounts.
+    let (status, _, page) = t
+        .form(
+            &path,
+            &cookie,
+            &[("kind", "freeze"), ("amount", "500.01"), ("until", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    let section = measures_part(&page);
+    assert!(section.contains("超过尚未履行且未控制的金额"), "{section}");
+    assert!(section.contains("role=\"alert\""), "{section}");
+
+    // A last day that is not a date: the form's own reading, worded the same way.
+    let (status, _, page) = t
+        .form(
+            &path,
+            &cookie,
+            &[("kind", "freeze"), ("amount", "1"), ("until", "明年")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(measures_part(&page).contains("期限：请填写日期"), "{page}");
+
+    let list: Value = t
+        .get_value(&format!("/api/v1/cases/{case}/measures"), Some(&officer))
+        .await;
+    assert_eq!(list, json!([]), "nothing was asked");
+}

@@ -1,0 +1,15 @@
+# Identity and platform: accounts, passwords, courts, the rule book.
+
+weak_password = A password has { $min } to { $max } characters.
+invalid_username = A username has { $min } to { $max } characters: a–z, 0–9, '.', '_' or '-'.
+invalid_display_name = A display name has { $min } to { $max } characters.
+invalid_roles = The roles cannot be given as they are.
+no_role = Give at least one role.
+unknown_role = Unknown role { $role }.
+invalid_scope = The scope cannot be read: { $detail }
+invalid_rule = The rule version cannot be taken as it is.
+rule_version_invalid = { $detail }
+rule_date_invalid = { $field } must be a date YYYY-MM-DD.
+rule_unit_unknown = Unknown unit { $unit }.
+username_taken = The username { $username } is taken.
+rule_version_exists = A version of rule { $rule } from { $effective_from } exists already.

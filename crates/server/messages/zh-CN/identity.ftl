@@ -1,0 +1,15 @@
+# 身份与平台：账户、密码、法院、规则库。
+
+weak_password = 密码须为 { $min } 至 { $max } 个字符。
+invalid_username = 用户名须为 { $min } 至 { $max } 个字符，仅限 a–z、0–9、“.”“_”“-”。
+invalid_display_name = 姓名须为 { $min } 至 { $max } 个字符。
+invalid_roles = 角色设置有误。
+no_role = 须至少指定一个角色。
+unknown_role = 角色“{ $role }”无法识别。
+invalid_scope = 范围无法识别：{ $detail }
+invalid_rule = 规则版本有误，不予采用。
+rule_version_invalid = 规则版本有误：{ $detail }
+rule_date_invalid = { $field } 须为 YYYY-MM-DD 格式的日期。
+rule_unit_unknown = 单位“{ $unit }”无法识别。
+username_taken = 用户名 { $username } 已被占用。
+rule_version_exists = 规则 { $rule } 自 { $effective_from } 起施行的版本已存在。

@@ -1,0 +1,130 @@
+//! Multipart forms: the record of a traditional investigation with its evidence files, read
+//! part by part the same way for the API and for the case page's form.
+
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::http::StatusCode;
+use zhixing_app::AppError;
+use zhixing_app::control::field::{self, FieldInput, Upload};
+use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
+
+use crate::error::ApiError;
+
+/// The body limit of the routes that take a record: every file at its largest, plus room for
+/// the text fields and the multipart framing.
+pub const MAX_BODY: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024;
+
+/// At most this many bytes in a text field (4,000 characters of findings fit several times).
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// A form part that cannot be taken: `code` for the API, `reason` for the words, naming the
+/// part.
+fn form_refusal(code: &'static str, reason: &'static str, name: &str) -> ApiError {
+    AppError::from(Refusal::of_reasons(
+        code,
+        RefusalKind::Invalid,
+        vec![Reason::new(reason).with("field", name)],
+    ))
+    .into()
+}
+
+pub fn rejection(_: MultipartRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send the record as multipart/form-data",
+    )
+}
+
+pub fn multipart_error(e: &MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "a record with its files is at most {} MiB",
+                MAX_BODY / (1024 * 1024)
+            ),
+        )
+    } else {
+        ApiError::bad_request(
+            "malformed_multipart",
+            format!("the multipart body could not be read: {}", e.body_text()),
+        )
+    }
+}
+
+/// Reads the form. Files are refused as soon as one is too large or one too many arrives,
+/// before the rest is buffered.
+pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
+    let mut input = FieldInput {
+        method: String::new(),
+        on: String::new(),
+        place: String::new(),
+        findings: String::new(),
+        version: None,
+        attachments: Vec::new(),
+    };
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(mut f) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
+        let name = f.name().unwrap_or_default().to_owned();
+        if name == "attachment" {
+            let file_name = f.file_name().unwrap_or_default().to_owned();
+            let no = input.attachments.len() + 1;
+            field::check_count(no)?;
+            let mut bytes = Vec::new();
+            while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
+                field::check_size(no, &file_name, bytes.len() + chunk.len())?;
+                bytes.extend_from_slice(&chunk);
+            }
+            // A browser sends an empty file part when no file was chosen.
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                input.attachments.push(Upload {
+                    name: file_name,
+                    bytes,
+                });
+            }
+            continue;
+        }
+        if !matches!(
+            name.as_str(),
+            "method" | "on" | "place" | "findings" | "version"
+        ) {
+            return Err(form_refusal("unknown_field", "form_field_unknown", &name));
+        }
+        if seen.contains(&name) {
+            return Err(form_refusal(
+                "duplicate_field",
+                "form_field_repeated",
+                &name,
+            ));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
+            if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
+                return Err(form_refusal("field_too_long", "form_field_too_long", &name));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| form_refusal("invalid_field", "form_field_not_text", &name))?;
+        match name.as_str() {
+            "method" => input.method = text,
+            "on" => input.on = text,
+            "place" => input.place = text,
+            "findings" => input.findings = text,
+            _ => {
+                let t = text.trim();
+                input.version = if t.is_empty() {
+                    None
+                } else {
+                    Some(t.parse().map_err(|_| {
+                        form_refusal("invalid_version", "form_version_invalid", "version")
+                    })?)
+                };
+            }
+        }
+        seen.push(name);
+    }
+    Ok(input)
+}
