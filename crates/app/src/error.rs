@@ -85,10 +85,6 @@ impl AppError {
             details: Vec::new(),
         }
     }
-    /// Transitional: an invalid input still worded in English where it is found.
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Refused(Refusal::one(code, message))
-    }
     pub fn too_large(code: &'static str, message: impl Into<String>) -> Self {
         AppError::TooLarge {
             code,
@@ -228,16 +224,6 @@ impl From<StoreError> for AppError {
             }
             other => AppError::internal(format_args!("store: {other}")),
         }
-    }
-}
-
-/// A refusal of the domain, as a conflict when its code is one of `conflicts`. Transitional:
-/// the kind belongs where the refusal is made.
-pub fn refused_with(r: Refusal, conflicts: &[&str]) -> AppError {
-    if r.kind == RefusalKind::Invalid && conflicts.contains(&r.code) {
-        AppError::from(r.kind(RefusalKind::Conflict))
-    } else {
-        AppError::from(r)
     }
 }
 

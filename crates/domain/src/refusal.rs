@@ -173,11 +173,6 @@ impl Reason {
         self.params.set_rule(rule);
         self
     }
-    /// Transitional: a reason still given as an English sentence (rendered as it is until its
-    /// code has a catalogue entry).
-    pub fn text(code: &'static str, message: impl Into<String>) -> Reason {
-        Reason::new(code).with("message", message.into())
-    }
 }
 
 /// A refused command: what the domain says instead of events.
@@ -233,23 +228,6 @@ impl Refusal {
         self
     }
 
-    /// Transitional: a refusal still worded in English where it is raised. The sentence
-    /// travels as the `message` parameter until the code has a catalogue entry.
-    pub fn one(code: &'static str, message: impl Into<String>) -> Refusal {
-        Refusal::invalid(code).with("message", message.into())
-    }
-    /// Transitional: several English sentences under one code.
-    pub fn many(code: &'static str, messages: Vec<String>) -> Refusal {
-        Refusal::of_reasons(
-            code,
-            RefusalKind::Invalid,
-            messages
-                .into_iter()
-                .map(|m| Reason::text(code, m))
-                .collect(),
-        )
-    }
-
     /// The individual problems: the reasons, or the refusal itself when it has none.
     pub fn problems(&self) -> Vec<Reason> {
         if self.reasons.is_empty() {
@@ -260,21 +238,6 @@ impl Refusal {
         } else {
             self.reasons.clone()
         }
-    }
-
-    /// Transitional: the English sentences of a refusal still worded where it is made, joined;
-    /// its code where there are none.
-    pub fn text(&self) -> String {
-        let texts: Vec<String> = self
-            .problems()
-            .iter()
-            .map(|p| {
-                p.params
-                    .get("message")
-                    .map_or_else(|| p.code.to_owned(), ToString::to_string)
-            })
-            .collect();
-        texts.join("; ")
     }
 
     /// Whether any problem has this code.

@@ -2,7 +2,8 @@
 //! part by part the same way for the API and for the case page's form.
 
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use zhixing_app::AppError;
 use zhixing_app::control::field::{self, FieldInput, Upload};
 use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
@@ -127,4 +128,66 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
         seen.push(name);
     }
     Ok(input)
+}
+
+/// `attachment; filename="…"` with an ASCII stand-in, and the real name in `filename*`
+/// (RFC 6266, RFC 8187): Chinese file names survive the download.
+pub fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"))
+}
+
+/// The headers of every stored file served back (evidence, documents, recordings): its stored
+/// type and SHA-256. Files are personal data, so no cache keeps them; and should a browser
+/// open one in place after all, it runs no script in the application's origin.
+pub fn evidence_headers(h: &mut HeaderMap, content_type: &str, sha256: &str) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    if let Ok(v) = HeaderValue::from_str(sha256) {
+        h.insert("x-content-sha256", v);
+    }
+}
+
+/// A stored file as a download under its own name.
+pub fn download(bytes: Vec<u8>, name: &str, content_type: &str, sha256: &str) -> Response {
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    evidence_headers(h, content_type, sha256);
+    h.insert(header::CONTENT_DISPOSITION, disposition(name));
+    resp
 }

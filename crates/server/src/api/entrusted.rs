@@ -4,16 +4,16 @@
 
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use zhixing_domain::field::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
-use super::field::{disposition, multipart_error, rejection};
 use crate::error::{ApiError, Json, Path, Query};
+use crate::multipart::{download, multipart_error, rejection};
 use zhixing_app::control::field::{self as fs, Upload};
 use zhixing_app::oversight::entrusted::{self as en, EntrustedCommand, RequestInput, TaskView};
 use zhixing_app::state::App;
@@ -260,28 +260,10 @@ pub async fn document(
     Path((id, no)): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let (meta, bytes) = en::document(&app, &ctx.principal, id, no).await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&meta.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    h.insert(header::CONTENT_DISPOSITION, disposition(&meta.name));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&meta.sha256) {
-        h.insert("x-content-sha256", v);
-    }
-    Ok(resp)
+    Ok(download(
+        bytes,
+        &meta.name,
+        &meta.content_type,
+        &meta.sha256,
+    ))
 }

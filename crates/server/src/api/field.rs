@@ -3,8 +3,8 @@
 
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use utoipa::ToSchema;
 
 use super::Ctx;
@@ -15,7 +15,7 @@ use zhixing_app::state::App;
 
 // Shared with the entrusted tasks' document uploads.
 use crate::multipart::read_form;
-pub use crate::multipart::{MAX_BODY, multipart_error, rejection};
+use crate::multipart::{download, rejection};
 
 /// The form, as OpenAPI describes it; the handler reads the parts one by one.
 #[derive(ToSchema)]
@@ -79,33 +79,6 @@ pub async fn list(
     Ok(Json(field::list(&app, &ctx.principal, id).await?))
 }
 
-/// `attachment; filename="…"` with an ASCII stand-in, and the real name in `filename*`
-/// (RFC 6266, RFC 8187): Chinese file names survive the download.
-pub fn disposition(name: &str) -> HeaderValue {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    HeaderValue::from_str(&format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
-    ))
-    .unwrap_or(HeaderValue::from_static("attachment"))
-}
-
 /// An evidence file, with its stored type, as a download. Readable by whoever may read its
 /// case (404 otherwise); every read is recorded on the audit chain.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = i64, Path)),
@@ -117,28 +90,10 @@ pub async fn attachment(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let (meta, bytes) = field::download(&app, &ctx.principal, id).await?;
-    let content_type = HeaderValue::from_str(&meta.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, content_type);
-    h.insert(header::CONTENT_DISPOSITION, disposition(&meta.name));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Evidence is personal data: not kept by caches; and should a browser open a file in
-    // place after all, it runs no script in the application's origin.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&meta.sha256) {
-        h.insert("x-content-sha256", v);
-    }
-    Ok(resp)
+    Ok(download(
+        bytes,
+        &meta.name,
+        &meta.content_type,
+        &meta.sha256,
+    ))
 }

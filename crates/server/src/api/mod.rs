@@ -184,8 +184,9 @@ pub fn router() -> Router<App> {
         )
         .route(
             "/cases/{id}/field-investigations",
-            get(field::list)
-                .post(field::record.layer(axum::extract::DefaultBodyLimit::max(field::MAX_BODY))),
+            get(field::list).post(field::record.layer(axum::extract::DefaultBodyLimit::max(
+                crate::multipart::MAX_BODY,
+            ))),
         )
         .route("/attachments/{id}", get(field::attachment))
         .route("/cases/{id}/credit", get(credit::of_case))

@@ -188,27 +188,11 @@ pub async fn content(
     let mut resp = Response::new(Body::from_stream(stream));
     *resp.status_mut() = status;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, header_value(&row.content_type));
+    crate::multipart::evidence_headers(h, &row.content_type, &row.sha256);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if status == StatusCode::PARTIAL_CONTENT {
         h.insert(header::CONTENT_RANGE, header_value(&range));
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Evidence with personal data: not kept by shared caches.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&row.sha256) {
-        h.insert("x-content-sha256", v);
     }
     Ok(resp)
 }

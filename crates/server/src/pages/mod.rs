@@ -104,7 +104,7 @@ pub fn router() -> Router<App> {
             "/cases/{id}/field-investigations",
             post(
                 control::field_submit.layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::field::MAX_BODY,
+                    crate::multipart::MAX_BODY,
                 )),
             ),
         )
