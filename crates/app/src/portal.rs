@@ -70,15 +70,30 @@ pub async fn issue_in_tx(
     Ok(out)
 }
 
+/// Re-issuing a party's access code (查询码), as an officer of the case's court asks for it.
+/// Executed by [`reissue_code`]; the code is shown once.
+#[derive(Debug, Clone)]
+pub enum AccessCodeCommand {
+    Reissue { case_id: i64, party_no: i64 },
+}
+
+/// Carries out an access-code command for `by`: the new code.
+pub async fn reissue_code(
+    app: &App,
+    by: &Principal,
+    cmd: AccessCodeCommand,
+) -> Result<AccessCode, AppError> {
+    match cmd {
+        AccessCodeCommand::Reissue { case_id, party_no } => {
+            reissue(app, by, case_id, party_no).await
+        }
+    }
+}
+
 /// (Re)issues a party's code, for cases filed before codes existed or a lost code: the old
 /// code stops working. Handlers of the case's court only; audited (the event never holds
 /// the code).
-pub async fn reissue(
-    app: &App,
-    by: &Principal,
-    case_id: i64,
-    no: i64,
-) -> Result<AccessCode, AppError> {
+async fn reissue(app: &App, by: &Principal, case_id: i64, no: i64) -> Result<AccessCode, AppError> {
     let (row, court) = svc::readable(app, by, case_id).await?;
     svc::handles(by, &court)?;
     let state = svc::state_of(&row)?;
@@ -464,8 +479,34 @@ pub struct Announcement {
 pub const MAX_TITLE: usize = 200;
 pub const MAX_BODY: usize = 20_000;
 
+/// Posting an announcement (公告) of a court. Executed by [`post_announcement`].
+#[derive(Debug, Clone)]
+pub enum AnnouncementCommand {
+    /// Posts one for `court_id` (the caller's own court if none); answers its id.
+    Post {
+        court_id: Option<String>,
+        title: String,
+        body: String,
+    },
+}
+
+/// Carries out an announcement command for `by`: the announcement's id.
+pub async fn post_announcement(
+    app: &App,
+    by: &Principal,
+    cmd: AnnouncementCommand,
+) -> Result<i64, AppError> {
+    match cmd {
+        AnnouncementCommand::Post {
+            court_id,
+            title,
+            body,
+        } => announce(app, by, court_id.as_deref(), &title, &body).await,
+    }
+}
+
 /// Posts an announcement for a court the caller handles cases of or administers.
-pub async fn announce(
+async fn announce(
     app: &App,
     by: &Principal,
     court_id: Option<&str>,

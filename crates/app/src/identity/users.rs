@@ -36,6 +36,21 @@ fn check_username(u: &str) -> Result<(), AppError> {
     }
 }
 
+/// A change to the accounts a user can make (an administrator, in their courts). Executed by
+/// [`execute`]; the CLI's bootstrap, which has no signed-in user, calls [`create_user`].
+#[derive(Debug, Clone)]
+pub enum AccountCommand {
+    /// Creates an account; answers its id.
+    Create(UserSpec),
+}
+
+/// Carries out an account command for `by`; the id of the account it concerns.
+pub async fn execute(app: &App, by: &Principal, cmd: AccountCommand) -> Result<i64, AppError> {
+    match cmd {
+        AccountCommand::Create(spec) => create_user(app, Some(by), spec).await,
+    }
+}
+
 /// Creates an account. `by` is `None` for the CLI bootstrap (the operator of the machine).
 pub async fn create_user(
     app: &App,

@@ -47,8 +47,22 @@ pub fn region_of(level: &str, division_code: Option<&str>) -> String {
     d.get(..n).unwrap_or("").to_owned()
 }
 
+/// A change to the rule book (规则库) an administrator can make. Executed by [`execute`].
+#[derive(Debug, Clone)]
+pub enum RuleBookCommand {
+    /// Adds a version of an existing rule, in force from its date without a restart.
+    AddVersion(RuleVersion),
+}
+
+/// Carries out a rule-book command for `by`.
+pub async fn execute(app: &App, by: &Principal, cmd: RuleBookCommand) -> Result<(), AppError> {
+    match cmd {
+        RuleBookCommand::AddVersion(v) => add_version(app, by, v).await,
+    }
+}
+
 /// Adds a version of an existing rule.
-pub async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<(), AppError> {
+async fn add_version(app: &App, by: &Principal, v: RuleVersion) -> Result<(), AppError> {
     let court = app
         .store
         .court(&by.court_id)

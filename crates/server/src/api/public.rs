@@ -160,14 +160,12 @@ pub async fn announce(
     ctx: Ctx,
     Json(body): Json<AnnouncementIn>,
 ) -> Result<(StatusCode, Json<Posted>), ApiError> {
-    let id = svc::announce(
-        &app,
-        &ctx.principal,
-        body.court_id.as_deref(),
-        &body.title,
-        &body.body,
-    )
-    .await?;
+    let cmd = svc::AnnouncementCommand::Post {
+        court_id: body.court_id,
+        title: body.title,
+        body: body.body,
+    };
+    let id = svc::post_announcement(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(Posted { id })))
 }
 
@@ -180,8 +178,12 @@ pub async fn access_code(
     ctx: Ctx,
     Path((id, no)): Path<(i64, i64)>,
 ) -> Result<(StatusCode, Json<AccessCode>), ApiError> {
+    let cmd = svc::AccessCodeCommand::Reissue {
+        case_id: id,
+        party_no: no,
+    };
     Ok((
         StatusCode::CREATED,
-        Json(svc::reissue(&app, &ctx.principal, id, no).await?),
+        Json(svc::reissue_code(&app, &ctx.principal, cmd).await?),
     ))
 }

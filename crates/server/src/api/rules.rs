@@ -174,6 +174,7 @@ pub async fn add(
     Json(dto): Json<RuleVersionDto>,
 ) -> Result<(StatusCode, Json<RuleVersionDto>), ApiError> {
     let v = RuleVersion::try_from(dto)?;
-    zhixing_app::platform::rules::add_version(&app, &ctx.principal, v.clone()).await?;
+    let cmd = zhixing_app::platform::rules::RuleBookCommand::AddVersion(v.clone());
+    zhixing_app::platform::rules::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json((&v).into())))
 }

@@ -9,7 +9,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Ctx;
 use crate::error::{ApiError, Json};
-use zhixing_app::identity::users::UserSpec;
+use zhixing_app::identity::users::{AccountCommand, UserSpec};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -91,17 +91,13 @@ pub async fn create(
     }
     roles.sort();
     roles.dedup();
-    let id = zhixing_app::identity::users::create_user(
-        &app,
-        Some(&ctx.principal),
-        UserSpec {
-            username: req.username,
-            display_name: req.display_name,
-            court_id: req.court_id,
-            roles,
-            password: req.password,
-        },
-    )
-    .await?;
+    let cmd = AccountCommand::Create(UserSpec {
+        username: req.username,
+        display_name: req.display_name,
+        court_id: req.court_id,
+        roles,
+        password: req.password,
+    });
+    let id = zhixing_app::identity::users::execute(&app, &ctx.principal, cmd).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
