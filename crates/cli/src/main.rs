@@ -402,7 +402,7 @@ pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
         Arc::new(SystemClock),
         zhixing_server::courier(),
     )
-    .map_err(|e| anyhow!("{e}"))?;
+    .map_err(said)?;
     zhixing_server::prepare(&app)
         .await
         .map_err(|e| anyhow!("preparing the database failed: {}", e))?;
@@ -449,7 +449,7 @@ pub(crate) async fn generate_cases(
     let progress = |n: usize, total: usize| eprint!("\rgenerating cases: step {n} of {total}   ");
     let report = zhixing_fixtures::cases(app, &courts, count, seed, &progress)
         .await
-        .map_err(|e| anyhow!("{e}"))?;
+        .map_err(said)?;
     eprintln!();
     Ok(report)
 }
@@ -523,7 +523,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let (n, created) =
                 zhixing_app::platform::courts::generate(&app, &scope_of(&scope), "cli")
                     .await
-                    .map_err(|e| anyhow!("{e}"))?;
+                    .map_err(said)?;
             eprintln!("{n} courts in scope {scope}, {created} new");
             let report = generate_cases(&app, &scope, cases, seed).await?;
             println!("{}", serde_json::to_string(&report)?);
@@ -537,7 +537,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let (n, created) =
                 zhixing_app::platform::courts::generate(&app, &scope_of(&scope), "cli")
                     .await
-                    .map_err(|e| anyhow!("{e}"))?;
+                    .map_err(said)?;
             println!("{n} courts in scope {scope}, {created} new");
         }
         Command::Generate {
@@ -575,7 +575,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         },
                     )
                     .await
-                    .map_err(|e| anyhow!("{e}"))?;
+                    .map_err(said)?;
                     println!("created user {id}");
                 }
                 UsersAction::List => {
@@ -658,6 +658,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An error of the application as the operator reads it: a refusal in the catalogue's words
+/// (English), with its figures, rather than its code.
+fn said(e: zhixing_app::AppError) -> anyhow::Error {
+    anyhow!(zhixing_server::messages::error(zhixing_server::messages::Lang::En, &e).detail)
 }
 
 #[tokio::main]

@@ -1,6 +1,6 @@
 # Identity and platform: accounts, passwords, courts, the rule book.
 
-weak_password = A password has { $min } to { $max } characters.
+weak_password = A password needs at least { $min } characters and has at most { $max }.
 invalid_username = A username has { $min } to { $max } characters: a–z, 0–9, '.', '_' or '-'.
 invalid_display_name = A display name has { $min } to { $max } characters.
 invalid_roles = The roles cannot be given as they are.
