@@ -28,6 +28,9 @@ pub struct DemoArgs {
     /// Cases generated on first start (none if the database already has cases).
     #[arg(long, default_value_t = 2000)]
     cases: usize,
+    /// Mark cookies Secure and send HSTS (when the demo is served behind TLS).
+    #[arg(long, env = "ZHIXING_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 /// The demo accounts: one per role, at courts where that role makes sense.
@@ -50,7 +53,11 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             format!("sqlite://{}", args.data_dir.join("zhixing.db").display())
         }
     };
-    let app = crate::open(&url, Config::default()).await?;
+    let config = Config {
+        secure_cookies: args.secure_cookies,
+        ..Config::default()
+    };
+    let app = crate::open(&url, config).await?;
     let (n, created) =
         zhixing_app::platform::courts::generate(&app, &crate::scope_of(&args.scope), "demo")
             .await

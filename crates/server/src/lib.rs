@@ -5,6 +5,7 @@
 pub mod api;
 pub mod courier;
 pub mod error;
+pub mod headers;
 pub mod messages;
 pub mod metrics;
 pub mod multipart;
@@ -71,6 +72,10 @@ pub fn router(app: App) -> Router {
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            app.config.secure_cookies,
+            headers::secure,
+        ))
         .with_state(app)
 }
 

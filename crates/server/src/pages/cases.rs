@@ -412,7 +412,7 @@ fn accepted(
                     }
                 }
                 p {
-                    button type="button" onclick="window.print()" { "打印" }
+                    button type="button" data-print { "打印" }
                     " "
                     a #to-case href=(format!("/cases/{id}")) { "进入案件" }
                 }

@@ -170,6 +170,15 @@ pub fn router() -> Router<App> {
             }),
         )
         .route(
+            "/static/app.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
+        .route(
             "/static/auction-room.js",
             get(|| async {
                 static_file(
@@ -252,7 +261,11 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (lang.t("app")) }
                 link rel="stylesheet" href="/static/app.css";
+                // htmx would add its indicator styles as an inline <style>, which the
+                // Content-Security-Policy refuses; app.css has them.
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
                 script src="/static/vendor/htmx.min.js" defer {}
+                script src="/static/app.js" defer {}
             }
             body {
                 header.top {

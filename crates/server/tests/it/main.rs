@@ -21,6 +21,7 @@ mod entrusted;
 mod field_investigation;
 mod funds;
 mod generate;
+mod headers;
 mod indicators;
 mod investigation;
 mod legacy;
