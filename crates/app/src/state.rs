@@ -102,6 +102,12 @@ pub struct Config {
     /// How long one recording upload may take: hours of video over a court's link take far
     /// longer than the general `request_timeout`.
     pub recording_upload_timeout: Duration,
+    /// Who may read `/metrics` (operational figures, not for the public): clients in these
+    /// address ranges — by default this machine only — or anyone presenting
+    /// `metrics_token` as a bearer token. The client's address is the one the rate limit
+    /// counts (`trust_forwarded_for`).
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -128,6 +134,12 @@ impl Default for Config {
             recordings_dir: std::path::PathBuf::from("zhixing-data/recordings"),
             recording_max_bytes: 2 * 1024 * 1024 * 1024,
             recording_upload_timeout: Duration::from_secs(2 * 3600),
+            metrics_allow: vec![
+                ipnet::IpNet::new_assert(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8)
+                    .trunc(),
+                ipnet::IpNet::new_assert(std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 128),
+            ],
+            metrics_token: None,
         }
     }
 }

@@ -50,6 +50,12 @@ enum Command {
         /// Seconds a delivered request waits for its reply before it is sent again.
         #[arg(long, env = "ZHIXING_REPLY_TIMEOUT_SECS", default_value_t = 120)]
         reply_timeout_secs: u64,
+        /// Address ranges that may read /metrics, comma-separated (default: this machine).
+        #[arg(long, env = "ZHIXING_METRICS_ALLOW", value_delimiter = ',')]
+        metrics_allow: Vec<ipnet::IpNet>,
+        /// A bearer token that may read /metrics from anywhere.
+        #[arg(long, env = "ZHIXING_METRICS_TOKEN")]
+        metrics_token: Option<String>,
     },
     /// One command on a fresh machine: a database with demo data, demo users, and the server.
     Demo(demo::DemoArgs),
@@ -489,14 +495,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             secure_cookies,
             outbox_lease_secs,
             reply_timeout_secs,
+            metrics_allow,
+            metrics_token,
         } => {
+            let defaults = Config::default();
             let app = open(
                 &db.url,
                 Config {
                     secure_cookies,
+                    metrics_allow: if metrics_allow.is_empty() {
+                        defaults.metrics_allow.clone()
+                    } else {
+                        metrics_allow
+                    },
+                    metrics_token,
                     outbox_lease: std::time::Duration::from_secs(outbox_lease_secs.max(1)),
                     reply_timeout: std::time::Duration::from_secs(reply_timeout_secs.max(1)),
-                    ..Config::default()
+                    ..defaults
                 },
             )
             .await?;

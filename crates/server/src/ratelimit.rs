@@ -38,21 +38,7 @@ impl PublicLimiter {
 
     /// The client a request counts against.
     fn client(&self, req: &Request) -> IpAddr {
-        if self.trust_forwarded_for
-            && let Some(ip) = req
-                .headers()
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-                .next_back()
-        {
-            return ip;
-        }
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        client_of(req, self.trust_forwarded_for)
     }
 
     /// `Ok` if the client may go on, else how many seconds it should wait.
@@ -83,4 +69,24 @@ pub async fn limit(
         .with_retry_after(secs)
         .into_response(),
     }
+}
+
+/// The client's address: the last `X-Forwarded-For` entry (the one a trusted proxy added) when
+/// `trust_forwarded_for`, else the connection's.
+pub fn client_of(req: &Request, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for
+        && let Some(ip) = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+            .next_back()
+    {
+        return ip;
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }

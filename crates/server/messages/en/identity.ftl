@@ -13,3 +13,4 @@ rule_date_invalid = { $field } must be a date YYYY-MM-DD.
 rule_unit_unknown = Unknown unit { $unit }.
 username_taken = The username { $username } is taken.
 rule_version_exists = A version of rule { $rule } from { $effective_from } exists already.
+metrics_forbidden = the metrics are for the operators' addresses or token

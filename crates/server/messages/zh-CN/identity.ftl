@@ -13,3 +13,4 @@ rule_date_invalid = { $field } 须为 YYYY-MM-DD 格式的日期。
 rule_unit_unknown = 单位“{ $unit }”无法识别。
 username_taken = 用户名 { $username } 已被占用。
 rule_version_exists = 规则 { $rule } 自 { $effective_from } 起施行的版本已存在。
+metrics_forbidden = 运行指标仅供运维人员的地址或令牌读取。

@@ -1,10 +1,14 @@
 //! Liveness, readiness and metrics for operators.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
+use zhixing_app::AppError;
 use zhixing_app::state::App;
+
+use crate::error::ApiError;
 
 /// The process is up.
 pub async fn healthz() -> &'static str {
@@ -22,8 +26,34 @@ pub async fn readyz(State(app): State<App>) -> Response {
     }
 }
 
-/// Prometheus text format.
-pub async fn metrics() -> Response {
+/// Whether the caller may read the metrics: from an allowed address range, or with the
+/// configured bearer token (compared as digests, so the time taken says nothing of it).
+fn may_read_metrics(app: &App, req: &Request) -> bool {
+    let ip = crate::ratelimit::client_of(req, app.config.trust_forwarded_for);
+    if app.config.metrics_allow.iter().any(|n| n.contains(&ip)) {
+        return true;
+    }
+    let Some(token) = &app.config.metrics_token else {
+        return false;
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    Sha256::digest(given.as_bytes()) == Sha256::digest(token.as_bytes())
+}
+
+/// Prometheus text format, for the operators' addresses or token only.
+pub async fn metrics(State(app): State<App>, req: Request) -> Response {
+    if !may_read_metrics(&app, &req) {
+        return ApiError::from(AppError::forbidden_as(
+            "metrics_forbidden",
+            "the metrics are for the operators' addresses or token",
+        ))
+        .into_response();
+    }
     match crate::metrics::handle() {
         Some(h) => (
             [(

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
-use zhixing_testkit::{TestApp, assert_problem};
+use zhixing_testkit::{TestApp, assert_problem, test_config};
 
 #[tokio::test]
 async fn health_readiness_metrics_and_request_ids() {
@@ -203,4 +203,50 @@ async fn bad_input_gets_problem_json_never_500() {
     // Nothing stored was lost: the admin still works and the chain is intact.
     assert_eq!(t.get("/api/v1/users", tok).await.status(), StatusCode::OK);
     assert!(t.app.store.verify_chain().await.unwrap().is_ok());
+}
+
+/// `/metrics` answers only the operators: an allowed address range (this machine by default,
+/// as the test above reads it) or the configured bearer token; anyone else gets 403.
+#[tokio::test]
+async fn metrics_answer_only_allowed_addresses_or_the_token() {
+    let mut config = test_config();
+    config.metrics_allow = Vec::new();
+    config.metrics_token = Some("metrics-s3cret".into());
+    let t = TestApp::spawn_with(config).await;
+    assert_problem(
+        t.get("/metrics", None).await,
+        StatusCode::FORBIDDEN,
+        "metrics_forbidden",
+    )
+    .await;
+    assert_problem(
+        t.get("/metrics", Some("wrong")).await,
+        StatusCode::FORBIDDEN,
+        "metrics_forbidden",
+    )
+    .await;
+    let r = t.get("/metrics", Some("metrics-s3cret")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("http_requests_total"));
+
+    // Behind a trusted proxy the client is the forwarded address, not the proxy's loopback.
+    let mut config = test_config();
+    config.trust_forwarded_for = true;
+    let t = TestApp::spawn_with(config).await;
+    let r = t
+        .client
+        .get(t.url("/metrics"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::FORBIDDEN, "metrics_forbidden").await;
+    let r = t
+        .client
+        .get(t.url("/metrics"))
+        .header("x-forwarded-for", "127.0.0.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 }
