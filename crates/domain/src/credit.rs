@@ -414,15 +414,19 @@ fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, 
 }
 
 fn text_problem(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, Reason> {
-    let t = s.trim();
-    let n = t.chars().count();
-    if n < min || n > max {
-        return Err(Reason::new("invalid_text")
+    let bounds = crate::text::Bounds {
+        min,
+        max,
+        lines: crate::text::Lines::Many,
+    };
+    match crate::text::clean(s, bounds) {
+        Ok(t) => Ok(t),
+        Err(crate::text::TextProblem::Chars(f)) => Err(crate::text::fault_reason(field, f)),
+        Err(_) => Err(Reason::new("invalid_text")
             .with("field", field)
             .with("min", min)
-            .with("max", max));
+            .with("max", max)),
     }
-    Ok(t.to_owned())
 }
 
 fn respondent(state: &CaseState, party_no: u32) -> Result<&PartyRecord, Refusal> {

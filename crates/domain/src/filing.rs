@@ -14,6 +14,7 @@ use crate::identity::{CreditCode, IdNumber};
 use crate::money::Fen;
 use crate::refusal::{Reason, RefusalKind};
 use crate::rules::RuleBook;
+use crate::text::{Bounds, Lines, TextProblem};
 
 /// A party as submitted.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -96,9 +97,20 @@ pub struct ValidFiling {
     pub late_reason: Option<String>,
 }
 
-fn text(s: &str, max: usize) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
+/// A typed text by the one rule ([`crate::text`]): `Ok(None)` when it is blank, empty or too
+/// long (each caller words that its own way), `Err` with the reason when it holds a character
+/// no text may hold.
+fn text(field: &'static str, s: &str, max: usize, b: Lines) -> Result<Option<String>, Reason> {
+    let bounds = Bounds {
+        min: 1,
+        max,
+        lines: b,
+    };
+    match crate::text::clean(s, bounds) {
+        Ok(t) => Ok(Some(t)),
+        Err(TextProblem::Chars(f)) => Err(crate::text::fault_reason(field, f)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The most characters of a party's name, and of a basis's issuing body or number.
@@ -179,11 +191,17 @@ fn identifier_of(p: &PartyInput, n: usize, name: &str, found: &mut Found) -> Opt
             }
         },
         "organisation" => {
-            if p.legal_representative
-                .as_deref()
-                .and_then(|l| text(l, MAX_REPRESENTATIVE_CHARS))
-                .is_none()
-            {
+            let rep = p.legal_representative.as_deref().map(|l| {
+                text(
+                    "legal_representative",
+                    l,
+                    MAX_REPRESENTATIVE_CHARS,
+                    Lines::One,
+                )
+            });
+            if let Some(Err(r)) = rep {
+                found.party("invalid_party", n, Some(name), r);
+            } else if !matches!(rep, Some(Ok(Some(_)))) {
                 let r = invalid_party("legal_representative").with("max", MAX_REPRESENTATIVE_CHARS);
                 found.party("invalid_party", n, Some(name), r);
             }
@@ -236,19 +254,32 @@ pub fn validate(
     let mut parties = Vec::new();
     for (i, p) in input.parties.iter().enumerate() {
         let n = i + 1;
-        let Some(name) = text(&p.name, MAX_NAME_CHARS) else {
-            let r = invalid_party("name").with("max", MAX_NAME_CHARS);
-            found.party("invalid_party", n, None, r);
-            continue;
+        let name = match text("name", &p.name, MAX_NAME_CHARS, Lines::One) {
+            Ok(Some(name)) => name,
+            Ok(None) => {
+                let r = invalid_party("name").with("max", MAX_NAME_CHARS);
+                found.party("invalid_party", n, None, r);
+                continue;
+            }
+            Err(r) => {
+                found.party("invalid_party", n, None, r);
+                continue;
+            }
         };
         if let Some(identifier) = identifier_of(p, n, &name, &mut found) {
             parties.push(ValidParty {
                 role: p.role,
                 name,
-                legal_representative: p
-                    .legal_representative
-                    .as_deref()
-                    .and_then(|l| text(l, MAX_REPRESENTATIVE_CHARS)),
+                legal_representative: p.legal_representative.as_deref().and_then(|l| {
+                    text(
+                        "legal_representative",
+                        l,
+                        MAX_REPRESENTATIVE_CHARS,
+                        Lines::One,
+                    )
+                    .ok()
+                    .flatten()
+                }),
                 identifier,
             });
         }
@@ -265,10 +296,17 @@ pub fn validate(
         found.add(invalid_party("too_many").with("max", MAX_PARTIES));
     }
     let b = &input.basis;
-    if text(&b.issuing_body, MAX_NAME_CHARS).is_none()
-        || text(&b.document_number, MAX_NAME_CHARS).is_none()
-    {
-        found.add(invalid_basis("document").with("max", MAX_NAME_CHARS));
+    let body = text("issuing_body", &b.issuing_body, MAX_NAME_CHARS, Lines::One);
+    let number = text(
+        "document_number",
+        &b.document_number,
+        MAX_NAME_CHARS,
+        Lines::One,
+    );
+    match (body, number) {
+        (Err(r), _) | (_, Err(r)) => found.push("invalid_basis", r),
+        (Ok(Some(_)), Ok(Some(_))) => {}
+        _ => found.add(invalid_basis("document").with("max", MAX_NAME_CHARS)),
     }
     if b.effective_date > today {
         found.add(Reason::new("basis_not_effective").with("effective_date", b.effective_date));
@@ -297,17 +335,46 @@ pub fn validate(
     if amounts.total().is_err() {
         found.push("invalid_amount", amount_problem("total", "too_large"));
     }
-    let duties = input.duties.trim().to_owned();
-    if duties.chars().count() > MAX_DUTIES_CHARS {
-        found.add(Reason::new("invalid_duties").with("max", MAX_DUTIES_CHARS));
-    }
+    let duties = match crate::text::clean(
+        &input.duties,
+        Bounds {
+            min: 0,
+            max: MAX_DUTIES_CHARS,
+            lines: Lines::Many,
+        },
+    ) {
+        Ok(d) => d,
+        Err(TextProblem::Chars(f)) => {
+            found.push("invalid_duties", crate::text::fault_reason("duties", f));
+            String::new()
+        }
+        Err(TextProblem::Invisible) => {
+            found.push(
+                "invalid_duties",
+                crate::text::problem_reason("duties", TextProblem::Invisible),
+            );
+            String::new()
+        }
+        Err(_) => {
+            found.add(Reason::new("invalid_duties").with("max", MAX_DUTIES_CHARS));
+            String::new()
+        }
+    };
     if amounts.total().is_ok_and(|t| t == Fen::ZERO) && duties.is_empty() {
         found.add(Reason::new("nothing_to_enforce"));
     }
-    let late_reason = input
+    let late_reason = match input
         .late_reason
         .as_deref()
-        .and_then(|r| text(r, MAX_LATE_REASON_CHARS));
+        .map(|r| text("late_reason", r, MAX_LATE_REASON_CHARS, Lines::Many))
+    {
+        Some(Err(r)) => {
+            found.push("invalid_late_reason", r);
+            None
+        }
+        Some(Ok(t)) => t,
+        None => None,
+    };
     if b.performance_deadline <= today && b.performance_deadline >= b.effective_date {
         let (rule, end) = limitation_end(b, rules, calendar, region)?;
         if today > end && late_reason.is_none() {
@@ -452,6 +519,39 @@ mod tests {
         assert_eq!(f.case_type, CaseType::Zhi);
         assert_eq!(f.amounts.total().unwrap().get(), 10_050_000); // allow-panic: test code
         assert_eq!(f.parties[0].identifier.shown(), "1101**********002X");
+    }
+
+    #[test]
+    fn names_and_texts_hold_no_hidden_characters() {
+        let today = date(2025, 1, 10);
+        for (bad, code) in [
+            ("张\u{0}三", "text_control_character"),
+            ("张三\u{202E}cod.exe", "text_bidi_control"),
+        ] {
+            let mut i = input();
+            i.parties[0].name = bad.into();
+            let e = check(&i, today).unwrap_err();
+            assert_eq!(e.code, "invalid_party", "{bad:?}");
+            assert_eq!(e.reasons[0].code, code, "{bad:?}");
+            assert_eq!(e.reasons[0].params.get("no"), Some(&Param::Int(1)));
+        }
+        let mut i = input();
+        i.parties[1].name = "\u{200B}\u{200B}".into();
+        let e = check(&i, today).unwrap_err();
+        assert_eq!(
+            e.reasons[0].params.get("problem"),
+            Some(&Param::from("name"))
+        );
+        let mut i = input();
+        i.basis.document_number = "(2024)京0105民初100号\u{7}".into();
+        assert_eq!(check(&i, today).unwrap_err().code, "invalid_basis");
+        let mut i = input();
+        i.duties = "\u{FEFF}".into();
+        assert_eq!(check(&i, today).unwrap_err().code, "invalid_duties");
+        // Composed to NFC: the same name typed two ways is stored one way.
+        let mut i = input();
+        i.parties[0].name = "Jose\u{301}".into();
+        assert_eq!(check(&i, today).unwrap().parties[0].name, "José");
     }
 
     #[test]

@@ -28,4 +28,5 @@ pub mod sharing;
 pub mod supervision;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod text;
 pub mod valuation;

@@ -78,14 +78,19 @@ pub fn check_downward(issuer_path: &str, target_path: &str) -> Result<(), Refusa
 
 /// A required text: trimmed, not empty, at most `max` characters.
 pub fn check_text(text: &str, max: usize) -> Result<String, Refusal> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(Refusal::invalid("empty_text"));
+    use crate::text::{Bounds, TextProblem, clean, fault_reason};
+    match clean(text, Bounds::block(max)) {
+        Ok(t) => Ok(t),
+        Err(TextProblem::Chars(f)) => Err(crate::case::refused_as(
+            "invalid_text",
+            RefusalKind::Invalid,
+            fault_reason("content", f),
+        )),
+        Err(TextProblem::Invisible | TextProblem::TooShort { .. }) => {
+            Err(Refusal::invalid("empty_text"))
+        }
+        Err(TextProblem::TooLong { .. }) => Err(text_too_long(max)),
     }
-    if t.chars().count() > max {
-        return Err(text_too_long(max));
-    }
-    Ok(t.to_owned())
 }
 
 /// A text over `max` characters, under the code several contexts share; its words come from

@@ -210,11 +210,17 @@ where
 {
     type Rejection = ApiError;
 
+    /// Read as a document first, so that every string is checked and composed (NFC) by the
+    /// domain's one text rule before any field is looked at; then into the request type.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(rej) => Err(json_rejection(rej)),
-        }
+        let mut doc = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rej) => return Err(json_rejection(rej)),
+        };
+        zhixing_domain::text::scrub_json(&mut doc)?;
+        serde_json::from_value(doc)
+            .map(Json)
+            .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
     }
 }
 

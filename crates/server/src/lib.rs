@@ -5,6 +5,7 @@
 pub mod api;
 pub mod courier;
 pub mod error;
+pub mod forms;
 pub mod headers;
 pub mod messages;
 pub mod metrics;
@@ -57,6 +58,7 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(api::health::metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(body_limit, forms::checked))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
         // The general request timeout, and a longer one for recording uploads.

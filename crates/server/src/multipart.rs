@@ -107,8 +107,9 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
             }
             bytes.extend_from_slice(&chunk);
         }
-        let text = String::from_utf8(bytes)
+        let mut text = String::from_utf8(bytes)
             .map_err(|_| form_refusal("invalid_field", "form_field_not_text", &name))?;
+        zhixing_domain::text::scrub_field(&name, &mut text).map_err(AppError::from)?;
         match name.as_str() {
             "method" => input.method = text,
             "on" => input.on = text,

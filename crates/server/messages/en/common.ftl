@@ -20,3 +20,30 @@ unit = { $unit ->
 version_conflict = the case was changed by someone else meanwhile; reload it and try again
 rule_unavailable = the rule book or the working-day calendar cannot give the period this needs; the administrator has to check them
 invalid_reason = give a reason
+
+## The one check of typed text (names, addresses, reasons, notes…). $field is the field's
+## code, $char the refused character (U+XXXX), $min and $max the bounds in characters.
+
+text-field = { $field ->
+    [name] the name
+    [legal_representative] the legal representative
+    [issuing_body] the issuing body
+    [document_number] the basis's document number
+    [duties] the duties
+    [late_reason] the reason for the late filing
+    [address] the address
+    [reason] the reason
+    [note] the note
+    [title] the title
+    [body] the text
+    [content] the content
+    [description] the description
+    [facts] the facts
+    [display_name] the name
+   *[other] the text
+}
+text_control_character = { text-field } holds a control character ({ $char }); remove it and send again.
+text_bidi_control = { text-field } holds a character that changes the direction of text ({ $char }); remove it and send again.
+text_invisible = { text-field } must not be empty or hold only spaces or invisible characters.
+text_too_short = { text-field } needs at least { $min } characters.
+text_too_long = { text-field } may have at most { $max } characters.

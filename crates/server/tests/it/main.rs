@@ -33,4 +33,5 @@ mod recordings;
 mod rules;
 mod sharing;
 mod supervision;
+mod text;
 mod valuation;
