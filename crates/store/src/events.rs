@@ -20,6 +20,18 @@ pub struct NewEvent {
     pub payload: serde_json::Value,
 }
 
+/// What a walk of the chain found: its verdict, and the figures of the entries within a
+/// reach.
+#[derive(Debug, Clone)]
+pub struct ChainCheck {
+    pub verdict: std::result::Result<i64, ChainBreak>,
+    /// Whether the first bad entry is one of the reach's (always, for the whole chain).
+    pub break_within: bool,
+    pub entries_within: i64,
+    /// The last good entry of the reach: its number and hash.
+    pub last_within: Option<(i64, String)>,
+}
+
 /// A stored event.
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
 pub struct EventRecord {
@@ -121,6 +133,8 @@ pub struct EventFilter {
     pub subject: Option<String>,
     /// Only events of courts whose path starts with this (the caller's reach).
     pub court_path_prefix: Option<String>,
+    /// The last `limit` events rather than the first (still returned newest first).
+    pub newest_first: bool,
 }
 
 impl Store {
@@ -131,7 +145,8 @@ impl Store {
                AND (CAST($2 AS TEXT) IS NULL OR e.subject = CAST($2 AS TEXT)) \
                AND (CAST($3 AS TEXT) IS NULL OR e.court_id IN \
                     (SELECT id FROM courts WHERE substr(path, 1, length(CAST($3 AS TEXT))) = CAST($3 AS TEXT))) \
-             ORDER BY e.seq LIMIT $4",
+             ORDER BY e.seq {order} LIMIT $4",
+            order = if f.newest_first { "DESC" } else { "ASC" },
             cols = COLS
                 .split(", ")
                 .map(|c| format!("e.{c}"))
@@ -157,27 +172,69 @@ impl Store {
     /// Walks the whole chain in order and checks every link and the head. Streams, so the
     /// chain's length does not bound memory.
     pub async fn verify_chain(&self) -> Result<Result<i64, ChainBreak>> {
+        Ok(self.verify_chain_within(None).await?.verdict)
+    }
+
+    /// [`Store::verify_chain`], with the figures of the entries of `courts` (all when `None`):
+    /// the one chain is walked whole — every entry's link runs through the entries before it,
+    /// whichever court wrote them — but what is told of it can be kept to a court's reach.
+    pub async fn verify_chain_within(
+        &self,
+        courts: Option<&std::collections::HashSet<String>>,
+    ) -> Result<ChainCheck> {
+        let within = |c: Option<&str>| courts.is_none_or(|set| c.is_some_and(|c| set.contains(c)));
         let head: Option<Head> = on_pool!(self, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_optional(p)
             .await)?;
         let mut verifier = Verifier::default();
+        let mut check = ChainCheck {
+            verdict: Ok(0),
+            break_within: false,
+            entries_within: 0,
+            last_within: None,
+        };
         let sql = format!("SELECT {COLS} FROM events ORDER BY seq");
         let outcome: Result<Option<ChainBreak>> = on_pool!(self, p => {
             let mut rows = sqlx::query_as::<_, EventRecord>(sqlx::AssertSqlSafe(sql.clone())).fetch(p);
             let mut broken = None;
             while let Some(row) = rows.try_next().await? {
+                let mine = within(row.court_id.as_deref());
+                let (seq, hash) = (row.seq, row.hash.clone());
                 if let Err(b) = verifier.check(&row.into()) {
+                    check.break_within = mine;
                     broken = Some(b);
                     break;
+                }
+                if mine {
+                    check.entries_within += 1;
+                    check.last_within = Some((seq, hash));
                 }
             }
             Ok(broken)
         });
         if let Some(b) = outcome? {
-            return Ok(Err(b));
+            check.verdict = Err(b);
+            return Ok(check);
         }
         let head = head.ok_or_else(|| StoreError::Corrupt("audit_head row missing".into()))?;
-        Ok(verifier.finish(Some((head.seq, head.hash.as_str()))))
+        check.verdict = verifier.finish(Some((head.seq, head.hash.as_str())));
+        // A chain cut short or a head moved is a fault of the whole; only the national view
+        // (no court set) is told where.
+        check.break_within = check.verdict.is_err() && courts.is_none();
+        Ok(check)
+    }
+
+    /// The number of events of the courts under `path_prefix` and the hash of the last, read
+    /// without walking the chain (for a home page; verification walks it).
+    pub async fn chain_figures_under(&self, path_prefix: &str) -> Result<(i64, Option<String>)> {
+        let row: (i64, Option<String>) = on_pool!(self, p => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM events e WHERE e.court_id IN (SELECT id FROM courts WHERE substr(path, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT))), \
+                    (SELECT hash FROM events e WHERE e.court_id IN (SELECT id FROM courts WHERE substr(path, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT)) ORDER BY seq DESC LIMIT 1)",
+        )
+        .bind(path_prefix)
+        .fetch_one(p)
+        .await)?;
+        Ok(row)
     }
 
     /// The number of events and the head hash.

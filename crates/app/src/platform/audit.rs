@@ -33,29 +33,68 @@ pub async fn record_sensitive_read(
     Ok(())
 }
 
-/// The state of the audit chain: its length, its head's hash, and whether it verifies (the
-/// first entry that does not, otherwise). Auditors only.
-pub async fn chain(
-    app: &App,
-    by: &Principal,
-) -> Result<(i64, String, Result<i64, zhixing_domain::audit::ChainBreak>), AppError> {
+/// What an auditor is told of the audit chain. The chain is one and is walked whole, but an
+/// auditor below the SPC sees the figures of their own courts only: how many entries they
+/// wrote, the hash of the last, and where it breaks only when the break is theirs; its
+/// national size and head are the SPC's auditors' to see.
+#[derive(Debug, Clone)]
+pub struct ChainReport {
+    /// `national`, or the court whose reach the figures cover.
+    pub scope: String,
+    pub intact: bool,
+    pub entries: i64,
+    /// The hash of the last entry in scope (the national head for the SPC).
+    pub head_hash: Option<String>,
+    /// The first bad entry and why, when it lies in scope.
+    pub first_bad: Option<zhixing_domain::audit::ChainBreak>,
+}
+
+/// Verifies the audit chain for an auditor. Auditors only.
+pub async fn chain(app: &App, by: &Principal) -> Result<ChainReport, AppError> {
     if !by.may(Action::ReadAudit, &by.court_path) {
         return Err(AppError::forbidden(
             "only an auditor may verify the audit chain",
         ));
     }
-    let (entries, head) = app.store.chain_head().await?;
-    let verdict = app.store.verify_chain().await?;
-    Ok((entries, head, verdict))
+    if by.court_id == zhixing_domain::court::SPC_ID {
+        let (entries, head) = app.store.chain_head().await?;
+        let check = app.store.verify_chain_within(None).await?;
+        return Ok(ChainReport {
+            scope: "national".to_owned(),
+            intact: check.verdict.is_ok(),
+            entries,
+            head_hash: Some(head),
+            first_bad: check.verdict.err(),
+        });
+    }
+    let courts: std::collections::HashSet<String> = app
+        .store
+        .courts_under(&by.court_path, "", i64::MAX)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let check = app.store.verify_chain_within(Some(&courts)).await?;
+    Ok(ChainReport {
+        scope: by.court_id.clone(),
+        intact: check.verdict.is_ok(),
+        entries: check.entries_within,
+        head_hash: check.last_within.map(|(_, h)| h),
+        first_bad: check.verdict.err().filter(|_| check.break_within),
+    })
 }
 
-/// The length and head hash of the chain, for the home page of an auditor (none otherwise).
+/// The length and head hash of the chain as an auditor may see them (their courts' entries
+/// and the last one's hash below the SPC), for their home page; none for anyone else.
 pub async fn head_for(app: &App, by: &Principal) -> Result<Option<(i64, String)>, AppError> {
-    if by.may(Action::ReadAudit, &by.court_path) {
-        Ok(Some(app.store.chain_head().await?))
-    } else {
-        Ok(None)
+    if !by.may(Action::ReadAudit, &by.court_path) {
+        return Ok(None);
     }
+    if by.court_id == zhixing_domain::court::SPC_ID {
+        return Ok(Some(app.store.chain_head().await?));
+    }
+    let (n, last) = app.store.chain_figures_under(&by.court_path).await?;
+    Ok(Some((n, last.unwrap_or_default())))
 }
 
 /// Events of the auditor's court and the courts below it, after `after`, at most `limit`
@@ -85,6 +124,32 @@ pub async fn events(
             limit,
             subject,
             court_path_prefix: Some(by.court_path.clone()),
+            newest_first: false,
         })
         .await?)
+}
+
+/// The last `limit` events of the auditor's courts, oldest first.
+pub async fn recent(
+    app: &App,
+    by: &Principal,
+    limit: i64,
+) -> Result<Vec<zhixing_store::events::EventRecord>, AppError> {
+    if !by.may(Action::ReadAudit, &by.court_path) {
+        return Err(AppError::forbidden(
+            "only an auditor may read the audit trail",
+        ));
+    }
+    let mut events = app
+        .store
+        .list_events(&zhixing_store::events::EventFilter {
+            after_seq: 0,
+            limit,
+            subject: None,
+            court_path_prefix: Some(by.court_path.clone()),
+            newest_first: true,
+        })
+        .await?;
+    events.reverse();
+    Ok(events)
 }

@@ -11,33 +11,39 @@ use zhixing_app::state::App;
 
 #[derive(Serialize, ToSchema)]
 pub struct VerifyOut {
+    /// `national` for the SPC's auditors; otherwise the auditor's court, whose reach (it and
+    /// the courts below) the figures cover.
+    pub scope: String,
+    /// Whether the one chain verifies from its first entry to its head.
     pub intact: bool,
+    /// Entries in scope.
     pub entries: i64,
-    pub head_hash: String,
-    /// The first entry that does not verify.
+    /// The hash of the last entry in scope (the chain's head, nationally).
+    pub head_hash: Option<String>,
+    /// The first entry that does not verify, when it lies in scope.
     pub first_bad_entry: Option<i64>,
+    /// Why the chain does not verify: the entry's fault in scope, else that the break lies
+    /// outside the auditor's courts.
     pub reason: Option<String>,
 }
 
-/// Verifies the whole audit chain.
+/// Verifies the audit chain; the figures are those of the auditor's courts (nationally for
+/// the SPC's auditors).
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = crate::error::Problem)))]
 pub async fn verify(State(app): State<App>, ctx: Ctx) -> Result<Json<VerifyOut>, ApiError> {
-    let (entries, head_hash, verdict) = audit::chain(&app, &ctx.principal).await?;
-    Ok(Json(match verdict {
-        Ok(_) => VerifyOut {
-            intact: true,
-            entries,
-            head_hash,
-            first_bad_entry: None,
-            reason: None,
-        },
-        Err(b) => VerifyOut {
-            intact: false,
-            entries,
-            head_hash,
-            first_bad_entry: Some(b.seq),
-            reason: Some(b.reason),
-        },
+    let r = audit::chain(&app, &ctx.principal).await?;
+    let reason = match (&r.first_bad, r.intact) {
+        (Some(b), _) => Some(b.reason.clone()),
+        (None, false) => Some("the chain breaks at an entry outside your courts".to_owned()),
+        (None, true) => None,
+    };
+    Ok(Json(VerifyOut {
+        scope: r.scope,
+        intact: r.intact,
+        entries: r.entries,
+        head_hash: r.head_hash,
+        first_bad_entry: r.first_bad.map(|b| b.seq),
+        reason,
     }))
 }
 

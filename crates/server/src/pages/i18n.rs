@@ -55,6 +55,10 @@ impl Lang {
             "chain" => ("审计链", "Audit chain"),
             "chain_ok" => ("完整", "intact"),
             "chain_bad" => ("已被篡改", "TAMPERED"),
+            "chain_bad_elsewhere" => (
+                "异常记录不属于本院及下级法院，由最高人民法院审计员查明",
+                "the bad entry is outside your courts; the SPC's auditors see where",
+            ),
             "entries" => ("条记录", "entries"),
             "first_bad" => ("首个异常记录", "First bad entry"),
             "accounts" => ("本院及下级法院账号", "Accounts of your court and below"),

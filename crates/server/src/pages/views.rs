@@ -303,15 +303,17 @@ pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         )
         .into());
     }
-    let (n, head, verdict) = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
-    let after = (n - 50).max(0);
-    let events = zhixing_app::platform::audit::events(&app, &v.principal, after, 50, None).await?;
+    let report = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
+    let n = report.entries;
+    let head = report.head_hash.clone().unwrap_or_default();
+    let events = zhixing_app::platform::audit::recent(&app, &v.principal, 50).await?;
     let body = html! {
         section.card #chain {
             h1 { (lang.t("chain")) }
-            @match &verdict {
-                Ok(_) => p.ok #chain-status { (lang.t("chain_ok")) " · " (n) " " (lang.t("entries")) },
-                Err(b) => p.error #chain-status { (lang.t("chain_bad")) " · " (lang.t("first_bad")) " #" (b.seq) ": " (b.reason) },
+            @match (&report.first_bad, report.intact) {
+                (_, true) => p.ok #chain-status { (lang.t("chain_ok")) " · " (n) " " (lang.t("entries")) },
+                (Some(b), _) => p.error #chain-status { (lang.t("chain_bad")) " · " (lang.t("first_bad")) " #" (b.seq) ": " (b.reason) },
+                (None, false) => p.error #chain-status { (lang.t("chain_bad")) " · " (lang.t("chain_bad_elsewhere")) },
             }
             p { code.small { (head) } }
         }

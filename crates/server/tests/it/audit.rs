@@ -12,10 +12,11 @@ async fn verify(t: &TestApp, token: &str) -> Value {
     r.json().await.unwrap()
 }
 
-/// A server with some history and an auditor's token.
+/// A server with some history and the token of an auditor of the SPC, who sees the whole
+/// chain.
 async fn with_history() -> (TestApp, String) {
     let t = TestApp::spawn().await;
-    let auditor = t.signed_in("auditor1", "h13", Role::Auditor).await;
+    let auditor = t.signed_in("auditor1", "spc", Role::Auditor).await;
     for i in 0..3 {
         t.user(&format!("user{i}"), "b130102", &[Role::Officer])
             .await;
@@ -28,6 +29,7 @@ async fn a_busy_chain_verifies() {
     let (t, auditor) = with_history().await;
     let v = verify(&t, &auditor).await;
     assert_eq!(v["intact"], true, "{v}");
+    assert_eq!(v["scope"], "national");
     assert!(v["entries"].as_i64().unwrap() > 5);
     assert_eq!(v["first_bad_entry"], Value::Null);
     let (n, head) = t.app.store.chain_head().await.unwrap();
@@ -115,6 +117,70 @@ async fn entries_cut_from_the_end_are_caught() {
     let v = verify(&t, &auditor).await;
     assert_eq!(v["intact"], false);
     assert_eq!(v["first_bad_entry"], n, "{v}");
+}
+
+#[tokio::test]
+async fn an_auditor_below_the_spc_sees_their_courts_figures_only() {
+    let (t, spc) = with_history().await;
+    // Hebei's high court (h13) has the three accounts of b130102; Beijing's gets one of its own.
+    let hebei = t.signed_in("auditor_he", "h13", Role::Auditor).await;
+    let beijing = t.signed_in("auditor_bj", "h11", Role::Auditor).await;
+    t.user("officer_bj", "b110105", &[Role::Officer]).await;
+    let national = verify(&t, &spc).await;
+    let he = verify(&t, &hebei).await;
+    let bj = verify(&t, &beijing).await;
+    assert_eq!(
+        (he["scope"].as_str(), he["intact"].as_bool()),
+        (Some("h13"), Some(true)),
+        "{he}"
+    );
+    let (n, head) = t.app.store.chain_head().await.unwrap();
+    assert_eq!(national["entries"], n);
+    assert_eq!(national["head_hash"], head);
+    // Their own entries: the accounts made in their reach, not the nation's chain.
+    let (he_n, he_last) = t.app.store.chain_figures_under("/spc/h13/").await.unwrap();
+    assert_eq!(he["entries"], he_n, "{he}");
+    assert!(he_n >= 3 && he_n < n, "{he_n} of {n}");
+    assert_eq!(he["head_hash"].as_str(), he_last.as_deref());
+    assert_ne!(
+        he["head_hash"], head,
+        "the national head is not shown below the SPC"
+    );
+    assert_ne!(he["entries"], bj["entries"]);
+
+    // A break in Hebei's entries: Hebei's auditor and the SPC's are told where; Beijing's is
+    // told that the chain is broken, not where.
+    let uid = t
+        .app
+        .store
+        .user_by_username("user1")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seq = seq_of(&t, "user.created", &format!("user:{uid}")).await;
+    t.raw_exec(&format!(
+        "UPDATE events SET payload = replace(payload, 'user1', 'userX') WHERE seq = {seq}"
+    ))
+    .await;
+    for token in [&spc, &hebei] {
+        let v = verify(&t, token).await;
+        assert_eq!(
+            (v["intact"].as_bool(), v["first_bad_entry"].as_i64()),
+            (Some(false), Some(seq)),
+            "{v}"
+        );
+    }
+    let v = verify(&t, &beijing).await;
+    assert_eq!(v["intact"], false, "{v}");
+    assert_eq!(v["first_bad_entry"], Value::Null, "{v}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("outside your courts"),
+        "{v}"
+    );
 }
 
 #[tokio::test]

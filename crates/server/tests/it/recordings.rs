@@ -232,6 +232,7 @@ async fn upload_stores_the_hash_and_plays_ranges_audited() {
             limit: 1000,
             subject: Some(format!("case:{case}")),
             court_path_prefix: None,
+            newest_first: false,
         })
         .await
         .unwrap();
