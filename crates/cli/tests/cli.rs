@@ -1116,7 +1116,10 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
         !manifest_text.contains(key_hex.trim()),
         "the manifest holds the key's fingerprint, never the key"
     );
-    let fingerprint = manifest["data_key_fingerprint"].as_str().unwrap().to_owned();
+    let fingerprint = manifest["data_key_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(fingerprint.len(), 32, "{manifest}");
     let files = manifest["files"].as_array().unwrap();
     assert!(
@@ -1142,7 +1145,13 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
 
     // Another key: refused, and nothing written.
     let o = zhixing_with(
-        &["restore", "--from", &backup.display().to_string(), "--to", &target],
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--to",
+            &target,
+        ],
         &[
             ("ZHIXING_DATA_KEY", "ab".repeat(32)),
             ("ZHIXING_RECORDINGS_DIR", restored_recordings.clone()),
@@ -1166,7 +1175,13 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
         ("ZHIXING_RECORDINGS_DIR", restored_recordings),
     ];
     let o = zhixing_with(
-        &["restore", "--from", &backup.display().to_string(), "--to", &target],
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--to",
+            &target,
+        ],
         &restored_env,
     );
     assert!(o.status.success(), "{}", text(&o));
@@ -1183,7 +1198,10 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
     let api = Api::sign_in(port).await;
     let bytes = api
         .client
-        .get(format!("{}/api/v1/recordings/{recording}/content", api.base))
+        .get(format!(
+            "{}/api/v1/recordings/{recording}/content",
+            api.base
+        ))
         .bearer_auth(&api.token)
         .send()
         .await
@@ -1191,9 +1209,15 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
         .bytes()
         .await
         .unwrap();
-    assert!(bytes.as_ref() == audio.as_slice(), "the recording restored whole");
+    assert!(
+        bytes.as_ref() == audio.as_slice(),
+        "the recording restored whole"
+    );
     let id = api
-        .get(&format!("/api/v1/cases/{}/parties/2/identifier", before[0].0))
+        .get(&format!(
+            "/api/v1/cases/{}/parties/2/identifier",
+            before[0].0
+        ))
         .await;
     assert_eq!(id["identifier"], "110101198001010010");
 
@@ -1217,7 +1241,12 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("damaged"), "{}", text(&o));
-    assert!(std::fs::read_dir(elsewhere.path()).unwrap().next().is_none());
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
 }
 
 #[tokio::test]
