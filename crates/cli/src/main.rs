@@ -682,6 +682,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { db, to } => {
             use zhixing_app::platform::backup;
+            // Opening a SQLite URL creates the file: a mistyped path would back up nothing.
+            if let Some(path) = db
+                .url
+                .strip_prefix("sqlite://")
+                .or_else(|| db.url.strip_prefix("sqlite:"))
+                .map(|p| p.split('?').next().unwrap_or(p))
+                && !std::path::Path::new(path).exists()
+            {
+                bail!("no database at {path}");
+            }
             let store = Store::connect(&db.url)
                 .await
                 .with_context(|| format!("cannot open database {}", redact(&db.url)))?;
