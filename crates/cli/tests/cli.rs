@@ -1247,6 +1247,52 @@ async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write()
             .next()
             .is_none()
     );
+
+    // A recording file changed on disk after its upload: the backup says so and fails.
+    let stored = std::fs::read_dir(dir.path().join("recordings"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&stored, wav(10)).unwrap();
+    let again = dir.path().join("backup-again").display().to_string();
+    let o = zhixing_with(&["backup", "--to", &again], &env);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("damaged after upload"), "{}", text(&o));
+
+    // PostgreSQL without pg_dump: the manifest and the key check, and what to run.
+    if db.starts_with("postgres") {
+        let bare = dir.path().join("backup-bare");
+        let mut without_tools = env.clone();
+        without_tools.push(("PATH", "/nonexistent".to_owned()));
+        std::fs::write(&stored, &audio).unwrap();
+        let o = zhixing_with(
+            &["backup", "--to", &bare.display().to_string()],
+            &without_tools,
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(
+            text(&o).contains("pg_dump --format=custom") && text(&o).contains(&fingerprint),
+            "{}",
+            text(&o)
+        );
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(bare.join("manifest.json")).unwrap()).unwrap();
+        assert!(m.get("database").is_none(), "{m}");
+        let o = zhixing_with(
+            &[
+                "restore",
+                "--from",
+                &bare.display().to_string(),
+                "--to",
+                &db,
+            ],
+            &restored_env,
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("holds no copy"), "{}", text(&o));
+    }
 }
 
 #[tokio::test]
