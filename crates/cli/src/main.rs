@@ -102,6 +102,25 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Back up the database (a consistent copy while the server runs), the recordings and a
+    /// manifest with the data key's fingerprint into a new directory.
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// A new or empty directory.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into a new database, after checking its checksums and that the data
+    /// key configured for the restored server is the backup's.
+    Restore {
+        /// The backup's directory.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// A SQLite file path (must not exist) or a database URL (an empty database).
+        #[arg(long)]
+        to: String,
+    },
     /// Measure throughput against baselines measured in the same run.
     Bench(bench::BenchArgs),
     /// Play any number of institutions (banks, registries, platforms) over the exchange protocol.
@@ -216,22 +235,37 @@ pub(crate) fn scope_of(s: &str) -> Scope {
     }
 }
 
+/// The data key configured for the database at `url`, if there is one: `ZHIXING_DATA_KEY`, else
+/// the key file. Never creates one (a restore must find the backup's key, not a new one).
+pub(crate) fn configured_data_key(url: &str) -> Result<Option<zhixing_store::crypto::FieldCipher>> {
+    use zhixing_store::crypto::FieldCipher;
+    if let Ok(hexkey) = std::env::var("ZHIXING_DATA_KEY") {
+        let k = FieldCipher::master_from_hex(&hexkey)
+            .ok_or_else(|| anyhow!("ZHIXING_DATA_KEY must be 64 hex characters"))?;
+        return Ok(Some(FieldCipher::new(k)));
+    }
+    let path = key_path(url);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let k = FieldCipher::master_from_hex(&text).ok_or_else(|| {
+                anyhow!("{} does not hold a 64-hex-character key", path.display())
+            })?;
+            Ok(Some(FieldCipher::new(k)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading the data key {}", path.display())),
+    }
+}
+
 /// The master key for personal identifiers: `ZHIXING_DATA_KEY` (64 hex characters), else the
 /// key file (`ZHIXING_DATA_KEY_FILE`, default `data.key` beside a SQLite database or
 /// `./zhixing-data/data.key`), created with mode 0600 on first use. Never in the database.
 pub(crate) fn data_key(url: &str) -> Result<zhixing_store::crypto::FieldCipher> {
     use zhixing_store::crypto::FieldCipher;
-    if let Ok(hexkey) = std::env::var("ZHIXING_DATA_KEY") {
-        let k = FieldCipher::master_from_hex(&hexkey)
-            .ok_or_else(|| anyhow!("ZHIXING_DATA_KEY must be 64 hex characters"))?;
-        return Ok(FieldCipher::new(k));
+    if let Some(c) = configured_data_key(url)? {
+        return Ok(c);
     }
     let path = key_path(url);
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let k = FieldCipher::master_from_hex(&text)
-            .ok_or_else(|| anyhow!("{} does not hold a 64-hex-character key", path.display()))?;
-        return Ok(FieldCipher::new(k));
-    }
     let hexkey: String = FieldCipher::generate_master()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -645,6 +679,89 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             }
+        }
+        Command::Backup { db, to } => {
+            use zhixing_app::platform::backup;
+            // Opening a SQLite URL creates the file: a mistyped path would back up nothing.
+            if let Some(path) = db
+                .url
+                .strip_prefix("sqlite://")
+                .or_else(|| db.url.strip_prefix("sqlite:"))
+                .map(|p| p.split('?').next().unwrap_or(p))
+                && !std::path::Path::new(path).exists()
+            {
+                bail!("no database at {path}");
+            }
+            let store = Store::connect(&db.url)
+                .await
+                .with_context(|| format!("cannot open database {}", redact(&db.url)))?;
+            let cipher = configured_data_key(&db.url)?;
+            let recordings = recordings_dir(&db.url);
+            let report = backup::backup(
+                &backup::Source {
+                    store: &store,
+                    url: &db.url,
+                    recordings_dir: &recordings,
+                    cipher: cipher.as_ref(),
+                },
+                &to,
+                jiff::Timestamp::now(),
+            )
+            .await;
+            store.close().await;
+            let report = report.map_err(|e| anyhow!("backup failed: {e}"))?;
+            let m = &report.manifest;
+            println!(
+                "backup of {} written to {} at {}: schema migration {}, {} cases, audit chain of {} entries, {} recordings; data key fingerprint {} (keep the key itself apart from the backup)",
+                redact(&db.url),
+                to.display(),
+                m.created_at,
+                m.schema_version,
+                m.counts.get("cases").copied().unwrap_or(0),
+                m.audit_chain.entries,
+                m.files
+                    .iter()
+                    .filter(|f| f.path.starts_with("recordings/"))
+                    .count(),
+                m.data_key_fingerprint
+            );
+            if !report.notes.is_empty() {
+                for n in &report.notes {
+                    eprintln!("not complete: {n}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Restore { from, to } => {
+            use zhixing_app::platform::backup;
+            let url = if to.contains("://") || to.starts_with("sqlite:") {
+                to
+            } else {
+                format!("sqlite://{to}")
+            };
+            let cipher = configured_data_key(&url)?;
+            let recordings = recordings_dir(&url);
+            let report = backup::restore(
+                &from,
+                &backup::Target {
+                    url: &url,
+                    recordings_dir: &recordings,
+                    cipher: cipher.as_ref(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow!("restore refused: {e}"))?;
+            let m = &report.manifest;
+            println!(
+                "restored the backup of {} into {}: every checksum matched, {} cases, audit chain intact ({} entries, as backed up), {} recordings into {}, data key fingerprint {} matches",
+                m.created_at,
+                redact(&url),
+                m.counts.get("cases").copied().unwrap_or(0),
+                m.audit_chain.entries,
+                report.recordings,
+                recordings.display(),
+                m.data_key_fingerprint
+            );
         }
         Command::Bench(args) => bench::run(args).await?,
         Command::InstitutionSim(args) => {

@@ -370,6 +370,32 @@ async fn an_investigation_runs_between_separate_processes() {
     assert!(stats["received"].as_u64().unwrap() >= 6);
 }
 
+/// A fresh database with the courts of Beijing and an officer at 朝阳 (`officer`).
+async fn officer_database() -> (String, tempfile::TempDir) {
+    let (db, dir) = fresh_database().await;
+    assert!(
+        zhixing(&db, &["generate", "courts", "--scope", "beijing"], None)
+            .status
+            .success()
+    );
+    let o = zhixing(
+        &db,
+        &[
+            "users",
+            "add",
+            "--username",
+            "officer",
+            "--court",
+            "b110105",
+            "--role",
+            "officer",
+        ],
+        Some("a-very-long-secret\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    (db, dir)
+}
+
 /// A prepared network: courts, an officer, the simulator with `institutions` registered.
 struct Network {
     db: String,
@@ -381,27 +407,7 @@ struct Network {
 
 impl Network {
     async fn new(institutions: usize, latency_ms: u64) -> Network {
-        let (db, dir) = fresh_database().await;
-        assert!(
-            zhixing(&db, &["generate", "courts", "--scope", "beijing"], None)
-                .status
-                .success()
-        );
-        let o = zhixing(
-            &db,
-            &[
-                "users",
-                "add",
-                "--username",
-                "officer",
-                "--court",
-                "b110105",
-                "--role",
-                "officer",
-            ],
-            Some("a-very-long-secret\n"),
-        );
-        assert!(o.status.success(), "{}", text(&o));
+        let (db, dir) = officer_database().await;
         let o = zhixing(&db, &["institutions", "platform-key"], None);
         let platform_key = String::from_utf8_lossy(&o.stdout).trim().to_owned();
         assert_eq!(
@@ -505,6 +511,19 @@ impl Drop for Network {
     }
 }
 
+/// A filing at 朝阳 on the judgment numbered `n` (each filing its own judgment).
+fn filing(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": format!("(2026)京0105民初{n}号"), "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 5_000_000}
+    })
+}
+
 /// An API client signed in as the officer.
 struct Api {
     base: String,
@@ -558,16 +577,7 @@ impl Api {
     }
 
     async fn file(&self, n: usize) -> i64 {
-        let filing = serde_json::json!({
-            "case_type": "执",
-            "parties": [
-                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
-                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
-            ],
-            "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": format!("(2026)京0105民初{n}号"), "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
-            "amounts": {"principal": 5_000_000}
-        });
-        let r = self.post("/api/v1/cases", filing).await;
+        let r = self.post("/api/v1/cases", filing(n)).await;
         assert_eq!(r.status(), 201);
         r.json::<serde_json::Value>().await.unwrap()["id"]
             .as_i64()
@@ -893,4 +903,463 @@ async fn generate_national_builds_every_court_and_rolls_its_cases_up_to_the_spc(
     assert_eq!(at_spc, cases);
     let provinces = count("SELECT COUNT(DISTINCT substr(court_id, 2, 2)) FROM cases").await;
     assert!(provinces > 10, "cases spread over the country: {provinces}");
+}
+
+/// Runs `zhixing` with exactly the environment given (beside the log level), never the
+/// caller's data key.
+fn zhixing_with(args: &[&str], env: &[(&str, String)]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("ZHIXING_DATABASE_URL")
+        .env_remove("ZHIXING_DATA_KEY")
+        .env_remove("ZHIXING_DATA_KEY_FILE")
+        .env_remove("ZHIXING_RECORDINGS_DIR")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("ZHIXING_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Starts `zhixing serve` on `port` with the environment given.
+fn serve_with(port: u16, env: &[(&str, String)]) -> Proc {
+    let mut server = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("ZHIXING_DATA_KEY")
+        .env_remove("ZHIXING_RECORDINGS_DIR")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("ZHIXING_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    read_until(
+        &mut BufReader::new(server.stdout.take().unwrap()),
+        "serving on",
+    );
+    Proc(server)
+}
+
+/// The environment of a server on `db`: its key file and a recordings directory in `dir`.
+fn server_env(db: &str, dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("ZHIXING_DATABASE_URL", db.to_owned()),
+        ("ZHIXING_DATA_KEY_FILE", key_file(db)),
+        (
+            "ZHIXING_RECORDINGS_DIR",
+            dir.join("recordings").display().to_string(),
+        ),
+    ]
+}
+
+/// Clients filing cases in parallel, each on its own judgments, until stopped or until the
+/// server stops answering. Keeps every filing the server acknowledged (201): id and number.
+struct Filers {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acked: std::sync::Arc<std::sync::Mutex<Vec<(i64, String)>>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Filers {
+    fn start(api: &std::sync::Arc<Api>, clients: usize) -> Filers {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tasks = (0..clients)
+            .map(|c| {
+                let (api, stop, acked) = (api.clone(), stop.clone(), acked.clone());
+                tokio::spawn(async move {
+                    for i in 0.. {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            return;
+                        }
+                        let n = 100_000 * (c + 1) + i;
+                        let Ok(r) = api
+                            .client
+                            .post(format!("{}/api/v1/cases", api.base))
+                            .bearer_auth(&api.token)
+                            .json(&filing(n))
+                            .send()
+                            .await
+                        else {
+                            // The server is gone: whatever it did not answer, it did not promise.
+                            return;
+                        };
+                        let status = r.status();
+                        let Ok(v) = r.json::<serde_json::Value>().await else {
+                            return;
+                        };
+                        assert_eq!(status, 201, "{v}");
+                        acked.lock().unwrap().push((
+                            v["id"].as_i64().unwrap(),
+                            v["number"].as_str().unwrap().to_owned(),
+                        ));
+                    }
+                })
+            })
+            .collect();
+        Filers { stop, acked, tasks }
+    }
+
+    fn acked(&self) -> Vec<(i64, String)> {
+        self.acked.lock().unwrap().clone()
+    }
+
+    async fn wait_for(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.acked.lock().unwrap().len() < n {
+            assert!(Instant::now() < deadline, "fewer than {n} filings answered");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Stops the clients once their requests are answered; every acknowledged filing.
+    async fn stop(self) -> Vec<(i64, String)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in self.tasks {
+            t.await.unwrap();
+        }
+        self.acked.lock().unwrap().clone()
+    }
+}
+
+/// A WAV recording (8 kHz mono 16-bit PCM) of `samples` samples.
+fn wav(samples: usize) -> Vec<u8> {
+    let data_len = u32::try_from(samples * 2).unwrap();
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&8000u32.to_le_bytes());
+    b.extend_from_slice(&16000u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..samples {
+        b.extend_from_slice(&((i * 37 % 2000) as i16 - 1000).to_le_bytes());
+    }
+    b
+}
+
+/// Every acknowledged filing is on the server at `port` under its number.
+async fn all_there(port: u16, acked: &[(i64, String)]) {
+    let api = Api::sign_in(port).await;
+    for (id, number) in acked {
+        let v = api.get(&format!("/api/v1/cases/{id}")).await;
+        assert_eq!(v["case"]["number"], number.as_str(), "case {id}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_filings_arrive_restores_every_acknowledged_write() {
+    let (db, dir) = officer_database().await;
+    let env = server_env(&db, dir.path());
+    let port = free_port();
+    let mut server = serve_with(port, &env);
+    let api = std::sync::Arc::new(Api::sign_in(port).await);
+
+    // A recording: its bytes live in a file, not in the database.
+    let case = api.file(1).await;
+    let audio = wav(30_000);
+    let r = api
+        .client
+        .post(format!(
+            "{}/api/v1/cases/{case}/recordings?kind=hotline&name=call.wav",
+            api.base
+        ))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/octet-stream")
+        .body(audio.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let recording = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Four clients file without pause; the backup starts once some filings are answered.
+    let filers = Filers::start(&api, 4);
+    filers.wait_for(12).await;
+    let before = filers.acked();
+    let backup = dir.path().join("backup");
+    let backup_env = env.clone();
+    let backup_dir = backup.display().to_string();
+    let o = tokio::task::spawn_blocking(move || {
+        zhixing_with(&["backup", "--to", &backup_dir], &backup_env)
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let during = filers.acked().len() - before.len();
+    let acked = filers.stop().await;
+    assert!(
+        during > 0,
+        "filings were answered while the backup ran: {}",
+        text(&o)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(backup.join("manifest.json")).unwrap()).unwrap();
+    let in_backup = manifest["counts"]["cases"].as_u64().unwrap() as usize;
+    assert!(
+        (1 + before.len()..=1 + acked.len()).contains(&in_backup),
+        "{in_backup} cases backed up, {} acknowledged before, {} in all",
+        before.len(),
+        acked.len()
+    );
+    let manifest_text = manifest.to_string();
+    let key_hex = std::fs::read_to_string(key_file(&db)).unwrap();
+    assert!(
+        !manifest_text.contains(key_hex.trim()),
+        "the manifest holds the key's fingerprint, never the key"
+    );
+    let fingerprint = manifest["data_key_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(fingerprint.len(), 32, "{manifest}");
+    let files = manifest["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"].as_str().unwrap().starts_with("recordings/")
+                && f["size"] == audio.len()),
+        "{manifest}"
+    );
+
+    // The disaster: the server dies. On PostgreSQL its schema is lost too, and the backup is
+    // restored into the same place; on SQLite, into a fresh directory.
+    kill9(&mut server);
+    let fresh = tempfile::tempdir().unwrap();
+    let target = match db.split_once("options[search_path]=") {
+        Some((_, schema)) => {
+            tamper(&db, &format!("DROP SCHEMA {schema} CASCADE")).await;
+            db.clone()
+        }
+        None => format!("sqlite://{}/zhixing.db", fresh.path().display()),
+    };
+    let restored_recordings = fresh.path().join("recordings").display().to_string();
+
+    // Another key: refused, and nothing written.
+    let o = zhixing_with(
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--to",
+            &target,
+        ],
+        &[
+            ("ZHIXING_DATA_KEY", "ab".repeat(32)),
+            ("ZHIXING_RECORDINGS_DIR", restored_recordings.clone()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("would be unreadable") && text(&o).contains(&fingerprint),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        std::fs::read_dir(fresh.path()).unwrap().next().is_none(),
+        "a refused restore writes nothing"
+    );
+
+    // The backup's key: restored, checked against the manifest.
+    let restored_env = vec![
+        ("ZHIXING_DATABASE_URL", target.clone()),
+        ("ZHIXING_DATA_KEY_FILE", key_file(&db)),
+        ("ZHIXING_RECORDINGS_DIR", restored_recordings),
+    ];
+    let o = zhixing_with(
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--to",
+            &target,
+        ],
+        &restored_env,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("audit chain intact"), "{}", text(&o));
+    let o = zhixing_with(&["audit", "verify"], &restored_env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("intact"), "{}", text(&o));
+
+    // Served again: every filing acknowledged before the backup began, the recording's bytes,
+    // and the ID numbers readable with the key.
+    let port = free_port();
+    let _restored = serve_with(port, &restored_env);
+    all_there(port, &before).await;
+    let api = Api::sign_in(port).await;
+    let bytes = api
+        .client
+        .get(format!(
+            "{}/api/v1/recordings/{recording}/content",
+            api.base
+        ))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        bytes.as_ref() == audio.as_slice(),
+        "the recording restored whole"
+    );
+    let id = api
+        .get(&format!(
+            "/api/v1/cases/{}/parties/2/identifier",
+            before[0].0
+        ))
+        .await;
+    assert_eq!(id["identifier"], "110101198001010010");
+
+    // A damaged backup is refused before anything is written.
+    let database = manifest["database"].as_str().unwrap();
+    let path = backup.join(database);
+    let mut damaged = std::fs::read(&path).unwrap();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0xff;
+    std::fs::write(&path, damaged).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = zhixing_with(
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--to",
+            &elsewhere.path().join("z.db").display().to_string(),
+        ],
+        &restored_env,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("damaged"), "{}", text(&o));
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
+
+    // A recording file changed on disk after its upload: the backup says so and fails.
+    let stored = std::fs::read_dir(dir.path().join("recordings"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&stored, wav(10)).unwrap();
+    let again = dir.path().join("backup-again").display().to_string();
+    let o = zhixing_with(&["backup", "--to", &again], &env);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("damaged after upload"), "{}", text(&o));
+
+    // PostgreSQL without pg_dump: the manifest and the key check, and what to run.
+    if db.starts_with("postgres") {
+        let bare = dir.path().join("backup-bare");
+        let mut without_tools = env.clone();
+        without_tools.push(("PATH", "/nonexistent".to_owned()));
+        std::fs::write(&stored, &audio).unwrap();
+        let o = zhixing_with(
+            &["backup", "--to", &bare.display().to_string()],
+            &without_tools,
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(
+            text(&o).contains("pg_dump --format=custom") && text(&o).contains(&fingerprint),
+            "{}",
+            text(&o)
+        );
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(bare.join("manifest.json")).unwrap()).unwrap();
+        assert!(m.get("database").is_none(), "{m}");
+        let o = zhixing_with(
+            &[
+                "restore",
+                "--from",
+                &bare.display().to_string(),
+                "--to",
+                &db,
+            ],
+            &restored_env,
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("holds no copy"), "{}", text(&o));
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_during_parallel_filings_loses_and_doubles_none() {
+    let (db, dir) = officer_database().await;
+    let env = server_env(&db, dir.path());
+    let port = free_port();
+    let mut server = serve_with(port, &env);
+    let api = std::sync::Arc::new(Api::sign_in(port).await);
+    let clients = 8;
+    let filers = Filers::start(&api, clients);
+    filers.wait_for(24).await;
+    kill9(&mut server);
+    let acked = filers.stop().await;
+
+    let _server = serve_with(port, &env);
+    all_there(port, &acked).await;
+    let count = async |sql: &str| {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if db.starts_with("postgres") {
+            let p = sqlx::PgPool::connect(&db).await.unwrap();
+            let n: i64 = sqlx::query_scalar(sql).fetch_one(&p).await.unwrap();
+            p.close().await;
+            n
+        } else {
+            let p = sqlx::SqlitePool::connect(&db).await.unwrap();
+            let n: i64 = sqlx::query_scalar(sql).fetch_one(&p).await.unwrap();
+            p.close().await;
+            n
+        }
+    };
+    let cases = count("SELECT COUNT(*) FROM cases").await as usize;
+    // Acknowledged filings are all there; at most the ones in flight at the kill committed
+    // without an answer.
+    assert!(
+        (acked.len()..=acked.len() + clients).contains(&cases),
+        "{cases} cases, {} acknowledged",
+        acked.len()
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT basis_doc) FROM cases").await as usize,
+        cases,
+        "no filing recorded twice"
+    );
+    assert_eq!(
+        count("SELECT CAST(MAX(seq) AS BIGINT) FROM cases").await as usize,
+        cases,
+        "the case numbers have no gap"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events WHERE kind = 'case.filed'").await as usize,
+        cases,
+        "one filing event per case"
+    );
+    let o = zhixing_with(&["audit", "verify"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Filing goes on after the restart, numbered after the last.
+    let next = api_after_restart_files(port).await;
+    assert!(next.ends_with(&format!("执{}号", cases + 1)), "{next}");
+}
+
+async fn api_after_restart_files(port: u16) -> String {
+    let api = Api::sign_in(port).await;
+    let r = api.post("/api/v1/cases", filing(999_999)).await;
+    assert_eq!(r.status(), 201);
+    r.json::<serde_json::Value>().await.unwrap()["number"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

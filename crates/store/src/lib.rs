@@ -17,6 +17,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod alerts;
 pub mod auction;
+pub mod backup;
 pub mod bench;
 pub mod cases;
 pub mod complaints;

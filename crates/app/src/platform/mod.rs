@@ -1,5 +1,6 @@
-//! The platform's own records: the court tree, the rule book and the audit chain.
+//! The platform's own records: the court tree, the rule book and the audit chain; its backups.
 
 pub mod audit;
+pub mod backup;
 pub mod courts;
 pub mod rules;
