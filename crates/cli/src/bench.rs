@@ -1098,12 +1098,17 @@ async fn auction(store: &Store, url: &str, args: &BenchArgs) -> Result<()> {
         .await
         .and_then(svc::Done::registered)
         .map_err(|e| anyhow!("{e}"))?;
+        let paddle = svc::registration(&app, id, &c.token)
+            .await
+            .map_err(|e| anyhow!("{e}"))?
+            .paddle
+            .ok_or_else(|| anyhow!("bidder {n}'s registration was refused"))?;
         svc::execute(
             &app,
             svc::Caller::Court(&by),
             svc::AuctionCommand::Deposit {
                 auction_id: id,
-                paddle: c.paddle,
+                paddle,
                 amount: fen(c.deposit_fen)?,
                 reference: format!("BANK-{n}"),
             },

@@ -1044,7 +1044,18 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
             )
             .await;
         let c: serde_json::Value = r.json().await.unwrap();
-        let paddle = c["paddle"].as_u64().unwrap_or_else(|| panic!("{c}"));
+        let outcome: serde_json::Value = t
+            .get(
+                &format!("/public/v1/auctions/{id}/registration"),
+                c["token"].as_str(),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let paddle = outcome["paddle"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{outcome}"));
         post(
             format!("/api/v1/auctions/{id}/deposits"),
             serde_json::json!({"paddle": paddle, "amount_fen": 1_400_000, "reference": format!("B{n}")}),

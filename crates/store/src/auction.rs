@@ -123,16 +123,23 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn insert_bidder_token(
-        &mut self,
-        auction_id: i64,
-        bidder: &str,
-        token_hash: &str,
-        at_us: i64,
-    ) -> Result<()> {
-        on_tx!(self, c => sqlx::query("INSERT INTO auction_bidders (auction_id, bidder, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(auction_id).bind(bidder).bind(token_hash).bind(at_us).execute(c).await.map(|r| r.rows_affected()))?;
+    /// A registration's token: for an accepted one with the name and blind index it was
+    /// made under, for a refused one with the refusal's code.
+    pub async fn insert_bidder_token(&mut self, t: &BidderToken<'_>) -> Result<()> {
+        on_tx!(self, c => sqlx::query("INSERT INTO auction_bidders (auction_id, bidder, token_hash, created_at, refused_code, identity_key, real_name) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(t.auction_id).bind(t.bidder).bind(t.token_hash).bind(t.at_us).bind(t.refused_code)
+            .bind(t.identity_key).bind(t.real_name).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// The names an identifier is known under: the parties of cases and the accepted
+    /// registrations of auctions that carry its blind index.
+    pub async fn names_of_identity(&mut self, identity_key: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_tx!(self, c => sqlx::query_as(
+            "SELECT name FROM parties WHERE id_index = $1 \
+             UNION SELECT real_name FROM auction_bidders WHERE identity_key = $1 AND refused_code IS NULL AND real_name IS NOT NULL")
+            .bind(identity_key).fetch_all(c).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }
 
@@ -206,4 +213,27 @@ impl Store {
             .bind(auction_id).bind(token_hash).fetch_optional(p).await)?;
         Ok(row.map(|r| r.0))
     }
+
+    /// The registration a token stands for: its bidder account and, when it was refused,
+    /// the refusal's code.
+    pub async fn registration_of_token(
+        &self,
+        auction_id: i64,
+        token_hash: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT bidder, refused_code FROM auction_bidders WHERE auction_id = $1 AND token_hash = $2")
+            .bind(auction_id).bind(token_hash).fetch_optional(p).await)?)
+    }
+}
+
+/// A registration's row (see [`Tx::insert_bidder_token`]).
+pub struct BidderToken<'a> {
+    pub auction_id: i64,
+    pub bidder: &'a str,
+    pub token_hash: &'a str,
+    pub at_us: i64,
+    pub refused_code: Option<&'a str>,
+    pub identity_key: Option<&'a str>,
+    pub real_name: Option<&'a str>,
 }

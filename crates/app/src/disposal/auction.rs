@@ -1013,60 +1013,132 @@ pub async fn of_case(
 // ---------------------------------------------------------------------------------------
 // Bidders
 
-/// What a registration returns, once: the bidder's number and secret token.
+/// What a registration returns, once, whatever its outcome: the bidder's secret token. The
+/// answer is the same whether the identifier is new, already registered, the debtor's or
+/// barred, so that it tells no one who bids or whose property it is; the outcome is read with
+/// the token ([`registration`]), which only the applicant holds.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BidderCredential {
     pub auction_id: i64,
-    /// 竞买号: the bidder's public number in this auction.
-    pub paddle: u32,
-    /// The bearer token for bids (`Authorization: Bearer zxb_…`), shown only here.
+    /// The bearer token for reading the registration's outcome and for bids
+    /// (`Authorization: Bearer zxb_…`), shown only here.
     pub token: String,
     pub deposit_fen: i64,
 }
 
+/// A registration's outcome, as its token's holder reads it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct RegistrationView {
+    pub auction_id: i64,
+    /// `registered` or `refused`.
+    pub status: String,
+    /// 竞买号: the bidder's public number in this auction, once registered.
+    pub paddle: Option<u32>,
+    pub deposit_fen: i64,
+    pub deposit_paid: bool,
+    /// Why the registration was refused: the refusal's code (`debtor_may_not_bid`,
+    /// `bidder_barred`, `already_registered`, `identity_name_mismatch`).
+    pub refused: Option<String>,
+}
+
 const TOKEN_PREFIX: &str = "zxb_";
 
+/// The refusals of a registration that would tell a stranger something about a person (that
+/// they already bid, that the property is theirs, that they defaulted, that the identifier is
+/// known under another name): told only to the token's holder.
+const PRIVATE_REFUSALS: [&str; 4] = [
+    "already_registered",
+    "debtor_may_not_bid",
+    "bidder_barred",
+    "identity_name_mismatch",
+];
+
 /// Registers a bidder in real name (实名竞买): name and ID number or credit code. The
-/// debtor and a buyer who defaulted on an earlier round are refused.
+/// debtor, a buyer who defaulted on an earlier round, an identifier registered twice and a
+/// name that is not the one the identifier is known under are refused — privately.
 async fn register(
     app: &App,
     id: i64,
     real_name: &str,
     identifier: &str,
 ) -> Result<BidderCredential, AppError> {
-    if real_name.trim().is_empty() || real_name.chars().count() > MAX_REAL_NAME {
-        return Err(Refusal::invalid("invalid_identity")
+    let real_name = zhixing_domain::text::required(
+        "name",
+        real_name,
+        zhixing_domain::text::Bounds::line(MAX_REAL_NAME),
+    )
+    .map_err(|_| {
+        Refusal::invalid("invalid_identity")
             .with("field", "real_name")
             .with("max", MAX_REAL_NAME)
-            .into());
-    }
+    })?;
     let normalised = zhixing_domain::identity::normalise(identifier)
         .ok_or_else(|| Refusal::invalid("invalid_identity").with("field", "id_number"))?;
     let identity_key = app.cipher.index(&normalised);
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let token = format!("{TOKEN_PREFIX}{}", hex::encode(raw));
+    let token_hash = app.cipher.bidder_token_hash(&token);
     let mut acct = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut acct);
     let account = format!("bidder-{}", hex::encode(acct));
     let mut l = Locked::open(app, id).await?;
-    if l.before
+    let known = l.tx.names_of_identity(&identity_key).await?;
+    let decided = if l
+        .before
         .bidders
         .values()
         .any(|b| b.identity_key == identity_key)
     {
-        return Err(Refusal::conflict("already_registered").into());
-    }
-    let e = dom::decide_register(
-        &l.before,
-        &Registration {
-            bidder: account.clone(),
-            real_name: real_name.to_owned(),
-            identifier: normalised,
-            identity_key,
-        },
-        app.now(),
-    )?;
+        Err(Refusal::conflict("already_registered"))
+    } else if !known.is_empty() && !known.contains(&real_name) {
+        Err(Refusal::invalid("identity_name_mismatch"))
+    } else {
+        dom::decide_register(
+            &l.before,
+            &Registration {
+                bidder: account.clone(),
+                real_name: real_name.clone(),
+                identifier: normalised,
+                identity_key: identity_key.clone(),
+            },
+            app.now(),
+        )
+    };
+    let deposit_fen = l.before.plan.deposit.get();
+    let e = match decided {
+        Ok(e) => e,
+        Err(r) if PRIVATE_REFUSALS.contains(&r.code) => {
+            l.tx.insert_bidder_token(&zhixing_store::auction::BidderToken {
+                auction_id: id,
+                bidder: &account,
+                token_hash: &token_hash,
+                at_us: app.now_us(),
+                refused_code: Some(r.code),
+                identity_key: None,
+                real_name: None,
+            })
+            .await?;
+            l.tx.append_events(
+                app.now_us(),
+                &[NewEvent {
+                    actor: format!("bidder:{id}:{account}"),
+                    court_id: Some(l.row.court_id.clone()),
+                    kind: "auction.registration_refused".into(),
+                    subject: format!("auction:{id}"),
+                    payload: json!({"code": r.code}),
+                }],
+            )
+            .await?;
+            l.tx.commit().await?;
+            return Ok(BidderCredential {
+                auction_id: id,
+                token,
+                deposit_fen,
+            });
+        }
+        Err(r) => return Err(r.into()),
+    };
     let paddle = match &e {
         AuctionEvent::BidderRegistered { paddle, .. } => *paddle,
         _ => 0,
@@ -1077,20 +1149,48 @@ async fn register(
         payload: json!({"paddle": paddle}),
     };
     let appended = l.append(app, std::slice::from_ref(&e), audit).await?;
-    l.tx.insert_bidder_token(
-        id,
-        &account,
-        &app.cipher.bidder_token_hash(&token),
-        app.now_us(),
-    )
+    l.tx.insert_bidder_token(&zhixing_store::auction::BidderToken {
+        auction_id: id,
+        bidder: &account,
+        token_hash: &token_hash,
+        at_us: app.now_us(),
+        refused_code: None,
+        identity_key: Some(&identity_key),
+        real_name: Some(&real_name),
+    })
     .await?;
-    let after = appended.0.clone();
     l.publish(app, appended, std::slice::from_ref(&e)).await?;
     Ok(BidderCredential {
         auction_id: id,
-        paddle,
         token,
-        deposit_fen: after.plan.deposit.get(),
+        deposit_fen,
+    })
+}
+
+/// The outcome of the registration a bidder's token stands for.
+pub async fn registration(app: &App, id: i64, token: &str) -> Result<RegistrationView, AppError> {
+    if !token.starts_with(TOKEN_PREFIX) {
+        return Err(invalid_token());
+    }
+    let (account, refused) = app
+        .store
+        .registration_of_token(id, &app.cipher.bidder_token_hash(token))
+        .await?
+        .ok_or_else(invalid_token)?;
+    let (_, s) = state(app, id).await?;
+    let bidder = s.bidders.get(&account);
+    Ok(RegistrationView {
+        auction_id: id,
+        status: if bidder.is_some() {
+            "registered"
+        } else {
+            "refused"
+        }
+        .to_owned(),
+        paddle: bidder.map(|b| b.paddle),
+        deposit_fen: s.plan.deposit.get(),
+        deposit_paid: bidder.is_some_and(|b| b.deposit.get() > 0),
+        refused,
     })
 }
 

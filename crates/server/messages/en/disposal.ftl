@@ -90,6 +90,7 @@ debtor_may_not_bid = the debtor (被执行人) may not bid for its own property
 bidder_barred = a buyer who defaulted (悔拍) may not bid in the re-auction
 too_many_bidders = no more bidders
 already_registered = this person is already registered for this auction
+identity_name_mismatch = the name is not the one this ID number is registered under
 invalid_identity = { $field ->
     [real_name] real_name: 1 to { $max } characters
    *[other] a valid resident ID number or unified social credit code is required

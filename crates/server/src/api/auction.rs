@@ -17,7 +17,7 @@ use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
 use zhixing_app::AppError;
 use zhixing_app::disposal::auction::{
-    self as svc, AuctionCommand, AuctionView, BidAnswer, BidderCredential, Caller,
+    self as svc, AuctionCommand, AuctionView, BidAnswer, BidderCredential, Caller, RegistrationView,
 };
 use zhixing_app::state::App;
 use zhixing_domain::funds::amount_refused;
@@ -293,7 +293,9 @@ pub struct RegistrationIn {
     pub id_number: String,
 }
 
-/// Real-name registration (实名竞买登记): returns the bidder's number and token once.
+/// Real-name registration (实名竞买登记): returns the bidder's token once. The answer is the
+/// same whatever the outcome; the outcome (the bidder's number, or why not) is read with the
+/// token from `GET /public/v1/auctions/{id}/registration`.
 #[utoipa::path(post, path = "/public/v1/auctions/{id}/bidders", params(("id" = i64, Path)), request_body = RegistrationIn,
     security(()), responses((status = 201, body = crate::openapi::doc::BidderCredential), (status = 422, body = crate::error::Problem)))]
 pub async fn register(
@@ -310,6 +312,20 @@ pub async fn register(
         .await?
         .registered()?;
     Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// The outcome of a registration, for the holder of its token: the bidder's number and
+/// deposit, or why the registration was refused.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/registration", params(("id" = i64, Path)),
+    security(("bidder_token" = [])),
+    responses((status = 200, body = crate::openapi::doc::RegistrationView), (status = 401, body = crate::error::Problem)))]
+pub async fn registration(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let token = bearer(&headers).unwrap_or_default();
+    Ok(Json(svc::registration(&app, id, token).await?))
 }
 
 /// How long a quiet feed waits before it looks at the log itself: bids taken by another

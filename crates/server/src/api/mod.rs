@@ -314,5 +314,6 @@ pub fn public_router() -> Router<App> {
         .route("/auctions", get(auction::public_list))
         .route("/auctions/{id}", get(auction::public_show))
         .route("/auctions/{id}/bidders", post(auction::register))
+        .route("/auctions/{id}/registration", get(auction::registration))
         .route("/auctions/{id}/events", get(auction::events))
 }

@@ -200,7 +200,11 @@ async fn an_officer_prices_a_seized_house_and_announces_its_auction_from_the_cas
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let paddle = r.json::<Value>().await.unwrap()["paddle"]
+    let token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paddle = super::auction::registration(&t, aid.parse().unwrap(), &token).await["paddle"]
         .as_u64()
         .unwrap()
         .to_string();
