@@ -140,15 +140,38 @@ impl WorkingCalendar {
 
     /// The last day of a period of `amount` `unit`s starting on `start`.
     pub fn period_end(&self, start: Date, amount: i64, unit: Unit) -> Result<Date, CalendarError> {
-        let raw = match unit {
-            Unit::WorkingDays => return self.add_working_days(start, amount),
-            Unit::Days => start.checked_add(amount.days()),
-            Unit::Months => start.checked_add(amount.months()),
-            Unit::Years => start.checked_add(amount.years()),
-            other => return Err(CalendarError::NotAPeriod(other.as_str())),
-        }
-        .map_err(|_| CalendarError::OutOfRange)?;
-        self.roll_forward(raw)
+        self.period_end_excluding(start, amount, unit, 0)
+    }
+
+    /// The last day of a period from which `excluded_days` do not count (a time limit that
+    /// does not run during suspension): the plain end (Civil Code arts. 201–203) plus the
+    /// excluded days, then — once — the first working day on or after it (Civil Procedure Law
+    /// art. 85). Rolling the plain end first and adding the days afterwards would land up to
+    /// two days late when the plain end falls on a weekend.
+    pub fn period_end_excluding(
+        &self,
+        start: Date,
+        amount: i64,
+        unit: Unit,
+        excluded_days: i64,
+    ) -> Result<Date, CalendarError> {
+        let plain = match unit {
+            Unit::WorkingDays => self.add_working_days(start, amount),
+            Unit::Days => start
+                .checked_add(amount.days())
+                .map_err(|_| CalendarError::OutOfRange),
+            Unit::Months => start
+                .checked_add(amount.months())
+                .map_err(|_| CalendarError::OutOfRange),
+            Unit::Years => start
+                .checked_add(amount.years())
+                .map_err(|_| CalendarError::OutOfRange),
+            other => Err(CalendarError::NotAPeriod(other.as_str())),
+        }?;
+        let shifted = plain
+            .checked_add(excluded_days.days())
+            .map_err(|_| CalendarError::OutOfRange)?;
+        self.roll_forward(shifted)
     }
 }
 
@@ -172,6 +195,73 @@ workdays = ["2025-01-26", "2025-02-08", "2025-09-28", "2025-10-11"]
 
     fn cal() -> Result<WorkingCalendar, CalendarError> {
         WorkingCalendar::from_toml([("2025.toml", Y2025)])
+    }
+
+    #[test]
+    fn excluded_days_are_added_to_the_plain_end_and_rolled_once() -> Result<(), CalendarError> {
+        // (2026)京0101执45号: filed 2026-10-10; the plain end 2027-04-10 is a Saturday; 25 days
+        // suspended. Rolling first (to Monday 04-12) and adding 25 gives 05-07; the law's
+        // order gives 05-05, a Wednesday (no official 2027 calendar here: weekends only).
+        let c = WorkingCalendar::default();
+        assert_eq!(
+            c.period_end_excluding(date(2026, 10, 10), 6, Unit::Months, 25)?,
+            date(2027, 5, 5)
+        );
+        assert_eq!(
+            c.period_end_excluding(date(2026, 10, 10), 6, Unit::Months, 0)?,
+            date(2027, 4, 12)
+        );
+        Ok(())
+    }
+
+    proptest! {
+        /// Against an independent reckoning over a random holiday calendar: the plain end by
+        /// months as the Civil Code counts them (the same day number, or the month's last day),
+        /// plus the excluded days, then the first day that is not off.
+        #[test]
+        fn period_end_excluding_matches_an_independent_reckoning(
+            start_offset in 0i64..700,
+            months in 1i64..13,
+            excluded in 0i64..400,
+            holiday_offsets in prop::collection::vec(0i64..1200, 0..40),
+            workday_offsets in prop::collection::vec(0i64..1200, 0..10),
+        ) {
+            let origin = date(2025, 1, 1);
+            let start = origin.checked_add(start_offset.days()).unwrap_or(origin);
+            let day = |o: i64| origin.checked_add(o.days()).unwrap_or(origin);
+            let holidays: std::collections::BTreeSet<Date> = holiday_offsets.iter().map(|o| day(*o)).collect();
+            let workdays: std::collections::BTreeSet<Date> = workday_offsets
+                .iter()
+                .map(|o| day(*o))
+                .filter(|d| !holidays.contains(d) && is_weekend(*d))
+                .collect();
+            let mut files = Vec::new();
+            for y in 2025..=2028 {
+                let list = |set: &std::collections::BTreeSet<Date>| {
+                    set.iter().filter(|d| d.year() == y).map(|d| format!("\"{d}\"")).collect::<Vec<_>>().join(", ")
+                };
+                files.push((format!("{y}.toml"), format!(
+                    "year = {y}\nsource = \"test\"\nholidays = [{}]\nworkdays = [{}]\n",
+                    list(&holidays), list(&workdays)
+                )));
+            }
+            let c = WorkingCalendar::from_toml(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+            prop_assume!(c.is_ok());
+            let c = c.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            // Independently: month arithmetic by hand, clamped to the month's last day.
+            let total = i64::from(start.month()) - 1 + months;
+            let (y, m) = (i64::from(start.year()) + total / 12, total % 12 + 1);
+            let first = date(i16::try_from(y).unwrap_or(2030), i8::try_from(m).unwrap_or(1), 1);
+            let last_day = i64::from(first.days_in_month());
+            let plain = first.checked_add((i64::from(start.day()).min(last_day) - 1).days()).unwrap_or(first);
+            let mut expected = plain.checked_add(excluded.days()).unwrap_or(plain);
+            let off = |d: Date| holidays.contains(&d)
+                || (matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) && !workdays.contains(&d));
+            while off(expected) {
+                expected = expected.tomorrow().unwrap_or(expected);
+            }
+            prop_assert_eq!(c.period_end_excluding(start, months, Unit::Months, excluded).ok(), Some(expected));
+        }
     }
 
     #[test]

@@ -931,14 +931,10 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
     // Conclusion: months from filing plus approved extensions; suspended days do not count.
     let rule = conclusion_rule(state, ctx)?;
     let months = rule.value + state.extension_months;
-    let base = ctx
+    let due = ctx
         .calendar
-        .period_end(f, months, Unit::Months)
+        .period_end_excluding(f, months, Unit::Months, state.suspended_days(ctx.today))
         .map_err(calendar_fault)?;
-    let shifted = base
-        .checked_add(jiff::Span::new().days(state.suspended_days(ctx.today)))
-        .map_err(|_| calendar_fault(CalendarError::OutOfRange))?;
-    let due = ctx.calendar.roll_forward(shifted).map_err(calendar_fault)?;
     let closed_on = state.closure.as_ref().map(|c| c.2);
     let mut conclusion = finish(
         ctx,
