@@ -398,6 +398,10 @@ pub enum CaseEvent {
         mode: ClosureMode,
         reason: String,
         on: Date,
+        /// Who proposed it (the account's username), so that someone else approves it;
+        /// absent in requests recorded before approvals were checked for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     ClosureRejected {
         reason: String,
@@ -553,6 +557,9 @@ pub struct CaseState {
     pub suspensions: Vec<(Date, Option<Date>)>,
     pub extension_months: i64,
     pub closure_request: Option<(ClosureMode, String, Date)>,
+    /// Who proposed the pending closure.
+    #[serde(default)]
+    pub closure_proposer: Option<String>,
     pub closure: Option<(ClosureMode, String, Date)>,
     pub documents: Vec<DocumentRef>,
     pub resumed_from: Option<String>,
@@ -619,6 +626,7 @@ impl CaseState {
                 suspensions: Vec::new(),
                 extension_months: 0,
                 closure_request: None,
+                closure_proposer: None,
                 closure: None,
                 documents: Vec::new(),
                 resumed_from: resumed_from.clone(),
@@ -691,17 +699,25 @@ impl CaseState {
                 }
             }
             CaseEvent::ExtensionApproved { months, .. } => self.extension_months += months,
-            CaseEvent::ClosureRequested { mode, reason, on } => {
+            CaseEvent::ClosureRequested {
+                mode,
+                reason,
+                on,
+                by,
+            } => {
                 self.status = CaseStatus::PendingClosure;
                 self.closure_request = Some((*mode, reason.clone(), *on));
+                self.closure_proposer.clone_from(by);
             }
             CaseEvent::ClosureRejected { .. } => {
                 self.status = CaseStatus::Open;
                 self.closure_request = None;
+                self.closure_proposer = None;
             }
             CaseEvent::Closed { mode, reason, on } => {
                 self.status = CaseStatus::Closed;
                 self.closure_request = None;
+                self.closure_proposer = None;
                 self.closure = Some((*mode, reason.clone(), *on));
             }
             CaseEvent::DocumentIssued {
@@ -1118,6 +1134,7 @@ pub fn decide_closure(
     state: &CaseState,
     mode: ClosureMode,
     reason: &str,
+    proposer: &str,
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     match state.status {
@@ -1137,6 +1154,7 @@ pub fn decide_closure(
             mode,
             reason,
             on: ctx.today,
+            by: Some(proposer.to_owned()),
         }
     } else {
         CaseEvent::Closed {
@@ -1153,11 +1171,17 @@ pub fn decide_approval(
     state: &CaseState,
     approve: bool,
     note: &str,
+    approver: &str,
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     let Some((mode, reason, _)) = &state.closure_request else {
         return Err(Refusal::conflict("no_closure_pending"));
     };
+    // Four eyes (DOMAIN §4a, Approvals): an approval by the one who proposed is no approval —
+    // nor is sending one's own proposal back, which is withdrawing it.
+    if state.closure_proposer.as_deref() == Some(approver) {
+        return Err(Refusal::conflict("own_proposal").with("what", "closure"));
+    }
     if !approve {
         if note.trim().is_empty() {
             return Err(reason_required("send_back"));

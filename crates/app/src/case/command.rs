@@ -61,6 +61,7 @@ impl CaseCommand {
         s: &CaseState,
         c: &case::Ctx<'_>,
         officer: Option<&Candidate>,
+        actor: &str,
     ) -> Result<Vec<CaseEvent>, case::Refusal> {
         if let CaseCommand::Resume { reason } = self {
             return case::check_resumption(s, reason).map(|()| Vec::new());
@@ -93,10 +94,10 @@ impl CaseCommand {
                 approval_ref,
             } => case::decide_extension(s, *months, approval_ref, c),
             CaseCommand::RequestClosure { mode, reason } => {
-                case::decide_closure(s, *mode, reason, c)
+                case::decide_closure(s, *mode, reason, actor, c)
             }
             CaseCommand::DecideClosure { approve, note } => {
-                case::decide_approval(s, *approve, note, c)
+                case::decide_approval(s, *approve, note, actor, c)
             }
             CaseCommand::Resume { .. } => return Ok(Vec::new()),
         };
@@ -139,7 +140,7 @@ pub async fn execute(
     let mut tx = app.store.begin().await?;
     let actor = Actor::User(by, cmd.action());
     let changed = change_in_tx(&mut tx, app, actor, id, expected_version, |s, c| {
-        cmd.decide(s, c, officer.as_ref())
+        cmd.decide(s, c, officer.as_ref(), &by.username)
     })
     .await?;
     let done = match &cmd {

@@ -200,6 +200,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         &s,
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
+        "officer1",
         &ctx(&r, &c, date(2025, 4, 1)),
     )
     .err()
@@ -215,6 +216,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         &s,
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
+        "officer1",
         &ctx(&r, &c, date(2025, 5, 1)),
     )
     .err()
@@ -237,6 +239,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         &s,
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
+        "officer1",
         &ctx(&r, &c, date(2025, 6, 10)),
     )?;
     assert!(
@@ -251,7 +254,18 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
     );
     s.apply(&ok);
     assert_eq!(s.status, CaseStatus::PendingClosure);
-    let closed = decide_approval(&s, true, "", &ctx(&r, &c, date(2025, 6, 11)))?;
+    // Four eyes: whoever proposed it may neither approve nor send it back.
+    for approve in [true, false] {
+        let own = decide_approval(
+            &s,
+            approve,
+            "退回重新审查",
+            "officer1",
+            &ctx(&r, &c, date(2025, 6, 11)),
+        );
+        assert_eq!(own.map_err(|e| e.code).err(), Some("own_proposal"));
+    }
+    let closed = decide_approval(&s, true, "", "head1", &ctx(&r, &c, date(2025, 6, 11)))?;
     s.apply(&closed);
     assert_eq!(s.closure.as_ref().map(|c| c.0), Some(ClosureMode::Zhongben));
     assert_eq!(
@@ -259,6 +273,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
             &s,
             ClosureMode::Withdrawn,
             "重复立案撤销",
+            "officer1",
             &ctx(&r, &c, date(2025, 6, 12))
         )
         .map_err(|e| e.code),
@@ -271,13 +286,28 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
 fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
     let (r, c, mut s) = judgment();
     let cx = ctx(&r, &c, date(2025, 3, 20));
-    assert!(decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx).is_err());
+    assert!(
+        decide_closure(
+            &s,
+            ClosureMode::FullyPerformed,
+            "全部履行完毕",
+            "officer1",
+            &cx
+        )
+        .is_err()
+    );
     s.apply(&CaseEvent::PaymentRecorded {
         amount: Fen::new(1_000_000).unwrap_or_default(),
         on: date(2025, 3, 19),
         note: String::new(),
     });
-    let e = decide_closure(&s, ClosureMode::FullyPerformed, "全部履行完毕", &cx)?;
+    let e = decide_closure(
+        &s,
+        ClosureMode::FullyPerformed,
+        "全部履行完毕",
+        "officer1",
+        &cx,
+    )?;
     assert!(matches!(
         e,
         CaseEvent::Closed {
@@ -285,7 +315,7 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
             ..
         }
     ));
-    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", &cx)
+    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", "officer1", &cx)
         .err()
         .map(|e| e.code);
     assert_eq!(w, Some("closure_conditions_unmet"), "a reason is required");
@@ -400,7 +430,7 @@ proptest! {
             + usize::from(clue == 1)
             + usize::from(today <= date(2025, 6, 3))
             + usize::from(paid_all);
-        match decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", &cx) {
+        match decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", "officer1", &cx) {
             Ok(e) => {
                 prop_assert_eq!(expected_unmet, 0);
                 prop_assert!(matches!(e, CaseEvent::ClosureRequested { mode: ClosureMode::Zhongben, .. }), "needs approval");
@@ -452,7 +482,7 @@ fn refusals_know_their_kind_where_they_are_made() {
         Some(("reason_required", RefusalKind::Invalid))
     );
     assert_eq!(
-        kind(decide_approval(&s, true, "", &cx)),
+        kind(decide_approval(&s, true, "", "head1", &cx)),
         Some(("no_closure_pending", RefusalKind::Conflict))
     );
     s.apply(&CaseEvent::Suspended {
@@ -464,6 +494,7 @@ fn refusals_know_their_kind_where_they_are_made() {
             &s,
             ClosureMode::Zhongben,
             "理由充分的结案",
+            "officer1",
             &cx
         )),
         Some(("case_suspended", RefusalKind::Conflict))

@@ -11,6 +11,11 @@ case_closed = the case is closed
 closure_pending = a closure already awaits approval
 case_suspended = end the suspension first; a suspended case can only be terminated or withdrawn
 no_closure_pending = no closure awaits approval
+own_proposal = { $what ->
+    [closure] a closure is approved by a division head other than who proposed it; the proposer may neither approve nor send it back
+    [payout] a payout is approved by someone other than who proposed it
+   *[other] this is approved by someone other than who proposed it
+}
 not_open = only an open case can be suspended
 not_suspended = the case is not suspended
 not_terminated = only a case closed by 终结本次执行程序 can be resumed

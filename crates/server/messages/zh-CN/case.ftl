@@ -10,6 +10,11 @@ case_closed = 案件已结案，不能再办理。
 closure_pending = 已有结案申请等待执行局长审批。
 case_suspended = 案件已中止：请先恢复执行；中止中的案件只能终结执行或销案。
 no_closure_pending = 没有等待审批的结案申请。
+own_proposal = { $what ->
+    [closure] 结案申请须由提出人以外的执行局长审批，本人提出的申请不能由本人审批或退回。
+    [payout] 案款发放须由提出人以外的人审批。
+   *[other] 须由提出人以外的人审批。
+}
 not_open = 只有执行中的案件可以中止。
 not_suspended = 案件未中止。
 not_terminated = 只有以终结本次执行程序结案的案件可以恢复执行。

@@ -1305,3 +1305,52 @@ async fn each_change_is_refused_with_its_own_words() {
     .await;
     assert_eq!(t.app.store.count_cases().await.unwrap(), 1);
 }
+
+/// Four eyes: an account that holds both roles proposes a 终结执行 and may neither approve it
+/// nor send it back; another division head of the court decides.
+#[tokio::test]
+async fn a_closure_is_not_approved_by_who_proposed_it() {
+    let t = TestApp::spawn().await;
+    t.user("both", "b110105", &[Role::Officer, Role::DivisionHead])
+        .await;
+    let both = t.login("both").await;
+    let head = t.signed_in("head2", "b110105", Role::DivisionHead).await;
+    let (id, _) = file(&t, &both, &filing("(2026)京0105民初77号", RESPONDENT_ID)).await;
+    let path = |p: &str| format!("/api/v1/cases/{id}{p}");
+    let r = post(
+        &t,
+        &both,
+        &path("/closure"),
+        json!({"mode": "terminated", "reason": "申请执行人撤销执行申请"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    for decision in [
+        json!({"approve": true}),
+        json!({"approve": false, "note": "退回补充材料"}),
+    ] {
+        let p = assert_problem(
+            post(&t, &both, &path("/closure/decision"), decision).await,
+            StatusCode::CONFLICT,
+            "own_proposal",
+        )
+        .await;
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("other than who proposed"),
+            "{p}"
+        );
+    }
+    assert_eq!(case(&t, &both, id).await["status"], "pending_closure");
+    let r = post(
+        &t,
+        &head,
+        &path("/closure/decision"),
+        json!({"approve": true}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(case(&t, &both, id).await["status"], "closed");
+}
