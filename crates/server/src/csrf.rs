@@ -286,13 +286,19 @@ async fn token_of(
     if let Some(h) = parts.headers.get(HEADER) {
         return Ok((h.to_str().ok().map(str::to_owned), body));
     }
+    // Not lowercased: a multipart boundary is case-sensitive.
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_ascii_lowercase();
-    if content_type.starts_with("application/x-www-form-urlencoded") {
+        .to_owned();
+    let is = |media: &str| {
+        content_type
+            .get(..media.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(media))
+    };
+    if is("application/x-www-form-urlencoded") {
         let bytes = axum::body::to_bytes(body, app.config.body_limit)
             .await
             .map_err(|_| {
@@ -310,7 +316,7 @@ async fn token_of(
             .insert(header::CONTENT_LENGTH, rest.len().into());
         return Ok((token, Body::from(rest)));
     }
-    if content_type.starts_with("multipart/form-data") {
+    if is("multipart/form-data") {
         return Ok(first_part(&content_type, body).await);
     }
     Ok((None, body))

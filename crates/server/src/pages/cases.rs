@@ -545,7 +545,7 @@ pub(super) async fn render(
                 }
             }
         }
-        (super::control::investigation_sections(&control, &v.csrf, id, open, view.version, today, c.filed_on, refused))
+        (super::control::investigation_sections(&control, id, open, view.version, today, c.filed_on, refused))
         (super::credit::section(&super::credit::Section {
             id,
             case: c,
@@ -557,7 +557,7 @@ pub(super) async fn render(
             error: Refused::at(refused, "credit"),
             token: &v.csrf,
         }))
-        (super::control::measures_section(&control, &v.csrf, id, can_act, today, Refused::at(refused, "measures")))
+        (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
         (super::auction::section(&auctions, &v.csrf, id, can_act, Refused::at(refused, "auctions")))
         (super::case_supervision::section(&command))
         (super::complaints::section(&complaints, &recordings))

@@ -38,6 +38,8 @@ pub(super) struct Section {
     pub institution_names: HashMap<String, String>,
     pub alerts: Vec<AlertRow>,
     pub field_records: Vec<FieldInvestigationView>,
+    /// The viewer's form token, which the sections' forms carry.
+    pub token: FormToken,
 }
 
 pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, PageError> {
@@ -58,13 +60,13 @@ pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, Page
         institution_names: c.institution_names,
         alerts: c.alerts,
         field_records,
+        token: v.csrf.clone(),
     })
 }
 
 /// Online investigation, the property found, traditional investigation.
 pub(super) fn investigation_sections(
     s: &Section,
-    token: &FormToken,
     id: i64,
     open: bool,
     version: Option<i64>,
@@ -77,6 +79,7 @@ pub(super) fn investigation_sections(
         assets,
         institution_names,
         field_records,
+        token,
         ..
     } = s;
     let can_start = open;
@@ -163,7 +166,6 @@ pub(super) fn investigation_sections(
 /// Control measures with their countdowns, renewal and release.
 pub(super) fn measures_section(
     s: &Section,
-    token: &FormToken,
     id: i64,
     can_act: bool,
     today: Date,
@@ -173,6 +175,7 @@ pub(super) fn measures_section(
         assets,
         measures,
         alerts,
+        token,
         ..
     } = s;
     html! {

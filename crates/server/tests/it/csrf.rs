@@ -323,6 +323,42 @@ async fn an_upload_needs_its_token_as_the_first_part() {
         .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["attachments"][0]["name"], "笔录.pdf");
+
+    // As Chromium frames it: a boundary in mixed case, which must be kept as it is.
+    let boundary = "----WebKitFormBoundaryQx7ZaBcD";
+    let part = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let body = [
+        part("csrf_token", &form_token),
+        part("method", "field_visit"),
+        part("on", &today),
+        part("place", "被执行人经营场所"),
+        part("findings", "大门紧闭"),
+        format!("--{boundary}--\r\n"),
+    ]
+    .concat();
+    let r = t
+        .client
+        .post(t.url(&path))
+        .header("cookie", &cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(records().await, "2");
 }
 
 #[tokio::test]
