@@ -10,6 +10,16 @@ use zhixing_testkit::{TestApp, form_token_in, set_cookie};
 
 const EVIL: &str = "http://evil.example";
 
+/// A server without the watch worker: its sweeps add system events, and these tests count
+/// events to show that nothing happened.
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(zhixing_server::Config {
+        watch_worker: false,
+        ..zhixing_testkit::test_config()
+    })
+    .await
+}
+
 /// A case filed through the API by `officer1`: (bearer token, page cookie, case id).
 async fn case_with_cookie(t: &TestApp, doc: &str) -> (String, String, i64) {
     let token = t.signed_in("officer1", "b110105", Role::Officer).await;
@@ -80,7 +90,7 @@ async fn assert_refused(r: reqwest::Response, what: &str) {
 
 #[tokio::test]
 async fn a_case_form_posted_from_another_site_is_refused_and_changes_nothing() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初501号").await;
     let form_token = t.form_token(&cookie).await;
     let path = format!("/cases/{id}/act");
@@ -171,7 +181,7 @@ async fn a_case_form_posted_from_another_site_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn the_token_travels_in_a_header_for_htmx_and_the_page_says_so() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初502号").await;
     let form_token = t.form_token(&cookie).await;
     let (_, page) = t.html(&format!("/cases/{id}"), &cookie).await;
@@ -197,7 +207,7 @@ async fn the_token_travels_in_a_header_for_htmx_and_the_page_says_so() {
 /// Every form that posts, on the pages that have them, begins with the session's token.
 #[tokio::test]
 async fn every_form_on_the_pages_carries_the_token() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let (_token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初503号").await;
     t.seized_asset(
         id,
@@ -240,7 +250,7 @@ async fn every_form_on_the_pages_carries_the_token() {
 
 #[tokio::test]
 async fn an_upload_needs_its_token_as_the_first_part() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初504号").await;
     let form_token = t.form_token(&cookie).await;
     let path = format!("/cases/{id}/field-investigations");
@@ -363,7 +373,7 @@ async fn an_upload_needs_its_token_as_the_first_part() {
 
 #[tokio::test]
 async fn a_sign_in_posted_from_elsewhere_sets_no_session() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     t.user("officer1", "b110105", &[Role::Officer]).await;
     let sessions = || async {
         t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM sessions")
@@ -466,7 +476,7 @@ async fn a_sign_in_posted_from_elsewhere_sets_no_session() {
 
 #[tokio::test]
 async fn the_sign_in_form_sets_its_cookie_once_and_keeps_it() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let r = t.get("/login", None).await;
     let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
@@ -489,7 +499,7 @@ async fn the_sign_in_form_sets_its_cookie_once_and_keeps_it() {
 
 #[tokio::test]
 async fn sign_out_from_another_site_is_refused() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     t.user("officer1", "b110105", &[Role::Officer]).await;
     let cookie = t.page_login("officer1").await;
     let token = t.form_token(&cookie).await;
@@ -512,7 +522,7 @@ async fn sign_out_from_another_site_is_refused() {
 
 #[tokio::test]
 async fn the_api_takes_the_session_cookie_for_changes_only_with_the_token() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初505号").await;
     let form_token = t.form_token(&cookie).await;
     let path = format!("/api/v1/cases/{id}/actions");
@@ -591,7 +601,7 @@ async fn the_api_takes_the_session_cookie_for_changes_only_with_the_token() {
 
 #[tokio::test]
 async fn the_public_case_form_refuses_posts_from_other_sites() {
-    let t = TestApp::spawn().await;
+    let t = spawn().await;
     let events = || async {
         t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM events")
             .await
@@ -619,6 +629,7 @@ async fn the_public_case_form_refuses_posts_from_other_sites() {
 async fn a_configured_public_origin_is_the_one_accepted() {
     let t = TestApp::spawn_with(zhixing_server::Config {
         public_origin: Some("https://zhixing.court.example".into()),
+        watch_worker: false,
         ..zhixing_testkit::test_config()
     })
     .await;
