@@ -108,6 +108,10 @@ pub struct Config {
     /// counts (`trust_forwarded_for`).
     pub metrics_allow: Vec<ipnet::IpNet>,
     pub metrics_token: Option<String>,
+    /// The platform's own origin as browsers see it (`https://zhixing.example.cn`), which a
+    /// state-changing page request's `Origin` must match. `None`: the request's `Host`, for a
+    /// platform reached directly or through a proxy that keeps the `Host` header.
+    pub public_origin: Option<String>,
 }
 
 impl Default for Config {
@@ -140,6 +144,7 @@ impl Default for Config {
                 ipnet::IpNet::new_assert(std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 128),
             ],
             metrics_token: None,
+            public_origin: None,
         }
     }
 }

@@ -31,6 +31,10 @@ pub struct DemoArgs {
     /// Mark cookies Secure and send HSTS (when the demo is served behind TLS).
     #[arg(long, env = "ZHIXING_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The demo's origin as browsers reach it, when a proxy in front does not pass the
+    /// browser's `Host` on (see `serve --public-origin`).
+    #[arg(long, env = "ZHIXING_PUBLIC_ORIGIN", value_parser = crate::parse_origin)]
+    public_origin: Option<String>,
 }
 
 /// The demo accounts: one per role, at courts where that role makes sense.
@@ -55,6 +59,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     };
     let config = Config {
         secure_cookies: args.secure_cookies,
+        public_origin: args.public_origin.clone(),
         ..Config::default()
     };
     let app = crate::open(&url, config).await?;

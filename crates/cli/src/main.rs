@@ -56,6 +56,11 @@ enum Command {
         /// A bearer token that may read /metrics from anywhere.
         #[arg(long, env = "ZHIXING_METRICS_TOKEN")]
         metrics_token: Option<String>,
+        /// The platform's origin as browsers reach it (`https://zhixing.example.cn`), when a
+        /// proxy in front does not pass the browser's `Host` on: a form posted from any
+        /// other origin is refused. Default: the request's `Host`.
+        #[arg(long, env = "ZHIXING_PUBLIC_ORIGIN", value_parser = parse_origin)]
+        public_origin: Option<String>,
     },
     /// One command on a fresh machine: a database with demo data, demo users, and the server.
     Demo(demo::DemoArgs),
@@ -225,6 +230,22 @@ enum RulesAction {
 enum AuditAction {
     /// Check the whole chain; exit 0 if intact, 1 naming the first bad entry.
     Verify,
+}
+
+/// An origin as a browser's `Origin` header spells it: scheme and host (and port), nothing
+/// after.
+pub(crate) fn parse_origin(s: &str) -> Result<String, String> {
+    let s = s.trim().trim_end_matches('/');
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("an origin begins with https:// or http://")?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(
+            "an origin is a scheme and a host (and port), e.g. https://zhixing.example.cn".into(),
+        );
+    }
+    Ok(s.to_ascii_lowercase())
 }
 
 pub(crate) fn scope_of(s: &str) -> Scope {
@@ -531,6 +552,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             reply_timeout_secs,
             metrics_allow,
             metrics_token,
+            public_origin,
         } => {
             let defaults = Config::default();
             let app = open(
@@ -543,6 +565,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         metrics_allow
                     },
                     metrics_token,
+                    public_origin,
                     outbox_lease: std::time::Duration::from_secs(outbox_lease_secs.max(1)),
                     reply_timeout: std::time::Duration::from_secs(reply_timeout_secs.max(1)),
                     ..defaults
@@ -812,6 +835,31 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_origin;
+
+    #[test]
+    fn an_origin_is_a_scheme_and_a_host() {
+        assert_eq!(
+            parse_origin("https://Zhixing.Example.cn/"),
+            Ok("https://zhixing.example.cn".to_owned())
+        );
+        assert_eq!(
+            parse_origin("http://10.0.0.5:8080"),
+            Ok("http://10.0.0.5:8080".to_owned())
+        );
+        for bad in [
+            "zhixing.example.cn",
+            "https://",
+            "https://x.cn/login",
+            "ftp://x.cn",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod courier;
+pub mod csrf;
 pub mod error;
 pub mod forms;
 pub mod headers;
@@ -43,14 +44,22 @@ pub fn router(app: App) -> Router {
     let limiter = ratelimit::PublicLimiter::new(&app.config);
     let public = Router::new()
         .nest("/public/v1", api::public_router())
-        .merge(pages::public_router())
+        .merge(
+            pages::public_router().route_layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                csrf::guard_public,
+            )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             ratelimit::limit,
         ));
     Router::new()
         .nest("/api/v1", api::router())
-        .merge(pages::router())
+        .merge(pages::router().route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            csrf::guard,
+        )))
         .merge(public)
         .route("/exchange/v1/replies", axum::routing::post(api::investigation::reply))
         .route("/healthz", get(api::health::healthz))

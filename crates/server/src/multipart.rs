@@ -87,6 +87,12 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
             }
             continue;
         }
+        // The case page's form begins with its CSRF token, checked before the handler
+        // (`csrf::guard`); it is no part of the record.
+        if name == crate::csrf::FIELD {
+            while f.chunk().await.map_err(|e| multipart_error(&e))?.is_some() {}
+            continue;
+        }
         if !matches!(
             name.as_str(),
             "method" | "on" | "place" | "findings" | "version"

@@ -1632,3 +1632,147 @@ async fn an_officer_plays_a_hotline_recording_from_the_case_page() {
         .await;
     assert_eq!(actor, format!("user:{user_id}"));
 }
+
+/// The forms a browser sends carry the session's token, the upload's first of all; a form on
+/// a sibling system (same site, another origin: here another port of the same host) that
+/// posts to a case is refused although the browser sends the session cookie with it.
+#[tokio::test]
+async fn an_officer_uploads_a_record_a_sibling_site_cannot_post_and_signing_out_works() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    t.user("browser-field", "b110105", &[Role::Officer]).await;
+    let token = t.login("browser-field").await;
+    let filing = serde_json::json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初77号", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 5_000_000}
+    });
+    let id = t
+        .post_json("/api/v1/cases", Some(&token), &filing)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    sign_in(&b, &t, "browser-field").await;
+
+    // A traditional investigation with a photo, through the case page's upload form.
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("现场照片.png");
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, 1, 1);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&[0]).unwrap();
+    }
+    std::fs::write(&photo, &png).unwrap();
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("#field-form input[name=place]"))
+        .await
+        .unwrap()
+        .send_keys("被执行人住所")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#field-form textarea[name=findings]"))
+        .await
+        .unwrap()
+        .send_keys("现场无人，拍照留存")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#field-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    b.find(Locator::Css("#field-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = b
+        .wait()
+        .for_element(Locator::Css("#field-list tr[data-field-investigation]"))
+        .await
+        .unwrap();
+    let text = row.text().await.unwrap();
+    assert!(
+        text.contains("现场无人，拍照留存") && text.contains("现场照片.png"),
+        "{text}"
+    );
+
+    // A sibling system's page with a form that posts to the case.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sibling = format!("http://{}", listener.local_addr().unwrap());
+    let target = t.url(&format!("/cases/{id}/act"));
+    let html = format!(
+        "<!doctype html><html><body><form id=\"forged\" method=\"post\" action=\"{target}\">\
+         <input type=\"hidden\" name=\"action\" value=\"notice_issued\">\
+         <button type=\"submit\">领取奖品</button></form></body></html>"
+    );
+    let page = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let html = html.clone();
+            async move { axum::response::Html(html) }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, page).await;
+    });
+    let before: serde_json::Value = t
+        .get_value(&format!("/api/v1/cases/{id}"), Some(&token))
+        .await;
+    b.goto(&sibling).await.unwrap();
+    b.find(Locator::Css("#forged button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let refused = b
+        .wait()
+        .for_element(Locator::Id("csrf-rejected"))
+        .await
+        .unwrap();
+    assert!(
+        refused.text().await.unwrap().contains("什么也没有改变"),
+        "the refusal in Chinese"
+    );
+    let after: serde_json::Value = t
+        .get_value(&format!("/api/v1/cases/{id}"), Some(&token))
+        .await;
+    assert_eq!(after["version"], before["version"], "the case did not move");
+    assert_eq!(after["case"]["actions"], before["case"]["actions"]);
+
+    // Signing out through the header's form.
+    b.goto(&t.url("/home")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("form[action='/login']"))
+        .await
+        .unwrap();
+    b.goto(&t.url("/home")).await.unwrap();
+    assert!(
+        b.current_url().await.unwrap().path().ends_with("/login"),
+        "signed out"
+    );
+    b.close().await.unwrap();
+}

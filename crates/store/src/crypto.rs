@@ -19,6 +19,7 @@ pub struct FieldCipher {
     idx: [u8; 32],
     code: [u8; 32],
     share: [u8; 32],
+    form: [u8; 32],
     fingerprint: String,
 }
 
@@ -45,11 +46,13 @@ impl FieldCipher {
         let fp = derive(&master, b"zhixing/key-fingerprint/v1");
         let code = derive(&master, b"zhixing/access-code/v1");
         let share = derive(&master, b"zhixing/sharing-key/v1");
+        let form = derive(&master, b"zhixing/form-token/v1");
         FieldCipher {
             enc: *Key::<Aes256Gcm>::from_slice(&enc),
             idx,
             code,
             share,
+            form,
             fingerprint: hex::encode(&fp[..16]),
         }
     }
@@ -134,6 +137,30 @@ impl FieldCipher {
         self.sharing_key_hash(&format!("auction-bidder\0{token}"))
     }
 
+    /// The token a page form carries against cross-site posts (CSRF), bound to `binding`
+    /// (a session's token hash, or the nonce of a sign-in form). Keyed by the master key, not
+    /// by a key of the process: a form outlives a restart and may be sent to another
+    /// instance behind the same balancer.
+    pub fn form_token(&self, binding: &str) -> String {
+        self.form_mac(binding)
+            .map(|m| hex::encode(m.finalize().into_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// Whether `token` is the form token of `binding`, compared in constant time.
+    pub fn form_token_matches(&self, binding: &str, token: &str) -> bool {
+        match (self.form_mac(binding), hex::decode(token)) {
+            (Some(m), Ok(given)) => m.verify_slice(&given).is_ok(),
+            _ => false,
+        }
+    }
+
+    fn form_mac(&self, binding: &str) -> Option<HmacSha256> {
+        let mut m = <HmacSha256 as Mac>::new_from_slice(&self.form).ok()?;
+        m.update(binding.as_bytes());
+        Some(m)
+    }
+
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
@@ -176,5 +203,19 @@ mod tests {
         assert!(other.open(&s1).is_err());
         assert_ne!(other.index("A"), c.index("A"));
         Ok(())
+    }
+
+    #[test]
+    fn form_tokens_are_bound_to_their_session_and_key() {
+        let c = FieldCipher::new([7u8; 32]);
+        let t = c.form_token("session\0abc");
+        assert_eq!(t.len(), 64);
+        assert!(c.form_token_matches("session\0abc", &t));
+        assert!(!c.form_token_matches("session\0abd", &t), "another session");
+        assert!(!c.form_token_matches("session\0abc", &t[..62]), "cut short");
+        assert!(!c.form_token_matches("session\0abc", ""), "none");
+        assert!(!c.form_token_matches("session\0abc", "not hex"));
+        let other = FieldCipher::new([8u8; 32]);
+        assert!(!other.form_token_matches("session\0abc", &t), "another key");
     }
 }

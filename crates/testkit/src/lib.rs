@@ -22,6 +22,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub db_url: String,
     pub client: Client,
+    /// The form token of each session cookie, read from its pages once.
+    form_tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
     _dir: Option<tempfile::TempDir>,
     _server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -124,6 +126,7 @@ impl TestApp {
             clock,
             db_url,
             client,
+            form_tokens: std::sync::Mutex::default(),
             _dir: dir,
             _server: server,
         }
@@ -273,19 +276,34 @@ impl TestApp {
         asset
     }
 
-    /// Signs in through the login form; returns the `zx_session=…` cookie.
+    /// The sign-in form as a browser gets it: the `zx_sign_in=…` cookie and the form's token.
+    pub async fn sign_in_form(&self) -> (String, String) {
+        let r = self.client.get(self.url("/login")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let cookie = set_cookie(&r, "zx_sign_in").expect("the sign-in form sets its cookie");
+        let token = form_token_in(&r.text().await.unwrap()).expect("a token in the form");
+        (cookie, token)
+    }
+
+    /// Signs in through the login form, as a browser does (the form first, then the post
+    /// with its token); returns the `zx_session=…` cookie.
     pub async fn page_login(&self, user: &str) -> String {
+        let (sign_in, token) = self.sign_in_form().await;
         let r = self
             .client
             .post(self.url("/login"))
-            .form(&[("username", user), ("password", PASSWORD)])
+            .header("cookie", sign_in)
+            .form(&[
+                ("username", user),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/home");
-        let set = r.headers()["set-cookie"].to_str().unwrap();
-        set.split(';').next().unwrap().to_owned()
+        set_cookie(&r, "zx_session").expect("a session cookie")
     }
 
     /// A page with the session cookie: status and body.
@@ -300,18 +318,38 @@ impl TestApp {
         (r.status(), r.text().await.unwrap())
     }
 
-    /// Posts a form with the session cookie; returns status, Location and body.
+    /// The form token of the session in `cookie`, read from a page as a browser has it (every
+    /// signed-in page has the sign-out form, which carries it).
+    pub async fn form_token(&self, cookie: &str) -> String {
+        if let Some(t) = self.form_tokens.lock().unwrap().get(cookie) {
+            return t.clone();
+        }
+        let (status, page) = self.html("/home", cookie).await;
+        assert_eq!(status, StatusCode::OK, "signed in: {page}");
+        let token = form_token_in(&page).expect("a form token on the page");
+        self.form_tokens
+            .lock()
+            .unwrap()
+            .insert(cookie.to_owned(), token.clone());
+        token
+    }
+
+    /// Posts a form with the session cookie and the session's form token, as the page's
+    /// form would; returns status, Location and body.
     pub async fn form(
         &self,
         path: &str,
         cookie: &str,
         fields: &[(&str, &str)],
     ) -> (StatusCode, String, String) {
+        let token = self.form_token(cookie).await;
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
         let r = self
             .client
             .post(self.url(path))
             .header("cookie", cookie)
-            .form(fields)
+            .form(&fields)
             .send()
             .await
             .unwrap();
@@ -342,6 +380,25 @@ impl TestApp {
                 .expect("query")
         }
     }
+}
+
+/// The value of the first form token (`csrf_token`) in a page.
+pub fn form_token_in(html: &str) -> Option<String> {
+    const NEEDLE: &str = "name=\"csrf_token\" value=\"";
+    let at = html.find(NEEDLE)? + NEEDLE.len();
+    let len = html[at..].find('"')?;
+    Some(html[at..at + len].to_owned())
+}
+
+/// `name=value` of the cookie `name` an answer sets.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|kv| kv.split_once('=').is_some_and(|(k, _)| k == name))
+        .map(str::to_owned)
 }
 
 /// Asserts a problem+json answer with this status and code; returns the body.

@@ -47,3 +47,6 @@ text_bidi_control = { text-field } holds a character that changes the direction 
 text_invisible = { text-field } must not be empty or hold only spaces or invisible characters.
 text_too_short = { text-field } needs at least { $min } characters.
 text_too_long = { text-field } may have at most { $max } characters.
+
+# Cross-site protection: the submission did not come from the platform's own page, or it lacks (or has a wrong) form token. Nothing was changed.
+csrf_rejected = not done, nothing was changed: this submission did not come from the platform's own page, or the page has expired; reload the platform's page and submit again

@@ -47,3 +47,6 @@ text_bidi_control = { text-field }中含有改变文字方向的字符（{ $char
 text_invisible = { text-field }不能为空，也不能只有空格或不可见字符。
 text_too_short = { text-field }至少 { $min } 个字。
 text_too_long = { text-field }最多 { $max } 个字。
+
+# 跨站请求防护：提交不是来自本平台自己的页面，或缺少（或带错）页面上的表单令牌。什么也没有改变。
+csrf_rejected = 未予办理，什么也没有改变：这次提交不是从本平台的页面发出的，或者页面已经过期，请回到本平台的页面刷新后重新提交。

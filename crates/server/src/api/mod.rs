@@ -79,6 +79,13 @@ impl FromRequestParts<App> for Ctx {
         let (principal, token_hash) = zhixing_app::identity::auth::authenticate(app, &token)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
+        // A session cookie comes with any request the browser makes, also one another site
+        // started: a change made with it needs the cross-site checks (`csrf`).
+        if !parts.headers.contains_key(header::AUTHORIZATION)
+            && crate::csrf::changes_state(&parts.method)
+        {
+            crate::csrf::cookie_request(app, parts, &token_hash)?;
+        }
         let ctx = Ctx {
             principal,
             token_hash,

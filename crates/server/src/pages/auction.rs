@@ -6,6 +6,7 @@
 //! from the message catalogue (`cases::answer`), anything else redirects back to the case page
 //! (POST-redirect-GET). No figure of the law is written here: the refusals carry them.
 
+use crate::csrf::FormToken;
 use axum::extract::State;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -112,7 +113,7 @@ fn phase_zh(s: &str) -> &'static str {
     }
 }
 
-fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
+fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
     let base = format!("/cases/{id}/valuations/{}", v.id);
     let later: Vec<PriceMethod> = PriceMethod::ALL
         .into_iter()
@@ -128,6 +129,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
         @match v.state.method {
             PriceMethod::Agreement => {
                 form.agreement method="post" action=(format!("{base}/agreement")) {
+                    (token)
                     input type="hidden" name="version" value=(v.version);
                     label { "议定价格（元）" input name="price" required inputmode="decimal"; }
                     label { "有效至（可空）" input type="date" name="valid_until"; }
@@ -136,6 +138,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
             }
             PriceMethod::TargetedEnquiry => {
                 form.targeted method="post" action=(format!("{base}/targeted-answer")) {
+                    (token)
                     input type="hidden" name="version" value=(v.version);
                     label { "询价机构" input name="agency" required maxlength=(valuation_svc::MAX_NAME); }
                     label { "价格（元）" input name="price" required inputmode="decimal"; }
@@ -148,6 +151,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
                     @let open: Vec<&String> = q.platforms.iter().filter(|p| !answered.contains(&p.as_str())).collect();
                     @if !open.is_empty() {
                         form.platform-answer method="post" action=(format!("{base}/platform-answers")) {
+                            (token)
                             input type="hidden" name="version" value=(v.version);
                             label { "询价平台" select name="platform" { @for p in &open { option value=(p) { (p) } } } }
                             label { "询价结果（元）" input name="price" required inputmode="decimal"; }
@@ -156,11 +160,13 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
                         }
                     }
                     form.conclude method="post" action=(format!("{base}/conclusion")) {
+                        (token)
                         input type="hidden" name="version" value=(v.version);
                         button type="submit" { "出具询价结果（按期答复的平均价）" }
                     }
                 } @else {
                     form.enquiry method="post" action=(format!("{base}/enquiry")) {
+                        (token)
                         input type="hidden" name="version" value=(v.version);
                         label { "询价平台（以、分隔）" input name="platforms" required maxlength="600"; }
                         button type="submit" { "委托网络询价" }
@@ -170,6 +176,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
             PriceMethod::Appraisal => {
                 @if v.state.appraisal.is_some() {
                     form.appraisal-report method="post" action=(format!("{base}/appraisal-report")) {
+                        (token)
                         input type="hidden" name="version" value=(v.version);
                         label { "评估价（元）" input name="price" required inputmode="decimal"; }
                         label { "有效至（可空）" input type="date" name="valid_until"; }
@@ -177,6 +184,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
                     }
                 } @else {
                     form.appraisal method="post" action=(format!("{base}/appraisal")) {
+                        (token)
                         input type="hidden" name="version" value=(v.version);
                         label { "评估机构" input name="appraiser" required maxlength=(valuation_svc::MAX_NAME); }
                         button type="submit" { "委托评估" }
@@ -186,6 +194,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
         }
         @if !later.is_empty() {
             form.move method="post" action=(format!("{base}/move")) {
+                (token)
                 input type="hidden" name="version" value=(v.version);
                 label { "改用" select name="to" { @for m in &later { option value=(m.as_str()) { (m.name_zh()) } } } }
                 label { "理由" select name="reason" {
@@ -199,7 +208,7 @@ fn valuation_forms(id: i64, v: &ValuationView) -> Markup {
     }
 }
 
-fn announce_form(id: i64, p: &HeldAsset, round: Round) -> Markup {
+fn announce_form(token: &FormToken, id: i64, p: &HeldAsset, round: Round) -> Markup {
     let reference = p
         .valuation
         .as_ref()
@@ -207,6 +216,7 @@ fn announce_form(id: i64, p: &HeldAsset, round: Round) -> Markup {
         .map(|r| yuan(r.price.get()));
     html! {
         form.announce method="post" action=(format!("/cases/{id}/assets/{}/auctions", p.asset.id)) {
+            (token)
             h4 { "发布拍卖公告" @if let Some(r) = &reference { span.small.muted { "（参考价 " (r) "）" } } }
             label { "轮次" select name="round" {
                 @for r in [Round::First, Round::Second, Round::SellOff] {
@@ -227,17 +237,19 @@ fn announce_form(id: i64, p: &HeldAsset, round: Round) -> Markup {
     }
 }
 
-fn auction_forms(id: i64, a: &AuctionView) -> Markup {
+fn auction_forms(token: &FormToken, id: i64, a: &AuctionView) -> Markup {
     let base = format!("/cases/{id}/auctions/{}", a.id);
     html! {
         @if a.status == "open" && a.phase != "closed" {
             form.deposit method="post" action=(format!("{base}/deposits")) {
+                (token)
                 label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
                 label { "保证金（元）" input name="amount" required inputmode="decimal" value=(plain(a.deposit_fen)); }
                 label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记保证金" }
             }
             form.holder method="post" action=(format!("{base}/preemptive-holders")) {
+                (token)
                 label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
                 label { "顺位" input type="number" name="rank" required min="1" value="1"; }
                 button type="submit" { "登记优先购买权人" }
@@ -245,18 +257,26 @@ fn auction_forms(id: i64, a: &AuctionView) -> Markup {
         }
         @if a.status == "sold" {
             form.balance method="post" action=(format!("{base}/balance")) {
+                (token)
                 label { "尾款（元）" input name="amount" required inputmode="decimal"; }
                 label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { "登记尾款" }
             }
             form.default method="post" action=(format!("{base}/default")) {
+                (token)
                 button type="submit" { "登记悔拍（逾期未付尾款）" }
             }
         }
     }
 }
 
-pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) -> Markup {
+pub(super) fn section(
+    s: &Section,
+    token: &FormToken,
+    id: i64,
+    can_act: bool,
+    error: Option<&str>,
+) -> Markup {
     let lang = s.lang;
     html! {
         section.card #auctions {
@@ -274,6 +294,7 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                             p.valuation-state { "参考价：尚未启动确定程序。" }
                             @if can_act {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
+                                    (token)
                                     button type="submit" { "启动参考价确定" }
                                 }
                             }
@@ -309,15 +330,16 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                                     li { (by) " 于 " (on) " 提出异议，待裁定" }
                                 }
                             }
-                            @if can_act && v.status == "in_progress" { (valuation_forms(id, v)) }
+                            @if can_act && v.status == "in_progress" { (valuation_forms(token, id, v)) }
                             @if can_act && v.expired() {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
+                                    (token)
                                     button type="submit" { "重新确定参考价" }
                                 }
                             }
                         }
                     }
-                    @if can_act { @if let Some(round) = next_round(p) { (announce_form(id, p, round)) } }
+                    @if can_act { @if let Some(round) = next_round(p) { (announce_form(token, id, p, round)) } }
                 }
             }
             h3 { "拍卖" }
@@ -334,7 +356,7 @@ pub(super) fn section(s: &Section, id: i64, can_act: bool, error: Option<&str>) 
                             td.num { (yuan(a.start_price_fen)) }
                             td.num.current-price { (a.current_price_fen.map(yuan).unwrap_or_else(|| "—".into())) }
                             td.bidders { (a.bidders) }
-                            @if can_act { td { (auction_forms(id, a)) } }
+                            @if can_act { td { (auction_forms(token, id, a)) } }
                         }
                     }
                 }

@@ -244,6 +244,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                     div.error #filing-errors role="alert" { p { "未能立案：" } ul { @for e in errors { li { (e) } } } }
                 }
                 form #filing method="post" action="/cases/new" {
+                    (v.csrf)
                     fieldset {
                         legend { "案件类型" }
                         select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } }
@@ -526,6 +527,7 @@ pub(super) async fn render(
                 h2 { "办理" }
                 @if let Some(m) = Refused::at(refused, "act") { p.error role="alert" { (m) } }
                 form method="post" action=(format!("/cases/{id}/act")) {
+                    (v.csrf)
                     input type="hidden" name="version" value=(view.version.unwrap_or(0));
                     select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } }
                     input name="note" placeholder="说明（约谈、不纳入失信的理由等须填写）";
@@ -534,6 +536,7 @@ pub(super) async fn render(
                 p { a #to-closure href=(format!("/cases/{id}/closure")) { "报结／结案…" } }
                 @if is_head && c.status == CaseStatus::PendingClosure {
                     form #approval method="post" action=(format!("/cases/{id}/decision")) {
+                        (v.csrf)
                         input type="hidden" name="version" value=(view.version.unwrap_or(0));
                         input name="note" placeholder="退回理由";
                         button name="approve" value="true" { "批准结案" }
@@ -552,9 +555,10 @@ pub(super) async fn render(
             rules: &rules,
             region: &region,
             error: Refused::at(refused, "credit"),
+            token: &v.csrf,
         }))
         (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
-        (super::auction::section(&auctions, id, can_act, Refused::at(refused, "auctions")))
+        (super::auction::section(&auctions, &v.csrf, id, can_act, Refused::at(refused, "auctions")))
         (super::case_supervision::section(&command))
         (super::complaints::section(&complaints, &recordings))
         section.card #account {
@@ -712,6 +716,7 @@ async fn closure_page(
             ul #checklist { @for c in &conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
             @if let Some(m) = refused { p.error #closure-refused role="alert" { (m) } }
             form #closure method="post" action=(format!("/cases/{id}/closure")) {
+                (v.csrf)
                 input type="hidden" name="mode" value=(mode.as_str());
                 input type="hidden" name="version" value=(view.version.unwrap_or(0));
                 label { "结案理由" textarea name="reason" required {} }

@@ -17,6 +17,7 @@ use zhixing_store::measures::{AlertRow, MeasureRow};
 
 use super::cases::{Refused, answer, back, fen_of, yuan};
 use super::{PageError, Viewer};
+use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
 use zhixing_app::case::{self as svc};
@@ -37,6 +38,8 @@ pub(super) struct Section {
     pub institution_names: HashMap<String, String>,
     pub alerts: Vec<AlertRow>,
     pub field_records: Vec<FieldInvestigationView>,
+    /// The viewer's form token, which the sections' forms carry.
+    pub token: FormToken,
 }
 
 pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, PageError> {
@@ -57,6 +60,7 @@ pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, Page
         institution_names: c.institution_names,
         alerts: c.alerts,
         field_records,
+        token: v.csrf.clone(),
     })
 }
 
@@ -75,6 +79,7 @@ pub(super) fn investigation_sections(
         assets,
         institution_names,
         field_records,
+        token,
         ..
     } = s;
     let can_start = open;
@@ -83,7 +88,7 @@ pub(super) fn investigation_sections(
             h2 { "网络查控" }
             @if let Some(m) = Refused::at(refused, "investigation") { p.error role="alert" { (m) } }
             @if can_start {
-                form method="post" action=(format!("/cases/{id}/investigate")) { button #start-investigation type="submit" { "发起网络查控（全部被执行人）" } }
+                form method="post" action=(format!("/cases/{id}/investigate")) { (token) button #start-investigation type="submit" { "发起网络查控（全部被执行人）" } }
             }
             @if !investigations.is_empty() {
                 table #investigations {
@@ -113,7 +118,7 @@ pub(super) fn investigation_sections(
                             td { code { (a.reference) } }
                             td.num { (a.value_fen.map(yuan).unwrap_or_default()) }
                             td.small { @if held_by.is_empty() { "—" } @else { (held_by.join("、")) } }
-                            @if open { td { (measure_form(id, a)) } }
+                            @if open { td { (measure_form(token, id, a)) } }
                         }
                     }
                 }
@@ -142,6 +147,8 @@ pub(super) fn investigation_sections(
             }
             @if open {
                 form #field-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/field-investigations")) {
+                    // First: the token is read from the first part, before the files.
+                    (token)
                     input type="hidden" name="version" value=(version.unwrap_or(0));
                     label { "方式" select name="method" { @for m in FieldMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
                     label { "日期" input type="date" name="on" required value=(today) max=(today) min=(filed_on); }
@@ -168,6 +175,7 @@ pub(super) fn measures_section(
         assets,
         measures,
         alerts,
+        token,
         ..
     } = s;
     html! {
@@ -193,9 +201,9 @@ pub(super) fn measures_section(
                             td { (m.until.as_deref().unwrap_or("—")) }
                             td.countdown { (countdown(m, today)) }
                             @if can_act { td { @if m.status == "active" && m.pending.is_none() && m.kind != "deduct" {
-                                form.renew method="post" action=(format!("/cases/{id}/measures/{}/renew", m.id)) { button type="submit" { "续行" } }
+                                form.renew method="post" action=(format!("/cases/{id}/measures/{}/renew", m.id)) { (token) button type="submit" { "续行" } }
                                 form.release method="post" action=(format!("/cases/{id}/measures/{}/release", m.id)) {
-                                    input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
+                                    (token) input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
                             } } }
                         }
                     }
@@ -276,7 +284,11 @@ fn countdown(m: &zhixing_store::measures::MeasureRow, today: jiff::civil::Date) 
 }
 
 /// The measures that fit a property, as a small form on its row.
-fn measure_form(case: i64, a: &zhixing_store::investigation::AssetRow) -> Markup {
+fn measure_form(
+    token: &FormToken,
+    case: i64,
+    a: &zhixing_store::investigation::AssetRow,
+) -> Markup {
     let class = PropertyClass::of_asset_kind(&a.kind);
     let kinds: Vec<MeasureKind> = MeasureKind::ALL
         .into_iter()
@@ -285,6 +297,7 @@ fn measure_form(case: i64, a: &zhixing_store::investigation::AssetRow) -> Markup
     let money = kinds.iter().any(|k| k.takes_amount());
     html! {
         form.measure method="post" action=(format!("/cases/{case}/assets/{}/measures", a.id)) {
+            (token)
             select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } }
             @if money { input name="amount" size="10" placeholder="金额（元）"; }
             input type="date" name="until" title="期限至（空：法定最长期限）";

@@ -33,6 +33,8 @@ pub(super) struct Section<'a> {
     pub rules: &'a RuleBook,
     pub region: &'a str,
     pub error: Option<&'a str>,
+    /// The viewer's form token.
+    pub token: &'a crate::csrf::FormToken,
 }
 
 /// The extension a listing may get, in years, from the rule book in force on the day it was
@@ -130,11 +132,13 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                             } @else { "在册" } }
                             @if can_act { td { @if l.status == ListingStatus::Listed {
                                 form.remove method="post" action=(format!("/cases/{id}/listings/{}/removal", l.no)) {
+                                    (s.token)
                                     select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } }
                                     input name="reason" required minlength="4" placeholder="删除理由";
                                     button type="submit" { "删除" } }
                                 @if let Some((min, max)) = extension_years(s, l) {
                                     form.extend method="post" action=(format!("/cases/{id}/listings/{}/extension", l.no)) {
+                                        (s.token)
                                         select name="years" { @for y in min..=max { option value=(y) { "延长 " (y) " 年" } } }
                                         input name="reason" required minlength="4" placeholder="延长理由（情节严重或多项失信行为）";
                                         button type="submit" { "延长" } }
@@ -146,6 +150,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             }
             @if s.open && !respondents.is_empty() {
                 form #listing-form method="post" action=(format!("/cases/{id}/listings")) {
+                    (s.token)
                     label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
                     fieldset { legend { "失信情形（第一条）" }
                         @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; "（" (g.no()) "）" (g.name_zh()) } } }
@@ -170,6 +175,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                             td.outcome { @if r.decision.is_some() { (outcome(r, c.credit.listing(r.listing_no))) }
                                 @else if can_act {
                                     form.decide method="post" action=(format!("/cases/{id}/corrections/{}/decision", r.no)) {
+                                        (s.token)
                                         label.check { input type="radio" name="decision" value="accept" required; "理由成立" }
                                         label.check { input type="radio" name="decision" value="reject"; "驳回" }
                                         input name="reason" required minlength="4" placeholder="审查理由";
@@ -183,6 +189,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             }
             @if can_act && !correctable.is_empty() {
                 form #correction-form method="post" action=(format!("/cases/{id}/corrections")) {
+                    (s.token)
                     label { "失信名单" select name="listing_no" { @for l in &correctable { option value=(l.no) { (l.no) "（" (name(l.party_no)) "）" } } } }
                     label { "纠正申请理由（被纳入人书面申请的内容）" textarea name="reason" required minlength="4" maxlength="4000" {} }
                     button type="submit" { "登记纠正申请" }
@@ -202,6 +209,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                             td { @if let Some((d, r)) = &o.lifted { "已解除（" (d) "，" (r) "）" } @else { "有效" } }
                             @if can_act { td { @if o.lifted.is_none() {
                                 form.lift method="post" action=(format!("/cases/{id}/restriction-orders/{}/lift", o.no)) {
+                                    (s.token)
                                     input name="reason" required minlength="4" placeholder="解除理由"; button type="submit" { "解除" } }
                             } } }
                         }
@@ -210,6 +218,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             }
             @if s.open && !respondents.is_empty() {
                 form #order-form method="post" action=(format!("/cases/{id}/restriction-orders")) {
+                    (s.token)
                     label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
                     label { "单位被执行人：另约束的人员（以、分隔）" input name="bound_persons"; }
                     label { "理由" input name="reason" required minlength="4"; }

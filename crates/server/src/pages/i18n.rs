@@ -85,6 +85,8 @@ impl Lang {
             "display_name" => ("姓名", "Name"),
             "not_found" => ("页面不存在", "Page not found"),
             "lang_other" => ("English", "中文"),
+            "not_done" => ("未予办理", "Not done"),
+            "back" => ("返回重新填写", "Back to the form"),
             _ => (key, key),
         };
         match self {

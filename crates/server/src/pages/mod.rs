@@ -32,6 +32,8 @@ pub struct Viewer {
     pub court_name: String,
     pub display_name: String,
     pub lang: Lang,
+    /// The session's form token, which every form that posts carries (`csrf`).
+    pub csrf: crate::csrf::FormToken,
 }
 
 impl FromRequestParts<App> for Viewer {
@@ -47,7 +49,9 @@ impl FromRequestParts<App> for Viewer {
             .await
             .map_err(|e| crate::error::ApiError::from(e).into_response())?
             .ok_or_else(|| Redirect::to("/login").into_response())?;
+        let csrf = crate::csrf::FormToken::of_session(app, &ctx.token_hash);
         Ok(Viewer {
+            csrf,
             principal: ctx.principal,
             court_name: user.court_name,
             display_name: user.display_name,
@@ -267,7 +271,8 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                 script src="/static/vendor/htmx.min.js" defer {}
                 script src="/static/app.js" defer {}
             }
-            body {
+            // htmx sends the session's form token with each request it makes.
+            body hx-headers=[viewer.map(|v| v.csrf.htmx_headers())] {
                 header.top {
                     a.brand href="/home" { "执行 " span { (lang.t("app")) } }
                     @if let Some(v) = viewer {
@@ -284,7 +289,7 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         }
                         div.who {
                             span #who-name { (v.display_name) } " · " (v.court_name)
-                            form method="post" action="/logout" { button type="submit" { (lang.t("logout")) } }
+                            form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
                         }
                     }
                     a.lang href=(other) { (lang.t("lang_other")) }

@@ -11,6 +11,7 @@ use zhixing_domain::access::{Action, Role};
 use super::i18n::Lang;
 use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
+use crate::csrf::{FormToken, SignInForm};
 use crate::error::{ApiError, Path};
 use zhixing_app::state::App;
 
@@ -20,7 +21,7 @@ pub struct LoginForm {
     password: String,
 }
 
-fn login_markup(lang: Lang, error: Option<&str>) -> Markup {
+fn login_markup(lang: Lang, token: &FormToken, error: Option<&str>) -> Markup {
     layout(
         lang,
         lang.t("login"),
@@ -31,6 +32,7 @@ fn login_markup(lang: Lang, error: Option<&str>) -> Markup {
                 p.muted { (lang.t("tagline")) }
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 form method="post" action="/login" {
+                    (token)
                     label { (lang.t("username")) input name="username" autocomplete="username" required; }
                     label { (lang.t("password")) input type="password" name="password" autocomplete="current-password" required; }
                     button type="submit" { (lang.t("login")) }
@@ -40,13 +42,24 @@ fn login_markup(lang: Lang, error: Option<&str>) -> Markup {
     )
 }
 
-pub async fn login_form(PageLang(lang): PageLang) -> Response {
-    page(StatusCode::OK, login_markup(lang, None))
+/// The sign-in form, with the nonce cookie its token is bound to (`csrf::SignInForm`).
+pub async fn login_form(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    form: SignInForm,
+) -> Response {
+    let mut resp = page(StatusCode::OK, login_markup(lang, &form.token, None));
+    if let Some(c) = form.set_cookie(&app) {
+        resp.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    resp
 }
 
 pub async fn login_submit(
     State(app): State<App>,
     PageLang(lang): PageLang,
+    // Its token was checked by `csrf::guard`; the form shown again carries it.
+    form: SignInForm,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> Response {
     match zhixing_app::identity::auth::login(&app, &f.username, &f.password).await {
@@ -64,11 +77,11 @@ pub async fn login_submit(
         // A lock on the account name, and a failed sign-in, told apart by their kind.
         Err(zhixing_app::AppError::Throttled { .. }) => page(
             StatusCode::TOO_MANY_REQUESTS,
-            login_markup(lang, Some(lang.t("locked"))),
+            login_markup(lang, &form.token, Some(lang.t("locked"))),
         ),
         Err(zhixing_app::AppError::Unauthenticated { .. }) => page(
             StatusCode::UNAUTHORIZED,
-            login_markup(lang, Some(lang.t("bad_login"))),
+            login_markup(lang, &form.token, Some(lang.t("bad_login"))),
         ),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }

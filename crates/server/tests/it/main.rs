@@ -17,6 +17,7 @@ mod complaints;
 mod courts;
 mod credit;
 mod credit_pages;
+mod csrf;
 mod entrusted;
 mod field_investigation;
 mod funds;

@@ -15,15 +15,27 @@ async fn login_page_is_chinese_and_refuses_wrong_passwords() {
         body.contains("lang=\"zh-CN\"") && body.contains("登录"),
         "{body}"
     );
+    let (sign_in, token) = t.sign_in_form().await;
     let r = t
         .client
         .post(t.url("/login"))
-        .form(&[("username", "officer1"), ("password", "nope-nope-nope")])
+        .header("cookie", &sign_in)
+        .form(&[
+            ("username", "officer1"),
+            ("password", "nope-nope-nope"),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    let again = r.text().await.unwrap();
+    assert!(again.contains("用户名或密码错误"));
+    assert_eq!(
+        zhixing_testkit::form_token_in(&again).as_deref(),
+        Some(token.as_str()),
+        "the form shown again can be sent again"
+    );
 }
 
 #[tokio::test]
@@ -103,14 +115,11 @@ async fn english_on_request_tree_and_sign_out() {
         "{frag}"
     );
 
-    let r = t
-        .client
-        .post(t.url("/logout"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, location, _) = t.form("/logout", &cookie, &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
     let r = t
         .client
         .get(t.url("/home"))
