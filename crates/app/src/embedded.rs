@@ -83,7 +83,8 @@ mod tests {
         let count = |l: CourtLevel| courts.iter().filter(|c| c.level == l).count();
         assert_eq!(count(CourtLevel::Supreme), 1);
         assert_eq!(count(CourtLevel::High), 31);
-        assert_eq!(count(CourtLevel::Intermediate), 342);
+        // 342 city-level rows, Beijing's one served by four intermediate courts.
+        assert_eq!(count(CourtLevel::Intermediate), 345);
         assert_eq!(count(CourtLevel::Basic), 2978);
         let ids: HashSet<_> = courts.iter().map(|c| c.id.clone()).collect();
         let codes: HashSet<_> = courts.iter().map(|c| c.code.clone()).collect();
@@ -112,6 +113,72 @@ mod tests {
         assert_eq!(
             (hz.name.as_str(), hz.code.as_str()),
             ("浙江省杭州市中级人民法院", "浙01")
+        );
+        Ok(())
+    }
+
+    /// Beijing's sixteen district courts under their own intermediate courts (DOMAIN §2), and
+    /// the fourth intermediate court with none.
+    #[test]
+    fn beijings_districts_sit_under_their_own_intermediate_courts() -> Result<(), CourtError> {
+        let courts = divisions()?.courts(&Scope::Province("11".into()))?;
+        let parent_of = |id: &str| {
+            courts
+                .iter()
+                .find(|c| c.id.as_str() == id)
+                .and_then(|c| c.parent.as_ref())
+                .map(|p| p.as_str().to_owned())
+        };
+        let expected = [
+            (
+                "i1101",
+                "北京市第一中级人民法院",
+                "京01",
+                vec!["110108", "110107", "110109", "110114", "110119"],
+            ),
+            (
+                "i1102",
+                "北京市第二中级人民法院",
+                "京02",
+                vec!["110101", "110102", "110106", "110111", "110115"],
+            ),
+            (
+                "i1103",
+                "北京市第三中级人民法院",
+                "京03",
+                vec!["110105", "110112", "110113", "110116", "110117", "110118"],
+            ),
+            ("i1104", "北京市第四中级人民法院", "京04", vec![]),
+        ];
+        for (id, name, code, areas) in &expected {
+            let c = courts
+                .iter()
+                .find(|c| c.id.as_str() == *id)
+                .ok_or_else(|| CourtError::BadData((*id).into()))?;
+            assert_eq!((c.name.as_str(), c.code.as_str()), (*name, *code));
+            assert_eq!(c.parent.as_ref().map(|p| p.as_str()), Some("h11"));
+            let under: Vec<&str> = courts
+                .iter()
+                .filter(|b| b.parent.as_ref().map(|p| p.as_str()) == Some(*id))
+                .filter_map(|b| b.division_code.as_deref())
+                .collect();
+            let mut want = areas.clone();
+            want.sort_unstable();
+            let mut got = under.clone();
+            got.sort_unstable();
+            assert_eq!(got, want, "{id}");
+        }
+        assert_eq!(
+            parent_of("b110105").as_deref(),
+            Some("i1103"),
+            "朝阳 is the Third's"
+        );
+        assert_eq!(
+            courts
+                .iter()
+                .filter(|c| c.level == CourtLevel::Basic)
+                .count(),
+            16
         );
         Ok(())
     }

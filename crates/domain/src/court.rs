@@ -202,6 +202,7 @@ pub struct Divisions {
     cities: Vec<(String, String, String)>,
     areas: Vec<(String, String, String)>,
     intermediate_names: BTreeMap<String, String>,
+    splits: Vec<SplitFacts>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -219,6 +220,17 @@ struct CourtsToml {
     province: Vec<ProvinceFacts>,
     #[serde(default)]
     intermediate: Vec<IntermediateFacts>,
+    #[serde(default)]
+    split: Vec<SplitFacts>,
+}
+
+/// One of several intermediate courts serving one city-level division, with its districts.
+#[derive(Debug, Clone, Deserialize)]
+struct SplitFacts {
+    city_code: String,
+    suffix: String,
+    name: String,
+    areas: Vec<String>,
 }
 #[derive(Deserialize)]
 struct IntermediateFacts {
@@ -292,11 +304,33 @@ impl Divisions {
             .into_iter()
             .map(|i| (i.city_code, i.name))
             .collect();
+        let areas: Vec<(String, String, String)> = areas;
+        // A split city's areas are each under exactly one of its courts.
+        for city in facts
+            .split
+            .iter()
+            .map(|s| &s.city_code)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            for (acode, _, _) in areas.iter().filter(|a| !a.1.is_empty() && &a.2 == city) {
+                let n = facts
+                    .split
+                    .iter()
+                    .filter(|s| &s.city_code == city && s.areas.contains(acode))
+                    .count();
+                if n != 1 {
+                    return Err(CourtError::BadData(format!(
+                        "area {acode} of split city {city} is under {n} intermediate courts"
+                    )));
+                }
+            }
+        }
         Ok(Divisions {
             provinces: provs,
             cities,
             areas,
             intermediate_names,
+            splits: facts.split,
         })
     }
 
@@ -341,43 +375,62 @@ impl Divisions {
                     Some(n) => n.clone(),
                     None => format!("{}{}中级人民法院", p.name, cname),
                 };
-                let inter = Court {
-                    id: CourtId::parse(&format!("i{ccode}"))?,
-                    code: CourtCode::parse(&format!("{}{}", p.abbr, suffix))?,
-                    name,
-                    level: CourtLevel::Intermediate,
-                    parent: Some(high.id.clone()),
-                    division_code: Some(format!("{ccode}00")),
-                };
-                out.push(inter.clone());
-                let special = self.intermediate_names.contains_key(ccode);
-                for (acode, aname, _) in self
-                    .areas
+                // Several intermediate courts for this division, or the one.
+                let split: Vec<&SplitFacts> = self
+                    .splits
                     .iter()
-                    .filter(|a| !a.1.is_empty() && &a.2 == ccode)
-                {
-                    let suffix = acode
-                        .get(2..6)
-                        .ok_or_else(|| CourtError::BadData(format!("area code {acode}")))?;
-                    let name = if municipality {
-                        format!("{}{}人民法院", p.name, aname)
-                    } else if special
-                        || aname.ends_with('市')
-                        || aname == cname
-                        || aname.starts_with(cname.trim_end_matches('市'))
-                    {
-                        format!("{aname}人民法院")
+                    .filter(|s| &s.city_code == ccode)
+                    .collect();
+                let courts: Vec<(String, String, Option<&Vec<String>>)> = if split.is_empty() {
+                    vec![(suffix.to_owned(), name, None)]
+                } else {
+                    split
+                        .iter()
+                        .map(|s| (s.suffix.clone(), s.name.clone(), Some(&s.areas)))
+                        .collect()
+                };
+                let special = self.intermediate_names.contains_key(ccode);
+                for (suffix, name, only) in courts {
+                    let id = if only.is_some() {
+                        format!("i{}{suffix}", p.code)
                     } else {
-                        format!("{cname}{aname}人民法院")
+                        format!("i{ccode}")
                     };
-                    out.push(Court {
-                        id: CourtId::parse(&format!("b{acode}"))?,
+                    let inter = Court {
+                        id: CourtId::parse(&id)?,
                         code: CourtCode::parse(&format!("{}{}", p.abbr, suffix))?,
                         name,
-                        level: CourtLevel::Basic,
-                        parent: Some(inter.id.clone()),
-                        division_code: Some(acode.clone()),
-                    });
+                        level: CourtLevel::Intermediate,
+                        parent: Some(high.id.clone()),
+                        division_code: Some(format!("{ccode}00")),
+                    };
+                    out.push(inter.clone());
+                    for (acode, aname, _) in self.areas.iter().filter(|a| {
+                        !a.1.is_empty() && &a.2 == ccode && only.is_none_or(|o| o.contains(&a.0))
+                    }) {
+                        let suffix = acode
+                            .get(2..6)
+                            .ok_or_else(|| CourtError::BadData(format!("area code {acode}")))?;
+                        let name = if municipality {
+                            format!("{}{}人民法院", p.name, aname)
+                        } else if special
+                            || aname.ends_with('市')
+                            || aname == cname
+                            || aname.starts_with(cname.trim_end_matches('市'))
+                        {
+                            format!("{aname}人民法院")
+                        } else {
+                            format!("{cname}{aname}人民法院")
+                        };
+                        out.push(Court {
+                            id: CourtId::parse(&format!("b{acode}"))?,
+                            code: CourtCode::parse(&format!("{}{}", p.abbr, suffix))?,
+                            name,
+                            level: CourtLevel::Basic,
+                            parent: Some(inter.id.clone()),
+                            division_code: Some(acode.clone()),
+                        });
+                    }
                 }
             }
         }
@@ -438,6 +491,34 @@ name = "北京市第一中级人民法院"
         );
         assert_eq!(courts[0].id.as_str(), "spc");
         assert_eq!(courts.len(), 1 + 2 + 2 + 3);
+        Ok(())
+    }
+
+    #[test]
+    fn a_split_city_puts_each_district_under_exactly_one_court() -> Result<(), CourtError> {
+        let split = |areas: &str| {
+            format!(
+                "{FACTS}\n[[split]]\ncity_code = \"1101\"\nsuffix = \"03\"\nname = \"北京市第三中级人民法院\"\nareas = [{areas}]\n"
+            )
+        };
+        let d = Divisions::parse(PROV, CITY, AREA, &split("\"110105\""))?;
+        let courts = d.courts(&Scope::Province("11".into()))?;
+        let chaoyang = courts.iter().find(|c| c.id.as_str() == "b110105");
+        assert_eq!(
+            chaoyang
+                .and_then(|c| c.parent.as_ref())
+                .map(CourtId::as_str),
+            Some("i1103")
+        );
+        assert!(
+            courts.iter().all(|c| c.id.as_str() != "i1101"),
+            "split replaces the one"
+        );
+        // A district left out (or listed twice) is bad data, not a guess.
+        assert!(matches!(
+            Divisions::parse(PROV, CITY, AREA, &split("")),
+            Err(CourtError::BadData(_))
+        ));
         Ok(())
     }
 

@@ -1444,15 +1444,15 @@ async fn a_supervisor_at_the_spc_drills_down_the_command_centre_to_a_case() {
         out.display()
     );
 
-    // Down: SPC → the Beijing high court → its first intermediate court → 朝阳 → cases → a case.
+    // Down: SPC → the Beijing high court → its third intermediate court → 朝阳 → cases → a case.
     for (link, heading) in [
         (
             "#ranking-table a.drill[href^='/command/courts/h11']",
             "北京市高级人民法院",
         ),
         (
-            "#ranking-table a.drill[href^='/command/courts/i1101']",
-            "北京市第一中级人民法院",
+            "#ranking-table a.drill[href^='/command/courts/i1103']",
+            "北京市第三中级人民法院",
         ),
         (
             "#ranking-table a.drill[href^='/command/courts/b110105']",

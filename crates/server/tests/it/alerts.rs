@@ -377,7 +377,7 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     let t = spawn().await;
     at(&t, "2026-03-02");
     let chaoyang = t.signed_in("officer1", "b110105", Role::Officer).await;
-    let dongcheng = t.signed_in("officer2", "b110101", Role::Officer).await;
+    let dongcheng = t.signed_in("officer2", "b110112", Role::Officer).await;
     let (a, a_number) = file(&t, &chaoyang, "(2026)京0105民初104号").await;
     let (b, _) = file(&t, &chaoyang, "(2026)京0105民初105号").await;
     let (c, _) = file(&t, &dongcheng, "(2026)京0101民初106号").await;
@@ -386,7 +386,7 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
 
     let supervisor = t.signed_in("sup-h11", "h11", Role::Supervisor).await;
     let own_a = all_pages(&t, &supervisor, "court=b110105&scope=self").await;
-    let own_c = all_pages(&t, &supervisor, "court=b110101&scope=self").await;
+    let own_c = all_pages(&t, &supervisor, "court=b110112&scope=self").await;
     assert!(
         own_a
             .iter()
@@ -401,19 +401,19 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
         .get_value("/api/v1/alerts/summary?court=h11", Some(&supervisor))
         .await;
     assert_eq!(s["own"]["total"], 0, "{s}");
-    let i1101 = s["children"]
+    let i1103 = s["children"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|ch| ch["court_id"] == "i1101")
+        .find(|ch| ch["court_id"] == "i1103")
         .unwrap_or_else(|| panic!("{s}"));
     let mut expected = tally(&own_a);
     for (k, n) in tally(&own_c) {
         *expected.entry(k).or_default() += n;
     }
-    assert_eq!(by_kind(i1101), expected, "{s}");
+    assert_eq!(by_kind(i1103), expected, "{s}");
     assert_eq!(
-        i1101["total"].as_i64().unwrap(),
+        i1103["total"].as_i64().unwrap(),
         (own_a.len() + own_c.len()) as i64
     );
     assert_eq!(by_kind(&s["total"]), expected);
@@ -424,7 +424,7 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
 
     // One level down, each basic court apart; courts without alerts are listed with zero.
     let s = t
-        .get_value("/api/v1/alerts/summary?court=i1101", Some(&supervisor))
+        .get_value("/api/v1/alerts/summary?court=i1103", Some(&supervisor))
         .await;
     let child = |id: &str| {
         s["children"]
@@ -436,8 +436,8 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
             .clone()
     };
     assert_eq!(by_kind(&child("b110105")), tally(&own_a));
-    assert_eq!(by_kind(&child("b110101")), tally(&own_c));
-    assert_eq!(child("b110102")["total"], 0);
+    assert_eq!(by_kind(&child("b110112")), tally(&own_c));
+    assert_eq!(child("b110113")["total"], 0);
 
     // The subtree list agrees with the counts, a page of one at a time.
     let subtree = all_pages(
@@ -454,11 +454,11 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     // A basic court's officer sees its own court, nothing of a sibling's or a superior's.
     let s = t.get_value("/api/v1/alerts/summary", Some(&chaoyang)).await;
     assert_eq!(by_kind(&s["own"]), tally(&own_a), "{s}");
-    let sibling = t.signed_in("officer3", "b110102", Role::Officer).await;
+    let sibling = t.signed_in("officer3", "b110113", Role::Officer).await;
     for path in [
         "/api/v1/alerts/summary?court=b110105",
         "/api/v1/alerts?court=b110105",
-        "/api/v1/alerts/summary?court=i1101",
+        "/api/v1/alerts/summary?court=i1103",
     ] {
         assert_problem(
             t.get(path, Some(&sibling)).await,
@@ -471,7 +471,7 @@ async fn counts_roll_up_the_hierarchy_and_only_for_those_who_may_read() {
     assert!(theirs.is_empty(), "{theirs:?}");
     // An officer of the intermediate court reads its own court only: no children in the
     // roll-up, and the subtree list narrows to `self`.
-    let mid = t.signed_in("officer4", "i1101", Role::Officer).await;
+    let mid = t.signed_in("officer4", "i1103", Role::Officer).await;
     let s = t.get_value("/api/v1/alerts/summary", Some(&mid)).await;
     assert_eq!(s["children"], json!([]), "{s}");
     let page = t

@@ -109,11 +109,11 @@ struct World {
     cases: Vec<i64>,
 }
 
-/// Two cases at 朝阳 (one closed as performed), one at 海淀, one at Hebei's 长安.
+/// Two cases at 朝阳 (one closed as performed), one at 通州, one at Hebei's 长安.
 async fn world() -> World {
     let t = spawn().await;
     let officer = t.signed_in("officer-cy", "b110105", Role::Officer).await;
-    let officer_hd = t.signed_in("officer-hd", "b110108", Role::Officer).await;
+    let officer_hd = t.signed_in("officer-hd", "b110112", Role::Officer).await;
     let officer_he = t.signed_in("officer-ca", "b130102", Role::Officer).await;
     let a = file(&t, &officer, 1).await;
     let b = file(&t, &officer, 2).await;
@@ -124,7 +124,7 @@ async fn world() -> World {
         ("sup-spc", "spc"),
         ("sup-bj", "h11"),
         ("sup-he", "h13"),
-        ("sup-i1101", "i1101"),
+        ("sup-i1103", "i1103"),
     ] {
         t.user(u, court, &[Role::Supervisor]).await;
     }
@@ -143,13 +143,13 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
     let cookie = t.page_login("sup-bj").await;
     let token = t.login("sup-bj").await;
 
-    // Open alerts at 朝阳 (two kinds) and at Hebei's 长安, a cleared one at 海淀: Beijing's
+    // Open alerts at 朝阳 (two kinds) and at Hebei's 长安, a cleared one at 通州: Beijing's
     // dashboard counts its own open ones only.
     for (court, kind, subject, cleared) in [
         ("b110105", "funds_overdue", "receipt:1", "NULL"),
         ("b110105", "funds_overdue", "receipt:2", "NULL"),
         ("b110105", "measure_expiring", "measure:1", "NULL"),
-        ("b110108", "measure_expiring", "measure:2", "1"),
+        ("b110112", "measure_expiring", "measure:2", "1"),
         ("b130102", "funds_overdue", "receipt:3", "NULL"),
     ] {
         t.raw_exec(&format!(
@@ -239,7 +239,7 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
         .iter()
         .map(|c| c["court"]["id"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&"i1101"), "{ids:?}");
+    assert!(ids.contains(&"i1103"), "{ids:?}");
     let table = between(&html, "<table id=\"ranking-table\">", "</table>");
     let shown: Vec<&str> = table
         .split("<tr data-court=\"")
@@ -247,14 +247,14 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
         .map(|s| &s[..s.find('"').unwrap()])
         .collect();
     assert_eq!(shown, ids);
-    assert!(table.contains("href=\"/command/courts/i1101\""));
+    assert!(table.contains("href=\"/command/courts/i1103\""));
 
     // Down: the intermediate court (the period kept in the links), then the basic court.
     let (status, html) = t
-        .html("/command/courts/i1101?from=2026-01&case_type=执", &cookie)
+        .html("/command/courts/i1103?from=2026-01&case_type=执", &cookie)
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("指挥中心 · 北京市第一中级人民法院"), "{html}");
+    assert!(html.contains("指挥中心 · 北京市第三中级人民法院"), "{html}");
     assert!(
         html.contains("href=\"/command/courts/b110105?from=2026-01&amp;case_type=%E6%89%A7\""),
         "the drill-down keeps the period and type"
@@ -306,7 +306,7 @@ async fn courts_the_caller_may_not_read_are_not_found_and_bad_input_is_a_400() {
     let he = t.page_login("sup-he").await;
     for path in [
         "/command/courts/h11",
-        "/command/courts/i1101",
+        "/command/courts/i1103",
         "/command/courts/b110105",
         "/command/courts/spc",
         "/command/courts/nowhere",
@@ -328,16 +328,16 @@ async fn courts_the_caller_may_not_read_are_not_found_and_bad_input_is_a_400() {
     assert_eq!(status, StatusCode::OK, "its own province is fine");
 
     // An intermediate court's supervisor cannot look up to its high court.
-    let i = t.page_login("sup-i1101").await;
+    let i = t.page_login("sup-i1103").await;
     let (status, _) = t.html("/command/courts/h11", &i).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // An officer at a basic court opens neither a higher court's page nor a neighbour's.
     let officer = t.page_login("officer-cy").await;
     for path in [
-        "/command/courts/i1101",
+        "/command/courts/i1103",
         "/command/courts/h11",
-        "/command/courts/b110108",
+        "/command/courts/b110112",
     ] {
         let (status, _) = t.html(path, &officer).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
@@ -494,12 +494,12 @@ async fn the_live_stream_sends_the_summary_again_when_a_case_is_filed() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["court"]["id"] == "i1101")
+        .find(|c| c["court"]["id"] == "i1103")
         .unwrap()
         .clone();
     assert_eq!(
         bj["filed"], 4,
-        "and the ranking (朝阳 and 海淀 are both under it)"
+        "and the ranking (朝阳 and 通州 are both under it)"
     );
 
     // A Hebei filing does not concern Beijing's dashboard: nothing within a few polls, then

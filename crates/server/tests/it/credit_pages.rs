@@ -416,7 +416,7 @@ async fn only_handlers_of_the_court_see_and_post_the_forms() {
     // Same court, reading only; the division head of the court above (reads, never
     // handles): the page without the forms, and 403 on each.
     t.user("sup", COURT, &[Role::Supervisor]).await;
-    t.user("head-above", "i1101", &[Role::DivisionHead]).await;
+    t.user("head-above", "i1103", &[Role::DivisionHead]).await;
     // A sibling court does not even learn the case exists: 404.
     t.user("sibling", "b110101", &[Role::Officer]).await;
     let posts: [(String, Vec<(&str, &str)>); 4] = [

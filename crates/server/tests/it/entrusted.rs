@@ -665,7 +665,7 @@ async fn the_case_page_lists_the_case_orders_and_tasks() {
     let t = TestApp::spawn().await;
     let officer = t.signed_in("officer1", FROM, Role::Officer).await;
     t.user("officer-hb", TO, &[Role::Officer]).await;
-    let sup = t.signed_in("sup-i", "i1101", Role::Supervisor).await;
+    let sup = t.signed_in("sup-i", "i1103", Role::Supervisor).await;
     let case = file_case(&t, &officer).await;
     ok_json(
         t.post_json(

@@ -12,10 +12,10 @@ use zhixing_server::Config;
 use zhixing_store::events::EventFilter;
 use zhixing_testkit::{TestApp, assert_problem};
 
-/// A basic court under the intermediate court i1101, which is under the high court h11.
+/// 朝阳 and 通州, basic courts under the Third Intermediate Court (i1103), under the high court h11.
 const BASIC: &str = "b110105";
-const SIBLING: &str = "b110108";
-const INTERMEDIATE: &str = "i1101";
+const SIBLING: &str = "b110112";
+const INTERMEDIATE: &str = "i1103";
 
 async fn file_case(t: &TestApp, token: &str) -> i64 {
     let body = json!({
