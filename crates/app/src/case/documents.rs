@@ -94,6 +94,7 @@ impl Letterhead<'_> {
                 legal_representative: &p.legal_representative,
             })
             .collect();
+        let paragraphs: Vec<String> = paragraphs.iter().map(|p| tidy(p)).collect();
         Document {
             css: PRINT_CSS,
             court: &self.court.name,
@@ -117,6 +118,26 @@ impl Letterhead<'_> {
     ) -> Result<Issued, AppError> {
         Ok(vec![(kind, title, self.render(heading, paragraphs)?)])
     }
+}
+
+/// A paragraph as a court writes it: what the officer typed (a reason, the facts, the duties)
+/// is set inside the template's own sentence, so where the typed text ends with a punctuation
+/// mark and the template adds one ("理由：资不抵债。" + "。"), the template's is kept alone.
+fn tidy(p: &str) -> String {
+    const ENDS: [char; 12] = [
+        '。', '．', '.', '；', ';', '，', ',', '！', '!', '？', '?', '、',
+    ];
+    const TEMPLATE: [char; 4] = ['。', '，', '；', '：'];
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        if TEMPLATE.contains(&c) {
+            while out.ends_with(|e: char| ENDS.contains(&e) || e.is_whitespace()) {
+                out.pop();
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn respondents(state: &CaseState) -> String {
@@ -447,4 +468,26 @@ pub async fn issue_for_actor(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn typed_text_ending_in_a_mark_does_not_double_the_templates() {
+        assert_eq!(tidy("结案理由：资不抵债。。"), "结案理由：资不抵债。");
+        assert_eq!(tidy("因资不抵债。，裁定如下："), "因资不抵债，裁定如下：");
+        assert_eq!(tidy("二、交付车辆；；"), "二、交付车辆；");
+        assert_eq!(tidy("具体情形：拒不履行 。"), "具体情形：拒不履行。");
+        // What is not doubled stays as written.
+        assert_eq!(
+            tidy("自2026年12月2日起至2027年12月1日止。"),
+            "自2026年12月2日起至2027年12月1日止。"
+        );
+        assert_eq!(
+            tidy("一、支付¥1,234.50（含本金）；"),
+            "一、支付¥1,234.50（含本金）；"
+        );
+    }
 }

@@ -1321,7 +1321,7 @@ async fn a_closure_is_not_approved_by_who_proposed_it() {
         &t,
         &both,
         &path("/closure"),
-        json!({"mode": "terminated", "reason": "申请执行人撤销执行申请"}),
+        json!({"mode": "terminated", "reason": "申请执行人撤销执行申请。"}),
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
@@ -1352,5 +1352,27 @@ async fn a_closure_is_not_approved_by_who_proposed_it() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    assert_eq!(case(&t, &both, id).await["status"], "closed");
+    let c = case(&t, &both, id).await;
+    assert_eq!(c["status"], "closed");
+    // Every document of the case reads as a court writes: the reason typed with its own full
+    // stop is not doubled by the template's, and no field is left empty.
+    let docs = c["case"]["documents"].as_array().unwrap();
+    assert!(
+        docs.iter().any(|d| d["kind"] == "closure_notice"),
+        "{docs:?}"
+    );
+    for d in docs {
+        let html = t
+            .get(
+                &format!("/api/v1/documents/{}", d["document_id"]),
+                Some(&both),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        for bad in ["。。", "，。", "；。", "。，", "：。", "（）"] {
+            assert!(!html.contains(bad), "{bad} in {}: {html}", d["kind"]);
+        }
+    }
 }
