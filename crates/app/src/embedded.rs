@@ -60,6 +60,24 @@ mod tests {
         let book = rule_book()?;
         assert!(book.len() > 40);
         assert!(book.versions().all(|v| !v.citation.trim().is_empty()));
+        // Only real provisions ship: no illustrative or demo rule drives a real deadline.
+        for v in book.versions() {
+            for word in [
+                "示意",
+                "非真实",
+                "演示",
+                "illustrative",
+                "ILLUSTRATIVE",
+                "DEMO",
+            ] {
+                assert!(
+                    !v.citation.contains(word) && !v.title.contains(word) && !v.note.contains(word),
+                    "{} ({:?}) is not a real provision",
+                    v.id,
+                    v.region
+                );
+            }
+        }
         let conclude = book.lookup("case.conclude", jiff::civil::date(2025, 1, 1), "110105")?;
         assert_eq!((conclude.value, conclude.unit.as_str()), (6, "months"));
         Ok(())

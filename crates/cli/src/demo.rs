@@ -73,6 +73,10 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             .await
             .map_err(|e| anyhow!("{e}"))?;
     }
+    // The demo's regional rule, labelled 演示 wherever it is shown (`serve` never loads it).
+    zhixing_fixtures::load_demo_rules(&app)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let password = match std::env::var("ZHIXING_DEMO_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => rand::thread_rng()

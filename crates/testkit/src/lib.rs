@@ -106,6 +106,10 @@ impl TestApp {
                 .await
                 .expect("courts");
         }
+        // A regional override, as the demo has: the shipped rule book holds none.
+        zhixing_fixtures::load_demo_rules(&app)
+            .await
+            .expect("demo rules");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
