@@ -577,6 +577,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %redact(&db.url), "serving");
             println!("Zhixing serving on http://{}", listener.local_addr()?);
+            warn_calendar_gaps(&app);
             zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
         }
         Command::Demo(args) => demo::run(args).await?,
@@ -861,5 +862,18 @@ mod tests {
         ] {
             assert!(parse_origin(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// Says at start-up which years near today have no official holiday calendar loaded.
+fn warn_calendar_gaps(app: &zhixing_app::App) {
+    let gaps = zhixing_app::platform::rules::calendar_gaps(app);
+    if !gaps.is_empty() {
+        let years: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+        tracing::warn!(years = %years.join(","), "no official holiday calendar: deadlines reaching into these years are provisional");
+        eprintln!(
+            "warning: no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until it is loaded into rules/calendar/",
+            years.join(", ")
+        );
     }
 }

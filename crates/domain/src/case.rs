@@ -827,6 +827,16 @@ pub struct Deadline {
     pub citation: String,
     /// The rule counted in working days.
     pub working_days: bool,
+    /// The first year between the period's start and its end with no official holiday
+    /// calendar loaded: the date is then reckoned on weekends alone and is provisional until
+    /// that year's calendar is loaded (DOMAIN §12). Never silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional_without_calendar: Option<i16>,
+}
+
+/// The first year from `from` to `due` that the calendar does not cover.
+fn uncovered_year(calendar: &WorkingCalendar, from: Date, due: Date) -> Option<i16> {
+    (from.year()..=due.year()).find(|y| !calendar.covers(*y))
 }
 
 /// What the rules need to know about the court: its region (division-code prefix).
@@ -851,7 +861,7 @@ fn deadline(
         .calendar
         .period_end(from, rule.value, rule.unit)
         .map_err(calendar_fault)?;
-    Ok(finish(
+    let mut d = finish(
         ctx,
         state,
         node,
@@ -861,7 +871,9 @@ fn deadline(
         rule.unit == Unit::WorkingDays,
         due,
         done_on,
-    ))
+    );
+    d.provisional_without_calendar = uncovered_year(ctx.calendar, from, due);
+    Ok(d)
 }
 
 #[allow(clippy::too_many_arguments)] // one call site per deadline kind, each naming every field
@@ -892,6 +904,7 @@ fn finish(
         rule_id: rule_id.to_owned(),
         citation: citation.to_owned(),
         working_days,
+        provisional_without_calendar: None,
     }
 }
 
@@ -963,6 +976,7 @@ pub fn deadlines(state: &CaseState, ctx: &Ctx<'_>) -> Result<Vec<Deadline>, Refu
         due,
         closed_on,
     );
+    conclusion.provisional_without_calendar = uncovered_year(ctx.calendar, f, due);
     if state.status == CaseStatus::Suspended && conclusion.status == "overdue" {
         conclusion.status = "pending".into();
     }

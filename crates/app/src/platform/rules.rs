@@ -142,3 +142,13 @@ pub async fn book(app: &App) -> Result<std::sync::Arc<zhixing_domain::rules::Rul
 pub async fn ping(app: &App) -> Result<(), AppError> {
     Ok(app.store.ping().await?)
 }
+
+/// The years from this one to the next that have no official holiday calendar loaded: a
+/// deadline reaching into one is reckoned on weekends alone and shown as provisional. Said at
+/// start-up and by `/readyz` so that it is never silent.
+pub fn calendar_gaps(app: &App) -> Vec<i16> {
+    let this = app.today().year();
+    (this..=this.saturating_add(1))
+        .filter(|y| !app.calendar.covers(*y))
+        .collect()
+}

@@ -114,6 +114,27 @@ fn deadlines_come_from_the_rule_book() -> Result<(), Refusal> {
 }
 
 #[test]
+fn a_deadline_in_a_year_without_an_official_calendar_says_it_is_provisional() -> Result<(), Refusal>
+{
+    // The shipped calendars end with 2026: a case filed in October 2026 concludes in 2027.
+    let (r, c) = (rules(), calendar());
+    assert!(c.covers(2026) && !c.covers(2027));
+    let s = filed(date(2026, 10, 12), BasisKind::Judgment);
+    let ds = deadlines(&s, &ctx(&r, &c, date(2026, 10, 13)))?;
+    let of = |n: &str| {
+        ds.iter()
+            .find(|d| d.node == n)
+            .and_then(|d| d.provisional_without_calendar)
+    };
+    assert_eq!(of("notice"), None, "within 2026");
+    assert_eq!(of("conclusion"), Some(2027));
+    let earlier = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let ds = deadlines(&earlier, &ctx(&r, &c, date(2025, 3, 4)))?;
+    assert!(ds.iter().all(|d| d.provisional_without_calendar.is_none()));
+    Ok(())
+}
+
+#[test]
 fn overdue_done_and_late() -> Result<(), Refusal> {
     let (r, c, mut s) = judgment();
     act(&mut s, ActionKind::NoticeIssued, date(2025, 3, 20));

@@ -18,7 +18,22 @@ pub async fn healthz() -> &'static str {
 /// The process can serve: the database answers.
 pub async fn readyz(State(app): State<App>) -> Response {
     match zhixing_app::platform::rules::ping(&app).await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Ok(()) => {
+            let gaps = zhixing_app::platform::rules::calendar_gaps(&app);
+            if gaps.is_empty() {
+                (StatusCode::OK, "ready").into_response()
+            } else {
+                let years: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+                (
+                    StatusCode::OK,
+                    format!(
+                        "ready; no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until it is loaded",
+                        years.join(", ")
+                    ),
+                )
+                    .into_response()
+            }
+        }
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()

@@ -515,7 +515,7 @@ pub(super) async fn render(
             h2 { "法定期限" }
             table {
                 tr { th { "节点" } th { "期限" } th { "状态" } th { "依据" } }
-                @for d in &view.deadlines { tr data-node=(d.node) { td { (d.title) } td { (d.due) @if d.working_days { "（工作日）" } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
+                @for d in &view.deadlines { tr data-node=(d.node) { td { (d.title) } td { (d.due) @if d.working_days { "（工作日）" } @if let Some(y) = d.provisional_without_calendar { " " span.provisional title=(format!("{y}年官方节假日安排尚未载入，本期限暂按周末计算，载入后可能变动")) { "（暂定：缺" (y) "年节假日安排）" } } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
             }
             @if !view.next_actions.is_empty() {
                 h2 { "下一步（系统建议，由承办人确认）" }

@@ -283,3 +283,58 @@ async fn bad_rule_versions_are_refused_and_nothing_changes() {
         StatusCode::CREATED
     );
 }
+
+/// A deadline reaching into a year with no official holiday calendar is never silent: the API
+/// and the case page say it is provisional, and `/readyz` names the year.
+#[tokio::test]
+async fn a_year_without_an_official_calendar_makes_its_deadlines_provisional() {
+    let t = TestApp::spawn().await;
+    // The first year the shipped calendars do not cover (2027 as they stand); a case filed in
+    // November of the year before concludes in it.
+    let missing = (2026i16..2100)
+        .find(|y| !t.app.calendar.covers(*y))
+        .unwrap();
+    let year = missing.to_string();
+    t.clock.set(
+        jiff::civil::date(missing - 1, 11, 16)
+            .at(10, 0, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .unwrap()
+            .timestamp(),
+    );
+    let ready = t.get("/readyz", None).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    let said = ready.text().await.unwrap();
+    assert!(
+        said.contains(&year) && said.contains("provisional"),
+        "{said}"
+    );
+
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let (id, _) = super::cases::file(
+        &t,
+        &officer,
+        &super::cases::filing("(2025)京0105民初300号", super::cases::RESPONDENT_ID),
+    )
+    .await;
+    let c = super::cases::case(&t, &officer, id).await;
+    let of = |node: &str| {
+        c["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["node"] == node)
+            .unwrap()["provisional_without_calendar"]
+            .clone()
+    };
+    assert_eq!(of("conclusion"), json!(missing), "{c}");
+    assert_eq!(of("notice"), Value::Null, "within the year before: {c}");
+    t.user("officer2", "b110105", &[Role::Officer]).await;
+    let cookie = t.page_login("officer2").await;
+    let (status, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("暂定：缺{missing}年节假日安排")),
+        "{page}"
+    );
+}
