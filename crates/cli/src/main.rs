@@ -840,6 +840,19 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Says at start-up which years near today have no official holiday calendar loaded.
+fn warn_calendar_gaps(app: &zhixing_app::App) {
+    let gaps = zhixing_app::platform::rules::calendar_gaps(app);
+    if !gaps.is_empty() {
+        let years: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+        tracing::warn!(years = %years.join(","), "no official holiday calendar: deadlines reaching into these years are provisional");
+        eprintln!(
+            "warning: no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until it is loaded into rules/calendar/",
+            years.join(", ")
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_origin;
@@ -862,18 +875,5 @@ mod tests {
         ] {
             assert!(parse_origin(bad).is_err(), "{bad}");
         }
-    }
-}
-
-/// Says at start-up which years near today have no official holiday calendar loaded.
-fn warn_calendar_gaps(app: &zhixing_app::App) {
-    let gaps = zhixing_app::platform::rules::calendar_gaps(app);
-    if !gaps.is_empty() {
-        let years: Vec<String> = gaps.iter().map(ToString::to_string).collect();
-        tracing::warn!(years = %years.join(","), "no official holiday calendar: deadlines reaching into these years are provisional");
-        eprintln!(
-            "warning: no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until it is loaded into rules/calendar/",
-            years.join(", ")
-        );
     }
 }
