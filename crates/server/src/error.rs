@@ -213,14 +213,54 @@ where
     /// Read as a document first, so that every string is checked and composed (NFC) by the
     /// domain's one text rule before any field is looked at; then into the request type.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut doc = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
             Ok(axum::Json(v)) => v,
             Err(rej) => return Err(json_rejection(rej)),
         };
-        zhixing_domain::text::scrub_json(&mut doc)?;
-        serde_json::from_value(doc)
+        zhixing_domain::text::scrub_json(&mut value)?;
+        integral_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
             .map(Json)
-            .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
+            .map_err(|e| {
+                let at = e.path().to_string();
+                let at = if at == "." {
+                    String::new()
+                } else {
+                    format!("{at}: ")
+                };
+                ApiError::unprocessable(
+                    "invalid_body",
+                    format!(
+                        "Failed to deserialize the JSON body into the target type: {at}{}",
+                        e.inner()
+                    ),
+                )
+            })
+    }
+}
+
+/// JSON has one kind of number: `7.0` and `7e0` are the integer 7 as much as `7` is (and JSON
+/// Schema's `integer` says so), but serde reads only `7` into an integer field. Numbers with
+/// no fractional part, within the range a double holds exactly, become integers before the
+/// body is read.
+fn integral_numbers_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                // In range and integral: the cast is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *v = Value::from(i);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(m) => m.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
     }
 }
 
