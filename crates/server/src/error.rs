@@ -334,3 +334,26 @@ where
             .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integral_numbers_are_read_as_integers_and_only_they() {
+        let mut v = json!({"a": 7.0, "b": [1e2, 0.5, -3.0], "c": {"d": 9007199254740992.0},
+                           "e": 1e300, "f": "2.0", "g": 4});
+        integral_numbers_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": 7, "b": [100, 0.5, -3], "c": {"d": 9007199254740992_i64},
+                   "e": 1e300, "f": "2.0", "g": 4})
+        );
+        assert!(v["a"].is_i64() && v["b"][0].is_i64() && v["c"]["d"].is_i64());
+        assert!(
+            v["e"].is_f64(),
+            "beyond 2^53 a double is not an exact integer"
+        );
+    }
+}

@@ -265,6 +265,23 @@ async fn each_error_class_is_answered_as_documented() {
         StatusCode::TOO_MANY_REQUESTS,
     );
 
+    // No NUL reaches the database (PostgreSQL refused it with an error, answered 500): in a
+    // query it is refused, and a court id with one names no court.
+    let r = t.get("/api/v1/indicators/ranking?court=b%00x", tok).await;
+    assert_problem(r, StatusCode::BAD_REQUEST, "invalid_query").await;
+    documented("get", "/api/v1/indicators/ranking", StatusCode::BAD_REQUEST);
+    let r = t.get("/api/v1/courts/b110105%00", tok).await;
+    assert!(
+        [StatusCode::BAD_REQUEST, StatusCode::NOT_FOUND].contains(&r.status()),
+        "{}",
+        r.status()
+    );
+    assert_eq!(
+        t.app.store.court("b110105\0").await.unwrap().map(|c| c.id),
+        None,
+        "not a court id: no court, no database error"
+    );
+
     // And everything the routes answered here, whatever it was, is in the document.
     let missing = zhixing_testkit::undocumented_answers();
     assert!(missing.is_empty(), "{missing:?}");
@@ -288,4 +305,85 @@ fn the_check_catches_an_undocumented_answer() {
         vec!["GET /api/v1/courts/{id} 418".to_owned()],
         "only documented operations are judged, and a status they do not list is caught"
     );
+}
+
+/// What the server refuses, the schema says: required search terms, vocabularies, bounds,
+/// reasons that must say something, bodies that take no unknown field.
+#[tokio::test]
+async fn the_constraints_the_server_enforces_are_in_the_schema() {
+    let t = TestApp::spawn().await;
+    let doc = served(&t).await;
+    let param = |path: &str, name: &str| -> Value {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{path}: no {name}"))
+    };
+    for path in ["/public/v1/dishonest", "/public/v1/restricted"] {
+        for name in ["name", "id_number"] {
+            let p = param(path, name);
+            assert_eq!(p["required"], true, "{path} {name}");
+        }
+        assert_eq!(param(path, "name")["schema"]["minLength"], 1);
+    }
+    let kinds = param("/api/v1/alerts", "kind")["schema"]["enum"].clone();
+    assert!(kinds.as_array().unwrap().contains(&json!("node_overdue")));
+    assert_eq!(
+        (
+            &param("/api/v1/alerts", "limit")["schema"]["minimum"],
+            &param("/api/v1/alerts", "limit")["schema"]["maximum"]
+        ),
+        (&json!(1), &json!(500))
+    );
+    assert_eq!(
+        param("/api/v1/cases/{id}/closure-checklist", "mode")["schema"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    assert_eq!(
+        param("/api/v1/courts/{id}", "id")["schema"]["pattern"],
+        "^[a-z0-9-]{1,32}$"
+    );
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [
+        ("ReasonIn", "reason"),
+        ("ReleaseIn", "reason"),
+        ("RevocationIn", "reason"),
+        ("ResumeIn", "reason"),
+        ("ReplyIn", "text"),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][field]["minLength"], 1,
+            "{schema}.{field}"
+        );
+    }
+    // An inlined schema with a description of its own comes as a one-element `oneOf`.
+    let kind = &schemas["MeasureIn"]["properties"]["kind"];
+    let kinds = kind.get("enum").unwrap_or(&kind["oneOf"][0]["enum"]);
+    assert_eq!(kinds, &json!(["freeze", "seize", "detain", "deduct"]));
+    for schema in ["FileCaseIn", "MeasureIn", "LoginRequest"] {
+        assert_eq!(
+            schemas[schema]["additionalProperties"], false,
+            "{schema} takes no unknown field"
+        );
+    }
+    // Signing in needs no session.
+    assert_eq!(
+        doc["paths"]["/api/v1/session"]["post"]["security"],
+        json!([{}])
+    );
+    // Operation ids are unique.
+    let mut ids: Vec<String> = operations(&doc)
+        .iter()
+        .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_owned())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "operation ids are unique");
 }
