@@ -35,6 +35,8 @@ pub struct DemoArgs {
     /// browser's `Host` on (see `serve --public-origin`).
     #[arg(long, env = "ZHIXING_PUBLIC_ORIGIN", value_parser = crate::parse_origin)]
     public_origin: Option<String>,
+    #[command(flatten)]
+    public_limit: crate::PublicLimit,
 }
 
 /// The demo accounts: one per role, at courts where that role makes sense.
@@ -60,7 +62,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let config = Config {
         secure_cookies: args.secure_cookies,
         public_origin: args.public_origin.clone(),
-        ..Config::default()
+        ..args.public_limit.apply(Config::default())
     };
     let app = crate::open(&url, config).await?;
     let (n, created) =

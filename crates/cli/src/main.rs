@@ -25,6 +25,29 @@ struct Cli {
     command: Command,
 }
 
+/// The rate limit per client address on the public routes (default: `Config`'s).
+#[derive(Args, Clone)]
+pub(crate) struct PublicLimit {
+    /// Requests per minute one address may make to the public routes, sustained.
+    #[arg(long, env = "ZHIXING_PUBLIC_RATE_PER_MINUTE")]
+    public_rate_per_minute: Option<u32>,
+    /// Requests one address may make to the public routes in a burst.
+    #[arg(long, env = "ZHIXING_PUBLIC_BURST")]
+    public_burst: Option<u32>,
+}
+
+impl PublicLimit {
+    pub(crate) fn apply(&self, config: Config) -> Config {
+        Config {
+            public_rate_per_minute: self
+                .public_rate_per_minute
+                .unwrap_or(config.public_rate_per_minute),
+            public_burst: self.public_burst.unwrap_or(config.public_burst),
+            ..config
+        }
+    }
+}
+
 #[derive(Args, Clone)]
 struct Db {
     /// sqlite://PATH (created if missing) or postgres://…
@@ -61,6 +84,8 @@ enum Command {
         /// other origin is refused. Default: the request's `Host`.
         #[arg(long, env = "ZHIXING_PUBLIC_ORIGIN", value_parser = parse_origin)]
         public_origin: Option<String>,
+        #[command(flatten)]
+        public_limit: PublicLimit,
     },
     /// One command on a fresh machine: a database with demo data, demo users, and the server.
     Demo(demo::DemoArgs),
@@ -553,6 +578,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             metrics_allow,
             metrics_token,
             public_origin,
+            public_limit,
         } => {
             let defaults = Config::default();
             let app = open(
@@ -568,7 +594,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     public_origin,
                     outbox_lease: std::time::Duration::from_secs(outbox_lease_secs.max(1)),
                     reply_timeout: std::time::Duration::from_secs(reply_timeout_secs.max(1)),
-                    ..defaults
+                    ..public_limit.apply(defaults)
                 },
             )
             .await?;

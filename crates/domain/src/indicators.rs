@@ -354,6 +354,19 @@ pub struct Targets {
     pub overall_closure_3y: Option<i64>,
 }
 
+/// The key of every indicator `compute` gives, in its order.
+pub fn keys() -> Vec<&'static str> {
+    compute(
+        &Counters::default(),
+        &Counters::default(),
+        0,
+        &Targets::default(),
+    )
+    .into_iter()
+    .map(|i| i.key)
+    .collect()
+}
+
 /// The indicators of DOMAIN §10 from the counters of a period (`period`), the counters of
 /// the three years ending with it (`three_years`, filing months), and the number of officers.
 pub fn compute(

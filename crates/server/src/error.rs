@@ -213,14 +213,54 @@ where
     /// Read as a document first, so that every string is checked and composed (NFC) by the
     /// domain's one text rule before any field is looked at; then into the request type.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut doc = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
             Ok(axum::Json(v)) => v,
             Err(rej) => return Err(json_rejection(rej)),
         };
-        zhixing_domain::text::scrub_json(&mut doc)?;
-        serde_json::from_value(doc)
+        zhixing_domain::text::scrub_json(&mut value)?;
+        integral_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
             .map(Json)
-            .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
+            .map_err(|e| {
+                let at = e.path().to_string();
+                let at = if at == "." {
+                    String::new()
+                } else {
+                    format!("{at}: ")
+                };
+                ApiError::unprocessable(
+                    "invalid_body",
+                    format!(
+                        "Failed to deserialize the JSON body into the target type: {at}{}",
+                        e.inner()
+                    ),
+                )
+            })
+    }
+}
+
+/// JSON has one kind of number: `7.0` and `7e0` are the integer 7 as much as `7` is (and JSON
+/// Schema's `integer` says so), but serde reads only `7` into an integer field. Numbers with
+/// no fractional part, within the range a double holds exactly, become integers before the
+/// body is read.
+fn integral_numbers_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                // In range and integral: the cast is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *v = Value::from(i);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(m) => m.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -260,6 +300,17 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // No text the API stores or looks up holds a NUL (PostgreSQL's text cannot).
+        if parts
+            .uri
+            .query()
+            .is_some_and(|q| q.to_ascii_lowercase().contains("%00"))
+        {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "a query parameter holds a NUL character",
+            ));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
@@ -281,5 +332,28 @@ where
             .await
             .map(|p| Path(p.0))
             .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integral_numbers_are_read_as_integers_and_only_they() {
+        let mut v = json!({"a": 7.0, "b": [1e2, 0.5, -3.0], "c": {"d": 9007199254740992.0},
+                           "e": 1e300, "f": "2.0", "g": 4});
+        integral_numbers_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": 7, "b": [100, 0.5, -3], "c": {"d": 9007199254740992_i64},
+                   "e": 1e300, "f": "2.0", "g": 4})
+        );
+        assert!(v["a"].is_i64() && v["b"][0].is_i64() && v["c"]["d"].is_i64());
+        assert!(
+            v["e"].is_f64(),
+            "beyond 2^53 a double is not an exact integer"
+        );
     }
 }

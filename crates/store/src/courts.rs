@@ -78,6 +78,11 @@ impl Store {
     }
 
     pub async fn court(&self, id: &str) -> Result<Option<CourtRow>> {
+        // Every court id is a `CourtId` (lowercase ASCII): anything else names no court, and is
+        // not sent to the database (PostgreSQL refuses a NUL in text with an error).
+        if zhixing_domain::court::CourtId::parse(id).is_err() {
+            return Ok(None);
+        }
         let sql = format!("SELECT {COLS} FROM courts WHERE id = $1");
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, CourtRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await)?,

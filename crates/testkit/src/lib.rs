@@ -24,6 +24,8 @@ pub struct TestApp {
     pub client: Client,
     /// The form token of each session cookie, read from its pages once.
     form_tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// The answers the servers of this process had given when this one started (see `Drop`).
+    answered_before: std::collections::BTreeSet<(String, String, u16)>,
     _dir: Option<tempfile::TempDir>,
     _server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -131,6 +133,7 @@ impl TestApp {
             db_url,
             client,
             form_tokens: std::sync::Mutex::default(),
+            answered_before: answered().into_iter().collect(),
             _dir: dir,
             _server: server,
         }
@@ -423,4 +426,95 @@ pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Valu
         "human message"
     );
     v
+}
+
+/// Every answer a test server in this process gave on a documented operation whose status the
+/// OpenAPI document does not list for that operation, as `METHOD route status` lines.
+///
+/// The servers count their answers by method, route template and status (`metrics::track`,
+/// one recorder for the process); this reads those counts, so it sees what every test so far
+/// made the routes answer.
+pub fn undocumented_answers() -> Vec<String> {
+    undocumented_in(zhixing_server::openapi::document(), &answered())
+}
+
+/// Every `(method, route, status)` the servers of this process have answered.
+fn answered() -> Vec<(String, String, u16)> {
+    zhixing_server::metrics::handle()
+        .map(|h| observed_answers(&h.render()))
+        .unwrap_or_default()
+}
+
+/// The `(method, route, status)` of each `http_requests_total` series in a Prometheus text.
+pub fn observed_answers(metrics: &str) -> Vec<(String, String, u16)> {
+    let mut out = Vec::new();
+    for line in metrics.lines() {
+        let Some(rest) = line.strip_prefix("http_requests_total{") else {
+            continue;
+        };
+        let Some(end) = rest.rfind('}') else {
+            continue;
+        };
+        let (mut method, mut route, mut status) = (None, None, None);
+        // key="value" pairs; route templates hold no quotes.
+        for pair in rest[..end].split("\",") {
+            let Some((k, v)) = pair.split_once("=\"") else {
+                continue;
+            };
+            let v = v.trim_end_matches('"').to_owned();
+            match k.trim() {
+                "method" => method = Some(v),
+                "route" => route = Some(v),
+                "status" => status = v.parse().ok(),
+                _ => {}
+            }
+        }
+        if let (Some(m), Some(r), Some(s)) = (method, route, status) {
+            out.push((m, r, s));
+        }
+    }
+    out
+}
+
+/// Which of the observed answers the document does not list: only operations the document
+/// describes are judged (the pages, `/metrics` and the like are not in it).
+pub fn undocumented_in(doc: &Value, observed: &[(String, String, u16)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (method, route, status) in observed {
+        let op = &doc["paths"][route.as_str()][method.to_ascii_lowercase()];
+        let Some(responses) = op["responses"].as_object() else {
+            continue;
+        };
+        let range = format!("{}XX", status / 100);
+        if !(responses.contains_key(&status.to_string())
+            || responses.contains_key(&range)
+            || responses.contains_key("default"))
+        {
+            out.push(format!("{method} {route} {status}"));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Drop for TestApp {
+    /// Each test ends by checking that every answer given while its server ran is in the
+    /// OpenAPI document (not while a test is already failing: that would hide its own
+    /// message). The count is per process, so a test running at the same time as the one whose
+    /// route gave the answer fails too; answers given before it started are not its business.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let new: Vec<_> = answered()
+            .into_iter()
+            .filter(|a| !self.answered_before.contains(a))
+            .collect();
+        let missing = undocumented_in(zhixing_server::openapi::document(), &new);
+        assert!(
+            missing.is_empty(),
+            "answers the OpenAPI document does not list for their operation: {missing:?}"
+        );
+    }
 }

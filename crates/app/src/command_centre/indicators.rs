@@ -288,6 +288,17 @@ pub async fn ranking(
     r: &Request,
     by: Option<&str>,
 ) -> Result<Ranking, AppError> {
+    // A ranking is always over the subtrees; a scope it could not honour is still refused, as
+    // on the other indicator routes.
+    if let Some(s) = r.scope.as_deref()
+        && s != "self"
+        && s != "subtree"
+    {
+        return Err(bad(
+            "invalid_scope",
+            format!("scope must be self or subtree, not {s:?}"),
+        ));
+    }
     let x = resolve(
         app,
         who,

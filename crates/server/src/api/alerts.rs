@@ -15,16 +15,21 @@ use zhixing_app::command_centre::query::{self, AlertList};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// A court the caller may read; default the caller's own.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
     /// `self` (the court's own alerts) or `subtree` (with every court below it; default).
     /// A caller who reads no court below gets `self`, and the answer says so.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtScope>)]
     pub scope: Option<String>,
     /// One kind of alert, e.g. `node_overdue`.
+    #[param(inline, value_type = Option<crate::openapi::vocab::AlertKind>)]
     pub kind: Option<String>,
     /// At most this many (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -62,9 +67,11 @@ pub async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryParams {
     /// A court the caller may read; default the caller's own.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
 }
 

@@ -250,6 +250,7 @@ pub async fn bid(
 // Public
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// At most 100 (default 20).

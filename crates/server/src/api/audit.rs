@@ -48,11 +48,13 @@ pub async fn verify(State(app): State<App>, ctx: Ctx) -> Result<Json<VerifyOut>,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventParams {
     /// Return events after this sequence number.
     pub after: Option<i64>,
     /// 1–1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Only events about this subject, e.g. `user:3`.
     pub subject: Option<String>,

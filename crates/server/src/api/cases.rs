@@ -108,22 +108,47 @@ pub async fn file(
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
+/// The query of `GET /api/v1/cases` as the document describes it: the application's
+/// `ListQuery` (which knows no OpenAPI) is what the route reads.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ListParams {
+    /// Court id (default: the caller's).
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
+    court: Option<String>,
+    /// open, suspended, pending_closure, closed
+    #[param(inline, value_type = Option<crate::openapi::vocab::CaseStatus>)]
+    status: Option<String>,
+    /// A user id, or `me`.
+    #[param(pattern = "^(me|[0-9]{1,18})$")]
+    officer: Option<String>,
+    /// 执, 执恢, 执保, …
+    #[param(rename = "type", inline, value_type = Option<crate::openapi::vocab::CaseType>)]
+    case_type: Option<String>,
+    /// Only cases with a missed deadline.
+    overdue: Option<bool>,
+    /// Filed on or after this day.
+    #[param(inline, value_type = Option<crate::openapi::vocab::Date>)]
+    filed_from: Option<String>,
+    /// Filed on or before this day.
+    #[param(inline, value_type = Option<crate::openapi::vocab::Date>)]
+    filed_to: Option<String>,
+    /// A case number, a party's name (prefix), or an ID number / credit code.
+    q: Option<String>,
+    /// `due` (next deadline first) or `filed` (newest first, default).
+    #[param(inline, value_type = Option<crate::openapi::vocab::CaseSort>)]
+    sort: Option<String>,
+    /// 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// `next_cursor` of the page before (opaque: any other value is refused, 400
+    /// `invalid_cursor`).
+    cursor: Option<String>,
+}
+
 /// The cases of a court, filtered, a page at a time.
-#[utoipa::path(get, path = "/api/v1/cases",
-    params(
-        ("court" = Option<String>, Query, description = "Court id (default: the caller's)."),
-        ("status" = Option<String>, Query, description = "open, suspended, pending_closure, closed"),
-        ("officer" = Option<String>, Query, description = "A user id, or `me`."),
-        ("type" = Option<String>, Query, description = "执, 执恢, 执保"),
-        ("overdue" = Option<bool>, Query, description = "Only cases with a missed deadline."),
-        ("filed_from" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("filed_to" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("q" = Option<String>, Query, description = "A case number, a party's name (prefix), or an ID number / credit code."),
-        ("sort" = Option<String>, Query, description = "`due` (next deadline first) or `filed` (newest first, default)."),
-        ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)."),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the page before."),
-    ),
-    responses((status = 200, body = crate::openapi::doc::CasePage)))]
+#[utoipa::path(get, path = "/api/v1/cases", params(ListParams), responses((status = 200, body = crate::openapi::doc::CasePage)))]
 pub async fn list(
     State(app): State<App>,
     ctx: Ctx,
@@ -133,9 +158,11 @@ pub async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ShowParams {
     /// Show the case as it stood at this moment (RFC 3339).
+    #[param(inline, value_type = Option<crate::openapi::vocab::DateTime>)]
     pub as_of: Option<String>,
 }
 
@@ -218,6 +245,7 @@ pub struct ActionIn {
     /// notice_issued, online_investigation, traditional_investigation, consumption_restriction,
     /// dishonest_listing, dishonest_not_applicable, debtor_search, interview,
     /// no_enforceable_property, duties_performed
+    #[schema(inline, value_type = crate::openapi::vocab::ActionKind)]
     pub action: String,
     #[serde(default)]
     pub note: String,
@@ -343,6 +371,7 @@ pub async fn payment(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonIn {
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }
@@ -396,9 +425,11 @@ pub async fn extension(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistParams {
     /// fully_performed, zhongben, terminated, withdrawn, refused, rejected
+    #[param(inline, value_type = crate::openapi::vocab::ClosureMode)]
     pub mode: String,
 }
 
@@ -457,7 +488,9 @@ pub async fn checklist(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureIn {
+    #[schema(inline, value_type = crate::openapi::vocab::ClosureMode)]
     pub mode: String,
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }
@@ -505,6 +538,7 @@ pub async fn decide(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResumeIn {
+    #[schema(min_length = 1)]
     pub reason: String,
 }
 

@@ -64,13 +64,17 @@ pub async fn of_case(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// A court at or below the caller's; default the caller's own.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
     /// registered or resolved; default both.
+    #[param(inline, value_type = Option<crate::openapi::vocab::ComplaintStatus>)]
     pub status: Option<String>,
     /// At most this many (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

@@ -46,12 +46,17 @@ pub struct CourtPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Page size, 1–1000 (default 200).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the page before (opaque: any other value is refused, 400
+    /// `invalid_cursor`).
     pub cursor: Option<String>,
     /// Only courts of this level.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtLevel>)]
     pub level: Option<String>,
     /// The court with this case-number code, e.g. `京0105`.
     pub code: Option<String>,
@@ -122,7 +127,7 @@ pub async fn list(
 }
 
 /// One court.
-#[utoipa::path(get, path = "/api/v1/courts/{id}", params(("id" = String, Path, description = "court id")),
+#[utoipa::path(get, path = "/api/v1/courts/{id}", params(("id" = inline(crate::openapi::vocab::CourtId), Path, description = "court id")),
     responses((status = 200, body = CourtOut), (status = 404, body = crate::error::Problem)))]
 pub async fn get_one(
     State(app): State<App>,
@@ -133,7 +138,7 @@ pub async fn get_one(
 }
 
 /// The courts directly below a court, as far as the caller may see them.
-#[utoipa::path(get, path = "/api/v1/courts/{id}/children", params(("id" = String, Path, description = "court id")),
+#[utoipa::path(get, path = "/api/v1/courts/{id}/children", params(("id" = inline(crate::openapi::vocab::CourtId), Path, description = "court id")),
     responses((status = 200, body = [CourtOut]), (status = 404, body = crate::error::Problem)))]
 pub async fn children(
     State(app): State<App>,

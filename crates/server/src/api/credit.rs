@@ -20,6 +20,7 @@ pub struct ListingIn {
     /// The respondent's party number in the case.
     pub party_no: u32,
     /// Grounds of art. 1, 1–6.
+    #[schema(inline, value_type = Vec<crate::openapi::vocab::CreditGround>)]
     pub grounds: Vec<u8>,
     /// The dishonest conduct (published), 4–4,000 characters.
     pub facts: String,
@@ -35,6 +36,7 @@ pub struct ListingIn {
 pub struct ExtensionIn {
     /// 1 to 3 (rule book `credit.dishonest_extension.*`).
     pub years: i64,
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }
@@ -46,6 +48,7 @@ pub struct RemovalIn {
     /// suspended_for_retrial_or_bankruptcy, enforcement_refused, terminated, early_decision,
     /// corrected.
     pub trigger: String,
+    #[schema(min_length = 1)]
     pub reason: String,
     /// The day the trigger occurred (YYYY-MM-DD); today if absent.
     #[serde(default)]
@@ -58,6 +61,7 @@ pub struct RemovalIn {
 pub struct CorrectionIn {
     /// The listing to correct (its number in the case).
     pub listing_no: u32,
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }
@@ -66,6 +70,7 @@ pub struct CorrectionIn {
 #[serde(deny_unknown_fields)]
 pub struct CorrectionDecisionIn {
     pub accepted: bool,
+    #[schema(min_length = 1)]
     pub reason: String,
     /// Accepted with new facts: the listing is amended instead of removed.
     #[serde(default)]
@@ -80,6 +85,7 @@ pub struct OrderIn {
     /// For an organisation: named persons bound besides its legal representative.
     #[serde(default)]
     pub bound_persons: Vec<String>,
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }
@@ -87,6 +93,7 @@ pub struct OrderIn {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiftIn {
+    #[schema(min_length = 1)]
     pub reason: String,
     pub version: Option<i64>,
 }

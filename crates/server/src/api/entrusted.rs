@@ -30,6 +30,7 @@ pub struct RequestIn {
     /// The court asked to act: any other court in the country.
     pub to_court: String,
     /// freeze (冻结), renew (续冻), deduct (扣划), seal (查封), investigate (调查) or serve (送达).
+    #[schema(inline, value_type = crate::openapi::vocab::EntrustedAct)]
     pub act: String,
     /// What to act on (account, property, person to serve), 1–4,000 characters.
     pub target: String,
@@ -73,11 +74,14 @@ pub async fn of_case(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// The court; default the caller's own.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
     /// received (the inbox, default) or sent.
+    #[param(inline, value_type = Option<crate::openapi::vocab::EntrustedDirection>)]
     pub direction: Option<String>,
 }
 
@@ -131,6 +135,7 @@ pub async fn accept(
 #[serde(deny_unknown_fields)]
 pub struct DeclineIn {
     /// Why the court does not do it, 1–4,000 characters.
+    #[schema(min_length = 1)]
     pub reason: String,
 }
 

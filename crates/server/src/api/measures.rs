@@ -18,6 +18,7 @@ use zhixing_app::state::App;
 #[serde(deny_unknown_fields)]
 pub struct MeasureIn {
     /// freeze, seize, detain or deduct.
+    #[schema(inline, value_type = crate::openapi::vocab::MeasureKind)]
     pub kind: String,
     /// For freezes and deductions: at most this much, in fen; never above what is still due.
     pub amount_fen: Option<i64>,
@@ -130,6 +131,7 @@ pub async fn renewal(
 #[serde(deny_unknown_fields)]
 pub struct ReleaseIn {
     /// Why: payment, closure, a court order…
+    #[schema(min_length = 1)]
     pub reason: String,
 }
 

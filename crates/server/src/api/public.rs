@@ -35,6 +35,7 @@ pub async fn party_access(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// At most 100 (default 20).
@@ -81,13 +82,19 @@ pub async fn terminated(
 
 /// A search of the published credit lists: both the name and the identifier are required.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
-    /// 姓名/名称, exactly as registered.
+    /// 姓名/名称, exactly as registered (a name alone is refused, 400 `name_required`).
+    #[param(required, inline, value_type = crate::openapi::vocab::SearchName)]
     pub name: Option<String>,
-    /// The resident ID number (身份证号码) or the unified social credit code.
+    /// The resident ID number (身份证号码, 18 characters with its check character) or the
+    /// unified social credit code (统一社会信用代码); one that fails its check is refused, 400
+    /// `invalid_identifier`, and none at all, 400 `search_too_broad`.
+    #[param(required, inline, value_type = crate::openapi::vocab::Identifier)]
     pub id_number: Option<String>,
-    /// Another name for `id_number`, for organisations.
+    /// Another name for `id_number`, for organisations, read when `id_number` is absent.
+    #[param(inline, value_type = Option<crate::openapi::vocab::Identifier>)]
     pub credit_code: Option<String>,
 }
 

@@ -19,9 +19,11 @@ use zhixing_app::oversight::recordings::{self as svc, RecordingCommand, Recordin
 use zhixing_app::state::App;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
     /// body_camera (执法记录仪视频), hotline (热线录音) or other.
+    #[param(inline, value_type = crate::openapi::vocab::RecordingKind)]
     pub kind: String,
     /// The file's name, for display.
     pub name: Option<String>,

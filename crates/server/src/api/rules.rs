@@ -127,11 +127,14 @@ pub async fn versions(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InForceParams {
     /// Date of the act, YYYY-MM-DD (default: today).
+    #[param(inline, value_type = Option<crate::openapi::vocab::Date>)]
     pub date: Option<String>,
     /// The court whose region applies (default: the caller's).
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
 }
 

@@ -55,7 +55,7 @@ pub fn session_cookie(app: &App, token: &str, max_age_secs: u64) -> Option<Heade
 }
 
 /// Sign in.
-#[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest, security(()),
     responses((status = 201, body = LoginResponse), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn create(
     State(app): State<App>,

@@ -39,10 +39,12 @@ pub struct AgreementIn {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevocationIn {
+    #[schema(min_length = 1)]
     pub reason: String,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Agreements with an id above this.
@@ -53,13 +55,16 @@ pub struct ListQuery {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// The `next` of the previous page; 0 (the default) for the beginning.
     #[serde(default)]
+    #[param(minimum = 0)]
     pub cursor: i64,
     /// 1–500, default 100.
     #[serde(default)]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

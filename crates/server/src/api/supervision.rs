@@ -49,11 +49,14 @@ pub async fn issue(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// The court whose orders to list; default the caller's own.
+    #[param(inline, value_type = Option<crate::openapi::vocab::CourtId>)]
     pub court: Option<String>,
     /// issued (sent by the court) or received (sent to it); default received.
+    #[param(inline, value_type = Option<crate::openapi::vocab::SupervisionDirection>)]
     pub direction: Option<String>,
 }
 
@@ -94,6 +97,7 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct ReplyIn {
     /// What the court did, 1–4,000 characters.
+    #[schema(min_length = 1)]
     pub text: String,
 }
 

@@ -27,6 +27,7 @@ mod indicators;
 mod investigation;
 mod legacy;
 mod measures;
+mod openapi;
 mod pages;
 mod public;
 mod public_search;
