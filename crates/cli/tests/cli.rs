@@ -91,7 +91,8 @@ async fn operator_commands_and_audit_verify_exit_codes() {
 
     let o = zhixing(&db, &["generate", "courts", "--scope", "beijing"], None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("19 courts"), "{}", text(&o));
+    // The SPC, the high court, Beijing's four intermediate courts and its sixteen districts.
+    assert!(text(&o).contains("22 courts"), "{}", text(&o));
 
     let add = [
         "users",
