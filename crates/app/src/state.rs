@@ -57,12 +57,31 @@ impl Clock for ManualClock {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub session_ttl: Duration,
-    /// Failed logins before the account name is locked.
-    pub login_max_failures: i64,
-    /// Failed logins after which each answer is delayed.
-    pub login_slow_after: i64,
-    pub login_slow_step: Duration,
-    pub login_lock: Duration,
+    /// The sign-in throttle (`identity::throttle`; the policy is in the README). Attempts one
+    /// client address may make per minute, sustained, and in a burst — counted before any
+    /// password is hashed. Behind a reverse proxy set `trust_forwarded_for`, or every client
+    /// counts as the proxy.
+    pub login_per_address_per_minute: u32,
+    pub login_per_address_burst: u32,
+    /// Attempts everyone together may make per minute and in a burst, sign-ins from an
+    /// account's usual address aside: what keeps a flood from many addresses off the CPU.
+    pub login_overall_per_minute: u32,
+    pub login_overall_burst: u32,
+    /// Failures of one account name (from anywhere, and from one address) before it backs
+    /// off; then each failure makes the next attempt wait `login_backoff_base`, doubled per
+    /// further failure, at most `login_backoff_cap`.
+    pub login_free_failures: i64,
+    pub login_backoff_base: Duration,
+    pub login_backoff_cap: Duration,
+    /// Failures are forgotten after this long without another (at least the cap).
+    pub login_failure_window: Duration,
+    /// How long after a successful sign-in an address stays the account's usual address,
+    /// from which only its own failures hold the account back.
+    pub login_usual_address_for: Duration,
+    /// Threads hashing passwords (0: one per core), each with one Argon2 memory (19 MiB),
+    /// and how many hashing jobs may wait for them before sign-ins are refused `login_busy`.
+    pub hash_threads: usize,
+    pub hash_queue: usize,
     pub body_limit: usize,
     pub request_timeout: Duration,
     /// Mark cookies `Secure` (behind TLS).
@@ -118,10 +137,17 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             session_ttl: Duration::from_secs(8 * 3600),
-            login_max_failures: 5,
-            login_slow_after: 3,
-            login_slow_step: Duration::from_millis(500),
-            login_lock: Duration::from_secs(15 * 60),
+            login_per_address_per_minute: 10,
+            login_per_address_burst: 10,
+            login_overall_per_minute: 600,
+            login_overall_burst: 60,
+            login_free_failures: 5,
+            login_backoff_base: Duration::from_secs(1),
+            login_backoff_cap: Duration::from_secs(15 * 60),
+            login_failure_window: Duration::from_secs(3600),
+            login_usual_address_for: Duration::from_secs(90 * 86400),
+            hash_threads: 0,
+            hash_queue: 128,
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
@@ -158,6 +184,10 @@ pub struct AppInner {
     /// An Argon2id hash of a random password, verified against when a username is unknown so
     /// that the answer takes as long as for a known one.
     pub dummy_hash: String,
+    /// The threads every password hash and verification runs on.
+    pub hasher: crate::identity::password::HashPool,
+    /// The sign-in attempt limits per client address and overall.
+    pub sign_in: crate::identity::throttle::SignInLimits,
     pub cipher: zhixing_store::crypto::FieldCipher,
     pub platform_key: zhixing_exchange::KeyPair,
     /// Carries the outbox's messages to the institutions.
@@ -201,6 +231,9 @@ impl App {
             .platform_key
             .clone()
             .unwrap_or_else(zhixing_exchange::KeyPair::generate);
+        let hasher =
+            crate::identity::password::HashPool::new(config.hash_threads, config.hash_queue)?;
+        let sign_in = crate::identity::throttle::SignInLimits::new(&config, clock.clone());
         Ok(App(Arc::new(AppInner {
             store,
             config,
@@ -208,6 +241,8 @@ impl App {
             rules: RuleCache::default(),
             calendar,
             dummy_hash,
+            hasher,
+            sign_in,
             cipher,
             platform_key,
             courier,

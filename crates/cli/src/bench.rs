@@ -1,6 +1,7 @@
 //! `zhixing bench`: throughput figures, each beside a baseline measured in the same run on the
 //! same machine, printed as one JSON object per figure. Not a test: nothing here asserts.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -136,6 +137,9 @@ async fn load_urls(
     })
 }
 
+/// Where the bench's own sign-ins come from.
+const LOCALHOST: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
 fn event(i: usize) -> NewEvent {
     NewEvent {
         actor: "user:1".into(),
@@ -243,7 +247,7 @@ async fn auth_reads(
         let r = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
         axum::serve(minimal, r).await
     });
-    let session = zhixing_app::identity::auth::login(app, user, password)
+    let session = zhixing_app::identity::auth::login(app, user, password, LOCALHOST)
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let baseline = load(
@@ -504,7 +508,7 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
         .await
         .map_err(|e| anyhow!("{e}"))?;
     }
-    let token = zhixing_app::identity::auth::login(app, &sup, "bench-password-123")
+    let token = zhixing_app::identity::auth::login(app, &sup, "bench-password-123", LOCALHOST)
         .await
         .map_err(|e| anyhow!("{e}"))?
         .token;

@@ -1,6 +1,7 @@
 //! The rate limit on the public routes (限流): a GCRA per client address (the `governor`
 //! crate), so that anonymous callers cannot flood the database or try access codes fast.
-//! Authenticated routes are not limited here: they have sessions and the login throttle.
+//! Authenticated routes are not limited here: they have sessions; sign-in has its own
+//! throttle in the application (`zhixing_app::identity::throttle`), keyed on [`ClientAddr`].
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
@@ -74,9 +75,16 @@ pub async fn limit(
 /// The client's address: the last `X-Forwarded-For` entry (the one a trusted proxy added) when
 /// `trust_forwarded_for`, else the connection's.
 pub fn client_of(req: &Request, trust_forwarded_for: bool) -> IpAddr {
+    client_of_parts(req.headers(), req.extensions(), trust_forwarded_for)
+}
+
+fn client_of_parts(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_forwarded_for: bool,
+) -> IpAddr {
     if trust_forwarded_for
-        && let Some(ip) = req
-            .headers()
+        && let Some(ip) = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -86,7 +94,25 @@ pub fn client_of(req: &Request, trust_forwarded_for: bool) -> IpAddr {
     {
         return ip;
     }
-    req.extensions()
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// The client's address as a handler's argument (see [`client_of`]).
+pub struct ClientAddr(pub IpAddr);
+
+impl axum::extract::FromRequestParts<zhixing_app::App> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &zhixing_app::App,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_of_parts(
+            &parts.headers,
+            &parts.extensions,
+            app.config.trust_forwarded_for,
+        )))
+    }
 }

@@ -90,11 +90,6 @@ impl Tx {
         )
     }
 
-    pub async fn clear_throttle(&mut self, username: &str) -> Result<()> {
-        on_tx!(self, c => sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(c).await.map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     pub async fn insert_session(
         &mut self,
         token_hash: &str,
@@ -169,38 +164,95 @@ impl Store {
     }
 }
 
+/// The failures counted for an account name from one address, or from everywhere
+/// ([`ALL_ADDRESSES`]).
+#[derive(Debug, Clone, FromRow)]
+pub struct SignInFailures {
+    pub address: String,
+    pub failures: i64,
+    pub last_failure_at: i64,
+}
+
+/// The address under which an account name's failures from everywhere are counted.
+pub const ALL_ADDRESSES: &str = "*";
+
 impl Tx {
-    /// Counts a failed login for `username` (restarting the count if the last failure is
-    /// older than `window_start`); returns the failures so far. One statement, so concurrent
-    /// attempts cannot lose a count.
-    pub async fn record_login_failure(
+    /// Counts a failed sign-in for `username` from `address` (or [`ALL_ADDRESSES`]),
+    /// restarting the count if the last failure is older than `window_start`; returns the
+    /// failures so far. One statement, so concurrent attempts cannot lose a count.
+    pub async fn record_sign_in_failure(
         &mut self,
         username: &str,
+        address: &str,
         now_us: i64,
         window_start: i64,
     ) -> Result<i64> {
-        let sql = "INSERT INTO login_throttle (username, failures, last_failure_at, locked_until) VALUES ($1, 1, $2, NULL) \
-                   ON CONFLICT (username) DO UPDATE SET \
-                     failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
-                     last_failure_at = $2 \
+        let sql = "INSERT INTO sign_in_failures (username, address, failures, last_failure_at) VALUES ($1, $2, 1, $3) \
+                   ON CONFLICT (username, address) DO UPDATE SET \
+                     failures = CASE WHEN sign_in_failures.last_failure_at < $4 THEN 1 ELSE sign_in_failures.failures + 1 END, \
+                     last_failure_at = $3 \
                    RETURNING failures";
-        let n: (i64,) = on_tx!(self, c => sqlx::query_as(sql).bind(username).bind(now_us).bind(window_start).fetch_one(c).await)?;
+        let n: (i64,) = on_tx!(self, c => sqlx::query_as(sql).bind(username).bind(address).bind(now_us).bind(window_start).fetch_one(c).await)?;
         Ok(n.0)
     }
 
-    /// Locks a username until `until_us` and restarts its count.
-    pub async fn lock_login(&mut self, username: &str, until_us: i64) -> Result<()> {
-        on_tx!(self, c => sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0 WHERE username = $2")
-            .bind(until_us).bind(username).execute(c).await.map(|r| r.rows_affected()))?;
+    /// Forgets failures whose last one is older than `before_us`; returns how many counts.
+    pub async fn forget_sign_in_failures(&mut self, before_us: i64) -> Result<u64> {
+        Ok(
+            on_tx!(self, c => sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < $1")
+            .bind(before_us).execute(c).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
+    /// Forgets the failures of `username` from `address` (after it signed in from there).
+    pub async fn clear_sign_in_failures(&mut self, username: &str, address: &str) -> Result<()> {
+        on_tx!(self, c => sqlx::query("DELETE FROM sign_in_failures WHERE username = $1 AND address = $2")
+            .bind(username).bind(address).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Remembers that the user signed in from `address` at `now_us`, and forgets the
+    /// addresses it last signed in from before `forget_before`.
+    pub async fn remember_sign_in_address(
+        &mut self,
+        user_id: i64,
+        address: &str,
+        now_us: i64,
+        forget_before: i64,
+    ) -> Result<()> {
+        let sql = "INSERT INTO sign_in_addresses (user_id, address, last_success_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (user_id, address) DO UPDATE SET last_success_at = $3";
+        on_tx!(self, c => sqlx::query(sql).bind(user_id).bind(address).bind(now_us).execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(self, c => sqlx::query("DELETE FROM sign_in_addresses WHERE user_id = $1 AND last_success_at < $2")
+            .bind(user_id).bind(forget_before).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 }
 
 impl Store {
-    /// When a username's lock ends, if it is locked at `now_us`.
-    pub async fn login_locked_until(&self, username: &str, now_us: i64) -> Result<Option<i64>> {
-        let row: Option<(Option<i64>,)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT locked_until FROM login_throttle WHERE username = $1").bind(username).fetch_optional(p).await)?;
-        Ok(row.and_then(|r| r.0).filter(|until| *until > now_us))
+    /// Whether the account named `username` signed in successfully from `address` at or
+    /// after `since_us`.
+    pub async fn is_usual_sign_in_address(
+        &self,
+        username: &str,
+        address: &str,
+        since_us: i64,
+    ) -> Result<bool> {
+        let sql = "SELECT COUNT(*) FROM sign_in_addresses a JOIN users u ON u.id = a.user_id \
+                   WHERE u.username = $1 AND a.address = $2 AND a.last_success_at >= $3";
+        let n: (i64,) = on_pool!(self, p => sqlx::query_as(sql).bind(username).bind(address).bind(since_us).fetch_one(p).await)?;
+        Ok(n.0 > 0)
+    }
+
+    /// The failures counted for `username` from `address` and from everywhere.
+    pub async fn sign_in_failures(
+        &self,
+        username: &str,
+        address: &str,
+    ) -> Result<Vec<SignInFailures>> {
+        let sql = "SELECT address, failures, last_failure_at FROM sign_in_failures \
+                   WHERE username = $1 AND (address = $2 OR address = $3)";
+        Ok(on_pool!(self, p => sqlx::query_as::<_, SignInFailures>(sql)
+            .bind(username).bind(address).bind(ALL_ADDRESSES).fetch_all(p).await)?)
     }
 }

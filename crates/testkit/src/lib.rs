@@ -80,9 +80,15 @@ fn uuid_like() -> String {
 
 pub fn test_config() -> Config {
     // Sessions outlive the long clock jumps of deadline tests; expiry has its own test.
+    // Every test signs its users in from 127.0.0.1 while the clock stands still, so the
+    // sign-in limits per address and overall are out of reach here; the throttle's tests
+    // (tests/it/auth.rs) use the defaults. One hashing thread per test server: many servers
+    // run at once in one test process.
     Config {
-        login_slow_step: Duration::from_millis(5),
         session_ttl: Duration::from_secs(400 * 86400),
+        login_per_address_burst: 1_000_000,
+        login_overall_burst: 1_000_000,
+        hash_threads: 1,
         ..Config::default()
     }
 }

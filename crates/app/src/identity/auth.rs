@@ -1,15 +1,17 @@
-//! Authentication: Argon2id passwords, opaque session tokens, and the login throttle.
+//! Authentication: signing in under the sign-in throttle, opaque session tokens.
 
-use std::time::Duration;
+use std::net::IpAddr;
 
 use serde_json::json;
 use zhixing_domain::access::{Principal, Role};
 use zhixing_store::NewEvent;
+use zhixing_store::users::ALL_ADDRESSES;
 
 use zhixing_domain::refusal::Refusal;
 
 use crate::error::AppError;
-pub use crate::identity::password::{hash_password, new_token, token_hash, verify_password};
+pub use crate::identity::password::{new_token, token_hash};
+use crate::identity::throttle;
 use crate::state::App;
 
 /// Checks a password against the policy.
@@ -46,23 +48,63 @@ pub struct Session {
     pub principal: Principal,
 }
 
-/// Signs a user in. A wrong username and a wrong password give the same answer; repeated
-/// failures for one username slow down and then lock that username for a while, whether or
-/// not it exists, so the lock reveals nothing either.
-pub async fn login(app: &App, username: &str, password: &str) -> Result<Session, AppError> {
+/// Signs a user in from the client address `client`, under the sign-in throttle
+/// (`identity::throttle`; the policy is in the README), in this order:
+///
+/// 1. unless `client` is the account's usual address (one it signed in from successfully
+///    lately), the attempt counts against the limits per address and overall — refused 429
+///    `login_rate_limited` / `login_busy` before any password is hashed;
+/// 2. failures of this name from this address, and — unless the address is usual — from
+///    everywhere, back off exponentially: refused 429 `login_locked` until the wait is over,
+///    again without hashing;
+/// 3. the password is verified on the hashing pool (an unknown name against a dummy hash, so
+///    that it takes as long); a failure is counted and audited, a success forgets this
+///    address's failures and remembers the address as usual.
+///
+/// A wrong name and a wrong password give the same answer, and a name backs off whether or
+/// not it exists, so the throttle reveals nothing either.
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<Session, AppError> {
     let invalid = || AppError::Unauthenticated {
         code: "invalid_credentials",
         message: "wrong username or password".into(),
     };
+    let config = &app.config;
     let now_us = app.now_us();
+    let micros = |d: std::time::Duration| i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
     let name: String = username.chars().take(64).collect();
+    let address_key = throttle::address_key(client);
+    let address = address_key.to_string();
 
-    if let Some(locked_until) = app.store.login_locked_until(&name, now_us).await? {
-        let secs = ((locked_until - now_us) / 1_000_000).max(1) as u64;
+    let usual = app
+        .store
+        .is_usual_sign_in_address(
+            &name,
+            &address,
+            now_us.saturating_sub(micros(config.login_usual_address_for)),
+        )
+        .await?;
+    if !usual {
+        app.sign_in.admit(address_key)?;
+    }
+    let waits_until = app
+        .store
+        .sign_in_failures(&name, &address)
+        .await?
+        .into_iter()
+        .filter(|f| f.address == address || !usual)
+        .filter_map(|f| throttle::backoff(config, f.failures, f.last_failure_at))
+        .max()
+        .filter(|until| *until > now_us);
+    if let Some(until) = waits_until {
         return Err(AppError::throttled(
             "login_locked",
             "too many failed sign-ins for this account name; try again later",
-            secs,
+            throttle::seconds_until(now_us, until),
         ));
     }
 
@@ -70,16 +112,22 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<Session,
     let hash = user
         .as_ref()
         .map_or_else(|| app.dummy_hash.clone(), |u| u.password_hash.clone());
-    let ok =
-        verify_password(password.to_owned(), hash).await && user.as_ref().is_some_and(|u| u.active);
+    let ok = app.hasher.verify(password.to_owned(), hash).await?
+        && user.as_ref().is_some_and(|u| u.active);
 
     let mut tx = app.store.begin().await?;
     match (ok, user) {
         (true, Some(u)) => {
-            tx.clear_throttle(&name).await?;
+            tx.clear_sign_in_failures(&name, &address).await?;
+            tx.remember_sign_in_address(
+                u.id,
+                &address,
+                now_us,
+                now_us.saturating_sub(micros(config.login_usual_address_for)),
+            )
+            .await?;
             let token = new_token();
-            let ttl = i64::try_from(app.config.session_ttl.as_micros()).unwrap_or(i64::MAX);
-            let expires_us = now_us.saturating_add(ttl);
+            let expires_us = now_us.saturating_add(micros(config.session_ttl));
             tx.insert_session(&token_hash(&token), u.id, now_us, expires_us)
                 .await?;
             tx.append_events(
@@ -89,7 +137,7 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<Session,
                     court_id: Some(u.court_id.clone()),
                     kind: "session.created".into(),
                     subject: format!("user:{}", u.id),
-                    payload: json!({"expires_at_us": expires_us}),
+                    payload: json!({"expires_at_us": expires_us, "address": address, "usual_address": usual}),
                 }],
             )
             .await?;
@@ -108,38 +156,42 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<Session,
             })
         }
         _ => {
-            let window_start = now_us
-                .saturating_sub(i64::try_from(app.config.login_lock.as_micros()).unwrap_or(0));
-            let failures = tx.record_login_failure(&name, now_us, window_start).await?;
-            let mut payload = json!({"username": name, "failures": failures});
-            let locked = failures >= app.config.login_max_failures;
-            if locked {
-                let until = now_us
-                    .saturating_add(i64::try_from(app.config.login_lock.as_micros()).unwrap_or(0));
-                tx.lock_login(&name, until).await?;
-                payload["locked_until_us"] = until.into();
+            let window = micros(config.login_failure_window.max(config.login_backoff_cap));
+            let window_start = now_us.saturating_sub(window);
+            // The account's count first, then the address's: every sign-in takes the rows
+            // in the same order.
+            let failures = tx
+                .record_sign_in_failure(&name, ALL_ADDRESSES, now_us, window_start)
+                .await?;
+            let from_here = tx
+                .record_sign_in_failure(&name, &address, now_us, window_start)
+                .await?;
+            let mut payload = json!({"username": name, "address": address,
+                "failures": failures, "failures_from_address": from_here});
+            if let Some(until) = [failures, from_here]
+                .into_iter()
+                .filter_map(|n| throttle::backoff(config, n, now_us))
+                .max()
+            {
+                payload["backoff_until_us"] = until.into();
             }
             tx.append_events(
                 now_us,
                 &[NewEvent {
                     actor: "anonymous".into(),
                     court_id: None,
-                    kind: if locked {
-                        "auth.locked".into()
-                    } else {
-                        "auth.login_failed".into()
-                    },
+                    kind: "auth.login_failed".into(),
                     subject: format!("username:{name}"),
                     payload,
                 }],
             )
             .await?;
             tx.commit().await?;
-            if failures >= app.config.login_slow_after {
-                let steps = u32::try_from(failures - app.config.login_slow_after + 1)
-                    .unwrap_or(4)
-                    .min(4);
-                tokio::time::sleep(app.config.login_slow_step * steps).await;
+            // A new count began: a moment to forget the counts nobody added to for a while.
+            if failures == 1 {
+                let mut tx = app.store.begin().await?;
+                tx.forget_sign_in_failures(window_start).await?;
+                tx.commit().await?;
             }
             Err(invalid())
         }
@@ -186,9 +238,4 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Option<(Principal, S
         },
         th,
     )))
-}
-
-/// Time left until a lock expires, for tests and pages.
-pub fn lock_duration(app: &App) -> Duration {
-    app.config.login_lock
 }

@@ -1,43 +1,190 @@
 //! Passwords and tokens as the platform keeps them: Argon2id hashes of passwords, random
-//! session tokens stored only as their SHA-256. No I/O beyond the blocking pool.
+//! session tokens stored only as their SHA-256.
+//!
+//! Every hash and every verification runs on [`HashPool`]: a few threads of its own (as many
+//! as the machine has cores, by default), each with one Argon2 working memory (19 MiB with
+//! OWASP's parameters) allocated once and reused. So however many sign-ins arrive at once, at
+//! most `threads × 19 MiB` of Argon2 memory exists — Tokio's blocking pool would start up to
+//! 512 threads, each with its own allocation (and, with glibc, often an arena of its own that
+//! keeps the memory after the burst). The pool is the semaphore: a job waits in a bounded
+//! queue for a thread, and a full queue is refused at once (`login_busy`) instead of piling
+//! up.
 
-use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::{Output, PasswordHash, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, OrInternal};
 
-/// Argon2id with the crate's defaults (OWASP's m=19 MiB, t=2, p=1).
-pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
+/// The largest Argon2 memory a stored hash may ask for (256 MiB): a hash we did not make is
+/// refused rather than allowed to size the pool's memory.
+const MAX_BLOCKS: usize = 256 * 1024;
+
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+
+/// The threads every Argon2 computation runs on; see the module comment.
+pub struct HashPool {
+    jobs: SyncSender<Job>,
+    threads: usize,
+    performed: Arc<AtomicU64>,
+}
+
+impl HashPool {
+    /// `threads` hashing threads (0: one per core) and room for `queue` waiting jobs.
+    pub fn new(threads: usize, queue: usize) -> Result<HashPool, AppError> {
+        let threads = if threads == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        } else {
+            threads
+        };
+        let (jobs, rx) = sync_channel::<Job>(queue.max(1));
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || work(&rx))
+                .or_internal("starting a password-hashing thread")?;
+        }
+        Ok(HashPool {
+            jobs,
+            threads,
+            performed: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// How many Argon2 computations (hashes and verifications) this pool has run: what the
+    /// tests read to prove that a refused sign-in hashed nothing.
+    pub fn performed(&self) -> u64 {
+        self.performed.load(Ordering::Relaxed)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let performed = self.performed.clone();
+        let job: Job = Box::new(move |memory| {
+            performed.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!("password_hashes_total").increment(1);
+            let _ = tx.send(f(memory));
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                return Err(AppError::throttled(
+                    "login_busy",
+                    "too many sign-ins at once; try again shortly",
+                    1,
+                ));
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(AppError::internal("the password-hashing pool has stopped"));
+            }
+        }
+        rx.await.or_internal("a password-hashing job was lost")
+    }
+
+    /// An Argon2id hash of `password` (PHC string) with OWASP's parameters.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move |memory| hash_with(&password, memory)).await?
+    }
+
+    /// Whether `password` matches the stored `hash`. A malformed hash matches nothing.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, AppError> {
+        self.run(move |memory| verify_with(&password, &hash, memory))
+            .await
+    }
+}
+
+/// A hashing thread: takes the next job until the pool is dropped. A job that panics loses
+/// only its own answer (its caller sees an internal error), not the thread.
+fn work(rx: &Mutex<Receiver<Job>>) {
+    let mut memory: Vec<Block> = Vec::new();
+    loop {
+        let next = match rx.lock() {
+            Ok(r) => r.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = next else { return };
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory)));
+    }
+}
+
+fn hash_with(password: &str, memory: &mut Vec<Block>) -> Result<String, AppError> {
+    let params = Params::default();
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .or_internal("password hashing failed")
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .or_internal("decoding a fresh salt")?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, &mut *memory)
+        .or_internal("password hashing failed")?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: (&params).try_into().or_internal("argon2 parameters")?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).or_internal("argon2 output")?),
+    };
+    Ok(phc.to_string())
 }
 
-/// Hashes off the async runtime: Argon2 is deliberately slow.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
-        .await
-        .or_internal("tokio::task::spawn_blocking(move || hash_password_blocking(password))")?
+fn verify_with(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(phc) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(phc.algorithm),
+        Params::try_from(&phc),
+        phc.salt,
+        phc.hash,
+    ) else {
+        return false;
+    };
+    let version = match phc.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    if params.block_count() > MAX_BLOCKS {
+        return false;
+    }
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, &mut *memory)
+        .is_ok()
+        // `Output`'s equality is constant-time.
+        && Output::new(&out).is_ok_and(|o| o == expected)
 }
 
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+/// Hashes on the calling thread with memory of its own: only for start-up (the dummy hash
+/// unknown names are verified against), never on a request's path.
+pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
+    hash_with(password, &mut Vec::new())
 }
 
 /// A new random session token (256 bits, hex).
@@ -50,4 +197,86 @@ pub fn new_token() -> String {
 /// Tokens are stored only as their SHA-256.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use argon2::{PasswordHasher, PasswordVerifier};
+
+    /// The pool's hashes are ordinary PHC strings: the argon2 crate's own verifier accepts
+    /// them, and the pool accepts the crate's — stored hashes stay valid either way.
+    #[test]
+    fn hashes_agree_with_the_argon2_crate() {
+        let mut memory = Vec::new();
+        let ours = hash_with("correct-horse-battery", &mut memory).unwrap();
+        assert!(
+            ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{ours}"
+        );
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct-horse-battery", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"wrong-horse-battery", &parsed)
+                .is_err()
+        );
+
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"another-password", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_with("another-password", &theirs, &mut memory));
+        assert!(!verify_with("another-passwore", &theirs, &mut memory));
+        assert!(!verify_with("another-password", "not a hash", &mut memory));
+        assert_eq!(
+            memory.len(),
+            Params::default().block_count(),
+            "one reused memory"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_pool_hashes_verifies_and_counts() {
+        let pool = HashPool::new(2, 8).unwrap();
+        let h = pool.hash("a-long-password".into()).await.unwrap();
+        assert!(
+            pool.verify("a-long-password".into(), h.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!pool.verify("a-wrong-password".into(), h).await.unwrap());
+        assert_eq!(pool.performed(), 3);
+        assert_eq!(pool.threads(), 2);
+    }
+
+    /// A full queue is refused at once, not waited on.
+    #[tokio::test]
+    async fn a_full_queue_is_refused() {
+        let pool = Arc::new(HashPool::new(1, 1).unwrap());
+        let h = hash_password_blocking("a-long-password").unwrap();
+        let attempts: Vec<_> = (0..8)
+            .map(|_| {
+                let (pool, h) = (pool.clone(), h.clone());
+                tokio::spawn(async move { pool.verify("x".into(), h).await })
+            })
+            .collect();
+        let mut busy = 0;
+        for a in attempts {
+            if let Err(AppError::Throttled { code, .. }) = a.await.unwrap() {
+                assert_eq!(code, "login_busy");
+                busy += 1;
+            }
+        }
+        assert!(
+            busy >= 1,
+            "with one thread and room for one job, some are refused"
+        );
+    }
 }

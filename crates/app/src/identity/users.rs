@@ -8,7 +8,7 @@ use zhixing_store::users::NewUser;
 use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use crate::error::AppError;
-use crate::identity::auth::{check_password_policy, hash_password, roles_to_string};
+use crate::identity::auth::{check_password_policy, roles_to_string};
 use crate::state::App;
 
 /// What a new account needs.
@@ -84,7 +84,7 @@ pub async fn create_user(
             ));
         }
     };
-    let hash = hash_password(spec.password.clone()).await?;
+    let hash = app.hasher.hash(spec.password.clone()).await?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     let id = tx
@@ -135,7 +135,7 @@ pub async fn reset_password(
         app.store.user_by_username(username).await?.ok_or_else(|| {
             AppError::not_found("user_not_found", format!("no user {username:?}"))
         })?;
-    let hash = hash_password(password.to_owned()).await?;
+    let hash = app.hasher.hash(password.to_owned()).await?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     tx.set_password(user.id, &hash).await?;

@@ -14,3 +14,6 @@ rule_unit_unknown = Unknown unit { $unit }.
 username_taken = The username { $username } is taken.
 rule_version_exists = A version of rule { $rule } from { $effective_from } exists already.
 metrics_forbidden = the metrics are for the operators' addresses or token
+login_locked = Too many failed sign-ins for this account name; try again later.
+login_rate_limited = Too many sign-in attempts from this address; try again later.
+login_busy = Too many sign-ins at once; try again shortly.

@@ -14,3 +14,6 @@ rule_unit_unknown = 单位“{ $unit }”无法识别。
 username_taken = 用户名 { $username } 已被占用。
 rule_version_exists = 规则 { $rule } 自 { $effective_from } 起施行的版本已存在。
 metrics_forbidden = 运行指标仅供运维人员的地址或令牌读取。
+login_locked = 该账号登录失败次数过多，请稍后再试。
+login_rate_limited = 本地址登录尝试过于频繁，请稍后再试。
+login_busy = 当前登录请求过多，请稍后再试。

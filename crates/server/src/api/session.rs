@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::{Ctx, SESSION_COOKIE};
 use crate::error::{ApiError, Json};
+use crate::ratelimit::ClientAddr;
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -59,9 +60,10 @@ pub fn session_cookie(app: &App, token: &str, max_age_secs: u64) -> Option<Heade
     responses((status = 201, body = LoginResponse), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn create(
     State(app): State<App>,
+    ClientAddr(client): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let s = zhixing_app::identity::auth::login(&app, &req.username, &req.password).await?;
+    let s = zhixing_app::identity::auth::login(&app, &req.username, &req.password, client).await?;
     let mut headers = HeaderMap::new();
     if let Some(c) = session_cookie(&app, &s.token, app.config.session_ttl.as_secs()) {
         headers.insert(header::SET_COOKIE, c);

@@ -36,10 +36,6 @@ impl Lang {
             "username" => ("用户名", "Username"),
             "password" => ("密码", "Password"),
             "bad_login" => ("用户名或密码错误", "Wrong username or password"),
-            "locked" => (
-                "失败次数过多，账号已暂时锁定，请稍后再试",
-                "Too many failed attempts; try again later",
-            ),
             "home" => ("首页", "Home"),
             "courts" => ("法院", "Courts"),
             "court_tree" => ("法院层级", "Court hierarchy"),

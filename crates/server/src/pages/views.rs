@@ -60,9 +60,10 @@ pub async fn login_submit(
     PageLang(lang): PageLang,
     // Its token was checked by `csrf::guard`; the form shown again carries it.
     form: SignInForm,
+    crate::ratelimit::ClientAddr(client): crate::ratelimit::ClientAddr,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> Response {
-    match zhixing_app::identity::auth::login(&app, &f.username, &f.password).await {
+    match zhixing_app::identity::auth::login(&app, &f.username, &f.password, client).await {
         Ok(s) => {
             let mut headers = HeaderMap::new();
             if let Some(c) = crate::api::session::session_cookie(
@@ -74,11 +75,18 @@ pub async fn login_submit(
             }
             (headers, Redirect::to("/home")).into_response()
         }
-        // A lock on the account name, and a failed sign-in, told apart by their kind.
-        Err(zhixing_app::AppError::Throttled { .. }) => page(
-            StatusCode::TOO_MANY_REQUESTS,
-            login_markup(lang, &form.token, Some(lang.t("locked"))),
-        ),
+        // The throttle's refusal (with its Retry-After), and a failed sign-in, told apart by
+        // their kind.
+        Err(e @ zhixing_app::AppError::Throttled { retry_after, .. }) => {
+            let words = super::refusal_words(lang, &e);
+            let mut r = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                login_markup(lang, &form.token, Some(&words)),
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
+            r
+        }
         Err(zhixing_app::AppError::Unauthenticated { .. }) => page(
             StatusCode::UNAUTHORIZED,
             login_markup(lang, &form.token, Some(lang.t("bad_login"))),

@@ -213,10 +213,15 @@ async fn every_state_change_is_an_event_in_the_same_transaction() {
 async fn sensitive_reads_are_recorded_on_the_chain() {
     let t = TestApp::spawn().await;
     t.user("judge1", "b110105", &[Role::Judge]).await;
-    let p = zhixing_app::identity::auth::login(&t.app, "judge1", zhixing_testkit::PASSWORD)
-        .await
-        .unwrap()
-        .principal;
+    let p = zhixing_app::identity::auth::login(
+        &t.app,
+        "judge1",
+        zhixing_testkit::PASSWORD,
+        std::net::Ipv4Addr::LOCALHOST.into(),
+    )
+    .await
+    .unwrap()
+    .principal;
     zhixing_app::platform::audit::record_sensitive_read(
         &t.app,
         &p,
