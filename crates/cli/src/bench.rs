@@ -52,8 +52,14 @@ pub struct BenchArgs {
     /// Cases generated across the national court hierarchy for the indicator figure.
     #[arg(long, default_value_t = 10_000_000)]
     national_cases: usize,
+    /// Failed sign-ins fired at once for the sign-in figure…
+    #[arg(long, default_value_t = 1000)]
+    signin_attempts: usize,
+    /// …from this many client addresses.
+    #[arg(long, default_value_t = 10)]
+    signin_addresses: usize,
     /// Only these measurements (comma-separated: auth, events, filings, fanout, latency,
-    /// public, auction, indicators); default all.
+    /// public, auction, indicators, signin); default all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 }
@@ -218,6 +224,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     if want("indicators") {
         indicators(&app, &store, &args).await?;
+    }
+    if want("signin") {
+        signin(&url, &user, &password, &args).await?;
     }
     store.close().await;
     if args.database.is_none() {
@@ -1419,5 +1428,198 @@ async fn indicators(app: &App, store: &Store, args: &BenchArgs) -> Result<()> {
                "added_per_change": (mean(&with) - mean(&without)).round(),
                "p99_with_rollups": percentile(with, 0.99).round()})
     );
+    Ok(())
+}
+
+/// The resident memory of process `pid` now and at its peak (`VmRSS`, `VmHWM`), in KiB.
+fn resident_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The server's count of Argon2 computations, from its `/metrics`.
+async fn hashes_performed(client: &reqwest::Client, base: &str) -> Result<u64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    Ok(text
+        .lines()
+        .find_map(|l| l.strip_prefix("password_hashes_total "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64))
+}
+
+/// (h) Sign-in under attack. A server process of its own (`zhixing serve`, behind a pretend
+/// proxy: `--trust-forwarded-for`) receives `signin_attempts` failed sign-ins at once from
+/// `signin_addresses` addresses, aimed at 25 names including a real user's, while that user
+/// signs in again and again from the address it signed in from before. Reported: the
+/// server's resident memory before, at its peak and after the burst, against the bound the
+/// hashing pool sets (one Argon2 memory of 19 MiB per core, plus room for the connections);
+/// how the attempts were answered and how many were hashed; the user's successes and
+/// latency.
+async fn signin(url: &str, user: &str, password: &str, args: &BenchArgs) -> Result<()> {
+    use tokio::io::AsyncBufReadExt;
+    raise_fd_limit(2 * args.signin_attempts as u64 + 256);
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["serve", "--database", url, "--listen", "127.0.0.1:0"])
+        .arg("--trust-forwarded-for")
+        .env("ZHIXING_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the server process")?;
+    let pid = child
+        .id()
+        .ok_or_else(|| anyhow!("the server process has no id"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow!("no stdout from the server process"))?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let base = loop {
+        match lines.next_line().await? {
+            Some(l) => {
+                if let Some(addr) = l.strip_prefix("Zhixing serving on ") {
+                    break addr.trim().to_owned();
+                }
+            }
+            None => return Err(anyhow!("the server process ended before serving")),
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.signin_attempts)
+        .build()?;
+    let session = format!("{base}/api/v1/session");
+    let attempt = {
+        let client = client.clone();
+        move |from: String, name: String, pw: String| {
+            let (client, session) = (client.clone(), session.clone());
+            async move {
+                let t0 = Instant::now();
+                let r = client
+                    .post(&session)
+                    .header("x-forwarded-for", from)
+                    .json(&json!({"username": name, "password": pw}))
+                    .send()
+                    .await;
+                let ms = t0.elapsed().as_secs_f64() * 1000.0;
+                let answer = match r {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let code = r.json::<serde_json::Value>().await.ok().and_then(|v| {
+                            v.get("code").and_then(|c| c.as_str()).map(str::to_owned)
+                        });
+                        match code {
+                            Some(c) => format!("{status} {c}"),
+                            None => status.to_string(),
+                        }
+                    }
+                    Err(e) => format!("error: {e}"),
+                };
+                (answer, ms)
+            }
+        }
+    };
+    // The user's usual address: one sign-in from there before the attack.
+    let home = "10.200.0.1".to_owned();
+    let (first, _) = attempt(home.clone(), user.to_owned(), password.to_owned()).await;
+    if first != "201" {
+        return Err(anyhow!("the user's first sign-in answered {first}"));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (rss_before, _) =
+        resident_kib(pid).ok_or_else(|| anyhow!("cannot read /proc/{pid}/status"))?;
+    let names: Vec<String> = (0..24)
+        .map(|i| format!("staff{i:02}"))
+        .chain([user.to_owned()])
+        .collect();
+    let mib = |kib: u64| (kib as f64 / 1024.0 * 10.0).round() / 10.0;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // What the hashing pool allows: one Argon2 memory (m = 19,456 KiB) per hashing thread,
+    // and 64 MiB for the connections' buffers and the answers in flight.
+    let bound_kib = rss_before + cores as u64 * 19_456 + 64 * 1024;
+    // Two bursts, from fresh addresses each: the second shows whether memory kept after the
+    // first grows again.
+    for round in 1..=2u32 {
+        let hashed_before = hashes_performed(&client, &base).await?;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sampler = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut peak = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    if let Some((rss, _)) = resident_kib(pid) {
+                        peak = peak.max(rss);
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                peak
+            })
+        };
+        let legit = {
+            let (stop, attempt) = (stop.clone(), attempt.clone());
+            let (home, user, password) = (home.clone(), user.to_owned(), password.to_owned());
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                while !stop.load(Ordering::Relaxed) || seen.len() < 20 {
+                    seen.push(attempt(home.clone(), user.clone(), password.clone()).await);
+                }
+                seen
+            })
+        };
+        let start = Instant::now();
+        let burst: Vec<_> = (0..args.signin_attempts)
+            .map(|i| {
+                let from = format!("10.66.{round}.{}", 1 + i % args.signin_addresses.max(1));
+                let name = names[i % names.len()].clone();
+                tokio::spawn(attempt(from, name, format!("guess-{round}-{i}")))
+            })
+            .collect();
+        let mut answers = std::collections::BTreeMap::<String, u64>::new();
+        for t in burst {
+            let (answer, _) = t.await?;
+            *answers.entry(answer).or_default() += 1;
+        }
+        let burst_ms = start.elapsed().as_secs_f64() * 1000.0;
+        stop.store(true, Ordering::Relaxed);
+        let seen = legit.await?;
+        let peak_sampled = sampler.await?;
+        let hashed = hashes_performed(&client, &base).await? - hashed_before;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (rss_after, hwm) =
+            resident_kib(pid).ok_or_else(|| anyhow!("cannot read /proc/{pid}/status"))?;
+
+        let succeeded = seen.iter().filter(|(a, _)| a == "201").count();
+        let latencies: Vec<f64> = seen.iter().map(|(_, ms)| *ms).collect();
+        let mut legit_answers = std::collections::BTreeMap::<String, u64>::new();
+        for (a, _) in &seen {
+            *legit_answers.entry(a.clone()).or_default() += 1;
+        }
+        let peak = peak_sampled.max(hwm);
+        println!(
+            "{}",
+            json!({"figure": "signin_under_attack", "round": round, "attempts": args.signin_attempts,
+                   "addresses": args.signin_addresses, "names": names.len(), "burst_ms": burst_ms.round(),
+                   "answers": answers, "hashes_performed": hashed,
+                   "rss_before_mib": mib(rss_before), "rss_peak_mib": mib(peak), "rss_after_mib": mib(rss_after),
+                   "bound_mib": mib(bound_kib), "within_bound": peak <= bound_kib, "hashing_threads": cores,
+                   "legit_signins": seen.len(), "legit_succeeded": succeeded, "legit_answers": legit_answers,
+                   "legit_p50_ms": (percentile(latencies.clone(), 0.5) * 10.0).round() / 10.0,
+                   "legit_p99_ms": (percentile(latencies, 0.99) * 10.0).round() / 10.0})
+        );
+    }
+    let _ = child.kill().await;
     Ok(())
 }

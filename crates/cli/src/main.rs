@@ -86,6 +86,10 @@ enum Command {
         public_origin: Option<String>,
         #[command(flatten)]
         public_limit: PublicLimit,
+        /// Behind a reverse proxy: count each client by the last X-Forwarded-For entry (the
+        /// one the proxy added) in the sign-in throttle and the rate limits, not as the proxy.
+        #[arg(long, env = "ZHIXING_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// One command on a fresh machine: a database with demo data, demo users, and the server.
     Demo(demo::DemoArgs),
@@ -579,6 +583,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             metrics_token,
             public_origin,
             public_limit,
+            trust_forwarded_for,
         } => {
             let defaults = Config::default();
             let app = open(
@@ -592,6 +597,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     },
                     metrics_token,
                     public_origin,
+                    trust_forwarded_for,
                     outbox_lease: std::time::Duration::from_secs(outbox_lease_secs.max(1)),
                     reply_timeout: std::time::Duration::from_secs(reply_timeout_secs.max(1)),
                     ..public_limit.apply(defaults)

@@ -10,6 +10,7 @@ use zhixing_store::users::ALL_ADDRESSES;
 use zhixing_domain::refusal::Refusal;
 
 use crate::error::AppError;
+use crate::identity::password::Lane;
 pub use crate::identity::password::{new_token, token_hash};
 use crate::identity::throttle;
 use crate::state::App;
@@ -112,7 +113,8 @@ pub async fn login(
     let hash = user
         .as_ref()
         .map_or_else(|| app.dummy_hash.clone(), |u| u.password_hash.clone());
-    let ok = app.hasher.verify(password.to_owned(), hash).await?
+    let lane = if usual { Lane::Usual } else { Lane::Other };
+    let ok = app.hasher.verify(lane, password.to_owned(), hash).await?
         && user.as_ref().is_some_and(|u| u.active);
 
     let mut tx = app.store.begin().await?;

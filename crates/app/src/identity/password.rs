@@ -8,12 +8,12 @@
 //! 512 threads, each with its own allocation (and, with glibc, often an arena of its own that
 //! keeps the memory after the burst). The pool is the semaphore: a job waits in a bounded
 //! queue for a thread, and a full queue is refused at once (`login_busy`) instead of piling
-//! up.
+//! up. Sign-ins from an account's usual address have a queue of their own, served first.
 
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use argon2::password_hash::{Output, PasswordHash, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -28,32 +28,59 @@ const MAX_BLOCKS: usize = 256 * 1024;
 
 type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
+/// Which queue a job waits in. A sign-in from the account's usual address goes ahead of
+/// everything else, so that a flood of attempts from elsewhere — each within the limits —
+/// delays the account's owner by one hash at most, not by the whole queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Usual,
+    Other,
+}
+
+#[derive(Default)]
+struct Waiting {
+    usual: VecDeque<Job>,
+    other: VecDeque<Job>,
+    closed: bool,
+}
+
+struct Queue {
+    waiting: Mutex<Waiting>,
+    ready: Condvar,
+    /// Jobs each lane may hold waiting.
+    room: usize,
+}
+
 /// The threads every Argon2 computation runs on; see the module comment.
 pub struct HashPool {
-    jobs: SyncSender<Job>,
+    queue: Arc<Queue>,
     threads: usize,
     performed: Arc<AtomicU64>,
 }
 
 impl HashPool {
-    /// `threads` hashing threads (0: one per core) and room for `queue` waiting jobs.
+    /// `threads` hashing threads (0: one per core) and room for `queue` waiting jobs in each
+    /// lane.
     pub fn new(threads: usize, queue: usize) -> Result<HashPool, AppError> {
         let threads = if threads == 0 {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         } else {
             threads
         };
-        let (jobs, rx) = sync_channel::<Job>(queue.max(1));
-        let rx = Arc::new(Mutex::new(rx));
+        let queue = Arc::new(Queue {
+            waiting: Mutex::new(Waiting::default()),
+            ready: Condvar::new(),
+            room: queue.max(1),
+        });
         for i in 0..threads {
-            let rx = rx.clone();
+            let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
-                .spawn(move || work(&rx))
+                .spawn(move || work(&queue))
                 .or_internal("starting a password-hashing thread")?;
         }
         Ok(HashPool {
-            jobs,
+            queue,
             threads,
             performed: Arc::new(AtomicU64::new(0)),
         })
@@ -71,6 +98,7 @@ impl HashPool {
 
     async fn run<T: Send + 'static>(
         &self,
+        lane: Lane,
         f: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -80,44 +108,82 @@ impl HashPool {
             metrics::counter!("password_hashes_total").increment(1);
             let _ = tx.send(f(memory));
         });
-        match self.jobs.try_send(job) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
+        {
+            let mut w = self
+                .queue
+                .waiting
+                .lock()
+                .map_err(|_| AppError::internal("the password-hashing queue is poisoned"))?;
+            let q = match lane {
+                Lane::Usual => &mut w.usual,
+                Lane::Other => &mut w.other,
+            };
+            if q.len() >= self.queue.room {
                 return Err(AppError::throttled(
                     "login_busy",
                     "too many sign-ins at once; try again shortly",
                     1,
                 ));
             }
-            Err(TrySendError::Disconnected(_)) => {
-                return Err(AppError::internal("the password-hashing pool has stopped"));
-            }
+            q.push_back(job);
         }
+        self.queue.ready.notify_one();
         rx.await.or_internal("a password-hashing job was lost")
     }
 
     /// An Argon2id hash of `password` (PHC string) with OWASP's parameters.
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(move |memory| hash_with(&password, memory)).await?
+        self.run(Lane::Other, move |memory| hash_with(&password, memory))
+            .await?
     }
 
     /// Whether `password` matches the stored `hash`. A malformed hash matches nothing.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, AppError> {
-        self.run(move |memory| verify_with(&password, &hash, memory))
+    pub async fn verify(
+        &self,
+        lane: Lane,
+        password: String,
+        hash: String,
+    ) -> Result<bool, AppError> {
+        self.run(lane, move |memory| verify_with(&password, &hash, memory))
             .await
     }
 }
 
-/// A hashing thread: takes the next job until the pool is dropped. A job that panics loses
-/// only its own answer (its caller sees an internal error), not the thread.
-fn work(rx: &Mutex<Receiver<Job>>) {
+impl Drop for HashPool {
+    /// The threads end with the pool; jobs still waiting are dropped, and their callers told.
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.queue.waiting.lock() {
+            w.closed = true;
+            w.usual.clear();
+            w.other.clear();
+        }
+        self.queue.ready.notify_all();
+    }
+}
+
+/// A hashing thread: takes the next job, the usual lane's first, until the pool is dropped.
+/// A job that panics loses only its own answer (its caller sees an internal error), not the
+/// thread.
+fn work(queue: &Queue) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
-        let next = match rx.lock() {
-            Ok(r) => r.recv(),
-            Err(_) => return,
+        let job = {
+            let Ok(mut w) = queue.waiting.lock() else {
+                return;
+            };
+            loop {
+                if w.closed {
+                    return;
+                }
+                if let Some(job) = w.usual.pop_front().or_else(|| w.other.pop_front()) {
+                    break job;
+                }
+                w = match queue.ready.wait(w) {
+                    Ok(w) => w,
+                    Err(_) => return,
+                };
+            }
         };
-        let Ok(job) = next else { return };
         let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory)));
     }
 }
@@ -247,11 +313,16 @@ mod tests {
         let pool = HashPool::new(2, 8).unwrap();
         let h = pool.hash("a-long-password".into()).await.unwrap();
         assert!(
-            pool.verify("a-long-password".into(), h.clone())
+            pool.verify(Lane::Other, "a-long-password".into(), h.clone())
                 .await
                 .unwrap()
         );
-        assert!(!pool.verify("a-wrong-password".into(), h).await.unwrap());
+        assert!(
+            !pool
+                .verify(Lane::Usual, "a-wrong-password".into(), h)
+                .await
+                .unwrap()
+        );
         assert_eq!(pool.performed(), 3);
         assert_eq!(pool.threads(), 2);
     }
@@ -264,7 +335,7 @@ mod tests {
         let attempts: Vec<_> = (0..8)
             .map(|_| {
                 let (pool, h) = (pool.clone(), h.clone());
-                tokio::spawn(async move { pool.verify("x".into(), h).await })
+                tokio::spawn(async move { pool.verify(Lane::Other, "x".into(), h).await })
             })
             .collect();
         let mut busy = 0;
@@ -278,5 +349,33 @@ mod tests {
             busy >= 1,
             "with one thread and room for one job, some are refused"
         );
+    }
+
+    /// The usual lane goes first: with the only thread busy and the other lane holding a
+    /// job, a usual-lane job queued later is done before it.
+    #[tokio::test]
+    async fn the_usual_lane_goes_first() {
+        let pool = Arc::new(HashPool::new(1, 8).unwrap());
+        let h = hash_password_blocking("a-long-password").unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let spawn = |lane: Lane, tag: &'static str| {
+            let (pool, h, order) = (pool.clone(), h.clone(), order.clone());
+            tokio::spawn(async move {
+                pool.verify(lane, "x".into(), h).await.unwrap();
+                order.lock().unwrap().push(tag);
+            })
+        };
+        // Queued in this order; the thread takes the first before or after the others.
+        let jobs = vec![
+            spawn(Lane::Other, "first"),
+            spawn(Lane::Other, "other"),
+            spawn(Lane::Usual, "usual"),
+        ];
+        for j in jobs {
+            j.await.unwrap();
+        }
+        let order = order.lock().unwrap().clone();
+        assert_eq!(order.len(), 3);
+        assert_eq!(order.last(), Some(&"other"), "{order:?}");
     }
 }
