@@ -79,7 +79,8 @@ pub struct Config {
     /// from which only its own failures hold the account back.
     pub login_usual_address_for: Duration,
     /// Threads hashing passwords (0: one per core), each with one Argon2 memory (19 MiB),
-    /// and how many hashing jobs may wait for them before sign-ins are refused `login_busy`.
+    /// and how many hashing jobs may wait for them (in each of the two queues: sign-ins from
+    /// a usual address, and the rest) before more are refused `login_busy`.
     pub hash_threads: usize,
     pub hash_queue: usize,
     pub body_limit: usize,

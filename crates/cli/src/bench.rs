@@ -58,6 +58,10 @@ pub struct BenchArgs {
     /// …from this many client addresses.
     #[arg(long, default_value_t = 10)]
     signin_addresses: usize,
+    /// …in this many bursts, one after the other (is memory kept after one reused by the
+    /// next, or does it grow?).
+    #[arg(long, default_value_t = 3)]
+    signin_rounds: u32,
     /// Only these measurements (comma-separated: auth, events, filings, fanout, latency,
     /// public, auction, indicators, signin); default all.
     #[arg(long, value_delimiter = ',')]
@@ -1550,9 +1554,9 @@ async fn signin(url: &str, user: &str, password: &str, args: &BenchArgs) -> Resu
     // What the hashing pool allows: one Argon2 memory (m = 19,456 KiB) per hashing thread,
     // and 64 MiB for the connections' buffers and the answers in flight.
     let bound_kib = rss_before + cores as u64 * 19_456 + 64 * 1024;
-    // Two bursts, from fresh addresses each: the second shows whether memory kept after the
+    // Bursts from fresh addresses each: the later ones show whether memory kept after the
     // first grows again.
-    for round in 1..=2u32 {
+    for round in 1..=args.signin_rounds.max(1) {
         let hashed_before = hashes_performed(&client, &base).await?;
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let sampler = {

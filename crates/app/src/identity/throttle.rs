@@ -141,7 +141,7 @@ pub fn seconds_until(now_us: i64, until_us: i64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::state::ManualClock;
 
