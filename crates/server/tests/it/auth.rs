@@ -199,10 +199,16 @@ async fn one_address_spraying_names_is_refused_before_any_hashing() {
     assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "login_rate_limited").await;
 
     // The page's form goes through the same throttle and shows its refusal.
+    let (form_cookie, token) = t.sign_in_form().await;
     let r = t
         .client
         .post(t.url("/login"))
-        .form(&[("username", "officer1"), ("password", PASSWORD)])
+        .header("cookie", &form_cookie)
+        .form(&[
+            ("username", "officer1"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
