@@ -49,9 +49,8 @@ async fn seq_of(t: &TestApp, kind: &str, subject: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_changed_entry_is_named() {
-    let (t, auditor) = with_history().await;
+/// Changes the payload of the event that created `user1`, behind the chain's back; its number.
+async fn tamper_with_user1(t: &TestApp) -> i64 {
     let uid = t
         .app
         .store
@@ -60,13 +59,20 @@ async fn a_changed_entry_is_named() {
         .unwrap()
         .unwrap()
         .id;
-    let seq = seq_of(&t, "user.created", &format!("user:{uid}")).await;
+    let seq = seq_of(t, "user.created", &format!("user:{uid}")).await;
     let n = t
         .raw_exec(&format!(
             "UPDATE events SET payload = replace(payload, 'user1', 'userX') WHERE seq = {seq}"
         ))
         .await;
     assert_eq!(n, 1);
+    seq
+}
+
+#[tokio::test]
+async fn a_changed_entry_is_named() {
+    let (t, auditor) = with_history().await;
+    let seq = tamper_with_user1(&t).await;
     let v = verify(&t, &auditor).await;
     assert_eq!(v["intact"], false);
     assert_eq!(v["first_bad_entry"], seq, "{v}");
@@ -150,19 +156,7 @@ async fn an_auditor_below_the_spc_sees_their_courts_figures_only() {
 
     // A break in Hebei's entries: Hebei's auditor and the SPC's are told where; Beijing's is
     // told that the chain is broken, not where.
-    let uid = t
-        .app
-        .store
-        .user_by_username("user1")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let seq = seq_of(&t, "user.created", &format!("user:{uid}")).await;
-    t.raw_exec(&format!(
-        "UPDATE events SET payload = replace(payload, 'user1', 'userX') WHERE seq = {seq}"
-    ))
-    .await;
+    let seq = tamper_with_user1(&t).await;
     for token in [&spc, &hebei] {
         let v = verify(&t, token).await;
         assert_eq!(
