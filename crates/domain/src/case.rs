@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::Role;
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::case_number::CaseType;
+use crate::closure::Holdings;
 use crate::money::{Fen, MAX_FEN, MoneyError};
 use crate::refusal::{Params, Reason, RefusalKind};
 use crate::rules::{RuleBook, RuleVersion, Unit};
@@ -1063,10 +1064,7 @@ pub fn closure_checklist(
             // interview.
             let steps = [
                 ("notice_issued", done(ActionKind::NoticeIssued)),
-                (
-                    "consumption_restriction",
-                    done(ActionKind::ConsumptionRestriction),
-                ),
+                ("consumption_restriction", restricted_all(state, ctx.today)),
                 (
                     "dishonest_decided",
                     done(ActionKind::DishonestListing) || done(ActionKind::DishonestNotApplicable),
@@ -1119,14 +1117,44 @@ pub fn closure_checklist(
     Ok(v)
 }
 
-/// Refuses a closure whose conditions are not all met, listing every one that is not.
+/// 终本's restriction condition (DOMAIN §4a): an order in force on `on` on every respondent —
+/// not a recorded action, nor an order lifted by then. An organisation's order always binds
+/// the persons §7 names (the order refuses to be made without them). Judged on the day given,
+/// so that a closure played back later is judged as it stood.
+fn restricted_all(state: &CaseState, on: Date) -> bool {
+    let in_force = |o: &crate::credit::RestrictionOrder| {
+        o.ordered_on <= on
+            && o.lifted
+                .as_ref()
+                .is_none_or(|(lifted_on, _)| *lifted_on > on)
+    };
+    let mut respondents = state
+        .parties
+        .iter()
+        .filter(|p| p.role == PartyRole::Respondent)
+        .peekable();
+    respondents.peek().is_some()
+        && respondents.all(|p| {
+            state.credit.orders.iter().any(|o| {
+                o.party_no == p.no
+                    && in_force(o)
+                    && (p.kind != "organisation" || !o.bound_persons.is_empty())
+            })
+        })
+}
+
+/// Refuses a closure whose conditions are not all met, listing every one that is not: the
+/// case's own, and those on what it holds outside ([`crate::closure::conditions`]).
 fn ensure_conditions(
     state: &CaseState,
     mode: ClosureMode,
     reason: &str,
+    holdings: &Holdings,
     ctx: &Ctx<'_>,
 ) -> Result<(), Refusal> {
-    let unmet: Vec<Reason> = closure_checklist(state, mode, reason, ctx)?
+    let mut all = closure_checklist(state, mode, reason, ctx)?;
+    all.extend(crate::closure::conditions(mode, holdings));
+    let unmet: Vec<Reason> = all
         .iter()
         .filter(|c| !c.met)
         .map(Condition::reason)
@@ -1143,14 +1171,17 @@ fn ensure_conditions(
 }
 
 /// Decides a closure: closes at once, or goes to the division head for modes decided by
-/// ruling. A refusal lists every unmet condition.
+/// ruling. A refusal lists every unmet condition. A closure that takes effect comes with its
+/// effects ([`crate::closure::effects`]): the listing removals and order lifts are recorded
+/// before it, the measures to release are the caller's to send.
 pub fn decide_closure(
     state: &CaseState,
     mode: ClosureMode,
     reason: &str,
     proposer: &str,
+    holdings: &Holdings,
     ctx: &Ctx<'_>,
-) -> Result<CaseEvent, Refusal> {
+) -> Result<Closing, Refusal> {
     match state.status {
         CaseStatus::Closed => return Err(Refusal::conflict("case_closed")),
         CaseStatus::PendingClosure => return Err(Refusal::conflict("closure_pending")),
@@ -1161,21 +1192,46 @@ pub fn decide_closure(
         }
         _ => {}
     }
-    ensure_conditions(state, mode, reason, ctx)?;
+    ensure_conditions(state, mode, reason, holdings, ctx)?;
     let reason = reason.trim().to_owned();
-    Ok(if mode.needs_approval() {
-        CaseEvent::ClosureRequested {
-            mode,
-            reason,
-            on: ctx.today,
-            by: Some(proposer.to_owned()),
-        }
-    } else {
-        CaseEvent::Closed {
-            mode,
-            reason,
-            on: ctx.today,
-        }
+    if mode.needs_approval() {
+        return Ok(Closing {
+            events: vec![CaseEvent::ClosureRequested {
+                mode,
+                reason,
+                on: ctx.today,
+                by: Some(proposer.to_owned()),
+            }],
+            releases: Vec::new(),
+        });
+    }
+    close(state, mode, reason, holdings, ctx)
+}
+
+/// What a closure decision records, and the measures the closing transaction releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    pub events: Vec<CaseEvent>,
+    pub releases: Vec<i64>,
+}
+
+fn close(
+    state: &CaseState,
+    mode: ClosureMode,
+    reason: String,
+    holdings: &Holdings,
+    ctx: &Ctx<'_>,
+) -> Result<Closing, Refusal> {
+    let fx = crate::closure::effects(state, mode, holdings, ctx)?;
+    let mut events = fx.events;
+    events.push(CaseEvent::Closed {
+        mode,
+        reason,
+        on: ctx.today,
+    });
+    Ok(Closing {
+        events,
+        releases: fx.releases,
     })
 }
 
@@ -1186,8 +1242,9 @@ pub fn decide_approval(
     approve: bool,
     note: &str,
     approver: &str,
+    holdings: &Holdings,
     ctx: &Ctx<'_>,
-) -> Result<CaseEvent, Refusal> {
+) -> Result<Closing, Refusal> {
     let Some((mode, reason, _)) = &state.closure_request else {
         return Err(Refusal::conflict("no_closure_pending"));
     };
@@ -1200,17 +1257,16 @@ pub fn decide_approval(
         if note.trim().is_empty() {
             return Err(reason_required("send_back"));
         }
-        return Ok(CaseEvent::ClosureRejected {
-            reason: note.trim().to_owned(),
-            on: ctx.today,
+        return Ok(Closing {
+            events: vec![CaseEvent::ClosureRejected {
+                reason: note.trim().to_owned(),
+                on: ctx.today,
+            }],
+            releases: Vec::new(),
         });
     }
-    ensure_conditions(state, *mode, reason, ctx)?;
-    Ok(CaseEvent::Closed {
-        mode: *mode,
-        reason: reason.clone(),
-        on: ctx.today,
-    })
+    ensure_conditions(state, *mode, reason, holdings, ctx)?;
+    close(state, *mode, reason.clone(), holdings, ctx)
 }
 
 /// A reason that was not given, or too short: `what` it is for (suspension, resumption,

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod case_number;
+pub mod closure;
 pub mod complaint;
 pub mod court;
 pub mod credit;

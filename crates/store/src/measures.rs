@@ -146,6 +146,15 @@ impl Tx {
         )
     }
 
+    /// The measures of a case, read in the transaction that holds the case's lock (a closure
+    /// decides on them and releases them in the same transaction).
+    pub async fn measures_of_tx(&mut self, case_id: i64) -> Result<Vec<MeasureRow>> {
+        let sql = format!("SELECT {COLS} FROM measures WHERE case_id = $1 ORDER BY id");
+        Ok(
+            on_tx!(self, c => sqlx::query_as::<_, MeasureRow>(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).fetch_all(c).await)?,
+        )
+    }
+
     /// Records what an institution answered about the measure itself.
     pub async fn update_measure(&mut self, id: i64, u: &MeasureUpdate, at_us: i64) -> Result<()> {
         on_tx!(self, c => sqlx::query(

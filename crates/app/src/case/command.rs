@@ -5,6 +5,7 @@
 
 use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::case::{self, ActionKind, Candidate, CaseEvent, CaseState, ClosureMode};
+use zhixing_domain::closure::Holdings;
 use zhixing_domain::filing::{self, FilingInput};
 
 use super::{Actor, change_in_tx, check_filing, file_in_tx, own_court};
@@ -62,6 +63,8 @@ impl CaseCommand {
         c: &case::Ctx<'_>,
         officer: Option<&Candidate>,
         actor: &str,
+        held: &Holdings,
+        releases: &mut Vec<i64>,
     ) -> Result<Vec<CaseEvent>, case::Refusal> {
         if let CaseCommand::Resume { reason } = self {
             return case::check_resumption(s, reason).map(|()| Vec::new());
@@ -94,10 +97,16 @@ impl CaseCommand {
                 approval_ref,
             } => case::decide_extension(s, *months, approval_ref, c),
             CaseCommand::RequestClosure { mode, reason } => {
-                case::decide_closure(s, *mode, reason, actor, c)
+                return case::decide_closure(s, *mode, reason, actor, held, c).map(|closing| {
+                    *releases = closing.releases;
+                    closing.events
+                });
             }
             CaseCommand::DecideClosure { approve, note } => {
-                case::decide_approval(s, *approve, note, actor, c)
+                return case::decide_approval(s, *approve, note, actor, held, c).map(|closing| {
+                    *releases = closing.releases;
+                    closing.events
+                });
             }
             CaseCommand::Resume { .. } => return Ok(Vec::new()),
         };
@@ -138,11 +147,44 @@ pub async fn execute(
         _ => None,
     };
     let mut tx = app.store.begin().await?;
+    let held = match &cmd {
+        CaseCommand::RequestClosure { .. } | CaseCommand::DecideClosure { .. } => {
+            holdings_in_tx(&mut tx, id).await?
+        }
+        _ => Holdings::default(),
+    };
     let actor = Actor::User(by, cmd.action());
+    let mut releases = Vec::new();
     let changed = change_in_tx(&mut tx, app, actor, id, expected_version, |s, c| {
-        cmd.decide(s, c, officer.as_ref(), &by.username)
+        cmd.decide(s, c, officer.as_ref(), &by.username, &held, &mut releases)
     })
     .await?;
+    if changed
+        .decided
+        .iter()
+        .any(|e| matches!(e, CaseEvent::Closed { .. }))
+    {
+        // What the closure ends elsewhere, in the same transaction: the published listings
+        // and orders, and the release orders to the institutions.
+        crate::credit::listings::project(
+            &mut tx,
+            &changed.row,
+            &changed.before,
+            &changed.decided,
+            app.now_us(),
+        )
+        .await?;
+        let reason = closure_release_reason(&changed.decided);
+        crate::control::measures::release_for_closure(
+            app,
+            &mut tx,
+            by,
+            &changed.row.number,
+            &releases,
+            &reason,
+        )
+        .await?;
+    }
     let done = match &cmd {
         CaseCommand::Resume { reason } => {
             resume_in_tx(&mut tx, app, by, id, &changed.before, reason).await?
@@ -154,6 +196,34 @@ pub async fn execute(
     };
     tx.commit().await?;
     Ok(done)
+}
+
+/// What the case holds outside its own state, read under the case's lock: its measures and
+/// its account.
+async fn holdings_in_tx(tx: &mut zhixing_store::Tx, id: i64) -> Result<Holdings, AppError> {
+    // Lock the case first, so that no measure or payment of it changes until the closure is
+    // decided and written (change_in_tx locks it again, in the same transaction).
+    tx.case_tx(id).await?;
+    let measures = crate::control::measures::held_in_tx(tx, id).await?;
+    let (held, undistributed) = crate::disposal::funds::settlement_in_tx(tx, id).await?;
+    Ok(Holdings {
+        measures,
+        held,
+        undistributed,
+    })
+}
+
+/// The reason a release order gives the institution: the closure, by its mode.
+fn closure_release_reason(events: &[CaseEvent]) -> String {
+    events
+        .iter()
+        .find_map(|e| match e {
+            CaseEvent::Closed { mode, .. } => {
+                Some(format!("本案以{}方式结案，解除控制措施", mode.name_zh()))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// The account an assignment names, as the domain judges it; none if there is no such user.

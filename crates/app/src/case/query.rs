@@ -7,7 +7,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use zhixing_domain::access::{Action, Principal};
-use zhixing_domain::case::{self, CaseState, CaseStatus, ClosureMode, Condition, PartyRole};
+use zhixing_domain::case::{
+    self, CaseEvent, CaseState, CaseStatus, ClosureMode, Condition, PartyRole,
+};
 use zhixing_domain::case_number::{CaseNumber, CaseType};
 use zhixing_domain::court::CourtId;
 use zhixing_domain::rules::RuleBook;
@@ -15,7 +17,7 @@ use zhixing_store::cases::{CaseFilter, CaseRow, NO_DEADLINE};
 use zhixing_store::courts::CourtRow;
 
 use super::{CaseView, readable, region, rule_ctx, state_of};
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal};
 use crate::state::App;
 
 /// Which cases of a court to list, as the caller asked (every field is optional).
@@ -299,6 +301,19 @@ pub struct Checklist {
     pub needs_approval: bool,
     /// Every condition but the reason, which is given with the closure itself.
     pub conditions: Vec<Condition>,
+    /// What the closure would do, were it to take effect today (DOMAIN §4a).
+    pub effects: ClosureEffects,
+}
+
+/// What a closure ends elsewhere on the case.
+#[derive(Debug, Serialize, Default, schemars::JsonSchema)]
+pub struct ClosureEffects {
+    /// Measures whose release orders go to their institutions.
+    pub releases: Vec<i64>,
+    /// Listings removed from the dishonest list (their numbers on the case).
+    pub listings_removed: Vec<u32>,
+    /// Consumption restriction orders lifted.
+    pub orders_lifted: Vec<u32>,
 }
 
 /// The closure checklist of `mode` for case `id`.
@@ -313,12 +328,53 @@ pub async fn checklist(
     let rules = app.rules.current(&app.store).await?;
     let region = region(&court);
     let cx = rule_ctx(app, &rules, &region, app.today());
+    let held = holdings(app, id).await?;
     let mut conditions = case::closure_checklist(&state, mode, "", &cx)?;
     conditions.retain(|c| c.code != "closure_reason");
+    conditions.extend(zhixing_domain::closure::conditions(mode, &held));
+    let fx = zhixing_domain::closure::effects(&state, mode, &held, &cx)?;
+    let mut effects = ClosureEffects {
+        releases: fx.releases,
+        ..ClosureEffects::default()
+    };
+    for e in &fx.events {
+        match e {
+            CaseEvent::DishonestRemoved { no, .. } => effects.listings_removed.push(*no),
+            CaseEvent::RestrictionLifted { no, .. } => effects.orders_lifted.push(*no),
+            _ => {}
+        }
+    }
     Ok(Checklist {
         mode,
         needs_approval: mode.needs_approval(),
         conditions,
+        effects,
+    })
+}
+
+/// What the case holds outside its state (measures, account), as it stands: for showing. The
+/// closure itself reads them again under the case's lock.
+async fn holdings(app: &App, id: i64) -> Result<zhixing_domain::closure::Holdings, AppError> {
+    let measures = app
+        .store
+        .measures_of(id)
+        .await?
+        .iter()
+        .map(|m| {
+            Ok(zhixing_domain::closure::HeldMeasure {
+                id: m.id,
+                kind: zhixing_domain::measure::MeasureKind::parse(&m.kind)
+                    .or_internal("MeasureKind::parse(m.kind)")?,
+                status: crate::control::measures::status_of(m),
+                awaiting: m.pending.is_some(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let (held, undistributed) = crate::disposal::funds::settlement(app, id).await?;
+    Ok(zhixing_domain::closure::Holdings {
+        measures,
+        held,
+        undistributed,
     })
 }
 

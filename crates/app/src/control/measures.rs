@@ -399,22 +399,52 @@ async fn pending_change(
     until: Option<Date>,
     reason: Option<&str>,
 ) -> Result<MeasureRow, AppError> {
-    let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
+    let change = Change {
+        actor: crate::actor_of(by),
+        what,
+        until,
+        reason,
+    };
+    pending_change_in_tx(app, &mut tx, m, env, &change).await?;
+    tx.commit().await?;
+    app.store.measure(m.id).await?.or_internal("measure(m.id)")
+}
+
+/// A request about a measure on its way to the institution.
+struct Change<'a> {
+    actor: String,
+    /// renew or release.
+    what: &'a str,
+    until: Option<Date>,
+    reason: Option<&'a str>,
+}
+
+/// Marks the measure as awaiting the institution's answer, queues the request and records the
+/// audited event, in the caller's transaction.
+async fn pending_change_in_tx(
+    app: &App,
+    tx: &mut zhixing_store::Tx,
+    m: &MeasureRow,
+    env: &zhixing_exchange::Envelope,
+    change: &Change<'_>,
+) -> Result<(), AppError> {
+    let now_us = app.now_us();
     let fresh = tx.measure_tx(m.id).await?.ok_or_else(|| not_found(m.id))?;
     if fresh.pending.is_some() || fresh.status != m.status {
         return Err(busy());
     }
+    let what = change.what;
     tx.set_measure_pending(
         m.id,
-        Some((what, &env.message_id, until.map(|d| d.to_string()))),
+        Some((what, &env.message_id, change.until.map(|d| d.to_string()))),
         None,
         now_us,
     )
     .await?;
     inv::queue(
         app,
-        &mut tx,
+        tx,
         env,
         None,
         m.case_id,
@@ -428,16 +458,78 @@ async fn pending_change(
     tx.append_events(
         now_us,
         &[NewEvent {
-            actor: crate::actor_of(by),
+            actor: change.actor.clone(),
             court_id: Some(m.court_id.clone()),
             kind: format!("measure.{what}_requested"),
             subject: format!("case:{}", m.case_id),
-            payload: json!({"measure": m.id, "until": until, "reason": reason, "request": env.message_id}),
+            payload: json!({"measure": m.id, "until": change.until, "reason": change.reason, "request": env.message_id}),
         }],
     )
     .await?;
-    tx.commit().await?;
-    app.store.measure(m.id).await?.or_internal("measure(m.id)")
+    Ok(())
+}
+
+/// The case's measures as a closure sees them, read in the transaction that holds the case's
+/// lock.
+pub(crate) async fn held_in_tx(
+    tx: &mut zhixing_store::Tx,
+    case_id: i64,
+) -> Result<Vec<zhixing_domain::closure::HeldMeasure>, AppError> {
+    tx.measures_of_tx(case_id)
+        .await?
+        .iter()
+        .map(|m| {
+            Ok(zhixing_domain::closure::HeldMeasure {
+                id: m.id,
+                kind: MeasureKind::parse(&m.kind).or_internal("MeasureKind::parse(m.kind)")?,
+                status: status_of(m),
+                awaiting: m.pending.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Sends the release orders a closure calls for (DOMAIN §4a), in the closing transaction: each
+/// through the outbox to the institution that holds the property, exactly once — a measure
+/// already awaiting an answer is refused by the closure's conditions, and the release marks
+/// it as awaiting, so neither a second closure nor a retry sends another.
+pub(crate) async fn release_for_closure(
+    app: &App,
+    tx: &mut zhixing_store::Tx,
+    by: &Principal,
+    case_number: &str,
+    ids: &[i64],
+    reason: &str,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let officer = inv::officer_of(app, by).await?;
+    for id in ids {
+        let m = tx.measure_tx(*id).await?.ok_or_else(|| not_found(*id))?;
+        let reference = m.reference.clone().or_internal("m.reference.clone()")?;
+        let env = inv::signed_request(
+            app,
+            &m.court_id,
+            &m.institution_id,
+            case_number,
+            by.user_id,
+            &officer,
+            MessageKind::Release,
+            Body::Release {
+                measure_reference: reference,
+                reason: reason.to_owned(),
+            },
+        );
+        let change = Change {
+            actor: crate::actor_of(by),
+            what: "release",
+            until: None,
+            reason: Some(reason),
+        };
+        pending_change_in_tx(app, tx, &m, &env, &change).await?;
+    }
+    Ok(())
 }
 
 /// Applies an institution's answer about a measure (inside the reply's transaction). Returns

@@ -97,7 +97,7 @@ pub enum CreditCommand {
 
 /// Writes the published rows the credit events call for, and clears the proposals they
 /// settle. `before` is the state before the events (its parties do not change).
-async fn project(
+pub(crate) async fn project(
     tx: &mut zhixing_store::Tx,
     row: &CaseRow,
     before: &CaseState,

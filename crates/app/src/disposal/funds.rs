@@ -184,6 +184,20 @@ fn balances_of(case_id: i64, rows: &[PostingRow]) -> Result<Balances, AppError> 
     Ok(balances)
 }
 
+/// What the case account holds, read in the caller's transaction (which holds the case's
+/// lock): (held, of which no approved payout has assigned).
+pub(crate) async fn settlement_in_tx(tx: &mut Tx, case_id: i64) -> Result<(Fen, Fen), AppError> {
+    let balances = balances_of(case_id, &tx.postings_tx(case_id).await?)?;
+    Ok((balances.held(), balances.undistributed()))
+}
+
+/// What the case account holds, as it stands (for showing): (held, unassigned).
+pub(crate) async fn settlement(app: &App, case_id: i64) -> Result<(Fen, Fen), AppError> {
+    let (_, postings) = app.store.journal_of(case_id).await?;
+    let balances = balances_of(case_id, &postings)?;
+    Ok((balances.held(), balances.undistributed()))
+}
+
 /// The case locked for this transaction, with its court and state.
 struct Locked {
     row: CaseRow,

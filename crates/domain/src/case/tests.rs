@@ -18,7 +18,24 @@ fn filed(on: Date, kind: BasisKind) -> CaseState {
         case_type: CaseType::Zhi,
         court_id: "b110105".into(),
         filed_on: on,
-        parties: vec![],
+        parties: vec![
+            PartyRecord {
+                no: 1,
+                role: PartyRole::Applicant,
+                kind: "person".into(),
+                name: "张三".into(),
+                identifier: "110101********0011".into(),
+                legal_representative: None,
+            },
+            PartyRecord {
+                no: 2,
+                role: PartyRole::Respondent,
+                kind: "person".into(),
+                name: "李四".into(),
+                identifier: "110101********0027".into(),
+                legal_representative: None,
+            },
+        ],
         basis: Basis {
             kind,
             issuing_body: "北京市朝阳区人民法院".into(),
@@ -46,13 +63,45 @@ fn judgment() -> (RuleBook, WorkingCalendar, CaseState) {
     )
 }
 
-/// Records the step `a` on `on`.
+/// Records the step `a` on `on`. A consumption restriction is an order on the respondent
+/// (which records the step too): 终本 asks for the order, not the step.
 fn act(s: &mut CaseState, a: ActionKind, on: Date) {
+    if a == ActionKind::ConsumptionRestriction {
+        s.apply(&order_on(s, 2, on));
+        return;
+    }
     s.apply(&CaseEvent::ActionRecorded {
         action: a,
         on,
         note: String::new(),
     });
+}
+
+/// A restriction order on party `party_no`.
+fn order_on(s: &CaseState, party_no: u32, on: Date) -> CaseEvent {
+    CaseEvent::RestrictionOrdered {
+        no: u32::try_from(s.credit.orders.len() + 1).unwrap_or(u32::MAX),
+        party_no,
+        bound_persons: Vec::new(),
+        kinds: crate::credit::SpendingKind::ALL.to_vec(),
+        reason: "依法限制消费".into(),
+        on,
+        listing_no: None,
+    }
+}
+
+/// Nothing held outside the case: no measures, an empty account.
+const NOTHING: crate::closure::Holdings = crate::closure::Holdings {
+    measures: Vec::new(),
+    held: Fen::ZERO,
+    undistributed: Fen::ZERO,
+};
+
+/// The one event a closure decision records when it has no effects to carry out.
+fn only(c: Closing) -> CaseEvent {
+    assert!(c.releases.is_empty());
+    assert_eq!(c.events.len(), 1, "{:?}", c.events);
+    c.events.into_iter().next().expect("one event") // allow-panic: test code
 }
 
 fn due(ds: &[Deadline], node: &str) -> Option<Date> {
@@ -222,6 +271,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
         "officer1",
+        &NOTHING,
         &ctx(&r, &c, date(2025, 4, 1)),
     )
     .err()
@@ -238,6 +288,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
         "officer1",
+        &NOTHING,
         &ctx(&r, &c, date(2025, 5, 1)),
     )
     .err()
@@ -256,13 +307,14 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
     assert_eq!(param("unit"), Some(Param::from("months")));
     assert_eq!(param("citation"), Some(Param::from(rule.citation.as_str())));
     assert_eq!(param("until"), Some(Param::Date(date(2025, 6, 3))));
-    let ok = decide_closure(
+    let ok = only(decide_closure(
         &s,
         ClosureMode::Zhongben,
         "经穷尽财产调查措施",
         "officer1",
+        &NOTHING,
         &ctx(&r, &c, date(2025, 6, 10)),
-    )?;
+    )?);
     assert!(
         matches!(
             ok,
@@ -282,11 +334,19 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
             approve,
             "退回重新审查",
             "officer1",
+            &NOTHING,
             &ctx(&r, &c, date(2025, 6, 11)),
         );
         assert_eq!(own.map_err(|e| e.code).err(), Some("own_proposal"));
     }
-    let closed = decide_approval(&s, true, "", "head1", &ctx(&r, &c, date(2025, 6, 11)))?;
+    let closed = only(decide_approval(
+        &s,
+        true,
+        "",
+        "head1",
+        &NOTHING,
+        &ctx(&r, &c, date(2025, 6, 11)),
+    )?);
     s.apply(&closed);
     assert_eq!(s.closure.as_ref().map(|c| c.0), Some(ClosureMode::Zhongben));
     assert_eq!(
@@ -295,6 +355,7 @@ fn zhongben_refusal_lists_every_unmet_condition() -> Result<(), Refusal> {
             ClosureMode::Withdrawn,
             "重复立案撤销",
             "officer1",
+            &NOTHING,
             &ctx(&r, &c, date(2025, 6, 12))
         )
         .map_err(|e| e.code),
@@ -313,6 +374,7 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
             ClosureMode::FullyPerformed,
             "全部履行完毕",
             "officer1",
+            &NOTHING,
             &cx
         )
         .is_err()
@@ -322,13 +384,14 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
         on: date(2025, 3, 19),
         note: String::new(),
     });
-    let e = decide_closure(
+    let e = only(decide_closure(
         &s,
         ClosureMode::FullyPerformed,
         "全部履行完毕",
         "officer1",
+        &NOTHING,
         &cx,
-    )?;
+    )?);
     assert!(matches!(
         e,
         CaseEvent::Closed {
@@ -336,7 +399,7 @@ fn fully_performed_needs_the_money_and_closes_at_once() -> Result<(), Refusal> {
             ..
         }
     ));
-    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", "officer1", &cx)
+    let w = decide_closure(&s, ClosureMode::Withdrawn, "短", "officer1", &NOTHING, &cx)
         .err()
         .map(|e| e.code);
     assert_eq!(w, Some("closure_conditions_unmet"), "a reason is required");
@@ -433,7 +496,7 @@ proptest! {
         let mut s = filed(filed_on, BasisKind::Judgment);
         for (i, a) in ZHONGBEN_ACTIONS.iter().enumerate() {
             if mask & (1 << i) != 0 {
-                s.apply(&CaseEvent::ActionRecorded { action: *a, on: filed_on, note: String::new() });
+                act(&mut s, *a, filed_on);
             }
         }
         if clue > 0 {
@@ -451,8 +514,9 @@ proptest! {
             + usize::from(clue == 1)
             + usize::from(today <= date(2025, 6, 3))
             + usize::from(paid_all);
-        match decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", "officer1", &cx) {
+        match decide_closure(&s, ClosureMode::Zhongben, "经穷尽财产调查措施", "officer1", &NOTHING, &cx) {
             Ok(e) => {
+                let e = only(e);
                 prop_assert_eq!(expected_unmet, 0);
                 prop_assert!(matches!(e, CaseEvent::ClosureRequested { mode: ClosureMode::Zhongben, .. }), "needs approval");
             }
@@ -503,7 +567,7 @@ fn refusals_know_their_kind_where_they_are_made() {
         Some(("reason_required", RefusalKind::Invalid))
     );
     assert_eq!(
-        kind(decide_approval(&s, true, "", "head1", &cx)),
+        kind(decide_approval(&s, true, "", "head1", &NOTHING, &cx).map(only)),
         Some(("no_closure_pending", RefusalKind::Conflict))
     );
     s.apply(&CaseEvent::Suspended {
@@ -511,13 +575,17 @@ fn refusals_know_their_kind_where_they_are_made() {
         reason: "案外人异议".into(),
     });
     assert_eq!(
-        kind(decide_closure(
-            &s,
-            ClosureMode::Zhongben,
-            "理由充分的结案",
-            "officer1",
-            &cx
-        )),
+        kind(
+            decide_closure(
+                &s,
+                ClosureMode::Zhongben,
+                "理由充分的结案",
+                "officer1",
+                &NOTHING,
+                &cx
+            )
+            .map(only)
+        ),
         Some(("case_suspended", RefusalKind::Conflict))
     );
     assert_eq!(

@@ -20,7 +20,14 @@ fn filed(on: Date) -> CaseState {
         case_type: CaseType::Zhi,
         court_id: "b110105".into(),
         filed_on: on,
-        parties: vec![],
+        parties: vec![crate::case::PartyRecord {
+            no: 1,
+            role: crate::case::PartyRole::Respondent,
+            kind: "person".into(),
+            name: "李四".into(),
+            identifier: "110101********0027".into(),
+            legal_representative: None,
+        }],
         basis: Basis {
             kind: BasisKind::Judgment,
             issuing_body: "北京市朝阳区人民法院".into(),
@@ -114,9 +121,18 @@ fn a_late_closure_is_not_in_limit_and_zhongben_is_not_with_property() {
 #[test]
 fn a_zhongben_with_every_checklist_item_is_compliant() {
     let mut s = filed(date(2025, 3, 3));
+    // 终本 asks for an order in force on the respondent, not the recorded step.
+    s.apply(&CaseEvent::RestrictionOrdered {
+        no: 1,
+        party_no: 1,
+        bound_persons: Vec::new(),
+        kinds: crate::credit::SpendingKind::ALL.to_vec(),
+        reason: "依法限制消费".into(),
+        on: date(2025, 4, 1),
+        listing_no: None,
+    });
     for a in [
         ActionKind::NoticeIssued,
-        ActionKind::ConsumptionRestriction,
         ActionKind::DishonestNotApplicable,
         ActionKind::OnlineInvestigation,
         ActionKind::TraditionalInvestigation,

@@ -58,7 +58,7 @@ closure_conditions_unmet = the conditions of this closure are not met
 amount_paid = everything owed has been paid
 duties_performed = the non-monetary duties have been performed
 notice_issued = (1) the enforcement notice was issued and the respondent ordered to report its property
-consumption_restriction = (2) a consumption restriction order was issued against the respondent
+consumption_restriction = (2) every respondent is bound by a consumption restriction order in force on the day of closure (for an organisation, binding its legal representative and the other persons named)
 dishonest_decided = (2) the respondent was put on the dishonest-debtor list where the conditions hold (or why not was recorded)
 online_investigation = (3) property was searched for through the online investigation and control system
 traditional_investigation = (3) traditional investigation measures were taken
@@ -69,6 +69,12 @@ three_months = (4) more than { $value } { unit } have passed since filing
 debtor_search = (5) a missing respondent was searched for and obstruction of enforcement punished
 interview = the applicant was interviewed and its opinion recorded
 unpaid_remains = an amount remains unpaid
+measures_answered = { $count ->
+    [0] every control measure has been answered by its institution
+   *[other] every control measure has been answered by its institution (awaiting an answer: measures { $measures })
+}
+account_settled = the money in the case account has been paid out or its payout approved (not yet approved: { $undistributed })
+account_paid_out = the money in the case account has been paid out (held now: { $held })
 closure_reason = the reason for the closure is given (at least { $min } characters)
 
 ## Filing (立案): every problem at once

@@ -57,7 +57,7 @@ closure_conditions_unmet = 结案条件尚不具备。
 amount_paid = 应付款项已全部履行
 duties_performed = 非金钱义务已履行
 notice_issued = （一）已向被执行人发出执行通知、责令其报告财产
-consumption_restriction = （二）已向被执行人发出限制消费令
+consumption_restriction = （二）每一被执行人均有在结案之日有效的限制消费令（单位被执行人须约束其法定代表人等人员）
 dishonest_decided = （二）符合条件的已纳入失信被执行人名单（或已说明不符合条件）
 online_investigation = （三）已通过网络执行查控系统查询财产
 traditional_investigation = （三）已采取传统调查措施
@@ -68,6 +68,12 @@ three_months = （四）自立案之日起已超过{ $value }{ unit }
 debtor_search = （五）已查找下落不明的被执行人、依法惩戒妨碍执行行为
 interview = 已约谈申请执行人并记录其意见
 unpaid_remains = 尚有未履行的金额
+measures_answered = { $count ->
+    [0] 控制措施均已得到协助执行单位答复
+   *[other] 控制措施均已得到协助执行单位答复（待答复的措施编号：{ $measures }）
+}
+account_settled = 案款账户内款项已发放或其发放已获批准（尚未批准分配 { $undistributed }）
+account_paid_out = 案款账户内款项已全部发放（现存 { $held }）
 closure_reason = 已写明结案理由（至少{ $min }个字）
 
 ## 立案：所有问题一并列出

@@ -466,6 +466,10 @@ pub struct Checklist {
     pub mode: String,
     pub needs_approval: bool,
     pub conditions: Vec<ConditionOut>,
+    /// What the closure would end, were it to take effect today: measures released (their
+    /// ids), listings removed and restriction orders lifted (their numbers on the case).
+    #[schema(value_type = crate::openapi::doc::ClosureEffects)]
+    pub effects: zhixing_app::case::query::ClosureEffects,
 }
 
 /// The preconditions of a closure mode and whether each is met.
@@ -482,6 +486,7 @@ pub async fn checklist(
         mode: list.mode.as_str().to_owned(),
         needs_approval: list.needs_approval,
         conditions: described(Lang::En, &list.conditions),
+        effects: list.effects,
     }))
 }
 

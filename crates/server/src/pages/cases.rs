@@ -714,6 +714,17 @@ async fn closure_page(
             p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.name_zh()) } " " } }
             h2 { (mode.name_zh()) @if mode.needs_approval() { " （须执行局长批准）" } }
             ul #checklist { @for c in &conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
+            h3 { "结案后依法一并办理" }
+            @let fx = &list.effects;
+            @if fx.releases.is_empty() && fx.listings_removed.is_empty() && fx.orders_lifted.is_empty() {
+                p #closure-effects { (if mode == ClosureMode::Zhongben { "终结本次执行程序：控制措施、限制消费令和失信名单依法保留。" } else { "无须解除的措施、名单或限制消费令。" }) }
+            } @else {
+                ul #closure-effects {
+                    @if !fx.releases.is_empty() { li data-effect="release" { "向协助执行单位发送解除通知：措施 " (fx.releases.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join("、")) } }
+                    @if !fx.listings_removed.is_empty() { li data-effect="remove" { "删除失信被执行人名单信息 " (fx.listings_removed.len()) " 条" } }
+                    @if !fx.orders_lifted.is_empty() { li data-effect="lift" { "解除限制消费令 " (fx.orders_lifted.len()) " 项" } }
+                }
+            }
             @if let Some(m) = refused { p.error #closure-refused role="alert" { (m) } }
             form #closure method="post" action=(format!("/cases/{id}/closure")) {
                 (v.csrf)

@@ -601,8 +601,57 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
         8
     );
 
+    // A recorded step is not a restriction order: 终本 asks for an order in force on each
+    // respondent, and an order since lifted does not count either.
+    assert_eq!(
+        post(
+            &t,
+            &officer,
+            &path("/actions"),
+            json!({"action": "consumption_restriction"})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let order = |party_no: u32| json!({"party_no": party_no, "reason": "被执行人未履行生效法律文书确定的义务"});
+    for party_no in [2, 3] {
+        assert_eq!(
+            post(&t, &officer, &path("/restriction-orders"), order(party_no))
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(
+        post(
+            &t,
+            &officer,
+            &path("/restriction-orders/2/lift"),
+            json!({"reason": "被执行人提供了担保"})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let list: Value = t
+        .get_value(&path("/closure-checklist?mode=zhongben"), Some(&officer))
+        .await;
+    let unmet: Vec<&str> = list["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["met"] == false)
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(unmet.contains(&"consumption_restriction"), "{list}");
+    assert_eq!(
+        post(&t, &officer, &path("/restriction-orders"), order(3))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
     for a in [
-        "consumption_restriction",
         "online_investigation",
         "traditional_investigation",
         "no_enforceable_property",

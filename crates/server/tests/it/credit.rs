@@ -151,24 +151,38 @@ async fn listing_with_order_documents_events_duration_extension_and_removal() {
         .collect();
     assert!(events.contains(&"case.dishonest_listed".to_owned()));
     assert!(events.contains(&"case.restriction_ordered".to_owned()));
-    // The 终本 checklist counts both steps.
-    let cl = t
-        .get_value(
+    // The 终本 checklist counts the listing; the restriction condition asks for an order on
+    // every respondent, and the organisation has none yet.
+    let checklist = || async {
+        t.get_value(
             &format!("/api/v1/cases/{id}/closure-checklist?mode=zhongben"),
             Some(&officer),
         )
-        .await;
-    let met = |code: &str| {
-        cl.as_array()
-            .or_else(|| cl["conditions"].as_array())
+        .await
+    };
+    let met = |cl: &Value, code: &str| {
+        cl["conditions"]
+            .as_array()
             .unwrap()
             .iter()
             .any(|c| c["code"] == code && c["met"] == true)
     };
-    assert!(
-        met("consumption_restriction") && met("dishonest_decided"),
-        "{cl}"
-    );
+    let cl = checklist().await;
+    assert!(met(&cl, "dishonest_decided"), "{cl}");
+    assert!(!met(&cl, "consumption_restriction"), "{cl}");
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/restriction-orders"),
+            json!({"party_no": 3, "reason": "被执行人未履行生效法律文书确定的义务"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let cl = checklist().await;
+    assert!(met(&cl, "consumption_restriction"), "{cl}");
 
     // The public search finds the listing by name and blind index, masked.
     let idx = t.app.cipher.index(RESPONDENT_ID);

@@ -10,9 +10,9 @@ use zhixing_domain::access::Role;
 use zhixing_testkit::sim::{Sim, register_all, sim, stats, wait_until_answered};
 use zhixing_testkit::{TestApp, assert_problem};
 
-const DEBTOR: &str = "110101198001010010";
+pub(crate) const DEBTOR: &str = "110101198001010010";
 
-fn fast() -> zhixing_server::Config {
+pub(crate) fn fast() -> zhixing_server::Config {
     zhixing_server::Config {
         outbox_poll: Duration::from_millis(50),
         sweep_interval: Duration::from_secs(3600),
@@ -20,7 +20,7 @@ fn fast() -> zhixing_server::Config {
     }
 }
 
-async fn file(t: &TestApp, token: &str, doc: &str, principal: i64) -> i64 {
+pub(crate) async fn file(t: &TestApp, token: &str, doc: &str, principal: i64) -> i64 {
     file_against(t, token, doc, principal, DEBTOR).await
 }
 
@@ -40,7 +40,7 @@ async fn file_against(t: &TestApp, token: &str, doc: &str, principal: i64, debto
 }
 
 /// Investigates a case and returns what was found.
-async fn investigate(t: &TestApp, token: &str, case: i64) -> Vec<Value> {
+pub(crate) async fn investigate(t: &TestApp, token: &str, case: i64) -> Vec<Value> {
     let r = t
         .post_json(
             &format!("/api/v1/cases/{case}/investigations"),
@@ -58,7 +58,7 @@ async fn investigate(t: &TestApp, token: &str, case: i64) -> Vec<Value> {
 }
 
 /// A deposit nobody else holds, with money on it.
-fn free_deposit(assets: &[Value]) -> Value {
+pub(crate) fn free_deposit(assets: &[Value]) -> Value {
     assets
         .iter()
         .find(|a| {
@@ -70,7 +70,12 @@ fn free_deposit(assets: &[Value]) -> Value {
         .clone()
 }
 
-async fn measure(t: &TestApp, token: &str, asset: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn measure(
+    t: &TestApp,
+    token: &str,
+    asset: i64,
+    body: Value,
+) -> reqwest::Response {
     t.post_json(
         &format!("/api/v1/assets/{asset}/measures"),
         Some(token),
@@ -80,7 +85,7 @@ async fn measure(t: &TestApp, token: &str, asset: i64, body: Value) -> reqwest::
 }
 
 /// Waits until the institution has answered the measure (and any renewal or release).
-async fn settled(t: &TestApp, token: &str, id: i64) -> Value {
+pub(crate) async fn settled(t: &TestApp, token: &str, id: i64) -> Value {
     let start = Instant::now();
     loop {
         let m: Value = t
@@ -94,7 +99,7 @@ async fn settled(t: &TestApp, token: &str, id: i64) -> Value {
     }
 }
 
-async fn setup(t: &TestApp) -> Sim {
+pub(crate) async fn setup(t: &TestApp) -> Sim {
     let s = sim(t, 24, 0.0).await;
     let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
     register_all(t, &s, &admin).await;
@@ -556,9 +561,16 @@ async fn property_another_court_already_holds_puts_a_measure_on_the_waiting_list
 
 /// Closes a case as 终本 the way an officer and the division head do.
 async fn close_zhongben(t: &TestApp, officer: &str, head: &str, id: i64) {
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/restriction-orders"),
+            Some(officer),
+            &json!({"party_no": 2, "reason": "被执行人未履行生效法律文书确定的义务"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
     for (a, note) in [
         ("notice_issued", ""),
-        ("consumption_restriction", ""),
         ("online_investigation", ""),
         ("traditional_investigation", ""),
         ("no_enforceable_property", ""),
