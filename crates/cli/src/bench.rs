@@ -344,6 +344,7 @@ fn filing(i: usize) -> zhixing_domain::filing::FilingInput {
                 id_number: Some("11010519491231002X".into()),
                 credit_code: None,
                 legal_representative: None,
+                address: None,
             },
             PartyInput {
                 role: PartyRole::Respondent,
@@ -352,6 +353,7 @@ fn filing(i: usize) -> zhixing_domain::filing::FilingInput {
                 id_number: Some(id),
                 credit_code: None,
                 legal_representative: None,
+                address: None,
             },
         ],
         basis: Basis {

@@ -33,6 +33,10 @@ pub struct PartyInput {
     /// For an organisation.
     #[serde(default)]
     pub legal_representative: Option<String>,
+    /// 住所 (domicile, or an organisation's seat): what a document to be served names the
+    /// party by, beside the identifier. Kept sealed like the identifier.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// A party's identifier, parsed.
@@ -65,6 +69,7 @@ pub struct ValidParty {
     pub name: String,
     pub identifier: Identifier,
     pub legal_representative: Option<String>,
+    pub address: Option<String>,
 }
 
 impl ValidParty {
@@ -117,6 +122,8 @@ fn text(field: &'static str, s: &str, max: usize, b: Lines) -> Result<Option<Str
 pub const MAX_NAME_CHARS: usize = 100;
 /// The most characters of an organisation's legal representative.
 pub const MAX_REPRESENTATIVE_CHARS: usize = 50;
+/// Longest address (住所) a filing accepts.
+pub const MAX_ADDRESS_CHARS: usize = 200;
 /// The most parties of one filing.
 pub const MAX_PARTIES: usize = 50;
 /// The most characters of the non-monetary duties.
@@ -266,8 +273,27 @@ pub fn validate(
                 continue;
             }
         };
+        let address = match p
+            .address
+            .as_deref()
+            .map(|a| text("address", a, MAX_ADDRESS_CHARS, Lines::One))
+        {
+            Some(Err(r)) => {
+                found.party("invalid_party", n, Some(&name), r);
+                None
+            }
+            // Left blank: no address. Too long: said so, with the bound.
+            Some(Ok(None)) if !p.address.as_deref().unwrap_or_default().trim().is_empty() => {
+                let r = invalid_party("address").with("max", MAX_ADDRESS_CHARS);
+                found.party("invalid_party", n, Some(&name), r);
+                None
+            }
+            Some(Ok(a)) => a,
+            None => None,
+        };
         if let Some(identifier) = identifier_of(p, n, &name, &mut found) {
             parties.push(ValidParty {
+                address,
                 role: p.role,
                 name,
                 legal_representative: p.legal_representative.as_deref().and_then(|l| {
@@ -409,12 +435,17 @@ pub fn check_origin(case_type: CaseType, resuming: bool) -> Result<(), Refusal> 
 
 /// What resuming `old` files: a 执恢 case against the same parties (`identifiers`, in the
 /// parties' order, as stored) on the same basis, for what is still unpaid.
-pub fn resumption_input(old: &CaseState, reason: &str, identifiers: Vec<String>) -> FilingInput {
+pub fn resumption_input(
+    old: &CaseState,
+    reason: &str,
+    identifiers: Vec<(String, Option<String>)>,
+) -> FilingInput {
     let parties = old
         .parties
         .iter()
         .zip(identifiers)
-        .map(|(p, ident)| PartyInput {
+        .map(|(p, (ident, address))| PartyInput {
+            address,
             role: p.role,
             kind: p.kind.clone(),
             name: p.name.clone(),
@@ -490,6 +521,7 @@ mod tests {
                     id_number: Some("11010519491231002X".into()),
                     credit_code: None,
                     legal_representative: None,
+                    address: Some("北京市东城区东长安街1号".into()),
                 },
                 PartyInput {
                     role: PartyRole::Respondent,
@@ -498,6 +530,7 @@ mod tests {
                     id_number: None,
                     credit_code: Some("91350100M000100Y43".into()),
                     legal_representative: Some("李四".into()),
+                    address: None,
                 },
             ],
             basis: Basis {

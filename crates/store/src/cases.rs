@@ -85,6 +85,16 @@ pub struct NewParty<'a> {
     pub id_index: &'a str,
     pub id_shown: &'a str,
     pub legal_rep: Option<&'a str>,
+    /// The sealed address, if one was given.
+    pub address_cipher: Option<&'a str>,
+}
+
+/// A party's sealed identifier and address, for the documents that name the party in full.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PartySecrets {
+    pub no: i64,
+    pub id_cipher: String,
+    pub address_cipher: Option<String>,
 }
 
 /// A document to store.
@@ -160,13 +170,20 @@ impl Tx {
     }
 
     pub async fn insert_party(&mut self, p: &NewParty<'_>) -> Result<()> {
-        let sql = "INSERT INTO parties (case_id, court_id, no, role, kind, name, id_cipher, id_index, id_shown, legal_rep) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let sql = "INSERT INTO parties (case_id, court_id, no, role, kind, name, id_cipher, id_index, id_shown, legal_rep, address_cipher) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
         on_tx!(self, c => sqlx::query(sql)
             .bind(p.case_id).bind(p.court_id).bind(p.no).bind(p.role).bind(p.kind).bind(p.name)
-            .bind(p.id_cipher).bind(p.id_index).bind(p.id_shown).bind(p.legal_rep)
+            .bind(p.id_cipher).bind(p.id_index).bind(p.id_shown).bind(p.legal_rep).bind(p.address_cipher)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// The sealed identifiers and addresses of a case's parties, in party order.
+    pub async fn party_secrets_tx(&mut self, case_id: i64) -> Result<Vec<PartySecrets>> {
+        Ok(on_tx!(self, c => sqlx::query_as::<_, PartySecrets>(
+            "SELECT no, id_cipher, address_cipher FROM parties WHERE case_id = $1 ORDER BY no")
+            .bind(case_id).fetch_all(c).await)?)
     }
 
     /// An earlier case at this court on the same basis document against the same respondent
@@ -317,6 +334,13 @@ impl Store {
     }
 
     /// The sealed identifier of a party.
+    /// A party's sealed address, if one was given.
+    pub async fn party_address_cipher(&self, case_id: i64, no: i64) -> Result<Option<String>> {
+        let r: Option<(Option<String>,)> = on_pool!(self, p => sqlx::query_as("SELECT address_cipher FROM parties WHERE case_id = $1 AND no = $2")
+            .bind(case_id).bind(no).fetch_optional(p).await)?;
+        Ok(r.and_then(|r| r.0))
+    }
+
     pub async fn party_cipher(&self, case_id: i64, no: i64) -> Result<Option<String>> {
         let r: Option<(String,)> = on_pool!(self, p => sqlx::query_as("SELECT id_cipher FROM parties WHERE case_id = $1 AND no = $2")
             .bind(case_id).bind(no).fetch_optional(p).await)?;

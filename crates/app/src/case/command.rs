@@ -256,7 +256,11 @@ async fn resume_in_tx(
             .party_cipher(id, i64::from(p.no))
             .await?
             .or_internal("the stored identifier of a party")?;
-        identifiers.push(app.cipher.open(&sealed)?);
+        let address = match app.store.party_address_cipher(id, i64::from(p.no)).await? {
+            Some(a) => Some(app.cipher.open(&a)?),
+            None => None,
+        };
+        identifiers.push((app.cipher.open(&sealed)?, address));
     }
     let input = filing::resumption_input(old, reason, identifiers);
     let court = own_court(app, by).await?;

@@ -47,6 +47,18 @@ struct PartyLine<'a> {
     id_label: &'static str,
     identifier: &'a str,
     legal_representative: &'a Option<String>,
+    /// 住所 (a person) or 住所地 (an organisation).
+    address_label: &'static str,
+    address: Option<&'a str>,
+}
+
+/// A party in full, as a document to be served names it (DOMAIN §4c): the whole identifier and
+/// the address, opened from their sealed copies. The case's state holds only the masked one.
+#[derive(Debug, Clone)]
+pub struct FullParty {
+    pub no: u32,
+    pub identifier: String,
+    pub address: Option<String>,
 }
 
 /// Every document of the flow has the same frame: the court, the title, the case number, the
@@ -69,6 +81,8 @@ struct Letterhead<'a> {
     court: &'a CourtRow,
     state: &'a CaseState,
     date: &'a str,
+    /// The parties in full; empty while only finding out whether an event issues documents.
+    full: &'a [FullParty],
 }
 
 impl Letterhead<'_> {
@@ -78,20 +92,29 @@ impl Letterhead<'_> {
             .state
             .parties
             .iter()
-            .map(|p| PartyLine {
-                role: if p.role == PartyRole::Applicant {
-                    "申请执行人："
-                } else {
-                    "被执行人："
-                },
-                name: &p.name,
-                id_label: if p.kind == "person" {
-                    "公民身份号码 "
-                } else {
-                    "统一社会信用代码 "
-                },
-                identifier: &p.identifier,
-                legal_representative: &p.legal_representative,
+            .map(|p| {
+                let full = self.full.iter().find(|f| f.no == p.no);
+                PartyLine {
+                    role: if p.role == PartyRole::Applicant {
+                        "申请执行人："
+                    } else {
+                        "被执行人："
+                    },
+                    name: &p.name,
+                    id_label: if p.kind == "person" {
+                        "公民身份号码 "
+                    } else {
+                        "统一社会信用代码 "
+                    },
+                    identifier: full.map_or(p.identifier.as_str(), |f| f.identifier.as_str()),
+                    legal_representative: &p.legal_representative,
+                    address_label: if p.kind == "person" {
+                        "住所 "
+                    } else {
+                        "住所地 "
+                    },
+                    address: full.and_then(|f| f.address.as_deref()),
+                }
             })
             .collect();
         let paragraphs: Vec<String> = paragraphs.iter().map(|p| tidy(p)).collect();
@@ -426,6 +449,26 @@ pub async fn issue_for(
     issue_for_actor(tx, app, court, case_id, state, events, &crate::actor_of(by)).await
 }
 
+/// The case's parties in full, opened from their sealed identifiers and addresses.
+async fn parties_in_full(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    case_id: i64,
+) -> Result<Vec<FullParty>, AppError> {
+    let mut out = Vec::new();
+    for p in tx.party_secrets_tx(case_id).await? {
+        out.push(FullParty {
+            no: u32::try_from(p.no).or_internal("party no")?,
+            identifier: app.cipher.open(&p.id_cipher)?,
+            address: match &p.address_cipher {
+                Some(a) => Some(app.cipher.open(a)?),
+                None => None,
+            },
+        });
+    }
+    Ok(out)
+}
+
 /// [`issue_for`] on behalf of an actor that is not a user (the watch worker).
 pub async fn issue_for_actor(
     tx: &mut zhixing_store::Tx,
@@ -438,11 +481,22 @@ pub async fn issue_for_actor(
 ) -> Result<Vec<CaseEvent>, AppError> {
     let date = app.today();
     let date_zh = format!("{}年{}月{}日", date.year(), date.month(), date.day());
-    let paper = Letterhead {
+    let mut paper = Letterhead {
         court,
         state,
         date: &date_zh,
+        full: &[],
     };
+    // Most changes issue no document: the parties are opened only for those that do.
+    let mut issued = Vec::new();
+    for e in events {
+        issued.extend(documents_for(e, &paper)?.into_iter().map(|d| d.0));
+    }
+    if issued.is_empty() {
+        return Ok(Vec::new());
+    }
+    let full = parties_in_full(tx, app, case_id).await?;
+    paper.full = &full;
     let mut out = Vec::new();
     for e in events {
         for (kind, title, html) in documents_for(e, &paper)? {

@@ -195,7 +195,13 @@ pub(crate) async fn file_in_tx(
         .await?;
     for (i, p) in valid.parties.iter().enumerate() {
         let sealed = app.cipher.seal(p.identifier.normalized())?;
+        let address = p
+            .address
+            .as_deref()
+            .map(|a| app.cipher.seal(a))
+            .transpose()?;
         tx.insert_party(&NewParty {
+            address_cipher: address.as_deref(),
             case_id: id,
             court_id: &court.id,
             no: i64::try_from(i + 1).unwrap_or(i64::MAX),

@@ -84,6 +84,7 @@ unsupported_case_type = { $case_type } cases cannot be filed here yet
 case_type_unknown = unknown case type "{ $case_type }": use 执, 执恢 or 执保
 unknown_case_type = unknown case type "{ $case_type }"
 invalid_party = { $problem ->
+    [address] party { $no } ({ $name }): the address has at most { $max } characters
     [name] party { $no }: a name of 1–{ $max } characters is required
     [id_number_missing] party { $no } ({ $name }): a natural person needs a resident ID number
     [legal_representative] party { $no } ({ $name }): an organisation needs its legal representative

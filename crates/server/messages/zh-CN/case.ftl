@@ -83,6 +83,7 @@ unsupported_case_type = 本系统尚不能立“{ $case_type }”字号的案件
 case_type_unknown = 未知的案件类型“{ $case_type }”：请选择执、执恢或执保。
 unknown_case_type = 未知的案件类型“{ $case_type }”。
 invalid_party = { $problem ->
+    [address] 第 { $no } 个当事人（{ $name }）：住所最多 { $max } 个字。
     [name] 第 { $no } 个当事人：请填写姓名或名称（1 至 { $max } 个字）。
     [id_number_missing] 第 { $no } 个当事人（{ $name }）：自然人须填写公民身份号码。
     [legal_representative] 第 { $no } 个当事人（{ $name }）：法人或其他组织须填写法定代表人。

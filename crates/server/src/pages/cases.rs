@@ -130,6 +130,8 @@ pub struct FilingForm {
     #[serde(default)]
     applicant_rep: String,
     #[serde(default)]
+    applicant_address: String,
+    #[serde(default)]
     respondent_kind: String,
     #[serde(default)]
     respondent_name: String,
@@ -137,6 +139,8 @@ pub struct FilingForm {
     respondent_id: String,
     #[serde(default)]
     respondent_rep: String,
+    #[serde(default)]
+    respondent_address: String,
     #[serde(default)]
     basis_kind: String,
     #[serde(default)]
@@ -215,9 +219,11 @@ fn amount_of(field: &'static str, s: &str) -> Result<i64, Reason> {
     })
 }
 
-fn party(role: PartyRole, kind: &str, name: &str, id: &str, rep: &str) -> PartyInput {
+/// A party as the form has it: kind, name, identifier, representative, address.
+fn party(role: PartyRole, [kind, name, id, rep, address]: [&str; 5]) -> PartyInput {
     let org = kind == "organisation";
     PartyInput {
+        address: (!address.trim().is_empty()).then(|| address.trim().to_owned()),
         role,
         kind: if org {
             "organisation".into()
@@ -249,9 +255,9 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                         legend { "案件类型" }
                         select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } }
                     }
-                    @for (role, label, kind, name, id, rep) in [
-                        ("applicant", "申请执行人", &f.applicant_kind, &f.applicant_name, &f.applicant_id, &f.applicant_rep),
-                        ("respondent", "被执行人", &f.respondent_kind, &f.respondent_name, &f.respondent_id, &f.respondent_rep),
+                    @for (role, label, kind, name, id, rep, address) in [
+                        ("applicant", "申请执行人", &f.applicant_kind, &f.applicant_name, &f.applicant_id, &f.applicant_rep, &f.applicant_address),
+                        ("respondent", "被执行人", &f.respondent_kind, &f.respondent_name, &f.respondent_id, &f.respondent_rep, &f.respondent_address),
                     ] {
                         fieldset {
                             legend { (label) }
@@ -259,6 +265,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                             label { "姓名／名称" input name=(format!("{role}_name")) value=(name) required; }
                             label { "公民身份号码／统一社会信用代码" input name=(format!("{role}_id")) value=(id) required; }
                             label { "法定代表人（组织填写）" input name=(format!("{role}_rep")) value=(rep); }
+                            label { "住所／住所地（送达文书载明）" input name=(format!("{role}_address")) value=(address) autocomplete="street-address"; }
                         }
                     }
                     fieldset {
@@ -347,17 +354,23 @@ fn filing_of(f: &FilingForm) -> Result<svc::FileCase, AppError> {
         parties: vec![
             party(
                 PartyRole::Applicant,
-                &f.applicant_kind,
-                &f.applicant_name,
-                &f.applicant_id,
-                &f.applicant_rep,
+                [
+                    &f.applicant_kind,
+                    &f.applicant_name,
+                    &f.applicant_id,
+                    &f.applicant_rep,
+                    &f.applicant_address,
+                ],
             ),
             party(
                 PartyRole::Respondent,
-                &f.respondent_kind,
-                &f.respondent_name,
-                &f.respondent_id,
-                &f.respondent_rep,
+                [
+                    &f.respondent_kind,
+                    &f.respondent_name,
+                    &f.respondent_id,
+                    &f.respondent_rep,
+                    &f.respondent_address,
+                ],
             ),
         ],
         basis: BasisIn {

@@ -19,6 +19,7 @@ mod courts;
 mod credit;
 mod credit_pages;
 mod csrf;
+mod documents;
 mod entrusted;
 mod field_investigation;
 mod funds;

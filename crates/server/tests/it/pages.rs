@@ -214,7 +214,9 @@ async fn the_filing_form_shows_each_problem_in_chinese_from_the_catalogue() {
     let t = TestApp::spawn().await;
     t.user("officer1", "b110105", &[Role::Officer]).await;
     let cookie = t.page_login("officer1").await;
+    let long_address = "某".repeat(201);
     let mut form = vec![
+        ("respondent_address", long_address.as_str()),
         ("case_type", "执"),
         ("applicant_kind", "person"),
         ("applicant_name", "张三"),
@@ -234,6 +236,7 @@ async fn the_filing_form_shows_each_problem_in_chinese_from_the_catalogue() {
     let errors = &body[body.find("filing-errors").unwrap()..];
     assert!(
         errors.contains("第 2 个当事人（李四）：公民身份号码的校验码不正确，请核对。")
+            && errors.contains("第 2 个当事人（李四）：住所最多 200 个字。")
             && errors.contains("执行依据于 2099-01-01 生效，尚未生效。"),
         "{errors}"
     );
@@ -260,7 +263,9 @@ async fn the_filing_form_shows_each_problem_in_chinese_from_the_catalogue() {
         ]
         .contains(k)
     });
+    form.retain(|(k, _)| *k != "respondent_address");
     form.extend([
+        ("respondent_address", "北京市朝阳区建国路88号"),
         ("principal", "1000"),
         ("respondent_id", "110101198001010010"),
         ("effective_date", "2020-01-01"),
