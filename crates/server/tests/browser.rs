@@ -349,6 +349,7 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
         platform_public_key: Some(t.app.platform_key.public_base64()),
         reply_to: Some(t.base.clone()),
         base_url: sim_base.clone(),
+        today: None,
     };
     let router = zhixing_exchange::sim::router(cfg);
     tokio::spawn(async move {
