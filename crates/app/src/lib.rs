@@ -30,7 +30,7 @@ pub mod runtime;
 pub mod state;
 
 pub use error::{AppError, OrInternal};
-pub use state::{App, Clock, Config, ManualClock, SystemClock};
+pub use state::{App, Clock, Config, ManualClock, SimulatedClock, SystemClock};
 
 use zhixing_domain::access::Principal;
 

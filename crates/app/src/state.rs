@@ -14,6 +14,11 @@ use crate::runtime::{Courier, Hub, InstitutionCache, ReplyQueue, RuleCache};
 /// without sleeping.
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> Timestamp;
+    /// The training mode's clock (`zhixing demo --simulated-clock`), if this is one: only
+    /// that clock may be advanced by an administrator.
+    fn simulated(&self) -> Option<&SimulatedClock> {
+        None
+    }
 }
 
 pub struct SystemClock;
@@ -49,6 +54,58 @@ impl Clock for ManualClock {
             .lock()
             .map(|t| *t)
             .unwrap_or_else(|p| *p.into_inner())
+    }
+}
+
+/// Training mode's clock (演练模式): it starts at a chosen moment, runs on in real time — so
+/// that a bid in an auction's last five minutes still moves its end five real minutes on — and
+/// jumps forward when an administrator advances it. Never backwards: every record already
+/// written carries a time, and a clock that went back would put new records before them.
+pub struct SimulatedClock {
+    start: Timestamp,
+    began: std::time::Instant,
+    /// How far the administrator has advanced the clock in all.
+    offset: Mutex<jiff::SignedDuration>,
+}
+
+impl SimulatedClock {
+    pub fn new(start: Timestamp) -> Self {
+        SimulatedClock {
+            start,
+            began: std::time::Instant::now(),
+            offset: Mutex::new(jiff::SignedDuration::ZERO),
+        }
+    }
+
+    fn at(&self, offset: jiff::SignedDuration) -> Timestamp {
+        let run = jiff::SignedDuration::try_from(self.began.elapsed())
+            .unwrap_or(jiff::SignedDuration::MAX);
+        self.start
+            .checked_add(run.saturating_add(offset))
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// Moves the clock forward to `to`: the time before, or `Err(now)` if `to` is not after
+    /// now. The check and the move happen under one lock, so two advances at once cannot
+    /// take the clock back.
+    pub fn advance_to(&self, to: Timestamp) -> Result<Timestamp, Timestamp> {
+        let mut offset = self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.at(*offset);
+        if to <= now {
+            return Err(now);
+        }
+        *offset = offset.saturating_add(to.duration_since(now));
+        Ok(now)
+    }
+}
+
+impl Clock for SimulatedClock {
+    fn now(&self) -> Timestamp {
+        let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        self.at(offset)
+    }
+    fn simulated(&self) -> Option<&SimulatedClock> {
+        Some(self)
     }
 }
 
@@ -274,6 +331,12 @@ impl App {
 
     pub fn now_us(&self) -> i64 {
         self.clock.now().as_microsecond()
+    }
+
+    /// The simulated time when the platform runs in training mode (演练模式), which every
+    /// page announces; `None` on a real clock.
+    pub fn simulated_now(&self) -> Option<Timestamp> {
+        self.clock.simulated().map(Clock::now)
     }
 }
 

@@ -609,6 +609,7 @@ async fn fanout(app: &App, store: &Store, n: usize) -> Result<()> {
         platform_public_key: Some(app.platform_key.public_base64()),
         reply_to: Some(format!("http://{addr}")),
         base_url: format!("http://{sim_addr}"),
+        today: None,
     };
     let institutions = cfg.institutions();
     let sim =

@@ -37,7 +37,23 @@ pub struct DemoArgs {
     public_origin: Option<String>,
     #[command(flatten)]
     public_limit: crate::PublicLimit,
+    /// Training mode (演练模式): run on a simulated clock starting at this moment —
+    /// RFC 3339 with its offset (`2026-01-05T09:00+08:00`) or a date (09:00 Beijing time) —
+    /// which an administrator advances at /admin/clock or `POST /api/v1/clock/advance`.
+    /// Every page then says the time is simulated. (`serve` has no such option.)
+    #[arg(long, value_name = "START", value_parser = parse_start)]
+    simulated_clock: Option<jiff::Timestamp>,
 }
+
+fn parse_start(s: &str) -> Result<jiff::Timestamp, String> {
+    zhixing_app::platform::clock::parse_moment(s).ok_or_else(|| {
+        format!("{s:?} is not a moment: give RFC 3339 with an offset (2026-01-05T09:00+08:00) or a date (2026-01-05)")
+    })
+}
+
+/// How long a session lasts in training mode: advancing the clock by days must not sign the
+/// administrator (and everyone practising) out.
+const TRAINING_SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(3 * 366 * 86400);
 
 /// The demo accounts: one per role, at courts where that role makes sense.
 /// (username, display name, court id, role)
@@ -59,12 +75,34 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             format!("sqlite://{}", args.data_dir.join("zhixing.db").display())
         }
     };
-    let config = Config {
+    let mut config = Config {
         secure_cookies: args.secure_cookies,
         public_origin: args.public_origin.clone(),
         ..args.public_limit.apply(Config::default())
     };
-    let app = crate::open(&url, config).await?;
+    let app = match args.simulated_clock {
+        None => crate::open(&url, config).await?,
+        Some(start) => {
+            config.session_ttl = TRAINING_SESSION_TTL;
+            // The clock starts no earlier than the newest record of a database used before.
+            let probe = zhixing_store::Store::connect(&url)
+                .await
+                .with_context(|| format!("cannot open database {}", crate::redact(&url)))?;
+            probe.migrate().await?;
+            let begins = zhixing_app::platform::clock::start_after_records(&probe, start)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            probe.close().await;
+            if begins > start {
+                println!(
+                    "training mode: this database has records up to {} (Beijing time); the clock goes on from there",
+                    zhixing_app::platform::clock::beijing_minutes(begins)
+                );
+            }
+            let clock = std::sync::Arc::new(zhixing_server::SimulatedClock::new(begins));
+            crate::open_with_clock(&url, config, clock).await?
+        }
+    };
     let (n, created) =
         zhixing_app::platform::courts::generate(&app, &crate::scope_of(&args.scope), "demo")
             .await
@@ -150,8 +188,13 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         platform_public_key: Some(app.platform_key.public_base64()),
         reply_to: format!("http://{addr}"),
     };
+    // In training mode the simulated institutions keep the platform's simulated calendar.
+    let sim_today = app.simulated_now().map(|_| {
+        let app = app.clone();
+        zhixing_exchange::sim::SimToday(std::sync::Arc::new(move || app.today()))
+    });
     tokio::spawn(async move {
-        if let Err(e) = crate::run_sim(sim_listener, &sim_args).await {
+        if let Err(e) = crate::run_sim(sim_listener, &sim_args, sim_today).await {
             eprintln!("institution simulator stopped: {e:#}");
         }
     });
@@ -173,6 +216,12 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     println!("  live judicial auctions: http://{addr}/public/auctions");
     if let Some(path) = example {
         println!("  e.g. a listed debtor: http://{addr}{path}");
+    }
+    if let Some(now) = app.simulated_now() {
+        println!(
+            "Training mode (演练模式): the clock is simulated, now {} (Beijing time); the administrator advances it at http://{addr}/admin/clock",
+            zhixing_app::platform::clock::beijing_minutes(now)
+        );
     }
     println!("Stop with Ctrl-C.");
     crate::warn_calendar_gaps(&app);

@@ -407,7 +407,13 @@ fn write_secret(path: &std::path::Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn run_sim(listener: tokio::net::TcpListener, args: &SimArgs) -> Result<()> {
+/// Runs the institution simulator; `today`, in training mode, gives its institutions the
+/// platform's simulated calendar.
+pub(crate) async fn run_sim(
+    listener: tokio::net::TcpListener,
+    args: &SimArgs,
+    today: Option<zhixing_exchange::sim::SimToday>,
+) -> Result<()> {
     let addr = listener.local_addr()?;
     let cfg = zhixing_exchange::sim::SimConfig {
         seed: args.seed,
@@ -417,6 +423,7 @@ pub(crate) async fn run_sim(listener: tokio::net::TcpListener, args: &SimArgs) -
         platform_public_key: args.platform_public_key.clone(),
         reply_to: Some(args.reply_to.clone()),
         base_url: format!("http://{addr}"),
+        today,
     };
     if cfg.platform_public_key.is_none() {
         eprintln!(
@@ -477,6 +484,15 @@ pub(crate) async fn import_institutions(app: &App, from: &str) -> Result<usize> 
 
 /// Opens the store, migrates it and loads the shipped rule book.
 pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
+    open_with_clock(url, config, Arc::new(SystemClock)).await
+}
+
+/// [`open`] on a given clock (training mode's simulated one).
+pub(crate) async fn open_with_clock(
+    url: &str,
+    config: Config,
+    clock: Arc<dyn zhixing_server::Clock>,
+) -> Result<App> {
     let config = Config {
         cipher: Some(data_key(url)?),
         platform_key: Some(platform_key(url)?),
@@ -486,13 +502,7 @@ pub(crate) async fn open(url: &str, config: Config) -> Result<App> {
     let store = Store::connect(url)
         .await
         .with_context(|| format!("cannot open database {}", redact(url)))?;
-    let app = App::new(
-        store,
-        config,
-        Arc::new(SystemClock),
-        zhixing_server::courier(),
-    )
-    .map_err(said)?;
+    let app = App::new(store, config, clock, zhixing_server::courier()).map_err(said)?;
     zhixing_server::prepare(&app)
         .await
         .map_err(|e| anyhow!("preparing the database failed: {}", e))?;
@@ -824,7 +834,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(&args.listen)
                 .await
                 .with_context(|| format!("cannot listen on {}", args.listen))?;
-            run_sim(listener, &args).await?;
+            run_sim(listener, &args, None).await?;
         }
         Command::Institutions { db, action } => {
             let app = open(&db.url, Config::default()).await?;

@@ -1364,3 +1364,131 @@ async fn api_after_restart_files(port: u16) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Starts `zhixing demo` in training mode on `db`; the process and everything it printed up
+/// to "Stop with Ctrl-C".
+fn training_demo(db: &str, port: u16, start: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args([
+            "demo",
+            "--database",
+            db,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--cases",
+            "20",
+            "--simulated-clock",
+            start,
+        ])
+        .env("ZHIXING_DATA_KEY_FILE", key_file(db))
+        .env("ZHIXING_DEMO_PASSWORD", "demo-password-for-tests")
+        .env("ZHIXING_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let all = read_until(&mut out, "Stop with Ctrl-C").concat();
+    (child, all)
+}
+
+#[tokio::test]
+async fn the_demo_in_training_mode_runs_on_a_clock_the_administrator_advances() {
+    let (db, _dir) = fresh_database().await;
+    let port = free_port();
+    let (mut child, all) = training_demo(&db, port, "2026-01-05T09:00+08:00");
+    assert!(
+        all.contains("Training mode (演练模式)") && all.contains("now 2026-01-05 09:0"),
+        "{all}"
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "admin", "password": "demo-password-for-tests"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let clock: serde_json::Value = client
+        .get(format!("{base}/api/v1/clock"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clock["simulated"], true, "{clock}");
+    assert_eq!(clock["today"], "2026-01-05", "{clock}");
+    // The demo's data is made around the simulated time: its two auctions bidding now bid
+    // in January 2026.
+    let list: serde_json::Value = client
+        .get(format!("{base}/public/v1/auctions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bidding: Vec<&serde_json::Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "open" && a["phase"] == "bidding")
+        .collect();
+    assert_eq!(bidding.len(), 2, "{list}");
+    for a in bidding {
+        assert!(a["ends_at"].as_str().unwrap().starts_with("2026-01"), "{a}");
+    }
+    let page = client
+        .get(format!("{base}/public"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("演练模式"), "every page says so: {page}");
+    let r = client
+        .post(format!("{base}/api/v1/clock/advance"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"days": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let moved: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(moved["clock"]["today"], "2026-01-06", "{moved}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Started again from the same moment, the clock goes on from the newest record rather
+    // than before it.
+    let port = free_port();
+    let (mut child, all) = training_demo(&db, port, "2026-01-05T09:00+08:00");
+    assert!(
+        all.contains("this database has records up to 2026-01-06"),
+        "{all}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serve_has_no_simulated_clock_and_a_bad_start_is_refused() {
+    let o = zhixing_with(&["serve", "--simulated-clock", "2026-01-05"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("unexpected argument '--simulated-clock'"),
+        "{}",
+        text(&o)
+    );
+    let o = zhixing_with(&["demo", "--simulated-clock", "next monday"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("is not a moment"), "{}", text(&o));
+}

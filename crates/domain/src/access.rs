@@ -103,6 +103,9 @@ pub enum Action {
     /// Open the command centre (指挥中心) of a court: its and its subtree's indicators, alerts
     /// and supervision — the supervisor and the division head, at their court and below.
     Command,
+    /// Advance the clock of training mode (演练模式): the platform's one clock, so only an
+    /// administrator of the court at the root of the tree (the SPC).
+    SetClock,
 }
 
 /// How the target court stands to the caller's court.
@@ -188,6 +191,8 @@ impl Principal {
             (Action::Approve, Relation::Below) => false,
             (Action::ManageInstitutions, _) => self.has(Role::Administrator),
             (Action::Command, _) => any(&[Role::Supervisor, Role::DivisionHead]),
+            (Action::SetClock, Relation::Own) => self.has(Role::Administrator),
+            (Action::SetClock, Relation::Below) => false,
         }
     }
 }
@@ -228,9 +233,24 @@ mod tests {
                 Action::Approve,
                 Action::ManageInstitutions,
                 Action::Command,
+                Action::SetClock,
             ] {
                 assert!(!p.may(action, SIBLING), "{role:?} {action:?} sibling");
                 assert!(!p.may(action, PARENT), "{role:?} {action:?} parent");
+            }
+        }
+    }
+
+    #[test]
+    fn only_an_administrator_of_the_root_court_sets_the_training_clock() {
+        assert!(at("/spc/", &[Role::Administrator]).may(Action::SetClock, "/spc/"));
+        assert!(!at(OWN, &[Role::Administrator]).may(Action::SetClock, "/spc/"));
+        for role in Role::ALL {
+            if role != Role::Administrator {
+                assert!(
+                    !at("/spc/", &[role]).may(Action::SetClock, "/spc/"),
+                    "{role:?}"
+                );
             }
         }
     }

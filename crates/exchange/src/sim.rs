@@ -34,6 +34,20 @@ pub struct SimConfig {
     pub reply_to: Option<String>,
     /// The simulator's own base URL, for the endpoints it advertises.
     pub base_url: String,
+    /// Where the institutions' calendar comes from: the platform's training clock in training
+    /// mode (演练模式), so that a freeze's last day passes for the bank when it passes for
+    /// the court; the real date when `None`.
+    pub today: Option<SimToday>,
+}
+
+/// A source of today's date (Beijing time) for the simulated institutions.
+#[derive(Clone)]
+pub struct SimToday(pub std::sync::Arc<dyn Fn() -> jiff::civil::Date + Send + Sync>);
+
+impl std::fmt::Debug for SimToday {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SimToday(..)")
+    }
 }
 
 /// One simulated institution.
@@ -411,10 +425,17 @@ fn measure_result(
     }
 }
 
-fn today() -> jiff::civil::Date {
+fn real_today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
         .date()
+}
+
+impl SimState {
+    /// The institutions' today: the configured calendar's, else the real one.
+    fn today(&self) -> jiff::civil::Date {
+        self.cfg.today.as_ref().map_or_else(real_today, |t| (t.0)())
+    }
 }
 
 /// The signed reply to a request, and any notices it causes (a lifted measure lets the next
@@ -537,7 +558,7 @@ fn decide(
                 return measure_result(status, Some(reference), Some(taken), None, None, None);
             }
             let days = until
-                .and_then(|u| u.since(today()).ok())
+                .and_then(|u| u.since(s.today()).ok())
                 .map_or(365, |sp| i64::from(sp.get_days()));
             let amount = amount_fen.map(|a| a.min(p.balance).max(0));
             let partial = matches!((amount_fen, amount), (Some(a), Some(b)) if b < *a);
@@ -583,7 +604,7 @@ fn decide(
             });
             match holder {
                 None => refused("no measure of yours in effect under this reference"),
-                Some(h) if h.until.is_some_and(|u| u < today()) => {
+                Some(h) if h.until.is_some_and(|u| u < s.today()) => {
                     refused("the measure has expired and can no longer be renewed")
                 }
                 Some(h) => {
@@ -619,7 +640,10 @@ fn decide(
                 && next.court != "other"
             {
                 // The first on the waiting list takes effect now, for the period it asked.
-                let until = today().checked_add(jiff::Span::new().days(next.days)).ok();
+                let until = s
+                    .today()
+                    .checked_add(jiff::Span::new().days(next.days))
+                    .ok();
                 next.until = until;
                 notices.push(signed(
                     inst,
@@ -753,6 +777,7 @@ mod tests {
             platform_public_key: None,
             reply_to: None,
             base_url: "http://sim".into(),
+            today: None,
         }
     }
 

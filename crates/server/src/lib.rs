@@ -29,7 +29,7 @@ use tower_http::trace::TraceLayer;
 
 pub use courier::courier;
 pub use error::ApiError;
-pub use zhixing_app::{App, Clock, Config, ManualClock, SystemClock};
+pub use zhixing_app::{App, Clock, Config, ManualClock, SimulatedClock, SystemClock};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -68,6 +68,10 @@ pub fn router(app: App) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(body_limit, forms::checked))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            pages::training_mode,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
         // The general request timeout, and a longer one for recording uploads.

@@ -25,7 +25,7 @@ use crate::api;
         api::courts::list, api::courts::get_one, api::courts::children,
         api::users::list, api::users::create,
         api::rules::list, api::rules::versions, api::rules::in_force, api::rules::add,
-        api::audit::verify, api::audit::events,
+        api::audit::verify, api::audit::events, api::clock::show, api::clock::advance,
         api::cases::file, api::cases::list, api::cases::show, api::cases::timeline, api::cases::assign,
         api::cases::action, api::cases::clue, api::cases::verify_clue, api::cases::payment, api::cases::security, api::cases::suspend,
         api::cases::end_suspension, api::cases::extension, api::cases::checklist, api::cases::close,
@@ -119,6 +119,8 @@ macro_rules! documented_views {
 }
 
 documented_views! {
+ClockView => zhixing_app::platform::clock::ClockView,
+Advanced => zhixing_app::platform::clock::Advanced,
 CreditChanged => zhixing_app::credit::listings::CreditChanged,
 CreditView => zhixing_app::credit::listings::CreditView,
 PublishedListing => zhixing_app::credit::publication::PublishedListing,

@@ -38,8 +38,13 @@
   });
   source.addEventListener("closed", function (e) {
     var c = JSON.parse(e.data);
-    text("auction-status", c.result === "sold" ? "已成交" : (c.result === "failed" ? "流拍" : "已结束"));
-    if (c.result === "sold") { text("outcome", "成交价 " + yuan(c.price_fen) + " 元，买受人 " + c.winner_code); }
+    // The feed replays the log from its start, close included: a room drawn after the close
+    // (sold, paid, defaulted) already says more than the close did, and keeps it.
+    if (room.getAttribute("data-status") === "open") {
+      text("auction-status", c.result === "sold" ? "已成交" : (c.result === "failed" ? "流拍" : "已结束"));
+      if (c.result === "sold") { text("outcome", "成交价 " + yuan(c.price_fen) + " 元，买受人 " + c.winner_code); }
+      room.setAttribute("data-status", c.result || "closed");
+    }
     source.close();
   });
 })();

@@ -349,6 +349,7 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
         platform_public_key: Some(t.app.platform_key.public_base64()),
         reply_to: Some(t.base.clone()),
         base_url: sim_base.clone(),
+        today: None,
     };
     let router = zhixing_exchange::sim::router(cfg);
     tokio::spawn(async move {
@@ -1773,6 +1774,546 @@ async fn an_officer_uploads_a_record_a_sibling_site_cannot_post_and_signing_out_
     assert!(
         b.current_url().await.unwrap().path().ends_with("/login"),
         "signed out"
+    );
+    b.close().await.unwrap();
+}
+
+/// Monday 5 January 2026, 09:00 in Beijing: where the training clock starts.
+fn training_start() -> jiff::Timestamp {
+    "2026-01-05T01:00:00Z".parse().unwrap()
+}
+
+/// The administrator moves the training clock on its page to `to` (a `datetime-local`
+/// value, Beijing time) and sees the banner say the new time.
+async fn advance_on_page(b: &fantoccini::Client, t: &TestApp, to: &str) {
+    b.goto(&t.url("/admin/clock")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("form.advance-to input[name=to]"))
+        .await
+        .unwrap();
+    // A datetime-local input's keyboard segments depend on the browser's locale: set it as
+    // the browser would submit it.
+    b.execute(
+        "document.querySelector('form.advance-to [name=to]').value = arguments[0];",
+        vec![serde_json::json!(to)],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css("form.advance-to button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = to.replace('T', " ");
+    for _ in 0..100 {
+        if let Ok(e) = b.find(Locator::Id("simulated-now")).await
+            && e.text().await.unwrap_or_default() >= shown
+            && b.current_url().await.unwrap().path() == "/admin/clock"
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let now = b
+        .find(Locator::Id("simulated-now"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(now >= shown, "the banner says {now}, moved to {shown}");
+    assert!(
+        b.find(Locator::Css(".refusal")).await.is_err(),
+        "not refused: {}",
+        b.source().await.unwrap()
+    );
+}
+
+/// The text of an element of the page at `path`, freshly loaded.
+async fn text_at(b: &fantoccini::Client, t: &TestApp, path: &str, id: &str) -> String {
+    b.goto(&t.url(path)).await.unwrap();
+    b.wait()
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn training_mode_an_administrator_advances_the_clock_through_two_auctions_to_a_sale() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn_simulated(training_start()).await;
+    t.user("trainer", "spc", &[Role::Administrator]).await;
+    let officer = t
+        .signed_in("training-officer", "b110105", Role::Officer)
+        .await;
+    let post = |path: String, body: serde_json::Value| {
+        let (t, officer) = (&t, officer.clone());
+        async move {
+            let r = t.post_json(&path, Some(&officer), &body).await;
+            let status = r.status();
+            let v: serde_json::Value = r.json().await.unwrap();
+            (status, v)
+        }
+    };
+    let ok = |(status, v): (reqwest::StatusCode, serde_json::Value)| {
+        assert!(status.is_success(), "{status} {v}");
+        v
+    };
+    let case_id = ok(post(
+        "/api/v1/cases".into(),
+        serde_json::json!({
+            "case_type": "执",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+            ],
+            "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2025)京0105民初51号",
+                      "effective_date": "2025-11-01", "performance_deadline": "2025-11-15"},
+            "amounts": {"principal": 150_000_000}
+        }),
+    )
+    .await)["id"]
+        .as_i64()
+        .unwrap();
+    let asset = t
+        .seized_asset(
+            case_id,
+            "b110105",
+            "vehicle",
+            "京A54321",
+            "小型轿车 京A54321",
+            20_000_000,
+        )
+        .await;
+    let vid = ok(post(
+        format!("/api/v1/assets/{asset}/valuation"),
+        serde_json::json!({}),
+    )
+    .await)["id"]
+        .as_i64()
+        .unwrap();
+    ok(post(
+        format!("/api/v1/valuations/{vid}/agreement"),
+        serde_json::json!({"price_fen": 20_000_000}),
+    )
+    .await);
+    // Registers two bidders and books their deposits: their tokens.
+    let bidders = |id: i64, deposit: i64| {
+        let t = &t;
+        let post = &post;
+        async move {
+            let mut tokens = Vec::new();
+            for (n, idn) in ["110102197001010012", "110102198002020022"]
+                .iter()
+                .enumerate()
+            {
+                let r = t
+                    .post_json(
+                        &format!("/public/v1/auctions/{id}/bidders"),
+                        None,
+                        &serde_json::json!({"real_name": format!("竞买人{n}"), "id_number": idn}),
+                    )
+                    .await;
+                let c: serde_json::Value = r.json().await.unwrap();
+                let token = c["token"].as_str().unwrap().to_owned();
+                let outcome = t
+                    .get_value(
+                        &format!("/public/v1/auctions/{id}/registration"),
+                        Some(&token),
+                    )
+                    .await;
+                let paddle = outcome["paddle"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{outcome}"));
+                let (status, v) = post(
+                    format!("/api/v1/auctions/{id}/deposits"),
+                    serde_json::json!({"paddle": paddle, "amount_fen": deposit, "reference": format!("A{id}-B{n}")}),
+                )
+                .await;
+                assert!(status.is_success(), "{v}");
+                tokens.push(token);
+            }
+            tokens
+        }
+    };
+    let bid = |id: i64, token: String, key: &'static str, amount: i64| {
+        let t = &t;
+        async move {
+            let r = t
+                .client
+                .post(t.url(&format!("/api/v1/auctions/{id}/bids")))
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(&serde_json::json!({"amount_fen": amount}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    // The first auction at 70 % of the reference price, its announcement period running
+    // from today (5 January) to 21 January.
+    let first = ok(post(
+        format!("/api/v1/assets/{asset}/auctions"),
+        serde_json::json!({"title": "小型轿车 京A54321", "start_price_fen": 14_000_000, "increment_fen": 100_000,
+                           "deposit_fen": 1_400_000, "starts_at": "2026-01-21T10:00:00+08:00",
+                           "ends_at": "2026-01-22T10:00:00+08:00", "balance_days": 10}),
+    )
+    .await);
+    let first_id = first["id"].as_i64().unwrap();
+    bidders(first_id, 1_400_000).await;
+    let room = |id: i64| format!("/public/auctions/{id}");
+
+    sign_in(&b, &t, "trainer").await;
+    let banner = b
+        .find(Locator::Id("training-banner"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        banner.contains("演练模式") && banner.contains("2026-01-05 09:0"),
+        "{banner}"
+    );
+    assert_eq!(
+        text_at(&b, &t, &room(first_id), "auction-status").await,
+        "公告中"
+    );
+    assert!(
+        b.find(Locator::Id("training-banner")).await.is_ok(),
+        "the public room says it too"
+    );
+
+    // The announcement period passes: bidding is open; nobody bids, and at its end the
+    // advance's own pass of the watch worker closes it unsold.
+    advance_on_page(&b, &t, "2026-01-21T10:01").await;
+    assert_eq!(
+        text_at(&b, &t, &room(first_id), "auction-status").await,
+        "竞价中"
+    );
+    advance_on_page(&b, &t, "2026-01-22T10:00").await;
+    assert_eq!(
+        text_at(&b, &t, &room(first_id), "auction-status").await,
+        "流拍"
+    );
+
+    // The second auction: more than 20 % off the first starting price is refused, 20 % is
+    // taken; 7 days of announcement for a movable.
+    let second = |price: i64| {
+        serde_json::json!({"round": "second", "title": "小型轿车 京A54321（二拍）", "start_price_fen": price,
+                           "increment_fen": 100_000, "deposit_fen": price / 10,
+                           "starts_at": "2026-01-30T10:00:00+08:00", "ends_at": "2026-01-31T10:00:00+08:00",
+                           "balance_days": 10})
+    };
+    let (status, refused) = post(
+        format!("/api/v1/assets/{asset}/auctions"),
+        second(14_000_000 * 79 / 100),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["code"], "price_cut_too_large", "{refused}");
+    let second = ok(post(
+        format!("/api/v1/assets/{asset}/auctions"),
+        second(14_000_000 * 8 / 10),
+    )
+    .await);
+    let second_id = second["id"].as_i64().unwrap();
+    assert_eq!(second["start_price_fen"], 11_200_000);
+    let tokens = bidders(second_id, 1_120_000).await;
+    assert_eq!(
+        text_at(&b, &t, &room(second_id), "auction-status").await,
+        "公告中"
+    );
+
+    advance_on_page(&b, &t, "2026-01-30T10:01").await;
+    bid(second_id, tokens[0].clone(), "s1", 11_200_000).await;
+    let price = text_at(&b, &t, &room(second_id), "current-price").await;
+    assert!(price.contains("112,000.00"), "{price}");
+    // Two minutes before the end a bid moves the end to five minutes after it.
+    advance_on_page(&b, &t, "2026-01-31T09:58").await;
+    let late = bid(second_id, tokens[1].clone(), "s2", 11_300_000).await;
+    let scheduled: jiff::Timestamp = "2026-01-31T02:00:00Z".parse().unwrap();
+    let extended: jiff::Timestamp = late["ends_at"].as_str().unwrap().parse().unwrap();
+    assert!(extended > scheduled, "{late}");
+    let at: jiff::Timestamp = late["at"].as_str().map_or(extended, |s| s.parse().unwrap());
+    assert_eq!(
+        extended.duration_since(at),
+        jiff::SignedDuration::from_mins(5),
+        "{late}"
+    );
+    // The room shows the moved end (drawn so, and the feed's replay of the bids ends there).
+    let mut shown = text_at(&b, &t, &room(second_id), "ends-at").await;
+    for _ in 0..50 {
+        if shown == late["ends_at"].as_str().unwrap() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        shown = b
+            .find(Locator::Id("ends-at"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    }
+    assert_eq!(shown, late["ends_at"].as_str().unwrap());
+    // The scheduled end passes: still bidding until the moved one.
+    advance_on_page(&b, &t, "2026-01-31T10:01").await;
+    assert_eq!(
+        text_at(&b, &t, &room(second_id), "auction-status").await,
+        "竞价中"
+    );
+    // The moved end passes: the advance's pass closes it, sold to the top bid.
+    advance_on_page(&b, &t, "2026-01-31T10:05").await;
+    assert_eq!(
+        text_at(&b, &t, &room(second_id), "auction-status").await,
+        "已成交"
+    );
+    assert!(
+        b.find(Locator::Id("outcome"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("113,000.00")
+    );
+    // The buyer pays the balance: the sale is complete.
+    let paid = ok(post(
+        format!("/api/v1/auctions/{second_id}/balance"),
+        serde_json::json!({"amount_fen": 11_300_000 - 1_120_000, "reference": "BANK-BAL"}),
+    )
+    .await);
+    assert_eq!(paid["status"], "paid", "{paid}");
+    let public = t
+        .get_value(&format!("/public/v1/auctions/{second_id}"), None)
+        .await;
+    assert_eq!(public["status"], "paid", "{public}");
+    assert_eq!(
+        text_at(&b, &t, &room(second_id), "auction-status").await,
+        "已成交（价款已付清）"
+    );
+
+    // Never back: the page refuses beside its form and the clock stays.
+    b.goto(&t.url("/admin/clock")).await.unwrap();
+    b.execute(
+        "document.querySelector('form.advance-to [name=to]').value = '2026-01-05T09:00';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css("form.advance-to button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let refusal = b
+        .wait()
+        .for_element(Locator::Css("form.advance-to .refusal"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(refusal.contains("时钟只能向前拨"), "{refusal}");
+    assert_eq!(t.app.today().to_string(), "2026-01-31");
+    b.close().await.unwrap();
+}
+
+/// Signs out from the header and in again as `user`.
+async fn switch_to(b: &fantoccini::Client, t: &TestApp, user: &str) {
+    b.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+    sign_in(b, t, user).await;
+}
+
+#[tokio::test]
+async fn training_mode_a_freeze_is_renewed_from_the_case_page_then_expires() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn_simulated(training_start()).await;
+    let s = zhixing_testkit::sim::sim(&t, 24, 0.0).await;
+    let admin = t.signed_in("trainer", "spc", Role::Administrator).await;
+    zhixing_testkit::sim::register_all(&t, &s, &admin).await;
+    let officer = t
+        .signed_in("training-officer", "b110105", Role::Officer)
+        .await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2025)京0105民初52号",
+                          "effective_date": "2025-11-01", "performance_deadline": "2025-11-15"},
+                "amounts": {"principal": 50_000}
+            }),
+        )
+        .await;
+    let case = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{case}/investigations"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    let inv = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    zhixing_testkit::sim::wait_until_answered(&t, &officer, case, inv, Duration::from_secs(60))
+        .await;
+    let assets = t
+        .get_value(&format!("/api/v1/cases/{case}/assets"), Some(&officer))
+        .await;
+    let deposit = assets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["kind"] == "bank_deposit"
+                && a["encumbrances"] == "[]"
+                && a["value_fen"].as_i64().unwrap_or(0) > 10_000
+        })
+        .unwrap_or_else(|| panic!("a free deposit: {assets}"))
+        .clone();
+    let r = t
+        .post_json(
+            &format!("/api/v1/assets/{}/measures", deposit["id"]),
+            Some(&officer),
+            &serde_json::json!({"kind": "freeze", "amount_fen": 1_000, "until": "2026-02-14"}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // The bank answers; the freeze is in effect.
+    let row = format!("tr[data-measure='{id}']");
+    let status_of = |b: fantoccini::Client, path: String, row: String| async move {
+        b.goto(&path).await.unwrap();
+        b.wait()
+            .for_element(Locator::Css(&row))
+            .await
+            .unwrap()
+            .attr("data-status")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    let case_page = t.url(&format!("/cases/{case}"));
+
+    // Twenty days before its last day: the advance raises the alert on the case page.
+    sign_in(&b, &t, "trainer").await;
+    advance_on_page(&b, &t, "2026-01-25T09:00").await;
+    switch_to(&b, &t, "training-officer").await;
+    assert_eq!(
+        status_of(b.clone(), case_page.clone(), row.clone()).await,
+        "active"
+    );
+    let alert = b
+        .find(Locator::Css("#alerts li[data-kind='measure_expiring']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(alert.contains("2026-02-14"), "{alert}");
+    let left = b
+        .find(Locator::Css(&format!("{row} td.countdown")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(left.contains("20"), "{left}");
+    // The officer renews from the row; the bank confirms one more legal period.
+    b.find(Locator::Css(&format!("{row} form.renew button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut until = String::new();
+    for _ in 0..100 {
+        b.goto(&case_page).await.unwrap();
+        until = b
+            .wait()
+            .for_element(Locator::Css(&format!("{row} td:nth-child(5)")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if until != "2026-02-14" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(until.as_str() > "2026-02-14", "renewed: {until}");
+    assert!(
+        b.find(Locator::Css("#alerts li[data-kind='measure_expiring']"))
+            .await
+            .is_err(),
+        "the renewal clears the alert"
+    );
+
+    // Its new last day passes without another renewal: the freeze is lost, and said so.
+    let after: jiff::civil::Date = until.parse().unwrap();
+    let after = after.tomorrow().unwrap();
+    switch_to(&b, &t, "trainer").await;
+    advance_on_page(&b, &t, &format!("{after}T09:00")).await;
+    switch_to(&b, &t, "training-officer").await;
+    assert_eq!(
+        status_of(b.clone(), case_page.clone(), row.clone()).await,
+        "expired"
+    );
+    let status = b
+        .find(Locator::Css(&format!("{row} td.status")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("已失效（未续行）"), "{status}");
+    assert!(
+        b.find(Locator::Css("#alerts li[data-kind='measure_expired']"))
+            .await
+            .is_ok()
+    );
+    assert!(
+        b.find(Locator::Id("training-banner"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains(&after.to_string())
     );
     b.close().await.unwrap();
 }

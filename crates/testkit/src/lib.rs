@@ -100,14 +100,31 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: Config) -> TestApp {
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+        Self::spawn_on(config, clock.clone(), clock).await
+    }
+
+    /// A server in training mode (演练模式), on a simulated clock starting at `start`, as
+    /// `zhixing demo --simulated-clock` runs. Its `clock` field is then a stand-in that
+    /// moves nothing: such a test moves time through the clock's routes, as people do.
+    pub async fn spawn_simulated(start: jiff::Timestamp) -> TestApp {
+        let stand_in = Arc::new(ManualClock::new(start));
+        let clock = Arc::new(zhixing_server::SimulatedClock::new(start));
+        Self::spawn_on(test_config(), clock, stand_in).await
+    }
+
+    async fn spawn_on(
+        config: Config,
+        clock: Arc<dyn zhixing_server::Clock>,
+        manual: Arc<ManualClock>,
+    ) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("warn")
             .try_init();
         let (db_url, dir) = fresh_database().await;
         let store = Store::connect(&db_url).await.expect("connect");
-        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-        let app = App::new(store, config, clock.clone(), zhixing_server::courier()).expect("app");
+        let app = App::new(store, config, clock, zhixing_server::courier()).expect("app");
         zhixing_server::prepare(&app).await.expect("prepare");
         for p in ["beijing", "hebei"] {
             zhixing_app::platform::courts::generate(&app, &Scope::Province(p.into()), "test")
@@ -135,7 +152,7 @@ impl TestApp {
             addr,
             base: format!("http://{addr}"),
             app,
-            clock,
+            clock: manual,
             db_url,
             client,
             form_tokens: std::sync::Mutex::default(),

@@ -25,6 +25,11 @@ pub async fn sim(t: &TestApp, institutions: usize, error_rate: f64) -> Sim {
         platform_public_key: Some(t.app.platform_key.public_base64()),
         reply_to: Some(t.base.clone()),
         base_url: base.clone(),
+        // In training mode the institutions keep the platform's simulated calendar.
+        today: t.app.simulated_now().map(|_| {
+            let app = t.app.clone();
+            zhixing_exchange::sim::SimToday(std::sync::Arc::new(move || app.today()))
+        }),
     };
     let router = zhixing_exchange::sim::router(cfg);
     let task = tokio::spawn(async move {

@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod backup;
+pub mod clock;
 pub mod courts;
 pub mod rules;

@@ -17,3 +17,10 @@ metrics_forbidden = the metrics are for the operators' addresses or token
 login_locked = Too many failed sign-ins for this account name; try again later.
 login_rate_limited = Too many sign-in attempts from this address; try again later.
 login_busy = Too many sign-ins at once; try again shortly.
+
+## Training mode's clock (演练模式).
+clock_not_simulated = The clock is the real time: only training mode (zhixing demo --simulated-clock) has a clock that can be advanced.
+clock_backwards = The clock only moves forward: it is already { $now } (Beijing time); choose a later moment.
+clock_days_invalid = Advance the clock by 1 to { $max } days.
+clock_time_invalid = Give the moment as a date (2026-02-01) or a date and time (2026-02-01 09:30, Beijing time).
+clock_advance_invalid = Give either a number of days or a moment to advance the clock to, not both.

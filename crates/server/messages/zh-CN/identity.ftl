@@ -17,3 +17,10 @@ metrics_forbidden = 运行指标仅供运维人员的地址或令牌读取。
 login_locked = 该账号登录失败次数过多，请稍后再试。
 login_rate_limited = 本地址登录尝试过于频繁，请稍后再试。
 login_busy = 当前登录请求过多，请稍后再试。
+
+## 演练模式的系统时钟。
+clock_not_simulated = 系统时间为真实时间：只有演练模式（zhixing demo --simulated-clock）的时钟可以拨快。
+clock_backwards = 时钟只能向前拨：系统时间已是 { $now }（北京时间），请选择此后的时间。
+clock_days_invalid = 每次可拨快 1 至 { $max } 天。
+clock_time_invalid = 请填写日期（2026-02-01）或日期和时间（2026-02-01 09:30，北京时间）。
+clock_advance_invalid = 请填写拨快的天数或要拨到的时间，二者择一。

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod auction;
 pub mod audit;
 pub mod cases;
+pub mod clock;
 pub mod complaints;
 pub mod courts;
 pub mod credit;
@@ -126,6 +127,8 @@ pub fn router() -> Router<App> {
         .route("/rules", get(rules::list).post(rules::add))
         .route("/rules/{id}", get(rules::versions))
         .route("/rules/{id}/in-force", get(rules::in_force))
+        .route("/clock", get(clock::show))
+        .route("/clock/advance", post(clock::advance))
         .route("/audit/verify", get(audit::verify))
         .route("/events", get(audit::events))
         .route("/cases", get(cases::list).post(cases::file))

@@ -4,6 +4,7 @@
 mod auction;
 mod case_supervision;
 mod cases;
+mod clock;
 mod command;
 mod complaints;
 mod control;
@@ -94,6 +95,7 @@ pub fn router() -> Router<App> {
         .route("/rules", get(views::rules))
         .route("/users", get(views::users))
         .route("/audit", get(views::audit))
+        .route("/admin/clock", get(clock::show).post(clock::submit))
         .route("/cases", get(cases::list))
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
         .route("/cases/{id}", get(cases::show))
@@ -294,7 +296,47 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                     }
                     a.lang href=(other) { (lang.t("lang_other")) }
                 }
+                (training_banner(lang, viewer))
                 main { (body) }
+            }
+        }
+    }
+}
+
+tokio::task_local! {
+    /// Training mode's simulated time as the request began, for the banner on every page;
+    /// not set on a real clock. Set by [`training_mode`] around each request.
+    static SIMULATED_NOW: jiff::Timestamp;
+}
+
+/// Runs each request with training mode's time at hand, so that every page — signed in,
+/// public or an error — says that the clock is simulated.
+pub async fn training_mode(
+    axum::extract::State(app): axum::extract::State<App>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match app.simulated_now() {
+        Some(t) => SIMULATED_NOW.scope(t, next.run(req)).await,
+        None => next.run(req).await,
+    }
+}
+
+/// The banner of training mode (演练模式), or nothing on a real clock.
+fn training_banner(lang: Lang, viewer: Option<&Viewer>) -> Markup {
+    let Ok(now) = SIMULATED_NOW.try_with(|t| *t) else {
+        return html! {};
+    };
+    let when = zhixing_app::platform::clock::beijing_minutes(now);
+    let admin = viewer.is_some_and(|v| zhixing_app::platform::clock::may_advance(&v.principal));
+    html! {
+        div.training-banner #training-banner role="status" {
+            @if lang == Lang::Zh {
+                strong { "演练模式" } "：系统时间为模拟时间 " span #simulated-now { (when) } "（北京时间），所办事项仅供演练。"
+                @if admin { " " a href="/admin/clock" { "调整演练时钟" } }
+            } @else {
+                strong { "Training mode" } ": the system time is simulated — " span #simulated-now { (when) } " (Beijing time); nothing done here is real."
+                @if admin { " " a href="/admin/clock" { "Set the training clock" } }
             }
         }
     }
@@ -328,7 +370,7 @@ impl IntoResponse for PageError {
             (DOCTYPE)
             html lang="zh-CN" {
                 head { meta charset="utf-8"; title { (e.status.as_u16()) " · 智慧执行" } link rel="stylesheet" href="/static/app.css"; }
-                body { main { section.card #error {
+                body { (training_banner(Lang::Zh, None)) main { section.card #error {
                     h1 { (e.status.as_u16()) " " (e.status.canonical_reason().unwrap_or("")) }
                     p { (e.message) }
                     p.small { "code: " code { (e.code) } }

@@ -73,7 +73,7 @@ pub async fn auction_room(
     )
     .unwrap_or_default();
     let body = html! {
-        section.card #auction-room data-auction=(a.id) {
+        section.card #auction-room data-auction=(a.id) data-status=(a.status) {
             h1 { (a.title) " " small { "（" (a.round_zh) "）" } }
             p { "状态：" strong #auction-status { (status_zh(&a.status, &a.phase)) } " " span #outcome {
                 @if let Some(o) = &a.outcome { @if let Some(p) = o.get("price_fen").and_then(|v| v.as_i64()) { "成交价 " (yuan(p)) " 元" } } } }

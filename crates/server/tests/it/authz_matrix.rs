@@ -144,6 +144,16 @@ async fn every_route_every_role_every_court_relation() {
                     StatusCode::FORBIDDEN
                 },
             ),
+            // Everyone reads the time; advancing training mode's clock is for administrators
+            // of the SPC only — the caller's court here is not the SPC.
+            (Method::GET, "/api/v1/clock", None, StatusCode::OK),
+            (
+                Method::POST,
+                "/api/v1/clock/advance",
+                Some(json!({"days": 1})),
+                StatusCode::FORBIDDEN,
+            ),
+            (Method::GET, "/admin/clock", None, StatusCode::FORBIDDEN),
             (Method::GET, "/home", None, StatusCode::OK),
             (Method::GET, "/courts", None, StatusCode::OK),
             (Method::GET, "/rules", None, StatusCode::OK),
@@ -183,7 +193,9 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 93] = [
+    let routes: [(Method, &str); 95] = [
+        (Method::GET, "/api/v1/clock"),
+        (Method::POST, "/api/v1/clock/advance"),
         (Method::GET, "/api/v1/indicators"),
         (Method::GET, "/api/v1/indicators/trend"),
         (Method::GET, "/api/v1/indicators/ranking"),
@@ -309,7 +321,14 @@ async fn every_api_route_needs_a_session() {
         "POST /api/v1/auctions/1/bids"
     );
     // Pages send strangers to the login page.
-    for path in ["/home", "/courts", "/rules", "/users", "/audit"] {
+    for path in [
+        "/home",
+        "/courts",
+        "/rules",
+        "/users",
+        "/audit",
+        "/admin/clock",
+    ] {
         let r = t.get(path, None).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(r.headers()["location"], "/login");

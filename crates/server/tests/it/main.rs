@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod authz_matrix;
 mod cases;
+mod clock;
 mod closure;
 mod command_pages;
 mod complaints;
