@@ -9,8 +9,8 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 use zhixing_domain::access::Action;
-use zhixing_domain::case::{CaseState, PartyRole};
 use zhixing_domain::case::MAX_STATED_DAYS;
+use zhixing_domain::case::{CaseState, PartyRole};
 use zhixing_domain::credit::{
     Ground, Listing, ListingRequest, ListingStatus, NoticePeriods, RemovalTrigger,
 };

@@ -574,9 +574,15 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
         StatusCode::OK
     );
     let c = case(&t, &officer, id).await;
-    assert_eq!(c["case"]["actions"][0]["terms"], json!({"perform_days": 15, "report_days": 10}));
+    assert_eq!(
+        c["case"]["actions"][0]["terms"],
+        json!({"perform_days": 15, "report_days": 10})
+    );
     for (kind, says) in [
-        ("enforcement_notice", "自收到本通知之日起十五日内履行下列义务"),
+        (
+            "enforcement_notice",
+            "自收到本通知之日起十五日内履行下列义务",
+        ),
         ("property_report_order", "在收到本令后十日内"),
     ] {
         let doc = c["case"]["documents"]
@@ -593,7 +599,10 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
             .await
             .unwrap();
         assert!(html.contains(says), "{kind}: {html}");
-        assert!(!html.contains("五日内，如实") && !html.contains("立即履行"), "{html}");
+        assert!(
+            !html.contains("五日内，如实") && !html.contains("立即履行"),
+            "{html}"
+        );
     }
     let kinds: Vec<&str> = c["case"]["documents"]
         .as_array()

@@ -1093,7 +1093,10 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
     .await;
     assert_eq!(
         problems(&p),
-        [("notice_missing".into(), None), ("notice_missing".into(), None)]
+        [
+            ("notice_missing".into(), None),
+            ("notice_missing".into(), None)
+        ]
     );
     assert!(p["detail"].as_str().unwrap().contains("ground 1"), "{p}");
 
@@ -1126,14 +1129,19 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
     assert_eq!(
         problems(&p),
         [
-            ("perform_period_running".into(), Some(perform_until.to_string())),
-            ("report_period_running".into(), Some(report_until.to_string())),
+            (
+                "perform_period_running".into(),
+                Some(perform_until.to_string())
+            ),
+            (
+                "report_period_running".into(),
+                Some(report_until.to_string())
+            ),
         ]
     );
     // On the period's last day still refused; the day after, ground 1 may be decided.
-    let days = |to: jiff::civil::Date| {
-        u64::try_from(to.since(t.app.today()).unwrap().get_days()).unwrap()
-    };
+    let days =
+        |to: jiff::civil::Date| u64::try_from(to.since(t.app.today()).unwrap().get_days()).unwrap();
     t.clock
         .advance(Duration::from_secs(days(perform_until) * 86_400));
     assert_eq!(t.app.today(), perform_until);
@@ -1145,7 +1153,10 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
     .await;
     assert_eq!(
         problems(&p),
-        [("perform_period_running".into(), Some(perform_until.to_string()))]
+        [(
+            "perform_period_running".into(),
+            Some(perform_until.to_string())
+        )]
     );
     t.clock.advance(Duration::from_secs(86_400));
     if t.app.today() <= report_until {
@@ -1163,9 +1174,11 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
     )
     .await;
     assert_eq!(v["no"], 1);
-    assert!(credit(&t, &officer, id).await["listings"][0]["listed_on"]
-        .as_str()
-        .is_some_and(|d| d > perform_until.to_string().as_str()));
+    assert!(
+        credit(&t, &officer, id).await["listings"][0]["listed_on"]
+            .as_str()
+            .is_some_and(|d| d > perform_until.to_string().as_str())
+    );
 }
 
 #[tokio::test]
@@ -1185,7 +1198,13 @@ async fn grounds_four_five_and_six_need_their_recorded_facts() {
     };
     // Ground 6 needs the settlement not performed, ground 5 an order in force on the party.
     let p = assert_problem(
-        post(&t, &officer, &path, json!({"party_no": 2, "grounds": [5, 6], "facts": "违反限制消费令，不履行和解协议"})).await,
+        post(
+            &t,
+            &officer,
+            &path,
+            json!({"party_no": 2, "grounds": [5, 6], "facts": "违反限制消费令，不履行和解协议"}),
+        )
+        .await,
         StatusCode::CONFLICT,
         "listing_facts_missing",
     )
@@ -1199,7 +1218,13 @@ async fn grounds_four_five_and_six_need_their_recorded_facts() {
     );
     act("settlement_breached", "和解协议约定的第二期款项到期未付").await;
     ok(
-        post(&t, &officer, &path, json!({"party_no": 2, "grounds": [6], "facts": "不履行执行和解协议"})).await,
+        post(
+            &t,
+            &officer,
+            &path,
+            json!({"party_no": 2, "grounds": [6], "facts": "不履行执行和解协议"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -1238,7 +1263,13 @@ async fn grounds_four_five_and_six_need_their_recorded_facts() {
     t2.clock.advance(Duration::from_secs(30 * 86_400));
     let path2 = format!("/api/v1/cases/{id2}/listings");
     let p = assert_problem(
-        post(&t2, &officer2, &path2, json!({"party_no": 3, "grounds": [4], "facts": "违反财产报告制度"})).await,
+        post(
+            &t2,
+            &officer2,
+            &path2,
+            json!({"party_no": 3, "grounds": [4], "facts": "违反财产报告制度"}),
+        )
+        .await,
         StatusCode::CONFLICT,
         "listing_facts_missing",
     )
@@ -1246,7 +1277,13 @@ async fn grounds_four_five_and_six_need_their_recorded_facts() {
     assert_eq!(p["reasons"][0]["code"], "property_reported");
     act2("property_report_false", "隐瞒名下不动产一处").await;
     ok(
-        post(&t2, &officer2, &path2, json!({"party_no": 3, "grounds": [4], "facts": "虚假报告财产"})).await,
+        post(
+            &t2,
+            &officer2,
+            &path2,
+            json!({"party_no": 3, "grounds": [4], "facts": "虚假报告财产"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -1266,7 +1303,13 @@ async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
     .await;
     assert_eq!(p["reasons"][0]["code"], "invalid_grace");
     let v = ok(
-        post(&t, &officer, &warn, json!({"party_no": 2, "grace_days": 15, "note": "请于宽限期内履行或与申请执行人和解"})).await,
+        post(
+            &t,
+            &officer,
+            &warn,
+            json!({"party_no": 2, "grace_days": 15, "note": "请于宽限期内履行或与申请执行人和解"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -1278,21 +1321,33 @@ async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
         .unwrap();
     let w = &credit(&t, &officer, id).await["warnings"][0];
     assert_eq!(w["until"], until.to_string());
-    assert!(doc_kinds(&t, &officer, id).await.contains(&"credit_warning_notice".to_owned()));
+    assert!(
+        doc_kinds(&t, &officer, id)
+            .await
+            .contains(&"credit_warning_notice".to_owned())
+    );
     let html = t
         .get(
-            &format!("/api/v1/documents/{}", document_id(&t, &officer, id, "credit_warning_notice").await),
+            &format!(
+                "/api/v1/documents/{}",
+                document_id(&t, &officer, id, "credit_warning_notice").await
+            ),
             Some(&officer),
         )
         .await
         .text()
         .await
         .unwrap();
-    assert!(html.contains("信用惩戒预警通知书") && html.contains(&until.to_string()), "{html}");
-    assert!(event_kinds(&t, &officer, id)
-        .await
-        .iter()
-        .any(|(k, _)| k == "case.credit_warning_issued"));
+    assert!(
+        html.contains("信用惩戒预警通知书") && html.contains(&until.to_string()),
+        "{html}"
+    );
+    assert!(
+        event_kinds(&t, &officer, id)
+            .await
+            .iter()
+            .any(|(k, _)| k == "case.credit_warning_issued")
+    );
     // A second warning within the grace: refused. A listing within it: refused with the date.
     assert_problem(
         post(&t, &officer, &warn, json!({"party_no": 2, "grace_days": 5})).await,
@@ -1309,7 +1364,13 @@ async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
     assert_eq!(p["params"]["until"], until.to_string());
     // The other respondent was not warned.
     ok(
-        post(&t, &officer, &list, json!({"party_no": 3, "grounds": [1], "facts": "有能力履行而拒不履行"})).await,
+        post(
+            &t,
+            &officer,
+            &list,
+            json!({"party_no": 3, "grounds": [1], "facts": "有能力履行而拒不履行"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -1323,5 +1384,9 @@ async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
     )
     .await;
     t.clock.advance(Duration::from_secs(86_400));
-    ok(post(&t, &officer, &list, listing).await, StatusCode::CREATED).await;
+    ok(
+        post(&t, &officer, &list, listing).await,
+        StatusCode::CREATED,
+    )
+    .await;
 }

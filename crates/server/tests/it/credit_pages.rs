@@ -500,7 +500,11 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         .form(
             &format!("/cases/{id}/listings"),
             &cookie,
-            &[("party_no", "2"), ("g1", "on"), ("facts", "有履行能力而拒不履行")],
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -517,7 +521,11 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         .form(
             &format!("/cases/{id}/act"),
             &cookie,
-            &[("action", "notice_issued"), ("perform_days", "7"), ("report_days", "10")],
+            &[
+                ("action", "notice_issued"),
+                ("perform_days", "7"),
+                ("report_days", "10"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -533,7 +541,11 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         .form(
             &format!("/cases/{id}/listings"),
             &cookie,
-            &[("party_no", "2"), ("g1", "on"), ("facts", "有履行能力而拒不履行")],
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -541,8 +553,7 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
     assert!(e.contains(&format!("至 {until} 届满")), "{e}");
 
     // A warning from the form: the grace shows in its table, and a listing in it is refused.
-    t.clock
-        .advance(std::time::Duration::from_secs(30 * 86_400));
+    t.clock.advance(std::time::Duration::from_secs(30 * 86_400));
     let (status, _, body) = t
         .form(
             &format!("/cases/{id}/credit-warnings"),
@@ -551,12 +562,19 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(credit_error(&body).contains("宽限期须为 1 至 365 日"), "{body}");
+    assert!(
+        credit_error(&body).contains("宽限期须为 1 至 365 日"),
+        "{body}"
+    );
     let (status, _, _) = t
         .form(
             &format!("/cases/{id}/credit-warnings"),
             &cookie,
-            &[("party_no", "2"), ("grace_days", "10"), ("note", "请于宽限期内履行")],
+            &[
+                ("party_no", "2"),
+                ("grace_days", "10"),
+                ("note", "请于宽限期内履行"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -573,7 +591,11 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         .form(
             &format!("/cases/{id}/listings"),
             &cookie,
-            &[("party_no", "2"), ("g1", "on"), ("facts", "有履行能力而拒不履行")],
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);

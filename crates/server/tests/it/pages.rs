@@ -312,8 +312,14 @@ async fn a_form_and_the_api_run_the_same_command() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let act = &body[body.find("id=\"act\"").unwrap()..];
-    assert!(act.contains("报告财产期限须为 1 至 365 日的整数天数"), "{act}");
-    assert_eq!(version(&super::cases::case(&t, &token, id).await), version(&before));
+    assert!(
+        act.contains("报告财产期限须为 1 至 365 日的整数天数"),
+        "{act}"
+    );
+    assert_eq!(
+        version(&super::cases::case(&t, &token, id).await),
+        version(&before)
+    );
     // Through the page: the notice is recorded with its periods, back to the form's section.
     let v = version(&before).to_string();
     let (status, location, _) = t
