@@ -801,6 +801,8 @@ async fn an_officer_lists_extends_and_reviews_a_correction_from_the_case_page() 
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
+    // Ground 4 waits for the report period of the notice.
+    t.notice_and_wait(&officer, id).await;
     let today = t.app.today();
     let years = |n: i64| {
         today
