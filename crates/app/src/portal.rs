@@ -347,6 +347,9 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         CaseEvent::RestrictionOrdered { .. } => step(at.to_owned(), "发出限制消费令".into()),
         CaseEvent::RestrictionLifted { .. } => step(at.to_owned(), "解除限制消费令".into()),
         CaseEvent::SecurityProvided { on, .. } => step(on.to_string(), "提供执行担保".into()),
+        CaseEvent::CreditWarningIssued { on, until, .. } => {
+            step(on.to_string(), format!("信用惩戒预警（期限至 {until}）"))
+        }
         CaseEvent::DishonestAmended { .. }
         | CaseEvent::CorrectionRequested { .. }
         | CaseEvent::CorrectionDecided { .. }

@@ -30,6 +30,10 @@ pub const EXTENSION_MONTHS: (i64, i64) = (1, 12);
 /// The most characters of who gave a security, and of what it is.
 pub const MAX_PROVIDER_CHARS: usize = 200;
 pub const MAX_SECURITY_CHARS: usize = 2000;
+/// The longest period, in days, an officer may state in a notice (to perform, to report) or
+/// give as a credit warning's grace: a bound on what is typed, not a rule of law — the law
+/// leaves the length to the court.
+pub const MAX_STATED_DAYS: i64 = 365;
 
 /// A refusal under a code that other answers share (`reason_required`, `invalid_amount`, …):
 /// its words are those of its one reason, which says what this rule asks.
@@ -170,10 +174,18 @@ pub enum ActionKind {
     NoEnforceableProperty,
     /// Non-monetary duties performed.
     DutiesPerformed,
+    /// The respondent reported its property (被执行人报告财产) as the 报告财产令 ordered.
+    PropertyReported,
+    /// The court found the respondent's property report false (财产报告不实): a breach of the
+    /// report duty (listing ground 4) whatever the date.
+    PropertyReportFalse,
+    /// A settlement agreement (执行和解协议) not performed by the respondent, as recorded
+    /// (listing ground 6).
+    SettlementBreached,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 10] = [
+    pub const ALL: [ActionKind; 13] = [
         ActionKind::NoticeIssued,
         ActionKind::OnlineInvestigation,
         ActionKind::TraditionalInvestigation,
@@ -184,6 +196,9 @@ impl ActionKind {
         ActionKind::Interview,
         ActionKind::NoEnforceableProperty,
         ActionKind::DutiesPerformed,
+        ActionKind::PropertyReported,
+        ActionKind::PropertyReportFalse,
+        ActionKind::SettlementBreached,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -197,6 +212,9 @@ impl ActionKind {
             ActionKind::Interview => "interview",
             ActionKind::NoEnforceableProperty => "no_enforceable_property",
             ActionKind::DutiesPerformed => "duties_performed",
+            ActionKind::PropertyReported => "property_reported",
+            ActionKind::PropertyReportFalse => "property_report_false",
+            ActionKind::SettlementBreached => "settlement_breached",
         }
     }
     pub fn parse(s: &str) -> Option<ActionKind> {
@@ -214,6 +232,9 @@ impl ActionKind {
             ActionKind::Interview => "约谈申请执行人并记录意见",
             ActionKind::NoEnforceableProperty => "未发现可供执行财产",
             ActionKind::DutiesPerformed => "非金钱义务已履行",
+            ActionKind::PropertyReported => "被执行人报告财产",
+            ActionKind::PropertyReportFalse => "被执行人财产报告不实",
+            ActionKind::SettlementBreached => "被执行人不履行执行和解协议",
         }
     }
 }
@@ -358,6 +379,10 @@ pub enum CaseEvent {
         action: ActionKind,
         on: Date,
         note: String,
+        /// For the notice: the periods it states. Absent in every other step, and in notices
+        /// recorded before the periods were stated (see [`NoticeTerms::LEGACY`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        terms: Option<NoticeTerms>,
     },
     ClueSubmitted {
         no: u32,
@@ -480,6 +505,15 @@ pub enum CaseEvent {
         reason: String,
         on: Date,
     },
+    /// A credit warning (信用惩戒预警) to a respondent: not listed before `until`.
+    CreditWarningIssued {
+        no: u32,
+        party_no: u32,
+        grace_days: i64,
+        note: String,
+        on: Date,
+        until: Date,
+    },
     /// Security for performance recorded (执行担保).
     SecurityProvided {
         provider: String,
@@ -517,6 +551,7 @@ impl CaseEvent {
             CaseEvent::RestrictionOrdered { .. } => "case.restriction_ordered",
             CaseEvent::RestrictionLifted { .. } => "case.restriction_lifted",
             CaseEvent::SecurityProvided { .. } => "case.security_provided",
+            CaseEvent::CreditWarningIssued { .. } => "case.credit_warning_issued",
         }
     }
 }
@@ -526,6 +561,36 @@ pub struct ActionRecord {
     pub action: ActionKind,
     pub on: Date,
     pub note: String,
+    /// The periods a notice states (see [`CaseEvent::ActionRecorded`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<NoticeTerms>,
+}
+
+/// The periods the 执行通知书 and the 报告财产令 state, in days from service: the court
+/// sets them in the notice — the law fixes no figure (DOMAIN §4a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeTerms {
+    /// Days to perform (0: at once, 立即履行).
+    pub perform_days: i64,
+    /// Days to report property.
+    pub report_days: i64,
+}
+
+impl NoticeTerms {
+    /// What the notices recorded before the periods were stated said, word for word: perform
+    /// at once (立即履行), report within five days (五日内). Not a rule: the text those
+    /// documents carried.
+    pub const LEGACY: NoticeTerms = NoticeTerms {
+        perform_days: 0,
+        report_days: 5,
+    };
+}
+
+/// The periods an officer types when recording the notice, checked by [`decide_action`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatedPeriods {
+    pub perform_days: Option<i64>,
+    pub report_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -651,10 +716,16 @@ impl CaseState {
                 self.officer = Some((*officer_id, officer_name.clone()));
                 self.officer_assigned_on.get_or_insert(*on);
             }
-            CaseEvent::ActionRecorded { action, on, note } => self.actions.push(ActionRecord {
+            CaseEvent::ActionRecorded {
+                action,
+                on,
+                note,
+                terms,
+            } => self.actions.push(ActionRecord {
                 action: *action,
                 on: *on,
                 note: note.clone(),
+                terms: *terms,
             }),
             CaseEvent::ClueSubmitted {
                 no,
@@ -740,6 +811,7 @@ impl CaseState {
                     action: ActionKind::DishonestListing,
                     on: *on,
                     note: facts.clone(),
+                    terms: None,
                 });
                 self.credit.apply(e);
             }
@@ -748,6 +820,7 @@ impl CaseState {
                     action: ActionKind::ConsumptionRestriction,
                     on: *on,
                     note: reason.clone(),
+                    terms: None,
                 });
                 self.credit.apply(e);
             }
@@ -756,7 +829,8 @@ impl CaseState {
             | CaseEvent::DishonestRemoved { .. }
             | CaseEvent::CorrectionRequested { .. }
             | CaseEvent::CorrectionDecided { .. }
-            | CaseEvent::RestrictionLifted { .. } => self.credit.apply(e),
+            | CaseEvent::RestrictionLifted { .. }
+            | CaseEvent::CreditWarningIssued { .. } => self.credit.apply(e),
         }
     }
 
@@ -1281,12 +1355,15 @@ fn reason_required(what: &'static str) -> Refusal {
     )
 }
 
-/// Records a step of the process. A closed case takes none; an interview and a decision not
-/// to list need their content; the enforcement notice is issued once.
+/// Records a step of the process. A closed case takes none; an interview, a decision not
+/// to list, a false property report and a settlement not performed need their content; the
+/// enforcement notice is issued once, stating its periods (to perform, to report), which no
+/// other step has.
 pub fn decide_action(
     state: &CaseState,
     action: ActionKind,
     note: &str,
+    periods: StatedPeriods,
     today: Date,
 ) -> Result<CaseEvent, Refusal> {
     let note = note.trim();
@@ -1296,7 +1373,10 @@ pub fn decide_action(
     }
     if matches!(
         action,
-        ActionKind::Interview | ActionKind::DishonestNotApplicable
+        ActionKind::Interview
+            | ActionKind::DishonestNotApplicable
+            | ActionKind::PropertyReportFalse
+            | ActionKind::SettlementBreached
     ) && !long_enough(note, MIN_REASON_CHARS)
     {
         return Err(Refusal::invalid("note_required").with("min", MIN_REASON_CHARS));
@@ -1304,11 +1384,44 @@ pub fn decide_action(
     if action == ActionKind::NoticeIssued && state.has(ActionKind::NoticeIssued) {
         return Err(Refusal::invalid("already_done").with("what", "notice"));
     }
+    let terms = notice_terms(action, periods)?;
     Ok(CaseEvent::ActionRecorded {
         action,
         on: today,
         note: note.to_owned(),
+        terms,
     })
+}
+
+/// The periods of a notice as stated: both required for the notice (0 days to perform is
+/// "at once"; at least a day to report), none for another step. Every problem at once.
+fn notice_terms(action: ActionKind, p: StatedPeriods) -> Result<Option<NoticeTerms>, Refusal> {
+    if action != ActionKind::NoticeIssued {
+        if p.perform_days.is_some() || p.report_days.is_some() {
+            return Err(Refusal::invalid("notice_periods_not_applicable"));
+        }
+        return Ok(None);
+    }
+    let mut problems = crate::refusal::Problems::new();
+    let mut check = |field: &'static str, v: Option<i64>, min: i64| match v {
+        Some(d) if (min..=MAX_STATED_DAYS).contains(&d) => d,
+        _ => {
+            problems.push(
+                Reason::new("invalid_notice_period")
+                    .with("field", field)
+                    .with("min", min)
+                    .with("max", MAX_STATED_DAYS),
+            );
+            0
+        }
+    };
+    let perform_days = check("perform_days", p.perform_days, 0);
+    let report_days = check("report_days", p.report_days, 1);
+    problems.finish("notice_periods_required", RefusalKind::Invalid)?;
+    Ok(Some(NoticeTerms {
+        perform_days,
+        report_days,
+    }))
 }
 
 /// The step of the process named `s` (`notice_issued`, …).

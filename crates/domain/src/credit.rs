@@ -9,8 +9,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{
-    CaseEvent, CaseState, ClosureMode, Ctx, PartyRecord, PartyRole, Refusal, calendar_fault,
-    refused_as,
+    ActionKind, ActionRecord, CaseEvent, CaseState, ClosureMode, Ctx, MAX_STATED_DAYS, NoticeTerms,
+    PartyRecord, PartyRole, Refusal, calendar_fault, refused_as,
 };
 use crate::money::Fen;
 use crate::refusal::{Reason, RefusalKind};
@@ -266,12 +266,29 @@ pub struct RestrictionOrder {
     pub lifted: Option<(Date, String)>,
 }
 
+/// A credit warning (信用惩戒预警): the respondent is told it will be listed unless it
+/// performs or settles by `until`, and is not listed before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditWarning {
+    pub no: u32,
+    pub party_no: u32,
+    /// The grace the court gave, in days.
+    pub grace_days: i64,
+    pub note: String,
+    pub on: Date,
+    /// The last day of the grace.
+    pub until: Date,
+}
+
 /// The credit side of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CreditState {
     pub listings: Vec<Listing>,
     pub orders: Vec<RestrictionOrder>,
     pub corrections: Vec<Correction>,
+    /// Credit warnings; absent in snapshots written before warnings existed.
+    #[serde(default)]
+    pub warnings: Vec<CreditWarning>,
 }
 
 impl CreditState {
@@ -286,6 +303,13 @@ impl CreditState {
         self.orders
             .iter()
             .find(|o| o.party_no == party_no && o.lifted.is_none())
+    }
+    /// The warning whose grace still runs on `today` for a party, if any.
+    pub fn warning_in_grace(&self, party_no: u32, today: Date) -> Option<&CreditWarning> {
+        self.warnings
+            .iter()
+            .filter(|w| w.party_no == party_no && today <= w.until)
+            .max_by_key(|w| w.until)
     }
     fn listed(&self, party_no: u32) -> Option<&Listing> {
         self.listings
@@ -393,6 +417,21 @@ impl CreditState {
                     o.lifted = Some((*on, reason.clone()));
                 }
             }
+            CaseEvent::CreditWarningIssued {
+                no,
+                party_no,
+                grace_days,
+                note,
+                on,
+                until,
+            } => self.warnings.push(CreditWarning {
+                no: *no,
+                party_no: *party_no,
+                grace_days: *grace_days,
+                note: note.clone(),
+                on: *on,
+                until: *until,
+            }),
             _ => {}
         }
     }
@@ -491,6 +530,116 @@ pub fn is_minor(birth: Date, on: Date, min_age: i64) -> bool {
     age < min_age
 }
 
+/// The periods the case's notice set running, as the listing checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticePeriods {
+    /// The day the periods run from.
+    pub from: Date,
+    /// The last day to perform (执行通知书).
+    pub perform_until: Date,
+    /// The last day to report property (报告财产令).
+    pub report_until: Date,
+}
+
+/// The day a notice's periods start. They run from service (DOMAIN §4c); until service is
+/// recorded (#20) the day the notice was recorded as issued stands in for it. This is the
+/// one place that date is chosen: service records replace it here.
+fn period_start(notice: &ActionRecord) -> Date {
+    notice.on
+}
+
+/// The periods of the case's 执行通知书 and 报告财产令, if one was issued: each ends on the
+/// stated number of days after its start, rolled to the next working day (Civil Procedure
+/// Law art. 85). A notice recorded before the periods were stated has what it said.
+pub fn notice_periods(state: &CaseState, ctx: &Ctx<'_>) -> Result<Option<NoticePeriods>, Refusal> {
+    let Some(notice) = state
+        .actions
+        .iter()
+        .find(|a| a.action == ActionKind::NoticeIssued)
+    else {
+        return Ok(None);
+    };
+    let terms = notice.terms.unwrap_or(NoticeTerms::LEGACY);
+    let from = period_start(notice);
+    let end = |days: i64| {
+        ctx.calendar
+            .period_end(from, days, Unit::Days)
+            .map_err(calendar_fault)
+    };
+    Ok(Some(NoticePeriods {
+        from,
+        perform_until: end(terms.perform_days)?,
+        report_until: end(terms.report_days)?,
+    }))
+}
+
+/// What each ground needs on the case before a listing on it (DOMAIN §4a, "When a listing may
+/// start"): ground 1 — the notice's period to perform has passed; ground 4 — the period to
+/// report has passed without a report in it, or a report was found false; ground 5 — a
+/// restriction order in force on the party; ground 6 — a settlement not performed, recorded;
+/// grounds 2 and 3 — the conduct itself, which the listing's facts state. Returns every fact
+/// that is missing, naming the day a running period ends.
+pub fn missing_facts(
+    state: &CaseState,
+    party_no: u32,
+    grounds: &[Ground],
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Reason>, Refusal> {
+    let periods = notice_periods(state, ctx)?;
+    let mut out = Vec::new();
+    for g in grounds {
+        match g {
+            Ground::AbleButRefuses => match periods {
+                None => out.push(Reason::new("notice_missing").with("ground", i64::from(g.no()))),
+                Some(p) if ctx.today <= p.perform_until => out.push(
+                    Reason::new("perform_period_running")
+                        .with("from", p.from)
+                        .with("until", p.perform_until),
+                ),
+                Some(_) => {}
+            },
+            Ground::ReportingBreach => {
+                if state.has(ActionKind::PropertyReportFalse) {
+                    continue;
+                }
+                match periods {
+                    None => {
+                        out.push(Reason::new("notice_missing").with("ground", i64::from(g.no())))
+                    }
+                    Some(p) if ctx.today <= p.report_until => out.push(
+                        Reason::new("report_period_running")
+                            .with("from", p.from)
+                            .with("until", p.report_until),
+                    ),
+                    Some(p) => {
+                        if let Some(r) = state.actions.iter().find(|a| {
+                            a.action == ActionKind::PropertyReported && a.on <= p.report_until
+                        }) {
+                            out.push(
+                                Reason::new("property_reported")
+                                    .with("on", r.on)
+                                    .with("until", p.report_until),
+                            );
+                        }
+                    }
+                }
+            }
+            Ground::RestrictionBreach => {
+                if state.credit.order_in_force(party_no).is_none() {
+                    out.push(Reason::new("no_restriction_in_force"));
+                }
+            }
+            Ground::SettlementBreach => {
+                if !state.has(ActionKind::SettlementBreached) {
+                    out.push(Reason::new("settlement_breach_missing"));
+                }
+            }
+            Ground::Obstruction | Ground::Evasion => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Decides a listing. A listing needs a consumption restriction order on the same person
 /// (provisions on restricting high consumption, art. 1): if none is in force, the order is
 /// made by the same decision, so that a listed debtor is never without one.
@@ -549,6 +698,21 @@ pub fn decide_listing(
             .with("by", "security")
             .with("covered", state.security_value())
             .with("unpaid", state.unpaid()));
+    }
+    // A warning's grace is the court's promise not to list before it ends.
+    if let Some(w) = state.credit.warning_in_grace(req.party_no, ctx.today) {
+        return Err(Refusal::conflict("in_warning_grace")
+            .with("name", &party.name)
+            .with("on", w.on)
+            .with("until", w.until));
+    }
+    let missing = missing_facts(state, req.party_no, &grounds, ctx)?;
+    if !missing.is_empty() {
+        return Err(Refusal::of_reasons(
+            "listing_facts_missing",
+            RefusalKind::Conflict,
+            missing,
+        ));
     }
     // Ground 1 lasts until performance; the others for the rule book's period.
     let ends_on = if grounds.contains(&Ground::AbleButRefuses) {
@@ -863,6 +1027,63 @@ pub fn decide_lift(
         no,
         reason,
         on: today,
+    })
+}
+
+/// A credit warning (信用惩戒预警, 法发〔2019〕35号) to a respondent not yet listed: it is
+/// told it will be listed unless it performs or settles within `grace_days` (the court's
+/// choice; the opinion fixes no figure), and is not listed before the grace ends. One
+/// warning at a time.
+pub fn decide_warning(
+    state: &CaseState,
+    party_no: u32,
+    grace_days: i64,
+    note: &str,
+    ctx: &Ctx<'_>,
+) -> Result<CaseEvent, Refusal> {
+    state.ensure_open()?;
+    let party = respondent(state, party_no)?;
+    let mut reasons = Vec::new();
+    if !(1..=MAX_STATED_DAYS).contains(&grace_days) {
+        reasons.push(
+            Reason::new("invalid_grace")
+                .with("min", 1)
+                .with("max", MAX_STATED_DAYS),
+        );
+    }
+    let note = match text_problem("note", note, 0, 2000) {
+        Ok(t) => t,
+        Err(r) => {
+            reasons.push(r);
+            String::new()
+        }
+    };
+    if !reasons.is_empty() {
+        return Err(Refusal::of_reasons(
+            "invalid_warning",
+            RefusalKind::Invalid,
+            reasons,
+        ));
+    }
+    if state.credit.listed(party_no).is_some() {
+        return Err(Refusal::conflict("already_listed").with("name", &party.name));
+    }
+    if let Some(w) = state.credit.warning_in_grace(party_no, ctx.today) {
+        return Err(Refusal::conflict("already_warned")
+            .with("name", &party.name)
+            .with("until", w.until));
+    }
+    let until = ctx
+        .calendar
+        .period_end(ctx.today, grace_days, Unit::Days)
+        .map_err(calendar_fault)?;
+    Ok(CaseEvent::CreditWarningIssued {
+        no: next_no(state.credit.warnings.len()),
+        party_no,
+        grace_days,
+        note,
+        on: ctx.today,
+        until,
     })
 }
 

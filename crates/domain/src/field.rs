@@ -160,6 +160,7 @@ pub fn decide_field_investigation(
         action: ActionKind::TraditionalInvestigation,
         on: r.on,
         note,
+        terms: None,
     })
 }
 

@@ -42,7 +42,7 @@ use crate::api;
         api::complaints::resolve, api::recordings::upload_to_case, api::recordings::upload_to_complaint,
         api::recordings::of_case, api::recordings::show, api::recordings::content,
         api::credit::of_case, api::credit::list, api::credit::extend, api::credit::remove, api::credit::correction,
-        api::credit::correction_decision, api::credit::order, api::credit::lift,
+        api::credit::correction_decision, api::credit::order, api::credit::lift, api::credit::warn,
         api::public::party_access, api::public::announcements, api::public::terminated, api::public::dishonest, api::public::restricted,
         api::auction::announce, api::auction::of_case, api::auction::deposit, api::auction::preemptive_holder,
         api::auction::balance, api::auction::default, api::auction::bid, api::auction::public_list,

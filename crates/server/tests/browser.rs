@@ -711,6 +711,8 @@ async fn a_member_of_the_public_searches_the_dishonest_list() {
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
+    // Ground 4 waits for the report period of the notice.
+    t.notice_and_wait(&officer, id).await;
     let r = t
         .post_json(
             &format!("/api/v1/cases/{id}/listings"),
@@ -800,6 +802,8 @@ async fn an_officer_lists_extends_and_reviews_a_correction_from_the_case_page() 
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
+    // Ground 4 waits for the report period of the notice.
+    t.notice_and_wait(&officer, id).await;
     let today = t.app.today();
     let years = |n: i64| {
         today

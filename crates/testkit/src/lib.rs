@@ -232,6 +232,22 @@ impl TestApp {
         self.req(Method::POST, path, token, Some(body)).await
     }
 
+    /// Records case `id`'s 执行通知书 and 报告财产令 through the API, stating seven days to
+    /// perform and ten to report, and moves the clock 30 days on: past both periods even with
+    /// a holiday at their end, so that a listing on any ground may follow (DOMAIN §4a).
+    pub async fn notice_and_wait(&self, token: &str, id: i64) {
+        let r = self
+            .post_json(
+                &format!("/api/v1/cases/{id}/actions"),
+                Some(token),
+                &serde_json::json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "the notice is recorded");
+        self.clock
+            .advance(std::time::Duration::from_secs(30 * 86_400));
+    }
+
     /// A raw connection to the test database, for tampering tests.
     pub async fn raw_exec(&self, sql: &str) -> u64 {
         if self.db_url.starts_with("postgres") {

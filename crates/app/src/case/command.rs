@@ -4,7 +4,9 @@
 //! events and the documents in one transaction.
 
 use zhixing_domain::access::{Action, Principal};
-use zhixing_domain::case::{self, ActionKind, Candidate, CaseEvent, CaseState, ClosureMode};
+use zhixing_domain::case::{
+    self, ActionKind, Candidate, CaseEvent, CaseState, ClosureMode, StatedPeriods,
+};
 use zhixing_domain::closure::Holdings;
 use zhixing_domain::filing::{self, FilingInput};
 
@@ -17,8 +19,13 @@ use crate::state::App;
 pub enum CaseCommand {
     /// Assigns or reassigns the officer (分案).
     Assign { officer_id: i64 },
-    /// Records a step of the process (it may issue documents).
-    RecordAction { action: ActionKind, note: String },
+    /// Records a step of the process (it may issue documents). The notice states its
+    /// periods (to perform, to report); no other step has any.
+    RecordAction {
+        action: ActionKind,
+        note: String,
+        periods: StatedPeriods,
+    },
     /// Records a property clue the applicant gave.
     SubmitClue { description: String, urgent: bool },
     /// Records the verification of clue `no`.
@@ -72,9 +79,11 @@ impl CaseCommand {
         let today = c.today;
         let event = match self {
             CaseCommand::Assign { .. } => case::decide_assignment(s, officer, today),
-            CaseCommand::RecordAction { action, note } => {
-                case::decide_action(s, *action, note, today)
-            }
+            CaseCommand::RecordAction {
+                action,
+                note,
+                periods,
+            } => case::decide_action(s, *action, note, *periods, today),
             CaseCommand::SubmitClue {
                 description,
                 urgent,

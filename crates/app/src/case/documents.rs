@@ -5,7 +5,7 @@
 use askama::Template;
 use sha2::{Digest, Sha256};
 use zhixing_domain::access::Principal;
-use zhixing_domain::case::{ActionKind, CaseEvent, CaseState, ClosureMode, PartyRole};
+use zhixing_domain::case::{ActionKind, CaseEvent, CaseState, ClosureMode, NoticeTerms, PartyRole};
 use zhixing_store::courts::CourtRow;
 
 use crate::error::{AppError, OrInternal};
@@ -163,6 +163,34 @@ fn tidy(p: &str) -> String {
     out
 }
 
+/// A number of days as a court's document writes it: 五, 十五, 三十, 一百零五.
+fn days_in_words(n: i64) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: i64| DIGITS[usize::try_from(d.rem_euclid(10)).unwrap_or(0)];
+    if !(0..1000).contains(&n) {
+        return n.to_string();
+    }
+    let (h, t, u) = (n / 100, n / 10 % 10, n % 10);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(digit(h));
+        out.push('百');
+        if t == 0 && u > 0 {
+            out.push('零');
+        }
+    }
+    if t > 0 {
+        if !(h == 0 && t == 1) {
+            out.push_str(digit(t));
+        }
+        out.push('十');
+    }
+    if u > 0 || n == 0 {
+        out.push_str(digit(u));
+    }
+    out
+}
+
 fn respondents(state: &CaseState) -> String {
     state
         .parties
@@ -208,11 +236,19 @@ fn documents_for(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, AppErr
                 ],
             )
         }
-        CaseEvent::ActionRecorded { action: ActionKind::NoticeIssued, .. } => {
+        CaseEvent::ActionRecorded { action: ActionKind::NoticeIssued, terms, .. } => {
             let who = respondents(state);
+            // The periods the officer stated (the law fixes none); a notice recorded before
+            // they were stated said what LEGACY holds.
+            let terms = terms.unwrap_or(NoticeTerms::LEGACY);
+            let perform = match terms.perform_days {
+                0 => "立即履行".to_owned(),
+                n => format!("{}日内履行", days_in_words(n)),
+            };
+            let report = days_in_words(terms.report_days);
             let mut notice = vec![
                 format!("申请执行人申请执行{basis}一案，本院已立案执行。"),
-                format!("依照《中华人民共和国民事诉讼法》的规定，责令被执行人{who}自收到本通知之日起立即履行下列义务："),
+                format!("依照《中华人民共和国民事诉讼法》的规定，责令被执行人{who}自收到本通知之日起{perform}下列义务："),
                 format!("一、支付{owed}（含本金、利息、迟延履行期间的债务利息及费用）；"),
             ];
             if !state.duties.is_empty() {
@@ -225,7 +261,7 @@ fn documents_for(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, AppErr
                     "property_report_order",
                     "报告财产令",
                     paper.render("报告财产令", vec![
-                        format!("依照《中华人民共和国民事诉讼法》及《最高人民法院关于民事执行中财产调查若干问题的规定》，责令被执行人{who}在收到本令后五日内，如实向本院报告当前以及收到执行通知之日前一年的财产情况。"),
+                        format!("依照《中华人民共和国民事诉讼法》及《最高人民法院关于民事执行中财产调查若干问题的规定》，责令被执行人{who}在收到本令后{report}日内，如实向本院报告当前以及收到执行通知之日前一年的财产情况。"),
                         "被执行人拒绝报告或者虚假报告的，本院将根据情节轻重予以罚款、拘留；构成犯罪的，依法追究刑事责任。".into(),
                     ])?,
                 ),
@@ -266,7 +302,8 @@ fn documents_for(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, AppErr
         | CaseEvent::DishonestRemoved { .. }
         | CaseEvent::CorrectionDecided { .. }
         | CaseEvent::RestrictionOrdered { .. }
-        | CaseEvent::RestrictionLifted { .. }) => credit_documents(e, paper),
+        | CaseEvent::RestrictionLifted { .. }
+        | CaseEvent::CreditWarningIssued { .. }) => credit_documents(e, paper),
         _ => Ok(vec![]),
     }
 }
@@ -417,6 +454,28 @@ fn credit_documents(e: &CaseEvent, paper: &Letterhead<'_>) -> Result<Issued, App
             body.push("如违反本令，本院将依法追究法律责任。".into());
             paper.one("restriction_order", "限制消费令", "限制消费令", body)
         }
+        CaseEvent::CreditWarningIssued {
+            party_no,
+            note,
+            until,
+            ..
+        } => {
+            let who = party_name(state, *party_no);
+            let mut body = vec![
+                format!("本院在执行{basis}一案中，被执行人{who}未履行生效法律文书确定的义务。"),
+                format!("依照《最高人民法院关于在执行工作中进一步强化善意文明执行理念的意见》的规定，本院向你发出信用惩戒预警：请你于{until}前履行上述义务，或者与申请执行人达成执行和解协议。"),
+            ];
+            if !note.is_empty() {
+                body.push(format!("{note}。"));
+            }
+            body.push("在上述期限内履行或者达成和解的，本院不将你纳入失信被执行人名单；逾期仍不履行的，本院将依法将你纳入失信被执行人名单。".into());
+            paper.one(
+                "credit_warning_notice",
+                "信用惩戒预警通知书",
+                "信用惩戒预警通知书",
+                body,
+            )
+        }
         CaseEvent::RestrictionLifted { no, reason, .. } => {
             let who = state
                 .credit
@@ -527,6 +586,37 @@ pub async fn issue_for_actor(
 #[cfg(test)]
 mod tests {
     use super::tidy;
+
+    #[test]
+    fn days_are_written_in_words() {
+        let w = |n| super::days_in_words(n);
+        assert_eq!(
+            [
+                w(0),
+                w(5),
+                w(10),
+                w(15),
+                w(20),
+                w(30),
+                w(100),
+                w(105),
+                w(110),
+                w(365)
+            ],
+            [
+                "零",
+                "五",
+                "十",
+                "十五",
+                "二十",
+                "三十",
+                "一百",
+                "一百零五",
+                "一百一十",
+                "三百六十五"
+            ]
+        );
+    }
 
     #[test]
     fn typed_text_ending_in_a_mark_does_not_double_the_templates() {

@@ -264,6 +264,7 @@ pub async fn start(
                 action: ActionKind::OnlineInvestigation,
                 on: today,
                 note: note.clone(),
+                terms: None,
             }])
         },
     )

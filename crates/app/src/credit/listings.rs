@@ -27,7 +27,7 @@ use crate::state::App;
 pub struct CreditChanged {
     /// The case's new version.
     pub version: i64,
-    /// The listing, order or correction created, when the command creates one.
+    /// The listing, order, correction request or warning created, when the command creates one.
     pub no: Option<u32>,
     /// The restriction order made together with a listing, if none was in force.
     pub order_no: Option<u32>,
@@ -93,6 +93,12 @@ pub enum CreditCommand {
     },
     /// Lifts restriction order `no`.
     Lift { no: u32, reason: String },
+    /// Warns respondent `party_no` before listing (信用惩戒预警): not listed for `grace_days`.
+    Warn {
+        party_no: u32,
+        grace_days: i64,
+        note: String,
+    },
 }
 
 /// Writes the published rows the credit events call for, and clears the proposals they
@@ -366,6 +372,11 @@ pub async fn execute(
         CreditCommand::Lift { no, reason } => {
             credit::decide_lift(s, *no, reason, ctx.today).map(|e| vec![e])
         }
+        CreditCommand::Warn {
+            party_no,
+            grace_days,
+            note,
+        } => credit::decide_warning(s, *party_no, *grace_days, note, ctx).map(|e| vec![e]),
     })
     .await?;
     let mut out = CreditChanged {
@@ -379,7 +390,8 @@ pub async fn execute(
             CaseEvent::DishonestListed { no, .. } => out.no = Some(*no),
             CaseEvent::RestrictionOrdered { no, .. } if listing => out.order_no = Some(*no),
             CaseEvent::RestrictionOrdered { no, .. }
-            | CaseEvent::CorrectionRequested { no, .. } => {
+            | CaseEvent::CorrectionRequested { no, .. }
+            | CaseEvent::CreditWarningIssued { no, .. } => {
                 out.no = Some(*no);
             }
             _ => {}

@@ -63,6 +63,16 @@ fn judgment() -> (RuleBook, WorkingCalendar, CaseState) {
     )
 }
 
+/// Periods stated with the notice: seven days to perform, ten to report.
+const TERMS: StatedPeriods = StatedPeriods {
+    perform_days: Some(7),
+    report_days: Some(10),
+};
+
+fn none() -> StatedPeriods {
+    StatedPeriods::default()
+}
+
 /// Records the step `a` on `on`. A consumption restriction is an order on the respondent
 /// (which records the step too): 终本 asks for the order, not the step.
 fn act(s: &mut CaseState, a: ActionKind, on: Date) {
@@ -74,6 +84,7 @@ fn act(s: &mut CaseState, a: ActionKind, on: Date) {
         action: a,
         on,
         note: String::new(),
+        terms: None,
     });
 }
 
@@ -113,17 +124,18 @@ fn actions_are_checked_the_same_way_wherever_they_come_from() {
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
     let d = date(2025, 3, 4);
     assert_eq!(
-        decide_action(&s, ActionKind::Interview, "短", d).map_err(|e| e.code),
+        decide_action(&s, ActionKind::Interview, "短", none(), d).map_err(|e| e.code),
         Err("note_required")
     );
     assert_eq!(
-        decide_action(&s, ActionKind::DebtorSearch, &"长".repeat(2001), d).map_err(|e| e.code),
+        decide_action(&s, ActionKind::DebtorSearch, &"长".repeat(2001), none(), d)
+            .map_err(|e| e.code),
         Err("invalid_note")
     );
-    let e = decide_action(&s, ActionKind::NoticeIssued, "", d).expect("first notice"); // allow-panic: test code
+    let e = decide_action(&s, ActionKind::NoticeIssued, "", TERMS, d).expect("first notice"); // allow-panic: test code
     s.apply(&e);
     assert_eq!(
-        decide_action(&s, ActionKind::NoticeIssued, "", d).map_err(|e| e.code),
+        decide_action(&s, ActionKind::NoticeIssued, "", TERMS, d).map_err(|e| e.code),
         Err("already_done")
     );
     s.apply(&CaseEvent::Closed {
@@ -132,7 +144,7 @@ fn actions_are_checked_the_same_way_wherever_they_come_from() {
         on: d,
     });
     assert_eq!(
-        decide_action(&s, ActionKind::DebtorSearch, "", d).map_err(|e| e.code),
+        decide_action(&s, ActionKind::DebtorSearch, "", none(), d).map_err(|e| e.code),
         Err("case_closed")
     );
 }
@@ -696,4 +708,85 @@ fn only_a_terminated_case_is_resumed_and_only_once() -> Result<(), Refusal> {
         Some("already_resumed")
     );
     Ok(())
+}
+
+#[test]
+fn the_notice_states_its_periods_and_no_other_step_has_any() {
+    let s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    let d = date(2025, 3, 4);
+    let refused = |a, p| decide_action(&s, a, "", p, d).map_err(|e| (e.code, e.problems()));
+    // Without its periods the notice is refused, naming each one missing.
+    let (code, problems) = refused(ActionKind::NoticeIssued, none()).unwrap_err(); // allow-panic: test code
+    assert_eq!(code, "notice_periods_required");
+    let fields: Vec<String> = problems
+        .iter()
+        .map(|r| {
+            r.params
+                .get("field")
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(fields, ["perform_days", "report_days"]);
+    // Out of bounds: no report period of zero days, nothing beyond the bound typed.
+    let (code, problems) = refused(
+        ActionKind::NoticeIssued,
+        StatedPeriods {
+            perform_days: Some(MAX_STATED_DAYS + 1),
+            report_days: Some(0),
+        },
+    )
+    .unwrap_err(); // allow-panic: test code
+    assert_eq!(code, "notice_periods_required");
+    assert_eq!(problems.len(), 2);
+    // Zero days to perform is "at once".
+    let e = decide_action(
+        &s,
+        ActionKind::NoticeIssued,
+        "",
+        StatedPeriods {
+            perform_days: Some(0),
+            report_days: Some(5),
+        },
+        d,
+    );
+    assert!(matches!(
+        e,
+        Ok(CaseEvent::ActionRecorded {
+            terms: Some(NoticeTerms {
+                perform_days: 0,
+                report_days: 5
+            }),
+            ..
+        })
+    ));
+    assert_eq!(
+        refused(ActionKind::OnlineInvestigation, TERMS).map(|_| ()),
+        Err((
+            "notice_periods_not_applicable",
+            vec![Reason::new("notice_periods_not_applicable")]
+        ))
+    );
+    // A false report and a settlement not performed need what was found.
+    for a in [
+        ActionKind::PropertyReportFalse,
+        ActionKind::SettlementBreached,
+    ] {
+        assert_eq!(
+            refused(a, none()).map(|_| ()).map_err(|e| e.0),
+            Err("note_required")
+        );
+    }
+}
+
+#[test]
+fn a_notice_recorded_before_periods_were_stated_still_folds_and_writes_back_the_same() {
+    let old = r#"{"event":"action_recorded","action":"notice_issued","on":"2025-03-04","note":""}"#;
+    let e: CaseEvent = serde_json::from_str(old).expect("an old notice reads"); // allow-panic: test code
+    assert!(matches!(e, CaseEvent::ActionRecorded { terms: None, .. }));
+    // Written again it is the same text, so the audit chain's hashes hold.
+    assert_eq!(serde_json::to_string(&e).expect("writes"), old); // allow-panic: test code
+    let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
+    s.apply(&e);
+    assert_eq!(s.actions[0].terms, None);
 }

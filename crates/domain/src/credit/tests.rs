@@ -1,9 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 
 use super::*;
-use crate::case::{Amounts, Basis, BasisKind, PartyRecord};
+use crate::case::{ActionKind, Amounts, Basis, BasisKind, NoticeTerms, PartyRecord};
 use crate::case_number::CaseType;
 use crate::rules::RuleBook;
 use crate::testing::{calendar, ctx, rules_of};
@@ -23,7 +23,8 @@ fn party(no: u32, role: PartyRole, kind: &str, rep: Option<&str>) -> PartyRecord
     }
 }
 
-fn case() -> CaseState {
+/// A case just filed: no notice, nothing recorded.
+fn filed() -> CaseState {
     let e = CaseEvent::Filed {
         number: "(2025)京0105执1号".into(),
         case_type: CaseType::Zhi,
@@ -50,6 +51,44 @@ fn case() -> CaseState {
         resumed_from: None,
     };
     CaseState::from_filed(&e).unwrap() // allow-panic: test code
+}
+
+/// The notice recorded on `on`, stating `perform_days` and `report_days`.
+fn notice(on: Date, perform_days: i64, report_days: i64) -> CaseEvent {
+    CaseEvent::ActionRecorded {
+        action: ActionKind::NoticeIssued,
+        on,
+        note: String::new(),
+        terms: Some(NoticeTerms {
+            perform_days,
+            report_days,
+        }),
+    }
+}
+
+fn recorded(action: ActionKind, on: Date, note: &str) -> CaseEvent {
+    CaseEvent::ActionRecorded {
+        action,
+        on,
+        note: note.into(),
+        terms: None,
+    }
+}
+
+/// A case whose notice (seven days to perform, ten to report) went out the day after
+/// filing: both periods long over by June.
+fn case() -> CaseState {
+    let mut s = filed();
+    s.apply(&notice(date(2025, 3, 4), 7, 10));
+    s
+}
+
+/// The codes of a refusal's problems and their `until`, if any.
+fn missing(r: &Refusal) -> Vec<(&'static str, Option<String>)> {
+    r.problems()
+        .iter()
+        .map(|p| (p.code, p.params.get("until").map(ToString::to_string)))
+        .collect()
 }
 
 fn req(party_no: u32, grounds: &[u8]) -> ListingRequest {
@@ -335,4 +374,252 @@ fn organisation_orders_bind_named_persons() {
     );
     assert!(is_minor(date(2008, 1, 1), date(2025, 12, 31), 18));
     assert!(!is_minor(date(2007, 12, 31), date(2025, 12, 31), 18));
+}
+
+#[test]
+fn a_debtor_is_not_listed_on_the_day_of_filing() {
+    // The bug report: listed the day the case was filed, before any notice was served.
+    let (r, c) = (rules(), calendar());
+    let s = filed();
+    let e = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, s.filed_on)).unwrap_err(); // allow-panic: test code
+    assert_eq!(e.code, "listing_facts_missing");
+    assert_eq!(e.kind, RefusalKind::Conflict);
+    assert_eq!(missing(&e), [("notice_missing", None)]);
+    assert_eq!(
+        e.problems()[0]
+            .params
+            .get("ground")
+            .map(ToString::to_string),
+        Some("1".into())
+    );
+}
+
+#[test]
+fn ground_one_waits_for_the_period_to_perform_rolled_past_the_holiday() {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed();
+    // Friday 26 September 2025, five days to perform: the plain end is 1 October, in the
+    // National Day holiday (1–8 October), so the period ends on Thursday 9 October.
+    s.apply(&notice(date(2025, 9, 26), 5, 5));
+    for day in [date(2025, 9, 26), date(2025, 10, 1), date(2025, 10, 9)] {
+        let e = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, day)).unwrap_err(); // allow-panic: test code
+        assert_eq!(
+            missing(&e),
+            [("perform_period_running", Some("2025-10-09".into()))]
+        );
+    }
+    assert!(decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, date(2025, 10, 10))).is_ok());
+}
+
+#[test]
+fn ground_one_still_needs_uncovered_debt_once_the_period_has_run() {
+    let (r, c) = (rules(), calendar());
+    let mut s = case();
+    s.apply(&CaseEvent::SecurityProvided {
+        provider: "担保人".into(),
+        description: "保证".into(),
+        value: Fen::new(1_000_000).unwrap(), // allow-panic: test code
+        on: date(2025, 5, 1),
+    });
+    let e = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, date(2025, 6, 10))).unwrap_err(); // allow-panic: test code
+    assert_eq!(e.code, "ground_not_applicable");
+}
+
+#[test]
+fn ground_four_needs_the_report_period_run_without_a_report_or_a_false_one() {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed();
+    // Monday 3 March 2025, ten days to report: ends Thursday 13 March.
+    s.apply(&notice(date(2025, 3, 3), 3, 10));
+    let e = decide_listing(&s, &req(2, &[4]), ADULT, &ctx(&r, &c, date(2025, 3, 13))).unwrap_err(); // allow-panic: test code
+    assert_eq!(
+        missing(&e),
+        [("report_period_running", Some("2025-03-13".into()))]
+    );
+    // Reported in time: no breach of the report duty.
+    let mut reported = s.clone();
+    reported.apply(&recorded(
+        ActionKind::PropertyReported,
+        date(2025, 3, 12),
+        "书面报告",
+    ));
+    let e = decide_listing(
+        &reported,
+        &req(2, &[4]),
+        ADULT,
+        &ctx(&r, &c, date(2025, 6, 10)),
+    )
+    .unwrap_err(); // allow-panic: test code
+    assert_eq!(
+        missing(&e),
+        [("property_reported", Some("2025-03-13".into()))]
+    );
+    // ... unless the report was found false: that is a breach at once, even in the period.
+    reported.apply(&recorded(
+        ActionKind::PropertyReportFalse,
+        date(2025, 3, 12),
+        "隐瞒名下车辆",
+    ));
+    assert!(
+        decide_listing(
+            &reported,
+            &req(2, &[4]),
+            ADULT,
+            &ctx(&r, &c, date(2025, 3, 12))
+        )
+        .is_ok()
+    );
+    // Reported late: the period passed without a report.
+    let mut late = s.clone();
+    late.apply(&recorded(
+        ActionKind::PropertyReported,
+        date(2025, 3, 14),
+        "逾期报告",
+    ));
+    assert!(decide_listing(&late, &req(2, &[4]), ADULT, &ctx(&r, &c, date(2025, 3, 14))).is_ok());
+    // Nothing reported, the period over.
+    assert!(decide_listing(&s, &req(2, &[4]), ADULT, &ctx(&r, &c, date(2025, 3, 14))).is_ok());
+}
+
+#[test]
+fn grounds_five_and_six_need_their_recorded_facts_two_and_three_do_not() {
+    let (r, c) = (rules(), calendar());
+    let today = date(2025, 6, 10);
+    let s = filed();
+    let e = decide_listing(&s, &req(2, &[5]), ADULT, &ctx(&r, &c, today)).unwrap_err(); // allow-panic: test code
+    assert_eq!(missing(&e), [("no_restriction_in_force", None)]);
+    let mut ordered = s.clone();
+    ordered.apply(&decide_restriction(&s, 2, &[], "限制高消费", today).unwrap()); // allow-panic: test code
+    assert!(decide_listing(&ordered, &req(2, &[5]), ADULT, &ctx(&r, &c, today)).is_ok());
+    // The order binds party 2, not party 3.
+    let e = decide_listing(&ordered, &req(3, &[5]), ADULT, &ctx(&r, &c, today)).unwrap_err(); // allow-panic: test code
+    assert_eq!(missing(&e), [("no_restriction_in_force", None)]);
+
+    let e = decide_listing(&s, &req(2, &[6]), ADULT, &ctx(&r, &c, today)).unwrap_err(); // allow-panic: test code
+    assert_eq!(missing(&e), [("settlement_breach_missing", None)]);
+    let mut breached = s.clone();
+    breached.apply(&recorded(
+        ActionKind::SettlementBreached,
+        today,
+        "和解协议约定的第二期款项到期未付",
+    ));
+    assert!(decide_listing(&breached, &req(2, &[6]), ADULT, &ctx(&r, &c, today)).is_ok());
+
+    // Obstruction and evasion: the conduct the facts state, at any time.
+    assert!(decide_listing(&s, &req(2, &[2, 3]), ADULT, &ctx(&r, &c, s.filed_on)).is_ok());
+}
+
+#[test]
+fn every_missing_fact_is_listed_at_once() {
+    let (r, c) = (rules(), calendar());
+    let mut s = filed();
+    s.apply(&notice(date(2025, 3, 4), 7, 10));
+    let e = decide_listing(
+        &s,
+        &req(2, &[1, 2, 4, 5, 6]),
+        ADULT,
+        &ctx(&r, &c, date(2025, 3, 5)),
+    )
+    .unwrap_err(); // allow-panic: test code
+    assert_eq!(
+        missing(&e),
+        [
+            ("perform_period_running", Some("2025-03-11".into())),
+            ("report_period_running", Some("2025-03-14".into())),
+            ("no_restriction_in_force", None),
+            ("settlement_breach_missing", None),
+        ]
+    );
+}
+
+#[test]
+fn a_notice_without_stated_periods_has_what_it_said() {
+    // Recorded before the periods were stated: perform at once, report within five days.
+    let (r, c) = (rules(), calendar());
+    let mut s = filed();
+    s.apply(&recorded(ActionKind::NoticeIssued, date(2025, 3, 4), ""));
+    let p = notice_periods(&s, &ctx(&r, &c, date(2025, 3, 4)))
+        .unwrap()
+        .unwrap(); // allow-panic: test code
+    assert_eq!(p.perform_until, date(2025, 3, 4));
+    assert_eq!(
+        p.report_until,
+        date(2025, 3, 10),
+        "Sunday 9 March rolls to Monday"
+    );
+    assert!(decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, date(2025, 3, 5))).is_ok());
+}
+
+#[test]
+fn a_credit_warning_holds_off_the_listing_for_its_grace() {
+    let (r, c) = (rules(), calendar());
+    let mut s = case();
+    let today = date(2025, 6, 10);
+    for bad in [0, MAX_STATED_DAYS + 1] {
+        let e = decide_warning(&s, 2, bad, "", &ctx(&r, &c, today)).unwrap_err(); // allow-panic: test code
+        assert_eq!(e.code, "invalid_warning");
+        assert_eq!(e.problems()[0].code, "invalid_grace");
+    }
+    assert_eq!(
+        decide_warning(&s, 1, 10, "", &ctx(&r, &c, today))
+            .unwrap_err()
+            .code, // allow-panic: test code
+        "not_a_respondent"
+    );
+    // Ten days from Tuesday 10 June: Friday 20 June.
+    let w = decide_warning(&s, 2, 10, "请于期限内履行", &ctx(&r, &c, today)).unwrap(); // allow-panic: test code
+    assert!(
+        matches!(w, CaseEvent::CreditWarningIssued { until, .. } if until == date(2025, 6, 20))
+    );
+    s.apply(&w);
+    assert_eq!(
+        decide_warning(&s, 2, 10, "", &ctx(&r, &c, today))
+            .unwrap_err()
+            .code, // allow-panic: test code
+        "already_warned"
+    );
+    for day in [today, date(2025, 6, 20)] {
+        let e = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, day)).unwrap_err(); // allow-panic: test code
+        assert_eq!(e.code, "in_warning_grace");
+        assert_eq!(
+            e.params.get("until").map(ToString::to_string),
+            Some("2025-06-20".into())
+        );
+    }
+    // The other respondent was not warned; after the grace the warned one may be listed.
+    assert!(decide_listing(&s, &req(3, &[1]), ADULT, &ctx(&r, &c, today)).is_ok());
+    let es = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, date(2025, 6, 21))).unwrap(); // allow-panic: test code
+    apply(&mut s, &es);
+    // A listed debtor is past warning.
+    assert_eq!(
+        decide_warning(&s, 2, 10, "", &ctx(&r, &c, date(2025, 6, 21)))
+            .unwrap_err()
+            .code, // allow-panic: test code
+        "already_listed"
+    );
+}
+
+#[test]
+fn old_credit_state_without_warnings_still_reads() {
+    let v = serde_json::json!({"listings": [], "orders": [], "corrections": []});
+    let s: CreditState = serde_json::from_value(v).unwrap(); // allow-panic: test code
+    assert!(s.warnings.is_empty());
+}
+
+proptest::proptest! {
+    /// Ground 1 is allowed exactly after the stated period's end, and that end is a working
+    /// day no earlier than the plain end.
+    #[test]
+    fn ground_one_opens_exactly_after_the_period(issued in 0i64..600, days in 0i64..60, after in 0i64..80) {
+        let (r, c) = (rules(), calendar());
+        let on = date(2024, 1, 2).checked_add(jiff::Span::new().days(issued)).unwrap(); // allow-panic: test code
+        let mut s = filed();
+        s.apply(&notice(on, days, 5));
+        let today = on.checked_add(jiff::Span::new().days(after)).unwrap(); // allow-panic: test code
+        let end = notice_periods(&s, &ctx(&r, &c, today)).unwrap().unwrap().perform_until; // allow-panic: test code
+        proptest::prop_assert!(c.is_working_day(end));
+        proptest::prop_assert!(end >= on.checked_add(jiff::Span::new().days(days)).unwrap()); // allow-panic: test code
+        let listed = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, today));
+        proptest::prop_assert_eq!(listed.is_ok(), today > end);
+    }
 }

@@ -56,6 +56,7 @@ fn a_field_visit_is_a_traditional_investigation_on_its_own_day() {
             action: ActionKind::TraditionalInvestigation,
             on: date(2026, 3, 10),
             note: "实地调查：北京市朝阳区某路1号（附件 2 件）".into(),
+            terms: None,
         })
     );
     if let Ok(e) = e {

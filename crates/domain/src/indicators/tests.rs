@@ -144,6 +144,7 @@ fn a_zhongben_with_every_checklist_item_is_compliant() {
             action: a,
             on: date(2025, 4, 1),
             note: String::new(),
+            terms: None,
         });
     }
     close(&mut s, ClosureMode::Zhongben, date(2025, 7, 10));

@@ -26,6 +26,12 @@ already_resumed = already resumed as { $number }
 unknown_action = unknown action "{ $action }"
 invalid_note = a note has at most { $max } characters
 note_required = record what was said, or why (at least { $min } characters)
+notice_periods_required = the notice must state its periods: { $count } problems
+invalid_notice_period = { $field ->
+    [perform_days] the period to perform
+   *[report_days] the period to report property
+} must be a whole number of days from { $min } to { $max }
+notice_periods_not_applicable = periods to perform and to report are stated only when issuing the enforcement notice
 already_done = { $what ->
     [clue] the clue was already verified
    *[notice] the enforcement notice was already issued

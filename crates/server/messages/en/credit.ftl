@@ -5,6 +5,7 @@ credit-field = { $field ->
     [facts] the facts
     [reason] the reason
     [bound_person] a bound person's name
+    [note] the warning's text
     [amended_facts] the amended facts
    *[other] the text
 }
@@ -34,6 +35,8 @@ bound_persons_required = An order on an organisation binds its legal representat
 bound_persons_not_applicable = An order on a natural person binds that person; named persons are for organisations.
 not_extendable = A listing on ground 1 lasts until performance and has no period to extend.
 trigger_not_shown = { $unpaid } is still unpaid: the debtor has not performed in full.
+invalid_warning = The credit warning has { $count } problems.
+invalid_grace = The grace must be { $min } to { $max } days (the court sets it).
 
 ## Not allowed in the present state
 
@@ -46,6 +49,15 @@ already_decided = The correction request was already decided.
 already_ordered = An order on { $name } is already in force.
 already_lifted = The restriction order was already lifted.
 still_listed = The person is still listed (listing { $listing_no }): remove the listing first.
+listing_facts_missing = The facts the grounds need are not on the case yet ({ $count }).
+notice_missing = No enforcement notice and property report order has been issued: the respondent cannot be listed on ground { $ground }.
+perform_period_running = The period to perform stated in the enforcement notice runs from { $from } to { $until }: listing on ground 1 only once it has passed without performance.
+report_period_running = The period to report property stated in the report order runs from { $from } to { $until }: listing on ground 4 only once it has passed without a report.
+property_reported = The respondent reported its property on { $on } (period to { $until }) and no false report is recorded: ground 4 does not apply.
+no_restriction_in_force = No consumption restriction order is in force on this respondent: ground 5 (breach of a restriction) does not apply.
+settlement_breach_missing = No settlement agreement left unperformed is recorded on the case: ground 6 does not apply.
+in_warning_grace = A credit warning was sent to { $name } on { $on }; its grace runs to { $until }, and no listing until then.
+already_warned = { $name } was already warned; the grace runs to { $until }.
 
 ## Data-sharing agreements
 

@@ -25,6 +25,12 @@ already_resumed = 本案已恢复执行，新案号 { $number }。
 unknown_action = 未知的办理事项：{ $action }。
 invalid_note = 说明最多 { $max } 个字。
 note_required = 请记录约谈内容或理由（至少 { $min } 个字）。
+notice_periods_required = 发出执行通知书、报告财产令须载明期限：{ $count } 个问题。
+invalid_notice_period = { $field ->
+    [perform_days] 履行期限
+   *[report_days] 报告财产期限
+}须为 { $min } 至 { $max } 日的整数天数。
+notice_periods_not_applicable = 只有发出执行通知书、报告财产令时才填写履行期限和报告期限。
 already_done = { $what ->
     [clue] 该财产线索已经核查。
    *[notice] 执行通知书已经发出。

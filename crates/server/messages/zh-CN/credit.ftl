@@ -5,6 +5,7 @@ credit-field = { $field ->
     [facts] 失信行为
     [reason] 理由
     [bound_person] 约束人员姓名
+    [note] 预警内容
     [amended_facts] 更正后的失信行为
    *[other] 填写的文字
 }
@@ -34,6 +35,8 @@ bound_persons_required = 对单位的限制消费令须约束其法定代表人�
 bound_persons_not_applicable = 对自然人的限制消费令约束其本人，无须另填约束人员。
 not_extendable = 依第一项情形（有履行能力而拒不履行）纳入的失信名单至履行完毕时止，没有可延长的期限。
 trigger_not_shown = 案件尚有未履行金额（{ $unpaid }），不能以“已履行全部义务”删除。
+invalid_warning = 信用惩戒预警有误：{ $count } 个问题。
+invalid_grace = 宽限期须为 { $min } 至 { $max } 日（由本院确定）。
 
 ## 当前状态不允许
 
@@ -46,6 +49,15 @@ already_decided = 该纠正申请已经审查决定。
 already_ordered = { $name }已有有效的限制消费令。
 already_lifted = 该限制消费令已解除。
 still_listed = 被限制人仍在失信名单上（第 { $listing_no } 号），须先删除失信信息。
+listing_facts_missing = 纳入失信名单所依据情形的事实尚不具备（{ $count } 项）。
+notice_missing = 尚未向被执行人发出执行通知书、报告财产令，不能依第 { $ground } 项情形纳入失信名单。
+perform_period_running = 执行通知书载明的履行期限自 { $from } 起算，至 { $until } 届满；届满后仍未履行的，方可依第一项情形纳入失信名单。
+report_period_running = 报告财产令载明的报告期限自 { $from } 起算，至 { $until } 届满；届满仍未报告的，方可依第四项情形纳入失信名单。
+property_reported = 被执行人已于 { $on } 报告财产（报告期限至 { $until }），且未记录报告不实，不能依第四项情形纳入失信名单。
+no_restriction_in_force = 该被执行人没有有效的限制消费令，不能依第五项情形（违反限制消费令）纳入失信名单。
+settlement_breach_missing = 本案没有被执行人不履行执行和解协议的记录，不能依第六项情形纳入失信名单。
+in_warning_grace = 已于 { $on } 向{ $name }发出信用惩戒预警，宽限期至 { $until } 届满，期内不予纳入失信名单。
+already_warned = 已向{ $name }发出信用惩戒预警，宽限期至 { $until }，期内不再重复预警。
 
 ## 数据共享协议
 

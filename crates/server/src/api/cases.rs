@@ -244,11 +244,20 @@ pub async fn assign(
 pub struct ActionIn {
     /// notice_issued, online_investigation, traditional_investigation, consumption_restriction,
     /// dishonest_listing, dishonest_not_applicable, debtor_search, interview,
-    /// no_enforceable_property, duties_performed
+    /// no_enforceable_property, duties_performed, property_reported, property_report_false,
+    /// settlement_breached
     #[schema(inline, value_type = crate::openapi::vocab::ActionKind)]
     pub action: String,
     #[serde(default)]
     pub note: String,
+    /// For notice_issued only, and required there: the days the 执行通知书 gives to perform
+    /// (0: at once), counted from service.
+    #[serde(default)]
+    pub perform_days: Option<i64>,
+    /// For notice_issued only, and required there: the days the 报告财产令 gives to report
+    /// property (at least 1), counted from service.
+    #[serde(default)]
+    pub report_days: Option<i64>,
     pub version: Option<i64>,
 }
 
@@ -263,6 +272,10 @@ pub async fn action(
     let cmd = CaseCommand::RecordAction {
         action: case::action_of(&b.action).map_err(AppError::from)?,
         note: b.note,
+        periods: case::StatedPeriods {
+            perform_days: b.perform_days,
+            report_days: b.report_days,
+        },
     };
     change(&app, &ctx, id, b.version, cmd).await
 }

@@ -98,6 +98,20 @@ pub struct LiftIn {
     pub version: Option<i64>,
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarningIn {
+    /// The respondent's party number in the case.
+    pub party_no: u32,
+    /// The grace the court gives, in days (1–365): no listing of this respondent before it
+    /// ends. The length is the court's; no rule fixes it.
+    pub grace_days: i64,
+    /// What the notice adds (what to perform, how to settle), up to 2,000 characters.
+    #[serde(default)]
+    pub note: String,
+    pub version: Option<i64>,
+}
+
 /// A case's listings, restriction orders and correction requests.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/credit", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::CreditView)))]
 pub async fn of_case(
@@ -252,4 +266,24 @@ pub async fn lift(
         reason: b.reason,
     };
     execute(&app, &ctx, id, b.version, cmd).await
+}
+
+/// Warns a respondent before listing (信用惩戒预警, with its notice): it is not listed on the
+/// case until the grace ends.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/credit-warnings", params(("id" = i64, Path)), request_body = WarningIn, responses((status = 201, body = crate::openapi::doc::CreditChanged)))]
+pub async fn warn(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<WarningIn>,
+) -> Result<(StatusCode, Json<CreditChanged>), ApiError> {
+    let cmd = CreditCommand::Warn {
+        party_no: b.party_no,
+        grace_days: b.grace_days,
+        note: b.note,
+    };
+    Ok((
+        StatusCode::CREATED,
+        execute(&app, &ctx, id, b.version, cmd).await?,
+    ))
 }

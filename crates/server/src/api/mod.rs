@@ -201,6 +201,7 @@ pub fn router() -> Router<App> {
         .route("/attachments/{id}", get(field::attachment))
         .route("/cases/{id}/credit", get(credit::of_case))
         .route("/cases/{id}/listings", post(credit::list))
+        .route("/cases/{id}/credit-warnings", post(credit::warn))
         .route("/cases/{id}/listings/{no}/extension", post(credit::extend))
         .route("/cases/{id}/listings/{no}/removal", post(credit::remove))
         .route("/cases/{id}/corrections", post(credit::correction))

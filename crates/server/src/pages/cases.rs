@@ -508,6 +508,19 @@ pub(super) async fn render(
     let can_act = v.principal.may(Action::HandleCases, &court.path);
     let is_head = v.principal.may(Action::Approve, &court.path);
     let open = can_act && c.status != CaseStatus::Closed;
+    // When the notice's periods end, as the listing checks them (none if no notice yet, or
+    // if the calendar cannot count them: the listing itself then says why).
+    let notice_periods = zhixing_domain::credit::notice_periods(
+        c,
+        &case::Ctx {
+            rules: &rules,
+            calendar: &app.calendar,
+            region: &region,
+            today,
+        },
+    )
+    .ok()
+    .flatten();
     let body = html! {
         section.card #case-head {
             h1 #case-number { (view.number) }
@@ -543,7 +556,10 @@ pub(super) async fn render(
                     (v.csrf)
                     input type="hidden" name="version" value=(view.version.unwrap_or(0));
                     select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } }
-                    input name="note" placeholder="说明（约谈、不纳入失信的理由等须填写）";
+                    input name="note" placeholder="说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）";
+                    fieldset #notice-periods { legend { "执行通知书、报告财产令载明的期限（仅发出通知时填写，自送达之日起算）" }
+                        label { "履行期限（日，0 为立即履行）" input type="number" name="perform_days" min="0" max=(case::MAX_STATED_DAYS) step="1"; }
+                        label { "报告财产期限（日）" input type="number" name="report_days" min="1" max=(case::MAX_STATED_DAYS) step="1"; } }
                     button type="submit" { "记录" }
                 }
                 p { a #to-closure href=(format!("/cases/{id}/closure")) { "报结／结案…" } }
@@ -567,6 +583,7 @@ pub(super) async fn render(
             today,
             rules: &rules,
             region: &region,
+            periods: notice_periods,
             error: Refused::at(refused, "credit"),
             token: &v.csrf,
         }))
@@ -615,7 +632,33 @@ pub struct ActForm {
     action: String,
     #[serde(default)]
     note: String,
+    /// The notice's periods, in days (empty for any other step).
+    #[serde(default)]
+    perform_days: String,
+    #[serde(default)]
+    report_days: String,
     version: Option<i64>,
+}
+
+/// A period in days as typed in a form: none when left empty; what is not a whole number is
+/// refused as the domain refuses a period out of bounds.
+fn stated_days(field: &'static str, s: &str, min: i64) -> Result<Option<i64>, Refusal> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse().map(Some).map_err(|_| {
+        Refusal::of_reasons(
+            "notice_periods_required",
+            RefusalKind::Invalid,
+            vec![
+                Reason::new("invalid_notice_period")
+                    .with("field", field)
+                    .with("min", min)
+                    .with("max", case::MAX_STATED_DAYS),
+            ],
+        )
+    })
 }
 
 pub(super) fn back(id: i64, e: Option<ApiError>) -> Response {
@@ -681,10 +724,16 @@ pub async fn act(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<ActForm>,
 ) -> Response {
-    let cmd = case::action_of(&f.action).map(|action| CaseCommand::RecordAction {
-        action,
-        note: f.note,
-    });
+    let cmd = (|| {
+        Ok(CaseCommand::RecordAction {
+            action: case::action_of(&f.action)?,
+            note: f.note,
+            periods: case::StatedPeriods {
+                perform_days: stated_days("perform_days", &f.perform_days, 0)?,
+                report_days: stated_days("report_days", &f.report_days, 1)?,
+            },
+        })
+    })();
     act_on(&app, &v, id, "act", f.version, cmd).await
 }
 

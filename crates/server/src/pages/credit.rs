@@ -9,8 +9,11 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 use zhixing_domain::access::Action;
+use zhixing_domain::case::MAX_STATED_DAYS;
 use zhixing_domain::case::{CaseState, PartyRole};
-use zhixing_domain::credit::{Ground, Listing, ListingRequest, ListingStatus, RemovalTrigger};
+use zhixing_domain::credit::{
+    Ground, Listing, ListingRequest, ListingStatus, NoticePeriods, RemovalTrigger,
+};
 use zhixing_domain::refusal::Refusal;
 use zhixing_domain::rules::RuleBook;
 
@@ -32,6 +35,8 @@ pub(super) struct Section<'a> {
     pub today: Date,
     pub rules: &'a RuleBook,
     pub region: &'a str,
+    /// The periods of the case's notice, if one was issued.
+    pub periods: Option<NoticePeriods>,
     pub error: Option<&'a str>,
     /// The viewer's form token.
     pub token: &'a crate::csrf::FormToken,
@@ -148,7 +153,40 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                     }
                 }
             }
+            h3 { "信用惩戒预警" }
+            @if c.credit.warnings.is_empty() { p.muted { "暂无。" } }
+            @else {
+                table #warning-list {
+                    tr { th { "序号" } th { "被执行人" } th { "发出日期" } th { "宽限期至" } th { "说明" } th { "状态" } }
+                    @for w in &c.credit.warnings {
+                        tr data-warning=(w.no) data-status=(if s.today <= w.until { "grace" } else { "ended" }) {
+                            td { (w.no) }
+                            td { (name(w.party_no)) }
+                            td { (w.on) }
+                            td.until { (w.until) "（" (w.grace_days) " 日）" }
+                            td { (w.note) }
+                            td { @if s.today <= w.until { "宽限期内，不予纳入失信名单" } @else { "宽限期已届满" } }
+                        }
+                    }
+                }
+            }
             @if s.open && !respondents.is_empty() {
+                form #warning-form method="post" action=(format!("/cases/{id}/credit-warnings")) {
+                    (s.token)
+                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
+                    label { "宽限期（日，由本院确定）" input type="number" name="grace_days" required min="1" max=(MAX_STATED_DAYS) step="1"; }
+                    label { "预警内容（可选）" textarea name="note" maxlength="2000" {} }
+                    button type="submit" { "发出信用惩戒预警" }
+                }
+            }
+            @if s.open && !respondents.is_empty() {
+                p.small #listing-timing {
+                    @if let Some(p) = &s.periods {
+                        "执行通知书（" (p.from) " 发出）：履行期限至 " (p.perform_until) "；报告财产令：报告期限至 " (p.report_until) "。依第一项情形须履行期限届满后、依第四项情形须报告期限届满后方可纳入。"
+                    } @else {
+                        "尚未发出执行通知书、报告财产令：不能依第一项、第四项情形纳入。"
+                    }
+                }
                 form #listing-form method="post" action=(format!("/cases/{id}/listings")) {
                     (s.token)
                     label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
@@ -278,6 +316,37 @@ fn names(s: &str) -> Vec<String> {
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+#[derive(Deserialize)]
+pub struct WarningForm {
+    #[serde(default)]
+    party_no: String,
+    #[serde(default)]
+    grace_days: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Warns a respondent before listing, from the case page.
+pub async fn warning_submit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<WarningForm>,
+) -> Response {
+    let Ok(party_no) = f.party_no.trim().parse() else {
+        let r = Refusal::invalid("party_not_found").with("party_no", f.party_no.trim());
+        return refuse(&app, &v, id, r).await;
+    };
+    // What is not a whole number is refused as the domain refuses a grace out of bounds.
+    let grace_days = f.grace_days.trim().parse().unwrap_or(0);
+    let cmd = CreditCommand::Warn {
+        party_no,
+        grace_days,
+        note: f.note,
+    };
+    act(&app, &v, id, cmd).await
 }
 
 #[derive(Deserialize)]

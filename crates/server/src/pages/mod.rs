@@ -127,6 +127,7 @@ pub fn router() -> Router<App> {
             post(control::release_submit),
         )
         .route("/cases/{id}/listings", post(credit::listing_submit))
+        .route("/cases/{id}/credit-warnings", post(credit::warning_submit))
         .route(
             "/cases/{id}/listings/{no}/removal",
             post(credit::removal_submit),

@@ -261,7 +261,7 @@ async fn an_untouched_case_is_flagged_after_the_rule_books_days_and_cleared_when
     ok(t.post_json(
         &format!("/api/v1/cases/{id}/actions"),
         Some(&officer),
-        &json!({"action": "notice_issued"}),
+        &json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
     )
     .await)
     .await;
@@ -289,7 +289,7 @@ async fn a_listing_still_published_after_its_end_is_reported_from_the_next_day()
     ok(t.post_json(
         &format!("/api/v1/cases/{id}/listings"),
         Some(&officer),
-        &json!({"party_no": 2, "grounds": [4], "facts": "违反财产报告制度"}),
+        &json!({"party_no": 2, "grounds": [2], "facts": "以威胁方法抗拒执行"}),
     )
     .await)
     .await;

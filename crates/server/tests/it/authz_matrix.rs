@@ -193,7 +193,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 95] = [
+    let routes: [(Method, &str); 96] = [
         (Method::GET, "/api/v1/clock"),
         (Method::POST, "/api/v1/clock/advance"),
         (Method::GET, "/api/v1/indicators"),
@@ -237,6 +237,7 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/sharing/agreements/1/revocation"),
         (Method::GET, "/api/v1/cases/1/credit"),
         (Method::POST, "/api/v1/cases/1/listings"),
+        (Method::POST, "/api/v1/cases/1/credit-warnings"),
         (Method::POST, "/api/v1/cases/1/listings/1/extension"),
         (Method::POST, "/api/v1/cases/1/listings/1/removal"),
         (Method::POST, "/api/v1/cases/1/corrections"),
@@ -705,6 +706,10 @@ async fn case_routes_every_role_every_court_relation() {
                     format!("/api/v1/cases/{id}/restriction-orders/1/lift"),
                     json!({"reason": "已经履行的"}),
                 ),
+                (
+                    format!("/api/v1/cases/{id}/credit-warnings"),
+                    json!({"party_no": 9, "grace_days": 10}),
+                ),
             ] {
                 let r = t.post_json(&path, tok, &body).await;
                 assert_eq!(
@@ -713,7 +718,7 @@ async fn case_routes_every_role_every_court_relation() {
                     "{role:?} POST {path} ({rel:?})"
                 );
             }
-            checked += 7;
+            checked += 8;
 
             // Reference price: commands for the case's handlers, who get the domain's answer
             // (the deposit is not seized: 409; the determination is at the parties' agreement,
@@ -851,7 +856,7 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 46 + 1));
+    assert_eq!(checked, 6 * (4 * 47 + 1));
 }
 
 /// Seeing data-sharing agreements: administrators, division heads and auditors of the

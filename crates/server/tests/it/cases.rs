@@ -534,19 +534,76 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
     let (id, _) = file(&t, &officer, &filing("(2026)京0105民初9号", RESPONDENT_ID)).await;
     let path = |p: &str| format!("/api/v1/cases/{id}{p}");
 
-    // The notice issues its two documents.
+    // The notice states its periods: without them it is refused, naming each; no other
+    // step takes them.
+    let p = assert_problem(
+        post(
+            &t,
+            &officer,
+            &path("/actions"),
+            json!({"action": "notice_issued", "report_days": 0}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "notice_periods_required",
+    )
+    .await;
+    assert_eq!(p["errors"].as_array().map(Vec::len), Some(2), "{p}");
+    assert_problem(
+        post(
+            &t,
+            &officer,
+            &path("/actions"),
+            json!({"action": "debtor_search", "perform_days": 7}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "notice_periods_not_applicable",
+    )
+    .await;
+    // The notice issues its two documents, each saying the period it states.
     assert_eq!(
         post(
             &t,
             &officer,
             &path("/actions"),
-            json!({"action": "notice_issued"})
+            json!({"action": "notice_issued", "perform_days": 15, "report_days": 10})
         )
         .await
         .status(),
         StatusCode::OK
     );
     let c = case(&t, &officer, id).await;
+    assert_eq!(
+        c["case"]["actions"][0]["terms"],
+        json!({"perform_days": 15, "report_days": 10})
+    );
+    for (kind, says) in [
+        (
+            "enforcement_notice",
+            "自收到本通知之日起十五日内履行下列义务",
+        ),
+        ("property_report_order", "在收到本令后十日内"),
+    ] {
+        let doc = c["case"]["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .unwrap()["document_id"]
+            .clone();
+        let html = t
+            .get(&format!("/api/v1/documents/{doc}"), Some(&officer))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(says), "{kind}: {html}");
+        assert!(
+            !html.contains("五日内，如实") && !html.contains("立即履行"),
+            "{html}"
+        );
+    }
     let kinds: Vec<&str> = c["case"]["documents"]
         .as_array()
         .unwrap()
@@ -567,7 +624,7 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
             &t,
             &officer,
             &path("/actions"),
-            json!({"action": "notice_issued"}),
+            json!({"action": "notice_issued", "perform_days": 15, "report_days": 10}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -1023,7 +1080,7 @@ async fn timeline_and_playback() {
         &t,
         &officer,
         &format!("/api/v1/cases/{id}/actions"),
-        json!({"action": "notice_issued"}),
+        json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
     )
     .await;
     let timeline: Value = t

@@ -37,6 +37,14 @@ async fn setup(respondent_id: &str) -> (TestApp, String, i64) {
 }
 
 async fn setup_with(respondent_id: &str, config: Config) -> (TestApp, String, i64) {
+    let (t, officer, id) = filed(respondent_id, config).await;
+    // The notice first, its periods run: every ground's listing may follow (DOMAIN §4a).
+    t.notice_and_wait(&officer, id).await;
+    (t, officer, id)
+}
+
+/// A case just filed: no notice yet.
+async fn filed(respondent_id: &str, config: Config) -> (TestApp, String, i64) {
     let t = TestApp::spawn_with(config).await;
     let officer = t.signed_in("officer1", COURT, Role::Officer).await;
     let r = t
@@ -1063,6 +1071,335 @@ async fn ground_one_applies_while_security_covers_only_part_of_the_debt() {
             json!({"party_no": 2, "grounds": [1], "facts": "有履行能力而拒不履行"}),
         )
         .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+/// The codes and `until` dates of a refused listing's problems.
+fn problems(p: &Value) -> Vec<(String, Option<String>)> {
+    p["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().to_owned(),
+                e["params"]["until"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
+    let (t, officer, id) = filed(RESPONDENT_ID, zhixing_testkit::test_config()).await;
+    let path = format!("/api/v1/cases/{id}/listings");
+    let body = |grounds: Value| json!({"party_no": 2, "grounds": grounds, "facts": "有能力履行而拒不履行，拒不申报财产"});
+
+    // The bug report: listed on the day of filing, before any notice. Refused, naming what
+    // is missing for each ground.
+    let p = assert_problem(
+        post(&t, &officer, &path, body(json!([1, 4]))).await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(
+        problems(&p),
+        [
+            ("notice_missing".into(), None),
+            ("notice_missing".into(), None)
+        ]
+    );
+    assert!(p["detail"].as_str().unwrap().contains("ground 1"), "{p}");
+
+    // The notice, seven days to perform and ten to report, from today.
+    ok(
+        post(
+            &t,
+            &officer,
+            &format!("/api/v1/cases/{id}/actions"),
+            json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let issued = t.app.today();
+    let calendar = &t.app.calendar;
+    let end = |days: i64| {
+        calendar
+            .period_end(issued, days, zhixing_domain::rules::Unit::Days)
+            .unwrap()
+    };
+    let (perform_until, report_until) = (end(7), end(10));
+    let p = assert_problem(
+        post(&t, &officer, &path, body(json!([1, 4]))).await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "perform_period_running".into(),
+                Some(perform_until.to_string())
+            ),
+            (
+                "report_period_running".into(),
+                Some(report_until.to_string())
+            ),
+        ]
+    );
+    // On the period's last day still refused; the day after, ground 1 may be decided.
+    let days =
+        |to: jiff::civil::Date| u64::try_from(to.since(t.app.today()).unwrap().get_days()).unwrap();
+    t.clock
+        .advance(Duration::from_secs(days(perform_until) * 86_400));
+    assert_eq!(t.app.today(), perform_until);
+    let p = assert_problem(
+        post(&t, &officer, &path, body(json!([1]))).await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(
+        problems(&p),
+        [(
+            "perform_period_running".into(),
+            Some(perform_until.to_string())
+        )]
+    );
+    t.clock.advance(Duration::from_secs(86_400));
+    if t.app.today() <= report_until {
+        // Ground 4 still waits for its own period.
+        assert_problem(
+            post(&t, &officer, &path, body(json!([1, 4]))).await,
+            StatusCode::CONFLICT,
+            "listing_facts_missing",
+        )
+        .await;
+    }
+    let v = ok(
+        post(&t, &officer, &path, body(json!([1]))).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(v["no"], 1);
+    assert!(
+        credit(&t, &officer, id).await["listings"][0]["listed_on"]
+            .as_str()
+            .is_some_and(|d| d > perform_until.to_string().as_str())
+    );
+}
+
+#[tokio::test]
+async fn grounds_four_five_and_six_need_their_recorded_facts() {
+    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    let path = format!("/api/v1/cases/{id}/listings");
+    let act = |action: &str, note: &str| {
+        let (t, officer) = (&t, &officer);
+        let body = json!({"action": action, "note": note});
+        async move {
+            ok(
+                post(t, officer, &format!("/api/v1/cases/{id}/actions"), body).await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    // Ground 6 needs the settlement not performed, ground 5 an order in force on the party.
+    let p = assert_problem(
+        post(
+            &t,
+            &officer,
+            &path,
+            json!({"party_no": 2, "grounds": [5, 6], "facts": "违反限制消费令，不履行和解协议"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(
+        problems(&p),
+        [
+            ("no_restriction_in_force".into(), None),
+            ("settlement_breach_missing".into(), None)
+        ]
+    );
+    act("settlement_breached", "和解协议约定的第二期款项到期未付").await;
+    ok(
+        post(
+            &t,
+            &officer,
+            &path,
+            json!({"party_no": 2, "grounds": [6], "facts": "不履行执行和解协议"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // Ground 4 for the organisation, which reported in time: refused; once the report is
+    // found false, listed.
+    let (t2, officer2, id2) = filed(RESPONDENT_ID, zhixing_testkit::test_config()).await;
+    drop(t);
+    let act2 = |action: &'static str, note: &'static str| {
+        let (t2, officer2) = (&t2, &officer2);
+        async move {
+            ok(
+                post(
+                    t2,
+                    officer2,
+                    &format!("/api/v1/cases/{id2}/actions"),
+                    json!({"action": action, "note": note}),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    ok(
+        post(
+            &t2,
+            &officer2,
+            &format!("/api/v1/cases/{id2}/actions"),
+            json!({"action": "notice_issued", "perform_days": 3, "report_days": 5}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    act2("property_reported", "书面报告银行存款及车辆").await;
+    t2.clock.advance(Duration::from_secs(30 * 86_400));
+    let path2 = format!("/api/v1/cases/{id2}/listings");
+    let p = assert_problem(
+        post(
+            &t2,
+            &officer2,
+            &path2,
+            json!({"party_no": 3, "grounds": [4], "facts": "违反财产报告制度"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(p["reasons"][0]["code"], "property_reported");
+    act2("property_report_false", "隐瞒名下不动产一处").await;
+    ok(
+        post(
+            &t2,
+            &officer2,
+            &path2,
+            json!({"party_no": 3, "grounds": [4], "facts": "虚假报告财产"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
+    let (t, officer, id) = setup(RESPONDENT_ID).await;
+    let warn = format!("/api/v1/cases/{id}/credit-warnings");
+    let list = format!("/api/v1/cases/{id}/listings");
+    let listing = json!({"party_no": 2, "grounds": [1], "facts": "有能力履行而拒不履行"});
+    let p = assert_problem(
+        post(&t, &officer, &warn, json!({"party_no": 2, "grace_days": 0})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_warning",
+    )
+    .await;
+    assert_eq!(p["reasons"][0]["code"], "invalid_grace");
+    let v = ok(
+        post(
+            &t,
+            &officer,
+            &warn,
+            json!({"party_no": 2, "grace_days": 15, "note": "请于宽限期内履行或与申请执行人和解"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(v["no"], 1);
+    let until = t
+        .app
+        .calendar
+        .period_end(t.app.today(), 15, zhixing_domain::rules::Unit::Days)
+        .unwrap();
+    let w = &credit(&t, &officer, id).await["warnings"][0];
+    assert_eq!(w["until"], until.to_string());
+    assert!(
+        doc_kinds(&t, &officer, id)
+            .await
+            .contains(&"credit_warning_notice".to_owned())
+    );
+    let html = t
+        .get(
+            &format!(
+                "/api/v1/documents/{}",
+                document_id(&t, &officer, id, "credit_warning_notice").await
+            ),
+            Some(&officer),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("信用惩戒预警通知书") && html.contains(&until.to_string()),
+        "{html}"
+    );
+    assert!(
+        event_kinds(&t, &officer, id)
+            .await
+            .iter()
+            .any(|(k, _)| k == "case.credit_warning_issued")
+    );
+    // A second warning within the grace: refused. A listing within it: refused with the date.
+    assert_problem(
+        post(&t, &officer, &warn, json!({"party_no": 2, "grace_days": 5})).await,
+        StatusCode::CONFLICT,
+        "already_warned",
+    )
+    .await;
+    let p = assert_problem(
+        post(&t, &officer, &list, listing.clone()).await,
+        StatusCode::CONFLICT,
+        "in_warning_grace",
+    )
+    .await;
+    assert_eq!(p["params"]["until"], until.to_string());
+    // The other respondent was not warned.
+    ok(
+        post(
+            &t,
+            &officer,
+            &list,
+            json!({"party_no": 3, "grounds": [1], "facts": "有能力履行而拒不履行"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // After the grace, the warned respondent may be listed.
+    let days = u64::try_from(until.since(t.app.today()).unwrap().get_days()).unwrap();
+    t.clock.advance(Duration::from_secs(days * 86_400));
+    assert_problem(
+        post(&t, &officer, &list, listing.clone()).await,
+        StatusCode::CONFLICT,
+        "in_warning_grace",
+    )
+    .await;
+    t.clock.advance(Duration::from_secs(86_400));
+    ok(
+        post(&t, &officer, &list, listing).await,
         StatusCode::CREATED,
     )
     .await;

@@ -13,6 +13,14 @@ const COURT: &str = "b110105";
 /// A case with a person (party 2) and an organisation (party 3) as respondents, filed by
 /// `officer1`; returns the app, the officer's bearer token and cookie, and the case id.
 async fn setup() -> (TestApp, String, String, i64) {
+    let (t, token, cookie, id) = filed().await;
+    // The notice first, its periods run: every ground's listing may follow (DOMAIN §4a).
+    t.notice_and_wait(&token, id).await;
+    (t, token, cookie, id)
+}
+
+/// The same case just filed: no notice yet.
+async fn filed() -> (TestApp, String, String, i64) {
     let t = TestApp::spawn().await;
     let token = t.signed_in("officer1", COURT, Role::Officer).await;
     let cookie = t.page_login("officer1").await;
@@ -468,4 +476,132 @@ async fn only_handlers_of_the_court_see_and_post_the_forms() {
         }
     }
     assert_eq!(snapshot(&t, &token, id).await, before);
+}
+
+/// The credit section's refusal, as the page shows it.
+fn credit_error(body: &str) -> &str {
+    let start = body
+        .find("id=\"credit-error\"")
+        .unwrap_or_else(|| panic!("no refusal in {body}"));
+    let rest = &body[start..];
+    &rest[..rest.find("</div>").unwrap()]
+}
+
+#[tokio::test]
+async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chinese() {
+    let (t, token, cookie, id) = filed().await;
+    let case = format!("/cases/{id}");
+    let (_, page) = t.html(&case, &cookie).await;
+    assert!(page.contains("尚未发出执行通知书、报告财产令"), "{page}");
+
+    // The bug report, through the form: listed on the day of filing, before any notice.
+    let before = snapshot(&t, &token, id).await;
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/listings"),
+            &cookie,
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let e = credit_error(&body);
+    assert!(
+        e.contains("尚未向被执行人发出执行通知书、报告财产令，不能依第 1 项情形纳入失信名单"),
+        "{e}"
+    );
+    assert_eq!(snapshot(&t, &token, id).await, before);
+
+    // The notice through the case page's form, with its periods; the section says when they
+    // end, and a listing before then names the day.
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/act"),
+            &cookie,
+            &[
+                ("action", "notice_issued"),
+                ("perform_days", "7"),
+                ("report_days", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let until = t
+        .app
+        .calendar
+        .period_end(t.app.today(), 7, zhixing_domain::rules::Unit::Days)
+        .unwrap()
+        .to_string();
+    let (_, page) = t.html(&case, &cookie).await;
+    assert!(page.contains(&format!("履行期限至 {until}")), "{page}");
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/listings"),
+            &cookie,
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let e = credit_error(&body);
+    assert!(e.contains(&format!("至 {until} 届满")), "{e}");
+
+    // A warning from the form: the grace shows in its table, and a listing in it is refused.
+    t.clock.advance(std::time::Duration::from_secs(30 * 86_400));
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/credit-warnings"),
+            &cookie,
+            &[("party_no", "2"), ("grace_days", "十"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        credit_error(&body).contains("宽限期须为 1 至 365 日"),
+        "{body}"
+    );
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/credit-warnings"),
+            &cookie,
+            &[
+                ("party_no", "2"),
+                ("grace_days", "10"),
+                ("note", "请于宽限期内履行"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let grace = t
+        .app
+        .calendar
+        .period_end(t.app.today(), 10, zhixing_domain::rules::Unit::Days)
+        .unwrap()
+        .to_string();
+    let (_, page) = t.html(&case, &cookie).await;
+    let w = row(&page, "data-warning", 1);
+    assert!(w.contains(&grace) && w.contains("宽限期内"), "{w}");
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/listings"),
+            &cookie,
+            &[
+                ("party_no", "2"),
+                ("g1", "on"),
+                ("facts", "有履行能力而拒不履行"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let e = credit_error(&body);
+    assert!(
+        e.contains(&format!("宽限期至 {grace} 届满，期内不予纳入失信名单")),
+        "{e}"
+    );
 }

@@ -94,7 +94,12 @@ async fn a_case_form_posted_from_another_site_is_refused_and_changes_nothing() {
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初501号").await;
     let form_token = t.form_token(&cookie).await;
     let path = format!("/cases/{id}/act");
-    let act = [("action", "notice_issued"), ("csrf_token", &form_token)];
+    let act = [
+        ("action", "notice_issued"),
+        ("perform_days", "7"),
+        ("report_days", "10"),
+        ("csrf_token", &form_token),
+    ];
     let before = state(&t, &token, id).await;
 
     // The session cookie and a valid token, but sent from another origin or site.
@@ -195,7 +200,11 @@ async fn the_token_travels_in_a_header_for_htmx_and_the_page_says_so() {
         &t,
         &format!("/cases/{id}/act"),
         &cookie,
-        &[("action", "notice_issued")],
+        &[
+            ("action", "notice_issued"),
+            ("perform_days", "7"),
+            ("report_days", "10"),
+        ],
         &[("x-csrf-token", &form_token)],
     )
     .await;
@@ -526,7 +535,7 @@ async fn the_api_takes_the_session_cookie_for_changes_only_with_the_token() {
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初505号").await;
     let form_token = t.form_token(&cookie).await;
     let path = format!("/api/v1/cases/{id}/actions");
-    let body = json!({"action": "notice_issued"});
+    let body = json!({"action": "notice_issued", "perform_days": 7, "report_days": 10});
     let send = |headers: Vec<(&'static str, String)>| {
         let (t, path, body, cookie) = (&t, &path, &body, &cookie);
         async move {

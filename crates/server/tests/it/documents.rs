@@ -60,7 +60,7 @@ async fn documents_name_the_parties_in_full_and_read_as_a_court_writes() {
             &t,
             &officer,
             &path("/actions"),
-            json!({"action": "notice_issued"})
+            json!({"action": "notice_issued", "perform_days": 7, "report_days": 10})
         )
         .await,
         StatusCode::OK

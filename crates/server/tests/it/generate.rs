@@ -53,6 +53,37 @@ async fn the_same_seed_gives_the_same_cases() {
         c.by_state
     );
     assert!(t.app.store.verify_chain().await.unwrap().is_ok());
+    // The demo lists debtors, and lawfully: each listing's grounds had their facts on the
+    // case on the day it was made — the notice first, the listing after its period.
+    assert!(a.listed > 0, "the demo lists debtors");
+    let rules = t.app.rules.current(&t.app.store).await.unwrap();
+    let mut checked = 0;
+    for court_id in ["b110105", "b110108"] {
+        let court = t.app.store.court(court_id).await.unwrap().unwrap();
+        let region = zhixing_app::case::region(&court);
+        let f = zhixing_store::cases::CaseFilter {
+            court_id: court_id.to_owned(),
+            limit: 1000,
+            ..Default::default()
+        };
+        for row in t.app.store.list_cases(&f).await.unwrap() {
+            let s = zhixing_app::case::state_of(&row).unwrap();
+            for l in &s.credit.listings {
+                let ctx = zhixing_domain::case::Ctx {
+                    rules: &rules,
+                    calendar: &t.app.calendar,
+                    region: &region,
+                    today: l.listed_on,
+                };
+                let missing =
+                    zhixing_domain::credit::missing_facts(&s, l.party_no, &l.grounds, &ctx)
+                        .unwrap();
+                assert!(missing.is_empty(), "{}: {missing:?}", row.number);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, a.listed);
     // Numbers are gapless per court, type and year.
     let mut by_key: std::collections::BTreeMap<(i16, String, String), Vec<u32>> =
         Default::default();

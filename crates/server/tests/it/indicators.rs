@@ -266,7 +266,7 @@ async fn rollups_equal_a_full_recomputation_after_random_sequences_of_events() {
                                 &t,
                                 &c.officer,
                                 &p("/actions"),
-                                json!({"action": "notice_issued"}),
+                                json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
                             )
                             .await
                         }

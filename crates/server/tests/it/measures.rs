@@ -582,7 +582,11 @@ async fn close_zhongben(t: &TestApp, officer: &str, head: &str, id: i64) {
             .post_json(
                 &format!("/api/v1/cases/{id}/actions"),
                 Some(officer),
-                &json!({"action": a, "note": note}),
+                &if a == "notice_issued" {
+                    json!({"action": a, "perform_days": 7, "report_days": 10})
+                } else {
+                    json!({"action": a, "note": note})
+                },
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK, "{a}");

@@ -292,13 +292,51 @@ async fn a_form_and_the_api_run_the_same_command() {
     let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初42号").await;
     let version = |c: &serde_json::Value| c["version"].as_i64().unwrap();
     let before = super::cases::case(&t, &token, id).await;
-    // Through the page: the notice is recorded, back to the form's section.
+    // Periods not typed as whole numbers: refused in Chinese beside the form, nothing
+    // recorded.
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/act"),
+            &cookie,
+            &[
+                ("action", "notice_issued"),
+                ("perform_days", "七"),
+                ("report_days", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let act = &body[body.find("id=\"act\"").unwrap()..];
+    assert!(act.contains("履行期限须为 0 至 365 日的整数天数"), "{act}");
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/act"),
+            &cookie,
+            &[("action", "notice_issued"), ("perform_days", "7")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let act = &body[body.find("id=\"act\"").unwrap()..];
+    assert!(
+        act.contains("报告财产期限须为 1 至 365 日的整数天数"),
+        "{act}"
+    );
+    assert_eq!(
+        version(&super::cases::case(&t, &token, id).await),
+        version(&before)
+    );
+    // Through the page: the notice is recorded with its periods, back to the form's section.
     let v = version(&before).to_string();
     let (status, location, _) = t
         .form(
             &format!("/cases/{id}/act"),
             &cookie,
-            &[("action", "notice_issued"), ("version", &v)],
+            &[
+                ("action", "notice_issued"),
+                ("perform_days", "0"),
+                ("report_days", "5"),
+                ("version", &v),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -306,13 +344,17 @@ async fn a_form_and_the_api_run_the_same_command() {
     let after = super::cases::case(&t, &token, id).await;
     assert_eq!(version(&after), version(&before) + 1);
     assert_eq!(after["case"]["actions"][0]["action"], "notice_issued");
+    assert_eq!(
+        after["case"]["actions"][0]["terms"],
+        serde_json::json!({"perform_days": 0, "report_days": 5})
+    );
     // Again: the API and the page refuse it alike, each in its language.
     let p = zhixing_testkit::assert_problem(
         super::cases::post(
             &t,
             &token,
             &format!("/api/v1/cases/{id}/actions"),
-            serde_json::json!({"action": "notice_issued"}),
+            serde_json::json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -46,6 +46,8 @@ async fn listed() -> (TestApp, String, i64) {
     let id = post_ok(&t, &officer, "/api/v1/cases", filing()).await["id"]
         .as_i64()
         .unwrap();
+    // Ground 4 waits for the report period of the notice.
+    t.notice_and_wait(&officer, id).await;
     post_ok(
         &t,
         &officer,
