@@ -353,7 +353,9 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         | CaseEvent::ClueSubmitted { .. }
         | CaseEvent::ClueVerified { .. }
         | CaseEvent::ClosureRequested { .. }
-        | CaseEvent::ClosureRejected { .. } => return None,
+        | CaseEvent::ClosureRejected { .. }
+        | CaseEvent::ExtensionRequested { .. }
+        | CaseEvent::ExtensionRefused { .. } => return None,
     })
 }
 

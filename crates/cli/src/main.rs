@@ -237,7 +237,7 @@ enum UsersAction {
         /// Court id, e.g. spc, h11, b110105.
         #[arg(long)]
         court: String,
-        /// Repeatable: officer, judge, division_head, supervisor, auditor, administrator.
+        /// Repeatable: officer, judge, division_head, supervisor, auditor, administrator, president.
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
     },

@@ -28,7 +28,7 @@ use crate::api;
         api::audit::verify, api::audit::events,
         api::cases::file, api::cases::list, api::cases::show, api::cases::timeline, api::cases::assign,
         api::cases::action, api::cases::clue, api::cases::verify_clue, api::cases::payment, api::cases::security, api::cases::suspend,
-        api::cases::end_suspension, api::cases::extension, api::cases::checklist, api::cases::close,
+        api::cases::end_suspension, api::cases::extension, api::cases::decide_extension, api::cases::checklist, api::cases::close,
         api::cases::decide, api::investigation::list, api::investigation::register, api::investigation::start,
         api::investigation::show, api::investigation::assets, api::cases::resume, api::cases::identifier, api::cases::document,
         api::measures::request, api::measures::of_case, api::measures::show, api::measures::renewal, api::measures::release,

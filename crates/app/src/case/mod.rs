@@ -417,6 +417,9 @@ pub fn authorise(
     }
     Err(match action {
         Action::Approve => AppError::forbidden("only the division head (执行局长) decides this"),
+        Action::ApproveExtension => {
+            AppError::forbidden("only the court president (院长) decides an extension")
+        }
         _ => AppError::forbidden(
             "only officers, judges and division heads of this court handle its cases",
         ),

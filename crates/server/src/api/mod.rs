@@ -145,6 +145,10 @@ pub fn router() -> Router<App> {
             post(cases::suspend).delete(cases::end_suspension),
         )
         .route("/cases/{id}/extension", post(cases::extension))
+        .route(
+            "/cases/{id}/extension/decision",
+            post(cases::decide_extension),
+        )
         .route("/cases/{id}/closure-checklist", get(cases::checklist))
         .route("/cases/{id}/closure", post(cases::close))
         .route("/cases/{id}/closure/decision", post(cases::decide))

@@ -98,6 +98,11 @@ pub fn router() -> Router<App> {
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/act", post(cases::act))
+        .route("/cases/{id}/extension", post(cases::extension))
+        .route(
+            "/cases/{id}/extension/decision",
+            post(cases::extension_decision),
+        )
         .route(
             "/cases/{id}/closure",
             get(cases::closure).post(cases::close),
