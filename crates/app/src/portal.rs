@@ -396,6 +396,7 @@ async fn build(
         })
         .collect();
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let status = state.status;
     let filed_on = state.filed_on.to_string();
     let view = svc::view(

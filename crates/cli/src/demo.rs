@@ -180,7 +180,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         println!("  e.g. a listed debtor: http://{addr}{path}");
     }
     println!("Stop with Ctrl-C.");
-    crate::warn_calendar_gaps(&app);
+    crate::warn_calendar_gaps(&app).await;
     zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
     Ok(())
 }

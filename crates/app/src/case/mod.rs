@@ -87,7 +87,8 @@ pub(crate) async fn check_filing(
     handles(by, court)?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
-    let valid = filing::validate(input, today, &rules, &app.calendar, &region(court))?;
+    let calendar = app.calendar.current(&app.store).await?;
+    let valid = filing::validate(input, today, &rules, &calendar, &region(court))?;
     filing::check_origin(valid.case_type, resuming)?;
     Ok(CheckedFiling {
         valid,
@@ -254,7 +255,7 @@ pub(crate) async fn file_in_tx(
 fn rule_ctx<'a>(app: &'a App, rules: &'a RuleBook, region: &'a str, today: Date) -> case::Ctx<'a> {
     case::Ctx {
         rules,
-        calendar: &app.calendar,
+        calendar: app.calendar.last(),
         region,
         today,
     }
@@ -482,6 +483,7 @@ where
     }
     let before = state_of(&row)?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let today = app.today();
     let region = region(&court);
     let ctx = rule_ctx(app, &rules, &region, today);
@@ -628,6 +630,7 @@ pub async fn show(
 ) -> Result<CaseView, AppError> {
     let (row, court) = readable(app, by, id).await?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     match as_of {
         None => view(
             app,

@@ -311,6 +311,7 @@ pub async fn checklist(
     let (row, court) = readable(app, by, id).await?;
     let state = state_of(&row)?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let region = region(&court);
     let cx = rule_ctx(app, &rules, &region, app.today());
     let mut conditions = case::closure_checklist(&state, mode, "", &cx)?;

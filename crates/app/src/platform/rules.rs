@@ -146,9 +146,10 @@ pub async fn ping(app: &App) -> Result<(), AppError> {
 /// The years from this one to the next that have no official holiday calendar loaded: a
 /// deadline reaching into one is reckoned on weekends alone and shown as provisional. Said at
 /// start-up and by `/readyz` so that it is never silent.
-pub fn calendar_gaps(app: &App) -> Vec<i16> {
+pub async fn calendar_gaps(app: &App) -> Result<Vec<i16>, AppError> {
+    let calendar = app.calendar.current(&app.store).await?;
     let this = app.today().year();
-    (this..=this.saturating_add(1))
-        .filter(|y| !app.calendar.covers(*y))
-        .collect()
+    Ok((this..=this.saturating_add(1))
+        .filter(|y| !calendar.covers(*y))
+        .collect())
 }
