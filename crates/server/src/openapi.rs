@@ -25,6 +25,7 @@ use crate::api;
         api::courts::list, api::courts::get_one, api::courts::children,
         api::users::list, api::users::create,
         api::rules::list, api::rules::versions, api::rules::in_force, api::rules::add,
+        api::rules::proposals, api::rules::decide, api::rules::calendars, api::rules::propose_calendar,
         api::audit::verify, api::audit::events,
         api::cases::file, api::cases::list, api::cases::show, api::cases::timeline, api::cases::assign,
         api::cases::action, api::cases::clue, api::cases::verify_clue, api::cases::payment, api::cases::security, api::cases::suspend,

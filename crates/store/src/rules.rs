@@ -150,7 +150,12 @@ impl Tx {
     }
 
     /// Stores an approved year's official calendar; Conflict if that year is stored already.
-    pub async fn put_calendar_year(&mut self, year: i64, body: &str, proposal_id: i64) -> Result<()> {
+    pub async fn put_calendar_year(
+        &mut self,
+        year: i64,
+        body: &str,
+        proposal_id: i64,
+    ) -> Result<()> {
         on_tx!(self, c => sqlx::query(
             "INSERT INTO calendar_years (year, body, proposal_id) VALUES ($1, $2, $3)")
             .bind(year).bind(body).bind(proposal_id).execute(c).await.map(|r| r.rows_affected()))

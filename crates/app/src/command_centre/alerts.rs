@@ -19,8 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde_json::json;
-use zhixing_domain::case;
 use zhixing_domain::calendar::WorkingCalendar;
+use zhixing_domain::case;
 use zhixing_domain::rules::{RuleBook, Unit};
 use zhixing_store::NewEvent;
 use zhixing_store::cases::CaseRow;
@@ -163,9 +163,7 @@ impl Pass<'_> {
 
     fn lead_end_of(&self, n: i64, unit: Unit) -> Option<Date> {
         match unit {
-            Unit::Days | Unit::WorkingDays => {
-                self.calendar.period_end(self.today, n, unit).ok()
-            }
+            Unit::Days | Unit::WorkingDays => self.calendar.period_end(self.today, n, unit).ok(),
             _ => None,
         }
     }

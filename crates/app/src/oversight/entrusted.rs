@@ -176,7 +176,8 @@ async fn request(
         .value(en::DEADLINE_RULE, today, &svc::region(&from))
         .or_internal("rule commission.task missing")?;
     let calendar = app.calendar.current(&app.store).await?;
-    let due = en::due_on(&calendar, today, period).or_internal("no due day for an entrusted task")?;
+    let due =
+        en::due_on(&calendar, today, period).or_internal("no due day for an entrusted task")?;
     let state = svc::state_of(&row)?;
     let respondents: Vec<Value> = state
         .parties

@@ -15,6 +15,8 @@ own_proposal = { $what ->
     [closure] a closure is approved by a division head other than who proposed it; the proposer may neither approve nor send it back
     [payout] a payout is approved by someone other than who proposed it
     [extension] an extension is decided by a court president other than who asked for it
+    [rule_version] a rule version is approved by an administrator other than who proposed it
+    [calendar] an official calendar is approved by an administrator other than who proposed it
    *[other] this is approved by someone other than who proposed it
 }
 not_open = only an open case can be suspended

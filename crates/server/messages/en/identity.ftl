@@ -17,3 +17,13 @@ metrics_forbidden = the metrics are for the operators' addresses or token
 login_locked = Too many failed sign-ins for this account name; try again later.
 login_rate_limited = Too many sign-in attempts from this address; try again later.
 login_busy = Too many sign-ins at once; try again shortly.
+# Four eyes on the rule book: proposals of rule versions and of years' official calendars.
+invalid_calendar = The calendar cannot be taken as it is.
+calendar_text_invalid = { $detail }
+calendar_exists = The official calendar of { $year } is loaded already; it is not replaced.
+proposal_decided = This proposal is { $status ->
+    [approved] approved
+   *[rejected] rejected
+} already.
+proposal_not_found = No such proposal.
+rejection_reason = Say why the proposal is rejected (at least { $min } characters).

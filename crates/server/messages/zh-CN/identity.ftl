@@ -17,3 +17,13 @@ metrics_forbidden = 运行指标仅供运维人员的地址或令牌读取。
 login_locked = 该账号登录失败次数过多，请稍后再试。
 login_rate_limited = 本地址登录尝试过于频繁，请稍后再试。
 login_busy = 当前登录请求过多，请稍后再试。
+# 规则库的双人审批：规则版本与年度官方工作日历的提议。
+invalid_calendar = 工作日历有误，不予采用。
+calendar_text_invalid = 工作日历有误：{ $detail }
+calendar_exists = { $year } 年的官方工作日历已经载入，不予替换。
+proposal_decided = 该提议已{ $status ->
+    [approved] 批准
+   *[rejected] 驳回
+}。
+proposal_not_found = 没有该提议。
+rejection_reason = 请写明驳回的理由（至少 { $min } 个字）。

@@ -124,6 +124,12 @@ pub fn router() -> Router<App> {
         .route("/courts/{id}/children", get(courts::children))
         .route("/users", get(users::list).post(users::create))
         .route("/rules", get(rules::list).post(rules::add))
+        .route("/rules/proposals", get(rules::proposals))
+        .route("/rules/proposals/{id}/decision", post(rules::decide))
+        .route(
+            "/calendars",
+            get(rules::calendars).post(rules::propose_calendar),
+        )
         .route("/rules/{id}", get(rules::versions))
         .route("/rules/{id}/in-force", get(rules::in_force))
         .route("/audit/verify", get(audit::verify))

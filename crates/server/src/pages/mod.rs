@@ -11,6 +11,7 @@ mod credit;
 pub mod i18n;
 mod public;
 mod public_auction;
+mod rulebook;
 mod views;
 
 use axum::Router;
@@ -91,7 +92,10 @@ pub fn router() -> Router<App> {
         .route("/home", get(views::home))
         .route("/courts", get(views::court_tree))
         .route("/courts/{id}/children", get(views::court_children))
-        .route("/rules", get(views::rules))
+        .route("/rules", get(rulebook::show))
+        .route("/rules/proposals", post(rulebook::propose))
+        .route("/rules/calendars", post(rulebook::propose_calendar))
+        .route("/rules/proposals/{id}/decision", post(rulebook::decide))
         .route("/users", get(views::users))
         .route("/audit", get(views::audit))
         .route("/cases", get(cases::list))

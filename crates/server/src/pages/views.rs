@@ -261,32 +261,6 @@ pub async fn court_children(
     Ok(page(StatusCode::OK, body))
 }
 
-pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let lang = v.lang;
-    let book = zhixing_app::platform::rules::book(&app).await?;
-    let body = html! {
-        section.card {
-            h1 { (lang.t("rules")) }
-            table #rule-book {
-                tr { th { (lang.t("rule")) } th { (lang.t("value")) } th { (lang.t("effective")) } th { (lang.t("region")) } th { (lang.t("citation")) } }
-                @for r in book.versions() {
-                    tr {
-                        td { (if lang == Lang::Zh { &r.title } else { &r.title_en }) br; code.small { (r.id) } }
-                        td.num { (r.value) " " (lang.unit(r.unit.as_str())) @if r.needs_check { " " span.badge { (lang.t("needs_check")) } } }
-                        td { (r.effective_from) @if let Some(to) = r.effective_to { " – " (to) } }
-                        td { (r.region.as_deref().unwrap_or(lang.t("national"))) }
-                        td.small { (r.citation) }
-                    }
-                }
-            }
-        }
-    };
-    Ok(page(
-        StatusCode::OK,
-        layout(lang, lang.t("rules"), Some(&v), body),
-    ))
-}
-
 pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v
