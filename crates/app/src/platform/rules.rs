@@ -374,6 +374,8 @@ async fn decide(
                         ),
                         other => other.into(),
                     })?;
+                tx.clear_alerts(&calendar_subject(year), &[CALENDAR_ALERT], now_us)
+                    .await?;
                 events.push(NewEvent {
                     actor: actor.clone(),
                     court_id: Some(by.court_id.clone()),
@@ -481,4 +483,95 @@ pub async fn calendar_gaps(app: &App) -> Result<Vec<i16>, AppError> {
     Ok((this..=this.saturating_add(1))
         .filter(|y| !calendar.covers(*y))
         .collect())
+}
+
+/// The alert on the administrators' queue while a year near today has no official calendar.
+pub const CALENDAR_ALERT: &str = "calendar_missing";
+/// The court the calendar alert is raised at: the calendar is national.
+const NATIONAL_COURT: &str = "spc";
+
+fn calendar_subject(year: i16) -> String {
+    format!("calendar:{year}")
+}
+
+/// The watch worker's step: an alert for each year from this one to the next without an
+/// official calendar (deadlines reaching into it are provisional), cleared once it is loaded
+/// — here, or by another process. Returns how many alerts were newly raised.
+pub async fn sweep_calendar_gaps(app: &App) -> Result<usize, AppError> {
+    let gaps = calendar_gaps(app).await?;
+    let this = app.today().year();
+    let now_us = app.now_us();
+    if app.store.court(NATIONAL_COURT).await?.is_none() {
+        return Ok(0);
+    }
+    let mut tx = app.store.begin().await?;
+    let mut raised = 0;
+    let mut events = Vec::new();
+    for year in this..=this.saturating_add(1) {
+        let subject = calendar_subject(year);
+        if !gaps.contains(&year) {
+            tx.clear_alerts(&subject, &[CALENDAR_ALERT], now_us).await?;
+            continue;
+        }
+        let message = format!(
+            "尚未载入 {year} 年的官方节假日安排：涉及该年的期限暂按周末计算、标为暂定。请在国务院办公厅公布通知后载入该年工作日历（须另一名系统管理员批准）"
+        );
+        let first = jiff::civil::date(year, 1, 1).to_string();
+        if tx
+            .raise_alert(
+                NATIONAL_COURT,
+                None,
+                CALENDAR_ALERT,
+                &subject,
+                &message,
+                Some(&first),
+                now_us,
+            )
+            .await?
+        {
+            raised += 1;
+            events.push(NewEvent {
+                actor: "system:watch".into(),
+                court_id: Some(NATIONAL_COURT.into()),
+                kind: format!("alert.{CALENDAR_ALERT}"),
+                subject: subject.clone(),
+                payload: json!({"year": year}),
+            });
+        }
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok(raised)
+}
+
+/// What waits for an administrator: the years without an official calendar (open alerts) and
+/// the rule-book proposals awaiting a decision by someone other than the caller.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AdminQueue {
+    pub calendar_alerts: Vec<zhixing_store::alerts::AlertItem>,
+    pub proposals_to_decide: usize,
+}
+
+pub async fn admin_queue(app: &App, by: &Principal) -> Result<AdminQueue, AppError> {
+    administrator_region(app, by).await?;
+    let calendar_alerts = app
+        .store
+        .alert_page(&zhixing_store::alerts::AlertQuery {
+            court_id: NATIONAL_COURT,
+            subtree: None,
+            kind: Some(CALENDAR_ALERT),
+            before_id: None,
+            limit: 10,
+        })
+        .await?;
+    let me = crate::actor_of(by);
+    let proposals_to_decide = proposals(app, by)
+        .await?
+        .iter()
+        .filter(|p| p.status == "pending" && p.proposed_by != me)
+        .count();
+    Ok(AdminQueue {
+        calendar_alerts,
+        proposals_to_decide,
+    })
 }

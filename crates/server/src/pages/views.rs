@@ -153,7 +153,24 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     } else {
         None
     };
+    let queue = if p.may(Action::ManageRules, &p.court_path) {
+        Some(zhixing_app::platform::rules::admin_queue(&app, p).await?)
+    } else {
+        None
+    };
     let body = html! {
+        @if let Some(q) = &queue {
+            section.card #admin-queue {
+                h2 { "待办（系统管理员）" }
+                @if q.calendar_alerts.is_empty() && q.proposals_to_decide == 0 { p { "暂无待办事项。" } }
+                @for a in &q.calendar_alerts {
+                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (a.message) " · " a href="/rules#propose-calendar" { "载入工作日历" } }
+                }
+                @if q.proposals_to_decide > 0 {
+                    p #proposals-to-decide { "待您审批的规则库变更 " strong { (q.proposals_to_decide) } " 项 · " a href="/rules#rule-proposals" { "前往审批" } }
+                }
+            }
+        }
         section.card #home {
             h1 { (lang.t("welcome")) "，" (v.display_name) }
             p { (lang.t("your_court")) "：" strong #home-court { (v.court_name) } " (" (court.code) ")" }

@@ -144,6 +144,35 @@ async fn every_route_every_role_every_court_relation() {
                     StatusCode::FORBIDDEN
                 },
             ),
+            (
+                Method::GET,
+                "/api/v1/rules/proposals",
+                None,
+                if is(Role::Administrator) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::POST,
+                "/api/v1/rules/proposals/999999/decision",
+                Some(json!({"approve": true})),
+                if is(Role::Administrator) {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (Method::GET, "/api/v1/calendars", None, StatusCode::OK),
+            // The official calendar is national: only an administrator of the SPC proposes
+            // one, and the caller's court here is an intermediate court.
+            (
+                Method::POST,
+                "/api/v1/calendars",
+                Some(json!({"text": "year = 2099"})),
+                StatusCode::FORBIDDEN,
+            ),
             (Method::GET, "/home", None, StatusCode::OK),
             (Method::GET, "/courts", None, StatusCode::OK),
             (Method::GET, "/rules", None, StatusCode::OK),
@@ -183,7 +212,11 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 95] = [
+    let routes: [(Method, &str); 99] = [
+        (Method::GET, "/api/v1/rules/proposals"),
+        (Method::POST, "/api/v1/rules/proposals/1/decision"),
+        (Method::GET, "/api/v1/calendars"),
+        (Method::POST, "/api/v1/calendars"),
         (Method::POST, "/api/v1/cases/1/extension"),
         (Method::POST, "/api/v1/cases/1/extension/decision"),
         (Method::GET, "/api/v1/indicators"),

@@ -450,6 +450,17 @@ async fn a_year_without_an_official_calendar_makes_its_deadlines_provisional() {
     // (made-up days, not the State Council's notice): no year's calendar is invented in
     // `rules/calendar/`.
     let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
+    // The watch worker puts the missing year on the administrators' queue (their home page).
+    zhixing_app::command_centre::watch::sweep(&t.app)
+        .await
+        .unwrap();
+    let admin_cookie = t.page_login("admin0").await;
+    let (_, home) = t.html("/home", &admin_cookie).await;
+    assert!(
+        home.contains(&format!("data-subject=\"calendar:{missing}\""))
+            && home.contains(&format!("尚未载入 {missing} 年的官方节假日安排")),
+        "{home}"
+    );
     let calendars = t.get_value("/api/v1/calendars", Some(&officer)).await;
     assert_eq!(calendars["missing"], json!([missing]), "{calendars}");
     let fixture = fixture_calendar(missing);
@@ -493,6 +504,14 @@ async fn a_year_without_an_official_calendar_makes_its_deadlines_provisional() {
     assert!(!page.contains("暂定：缺"), "{page}");
     let ready = t.get("/readyz", None).await.text().await.unwrap();
     assert_eq!(ready, "ready");
+    let (_, home) = t.html("/home", &admin_cookie).await;
+    assert!(!home.contains("calendar:"), "the alert is cleared: {home}");
+    let cleared = t
+        .raw_text(&format!(
+            "SELECT CAST(COUNT(*) AS TEXT) FROM alerts WHERE subject = 'calendar:{missing}' AND cleared_at IS NOT NULL"
+        ))
+        .await;
+    assert_eq!(cleared, "1");
     let calendars = t.get_value("/api/v1/calendars", Some(&officer)).await;
     assert_eq!(calendars["missing"], json!([]), "{calendars}");
     // An official calendar is not replaced, and a provincial administrator loads none.
