@@ -99,6 +99,17 @@ impl TestApp {
         Self::spawn_with(test_config()).await
     }
 
+    /// As [`TestApp::spawn`], without the background watch worker: for tests that count the
+    /// audit chain's entries, which the worker's own (an alert raised, say) would otherwise
+    /// join at a moment no test controls.
+    pub async fn spawn_quiet() -> TestApp {
+        Self::spawn_with(Config {
+            watch_worker: false,
+            ..test_config()
+        })
+        .await
+    }
+
     pub async fn spawn_with(config: Config) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()

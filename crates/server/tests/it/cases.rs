@@ -915,7 +915,7 @@ async fn suspension_extension_payment_and_direct_closure() {
 
 #[tokio::test]
 async fn stale_versions_conflict_and_change_nothing() {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     let (id, _) = file(&t, &officer, &filing("(2026)京0105民初11号", RESPONDENT_ID)).await;
     let v = case(&t, &officer, id).await["version"].as_i64().unwrap();
