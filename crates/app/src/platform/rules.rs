@@ -329,12 +329,10 @@ async fn decide(
             .into());
     }
     if !approve && note.chars().count() < MIN_REJECTION_CHARS {
-        return Err(Refusal::of_reasons(
+        return Err(shared_refusal(
             "reason_required",
-            RefusalKind::Invalid,
-            vec![Reason::new("rejection_reason").with("min", MIN_REJECTION_CHARS)],
-        )
-        .into());
+            Reason::new("rejection_reason").with("min", MIN_REJECTION_CHARS),
+        ));
     }
     let mut events = Vec::new();
     if approve {
@@ -409,6 +407,12 @@ async fn decide(
         .or_internal("the proposal just decided")?;
     tx.commit().await?;
     Ok(Proposal::of(row))
+}
+
+/// A refusal under a code other answers share (`reason_required`): its words are those of
+/// its one reason, whose code is this answer's own.
+fn shared_refusal(code: &'static str, reason: Reason) -> AppError {
+    Refusal::of_reasons(code, RefusalKind::Invalid, vec![reason]).into()
 }
 
 /// The proposals an administrator sees: those of its court and the courts below it, pending
