@@ -88,7 +88,7 @@ pub(crate) async fn check_filing(
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
     let calendar = app.calendar.current(&app.store).await?;
-    let valid = filing::validate(input, today, &rules, &calendar, &region(court))?;
+    let valid = filing::validate(input, today, &rules, calendar, &region(court))?;
     filing::check_origin(valid.case_type, resuming)?;
     Ok(CheckedFiling {
         valid,

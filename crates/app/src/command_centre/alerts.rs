@@ -122,7 +122,7 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<Counted, App
     let mut pass = Pass {
         app,
         rules: &rules,
-        calendar: &calendar,
+        calendar,
         today,
         now_us: app.now_us(),
         regions: Regions::default(),

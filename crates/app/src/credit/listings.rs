@@ -496,7 +496,7 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
         let no = u32::try_from(l.no).unwrap_or(u32::MAX);
         let ctx = zhixing_domain::case::Ctx {
             rules: &rules,
-            calendar: &calendar,
+            calendar,
             region,
             today,
         };

@@ -177,7 +177,7 @@ async fn request(
         .or_internal("rule commission.task missing")?;
     let calendar = app.calendar.current(&app.store).await?;
     let due =
-        en::due_on(&calendar, today, period).or_internal("no due day for an entrusted task")?;
+        en::due_on(calendar, today, period).or_internal("no due day for an entrusted task")?;
     let state = svc::state_of(&row)?;
     let respondents: Vec<Value> = state
         .parties
