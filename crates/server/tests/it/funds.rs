@@ -901,3 +901,43 @@ async fn the_journal_is_append_only_and_the_routes_are_documented() {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }
+
+/// Four eyes on a distribution (参与分配): the plan proposes one payout per share, and none of
+/// them is approved by whoever planned it — here a division head, who may both handle cases
+/// and approve — but by another division head.
+#[tokio::test]
+async fn a_distribution_s_payouts_are_not_approved_by_who_planned_it() {
+    let s = setup().await;
+    s.receive(100_000, "AUC-9").await;
+    let r = s
+        .post(
+            &s.head,
+            "/distribution",
+            json!({"claims": [
+                {"party_no": 1, "amount_fen": 50_000, "rank": "ordinary"},
+                {"party_no": 2, "amount_fen": 50_000, "rank": "ordinary"}
+            ], "note": "参与分配方案"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let plan: Value = r.json().await.unwrap();
+    let first = plan["shares"][0]["payout_no"].as_i64().unwrap();
+    assert_problem(
+        s.decide(&s.head, first, true, "").await,
+        StatusCode::FORBIDDEN,
+        "own_proposal",
+    )
+    .await;
+    assert_problem(
+        s.decide(&s.head, first, false, "金额有误").await,
+        StatusCode::FORBIDDEN,
+        "own_proposal",
+    )
+    .await;
+    let other = s.t.signed_in("head2", COURT, Role::DivisionHead).await;
+    assert_eq!(
+        s.decide(&other, first, true, "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(s.account().await["payouts"][0]["status"], "approved");
+}
