@@ -158,7 +158,23 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     } else {
         None
     };
+    let extensions = zhixing_app::case::query::pending_extensions(&app, p).await?;
+    let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
     let body = html! {
+        @if decides_extensions {
+            section.card #panel-extensions {
+                h2 { "待审批的延长执行期限申请" }
+                @if extensions.is_empty() { p { "暂无待审批的申请。" } }
+                @if !extensions.is_empty() {
+                    table {
+                        tr { th { "案号" } th { "延长" } th { "理由" } th { "提出" } }
+                        @for e in &extensions {
+                            tr { td { a href=(format!("/cases/{}#extension", e.case_id)) { (e.number) } } td.num { (e.months) " 个月" } td { (e.reason) } td.small { (e.requested_by) " " (e.requested_on) } }
+                        }
+                    }
+                }
+            }
+        }
         @if let Some(q) = &queue {
             section.card #admin-queue {
                 h2 { "待办（系统管理员）" }

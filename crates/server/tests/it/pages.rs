@@ -49,7 +49,7 @@ async fn each_role_gets_its_home_page() {
         (Role::Auditor, "h13", "panel-audit"),
         (Role::Administrator, "h13", "panel-accounts"),
         (Role::Administrator, "h13", "admin-queue"),
-        (Role::President, "b110105", "home"),
+        (Role::President, "b110105", "panel-extensions"),
     ];
     for (i, (role, court, panel)) in cases.into_iter().enumerate() {
         let name = format!("u{i}-{}", role.as_str().replace('_', "-"));
@@ -433,6 +433,16 @@ async fn an_extension_is_asked_and_decided_on_the_case_page() {
     );
     t.user("president1", "b110105", &[Role::President]).await;
     let president = t.page_login("president1").await;
+    let (_, home) = t.html("/home", &president).await;
+    let number = super::cases::case(&t, &token, id).await["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue = &home[home.find("panel-extensions").unwrap()..];
+    assert!(
+        queue.contains(&number) && queue.contains(&format!("/cases/{id}#extension")),
+        "{home}"
+    );
     let (status, page) = t.html(&format!("/cases/{id}"), &president).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -458,6 +468,8 @@ async fn an_extension_is_asked_and_decided_on_the_case_page() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let c = super::cases::case(&t, &token, id).await;
     assert_eq!(c["case"]["extension_months"], 2);
+    let (_, home) = t.html("/home", &president).await;
+    assert!(home.contains("暂无待审批的申请"), "decided: {home}");
 }
 
 /// The rule book page for administrators: a version proposed through the form waits for

@@ -24,3 +24,7 @@ CREATE TABLE calendar_years (
     body        TEXT NOT NULL,
     proposal_id BIGINT NOT NULL REFERENCES rule_proposals (id)
 );
+
+-- The court president's queue of extension requests (延长执行期限): the latest requests of a
+-- court without reading all its events.
+CREATE INDEX events_extension_requests ON events (court_id, seq) WHERE kind = 'case.extension_requested';
