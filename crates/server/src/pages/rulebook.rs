@@ -39,14 +39,14 @@ fn status_zh(status: &str) -> &'static str {
 }
 
 /// What a proposal proposes, in one line.
-fn summary(p: &Proposal) -> String {
+fn summary(lang: Lang, p: &Proposal) -> String {
     match p.version() {
         Some(r) => format!(
             "{} {}：{} {}，自 {} 起施行{}（{}）",
             r.id,
             r.title,
             r.value,
-            r.unit.as_str(),
+            lang.unit(r.unit.as_str()),
             r.effective_from,
             r.region
                 .as_deref()
@@ -95,7 +95,7 @@ async fn render(
                 @if pending.is_empty() { p #no-pending { "没有待审批的提议。" } }
                 @for p in &pending {
                     div.proposal data-proposal=(p.id) {
-                        p { strong { (kind_zh(&p.kind)) } " · " (summary(p)) " · " span.small { (p.proposed_by) " 提出于 " (beijing(p.proposed_at_us)) } }
+                        p { strong { (kind_zh(&p.kind)) } " · " (summary(lang, p)) " · " span.small { (p.proposed_by) " 提出于 " (beijing(p.proposed_at_us)) } }
                         @if p.proposed_by == me {
                             p.small { "本人提出，须由另一名系统管理员审批。" }
                         } @else {
@@ -114,7 +114,7 @@ async fn render(
                     table #decided-proposals {
                         tr { th { "类别" } th { "内容" } th { "提出" } th { "结果" } th { "审批" } }
                         @for p in decided {
-                            tr { td { (kind_zh(&p.kind)) } td.small { (summary(p)) } td.small { (p.proposed_by) } td { (status_zh(&p.status)) } td.small { (p.decided_by.as_deref().unwrap_or("")) " " (p.decided_at_us.map(beijing).unwrap_or_default()) " " (p.note) } }
+                            tr { td { (kind_zh(&p.kind)) } td.small { (summary(lang, p)) } td.small { (p.proposed_by) } td { (status_zh(&p.status)) } td.small { (p.decided_by.as_deref().unwrap_or("")) " " (p.decided_at_us.map(beijing).unwrap_or_default()) " " (p.note) } }
                         }
                     }
                 }
