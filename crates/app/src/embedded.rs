@@ -26,10 +26,24 @@ pub fn rule_book() -> Result<RuleBook, RuleError> {
 
 /// The working-day calendar as shipped in `rules/calendar/*.toml`.
 pub fn calendar() -> Result<WorkingCalendar, CalendarError> {
-    match RULES.get_dir("calendar") {
-        Some(dir) => WorkingCalendar::from_toml(toml_files(dir)),
-        None => Ok(WorkingCalendar::default()),
-    }
+    calendar_with(&[])
+}
+
+/// The shipped calendar with the years administrators loaded since, given as (year, text).
+pub fn calendar_with(loaded: &[(i64, String)]) -> Result<WorkingCalendar, CalendarError> {
+    let mut files: Vec<(String, &str)> = match RULES.get_dir("calendar") {
+        Some(dir) => toml_files(dir)
+            .into_iter()
+            .map(|(f, t)| (f.to_owned(), t))
+            .collect(),
+        None => Vec::new(),
+    };
+    files.extend(
+        loaded
+            .iter()
+            .map(|(y, t)| (format!("calendar of {y} (loaded)"), t.as_str())),
+    );
+    WorkingCalendar::from_toml(files.iter().map(|(f, t)| (f.as_str(), *t)))
 }
 
 /// The GB/T 2260 divisions and court facts of `data/divisions/`.

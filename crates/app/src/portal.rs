@@ -356,7 +356,9 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         | CaseEvent::ClueSubmitted { .. }
         | CaseEvent::ClueVerified { .. }
         | CaseEvent::ClosureRequested { .. }
-        | CaseEvent::ClosureRejected { .. } => return None,
+        | CaseEvent::ClosureRejected { .. }
+        | CaseEvent::ExtensionRequested { .. }
+        | CaseEvent::ExtensionRefused { .. } => return None,
     })
 }
 
@@ -397,6 +399,7 @@ async fn build(
         })
         .collect();
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let status = state.status;
     let filed_on = state.filed_on.to_string();
     let view = svc::view(

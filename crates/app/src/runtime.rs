@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use zhixing_domain::auction::Auction;
+use zhixing_domain::calendar::WorkingCalendar;
 use zhixing_domain::rules::RuleBook;
 use zhixing_exchange::Envelope;
 use zhixing_store::Store;
 
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal};
 
 /// The rule book, cached and reloaded when the stored generation changes (so a version
 /// added through another server process is seen without a restart).
@@ -36,6 +37,52 @@ impl RuleCache {
             *guard = (Some(generation), book.clone());
         }
         Ok(book)
+    }
+}
+
+/// The working-day calendar: the shipped years and those administrators loaded (approved
+/// rule-book proposals), reloaded when another year is stored — here or by another process.
+///
+/// Each calendar read is leaked on purpose: a year is loaded about once a year, and a
+/// `'static` calendar lets the deadline arithmetic borrow it (`case::Ctx`) from synchronous
+/// code without a lock or a clone on every case read.
+pub struct CalendarCache {
+    current: RwLock<(Option<i64>, &'static WorkingCalendar)>,
+}
+
+impl CalendarCache {
+    /// Starts from `shipped` until the store is first read.
+    pub fn new(shipped: WorkingCalendar) -> Self {
+        CalendarCache {
+            current: RwLock::new((None, Box::leak(Box::new(shipped)))),
+        }
+    }
+
+    /// The calendar with every year stored so far (one count query when nothing changed).
+    pub async fn current(&self, store: &Store) -> Result<&'static WorkingCalendar, AppError> {
+        let generation = store.calendar_generation().await?;
+        if let Ok(guard) = self.current.read()
+            && guard.0 == Some(generation)
+        {
+            return Ok(guard.1);
+        }
+        let loaded = store.calendar_years().await?;
+        let cal: &'static WorkingCalendar = Box::leak(Box::new(
+            crate::embedded::calendar_with(&loaded).or_internal("stored calendar years")?,
+        ));
+        if let Ok(mut guard) = self.current.write() {
+            *guard = (Some(generation), cal);
+        }
+        Ok(cal)
+    }
+
+    /// The calendar as last read by [`CalendarCache::current`] (the shipped one before the
+    /// store was first read): for synchronous code on a path that read it first.
+    pub fn last(&self) -> &'static WorkingCalendar {
+        match self.current.read() {
+            Ok(g) => g.1,
+            Err(p) => p.into_inner().1,
+        }
     }
 }
 

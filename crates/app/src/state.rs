@@ -4,11 +4,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use zhixing_domain::calendar::WorkingCalendar;
 use zhixing_store::Store;
 
 use crate::error::{AppError, OrInternal};
-use crate::runtime::{Courier, Hub, InstitutionCache, ReplyQueue, RuleCache};
+use crate::runtime::{CalendarCache, Courier, Hub, InstitutionCache, ReplyQueue, RuleCache};
 
 /// Where time comes from. Tests inject a [`ManualClock`] so that periods of days are tested
 /// without sleeping.
@@ -238,7 +237,9 @@ pub struct AppInner {
     pub config: Config,
     pub clock: Arc<dyn Clock>,
     pub rules: RuleCache,
-    pub calendar: WorkingCalendar,
+    /// The working-day calendar: read it with `calendar.current(&store)`, which sees a year
+    /// loaded since (here or by another process).
+    pub calendar: CalendarCache,
     /// An Argon2id hash of a random password, verified against when a username is unknown so
     /// that the answer takes as long as for a known one.
     pub dummy_hash: String,
@@ -297,7 +298,7 @@ impl App {
             config,
             clock,
             rules: RuleCache::default(),
-            calendar,
+            calendar: CalendarCache::new(calendar),
             dummy_hash,
             hasher,
             sign_in,

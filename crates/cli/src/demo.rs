@@ -55,15 +55,20 @@ fn parse_start(s: &str) -> Result<jiff::Timestamp, String> {
 /// administrator (and everyone practising) out.
 const TRAINING_SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(3 * 366 * 86400);
 
-/// The demo accounts: one per role, at courts where that role makes sense.
+/// The demo accounts: one role each, at courts where that role makes sense, and two people
+/// wherever an approval needs someone other than who proposed it (four eyes): the officer
+/// proposes, the division head approves closures and payouts and the president extensions;
+/// one administrator proposes a rule-book version or a year's calendar, the other approves.
 /// (username, display name, court id, role)
-pub const DEMO_USERS: [(&str, &str, &str, Role); 6] = [
+pub const DEMO_USERS: [(&str, &str, &str, Role); 8] = [
     ("officer", "王执行（执行员）", "b110105", Role::Officer),
     ("judge", "李法官（执行法官）", "b110105", Role::Judge),
     ("head", "赵局长（执行局长）", "b110105", Role::DivisionHead),
+    ("president", "钱院长（院长）", "b110105", Role::President),
     ("supervisor", "陈监督（指挥中心）", "h11", Role::Supervisor),
     ("auditor", "周审计（审计员）", "h11", Role::Auditor),
     ("admin", "孙管理（系统管理员）", "spc", Role::Administrator),
+    ("admin2", "吴管理（系统管理员）", "spc", Role::Administrator),
 ];
 
 pub async fn run(args: DemoArgs) -> Result<()> {
@@ -224,7 +229,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         );
     }
     println!("Stop with Ctrl-C.");
-    crate::warn_calendar_gaps(&app);
+    crate::warn_calendar_gaps(&app).await;
     zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
     Ok(())
 }

@@ -237,7 +237,7 @@ enum UsersAction {
         /// Court id, e.g. spc, h11, b110105.
         #[arg(long)]
         court: String,
-        /// Repeatable: officer, judge, division_head, supervisor, auditor, administrator.
+        /// Repeatable: officer, judge, division_head, supervisor, auditor, administrator, president.
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
     },
@@ -619,7 +619,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, database = %redact(&db.url), "serving");
             println!("Zhixing serving on http://{}", listener.local_addr()?);
-            warn_calendar_gaps(&app);
+            warn_calendar_gaps(&app).await;
             zhixing_server::serve(listener, app, zhixing_server::shutdown_signal()).await?;
         }
         Command::Demo(args) => demo::run(args).await?,
@@ -883,13 +883,19 @@ async fn main() -> ExitCode {
 }
 
 /// Says at start-up which years near today have no official holiday calendar loaded.
-fn warn_calendar_gaps(app: &zhixing_app::App) {
-    let gaps = zhixing_app::platform::rules::calendar_gaps(app);
+async fn warn_calendar_gaps(app: &zhixing_app::App) {
+    let gaps = match zhixing_app::platform::rules::calendar_gaps(app).await {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the loaded calendars");
+            return;
+        }
+    };
     if !gaps.is_empty() {
         let years: Vec<String> = gaps.iter().map(ToString::to_string).collect();
         tracing::warn!(years = %years.join(","), "no official holiday calendar: deadlines reaching into these years are provisional");
         eprintln!(
-            "warning: no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until it is loaded into rules/calendar/",
+            "warning: no official holiday calendar for {}: deadlines reaching into it are provisional (weekends only) until an administrator loads it (rule book page, or POST /api/v1/calendars)",
             years.join(", ")
         );
     }

@@ -219,7 +219,16 @@ async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
     let lines = read_until(&mut out, "Stop with Ctrl-C");
     let all = lines.concat();
     assert!(all.contains(&format!("http://127.0.0.1:{port}/")), "{all}");
-    for user in ["officer", "judge", "head", "supervisor", "auditor", "admin"] {
+    for user in [
+        "officer",
+        "judge",
+        "head",
+        "president",
+        "supervisor",
+        "auditor",
+        "admin",
+        "admin2",
+    ] {
         assert!(all.contains(user), "{user} listed");
     }
     assert!(

@@ -23,16 +23,19 @@ pub enum Role {
     Auditor,
     /// 系统管理员 — accounts and the rule book.
     Administrator,
+    /// 院长 — the court president; approves an extension of the time to conclude.
+    President,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Officer,
         Role::Judge,
         Role::DivisionHead,
         Role::Supervisor,
         Role::Auditor,
         Role::Administrator,
+        Role::President,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +45,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Auditor => "auditor",
             Role::Administrator => "administrator",
+            Role::President => "president",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
@@ -55,6 +59,7 @@ impl Role {
             Role::Supervisor => "指挥中心监督员",
             Role::Auditor => "审计员",
             Role::Administrator => "系统管理员",
+            Role::President => "院长",
         }
     }
     pub fn name_en(self) -> &'static str {
@@ -65,6 +70,7 @@ impl Role {
             Role::Supervisor => "Command-centre supervisor",
             Role::Auditor => "Auditor",
             Role::Administrator => "Administrator",
+            Role::President => "Court president",
         }
     }
 }
@@ -93,10 +99,12 @@ pub enum Action {
     /// Issue a supervision order (督办) to a court strictly below, and close or send back its
     /// replies: the command-centre supervisor or the division head of the superior court.
     Supervise,
-    /// Approve what an officer of the court proposed — a closure that needs approval, an
-    /// extension of the time limit, a payout from the case account: the division head
-    /// (执行局长) of the court itself.
+    /// Approve what an officer of the court proposed — a closure that needs approval, a
+    /// payout from the case account: the division head (执行局长) of the court itself.
     Approve,
+    /// Grant or refuse an extension of the time to conclude a case (延长执行期限): the
+    /// president (院长) of the court itself (DOMAIN §4a, Approvals).
+    ApproveExtension,
     /// Register the institutions that answer investigations and measures (banks, registries,
     /// platforms): an administrator, nationally at the SPC, regionally below.
     ManageInstitutions,
@@ -189,6 +197,8 @@ impl Principal {
             (Action::Supervise, Relation::Below) => any(&[Role::Supervisor, Role::DivisionHead]),
             (Action::Approve, Relation::Own) => self.has(Role::DivisionHead),
             (Action::Approve, Relation::Below) => false,
+            (Action::ApproveExtension, Relation::Own) => self.has(Role::President),
+            (Action::ApproveExtension, Relation::Below) => false,
             (Action::ManageInstitutions, _) => self.has(Role::Administrator),
             (Action::Command, _) => any(&[Role::Supervisor, Role::DivisionHead]),
             (Action::SetClock, Relation::Own) => self.has(Role::Administrator),
@@ -231,6 +241,7 @@ mod tests {
                 Action::ReadSharing,
                 Action::Supervise,
                 Action::Approve,
+                Action::ApproveExtension,
                 Action::ManageInstitutions,
                 Action::Command,
                 Action::SetClock,
@@ -302,9 +313,30 @@ mod tests {
             Role::Supervisor,
             Role::Auditor,
             Role::Administrator,
+            Role::President,
         ] {
             assert!(!at(OWN, &[role]).may(Action::Approve, OWN), "{role:?}");
         }
+    }
+
+    #[test]
+    fn an_extension_is_the_president_s_at_the_own_court_only() {
+        assert!(at(OWN, &[Role::President]).may(Action::ApproveExtension, OWN));
+        assert!(!at(OWN, &[Role::President]).may(Action::ApproveExtension, CHILD));
+        assert!(!at(PARENT, &[Role::President]).may(Action::ApproveExtension, OWN));
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::President) {
+            assert!(
+                !at(OWN, &[role]).may(Action::ApproveExtension, OWN),
+                "{role:?}"
+            );
+        }
+        // The president decides extensions; the case work and its other approvals stay with
+        // the officers and the division head.
+        for action in [Action::HandleCases, Action::Approve, Action::ManageRules] {
+            assert!(!at(OWN, &[Role::President]).may(action, OWN), "{action:?}");
+        }
+        assert!(at(OWN, &[Role::President]).may(Action::ReadCaseData, OWN));
+        assert!(!at(OWN, &[Role::President]).may(Action::ReadCaseData, CHILD));
     }
 
     #[test]

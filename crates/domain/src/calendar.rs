@@ -91,6 +91,16 @@ impl WorkingCalendar {
         Ok(cal)
     }
 
+    /// The year one calendar text (the format of `rules/calendar/YYYY.toml`) is for, and its
+    /// source, if the text is a valid calendar.
+    pub fn year_of(text: &str) -> Result<(i16, String), CalendarError> {
+        let cal = WorkingCalendar::from_toml([("proposed", text)])?;
+        cal.years()
+            .next()
+            .map(|(y, s)| (y, s.to_owned()))
+            .ok_or(CalendarError::OutOfRange)
+    }
+
     /// Whether the official schedule of `year` is loaded.
     pub fn covers(&self, year: i16) -> bool {
         self.years.contains_key(&year)

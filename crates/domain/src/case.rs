@@ -415,6 +415,22 @@ pub enum CaseEvent {
     SuspensionEnded {
         on: Date,
     },
+    /// An officer asks the court president to extend the time to conclude (延长执行期限).
+    ExtensionRequested {
+        months: i64,
+        reason: String,
+        on: Date,
+        /// Who asked (the account's username), so that someone else decides.
+        by: String,
+    },
+    /// The president refused the requested extension, with the reason.
+    ExtensionRefused {
+        reason: String,
+        on: Date,
+        by: String,
+    },
+    /// An extension granted: by the president on a request (`approval_ref` is then the
+    /// president's note), or recorded before requests existed.
     ExtensionApproved {
         months: i64,
         approval_ref: String,
@@ -536,6 +552,8 @@ impl CaseEvent {
             CaseEvent::FundsReceived { .. } => "case.funds_received",
             CaseEvent::Suspended { .. } => "case.suspended",
             CaseEvent::SuspensionEnded { .. } => "case.suspension_ended",
+            CaseEvent::ExtensionRequested { .. } => "case.extension_requested",
+            CaseEvent::ExtensionRefused { .. } => "case.extension_refused",
             CaseEvent::ExtensionApproved { .. } => "case.extension_approved",
             CaseEvent::ClosureRequested { .. } => "case.closure_requested",
             CaseEvent::ClosureRejected { .. } => "case.closure_rejected",
@@ -622,6 +640,9 @@ pub struct CaseState {
     /// Suspension periods (start, end); an open one has no end.
     pub suspensions: Vec<(Date, Option<Date>)>,
     pub extension_months: i64,
+    /// The extension asked of the president and not yet decided.
+    #[serde(default)]
+    pub extension_request: Option<ExtensionRequest>,
     pub closure_request: Option<(ClosureMode, String, Date)>,
     /// Who proposed the pending closure.
     #[serde(default)]
@@ -637,6 +658,15 @@ pub struct CaseState {
     /// Security for performance given by the debtor or a guarantor (执行担保), as recorded.
     #[serde(default)]
     pub securities: Vec<SecurityRecord>,
+}
+
+/// A pending request to extend the time to conclude.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRequest {
+    pub months: i64,
+    pub reason: String,
+    pub on: Date,
+    pub by: String,
 }
 
 /// Security for performance (执行担保, Civil Procedure Law art. 238): who gave it, what it
@@ -691,6 +721,7 @@ impl CaseState {
                 paid: Fen::ZERO,
                 suspensions: Vec::new(),
                 extension_months: 0,
+                extension_request: None,
                 closure_request: None,
                 closure_proposer: None,
                 closure: None,
@@ -770,7 +801,24 @@ impl CaseState {
                     last.1 = Some(*on);
                 }
             }
-            CaseEvent::ExtensionApproved { months, .. } => self.extension_months += months,
+            CaseEvent::ExtensionRequested {
+                months,
+                reason,
+                on,
+                by,
+            } => {
+                self.extension_request = Some(ExtensionRequest {
+                    months: *months,
+                    reason: reason.clone(),
+                    on: *on,
+                    by: by.clone(),
+                });
+            }
+            CaseEvent::ExtensionRefused { .. } => self.extension_request = None,
+            CaseEvent::ExtensionApproved { months, .. } => {
+                self.extension_months += months;
+                self.extension_request = None;
+            }
             CaseEvent::ClosureRequested {
                 mode,
                 reason,
@@ -1455,16 +1503,20 @@ pub fn decide_suspension(
     }
 }
 
-/// An extension of the time to conclude, approved by the court president, requested before
-/// the time runs out. A late one is refused with the rule that set the time and the day it
-/// ended.
-pub fn decide_extension(
+/// A request to extend the time to conclude, made to the court president no later than the
+/// rule book's lead time (`case.conclude.extension_request`) before the time runs out. A late
+/// one is refused with that rule and the last day it could be made.
+pub fn decide_extension_request(
     state: &CaseState,
     months: i64,
-    approval_ref: &str,
+    reason: &str,
+    proposer: &str,
     ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, Refusal> {
     state.ensure_open()?;
+    if state.extension_request.is_some() {
+        return Err(Refusal::conflict("extension_pending"));
+    }
     let (min, max) = EXTENSION_MONTHS;
     if !(min..=max).contains(&months) {
         return Err(refused_as(
@@ -1475,21 +1527,63 @@ pub fn decide_extension(
                 .with("max", max),
         ));
     }
-    if approval_ref.trim().is_empty() {
-        return Err(Refusal::invalid("approval_required"));
+    if !long_enough(reason, MIN_REASON_CHARS) {
+        return Err(reason_required("extension"));
     }
     let ds = deadlines(state, ctx)?;
-    if let Some(c) = ds.iter().find(|d| d.node == "conclusion")
-        && ctx.today > c.due
-    {
-        return Err(Refusal::invalid("extension_too_late")
-            .rule(conclusion_rule(state, ctx)?)
-            .with("due", c.due)
-            .with("extended_months", state.extension_months));
+    if let Some(c) = ds.iter().find(|d| d.node == "conclusion") {
+        let lead = ctx
+            .rules
+            .lookup("case.conclude.extension_request", ctx.today, ctx.region)?;
+        let last_day = c
+            .due
+            .checked_sub(jiff::Span::new().days(lead.value))
+            .map_err(|_| calendar_fault(CalendarError::OutOfRange))?;
+        if ctx.today > last_day {
+            return Err(Refusal::invalid("extension_too_late")
+                .rule(lead)
+                .with("due", c.due)
+                .with("last_day", last_day)
+                .with("extended_months", state.extension_months));
+        }
+    }
+    Ok(CaseEvent::ExtensionRequested {
+        months,
+        reason: reason.trim().to_owned(),
+        on: ctx.today,
+        by: proposer.to_owned(),
+    })
+}
+
+/// The court president's decision on a requested extension: granted, or refused with the
+/// reason. Four eyes (DOMAIN §4a, Approvals): never by the one who asked.
+pub fn decide_extension(
+    state: &CaseState,
+    approve: bool,
+    note: &str,
+    approver: &str,
+    ctx: &Ctx<'_>,
+) -> Result<CaseEvent, Refusal> {
+    let Some(req) = &state.extension_request else {
+        return Err(Refusal::conflict("no_extension_pending"));
+    };
+    if req.by == approver {
+        return Err(Refusal::conflict("own_proposal").with("what", "extension"));
+    }
+    state.ensure_open()?;
+    if !approve {
+        if !long_enough(note, MIN_REASON_CHARS) {
+            return Err(reason_required("refusal"));
+        }
+        return Ok(CaseEvent::ExtensionRefused {
+            reason: note.trim().to_owned(),
+            on: ctx.today,
+            by: approver.to_owned(),
+        });
     }
     Ok(CaseEvent::ExtensionApproved {
-        months,
-        approval_ref: approval_ref.trim().to_owned(),
+        months: req.months,
+        approval_ref: note.trim().to_owned(),
         on: ctx.today,
     })
 }

@@ -386,3 +386,25 @@ impl Store {
         Ok(n.0)
     }
 }
+
+impl Store {
+    /// The cases (`case:ID`) of `court_id` with the latest requests to extend the time to
+    /// conclude, newest first, `limit` requests at most: the president's queue reads which of
+    /// them are still pending from the cases themselves.
+    pub async fn extension_request_subjects(
+        &self,
+        court_id: &str,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT subject FROM events WHERE court_id = $1 AND kind = 'case.extension_requested' ORDER BY seq DESC LIMIT $2")
+            .bind(court_id).bind(limit).fetch_all(p).await)?;
+        let mut out: Vec<String> = Vec::with_capacity(rows.len());
+        for (s,) in rows {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}

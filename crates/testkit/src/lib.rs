@@ -99,6 +99,17 @@ impl TestApp {
         Self::spawn_with(test_config()).await
     }
 
+    /// As [`TestApp::spawn`], without the background watch worker: for tests that count the
+    /// audit chain's entries, which the worker's own (an alert raised, say) would otherwise
+    /// join at a moment no test controls.
+    pub async fn spawn_quiet() -> TestApp {
+        Self::spawn_with(Config {
+            watch_worker: false,
+            ..test_config()
+        })
+        .await
+    }
+
     pub async fn spawn_with(config: Config) -> TestApp {
         let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
         Self::spawn_on(config, clock.clone(), clock).await
@@ -246,6 +257,39 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::OK, "the notice is recorded");
         self.clock
             .advance(std::time::Duration::from_secs(30 * 86_400));
+    }
+
+    /// Approves a rule-book proposal (`proposed`: the 201 answer to `POST /api/v1/rules` or
+    /// `/api/v1/calendars`) as a second administrator of the Supreme People's Court — the
+    /// four eyes every rule-book change needs — and returns the decision's answer.
+    pub async fn approve_proposal(&self, proposed: Response) -> Response {
+        assert_eq!(proposed.status(), StatusCode::CREATED, "proposed");
+        let id = proposed.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("proposal id");
+        self.approve_proposal_id(id).await
+    }
+
+    /// Approves rule-book proposal `id` as a second administrator of the SPC.
+    pub async fn approve_proposal_id(&self, id: i64) -> Response {
+        let approver = "rules-approver";
+        let exists = self
+            .app
+            .store
+            .user_by_username(approver)
+            .await
+            .expect("user lookup")
+            .is_some();
+        if !exists {
+            self.user(approver, "spc", &[Role::Administrator]).await;
+        }
+        let token = self.login(approver).await;
+        self.post_json(
+            &format!("/api/v1/rules/proposals/{id}/decision"),
+            Some(&token),
+            &json!({"approve": true, "note": "核对无误"}),
+        )
+        .await
     }
 
     /// A raw connection to the test database, for tampering tests.

@@ -42,8 +42,12 @@ pub enum CaseCommand {
     Suspend { reason: String },
     /// Ends the suspension.
     EndSuspension,
-    /// Records an extension of the time to conclude, approved by the court president.
-    Extend { months: i64, approval_ref: String },
+    /// Asks the court president to extend the time to conclude by `months` (延长执行期限),
+    /// no later than the rule book's lead time before it runs out.
+    RequestExtension { months: i64, reason: String },
+    /// The court president grants the requested extension or refuses it with the reason;
+    /// never the one who asked.
+    DecideExtension { approve: bool, note: String },
     /// Closes the case, or asks the division head to where the mode needs approval.
     RequestClosure { mode: ClosureMode, reason: String },
     /// The division head approves a requested closure or sends it back.
@@ -56,7 +60,8 @@ impl CaseCommand {
     /// What the caller must be allowed to do at the case's court.
     pub fn action(&self) -> Action {
         match self {
-            CaseCommand::Extend { .. } | CaseCommand::DecideClosure { .. } => Action::Approve,
+            CaseCommand::DecideClosure { .. } => Action::Approve,
+            CaseCommand::DecideExtension { .. } => Action::ApproveExtension,
             _ => Action::HandleCases,
         }
     }
@@ -101,10 +106,12 @@ impl CaseCommand {
             }
             CaseCommand::Suspend { reason } => case::decide_suspension(s, true, reason, today),
             CaseCommand::EndSuspension => case::decide_suspension(s, false, "", today),
-            CaseCommand::Extend {
-                months,
-                approval_ref,
-            } => case::decide_extension(s, *months, approval_ref, c),
+            CaseCommand::RequestExtension { months, reason } => {
+                case::decide_extension_request(s, *months, reason, actor, c)
+            }
+            CaseCommand::DecideExtension { approve, note } => {
+                case::decide_extension(s, *approve, note, actor, c)
+            }
             CaseCommand::RequestClosure { mode, reason } => {
                 return case::decide_closure(s, *mode, reason, actor, held, c).map(|closing| {
                     *releases = closing.releases;

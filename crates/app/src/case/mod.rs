@@ -87,7 +87,8 @@ pub(crate) async fn check_filing(
     handles(by, court)?;
     let today = app.today();
     let rules = app.rules.current(&app.store).await?;
-    let valid = filing::validate(input, today, &rules, &app.calendar, &region(court))?;
+    let calendar = app.calendar.current(&app.store).await?;
+    let valid = filing::validate(input, today, &rules, calendar, &region(court))?;
     filing::check_origin(valid.case_type, resuming)?;
     Ok(CheckedFiling {
         valid,
@@ -260,7 +261,7 @@ pub(crate) async fn file_in_tx(
 fn rule_ctx<'a>(app: &'a App, rules: &'a RuleBook, region: &'a str, today: Date) -> case::Ctx<'a> {
     case::Ctx {
         rules,
-        calendar: &app.calendar,
+        calendar: app.calendar.last(),
         region,
         today,
     }
@@ -423,6 +424,9 @@ pub fn authorise(
     }
     Err(match action {
         Action::Approve => AppError::forbidden("only the division head (执行局长) decides this"),
+        Action::ApproveExtension => {
+            AppError::forbidden("only the court president (院长) decides an extension")
+        }
         _ => AppError::forbidden(
             "only officers, judges and division heads of this court handle its cases",
         ),
@@ -485,6 +489,7 @@ where
     }
     let before = state_of(&row)?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let today = app.today();
     let region = region(&court);
     let ctx = rule_ctx(app, &rules, &region, today);
@@ -631,6 +636,7 @@ pub async fn show(
 ) -> Result<CaseView, AppError> {
     let (row, court) = readable(app, by, id).await?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     match as_of {
         None => view(
             app,

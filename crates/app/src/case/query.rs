@@ -326,6 +326,7 @@ pub async fn checklist(
     let (row, court) = readable(app, by, id).await?;
     let state = state_of(&row)?;
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let region = region(&court);
     let cx = rule_ctx(app, &rules, &region, app.today());
     let held = holdings(app, id).await?;
@@ -424,4 +425,55 @@ pub async fn case_file(app: &App, by: &Principal, id: i64) -> Result<CaseFile, A
         region: region(&court),
         court,
     })
+}
+
+/// A request to extend the time to conclude awaiting the court president.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PendingExtension {
+    pub case_id: i64,
+    pub number: String,
+    pub months: i64,
+    pub reason: String,
+    pub requested_on: jiff::civil::Date,
+    pub requested_by: String,
+}
+
+/// The president's queue: the extension requests of the caller's court still awaiting a
+/// decision (of the latest hundred requests; one is decided within days). Empty for anyone
+/// who does not decide extensions there.
+pub async fn pending_extensions(
+    app: &App,
+    by: &Principal,
+) -> Result<Vec<PendingExtension>, AppError> {
+    if !by.may(Action::ApproveExtension, &by.court_path) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for subject in app
+        .store
+        .extension_request_subjects(&by.court_id, 100)
+        .await?
+    {
+        let Some(id) = subject
+            .strip_prefix("case:")
+            .and_then(|s| s.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let Some(row) = app.store.case(id).await? else {
+            continue;
+        };
+        let state = state_of(&row)?;
+        if let Some(r) = state.extension_request {
+            out.push(PendingExtension {
+                case_id: id,
+                number: state.number,
+                months: r.months,
+                reason: r.reason,
+                requested_on: r.on,
+                requested_by: r.by,
+            });
+        }
+    }
+    Ok(out)
 }

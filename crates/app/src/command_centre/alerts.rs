@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde_json::json;
+use zhixing_domain::calendar::WorkingCalendar;
 use zhixing_domain::case;
 use zhixing_domain::rules::{RuleBook, Unit};
 use zhixing_store::NewEvent;
@@ -35,7 +36,7 @@ pub const UNTOUCHED: &str = "case_untouched";
 pub const LISTING_PAST_END: &str = "listing_past_end";
 
 /// Every kind of alert the platform raises; the list's `kind` filter accepts these.
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 14] = [
     "measure_expiring",
     "measure_expired",
     "funds_overdue",
@@ -49,6 +50,7 @@ pub const KINDS: [&str; 13] = [
     crate::oversight::supervision::OVERDUE_ALERT,
     crate::oversight::entrusted::OVERDUE_ALERT,
     crate::oversight::complaints::OVERDUE_ALERT,
+    crate::platform::rules::CALENDAR_ALERT,
 ];
 
 /// The kinds this step keeps in step with a case's data.
@@ -100,6 +102,7 @@ fn untouched_cutoff(today: Date, days: i64) -> Option<i64> {
 struct Pass<'a> {
     app: &'a App,
     rules: &'a RuleBook,
+    calendar: &'a WorkingCalendar,
     today: Date,
     now_us: i64,
     regions: Regions,
@@ -114,10 +117,12 @@ struct Pass<'a> {
 /// just removed is not reported as stuck). `changed_since` as in `watch::sweep_changed`.
 pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<Counted, AppError> {
     let rules = app.rules.current(&app.store).await?;
+    let calendar = app.calendar.current(&app.store).await?;
     let today = app.today();
     let mut pass = Pass {
         app,
         rules: &rules,
+        calendar,
         today,
         now_us: app.now_us(),
         regions: Regions::default(),
@@ -159,9 +164,7 @@ impl Pass<'_> {
 
     fn lead_end_of(&self, n: i64, unit: Unit) -> Option<Date> {
         match unit {
-            Unit::Days | Unit::WorkingDays => {
-                self.app.calendar.period_end(self.today, n, unit).ok()
-            }
+            Unit::Days | Unit::WorkingDays => self.calendar.period_end(self.today, n, unit).ok(),
             _ => None,
         }
     }
@@ -221,7 +224,7 @@ impl Pass<'_> {
             let region = self.regions.of(self.app, &row.court_id).await?;
             let ctx = case::Ctx {
                 rules: self.rules,
-                calendar: &self.app.calendar,
+                calendar: self.calendar,
                 region: &region,
                 today: self.today,
             };

@@ -185,6 +185,7 @@ async fn resolve(app: &App, who: &Principal, r: &Request) -> Result<Resolved, Ap
 
 async fn targets(app: &App, court: &CourtRow) -> Result<Targets, AppError> {
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let region = crate::case::region(court);
     let today = app.today();
     let get = |id: &str| rules.lookup(id, today, &region).ok().map(|r| r.value);
@@ -442,6 +443,7 @@ async fn case_facts_page(
 /// rollups must equal.
 pub async fn recompute(app: &App) -> Result<BTreeMap<RollupKey, Counters>, AppError> {
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let mut courts = BTreeMap::new();
     let mut out: BTreeMap<RollupKey, Counters> = BTreeMap::new();
     // The same rows the store's `add_to_rollups` writes for a contribution at a court.
@@ -480,6 +482,7 @@ pub async fn recompute(app: &App) -> Result<BTreeMap<RollupKey, Counters>, AppEr
 /// repair). One transaction: readers see the old sums or the new ones.
 pub async fn rebuild(app: &App) -> Result<usize, AppError> {
     let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
     let mut courts = BTreeMap::new();
     let mut tx = app.store.begin().await?;
     tx.clear_rollups().await?;

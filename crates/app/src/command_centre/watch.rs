@@ -28,6 +28,8 @@ pub struct Sweep {
     pub listings_expired: usize,
     /// Auctions whose bidding ended and whose outcome was recorded.
     pub auctions_closed: usize,
+    /// Alerts that a year near today has no official calendar (on the administrators' queue).
+    pub calendar_alerts_raised: usize,
     /// The command centre's alerts about cases (overdue and near deadlines, untouched cases,
     /// stuck listings), counted apart from the others: they come and go with every case.
     pub case_alerts_raised: usize,
@@ -189,6 +191,8 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     // entrusted tasks (事项委托) past their last day alert both courts.
     out.alerts_raised += crate::oversight::supervision::escalate_overdue(app).await?;
     out.alerts_raised += crate::oversight::entrusted::flag_overdue(app).await?;
+    // A year near today without an official calendar: provisional deadlines, never silent.
+    out.calendar_alerts_raised = crate::platform::rules::sweep_calendar_gaps(app).await?;
     // The command centre's alerts last: a listing the credit step just expired is not stuck.
     let counted = crate::command_centre::alerts::sweep(app, changed_since).await?;
     out.case_alerts_raised = counted.raised;

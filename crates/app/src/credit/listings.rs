@@ -451,6 +451,7 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
 
     let mut raised = 0;
     let rules = app.rules.current(&app.store).await?;
+    let calendar = app.calendar.current(&app.store).await?;
     let mut proposed: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut states: std::collections::HashMap<i64, (CaseState, String)> =
         std::collections::HashMap::new();
@@ -507,7 +508,7 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
         let no = u32::try_from(l.no).unwrap_or(u32::MAX);
         let ctx = zhixing_domain::case::Ctx {
             rules: &rules,
-            calendar: &app.calendar,
+            calendar,
             region,
             today,
         };

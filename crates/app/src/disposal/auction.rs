@@ -815,7 +815,7 @@ async fn announce(
         None => None,
     };
     let rules = super::Rules::of(app, &court).await?;
-    let ctx = rules.ctx(app);
+    let ctx = rules.ctx();
     let debtor_keys = app.store.respondent_indexes(asset.case_id).await?;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;

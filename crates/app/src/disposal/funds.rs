@@ -463,7 +463,8 @@ async fn book(
     }
     let rules = app.rules.current(&app.store).await?;
     let region = svc::region(&locked.court);
-    let due = funds::payout_due(r.on, &rules, &app.calendar, &region)?;
+    let calendar = app.calendar.current(&app.store).await?;
+    let due = funds::payout_due(r.on, &rules, calendar, &region)?;
     let entry = Entry::receipt(r.amount).map_err(Refusal::from)?;
     locked.balances.post(&entry).map_err(Refusal::from)?;
     let on = r.on.to_string();

@@ -31,6 +31,7 @@ pub(crate) fn holds(m: &MeasureRow, case_id: i64) -> bool {
 /// The rule book as a court applies it today: what the domain's `Ctx` borrows.
 pub(crate) struct Rules {
     book: Arc<RuleBook>,
+    calendar: &'static zhixing_domain::calendar::WorkingCalendar,
     region: String,
     today: jiff::civil::Date,
 }
@@ -39,15 +40,16 @@ impl Rules {
     pub(crate) async fn of(app: &App, court: &CourtRow) -> Result<Rules, AppError> {
         Ok(Rules {
             book: app.rules.current(&app.store).await?,
+            calendar: app.calendar.current(&app.store).await?,
             region: crate::case::region(court),
             today: app.today(),
         })
     }
 
-    pub(crate) fn ctx<'a>(&'a self, app: &'a App) -> Ctx<'a> {
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
         Ctx {
             rules: &self.book,
-            calendar: &app.calendar,
+            calendar: self.calendar,
             region: &self.region,
             today: self.today,
         }

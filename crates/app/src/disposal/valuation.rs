@@ -378,7 +378,7 @@ async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView
         .ensure_open()
         .map_err(|r| r.kind(RefusalKind::Conflict))?;
     let rules = super::Rules::of(app, &court).await?;
-    let ctx = rules.ctx(app);
+    let ctx = rules.ctx();
     let today = ctx.today;
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
@@ -468,7 +468,7 @@ async fn run_step(
     svc::authorise(by, &court, v.case_id, Action::HandleCases)?;
     bounded(&step)?;
     let rules = super::Rules::of(app, &court).await?;
-    let ctx = rules.ctx(app);
+    let ctx = rules.ctx();
     let now_us = app.now_us();
     let mut tx = app.store.begin().await?;
     // Locked (PostgreSQL: FOR UPDATE; SQLite: the single writer): a concurrent command waits

@@ -178,7 +178,7 @@ async fn register(
         reg.received_on,
         today,
         &rules,
-        &app.calendar,
+        app.calendar.current(&app.store).await?,
         &svc::region(&court),
     )
     .map_err(svc::refused)?;

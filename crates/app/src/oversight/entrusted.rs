@@ -175,8 +175,9 @@ async fn request(
     let period = rules
         .value(en::DEADLINE_RULE, today, &svc::region(&from))
         .or_internal("rule commission.task missing")?;
+    let calendar = app.calendar.current(&app.store).await?;
     let due =
-        en::due_on(&app.calendar, today, period).or_internal("no due day for an entrusted task")?;
+        en::due_on(calendar, today, period).or_internal("no due day for an entrusted task")?;
     let state = svc::state_of(&row)?;
     let respondents: Vec<Value> = state
         .parties

@@ -252,17 +252,27 @@ fn suspension_stops_the_clock_and_extension_moves_it() -> Result<(), Refusal> {
         Some(date(2025, 9, 15)),
         "Sep 3 + 10 days = Sat 13 Sep → Mon 15 Sep"
     );
-    s.apply(&decide_extension(
+    s.apply(&decide_extension_request(
         &s,
         3,
+        "财产尚待拍卖变价",
+        "officer",
+        &ctx(&r, &c, today),
+    )?);
+    s.apply(&decide_extension(
+        &s,
+        true,
         "院长批准〔2025〕1号",
+        "president",
         &ctx(&r, &c, today),
     )?);
     assert_eq!(
         due(&deadlines(&s, &ctx(&r, &c, today))?, "conclusion"),
         Some(date(2025, 12, 15))
     );
-    let late = decide_extension(&s, 1, "x", &ctx(&r, &c, date(2026, 1, 5)));
+    assert_eq!(s.extension_request, None);
+    let late =
+        decide_extension_request(&s, 1, "仍需变价", "officer", &ctx(&r, &c, date(2026, 1, 5)));
     assert_eq!(late.map_err(|e| e.code), Err("extension_too_late"));
     assert_eq!(
         decide_suspension(&s, false, "", today).map_err(|e| e.code),
@@ -543,21 +553,43 @@ proptest! {
 #[test]
 fn a_late_extension_is_refused_with_the_rule_that_set_the_time() -> Result<(), Refusal> {
     let (r, c, s) = judgment();
-    let late = decide_extension(&s, 1, "院长批准", &ctx(&r, &c, date(2025, 10, 1)))
+    // Due 3 September 2025; the request must be in by the rule's lead time before it.
+    let rule = r.lookup(
+        "case.conclude.extension_request",
+        date(2025, 8, 1),
+        "110105",
+    )?;
+    let last_day = date(2025, 9, 3)
+        .checked_sub(jiff::Span::new().days(rule.value))
+        .unwrap();
+    assert!(
+        decide_extension_request(&s, 1, "财产尚待变价", "officer", &ctx(&r, &c, last_day)).is_ok()
+    );
+    let after = last_day.tomorrow().unwrap();
+    let late = decide_extension_request(&s, 1, "财产尚待变价", "officer", &ctx(&r, &c, after))
         .err()
         .ok_or(Refusal::invalid("expected_a_refusal"))?;
-    let rule = r.lookup("case.conclude", date(2025, 3, 3), "110105")?;
     assert_eq!(late.code, "extension_too_late");
     assert_eq!(late.params.get("value"), Some(&Param::Int(rule.value)));
-    assert_eq!(late.params.get("rule"), Some(&Param::from("case.conclude")));
+    assert_eq!(
+        late.params.get("rule"),
+        Some(&Param::from("case.conclude.extension_request"))
+    );
     assert_eq!(
         late.params.get("citation"),
         Some(&Param::from(rule.citation.as_str()))
     );
     assert_eq!(late.params.get("due"), Some(&Param::Date(date(2025, 9, 3))));
-    let months = decide_extension(&s, 13, "院长批准", &ctx(&r, &c, date(2025, 4, 1)))
-        .err()
-        .ok_or(Refusal::invalid("expected_a_refusal"))?;
+    assert_eq!(late.params.get("last_day"), Some(&Param::Date(last_day)));
+    let months = decide_extension_request(
+        &s,
+        13,
+        "财产尚待变价",
+        "officer",
+        &ctx(&r, &c, date(2025, 4, 1)),
+    )
+    .err()
+    .ok_or(Refusal::invalid("expected_a_refusal"))?;
     assert_eq!(
         (months.code, months.reasons[0].code),
         ("invalid_extension", "extension_months")
@@ -789,4 +821,43 @@ fn a_notice_recorded_before_periods_were_stated_still_folds_and_writes_back_the_
     let mut s = filed(date(2025, 3, 3), BasisKind::Judgment);
     s.apply(&e);
     assert_eq!(s.actions[0].terms, None);
+}
+
+#[test]
+fn an_extension_is_decided_by_someone_other_than_who_asked() -> Result<(), Refusal> {
+    let (r, c, mut s) = judgment();
+    let cx = ctx(&r, &c, date(2025, 5, 1));
+    assert_eq!(
+        decide_extension(&s, true, "同意", "president", &cx).map_err(|e| e.code),
+        Err("no_extension_pending")
+    );
+    s.apply(&decide_extension_request(
+        &s,
+        2,
+        "财产尚待变价",
+        "head",
+        &cx,
+    )?);
+    assert_eq!(
+        decide_extension_request(&s, 2, "财产尚待变价", "officer", &cx).map_err(|e| e.code),
+        Err("extension_pending")
+    );
+    let own = decide_extension(&s, true, "同意延长", "head", &cx)
+        .err()
+        .ok_or(Refusal::invalid("expected_a_refusal"))?;
+    assert_eq!(own.code, "own_proposal");
+    assert_eq!(own.params.get("what"), Some(&Param::from("extension")));
+    assert_eq!(
+        decide_extension(&s, false, "", "president", &cx).map_err(|e| e.code),
+        Err("reason_required")
+    );
+    s.apply(&decide_extension(
+        &s,
+        false,
+        "理由不充分，应先变价",
+        "president",
+        &cx,
+    )?);
+    assert_eq!((s.extension_request.clone(), s.extension_months), (None, 0));
+    Ok(())
 }

@@ -14,6 +14,9 @@ no_closure_pending = no closure awaits approval
 own_proposal = { $what ->
     [closure] a closure is approved by a division head other than who proposed it; the proposer may neither approve nor send it back
     [payout] a payout is approved by someone other than who proposed it
+    [extension] an extension is decided by a court president other than who asked for it
+    [rule_version] a rule version is approved by an administrator other than who proposed it
+    [calendar] an official calendar is approved by an administrator other than who proposed it
    *[other] this is approved by someone other than who proposed it
 }
 not_open = only an open case can be suspended
@@ -47,15 +50,18 @@ security_description = description: what the security is, 1 to { $max } characte
 reason_too_short = { $for ->
     [suspension] state the ground of suspension (at least { $min } characters)
     [resumption] state why enforcement resumes (at least { $min } characters)
+    [extension] state why the case needs more time (at least { $min } characters)
+    [refusal] state why it is refused (at least { $min } characters)
    *[send_back] say why the closure is sent back
 }
 
 ## Extension of the time to conclude
 
 extension_months = an extension is { $min } to { $max } months
-approval_required = give the reference of the president's approval
-# $value $unit: the time to conclude (the rule book's), $due: the day it ended.
-extension_too_late = the time to conclude ({ $value } { unit } from filing) ended on { $due }; an extension must be approved before it ends
+extension_pending = an extension already awaits the president's decision
+no_extension_pending = no extension awaits a decision
+# $value $unit: the lead time (the rule book's), $due: the day the time to conclude ends, $last_day: the last day to ask.
+extension_too_late = an extension is asked for { $value } { unit } before the time to conclude ends: it ends on { $due }, so the last day to ask was { $last_day }
 
 ## Closure: the refusal, and each condition (the checklist shows the same words)
 

@@ -24,3 +24,14 @@ clock_backwards = The clock only moves forward: it is already { $now } (Beijing 
 clock_days_invalid = Advance the clock by 1 to { $max } days.
 clock_time_invalid = Give the moment as a date (2026-02-01) or a date and time (2026-02-01 09:30, Beijing time).
 clock_advance_invalid = Give either a number of days or a moment to advance the clock to, not both.
+
+# Four eyes on the rule book: proposals of rule versions and of years' official calendars.
+invalid_calendar = The calendar cannot be taken as it is.
+calendar_text_invalid = { $detail }
+calendar_exists = The official calendar of { $year } is loaded already; it is not replaced.
+proposal_decided = This proposal is { $status ->
+    [approved] approved
+   *[rejected] rejected
+} already.
+proposal_not_found = No such proposal.
+rejection_reason = Say why the proposal is rejected (at least { $min } characters).

@@ -13,6 +13,9 @@ no_closure_pending = 没有等待审批的结案申请。
 own_proposal = { $what ->
     [closure] 结案申请须由提出人以外的执行局长审批，本人提出的申请不能由本人审批或退回。
     [payout] 案款发放须由提出人以外的人审批。
+    [extension] 延长执行期限须由申请人以外的院长审批，本人提出的申请不能由本人审批。
+    [rule_version] 规则版本须由提议人以外的系统管理员审批，本人提议的不能由本人批准或驳回。
+    [calendar] 官方工作日历须由提议人以外的系统管理员审批，本人提议的不能由本人批准或驳回。
    *[other] 须由提出人以外的人审批。
 }
 not_open = 只有执行中的案件可以中止。
@@ -46,15 +49,18 @@ security_description = 请写明担保的内容（1 至 { $max } 个字）。
 reason_too_short = { $for ->
     [suspension] 请写明中止执行的事由（至少 { $min } 个字）。
     [resumption] 请写明恢复执行的理由（至少 { $min } 个字）。
+    [extension] 请写明申请延长执行期限的理由（至少 { $min } 个字）。
+    [refusal] 请写明不予批准的理由（至少 { $min } 个字）。
    *[send_back] 请写明退回的理由。
 }
 
 ## 延长执行期限
 
 extension_months = 延长期限为 { $min } 至 { $max } 个月。
-approval_required = 请填写院长批准延长的文号。
-# $value $unit：规则库中的结案期限；$due：期限届满日。
-extension_too_late = 结案期限（自立案之日起{ $value }{ unit }）已于 { $due } 届满，延长执行期限须在届满前批准。
+extension_pending = 已有延长执行期限的申请等待院长审批。
+no_extension_pending = 没有等待审批的延长执行期限申请。
+# $value $unit：规则库中申请延长的提出时间；$due：结案期限届满日；$last_day：最迟提出日。
+extension_too_late = 延长执行期限须在结案期限届满前{ $value }{ unit }提出：本案期限于 { $due } 届满，最迟应于 { $last_day } 提出。
 
 ## 结案：不予结案，以及每一项条件（结案页面的清单用同样的文字）
 

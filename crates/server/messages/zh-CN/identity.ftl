@@ -24,3 +24,14 @@ clock_backwards = 时钟只能向前拨：系统时间已是 { $now }（北京�
 clock_days_invalid = 每次可拨快 1 至 { $max } 天。
 clock_time_invalid = 请填写日期（2026-02-01）或日期和时间（2026-02-01 09:30，北京时间）。
 clock_advance_invalid = 请填写拨快的天数或要拨到的时间，二者择一。
+
+# 规则库的双人审批：规则版本与年度官方工作日历的提议。
+invalid_calendar = 工作日历有误，不予采用。
+calendar_text_invalid = 工作日历有误：{ $detail }
+calendar_exists = { $year } 年的官方工作日历已经载入，不予替换。
+proposal_decided = 该提议已{ $status ->
+    [approved] 批准
+   *[rejected] 驳回
+}。
+proposal_not_found = 没有该提议。
+rejection_reason = 请写明驳回的理由（至少 { $min } 个字）。

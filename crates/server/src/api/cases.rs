@@ -414,15 +414,16 @@ pub async fn end_suspension(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionIn {
+    /// Months asked for.
     pub months: i64,
-    /// Reference of the court president's approval.
-    pub approval_ref: String,
+    /// Why the case needs more time.
+    pub reason: String,
     pub version: Option<i64>,
 }
 
-/// Records an extension approved by the court president (before the time runs out). A late
-/// one is refused with the rule that set the time (`params`: its figure, citation and the day
-/// it ended).
+/// Asks the court president to extend the time to conclude (延长执行期限). A request later
+/// than the rule book's lead time before the time runs out is refused with that rule
+/// (`params`: its figure, citation, the day the time ends and the last day to ask).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/extension", params(("id" = i64, Path)), request_body = ExtensionIn, responses((status = 200, body = Changed), (status = 422, body = crate::error::Problem)))]
 pub async fn extension(
     State(app): State<App>,
@@ -430,9 +431,25 @@ pub async fn extension(
     Path(id): Path<i64>,
     Json(b): Json<ExtensionIn>,
 ) -> Result<Json<Changed>, ApiError> {
-    let cmd = CaseCommand::Extend {
+    let cmd = CaseCommand::RequestExtension {
         months: b.months,
-        approval_ref: b.approval_ref,
+        reason: b.reason,
+    };
+    change(&app, &ctx, id, b.version, cmd).await
+}
+
+/// The court president grants the requested extension or refuses it (`note`: the reason,
+/// required for a refusal). Whoever asked may not decide (`own_proposal`).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/extension/decision", params(("id" = i64, Path)), request_body = DecisionIn, responses((status = 200, body = Changed)))]
+pub async fn decide_extension(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<DecisionIn>,
+) -> Result<Json<Changed>, ApiError> {
+    let cmd = CaseCommand::DecideExtension {
+        approve: b.approve,
+        note: b.note,
     };
     change(&app, &ctx, id, b.version, cmd).await
 }

@@ -19,7 +19,14 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(State(app): State<App>) -> Response {
     match zhixing_app::platform::rules::ping(&app).await {
         Ok(()) => {
-            let gaps = zhixing_app::platform::rules::calendar_gaps(&app);
+            let gaps = match zhixing_app::platform::rules::calendar_gaps(&app).await {
+                Ok(g) => g,
+                Err(e) => {
+                    tracing::warn!(error = %e, "not ready");
+                    return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+                        .into_response();
+                }
+            };
             if gaps.is_empty() {
                 (StatusCode::OK, "ready").into_response()
             } else {

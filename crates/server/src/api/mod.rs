@@ -125,6 +125,12 @@ pub fn router() -> Router<App> {
         .route("/courts/{id}/children", get(courts::children))
         .route("/users", get(users::list).post(users::create))
         .route("/rules", get(rules::list).post(rules::add))
+        .route("/rules/proposals", get(rules::proposals))
+        .route("/rules/proposals/{id}/decision", post(rules::decide))
+        .route(
+            "/calendars",
+            get(rules::calendars).post(rules::propose_calendar),
+        )
         .route("/rules/{id}", get(rules::versions))
         .route("/rules/{id}/in-force", get(rules::in_force))
         .route("/clock", get(clock::show))
@@ -148,6 +154,10 @@ pub fn router() -> Router<App> {
             post(cases::suspend).delete(cases::end_suspension),
         )
         .route("/cases/{id}/extension", post(cases::extension))
+        .route(
+            "/cases/{id}/extension/decision",
+            post(cases::decide_extension),
+        )
         .route("/cases/{id}/closure-checklist", get(cases::checklist))
         .route("/cases/{id}/closure", post(cases::close))
         .route("/cases/{id}/closure/decision", post(cases::decide))

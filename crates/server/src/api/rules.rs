@@ -168,16 +168,166 @@ pub async fn in_force(
     Ok(Json(v.into()))
 }
 
-/// Adds a version of an existing rule (administrators; audited; effective without restart).
+/// A proposed change to the rule book: a rule version or a year's official calendar, and
+/// what became of it.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalOut {
+    pub id: i64,
+    /// rule_version or calendar
+    pub kind: String,
+    /// The rule's id, or the calendar's year.
+    pub subject: String,
+    /// The proposed rule version; for a calendar its year, source and text.
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    pub court_id: String,
+    /// Who proposed it (`user:ID`).
+    pub proposed_by: String,
+    /// Beijing time, `YYYY-MM-DD HH:MM`.
+    pub proposed_at: String,
+    /// pending, approved or rejected
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    /// The approver's note, or the reason of a rejection.
+    pub note: String,
+}
+
+/// A moment in Beijing time as the pages show it.
+fn beijing(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+impl From<zhixing_app::platform::rules::Proposal> for ProposalOut {
+    fn from(p: zhixing_app::platform::rules::Proposal) -> Self {
+        ProposalOut {
+            id: p.id,
+            kind: p.kind,
+            subject: p.subject,
+            body: p.body,
+            court_id: p.court_id,
+            proposed_by: p.proposed_by,
+            proposed_at: beijing(p.proposed_at_us),
+            status: p.status,
+            decided_by: p.decided_by,
+            decided_at: p.decided_at_us.map(beijing),
+            note: p.note,
+        }
+    }
+}
+
+/// Proposes a version of an existing rule (administrators). It takes effect only when another
+/// administrator of the court or of a court above approves it (four eyes; audited; no
+/// restart).
 #[utoipa::path(post, path = "/api/v1/rules", request_body = RuleVersionDto,
-    responses((status = 201, body = RuleVersionDto), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ProposalOut), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add(
     State(app): State<App>,
     ctx: Ctx,
     Json(dto): Json<RuleVersionDto>,
-) -> Result<(StatusCode, Json<RuleVersionDto>), ApiError> {
+) -> Result<(StatusCode, Json<ProposalOut>), ApiError> {
     let v = RuleVersion::try_from(dto)?;
-    let cmd = zhixing_app::platform::rules::RuleBookCommand::AddVersion(v.clone());
-    zhixing_app::platform::rules::execute(&app, &ctx.principal, cmd).await?;
-    Ok((StatusCode::CREATED, Json((&v).into())))
+    let cmd = zhixing_app::platform::rules::RuleBookCommand::ProposeVersion(v);
+    let p = zhixing_app::platform::rules::execute(&app, &ctx.principal, cmd).await?;
+    Ok((StatusCode::CREATED, Json(p.into())))
+}
+
+/// The proposals of the administrator's court and the courts below it: pending ones first,
+/// then the latest decided.
+#[utoipa::path(get, path = "/api/v1/rules/proposals",
+    responses((status = 200, body = [ProposalOut]), (status = 403, body = crate::error::Problem)))]
+pub async fn proposals(
+    State(app): State<App>,
+    ctx: Ctx,
+) -> Result<Json<Vec<ProposalOut>>, ApiError> {
+    let ps = zhixing_app::platform::rules::proposals(&app, &ctx.principal).await?;
+    Ok(Json(ps.into_iter().map(ProposalOut::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalDecisionIn {
+    pub approve: bool,
+    /// The reason, required to reject.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Another administrator approves a proposal (it takes effect at once) or rejects it with the
+/// reason. The one who proposed it may do neither (`own_proposal`).
+#[utoipa::path(post, path = "/api/v1/rules/proposals/{id}/decision", params(("id" = i64, Path)), request_body = ProposalDecisionIn,
+    responses((status = 200, body = ProposalOut), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn decide(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<ProposalDecisionIn>,
+) -> Result<Json<ProposalOut>, ApiError> {
+    let cmd = zhixing_app::platform::rules::RuleBookCommand::Decide {
+        proposal: id,
+        approve: b.approve,
+        note: b.note,
+    };
+    let p = zhixing_app::platform::rules::execute(&app, &ctx.principal, cmd).await?;
+    Ok(Json(p.into()))
+}
+
+/// One year's official working-day calendar.
+#[derive(Serialize, ToSchema)]
+pub struct CalendarYearOut {
+    pub year: i16,
+    /// The State Council notice it follows.
+    pub source: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarsOut {
+    /// The years whose official calendar is loaded.
+    pub years: Vec<CalendarYearOut>,
+    /// This year and the next when either has none: deadlines reaching into them are
+    /// provisional (weekends only) until it is loaded.
+    pub missing: Vec<i16>,
+}
+
+/// The official working-day calendars loaded, and the years near today that have none.
+#[utoipa::path(get, path = "/api/v1/calendars", responses((status = 200, body = CalendarsOut)))]
+pub async fn calendars(State(app): State<App>, _ctx: Ctx) -> Result<Json<CalendarsOut>, ApiError> {
+    let (years, missing) = zhixing_app::platform::rules::calendars(&app).await?;
+    Ok(Json(CalendarsOut {
+        years: years
+            .into_iter()
+            .map(|(year, source)| CalendarYearOut { year, source })
+            .collect(),
+        missing,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarIn {
+    /// The year's calendar in the format of `rules/calendar/YYYY.toml`: `year`, `source` (the
+    /// State Council's notice), `holidays` (every day off of each holiday period) and
+    /// `workdays` (weekend days made working days).
+    pub text: String,
+}
+
+/// Proposes a year's official calendar (an administrator of the Supreme People's Court); it
+/// is loaded when another such administrator approves it, and deadlines in that year stop
+/// being provisional.
+#[utoipa::path(post, path = "/api/v1/calendars", request_body = CalendarIn,
+    responses((status = 201, body = ProposalOut), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn propose_calendar(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(b): Json<CalendarIn>,
+) -> Result<(StatusCode, Json<ProposalOut>), ApiError> {
+    let cmd = zhixing_app::platform::rules::RuleBookCommand::ProposeCalendar { text: b.text };
+    let p = zhixing_app::platform::rules::execute(&app, &ctx.principal, cmd).await?;
+    Ok((StatusCode::CREATED, Json(p.into())))
 }

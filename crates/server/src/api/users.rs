@@ -18,7 +18,7 @@ pub struct NewUserRequest {
     pub username: String,
     pub display_name: String,
     pub court_id: String,
-    /// officer, judge, division_head, supervisor, auditor, administrator
+    /// officer, judge, division_head, supervisor, auditor, administrator, president
     pub roles: Vec<String>,
     /// At least 12 characters.
     pub password: String,

@@ -507,14 +507,16 @@ pub(super) async fn render(
     let c = &view.case;
     let can_act = v.principal.may(Action::HandleCases, &court.path);
     let is_head = v.principal.may(Action::Approve, &court.path);
+    let is_president = v.principal.may(Action::ApproveExtension, &court.path);
     let open = can_act && c.status != CaseStatus::Closed;
     // When the notice's periods end, as the listing checks them (none if no notice yet, or
     // if the calendar cannot count them: the listing itself then says why).
+    let calendar = app.calendar.current(&app.store).await?;
     let notice_periods = zhixing_domain::credit::notice_periods(
         c,
         &case::Ctx {
             rules: &rules,
-            calendar: &app.calendar,
+            calendar,
             region: &region,
             today,
         },
@@ -570,6 +572,33 @@ pub(super) async fn render(
                         input name="note" placeholder="退回理由";
                         button name="approve" value="true" { "批准结案" }
                         button name="approve" value="false" { "退回" }
+                    }
+                }
+            }
+        }
+        @if c.status != CaseStatus::Closed && (can_act || is_president || c.extension_request.is_some() || c.extension_months > 0) {
+            section.card #extension {
+                h2 { "延长执行期限" }
+                @if let Some(m) = Refused::at(refused, "extension") { p.error role="alert" { (m) } }
+                @if c.extension_months > 0 { p { "已批准延长 " strong #extended-months { (c.extension_months) } " 个月。" } }
+                @if let Some(r) = &c.extension_request {
+                    p #extension-request { "待院长审批：延长 " strong { (r.months) } " 个月 · " (r.by) " " (r.on) " 提出 · 理由：" (r.reason) }
+                    @if is_president {
+                        form #extension-decision method="post" action=(format!("/cases/{id}/extension/decision")) {
+                            (v.csrf)
+                            input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                            input name="note" placeholder="审批意见（不批准须写明理由）";
+                            button name="approve" value="true" { "批准延长" }
+                            button name="approve" value="false" { "不予批准" }
+                        }
+                    }
+                } @else if can_act {
+                    form #extension-request-form method="post" action=(format!("/cases/{id}/extension")) {
+                        (v.csrf)
+                        input type="hidden" name="version" value=(view.version.unwrap_or(0));
+                        label { "延长月数 " input type="number" name="months" min="1" required; }
+                        input name="reason" placeholder="申请理由" required;
+                        button type="submit" { "报请院长批准" }
                     }
                 }
             }
@@ -857,6 +886,58 @@ pub async fn decision(
         note: f.note,
     };
     act_on(&app, &v, id, "act", f.version, Ok(cmd)).await
+}
+
+#[derive(Deserialize)]
+pub struct ExtensionForm {
+    months: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+/// The officer asks the president for more time.
+pub async fn extension(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<ExtensionForm>,
+) -> Response {
+    let cmd = f
+        .months
+        .trim()
+        .parse::<i64>()
+        .map(|months| CaseCommand::RequestExtension {
+            months,
+            reason: f.reason,
+        })
+        .map_err(|_| {
+            let (min, max) = case::EXTENSION_MONTHS;
+            Refusal::of_reasons(
+                "invalid_extension",
+                RefusalKind::Invalid,
+                vec![
+                    Reason::new("extension_months")
+                        .with("min", min)
+                        .with("max", max),
+                ],
+            )
+        });
+    act_on(&app, &v, id, "extension", f.version, cmd).await
+}
+
+/// The president grants or refuses the requested extension.
+pub async fn extension_decision(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Response {
+    let cmd = CaseCommand::DecideExtension {
+        approve: f.approve,
+        note: f.note,
+    };
+    act_on(&app, &v, id, "extension", f.version, Ok(cmd)).await
 }
 
 /// An issued document, for printing.

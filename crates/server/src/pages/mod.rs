@@ -12,6 +12,7 @@ mod credit;
 pub mod i18n;
 mod public;
 mod public_auction;
+mod rulebook;
 mod views;
 
 use axum::Router;
@@ -92,7 +93,10 @@ pub fn router() -> Router<App> {
         .route("/home", get(views::home))
         .route("/courts", get(views::court_tree))
         .route("/courts/{id}/children", get(views::court_children))
-        .route("/rules", get(views::rules))
+        .route("/rules", get(rulebook::show))
+        .route("/rules/proposals", post(rulebook::propose))
+        .route("/rules/calendars", post(rulebook::propose_calendar))
+        .route("/rules/proposals/{id}/decision", post(rulebook::decide))
         .route("/users", get(views::users))
         .route("/audit", get(views::audit))
         .route("/admin/clock", get(clock::show).post(clock::submit))
@@ -100,6 +104,11 @@ pub fn router() -> Router<App> {
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/act", post(cases::act))
+        .route("/cases/{id}/extension", post(cases::extension))
+        .route(
+            "/cases/{id}/extension/decision",
+            post(cases::extension_decision),
+        )
         .route(
             "/cases/{id}/closure",
             get(cases::closure).post(cases::close),

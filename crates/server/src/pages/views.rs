@@ -153,7 +153,40 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     } else {
         None
     };
+    let queue = if p.may(Action::ManageRules, &p.court_path) {
+        Some(zhixing_app::platform::rules::admin_queue(&app, p).await?)
+    } else {
+        None
+    };
+    let extensions = zhixing_app::case::query::pending_extensions(&app, p).await?;
+    let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
     let body = html! {
+        @if decides_extensions {
+            section.card #panel-extensions {
+                h2 { "待审批的延长执行期限申请" }
+                @if extensions.is_empty() { p { "暂无待审批的申请。" } }
+                @if !extensions.is_empty() {
+                    table {
+                        tr { th { "案号" } th { "延长" } th { "理由" } th { "提出" } }
+                        @for e in &extensions {
+                            tr { td { a href=(format!("/cases/{}#extension", e.case_id)) { (e.number) } } td.num { (e.months) " 个月" } td { (e.reason) } td.small { (e.requested_by) " " (e.requested_on) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(q) = &queue {
+            section.card #admin-queue {
+                h2 { "待办（系统管理员）" }
+                @if q.calendar_alerts.is_empty() && q.proposals_to_decide == 0 { p { "暂无待办事项。" } }
+                @for a in &q.calendar_alerts {
+                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (a.message) " · " a href="/rules#propose-calendar" { "载入工作日历" } }
+                }
+                @if q.proposals_to_decide > 0 {
+                    p #proposals-to-decide { "待您审批的规则库变更 " strong { (q.proposals_to_decide) } " 项 · " a href="/rules#rule-proposals" { "前往审批" } }
+                }
+            }
+        }
         section.card #home {
             h1 { (lang.t("welcome")) "，" (v.display_name) }
             p { (lang.t("your_court")) "：" strong #home-court { (v.court_name) } " (" (court.code) ")" }
@@ -259,32 +292,6 @@ pub async fn court_children(
         @for (c, n) in &kids { (court_node(lang, c, *n)) }
     };
     Ok(page(StatusCode::OK, body))
-}
-
-pub async fn rules(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let lang = v.lang;
-    let book = zhixing_app::platform::rules::book(&app).await?;
-    let body = html! {
-        section.card {
-            h1 { (lang.t("rules")) }
-            table #rule-book {
-                tr { th { (lang.t("rule")) } th { (lang.t("value")) } th { (lang.t("effective")) } th { (lang.t("region")) } th { (lang.t("citation")) } }
-                @for r in book.versions() {
-                    tr {
-                        td { (if lang == Lang::Zh { &r.title } else { &r.title_en }) br; code.small { (r.id) } }
-                        td.num { (r.value) " " (lang.unit(r.unit.as_str())) @if r.needs_check { " " span.badge { (lang.t("needs_check")) } } }
-                        td { (r.effective_from) @if let Some(to) = r.effective_to { " – " (to) } }
-                        td { (r.region.as_deref().unwrap_or(lang.t("national"))) }
-                        td.small { (r.citation) }
-                    }
-                }
-            }
-        }
-    };
-    Ok(page(
-        StatusCode::OK,
-        layout(lang, lang.t("rules"), Some(&v), body),
-    ))
 }
 
 pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {

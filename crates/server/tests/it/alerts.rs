@@ -533,20 +533,18 @@ async fn the_lead_time_is_the_rule_books_for_the_courts_region() {
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     // Beijing warns one working day ahead instead of the national three.
     let r = t
-        .post_json(
-            "/api/v1/rules",
-            Some(&admin),
-            &json!({"id": "alerts.deadline_lead", "title": "节点期限届满预警提前量（北京示例）",
-                    "value": 1, "unit": "working_days", "region": "11",
-                    "citation": "示意性地方规则（非真实条文）", "effective_from": "2026-01-01"}),
+        .approve_proposal(
+            t.post_json(
+                "/api/v1/rules",
+                Some(&admin),
+                &json!({"id": "alerts.deadline_lead", "title": "节点期限届满预警提前量（北京示例）",
+                        "value": 1, "unit": "working_days", "region": "11",
+                        "citation": "示意性地方规则（非真实条文）", "effective_from": "2026-01-01"}),
+            )
+            .await,
         )
         .await;
-    assert_eq!(
-        r.status(),
-        StatusCode::CREATED,
-        "{}",
-        r.text().await.unwrap()
-    );
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let (id, _) = file(&t, &officer, "(2026)京0105民初107号").await;
     let node = format!("case:{id}:node:first_online_investigation");
     // Thursday the 5th: within three working days of Monday the 9th, not within one.

@@ -345,15 +345,18 @@ async fn a_new_version_of_the_start_price_rule_is_what_both_doors_say() {
     let from = t.app.today().saturating_sub(jiff::Span::new().days(3));
     let citation = "《网络司法拍卖规定（试行修正）》第十条";
     let r = t
-        .post_json(
-            "/api/v1/rules",
-            Some(&admin),
-            &json!({"id": "auction.start_price.min_ratio", "title": "起拍价下限比例",
-                    "title_en": "Minimum starting price", "value": 75, "unit": "percent",
-                    "citation": citation, "effective_from": from.to_string()}),
+        .approve_proposal(
+            t.post_json(
+                "/api/v1/rules",
+                Some(&admin),
+                &json!({"id": "auction.start_price.min_ratio", "title": "起拍价下限比例",
+                        "title_en": "Minimum starting price", "value": 75, "unit": "percent",
+                        "citation": citation, "effective_from": from.to_string()}),
+            )
+            .await,
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CREATED, "the new version is added");
+    assert_eq!(r.status(), StatusCode::OK, "the new version is added");
 
     // The API: a starting price at 72% of the reference price is refused by the new figure.
     let officer = t.login("officer1").await;

@@ -15,7 +15,7 @@ async fn verify(t: &TestApp, token: &str) -> Value {
 /// A server with some history and the token of an auditor of the SPC, who sees the whole
 /// chain.
 async fn with_history() -> (TestApp, String) {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let auditor = t.signed_in("auditor1", "spc", Role::Auditor).await;
     for i in 0..3 {
         t.user(&format!("user{i}"), "b130102", &[Role::Officer])
@@ -179,7 +179,7 @@ async fn an_auditor_below_the_spc_sees_their_courts_figures_only() {
 
 #[tokio::test]
 async fn every_state_change_is_an_event_in_the_same_transaction() {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let before = t.app.store.chain_head().await.unwrap().0;
     t.user("someone", "b110105", &[Role::Judge]).await;
     let after = t.app.store.chain_head().await.unwrap().0;
@@ -205,7 +205,7 @@ async fn every_state_change_is_an_event_in_the_same_transaction() {
 
 #[tokio::test]
 async fn sensitive_reads_are_recorded_on_the_chain() {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     t.user("judge1", "b110105", &[Role::Judge]).await;
     let p = zhixing_app::identity::auth::login(
         &t.app,
@@ -242,7 +242,7 @@ async fn sensitive_reads_are_recorded_on_the_chain() {
 
 #[tokio::test]
 async fn auditors_read_events_of_their_reach_only() {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let auditor = t.signed_in("auditor1", "i1301", Role::Auditor).await;
     let below = t.user("below1", "b130102", &[Role::Officer]).await;
     let sibling = t.user("sibling1", "i1302", &[Role::Officer]).await;

@@ -40,7 +40,7 @@ fn expect_read_court(role: Role, rel: Rel) -> StatusCode {
             Role::Supervisor | Role::DivisionHead | Role::Auditor | Role::Administrator => {
                 StatusCode::OK
             }
-            Role::Officer | Role::Judge => StatusCode::NOT_FOUND,
+            Role::Officer | Role::Judge | Role::President => StatusCode::NOT_FOUND,
         },
         Rel::Sibling | Rel::Parent => StatusCode::NOT_FOUND,
     }
@@ -154,6 +154,35 @@ async fn every_route_every_role_every_court_relation() {
                 StatusCode::FORBIDDEN,
             ),
             (Method::GET, "/admin/clock", None, StatusCode::FORBIDDEN),
+            (
+                Method::GET,
+                "/api/v1/rules/proposals",
+                None,
+                if is(Role::Administrator) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (
+                Method::POST,
+                "/api/v1/rules/proposals/999999/decision",
+                Some(json!({"approve": true})),
+                if is(Role::Administrator) {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+            (Method::GET, "/api/v1/calendars", None, StatusCode::OK),
+            // The official calendar is national: only an administrator of the SPC proposes
+            // one, and the caller's court here is an intermediate court.
+            (
+                Method::POST,
+                "/api/v1/calendars",
+                Some(json!({"text": "year = 2099"})),
+                StatusCode::FORBIDDEN,
+            ),
             (Method::GET, "/home", None, StatusCode::OK),
             (Method::GET, "/courts", None, StatusCode::OK),
             (Method::GET, "/rules", None, StatusCode::OK),
@@ -193,7 +222,13 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 96] = [
+    let routes: [(Method, &str); 102] = [
+        (Method::GET, "/api/v1/rules/proposals"),
+        (Method::POST, "/api/v1/rules/proposals/1/decision"),
+        (Method::GET, "/api/v1/calendars"),
+        (Method::POST, "/api/v1/calendars"),
+        (Method::POST, "/api/v1/cases/1/extension"),
+        (Method::POST, "/api/v1/cases/1/extension/decision"),
         (Method::GET, "/api/v1/clock"),
         (Method::POST, "/api/v1/clock/advance"),
         (Method::GET, "/api/v1/indicators"),
@@ -385,7 +420,9 @@ fn expect_read_case(role: Role, rel: Rel) -> StatusCode {
         Rel::Own => StatusCode::OK,
         Rel::Child => match role {
             Role::Supervisor | Role::DivisionHead | Role::Auditor => StatusCode::OK,
-            Role::Officer | Role::Judge | Role::Administrator => StatusCode::NOT_FOUND,
+            Role::Officer | Role::Judge | Role::Administrator | Role::President => {
+                StatusCode::NOT_FOUND
+            }
         },
         Rel::Sibling | Rel::Parent => StatusCode::NOT_FOUND,
     }
@@ -674,6 +711,37 @@ async fn case_routes_every_role_every_court_relation() {
             );
             checked += 8;
 
+            // Extension of the time to conclude: asked by the case's handlers (who get the
+            // domain's answer to 0 months: 422), decided by the president of the case's court
+            // only (nothing is pending: 409).
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/extension"),
+                    tok,
+                    &json!({"months": 0, "reason": "财产尚待变价"}),
+                )
+                .await;
+            let want = if act == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                act
+            };
+            assert_eq!(r.status(), want, "{role:?} asks an extension at {rel:?}");
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/extension/decision"),
+                    tok,
+                    &json!({"approve": true}),
+                )
+                .await;
+            let want = match (read, role, rel) {
+                (StatusCode::NOT_FOUND, _, _) => StatusCode::NOT_FOUND,
+                (_, Role::President, Rel::Own) => StatusCode::CONFLICT,
+                _ => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(r.status(), want, "{role:?} decides an extension at {rel:?}");
+            checked += 2;
+
             // Credit discipline: commands for the case's handlers. A handler gets the domain's
             // answer (no listing 1 yet: 422; no order 1: 422; no such party: 422).
             let dom = |ok: StatusCode| if act == StatusCode::OK { ok } else { act };
@@ -856,7 +924,7 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, 6 * (4 * 47 + 1));
+    assert_eq!(checked, Role::ALL.len() * (4 * 49 + 1));
 }
 
 /// Seeing data-sharing agreements: administrators, division heads and auditors of the
@@ -999,5 +1067,5 @@ async fn sharing_routes_every_role_every_court_relation() {
             checked += 5;
         }
     }
-    assert_eq!(checked, 6 * (1 + 4 * 5));
+    assert_eq!(checked, Role::ALL.len() * (1 + 4 * 5));
 }

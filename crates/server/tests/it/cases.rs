@@ -870,6 +870,7 @@ async fn suspension_extension_payment_and_direct_closure() {
     let t = TestApp::spawn().await;
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     let head = t.signed_in("head1", "b110105", Role::DivisionHead).await;
+    let president = t.signed_in("president1", "b110105", Role::President).await;
     let (id, _) = file(&t, &officer, &filing("(2026)京0105民初10号", RESPONDENT_ID)).await;
     let path = |p: &str| format!("/api/v1/cases/{id}{p}");
     let conclusion = |c: &Value| {
@@ -915,24 +916,48 @@ async fn suspension_extension_payment_and_direct_closure() {
     )
     .await;
 
-    assert_problem(
+    // The officer asks; the division head may not decide; the president does, never the one
+    // who asked.
+    assert_eq!(
         post(
             &t,
             &officer,
             &path("/extension"),
-            json!({"months": 3, "approval_ref": "院长审批〔2026〕5号"}),
+            json!({"months": 3, "reason": "拍卖尚未完成，需要更多时间"})
         )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    )
-    .await;
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        case(&t, &officer, id).await["case"]["extension_request"]["months"],
+        3
+    );
+    assert_eq!(
+        conclusion(&case(&t, &officer, id).await),
+        after,
+        "not yet granted"
+    );
+    for who in [&officer, &head] {
+        assert_problem(
+            post(
+                &t,
+                who,
+                &path("/extension/decision"),
+                json!({"approve": true, "note": "同意"}),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+    }
     assert_eq!(
         post(
             &t,
-            &head,
-            &path("/extension"),
-            json!({"months": 3, "approval_ref": "院长审批〔2026〕5号"})
+            &president,
+            &path("/extension/decision"),
+            json!({"approve": true, "note": "院长审批〔2026〕5号"})
         )
         .await
         .status(),
@@ -996,7 +1021,7 @@ async fn suspension_extension_payment_and_direct_closure() {
 
 #[tokio::test]
 async fn stale_versions_conflict_and_change_nothing() {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     let (id, _) = file(&t, &officer, &filing("(2026)京0105民初11号", RESPONDENT_ID)).await;
     let v = case(&t, &officer, id).await["version"].as_i64().unwrap();
@@ -1291,29 +1316,31 @@ async fn refusals_carry_the_figure_and_the_citation_of_the_rule_book() {
         "{item}"
     );
 
-    // An extension after the time to conclude has ended: refused with that time's rule.
+    // An extension asked for after the rule book's lead time: refused with that rule.
     t.clock.advance(Duration::from_secs(200 * 86400));
     let p = assert_problem(
         post(
             &t,
             &head,
             &path("/extension"),
-            json!({"months": 3, "approval_ref": "院长审批〔2026〕9号"}),
+            json!({"months": 3, "reason": "拍卖尚未完成，需要更多时间"}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "extension_too_late",
     )
     .await;
-    let (value, unit, citation) = rule(&t, "case.conclude", filed_on).await;
+    let today = t.app.today();
+    let (value, unit, citation) = rule(&t, "case.conclude.extension_request", today).await;
     assert_eq!(p["params"]["value"], value);
     assert_eq!(p["params"]["unit"], unit.as_str());
     assert_eq!(p["params"]["citation"], citation.as_str());
     let due = p["params"]["due"].as_str().unwrap().to_owned();
+    let last_day = p["params"]["last_day"].as_str().unwrap().to_owned();
     assert_eq!(
         p["detail"],
         format!(
-            "the time to conclude ({value} {unit} from filing) ended on {due}; an extension must be approved before it ends"
+            "an extension is asked for {value} {unit} before the time to conclude ends: it ends on {due}, so the last day to ask was {last_day}"
         )
     );
 }
@@ -1481,4 +1508,71 @@ async fn a_closure_is_not_approved_by_who_proposed_it() {
             assert!(!html.contains(bad), "{bad} in {}: {html}", d["kind"]);
         }
     }
+}
+
+/// Four eyes on an extension (DOMAIN §4a, Approvals): a president who asked for it (here a
+/// president who also handles cases, which no demo account does) may not grant it; the
+/// refusal names the reason, and another president decides.
+#[tokio::test]
+async fn an_extension_is_never_granted_by_who_asked_for_it() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    t.user("both1", "b110105", &[Role::Judge, Role::President])
+        .await;
+    let both = t.login("both1").await;
+    let president = t.signed_in("president1", "b110105", Role::President).await;
+    let (id, _) = file(&t, &officer, &filing("(2026)京0105民初41号", RESPONDENT_ID)).await;
+    let path = |p: &str| format!("/api/v1/cases/{id}{p}");
+    let asked = post(
+        &t,
+        &both,
+        &path("/extension"),
+        json!({"months": 2, "reason": "财产尚待评估拍卖"}),
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let p = assert_problem(
+        post(
+            &t,
+            &both,
+            &path("/extension/decision"),
+            json!({"approve": true, "note": "同意"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "own_proposal",
+    )
+    .await;
+    assert_eq!(p["params"]["what"], "extension");
+    assert_eq!(
+        p["detail"],
+        "an extension is decided by a court president other than who asked for it"
+    );
+    // A refusal must say why.
+    assert_problem(
+        post(
+            &t,
+            &president,
+            &path("/extension/decision"),
+            json!({"approve": false, "note": ""}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "reason_required",
+    )
+    .await;
+    assert_eq!(
+        post(
+            &t,
+            &president,
+            &path("/extension/decision"),
+            json!({"approve": false, "note": "应先完成变价，不予延长"}),
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let c = case(&t, &officer, id).await;
+    assert!(c["case"]["extension_request"].is_null(), "{c}");
+    assert_eq!(c["case"]["extension_months"], 0);
 }

@@ -1127,7 +1127,7 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
     )
     .await;
     let issued = t.app.today();
-    let calendar = &t.app.calendar;
+    let calendar = t.app.calendar.last();
     let end = |days: i64| {
         calendar
             .period_end(issued, days, zhixing_domain::rules::Unit::Days)
@@ -1331,6 +1331,7 @@ async fn a_credit_warning_holds_off_the_listing_for_its_grace() {
     let until = t
         .app
         .calendar
+        .last()
         .period_end(t.app.today(), 15, zhixing_domain::rules::Unit::Days)
         .unwrap();
     let w = &credit(&t, &officer, id).await["warnings"][0];

@@ -532,6 +532,7 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
     let until = t
         .app
         .calendar
+        .last()
         .period_end(t.app.today(), 7, zhixing_domain::rules::Unit::Days)
         .unwrap()
         .to_string();
@@ -581,6 +582,7 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
     let grace = t
         .app
         .calendar
+        .last()
         .period_end(t.app.today(), 10, zhixing_domain::rules::Unit::Days)
         .unwrap()
         .to_string();

@@ -148,7 +148,7 @@ async fn a_voluntary_payment_is_booked_once_and_counts_as_performance() {
         (30..=40).contains(&days),
         "30 days, rolled to a working day: {days}"
     );
-    assert!(s.t.app.calendar.is_working_day(due));
+    assert!(s.t.app.calendar.last().is_working_day(due));
 
     let a = s.account().await;
     assert_eq!(a["balance_fen"], 300_000);
@@ -900,4 +900,44 @@ async fn the_journal_is_append_only_and_the_routes_are_documented() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+}
+
+/// Four eyes on a distribution (参与分配): the plan proposes one payout per share, and none of
+/// them is approved by whoever planned it — here a division head, who may both handle cases
+/// and approve — but by another division head.
+#[tokio::test]
+async fn a_distribution_s_payouts_are_not_approved_by_who_planned_it() {
+    let s = setup().await;
+    s.receive(100_000, "AUC-9").await;
+    let r = s
+        .post(
+            &s.head,
+            "/distribution",
+            json!({"claims": [
+                {"party_no": 1, "amount_fen": 50_000, "rank": "ordinary"},
+                {"party_no": 2, "amount_fen": 50_000, "rank": "ordinary"}
+            ], "note": "参与分配方案"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let plan: Value = r.json().await.unwrap();
+    let first = plan["shares"][0]["payout_no"].as_i64().unwrap();
+    assert_problem(
+        s.decide(&s.head, first, true, "").await,
+        StatusCode::FORBIDDEN,
+        "own_proposal",
+    )
+    .await;
+    assert_problem(
+        s.decide(&s.head, first, false, "金额有误").await,
+        StatusCode::FORBIDDEN,
+        "own_proposal",
+    )
+    .await;
+    let other = s.t.signed_in("head2", COURT, Role::DivisionHead).await;
+    assert_eq!(
+        s.decide(&other, first, true, "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(s.account().await["payouts"][0]["status"], "approved");
 }

@@ -71,7 +71,7 @@ async fn the_same_seed_gives_the_same_cases() {
             for l in &s.credit.listings {
                 let ctx = zhixing_domain::case::Ctx {
                     rules: &rules,
-                    calendar: &t.app.calendar,
+                    calendar: t.app.calendar.last(),
                     region: &region,
                     today: l.listed_on,
                 };

@@ -48,9 +48,11 @@ async fn each_role_gets_its_home_page() {
         (Role::Supervisor, "h13", "panel-supervision"),
         (Role::Auditor, "h13", "panel-audit"),
         (Role::Administrator, "h13", "panel-accounts"),
+        (Role::Administrator, "h13", "admin-queue"),
+        (Role::President, "b110105", "panel-extensions"),
     ];
-    for (role, court, panel) in cases {
-        let name = format!("u-{}", role.as_str().replace('_', "-"));
+    for (i, (role, court, panel)) in cases.into_iter().enumerate() {
+        let name = format!("u{i}-{}", role.as_str().replace('_', "-"));
         t.user(&name, court, &[role]).await;
         let cookie = t.page_login(&name).await;
         let (status, body) = t.html("/home", &cookie).await;
@@ -443,4 +445,150 @@ async fn the_closure_page_shows_its_refusal_and_the_rule_book_figure() {
     );
     let c = super::cases::case(&t, &token, id).await;
     assert_eq!(c["status"], "closed");
+}
+
+/// The extension through the case page's forms: the officer asks, the president sees the
+/// request with approve and refuse, the refusal of a decision without its reason is shown
+/// beside the form in Chinese, and a grant moves the time to conclude.
+#[tokio::test]
+async fn an_extension_is_asked_and_decided_on_the_case_page() {
+    let t = TestApp::spawn().await;
+    let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初45号").await;
+    let (status, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"extension-request-form\""), "{page}");
+    assert!(!page.contains("id=\"extension-decision\""));
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/extension"),
+            &cookie,
+            &[("months", "20"), ("reason", "财产尚待拍卖")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("延长期限为 1 至 12 个月"), "{body}");
+    let (status, location, _) = t
+        .form(
+            &format!("/cases/{id}/extension"),
+            &cookie,
+            &[("months", "2"), ("reason", "财产尚待拍卖")],
+        )
+        .await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, format!("/cases/{id}#extension"))
+    );
+    t.user("president1", "b110105", &[Role::President]).await;
+    let president = t.page_login("president1").await;
+    let (_, home) = t.html("/home", &president).await;
+    let number = super::cases::case(&t, &token, id).await["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue = &home[home.find("panel-extensions").unwrap()..];
+    assert!(
+        queue.contains(&number) && queue.contains(&format!("/cases/{id}#extension")),
+        "{home}"
+    );
+    let (status, page) = t.html(&format!("/cases/{id}"), &president).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("id=\"extension-request\"") && page.contains("id=\"extension-decision\""),
+        "{page}"
+    );
+    let (status, _, body) = t
+        .form(
+            &format!("/cases/{id}/extension/decision"),
+            &president,
+            &[("approve", "false"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("请写明不予批准的理由"), "{body}");
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/extension/decision"),
+            &president,
+            &[("approve", "true"), ("note", "同意延长")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = super::cases::case(&t, &token, id).await;
+    assert_eq!(c["case"]["extension_months"], 2);
+    let (_, home) = t.html("/home", &president).await;
+    assert!(home.contains("暂无待审批的申请"), "decided: {home}");
+}
+
+/// The rule book page for administrators: a version proposed through the form waits for
+/// another administrator, who approves it through the same page; the proposer sees no
+/// approve button for their own proposal, and a self-approval posted anyway is refused in
+/// Chinese.
+#[tokio::test]
+async fn a_rule_version_is_proposed_and_approved_on_the_rule_book_page() {
+    let t = TestApp::spawn().await;
+    t.user("admin-a", "spc", &[Role::Administrator]).await;
+    t.user("admin-b", "spc", &[Role::Administrator]).await;
+    let a = t.page_login("admin-a").await;
+    let b = t.page_login("admin-b").await;
+    let (status, page) = t.html("/rules", &a).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"propose-rule\"") && page.contains("id=\"propose-calendar\""));
+    let (status, location, _) = t
+        .form(
+            "/rules/proposals",
+            &a,
+            &[
+                ("id", "case.conclude"),
+                ("value", "5"),
+                ("effective_from", "2031-01-01"),
+                ("region", ""),
+                ("citation", "《某修正》第一条"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/rules#rule-proposals")
+    );
+    let (_, page) = t.html("/rules", &a).await;
+    assert!(
+        page.contains("本人提出，须由另一名系统管理员审批"),
+        "{page}"
+    );
+    assert!(!page.contains("class=\"decide\""), "{page}");
+    let id = t
+        .raw_text("SELECT CAST(MAX(id) AS TEXT) FROM rule_proposals")
+        .await;
+    let (status, _, body) = t
+        .form(
+            &format!("/rules/proposals/{id}/decision"),
+            &a,
+            &[("approve", "true"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("规则版本须由提议人以外的系统管理员审批"),
+        "{body}"
+    );
+    let (_, home) = t.html("/home", &b).await;
+    assert!(home.contains("id=\"proposals-to-decide\""), "{home}");
+    let (_, page) = t.html("/rules", &b).await;
+    assert!(page.contains("class=\"decide\""), "{page}");
+    let (status, _, _) = t
+        .form(
+            &format!("/rules/proposals/{id}/decision"),
+            &b,
+            &[("approve", "true"), ("note", "核对无误")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let book = t.app.rules.current(&t.app.store).await.unwrap();
+    assert_eq!(
+        book.value("case.conclude", jiff::civil::date(2031, 6, 1), "")
+            .unwrap()
+            .0,
+        5
+    );
 }

@@ -24,7 +24,7 @@ struct Kit {
 }
 
 async fn kit() -> Kit {
-    let t = TestApp::spawn().await;
+    let t = TestApp::spawn_quiet().await;
     let admin = t.signed_in("admin1", OWN, Role::Administrator).await;
     let head = t.signed_in("head1", OWN, Role::DivisionHead).await;
     Kit { t, admin, head }
