@@ -15,12 +15,23 @@ pub struct Sim {
 }
 
 pub async fn sim(t: &TestApp, institutions: usize, error_rate: f64) -> Sim {
+    sim_with_latency(t, institutions, error_rate, Duration::from_millis(5)).await
+}
+
+/// [`sim`] answering each request after `latency`: long enough, a test can see a request
+/// still open however loaded the machine is.
+pub async fn sim_with_latency(
+    t: &TestApp,
+    institutions: usize,
+    error_rate: f64,
+    latency: Duration,
+) -> Sim {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let cfg = SimConfig {
         seed: 11,
         institutions,
-        latency: Duration::from_millis(5),
+        latency,
         error_rate,
         platform_public_key: Some(t.app.platform_key.public_base64()),
         reply_to: Some(t.base.clone()),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
-use zhixing_testkit::sim::{Sim, register_all, sim, stats, wait_until_answered};
+use zhixing_testkit::sim::{Sim, register_all, sim, sim_with_latency, stats, wait_until_answered};
 use zhixing_testkit::{TestApp, assert_problem};
 
 pub(crate) const DEBTOR: &str = "110101198001010010";
@@ -120,7 +120,11 @@ fn of_kind(alerts: &Value, kind: &str) -> usize {
 #[tokio::test]
 async fn a_deposit_is_frozen_within_what_is_due_for_the_legal_period_then_renewed_and_released() {
     let t = TestApp::spawn_with(fast()).await;
-    let s = setup(&t).await;
+    // The institutions answer after a second, so that a renewal asked twice in a row finds
+    // the first still open however loaded the machine is.
+    let s = sim_with_latency(&t, 24, 0.0, Duration::from_secs(1)).await;
+    let admin = t.signed_in("admin0", "spc", Role::Administrator).await;
+    register_all(&t, &s, &admin).await;
     let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
     let case = file(&t, &officer, "(2026)京0105民初7号", 50_000).await;
     let assets = investigate(&t, &officer, case).await;
