@@ -138,7 +138,9 @@ impl Store {
     pub async fn announcement(&self, id: i64) -> Result<Option<AnnouncementRow>> {
         let sql = "SELECT a.id, a.court_id, c.name AS court_name, a.title, a.body, a.posted_at \
                    FROM announcements a JOIN courts c ON c.id = a.court_id WHERE a.id = $1";
-        Ok(on_pool!(self, p => sqlx::query_as::<_, AnnouncementRow>(sql).bind(id).fetch_optional(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AnnouncementRow>(sql).bind(id).fetch_optional(p).await)?,
+        )
     }
 
     /// The courts that have posted announcements, by name: what a filter can choose from.

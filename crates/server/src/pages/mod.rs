@@ -79,7 +79,10 @@ pub fn public_router() -> Router<App> {
         .route("/public/dishonest", get(public::dishonest))
         .route("/public/restricted", get(public::restricted))
         .route("/public/announcements", get(public_lists::announcements))
-        .route("/public/announcements/{id}", get(public_lists::announcement))
+        .route(
+            "/public/announcements/{id}",
+            get(public_lists::announcement),
+        )
         .route("/public/zhongben", get(public_lists::zhongben))
         .route("/public/auctions", get(public_auction::auctions))
         .route("/public/auctions/{id}", get(public_auction::auction_room))

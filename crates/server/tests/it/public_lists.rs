@@ -128,7 +128,10 @@ async fn announcements_page_by_court_title_and_page() {
     let (_, page) = html(&t, "/public/announcements?court=b110101").await;
     assert_eq!(page.matches("class=\"announcement\"").count(), 1);
     assert!(page.contains("东城法院悬赏公告"));
-    assert!(page.contains("<option value=\"b110101\" selected"), "{page}");
+    assert!(
+        page.contains("<option value=\"b110101\" selected"),
+        "{page}"
+    );
     let v = t
         .get_value("/public/v1/announcements?court_id=b110101", None)
         .await;
@@ -160,7 +163,10 @@ async fn announcements_page_by_court_title_and_page() {
     // The full text.
     let (s, page) = html(&t, &format!("/public/announcements/{spring}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("第一段。\n第二段 &lt;b&gt;不加粗&lt;/b&gt;。"), "{page}");
+    assert!(
+        page.contains("第一段。\n第二段 &lt;b&gt;不加粗&lt;/b&gt;。"),
+        "{page}"
+    );
     assert!(page.contains("2026-12-02 13:41"));
     let (s, _) = html(&t, "/public/announcements/999999").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -258,16 +264,20 @@ async fn the_zhongben_page_searches_pages_and_masks() {
     }
     assert!(page.contains("¥123,450.00"), "{page}");
     assert!(page.contains("2026-06-30"));
-    for secret in [APPLICANT_ID, RESPONDENT_ID, CREDIT_CODE, "张三", "钱七", "王五"] {
+    for secret in [
+        APPLICANT_ID,
+        RESPONDENT_ID,
+        CREDIT_CODE,
+        "张三",
+        "钱七",
+        "王五",
+    ] {
         assert!(!page.contains(secret), "{secret} published: {page}");
     }
     assert!(page.find(&second).unwrap() < page.find(&first).unwrap());
 
     // By any part of the case number, full-width brackets as typed.
-    let part: String = first
-        .chars()
-        .skip_while(|c| *c != '执')
-        .collect::<String>();
+    let part: String = first.chars().skip_while(|c| *c != '执').collect::<String>();
     assert!(part.starts_with('执') && part.len() > 3, "{part}");
     let (_, page) = html(&t, &format!("/public/zhongben?number={part}")).await;
     assert_eq!(page.matches("class=\"terminated\"").count(), 1, "{page}");
@@ -306,11 +316,8 @@ async fn the_zhongben_page_searches_pages_and_masks() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(page.contains("id=\"search-error\""));
     assert_problem(
-        t.get(
-            &format!("/public/v1/terminated-cases?number={long}"),
-            None,
-        )
-        .await,
+        t.get(&format!("/public/v1/terminated-cases?number={long}"), None)
+            .await,
         StatusCode::BAD_REQUEST,
         "search_too_long",
     )
@@ -318,7 +325,13 @@ async fn the_zhongben_page_searches_pages_and_masks() {
 
     // Paging: 20 to a page, the search carried on.
     for i in 0..19 {
-        terminated(&t, &officer, &format!("(2026)京0105民初{}号", 10 + i), "孙八").await;
+        terminated(
+            &t,
+            &officer,
+            &format!("(2026)京0105民初{}号", 10 + i),
+            "孙八",
+        )
+        .await;
     }
     let (_, page) = html(&t, "/public/zhongben?name=某某").await;
     assert_eq!(page.matches("class=\"terminated\"").count(), 20);
