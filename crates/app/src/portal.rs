@@ -566,29 +566,79 @@ fn time_of(us: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The longest text a public search takes (a title part, a name, a case number): the
+/// search stays a bounded LIKE over one page's worth of rows.
+pub const MAX_SEARCH_CHARS: usize = 64;
+/// The most items one page of a public list holds.
+pub const MAX_PAGE: i64 = 100;
+
+/// A search text, trimmed; none when empty; refused when longer than [`MAX_SEARCH_CHARS`].
+fn search_part(s: Option<&str>) -> Result<Option<String>, AppError> {
+    let s = s.map(str::trim).unwrap_or_default();
+    if s.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_request(
+            "search_too_long",
+            format!("a search text has at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    Ok((!s.is_empty()).then(|| s.to_owned()))
+}
+
+/// What a reader of the announcements asks for: all filters optional.
+#[derive(Debug, Clone, Default)]
+pub struct AnnouncementQuery {
+    /// Below this id (the `next` of the previous page).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// One court's announcements only.
+    pub court_id: Option<String>,
+    /// A part of the title.
+    pub title: Option<String>,
+}
+
+fn announcement_of(r: zhixing_store::portal::AnnouncementRow) -> Announcement {
+    Announcement {
+        id: r.id,
+        court_id: r.court_id,
+        court_name: r.court_name,
+        title: r.title,
+        body: r.body,
+        posted_at: time_of(r.posted_at),
+    }
+}
+
 /// A page of announcements, newest first, and the cursor of the next page.
 pub async fn announcements(
     app: &App,
-    before: Option<i64>,
-    limit: i64,
+    q: &AnnouncementQuery,
 ) -> Result<(Vec<Announcement>, Option<i64>), AppError> {
-    let limit = limit.clamp(1, 100);
-    let rows = app.store.announcements(before, limit).await?;
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let title = search_part(q.title.as_deref())?;
+    let court = search_part(q.court_id.as_deref())?;
+    let rows = app
+        .store
+        .announcements(q.before, limit, court.as_deref(), title.as_deref())
+        .await?;
     let next = (i64::try_from(rows.len()).unwrap_or(0) == limit)
         .then(|| rows.last().map(|r| r.id))
         .flatten();
-    let items = rows
-        .into_iter()
-        .map(|r| Announcement {
-            id: r.id,
-            court_id: r.court_id,
-            court_name: r.court_name,
-            title: r.title,
-            body: r.body,
-            posted_at: time_of(r.posted_at),
+    Ok((rows.into_iter().map(announcement_of).collect(), next))
+}
+
+/// One announcement in full.
+pub async fn announcement(app: &App, id: i64) -> Result<Announcement, AppError> {
+    app.store
+        .announcement(id)
+        .await?
+        .map(announcement_of)
+        .ok_or_else(|| {
+            AppError::not_found("announcement_not_found", format!("no announcement {id}"))
         })
-        .collect();
-    Ok((items, next))
+}
+
+/// The courts that have posted announcements, (id, name), by name.
+pub async fn announcing_courts(app: &App) -> Result<Vec<(String, String)>, AppError> {
+    Ok(app.store.announcing_courts().await?)
 }
 
 /// A respondent of a 终本 case as published: the name and the masked identifier.
@@ -610,15 +660,31 @@ pub struct TerminatedCase {
     pub unpaid_fen: i64,
 }
 
+/// What a reader of the 终本 list asks for: all filters optional.
+#[derive(Debug, Clone, Default)]
+pub struct TerminatedQuery {
+    /// Below this case id (the `next` of the previous page).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// A part of the case number (`执50`); full-width brackets and spaces as typed are read.
+    pub number: Option<String>,
+    /// A part of a respondent's name as published.
+    pub name: Option<String>,
+}
+
 /// A page of 终本 cases, newest first, and the cursor of the next page. A case already
 /// resumed (执恢) is no longer 终本 in substance and is left out.
 pub async fn terminated(
     app: &App,
-    before: Option<i64>,
-    limit: i64,
+    q: &TerminatedQuery,
 ) -> Result<(Vec<TerminatedCase>, Option<i64>), AppError> {
-    let limit = limit.clamp(1, 100);
-    let rows = app.store.terminated_cases(before, limit).await?;
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let number = search_part(q.number.as_deref())?.map(|n| normalize_number(&n));
+    let name = search_part(q.name.as_deref())?;
+    let rows = app
+        .store
+        .terminated_cases(q.before, limit, number.as_deref(), name.as_deref())
+        .await?;
     let next = (i64::try_from(rows.len()).unwrap_or(0) == limit)
         .then(|| rows.last().map(|r| r.id))
         .flatten();

@@ -773,6 +773,134 @@ async fn a_member_of_the_public_searches_the_dishonest_list() {
 }
 
 #[tokio::test]
+async fn the_zhongben_list_is_searched_on_a_phone_without_the_page_scrolling_sideways() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("browser-off", "b110105", Role::Officer).await;
+    let respondent_id = "110101198001010010";
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": respondent_id}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初29号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 123_450, "interest": 0, "costs": 0},
+                "duties": ""
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // The closure itself is tested elsewhere; the list reads the row's state.
+    t.raw_exec(&format!(
+        "UPDATE cases SET status = 'closed', closure_mode = 'zhongben', closed_on = '2026-06-30' WHERE id = {id}"
+    ))
+    .await;
+
+    b.set_window_size(390, 844).await.unwrap();
+    b.goto(&t.url("/public")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Id("zhongben-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let field = b.wait().for_element(Locator::Id("name")).await.unwrap();
+    field.send_keys("李").await.unwrap();
+    b.find(Locator::Id("search-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let list = b
+        .wait()
+        .for_element(Locator::Id("zhongben-list"))
+        .await
+        .unwrap();
+    let text = list.text().await.unwrap();
+    assert!(text.contains("李四"), "{text}");
+    assert!(text.contains("¥1,234.50"), "{text}");
+    assert!(text.contains("1101**********0010"), "{text}");
+    assert!(!b.source().await.unwrap().contains(respondent_id));
+    // The table scrolls inside its card; the page itself fits the phone's width.
+    let widths = b
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert!(inner <= 400, "the window is a phone's: {inner}");
+    let wide = b
+        .execute(
+            "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 12).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        scroll <= inner,
+        "the page scrolls sideways: {scroll} > {inner}: {wide}"
+    );
+    // The announcements, their list and one in full, fit the same way.
+    let r = t
+        .post_json(
+            "/api/v1/announcements",
+            Some(&officer),
+            &serde_json::json!({"title": "关于执行案款发放的公告", "body": "正文".repeat(200)}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let posted = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    for path in [
+        "/public/announcements".to_owned(),
+        format!("/public/announcements/{posted}"),
+    ] {
+        b.goto(&t.url(&path)).await.unwrap();
+        b.wait()
+            .for_element(Locator::Css("section.card"))
+            .await
+            .unwrap();
+        let text = b
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(text.contains("关于执行案款发放的公告"), "{path}: {text}");
+        let widths = b
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(
+            scroll <= inner,
+            "{path} scrolls sideways: {scroll} > {inner}"
+        );
+    }
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn an_officer_lists_extends_and_reviews_a_correction_from_the_case_page() {
     let Some((_driver, b, _profile)) = start_browser().await else {
         return;

@@ -109,33 +109,67 @@ impl Store {
         Ok(row.and_then(|r| r.0).filter(|u| *u > now_us))
     }
 
-    /// Announcements, newest first, below the id `before` when given.
+    /// Announcements, newest first, below the id `before` when given, of one court when
+    /// `court_id` is given, with `title_part` in the title when given (taken literally: LIKE's
+    /// wildcards in it are escaped).
     pub async fn announcements(
         &self,
         before: Option<i64>,
         limit: i64,
+        court_id: Option<&str>,
+        title_part: Option<&str>,
     ) -> Result<Vec<AnnouncementRow>> {
+        // An empty string stands for "no filter": a NULL text parameter does not type on
+        // PostgreSQL without a cast SQLite does not read.
         let sql = "SELECT a.id, a.court_id, c.name AS court_name, a.title, a.body, a.posted_at \
                    FROM announcements a JOIN courts c ON c.id = a.court_id \
-                   WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2";
+                   WHERE a.id < $1 AND ($3 = '' OR a.court_id = $3) \
+                   AND ($4 = '' OR a.title LIKE $4 ESCAPE '\\') \
+                   ORDER BY a.id DESC LIMIT $2";
+        let court = court_id.unwrap_or_default().to_owned();
+        let like = title_part.map(contains_pattern).unwrap_or_default();
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, AnnouncementRow>(sql)
-            .bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await)?,
+            .bind(before.unwrap_or(i64::MAX)).bind(limit).bind(&court).bind(&like).fetch_all(p).await)?,
         )
     }
 
-    /// Cases closed by 终本, newest case first, below the id `before` when given.
+    /// One announcement.
+    pub async fn announcement(&self, id: i64) -> Result<Option<AnnouncementRow>> {
+        let sql = "SELECT a.id, a.court_id, c.name AS court_name, a.title, a.body, a.posted_at \
+                   FROM announcements a JOIN courts c ON c.id = a.court_id WHERE a.id = $1";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AnnouncementRow>(sql).bind(id).fetch_optional(p).await)?,
+        )
+    }
+
+    /// The courts that have posted announcements, by name: what a filter can choose from.
+    pub async fn announcing_courts(&self) -> Result<Vec<(String, String)>> {
+        let sql = "SELECT DISTINCT c.id, c.name FROM announcements a JOIN courts c ON c.id = a.court_id ORDER BY c.name";
+        Ok(on_pool!(self, p => sqlx::query_as::<_, (String, String)>(sql).fetch_all(p).await)?)
+    }
+
+    /// Cases closed by 终本, newest case first, below the id `before` when given; with
+    /// `number_part` in the case number and `name_part` in a respondent's name when given
+    /// (taken literally).
     pub async fn terminated_cases(
         &self,
         before: Option<i64>,
         limit: i64,
+        number_part: Option<&str>,
+        name_part: Option<&str>,
     ) -> Result<Vec<TerminatedRow>> {
         let sql = "SELECT c.id, c.number, c.court_id, co.name AS court_name, c.closed_on, c.total_due, c.paid, c.state \
                    FROM cases c JOIN courts co ON co.id = c.court_id \
                    WHERE c.closure_mode = 'zhongben' AND c.status = 'closed' AND c.id < $1 \
+                   AND ($3 = '' OR c.number LIKE $3 ESCAPE '\\') \
+                   AND ($4 = '' OR EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'respondent' \
+                        AND p.name LIKE $4 ESCAPE '\\')) \
                    ORDER BY c.id DESC LIMIT $2";
+        let number = number_part.map(contains_pattern).unwrap_or_default();
+        let name = name_part.map(contains_pattern).unwrap_or_default();
         Ok(on_pool!(self, p => sqlx::query_as::<_, TerminatedRow>(sql)
-            .bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await)?)
+            .bind(before.unwrap_or(i64::MAX)).bind(limit).bind(&number).bind(&name).fetch_all(p).await)?)
     }
 
     /// The respondents of these cases, name and masked identifier only.
@@ -149,5 +183,33 @@ impl Store {
             out.extend(rows);
         }
         Ok(out)
+    }
+}
+
+/// A LIKE pattern matching any text that contains `part` as typed: `%`, `_` and the escape
+/// character in it match only themselves. Empty for an empty part (no filter).
+fn contains_pattern(part: &str) -> String {
+    if part.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(part.len() + 2);
+    out.push('%');
+    for ch in part.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_contains_pattern_escapes_wildcards() {
+        assert_eq!(super::contains_pattern(""), "");
+        assert_eq!(super::contains_pattern("执50"), "%执50%");
+        assert_eq!(super::contains_pattern("5%_\\"), "%5\\%\\_\\\\%");
     }
 }

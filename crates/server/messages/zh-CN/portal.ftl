@@ -2,3 +2,5 @@
 
 access_denied = 案号或查询码不正确。
 access_locked = 输错次数过多，该案号已被暂时锁定，请稍后再试。
+search_too_long = 查询内容过长，请缩短后再查。
+announcement_not_found = 未找到该公告。

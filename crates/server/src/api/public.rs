@@ -34,16 +34,6 @@ pub async fn party_access(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    /// At most 100 (default 20).
-    pub limit: Option<i64>,
-    /// The `next` of the previous page.
-    pub cursor: Option<i64>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AnnouncementPage {
     #[schema(value_type = Vec<crate::openapi::doc::Announcement>)]
@@ -58,25 +48,70 @@ pub struct TerminatedPage {
     pub next: Option<i64>,
 }
 
-/// 法院公告, newest first.
-#[utoipa::path(get, path = "/public/v1/announcements", params(PageParams), security(()),
-    responses((status = 200, body = AnnouncementPage), (status = 429, body = crate::error::Problem)))]
+/// The announcements a reader asks for.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementParams {
+    /// At most 100 (default 20).
+    pub limit: Option<i64>,
+    /// The `next` of the previous page.
+    pub cursor: Option<i64>,
+    /// One court's announcements only (its id, e.g. `b110105`).
+    pub court_id: Option<String>,
+    /// A part of the title, taken literally; at most 64 characters (400 `search_too_long`).
+    pub q: Option<String>,
+}
+
+/// 法院公告, newest first; by court and by a part of the title.
+#[utoipa::path(get, path = "/public/v1/announcements", params(AnnouncementParams), security(()),
+    responses((status = 200, body = AnnouncementPage), (status = 400, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
 pub async fn announcements(
     State(app): State<App>,
-    Query(p): Query<PageParams>,
+    Query(p): Query<AnnouncementParams>,
 ) -> Result<Json<AnnouncementPage>, ApiError> {
-    let (items, next) = svc::announcements(&app, p.cursor, p.limit.unwrap_or(20)).await?;
+    let q = svc::AnnouncementQuery {
+        before: p.cursor,
+        limit: p.limit.unwrap_or(20),
+        court_id: p.court_id,
+        title: p.q,
+    };
+    let (items, next) = svc::announcements(&app, &q).await?;
     Ok(Json(AnnouncementPage { items, next }))
 }
 
-/// Cases closed by 终结本次执行程序 (终本), with masked identifiers, newest first.
-#[utoipa::path(get, path = "/public/v1/terminated-cases", params(PageParams), security(()),
-    responses((status = 200, body = TerminatedPage), (status = 429, body = crate::error::Problem)))]
+/// The 终本 cases a reader asks for.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TerminatedParams {
+    /// At most 100 (default 20).
+    pub limit: Option<i64>,
+    /// The `next` of the previous page.
+    pub cursor: Option<i64>,
+    /// A part of the case number, e.g. `执50`; at most 64 characters.
+    pub number: Option<String>,
+    /// A part of a respondent's name as published; at most 64 characters.
+    pub name: Option<String>,
+}
+
+/// Cases closed by 终结本次执行程序 (终本), with masked identifiers, newest first; by a
+/// part of the case number and of a respondent's name.
+#[utoipa::path(get, path = "/public/v1/terminated-cases", params(TerminatedParams), security(()),
+    responses((status = 200, body = TerminatedPage), (status = 400, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
 pub async fn terminated(
     State(app): State<App>,
-    Query(p): Query<PageParams>,
+    Query(p): Query<TerminatedParams>,
 ) -> Result<Json<TerminatedPage>, ApiError> {
-    let (items, next) = svc::terminated(&app, p.cursor, p.limit.unwrap_or(20)).await?;
+    let q = svc::TerminatedQuery {
+        before: p.cursor,
+        limit: p.limit.unwrap_or(20),
+        number: p.number,
+        name: p.name,
+    };
+    let (items, next) = svc::terminated(&app, &q).await?;
     Ok(Json(TerminatedPage { items, next }))
 }
 

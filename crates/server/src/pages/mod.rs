@@ -12,6 +12,7 @@ mod credit;
 pub mod i18n;
 mod public;
 mod public_auction;
+mod public_lists;
 mod rulebook;
 mod views;
 
@@ -77,6 +78,12 @@ pub fn public_router() -> Router<App> {
         .route("/public", get(public::index))
         .route("/public/dishonest", get(public::dishonest))
         .route("/public/restricted", get(public::restricted))
+        .route("/public/announcements", get(public_lists::announcements))
+        .route(
+            "/public/announcements/{id}",
+            get(public_lists::announcement),
+        )
+        .route("/public/zhongben", get(public_lists::zhongben))
         .route("/public/auctions", get(public_auction::auctions))
         .route("/public/auctions/{id}", get(public_auction::auction_room))
         .route(

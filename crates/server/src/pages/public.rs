@@ -22,8 +22,8 @@ pub async fn index(PageLang(lang): PageLang) -> Response {
             p { "本页面向公众和案件当事人开放，无需登录。" }
             ul {
                 li { a #party-link href="/public/case" { "当事人查询案件进度" } " — 凭案号和查询码查看本人案件的立案、通知、措施、案款和结案情况。" }
-                li { a href="/public/v1/announcements" { "法院公告" } "（数据接口）" }
-                li { a href="/public/v1/terminated-cases" { "终结本次执行程序案件" } "（数据接口，身份证号已遮蔽）" }
+                li { a #announcements-link href="/public/announcements" { "法院公告" } " — 各法院发布的执行公告，可按法院和标题查询。" }
+                li { a #zhongben-link href="/public/zhongben" { "终结本次执行程序案件公开" } " — 终本案件的案号、被执行人（证件号已遮蔽）和未履行金额，可按案号或姓名查询。" }
             }
             h2 { "信用惩戒公示" }
             ul {

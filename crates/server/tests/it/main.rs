@@ -33,6 +33,7 @@ mod measures;
 mod openapi;
 mod pages;
 mod public;
+mod public_lists;
 mod public_search;
 mod recordings;
 mod rules;
