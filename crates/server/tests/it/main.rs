@@ -39,4 +39,5 @@ mod rules;
 mod sharing;
 mod supervision;
 mod text;
+mod users;
 mod valuation;
