@@ -47,6 +47,8 @@ pub struct Session {
     pub token: String,
     pub expires_at: jiff::Timestamp,
     pub principal: Principal,
+    /// An administrator reset the password: the session reaches only the change of it.
+    pub must_change_password: bool,
 }
 
 /// Signs a user in from the client address `client`, under the sign-in throttle
@@ -148,6 +150,7 @@ pub async fn login(
             Ok(Session {
                 token,
                 expires_at,
+                must_change_password: u.must_change_password,
                 principal: Principal {
                     user_id: u.id,
                     username: u.username,

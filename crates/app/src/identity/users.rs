@@ -54,13 +54,26 @@ pub enum AccountCommand {
 }
 
 /// What an account command did.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AccountOutcome {
     /// The account it concerns.
     pub user_id: i64,
     /// A password reset's temporary password: shown once to the administrator, stored only
     /// as its hash, never logged nor audited.
     pub temporary_password: Option<String>,
+}
+
+// By hand, so that no debug print shows a temporary password.
+impl std::fmt::Debug for AccountOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountOutcome")
+            .field("user_id", &self.user_id)
+            .field(
+                "temporary_password",
+                &self.temporary_password.as_ref().map(|_| "…"),
+            )
+            .finish()
+    }
 }
 
 /// Carries out an account command for `by`.

@@ -51,6 +51,8 @@ const PASSWORD_CHANGE_PATHS: [&str; 4] = [
 pub struct Ctx {
     pub principal: Principal,
     pub token_hash: String,
+    /// The password was reset by an administrator and not yet changed.
+    pub must_change_password: bool,
 }
 
 /// The session token of a request: `Authorization: Bearer …`, else the session cookie.
@@ -117,6 +119,7 @@ impl FromRequestParts<App> for Ctx {
         let ctx = Ctx {
             principal,
             token_hash,
+            must_change_password,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)

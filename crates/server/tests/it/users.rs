@@ -286,10 +286,12 @@ async fn a_reset_password_must_be_changed_at_the_next_sign_in() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let token = r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let signed_in = r.json::<Value>().await.unwrap();
+    assert_eq!(
+        signed_in["user"]["must_change_password"], true,
+        "{signed_in}"
+    );
+    let token = signed_in["token"].as_str().unwrap().to_owned();
     assert_problem(
         t.get("/api/v1/cases", Some(&token)).await,
         StatusCode::FORBIDDEN,
@@ -332,6 +334,10 @@ async fn a_reset_password_must_be_changed_at_the_next_sign_in() {
         StatusCode::NO_CONTENT
     );
     // The same session goes on, now everywhere.
+    assert_eq!(
+        t.get_value("/api/v1/session", Some(&token)).await["must_change_password"],
+        false
+    );
     assert_eq!(
         t.get("/api/v1/cases", Some(&token)).await.status(),
         StatusCode::OK
