@@ -29,6 +29,10 @@ pub struct UserWithCourt {
     pub roles: String,
     pub password_hash: String,
     pub active: bool,
+    /// Set by an administrator's password reset: the user must choose a new password.
+    pub must_change_password: bool,
+    /// The last successful sign-in (µs), if any is remembered.
+    pub last_sign_in_at: Option<i64>,
 }
 
 /// A live session joined with its user.
@@ -43,10 +47,13 @@ pub struct SessionRow {
     pub court_path: String,
     pub court_name: String,
     pub roles: String,
+    pub must_change_password: bool,
 }
 
 const USER_WITH_COURT: &str = "SELECT u.id, u.username, u.display_name, u.court_id, c.path AS court_path, \
-     c.name AS court_name, u.roles, u.password_hash, u.active FROM users u JOIN courts c ON c.id = u.court_id";
+     c.name AS court_name, u.roles, u.password_hash, u.active, u.must_change_password, \
+     (SELECT MAX(a.last_success_at) FROM sign_in_addresses a WHERE a.user_id = u.id) AS last_sign_in_at \
+     FROM users u JOIN courts c ON c.id = u.court_id";
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -81,6 +88,49 @@ impl Tx {
             .bind(user_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(r == 1)
+    }
+
+    /// An account, read inside the transaction that changes it.
+    pub async fn user_tx(&mut self, id: i64) -> Result<Option<UserWithCourt>> {
+        let sql = format!("{USER_WITH_COURT} WHERE u.id = $1");
+        Ok(
+            on_tx!(self, c => sqlx::query_as::<_, UserWithCourt>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?,
+        )
+    }
+
+    /// Enables or disables an account.
+    pub async fn set_user_active(&mut self, user_id: i64, active: bool) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(active).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Replaces an account's roles (comma-separated role names).
+    pub async fn set_user_roles(&mut self, user_id: i64, roles: &str) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
+            .bind(roles).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Sets whether the user must choose a new password at the next sign-in.
+    pub async fn set_must_change_password(&mut self, user_id: i64, must: bool) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
+            .bind(must).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Revokes every live session of a user but the one with `keep` (a password change
+    /// keeps the session it was made in).
+    pub async fn revoke_other_sessions(
+        &mut self,
+        user_id: i64,
+        keep: &str,
+        at_us: i64,
+    ) -> Result<u64> {
+        let sql = "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND token_hash <> $3 AND revoked_at IS NULL";
+        Ok(
+            on_tx!(self, c => sqlx::query(sql).bind(at_us).bind(user_id).bind(keep).execute(c).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     pub async fn user_by_username_tx(&mut self, username: &str) -> Result<Option<UserWithCourt>> {
@@ -146,7 +196,7 @@ impl Store {
     /// The live session for a token hash at time `now_us`, with its user (active only).
     pub async fn live_session(&self, token_hash: &str, now_us: i64) -> Result<Option<SessionRow>> {
         let sql = "SELECT s.token_hash, s.expires_at, u.id AS user_id, u.username, u.display_name, u.court_id, \
-                   c.path AS court_path, c.name AS court_name, u.roles \
+                   c.path AS court_path, c.name AS court_name, u.roles, u.must_change_password \
                    FROM sessions s JOIN users u ON u.id = s.user_id JOIN courts c ON c.id = u.court_id \
                    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active = $3";
         Ok(on_pool!(self, p => sqlx::query_as::<_, SessionRow>(sql)

@@ -47,6 +47,8 @@ pub struct Session {
     pub token: String,
     pub expires_at: jiff::Timestamp,
     pub principal: Principal,
+    /// An administrator reset the password: the session reaches only the change of it.
+    pub must_change_password: bool,
 }
 
 /// Signs a user in from the client address `client`, under the sign-in throttle
@@ -148,6 +150,7 @@ pub async fn login(
             Ok(Session {
                 token,
                 expires_at,
+                must_change_password: u.must_change_password,
                 principal: Principal {
                     user_id: u.id,
                     username: u.username,
@@ -221,8 +224,17 @@ pub async fn logout(app: &App, principal: &Principal, token_hash: &str) -> Resul
     Ok(())
 }
 
+/// A live session: who it is, the hash of its token, and whether an administrator's
+/// password reset still waits for the user to choose a new password.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    pub token_hash: String,
+    pub must_change_password: bool,
+}
+
 /// The principal of a live session token, if any.
-pub async fn authenticate(app: &App, token: &str) -> Result<Option<(Principal, String)>, AppError> {
+pub async fn authenticate(app: &App, token: &str) -> Result<Option<Authenticated>, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
@@ -230,14 +242,15 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Option<(Principal, S
     let Some(s) = app.store.live_session(&th, app.now_us()).await? else {
         return Ok(None);
     };
-    Ok(Some((
-        Principal {
+    Ok(Some(Authenticated {
+        principal: Principal {
             user_id: s.user_id,
             username: s.username,
             court_id: s.court_id,
             court_path: s.court_path,
             roles: parse_roles(&s.roles),
         },
-        th,
-    )))
+        token_hash: th,
+        must_change_password: s.must_change_password,
+    }))
 }

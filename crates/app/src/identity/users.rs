@@ -42,13 +42,267 @@ fn check_username(u: &str) -> Result<(), AppError> {
 pub enum AccountCommand {
     /// Creates an account; answers its id.
     Create(UserSpec),
+    /// Disables an account: it cannot sign in, and its sessions end at once.
+    Disable { user_id: i64 },
+    /// Enables a disabled account again (its ended sessions stay ended).
+    Enable { user_id: i64 },
+    /// Gives the account a one-time temporary password, ends its sessions and makes the
+    /// user choose a new password at the next sign-in.
+    ResetPassword { user_id: i64 },
+    /// Replaces the account's roles.
+    SetRoles { user_id: i64, roles: Vec<Role> },
 }
 
-/// Carries out an account command for `by`; the id of the account it concerns.
-pub async fn execute(app: &App, by: &Principal, cmd: AccountCommand) -> Result<i64, AppError> {
-    match cmd {
-        AccountCommand::Create(spec) => create_user(app, Some(by), spec).await,
+/// What an account command did.
+#[derive(Clone)]
+pub struct AccountOutcome {
+    /// The account it concerns.
+    pub user_id: i64,
+    /// A password reset's temporary password: shown once to the administrator, stored only
+    /// as its hash, never logged nor audited.
+    pub temporary_password: Option<String>,
+}
+
+// By hand, so that no debug print shows a temporary password.
+impl std::fmt::Debug for AccountOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountOutcome")
+            .field("user_id", &self.user_id)
+            .field(
+                "temporary_password",
+                &self.temporary_password.as_ref().map(|_| "…"),
+            )
+            .finish()
     }
+}
+
+/// Carries out an account command for `by`.
+pub async fn execute(
+    app: &App,
+    by: &Principal,
+    cmd: AccountCommand,
+) -> Result<AccountOutcome, AppError> {
+    let done = |user_id| AccountOutcome {
+        user_id,
+        temporary_password: None,
+    };
+    match cmd {
+        AccountCommand::Create(spec) => create_user(app, Some(by), spec).await.map(done),
+        AccountCommand::Disable { user_id } => set_active(app, by, user_id, false).await.map(done),
+        AccountCommand::Enable { user_id } => set_active(app, by, user_id, true).await.map(done),
+        AccountCommand::ResetPassword { user_id } => {
+            let temporary = temporary_password();
+            administrator_reset(app, by, user_id, &temporary).await?;
+            Ok(AccountOutcome {
+                user_id,
+                temporary_password: Some(temporary),
+            })
+        }
+        AccountCommand::SetRoles { user_id, roles } => {
+            set_roles(app, by, user_id, roles).await.map(done)
+        }
+    }
+}
+
+/// Sixteen hex digits (64 random bits): within the password policy, short enough to pass
+/// on by telephone, and used once only.
+fn temporary_password() -> String {
+    crate::identity::auth::new_token()
+        .chars()
+        .take(16)
+        .collect()
+}
+
+fn may_manage(by: &Principal) -> Result<(), AppError> {
+    if by.may(Action::ManageUsers, &by.court_path) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only an administrator may manage accounts",
+        ))
+    }
+}
+
+/// The account `user_id`, read in the transaction that changes it, if `by` administers its
+/// court; an account outside the administrator's courts answers as if it did not exist.
+async fn managed_account(
+    tx: &mut zhixing_store::Tx,
+    by: &Principal,
+    user_id: i64,
+) -> Result<zhixing_store::users::UserWithCourt, AppError> {
+    match tx.user_tx(user_id).await? {
+        Some(u) if by.may(Action::ManageUsers, &u.court_path) => Ok(u),
+        _ => Err(AppError::not_found(
+            "user_not_found",
+            format!("no account {user_id}"),
+        )),
+    }
+}
+
+fn account_event(
+    by: &Principal,
+    u: &zhixing_store::users::UserWithCourt,
+    kind: &str,
+    payload: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        actor: crate::actor_of(by),
+        court_id: Some(u.court_id.clone()),
+        kind: kind.into(),
+        subject: format!("user:{}", u.id),
+        payload,
+    }
+}
+
+async fn set_active(
+    app: &App,
+    by: &Principal,
+    user_id: i64,
+    active: bool,
+) -> Result<i64, AppError> {
+    may_manage(by)?;
+    // An administrator who disabled their own account would leave the court without one.
+    if !active && user_id == by.user_id {
+        return Err(Refusal::conflict("own_account_disable").into());
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let u = managed_account(&mut tx, by, user_id).await?;
+    if u.active == active {
+        return Err(Refusal::conflict(if active {
+            "account_already_enabled"
+        } else {
+            "account_already_disabled"
+        })
+        .with("username", u.username.as_str())
+        .into());
+    }
+    tx.set_user_active(u.id, active).await?;
+    let event = if active {
+        account_event(by, &u, "user.enabled", json!({"username": u.username}))
+    } else {
+        // The sessions end in the same transaction: none outlives the disable.
+        let revoked = tx.revoke_user_sessions(u.id, now_us).await?;
+        account_event(
+            by,
+            &u,
+            "user.disabled",
+            json!({"username": u.username, "sessions_revoked": revoked}),
+        )
+    };
+    tx.append_events(now_us, &[event]).await?;
+    tx.commit().await?;
+    Ok(u.id)
+}
+
+async fn administrator_reset(
+    app: &App,
+    by: &Principal,
+    user_id: i64,
+    temporary: &str,
+) -> Result<(), AppError> {
+    may_manage(by)?;
+    check_password_policy(temporary)?;
+    let hash = app.hasher.hash(temporary.to_owned()).await?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let u = managed_account(&mut tx, by, user_id).await?;
+    tx.set_password(u.id, &hash).await?;
+    tx.set_must_change_password(u.id, true).await?;
+    let revoked = tx.revoke_user_sessions(u.id, now_us).await?;
+    let event = account_event(
+        by,
+        &u,
+        "user.password_reset",
+        json!({"username": u.username, "sessions_revoked": revoked, "must_change_password": true}),
+    );
+    tx.append_events(now_us, &[event]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_roles(
+    app: &App,
+    by: &Principal,
+    user_id: i64,
+    mut roles: Vec<Role>,
+) -> Result<i64, AppError> {
+    may_manage(by)?;
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        return Err(Refusal::of_reasons(
+            "invalid_roles",
+            RefusalKind::Invalid,
+            vec![Reason::new("no_role")],
+        )
+        .into());
+    }
+    // Without their own Administrator role nobody could give it back to them.
+    if user_id == by.user_id && !roles.contains(&Role::Administrator) {
+        return Err(Refusal::conflict("own_administrator_role").into());
+    }
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let u = managed_account(&mut tx, by, user_id).await?;
+    let before = crate::identity::auth::parse_roles(&u.roles);
+    tx.set_user_roles(u.id, &roles_to_string(&roles)).await?;
+    let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>();
+    let event = account_event(
+        by,
+        &u,
+        "user.roles_changed",
+        json!({"username": u.username, "before": names(&before), "after": names(&roles)}),
+    );
+    tx.append_events(now_us, &[event]).await?;
+    tx.commit().await?;
+    Ok(u.id)
+}
+
+/// A signed-in user chooses a new password (required after an administrator's reset): the
+/// current one must be right; the sessions but this one (`keep`, its token hash) end.
+pub async fn change_own_password(
+    app: &App,
+    by: &Principal,
+    keep: &str,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = app
+        .store
+        .user(by.user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user_not_found", "no such account"))?;
+    let right = app
+        .hasher
+        .verify(
+            crate::identity::password::Lane::Usual,
+            current.to_owned(),
+            user.password_hash.clone(),
+        )
+        .await?;
+    if !right {
+        return Err(Refusal::invalid("current_password_wrong").into());
+    }
+    check_password_policy(new)?;
+    if new == current {
+        return Err(Refusal::invalid("password_unchanged").into());
+    }
+    let hash = app.hasher.hash(new.to_owned()).await?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    tx.set_password(user.id, &hash).await?;
+    tx.set_must_change_password(user.id, false).await?;
+    let revoked = tx.revoke_other_sessions(user.id, keep, now_us).await?;
+    let event = account_event(
+        by,
+        &user,
+        "user.password_changed",
+        json!({"sessions_revoked": revoked, "after_reset": user.must_change_password}),
+    );
+    tx.append_events(now_us, &[event]).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates an account. `by` is `None` for the CLI bootstrap (the operator of the machine).

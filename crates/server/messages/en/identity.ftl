@@ -35,3 +35,13 @@ proposal_decided = This proposal is { $status ->
 } already.
 proposal_not_found = No such proposal.
 rejection_reason = Say why the proposal is rejected (at least { $min } characters).
+
+# Account administration: disable, enable, password reset, roles; changing one's own password.
+user_not_found = There is no such account.
+own_account_disable = You cannot disable your own account: the court could be left with nobody to manage accounts.
+own_administrator_role = You cannot remove your own administrator role: the court could be left with nobody to manage accounts.
+account_already_disabled = The account { $username } is disabled already.
+account_already_enabled = The account { $username } is enabled already.
+current_password_wrong = The current password is not right.
+password_unchanged = The new password must differ from the current one.
+password_change_required = An administrator reset your password: choose a new one first.

@@ -35,3 +35,13 @@ proposal_decided = 该提议已{ $status ->
 }。
 proposal_not_found = 没有该提议。
 rejection_reason = 请写明驳回的理由（至少 { $min } 个字）。
+
+# 账号管理：停用、启用、重置密码、调整角色，以及本人修改密码。
+user_not_found = 没有该账号。
+own_account_disable = 不能停用本人的账号：否则本院可能无人管理账号。
+own_administrator_role = 不能取消本人的系统管理员角色：否则本院可能无人管理账号。
+account_already_disabled = 账号 { $username } 已经停用。
+account_already_enabled = 账号 { $username } 已经启用。
+current_password_wrong = 当前密码不正确。
+password_unchanged = 新密码不能与当前密码相同。
+password_change_required = 管理员已重置您的密码：请先设置新密码。

@@ -38,11 +38,21 @@ use zhixing_app::state::App;
 /// The session cookie used by the pages.
 pub const SESSION_COOKIE: &str = "zx_session";
 
+/// What a session whose password was reset may still reach.
+const PASSWORD_CHANGE_PATHS: [&str; 4] = [
+    "/api/v1/me/password",
+    "/api/v1/session",
+    "/account/password",
+    "/logout",
+];
+
 /// The authenticated caller of a request: the `Ctx` every service call receives.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub principal: Principal,
     pub token_hash: String,
+    /// The password was reset by an administrator and not yet changed.
+    pub must_change_password: bool,
 }
 
 /// The session token of a request: `Authorization: Bearer …`, else the session cookie.
@@ -77,9 +87,28 @@ impl FromRequestParts<App> for Ctx {
             return Ok(ctx.clone());
         }
         let token = request_token(parts).ok_or_else(ApiError::unauthenticated)?;
-        let (principal, token_hash) = zhixing_app::identity::auth::authenticate(app, &token)
+        let zhixing_app::identity::auth::Authenticated {
+            principal,
+            token_hash,
+            must_change_password,
+        } = zhixing_app::identity::auth::authenticate(app, &token)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
+        // After an administrator's reset the session reaches only what choosing a new
+        // password needs: the change itself, the session, signing out.
+        if must_change_password {
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+            if !PASSWORD_CHANGE_PATHS.contains(&path.as_str()) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "choose a new password first: POST /api/v1/me/password",
+                ));
+            }
+        }
         // A session cookie comes with any request the browser makes, also one another site
         // started: a change made with it needs the cross-site checks (`csrf`).
         if !parts.headers.contains_key(header::AUTHORIZATION)
@@ -90,6 +119,7 @@ impl FromRequestParts<App> for Ctx {
         let ctx = Ctx {
             principal,
             token_hash,
+            must_change_password,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
@@ -124,6 +154,11 @@ pub fn router() -> Router<App> {
         .route("/courts/{id}", get(courts::get_one))
         .route("/courts/{id}/children", get(courts::children))
         .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
+        .route("/users/{id}/password-reset", post(users::password_reset))
+        .route("/users/{id}/roles", axum::routing::put(users::set_roles))
+        .route("/me/password", post(users::change_password))
         .route("/rules", get(rules::list).post(rules::add))
         .route("/rules/proposals", get(rules::proposals))
         .route("/rules/proposals/{id}/decision", post(rules::decide))

@@ -32,15 +32,19 @@ pub struct Me {
     pub username: String,
     pub court_id: String,
     pub roles: Vec<String>,
+    /// An administrator reset the password: until `POST /api/v1/me/password` every other
+    /// route answers 403 `password_change_required`.
+    pub must_change_password: bool,
 }
 
-impl From<&zhixing_domain::access::Principal> for Me {
-    fn from(p: &zhixing_domain::access::Principal) -> Self {
+impl Me {
+    fn of(p: &zhixing_domain::access::Principal, must_change_password: bool) -> Self {
         Me {
             id: p.user_id,
             username: p.username.clone(),
             court_id: p.court_id.clone(),
             roles: p.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            must_change_password,
         }
     }
 }
@@ -71,7 +75,7 @@ pub async fn create(
     let body = LoginResponse {
         token: s.token,
         expires_at: s.expires_at.to_string(),
-        user: Me::from(&s.principal),
+        user: Me::of(&s.principal, s.must_change_password),
     };
     Ok((StatusCode::CREATED, headers, Json(body)).into_response())
 }
@@ -90,5 +94,5 @@ pub async fn delete(State(app): State<App>, ctx: Ctx) -> Result<Response, ApiErr
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/session", responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)))]
 pub async fn current(ctx: Ctx) -> Json<Me> {
-    Json(Me::from(&ctx.principal))
+    Json(Me::of(&ctx.principal, ctx.must_change_password))
 }

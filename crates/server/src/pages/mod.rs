@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud), Simplified Chinese by default. Static assets are compiled
 //! into the binary: no CDN, no network at run time.
 
+mod accounts;
 mod auction;
 mod case_supervision;
 mod cases;
@@ -43,9 +44,14 @@ impl FromRequestParts<App> for Viewer {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_parts(parts);
-        let ctx = Ctx::from_request_parts(parts, app)
-            .await
-            .map_err(|_| Redirect::to("/login").into_response())?;
+        let ctx = Ctx::from_request_parts(parts, app).await.map_err(|e| {
+            // After an administrator's reset, every page leads to the change form.
+            if e.code == "password_change_required" {
+                Redirect::to("/account/password").into_response()
+            } else {
+                Redirect::to("/login").into_response()
+            }
+        })?;
         let user = app
             .store
             .user(ctx.principal.user_id)
@@ -104,7 +110,15 @@ pub fn router() -> Router<App> {
         .route("/rules/proposals", post(rulebook::propose))
         .route("/rules/calendars", post(rulebook::propose_calendar))
         .route("/rules/proposals/{id}/decision", post(rulebook::decide))
-        .route("/users", get(views::users))
+        .route("/users", get(accounts::show).post(accounts::create))
+        .route("/users/{id}/disable", post(accounts::disable))
+        .route("/users/{id}/enable", post(accounts::enable))
+        .route("/users/{id}/password-reset", post(accounts::password_reset))
+        .route("/users/{id}/roles", post(accounts::set_roles))
+        .route(
+            "/account/password",
+            get(accounts::password_form).post(accounts::password_submit),
+        )
         .route("/audit", get(views::audit))
         .route("/admin/clock", get(clock::show).post(clock::submit))
         .route("/cases", get(cases::list))
@@ -308,6 +322,8 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         }
                         div.who {
                             span #who-name { (v.display_name) } " · " (v.court_name)
+                            a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
+                            " · " a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
                             form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
                         }
                     }

@@ -294,35 +294,6 @@ pub async fn court_children(
     Ok(page(StatusCode::OK, body))
 }
 
-pub async fn users(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let lang = v.lang;
-    if !v
-        .principal
-        .may(Action::ManageUsers, &v.principal.court_path)
-    {
-        return Err(ApiError::forbidden(
-            "只有系统管理员可以查看账号 / only an administrator may list accounts",
-        )
-        .into());
-    }
-    let users = zhixing_app::identity::users::list(&app, &v.principal, 1000).await?;
-    let body = html! {
-        section.card {
-            h1 { (lang.t("accounts")) }
-            table #users {
-                tr { th { (lang.t("username")) } th { (lang.t("display_name")) } th { (lang.t("court")) } th { (lang.t("your_roles")) } }
-                @for u in &users {
-                    tr { td { code { (u.username) } } td { (u.display_name) } td { (u.court_name) } td { (role_names(lang, &zhixing_app::identity::auth::parse_roles(&u.roles))) } }
-                }
-            }
-        }
-    };
-    Ok(page(
-        StatusCode::OK,
-        layout(lang, lang.t("users"), Some(&v), body),
-    ))
-}
-
 pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v.principal.may(Action::ReadAudit, &v.principal.court_path) {

@@ -22,6 +22,10 @@ enum Rel {
     Parent,
 }
 
+fn tok_of(token: &str) -> Option<&str> {
+    Some(token)
+}
+
 fn target(rel: Rel) -> &'static str {
     match rel {
         Rel::Own => OWN,
@@ -54,6 +58,16 @@ fn expect_create_user(role: Role, rel: Rel) -> StatusCode {
     }
 }
 
+/// Acting on an existing account: administrators of its court or one above it; to another
+/// administrator the account is absent; nobody else manages accounts.
+fn expect_manage_user(role: Role, rel: Rel) -> StatusCode {
+    match (role, rel) {
+        (Role::Administrator, Rel::Own | Rel::Child) => StatusCode::OK,
+        (Role::Administrator, _) => StatusCode::NOT_FOUND,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
 #[tokio::test]
 async fn every_route_every_role_every_court_relation() {
     let t = TestApp::spawn().await;
@@ -62,9 +76,37 @@ async fn every_route_every_role_every_court_relation() {
         let name = format!("m-{}", role.as_str().replace('_', "-"));
         tokens.push((role, t.signed_in(&name, OWN, role).await));
     }
+    // An account at each court, for the commands on an existing account.
+    let mut accounts = Vec::new();
+    for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
+        let name = format!("target-{}", target(rel));
+        accounts.push((rel, t.user(&name, target(rel), &[Role::Officer]).await));
+    }
     let mut checked = 0;
     let mut n = 0;
     for (role, token) in &tokens {
+        for (rel, id) in &accounts {
+            let want = expect_manage_user(*role, *rel);
+            // Both idempotent, so every role meets the same account as it was.
+            let r = t
+                .post_json(
+                    &format!("/api/v1/users/{id}/password-reset"),
+                    tok_of(token),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(r.status(), want, "{role:?} resets a password at {rel:?}");
+            let r = t
+                .req(
+                    Method::PUT,
+                    &format!("/api/v1/users/{id}/roles"),
+                    tok_of(token),
+                    Some(&json!({"roles": ["officer"]})),
+                )
+                .await;
+            assert_eq!(r.status(), want, "{role:?} sets roles at {rel:?}");
+            checked += 2;
+        }
         let tok = Some(token.as_str());
         for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
             let court = target(rel);
@@ -183,6 +225,16 @@ async fn every_route_every_role_every_court_relation() {
                 Some(json!({"text": "year = 2099"})),
                 StatusCode::FORBIDDEN,
             ),
+            // Everyone changes their own password (here with a wrong current one).
+            (
+                Method::POST,
+                "/api/v1/me/password",
+                Some(
+                    json!({"current_password": "not-the-password", "new_password": "a-long-enough-password"}),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (Method::GET, "/account/password", None, StatusCode::OK),
             (Method::GET, "/home", None, StatusCode::OK),
             (Method::GET, "/courts", None, StatusCode::OK),
             (Method::GET, "/rules", None, StatusCode::OK),
@@ -216,13 +268,18 @@ async fn every_route_every_role_every_court_relation() {
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{role:?} signs out");
         checked += 1;
     }
-    assert!(checked >= 6 * (4 * 5 + 14), "{checked} checks");
+    assert_eq!(checked, Role::ALL.len() * (4 * 7 + 23), "{checked} checks");
 }
 
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 102] = [
+    let routes: [(Method, &str); 107] = [
+        (Method::POST, "/api/v1/users/1/disable"),
+        (Method::POST, "/api/v1/users/1/enable"),
+        (Method::POST, "/api/v1/users/1/password-reset"),
+        (Method::PUT, "/api/v1/users/1/roles"),
+        (Method::POST, "/api/v1/me/password"),
         (Method::GET, "/api/v1/rules/proposals"),
         (Method::POST, "/api/v1/rules/proposals/1/decision"),
         (Method::GET, "/api/v1/calendars"),
@@ -327,7 +384,7 @@ async fn every_api_route_needs_a_session() {
         (Method::GET, "/api/v1/entrusted-tasks/1/documents/1"),
     ];
     for (m, path) in routes {
-        let body = if m == Method::POST {
+        let body = if m == Method::POST || m == Method::PUT {
             Some(json!({}))
         } else {
             None
@@ -362,6 +419,7 @@ async fn every_api_route_needs_a_session() {
         "/courts",
         "/rules",
         "/users",
+        "/account/password",
         "/audit",
         "/admin/clock",
     ] {

@@ -40,4 +40,5 @@ mod rules;
 mod sharing;
 mod supervision;
 mod text;
+mod users;
 mod valuation;
