@@ -12,13 +12,26 @@ use crate::identity::auth::{check_password_policy, roles_to_string};
 use crate::state::App;
 
 /// What a new account needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UserSpec {
     pub username: String,
     pub display_name: String,
     pub court_id: String,
     pub roles: Vec<Role>,
     pub password: String,
+}
+
+/// Written by hand so that no debug print or log line ever carries the password.
+impl std::fmt::Debug for UserSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSpec")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("court_id", &self.court_id)
+            .field("roles", &self.roles)
+            .field("password", &"<hidden>")
+            .finish()
+    }
 }
 
 fn check_username(u: &str) -> Result<(), AppError> {
@@ -421,4 +434,23 @@ pub async fn list(
         ));
     }
     Ok(app.store.users_under(&by.court_path, limit).await?)
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn a_debug_print_of_a_new_account_hides_its_password() {
+        let spec = UserSpec {
+            username: "officer9".into(),
+            display_name: "赵九".into(),
+            court_id: "b110105".into(),
+            roles: vec![Role::Officer],
+            password: "correct horse battery staple".into(),
+        };
+        let shown = format!("{spec:?}");
+        assert!(shown.contains("officer9"), "{shown}");
+        assert!(!shown.contains("correct horse"), "{shown}");
+    }
 }
