@@ -499,6 +499,7 @@ pub mod vocab {
     Indicator => indicator,
     Month => month,
     RecordingKind => recording_kind,
+    RoleName => role_name,
     SearchName => search_name,
     SupervisionDirection => supervision_direction,
     }
@@ -519,6 +520,10 @@ pub mod vocab {
             .build()
     }
 
+    /// A role's name (`Role::parse`).
+    pub fn role_name() -> Object {
+        strings(zhixing_domain::access::Role::ALL.map(|r| r.as_str()))
+    }
     /// A court's identifier (`spc`, `h11`, `b110105`): `CourtId::parse`.
     pub fn court_id() -> Object {
         pattern("^[a-z0-9-]{1,32}$")

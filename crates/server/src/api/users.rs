@@ -20,6 +20,7 @@ pub struct NewUserRequest {
     pub display_name: String,
     pub court_id: String,
     /// officer, judge, division_head, supervisor, auditor, administrator, president
+    #[schema(value_type = Vec<crate::openapi::vocab::RoleName>, min_items = 1)]
     pub roles: Vec<String>,
     /// At least 12 characters.
     pub password: String,
@@ -137,6 +138,7 @@ pub struct PasswordReset {
 #[serde(deny_unknown_fields)]
 pub struct RolesRequest {
     /// At least one of: officer, judge, division_head, supervisor, auditor, administrator, president
+    #[schema(value_type = Vec<crate::openapi::vocab::RoleName>, min_items = 1)]
     pub roles: Vec<String>,
 }
 
