@@ -215,5 +215,84 @@ pub trait Courier: Send + Sync + 'static {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
 }
 
+/// How a notice of electronic service reaches a party: an SMS gateway or a mail server in a
+/// court's installation. This repository ships only [`LocalSender`], which sends nothing over
+/// a network: the application says what to send to whom, the sender carries it.
+pub trait NoticeSender: Send + Sync + 'static {
+    /// Sends `body` to `address` by `channel` (`sms`, `email`); the error says why not.
+    fn send<'a>(
+        &'a self,
+        channel: &'a str,
+        address: &'a str,
+        body: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
+
+    /// The local sender's record of what it was given, where the sender is the local one.
+    fn as_local(&self) -> Option<&LocalSender> {
+        None
+    }
+}
+
+/// One notice as the local sender took it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentNotice {
+    pub channel: String,
+    pub address: String,
+    pub body: String,
+}
+
+/// The sender of the demo and the tests: keeps the last notices it was given in memory (for the
+/// tests to read) and logs that it took one, without the address — nothing leaves the machine.
+#[derive(Debug, Default)]
+pub struct LocalSender {
+    sent: std::sync::Mutex<std::collections::VecDeque<SentNotice>>,
+}
+
+impl LocalSender {
+    /// How many notices it remembers.
+    const KEEP: usize = 1000;
+
+    /// The notices it took, oldest first.
+    pub fn sent(&self) -> Vec<SentNotice> {
+        self.sent
+            .lock()
+            .map(|q| q.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl NoticeSender for LocalSender {
+    fn send<'a>(
+        &'a self,
+        channel: &'a str,
+        address: &'a str,
+        body: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            let mut q = self
+                .sent
+                .lock()
+                .map_err(|_| "the local sender's log is poisoned".to_owned())?;
+            if q.len() == Self::KEEP {
+                q.pop_front();
+            }
+            q.push_back(SentNotice {
+                channel: channel.to_owned(),
+                address: address.to_owned(),
+                body: body.to_owned(),
+            });
+            tracing::info!(
+                channel,
+                "notice of electronic service taken by the local sender"
+            );
+            Ok(())
+        })
+    }
+
+    fn as_local(&self) -> Option<&LocalSender> {
+        Some(self)
+    }
+}
+
 /// Set while a server runs: replies are applied in groups by its batcher.
 pub type ReplyQueue = std::sync::OnceLock<tokio::sync::mpsc::Sender<PendingReply>>;

@@ -257,6 +257,8 @@ pub struct AppInner {
     pub reply_batcher: ReplyQueue,
     /// Auctions' folded states and the live feed of accepted bids.
     pub auctions: Hub,
+    /// Carries notices of electronic service (SMS, e-mail) to the parties.
+    pub sender: Arc<dyn crate::runtime::NoticeSender>,
 }
 
 /// Cheap to clone; shared by every request.
@@ -308,6 +310,7 @@ impl App {
             reply_batcher: std::sync::OnceLock::new(),
             institutions: InstitutionCache::default(),
             auctions: Hub::default(),
+            sender: Arc::new(crate::runtime::LocalSender::default()),
         })))
     }
 

@@ -459,6 +459,39 @@ pub enum CaseEvent {
         doc_kind: String,
         title: String,
         sha256: String,
+        /// The day of issue; absent in documents issued before service was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<Date>,
+        /// Who it is served on (parties by number); empty: by its kind
+        /// ([`crate::service::default_recipients`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        to: Vec<u32>,
+    },
+    /// A document served on one recipient (送达), see [`crate::service`].
+    DocumentServed {
+        record: crate::service::ServiceRecord,
+    },
+    /// An attempt to serve that did not reach the recipient.
+    ServiceFailed {
+        failure: crate::service::ServiceFailure,
+    },
+    /// A party consents to electronic service through their portal inbox.
+    ElectronicConsentGiven {
+        party_no: u32,
+        on: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notify: Option<String>,
+    },
+    /// A party revokes that consent.
+    ElectronicConsentRevoked {
+        party_no: u32,
+        on: Date,
+    },
+    /// A party opened a document served on them, in their inbox.
+    DocumentOpened {
+        document_id: i64,
+        party_no: u32,
+        on: Date,
     },
     ResumedAs {
         number: String,
@@ -559,6 +592,11 @@ impl CaseEvent {
             CaseEvent::ClosureRejected { .. } => "case.closure_rejected",
             CaseEvent::Closed { .. } => "case.closed",
             CaseEvent::DocumentIssued { .. } => "case.document_issued",
+            CaseEvent::DocumentServed { .. } => "case.document_served",
+            CaseEvent::ServiceFailed { .. } => "case.service_failed",
+            CaseEvent::ElectronicConsentGiven { .. } => "case.electronic_consent_given",
+            CaseEvent::ElectronicConsentRevoked { .. } => "case.electronic_consent_revoked",
+            CaseEvent::DocumentOpened { .. } => "case.document_opened",
             CaseEvent::ResumedAs { .. } => "case.resumed_as",
             CaseEvent::DishonestListed { .. } => "case.dishonest_listed",
             CaseEvent::DishonestExtended { .. } => "case.dishonest_extended",
@@ -617,6 +655,11 @@ pub struct DocumentRef {
     pub kind: String,
     pub title: String,
     pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<Date>,
+    /// Its recipients; empty: by its kind (see [`crate::service::recipients`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<u32>,
 }
 
 /// A case as the fold of its events.
@@ -658,6 +701,10 @@ pub struct CaseState {
     /// Security for performance given by the debtor or a guarantor (执行担保), as recorded.
     #[serde(default)]
     pub securities: Vec<SecurityRecord>,
+    /// Service of the case's documents (送达); absent in snapshots written before it was
+    /// recorded.
+    #[serde(default)]
+    pub service: crate::service::ServiceState,
 }
 
 /// A pending request to extend the time to conclude.
@@ -730,6 +777,7 @@ impl CaseState {
                 resumed_as: None,
                 credit: crate::credit::CreditState::default(),
                 securities: Vec::new(),
+                service: crate::service::ServiceState::default(),
             }),
             _ => None,
         }
@@ -845,12 +893,21 @@ impl CaseState {
                 doc_kind,
                 title,
                 sha256,
+                on,
+                to,
             } => self.documents.push(DocumentRef {
                 document_id: *document_id,
                 kind: doc_kind.clone(),
                 title: title.clone(),
                 sha256: sha256.clone(),
+                issued_on: *on,
+                to: to.clone(),
             }),
+            e @ (CaseEvent::DocumentServed { .. }
+            | CaseEvent::ServiceFailed { .. }
+            | CaseEvent::ElectronicConsentGiven { .. }
+            | CaseEvent::ElectronicConsentRevoked { .. }
+            | CaseEvent::DocumentOpened { .. }) => self.service.apply(e),
             CaseEvent::ResumedAs { number, .. } => self.resumed_as = Some(number.clone()),
             // The 终本 checklist asks whether these steps were taken: a listing or an order is
             // the step itself, so it counts as the recorded action.

@@ -9,12 +9,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{
-    ActionKind, ActionRecord, CaseEvent, CaseState, ClosureMode, Ctx, MAX_STATED_DAYS, NoticeTerms,
-    PartyRecord, PartyRole, Refusal, calendar_fault, refused_as,
+    ActionKind, CaseEvent, CaseState, ClosureMode, Ctx, MAX_STATED_DAYS, NoticeTerms, PartyRecord,
+    PartyRole, Refusal, calendar_fault, refused_as,
 };
 use crate::money::Fen;
 use crate::refusal::{Reason, RefusalKind};
 use crate::rules::Unit;
+use crate::service::{self, Period};
 
 /// The six statutory grounds of listing (SPC provisions on publishing the list, art. 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -530,28 +531,26 @@ pub fn is_minor(birth: Date, on: Date, min_age: i64) -> bool {
     age < min_age
 }
 
-/// The periods the case's notice set running, as the listing checks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The periods the case's notice set running on one respondent, as the listing checks them:
+/// each from the service of its own document on that respondent (DOMAIN §4c).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticePeriods {
-    /// The day the periods run from.
-    pub from: Date,
-    /// The last day to perform (执行通知书).
-    pub perform_until: Date,
-    /// The last day to report property (报告财产令).
-    pub report_until: Date,
+    /// To perform (执行通知书).
+    pub perform: Period,
+    /// To report property (报告财产令).
+    pub report: Period,
 }
 
-/// The day a notice's periods start. They run from service (DOMAIN §4c); until service is
-/// recorded (#20) the day the notice was recorded as issued stands in for it. This is the
-/// one place that date is chosen: service records replace it here.
-fn period_start(notice: &ActionRecord) -> Date {
-    notice.on
-}
-
-/// The periods of the case's 执行通知书 and 报告财产令, if one was issued: each ends on the
-/// stated number of days after its start, rolled to the next working day (Civil Procedure
-/// Law art. 85). A notice recorded before the periods were stated has what it said.
-pub fn notice_periods(state: &CaseState, ctx: &Ctx<'_>) -> Result<Option<NoticePeriods>, Refusal> {
+/// The periods of the case's 执行通知书 and 报告财产令 on `party_no`, if a notice was issued:
+/// each runs from the day that document was served on the party, for the days the notice
+/// stated, to a last day rolled to the next working day (Civil Procedure Law art. 85); not
+/// started while the document is unserved. A notice recorded before the periods were stated
+/// has what it said.
+pub fn notice_periods(
+    state: &CaseState,
+    party_no: u32,
+    ctx: &Ctx<'_>,
+) -> Result<Option<NoticePeriods>, Refusal> {
     let Some(notice) = state
         .actions
         .iter()
@@ -560,16 +559,16 @@ pub fn notice_periods(state: &CaseState, ctx: &Ctx<'_>) -> Result<Option<NoticeP
         return Ok(None);
     };
     let terms = notice.terms.unwrap_or(NoticeTerms::LEGACY);
-    let from = period_start(notice);
-    let end = |days: i64| {
-        ctx.calendar
-            .period_end(from, days, Unit::Days)
-            .map_err(calendar_fault)
+    let period = |kind: &str, title: &str, days: i64| match service::latest(state, kind) {
+        Some(doc) => service::period_from_service(state, doc, party_no, days, ctx),
+        None => Ok(Period::NotStarted {
+            document_id: 0,
+            document: title.to_owned(),
+        }),
     };
     Ok(Some(NoticePeriods {
-        from,
-        perform_until: end(terms.perform_days)?,
-        report_until: end(terms.report_days)?,
+        perform: period("enforcement_notice", "执行通知书", terms.perform_days)?,
+        report: period("property_report_order", "报告财产令", terms.report_days)?,
     }))
 }
 
@@ -585,40 +584,52 @@ pub fn missing_facts(
     grounds: &[Ground],
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Reason>, Refusal> {
-    let periods = notice_periods(state, ctx)?;
+    let periods = notice_periods(state, party_no, ctx)?;
     let mut out = Vec::new();
     for g in grounds {
         match g {
-            Ground::AbleButRefuses => match periods {
+            Ground::AbleButRefuses => match periods.as_ref().map(|p| &p.perform) {
                 None => out.push(Reason::new("notice_missing").with("ground", i64::from(g.no()))),
-                Some(p) if ctx.today <= p.perform_until => out.push(
-                    Reason::new("perform_period_running")
-                        .with("from", p.from)
-                        .with("until", p.perform_until),
+                Some(Period::NotStarted { document, .. }) => out.push(
+                    Reason::new("notice_unserved")
+                        .with("ground", i64::from(g.no()))
+                        .with("document", document),
                 ),
-                Some(_) => {}
+                Some(Period::Runs { from, until }) if ctx.today <= *until => out.push(
+                    Reason::new("perform_period_running")
+                        .with("from", *from)
+                        .with("until", *until),
+                ),
+                Some(Period::Runs { .. }) => {}
             },
             Ground::ReportingBreach => {
                 if state.has(ActionKind::PropertyReportFalse) {
                     continue;
                 }
-                match periods {
+                match periods.as_ref().map(|p| &p.report) {
                     None => {
                         out.push(Reason::new("notice_missing").with("ground", i64::from(g.no())))
                     }
-                    Some(p) if ctx.today <= p.report_until => out.push(
-                        Reason::new("report_period_running")
-                            .with("from", p.from)
-                            .with("until", p.report_until),
+                    Some(Period::NotStarted { document, .. }) => out.push(
+                        Reason::new("notice_unserved")
+                            .with("ground", i64::from(g.no()))
+                            .with("document", document),
                     ),
-                    Some(p) => {
-                        if let Some(r) = state.actions.iter().find(|a| {
-                            a.action == ActionKind::PropertyReported && a.on <= p.report_until
-                        }) {
+                    Some(Period::Runs { from, until }) if ctx.today <= *until => out.push(
+                        Reason::new("report_period_running")
+                            .with("from", *from)
+                            .with("until", *until),
+                    ),
+                    Some(Period::Runs { until, .. }) => {
+                        if let Some(r) = state
+                            .actions
+                            .iter()
+                            .find(|a| a.action == ActionKind::PropertyReported && a.on <= *until)
+                        {
                             out.push(
                                 Reason::new("property_reported")
                                     .with("on", r.on)
-                                    .with("until", p.report_until),
+                                    .with("until", *until),
                             );
                         }
                     }

@@ -25,6 +25,7 @@ pub mod money;
 pub mod recording;
 pub mod refusal;
 pub mod rules;
+pub mod service;
 pub mod sharing;
 pub mod supervision;
 #[cfg(test)]

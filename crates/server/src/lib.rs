@@ -129,6 +129,9 @@ pub async fn serve(
     let _worker = AbortOnDrop(tokio::spawn(
         zhixing_app::control::investigation::dispatch_forever(app.clone()),
     ));
+    let _notices = AbortOnDrop(tokio::spawn(
+        zhixing_app::case::service::send_notices_forever(app.clone()),
+    ));
     let _watch = app.config.watch_worker.then(|| {
         AbortOnDrop(tokio::spawn(
             zhixing_app::command_centre::watch::watch_forever(app.clone()),

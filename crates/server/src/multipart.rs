@@ -57,22 +57,84 @@ pub fn multipart_error(e: &MultipartError) -> ApiError {
 
 /// Reads the form. Files are refused as soon as one is too large or one too many arrives,
 /// before the rest is buffered.
-pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
-    let mut input = FieldInput {
-        method: String::new(),
-        on: String::new(),
-        place: String::new(),
-        findings: String::new(),
-        version: None,
-        attachments: Vec::new(),
+pub async fn read_form(mp: Multipart) -> Result<FieldInput, ApiError> {
+    let parts = read_parts(
+        mp,
+        &["method", "on", "place", "findings", "version"],
+        "attachment",
+        MAX_ATTACHMENTS,
+    )
+    .await?;
+    Ok(FieldInput {
+        method: parts.text("method"),
+        on: parts.text("on"),
+        place: parts.text("place"),
+        findings: parts.text("findings"),
+        version: parts.version()?,
+        attachments: parts.files,
+    })
+}
+
+/// The parts of a multipart form: its text fields (each at most once) and its files.
+pub struct Parts {
+    texts: Vec<(String, String)>,
+    pub files: Vec<Upload>,
+}
+
+impl Parts {
+    /// The text of field `name`, empty if it was not sent.
+    pub fn text(&self, name: &str) -> String {
+        self.texts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    }
+
+    /// The case version the form was made from, if given.
+    pub fn version(&self) -> Result<Option<i64>, AppError> {
+        let t = self.text("version");
+        let t = t.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse().map(Some).map_err(|_| {
+            AppError::from(Refusal::of_reasons(
+                "invalid_version",
+                RefusalKind::Invalid,
+                vec![Reason::new("form_version_invalid").with("field", "version")],
+            ))
+        })
+    }
+}
+
+/// Reads a multipart form part by part: the text fields in `fields` (each once, at most 64 KiB,
+/// through `domain::text`), up to `max_files` files under `file_field` (each checked against the
+/// size limit as it arrives), the CSRF token skipped (checked before the handler), anything
+/// else refused.
+pub async fn read_parts(
+    mut mp: Multipart,
+    fields: &[&str],
+    file_field: &str,
+    max_files: usize,
+) -> Result<Parts, ApiError> {
+    let mut parts = Parts {
+        texts: Vec::new(),
+        files: Vec::new(),
     };
-    let mut seen: Vec<String> = Vec::new();
     while let Some(mut f) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
         let name = f.name().unwrap_or_default().to_owned();
-        if name == "attachment" {
+        if name == file_field {
             let file_name = f.file_name().unwrap_or_default().to_owned();
-            let no = input.attachments.len() + 1;
-            field::check_count(no)?;
+            let no = parts.files.len() + 1;
+            if no > max_files {
+                return Err(AppError::from(Refusal::of_reasons(
+                    "too_many_attachments",
+                    RefusalKind::Invalid,
+                    vec![Reason::new("field_too_many_attachments").with("max", max_files)],
+                ))
+                .into());
+            }
             let mut bytes = Vec::new();
             while let Some(chunk) = f.chunk().await.map_err(|e| multipart_error(&e))? {
                 field::check_size(no, &file_name, bytes.len() + chunk.len())?;
@@ -80,26 +142,23 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
             }
             // A browser sends an empty file part when no file was chosen.
             if !(file_name.is_empty() && bytes.is_empty()) {
-                input.attachments.push(Upload {
+                parts.files.push(Upload {
                     name: file_name,
                     bytes,
                 });
             }
             continue;
         }
-        // The case page's form begins with its CSRF token, checked before the handler
+        // A page's form begins with its CSRF token, checked before the handler
         // (`csrf::guard`); it is no part of the record.
         if name == crate::csrf::FIELD {
             while f.chunk().await.map_err(|e| multipart_error(&e))?.is_some() {}
             continue;
         }
-        if !matches!(
-            name.as_str(),
-            "method" | "on" | "place" | "findings" | "version"
-        ) {
+        if !fields.contains(&name.as_str()) {
             return Err(form_refusal("unknown_field", "form_field_unknown", &name));
         }
-        if seen.contains(&name) {
+        if parts.texts.iter().any(|(n, _)| *n == name) {
             return Err(form_refusal(
                 "duplicate_field",
                 "form_field_repeated",
@@ -116,25 +175,9 @@ pub async fn read_form(mut mp: Multipart) -> Result<FieldInput, ApiError> {
         let mut text = String::from_utf8(bytes)
             .map_err(|_| form_refusal("invalid_field", "form_field_not_text", &name))?;
         zhixing_domain::text::scrub_field(&name, &mut text).map_err(AppError::from)?;
-        match name.as_str() {
-            "method" => input.method = text,
-            "on" => input.on = text,
-            "place" => input.place = text,
-            "findings" => input.findings = text,
-            _ => {
-                let t = text.trim();
-                input.version = if t.is_empty() {
-                    None
-                } else {
-                    Some(t.parse().map_err(|_| {
-                        form_refusal("invalid_version", "form_version_invalid", "version")
-                    })?)
-                };
-            }
-        }
-        seen.push(name);
+        parts.texts.push((name, text));
     }
-    Ok(input)
+    Ok(parts)
 }
 
 /// `attachment; filename="…"` with an ASCII stand-in, and the real name in `filename*`

@@ -683,6 +683,274 @@ async fn a_party_follows_its_case_through_the_public_page() {
 }
 
 #[tokio::test]
+async fn a_party_consents_to_electronic_service_and_opens_the_served_notice_in_the_portal() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    t.user("browser-serve", "b110105", &[Role::Officer]).await;
+    let officer = t.login("browser-serve").await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初31号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000}
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let id = v["id"].as_i64().unwrap();
+    let number = v["number"].as_str().unwrap().to_owned();
+    let debtor_code = v["access_codes"][1]["code"].as_str().unwrap().to_owned();
+
+    // The debtor opens their page and consents to electronic service, with an SMS number.
+    let open_party_page = |b: fantoccini::Client, url: String, number: String, code: String| async move {
+        b.goto(&url).await.unwrap();
+        b.wait()
+            .for_element(Locator::Id("case_number"))
+            .await
+            .unwrap()
+            .send_keys(&number)
+            .await
+            .unwrap();
+        b.find(Locator::Id("code"))
+            .await
+            .unwrap()
+            .send_keys(&code)
+            .await
+            .unwrap();
+        b.find(Locator::Id("access-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait().for_element(Locator::Id("inbox")).await.unwrap();
+    };
+    open_party_page(
+        b.clone(),
+        t.url("/public/case"),
+        number.clone(),
+        debtor_code.clone(),
+    )
+    .await;
+    b.find(Locator::Css(
+        "#consent-form select[name=channel] option[value=sms]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css("#consent-form input[name=address]"))
+        .await
+        .unwrap()
+        .send_keys("13812345678")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#consent-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let said = b
+        .wait()
+        .for_element(Locator::Id("party-said"))
+        .await
+        .unwrap();
+    assert!(said.text().await.unwrap().contains("同意电子送达"));
+    let state = b
+        .find(Locator::Id("consent-state"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(state.contains("138****5678"), "{state}");
+
+    // The officer issues the notice from the case page: it reaches the debtor's inbox at once.
+    sign_in(&b, &t, "browser-serve").await;
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css(
+            "#act form[action$='/act'] select[name=action] option[value=notice_issued]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Css("#act input[name=perform_days]"))
+        .await
+        .unwrap()
+        .send_keys("7")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#act input[name=report_days]"))
+        .await
+        .unwrap()
+        .send_keys("10")
+        .await
+        .unwrap();
+    b.find(Locator::Css(
+        "#act form[action$='/act'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let served = b
+        .wait()
+        .for_element(Locator::Css(
+            "#documents table.services tr[data-party='2'][data-status=served]",
+        ))
+        .await
+        .unwrap();
+    assert!(served.text().await.unwrap().contains("电子送达"));
+
+    // The acceptance notice is served on the applicant by post, with the return uploaded.
+    let docs = t
+        .get_value(&format!("/api/v1/cases/{id}/services"), Some(&officer))
+        .await;
+    let acceptance = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "acceptance_notice")
+        .unwrap()["document_id"]
+        .as_i64()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("邮件回执.pdf");
+    std::fs::write(&scan, zhixing_testkit::signed_return()).unwrap();
+    b.find(Locator::Css(&format!(
+        "#service-form select[name=document_id] option[value='{acceptance}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css(
+        "#service-form select[name=party_no] option[value='1']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css(
+        "#service-form select[name=method] option[value=post]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css("#service-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    b.find(Locator::Css("#service-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = b
+        .wait()
+        .for_element(Locator::Css(&format!(
+            "article[data-document='{acceptance}'] tr[data-party='1'][data-status=served]"
+        )))
+        .await
+        .unwrap();
+    let text = row.text().await.unwrap();
+    assert!(
+        text.contains("邮寄送达") && text.contains("邮件回执.pdf"),
+        "{text}"
+    );
+
+    // The debtor sees the notice as served (electronically, today) and opens it: its hash.
+    open_party_page(
+        b.clone(),
+        t.url("/public/case"),
+        number.clone(),
+        debtor_code.clone(),
+    )
+    .await;
+    let docs = t
+        .get_value(&format!("/api/v1/cases/{id}/services"), Some(&officer))
+        .await;
+    let notice = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "enforcement_notice")
+        .unwrap()
+        .clone();
+    let nd = notice["document_id"].as_i64().unwrap();
+    let row = b
+        .find(Locator::Css(&format!(
+            "#party-documents tr[data-document='{nd}']"
+        )))
+        .await
+        .unwrap();
+    let text = row.text().await.unwrap();
+    assert!(
+        text.contains("已送达")
+            && text.contains("电子送达")
+            && text.contains(&t.app.today().to_string()),
+        "{text}"
+    );
+    b.find(Locator::Css(&format!("button[data-open='{nd}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let sha = b
+        .wait()
+        .for_element(Locator::Id("document-sha256"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sha.text().await.unwrap(),
+        notice["sha256"].as_str().unwrap()
+    );
+    let docs = t
+        .get_value(&format!("/api/v1/cases/{id}/services"), Some(&officer))
+        .await;
+    let opened = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "enforcement_notice")
+        .unwrap()["recipients"][0]
+        .clone();
+    assert_eq!(opened["party_no"], 2);
+    let opened = opened["opened_on"].clone();
+    assert_eq!(
+        opened,
+        t.app.today().to_string().as_str(),
+        "the opening is on the case"
+    );
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_member_of_the_public_searches_the_dishonest_list() {
     let Some((_driver, b, _profile)) = start_browser().await else {
         return;

@@ -35,6 +35,7 @@ pub mod measures;
 pub mod portal;
 pub mod recordings;
 pub mod rules;
+pub mod service;
 pub mod sharing;
 pub mod supervision;
 pub mod users;

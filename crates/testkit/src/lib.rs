@@ -244,8 +244,9 @@ impl TestApp {
     }
 
     /// Records case `id`'s 执行通知书 and 报告财产令 through the API, stating seven days to
-    /// perform and ten to report, and moves the clock 30 days on: past both periods even with
-    /// a holiday at their end, so that a listing on any ground may follow (DOMAIN §4a).
+    /// perform and ten to report, serves both on every respondent that day (their periods run
+    /// from service, DOMAIN §4c), and moves the clock 30 days on: past both periods even with a
+    /// holiday at their end, so that a listing on any ground may follow (DOMAIN §4a).
     pub async fn notice_and_wait(&self, token: &str, id: i64) {
         let r = self
             .post_json(
@@ -255,8 +256,47 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK, "the notice is recorded");
+        self.serve_documents(token, id, &["enforcement_notice", "property_report_order"])
+            .await;
         self.clock
             .advance(std::time::Duration::from_secs(30 * 86_400));
+    }
+
+    /// Serves every document of these kinds of case `id` on each recipient not yet served,
+    /// directly and today, with a signed return (a small PDF) as proof, through the API.
+    pub async fn serve_documents(&self, token: &str, id: i64, kinds: &[&str]) {
+        let docs = self
+            .get_value(&format!("/api/v1/cases/{id}/services"), Some(token))
+            .await;
+        let today = self.app.today().to_string();
+        for d in docs.as_array().expect("documents") {
+            if !kinds.contains(&d["kind"].as_str().unwrap_or_default()) {
+                continue;
+            }
+            for r in d["recipients"].as_array().expect("recipients") {
+                if r["status"] == "served" {
+                    continue;
+                }
+                let form = reqwest::multipart::Form::new()
+                    .text("document_id", d["document_id"].to_string())
+                    .text("party_no", r["party_no"].to_string())
+                    .text("method", "direct")
+                    .text("on", today.clone())
+                    .part(
+                        "proof",
+                        reqwest::multipart::Part::bytes(signed_return()).file_name("送达回证.pdf"),
+                    );
+                let a = self
+                    .client
+                    .post(self.url(&format!("/api/v1/cases/{id}/services")))
+                    .bearer_auth(token)
+                    .multipart(form)
+                    .send()
+                    .await
+                    .expect("request");
+                assert_eq!(a.status(), StatusCode::CREATED, "served: {d} on {r}");
+            }
+        }
     }
 
     /// Approves a rule-book proposal (`proposed`: the 201 answer to `POST /api/v1/rules` or
@@ -600,4 +640,10 @@ impl Drop for TestApp {
             "answers the OpenAPI document does not list for their operation: {missing:?}"
         );
     }
+}
+
+/// A small PDF standing for a scanned, signed return of service (送达回证).
+pub fn signed_return() -> Vec<u8> {
+    b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+        .to_vec()
 }

@@ -577,6 +577,8 @@ pub async fn issue_for_actor(
                 doc_kind: kind.to_owned(),
                 title: title.to_owned(),
                 sha256: sha,
+                on: Some(date),
+                to: zhixing_domain::service::recipients_of(e, kind, state),
             });
         }
     }

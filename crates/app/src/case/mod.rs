@@ -5,6 +5,7 @@
 pub mod command;
 pub mod documents;
 pub mod query;
+pub mod service;
 
 pub use command::{CaseCommand, Executed, FileCase, Filed, execute, file};
 
@@ -226,6 +227,9 @@ pub(crate) async fn file_in_tx(
     for e in &doc_events {
         state.apply(e);
     }
+    let region_code = region(court);
+    let ctx = rule_ctx(app, &rules, &region_code, today);
+    service::track_unserved(tx, id, court, &state, &doc_events, &ctx).await?;
     events.extend(doc_events);
     let state_json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
     tx.update_case(
@@ -258,7 +262,12 @@ pub(crate) async fn file_in_tx(
 }
 
 /// The rules of the rule book as they apply at a court of `region` on `today`.
-fn rule_ctx<'a>(app: &'a App, rules: &'a RuleBook, region: &'a str, today: Date) -> case::Ctx<'a> {
+pub(crate) fn rule_ctx<'a>(
+    app: &'a App,
+    rules: &'a RuleBook,
+    region: &'a str,
+    today: Date,
+) -> case::Ctx<'a> {
     case::Ctx {
         rules,
         calendar: app.calendar.last(),
@@ -514,8 +523,16 @@ where
     for e in &docs {
         state.apply(e);
     }
+    // A document reaches at once the inbox of a recipient who consented to electronic service.
+    let issued: Vec<CaseEvent> = decided.iter().chain(&docs).cloned().collect();
+    let served = service::serve_on_issue(tx, app, id, &court, &state, &issued, &ctx).await?;
+    for e in &served {
+        state.apply(e);
+    }
     let mut recorded = decided.clone();
     recorded.extend(docs);
+    recorded.extend(served);
+    service::track_unserved(tx, id, &court, &state, &recorded, &ctx).await?;
     let due = next_due(app, &state, &court, today, &rules)?;
     let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
     let json = serde_json::to_string(&state).or_internal("case state as JSON")?;

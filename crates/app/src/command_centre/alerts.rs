@@ -36,7 +36,7 @@ pub const UNTOUCHED: &str = "case_untouched";
 pub const LISTING_PAST_END: &str = "listing_past_end";
 
 /// Every kind of alert the platform raises; the list's `kind` filter accepts these.
-pub const KINDS: [&str; 14] = [
+pub const KINDS: [&str; 15] = [
     "measure_expiring",
     "measure_expired",
     "funds_overdue",
@@ -51,6 +51,7 @@ pub const KINDS: [&str; 14] = [
     crate::oversight::entrusted::OVERDUE_ALERT,
     crate::oversight::complaints::OVERDUE_ALERT,
     crate::platform::rules::CALENDAR_ALERT,
+    crate::case::service::UNSERVED_ALERT,
 ];
 
 /// The kinds this step keeps in step with a case's data.

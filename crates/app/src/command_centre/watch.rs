@@ -30,6 +30,8 @@ pub struct Sweep {
     pub auctions_closed: usize,
     /// Alerts that a year near today has no official calendar (on the administrators' queue).
     pub calendar_alerts_raised: usize,
+    /// Alerts that a document is still unserved past the lead time after its issue.
+    pub unserved_alerts_raised: usize,
     /// The command centre's alerts about cases (overdue and near deadlines, untouched cases,
     /// stuck listings), counted apart from the others: they come and go with every case.
     pub case_alerts_raised: usize,
@@ -178,6 +180,8 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     tx.commit().await?;
 
     out.alerts_raised += payouts_late(app, today, now_us).await?;
+    // Documents unserved past the lead time after issue: their periods have not started.
+    out.unserved_alerts_raised = crate::case::service::alert_unserved(app, today, now_us).await?;
     // Complaints (执行信访) open past their day to resolve.
     out.alerts_raised += crate::oversight::complaints::sweep(app, today, now_us).await?;
     out.rechecks_started = rechecks(app, &rules, today, &mut regions).await?;

@@ -1329,6 +1329,8 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
             doc_kind: "sale_ruling".into(),
             title: "执行裁定书（拍卖成交）".into(),
             sha256: sha,
+            on: Some(app.today()),
+            to: Vec::new(),
         };
         svc::change_in_tx(
             &mut l.tx,

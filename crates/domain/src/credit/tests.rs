@@ -6,7 +6,7 @@ use super::*;
 use crate::case::{ActionKind, Amounts, Basis, BasisKind, NoticeTerms, PartyRecord};
 use crate::case_number::CaseType;
 use crate::rules::RuleBook;
-use crate::testing::{calendar, ctx, rules_of};
+use crate::testing::{calendar, ctx, notice_served, rules_of};
 /// The rule files these tests were written against.
 fn rules() -> RuleBook {
     rules_of(&["case.toml", "credit.toml"])
@@ -79,7 +79,7 @@ fn recorded(action: ActionKind, on: Date, note: &str) -> CaseEvent {
 /// filing: both periods long over by June.
 fn case() -> CaseState {
     let mut s = filed();
-    s.apply(&notice(date(2025, 3, 4), 7, 10));
+    notice_served(&mut s, &notice(date(2025, 3, 4), 7, 10), date(2025, 3, 4));
     s
 }
 
@@ -400,7 +400,7 @@ fn ground_one_waits_for_the_period_to_perform_rolled_past_the_holiday() {
     let mut s = filed();
     // Friday 26 September 2025, five days to perform: the plain end is 1 October, in the
     // National Day holiday (1–8 October), so the period ends on Thursday 9 October.
-    s.apply(&notice(date(2025, 9, 26), 5, 5));
+    notice_served(&mut s, &notice(date(2025, 9, 26), 5, 5), date(2025, 9, 26));
     for day in [date(2025, 9, 26), date(2025, 10, 1), date(2025, 10, 9)] {
         let e = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, day)).unwrap_err(); // allow-panic: test code
         assert_eq!(
@@ -430,7 +430,7 @@ fn ground_four_needs_the_report_period_run_without_a_report_or_a_false_one() {
     let (r, c) = (rules(), calendar());
     let mut s = filed();
     // Monday 3 March 2025, ten days to report: ends Thursday 13 March.
-    s.apply(&notice(date(2025, 3, 3), 3, 10));
+    notice_served(&mut s, &notice(date(2025, 3, 3), 3, 10), date(2025, 3, 3));
     let e = decide_listing(&s, &req(2, &[4]), ADULT, &ctx(&r, &c, date(2025, 3, 13))).unwrap_err(); // allow-panic: test code
     assert_eq!(
         missing(&e),
@@ -513,7 +513,7 @@ fn grounds_five_and_six_need_their_recorded_facts_two_and_three_do_not() {
 fn every_missing_fact_is_listed_at_once() {
     let (r, c) = (rules(), calendar());
     let mut s = filed();
-    s.apply(&notice(date(2025, 3, 4), 7, 10));
+    notice_served(&mut s, &notice(date(2025, 3, 4), 7, 10), date(2025, 3, 4));
     let e = decide_listing(
         &s,
         &req(2, &[1, 2, 4, 5, 6]),
@@ -537,14 +537,15 @@ fn a_notice_without_stated_periods_has_what_it_said() {
     // Recorded before the periods were stated: perform at once, report within five days.
     let (r, c) = (rules(), calendar());
     let mut s = filed();
-    s.apply(&recorded(ActionKind::NoticeIssued, date(2025, 3, 4), ""));
-    let p = notice_periods(&s, &ctx(&r, &c, date(2025, 3, 4)))
+    let on = date(2025, 3, 4);
+    notice_served(&mut s, &recorded(ActionKind::NoticeIssued, on, ""), on);
+    let p = notice_periods(&s, 2, &ctx(&r, &c, date(2025, 3, 4)))
         .unwrap()
         .unwrap(); // allow-panic: test code
-    assert_eq!(p.perform_until, date(2025, 3, 4));
+    assert_eq!(p.perform.until(), Some(date(2025, 3, 4)));
     assert_eq!(
-        p.report_until,
-        date(2025, 3, 10),
+        p.report.until(),
+        Some(date(2025, 3, 10)),
         "Sunday 9 March rolls to Monday"
     );
     assert!(decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, date(2025, 3, 5))).is_ok());
@@ -614,9 +615,9 @@ proptest::proptest! {
         let (r, c) = (rules(), calendar());
         let on = date(2024, 1, 2).checked_add(jiff::Span::new().days(issued)).unwrap(); // allow-panic: test code
         let mut s = filed();
-        s.apply(&notice(on, days, 5));
+        notice_served(&mut s, &notice(on, days, 5), on);
         let today = on.checked_add(jiff::Span::new().days(after)).unwrap(); // allow-panic: test code
-        let end = notice_periods(&s, &ctx(&r, &c, today)).unwrap().unwrap().perform_until; // allow-panic: test code
+        let end = notice_periods(&s, 2, &ctx(&r, &c, today)).unwrap().unwrap().perform.until().unwrap(); // allow-panic: test code
         proptest::prop_assert!(c.is_working_day(end));
         proptest::prop_assert!(end >= on.checked_add(jiff::Span::new().days(days)).unwrap()); // allow-panic: test code
         let listed = decide_listing(&s, &req(2, &[1]), ADULT, &ctx(&r, &c, today));

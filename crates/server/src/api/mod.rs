@@ -19,6 +19,7 @@ pub mod measures;
 pub mod public;
 pub mod recordings;
 pub mod rules;
+pub mod service;
 pub mod session;
 pub mod sharing;
 pub mod supervision;
@@ -244,6 +245,14 @@ pub fn router() -> Router<App> {
             ))),
         )
         .route("/attachments/{id}", get(field::attachment))
+        .route(
+            "/cases/{id}/services",
+            get(service::list).post(service::record.layer(axum::extract::DefaultBodyLimit::max(
+                crate::multipart::MAX_BODY,
+            ))),
+        )
+        .route("/cases/{id}/service-failures", post(service::failure))
+        .route("/service-proofs/{id}", get(service::proof))
         .route("/cases/{id}/credit", get(credit::of_case))
         .route("/cases/{id}/listings", post(credit::list))
         .route("/cases/{id}/credit-warnings", post(credit::warn))
@@ -363,6 +372,8 @@ pub fn router() -> Router<App> {
 pub fn public_router() -> Router<App> {
     Router::new()
         .route("/party-access", post(public::party_access))
+        .route("/party-consent", post(service::consent))
+        .route("/party-documents/{id}", post(service::open))
         .route("/announcements", get(public::announcements))
         .route("/terminated-cases", get(public::terminated))
         .route("/dishonest", get(public::dishonest))

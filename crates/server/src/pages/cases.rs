@@ -512,17 +512,24 @@ pub(super) async fn render(
     // When the notice's periods end, as the listing checks them (none if no notice yet, or
     // if the calendar cannot count them: the listing itself then says why).
     let calendar = app.calendar.current(&app.store).await?;
-    let notice_periods = zhixing_domain::credit::notice_periods(
-        c,
-        &case::Ctx {
-            rules: &rules,
-            calendar,
-            region: &region,
-            today,
-        },
-    )
-    .ok()
-    .flatten();
+    let period_ctx = case::Ctx {
+        rules: &rules,
+        calendar,
+        region: &region,
+        today,
+    };
+    let notice_periods: Vec<(String, zhixing_domain::credit::NoticePeriods)> = c
+        .parties
+        .iter()
+        .filter(|p| p.role == zhixing_domain::case::PartyRole::Respondent)
+        .filter_map(|p| {
+            zhixing_domain::credit::notice_periods(c, p.no, &period_ctx)
+                .ok()
+                .flatten()
+                .map(|n| (p.name.clone(), n))
+        })
+        .collect();
+    let services = zhixing_app::case::service::services_of(c, &period_ctx)?;
     let body = html! {
         section.card #case-head {
             h1 #case-number { (view.number) }
@@ -644,10 +651,7 @@ pub(super) async fn render(
                 }
             }
         }
-        section.card #documents {
-            h2 { "法律文书" }
-            ul { @for d in &c.documents { li { a href=(format!("/documents/{}", d.document_id)) target="_blank" { (d.title) } " " code.small { (d.sha256.get(..12).unwrap_or("")) "…" } } } }
-        }
+        (super::service::section(&v.csrf, id, c, &services, can_act, today, refused))
         section.card #timeline {
             h2 { "流程记录" }
             table { @for e in &timeline { tr { td.small { (e.at) } td { code { (e.kind) } } td { (e.actor) } } } }

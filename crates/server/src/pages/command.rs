@@ -224,6 +224,7 @@ fn alert_name(kind: &str) -> String {
         "entrusted_overdue" => "委托事项逾期",
         "complaint_overdue" => "信访逾期",
         "calendar_missing" => "缺少年度官方工作日历",
+        "document_unserved" => "文书逾期未送达",
         // A kind added later shows under its own key until it is named here.
         other => other,
     }

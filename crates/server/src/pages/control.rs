@@ -235,7 +235,7 @@ pub(super) fn asset_kind_zh(k: &str) -> &str {
     }
 }
 
-fn measure_status_zh(s: &str) -> &'static str {
+pub(super) fn measure_status_zh(s: &str) -> &'static str {
     match MeasureStatus::parse(s) {
         Some(MeasureStatus::Requested) => "已发送，待回复",
         Some(MeasureStatus::Active) => "生效中",
@@ -263,6 +263,7 @@ fn alert_kind_zh(k: &str) -> &'static str {
         "supervision_overdue" => "督办逾期未回复",
         "entrusted_overdue" => "委托事项逾期",
         "complaint_overdue" => "信访逾期未办结",
+        "document_unserved" => "文书逾期未送达",
         _ => "预警",
     }
 }

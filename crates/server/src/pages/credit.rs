@@ -35,11 +35,21 @@ pub(super) struct Section<'a> {
     pub today: Date,
     pub rules: &'a RuleBook,
     pub region: &'a str,
-    /// The periods of the case's notice, if one was issued.
-    pub periods: Option<NoticePeriods>,
+    /// The periods of the case's notice on each respondent (by name), if one was issued.
+    pub periods: Vec<(String, NoticePeriods)>,
     pub error: Option<&'a str>,
     /// The viewer's form token.
     pub token: &'a crate::csrf::FormToken,
+}
+
+/// A period of the notice as the listing form tells it: from service, or not started.
+fn period_words(p: &zhixing_domain::service::Period) -> String {
+    match p {
+        zhixing_domain::service::Period::Runs { from, until } => {
+            format!("{from} 送达，期限至 {until}")
+        }
+        zhixing_domain::service::Period::NotStarted { .. } => "尚未送达，期间未开始".to_owned(),
+    }
 }
 
 /// The extension a listing may get, in years, from the rule book in force on the day it was
@@ -181,10 +191,14 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             }
             @if s.open && !respondents.is_empty() {
                 p.small #listing-timing {
-                    @if let Some(p) = &s.periods {
-                        "执行通知书（" (p.from) " 发出）：履行期限至 " (p.perform_until) "；报告财产令：报告期限至 " (p.report_until) "。依第一项情形须履行期限届满后、依第四项情形须报告期限届满后方可纳入。"
-                    } @else {
+                    @if s.periods.is_empty() {
                         "尚未发出执行通知书、报告财产令：不能依第一项、第四项情形纳入。"
+                    } @else {
+                        @for (name, p) in &s.periods {
+                            (name) "：执行通知书 " (period_words(&p.perform)) "；报告财产令 " (period_words(&p.report)) "。"
+                            br;
+                        }
+                        "期间自文书送达之日起计算。依第一项情形须履行期限届满后、依第四项情形须报告期限届满后方可纳入。"
                     }
                 }
                 form #listing-form method="post" action=(format!("/cases/{id}/listings")) {

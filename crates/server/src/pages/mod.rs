@@ -15,6 +15,7 @@ mod public;
 mod public_auction;
 mod public_lists;
 mod rulebook;
+mod service;
 mod views;
 
 use axum::Router;
@@ -96,6 +97,8 @@ pub fn public_router() -> Router<App> {
             "/public/case",
             get(public::case_form).post(public::case_submit),
         )
+        .route("/public/case/consent", post(public::consent_submit))
+        .route("/public/case/documents/{id}", post(public::document_submit))
 }
 
 pub fn router() -> Router<App> {
@@ -156,6 +159,13 @@ pub fn router() -> Router<App> {
             "/cases/{id}/measures/{m}/release",
             post(control::release_submit),
         )
+        .route(
+            "/cases/{id}/services",
+            post(service::record.layer(axum::extract::DefaultBodyLimit::max(
+                crate::multipart::MAX_BODY,
+            ))),
+        )
+        .route("/cases/{id}/service-failures", post(service::failure))
         .route("/cases/{id}/listings", post(credit::listing_submit))
         .route("/cases/{id}/credit-warnings", post(credit::warning_submit))
         .route(

@@ -75,41 +75,290 @@ pub async fn case_submit(
     PageLang(lang): PageLang,
     axum::Form(f): axum::Form<AccessForm>,
 ) -> Response {
-    match svc::party_access(&app, &f.case_number, &f.code).await {
-        Ok(v) => page(StatusCode::OK, layout(lang, "当事人查询", None, view(&v))),
+    party_page(&app, lang, &f, None).await
+}
+
+/// The party's view again, with what the last form did (or why not) at its top.
+async fn party_page(
+    app: &App,
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    said: Option<Said<'_>>,
+) -> Response {
+    match svc::party_access(app, &f.case_number, &f.code).await {
+        Ok(v) => {
+            let status = said.as_ref().map_or(StatusCode::OK, |s| s.status);
+            page(status, layout(lang, "当事人查询", None, view(&v, f, said)))
+        }
         // A wrong number or code, or too many of them: the form again, with the reason.
         Err(e @ (AppError::Forbidden { .. } | AppError::Throttled { .. })) => {
             let msg = super::refusal_words(lang, &e);
             let status = crate::error::ApiError::from(e).status;
             page(
                 status,
-                layout(lang, "当事人查询", None, form(&f, Some(&msg))),
+                layout(lang, "当事人查询", None, form(f, Some(&msg))),
             )
         }
         Err(e) => super::PageError::from(e).into_response(),
     }
 }
 
-fn view(v: &PartyCaseView) -> Markup {
+/// What the party's last form did, or why it was refused.
+struct Said<'a> {
+    status: StatusCode,
+    ok: bool,
+    words: &'a str,
+}
+
+/// The case number and code carried by each form of the party's page: the page has no session.
+fn credentials(f: &AccessForm) -> Markup {
     html! {
+        input type="hidden" name="case_number" value=(f.case_number);
+        input type="hidden" name="code" value=(f.code);
+    }
+}
+
+/// A deadline's status in the words the party reads.
+fn deadline_status_zh(s: &str) -> &'static str {
+    match s {
+        "done" => "已完成",
+        "done_late" => "超期完成",
+        "overdue" => "已超期",
+        _ => "办理中",
+    }
+}
+
+/// A payout's status in the words the party reads.
+fn payment_status_zh(s: &str) -> &'static str {
+    match s {
+        "proposed" => "待审批",
+        "approved" => "已批准，待转账",
+        "rejected" => "未批准",
+        "paid" => "已发放",
+        _ => "办理中",
+    }
+}
+
+/// The documents addressed to the party and the inbox for electronic service.
+fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
+    html! {
+        section #inbox {
+            h2 { "法律文书送达" }
+            @if v.documents.is_empty() { p { "暂无送达给您的文书。" } }
+            @else {
+                div.scroll { table #party-documents {
+                    tr { th { "文书" } th { "送达状态" } th { "送达日期" } th { "方式" } th { "查阅" } }
+                    @for d in &v.documents {
+                        tr data-document=(d.document_id) data-status=(d.status) {
+                            td { (d.title) }
+                            td { (d.status_zh) }
+                            td { (d.served_on.as_deref().unwrap_or("—")) }
+                            td { (d.method_zh.as_deref().unwrap_or("—")) }
+                            td { @if d.openable {
+                                form method="post" action=(format!("/public/case/documents/{}", d.document_id)) {
+                                    (credentials(f))
+                                    button type="submit" data-open=(d.document_id) { @if d.opened_on.is_some() { "再次查看" } @else { "查看文书" } }
+                                }
+                                @if let Some(o) = &d.opened_on { span.small.muted { (o) " 已查阅" } }
+                            } @else { "—" } }
+                        }
+                    }
+                } }
+                p.small.muted { "文书自送达之日起发生效力，其载明的期间自送达之日起计算；“未送达”的文书尚未对您发生效力。" }
+            }
+            h3 { "电子送达" }
+            @match &v.electronic_consent {
+                Some(c) => {
+                    p #consent-state { "您已于 " (c.given_on) " 同意以本收件箱接收电子送达的法律文书"
+                        @if let Some(n) = &c.notify { "，新文书送达时提醒至 " (n) } "。文书到达收件箱之日即为送达之日。" }
+                    form #revoke-form method="post" action="/public/case/consent" {
+                        (credentials(f))
+                        input type="hidden" name="consent" value="no";
+                        button type="submit" { "撤回电子送达同意" }
+                    }
+                }
+                None => {
+                    p #consent-state { "您尚未同意电子送达。同意后，本院的法律文书将送达至本页面的收件箱，文书到达之日即为送达之日；您可随时撤回。" }
+                    form #consent-form method="post" action="/public/case/consent" {
+                        (credentials(f))
+                        input type="hidden" name="consent" value="yes";
+                        label { "新文书提醒方式（可选）" select name="channel" {
+                            option value="" { "不提醒" } option value="sms" { "短信" } option value="email" { "电子邮件" } } }
+                        label { "手机号码或电子邮箱" input name="address" maxlength="254" autocomplete="off"; }
+                        button type="submit" { "同意电子送达" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>) -> Markup {
+    html! {
+        @if let Some(s) = &said {
+            @if s.ok { p.notice #party-said role="status" { (s.words) } } @else { p.error #party-said role="alert" { (s.words) } }
+        }
         section.card #party-case {
             h1 { "案件 " span #case-number { (v.number) } }
             p { (v.court_name) " · 立案日期 " (v.filed_on) " · 状态 " strong #case-status { (v.status_zh) } }
             p { "您是本案的 " (if v.you.role == "applicant" { "申请执行人" } else { "被执行人" }) "：" (v.you.name) }
-            p { "执行标的 " (yuan(v.total_due_fen)) " 元，尚未履行 " (yuan(v.unpaid_fen)) " 元" }
+            p { "执行标的 " (yuan(v.total_due_fen)) "，尚未履行 " (yuan(v.unpaid_fen)) }
             h2 { "当事人" }
             ul { @for p in &v.parties { li { (if p.role == "applicant" { "申请执行人" } else { "被执行人" }) "：" (p.name) } } }
             h2 { "办理进程" }
             ol #timeline { @for s in &v.timeline { li { (s.on) " " (s.title) } } }
             h2 { "期限" }
-            ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) " (" (d.status) ")" } } }
+            ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) "（" (deadline_status_zh(&d.status)) "）" } } }
             h2 { "控制措施" }
             @if v.measures.is_empty() { p { "暂无。" } }
-            ul #measures { @for m in &v.measures { li { (m.kind_zh) " — " (m.status) @if let Some(u) = &m.until { " 至 " (u) } } } }
+            ul #measures { @for m in &v.measures { li { (m.kind_zh) " — " (super::control::measure_status_zh(&m.status)) @if let Some(u) = &m.until { " 至 " (u) } } } }
             h2 { "案款发放" }
             @if v.payments.is_empty() { p { "暂无。" } }
-            ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " 元 — " (p.status) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
+            ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " — " (payment_status_zh(&p.status)) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
+            (inbox(v, f))
         }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    code: String,
+    /// yes or no
+    consent: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    address: String,
+}
+
+/// The party consents to electronic service, or revokes it; their page again with the answer.
+pub async fn consent_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::Form(c): axum::Form<ConsentForm>,
+) -> Response {
+    let give = c.consent == "yes";
+    let contact = zhixing_app::portal::inbox::ContactInput {
+        channel: c.channel,
+        address: c.address,
+    };
+    let f = AccessForm {
+        case_number: c.case_number,
+        code: c.code,
+    };
+    match zhixing_app::portal::inbox::consent(&app, &f.case_number, &f.code, give, &contact).await {
+        Ok(_) => {
+            let words = if give {
+                "已记录您同意电子送达。"
+            } else {
+                "已撤回电子送达同意。"
+            };
+            party_page(
+                &app,
+                lang,
+                &f,
+                Some(Said {
+                    status: StatusCode::OK,
+                    ok: true,
+                    words,
+                }),
+            )
+            .await
+        }
+        Err(e) => party_refused(&app, lang, &f, e).await,
+    }
+}
+
+/// A party's form refused: beside it on their page (a refusal of the law), or the access form
+/// again (a wrong or locked code), or the error page.
+async fn party_refused(
+    app: &App,
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    e: AppError,
+) -> Response {
+    match e {
+        e if e.is_refusal() => {
+            let words = super::refusal_words(lang, &e);
+            let status = crate::error::ApiError::from(e).status;
+            party_page(
+                app,
+                lang,
+                f,
+                Some(Said {
+                    status,
+                    ok: false,
+                    words: &words,
+                }),
+            )
+            .await
+        }
+        e @ (AppError::Forbidden { .. } | AppError::Throttled { .. }) => {
+            let msg = super::refusal_words(lang, &e);
+            let status = crate::error::ApiError::from(e).status;
+            page(
+                status,
+                layout(lang, "当事人查询", None, form(f, Some(&msg))),
+            )
+        }
+        e => super::PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    code: String,
+    /// Present: the document as a file to keep, rather than the page.
+    #[serde(default)]
+    download: Option<String>,
+}
+
+/// A served document opened from the party's inbox: a page with its service and hash and the
+/// document itself (sandboxed), or the document as a file.
+pub async fn document_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    crate::error::Path(id): crate::error::Path<i64>,
+    axum::Form(o): axum::Form<OpenForm>,
+) -> Response {
+    let f = AccessForm {
+        case_number: o.case_number,
+        code: o.code,
+    };
+    match zhixing_app::portal::inbox::open_document(&app, &f.case_number, &f.code, id).await {
+        Ok(d) if o.download.is_some() => crate::multipart::download(
+            d.html.into_bytes(),
+            &format!("{}.html", d.title),
+            "text/html; charset=utf-8",
+            &d.sha256,
+        ),
+        Ok(d) => {
+            let body = html! {
+                section.card #party-document {
+                    h1 { (d.title) }
+                    p { "送达日期 " strong #served-on { (d.served_on) } " · 送达方式 " (d.method_zh) }
+                    p.small { "SHA-256：" code #document-sha256 { (d.sha256) } }
+                    form method="post" action=(format!("/public/case/documents/{id}")) {
+                        (credentials(&f))
+                        input type="hidden" name="download" value="1";
+                        button type="submit" #download { "下载文书" }
+                    }
+                    form method="post" action="/public/case" {
+                        (credentials(&f))
+                        button type="submit" { "返回案件" }
+                    }
+                    iframe #document-frame title=(d.title) sandbox="" srcdoc=(d.html) {}
+                }
+            };
+            page(StatusCode::OK, layout(lang, &d.title, None, body))
+        }
+        Err(e) => party_refused(&app, lang, &f, e).await,
     }
 }
 

@@ -274,7 +274,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 107] = [
+    let routes: [(Method, &str); 111] = [
         (Method::POST, "/api/v1/users/1/disable"),
         (Method::POST, "/api/v1/users/1/enable"),
         (Method::POST, "/api/v1/users/1/password-reset"),
@@ -368,6 +368,10 @@ async fn every_api_route_needs_a_session() {
         (Method::GET, "/api/v1/cases/1/field-investigations"),
         (Method::POST, "/api/v1/cases/1/field-investigations"),
         (Method::GET, "/api/v1/attachments/1"),
+        (Method::GET, "/api/v1/cases/1/services"),
+        (Method::POST, "/api/v1/cases/1/services"),
+        (Method::POST, "/api/v1/cases/1/service-failures"),
+        (Method::GET, "/api/v1/service-proofs/1"),
         (Method::POST, "/api/v1/supervisions"),
         (Method::GET, "/api/v1/supervisions"),
         (Method::GET, "/api/v1/supervisions/1"),
@@ -650,6 +654,7 @@ async fn case_routes_every_role_every_court_relation() {
                 format!("/api/v1/legacy/investigation-requests/{inv}"),
                 format!("/api/v1/cases/{id}/field-investigations"),
                 format!("/api/v1/attachments/{att}"),
+                format!("/api/v1/cases/{id}/services"),
                 format!("/api/v1/cases/{id}/credit"),
                 format!("/api/v1/valuations/{id}"),
                 format!("/api/v1/assets/{}/valuation", 1000 + id),
@@ -768,6 +773,53 @@ async fn case_routes_every_role_every_court_relation() {
                 "{role:?} records a field investigation at {rel:?}"
             );
             checked += 8;
+
+            // Service of documents: recorded by the case's handlers only, who get the domain's
+            // answer for a document the case does not have (422).
+            let domain_or = |act: StatusCode| {
+                if act == StatusCode::OK {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    act
+                }
+            };
+            let r = t
+                .post_json(
+                    &format!("/api/v1/cases/{id}/service-failures"),
+                    tok,
+                    &json!({"document_id": 999_999, "party_no": 2, "method": "post",
+                            "reason": "means_failed", "note": "邮件被退回"}),
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                domain_or(act),
+                "{role:?} records a failed service at {rel:?}"
+            );
+            let form = reqwest::multipart::Form::new()
+                .text("document_id", "999999")
+                .text("party_no", "2")
+                .text("method", "direct")
+                .text("on", t.app.today().to_string())
+                .part(
+                    "proof",
+                    reqwest::multipart::Part::bytes(zhixing_testkit::signed_return())
+                        .file_name("r.pdf"),
+                );
+            let r = t
+                .client
+                .post(t.url(&format!("/api/v1/cases/{id}/services")))
+                .bearer_auth(&token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                domain_or(act),
+                "{role:?} records a service at {rel:?}"
+            );
+            checked += 2;
 
             // Extension of the time to conclude: asked by the case's handlers (who get the
             // domain's answer to 0 months: 422), decided by the president of the case's court
@@ -982,7 +1034,7 @@ async fn case_routes_every_role_every_court_relation() {
         assert_eq!(r.status(), want, "{role:?} files");
         checked += 1;
     }
-    assert_eq!(checked, Role::ALL.len() * (4 * 49 + 1));
+    assert_eq!(checked, Role::ALL.len() * (4 * 52 + 1));
 }
 
 /// Seeing data-sharing agreements: administrators, division heads and auditors of the

@@ -1126,6 +1126,26 @@ async fn a_listing_waits_for_the_notice_and_the_end_of_its_periods() {
         StatusCode::OK,
     )
     .await;
+    // Unserved, the notice starts no period: each ground names the missing service.
+    let p = assert_problem(
+        post(&t, &officer, &path, body(json!([1, 4]))).await,
+        StatusCode::CONFLICT,
+        "listing_facts_missing",
+    )
+    .await;
+    assert_eq!(
+        problems(&p),
+        [
+            ("notice_unserved".into(), None),
+            ("notice_unserved".into(), None)
+        ]
+    );
+    t.serve_documents(
+        &officer,
+        id,
+        &["enforcement_notice", "property_report_order"],
+    )
+    .await;
     let issued = t.app.today();
     let calendar = t.app.calendar.last();
     let end = |days: i64| {
@@ -1271,6 +1291,12 @@ async fn grounds_four_five_and_six_need_their_recorded_facts() {
         )
         .await,
         StatusCode::OK,
+    )
+    .await;
+    t2.serve_documents(
+        &officer2,
+        id2,
+        &["enforcement_notice", "property_report_order"],
     )
     .await;
     act2("property_reported", "书面报告银行存款及车辆").await;

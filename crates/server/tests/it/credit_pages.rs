@@ -529,6 +529,10 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = t.html(&case, &cookie).await;
+    assert!(page.contains("执行通知书 尚未送达，期间未开始"), "{page}");
+    t.serve_documents(&token, id, &["enforcement_notice", "property_report_order"])
+        .await;
     let until = t
         .app
         .calendar
@@ -537,7 +541,10 @@ async fn a_listing_before_the_notice_or_in_a_warnings_grace_is_refused_in_chines
         .unwrap()
         .to_string();
     let (_, page) = t.html(&case, &cookie).await;
-    assert!(page.contains(&format!("履行期限至 {until}")), "{page}");
+    assert!(
+        page.contains(&format!("{} 送达，期限至 {until}", t.app.today())),
+        "{page}"
+    );
     let (status, _, body) = t
         .form(
             &format!("/cases/{id}/listings"),

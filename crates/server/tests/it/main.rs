@@ -37,6 +37,7 @@ mod public_lists;
 mod public_search;
 mod recordings;
 mod rules;
+mod service;
 mod sharing;
 mod supervision;
 mod text;

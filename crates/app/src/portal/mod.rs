@@ -14,8 +14,12 @@ use zhixing_domain::refusal::{Problems, Reason};
 use zhixing_store::NewEvent;
 
 use crate::case::{self as svc, Shown};
+
+pub mod inbox;
+
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
+pub use inbox::{PartyDocument, PublicConsent, PublicDocument};
 
 /// Letters and digits that cannot be mistaken for each other when read from paper (no 0/O,
 /// 1/I/L): 31 symbols, so 10 of them carry about 49 bits.
@@ -198,6 +202,11 @@ pub struct PartyCaseView {
     pub measures: Vec<PublicMeasure>,
     /// Payouts from the case account to this party.
     pub payments: Vec<PublicPayment>,
+    /// The documents addressed to this party, with their service: served only once service is
+    /// recorded.
+    pub documents: Vec<PublicDocument>,
+    /// The party's consent to electronic service through this inbox, if in force.
+    pub electronic_consent: Option<PublicConsent>,
 }
 
 fn denied() -> AppError {
@@ -223,6 +232,42 @@ pub fn normalize_number(s: &str) -> String {
 
 /// A party's view of its case, given the case number and the party's code.
 pub async fn party_access(app: &App, number: &str, code: &str) -> Result<PartyCaseView, AppError> {
+    let (row, party_no) = authenticate(app, number, code).await?;
+    let state = svc::state_of(&row)?;
+    let court = app
+        .store
+        .court(&row.court_id)
+        .await?
+        .or_internal("court(row.court_id)")?;
+    let view = build(app, &row, &court, state, party_no).await?;
+    let mut tx = app.store.begin().await?;
+    tx.append_events(
+        app.now_us(),
+        &[NewEvent {
+            actor: party_actor(row.id, party_no),
+            court_id: Some(court.id.clone()),
+            kind: "public.party_access".into(),
+            subject: format!("case:{}", row.id),
+            payload: json!({"party_no": party_no}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// How the log names a party acting with their access code.
+pub(crate) fn party_actor(case_id: i64, party_no: i64) -> String {
+    format!("party:{case_id}/{party_no}")
+}
+
+/// The case and the party a case number and an access code open, with the same throttle for
+/// every use of a code: a case number locked after too many wrong codes answers nothing.
+pub(crate) async fn authenticate(
+    app: &App,
+    number: &str,
+    code: &str,
+) -> Result<(zhixing_store::cases::CaseRow, i64), AppError> {
     let number = normalize_number(number);
     let code: String = code.trim().chars().take(64).collect();
     let now_us = app.now_us();
@@ -246,27 +291,7 @@ pub async fn party_access(app: &App, number: &str, code: &str) -> Result<PartyCa
         record_failure(app, &number, now_us).await?;
         return Err(denied());
     };
-    let state = svc::state_of(&row)?;
-    let court = app
-        .store
-        .court(&row.court_id)
-        .await?
-        .or_internal("court(row.court_id)")?;
-    let view = build(app, &row, &court, state, party_no).await?;
-    let mut tx = app.store.begin().await?;
-    tx.append_events(
-        now_us,
-        &[NewEvent {
-            actor: format!("party:{}/{}", row.id, party_no),
-            court_id: Some(court.id.clone()),
-            kind: "public.party_access".into(),
-            subject: format!("case:{}", row.id),
-            payload: json!({"party_no": party_no}),
-        }],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(view)
+    Ok((row, party_no))
 }
 
 async fn record_failure(app: &App, number: &str, now_us: i64) -> Result<(), AppError> {
@@ -301,8 +326,18 @@ fn role_str(r: PartyRole) -> &'static str {
     }
 }
 
-/// The steps of a case a party is told about: no internal notes, clues or closure drafts.
-fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
+/// The steps of a case party `you` is told about: no internal notes, clues or closure drafts;
+/// no investigation under way (a debtor must not learn where the court looks); of service,
+/// only their own.
+fn public_step(e: &CaseEvent, at: &str, you: u32, state: &CaseState) -> Option<PublicStep> {
+    let title_of = |id: i64| {
+        state
+            .documents
+            .iter()
+            .find(|d| d.document_id == id)
+            .map(|d| d.title.clone())
+            .unwrap_or_default()
+    };
     let step = |on: String, title: String| PublicStep {
         on,
         kind: e.kind().to_owned(),
@@ -313,8 +348,6 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         CaseEvent::OfficerAssigned { on, .. } => step(on.to_string(), "确定承办人".into()),
         CaseEvent::ActionRecorded { action, on, .. } => match action {
             case::ActionKind::NoticeIssued
-            | case::ActionKind::OnlineInvestigation
-            | case::ActionKind::TraditionalInvestigation
             | case::ActionKind::ConsumptionRestriction
             | case::ActionKind::DishonestListing
             | case::ActionKind::Interview
@@ -335,8 +368,30 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         CaseEvent::Closed { mode, on, .. } => {
             step(on.to_string(), format!("结案：{}", mode.name_zh()))
         }
-        CaseEvent::DocumentIssued { title, .. } => {
-            step(at.to_owned(), format!("送达文书：{title}"))
+        CaseEvent::DocumentServed { record } if record.party_no == you => match record.announced_on
+        {
+            Some(announced) => step(
+                announced.to_string(),
+                format!(
+                    "公告送达：{}（视为送达日 {}）",
+                    title_of(record.document_id),
+                    record.served_on
+                ),
+            ),
+            None => step(
+                record.served_on.to_string(),
+                format!(
+                    "送达：{}（{}）",
+                    title_of(record.document_id),
+                    record.method.name_zh()
+                ),
+            ),
+        },
+        CaseEvent::ElectronicConsentGiven { party_no, on, .. } if *party_no == you => {
+            step(on.to_string(), "同意电子送达".into())
+        }
+        CaseEvent::ElectronicConsentRevoked { party_no, on } if *party_no == you => {
+            step(on.to_string(), "撤回电子送达同意".into())
         }
         CaseEvent::ResumedAs { number, .. } => {
             step(at.to_owned(), format!("恢复执行，新案号 {number}"))
@@ -358,7 +413,13 @@ fn public_step(e: &CaseEvent, at: &str) -> Option<PublicStep> {
         | CaseEvent::ClosureRequested { .. }
         | CaseEvent::ClosureRejected { .. }
         | CaseEvent::ExtensionRequested { .. }
-        | CaseEvent::ExtensionRefused { .. } => return None,
+        | CaseEvent::ExtensionRefused { .. }
+        | CaseEvent::DocumentIssued { .. }
+        | CaseEvent::DocumentServed { .. }
+        | CaseEvent::ServiceFailed { .. }
+        | CaseEvent::ElectronicConsentGiven { .. }
+        | CaseEvent::ElectronicConsentRevoked { .. }
+        | CaseEvent::DocumentOpened { .. } => return None,
     })
 }
 
@@ -387,6 +448,7 @@ async fn build(
             name: p.name.clone(),
         })
         .or_internal("})")?;
+    let you_no = you.no;
     let events = app.store.case_events(row.id, app.now_us()).await?;
     let timeline = events
         .iter()
@@ -395,11 +457,13 @@ async fn build(
             let at = jiff::Timestamp::from_microsecond(e.at_us)
                 .map(|t| crate::state::china_date(t).to_string())
                 .unwrap_or_default();
-            public_step(&parsed, &at)
+            public_step(&parsed, &at, you_no, &state)
         })
         .collect();
     let rules = app.rules.current(&app.store).await?;
     app.calendar.current(&app.store).await?;
+    let documents = inbox::documents_for(&state, you_no, app.today());
+    let electronic_consent = inbox::consent_of(&state, you_no);
     let status = state.status;
     let filed_on = state.filed_on.to_string();
     let view = svc::view(
@@ -468,6 +532,8 @@ async fn build(
         deadlines,
         measures,
         payments,
+        documents,
+        electronic_consent,
     })
 }
 

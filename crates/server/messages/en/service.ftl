@@ -1,0 +1,26 @@
+# Service of documents (DOMAIN §4c)
+service_document_not_found = This case has no document { $document_id } that can be served or opened here.
+recipient_not_found = This case has no party { $party_no }.
+not_a_recipient = { $name } is not a recipient of “{ $document }”.
+note_too_long = The note may be at most { $max } characters.
+already_served = “{ $document }” was served on { $name } on { $on } ({ $method }); a second service is not recorded.
+electronic_consent_missing = { $name } has not consented to electronic service (or revoked consent): electronic service needs the recipient's consent.
+service_date_required = Give the day of service ({ $method }: as the proof shows it).
+service_date_in_future = The day of service { $on } is after today ({ $today }).
+service_before_issue = The day of service { $on } is before the document was issued ({ $issued_on }).
+service_proof_required = { $method } needs its proof uploaded: { $proof }.
+announcement_not_allowed = Service by announcement only when the recipient cannot be found or other means failed: record first the failed attempt to serve “{ $document }” on { $name }.
+failure_method_invalid = A failed attempt is one of direct, left-at-domicile, electronic or postal service; an announcement does not fail.
+failure_note_required = Say what happened (at least { $min } characters), e.g. why the post came back or how the recipient was searched for.
+consent_already_given = You consented to electronic service on { $on }.
+consent_not_given = You have not consented to electronic service: there is nothing to revoke.
+notice_unserved = “{ $document }” has not been served on this respondent: its period has not started, so the respondent cannot be listed on ground { $ground }.
+service_method_invalid = The method of service is not one the law knows.
+service_method_unknown = “{ $value }” is not a method of service: direct, left_at_domicile, electronic, post or announcement.
+failure_reason_invalid = The reason for the failed attempt is not known.
+failure_reason_unknown = “{ $value }” is not a reason: whereabouts_unknown or means_failed.
+contact_invalid = The address for notices is not valid.
+contact_phone_invalid = A mobile number is 11 digits starting with 1.
+contact_email_invalid = The e-mail address is not valid.
+contact_channel_unknown = Notices go by SMS or by e-mail.
+form_field_not_number = { $field } must be a number.

@@ -1,0 +1,26 @@
+# 送达（DOMAIN §4c）
+service_document_not_found = 本案没有编号为 { $document_id } 的已送达或已制作文书。
+recipient_not_found = 本案没有第 { $party_no } 号当事人。
+not_a_recipient = { $name } 不是《{ $document }》的受送达人。
+note_too_long = 备注不得超过 { $max } 个字。
+already_served = 《{ $document }》已于 { $on } 以{ $method }方式向 { $name } 送达，不能重复记录送达。
+electronic_consent_missing = { $name } 未同意电子送达（或已撤回同意），不能采用电子送达；电子送达须经受送达人同意。
+service_date_required = 请填写送达日期（{ $method }：以送达凭证所载日期为准）。
+service_date_in_future = 送达日期 { $on } 晚于今日（{ $today }），不能记录尚未发生的送达。
+service_before_issue = 送达日期 { $on } 早于文书制作日期 { $issued_on }。
+service_proof_required = { $method }须上传送达凭证：{ $proof }。
+announcement_not_allowed = 公告送达仅适用于受送达人下落不明或者用其他方式无法送达的情形：请先记录向 { $name } 送达《{ $document }》未果的情况。
+failure_method_invalid = 送达未果只能记录直接、留置、电子或邮寄送达的尝试；公告送达不会“未果”。
+failure_note_required = 请写明送达未果的具体情况（至少 { $min } 个字），例如邮件退回的原因或下落不明的查找经过。
+consent_already_given = 您已于 { $on } 同意电子送达。
+consent_not_given = 您尚未同意电子送达，无需撤回。
+notice_unserved = 《{ $document }》尚未向该被执行人送达，相应期间尚未开始计算，不能依第 { $ground } 项情形纳入失信名单。
+service_method_invalid = 送达方式不正确。
+service_method_unknown = 没有“{ $value }”这种送达方式：可选直接送达、留置送达、电子送达、邮寄送达、公告送达。
+failure_reason_invalid = 送达未果的原因不正确。
+failure_reason_unknown = 没有“{ $value }”这种原因：可选受送达人下落不明、其他方式无法送达。
+contact_invalid = 接收送达提醒的联系方式不正确。
+contact_phone_invalid = 手机号码应为以 1 开头的 11 位数字。
+contact_email_invalid = 电子邮箱地址格式不正确。
+contact_channel_unknown = 提醒方式只能是短信或电子邮件。
+form_field_not_number = 表单项“{ $field }”须为数字。
