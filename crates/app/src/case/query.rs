@@ -477,3 +477,36 @@ pub async fn pending_extensions(
     }
     Ok(out)
 }
+
+/// The accounts a case at its court can be assigned to (分案): the active officers and judges
+/// of that court, by name — what the assignment form offers. For whoever may handle the case.
+pub async fn assignable(
+    app: &App,
+    by: &Principal,
+    id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let (_, court) = readable(app, by, id).await?;
+    if !by.may(Action::HandleCases, &court.path) {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<(i64, String)> = app
+        .store
+        .users_under(&court.path, 2000)
+        .await?
+        .into_iter()
+        .filter(|u| u.court_id == court.id && u.active)
+        .filter(|u| {
+            crate::identity::auth::parse_roles(&u.roles)
+                .iter()
+                .any(|r| {
+                    matches!(
+                        r,
+                        zhixing_domain::access::Role::Officer | zhixing_domain::access::Role::Judge
+                    )
+                })
+        })
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}

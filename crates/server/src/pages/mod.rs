@@ -3,6 +3,7 @@
 
 mod accounts;
 mod auction;
+mod case_forms;
 mod case_supervision;
 mod cases;
 mod clock;
@@ -166,6 +167,38 @@ pub fn router() -> Router<App> {
             ))),
         )
         .route("/cases/{id}/service-failures", post(service::failure))
+        .route("/cases/{id}/assign", post(case_forms::assign))
+        .route("/cases/{id}/payments", post(case_forms::payment))
+        .route("/cases/{id}/suspend", post(case_forms::suspend))
+        .route(
+            "/cases/{id}/suspension-end",
+            post(case_forms::end_suspension),
+        )
+        .route("/cases/{id}/resume", post(case_forms::resume))
+        .route("/cases/{id}/clues", post(case_forms::clue))
+        .route(
+            "/cases/{id}/clues/{no}/verify",
+            post(case_forms::verify_clue),
+        )
+        .route("/cases/{id}/securities", post(case_forms::security))
+        .route(
+            "/cases/{id}/parties/{no}/access-code",
+            post(case_forms::access_code),
+        )
+        .route("/cases/{id}/account/receipts", post(case_forms::receipt))
+        .route("/cases/{id}/account/payouts", post(case_forms::payout))
+        .route(
+            "/cases/{id}/account/payouts/{no}/decision",
+            post(case_forms::payout_decision),
+        )
+        .route(
+            "/cases/{id}/account/payouts/{no}/paid",
+            post(case_forms::payout_paid),
+        )
+        .route(
+            "/cases/{id}/account/distribution",
+            post(case_forms::distribution),
+        )
         .route("/cases/{id}/listings", post(credit::listing_submit))
         .route("/cases/{id}/credit-warnings", post(credit::warning_submit))
         .route(

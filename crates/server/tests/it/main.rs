@@ -11,6 +11,7 @@ mod auction_pages;
 mod audit;
 mod auth;
 mod authz_matrix;
+mod case_forms;
 mod cases;
 mod clock;
 mod closure;
