@@ -112,6 +112,12 @@ fn plain(lang: Lang, code: &str) -> Option<String> {
     format(lang, code, &Params::default()).and_then(|(text, complete)| complete.then_some(text))
 }
 
+/// The name of an event kind (`case.filed` → 立案) in `lang`, from the catalogue's `event_*`
+/// messages; the kind itself where the catalogue has none.
+pub fn event_label(lang: Lang, kind: &str) -> String {
+    plain(lang, &format!("event_{}", kind.replace('.', "_"))).unwrap_or_else(|| kind.to_owned())
+}
+
 /// Whether the catalogue has a message for `code` in `lang`.
 pub fn has(lang: Lang, code: &str) -> bool {
     of(lang).get_message(code).and_then(|m| m.value()).is_some()

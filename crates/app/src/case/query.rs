@@ -510,3 +510,33 @@ pub async fn assignable(
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
 }
+
+/// How the pages name the actors of events: an account by its name, the platform's workers,
+/// a party by their number, an anonymous visitor. Accounts are looked up once each.
+pub async fn actor_names(
+    app: &App,
+    actors: &[String],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let mut out = std::collections::HashMap::new();
+    for a in actors.iter().map(String::as_str) {
+        if out.contains_key(a) {
+            continue;
+        }
+        let name = if let Some(id) = a.strip_prefix("user:").and_then(|n| n.parse::<i64>().ok()) {
+            app.store
+                .user(id)
+                .await?
+                .map_or_else(|| a.to_owned(), |u| u.display_name)
+        } else if a.starts_with("system:") {
+            "系统".to_owned()
+        } else if let Some((_, no)) = a.strip_prefix("party:").and_then(|p| p.split_once('/')) {
+            format!("当事人（第{no}号）")
+        } else if a == "anonymous" {
+            "匿名访问".to_owned()
+        } else {
+            a.to_owned()
+        };
+        out.insert(a.to_owned(), name);
+    }
+    Ok(out)
+}

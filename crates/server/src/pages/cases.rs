@@ -458,6 +458,13 @@ fn deadline_badge(status: &str) -> Markup {
     html! { span class=(format!("badge {cls}")) { (text) } }
 }
 
+/// An RFC 3339 moment of the event log in Beijing time, to the minute.
+fn beijing_at(at: &str) -> String {
+    at.parse::<jiff::Timestamp>()
+        .map(zhixing_app::platform::clock::beijing_minutes)
+        .unwrap_or_else(|_| at.to_owned())
+}
+
 /// The case page.
 pub async fn show(
     State(app): State<App>,
@@ -543,6 +550,12 @@ pub(super) async fn render(
         .collect();
     let services = zhixing_app::case::service::services_of(c, &period_ctx)?;
     let officers = query::assignable(app, &v.principal, id).await?;
+    let actor_ids: Vec<String> = timeline.iter().map(|e| e.actor.clone()).collect();
+    let actors = query::actor_names(app, &actor_ids).await?;
+    let sensitive_reads = timeline
+        .iter()
+        .filter(|e| e.kind == "read.sensitive")
+        .count();
     let body = html! {
         section.card #case-head {
             h1 #case-number { (view.number) }
@@ -669,7 +682,19 @@ pub(super) async fn render(
         (super::service::section(&v.csrf, id, c, &services, can_act, today, refused))
         section.card #timeline {
             h2 { "流程记录" }
-            table { @for e in &timeline { tr { td.small { (e.at) } td { code { (e.kind) } } td { (e.actor) } } } }
+            div.scroll { table {
+                tr { th { "时间" } th { "事项" } th { "办理人" } }
+                @for e in timeline.iter().filter(|e| e.kind != "read.sensitive") {
+                    tr data-kind=(e.kind) {
+                        td.small { (beijing_at(&e.at)) }
+                        td { (crate::messages::event_label(lang, &e.kind)) }
+                        td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
+                    }
+                }
+            } }
+            @if sensitive_reads > 0 {
+                p.small.muted #sensitive-reads { "另有查阅敏感信息记录 " (sensitive_reads) " 条，保留在审计记录中。" }
+            }
         }
     };
     Ok(page(status, layout(lang, &view.number, Some(v), body)))

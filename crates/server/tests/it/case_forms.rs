@@ -195,6 +195,22 @@ async fn an_officer_assigns_records_payment_suspends_and_registers_clues_from_th
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 
+    // The timeline names each step in Chinese, in Beijing time, by the officer's name; the
+    // sensitive reads stay on the audit trail, counted.
+    let (_, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    let timeline = page.split("id=\"timeline\"").nth(1).unwrap();
+    assert!(
+        timeline.contains("<td>立案</td>") && timeline.contains("<td>记录履行</td>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("officer1 测试") && !timeline.contains("user:"),
+        "{timeline}"
+    );
+    assert!(!timeline.contains(">case.filed<") && !timeline.contains("查阅敏感信息</td>"));
+    let minute = zhixing_app::platform::clock::beijing_minutes(jiff::Timestamp::now());
+    assert!(timeline.contains(&minute[..10]), "Beijing date {minute}");
+
     // Someone of another court can post none of these.
     t.user("stranger", "b110108", &[Role::Officer]).await;
     let other = t.page_login("stranger").await;
