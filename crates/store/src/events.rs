@@ -135,6 +135,13 @@ pub struct EventFilter {
     pub court_path_prefix: Option<String>,
     /// The last `limit` events rather than the first (still returned newest first).
     pub newest_first: bool,
+    /// Only events before this sequence number (the next page, newest first).
+    pub before_seq: Option<i64>,
+    /// Only events whose kind starts with this (`case.`, `funds.payout`).
+    pub kind_prefix: Option<String>,
+    /// Only events at or after this moment, and before that one (µs).
+    pub from_us: Option<i64>,
+    pub until_us: Option<i64>,
 }
 
 impl Store {
@@ -145,6 +152,10 @@ impl Store {
                AND (CAST($2 AS TEXT) IS NULL OR e.subject = CAST($2 AS TEXT)) \
                AND (CAST($3 AS TEXT) IS NULL OR e.court_id IN \
                     (SELECT id FROM courts WHERE substr(path, 1, length(CAST($3 AS TEXT))) = CAST($3 AS TEXT))) \
+               AND (CAST($5 AS BIGINT) IS NULL OR e.seq < CAST($5 AS BIGINT)) \
+               AND (CAST($6 AS TEXT) IS NULL OR substr(e.kind, 1, length(CAST($6 AS TEXT))) = CAST($6 AS TEXT)) \
+               AND (CAST($7 AS BIGINT) IS NULL OR e.at_us >= CAST($7 AS BIGINT)) \
+               AND (CAST($8 AS BIGINT) IS NULL OR e.at_us < CAST($8 AS BIGINT)) \
              ORDER BY e.seq {order} LIMIT $4",
             order = if f.newest_first { "DESC" } else { "ASC" },
             cols = COLS
@@ -164,6 +175,10 @@ impl Store {
             .bind(&f.subject)
             .bind(&f.court_path_prefix)
             .bind(limit)
+            .bind(f.before_seq)
+            .bind(&f.kind_prefix)
+            .bind(f.from_us)
+            .bind(f.until_us)
             .fetch_all(p)
             .await)?,
         )

@@ -102,31 +102,79 @@ pub async fn head_for(app: &App, by: &Principal) -> Result<Option<(i64, String)>
 pub async fn events(
     app: &App,
     by: &Principal,
-    after: i64,
-    limit: i64,
-    subject: Option<String>,
+    q: &EventQuery,
 ) -> Result<Vec<zhixing_store::events::EventRecord>, AppError> {
     if !by.may(Action::ReadAudit, &by.court_path) {
         return Err(AppError::forbidden(
             "only an auditor may read the audit trail",
         ));
     }
-    if !(1..=1000).contains(&limit) {
+    if !(1..=1000).contains(&q.limit) {
         return Err(AppError::bad_request(
             "invalid_limit",
             "limit must be between 1 and 1000",
         ));
     }
+    // A court named must be within the auditor's reach; its subtree is searched.
+    let path = match q.court.as_deref().filter(|c| !c.is_empty()) {
+        None => by.court_path.clone(),
+        Some(id) => match app.store.court(id).await? {
+            Some(c) if c.path.starts_with(&by.court_path) => c.path,
+            _ => {
+                return Err(AppError::not_found(
+                    "court_not_found",
+                    format!("no court {id} within the auditor's courts"),
+                ));
+            }
+        },
+    };
+    let day_start = |d: jiff::civil::Date| {
+        d.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .map(|z| z.timestamp().as_microsecond())
+            .map_err(|_| AppError::bad_request("invalid_date", "a day out of range"))
+    };
+    let from_us = q.from.map(day_start).transpose()?;
+    let until_us =
+        q.to.map(|d| {
+            d.checked_add(jiff::Span::new().days(1))
+                .map_err(|_| AppError::bad_request("invalid_date", "a day out of range"))
+                .and_then(day_start)
+        })
+        .transpose()?;
+    let newest_first = q.before.is_some();
     Ok(app
         .store
         .list_events(&zhixing_store::events::EventFilter {
-            after_seq: after,
-            limit,
-            subject,
-            court_path_prefix: Some(by.court_path.clone()),
-            newest_first: false,
+            after_seq: q.after.unwrap_or(0),
+            limit: q.limit,
+            subject: q.subject.clone().filter(|s| !s.is_empty()),
+            court_path_prefix: Some(path),
+            newest_first,
+            before_seq: q.before,
+            kind_prefix: q.kind.clone().filter(|s| !s.is_empty()),
+            from_us,
+            until_us,
         })
         .await?)
+}
+
+/// A search of the audit trail, as the API's parameters and the audit page's form give it.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    /// Events after this sequence number, oldest first (the API's feed).
+    pub after: Option<i64>,
+    /// Events before this sequence number, newest first (the next page back).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// Exactly this subject (`case:12`, `user:3`).
+    pub subject: Option<String>,
+    /// This court and the courts below it, within the auditor's.
+    pub court: Option<String>,
+    /// Kinds starting with this (`case.`, `funds.payout`).
+    pub kind: Option<String>,
+    /// Beijing days, inclusive.
+    pub from: Option<jiff::civil::Date>,
+    pub to: Option<jiff::civil::Date>,
 }
 
 /// The last `limit` events of the auditor's courts, oldest first.
@@ -148,6 +196,7 @@ pub async fn recent(
             subject: None,
             court_path_prefix: Some(by.court_path.clone()),
             newest_first: true,
+            ..Default::default()
         })
         .await?;
     events.reverse();

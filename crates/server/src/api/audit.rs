@@ -56,8 +56,21 @@ pub struct EventParams {
     /// 1–1000, default 100.
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
-    /// Only events about this subject, e.g. `user:3`.
+    /// Only events about this subject, e.g. `user:3`, `case:12`.
     pub subject: Option<String>,
+    /// Events before this sequence number, newest first (the next page back); otherwise
+    /// events come oldest first after `after`.
+    pub before: Option<i64>,
+    /// Only events of this court and the courts below it (within the auditor's).
+    pub court: Option<String>,
+    /// Only events whose kind starts with this, e.g. `funds.payout` or `case.`.
+    pub kind: Option<String>,
+    /// Only events on or after this Beijing day, YYYY-MM-DD.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<jiff::civil::Date>,
+    /// Only events on or before this Beijing day, YYYY-MM-DD.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<jiff::civil::Date>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,21 +85,25 @@ pub struct EventOut {
     pub hash: String,
 }
 
-/// Events of the auditor's court and the courts below it, in order.
-#[utoipa::path(get, path = "/api/v1/events", params(EventParams), responses((status = 200, body = [EventOut]), (status = 403, body = crate::error::Problem)))]
+/// Events of the auditor's court and the courts below it: oldest first after `after`, or
+/// newest first before `before`; filtered by subject, court, kind and days.
+#[utoipa::path(get, path = "/api/v1/events", params(EventParams), responses((status = 200, body = [EventOut]), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn events(
     State(app): State<App>,
     ctx: Ctx,
     Query(q): Query<EventParams>,
 ) -> Result<Json<Vec<EventOut>>, ApiError> {
-    let rows = audit::events(
-        &app,
-        &ctx.principal,
-        q.after.unwrap_or(0),
-        q.limit.unwrap_or(100),
-        q.subject,
-    )
-    .await?;
+    let query = audit::EventQuery {
+        after: q.after,
+        before: q.before,
+        limit: q.limit.unwrap_or(100),
+        subject: q.subject,
+        court: q.court,
+        kind: q.kind,
+        from: q.from,
+        to: q.to,
+    };
+    let rows = audit::events(&app, &ctx.principal, &query).await?;
     let mut out = Vec::with_capacity(rows.len());
     for e in rows {
         out.push(EventOut {

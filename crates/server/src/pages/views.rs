@@ -294,7 +294,29 @@ pub async fn court_children(
     Ok(page(StatusCode::OK, body))
 }
 
-pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+pub struct AuditSearch {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    court: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    before: Option<i64>,
+}
+
+/// Events shown per page of the audit trail.
+const AUDIT_PAGE: i64 = 50;
+
+pub async fn audit(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Query(q): axum::extract::Query<AuditSearch>,
+) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v.principal.may(Action::ReadAudit, &v.principal.court_path) {
         return Err(ApiError::forbidden(
@@ -305,7 +327,34 @@ pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
     let report = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
     let n = report.entries;
     let head = report.head_hash.clone().unwrap_or_default();
-    let events = zhixing_app::platform::audit::recent(&app, &v.principal, 50).await?;
+    let day = |s: &str| s.trim().parse::<jiff::civil::Date>().ok();
+    let query = zhixing_app::platform::audit::EventQuery {
+        after: None,
+        before: Some(q.before.unwrap_or(i64::MAX)),
+        limit: AUDIT_PAGE,
+        subject: Some(q.subject.trim().to_owned()),
+        court: Some(q.court.trim().to_owned()),
+        kind: Some(q.kind.trim().to_owned()),
+        from: day(&q.from),
+        to: day(&q.to),
+    };
+    let events = zhixing_app::platform::audit::events(&app, &v.principal, &query).await?;
+    let actor_ids: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+    let actors = zhixing_app::case::query::actor_names(&app, &actor_ids).await?;
+    let next = (events.len() == usize::try_from(AUDIT_PAGE).unwrap_or(50))
+        .then(|| events.last().map(|e| e.seq))
+        .flatten()
+        .map(|seq| {
+            let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            format!(
+                "/audit?subject={}&court={}&kind={}&from={}&to={}&before={seq}",
+                enc(&q.subject),
+                enc(&q.court),
+                enc(&q.kind),
+                enc(&q.from),
+                enc(&q.to)
+            )
+        });
     let body = html! {
         section.card #chain {
             h1 { (lang.t("chain")) }
@@ -318,12 +367,28 @@ pub async fn audit(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         }
         section.card {
             h2 { (lang.t("recent_events")) }
-            table #events {
-                tr { th { "#" } th { (lang.t("time")) } th { (lang.t("actor")) } th { (lang.t("kind")) } th { (lang.t("subject")) } }
-                @for e in events.iter().rev() {
-                    tr { td.num { (e.seq) } td.small { (zhixing_store::from_micros(e.at_us).map(|t| t.to_string()).unwrap_or_default()) } td { (e.actor) } td { code { (e.kind) } } td { (e.subject) } }
-                }
+            form #audit-search method="get" action="/audit" {
+                label { "对象（如 case:12、user:3）" input name="subject" value=(q.subject); }
+                label { "法院代码（含下级法院）" input name="court" value=(q.court); }
+                label { "事项类型（前缀，如 funds.payout、case.）" input name="kind" value=(q.kind); }
+                label { "自（北京时间日期）" input type="date" name="from" value=(q.from); }
+                label { "至" input type="date" name="to" value=(q.to); }
+                button type="submit" { "查询" }
             }
+            div.scroll { table #events {
+                tr { th { "#" } th { (lang.t("time")) } th { (lang.t("actor")) } th { (lang.t("kind")) } th { (lang.t("subject")) } }
+                @for e in &events {
+                    tr data-seq=(e.seq) data-kind=(e.kind) {
+                        td.num { (e.seq) }
+                        td.small { (jiff::Timestamp::from_microsecond(e.at_us).map(zhixing_app::platform::clock::beijing_minutes).unwrap_or_default()) }
+                        td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
+                        td { (crate::messages::event_label(lang, &e.kind)) }
+                        td { code.small { (e.subject) } }
+                    }
+                }
+            } }
+            @if events.is_empty() { p.muted { "没有符合条件的记录。" } }
+            @if let Some(href) = next { p { a #audit-next href=(href) { "更早的记录" } } }
         }
     };
     Ok(page(

@@ -289,3 +289,89 @@ async fn auditors_read_events_of_their_reach_only() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_searched_by_kind_subject_court_and_day_and_paged_back() {
+    let t = TestApp::spawn_quiet().await;
+    let auditor = t.signed_in("auditor_bj", "h11", Role::Auditor).await;
+    let officer = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let filing = serde_json::json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初81号",
+                  "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 1_000_000}
+    });
+    let id = t
+        .post_json("/api/v1/cases", Some(&officer), &filing)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let events = |q: String| {
+        let (t, auditor) = (&t, &auditor);
+        async move {
+            let r = t.get(&format!("/api/v1/events?{q}"), Some(auditor)).await;
+            assert_eq!(r.status(), StatusCode::OK, "{q}");
+            r.json::<Value>().await.unwrap().as_array().unwrap().clone()
+        }
+    };
+    // By kind, newest first before a sequence number.
+    let cases = events(format!("kind=case.&before={}", i64::MAX)).await;
+    assert!(cases.len() >= 2, "{cases:?}");
+    assert!(
+        cases
+            .iter()
+            .all(|e| e["kind"].as_str().unwrap().starts_with("case."))
+    );
+    let seqs: Vec<i64> = cases.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {seqs:?}"
+    );
+    // The page before the newest: the rest, and nothing newer.
+    let older = events(format!("kind=case.&before={}", seqs[0])).await;
+    assert_eq!(older.len(), cases.len() - 1);
+    // By subject, by court (the case's, within the auditor's reach), by day.
+    let subject = events(format!("subject=case:{id}")).await;
+    assert!(!subject.is_empty() && subject.iter().all(|e| e["subject"] == format!("case:{id}")));
+    let court = events("court=b110105&kind=case.filed".into()).await;
+    assert_eq!(court.len(), 1);
+    let today = t.app.today();
+    let tomorrow = today.checked_add(jiff::Span::new().days(1)).unwrap();
+    assert!(
+        !events(format!("kind=case.filed&from={today}&to={today}"))
+            .await
+            .is_empty()
+    );
+    assert!(
+        events(format!("kind=case.filed&from={tomorrow}"))
+            .await
+            .is_empty()
+    );
+    // A court outside the auditor's reach is not searched.
+    let r = t.get("/api/v1/events?court=b130102", Some(&auditor)).await;
+    assert_problem(r, StatusCode::NOT_FOUND, "court_not_found").await;
+
+    // The page: the same search as a form, steps named, actors by name, Beijing time.
+    let cookie = t.page_login("auditor_bj").await;
+    let (status, page) = t
+        .html(
+            &format!("/audit?subject=case:{id}&kind=case.filed"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page.split("id=\"events\"").nth(1).unwrap();
+    assert!(
+        table.contains("<td>立案</td>") && table.contains("officer1 测试"),
+        "{table}"
+    );
+    assert_eq!(table.matches("data-seq=").count(), 1);
+    assert!(table.contains(&today.to_string()));
+}

@@ -233,6 +233,7 @@ async fn upload_stores_the_hash_and_plays_ranges_audited() {
             subject: Some(format!("case:{case}")),
             court_path_prefix: None,
             newest_first: false,
+            ..Default::default()
         })
         .await
         .unwrap();
