@@ -427,13 +427,18 @@ fn accepted(
             section.card #accepted {
                 h1 { "立案成功：" span #case-number { (number) } }
                 h2 { "当事人查询码告知单" }
-                p { "当事人可凭案号和本人的查询码在 " code { "/public/case" } " 查询案件进度。"
-                    strong { "查询码只显示这一次" } "，请打印本页，随受理通知书一并送达各当事人。" }
-                table #access-codes {
-                    thead { tr { th { "序号" } th { "当事人" } th { "查询码" } } }
-                    tbody {
-                        @for c in codes {
-                            tr { td { (c.party_no) } td.party { (c.name) } td.code { code { (c.code) } } }
+                p { "当事人可凭案号和本人的查询码在 " code { "/public/case" } " 查询案件进度、接收电子送达的文书。"
+                    strong { "查询码只显示这一次" } "。每位当事人一页，打印后分别随受理通知书交付本人：任何人只能拿到自己的查询码。" }
+                div #access-codes {
+                    @for c in codes {
+                        article.code-sheet data-party=(c.party_no) {
+                            h3 { "查询码告知单（交 " (c.name) " 本人）" }
+                            table {
+                                tr { th { "案号" } td { (number) } }
+                                tr { th { "当事人" } td.party { (c.name) } }
+                                tr { th { "查询码" } td.code { code { (c.code) } } }
+                            }
+                            p.small { "请妥善保管，勿告知他人。遗失的，可向承办法院申请补发，原查询码随即失效。" }
                         }
                     }
                 }
