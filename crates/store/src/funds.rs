@@ -285,6 +285,18 @@ impl Store {
         )
     }
 
+    /// Payouts proposed at a court and not yet decided, oldest first: the head's queue.
+    pub async fn proposed_payouts_at(&self, court_id: &str, limit: i64) -> Result<Vec<PayoutRow>> {
+        let sql = format!(
+            "SELECT {PAYOUT_COLS} FROM fund_payouts WHERE court_id = $1 AND status = 'proposed' \
+             ORDER BY proposed_at, case_id, no LIMIT $2"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, PayoutRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(court_id).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
     pub async fn payouts_of(&self, case_id: i64) -> Result<Vec<PayoutRow>> {
         let sql = format!("SELECT {PAYOUT_COLS} FROM fund_payouts WHERE case_id = $1 ORDER BY no");
         Ok(

@@ -540,3 +540,133 @@ pub async fn actor_names(
     }
     Ok(out)
 }
+
+/// A closure proposed and awaiting the division head, as their queue shows it.
+#[derive(Debug, Serialize)]
+pub struct PendingClosure {
+    pub case_id: i64,
+    pub number: String,
+    pub mode: zhixing_domain::case::ClosureMode,
+    pub reason: String,
+    pub proposed_on: Date,
+    pub proposed_by: Option<String>,
+}
+
+/// A payout proposed and awaiting the division head.
+#[derive(Debug, Serialize)]
+pub struct PendingPayout {
+    pub case_id: i64,
+    pub number: String,
+    pub no: i64,
+    pub party_name: String,
+    pub amount_fen: i64,
+    pub note: String,
+    pub proposed_by: String,
+    pub proposed_on: String,
+}
+
+/// What waits on a user, by what their roles do at their court: their own cases by nearest
+/// deadline (overdue first), and for a division head the closures and payouts to decide.
+#[derive(Debug, Default, Serialize)]
+pub struct WorkQueue {
+    pub my_cases: Vec<CaseSummary>,
+    pub closures: Vec<PendingClosure>,
+    pub payouts: Vec<PendingPayout>,
+}
+
+/// An account's name for people, by how records name it (`user:5` or a username); the
+/// record's own word if there is no such account.
+pub async fn display_name(app: &App, who: &str) -> Result<String, AppError> {
+    let user = match who
+        .strip_prefix("user:")
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        Some(id) => app.store.user(id).await?,
+        None => app.store.user_by_username(who).await?,
+    };
+    Ok(user.map_or_else(|| who.to_owned(), |u| u.display_name))
+}
+
+/// How many items each list of the queue shows.
+const QUEUE_LEN: i64 = 20;
+
+pub async fn work_queue(app: &App, by: &Principal) -> Result<WorkQueue, AppError> {
+    let mut q = WorkQueue::default();
+    if by.may(Action::HandleCases, &by.court_path) {
+        let listed = list(
+            app,
+            by,
+            &ListQuery {
+                officer: Some("me".into()),
+                sort: Some("due".into()),
+                limit: Some(QUEUE_LEN),
+                ..ListQuery::default()
+            },
+        )
+        .await?;
+        q.my_cases = listed
+            .page
+            .items
+            .into_iter()
+            .filter(|c| c.status != "closed")
+            .collect();
+    }
+    if by.may(Action::Approve, &by.court_path) {
+        let listed = list(
+            app,
+            by,
+            &ListQuery {
+                status: Some("pending_closure".into()),
+                limit: Some(QUEUE_LEN),
+                ..ListQuery::default()
+            },
+        )
+        .await?;
+        for c in listed.page.items {
+            let Some(row) = app.store.case(c.id).await? else {
+                continue;
+            };
+            let state = state_of(&row)?;
+            if let Some((mode, reason, on)) = state.closure_request {
+                q.closures.push(PendingClosure {
+                    case_id: c.id,
+                    number: c.number,
+                    mode,
+                    reason,
+                    proposed_on: on,
+                    proposed_by: match state.closure_proposer {
+                        Some(u) => Some(display_name(app, &u).await?),
+                        None => None,
+                    },
+                });
+            }
+        }
+        for p in app
+            .store
+            .proposed_payouts_at(&by.court_id, QUEUE_LEN)
+            .await?
+        {
+            let Some(row) = app.store.case(p.case_id).await? else {
+                continue;
+            };
+            let state = state_of(&row)?;
+            let party_name = state
+                .parties
+                .iter()
+                .find(|x| i64::from(x.no) == p.party_no)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            q.payouts.push(PendingPayout {
+                case_id: p.case_id,
+                number: state.number,
+                no: p.no,
+                party_name,
+                amount_fen: p.amount,
+                note: p.note,
+                proposed_by: display_name(app, &p.proposed_by).await?,
+                proposed_on: p.proposed_on,
+            });
+        }
+    }
+    Ok(q)
+}

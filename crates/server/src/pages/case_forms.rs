@@ -141,6 +141,7 @@ pub(super) fn account_forms(
     id: i64,
     c: &CaseState,
     account: &AccountView,
+    names: &std::collections::HashMap<String, String>,
     can_act: bool,
     is_head: bool,
     refused: Option<Refused<'_>>,
@@ -158,7 +159,7 @@ pub(super) fn account_forms(
             @for p in account.payouts.iter().filter(|p| p.status == "proposed" && is_head) {
                 form.payout-decision method="post" action=(format!("/cases/{id}/account/payouts/{}/decision", p.no)) {
                     (token)
-                    span { "待审批：向 " (p.party_name) " 发放 " (yuan(p.amount_fen)) "（" (p.proposed_by) " 于 " (p.proposed_on) " 提出" @if !p.note.is_empty() { "，" (p.note) } "）" }
+                    span { "待审批：向 " (p.party_name) " 发放 " (yuan(p.amount_fen)) "（" (names.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " 于 " (p.proposed_on) " 提出" @if !p.note.is_empty() { "，" (p.note) } "）" }
                     label { "不予批准的理由" input name="reason" maxlength="500"; }
                     button name="approve" value="true" data-approve=(p.no) { "批准发放" }
                     button name="approve" value="false" { "不予批准" }

@@ -555,8 +555,10 @@ pub(super) async fn render(
         .collect();
     let services = zhixing_app::case::service::services_of(c, &period_ctx)?;
     let officers = query::assignable(app, &v.principal, id).await?;
-    let actor_ids: Vec<String> = timeline.iter().map(|e| e.actor.clone()).collect();
+    let mut actor_ids: Vec<String> = timeline.iter().map(|e| e.actor.clone()).collect();
+    actor_ids.extend(account.payouts.iter().map(|p| p.proposed_by.clone()));
     let actors = query::actor_names(app, &actor_ids).await?;
+    let payout_names = &actors;
     let sensitive_reads = timeline
         .iter()
         .filter(|e| e.kind == "read.sensitive")
@@ -677,13 +679,13 @@ pub(super) async fn render(
                 table #payouts {
                     tr { th { "领款人" } th { "金额" } th { "状态" } th { "提出" } th { "转账凭证" } }
                     @for p in &account.payouts {
-                        tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (p.status) } td.small { (p.proposed_by) " " (p.proposed_on) }
+                        tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (p.status) } td.small { (actors.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " " (p.proposed_on) }
                              td { (p.transfer_reference.as_deref().unwrap_or("—")) } }
                     }
                 }
             }
         }
-        (super::case_forms::account_forms(&v.csrf, id, c, &account, can_act, is_head, refused))
+        (super::case_forms::account_forms(&v.csrf, id, c, &account, &payout_names, can_act, is_head, refused))
         (super::service::section(&v.csrf, id, c, &services, can_act, today, refused))
         section.card #timeline {
             h2 { "流程记录" }

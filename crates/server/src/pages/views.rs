@@ -159,8 +159,85 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         None
     };
     let extensions = zhixing_app::case::query::pending_extensions(&app, p).await?;
+    let work = zhixing_app::case::query::work_queue(&app, p).await?;
+    let sensitive = if p.may(Action::ReadAudit, &p.court_path) {
+        let q = zhixing_app::platform::audit::EventQuery {
+            before: Some(i64::MAX),
+            limit: 10,
+            kind: Some("read.sensitive".into()),
+            ..Default::default()
+        };
+        let events = zhixing_app::platform::audit::events(&app, p, &q).await?;
+        let ids: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+        let names = zhixing_app::case::query::actor_names(&app, &ids).await?;
+        Some((events, names))
+    } else {
+        None
+    };
     let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
     let body = html! {
+        @if handles {
+            section.card #queue-cases {
+                h2 { "我承办的案件（按最近期限，超期在前）" }
+                @if work.my_cases.is_empty() { p { "暂无承办的案件。" } }
+                @else {
+                    div.scroll { table {
+                        tr { th { "案号" } th { "当事人" } th { "最近期限" } th { "状态" } }
+                        @for c in &work.my_cases {
+                            tr data-case=(c.id) {
+                                td { a href=(format!("/cases/{}", c.id)) { (c.number) } }
+                                td.small { (c.applicants.join("、")) " 诉 " (c.respondents.join("、")) }
+                                td { (c.next_due.as_deref().unwrap_or("—")) @if c.overdue { " " span.badge.late { "已超期" } } }
+                                td { (zhixing_domain::case::CaseStatus::parse(&c.status).map_or(c.status.as_str(), |s| s.name_zh())) }
+                            }
+                        }
+                    } }
+                    p { a href="/cases?mine=1" { "全部承办案件" } }
+                }
+            }
+        }
+        @if p.may(Action::Approve, &p.court_path) {
+            section.card #queue-approvals {
+                h2 { "待审批（" (work.closures.len() + work.payouts.len()) "）" }
+                @if work.closures.is_empty() && work.payouts.is_empty() { p { "暂无待审批事项。" } }
+                @if !work.closures.is_empty() {
+                    h3 { "结案" }
+                    div.scroll { table #pending-closures {
+                        tr { th { "案号" } th { "结案方式" } th { "理由" } th { "提出" } }
+                        @for c in &work.closures {
+                            tr { td { a href=(format!("/cases/{}#act", c.case_id)) { (c.number) } } td { (c.mode.name_zh()) } td { (c.reason) }
+                                 td.small { (c.proposed_by.as_deref().unwrap_or("")) " " (c.proposed_on) } }
+                        }
+                    } }
+                }
+                @if !work.payouts.is_empty() {
+                    h3 { "案款发放" }
+                    div.scroll { table #pending-payouts {
+                        tr { th { "案号" } th { "领款人" } th { "金额" } th { "说明" } th { "提出" } }
+                        @for x in &work.payouts {
+                            tr { td { a href=(format!("/cases/{}#account-forms", x.case_id)) { (x.number) } } td { (x.party_name) }
+                                 td.num { (super::cases::yuan(x.amount_fen)) } td { (x.note) } td.small { (x.proposed_by) " " (x.proposed_on) } }
+                        }
+                    } }
+                }
+            }
+        }
+        @if let Some((events, names)) = &sensitive {
+            section.card #queue-sensitive {
+                h2 { "最近的敏感信息查阅" }
+                @if events.is_empty() { p { "暂无记录。" } }
+                @else {
+                    div.scroll { table {
+                        tr { th { "时间" } th { "查阅人" } th { "对象" } }
+                        @for e in events {
+                            tr { td.small { (jiff::Timestamp::from_microsecond(e.at_us).map(zhixing_app::platform::clock::beijing_minutes).unwrap_or_default()) }
+                                 td { (names.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) } td { code.small { (e.subject) } } }
+                        }
+                    } }
+                    p { a href="/audit?kind=read.sensitive" { "全部查阅记录" } }
+                }
+            }
+        }
         @if decides_extensions {
             section.card #panel-extensions {
                 h2 { "待审批的延长执行期限申请" }

@@ -66,6 +66,10 @@ async fn an_officer_assigns_records_payment_suspends_and_registers_clues_from_th
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("#handling"), "{location}");
     assert_eq!(case(&t, &token, id).await["officer"][0], me);
+    // Now on the officer's home page, in their queue by nearest deadline.
+    let (_, home) = t.html("/home", &cookie).await;
+    let queue = home.split("id=\"queue-cases\"").nth(1).unwrap();
+    assert!(queue.contains(&format!("data-case=\"{id}\"")), "{queue}");
     // The same officer again: refused beside the form, in Chinese, nothing changed.
     let (status, _, body) = t
         .form(&at("assign"), &cookie, &[("officer_id", &me.to_string())])
@@ -274,6 +278,13 @@ async fn money_moves_through_the_account_forms_with_the_heads_approval() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, page) = t.html(&format!("/cases/{id}"), &head).await;
     assert!(page.contains("待审批：向 张三 发放 ¥2,000.00"), "{page}");
+    // The head's home page has it in the approvals queue, proposed by the officer by name.
+    let (_, home) = t.html("/home", &head).await;
+    let queue = home.split("id=\"pending-payouts\"").nth(1).unwrap();
+    assert!(
+        queue.contains("¥2,000.00") && queue.contains("officer1 测试") && queue.contains("张三"),
+        "{queue}"
+    );
     let (status, _, _) = t
         .form(
             &at("payouts/1/decision"),

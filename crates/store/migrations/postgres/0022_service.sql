@@ -70,3 +70,6 @@ CREATE TABLE unserved_documents (
     PRIMARY KEY (case_id, document_id, party_no)
 );
 CREATE INDEX unserved_documents_due ON unserved_documents (due_on);
+
+-- The division head's queue: payouts proposed at a court, awaiting the decision.
+CREATE INDEX fund_payouts_court_status ON fund_payouts (court_id, status, proposed_at);
