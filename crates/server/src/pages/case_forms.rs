@@ -43,7 +43,6 @@ fn optional(s: &str) -> Option<String> {
 
 /// The handling section: officer, payments, suspension, clues, security, access codes,
 /// resumption.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn handling_section(
     token: &FormToken,
     id: i64,
@@ -136,6 +135,7 @@ pub(super) fn handling_section(
 }
 
 /// The account's forms: receipts, payouts and their approval and transfer, distribution.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn account_forms(
     token: &FormToken,
     id: i64,

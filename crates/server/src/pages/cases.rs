@@ -685,7 +685,7 @@ pub(super) async fn render(
                 }
             }
         }
-        (super::case_forms::account_forms(&v.csrf, id, c, &account, &payout_names, can_act, is_head, refused))
+        (super::case_forms::account_forms(&v.csrf, id, c, &account, payout_names, can_act, is_head, refused))
         (super::service::section(&v.csrf, id, c, &services, can_act, today, refused))
         section.card #timeline {
             h2 { "流程记录" }
