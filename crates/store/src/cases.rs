@@ -320,6 +320,27 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    /// Cases of a court whose number contains `part` (`执50`, `京0105执`), newest first. The
+    /// text is matched literally: `%` and `_` in it are no wildcards.
+    pub async fn cases_by_number_part(
+        &self,
+        court_id: &str,
+        part: &str,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
+        let escaped: String = part
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let pattern = format!("%{escaped}%");
+        let sql = "SELECT id FROM cases WHERE court_id = $1 AND number LIKE $2 ESCAPE '\\' ORDER BY id DESC LIMIT $3";
+        let rows: Vec<(i64,)> = on_pool!(self, p => sqlx::query_as(sql).bind(court_id).bind(&pattern).bind(limit).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     /// Cases of a court with a party whose identifier has this blind index.
     pub async fn cases_by_identifier(
         &self,

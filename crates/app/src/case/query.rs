@@ -235,6 +235,16 @@ async fn search(app: &App, court_id: &str, text: &str) -> Result<Vec<i64>, AppEr
             .cases_by_identifier(court_id, &app.cipher.index(text), 500)
             .await?);
     }
+    // A piece of a case number (`执50`, `(2026)京0105`, `50号`): people type what they remember.
+    let number_like = text.contains('执')
+        || text.contains('(')
+        || text.contains('（')
+        || text.ends_with('号')
+        || text.chars().all(|c| c.is_ascii_digit());
+    if number_like {
+        let part = crate::portal::normalize_number(text);
+        return Ok(app.store.cases_by_number_part(court_id, &part, 500).await?);
+    }
     Ok(app.store.cases_by_party_name(court_id, text, 500).await?)
 }
 

@@ -42,7 +42,16 @@ pub struct ListForm {
     /// A court the viewer may read (the command centre's drill-down); default the viewer's.
     #[serde(default)]
     court: String,
+    /// Present once the filter form was sent: "仅我承办" then means what its box says.
+    #[serde(default)]
+    submitted: Option<String>,
+    /// The next page's cursor.
+    #[serde(default)]
+    cursor: Option<String>,
 }
+
+/// Cases per page of the list.
+const LIST_PAGE: i64 = 50;
 
 /// 我的案件 — the officer's cases, the nearest deadline first.
 pub async fn list(
@@ -52,8 +61,10 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let lang = v.lang;
     let court = Some(f.court.trim().to_owned()).filter(|c| !c.is_empty());
+    // On a first visit an officer sees their own cases; once the form is sent, the box says.
     let mine = f.mine.is_some()
-        || (f.q.is_empty()
+        || (f.submitted.is_none()
+            && f.q.is_empty()
             && f.status.is_empty()
             && f.overdue.is_none()
             && court.is_none()
@@ -68,8 +79,8 @@ pub async fn list(
         filed_to: None,
         q: Some(f.q.clone()).filter(|s| !s.is_empty()),
         sort: Some("due".into()),
-        limit: Some(200),
-        cursor: None,
+        limit: Some(LIST_PAGE),
+        cursor: f.cursor.clone().filter(|c| !c.is_empty()),
     };
     let listed = query::list(&app, &v.principal, &params).await?;
     let rows = &listed.page.items;
@@ -83,7 +94,8 @@ pub async fn list(
             }
             form.filters method="get" action="/cases" {
                 @if let Some(id) = &court { input type="hidden" name="court" value=(id); }
-                input name="q" value=(f.q) placeholder="案号、当事人姓名或身份证号";
+                input type="hidden" name="submitted" value="1";
+                label { "查找" input name="q" value=(f.q) placeholder="案号（可只填一部分，如 执50）、当事人姓名或身份证号"; }
                 select name="status" {
                     option value="" { "全部状态" }
                     @for s in ["open", "suspended", "pending_closure", "closed"] {
@@ -111,9 +123,31 @@ pub async fn list(
                 }
             }
             @if rows.is_empty() { p.muted { "没有符合条件的案件。" } }
+            @if let Some(next) = &listed.page.next_cursor {
+                p { a #next-page href=(list_href(&f, mine, court.as_deref(), next)) { "下一页" } }
+            }
         }
     };
     Ok(page(StatusCode::OK, layout(lang, "案件", Some(&v), body)))
+}
+
+/// The list's link to its next page, with the same filters.
+fn list_href(f: &ListForm, mine: bool, court: Option<&str>, cursor: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("submitted", "1");
+    q.append_pair("q", &f.q);
+    q.append_pair("status", &f.status);
+    if f.overdue.is_some() {
+        q.append_pair("overdue", "1");
+    }
+    if mine {
+        q.append_pair("mine", "1");
+    }
+    if let Some(c) = court {
+        q.append_pair("court", c);
+    }
+    q.append_pair("cursor", cursor);
+    format!("/cases?{}", q.finish())
 }
 
 /// The filing form, as typed (kept when the filing is refused).

@@ -335,3 +335,69 @@ async fn money_moves_through_the_account_forms_with_the_heads_approval() {
         "all that remained, to the one claim"
     );
 }
+
+#[tokio::test]
+async fn the_case_list_pages_through_every_case_finds_part_of_a_number_and_honours_its_boxes() {
+    let t = TestApp::spawn_quiet().await;
+    let (token, cookie, first) = filed(&t).await;
+    for i in 0..51 {
+        let r = t
+            .post_json(
+                "/api/v1/cases",
+                Some(&token),
+                &json!({
+                    "case_type": "执",
+                    "parties": [
+                        {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                        {"role": "respondent", "kind": "person", "name": format!("被执行人{i}"), "id_number": "110101198001010010"}
+                    ],
+                    "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院",
+                              "document_number": format!("(2026)京0105民初{}号", 500 + i),
+                              "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                    "amounts": {"principal": 1_000_000}
+                }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let me = t
+        .app
+        .store
+        .user_by_username("officer1")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{first}/assign"),
+            &cookie,
+            &[("officer_id", &me.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let rows = |page: &str| page.matches("<td><a href=\"/cases/").count();
+
+    // First visit: the officer's own (one case); the box unchecked and sent: every case.
+    let (_, page) = t.html("/cases", &cookie).await;
+    assert_eq!(rows(&page), 1, "{page}");
+    let (_, page) = t.html("/cases?submitted=1&q=&status=", &cookie).await;
+    assert_eq!(rows(&page), 50, "a page of fifty");
+    let next = page
+        .split("id=\"next-page\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    let (_, page2) = t.html(&next, &cookie).await;
+    assert_eq!(rows(&page2), 2, "the rest: 52 in all");
+    assert!(!page2.contains("id=\"next-page\""));
+
+    // Part of a number: 执5 finds 执5 and 执50–52, nothing else.
+    let (_, page) = t.html("/cases?submitted=1&q=%E6%89%A75", &cookie).await;
+    assert_eq!(rows(&page), 4, "{page}");
+    let (_, page) = t
+        .html("/cases?submitted=1&q=%E6%89%A752%E5%8F%B7", &cookie)
+        .await;
+    assert_eq!(rows(&page), 1, "执52号");
+}
