@@ -294,7 +294,8 @@ pub struct RegistrationIn {
     pub id_number: String,
 }
 
-/// Real-name registration (实名竞买登记): returns the bidder's token once. The answer is the
+/// Real-name registration (实名竞买登记): returns the bidder's token once. A caller signed in
+/// as the court's staff is refused (`court_staff_may_not_bid`). The answer is otherwise the
 /// same whatever the outcome; the outcome (the bidder's number, or why not) is read with the
 /// token from `GET /public/v1/auctions/{id}/registration`.
 #[utoipa::path(post, path = "/public/v1/auctions/{id}/bidders", params(("id" = i64, Path)), request_body = RegistrationIn,
@@ -302,6 +303,7 @@ pub struct RegistrationIn {
 pub async fn register(
     State(app): State<App>,
     Path(id): Path<i64>,
+    staff: Option<Ctx>,
     Json(b): Json<RegistrationIn>,
 ) -> Result<(StatusCode, Json<BidderCredential>), ApiError> {
     let cmd = AuctionCommand::Register {
@@ -309,9 +311,11 @@ pub async fn register(
         real_name: b.real_name,
         identifier: b.id_number,
     };
-    let c = svc::execute(&app, Caller::Public, cmd)
-        .await?
-        .registered()?;
+    // Signed in, the caller is the court's staff, whom the command refuses.
+    let by = staff
+        .as_ref()
+        .map_or(Caller::Public, |c| Caller::Court(&c.principal));
+    let c = svc::execute(&app, by, cmd).await?.registered()?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -333,14 +337,24 @@ pub async fn registration(
 /// process of a scaled-out deployment reach this one's listeners within this.
 const FEED_POLL: Duration = Duration::from_secs(3);
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
+    /// Start after this log position, as `Last-Event-ID` does (which wins when both are
+    /// sent): a page that already shows the log up to a position opens the feed there.
+    pub after: Option<i64>,
+}
+
 /// The live feed (server-sent events): each accepted bid (`bid`, with the new end) and the
 /// close (`closed`), with the log position as the event id. Reconnecting with
-/// `Last-Event-ID` resumes after it.
-#[utoipa::path(get, path = "/public/v1/auctions/{id}/events", params(("id" = i64, Path)), security(()),
+/// `Last-Event-ID` resumes after it; `?after=` opens the feed after a position.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/events", params(("id" = i64, Path), FeedParams), security(()),
     responses((status = 200, description = "text/event-stream"), (status = 404, body = crate::error::Problem)))]
 pub async fn events(
     State(app): State<App>,
     Path(id): Path<i64>,
+    Query(p): Query<FeedParams>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Exists, or 404 before the stream starts.
@@ -349,6 +363,7 @@ pub async fn events(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
+        .or(p.after)
         .filter(|v: &i64| *v >= 0)
         .unwrap_or(0);
     // Subscribe before reading the backlog, so nothing falls between the two.
