@@ -5,12 +5,13 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::access::Principal;
 use zhixing_domain::money::Fen;
 
 use super::Ctx;
@@ -285,6 +286,26 @@ pub async fn public_show(
     Ok(Json(svc::public_view(&app, id).await?))
 }
 
+/// A staff member's session (bearer token or cookie), if the caller has one: the
+/// registration command refuses the court's own staff. Read without the session's form
+/// token and never an error — it only ever refuses.
+pub struct StaffSession(pub Option<Principal>);
+
+impl FromRequestParts<App> for StaffSession {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(token) = crate::api::request_token(parts) else {
+            return Ok(StaffSession(None));
+        };
+        let who = zhixing_app::identity::auth::authenticate(app, &token)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.principal);
+        Ok(StaffSession(who))
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationIn {
@@ -303,7 +324,7 @@ pub struct RegistrationIn {
 pub async fn register(
     State(app): State<App>,
     Path(id): Path<i64>,
-    staff: Option<Ctx>,
+    StaffSession(staff): StaffSession,
     Json(b): Json<RegistrationIn>,
 ) -> Result<(StatusCode, Json<BidderCredential>), ApiError> {
     let cmd = AuctionCommand::Register {
@@ -312,9 +333,7 @@ pub async fn register(
         identifier: b.id_number,
     };
     // Signed in, the caller is the court's staff, whom the command refuses.
-    let by = staff
-        .as_ref()
-        .map_or(Caller::Public, |c| Caller::Court(&c.principal));
+    let by = staff.as_ref().map_or(Caller::Public, Caller::Court);
     let c = svc::execute(&app, by, cmd).await?.registered()?;
     Ok((StatusCode::CREATED, Json(c)))
 }

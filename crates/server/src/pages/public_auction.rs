@@ -9,8 +9,8 @@
 //! carries the public form token (`csrf::PublicForm`), and a bid sent by the room's script
 //! sends it as `X-CSRF-Token`, with its `Idempotency-Key`.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -21,13 +21,13 @@ use zhixing_app::disposal::auction::{
     self as svc, AuctionCommand, Caller, RegistrationView, Room, RoomBid,
 };
 use zhixing_app::state::App;
-use zhixing_domain::access::Principal;
 use zhixing_domain::auction::beijing_time;
 use zhixing_domain::refusal::Params;
 
 use super::cases::{fen_of, yuan};
 use super::i18n::Lang;
 use super::{PageLang, layout, page};
+use crate::api::auction::StaffSession;
 use crate::csrf::PublicForm;
 
 fn status_zh(status: &str, phase: &str) -> &'static str {
@@ -108,25 +108,6 @@ fn bidder_token(parts_headers: &HeaderMap, id: i64) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
-}
-
-/// A staff member's session, if the visitor has one: the registration command refuses the
-/// court's own staff. Read without the session's form token — it only ever refuses.
-pub struct StaffSession(Option<Principal>);
-
-impl FromRequestParts<App> for StaffSession {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let Some(token) = crate::api::request_token(parts) else {
-            return Ok(StaffSession(None));
-        };
-        let who = zhixing_app::identity::auth::authenticate(app, &token)
-            .await
-            .ok()
-            .flatten()
-            .map(|a| a.principal);
-        Ok(StaffSession(who))
-    }
 }
 
 /// What the bidder panel shows beside the room.
