@@ -1287,7 +1287,8 @@ async fn text_when(b: &fantoccini::Client, css: &str, ok: impl Fn(&str) -> bool)
 }
 
 #[tokio::test]
-async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_the_other() {
+async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_the_other_through_a_dropped_feed()
+ {
     let Some((_driver1, b1, _profile1)) = start_browser().await else {
         return;
     };
@@ -1462,8 +1463,14 @@ async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_th
     .await;
     text_when(&b2, "#next-min", |s| s == "¥141,000.00").await;
 
-    // A minute later the second outbids at its next price; the first sees it and the end
-    // moving again.
+    // The first's feed drops (the page stops its connections): the room says so.
+    b1.execute("window.stop(); return true;", vec![])
+        .await
+        .unwrap();
+    text_when(&b1, "#feed-state", |s| s.contains("连接中断")).await;
+
+    // A minute later the second outbids at its next price; the first's feed comes back,
+    // catches up from the last event it saw, and shows the bid and the end moving again.
     let now2 = now.checked_add(jiff::SignedDuration::from_mins(1)).unwrap();
     t.clock.set(now2);
     b2.find(Locator::Id("bid-button"))
@@ -1473,6 +1480,7 @@ async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_th
         .await
         .unwrap();
     text_when(&b2, "#bid-result", |s| s.contains("出价已被接受")).await;
+    text_when(&b1, "#feed-state", |s| s.contains("已重新连接")).await;
     let end2 = beijing(
         now2.checked_add(jiff::SignedDuration::from_mins(5))
             .unwrap(),
