@@ -175,6 +175,20 @@
   };
   if (status() === "open") { connect(); } else { setFeed("closed", "拍卖已结束"); }
 
+  // A registered bidder waiting for the court to confirm the deposit: the bid box appears
+  // once it is confirmed (the confirmation is not part of the public feed).
+  var pending = el("deposit-state");
+  if (pending && pending.getAttribute("data-pending") === "yes" && window.fetch) {
+    var poll = setInterval(function () {
+      if (status() !== "open") { clearInterval(poll); return; }
+      fetch("/public/auctions/" + id + "/me", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          if (r && r.deposit_paid) { clearInterval(poll); window.location.reload(); }
+        }, function () {});
+    }, 5000);
+  }
+
   // Bids from the page: the same command as the API's, with an idempotency key per intended
   // bid (a retry after a lost answer sends the same key, and is answered once).
   if (bidForm && window.fetch) {

@@ -1400,6 +1400,12 @@ async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_th
             serde_json::json!({"paddle": paddle.parse::<u32>().unwrap(), "amount_fen": 1_400_000, "reference": format!("B{paddle}")}),
         )
         .await;
+        // The page waits for the confirmation and then shows the bid box by itself.
+        b.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Id("bid-form"))
+            .await
+            .unwrap();
     }
 
     // Three minutes before the scheduled end, by the server's clock.

@@ -101,6 +101,10 @@ pub fn public_router() -> Router<App> {
             post(public_auction::bid_submit),
         )
         .route(
+            "/public/auctions/{id}/me",
+            get(public_auction::my_registration),
+        )
+        .route(
             "/public/case",
             get(public::case_form).post(public::case_submit),
         )

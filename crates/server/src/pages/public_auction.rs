@@ -387,7 +387,7 @@ fn bidder_panel(
                             @if let Some(rank) = r.preemptive_rank { "（优先购买权人，第 " (rank) " 顺位）" }
                         }
                         @if !r.deposit_paid {
-                            p #deposit-state { "保证金 " (deposit) " 尚未确认到账。请按法院告知的账户缴纳，法院确认到账后刷新本页即可出价。" }
+                            p #deposit-state data-pending="yes" { "保证金 " (deposit) " 尚未确认到账。请按法院告知的账户缴纳；法院确认到账后，本页自动显示出价框。" }
                         } @else if open {
                             p #deposit-state { "保证金 " (deposit) " 已确认到账。" }
                             (bid_box(room, form, r, bid_result))
@@ -607,4 +607,19 @@ pub async fn bid_submit(
         },
     };
     render_room(&app, lang, &form, id, &bidder, status, Some(&result)).await
+}
+
+/// The registration of this browser's bidder, for the room's script (it waits for the
+/// court to confirm the deposit): the same outcome `GET /public/v1/auctions/{id}/registration`
+/// gives the token's holder, with the token from this auction's cookie.
+pub async fn my_registration(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let token = bidder_token(&headers, id).unwrap_or_default();
+    match svc::registration(&app, id, &token).await {
+        Ok(r) => axum::Json(r).into_response(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
 }

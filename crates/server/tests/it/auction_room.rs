@@ -332,6 +332,27 @@ async fn a_bidder_registers_pays_and_bids_from_the_page() {
         StatusCode::OK,
     )
     .await;
+    // The room's script reads this browser's registration, and only with its cookie.
+    let me = |c: String| {
+        let t = &t;
+        async move {
+            t.client
+                .get(t.url(&format!("/public/auctions/{id}/me")))
+                .header("cookie", c)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let v = ok(me(cookies.clone()).await, StatusCode::OK).await;
+    assert_eq!(v["deposit_paid"], true, "{v}");
+    assert_eq!(v["next_min_fen"], 70_000_000);
+    assert_problem(
+        me(form_cookie.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_bidder_token",
+    )
+    .await;
     let (_, other) = bidder(&f, id, 1).await;
 
     // Before bidding opens: refused with the start time in Beijing time.
