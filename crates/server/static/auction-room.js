@@ -49,10 +49,18 @@
   // The feed's RFC 3339 times may carry nanoseconds: milliseconds are enough to show seconds.
   var parseTime = function (s) { return Date.parse(String(s).replace(/(\.\d{3})\d+/, "$1")); };
 
-  var seconds = Math.round(Math.abs(offset) / 100) / 10;
+  // How far apart the clocks are, in the units a person reads it in.
+  var apart = function (ms) {
+    var s = Math.abs(ms) / 1000;
+    if (s < 60) { return (Math.round(s * 10) / 10) + " 秒"; }
+    s = Math.round(s);
+    if (s < 3600) { return Math.floor(s / 60) + " 分 " + (s % 60) + " 秒"; }
+    if (s < 86400) { return Math.floor(s / 3600) + " 小时 " + Math.floor(s % 3600 / 60) + " 分"; }
+    return Math.floor(s / 86400) + " 天 " + Math.floor(s % 86400 / 3600) + " 小时";
+  };
   text("clock-offset", Math.abs(offset) < 1000
     ? "本机时钟与服务器相差不到 1 秒"
-    : "本机时钟比服务器" + (offset > 0 ? "慢 " : "快 ") + seconds + " 秒（倒计时已按服务器时间校正）");
+    : "本机时钟比服务器" + (offset > 0 ? "慢 " : "快 ") + apart(offset) + "（倒计时已按服务器时间校正）");
   room.setAttribute("data-clock-offset-ms", String(Math.round(offset)));
 
   var status = function () { return room.getAttribute("data-status"); };

@@ -1516,6 +1516,31 @@ async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_th
     assert!(refused.contains("¥142,000.00"), "{refused}");
     let source = b1.source().await.unwrap();
     assert!(!source.contains("竞买人乙") && !source.contains("110102198002020022"));
+    let png = b1.screenshot().await.unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auction-room.png");
+    std::fs::write(&out, &png).unwrap();
+    // On a phone the room stacks: nothing scrolls the page sideways.
+    b2.set_window_size(390, 844).await.unwrap();
+    b2.goto(&room).await.unwrap();
+    b2.wait()
+        .for_element(Locator::Id("bid-form"))
+        .await
+        .unwrap();
+    let widths = b2
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert!(
+        scroll <= inner,
+        "the room scrolls sideways at 390 px: {scroll} > {inner}"
+    );
+    let png = b2.screenshot().await.unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auction-room-390.png");
+    std::fs::write(&out, &png).unwrap();
     b1.close().await.unwrap();
     b2.close().await.unwrap();
 }
