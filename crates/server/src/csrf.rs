@@ -16,7 +16,8 @@
 //!    htmx sends it as `X-CSRF-Token` (from `hx-headers` on the page's `<body>`). The sign-in
 //!    form has no session yet: it carries the HMAC of a random nonce that travels in its own
 //!    cookie (a signed double-submit cookie, [`SignInForm`]), so a sign-in posted from
-//!    elsewhere has no matching pair.
+//!    elsewhere has no matching pair. The auction room's registration and bids, which act
+//!    with a bidder's token kept in a cookie, use the same scheme ([`PublicForm`]).
 //!
 //! The token is only needed where the browser supplies the credential by itself, i.e. the
 //! session cookie: a request with `Authorization: Bearer` cannot be forged by another page.
@@ -328,6 +329,8 @@ pub async fn guard(State(app): State<App>, req: Request, next: Next) -> Response
 
 /// The public pages take no session and set none: only where a post comes from is checked
 /// (a form token would protect nothing another site could not do from its own machine).
+/// Where a public page keeps a credential of its own in a cookie — the auction room's bidder
+/// token — its forms carry a [`PublicForm`] token too, which their handlers check.
 pub async fn guard_public(State(app): State<App>, req: Request, next: Next) -> Response {
     if changes_state(req.method()) {
         let (parts, body) = req.into_parts();
