@@ -971,6 +971,38 @@ pub fn decide_bid(state: &Auction, bid: &Bid, now: Timestamp) -> Result<BidDecis
     })
 }
 
+/// The bids a bidder may place now, as the bid box offers them: the lowest raise (the
+/// starting price before any bid, else the current price plus the increment) and, for a
+/// preemptive-right holder who would take a tie from the leader, the current price itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextBid {
+    /// The lowest bid that beats the current price (or opens the bidding).
+    pub min: Fen,
+    /// The current price, when this bidder may match it (优先购买权: 同等价格优先).
+    pub may_match: Option<Fen>,
+    /// This bidder holds the lead: no bid of theirs is accepted until someone outbids them.
+    pub leading: bool,
+}
+
+/// What `bidder` may bid next, by the same rules [`decide_bid`] applies (none when the
+/// figures leave the range of an amount).
+pub fn next_bid(state: &Auction, bidder: &str) -> Option<NextBid> {
+    let rank = state.bidders.get(bidder).and_then(|b| b.preemptive_rank);
+    match state.leading() {
+        None => Some(NextBid {
+            min: state.plan.start_price,
+            may_match: None,
+            leading: false,
+        }),
+        Some(lead) => Some(NextBid {
+            min: lead.amount.checked_add(state.plan.increment).ok()?,
+            may_match: (lead.bidder != bidder && wins_tie(rank, lead.preemptive_rank))
+                .then_some(lead.amount),
+            leading: lead.bidder == bidder,
+        }),
+    }
+}
+
 /// Closes bidding once its (extended) end has passed: sold to the leading bid, or failed
 /// (流拍) when nobody bid.
 pub fn close(state: &Auction, now: Timestamp) -> Result<AuctionEvent, Refusal> {

@@ -16,7 +16,8 @@
 //!    htmx sends it as `X-CSRF-Token` (from `hx-headers` on the page's `<body>`). The sign-in
 //!    form has no session yet: it carries the HMAC of a random nonce that travels in its own
 //!    cookie (a signed double-submit cookie, [`SignInForm`]), so a sign-in posted from
-//!    elsewhere has no matching pair.
+//!    elsewhere has no matching pair. The auction room's registration and bids, which act
+//!    with a bidder's token kept in a cookie, use the same scheme ([`PublicForm`]).
 //!
 //! The token is only needed where the browser supplies the credential by itself, i.e. the
 //! session cookie: a request with `Authorization: Bearer` cannot be forged by another page.
@@ -203,6 +204,68 @@ impl SignInForm {
     }
 }
 
+/// The cookie holding the nonce of the public forms that act for someone without a session
+/// (the auction room's registration and bids).
+pub const PUBLIC_FORM_COOKIE: &str = "zx_public_form";
+
+fn public_binding(nonce: &str) -> String {
+    format!("public\0{nonce}")
+}
+
+/// The token of a public form: the sign-in form's scheme (a signed double-submit cookie)
+/// under its own cookie and binding. The auction room keeps a bidder's token in a cookie,
+/// which the browser sends by itself: a bid posted from elsewhere has no matching pair, and
+/// the origin check of [`guard_public`] refuses it first.
+pub struct PublicForm {
+    nonce: String,
+    fresh: bool,
+    pub token: FormToken,
+}
+
+impl FromRequestParts<App> for PublicForm {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let (nonce, fresh) = match cookie(parts, PUBLIC_FORM_COOKIE).filter(|n| valid_nonce(n)) {
+            Some(n) => (n, false),
+            None => (zhixing_app::identity::password::new_token(), true),
+        };
+        let token = FormToken(app.cipher.form_token(&public_binding(&nonce)));
+        Ok(PublicForm {
+            nonce,
+            fresh,
+            token,
+        })
+    }
+}
+
+impl PublicForm {
+    /// Whether `given` (the form's `csrf_token`, or `X-CSRF-Token`) is this browser's token:
+    /// never for a nonce the browser did not send.
+    pub fn matches(&self, app: &App, given: &str) -> bool {
+        !self.fresh
+            && app
+                .cipher
+                .form_token_matches(&public_binding(&self.nonce), given)
+    }
+
+    /// The `Set-Cookie` for a nonce the browser does not have yet, for the public pages only.
+    pub fn set_cookie(&self, app: &App) -> Option<HeaderValue> {
+        if !self.fresh {
+            return None;
+        }
+        let secure = if app.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        HeaderValue::from_str(&format!(
+            "{PUBLIC_FORM_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/public{secure}",
+            self.nonce
+        ))
+        .ok()
+    }
+}
+
 /// What the token of a request must be bound to, if anything.
 enum Binding {
     /// A bearer token: no browser sends one by itself, nothing to check.
@@ -266,6 +329,8 @@ pub async fn guard(State(app): State<App>, req: Request, next: Next) -> Response
 
 /// The public pages take no session and set none: only where a post comes from is checked
 /// (a form token would protect nothing another site could not do from its own machine).
+/// Where a public page keeps a credential of its own in a cookie — the auction room's bidder
+/// token — its forms carry a [`PublicForm`] token too, which their handlers check.
 pub async fn guard_public(State(app): State<App>, req: Request, next: Next) -> Response {
     if changes_state(req.method()) {
         let (parts, body) = req.into_parts();

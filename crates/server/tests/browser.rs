@@ -1500,12 +1500,12 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
     bid(tokens[0].clone(), "k1", 14_000_000).await;
     let price = b.find(Locator::Id("current-price")).await.unwrap();
     for _ in 0..100 {
-        if price.text().await.unwrap() == "140,000.00" {
+        if price.text().await.unwrap() == "¥140,000.00" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(price.text().await.unwrap(), "140,000.00");
+    assert_eq!(price.text().await.unwrap(), "¥140,000.00");
     bid(tokens[1].clone(), "k2", 14_100_000).await;
     for _ in 0..100 {
         if b.find_all(Locator::Css("#bid-log-body tr.bid"))
@@ -1524,7 +1524,7 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
         .unwrap();
     assert_eq!(rows.len(), 2, "both bids arrived without a reload");
     assert!(rows[0].text().await.unwrap().contains("141,000.00"));
-    assert_eq!(price.text().await.unwrap(), "141,000.00");
+    assert_eq!(price.text().await.unwrap(), "¥141,000.00");
     assert_eq!(
         b.find(Locator::Id("bid-count"))
             .await
@@ -1537,6 +1537,280 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
     let source = b.source().await.unwrap();
     assert!(!source.contains("竞买人0") && !source.contains("110102197001010012"));
     b.close().await.unwrap();
+}
+
+/// The text of element `css` once it satisfies `ok`, within a generous wait (10 s).
+async fn text_when(b: &fantoccini::Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.find(Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if ok(&last) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: still {last:?}");
+}
+
+#[tokio::test]
+async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_the_other_through_a_dropped_feed()
+ {
+    let Some((_driver1, b1, _profile1)) = start_browser().await else {
+        return;
+    };
+    let Some((_driver2, b2, _profile2)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("browser-off", "b110105", Role::Officer).await;
+    let post = |path: String, body: serde_json::Value| {
+        let (t, officer) = (&t, officer.clone());
+        async move {
+            let r = t.post_json(&path, Some(&officer), &body).await;
+            let status = r.status();
+            let v: serde_json::Value = r.json().await.unwrap();
+            assert!(status.is_success(), "{path}: {status} {v}");
+            v
+        }
+    };
+    let case_id = post(
+        "/api/v1/cases".into(),
+        serde_json::json!({
+            "case_type": "执",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+            ],
+            "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初42号",
+                      "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+            "amounts": {"principal": 150_000_000}
+        }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let asset = t
+        .seized_asset(
+            case_id,
+            "b110105",
+            "vehicle",
+            "京B54321",
+            "小型轿车 京B54321",
+            20_000_000,
+        )
+        .await;
+    let vid = post(
+        format!("/api/v1/assets/{asset}/valuation"),
+        serde_json::json!({}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    post(
+        format!("/api/v1/valuations/{vid}/agreement"),
+        serde_json::json!({"price_fen": 20_000_000}),
+    )
+    .await;
+    let at = |days: i64| {
+        t.app
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(days * 24))
+            .unwrap()
+            .to_string()
+    };
+    let a = post(
+        format!("/api/v1/assets/{asset}/auctions"),
+        serde_json::json!({"title": "小型轿车 京B54321", "start_price_fen": 14_000_000, "increment_fen": 100_000,
+                           "deposit_fen": 1_400_000, "starts_at": at(16), "ends_at": at(17), "balance_days": 10}),
+    )
+    .await;
+    let id = a["id"].as_i64().unwrap();
+    let room = t.url(&format!("/public/auctions/{id}"));
+
+    // Each registers in real name in the page; the court confirms each deposit.
+    for (b, name, idn) in [
+        (&b1, "竞买人甲", "110102197001010012"),
+        (&b2, "竞买人乙", "110102198002020022"),
+    ] {
+        b.goto(&room).await.unwrap();
+        b.wait()
+            .for_element(Locator::Css("#register-form input[name=real_name]"))
+            .await
+            .unwrap()
+            .send_keys(name)
+            .await
+            .unwrap();
+        b.find(Locator::Css("#register-form input[name=id_number]"))
+            .await
+            .unwrap()
+            .send_keys(idn)
+            .await
+            .unwrap();
+        b.find(Locator::Css("#register-form button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let paddle = b
+            .wait()
+            .for_element(Locator::Id("my-paddle"))
+            .await
+            .unwrap()
+            .attr("data-paddle")
+            .await
+            .unwrap()
+            .unwrap();
+        post(
+            format!("/api/v1/auctions/{id}/deposits"),
+            serde_json::json!({"paddle": paddle.parse::<u32>().unwrap(), "amount_fen": 1_400_000, "reference": format!("B{paddle}")}),
+        )
+        .await;
+        // The page waits for the confirmation and then shows the bid box by itself.
+        b.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Id("bid-form"))
+            .await
+            .unwrap();
+    }
+
+    // Three minutes before the scheduled end, by the server's clock.
+    let end: jiff::Timestamp = a["ends_at"].as_str().unwrap().parse().unwrap();
+    let now = end.checked_sub(jiff::SignedDuration::from_mins(3)).unwrap();
+    t.clock.set(now);
+    for b in [&b1, &b2] {
+        b.goto(&room).await.unwrap();
+        b.wait().for_element(Locator::Id("bid-form")).await.unwrap();
+        b.wait()
+            .for_element(Locator::Css("#auction-room[data-live='yes']"))
+            .await
+            .unwrap();
+        assert_eq!(
+            b.find(Locator::Id("next-min"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "¥140,000.00"
+        );
+    }
+    let beijing = zhixing_domain::auction::beijing_time;
+    // The feed's state and the clock's offset are shown: the server's clock is set weeks
+    // ahead of the browser's here.
+    text_when(&b1, "#feed-state", |s| s == "实时更新中").await;
+    text_when(&b1, "#clock-offset", |s| s.contains("本机时钟比服务器慢")).await;
+    assert_eq!(
+        b1.find(Locator::Id("ends-at"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        beijing(end)
+    );
+    // The countdown runs on the server's clock: minutes, not the days the browser's
+    // clock would say.
+    let left = text_when(&b1, "#countdown", |s| s.starts_with("00:0")).await;
+    assert!(
+        left.starts_with("00:02") || left.starts_with("00:03"),
+        "{left}"
+    );
+
+    // The first bids the prefilled next price.
+    b1.find(Locator::Id("bid-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_when(&b1, "#bid-result", |s| s.contains("出价已被接受")).await;
+    let end1 = beijing(now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap());
+    // The other sees the bid, the new end and why it moved.
+    text_when(&b2, "#current-price", |s| s == "¥140,000.00").await;
+    text_when(&b2, "#ends-at", |s| s == end1).await;
+    text_when(&b2, "#extension-note", |s| {
+        s.contains("延时") && s.contains(&end1)
+    })
+    .await;
+    text_when(&b2, "#next-min", |s| s == "¥141,000.00").await;
+
+    // The first's feed drops (the page stops its connections): the room says so.
+    b1.execute("window.stop(); return true;", vec![])
+        .await
+        .unwrap();
+    text_when(&b1, "#feed-state", |s| s.contains("连接中断")).await;
+
+    // A minute later the second outbids at its next price; the first's feed comes back,
+    // catches up from the last event it saw, and shows the bid and the end moving again.
+    let now2 = now.checked_add(jiff::SignedDuration::from_mins(1)).unwrap();
+    t.clock.set(now2);
+    b2.find(Locator::Id("bid-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_when(&b2, "#bid-result", |s| s.contains("出价已被接受")).await;
+    text_when(&b1, "#feed-state", |s| s.contains("已重新连接")).await;
+    let end2 = beijing(
+        now2.checked_add(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
+    text_when(&b1, "#current-price", |s| s == "¥141,000.00").await;
+    text_when(&b1, "#ends-at", |s| s == end2).await;
+    text_when(&b1, "#next-min", |s| s == "¥142,000.00").await;
+    for b in [&b1, &b2] {
+        let rows = b
+            .find_all(Locator::Css("#bid-log-body tr.bid"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2, "each bid once");
+        assert!(rows[0].text().await.unwrap().contains("¥141,000.00"));
+    }
+    // A bid under the increment is refused with the reason and the figures.
+    let amount = b1.find(Locator::Id("bid-amount")).await.unwrap();
+    amount.clear().await.unwrap();
+    amount.send_keys("141500").await.unwrap();
+    b1.find(Locator::Id("bid-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let refused = text_when(&b1, "#bid-result", |s| s.contains("未被接受")).await;
+    assert!(refused.contains("¥142,000.00"), "{refused}");
+    let source = b1.source().await.unwrap();
+    assert!(!source.contains("竞买人乙") && !source.contains("110102198002020022"));
+    let png = b1.screenshot().await.unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auction-room.png");
+    std::fs::write(&out, &png).unwrap();
+    // On a phone the room stacks: nothing scrolls the page sideways.
+    b2.set_window_size(390, 844).await.unwrap();
+    b2.goto(&room).await.unwrap();
+    b2.wait()
+        .for_element(Locator::Id("bid-form"))
+        .await
+        .unwrap();
+    let widths = b2
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert!(
+        scroll <= inner,
+        "the room scrolls sideways at 390 px: {scroll} > {inner}"
+    );
+    let png = b2.screenshot().await.unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auction-room-390.png");
+    std::fs::write(&out, &png).unwrap();
+    b1.close().await.unwrap();
+    b2.close().await.unwrap();
 }
 
 #[tokio::test]
@@ -2451,9 +2725,12 @@ async fn training_mode_an_administrator_advances_the_clock_through_two_auctions_
         "{late}"
     );
     // The room shows the moved end (drawn so, and the feed's replay of the bids ends there).
+    // Beijing time to the second, as bidders read it.
+    let moved =
+        zhixing_domain::auction::beijing_time(late["ends_at"].as_str().unwrap().parse().unwrap());
     let mut shown = text_at(&b, &t, &room(second_id), "ends-at").await;
     for _ in 0..50 {
-        if shown == late["ends_at"].as_str().unwrap() {
+        if shown == moved {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -2465,7 +2742,7 @@ async fn training_mode_an_administrator_advances_the_clock_through_two_auctions_
             .await
             .unwrap();
     }
-    assert_eq!(shown, late["ends_at"].as_str().unwrap());
+    assert_eq!(shown, moved);
     // The scheduled end passes: still bidding until the moved one.
     advance_on_page(&b, &t, "2026-01-31T10:01").await;
     assert_eq!(

@@ -414,21 +414,104 @@ pub async fn ensure_exists(app: &App, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The live room (拍卖直播间): the auction as anyone may see it, and the minutes a late bid
-/// extends bidding by, as fixed when it was announced.
+/// One line of the room's bid log: bidders by number only, times as the server recorded
+/// them, and the end of bidding each bid left (so the room can say which bid extended it).
+#[derive(Debug, Clone)]
+pub struct RoomBid {
+    pub seq: u32,
+    pub bidder_code: String,
+    pub amount: Fen,
+    pub at: Timestamp,
+    pub ends_at: Timestamp,
+    pub preemptive: bool,
+}
+
+/// The live room (拍卖厅): the auction as anyone may see it, what is sold as the court
+/// recorded it, the rule a late bid extends bidding by (as fixed when it was announced, with
+/// its citation from the rule book), and the log's position for the live feed to resume
+/// after.
 #[derive(Debug)]
 pub struct Room {
     pub auction: AuctionView,
     pub extension_minutes: i64,
+    /// The citation of `auction.bidding.extension` in force today, if the rule book has it.
+    pub extension_citation: Option<String>,
+    pub court_name: String,
+    /// The asset as the court recorded it when it was found.
+    pub description: String,
+    /// 权利负担 the court recorded on the asset (mortgages, other seizures): the 标的物瑕疵
+    /// a bidder must know.
+    pub encumbrances: Vec<String>,
+    /// The log's last position: the live feed resumes after it.
+    pub log_version: i64,
+    pub server_now: Timestamp,
+    pub announced_at: Timestamp,
+    pub starts_at: Timestamp,
+    /// The end as announced, before any extension.
+    pub scheduled_end: Timestamp,
+    /// The end now.
+    pub ends_at: Timestamp,
+    /// The bid log, in order (the page shows it newest first).
+    pub bids: Vec<RoomBid>,
 }
 
 /// The live room of auction `id`.
 pub async fn room(app: &App, id: i64) -> Result<Room, AppError> {
     let (row, s) = state(app, id).await?;
     let number = app.store.case(row.case_id).await?.map(|c| c.number);
+    let asset = app.store.asset(row.asset_id).await?;
+    let court = app.store.court(&row.court_id).await?;
+    let extension_citation = match &court {
+        Some(c) => super::Rules::of(app, c)
+            .await?
+            .ctx()
+            .rules
+            .lookup(
+                "auction.bidding.extension",
+                app.today(),
+                &crate::case::region(c),
+            )
+            .ok()
+            .map(|r| r.citation.clone()),
+        None => None,
+    };
+    let bids = s
+        .bids
+        .iter()
+        .map(|b| RoomBid {
+            seq: b.seq,
+            bidder_code: s
+                .bidders
+                .get(&b.bidder)
+                .map_or_else(|| "?".to_owned(), |x| format!("P{:04}", x.paddle)),
+            amount: b.amount,
+            at: b.at,
+            ends_at: b.ends_at,
+            preemptive: b.preemptive_rank.is_some(),
+        })
+        .collect();
+    // The row's version is at most the state's (the log may have been read after the row):
+    // the feed resumes there, and the room skips a bid it already shows by its number.
+    let log_version = row.version;
     Ok(Room {
         auction: view(app, &row, &s, number),
         extension_minutes: s.terms.extension.as_secs() / 60,
+        extension_citation,
+        court_name: court.map(|c| c.name).unwrap_or_default(),
+        description: asset
+            .as_ref()
+            .map(|a| a.description.clone())
+            .unwrap_or_default(),
+        encumbrances: asset
+            .and_then(|a| serde_json::from_str::<Vec<String>>(&a.encumbrances).ok())
+            .unwrap_or_default(),
+        log_version,
+        server_now: app.now(),
+        announced_at: s.plan.announced_at,
+        starts_at: s.plan.starts_at,
+        scheduled_end: s.plan.ends_at,
+        ends_at: s.ends_at,
+        bids,
     })
 }
 
@@ -575,9 +658,17 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
             auction_id,
             real_name,
             identifier,
-        } => register(app, auction_id, &real_name, &identifier)
-            .await
-            .map(Done::Registered),
+        } => {
+            // A signed-in officer registering is the court's own staff (or a superior
+            // court's): refused openly, for they know who they are.
+            let staff = match by {
+                Caller::Court(p) => Some(p),
+                _ => None,
+            };
+            register(app, auction_id, &real_name, &identifier, staff)
+                .await
+                .map(Done::Registered)
+        }
         AuctionCommand::Bid {
             auction_id,
             key,
@@ -1039,6 +1130,16 @@ pub struct RegistrationView {
     /// Why the registration was refused: the refusal's code (`debtor_may_not_bid`,
     /// `bidder_barred`, `already_registered`, `identity_name_mismatch`).
     pub refused: Option<String>,
+    /// 优先购买权人: the rank the court gave this bidder (1 first), if any.
+    pub preemptive_rank: Option<u32>,
+    /// The lowest bid this bidder may place now (the starting price before any bid, else the
+    /// current price plus the increment), fen.
+    pub next_min_fen: Option<i64>,
+    /// The current price, fen, when this bidder is a preemptive-right holder who may match
+    /// it (同等价格优先).
+    pub may_match_fen: Option<i64>,
+    /// This bidder holds the highest bid.
+    pub leading: bool,
 }
 
 const TOKEN_PREFIX: &str = "zxb_";
@@ -1061,7 +1162,15 @@ async fn register(
     id: i64,
     real_name: &str,
     identifier: &str,
+    staff: Option<&Principal>,
 ) -> Result<BidderCredential, AppError> {
+    if let Some(p) = staff {
+        let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+        let court = app.store.court(&row.court_id).await?;
+        if court.is_none_or(|c| c.path.starts_with(&p.court_path)) {
+            return Err(Refusal::invalid("court_staff_may_not_bid").into());
+        }
+    }
     let real_name = zhixing_domain::text::required(
         "name",
         real_name,
@@ -1179,7 +1288,12 @@ pub async fn registration(app: &App, id: i64, token: &str) -> Result<Registratio
         .ok_or_else(invalid_token)?;
     let (_, s) = state(app, id).await?;
     let bidder = s.bidders.get(&account);
+    let next = bidder.and_then(|_| dom::next_bid(&s, &account));
     Ok(RegistrationView {
+        preemptive_rank: bidder.and_then(|b| b.preemptive_rank),
+        next_min_fen: next.map(|n| n.min.get()),
+        may_match_fen: next.and_then(|n| n.may_match).map(Fen::get),
+        leading: next.is_some_and(|n| n.leading),
         auction_id: id,
         status: if bidder.is_some() {
             "registered"

@@ -713,6 +713,42 @@ fn preemptive_holders_match_and_win_ties_by_rank_then_time() {
 }
 
 #[test]
+fn the_bid_box_offers_what_decide_bid_accepts() {
+    let mut a = announce(Round::First, &plan(), None);
+    let mut log = Vec::new();
+    let reg = t("2026-03-10T10:00");
+    join(&mut a, &mut log, 1, reg);
+    join(&mut a, &mut log, 2, reg);
+    holder(&mut a, &mut log, 11, 1, reg);
+    let at = t("2026-04-01T12:00");
+    let n = next_bid(&a, "u1").unwrap(); // allow-panic: test code
+    assert_eq!(
+        (n.min, n.may_match, n.leading),
+        (a.plan.start_price, None, false)
+    );
+    let below = n.min.get() - 1;
+    assert_eq!(
+        code(place(&mut a, &mut log, &bid("a", 1, below), at)),
+        "bid_below_minimum"
+    );
+    placed(&mut a, &mut log, &bid("a", 1, n.min.get()), at);
+    // The leader is told they lead; the other bidder must raise by the increment.
+    assert!(next_bid(&a, "u1").unwrap().leading); // allow-panic: test code
+    let n2 = next_bid(&a, "u2").unwrap(); // allow-panic: test code
+    assert_eq!(n2.min, n.min.checked_add(a.plan.increment).unwrap()); // allow-panic: test code
+    assert_eq!(n2.may_match, None);
+    // The holder may match the current price, and that bid is accepted.
+    let h = next_bid(&a, "u11").unwrap(); // allow-panic: test code
+    assert_eq!(h.may_match, Some(n.min));
+    placed(&mut a, &mut log, &bid("b", 11, n.min.get()), at);
+    assert_eq!(a.leading().map(|b| b.bidder.as_str()), Some("u11"));
+    // Now the ordinary bidder who led may not match the holder back.
+    assert_eq!(next_bid(&a, "u1").unwrap().may_match, None); // allow-panic: test code
+    let m = next_bid(&a, "u1").unwrap().min; // allow-panic: test code
+    placed(&mut a, &mut log, &bid("c", 1, m.get()), at);
+}
+
+#[test]
 fn a_repeated_bid_is_answered_once() {
     let (mut a, mut log) = first_with(&[1, 2]);
     let first = placed(

@@ -87,6 +87,7 @@ bidding_closed = bidding ended at { $ends_at }
 bidding_not_started = bidding starts at { $starts_at }
 bidding_not_over = bidding ends at { $ends_at }
 debtor_may_not_bid = the debtor (被执行人) may not bid for its own property
+court_staff_may_not_bid = the court's own staff may not bid in its auctions
 bidder_barred = a buyer who defaulted (悔拍) may not bid in the re-auction
 too_many_bidders = no more bidders
 already_registered = this person is already registered for this auction

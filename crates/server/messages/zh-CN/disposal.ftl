@@ -86,6 +86,7 @@ bidding_closed = 拍卖已结束（竞价于 { $ends_at } 结束）。
 bidding_not_started = 竞价尚未开始（{ $starts_at } 开始）。
 bidding_not_over = 竞价尚未结束（{ $ends_at } 结束）。
 debtor_may_not_bid = 被执行人不得竞买本案财产。
+court_staff_may_not_bid = 法院工作人员不得竞买本院拍卖的财产。
 bidder_barred = 悔拍的买受人不得参加重新拍卖。
 too_many_bidders = 竞买人数已满。
 already_registered = 该竞买人已报名参加本次拍卖。

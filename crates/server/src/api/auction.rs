@@ -5,12 +5,13 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zhixing_domain::access::Principal;
 use zhixing_domain::money::Fen;
 
 use super::Ctx;
@@ -285,6 +286,26 @@ pub async fn public_show(
     Ok(Json(svc::public_view(&app, id).await?))
 }
 
+/// A staff member's session (bearer token or cookie), if the caller has one: the
+/// registration command refuses the court's own staff. Read without the session's form
+/// token and never an error — it only ever refuses.
+pub struct StaffSession(pub Option<Principal>);
+
+impl FromRequestParts<App> for StaffSession {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(token) = crate::api::request_token(parts) else {
+            return Ok(StaffSession(None));
+        };
+        let who = zhixing_app::identity::auth::authenticate(app, &token)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.principal);
+        Ok(StaffSession(who))
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationIn {
@@ -294,7 +315,8 @@ pub struct RegistrationIn {
     pub id_number: String,
 }
 
-/// Real-name registration (实名竞买登记): returns the bidder's token once. The answer is the
+/// Real-name registration (实名竞买登记): returns the bidder's token once. A caller signed in
+/// as the court's staff is refused (`court_staff_may_not_bid`). The answer is otherwise the
 /// same whatever the outcome; the outcome (the bidder's number, or why not) is read with the
 /// token from `GET /public/v1/auctions/{id}/registration`.
 #[utoipa::path(post, path = "/public/v1/auctions/{id}/bidders", params(("id" = i64, Path)), request_body = RegistrationIn,
@@ -302,6 +324,7 @@ pub struct RegistrationIn {
 pub async fn register(
     State(app): State<App>,
     Path(id): Path<i64>,
+    StaffSession(staff): StaffSession,
     Json(b): Json<RegistrationIn>,
 ) -> Result<(StatusCode, Json<BidderCredential>), ApiError> {
     let cmd = AuctionCommand::Register {
@@ -309,9 +332,9 @@ pub async fn register(
         real_name: b.real_name,
         identifier: b.id_number,
     };
-    let c = svc::execute(&app, Caller::Public, cmd)
-        .await?
-        .registered()?;
+    // Signed in, the caller is the court's staff, whom the command refuses.
+    let by = staff.as_ref().map_or(Caller::Public, Caller::Court);
+    let c = svc::execute(&app, by, cmd).await?.registered()?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -333,14 +356,24 @@ pub async fn registration(
 /// process of a scaled-out deployment reach this one's listeners within this.
 const FEED_POLL: Duration = Duration::from_secs(3);
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
+    /// Start after this log position, as `Last-Event-ID` does (which wins when both are
+    /// sent): a page that already shows the log up to a position opens the feed there.
+    pub after: Option<i64>,
+}
+
 /// The live feed (server-sent events): each accepted bid (`bid`, with the new end) and the
 /// close (`closed`), with the log position as the event id. Reconnecting with
-/// `Last-Event-ID` resumes after it.
-#[utoipa::path(get, path = "/public/v1/auctions/{id}/events", params(("id" = i64, Path)), security(()),
+/// `Last-Event-ID` resumes after it; `?after=` opens the feed after a position.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/events", params(("id" = i64, Path), FeedParams), security(()),
     responses((status = 200, description = "text/event-stream"), (status = 404, body = crate::error::Problem)))]
 pub async fn events(
     State(app): State<App>,
     Path(id): Path<i64>,
+    Query(p): Query<FeedParams>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Exists, or 404 before the stream starts.
@@ -349,6 +382,7 @@ pub async fn events(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
+        .or(p.after)
         .filter(|v: &i64| *v >= 0)
         .unwrap_or(0);
     // Subscribe before reading the backlog, so nothing falls between the two.

@@ -95,6 +95,18 @@ pub fn public_router() -> Router<App> {
         .route("/public/auctions", get(public_auction::auctions))
         .route("/public/auctions/{id}", get(public_auction::auction_room))
         .route(
+            "/public/auctions/{id}/register",
+            post(public_auction::register_submit),
+        )
+        .route(
+            "/public/auctions/{id}/bid",
+            post(public_auction::bid_submit),
+        )
+        .route(
+            "/public/auctions/{id}/me",
+            get(public_auction::my_registration),
+        )
+        .route(
             "/public/case",
             get(public::case_form).post(public::case_submit),
         )

@@ -16,7 +16,7 @@ const DEBTOR: &str = "110101198001010010";
 const REFERENCE: i64 = 100_000_000;
 
 /// A valid resident ID number for bidder `n` (a real check digit).
-fn person_id(n: u32) -> String {
+pub(crate) fn person_id(n: u32) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let body = format!(
@@ -34,22 +34,22 @@ fn person_id(n: u32) -> String {
     format!("{body}{}", C[(sum % 11) as usize])
 }
 
-async fn ok(r: reqwest::Response, status: StatusCode) -> Value {
+pub(crate) async fn ok(r: reqwest::Response, status: StatusCode) -> Value {
     let got = r.status();
     let text = r.text().await.unwrap();
     assert_eq!(got, status, "{text}");
     serde_json::from_str(&text).unwrap()
 }
 
-struct Fixture {
-    t: TestApp,
-    officer: String,
-    case_id: i64,
-    asset_id: i64,
+pub(crate) struct Fixture {
+    pub(crate) t: TestApp,
+    pub(crate) officer: String,
+    pub(crate) case_id: i64,
+    pub(crate) asset_id: i64,
 }
 
 /// A case against DEBTOR with a seized house whose reference price the parties agreed.
-async fn priced_house() -> Fixture {
+pub(crate) async fn priced_house() -> Fixture {
     let t = TestApp::spawn_with(zhixing_server::Config {
         sweep_interval: Duration::from_secs(3600),
         // 500 bidders register from this one test client; the limit is tested in public.rs.
@@ -128,13 +128,13 @@ fn at(t: &TestApp, days: i64, hours: i64) -> String {
         .to_string()
 }
 
-fn plan(t: &TestApp) -> Value {
+pub(crate) fn plan(t: &TestApp) -> Value {
     json!({"title": "朝阳区某小区1号楼101室", "start_price_fen": REFERENCE * 7 / 10,
            "increment_fen": 1_000_000, "deposit_fen": REFERENCE * 7 / 100,
            "starts_at": at(t, 31, 0), "ends_at": at(t, 32, 0), "balance_days": 10})
 }
 
-async fn announce(f: &Fixture, body: &Value) -> reqwest::Response {
+pub(crate) async fn announce(f: &Fixture, body: &Value) -> reqwest::Response {
     f.t.post_json(
         &format!("/api/v1/assets/{}/auctions", f.asset_id),
         Some(&f.officer),
@@ -173,7 +173,7 @@ async fn register_and_read(t: &TestApp, id: i64, name: &str, idn: &str) -> (Valu
 }
 
 /// Registers a bidder and pays the deposit: (paddle, token).
-async fn bidder(f: &Fixture, id: i64, n: u32) -> (u32, String) {
+pub(crate) async fn bidder(f: &Fixture, id: i64, n: u32) -> (u32, String) {
     let c = ok(
         register(&f.t, id, &format!("竞买人{n}"), &person_id(n)).await,
         StatusCode::CREATED,
@@ -195,7 +195,13 @@ async fn bidder(f: &Fixture, id: i64, n: u32) -> (u32, String) {
     (paddle, c["token"].as_str().unwrap().to_owned())
 }
 
-async fn bid(t: &TestApp, id: i64, token: &str, key: &str, amount: i64) -> reqwest::Response {
+pub(crate) async fn bid(
+    t: &TestApp,
+    id: i64,
+    token: &str,
+    key: &str,
+    amount: i64,
+) -> reqwest::Response {
     t.client
         .post(t.url(&format!("/api/v1/auctions/{id}/bids")))
         .bearer_auth(token)
@@ -206,7 +212,7 @@ async fn bid(t: &TestApp, id: i64, token: &str, key: &str, amount: i64) -> reqwe
         .unwrap()
 }
 
-fn advance_to(t: &TestApp, rfc3339: &str) {
+pub(crate) fn advance_to(t: &TestApp, rfc3339: &str) {
     t.clock.set(rfc3339.parse().unwrap());
 }
 
