@@ -377,7 +377,7 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         }
                         div.who {
                             span #who-name { (v.display_name) } " · " (v.court_name)
-                            a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
+                            " · " a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
                             form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
                         }
                     }
