@@ -387,8 +387,7 @@ impl Store {
     /// Whether there is any case: one index probe, where counting them all reads every case
     /// (a second at ten million, at every start).
     pub async fn has_cases(&self) -> Result<bool> {
-        let one: Option<(i64,)> =
-            on_pool!(self, p => sqlx::query_as("SELECT id FROM cases LIMIT 1").fetch_optional(p).await)?;
+        let one: Option<(i64,)> = on_pool!(self, p => sqlx::query_as("SELECT id FROM cases LIMIT 1").fetch_optional(p).await)?;
         Ok(one.is_some())
     }
 
