@@ -350,3 +350,10 @@ pub fn china_date(t: Timestamp) -> jiff::civil::Date {
     t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
         .date()
 }
+
+/// The first moment of a date in China Standard Time, in microseconds since the epoch.
+pub fn china_day_start_us(d: jiff::civil::Date) -> Option<i64> {
+    d.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .ok()
+        .map(|z| z.timestamp().as_microsecond())
+}

@@ -72,6 +72,17 @@ pub const DEMO_USERS: [(&str, &str, &str, Role); 8] = [
 ];
 
 pub async fn run(args: DemoArgs) -> Result<()> {
+    // The ports first: a port already taken fails at once, not after the minutes that
+    // generating the cases takes. Connections that arrive meanwhile wait in the backlog.
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    // The institution simulator runs beside the server and is registered as the network.
+    let sim_listener = tokio::net::TcpListener::bind(&args.sim_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.sim_listen))?;
+    let sim_addr = sim_listener.local_addr()?;
     let url = match &args.database {
         Some(u) => u.clone(),
         None => {
@@ -152,7 +163,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         }
     }
     let mut example = None;
-    if args.cases > 0 && app.store.count_cases().await? == 0 {
+    if args.cases > 0 && !app.store.has_cases().await? {
         let report = crate::generate_cases(&app, "beijing", args.cases, 1).await?;
         println!(
             "generated {} cases: {}; {} respondents on the dishonest list",
@@ -175,15 +186,6 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             "{n} judicial auctions (sold, awaiting payment, failed, two bidding now, one announced)"
         );
     }
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let addr = listener.local_addr()?;
-    // The institution simulator runs beside the server and is registered as the network.
-    let sim_listener = tokio::net::TcpListener::bind(&args.sim_listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.sim_listen))?;
-    let sim_addr = sim_listener.local_addr()?;
     let sim_args = crate::SimArgs {
         listen: sim_addr.to_string(),
         seed: 1,

@@ -195,6 +195,39 @@ fn free_port() -> u16 {
         .port()
 }
 
+#[test]
+fn the_demo_on_a_taken_port_fails_before_it_makes_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let data = dir.path().join("data");
+    let o = Command::new(BIN)
+        .args([
+            "demo",
+            "--data-dir",
+            &data.display().to_string(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--cases",
+            "40",
+        ])
+        .env("ZHIXING_DEMO_PASSWORD", "demo-password-for-tests")
+        .env("ZHIXING_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        text(&o)
+    );
+    // Refused before the database was opened, let alone the cases generated.
+    assert!(!text(&o).contains("generated"), "{}", text(&o));
+    assert!(!data.join("zhixing.db").exists(), "no database was made");
+    drop(taken);
+}
+
 #[tokio::test]
 async fn the_demo_starts_from_nothing_and_its_accounts_sign_in() {
     let dir = tempfile::tempdir().unwrap();

@@ -60,10 +60,14 @@ pub struct BulkCase {
 
 impl Tx {
     /// The rows one filing writes, inserted plainly: the counter, the case, two parties, a
-    /// document and two events (without hashing or chain). The baseline for filings/second.
+    /// document, the parties' two access codes, the case's indicator facts and its five
+    /// rollup rows (the court's own and the subtree rows up to the SPC, one statement as the
+    /// service writes them), and two events (without hashing or chain). The baseline for
+    /// filings/second; `court_path` is the court's.
     pub async fn bench_raw_filing(
         &mut self,
         c: &BulkCase,
+        court_path: &str,
         at_us: i64,
         doc_html: &str,
     ) -> Result<()> {
@@ -75,6 +79,38 @@ impl Tx {
         self.bench_insert_parties(id, c).await?;
         on_tx!(self, x => sqlx::query("INSERT INTO documents (case_id, court_id, kind, title, html, sha256, created_at, created_by) VALUES ($1, $2, 'bench', 'bench', $3, '-', $4, 'bench')")
             .bind(id).bind(&c.court_id).bind(doc_html).bind(at_us).execute(x).await.map(|r| r.rows_affected()))?;
+        for party_no in [1i64, 2] {
+            on_tx!(self, x => sqlx::query(
+                "INSERT INTO party_access_codes (case_id, party_no, code_hash, issued_by, issued_at) VALUES ($1, $2, $3, 'bench', $4)")
+                .bind(id).bind(party_no).bind(format!("{id}-{party_no}")).bind(at_us).execute(x).await.map(|r| r.rows_affected()))?;
+        }
+        let month = c.filed_on.get(..7).unwrap_or("2026-01");
+        on_tx!(self, x => sqlx::query("INSERT INTO case_indicator_facts (case_id, facts) VALUES ($1, $2)")
+            .bind(id).bind(format!("{{\"case_type\":\"bench\",\"filed_month\":\"{month}\",\"closure\":null}}"))
+            .execute(x).await.map(|r| r.rows_affected()))?;
+        let rows = crate::indicators::rows_of(court_path);
+        let values = (0..rows.len())
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, 'bench', 1)",
+                    3 * i + 1,
+                    3 * i + 2,
+                    3 * i + 3
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO indicator_rollups (court_id, scope, month, case_type, filed) VALUES {values} \
+             ON CONFLICT (court_id, scope, month, case_type) DO UPDATE SET filed = indicator_rollups.filed + excluded.filed"
+        );
+        on_tx!(self, x => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (court, scope) in &rows {
+                q = q.bind(*court).bind(*scope).bind(month);
+            }
+            q.execute(x).await.map(|r| r.rows_affected())
+        })?;
         let next: (i64,) = on_tx!(self, x => sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM bench_raw_events").fetch_one(x).await)?;
         for k in 1..=2 {
             on_tx!(self, x => sqlx::query(

@@ -146,6 +146,10 @@ impl Tx {
             .bind(n.next_due.unwrap_or(NO_DEADLINE)).bind(n.total_due).bind(n.basis_doc).bind(n.resumed_from).bind(n.state).bind(n.at_us)
             .fetch_one(c).await)
         .map_err(|e| StoreError::conflict_on_unique(e, &format!("case number {}", n.number)))?;
+        if let Some(from) = n.resumed_from {
+            // A resumed 终本 case is enforced again under its new number: no more rechecks.
+            self.unmark_zhongben_recheck(from).await?;
+        }
         self.record_case_facts(id.0, n.court_path, n.facts).await?;
         Ok(id.0)
     }
@@ -399,6 +403,13 @@ impl Store {
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, crate::EventRecord>(sql).bind(format!("case:{case_id}")).bind(case_id).fetch_all(p).await)?,
         )
+    }
+
+    /// Whether there is any case: one index probe, where counting them all reads every case
+    /// (a second at ten million, at every start).
+    pub async fn has_cases(&self) -> Result<bool> {
+        let one: Option<(i64,)> = on_pool!(self, p => sqlx::query_as("SELECT id FROM cases LIMIT 1").fetch_optional(p).await)?;
+        Ok(one.is_some())
     }
 
     pub async fn count_cases(&self) -> Result<i64> {

@@ -110,6 +110,9 @@ impl Tx {
         let id: (i64,) = on_tx!(self, c => sqlx::query_as(
             "INSERT INTO investigations (case_id, court_id, requested_by, requested_at, messages, purpose) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(case_id).bind(court_id).bind(by).bind(at_us).bind(messages).bind(purpose).fetch_one(c).await)?;
+        // Any investigation of a 终本 case, asked or periodic, starts its interval again.
+        on_tx!(self, c => sqlx::query("UPDATE zhongben_rechecks SET since_us = $1 WHERE case_id = $2 AND since_us < $1")
+            .bind(at_us).bind(case_id).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(id.0)
     }
 

@@ -184,9 +184,54 @@ impl Tx {
 /// The default database: `./zhixing-data/zhixing.db`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://zhixing-data/zhixing.db";
 
+/// The environment variable that sets [`StoreOptions::slow_statement`] in milliseconds.
+pub const SLOW_STATEMENT_ENV: &str = "ZHIXING_SLOW_STATEMENT_MS";
+
+/// How a store connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// A statement that takes at least this long is logged at WARN (target `sqlx::query`,
+    /// message `slow statement: execution time exceeded alert threshold`, with its SQL).
+    pub slow_statement: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            slow_statement: Duration::from_secs(1),
+        }
+    }
+}
+
+impl StoreOptions {
+    /// The defaults, with the slow-statement threshold from `ZHIXING_SLOW_STATEMENT_MS` when
+    /// it holds a number of milliseconds (anything else is ignored, with a warning).
+    pub fn from_env() -> StoreOptions {
+        let mut o = StoreOptions::default();
+        if let Ok(v) = std::env::var(SLOW_STATEMENT_ENV) {
+            match v.trim().parse::<u64>() {
+                Ok(ms) => o.slow_statement = Duration::from_millis(ms),
+                Err(_) => tracing::warn!(
+                    value = %v,
+                    "{SLOW_STATEMENT_ENV} is not a number of milliseconds: the default applies"
+                ),
+            }
+        }
+        o
+    }
+}
+
 impl Store {
-    /// Opens (and for SQLite creates) the database at `url`. Does not migrate.
+    /// Opens (and for SQLite creates) the database at `url`, with the options of the
+    /// environment ([`StoreOptions::from_env`]). Does not migrate.
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with(url, StoreOptions::from_env()).await
+    }
+
+    /// Opens (and for SQLite creates) the database at `url`. Does not migrate.
+    pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Store> {
+        use sqlx::ConnectOptions as _;
+        let slow = (log::LevelFilter::Warn, options.slow_statement);
         if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -208,7 +253,8 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                .log_slow_statements(slow.0, slow.1);
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .connect_with(opts.clone())
@@ -221,7 +267,7 @@ impl Store {
                 db: Db::Sqlite { write, read },
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?;
+            let opts = PgConnectOptions::from_str(url)?.log_slow_statements(slow.0, slow.1);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -69,14 +69,40 @@ pub struct AlertRow {
     pub cleared_at: Option<i64>,
 }
 
-/// A 终本 case and when it was last investigated.
+/// A 终本 case whose periodic re-investigation is still owed, and when its current interval
+/// began: the start of its closure day (China time) or its latest investigation, the later.
 #[derive(Debug, Clone, FromRow)]
-pub struct ClosedCase {
-    pub id: i64,
+pub struct RecheckMark {
+    pub case_id: i64,
     pub court_id: String,
     pub closed_on: String,
-    pub officer_id: Option<i64>,
-    pub last_investigated: Option<i64>,
+    pub since_us: i64,
+}
+
+impl Tx {
+    /// Marks a case just closed as 终本: its periodic re-investigation is owed from
+    /// `since_us` (the start of its closure day). A mark already there stays as it is.
+    pub async fn mark_zhongben_recheck(
+        &mut self,
+        case_id: i64,
+        court_id: &str,
+        closed_on: &str,
+        since_us: i64,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "INSERT INTO zhongben_rechecks (case_id, court_id, closed_on, since_us) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (case_id) DO NOTHING")
+            .bind(case_id).bind(court_id).bind(closed_on).bind(since_us)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// No more periodic re-investigation of this case (resumed, or its period is over).
+    pub async fn unmark_zhongben_recheck(&mut self, case_id: i64) -> Result<()> {
+        on_tx!(self, c => sqlx::query("DELETE FROM zhongben_rechecks WHERE case_id = $1")
+            .bind(case_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
 }
 
 impl Tx {
@@ -281,13 +307,19 @@ impl Store {
             .bind(case_id).fetch_all(p).await)?)
     }
 
-    /// 终本 cases closed on or after `since` that have not been resumed.
-    pub async fn zhongben_cases(&self, since: &str) -> Result<Vec<ClosedCase>> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, ClosedCase>(
-            "SELECT c.id, c.court_id, c.closed_on, c.officer_id, \
-             (SELECT MAX(i.requested_at) FROM investigations i WHERE i.case_id = c.id) AS last_investigated \
-             FROM cases c WHERE c.status = 'closed' AND c.closure_mode = 'zhongben' AND c.closed_on >= $1 \
-             AND NOT EXISTS (SELECT 1 FROM cases r WHERE r.resumed_from = c.id) ORDER BY c.id")
-            .bind(since).fetch_all(p).await)?)
+    /// The 终本 cases whose re-investigation interval began before `before_us` (the marks of
+    /// migration 0024), oldest first, after the keyset `after` (since, case id), at most
+    /// `limit`: one page of the only cases that can be due.
+    pub async fn zhongben_rechecks_due(
+        &self,
+        before_us: i64,
+        after: (i64, i64),
+        limit: i64,
+    ) -> Result<Vec<RecheckMark>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, RecheckMark>(
+            "SELECT case_id, court_id, closed_on, since_us FROM zhongben_rechecks \
+             WHERE since_us < $1 AND (since_us > $2 OR (since_us = $2 AND case_id > $3)) \
+             ORDER BY since_us, case_id LIMIT $4")
+            .bind(before_us).bind(after.0).bind(after.1).bind(limit).fetch_all(p).await)?)
     }
 }

@@ -111,8 +111,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: Config) -> TestApp {
+        Self::spawn_with_store(config, zhixing_store::StoreOptions::from_env()).await
+    }
+
+    /// As [`TestApp::spawn_with`], its store connected with `options` (e.g. a lower
+    /// slow-statement threshold).
+    pub async fn spawn_with_store(config: Config, options: zhixing_store::StoreOptions) -> TestApp {
         let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-        Self::spawn_on(config, clock.clone(), clock).await
+        Self::spawn_on(config, options, clock.clone(), clock).await
     }
 
     /// A server in training mode (演练模式), on a simulated clock starting at `start`, as
@@ -121,11 +127,18 @@ impl TestApp {
     pub async fn spawn_simulated(start: jiff::Timestamp) -> TestApp {
         let stand_in = Arc::new(ManualClock::new(start));
         let clock = Arc::new(zhixing_server::SimulatedClock::new(start));
-        Self::spawn_on(test_config(), clock, stand_in).await
+        Self::spawn_on(
+            test_config(),
+            zhixing_store::StoreOptions::from_env(),
+            clock,
+            stand_in,
+        )
+        .await
     }
 
     async fn spawn_on(
         config: Config,
+        options: zhixing_store::StoreOptions,
         clock: Arc<dyn zhixing_server::Clock>,
         manual: Arc<ManualClock>,
     ) -> TestApp {
@@ -134,7 +147,9 @@ impl TestApp {
             .with_env_filter("warn")
             .try_init();
         let (db_url, dir) = fresh_database().await;
-        let store = Store::connect(&db_url).await.expect("connect");
+        let store = Store::connect_with(&db_url, options)
+            .await
+            .expect("connect");
         let app = App::new(store, config, clock, zhixing_server::courier()).expect("app");
         zhixing_server::prepare(&app).await.expect("prepare");
         for p in ["beijing", "hebei"] {

@@ -550,6 +550,20 @@ where
     if !tx.update_case(id, row.version, &update).await? {
         return Err(version_conflict(row.version));
     }
+    // Closed as 终本: the watch worker owes it a re-investigation every interval from the
+    // closure day (its mark, which any investigation moves on).
+    for e in &decided {
+        if let CaseEvent::Closed {
+            mode: case::ClosureMode::Zhongben,
+            on,
+            ..
+        } = e
+        {
+            let since = crate::state::china_day_start_us(*on).or_internal("closure day start")?;
+            tx.mark_zhongben_recheck(id, &court.id, &on.to_string(), since)
+                .await?;
+        }
+    }
     append_as(tx, now_us, &by, &court.id, id, &recorded).await?;
     let version = row.version + 1;
     Ok(Changed {

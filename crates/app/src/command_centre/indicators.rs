@@ -506,7 +506,7 @@ pub async fn rebuild(app: &App) -> Result<usize, AppError> {
 
 /// At start: a database whose cases predate the rollups gets them built once.
 pub async fn ensure_built(app: &App) -> Result<(), AppError> {
-    if app.store.count_cases().await? > 0 && !app.store.has_case_facts().await? {
+    if app.store.has_cases().await? && !app.store.has_case_facts().await? {
         let n = rebuild(app).await?;
         tracing::info!(cases = n, "indicator rollups built from the cases");
     }

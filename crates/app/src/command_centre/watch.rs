@@ -77,6 +77,11 @@ pub async fn watch_forever(app: App) {
     }
 }
 
+/// The rule of how long before a measure's last day its alert is raised…
+const EXPIRY_LEAD: &str = "investigation.measure.expiry_alert";
+/// …and the lead when no version of it in days is in force for the region.
+const DEFAULT_EXPIRY_LEAD: i64 = 30;
+
 /// One full pass of the watch worker.
 pub async fn sweep(app: &App) -> Result<Sweep, AppError> {
     sweep_changed(app, None).await
@@ -125,9 +130,19 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     tx.commit().await?;
     out.expired = expired.len();
 
-    // Alerts before expiry, with the lead time of the court's region.
+    // Alerts before expiry, with the lead time of the court's region: only the measures
+    // within the widest lead in force anywhere are read (along `measures_until`).
+    let widest_lead = rules
+        .versions_of(EXPIRY_LEAD)
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v.effective_from <= today && v.effective_to.is_none_or(|to| today <= to))
+        .filter(|v| v.unit == Unit::Days)
+        .map(|v| v.value)
+        .max()
+        .unwrap_or(DEFAULT_EXPIRY_LEAD);
     let horizon = today
-        .checked_add(jiff::Span::new().days(366))
+        .checked_add(jiff::Span::new().days(widest_lead.max(DEFAULT_EXPIRY_LEAD)))
         .unwrap_or(today);
     let expiring = app.store.measures_expiring(&horizon.to_string()).await?;
     let mut tx = app.store.begin().await?;
@@ -137,9 +152,9 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
             continue;
         };
         let region = regions.of(app, &m.court_id).await?;
-        let lead = match rules.value("investigation.measure.expiry_alert", today, &region) {
+        let lead = match rules.value(EXPIRY_LEAD, today, &region) {
             Ok((n, Unit::Days)) => n,
-            _ => 30,
+            _ => DEFAULT_EXPIRY_LEAD,
         };
         let left = days_left(until, today);
         if left > lead {
@@ -253,59 +268,98 @@ async fn payouts_late(app: &App, today: jiff::civil::Date, now_us: i64) -> Resul
     Ok(raised)
 }
 
+/// Marks read (and periods ended, unmarked in one transaction) at a time.
+const RECHECK_PAGE: i64 = 500;
+
 /// Starts the re-investigations that are due: every interval after closure (or after the
-/// last investigation), for the period after closure, both from the rule book.
+/// last investigation), for the period after closure, both from the rule book. Reads only the
+/// marks (migration 0024) whose interval began long enough ago to be due under the shortest
+/// interval in force in any region, a page at a time along their index; each is then checked
+/// against its own region's rules. A mark whose period is over is removed.
 async fn rechecks(
     app: &App,
     rules: &zhixing_domain::rules::RuleBook,
     today: jiff::civil::Date,
     regions: &mut Regions,
 ) -> Result<usize, AppError> {
+    const INTERVAL: &str = "case.zhongben.recheck_interval";
+    const PERIOD: &str = "case.zhongben.recheck_period";
     let span = |n: i64, unit: Unit| match unit {
         Unit::Years => Some(jiff::Span::new().years(n)),
         Unit::Months => Some(jiff::Span::new().months(n)),
         Unit::Days => Some(jiff::Span::new().days(n)),
         _ => None,
     };
-    // The widest period any region has: the per-case check below applies its own.
-    let Ok((period, period_unit)) = rules.value("case.zhongben.recheck_period", today, "") else {
-        tracing::error!("rule case.zhongben.recheck_period is missing: no re-investigation");
+    // The latest day an interval may have begun on and be due today: under the shortest
+    // interval in force anywhere.
+    let latest_start = rules
+        .versions_of(INTERVAL)
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v.effective_from <= today && v.effective_to.is_none_or(|to| today <= to))
+        .filter_map(|v| span(v.value, v.unit).and_then(|s| today.checked_sub(s).ok()))
+        .max();
+    let Some(latest_start) = latest_start else {
+        tracing::error!("rule {INTERVAL} is not in force: no re-investigation");
         return Ok(0);
     };
-    let Some(since) = span(period, period_unit).and_then(|s| today.checked_sub(s).ok()) else {
+    let Some(before_us) = latest_start
+        .tomorrow()
+        .ok()
+        .and_then(crate::state::china_day_start_us)
+    else {
         return Ok(0);
     };
     let mut started = 0;
-    for c in app.store.zhongben_cases(&since.to_string()).await? {
-        let region = regions.of(app, &c.court_id).await?;
-        let (Ok((iv, iu)), Ok((pv, pu))) = (
-            rules.value("case.zhongben.recheck_interval", today, &region),
-            rules.value("case.zhongben.recheck_period", today, &region),
-        ) else {
-            continue;
-        };
-        let Ok(closed) = c.closed_on.parse::<jiff::civil::Date>() else {
-            continue;
-        };
-        if span(pv, pu)
-            .and_then(|s| closed.checked_add(s).ok())
-            .is_none_or(|end| today > end)
-        {
-            continue;
-        }
-        let last = c
-            .last_investigated
-            .and_then(|us| zhixing_store::from_micros(us).ok())
-            .map(crate::state::china_date)
-            .map_or(closed, |d| d.max(closed));
-        let due = span(iv, iu).and_then(|s| last.checked_add(s).ok());
-        if due.is_some_and(|d| d <= today) {
-            match crate::control::investigation::recheck(app, c.id).await {
-                Ok(_) => started += 1,
-                Err(e) => {
-                    tracing::warn!(case = c.id, error = %e, "re-investigation not started")
+    let mut after = (i64::MIN, i64::MIN);
+    loop {
+        let page = app
+            .store
+            .zhongben_rechecks_due(before_us, after, RECHECK_PAGE)
+            .await?;
+        let mut over = Vec::new();
+        for m in &page {
+            after = (m.since_us, m.case_id);
+            let region = regions.of(app, &m.court_id).await?;
+            let (Ok((iv, iu)), Ok((pv, pu))) = (
+                rules.value(INTERVAL, today, &region),
+                rules.value(PERIOD, today, &region),
+            ) else {
+                continue;
+            };
+            let Ok(closed) = m.closed_on.parse::<jiff::civil::Date>() else {
+                continue;
+            };
+            if span(pv, pu)
+                .and_then(|s| closed.checked_add(s).ok())
+                .is_none_or(|end| today > end)
+            {
+                over.push(m.case_id);
+                continue;
+            }
+            let last = zhixing_store::from_micros(m.since_us)
+                .ok()
+                .map(crate::state::china_date)
+                .map_or(closed, |d| d.max(closed));
+            let due = span(iv, iu).and_then(|s| last.checked_add(s).ok());
+            if due.is_some_and(|d| d <= today) {
+                match crate::control::investigation::recheck(app, m.case_id).await {
+                    Ok(_) => started += 1,
+                    Err(e) => {
+                        tracing::warn!(case = m.case_id, error = %e, "re-investigation not started")
+                    }
                 }
             }
+        }
+        if !over.is_empty() {
+            let mut tx = app.store.begin().await?;
+            for id in over {
+                tx.unmark_zhongben_recheck(id).await?;
+            }
+            tx.commit().await?;
+        }
+        if i64::try_from(page.len()).unwrap_or(i64::MAX) < RECHECK_PAGE {
+            break;
         }
     }
     Ok(started)

@@ -819,6 +819,13 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
             .iter()
             .any(|d| d["kind"] == "zhongben_ruling")
     );
+    let marked =
+        format!("SELECT CAST(COUNT(*) AS TEXT) FROM zhongben_rechecks WHERE case_id = {id}");
+    assert_eq!(
+        t.raw_text(&marked).await,
+        "1",
+        "the watch worker owes the 终本 case its periodic re-investigation"
+    );
     assert!(c["next_actions"].as_array().unwrap().is_empty());
     assert_problem(
         post(
@@ -850,6 +857,11 @@ async fn the_process_from_notice_to_zhongben_approval_and_resumption() {
     assert_eq!(
         case(&t, &officer, id).await["case"]["resumed_as"],
         v["number"]
+    );
+    assert_eq!(
+        t.raw_text(&marked).await,
+        "0",
+        "a resumed case is enforced again: no more re-investigations of the 终本 case"
     );
     assert_problem(
         post(

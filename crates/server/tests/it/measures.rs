@@ -665,6 +665,12 @@ async fn a_zhongben_case_is_reinvestigated_every_six_months_and_found_property_p
         0,
         "the period is over"
     );
+    assert_eq!(
+        t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM zhongben_rechecks")
+            .await,
+        "0",
+        "and the case is no longer read by the scan"
+    );
 }
 
 #[tokio::test]
