@@ -18,6 +18,7 @@ mod public_auction;
 mod public_lists;
 mod rulebook;
 mod service;
+mod supervisions;
 mod views;
 
 use axum::Router;
@@ -231,6 +232,13 @@ pub fn router() -> Router<App> {
             "/cases/{id}/recordings",
             post(complaints::recording.layer(axum::extract::DefaultBodyLimit::disable())),
         )
+        .route(
+            "/supervisions",
+            get(supervisions::show).post(supervisions::issue),
+        )
+        .route("/supervisions/{id}/reply", post(supervisions::reply))
+        .route("/supervisions/{id}/close", post(supervisions::close))
+        .route("/supervisions/{id}/return", post(supervisions::send_back))
         .route("/entrusted", get(entrusted::show))
         .route("/entrusted/{id}/acceptance", post(entrusted::accept))
         .route("/entrusted/{id}/decline", post(entrusted::decline))
@@ -364,6 +372,11 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             a href="/cases" { "案件" }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
                                 a #nav-entrusted href="/entrusted" { "委托事项" }
+                            }
+                            @if v.principal.may(Action::HandleCases, &v.principal.court_path)
+                                || v.principal.has(zhixing_domain::access::Role::Supervisor)
+                                || v.principal.has(zhixing_domain::access::Role::DivisionHead) {
+                                a #nav-supervisions href="/supervisions" { "督办" }
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) }

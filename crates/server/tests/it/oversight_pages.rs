@@ -201,6 +201,109 @@ async fn supervision_is_issued_replied_sent_back_and_closed_from_the_case_page()
     assert_eq!(a.0, StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn an_order_about_a_problem_is_issued_from_the_command_centre_and_answered_on_the_supervisions_page()
+ {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", BASIC, Role::Officer).await;
+    t.user("sup1", INTERMEDIATE, &[Role::Supervisor]).await;
+    let sup = t.page_login("sup1").await;
+    let officer_page = t.page_login("officer1").await;
+
+    // The command centre's page of a court below leads to the form, the court filled in.
+    let (status, page) = t.html(&format!("/command/courts/{BASIC}"), &sup).await;
+    assert_eq!(status, StatusCode::OK);
+    let link = format!("/supervisions?court={BASIC}");
+    assert!(page.contains(&link), "{page}");
+    let (status, page) = t.html(&link, &sup).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("name=\"court\" required value=\"{BASIC}\"")),
+        "{page}"
+    );
+
+    // A deadline that is no date: refused beside the form, what was typed kept.
+    let fields = |deadline: &str| {
+        vec![
+            ("court".to_owned(), BASIC.to_owned()),
+            ("title".to_owned(), "执行信访积案清理".to_owned()),
+            (
+                "instructions".to_owned(),
+                "请于期限内清理信访积案并报送清单".to_owned(),
+            ),
+            ("deadline".to_owned(), deadline.to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let sup = sup.clone();
+        let t = &t;
+        async move {
+            let f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            t.form("/supervisions", &sup, &f).await
+        }
+    };
+    let a = post(fields("下周五")).await;
+    refused_in_place(
+        &a,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "不是有效日期",
+            "value=\"执行信访积案清理\"",
+            "请于期限内清理信访积案并报送清单",
+        ],
+    );
+    let a = post(fields(&day(&t, 7))).await;
+    assert_eq!(a.0, StatusCode::SEE_OTHER, "{}", a.2);
+    let orders = t
+        .get_value("/api/v1/supervisions?direction=received", Some(&officer))
+        .await;
+    let id = orders[0]["id"].as_i64().unwrap();
+    assert_eq!(a.1, format!("/supervisions#order-{id}"));
+    assert_eq!(orders[0]["case_id"], Value::Null);
+    assert_eq!(orders[0]["status"], "open");
+
+    // To its own court: the authorization rule refuses (403), not a form.
+    let mut own = fields(&day(&t, 7));
+    own[0].1 = INTERMEDIATE.to_owned();
+    assert_eq!(post(own).await.0, StatusCode::FORBIDDEN);
+
+    // The lower court's officer finds it under 督办 and replies there.
+    let (_, page) = t.html("/supervisions", &officer_page).await;
+    assert!(page.contains("href=\"/supervisions\""));
+    assert!(page.contains("执行信访积案清理"));
+    assert!(
+        !page.contains("id=\"supervision-issue\""),
+        "no issue form for an officer"
+    );
+    let reply = format!("/supervisions/{id}/reply");
+    let a = t.form(&reply, &officer_page, &[("text", "")]).await;
+    refused_in_place(&a, StatusCode::UNPROCESSABLE_ENTITY, &["内容不能为空"]);
+    let a = t
+        .form(&reply, &officer_page, &[("text", "已清理积案 12 件")])
+        .await;
+    assert_eq!(a.1, format!("/supervisions#order-{id}"));
+    assert_eq!(order_status(&t, &officer, id).await, "replied");
+
+    // The issuing court sends it back, then closes it after the second reply.
+    let ret = format!("/supervisions/{id}/return");
+    let a = t.form(&ret, &sup, &[("text", "")]).await;
+    refused_in_place(&a, StatusCode::UNPROCESSABLE_ENTITY, &["内容不能为空"]);
+    t.form(&ret, &sup, &[("text", "请附清单")]).await;
+    assert_eq!(order_status(&t, &officer, id).await, "returned");
+    let close = format!("/supervisions/{id}/close");
+    let a = t.form(&close, &sup, &[("text", "")]).await;
+    refused_in_place(&a, StatusCode::CONFLICT, &["下级法院尚未回复"]);
+    t.form(&reply, &officer_page, &[("text", "清单已附")]).await;
+    let a = t.form(&close, &sup, &[("text", "")]).await;
+    assert_eq!(a.0, StatusCode::SEE_OTHER, "{}", a.2);
+    assert_eq!(order_status(&t, &officer, id).await, "closed");
+    let (_, page) = t.html("/supervisions", &sup).await;
+    assert!(page.contains("请附清单") && page.contains("清单已附") && page.contains("已办结"));
+}
+
 fn pdf() -> Vec<u8> {
     let mut b = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
     b.extend((0..2000u32).map(|i| (i * 7 % 251) as u8));
