@@ -28,9 +28,11 @@ pub(super) async fn keeping<F: Future>(
 /// What was typed into field `name` of form `form`, if that form was just refused; else empty.
 pub(super) fn value(form: &str, name: &str) -> String {
     KEPT.try_with(|k| {
-        (k.form == form)
-            .then(|| field(&k.fields, name).to_owned())
-            .unwrap_or_default()
+        if k.form == form {
+            field(&k.fields, name).to_owned()
+        } else {
+            String::new()
+        }
     })
     .unwrap_or_default()
 }
