@@ -7,6 +7,7 @@ mod case_supervision;
 mod cases;
 mod clock;
 mod command;
+mod complaint_list;
 mod complaints;
 mod control;
 mod credit;
@@ -239,6 +240,7 @@ pub fn router() -> Router<App> {
         .route("/supervisions/{id}/reply", post(supervisions::reply))
         .route("/supervisions/{id}/close", post(supervisions::close))
         .route("/supervisions/{id}/return", post(supervisions::send_back))
+        .route("/complaints", get(complaint_list::list))
         .route("/entrusted", get(entrusted::show))
         .route("/entrusted/{id}/acceptance", post(entrusted::accept))
         .route("/entrusted/{id}/decline", post(entrusted::decline))
@@ -377,6 +379,9 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                                 || v.principal.has(zhixing_domain::access::Role::Supervisor)
                                 || v.principal.has(zhixing_domain::access::Role::DivisionHead) {
                                 a #nav-supervisions href="/supervisions" { "督办" }
+                            }
+                            @if v.principal.may(Action::HandleCases, &v.principal.court_path) || v.principal.reads_below() {
+                                a #nav-complaints href="/complaints" { "信访" }
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) }

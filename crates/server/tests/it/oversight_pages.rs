@@ -610,6 +610,13 @@ async fn a_complaint_is_registered_resolved_and_recorded_from_the_case_page() {
     assert_eq!(recs[0]["kind"], "hotline");
     assert_eq!(recs[0]["name"], "热线录音.wav");
 
+    // The court's list shows it open, leading to the case's section.
+    let (status, page) = t.html("/complaints?status=registered", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("href=\"/complaints\""), "in the navigation");
+    assert!(page.contains(&format!("data-complaint=\"{id}\"")), "{page}");
+    assert!(page.contains(&format!("href=\"/cases/{case}#complaints\"")));
+
     // Resolved: an empty result refused, then resolved; resolving again is a conflict.
     let resolve = format!("/cases/{case}/complaints/{id}/resolution");
     let a = t.form(&resolve, &cookie, &[("result", "")]).await;
@@ -630,6 +637,13 @@ async fn a_complaint_is_registered_resolved_and_recorded_from_the_case_page() {
     );
     let a = t.form(&resolve, &cookie, &[("result", "再次答复")]).await;
     refused_in_place(&a, StatusCode::CONFLICT, &["该信访已办结"]);
+    let (_, page) = t.html("/complaints?status=registered", &cookie).await;
+    assert!(
+        !page.contains(&format!("data-complaint=\"{id}\"")),
+        "resolved: not open"
+    );
+    let (_, page) = t.html("/complaints?status=resolved", &cookie).await;
+    assert!(page.contains(&format!("data-complaint=\"{id}\"")));
 
     // Someone who only reads the case (a supervisor above) sees no form and may not post one.
     t.user("sup1", INTERMEDIATE, &[Role::Supervisor]).await;
