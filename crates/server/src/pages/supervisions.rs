@@ -181,10 +181,14 @@ pub async fn show(
     v: Viewer,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    Ok(page(
-        StatusCode::OK,
-        render(&app, &v, q.court.trim(), None).await?,
-    ))
+    // The caller's own court is never ordered by itself: nothing to fill in then.
+    let court = q.court.trim();
+    let court = if court == v.principal.court_id {
+        ""
+    } else {
+        court
+    };
+    Ok(page(StatusCode::OK, render(&app, &v, court, None).await?))
 }
 
 /// Runs a form's command: done, back to the order's row (or the page); refused, the page again
