@@ -43,6 +43,7 @@ entrusted_field_unknown = unknown field "{ $field }": result and document
 unknown_channel = unknown channel "{ $channel }": visit, letter, hotline or online
 invalid_complainant = the complainant's name is { $min }–{ $max } characters
 invalid_summary = the summary is { $min }–{ $max } characters
+complaint_received_date = received_on "{ $received_on }" is not a date YYYY-MM-DD
 received_in_future = received_on { $received_on } is after today ({ $today })
 already_resolved = the complaint is already resolved
 complaint_result_length = the result is { $min }–{ $max } characters

@@ -43,6 +43,7 @@ entrusted_field_unknown = 表单中有无法识别的项“{ $field }”，只�
 unknown_channel = 信访渠道“{ $channel }”不明，只能是来访、来信、热线或网上信访。
 invalid_complainant = 信访人姓名须为 { $min } 至 { $max } 个字。
 invalid_summary = 信访内容须为 { $min } 至 { $max } 个字。
+complaint_received_date = 收到日期“{ $received_on }”不是有效日期，请按“年-月-日”填写。
 received_in_future = 收到日期（{ $received_on }）不能晚于今天（{ $today }）。
 already_resolved = 该信访已办结，不能再次办结。
 complaint_result_length = 办理结果须为 { $min } 至 { $max } 个字。

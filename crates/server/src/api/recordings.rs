@@ -202,7 +202,10 @@ pub async fn content(
 /// Whether a request is a recording upload, which gets its own, longer timeout.
 fn is_upload(req: &Request) -> bool {
     let p = req.uri().path();
-    req.method() == Method::POST && p.starts_with("/api/v1/") && p.ends_with("/recordings")
+    // The case page's upload form (`/cases/{id}/recordings`) streams the same command.
+    req.method() == Method::POST
+        && (p.starts_with("/api/v1/") || p.starts_with("/cases/"))
+        && p.ends_with("/recordings")
 }
 
 /// The request timeout of the whole application: `request_timeout`, except for recording

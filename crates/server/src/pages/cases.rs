@@ -693,8 +693,8 @@ pub(super) async fn render(
         }))
         (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
         (super::auction::section(&auctions, &v.csrf, id, can_act, Refused::at(refused, "auctions")))
-        (super::case_supervision::section(&command))
-        (super::complaints::section(&complaints, &recordings))
+        (super::case_supervision::section(&command, &v.csrf, id, refused))
+        (super::complaints::section(&complaints, &recordings, &v.csrf, id, can_act, refused))
         section.card #account {
             h2 { "案款（一案一账号）" }
             p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))

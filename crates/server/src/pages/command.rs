@@ -476,6 +476,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                 }
                 button type="submit" { "查询" }
                 a.button #court-cases href=(format!("/cases?court={}", d.court.id)) { "本院案件" }
+                a.button #court-supervisions href=(format!("/supervisions?court={}", d.court.id)) { "督办" }
             }
             div.figures #figures {
                 @for fg in &d.figures {

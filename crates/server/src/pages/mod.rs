@@ -8,15 +8,19 @@ mod case_supervision;
 mod cases;
 mod clock;
 mod command;
+mod complaint_list;
 mod complaints;
 mod control;
 mod credit;
+mod entrusted;
 pub mod i18n;
+mod kept;
 mod public;
 mod public_auction;
 mod public_lists;
 mod rulebook;
 mod service;
+mod supervisions;
 mod views;
 
 use axum::Router;
@@ -247,6 +251,52 @@ pub fn router() -> Router<App> {
             "/cases/{id}/auctions/{a}/{step}",
             post(auction::auction_step),
         )
+        // 督办, 事项委托, 信访 and recordings (crates/app/src/oversight): the API's commands.
+        .route("/cases/{id}/supervisions", post(case_supervision::issue))
+        .route(
+            "/cases/{id}/supervisions/{s}/reply",
+            post(case_supervision::reply),
+        )
+        .route(
+            "/cases/{id}/supervisions/{s}/close",
+            post(case_supervision::close),
+        )
+        .route(
+            "/cases/{id}/supervisions/{s}/return",
+            post(case_supervision::send_back),
+        )
+        .route(
+            "/cases/{id}/entrusted-tasks",
+            post(case_supervision::entrust),
+        )
+        .route("/cases/{id}/complaints", post(complaints::register))
+        .route(
+            "/cases/{id}/complaints/{c}/resolution",
+            post(complaints::resolve),
+        )
+        .route(
+            "/cases/{id}/recordings",
+            post(complaints::recording.layer(axum::extract::DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/supervisions",
+            get(supervisions::show).post(supervisions::issue),
+        )
+        .route("/supervisions/{id}/reply", post(supervisions::reply))
+        .route("/supervisions/{id}/close", post(supervisions::close))
+        .route("/supervisions/{id}/return", post(supervisions::send_back))
+        .route("/complaints", get(complaint_list::list))
+        .route("/entrusted", get(entrusted::show))
+        .route("/entrusted/{id}/acceptance", post(entrusted::accept))
+        .route("/entrusted/{id}/decline", post(entrusted::decline))
+        .route(
+            "/entrusted/{id}/result",
+            post(
+                entrusted::result.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::multipart::MAX_BODY,
+                )),
+            ),
+        )
         .route("/command", get(command::own))
         .route("/command/courts/{id}", get(command::court))
         .route("/command/courts/{id}/events", get(command::events))
@@ -367,6 +417,17 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                         nav {
                             a href="/home" { (lang.t("home")) }
                             a href="/cases" { "案件" }
+                            @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
+                                a #nav-entrusted href="/entrusted" { "委托事项" }
+                            }
+                            @if v.principal.may(Action::HandleCases, &v.principal.court_path)
+                                || v.principal.has(zhixing_domain::access::Role::Supervisor)
+                                || v.principal.has(zhixing_domain::access::Role::DivisionHead) {
+                                a #nav-supervisions href="/supervisions" { "督办" }
+                            }
+                            @if v.principal.may(Action::HandleCases, &v.principal.court_path) || v.principal.reads_below() {
+                                a #nav-complaints href="/complaints" { "信访" }
+                            }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) }
                             }

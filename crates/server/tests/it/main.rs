@@ -33,6 +33,7 @@ mod investigation;
 mod legacy;
 mod measures;
 mod openapi;
+mod oversight_pages;
 mod pages;
 mod public;
 mod public_lists;
