@@ -532,11 +532,8 @@ pub async fn actor_names(
         if out.contains_key(a) {
             continue;
         }
-        let name = if let Some(id) = a.strip_prefix("user:").and_then(|n| n.parse::<i64>().ok()) {
-            app.store
-                .user(id)
-                .await?
-                .map_or_else(|| a.to_owned(), |u| u.display_name)
+        let name = if a.starts_with("user:") {
+            display_name(app, a).await?
         } else if a.starts_with("system:") {
             "系统".to_owned()
         } else if let Some((_, no)) = a.strip_prefix("party:").and_then(|p| p.split_once('/')) {

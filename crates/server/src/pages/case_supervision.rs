@@ -14,7 +14,7 @@ use zhixing_domain::supervision::SupervisionStatus;
 
 use super::Viewer;
 use super::cases::{Refused, answer};
-use super::kept::{self, beijing, field, keeping};
+use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
 use zhixing_app::oversight::entrusted::{self, EntrustedCommand, RequestInput, TaskView};
@@ -106,12 +106,12 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
                     tr { th { "督办法院" } th { "事项" } th { "期限" } th { "状态" } th { "回复与意见" } th { "办理" } }
                     @for o in &l.orders {
                         tr data-supervision=(o.id) data-status=(o.status) {
-                            td { (o.issuer_court_name) br; span.small.muted { (beijing(&o.issued_at)) } }
+                            td { (o.issuer_court_name) br; span.small.muted { (super::beijing_at(&o.issued_at)) } }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
                             td { (o.deadline) @if o.overdue { " " span.badge.late { "逾期" } } }
                             td.status { (o.status_zh) }
                             td.small { @for n in &o.notes {
-                                p data-note=(n.kind) { strong { (note_kind_zh(&n.kind)) } "（" (beijing(&n.written_at)) "）：" (n.body) }
+                                p data-note=(n.kind) { strong { (note_kind_zh(&n.kind)) } "（" (super::beijing_at(&n.written_at)) "）：" (n.body) }
                             } }
                             td { (order_forms(l, o, token, id)) }
                         }

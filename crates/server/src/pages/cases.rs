@@ -487,21 +487,8 @@ fn accepted(
 }
 
 fn deadline_badge(status: &str) -> Markup {
-    let (cls, text) = match status {
-        "done" => ("ok", "已完成"),
-        "done_late" => ("late", "超期完成"),
-        "overdue" => ("late", "已超期"),
-        "moot" => ("muted", "不再适用"),
-        _ => ("pending", "待办"),
-    };
+    let (cls, text) = super::deadline_status(status);
     html! { span class=(format!("badge {cls}")) { (text) } }
-}
-
-/// An RFC 3339 moment of the event log in Beijing time, to the minute.
-fn beijing_at(at: &str) -> String {
-    at.parse::<jiff::Timestamp>()
-        .map(zhixing_app::platform::clock::beijing_minutes)
-        .unwrap_or_else(|_| at.to_owned())
 }
 
 /// The case page.
@@ -713,7 +700,7 @@ pub(super) async fn render(
                 table #payouts {
                     tr { th { "领款人" } th { "金额" } th { "状态" } th { "提出" } th { "转账凭证" } }
                     @for p in &account.payouts {
-                        tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (p.status) } td.small { (actors.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " " (p.proposed_on) }
+                        tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (super::payout_status_zh(&p.status)) } td.small { (actors.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " " (p.proposed_on) }
                              td { (p.transfer_reference.as_deref().unwrap_or("—")) } }
                     }
                 }
@@ -727,7 +714,7 @@ pub(super) async fn render(
                 tr { th { "时间" } th { "事项" } th { "办理人" } }
                 @for e in timeline.iter().filter(|e| e.kind != "read.sensitive") {
                     tr data-kind=(e.kind) {
-                        td.small { (beijing_at(&e.at)) }
+                        td.small { (super::beijing_at(&e.at)) }
                         td { (crate::messages::event_label(lang, &e.kind)) }
                         td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
                     }

@@ -14,7 +14,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Viewer;
 use super::cases::{Refused, answer};
-use super::kept::{self, beijing, field, keeping};
+use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
 use crate::multipart::{multipart_error, rejection};
@@ -103,7 +103,7 @@ pub(super) fn section(
                         li data-recording=(r.id) {
                             strong { (r.kind_zh) } " " (r.name)
                             @if let Some(c) = r.complaint_id { " " span.small.muted { "（信访 " (c) "）" } }
-                            " " span.small.muted { (beijing(&r.uploaded_at)) }
+                            " " span.small.muted { (super::beijing_at(&r.uploaded_at)) }
                             br;
                             (player(r))
                             br;

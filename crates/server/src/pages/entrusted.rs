@@ -15,7 +15,6 @@ use serde_json::Value;
 use zhixing_domain::access::Action;
 use zhixing_domain::field::MAX_ATTACHMENTS;
 
-use super::kept::beijing;
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
@@ -97,7 +96,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                     tr { th { "委托法院" } th { "案号" } th { "事项" } th { "对象" } th { "被执行人" } th { "办理期限" } th { "状态" } th { "办理" } }
                     @for t in &received {
                         tr id=(format!("task-{}", t.id)) data-entrusted-task=(t.id) data-status=(t.status) {
-                            td { (t.from_court_name) br; span.small.muted { (beijing(&t.requested_at)) } }
+                            td { (t.from_court_name) br; span.small.muted { (super::beijing_at(&t.requested_at)) } }
                             td { (t.case_number) }
                             td { (t.act_zh) }
                             td.small { (t.target) @if !t.instructions.is_empty() { br; span.muted { (t.instructions) } } }

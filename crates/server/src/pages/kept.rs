@@ -43,10 +43,3 @@ pub(super) fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
 }
-
-/// A moment of the API's views (RFC 3339) in Beijing time, to the minute.
-pub(super) fn beijing(at: &str) -> String {
-    at.parse::<jiff::Timestamp>()
-        .map(zhixing_app::platform::clock::beijing_minutes)
-        .unwrap_or_else(|_| at.to_owned())
-}

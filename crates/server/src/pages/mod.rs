@@ -543,3 +543,40 @@ pub fn page(status: StatusCode, markup: Markup) -> Response {
     )
         .into_response()
 }
+
+/// An RFC 3339 moment (as the app's views carry it) in Beijing time to the minute,
+/// `2026-12-02 13:41`; the text itself if it is not one.
+pub(super) fn beijing_at(at: &str) -> String {
+    at.parse::<jiff::Timestamp>()
+        .map(zhixing_app::platform::clock::beijing_minutes)
+        .unwrap_or_else(|_| at.to_owned())
+}
+
+/// A moment in microseconds (as the store keeps it) in Beijing time to the minute.
+pub(super) fn beijing_us(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(zhixing_app::platform::clock::beijing_minutes)
+        .unwrap_or_default()
+}
+
+/// A deadline's status in words: (badge class, text).
+pub(super) fn deadline_status(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "done" => ("ok", "已完成"),
+        "done_late" => ("late", "超期完成"),
+        "overdue" => ("late", "已超期"),
+        "moot" => ("muted", "不再适用"),
+        _ => ("pending", "待办"),
+    }
+}
+
+/// A payout's status in words.
+pub(super) fn payout_status_zh(s: &str) -> &'static str {
+    match s {
+        "proposed" => "待审批",
+        "approved" => "已批准，待转账",
+        "rejected" => "未批准",
+        "paid" => "已发放",
+        _ => "办理中",
+    }
+}

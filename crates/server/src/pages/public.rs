@@ -118,27 +118,6 @@ fn credentials(f: &AccessForm) -> Markup {
     }
 }
 
-/// A deadline's status in the words the party reads.
-fn deadline_status_zh(s: &str) -> &'static str {
-    match s {
-        "done" => "已完成",
-        "done_late" => "超期完成",
-        "overdue" => "已超期",
-        _ => "办理中",
-    }
-}
-
-/// A payout's status in the words the party reads.
-fn payment_status_zh(s: &str) -> &'static str {
-    match s {
-        "proposed" => "待审批",
-        "approved" => "已批准，待转账",
-        "rejected" => "未批准",
-        "paid" => "已发放",
-        _ => "办理中",
-    }
-}
-
 /// The documents addressed to the party and the inbox for electronic service.
 fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
     html! {
@@ -208,13 +187,13 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>) -> Markup {
             h2 { "办理进程" }
             ol #timeline { @for s in &v.timeline { li { (s.on) " " (s.title) } } }
             h2 { "期限" }
-            ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) "（" (deadline_status_zh(&d.status)) "）" } } }
+            ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) "（" (super::deadline_status(&d.status).1) "）" } } }
             h2 { "控制措施" }
             @if v.measures.is_empty() { p { "暂无。" } }
             ul #measures { @for m in &v.measures { li { (m.kind_zh) " — " (super::control::measure_status_zh(&m.status)) @if let Some(u) = &m.until { " 至 " (u) } } } }
             h2 { "案款发放" }
             @if v.payments.is_empty() { p { "暂无。" } }
-            ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " — " (payment_status_zh(&p.status)) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
+            ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " — " (super::payout_status_zh(&p.status)) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
             (inbox(v, f))
         }
     }

@@ -46,13 +46,6 @@ fn link(path: &str, pairs: &[(&str, &str)]) -> String {
     }
 }
 
-/// An RFC 3339 moment as the JSON carries it, in Beijing time to the minute.
-fn beijing(at: &str) -> String {
-    at.parse::<jiff::Timestamp>()
-        .map(zhixing_app::platform::clock::beijing_minutes)
-        .unwrap_or_else(|_| at.to_owned())
-}
-
 /// Why a search was refused, in the words a member of the public reads.
 fn refusal_zh(e: &AppError) -> String {
     match e.code() {
@@ -132,7 +125,7 @@ pub async fn announcements(
                                 tbody {
                                     @for a in items {
                                         tr.announcement {
-                                            td.num { (beijing(&a.posted_at)) }
+                                            td.num { (super::beijing_at(&a.posted_at)) }
                                             td { (a.court_name) }
                                             td { a href=(format!("/public/announcements/{}", a.id)) { (a.title) } }
                                         }
@@ -164,7 +157,7 @@ pub async fn announcement(
         section.card #announcement {
             nav.crumbs { a href="/public/announcements" { "法院公告" } }
             h1 #announcement-title { (a.title) }
-            p.muted { span #announcement-court { (a.court_name) } " · 发布于 " (beijing(&a.posted_at)) }
+            p.muted { span #announcement-court { (a.court_name) } " · 发布于 " (super::beijing_at(&a.posted_at)) }
             div #announcement-body .prewrap { (a.body) }
         }
     };

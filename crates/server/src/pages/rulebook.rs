@@ -95,7 +95,7 @@ async fn render(
                 @if pending.is_empty() { p #no-pending { "没有待审批的提议。" } }
                 @for p in &pending {
                     div.proposal data-proposal=(p.id) {
-                        p { strong { (kind_zh(&p.kind)) } " · " (summary(lang, p)) " · " span.small { (p.proposed_by) " 提出于 " (beijing(p.proposed_at_us)) } }
+                        p { strong { (kind_zh(&p.kind)) } " · " (summary(lang, p)) " · " span.small { (p.proposed_by) " 提出于 " (super::beijing_us(p.proposed_at_us)) } }
                         @if p.proposed_by == me {
                             p.small { "本人提出，须由另一名系统管理员审批。" }
                         } @else {
@@ -114,7 +114,7 @@ async fn render(
                     table #decided-proposals {
                         tr { th { "类别" } th { "内容" } th { "提出" } th { "结果" } th { "审批" } }
                         @for p in decided {
-                            tr { td { (kind_zh(&p.kind)) } td.small { (summary(lang, p)) } td.small { (p.proposed_by) } td { (status_zh(&p.status)) } td.small { (p.decided_by.as_deref().unwrap_or("")) " " (p.decided_at_us.map(beijing).unwrap_or_default()) " " (p.note) } }
+                            tr { td { (kind_zh(&p.kind)) } td.small { (summary(lang, p)) } td.small { (p.proposed_by) } td { (status_zh(&p.status)) } td.small { (p.decided_by.as_deref().unwrap_or("")) " " (p.decided_at_us.map(super::beijing_us).unwrap_or_default()) " " (p.note) } }
                         }
                     }
                 }
@@ -164,17 +164,6 @@ async fn render(
         }
     };
     Ok(page(status, layout(lang, lang.t("rules"), Some(v), body)))
-}
-
-/// A moment in Beijing time, `2026-12-02 13:41`.
-fn beijing(us: i64) -> String {
-    jiff::Timestamp::from_microsecond(us)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 /// How a form of the page answers: done, back to the page; refused, the page again with the

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use zhixing_domain::access::{Action, Role};
 use zhixing_domain::supervision::SupervisionStatus;
 
-use super::kept::{beijing, field};
+use super::kept::field;
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path, Query};
 use zhixing_app::oversight::supervision::{
@@ -56,7 +56,7 @@ fn notes(o: &SupervisionView) -> Markup {
         @for n in &o.notes {
             p data-note=(n.kind) {
                 strong { (match n.kind.as_str() { "reply" => "回复", "return" => "退回", "close" => "办结", _ => "备注" }) }
-                "（" (beijing(&n.written_at)) "）：" (n.body)
+                "（" (super::beijing_at(&n.written_at)) "）：" (n.body)
             }
         }
     }
@@ -95,7 +95,7 @@ async fn render(
                     @for o in &received {
                         @let form = format!("reply-{}", o.id);
                         tr id=(format!("order-{}", o.id)) data-supervision=(o.id) data-status=(o.status) {
-                            td { (o.issuer_court_name) br; span.small.muted { (beijing(&o.issued_at)) } }
+                            td { (o.issuer_court_name) br; span.small.muted { (super::beijing_at(&o.issued_at)) } }
                             td { (case_link(o)) }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
                             td { (o.deadline) @if o.overdue { " " span.badge.late { "逾期" } } }

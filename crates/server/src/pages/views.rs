@@ -230,7 +230,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                     div.scroll { table {
                         tr { th { "时间" } th { "查阅人" } th { "对象" } }
                         @for e in events {
-                            tr { td.small { (jiff::Timestamp::from_microsecond(e.at_us).map(zhixing_app::platform::clock::beijing_minutes).unwrap_or_default()) }
+                            tr { td.small { (super::beijing_us(e.at_us)) }
                                  td { (names.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) } td { code.small { (e.subject) } } }
                         }
                     } }
@@ -457,7 +457,7 @@ pub async fn audit(
                 @for e in &events {
                     tr data-seq=(e.seq) data-kind=(e.kind) {
                         td.num { (e.seq) }
-                        td.small { (jiff::Timestamp::from_microsecond(e.at_us).map(zhixing_app::platform::clock::beijing_minutes).unwrap_or_default()) }
+                        td.small { (super::beijing_us(e.at_us)) }
                         td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
                         td { (crate::messages::event_label(lang, &e.kind)) }
                         td { code.small { (e.subject) } }

@@ -305,6 +305,12 @@ async fn money_moves_through_the_account_forms_with_the_heads_approval() {
         .get_value(&format!("/api/v1/cases/{id}/account"), Some(&token))
         .await;
     assert_eq!(account["payouts"][0]["status"], "paid");
+    let (_, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    let payouts = page.split("id=\"payouts\"").nth(1).unwrap();
+    assert!(
+        payouts.contains("已发放") && !payouts.contains(">paid<"),
+        "the status in Chinese"
+    );
     assert_eq!(account["balance_fen"], 100_000);
 
     // Distribution of what remains among the claims.
