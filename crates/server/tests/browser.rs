@@ -344,7 +344,9 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
     let cfg = zhixing_exchange::sim::SimConfig {
         seed: 11,
         institutions: 12,
-        latency: Duration::from_millis(5),
+        // Slow enough that the page is open before the first answer: it must show them
+        // arriving without a reload.
+        latency: Duration::from_millis(2000),
         error_rate: 0.0,
         platform_public_key: Some(t.app.platform_key.public_base64()),
         reply_to: Some(t.base.clone()),
@@ -413,10 +415,27 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
         started.text().await.unwrap().contains("24"),
         "12 institutions × 2 respondents"
     );
-    // Replies arrive in the background; the page shows them when reloaded.
+    // While answers are awaited the page says so, with a progress bar.
+    let progress = b
+        .find(Locator::Css("p.investigation-progress"))
+        .await
+        .expect("a progress indicator while the investigation is out")
+        .text()
+        .await
+        .unwrap();
+    assert!(progress.contains("查询进行中"), "{progress}");
+    assert!(
+        b.find(Locator::Css("p.investigation-progress progress"))
+            .await
+            .is_ok()
+    );
+    // A mark on this very document: a reload would lose it.
+    b.execute("window.__notReloaded = true; return null;", vec![])
+        .await
+        .unwrap();
+    // Replies arrive in the background; the open page shows them without a reload.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
-        b.refresh().await.unwrap();
         let pending = b
             .wait()
             .for_element(Locator::Css("#investigations td.pending"))
@@ -425,15 +444,39 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
             .text()
             .await
             .unwrap();
-        if pending == "0" {
+        if pending == "0" && b.find(Locator::Id("assets")).await.is_ok() {
             break;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "replies still pending"
+            "replies still pending on the open page"
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    assert_eq!(
+        b.execute("return window.__notReloaded === true;", vec![])
+            .await
+            .unwrap(),
+        serde_json::json!(true),
+        "the page updated in place, not by reloading"
+    );
+    assert!(
+        b.find(Locator::Css("p.investigation-progress"))
+            .await
+            .is_err(),
+        "no progress bar once every answer is in"
+    );
+    let notice = b
+        .find(Locator::Id("case-live"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notice.contains("已于"),
+        "the page says it was updated: {notice}"
+    );
     // Each institution's progress, behind the investigation's summary row.
     let per_institution = b
         .find_all(Locator::Css(

@@ -405,6 +405,15 @@ impl Store {
         )
     }
 
+    /// The newest event that changed the case (reads of it excluded), for the open case page
+    /// to know it must refresh: walks the `(subject, seq)` index from its end.
+    pub async fn case_last_change(&self, case_id: i64) -> Result<i64> {
+        let sql = "SELECT seq FROM events WHERE subject = $1 AND kind NOT LIKE 'read.%' \
+                   ORDER BY seq DESC LIMIT 1";
+        let seq: Option<(i64,)> = on_pool!(self, p => sqlx::query_as(sql).bind(format!("case:{case_id}")).fetch_optional(p).await)?;
+        Ok(seq.map_or(0, |s| s.0))
+    }
+
     /// Whether there is any case: one index probe, where counting them all reads every case
     /// (a second at ten million, at every start).
     pub async fn has_cases(&self) -> Result<bool> {

@@ -282,6 +282,13 @@ pub struct TimelineEntry {
     pub payload: serde_json::Value,
 }
 
+/// The sequence number of the newest event that changed the case (not a read of it): the
+/// open case page asks for it and refreshes when it moved.
+pub async fn last_change(app: &App, by: &Principal, id: i64) -> Result<i64, AppError> {
+    readable(app, by, id).await?;
+    Ok(app.store.case_last_change(id).await?)
+}
+
 /// Every event of the case, in order, with actor and time — including those of its price
 /// determinations (`valuation.*`).
 pub async fn timeline(app: &App, by: &Principal, id: i64) -> Result<Vec<TimelineEntry>, AppError> {

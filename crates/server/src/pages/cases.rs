@@ -500,6 +500,21 @@ pub async fn show(
     render(&app, &v, id, StatusCode::OK, None).await
 }
 
+/// The newest change of the case, as a number the open case page compares with the one it
+/// was built at (`data-seen`).
+pub async fn live(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let seq = query::last_change(&app, &v.principal, id).await?;
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "seq": seq })),
+    )
+        .into_response())
+}
+
 /// A form of the case page that was refused: which section it was in (its anchor) and why,
 /// in the viewer's language.
 #[derive(Debug, Clone, Copy)]
@@ -525,6 +540,9 @@ pub(super) async fn render(
     refused: Option<Refused<'_>>,
 ) -> Result<Response, PageError> {
     let lang = v.lang;
+    // Read before the case, so that a change made while the page is built shows as newer
+    // than the page and the open page refreshes for it.
+    let seen = query::last_change(app, &v.principal, id).await?;
     let query::CaseFile {
         view,
         court,
@@ -585,6 +603,9 @@ pub(super) async fn render(
         .filter(|e| e.kind == "read.sensitive")
         .count();
     let body = html! {
+        // The open page asks for the case's newest change every few seconds (app.js) and
+        // refreshes the sections that changed, unless the user is typing in them.
+        p.small.muted #case-live data-live=(format!("/cases/{id}/live")) data-seen=(seen) aria-live="polite" {}
         section.card #case-head {
             h1 #case-number { (view.number) }
             p { span.badge #case-status { (c.status.name_zh()) } " · " (court.name) " · 立案 " (c.filed_on)

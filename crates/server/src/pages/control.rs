@@ -90,11 +90,18 @@ pub(super) fn investigation_sections(
             @if can_start {
                 form method="post" action=(format!("/cases/{id}/investigate")) { (token) button #start-investigation type="submit" { "发起网络查控（全部被执行人）" } }
             }
+            @for (inv, replied, pending, failed, _) in investigations.iter().filter(|i| i.2 > 0) {
+                // While answers are awaited the page says so, and refreshes as they arrive.
+                p.investigation-progress data-investigation=(inv.id) {
+                    label for=(format!("inv-progress-{}", inv.id)) { "查询进行中：已答复 " (replied + failed) " / " (inv.messages) "，待答复 " (pending) " " }
+                    progress id=(format!("inv-progress-{}", inv.id)) max=(inv.messages) value=(replied + failed) { (replied + failed) " / " (inv.messages) }
+                }
+            }
             @if !investigations.is_empty() {
                 table #investigations {
                     tr { th { "发起时间" } th { "查询数" } th { "已答复" } th { "待答复" } th { "失败" } }
                     @for (inv, replied, pending, failed, msgs) in investigations {
-                        tr data-investigation=(inv.id) { td.small { (zhixing_store::from_micros(inv.requested_at).map(|t| t.to_string()).unwrap_or_default()) } td { (inv.messages) } td.replied { (replied) } td.pending { (pending) } td { (failed) } }
+                        tr data-investigation=(inv.id) { td.small { (super::beijing_us(inv.requested_at)) } td { (inv.messages) } td.replied { (replied) } td.pending { (pending) } td { (failed) } }
                         tr { td colspan="5" { details.per-institution {
                             summary { "各机构进度" }
                             table { @for m in msgs { tr data-institution=(m.institution_id) data-status=(m.status) {

@@ -144,6 +144,7 @@ pub fn router() -> Router<App> {
         .route("/cases", get(cases::list))
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/live", get(cases::live))
         .route("/cases/{id}/act", post(cases::act))
         .route("/cases/{id}/extension", post(cases::extension))
         .route(

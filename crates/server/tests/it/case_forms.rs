@@ -407,3 +407,60 @@ async fn the_case_list_pages_through_every_case_finds_part_of_a_number_and_honou
         .await;
     assert_eq!(rows(&page), 1, "执52号");
 }
+
+#[tokio::test]
+async fn the_open_case_page_learns_of_a_change_but_not_of_a_read_and_only_for_its_court() {
+    let t = TestApp::spawn().await;
+    let (token, cookie, id) = filed(&t).await;
+    let live = |cookie: String| {
+        let t = &t;
+        async move {
+            let r = t
+                .client
+                .get(t.url(&format!("/cases/{id}/live")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let cache = r
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, cache, r.json::<Value>().await.ok())
+        }
+    };
+    // The page carries the change it was built at; the endpoint agrees.
+    let (_, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    let (status, cache, body) = live(cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache.as_deref(), Some("no-store"));
+    let seen = body.unwrap()["seq"].as_i64().unwrap();
+    assert!(seen > 0);
+    assert!(
+        page.contains(&format!("data-seen=\"{seen}\"")),
+        "the page's mark is the case's newest change"
+    );
+    // Reading the case (even its sensitive fields) is no change.
+    let _ = t
+        .get_value(&format!("/api/v1/cases/{id}/timeline"), Some(&token))
+        .await;
+    let (_, _, again) = live(cookie.clone()).await;
+    assert_eq!(again.unwrap()["seq"].as_i64().unwrap(), seen);
+    // A change moves it.
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/clues"),
+            &cookie,
+            &[("description", "被执行人在某银行开有账户")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, moved) = live(cookie.clone()).await;
+    assert!(moved.unwrap()["seq"].as_i64().unwrap() > seen);
+    // An officer of another court learns nothing of the case, not even that it exists.
+    t.user("officer-hd", "b110108", &[Role::Officer]).await;
+    let other = t.page_login("officer-hd").await;
+    let (status, _, _) = live(other).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
