@@ -255,7 +255,7 @@ pub(super) fn measure_status_zh(s: &str) -> &'static str {
     }
 }
 
-fn alert_kind_zh(k: &str) -> &'static str {
+pub(super) fn alert_kind_zh(k: &str) -> &'static str {
     match k {
         "measure_expiring" => "即将到期",
         "measure_expired" => "已失效",

@@ -124,6 +124,7 @@ pub fn router() -> Router<App> {
         .route("/login", get(views::login_form).post(views::login_submit))
         .route("/logout", post(views::logout))
         .route("/home", get(views::home))
+        .route("/nav/counts", get(views::nav_counts))
         .route("/courts", get(views::court_tree))
         .route("/courts/{id}/children", get(views::court_children))
         .route("/rules", get(rulebook::show))
@@ -416,7 +417,9 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                     a.brand href="/home" { "执行 " span { (lang.t("app")) } }
                     @if let Some(v) = viewer {
                         nav {
-                            a href="/home" { (lang.t("home")) }
+                            // Counts of waiting work, filled in after load by /nav/counts.
+                            span hidden hx-get="/nav/counts" hx-trigger="load" hx-swap="none" {}
+                            a href="/home" { (lang.t("home")) " " span.count #count-home {} }
                             a href="/cases" { "案件" }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
                                 a #nav-entrusted href="/entrusted" { "委托事项" }
@@ -424,13 +427,13 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path)
                                 || v.principal.has(zhixing_domain::access::Role::Supervisor)
                                 || v.principal.has(zhixing_domain::access::Role::DivisionHead) {
-                                a #nav-supervisions href="/supervisions" { "督办" }
+                                a #nav-supervisions href="/supervisions" { "督办" " " span.count #count-supervisions {} }
                             }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) || v.principal.reads_below() {
                                 a #nav-complaints href="/complaints" { "信访" }
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
-                                a #nav-command href="/command" { (lang.t("command")) }
+                                a #nav-command href="/command" { (lang.t("command")) " " span.count #count-command {} }
                             }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }

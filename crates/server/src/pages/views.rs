@@ -13,6 +13,7 @@ use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::csrf::{FormToken, SignInForm};
 use crate::error::{ApiError, Path};
+use zhixing_app::oversight::supervision::SupervisionView;
 use zhixing_app::state::App;
 
 #[derive(Deserialize)]
@@ -175,7 +176,9 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         None
     };
     let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
+    let oversight = oversight_queue(&app, p).await?;
     let body = html! {
+        (oversight_sections(&oversight))
         @if handles {
             section.card #queue-cases {
                 h2 { "我承办的案件（按最近期限，超期在前）" }
@@ -309,6 +312,153 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         StatusCode::OK,
         layout(lang, lang.t("home"), Some(&v), body),
     ))
+}
+
+/// What waits on a supervisor or on the court a 督办 was sent to: open alerts by kind over the
+/// subtree, orders issued here whose reply awaits a decision, orders issued here still
+/// unanswered (overdue first), and orders received here awaiting this court's reply.
+#[derive(Default)]
+pub(super) struct OversightQueue {
+    pub alerts: Option<Vec<(String, i64)>>,
+    pub to_decide: Vec<SupervisionView>,
+    pub awaiting_reply: Vec<SupervisionView>,
+    pub to_answer: Vec<SupervisionView>,
+    /// Whether the viewer may see the received orders (answering them is their court's work).
+    pub answers: bool,
+    pub issues: bool,
+}
+
+impl OversightQueue {
+    /// The items that wait on the viewer: what the navigation counts.
+    pub(super) fn waiting(&self) -> usize {
+        self.to_decide.len() + self.to_answer.len()
+    }
+
+    pub(super) fn open_alerts(&self) -> i64 {
+        self.alerts.iter().flatten().map(|(_, n)| n).sum()
+    }
+}
+
+pub(super) async fn oversight_queue(
+    app: &App,
+    p: &zhixing_domain::access::Principal,
+) -> Result<OversightQueue, PageError> {
+    use zhixing_domain::supervision::SupervisionStatus;
+    let mut q = OversightQueue::default();
+    let awaits = |s: &SupervisionView| {
+        SupervisionStatus::parse(&s.status).is_some_and(SupervisionStatus::awaits_reply)
+    };
+    if p.may(Action::Command, &p.court_path) {
+        q.issues = true;
+        let court =
+            zhixing_app::command_centre::query::dashboard_court(app, p, &p.court_id).await?;
+        q.alerts = Some(zhixing_app::command_centre::query::open_alert_counts(app, &court).await?);
+        let issued = zhixing_app::oversight::supervision::list(app, p, &p.court_id, true).await?;
+        for s in issued {
+            if s.status == SupervisionStatus::Replied.as_str() {
+                q.to_decide.push(s);
+            } else if awaits(&s) {
+                q.awaiting_reply.push(s);
+            }
+        }
+        q.awaiting_reply
+            .sort_by_key(|s| (!s.overdue, s.deadline.clone()));
+    }
+    if p.may(Action::HandleCases, &p.court_path) || p.may(Action::Approve, &p.court_path) {
+        q.answers = true;
+        q.to_answer = zhixing_app::oversight::supervision::list(app, p, &p.court_id, false)
+            .await?
+            .into_iter()
+            .filter(awaits)
+            .collect();
+        q.to_answer
+            .sort_by_key(|s| (!s.overdue, s.deadline.clone()));
+    }
+    Ok(q)
+}
+
+/// The navigation's counts of waiting work, fetched by the layout after the page loads (so
+/// that no page waits on them) and swapped into the links by id.
+pub async fn nav_counts(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    let p = &v.principal;
+    let work = zhixing_app::case::query::work_queue(&app, p).await?;
+    let mut home = work.my_cases.iter().filter(|c| c.overdue).count()
+        + work.closures.len()
+        + work.payouts.len();
+    if p.may(Action::ApproveExtension, &p.court_path) {
+        home += zhixing_app::case::query::pending_extensions(&app, p)
+            .await?
+            .len();
+    }
+    let q = oversight_queue(&app, p).await?;
+    let count = |id: &str, n: usize, what: &str| {
+        html! {
+            span.count id=(id) hx-swap-oob="true" title=[(n > 0).then(|| format!("{what} {n} 项"))] {
+                @if n > 0 { (n) }
+            }
+        }
+    };
+    let body = html! {
+        (count("count-home", home, "待办"))
+        (count("count-supervisions", q.waiting(), "待处理的督办"))
+        (count("count-command", usize::try_from(q.open_alerts()).unwrap_or(0), "未处理的预警"))
+    };
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        page(StatusCode::OK, body),
+    )
+        .into_response())
+}
+
+fn supervision_rows(list: &[SupervisionView], court_of: fn(&SupervisionView) -> &str) -> Markup {
+    html! {
+        div.scroll { table {
+            tr { th { "督办事项" } th { "法院" } th { "案号" } th { "期限" } th { "状态" } }
+            @for s in list {
+                tr data-supervision=(s.id) {
+                    td { a href=(format!("/supervisions#order-{}", s.id)) { (s.title) } }
+                    td { (court_of(s)) }
+                    td { @if let (Some(id), Some(n)) = (s.case_id, &s.case_number) { a href=(format!("/cases/{id}#command")) { (n) } } @else { "—" } }
+                    td { (s.deadline) @if s.overdue { " " span.badge.late { "已逾期" } } }
+                    td { (s.status_zh) }
+                }
+            }
+        } }
+    }
+}
+
+fn oversight_sections(q: &OversightQueue) -> Markup {
+    html! {
+        @if let Some(alerts) = &q.alerts {
+            section.card #queue-alerts {
+                h2 { "待处理的预警（本院及下级法院，" (q.open_alerts()) " 条）" }
+                @if alerts.is_empty() { p { "暂无未处理的预警。" } }
+                @else {
+                    ul.counts {
+                        @for (kind, n) in alerts {
+                            li data-kind=(kind) { a href=(format!("/alerts?kind={kind}")) { (super::control::alert_kind_zh(kind)) " " strong { (n) } } }
+                        }
+                    }
+                    p { a href="/command" { "指挥中心" } }
+                }
+            }
+        }
+        @if q.issues {
+            section.card #queue-supervisions {
+                h2 { "督办（本院发出）" }
+                h3 { "已回复，待审查（" (q.to_decide.len()) "）" }
+                @if q.to_decide.is_empty() { p { "暂无。" } } @else { (supervision_rows(&q.to_decide, |s| &s.target_court_name)) }
+                h3 { "待下级法院回复（" (q.awaiting_reply.len()) "，逾期在前）" }
+                @if q.awaiting_reply.is_empty() { p { "暂无。" } } @else { (supervision_rows(&q.awaiting_reply, |s| &s.target_court_name)) }
+            }
+        }
+        @if q.answers && !q.to_answer.is_empty() {
+            section.card #queue-supervisions-received {
+                h2 { "上级法院督办，待本院回复（" (q.to_answer.len()) "）" }
+                (supervision_rows(&q.to_answer, |s| &s.issuer_court_name))
+            }
+        }
+    }
 }
 
 fn court_node(lang: Lang, c: &zhixing_store::courts::CourtRow, children: i64) -> Markup {

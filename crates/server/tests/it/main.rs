@@ -28,6 +28,7 @@ mod field_investigation;
 mod funds;
 mod generate;
 mod headers;
+mod home_queues;
 mod indicators;
 mod investigation;
 mod legacy;
