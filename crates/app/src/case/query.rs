@@ -333,6 +333,58 @@ pub struct ClosureEffects {
     pub orders_lifted: Vec<u32>,
 }
 
+/// A closure awaiting the division head, in full: what was proposed, by whom and why, and the
+/// case's own conditions of that mode as they stood when it was proposed (rebuilt from the
+/// case's events up to the request, judged on its day).
+#[derive(Debug, Serialize)]
+pub struct ProposedClosure {
+    pub mode: ClosureMode,
+    pub reason: String,
+    pub proposed_on: Date,
+    pub proposed_by: Option<String>,
+    pub conditions: Vec<zhixing_domain::case::Condition>,
+}
+
+pub async fn proposed_closure(
+    app: &App,
+    by: &Principal,
+    id: i64,
+) -> Result<Option<ProposedClosure>, AppError> {
+    let (row, court) = readable(app, by, id).await?;
+    let state = state_of(&row)?;
+    let Some((mode, reason, on)) = state.closure_request.clone() else {
+        return Ok(None);
+    };
+    let events: Vec<CaseEvent> = app
+        .store
+        .case_events(id, i64::MAX)
+        .await?
+        .iter()
+        .filter_map(|e| serde_json::from_str(&e.payload).ok())
+        .collect();
+    let upto = events
+        .iter()
+        .rposition(|e| matches!(e, CaseEvent::ClosureRequested { .. }))
+        .map_or(events.len(), |i| i + 1);
+    let then = CaseState::fold(&events[..upto]).unwrap_or(state.clone());
+    let rules = app.rules.current(&app.store).await?;
+    app.calendar.current(&app.store).await?;
+    let region = region(&court);
+    let cx = rule_ctx(app, &rules, &region, on);
+    let conditions = case::closure_checklist(&then, mode, &reason, &cx)?;
+    let proposed_by = match &state.closure_proposer {
+        Some(u) => Some(display_name(app, u).await?),
+        None => None,
+    };
+    Ok(Some(ProposedClosure {
+        mode,
+        reason,
+        proposed_on: on,
+        proposed_by,
+        conditions,
+    }))
+}
+
 /// The closure checklist of `mode` for case `id`.
 pub async fn checklist(
     app: &App,

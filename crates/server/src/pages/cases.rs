@@ -570,6 +570,11 @@ pub(super) async fn render(
     let c = &view.case;
     let can_act = v.principal.may(Action::HandleCases, &court.path);
     let is_head = v.principal.may(Action::Approve, &court.path);
+    let proposal = if is_head && c.status == CaseStatus::PendingClosure {
+        query::proposed_closure(app, &v.principal, id).await?
+    } else {
+        None
+    };
     let is_president = v.principal.may(Action::ApproveExtension, &court.path);
     let open = can_act && c.status != CaseStatus::Closed;
     // When the notice's periods end, as the listing checks them (none if no notice yet, or
@@ -647,6 +652,18 @@ pub(super) async fn render(
                     button type="submit" { "记录" }
                 }
                 p { a #to-closure href=(format!("/cases/{id}/closure")) { "报结／结案…" } }
+                @if let Some(pr) = &proposal {
+                    div #proposal {
+                        h3 { "报结审批" }
+                        p { "结案方式：" strong #proposal-mode { (pr.mode.name_zh()) }
+                            " · 提出：" span #proposal-by { (pr.proposed_by.as_deref().unwrap_or("—")) } " " (pr.proposed_on) }
+                        p { "理由：" span #proposal-reason { (pr.reason) } }
+                        h4 { "报结时核对的结案条件" }
+                        ul #proposal-checklist { @for d in described(lang, &pr.conditions) {
+                            li.met[d.met] data-code=(d.code) { (if d.met { "✔ " } else { "✘ " }) (d.description) } } }
+                        p.small { a href=(format!("/cases/{id}/closure?mode={}", pr.mode.as_str())) { "按今天的情况重新核对" } }
+                    }
+                }
                 @if is_head && c.status == CaseStatus::PendingClosure {
                     form #approval method="post" action=(format!("/cases/{id}/decision")) {
                         (v.csrf)

@@ -592,3 +592,68 @@ async fn a_rule_version_is_proposed_and_approved_on_the_rule_book_page() {
         5
     );
 }
+
+/// The division head approves from the case page with the proposal in full before them: the
+/// mode, the reason, who proposed it and when, and the conditions as they stood then.
+#[tokio::test]
+async fn the_head_sees_the_proposed_closure_in_full_beside_approve_and_return() {
+    let t = TestApp::spawn().await;
+    let (token, cookie, id) = case_with_cookie(&t, "(2026)京0105民初47号").await;
+    let reason = "被执行人死亡，无遗产可供执行";
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/closure"),
+            &cookie,
+            &[("mode", "terminated"), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        super::cases::case(&t, &token, id).await["status"],
+        "pending_closure"
+    );
+    // The officer who proposed it sees no approval form and no proposal panel.
+    let (_, page) = t.html(&format!("/cases/{id}"), &cookie).await;
+    assert!(!page.contains("id=\"proposal\""));
+    t.user("head1", "b110105", &[Role::DivisionHead]).await;
+    let head = t.page_login("head1").await;
+    let (status, page) = t.html(&format!("/cases/{id}"), &head).await;
+    assert_eq!(status, StatusCode::OK);
+    let panel = &page[page.find("id=\"proposal\"").expect("the proposal panel")..];
+    let panel = &panel[..panel
+        .find("id=\"approval\"")
+        .expect("approve/return after it")];
+    assert!(panel.contains("终结执行"), "{panel}");
+    assert!(panel.contains(reason), "{panel}");
+    let officer_name = t
+        .app
+        .store
+        .user_by_username("officer1")
+        .await
+        .unwrap()
+        .unwrap()
+        .display_name;
+    assert!(
+        panel.contains(&officer_name),
+        "the proposer by name: {panel}"
+    );
+    assert!(panel.contains(&t.app.today().to_string()), "{panel}");
+    assert!(
+        panel.contains("id=\"proposal-checklist\"") && panel.contains("✔ "),
+        "the conditions as checked: {panel}"
+    );
+    assert!(
+        !panel.contains("✘ "),
+        "a proposal met every condition: {panel}"
+    );
+    // Approving from there closes the case.
+    let (status, _, _) = t
+        .form(
+            &format!("/cases/{id}/decision"),
+            &head,
+            &[("approve", "true"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(super::cases::case(&t, &token, id).await["status"], "closed");
+}
