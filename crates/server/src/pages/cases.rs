@@ -195,6 +195,97 @@ pub struct FilingForm {
     duties: String,
     #[serde(default)]
     late_reason: String,
+    /// How many rows of each side the form shows (the first row's fields have no suffix, the
+    /// n-th's end in `_n`).
+    #[serde(default)]
+    applicants: String,
+    #[serde(default)]
+    respondents: String,
+    /// `applicant` or `respondent`: the officer asked for one more row of that side, not to
+    /// file yet.
+    #[serde(default)]
+    add: String,
+    /// The fields of the rows after the first (`applicant_name_2`, …).
+    #[serde(flatten)]
+    more: std::collections::BTreeMap<String, String>,
+}
+
+/// The most parties of one side the filing form takes (the API takes more).
+const MAX_FORM_PARTIES: usize = 20;
+
+/// The fields of one party's row of the filing form.
+const PARTY_FIELDS: [&str; 5] = ["kind", "name", "id", "rep", "address"];
+
+impl FilingForm {
+    /// The rows shown for `role` (`applicant`, `respondent`): as many as asked, or as filled.
+    fn rows_of(&self, role: &str) -> usize {
+        let asked = if role == "applicant" {
+            &self.applicants
+        } else {
+            &self.respondents
+        };
+        let filled = self
+            .more
+            .keys()
+            .filter_map(|k| k.strip_prefix(role)?.strip_prefix('_'))
+            .filter_map(|k| k.rsplit_once('_')?.1.parse::<usize>().ok())
+            .max()
+            .unwrap_or(1);
+        asked
+            .trim()
+            .parse::<usize>()
+            .unwrap_or(1)
+            .max(filled)
+            .clamp(1, MAX_FORM_PARTIES)
+    }
+
+    /// Row `n` (from 1) of `role`: kind, name, identifier, representative, address.
+    fn row(&self, role: &str, n: usize) -> [String; 5] {
+        if n == 1 {
+            let first = if role == "applicant" {
+                [
+                    &self.applicant_kind,
+                    &self.applicant_name,
+                    &self.applicant_id,
+                    &self.applicant_rep,
+                    &self.applicant_address,
+                ]
+            } else {
+                [
+                    &self.respondent_kind,
+                    &self.respondent_name,
+                    &self.respondent_id,
+                    &self.respondent_rep,
+                    &self.respondent_address,
+                ]
+            };
+            return first.map(String::clone);
+        }
+        PARTY_FIELDS.map(|field| {
+            self.more
+                .get(&format!("{role}_{field}_{n}"))
+                .cloned()
+                .unwrap_or_default()
+        })
+    }
+
+    /// The parties typed: the first row of each side always, a later row unless left blank.
+    fn parties(&self) -> Vec<PartyInput> {
+        let mut out = Vec::new();
+        for (role, r) in [
+            ("applicant", PartyRole::Applicant),
+            ("respondent", PartyRole::Respondent),
+        ] {
+            for n in 1..=self.rows_of(role) {
+                let row = self.row(role, n);
+                if n > 1 && row[1..].iter().all(|x| x.trim().is_empty()) {
+                    continue;
+                }
+                out.push(party(r, row.each_ref().map(String::as_str)));
+            }
+        }
+        out
+    }
 }
 
 /// What is wrong with an amount typed in yuan.
@@ -301,17 +392,22 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                         legend { "案件类型" }
                         select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } }
                     }
-                    @for (role, label, kind, name, id, rep, address) in [
-                        ("applicant", "申请执行人", &f.applicant_kind, &f.applicant_name, &f.applicant_id, &f.applicant_rep, &f.applicant_address),
-                        ("respondent", "被执行人", &f.respondent_kind, &f.respondent_name, &f.respondent_id, &f.respondent_rep, &f.respondent_address),
-                    ] {
-                        fieldset {
-                            legend { (label) }
-                            select name=(format!("{role}_kind")) { option value="person" selected[sel(kind, "person")] { "自然人" } option value="organisation" selected[sel(kind, "organisation")] { "法人或其他组织" } }
-                            label { "姓名／名称" input name=(format!("{role}_name")) value=(name) required; }
-                            label { "公民身份号码／统一社会信用代码" input name=(format!("{role}_id")) value=(id) required; }
-                            label { "法定代表人（组织填写）" input name=(format!("{role}_rep")) value=(rep); }
-                            label { "住所／住所地（送达文书载明）" input name=(format!("{role}_address")) value=(address) autocomplete="street-address"; }
+                    @for (role, label) in [("applicant", "申请执行人"), ("respondent", "被执行人")] {
+                        @let rows = f.rows_of(role);
+                        input type="hidden" name=(format!("{role}s")) value=(rows);
+                        @for n in 1..=rows {
+                            @let [kind, name, id, rep, address] = f.row(role, n);
+                            // The first row's fields keep their plain names; later rows end in `_n`.
+                            @let key = |field: &str| if n == 1 { format!("{role}_{field}") } else { format!("{role}_{field}_{n}") };
+                            fieldset.party data-role=(role) data-row=(n) {
+                                legend { (label) @if rows > 1 { " " (n) } }
+                                label { "类型 " select name=(key("kind")) { option value="person" selected[sel(&kind, "person")] { "自然人" } option value="organisation" selected[sel(&kind, "organisation")] { "法人或其他组织" } } }
+                                label { "姓名／名称" input name=(key("name")) value=(name) required[n == 1]; }
+                                label { "公民身份号码／统一社会信用代码" input name=(key("id")) value=(id) required[n == 1]; }
+                                label { "法定代表人（组织填写）" input name=(key("rep")) value=(rep); }
+                                label { "住所／住所地（送达文书载明）" input name=(key("address")) value=(address) autocomplete="street-address"; }
+                                @if n > 1 { p.small.muted { "不需要的行留空即可。" } }
+                            }
                         }
                     }
                     fieldset {
@@ -330,7 +426,17 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                         label { "非金钱义务" textarea name="duties" { (f.duties) } }
                         label { "超过申请执行时效的受理理由（如有）" input name="late_reason" value=(f.late_reason); }
                     }
-                    button type="submit" { "立案" }
+                    // 立案 first: Enter in a field files, as the first submit button does.
+                    button #file-case type="submit" { "立案" }
+                    p.add-party {
+                        // Adds a row without filing: the form comes back with what was typed.
+                        @for (role, label) in [("applicant", "申请执行人"), ("respondent", "被执行人")] {
+                            @if f.rows_of(role) < MAX_FORM_PARTIES {
+                                button.secondary type="submit" name="add" value=(role) formnovalidate id=(format!("add-{role}")) { "增加" (label) }
+                                " "
+                            }
+                        }
+                    }
                 }
             }
         },
@@ -351,8 +457,18 @@ pub async fn new_form(v: Viewer) -> Response {
 pub async fn new_submit(
     State(app): State<App>,
     v: Viewer,
-    axum::Form(f): axum::Form<FilingForm>,
+    axum::Form(mut f): axum::Form<FilingForm>,
 ) -> Response {
+    if f.add == "applicant" || f.add == "respondent" {
+        let more = (f.rows_of(&f.add) + 1).min(MAX_FORM_PARTIES).to_string();
+        if f.add == "applicant" {
+            f.applicants = more;
+        } else {
+            f.respondents = more;
+        }
+        f.add.clear();
+        return page(StatusCode::OK, filing_form(v.lang, &v, &f, &[]));
+    }
     let result = match filing_of(&f) {
         Ok(cmd) => svc::file(&app, &v.principal, cmd).await,
         Err(e) => Err(e),
@@ -397,28 +513,7 @@ fn filing_of(f: &FilingForm) -> Result<svc::FileCase, AppError> {
     FileCaseIn {
         case_type: f.case_type.clone(),
         court_id: None,
-        parties: vec![
-            party(
-                PartyRole::Applicant,
-                [
-                    &f.applicant_kind,
-                    &f.applicant_name,
-                    &f.applicant_id,
-                    &f.applicant_rep,
-                    &f.applicant_address,
-                ],
-            ),
-            party(
-                PartyRole::Respondent,
-                [
-                    &f.respondent_kind,
-                    &f.respondent_name,
-                    &f.respondent_id,
-                    &f.respondent_rep,
-                    &f.respondent_address,
-                ],
-            ),
-        ],
+        parties: f.parties(),
         basis: BasisIn {
             kind: f.basis_kind.clone(),
             issuing_body: f.issuing_body.clone(),

@@ -657,3 +657,84 @@ async fn the_head_sees_the_proposed_closure_in_full_beside_approve_and_return() 
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(super::cases::case(&t, &token, id).await["status"], "closed");
 }
+
+/// Two applicants and two respondents through the filing form: a row is added without filing
+/// (what was typed comes back), a blank extra row is left out, and the case holds all four.
+#[tokio::test]
+async fn the_filing_form_takes_several_applicants_and_respondents() {
+    let t = TestApp::spawn().await;
+    let token = t.signed_in("officer1", "b110105", Role::Officer).await;
+    let cookie = t.page_login("officer1").await;
+    let mut form = vec![
+        ("case_type", "执"),
+        ("applicant_kind", "person"),
+        ("applicant_name", "张三"),
+        ("applicant_id", "11010519491231002X"),
+        ("respondent_kind", "person"),
+        ("respondent_name", "李四"),
+        ("respondent_id", "110101198001010010"),
+        ("basis_kind", "judgment"),
+        ("issuing_body", "北京市朝阳区人民法院"),
+        ("document_number", "(2026)京0105民初48号"),
+        ("effective_date", "2026-05-01"),
+        ("performance_deadline", "2026-05-15"),
+        ("principal", "12,000.50"),
+    ];
+    // Asking for a second respondent row files nothing and keeps what was typed.
+    let mut asking = form.clone();
+    asking.push(("add", "respondent"));
+    let (status, _, body) = t.form("/cases/new", &cookie, &asking).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"respondent_name_2\""), "{body}");
+    assert!(!body.contains("name=\"applicant_name_2\""));
+    assert!(body.contains("value=\"李四\"") && body.contains("value=\"12,000.50\""));
+    let listed = t.get_value("/api/v1/cases", Some(&token)).await;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "{listed}"
+    );
+
+    form.extend([
+        ("applicants", "3"),
+        ("applicant_kind_2", "organisation"),
+        ("applicant_name_2", "北京某某科技有限公司"),
+        ("applicant_id_2", "91350100M000100Y43"),
+        ("applicant_rep_2", "赵六"),
+        // A third applicant row left blank: not a party.
+        ("applicant_kind_3", "person"),
+        ("applicant_name_3", ""),
+        ("applicant_id_3", ""),
+        ("respondents", "2"),
+        ("respondent_kind_2", "person"),
+        ("respondent_name_2", "王五"),
+        ("respondent_id_2", "110101199001010015"),
+    ]);
+    let (status, _, body) = t.form("/cases/new", &cookie, &form).await;
+    if status != StatusCode::OK || !body.contains("立案成功") {
+        panic!("{status}: {body}");
+    }
+    let listed = t.get_value("/api/v1/cases", Some(&token)).await;
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    let c = super::cases::case(&t, &token, id).await;
+    let parties: Vec<(String, String)> = c["case"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["role"].as_str().unwrap().to_owned(),
+                p["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parties,
+        [
+            ("applicant".to_owned(), "张三".to_owned()),
+            ("applicant".to_owned(), "北京某某科技有限公司".to_owned()),
+            ("respondent".to_owned(), "李四".to_owned()),
+            ("respondent".to_owned(), "王五".to_owned()),
+        ]
+    );
+}
