@@ -175,6 +175,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         None
     };
     let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
+    let sharing_queue = super::sharing::approval_queue(&app, p).await?;
     let body = html! {
         @if handles {
             section.card #queue-cases {
@@ -222,6 +223,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                 }
             }
         }
+        (sharing_queue)
         @if let Some((events, names)) = &sensitive {
             section.card #queue-sensitive {
                 h2 { "最近的敏感信息查阅" }
