@@ -365,7 +365,7 @@ pub(super) fn section(
                                     @if let Some(o) = r.objection_until { li { "异议期至 " (o) } }
                                 }
                                 @for o in &v.objections {
-                                    li.objection data-objection=(o.no) {
+                                    li.objection-entry data-objection=(o.no) {
                                         "第 " (o.no) " 号异议：" (o.by) " 于 " (o.filed_on) " 提出，"
                                         @match (o.ruled_on, o.corrected_price_fen) {
                                             (Some(d), Some(p)) => { (d) " 裁定更正参考价为 " (yuan(p)) }
