@@ -103,7 +103,8 @@ pub async fn register(app: &App, by: &Principal, i: InstitutionSpec) -> Result<b
     match i.channel.as_str() {
         "national" if own_region.is_empty() => {}
         "national" => {
-            return Err(AppError::forbidden(
+            return Err(AppError::forbidden_as(
+                "national_institution_at_spc",
                 "national (总对总) institutions are registered at the SPC",
             ));
         }
@@ -112,7 +113,8 @@ pub async fn register(app: &App, by: &Principal, i: InstitutionSpec) -> Result<b
                 && i.region.bytes().all(|b| b.is_ascii_digit())
                 && i.region.starts_with(&own_region) => {}
         "local" => {
-            return Err(AppError::forbidden(
+            return Err(AppError::forbidden_as(
+                "institution_region_outside",
                 "a local institution's region must lie within the administrator's",
             ));
         }

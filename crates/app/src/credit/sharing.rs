@@ -304,6 +304,34 @@ pub async fn list(
     Ok(out)
 }
 
+/// The drafts of the caller's court and below that wait for the caller's approval: none for
+/// one who may not approve, and never the caller's own drafts (someone else approves them).
+pub async fn awaiting_approval(app: &App, by: &Principal) -> Result<Vec<Agreement>, AppError> {
+    if !by.may(Action::ApproveSharing, &by.court_path) {
+        return Ok(Vec::new());
+    }
+    const PAGE: i64 = 200;
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = app
+            .store
+            .agreements_under(&by.court_path, after, PAGE)
+            .await?;
+        let full = i64::try_from(rows.len()).unwrap_or(PAGE) == PAGE;
+        after = rows.last().map_or(after, |a| a.id);
+        for a in rows {
+            if a.created_by != by.user_id && status_of(&a)? == Status::Draft {
+                let keys = app.store.sharing_keys_of(a.id).await?;
+                out.push(view(a, keys)?);
+            }
+        }
+        if !full {
+            return Ok(out);
+        }
+    }
+}
+
 /// Loads and locks an agreement for a command; 404 if the caller may not see it.
 async fn locked(
     tx: &mut zhixing_store::Tx,

@@ -593,9 +593,20 @@ async fn announce(
     let allowed =
         by.may(Action::HandleCases, &court.path) || by.may(Action::ManageUsers, &court.path);
     if !allowed {
-        return Err(AppError::forbidden(
-            "only officers and administrators of a court post its announcements",
-        ));
+        // One who posts for their own court but named another is told which courts they may
+        // post for; anyone else is simply not allowed.
+        let posts_at_all = by.may(Action::HandleCases, &by.court_path)
+            || by.may(Action::ManageUsers, &by.court_path);
+        return Err(if posts_at_all {
+            AppError::forbidden_as(
+                "announcement_court_forbidden",
+                "announcements are posted for the caller's own court (administrators: or a court below it)",
+            )
+        } else {
+            AppError::forbidden(
+                "only officers and administrators of a court post its announcements",
+            )
+        });
     }
     let (title, body) = (title.trim(), body.trim());
     let mut problems = Problems::new();

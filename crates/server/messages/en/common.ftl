@@ -20,6 +20,7 @@ unit = { $unit ->
 version_conflict = the case was changed by someone else meanwhile; reload it and try again
 rule_unavailable = the rule book or the working-day calendar cannot give the period this needs; the administrator has to check them
 invalid_reason = give a reason
+court_not_found = no such court, or not one you may reach
 
 ## The one check of typed text (names, addresses, reasons, notes…). $field is the field's
 ## code, $char the refused character (U+XXXX), $min and $max the bounds in characters.

@@ -72,9 +72,15 @@ validity_date_invalid = { $field }: a date YYYY-MM-DD
 validity_reversed = valid_from ({ $valid_from }) must not be after valid_to ({ $valid_to })
 validity_ended = valid_to { $valid_to } is in the past (today is { $today })
 revocation_reason_invalid = reason: 1 to { $max } characters
+own_agreement = the drafter of an agreement cannot approve it: a division head other than the drafter approves it
+agreement_not_draft = only a draft agreement is approved; this one is no longer a draft
+agreement_expired = the agreement's validity has ended: draft a new one
+agreement_not_active = keys are issued for approved agreements only; this one is a draft or revoked
+already_revoked = the agreement is already revoked
 
 ## Announcements
 
 invalid_announcement = The announcement has problems.
 announcement_title_invalid = title: 1 to { $max } characters
 announcement_body_invalid = body: 1 to { $max } characters
+announcement_court_forbidden = announcements are posted for your own court (administrators: it or a court below it)

@@ -20,6 +20,7 @@ unit = { $unit ->
 version_conflict = 案件已被他人修改，请刷新后重试。
 rule_unavailable = 规则库或工作日历无法给出所需期限，请联系管理员检查。
 invalid_reason = 请填写理由。
+court_not_found = 没有该法院，或该法院不在您的管辖范围内。
 
 ## 文字的统一检查（所有人工填写的文字：名称、地址、理由、备注……）。$field 为字段代码，
 ## $char 为被拒绝的字符（U+XXXX），$min、$max 为字数界限。

@@ -75,9 +75,15 @@ validity_date_invalid = { $field ->
 validity_reversed = 生效日期（{ $valid_from }）不能晚于失效日期（{ $valid_to }）。
 validity_ended = 失效日期（{ $valid_to }）早于今天（{ $today }）。
 revocation_reason_invalid = 请填写撤销理由（1 至 { $max } 个字）。
+own_agreement = 协议由您拟定，须由拟定人以外的执行局长批准。
+agreement_not_draft = 该协议已不是待审批的草案，无需再批准。
+agreement_expired = 该协议的有效期已经届满，请重新拟定协议。
+agreement_not_active = 该协议尚未批准或已撤销，不能签发密钥。
+already_revoked = 该协议已经撤销。
 
 ## 公告
 
 invalid_announcement = 公告有误。
 announcement_title_invalid = 请填写公告标题（1 至 { $max } 个字）。
 announcement_body_invalid = 请填写公告正文（1 至 { $max } 个字）。
+announcement_court_forbidden = 只能以本院的名义发布公告（系统管理员：本院或下级法院）。

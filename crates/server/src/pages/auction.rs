@@ -50,6 +50,8 @@ fn bj(ts: &str) -> String {
 /// What the auction section is drawn from, in the viewer's language.
 pub(super) struct Section {
     lang: Lang,
+    /// Today at the court, for whether a report is still open to objection.
+    today: Date,
     assets: Vec<HeldAsset>,
     auctions: Vec<AuctionView>,
 }
@@ -60,6 +62,7 @@ pub(super) async fn load(app: &App, v: &Viewer, id: i64) -> Result<Section, AppE
     let s = disposal::section(app, &v.principal, id).await?;
     Ok(Section {
         lang: v.lang,
+        today: app.today(),
         assets: s.assets,
         auctions: s.auctions,
     })
@@ -208,6 +211,41 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
     }
 }
 
+/// A party's objection to an online enquiry's or appraisal's report (recorded by the officer,
+/// within the objection period), and the court's ruling on the pending one.
+fn objection_forms(token: &FormToken, id: i64, v: &ValuationView, today: Date) -> Markup {
+    let base = format!("/cases/{id}/valuations/{}", v.id);
+    let open_until = v
+        .state
+        .result
+        .as_ref()
+        .and_then(|r| r.objection_until)
+        .filter(|until| today <= *until);
+    let pending = v
+        .objections
+        .last()
+        .filter(|o| o.ruled_on.is_none() && matches!(v.state.objection, Objection::Pending { .. }));
+    html! {
+        @if let Some(o) = pending {
+            form.objection-ruling method="post" action=(format!("{base}/objections/{}/ruling", o.no)) {
+                (token)
+                input type="hidden" name="version" value=(v.version);
+                h4 { "对第 " (o.no) " 号异议（" (o.by) "）作出裁定" }
+                label { "更正后的参考价（元；维持原价的留空）" input name="corrected_price" inputmode="decimal" autocomplete="off"; }
+                button type="submit" { "作出裁定" }
+            }
+        } @else if let Some(until) = open_until {
+            form.objection method="post" action=(format!("{base}/objections")) {
+                (token)
+                input type="hidden" name="version" value=(v.version);
+                h4 { "登记当事人异议（异议期至 " (until) "）" }
+                label { "异议人（当事人或利害关系人）" input name="by" required maxlength=(valuation_svc::MAX_NAME); }
+                button type="submit" { "登记异议" }
+            }
+        }
+    }
+}
+
 fn announce_form(token: &FormToken, id: i64, p: &HeldAsset, round: Round) -> Markup {
     let reference = p
         .valuation
@@ -326,11 +364,19 @@ pub(super) fn section(
                                 @if let Some(r) = &v.state.result {
                                     @if let Some(o) = r.objection_until { li { "异议期至 " (o) } }
                                 }
-                                @if let Objection::Pending { by, on } = &v.state.objection {
-                                    li { (by) " 于 " (on) " 提出异议，待裁定" }
+                                @for o in &v.objections {
+                                    li.objection-entry data-objection=(o.no) {
+                                        "第 " (o.no) " 号异议：" (o.by) " 于 " (o.filed_on) " 提出，"
+                                        @match (o.ruled_on, o.corrected_price_fen) {
+                                            (Some(d), Some(p)) => { (d) " 裁定更正参考价为 " (yuan(p)) }
+                                            (Some(d), None) => { (d) " 裁定维持原价" }
+                                            (None, _) => { "待裁定" }
+                                        }
+                                    }
                                 }
                             }
                             @if can_act && v.status == "in_progress" { (valuation_forms(token, id, v)) }
+                            @if can_act { (objection_forms(token, id, v, s.today)) }
                             @if can_act && v.expired() {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
                                     (token)
@@ -477,6 +523,10 @@ pub struct ValuationForm {
     platforms: String,
     #[serde(default)]
     appraiser: String,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    corrected_price: String,
 }
 
 impl ValuationForm {
@@ -528,6 +578,9 @@ impl ValuationForm {
             "appraisal" => Ok(Step::CommissionAppraisal {
                 appraiser: self.appraiser.clone(),
             }),
+            "objections" => Ok(Step::Objection {
+                by: self.by.clone(),
+            }),
             _ => return None,
         };
         Some(step)
@@ -545,6 +598,47 @@ pub async fn valuation_step(
         disposal::ensure_of_case(&app, Named::Valuation(vid), id).await?;
         let version = f.version.trim().parse().ok();
         let step = made(&app, &v, id, f.step(&name)).await?;
+        let cmd = ValuationCommand::Step {
+            valuation_id: vid,
+            version,
+            step,
+        };
+        valuation_svc::execute(&app, &v.principal, cmd).await
+    }
+    .await;
+    answered(&app, &v, id, r).await
+}
+
+/// The court's ruling on objection `no`: the report stands (no price typed) or its price is
+/// corrected, as `POST /api/v1/valuations/{id}/objections/{no}/ruling` builds it.
+pub async fn valuation_ruling(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, vid, no)): Path<(i64, i64, i64)>,
+    axum::Form(f): axum::Form<ValuationForm>,
+) -> Response {
+    let r = async {
+        disposal::ensure_of_case(&app, Named::Valuation(vid), id).await?;
+        let version = f.version.trim().parse().ok();
+        let typed = f.corrected_price.trim();
+        let corrected_price = if typed.is_empty() {
+            Ok(None)
+        } else {
+            money(typed)
+                .map(Some)
+                .ok_or_else(|| Refusal::invalid("invalid_price").with("field", "corrected_price"))
+                .map_err(AppError::from)
+        };
+        let step = made(
+            &app,
+            &v,
+            id,
+            Some(corrected_price.map(|corrected_price| Step::Ruling {
+                no,
+                corrected_price,
+            })),
+        )
+        .await?;
         let cmd = ValuationCommand::Step {
             valuation_id: vid,
             version,

@@ -2,6 +2,7 @@
 //! into the binary: no CDN, no network at run time.
 
 mod accounts;
+mod announcements;
 mod auction;
 mod case_forms;
 mod case_supervision;
@@ -14,12 +15,14 @@ mod control;
 mod credit;
 mod entrusted;
 pub mod i18n;
+mod institutions;
 mod kept;
 mod public;
 mod public_auction;
 mod public_lists;
 mod rulebook;
 mod service;
+mod sharing;
 mod supervisions;
 mod views;
 
@@ -246,6 +249,10 @@ pub fn router() -> Router<App> {
             post(auction::valuation_step),
         )
         .route(
+            "/cases/{id}/valuations/{v}/objections/{no}/ruling",
+            post(auction::valuation_ruling),
+        )
+        .route(
             "/cases/{id}/assets/{asset}/auctions",
             post(auction::announce),
         )
@@ -299,6 +306,17 @@ pub fn router() -> Router<App> {
                 )),
             ),
         )
+        // 数据共享协议, 协助执行机构 and 法院公告: the staff's forms of the API's commands.
+        .route("/sharing", get(sharing::show).post(sharing::create))
+        .route("/sharing/{id}/approval", post(sharing::approve))
+        .route("/sharing/{id}/keys", post(sharing::issue_key))
+        .route("/sharing/{id}/revocation", post(sharing::revoke))
+        .route(
+            "/institutions",
+            get(institutions::show).post(institutions::register),
+        )
+        .route("/announcements/new", get(announcements::new_form))
+        .route("/announcements", post(announcements::post))
         .route("/command", get(command::own))
         .route("/command/courts/{id}", get(command::court))
         .route("/command/courts/{id}/events", get(command::events))
@@ -437,6 +455,9 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
+                            @if v.principal.may(Action::ReadSharing, &v.principal.court_path) { a #nav-sharing href="/sharing" { "数据共享" } }
+                            @if v.principal.may(Action::ManageInstitutions, &v.principal.court_path) { a #nav-institutions href="/institutions" { "协助机构" } }
+                            @if announcements::may_announce(&v.principal) { a #nav-announce href="/announcements/new" { "发布公告" } }
                             @if v.principal.may(Action::ManageUsers, &v.principal.court_path) { a href="/users" { (lang.t("users")) } }
                             @if v.principal.may(Action::ReadAudit, &v.principal.court_path) { a href="/audit" { (lang.t("audit")) } }
                         }
@@ -537,6 +558,16 @@ impl IntoResponse for PageError {
 /// A refusal (or another error) in the viewer's language, from the message catalogue.
 pub fn refusal_words(lang: Lang, e: &zhixing_app::AppError) -> String {
     crate::messages::error(lang, e).detail
+}
+
+/// Whether a form's error is answered beside the form rather than on the error page: a
+/// refusal, a court typed that the user may not reach, or a permission with a code of its own
+/// (the drafter approving their own agreement); a plain "not allowed" is the error page.
+pub(super) fn shown_beside_form(e: &zhixing_app::AppError) -> bool {
+    use zhixing_app::AppError as E;
+    e.is_refusal()
+        || matches!(e, E::Forbidden { code, .. } if *code != "forbidden")
+        || matches!(e, E::NotFound { code, .. } if *code == "court_not_found")
 }
 
 pub fn page(status: StatusCode, markup: Markup) -> Response {

@@ -177,6 +177,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     };
     let decides_extensions = p.may(Action::ApproveExtension, &p.court_path);
     let oversight = oversight_queue(&app, p).await?;
+    let sharing_queue = super::sharing::approval_queue(&app, p).await?;
     let body = html! {
         (oversight_sections(&oversight))
         @if handles {
@@ -225,6 +226,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                 }
             }
         }
+        (sharing_queue)
         @if let Some((events, names)) = &sensitive {
             section.card #queue-sensitive {
                 h2 { "最近的敏感信息查阅" }
@@ -390,6 +392,9 @@ pub async fn nav_counts(State(app): State<App>, v: Viewer) -> Result<Response, P
             .await?
             .len();
     }
+    home += zhixing_app::credit::sharing::awaiting_approval(&app, p)
+        .await?
+        .len();
     let q = oversight_queue(&app, p).await?;
     let count = |id: &str, n: usize, what: &str| {
         html! {

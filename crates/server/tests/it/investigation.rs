@@ -362,7 +362,7 @@ async fn institutions_are_registered_by_the_right_administrators() {
         )
         .await,
         StatusCode::FORBIDDEN,
-        "forbidden",
+        "national_institution_at_spc",
     )
     .await;
     assert_problem(
@@ -373,7 +373,7 @@ async fn institutions_are_registered_by_the_right_administrators() {
         )
         .await,
         StatusCode::FORBIDDEN,
-        "forbidden",
+        "institution_region_outside",
     )
     .await;
     assert_problem(

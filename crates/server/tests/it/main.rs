@@ -25,6 +25,7 @@ mod csrf;
 mod documents;
 mod entrusted;
 mod field_investigation;
+mod forms_more;
 mod funds;
 mod generate;
 mod headers;

@@ -446,7 +446,7 @@ async fn announcements_are_posted_by_officers_and_listed_newest_first() {
         )
         .await,
         StatusCode::FORBIDDEN,
-        "forbidden",
+        "announcement_court_forbidden",
     )
     .await;
 
