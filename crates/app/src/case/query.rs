@@ -13,7 +13,7 @@ use zhixing_domain::case::{
 use zhixing_domain::case_number::{CaseNumber, CaseType};
 use zhixing_domain::court::CourtId;
 use zhixing_domain::rules::RuleBook;
-use zhixing_store::cases::{CaseFilter, CaseRow, NO_DEADLINE};
+use zhixing_store::cases::{CaseFilter, CaseOrder, CaseRow, NO_DEADLINE};
 use zhixing_store::courts::CourtRow;
 
 use super::{CaseView, readable, region, rule_ctx, state_of};
@@ -39,7 +39,8 @@ pub struct ListQuery {
     pub filed_to: Option<String>,
     /// A case number, a party's name (prefix), or an ID number / credit code.
     pub q: Option<String>,
-    /// `due` (next deadline first) or `filed` (newest first, default).
+    /// `due` (next deadline first), `filed` (newest first, default), `amount` (largest amount
+    /// to enforce first) or `amount_asc`.
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -175,13 +176,15 @@ async fn filter_of(
             })?;
         }
     }
-    let by_due = match q.sort.as_deref() {
-        None | Some("filed") => false,
-        Some("due") => true,
+    let order = match q.sort.as_deref() {
+        None | Some("filed") => CaseOrder::Newest,
+        Some("due") => CaseOrder::Due,
+        Some("amount") => CaseOrder::AmountDesc,
+        Some("amount_asc") => CaseOrder::AmountAsc,
         Some(_) => {
             return Err(AppError::bad_request(
                 "invalid_sort",
-                "sort is `due` or `filed`",
+                "sort is `due`, `filed`, `amount` or `amount_asc`",
             ));
         }
     };
@@ -204,7 +207,7 @@ async fn filter_of(
         filed_from: q.filed_from.clone(),
         filed_to: q.filed_to.clone(),
         ids,
-        by_due,
+        order,
         after,
         limit: limit + 1,
     })
@@ -258,7 +261,11 @@ pub async fn list(app: &App, by: &Principal, q: &ListQuery) -> Result<Listed, Ap
     let more = rows.len() > shown;
     rows.truncate(shown);
     let next_cursor = rows.last().filter(|_| more).map(|r| {
-        let key = if f.by_due { r.next_due.as_str() } else { "" };
+        let key = match f.order {
+            CaseOrder::Due => r.next_due.clone(),
+            CaseOrder::Newest => String::new(),
+            CaseOrder::AmountDesc | CaseOrder::AmountAsc => r.total_due.to_string(),
+        };
         hex::encode(format!("{key}|{}", r.id))
     });
     let today = app.today();
