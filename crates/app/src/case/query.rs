@@ -231,12 +231,21 @@ async fn search(app: &App, court_id: &str, text: &str) -> Result<Vec<i64>, AppEr
             .map(|c| vec![c.id])
             .unwrap_or_default());
     }
-    let looks_like_id = text.len() == 18 && text.chars().all(|c| c.is_ascii_alphanumeric());
-    if looks_like_id {
+    // An ID number or credit code is found by its blind index, computed from the canonical
+    // form as at filing (a lowercase `x` or spaces typed around it still find the party);
+    // the plaintext is never compared.
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(normalised) = zhixing_domain::identity::normalise(&compact) {
         return Ok(app
             .store
-            .cases_by_identifier(court_id, &app.cipher.index(text), 500)
+            .cases_by_identifier(court_id, &app.cipher.index(&normalised), 500)
             .await?);
+    }
+    let looks_like_id = compact.len() == 18 && compact.chars().all(|c| c.is_ascii_alphanumeric());
+    if looks_like_id {
+        // Eighteen characters that are no valid identifier (a wrong check digit): no party
+        // can have it, and it is no name or case number either.
+        return Ok(Vec::new());
     }
     // A piece of a case number (`执50`, `(2026)京0105`, `50号`): people type what they remember.
     let number_like = text.contains('执')

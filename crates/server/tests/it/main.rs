@@ -31,6 +31,7 @@ mod headers;
 mod indicators;
 mod investigation;
 mod legacy;
+mod lists;
 mod measures;
 mod openapi;
 mod oversight_pages;
