@@ -77,7 +77,8 @@ fn csv_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
         w.write_record(&rec).map_err(fail)?;
     }
     if t.cut {
-        w.write_record([CUT_NOTE]).map_err(|_| ApiError::internal())?;
+        w.write_record([CUT_NOTE])
+            .map_err(|_| ApiError::internal())?;
     }
     let body = w.into_inner().map_err(|_| ApiError::internal())?;
     let mut out = "\u{feff}".as_bytes().to_vec();
@@ -181,7 +182,10 @@ mod tests {
             cut: true,
         };
         let b = String::from_utf8(csv_bytes(&t).unwrap()).unwrap();
-        assert!(b.starts_with("\u{feff}案号,金额（元）\n执1号,1234.56\n"), "{b}");
+        assert!(
+            b.starts_with("\u{feff}案号,金额（元）\n执1号,1234.56\n"),
+            "{b}"
+        );
         assert!(b.trim_end().ends_with(CUT_NOTE), "{b}");
     }
 }

@@ -326,10 +326,9 @@ impl Store {
         let after_key = match f.order {
             CaseOrder::Newest => String::new(),
             CaseOrder::Due => after_key,
-            CaseOrder::AmountDesc | CaseOrder::AmountAsc => after_key
-                .parse::<i64>()
-                .unwrap_or(0)
-                .to_string(),
+            CaseOrder::AmountDesc | CaseOrder::AmountAsc => {
+                after_key.parse::<i64>().unwrap_or(0).to_string()
+            }
         };
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql.clone()))

@@ -178,7 +178,12 @@ const HEADERS: &[&str] = &[
 
 /// `GET /alerts/export.csv` and `/alerts/export.xlsx`: the same list, every page up to
 /// [`export::MAX_ROWS`]. Alerts name cases and courts, not people: no sensitive read.
-async fn export(app: &App, v: &Viewer, f: &ListForm, format: Format) -> Result<Response, PageError> {
+async fn export(
+    app: &App,
+    v: &Viewer,
+    f: &ListForm,
+    format: Format,
+) -> Result<Response, PageError> {
     let mut items: Vec<AlertItem> = Vec::new();
     let mut cursor: Option<String> = None;
     let mut cut = false;
@@ -193,11 +198,10 @@ async fn export(app: &App, v: &Viewer, f: &ListForm, format: Format) -> Result<R
         match listed.next_cursor {
             Some(c) if items.len() == export::MAX_ROWS => {
                 // Exactly full: one more row would say whether there is more.
-                cut = query::alert_page(app, &v.principal, &f.asked(1, Some(c)))
+                cut = !query::alert_page(app, &v.principal, &f.asked(1, Some(c)))
                     .await?
                     .items
-                    .first()
-                    .is_some();
+                    .is_empty();
                 break;
             }
             Some(c) => cursor = Some(c),

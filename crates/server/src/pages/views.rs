@@ -446,8 +446,8 @@ async fn audit_export(
     let mut events = Vec::new();
     let mut before = q.before.unwrap_or(i64::MAX);
     let cut = loop {
-        let page = zhixing_app::platform::audit::events(app, &v.principal, &q.query(before, 1000))
-            .await?;
+        let page =
+            zhixing_app::platform::audit::events(app, &v.principal, &q.query(before, 1000)).await?;
         let full = page.len() == 1000;
         if let Some(last) = page.last() {
             before = last.seq;

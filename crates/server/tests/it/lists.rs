@@ -93,7 +93,9 @@ async fn download(
 /// The records of a CSV export (the BOM stripped), headers first.
 fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).unwrap();
-    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for Excel");
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -174,9 +176,10 @@ async fn an_alert_count_on_the_command_centre_opens_its_list_down_to_the_cases()
     let sup = t.page_login("sup-bj").await;
     let (status, html) = t.html("/command/courts/b110105", &sup).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    let row_re =
-        regex::Regex::new(r#"(?s)<tr data-kind="node_overdue">.*?<td class="num count"><a href="([^"]+)">(\d+)</a>"#)
-            .unwrap();
+    let row_re = regex::Regex::new(
+        r#"(?s)<tr data-kind="node_overdue">.*?<td class="num count"><a href="([^"]+)">(\d+)</a>"#,
+    )
+    .unwrap();
     let caps = row_re
         .captures(&html)
         .unwrap_or_else(|| panic!("a linked node_overdue count: {html}"));
@@ -195,8 +198,15 @@ async fn an_alert_count_on_the_command_centre_opens_its_list_down_to_the_cases()
     // Beijing time to the minute: the pass ran on 2026-04-20 at 10:00 Beijing time.
     assert!(list.contains("2026-04-20 10:00"), "{list}");
     let case_links: BTreeSet<String> = links(&list, "/cases/").into_iter().collect();
-    let ours: BTreeSet<String> = w.cases.iter().map(|(id, _)| format!("/cases/{id}")).collect();
-    assert_eq!(case_links, ours, "every row leads to one of the overdue cases");
+    let ours: BTreeSet<String> = w
+        .cases
+        .iter()
+        .map(|(id, _)| format!("/cases/{id}"))
+        .collect();
+    assert_eq!(
+        case_links, ours,
+        "every row leads to one of the overdue cases"
+    );
     for (_, number) in &w.cases {
         assert!(list.contains(number.as_str()), "{number} in the list");
     }
@@ -205,7 +215,10 @@ async fn an_alert_count_on_the_command_centre_opens_its_list_down_to_the_cases()
     assert_eq!(status, StatusCode::OK, "{case_page}");
 
     // The exports carry the same filters.
-    assert!(list.contains("/alerts/export.csv?court=b110105&amp;kind=node_overdue"), "{list}");
+    assert!(
+        list.contains("/alerts/export.csv?court=b110105&amp;kind=node_overdue"),
+        "{list}"
+    );
     let (status, headers, body) = download(
         t,
         "/alerts/export.csv?court=b110105&kind=node_overdue",
@@ -215,11 +228,21 @@ async fn an_alert_count_on_the_command_centre_opens_its_list_down_to_the_cases()
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     let disposition = headers["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename=\"alerts-20260420.csv\""), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"alerts-20260420.csv\""),
+        "{disposition}"
+    );
     let records = csv_records(&body);
-    assert_eq!(records[0][..5], ["预警编号", "预警时间（北京时间）", "类型", "状态", "案号"]);
+    assert_eq!(
+        records[0][..5],
+        ["预警编号", "预警时间（北京时间）", "类型", "状态", "案号"]
+    );
     assert_eq!(records.len() - 1, count, "one record per alert in the list");
-    assert!(records[1..].iter().all(|r| r[2] == "节点超期" && r[3] == "未处理"));
+    assert!(
+        records[1..]
+            .iter()
+            .all(|r| r[2] == "节点超期" && r[3] == "未处理")
+    );
 
     let (status, _, body) = download(
         t,
@@ -250,12 +273,19 @@ async fn keyset_pages_list_every_row_once() {
         let rows = alert_rows(&html);
         assert!(rows.len() <= 2);
         seen.extend(rows);
-        next = links(&html, "/alerts?").into_iter().find(|h| h.contains("cursor="));
+        next = links(&html, "/alerts?")
+            .into_iter()
+            .find(|h| h.contains("cursor="));
     }
     assert_eq!(seen, expected, "every alert once, newest first");
 
     // The case list by amount, both ways, a case per page: each case once, in order.
-    for (sort, descending) in [("amount", true), ("amount_asc", false), ("due", false), ("filed", true)] {
+    for (sort, descending) in [
+        ("amount", true),
+        ("amount_asc", false),
+        ("due", false),
+        ("filed", true),
+    ] {
         let mut ids = Vec::new();
         let mut amounts = Vec::new();
         let mut cursor: Option<String> = None;
@@ -277,7 +307,11 @@ async fn keyset_pages_list_every_row_once() {
         let mut unique = ids.clone();
         unique.sort_unstable();
         unique.dedup();
-        assert_eq!(unique.len(), w.cases.len(), "{sort}: each case once: {ids:?}");
+        assert_eq!(
+            unique.len(),
+            w.cases.len(),
+            "{sort}: each case once: {ids:?}"
+        );
         if sort.starts_with("amount") {
             let mut sorted = amounts.clone();
             sorted.sort_unstable();
@@ -288,8 +322,13 @@ async fn keyset_pages_list_every_row_once() {
         }
     }
     // The page offers the sorts and keeps the chosen one.
-    let (_, html) = t.html("/cases?submitted=1&sort=amount", &w.officer_cookie).await;
-    assert!(html.contains(r#"<option value="amount" selected>"#), "{html}");
+    let (_, html) = t
+        .html("/cases?submitted=1&sort=amount", &w.officer_cookie)
+        .await;
+    assert!(
+        html.contains(r#"<option value="amount" selected>"#),
+        "{html}"
+    );
     let first = w.cases[1].1.as_str(); // the largest amount
     let pos = |n: &str| html.find(n).unwrap_or_else(|| panic!("{n} in {html}"));
     assert!(pos(first) < pos(&w.cases[2].1) && pos(&w.cases[2].1) < pos(&w.cases[0].1));
@@ -303,7 +342,10 @@ async fn the_case_list_exports_with_its_filters_and_the_export_is_audited() {
     let csv_link = links(&html, "/cases/export.csv?")
         .pop()
         .unwrap_or_else(|| panic!("an export link: {html}"));
-    assert!(csv_link.contains("q=%E7%8E%8B%E6%9F%90"), "the search carried: {csv_link}");
+    assert!(
+        csv_link.contains("q=%E7%8E%8B%E6%9F%90"),
+        "the search carried: {csv_link}"
+    );
     let (status, headers, body) = download(t, &csv_link, &w.officer_cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -408,7 +450,12 @@ async fn exports_are_refused_to_whoever_may_not_read_the_list() {
     let (status, _, _) = download(t, "/cases/export.csv?court=b110105", &other).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Signed out: no file at all.
-    let r = t.client.get(t.url("/cases/export.csv")).send().await.unwrap();
+    let r = t
+        .client
+        .get(t.url("/cases/export.csv"))
+        .send()
+        .await
+        .unwrap();
     assert!(
         r.status() == StatusCode::SEE_OTHER || r.status() == StatusCode::UNAUTHORIZED,
         "{}",
@@ -420,7 +467,9 @@ async fn exports_are_refused_to_whoever_may_not_read_the_list() {
     let auditor = t.page_login("auditor-cy").await;
     let (status, html) = t.html("/audit?kind=case.", &auditor).await;
     assert_eq!(status, StatusCode::OK);
-    let link = links(&html, "/audit/export.xlsx?").pop().expect("an export link");
+    let link = links(&html, "/audit/export.xlsx?")
+        .pop()
+        .expect("an export link");
     assert!(link.contains("kind=case."), "{link}");
     let (status, _, body) = download(t, &link, &auditor).await;
     assert_eq!(status, StatusCode::OK);
@@ -428,7 +477,10 @@ async fn exports_are_refused_to_whoever_may_not_read_the_list() {
     assert_eq!(sheet, "审计记录");
     assert_eq!(text(&rows[0][1]), "时间（北京时间）");
     assert!(rows.len() > 3, "the filings at least: {}", rows.len());
-    assert!(rows[1..].iter().all(|r| text(&r[4]).starts_with("case.")), "the kind filter holds");
+    assert!(
+        rows[1..].iter().all(|r| text(&r[4]).starts_with("case.")),
+        "the kind filter holds"
+    );
     let filed = rows[1..]
         .iter()
         .find(|r| text(&r[4]) == "case.filed")
@@ -453,7 +505,10 @@ async fn a_case_is_found_by_a_partys_id_number() {
             .await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(w.cases[1].1.as_str()), "{typed}: {html}");
-        assert!(!html.contains(w.cases[0].1.as_str()), "only that party's case");
+        assert!(
+            !html.contains(w.cases[0].1.as_str()),
+            "only that party's case"
+        );
         assert!(!html.contains(w.cases[2].1.as_str()));
     }
     // The applicant is on every case.
@@ -463,7 +518,10 @@ async fn a_case_is_found_by_a_partys_id_number() {
     assert_eq!(page["items"].as_array().unwrap().len(), 3, "{page}");
     // A well-formed number no party has finds nothing.
     let page = t
-        .get_value(&format!("/api/v1/cases?q={}", id_number(9)), Some(&w.officer))
+        .get_value(
+            &format!("/api/v1/cases?q={}", id_number(9)),
+            Some(&w.officer),
+        )
         .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 0, "{page}");
 }
