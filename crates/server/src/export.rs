@@ -77,8 +77,10 @@ fn csv_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
         w.write_record(&rec).map_err(fail)?;
     }
     if t.cut {
-        w.write_record([CUT_NOTE])
-            .map_err(|_| ApiError::internal())?;
+        // As wide as the headers: a reader expecting a fixed width still reads the note.
+        let mut note = vec![String::new(); t.headers.len().max(1)];
+        note[0] = CUT_NOTE.to_owned();
+        w.write_record(&note).map_err(|_| ApiError::internal())?;
     }
     let body = w.into_inner().map_err(|_| ApiError::internal())?;
     let mut out = "\u{feff}".as_bytes().to_vec();
@@ -186,6 +188,20 @@ mod tests {
             b.starts_with("\u{feff}案号,金额（元）\n执1号,1234.56\n"),
             "{b}"
         );
-        assert!(b.trim_end().ends_with(CUT_NOTE), "{b}");
+        let last = b.trim_end().lines().last().unwrap_or_default();
+        assert_eq!(last, format!("\"{CUT_NOTE}\","), "{b}");
+    }
+
+    #[test]
+    fn a_cut_workbook_is_written() {
+        let t = Table {
+            title: "案件列表",
+            stem: "cases",
+            headers: &["案号"],
+            rows: vec![vec!["执1号".into()]],
+            cut: true,
+        };
+        let bytes = xlsx_bytes(&t).unwrap();
+        assert!(bytes.starts_with(b"PK"), "a zip container");
     }
 }
