@@ -563,6 +563,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                     }
                 }
             }
+            p { a #all-alerts href=(format!("/alerts?court={}", d.court.id)) { "查看全部未处理预警" } }
         }
         @if basic {
             section.card #drill-cases {
