@@ -6,6 +6,7 @@ pub mod api;
 pub mod courier;
 pub mod csrf;
 pub mod error;
+pub mod export;
 pub mod forms;
 pub mod headers;
 pub mod messages;

@@ -604,7 +604,7 @@ pub mod vocab {
         pattern(r"^\s*[0-9A-Za-z]{18}\s*$")
     }
     pub fn case_sort() -> Object {
-        strings(["due", "filed"])
+        strings(["due", "filed", "amount", "amount_asc"])
     }
     pub fn entrusted_direction() -> Object {
         strings(["received", "sent"])

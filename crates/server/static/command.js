@@ -135,8 +135,17 @@
       d.alerts.forEach(function (a) {
         var tr = add();
         tr.setAttribute("data-kind", a.kind);
-        cell(tr, a.name_zh);
-        cell(tr, String(a.count), "num count");
+        // Each count opens the list behind it (/alerts), as the server-rendered rows do.
+        var href = "/alerts?court=" + encodeURIComponent(d.court.id) + "&kind=" + encodeURIComponent(a.kind);
+        var name = document.createElement("a");
+        name.className = "alert-list";
+        name.href = href;
+        name.textContent = a.name_zh;
+        cell(tr, name);
+        var count = document.createElement("a");
+        count.href = href;
+        count.textContent = String(a.count);
+        cell(tr, count, "num count");
       });
     });
     var none = document.getElementById("no-alerts");

@@ -229,6 +229,20 @@ impl Tx {
     }
 }
 
+/// How a list of cases is ordered; every order ends on the id, so that a keyset is total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseOrder {
+    /// Newest filing first (id descending).
+    #[default]
+    Newest,
+    /// The nearest deadline first; cases without one last.
+    Due,
+    /// The largest amount to enforce (`total_due`) first.
+    AmountDesc,
+    /// The smallest amount to enforce first.
+    AmountAsc,
+}
+
 /// Filters of the case list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
@@ -242,9 +256,10 @@ pub struct CaseFilter {
     pub filed_to: Option<String>,
     /// Case ids found by a search (party name or ID number); `None` for no search.
     pub ids: Option<Vec<i64>>,
-    /// Sort by the next deadline (true) or newest filing first.
-    pub by_due: bool,
-    /// Keyset cursor: (next_due or "", id) of the last row seen.
+    /// The order, each with its own keyset.
+    pub order: CaseOrder,
+    /// Keyset cursor: (the order's key of the last row seen — next_due, total_due in fen, or
+    /// "" for newest first —, its id).
     pub after: Option<(String, i64)>,
     pub limit: i64,
 }
@@ -267,13 +282,23 @@ impl Store {
     /// One page of the case list of a court.
     pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseRow>> {
         // Keyset pagination. Sorting by due date puts cases without a deadline last ('9999').
-        let (order, keyset) = if f.by_due {
-            (
+        // The amount's key comes as text (one parameter type for every order) and is cast;
+        // it is always a number ("0" without a cursor), which PostgreSQL needs even where the
+        // OR would not reach it.
+        let (order, keyset) = match f.order {
+            CaseOrder::Due => (
                 "c.next_due ASC, c.id ASC",
                 "(c.next_due > $9 OR (c.next_due = $9 AND c.id > $10))",
-            )
-        } else {
-            ("c.id DESC", "($9 = '' AND c.id < $10)")
+            ),
+            CaseOrder::Newest => ("c.id DESC", "($9 = '' AND c.id < $10)"),
+            CaseOrder::AmountDesc => (
+                "c.total_due DESC, c.id DESC",
+                "(c.total_due < CAST(CAST($9 AS TEXT) AS BIGINT) OR (c.total_due = CAST(CAST($9 AS TEXT) AS BIGINT) AND c.id < $10))",
+            ),
+            CaseOrder::AmountAsc => (
+                "c.total_due ASC, c.id ASC",
+                "(c.total_due > CAST(CAST($9 AS TEXT) AS BIGINT) OR (c.total_due = CAST(CAST($9 AS TEXT) AS BIGINT) AND c.id > $10))",
+            ),
         };
         let ids_clause = match &f.ids {
             Some(ids) if ids.is_empty() => return Ok(Vec::new()),
@@ -298,10 +323,12 @@ impl Store {
             Some((k, id)) => (k.clone(), *id, 1i64),
             None => (String::new(), i64::MAX, 0i64),
         };
-        let after_key = if !f.by_due && has_after == 1 {
-            String::new()
-        } else {
-            after_key
+        let after_key = match f.order {
+            CaseOrder::Newest => String::new(),
+            CaseOrder::Due => after_key,
+            CaseOrder::AmountDesc | CaseOrder::AmountAsc => {
+                after_key.parse::<i64>().unwrap_or(0).to_string()
+            }
         };
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql.clone()))

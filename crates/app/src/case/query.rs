@@ -13,7 +13,7 @@ use zhixing_domain::case::{
 use zhixing_domain::case_number::{CaseNumber, CaseType};
 use zhixing_domain::court::CourtId;
 use zhixing_domain::rules::RuleBook;
-use zhixing_store::cases::{CaseFilter, CaseRow, NO_DEADLINE};
+use zhixing_store::cases::{CaseFilter, CaseOrder, CaseRow, NO_DEADLINE};
 use zhixing_store::courts::CourtRow;
 
 use super::{CaseView, readable, region, rule_ctx, state_of};
@@ -39,7 +39,8 @@ pub struct ListQuery {
     pub filed_to: Option<String>,
     /// A case number, a party's name (prefix), or an ID number / credit code.
     pub q: Option<String>,
-    /// `due` (next deadline first) or `filed` (newest first, default).
+    /// `due` (next deadline first), `filed` (newest first, default), `amount` (largest amount
+    /// to enforce first) or `amount_asc`.
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -175,13 +176,15 @@ async fn filter_of(
             })?;
         }
     }
-    let by_due = match q.sort.as_deref() {
-        None | Some("filed") => false,
-        Some("due") => true,
+    let order = match q.sort.as_deref() {
+        None | Some("filed") => CaseOrder::Newest,
+        Some("due") => CaseOrder::Due,
+        Some("amount") => CaseOrder::AmountDesc,
+        Some("amount_asc") => CaseOrder::AmountAsc,
         Some(_) => {
             return Err(AppError::bad_request(
                 "invalid_sort",
-                "sort is `due` or `filed`",
+                "sort is `due`, `filed`, `amount` or `amount_asc`",
             ));
         }
     };
@@ -204,7 +207,7 @@ async fn filter_of(
         filed_from: q.filed_from.clone(),
         filed_to: q.filed_to.clone(),
         ids,
-        by_due,
+        order,
         after,
         limit: limit + 1,
     })
@@ -228,12 +231,21 @@ async fn search(app: &App, court_id: &str, text: &str) -> Result<Vec<i64>, AppEr
             .map(|c| vec![c.id])
             .unwrap_or_default());
     }
-    let looks_like_id = text.len() == 18 && text.chars().all(|c| c.is_ascii_alphanumeric());
-    if looks_like_id {
+    // An ID number or credit code is found by its blind index, computed from the canonical
+    // form as at filing (a lowercase `x` or spaces typed around it still find the party);
+    // the plaintext is never compared.
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(normalised) = zhixing_domain::identity::normalise(&compact) {
         return Ok(app
             .store
-            .cases_by_identifier(court_id, &app.cipher.index(text), 500)
+            .cases_by_identifier(court_id, &app.cipher.index(&normalised), 500)
             .await?);
+    }
+    let looks_like_id = compact.len() == 18 && compact.chars().all(|c| c.is_ascii_alphanumeric());
+    if looks_like_id {
+        // Eighteen characters that are no valid identifier (a wrong check digit): no party
+        // can have it, and it is no name or case number either.
+        return Ok(Vec::new());
     }
     // A piece of a case number (`执50`, `(2026)京0105`, `50号`): people type what they remember.
     let number_like = text.contains('执')
@@ -258,7 +270,11 @@ pub async fn list(app: &App, by: &Principal, q: &ListQuery) -> Result<Listed, Ap
     let more = rows.len() > shown;
     rows.truncate(shown);
     let next_cursor = rows.last().filter(|_| more).map(|r| {
-        let key = if f.by_due { r.next_due.as_str() } else { "" };
+        let key = match f.order {
+            CaseOrder::Due => r.next_due.clone(),
+            CaseOrder::Newest => String::new(),
+            CaseOrder::AmountDesc | CaseOrder::AmountAsc => r.total_due.to_string(),
+        };
         hex::encode(format!("{key}|{}", r.id))
     });
     let today = app.today();

@@ -263,3 +263,17 @@ pub async fn alert_summary(
         total,
     })
 }
+
+/// The names of the courts `ids` (each looked up once), for lists that name an item's court.
+pub async fn court_names(app: &App, ids: &[String]) -> Result<BTreeMap<String, String>, AppError> {
+    let mut out = BTreeMap::new();
+    for id in ids {
+        if out.contains_key(id) {
+            continue;
+        }
+        if let Some(c) = app.store.court(id).await? {
+            out.insert(id.clone(), c.name);
+        }
+    }
+    Ok(out)
+}

@@ -136,7 +136,8 @@ struct ListParams {
     filed_to: Option<String>,
     /// A case number, a party's name (prefix), or an ID number / credit code.
     q: Option<String>,
-    /// `due` (next deadline first) or `filed` (newest first, default).
+    /// `due` (next deadline first), `filed` (newest first, default), `amount` (largest amount
+    /// to enforce first) or `amount_asc` (smallest first); each pages by its own keyset.
     #[param(inline, value_type = Option<crate::openapi::vocab::CaseSort>)]
     sort: Option<String>,
     /// 1 to 500 (default 50).

@@ -29,7 +29,7 @@ fn status_zh(s: &str) -> &'static str {
     CaseStatus::parse(s).map_or("", CaseStatus::name_zh)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct ListForm {
     #[serde(default)]
     q: String,
@@ -48,6 +48,9 @@ pub struct ListForm {
     /// The next page's cursor.
     #[serde(default)]
     cursor: Option<String>,
+    /// The order (`due`, `filed`, `amount`, `amount_asc`); default `due`.
+    #[serde(default)]
+    sort: String,
 }
 
 /// Cases per page of the list.
@@ -60,29 +63,10 @@ pub async fn list(
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
     let lang = v.lang;
-    let court = Some(f.court.trim().to_owned()).filter(|c| !c.is_empty());
-    // On a first visit an officer sees their own cases; once the form is sent, the box says.
-    let mine = f.mine.is_some()
-        || (f.submitted.is_none()
-            && f.q.is_empty()
-            && f.status.is_empty()
-            && f.overdue.is_none()
-            && court.is_none()
-            && v.principal.carries_a_caseload());
-    let params = ListQuery {
-        court: court.clone(),
-        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
-        officer: mine.then(|| "me".to_owned()),
-        case_type: None,
-        overdue: f.overdue.as_ref().map(|_| true),
-        filed_from: None,
-        filed_to: None,
-        q: Some(f.q.clone()).filter(|s| !s.is_empty()),
-        sort: Some("due".into()),
-        limit: Some(LIST_PAGE),
-        cursor: f.cursor.clone().filter(|c| !c.is_empty()),
-    };
+    let (params, mine, court) = list_params(&f, &v, LIST_PAGE);
     let listed = query::list(&app, &v.principal, &params).await?;
+    let sort = params.sort.clone().unwrap_or_default();
+    let filters = list_filters(&f, mine, court.as_deref()).finish();
     let rows = &listed.page.items;
     // Another court's cases (reached from the command centre) are titled with its name.
     let other_court = (listed.court_id != v.principal.court_id).then_some(&listed.court_name);
@@ -104,7 +88,17 @@ pub async fn list(
                 }
                 label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; "仅超期" }
                 label.inline { input type="checkbox" name="mine" value="1" checked[mine]; "仅我承办" }
+                label { "排序"
+                    select name="sort" {
+                        @for (key, name) in SORTS {
+                            option value=(key) selected[sort == key] { (name) }
+                        }
+                    }
+                }
                 button type="submit" { "查询" }
+                a.button #export-csv href=(format!("/cases/export.csv?{filters}")) { "导出CSV" }
+                a.button #export-xlsx href=(format!("/cases/export.xlsx?{filters}")) { "导出Excel" }
+                span.muted { "（导出最多 10,000 行）" }
                 @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
                     a.button href="/cases/new" { "立案" }
                 }
@@ -131,8 +125,51 @@ pub async fn list(
     Ok(page(StatusCode::OK, layout(lang, "案件", Some(&v), body)))
 }
 
-/// The list's link to its next page, with the same filters.
-fn list_href(f: &ListForm, mine: bool, court: Option<&str>, cursor: &str) -> String {
+/// The orders the list offers: (the query's `sort`, its name). Each pages by its own key.
+const SORTS: [(&str, &str); 4] = [
+    ("due", "最近期限在前"),
+    ("filed", "立案日期（新的在前）"),
+    ("amount", "执行标的（大的在前）"),
+    ("amount_asc", "执行标的（小的在前）"),
+];
+
+/// What the list form asks for, as the app's query: (query, 仅我承办, court named).
+fn list_params(f: &ListForm, v: &Viewer, limit: i64) -> (ListQuery, bool, Option<String>) {
+    let court = Some(f.court.trim().to_owned()).filter(|c| !c.is_empty());
+    // On a first visit an officer sees their own cases; once the form is sent, the box says.
+    let mine = f.mine.is_some()
+        || (f.submitted.is_none()
+            && f.q.is_empty()
+            && f.status.is_empty()
+            && f.overdue.is_none()
+            && court.is_none()
+            && v.principal.carries_a_caseload());
+    let sort = Some(f.sort.trim())
+        .filter(|s| SORTS.iter().any(|(k, _)| k == s))
+        .unwrap_or("due");
+    let params = ListQuery {
+        court: court.clone(),
+        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
+        officer: mine.then(|| "me".to_owned()),
+        case_type: None,
+        overdue: f.overdue.as_ref().map(|_| true),
+        filed_from: None,
+        filed_to: None,
+        q: Some(f.q.clone()).filter(|s| !s.is_empty()),
+        sort: Some(sort.to_owned()),
+        limit: Some(limit),
+        cursor: f.cursor.clone().filter(|c| !c.is_empty()),
+    };
+    (params, mine, court)
+}
+
+/// The list's filters as a query string, without the position: the next page and the
+/// exports carry them.
+fn list_filters(
+    f: &ListForm,
+    mine: bool,
+    court: Option<&str>,
+) -> form_urlencoded::Serializer<'static, String> {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("submitted", "1");
     q.append_pair("q", &f.q);
@@ -146,8 +183,125 @@ fn list_href(f: &ListForm, mine: bool, court: Option<&str>, cursor: &str) -> Str
     if let Some(c) = court {
         q.append_pair("court", c);
     }
+    if !f.sort.trim().is_empty() {
+        q.append_pair("sort", f.sort.trim());
+    }
+    q
+}
+
+/// The list's link to its next page, with the same filters.
+fn list_href(f: &ListForm, mine: bool, court: Option<&str>, cursor: &str) -> String {
+    let mut q = list_filters(f, mine, court);
     q.append_pair("cursor", cursor);
     format!("/cases?{}", q.finish())
+}
+
+const CASE_HEADERS: &[&str] = &[
+    "案号",
+    "案件类型",
+    "状态",
+    "承办人",
+    "申请执行人",
+    "被执行人",
+    "立案日期",
+    "最近期限",
+    "是否超期",
+    "执行标的（元）",
+    "已到位（元）",
+];
+
+/// `GET /cases/export.csv|xlsx`: the list with the same filters and order, every page up to
+/// [`crate::export::MAX_ROWS`], read as the page reads it (the same court check). The file
+/// names the parties, so the export is a sensitive read on the audit chain.
+async fn export(
+    app: &App,
+    v: &Viewer,
+    f: &ListForm,
+    format: crate::export::Format,
+) -> Result<Response, PageError> {
+    use crate::export::{Cell, MAX_ROWS, Table};
+    let mut f = f.clone();
+    f.cursor = None;
+    let (mut params, _, _) = list_params(&f, v, 500);
+    let mut items = Vec::new();
+    let (cut, court_id) = loop {
+        let listed = query::list(app, &v.principal, &params).await?;
+        let court_id = listed.court_id;
+        items.extend(listed.page.items);
+        match listed.page.next_cursor {
+            Some(_) if items.len() > MAX_ROWS => {
+                items.truncate(MAX_ROWS);
+                break (true, court_id);
+            }
+            Some(c) if items.len() == MAX_ROWS => {
+                // Exactly full: one more row says whether the list went on.
+                params.cursor = Some(c);
+                params.limit = Some(1);
+                let more = !query::list(app, &v.principal, &params)
+                    .await?
+                    .page
+                    .items
+                    .is_empty();
+                break (more, court_id);
+            }
+            Some(c) => params.cursor = Some(c),
+            None => {
+                let over = items.len() > MAX_ROWS;
+                items.truncate(MAX_ROWS);
+                break (over, court_id);
+            }
+        }
+    };
+    zhixing_app::platform::audit::record_sensitive_read(
+        app,
+        &v.principal,
+        &court_id,
+        &format!("export:cases:{court_id}"),
+        &["party_names"],
+    )
+    .await?;
+    let rows = items
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::from(s.number.as_str()),
+                s.case_type.as_str().into(),
+                status_zh(&s.status).into(),
+                s.officer_name.clone().unwrap_or_default().into(),
+                s.applicants.join("、").into(),
+                s.respondents.join("、").into(),
+                s.filed_on.as_str().into(),
+                s.next_due.clone().unwrap_or_default().into(),
+                (if s.overdue { "是" } else { "否" }).into(),
+                Cell::Yuan(s.total_due),
+                Cell::Yuan(s.paid),
+            ]
+        })
+        .collect();
+    let table = Table {
+        title: "案件列表",
+        stem: "cases",
+        headers: CASE_HEADERS,
+        rows,
+        cut,
+    };
+    Ok(crate::export::response(&table, format, app.today())?)
+}
+
+pub async fn export_csv(
+    State(app): State<App>,
+    v: Viewer,
+    Query(f): Query<ListForm>,
+) -> Result<Response, PageError> {
+    export(&app, &v, &f, crate::export::Format::Csv).await
+}
+
+pub async fn export_xlsx(
+    State(app): State<App>,
+    v: Viewer,
+    Query(f): Query<ListForm>,
+) -> Result<Response, PageError> {
+    export(&app, &v, &f, crate::export::Format::Xlsx).await
 }
 
 /// The filing form, as typed (kept when the filing is refused).

@@ -208,7 +208,16 @@ struct AlertCount {
     count: i64,
 }
 
-fn alert_name(kind: &str) -> String {
+/// The open alerts of one kind in a court's subtree: the list behind a count.
+fn alert_list_href(court: &str, kind: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("court", court);
+    q.append_pair("kind", kind);
+    format!("/alerts?{}", q.finish())
+}
+
+/// An alert kind in Chinese.
+pub(super) fn alert_name(kind: &str) -> String {
     match kind {
         "measure_expiring" => "控制措施即将到期",
         "measure_expired" => "控制措施已到期",
@@ -547,9 +556,14 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             }
             table #alert-table {
                 @for a in &d.alerts {
-                    tr data-kind=(a.kind) { td { (a.name_zh) } td.num.count { (a.count) } }
+                    // Each count opens the list behind it, and each row there its case.
+                    tr data-kind=(a.kind) {
+                        td { a.alert-list href=(alert_list_href(&d.court.id, &a.kind)) { (a.name_zh) } }
+                        td.num.count { a href=(alert_list_href(&d.court.id, &a.kind)) { (a.count) } }
+                    }
                 }
             }
+            p { a #all-alerts href=(format!("/alerts?court={}", d.court.id)) { "查看全部未处理预警" } }
         }
         @if basic {
             section.card #drill-cases {

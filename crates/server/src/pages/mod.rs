@@ -2,6 +2,7 @@
 //! into the binary: no CDN, no network at run time.
 
 mod accounts;
+mod alerts;
 mod announcements;
 mod auction;
 mod case_forms;
@@ -144,8 +145,15 @@ pub fn router() -> Router<App> {
             get(accounts::password_form).post(accounts::password_submit),
         )
         .route("/audit", get(views::audit))
+        .route("/audit/export.csv", get(views::audit_export_csv))
+        .route("/audit/export.xlsx", get(views::audit_export_xlsx))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/export.csv", get(alerts::export_csv))
+        .route("/alerts/export.xlsx", get(alerts::export_xlsx))
         .route("/admin/clock", get(clock::show).post(clock::submit))
         .route("/cases", get(cases::list))
+        .route("/cases/export.csv", get(cases::export_csv))
+        .route("/cases/export.xlsx", get(cases::export_xlsx))
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/live", get(cases::live))

@@ -541,6 +541,144 @@ pub struct AuditSearch {
     before: Option<i64>,
 }
 
+/// The search's filters as a query string (no position): for the next page and the exports.
+fn filters_qs(q: &AuditSearch) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("subject", &q.subject),
+        ("court", &q.court),
+        ("kind", &q.kind),
+        ("from", &q.from),
+        ("to", &q.to),
+    ] {
+        out.append_pair(k, v);
+    }
+    out.finish()
+}
+
+impl AuditSearch {
+    fn query(&self, before: i64, limit: i64) -> zhixing_app::platform::audit::EventQuery {
+        let day = |s: &str| s.trim().parse::<jiff::civil::Date>().ok();
+        zhixing_app::platform::audit::EventQuery {
+            after: None,
+            before: Some(before),
+            limit,
+            subject: Some(self.subject.trim().to_owned()),
+            court: Some(self.court.trim().to_owned()),
+            kind: Some(self.kind.trim().to_owned()),
+            from: day(&self.from),
+            to: day(&self.to),
+        }
+    }
+}
+
+const AUDIT_HEADERS: &[&str] = &[
+    "序号",
+    "时间（北京时间）",
+    "操作人",
+    "事项",
+    "事项代码",
+    "对象",
+    "法院",
+];
+
+/// `GET /audit/export.csv|xlsx`: the audit search as a file, newest first, at most
+/// [`crate::export::MAX_ROWS`] events. Auditors only, as the page; the file names people (the
+/// actors), so the export is itself a sensitive read on the chain.
+async fn audit_export(
+    app: &App,
+    v: &Viewer,
+    q: &AuditSearch,
+    format: crate::export::Format,
+) -> Result<Response, PageError> {
+    use crate::export::{Cell, MAX_ROWS, Table};
+    if !v.principal.may(Action::ReadAudit, &v.principal.court_path) {
+        return Err(ApiError::forbidden(
+            "只有审计员可以导出审计记录 / only an auditor may export the audit trail",
+        )
+        .into());
+    }
+    let mut events = Vec::new();
+    let mut before = q.before.unwrap_or(i64::MAX);
+    let cut = loop {
+        let page =
+            zhixing_app::platform::audit::events(app, &v.principal, &q.query(before, 1000)).await?;
+        let full = page.len() == 1000;
+        if let Some(last) = page.last() {
+            before = last.seq;
+        }
+        events.extend(page);
+        if events.len() > MAX_ROWS {
+            events.truncate(MAX_ROWS);
+            break true;
+        }
+        if !full {
+            break false;
+        }
+    };
+    let actor_ids: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+    let actors = zhixing_app::case::query::actor_names(app, &actor_ids).await?;
+    let court_ids: std::collections::BTreeSet<String> =
+        events.iter().filter_map(|e| e.court_id.clone()).collect();
+    let court_ids: Vec<String> = court_ids.into_iter().collect();
+    let courts = zhixing_app::command_centre::query::court_names(app, &court_ids).await?;
+    zhixing_app::platform::audit::record_sensitive_read(
+        app,
+        &v.principal,
+        &v.principal.court_id,
+        "export:audit",
+        &["actor", "subject"],
+    )
+    .await?;
+    let rows = events
+        .iter()
+        .map(|e| {
+            let court = e.court_id.as_deref().unwrap_or("");
+            vec![
+                Cell::Int(e.seq),
+                super::beijing_us(e.at_us).into(),
+                actors
+                    .get(&e.actor)
+                    .cloned()
+                    .unwrap_or_else(|| e.actor.clone())
+                    .into(),
+                crate::messages::event_label(v.lang, &e.kind).into(),
+                e.kind.clone().into(),
+                e.subject.clone().into(),
+                courts
+                    .get(court)
+                    .cloned()
+                    .unwrap_or_else(|| court.to_owned())
+                    .into(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        title: "审计记录",
+        stem: "audit",
+        headers: AUDIT_HEADERS,
+        rows,
+        cut,
+    };
+    Ok(crate::export::response(&table, format, app.today())?)
+}
+
+pub async fn audit_export_csv(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Query(q): axum::extract::Query<AuditSearch>,
+) -> Result<Response, PageError> {
+    audit_export(&app, &v, &q, crate::export::Format::Csv).await
+}
+
+pub async fn audit_export_xlsx(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Query(q): axum::extract::Query<AuditSearch>,
+) -> Result<Response, PageError> {
+    audit_export(&app, &v, &q, crate::export::Format::Xlsx).await
+}
+
 /// Events shown per page of the audit trail.
 const AUDIT_PAGE: i64 = 50;
 
@@ -559,34 +697,14 @@ pub async fn audit(
     let report = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
     let n = report.entries;
     let head = report.head_hash.clone().unwrap_or_default();
-    let day = |s: &str| s.trim().parse::<jiff::civil::Date>().ok();
-    let query = zhixing_app::platform::audit::EventQuery {
-        after: None,
-        before: Some(q.before.unwrap_or(i64::MAX)),
-        limit: AUDIT_PAGE,
-        subject: Some(q.subject.trim().to_owned()),
-        court: Some(q.court.trim().to_owned()),
-        kind: Some(q.kind.trim().to_owned()),
-        from: day(&q.from),
-        to: day(&q.to),
-    };
+    let query = q.query(q.before.unwrap_or(i64::MAX), AUDIT_PAGE);
     let events = zhixing_app::platform::audit::events(&app, &v.principal, &query).await?;
     let actor_ids: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
     let actors = zhixing_app::case::query::actor_names(&app, &actor_ids).await?;
     let next = (events.len() == usize::try_from(AUDIT_PAGE).unwrap_or(50))
         .then(|| events.last().map(|e| e.seq))
         .flatten()
-        .map(|seq| {
-            let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            format!(
-                "/audit?subject={}&court={}&kind={}&from={}&to={}&before={seq}",
-                enc(&q.subject),
-                enc(&q.court),
-                enc(&q.kind),
-                enc(&q.from),
-                enc(&q.to)
-            )
-        });
+        .map(|seq| format!("/audit?{}&before={seq}", filters_qs(&q)));
     let body = html! {
         section.card #chain {
             h1 { (lang.t("chain")) }
@@ -606,6 +724,9 @@ pub async fn audit(
                 label { "自（北京时间日期）" input type="date" name="from" value=(q.from); }
                 label { "至" input type="date" name="to" value=(q.to); }
                 button type="submit" { "查询" }
+                a.button #export-csv href=(format!("/audit/export.csv?{}", filters_qs(&q))) { "导出CSV" }
+                a.button #export-xlsx href=(format!("/audit/export.xlsx?{}", filters_qs(&q))) { "导出Excel" }
+                span.muted { "（导出最多 10,000 行）" }
             }
             div.scroll { table #events {
                 tr { th { "#" } th { (lang.t("time")) } th { (lang.t("actor")) } th { (lang.t("kind")) } th { (lang.t("subject")) } }

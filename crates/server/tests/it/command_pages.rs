@@ -197,13 +197,15 @@ async fn the_page_shows_the_subtree_figures_the_api_gives_and_drills_down_to_a_c
     let alerts = between(&html, "<table id=\"alert-table\">", "</table>");
     assert!(
         alerts.contains(
-            "<tr data-kind=\"funds_overdue\"><td>案款超期未发放</td><td class=\"num count\">2</td></tr>"
+            "<tr data-kind=\"funds_overdue\"><td><a class=\"alert-list\" href=\"/alerts?court=h11&amp;kind=funds_overdue\">案款超期未发放</a></td>\
+             <td class=\"num count\"><a href=\"/alerts?court=h11&amp;kind=funds_overdue\">2</a></td></tr>"
         ),
         "{alerts}"
     );
     assert!(
         alerts.contains(
-            "<tr data-kind=\"measure_expiring\"><td>控制措施即将到期</td><td class=\"num count\">1</td></tr>"
+            "<tr data-kind=\"measure_expiring\"><td><a class=\"alert-list\" href=\"/alerts?court=h11&amp;kind=measure_expiring\">控制措施即将到期</a></td>\
+             <td class=\"num count\"><a href=\"/alerts?court=h11&amp;kind=measure_expiring\">1</a></td></tr>"
         ),
         "{alerts}"
     );

@@ -33,6 +33,7 @@ mod home_queues;
 mod indicators;
 mod investigation;
 mod legacy;
+mod lists;
 mod measures;
 mod openapi;
 mod oversight_pages;
