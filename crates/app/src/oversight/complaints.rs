@@ -166,15 +166,7 @@ async fn register(
     )
     .await?;
     let mut tx = app.store.begin().await?;
-    let id = register_in_tx(
-        &mut tx,
-        app,
-        &case,
-        &court,
-        input,
-        Registrar::Staff(by),
-    )
-    .await?;
+    let id = register_in_tx(&mut tx, app, &case, &court, input, Registrar::Staff(by)).await?;
     tx.commit().await?;
     let row = app
         .store

@@ -70,7 +70,10 @@ pub struct SubmissionView {
 
 fn not_found() -> AppError {
     // One answer for an unknown receipt and for another party's: nothing is revealed.
-    AppError::not_found("receipt_not_found", "no submission with this receipt number")
+    AppError::not_found(
+        "receipt_not_found",
+        "no submission with this receipt number",
+    )
 }
 
 /// Records a property clue the party (an applicant) gives, as a clue to verify on the case.
@@ -300,6 +303,8 @@ async fn view(
                 answer: c.result,
             })
         }
-        (None, None) => Err(AppError::internal("a submission with neither clue nor complaint")),
+        (None, None) => Err(AppError::internal(
+            "a submission with neither clue nor complaint",
+        )),
     }
 }

@@ -61,8 +61,8 @@ pub async fn party_clue(
     State(app): State<App>,
     Json(body): Json<PartyClueIn>,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
-    let v = submissions::submit_clue(&app, &body.case_number, &body.code, &body.description)
-        .await?;
+    let v =
+        submissions::submit_clue(&app, &body.case_number, &body.code, &body.description).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -87,8 +87,8 @@ pub async fn party_complaint(
     State(app): State<App>,
     Json(body): Json<PartyComplaintIn>,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
-    let v = submissions::submit_complaint(&app, &body.case_number, &body.code, &body.summary)
-        .await?;
+    let v =
+        submissions::submit_complaint(&app, &body.case_number, &body.code, &body.summary).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 

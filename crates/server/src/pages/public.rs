@@ -100,7 +100,10 @@ async fn party_page_with(
     match svc::party_access(app, &f.case_number, &f.code).await {
         Ok(v) => {
             let status = said.as_ref().map_or(StatusCode::OK, |s| s.status);
-            page(status, layout(lang, "当事人查询", None, view(&v, f, said, draft)))
+            page(
+                status,
+                layout(lang, "当事人查询", None, view(&v, f, said, draft)),
+            )
         }
         // A wrong number or code, or too many of them: the form again, with the reason.
         Err(e @ (AppError::Forbidden { .. } | AppError::Throttled { .. })) => {
@@ -505,9 +508,22 @@ pub async fn complaint_submit(
 }
 
 /// A submission as its party follows it; `fresh` when it was just submitted.
-fn receipt_page(lang: super::i18n::Lang, f: &AccessForm, s: &SubmissionView, fresh: bool) -> Response {
-    let due_label = if s.kind == "clue" { "核查期限" } else { "办结期限" };
-    let answer_label = if s.kind == "clue" { "核查结果" } else { "答复" };
+fn receipt_page(
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    s: &SubmissionView,
+    fresh: bool,
+) -> Response {
+    let due_label = if s.kind == "clue" {
+        "核查期限"
+    } else {
+        "办结期限"
+    };
+    let answer_label = if s.kind == "clue" {
+        "核查结果"
+    } else {
+        "答复"
+    };
     let body = html! {
         @if fresh {
             p.notice #submitted role="status" { "已收到您提交的" (s.kind_zh) "。请记下回执号，凭回执号、案号和查询码可随时查询办理情况。" }
@@ -530,7 +546,11 @@ fn receipt_page(lang: super::i18n::Lang, f: &AccessForm, s: &SubmissionView, fre
             }
         }
     };
-    let status = if fresh { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     page(status, layout(lang, "网上提交回执", None, body))
 }
 
@@ -565,7 +585,12 @@ fn receipt_form(r: &ReceiptForm, error: Option<&str>) -> Markup {
 pub async fn receipt_lookup(PageLang(lang): PageLang) -> Response {
     page(
         StatusCode::OK,
-        layout(lang, "网上提交查询", None, receipt_form(&ReceiptForm::default(), None)),
+        layout(
+            lang,
+            "网上提交查询",
+            None,
+            receipt_form(&ReceiptForm::default(), None),
+        ),
     )
 }
 
@@ -582,7 +607,9 @@ pub async fn receipt_submit(
     match submissions::follow(&app, &r.case_number, &r.code, &r.receipt).await {
         Ok(s) => receipt_page(lang, &f, &s, false),
         Err(
-            e @ (AppError::Forbidden { .. } | AppError::Throttled { .. } | AppError::NotFound { .. }),
+            e @ (AppError::Forbidden { .. }
+            | AppError::Throttled { .. }
+            | AppError::NotFound { .. }),
         ) => {
             let msg = super::refusal_words(lang, &e);
             let status = crate::error::ApiError::from(e).status;

@@ -89,7 +89,10 @@ async fn a_clue_and_a_complaint_land_on_the_case_with_their_deadlines_and_are_fo
     let case: Value = t
         .get_value(&format!("/api/v1/cases/{id}"), Some(&officer))
         .await;
-    assert_eq!(case["case"]["clues"][0]["description"], "被执行人在某银行朝阳支行有存款");
+    assert_eq!(
+        case["case"]["clues"][0]["description"],
+        "被执行人在某银行朝阳支行有存款"
+    );
     let deadline = case["deadlines"]
         .as_array()
         .unwrap()
@@ -258,7 +261,10 @@ async fn a_wrong_code_is_refused_and_counts_towards_the_same_lock_on_every_door(
 
     // Nothing landed.
     assert_eq!(count(&t, "public_submissions").await, 0);
-    assert_eq!(count(&t, &format!("complaints WHERE case_id = {id}")).await, 0);
+    assert_eq!(
+        count(&t, &format!("complaints WHERE case_id = {id}")).await,
+        0
+    );
     let case: Value = t
         .get_value(&format!("/api/v1/cases/{id}"), Some(&officer))
         .await;
@@ -315,7 +321,10 @@ async fn oversized_text_is_refused_with_the_limit_and_nothing_is_recorded() {
     assert!(html.contains("party-said") && html.contains(&long_clue));
 
     assert_eq!(count(&t, "public_submissions").await, 0);
-    assert_eq!(count(&t, &format!("complaints WHERE case_id = {id}")).await, 0);
+    assert_eq!(
+        count(&t, &format!("complaints WHERE case_id = {id}")).await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -324,10 +333,24 @@ async fn the_debtor_sees_the_measures_in_effect_and_where_to_pay_but_no_investig
     let officer = t.signed_in("officer1", COURT, Role::Officer).await;
     let (id, number, codes) = file(&t, &officer, "(2026)京0105民初504号").await;
     // A vehicle seized; a second measure still out to the institution.
-    t.seized_asset(id, COURT, "vehicle", "LSVAB4BR0JN123456", "小型轿车", 9_000_000)
-        .await;
+    t.seized_asset(
+        id,
+        COURT,
+        "vehicle",
+        "LSVAB4BR0JN123456",
+        "小型轿车",
+        9_000_000,
+    )
+    .await;
     let pending = t
-        .seized_asset(id, COURT, "real_estate", "京(2020)朝阳区不动产权第0099887号", "住宅", 300_000_000)
+        .seized_asset(
+            id,
+            COURT,
+            "real_estate",
+            "京(2020)朝阳区不动产权第0099887号",
+            "住宅",
+            300_000_000,
+        )
         .await;
     t.raw_exec(&format!(
         "UPDATE measures SET status = 'requested' WHERE asset_id = {pending}"
@@ -360,7 +383,11 @@ async fn the_debtor_sees_the_measures_in_effect_and_where_to_pay_but_no_investig
     let debtor_json = access(codes[1].clone()).await;
     let debtor: Value = serde_json::from_str(&debtor_json).unwrap();
     let measures = debtor["measures"].as_array().unwrap();
-    assert_eq!(measures.len(), 1, "only the measure in effect: {measures:?}");
+    assert_eq!(
+        measures.len(),
+        1,
+        "only the measure in effect: {measures:?}"
+    );
     assert_eq!(measures[0]["kind"], "seize");
     assert_eq!(measures[0]["status"], "active");
     assert_eq!(measures[0]["asset"], "车辆（北京市车管所，尾号 3456）");
@@ -371,7 +398,12 @@ async fn the_debtor_sees_the_measures_in_effect_and_where_to_pay_but_no_investig
     let account = pay["account_number"].as_str().unwrap();
     assert_eq!(account.len(), 16);
     assert!(account.chars().all(|c| c.is_ascii_digit()));
-    assert!(pay["account_name"].as_str().unwrap().ends_with("执行款专户"));
+    assert!(
+        pay["account_name"]
+            .as_str()
+            .unwrap()
+            .ends_with("执行款专户")
+    );
     assert_eq!(pay["reference"], number.as_str());
     // No investigation: not the first online investigation's deadline, not the clue's.
     assert!(!debtor_json.contains("网络查控"), "{debtor_json}");
@@ -388,7 +420,10 @@ async fn the_debtor_sees_the_measures_in_effect_and_where_to_pay_but_no_investig
     let r = t
         .client
         .post(t.url("/public/case"))
-        .form(&[("case_number", number.as_str()), ("code", codes[1].as_str())])
+        .form(&[
+            ("case_number", number.as_str()),
+            ("code", codes[1].as_str()),
+        ])
         .send()
         .await
         .unwrap();
