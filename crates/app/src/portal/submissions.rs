@@ -11,9 +11,11 @@
 
 use rand::Rng;
 use serde::Serialize;
+use serde_json::json;
 use zhixing_domain::case::{CaseEvent, CaseState, PartyRole};
 use zhixing_domain::complaint::Status;
 use zhixing_domain::refusal::Refusal;
+use zhixing_store::NewEvent;
 use zhixing_store::portal::{SubmissionRow, Submitted};
 
 use super::{CODE_ALPHABET, authenticate, party_actor};
@@ -192,7 +194,23 @@ pub async fn follow(
         .filter(|s| s.case_id == row.id && s.party_no == party_no)
         .ok_or_else(not_found)?;
     let state = svc::state_of(&row)?;
-    view(app, &row, state, found).await
+    let (court_id, receipt) = (row.court_id.clone(), found.receipt.clone());
+    let shown = view(app, &row, state, found).await?;
+    // Every successful use of a code is on the audit chain, as the party view's is.
+    let mut tx = app.store.begin().await?;
+    tx.append_events(
+        app.now_us(),
+        &[NewEvent {
+            actor: party_actor(row.id, party_no),
+            court_id: Some(court_id),
+            kind: "public.party_receipt".into(),
+            subject: format!("case:{}", row.id),
+            payload: json!({"party_no": party_no, "receipt": receipt}),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(shown)
 }
 
 /// A party's submissions on their case, oldest first (for their view).

@@ -150,10 +150,15 @@ async fn a_clue_and_a_complaint_land_on_the_case_with_their_deadlines_and_are_fo
     .await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "clue_applicant_only").await;
 
-    // Each follows their own by receipt; another party's receipt is not found.
+    // Each follows their own by receipt (as typed, in lower case); another party's receipt is
+    // not found. Each following is on the audit chain.
     let r = follow(&t, &number, &codes[0], &clue_receipt.to_lowercase()).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "pending");
+    assert_eq!(
+        count(&t, "events WHERE kind = 'public.party_receipt'").await,
+        1
+    );
     let r = follow(&t, &number, &codes[1], &clue_receipt).await;
     assert_problem(r, StatusCode::NOT_FOUND, "receipt_not_found").await;
     let r = follow(&t, &number, &codes[0], &complaint_receipt).await;
@@ -435,4 +440,23 @@ async fn the_debtor_sees_the_measures_in_effect_and_where_to_pay_but_no_investig
     assert!(!html.contains("0099887") && !html.contains("已发送，待回复"));
     // A debtor gives no clues: no such form; a complaint form, yes.
     assert!(!html.contains("clue-form") && html.contains("complaint-form"));
+}
+
+#[tokio::test]
+async fn the_submissions_share_the_public_rate_limit_per_address() {
+    let t = TestApp::spawn_with(zhixing_server::Config {
+        public_rate_per_minute: 1,
+        public_burst: 2,
+        ..zhixing_testkit::test_config()
+    })
+    .await;
+    let body = json!({"case_number": "(2026)京0105执9号", "code": "WRONGCODE2", "summary": "投诉"});
+    for _ in 0..2 {
+        let r = submit(&t, "complaints", &body).await;
+        assert_problem(r, StatusCode::FORBIDDEN, "access_denied").await;
+    }
+    let r = submit(&t, "clues", &body).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
