@@ -460,3 +460,35 @@ async fn the_submissions_share_the_public_rate_limit_per_address() {
     assert!(r.headers().contains_key("retry-after"));
     assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
+
+#[tokio::test]
+async fn the_submission_forms_refuse_posts_from_other_sites() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("officer1", COURT, Role::Officer).await;
+    let (id, number, codes) = file(&t, &officer, "(2026)京0105民初505号").await;
+    for (path, field, text) in [
+        ("/public/case/clues", "description", "某处房产"),
+        ("/public/case/complaints", "summary", "投诉"),
+        ("/public/case/receipt", "receipt", "AAAAAAAAAAAA"),
+    ] {
+        let r = t
+            .client
+            .post(t.url(path))
+            .header("origin", "https://evil.example")
+            .form(&[
+                ("case_number", number.as_str()),
+                ("code", codes[0].as_str()),
+                (field, text),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(r.text().await.unwrap().contains("csrf"), "{path}");
+    }
+    assert_eq!(count(&t, "public_submissions").await, 0);
+    assert_eq!(
+        count(&t, &format!("complaints WHERE case_id = {id}")).await,
+        0
+    );
+}
