@@ -60,6 +60,30 @@ impl MeasureKind {
     }
 }
 
+/// The Chinese name of an asset kind of the exchange protocol (snake_case); an unknown kind
+/// as it is.
+pub fn asset_kind_zh(kind: &str) -> &str {
+    match kind {
+        "bank_deposit" => "银行存款",
+        "wealth_product" => "理财产品",
+        "securities" => "证券",
+        "fund_shares" => "基金份额",
+        "real_estate" => "不动产",
+        "vehicle" => "车辆",
+        "ship" => "船舶",
+        "equity" => "股权",
+        "housing_fund" => "住房公积金",
+        "social_insurance" => "社会保险",
+        "tax_refund" => "退税",
+        "online_payment" => "网络支付账户",
+        "internet_bank" => "互联网银行存款",
+        "online_lending" => "网络借贷",
+        "virtual_property" => "虚拟财产",
+        "intellectual_property" => "知识产权",
+        other => other,
+    }
+}
+
 /// The legal class of a property for the maximum period (Civil Procedure Law interpretation
 /// art. 485): deposits 1 year, movables 2 years, real estate and other rights 3 years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3037,3 +3037,175 @@ async fn training_mode_a_freeze_is_renewed_from_the_case_page_then_expires() {
     );
     b.close().await.unwrap();
 }
+
+/// Types `text` into the element at `css`.
+async fn type_into(b: &fantoccini::Client, css: &str, text: &str) {
+    b.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Clicks the element at `css`.
+async fn click_on(b: &fantoccini::Client, css: &str) {
+    b.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Opens the party page with a case number and code.
+async fn party_page(b: &fantoccini::Client, t: &TestApp, number: &str, code: &str) {
+    b.goto(&t.url("/public/case")).await.unwrap();
+    type_into(b, "#case_number", number).await;
+    type_into(b, "#code", code).await;
+    click_on(b, "#access-submit").await;
+    b.wait()
+        .for_element(Locator::Id("submissions"))
+        .await
+        .unwrap();
+}
+
+/// Reads the receipt page: (receipt number, status).
+async fn receipt_shown(b: &fantoccini::Client) -> (String, String) {
+    let receipt = b
+        .wait()
+        .for_element(Locator::Id("receipt"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let status = b
+        .find(Locator::Id("submission-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (receipt, status)
+}
+
+#[tokio::test]
+async fn a_party_submits_a_clue_and_a_complaint_from_the_public_page_and_follows_both_by_receipt() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    t.user("browser-clue", "b110105", &[Role::Officer]).await;
+    let officer = t.login("browser-clue").await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "李四", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初77号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000}
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let id = v["id"].as_i64().unwrap();
+    let number = v["number"].as_str().unwrap().to_owned();
+    let code = v["access_codes"][0]["code"].as_str().unwrap().to_owned();
+
+    // The applicant gives a clue from their page: a receipt, the clue to be verified.
+    party_page(&b, &t, &number, &code).await;
+    type_into(&b, "#clue-description", "被执行人在朝阳区有一辆白色轿车").await;
+    click_on(&b, "#clue-submit").await;
+    let (clue_receipt, status) = receipt_shown(&b).await;
+    assert_eq!(status, "待核查");
+    let due = b
+        .find(Locator::Id("submission-due"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 10, "a date: {due}");
+
+    // Back to the case, then a complaint.
+    click_on(&b, "#submission form button").await;
+    b.wait()
+        .for_element(Locator::Id("submissions"))
+        .await
+        .unwrap();
+    type_into(&b, "#complaint-summary", "执行进度缓慢，三个月无任何进展").await;
+    click_on(&b, "#complaint-submit").await;
+    let (complaint_receipt, status) = receipt_shown(&b).await;
+    assert_eq!(status, "办理中");
+    assert_ne!(clue_receipt, complaint_receipt);
+
+    // The court verifies the clue and answers the complaint.
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/clues/1/verification"),
+            Some(&officer),
+            &serde_json::json!({"result": "已查封该车辆"}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let list: serde_json::Value = t
+        .get_value(&format!("/api/v1/cases/{id}/complaints"), Some(&officer))
+        .await;
+    let cid = list[0]["id"].as_i64().unwrap();
+    let r = t
+        .post_json(
+            &format!("/api/v1/complaints/{cid}/resolution"),
+            Some(&officer),
+            &serde_json::json!({"result": "已督促承办人加快办理"}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+
+    // The party follows both from the public index, by receipt.
+    for (receipt, status, answer) in [
+        (&clue_receipt, "已核查", "已查封该车辆"),
+        (&complaint_receipt, "已办结", "已督促承办人加快办理"),
+    ] {
+        b.goto(&t.url("/public")).await.unwrap();
+        click_on(&b, "#receipt-link").await;
+        type_into(&b, "#receipt_no", receipt).await;
+        type_into(&b, "#receipt_case_number", &number).await;
+        type_into(&b, "#receipt_code", &code).await;
+        click_on(&b, "#receipt-submit").await;
+        let (shown, now) = receipt_shown(&b).await;
+        assert_eq!(&shown, receipt);
+        assert_eq!(now, status);
+        let said = b
+            .find(Locator::Id("submission-answer"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(said, answer);
+    }
+
+    // And on their case page, both listed with their receipts.
+    party_page(&b, &t, &number, &code).await;
+    let listed = b
+        .find(Locator::Id("submission-list"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listed.contains(&clue_receipt) && listed.contains(&complaint_receipt),
+        "{listed}"
+    );
+}

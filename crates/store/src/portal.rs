@@ -213,3 +213,69 @@ mod tests {
         assert_eq!(super::contains_pattern("5%_\\"), "%5\\%\\_\\\\%");
     }
 }
+
+/// A party's online submission (网上提交) as its receipt (回执) finds it.
+#[derive(Debug, Clone, FromRow)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub receipt: String,
+    pub case_id: i64,
+    pub party_no: i64,
+    /// `clue` or `complaint`.
+    pub kind: String,
+    pub clue_no: Option<i64>,
+    pub complaint_id: Option<i64>,
+    pub submitted_at: i64,
+}
+
+const SUBMISSION_COLS: &str =
+    "id, receipt, case_id, party_no, kind, clue_no, complaint_id, submitted_at";
+
+/// What a new submission records: a clue's number on the case, or the complaint's row.
+pub enum Submitted {
+    Clue(i64),
+    Complaint(i64),
+}
+
+impl Tx {
+    /// Records the receipt of a party's online submission.
+    pub async fn insert_submission(
+        &mut self,
+        receipt: &str,
+        case_id: i64,
+        party_no: i64,
+        what: &Submitted,
+        at_us: i64,
+    ) -> Result<i64> {
+        let (kind, clue_no, complaint_id) = match what {
+            Submitted::Clue(no) => ("clue", Some(*no), None),
+            Submitted::Complaint(id) => ("complaint", None, Some(*id)),
+        };
+        let sql = "INSERT INTO public_submissions (receipt, case_id, party_no, kind, clue_no, complaint_id, submitted_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+        let id: (i64,) = on_tx!(self, c => sqlx::query_as(sql)
+            .bind(receipt).bind(case_id).bind(party_no).bind(kind).bind(clue_no).bind(complaint_id).bind(at_us)
+            .fetch_one(c).await)?;
+        Ok(id.0)
+    }
+}
+
+impl Store {
+    /// The submission with `receipt`, if any.
+    pub async fn submission_by_receipt(&self, receipt: &str) -> Result<Option<SubmissionRow>> {
+        let sql = format!("SELECT {SUBMISSION_COLS} FROM public_submissions WHERE receipt = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, SubmissionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(receipt).fetch_optional(p).await)?,
+        )
+    }
+
+    /// A party's submissions on a case, oldest first.
+    pub async fn submissions_of(&self, case_id: i64, party_no: i64) -> Result<Vec<SubmissionRow>> {
+        let sql = format!(
+            "SELECT {SUBMISSION_COLS} FROM public_submissions WHERE case_id = $1 AND party_no = $2 ORDER BY id"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, SubmissionRow>(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).bind(party_no).fetch_all(p).await)?,
+        )
+    }
+}

@@ -68,8 +68,9 @@ impl CaseCommand {
 
     /// The domain's decision on the case as it stands; `officer` is the account an assignment
     /// names, looked up beforehand. A resumption records nothing on the old case until the new
-    /// one is filed: here it is only checked.
-    fn decide(
+    /// one is filed: here it is only checked. A party's clue submitted online
+    /// (`portal::submissions`) is decided here too, as the staff's is.
+    pub(crate) fn decide(
         &self,
         s: &CaseState,
         c: &case::Ctx<'_>,

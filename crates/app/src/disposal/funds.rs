@@ -970,6 +970,8 @@ pub struct Payable {
 pub struct AccountView {
     pub case_id: i64,
     pub number: String,
+    /// Where the money is paid: the court's special account and the case's sub-account.
+    pub payment_account: PaymentAccount,
     /// The money in the case's sub-account.
     pub balance_fen: i64,
     /// Held and not yet approved for payout to anyone.
@@ -991,7 +993,7 @@ pub struct AccountView {
 
 /// The account of a case, for whoever may read the case.
 pub async fn account(app: &App, by: &Principal, case_id: i64) -> Result<AccountView, AppError> {
-    let (row, _) = svc::readable(app, by, case_id).await?;
+    let (row, court) = svc::readable(app, by, case_id).await?;
     let state = svc::state_of(&row)?;
     let today = app.today();
     let (entries, postings) = app.store.journal_of(case_id).await?;
@@ -1039,6 +1041,7 @@ pub async fn account(app: &App, by: &Principal, case_id: i64) -> Result<AccountV
     Ok(AccountView {
         case_id,
         number: row.number.clone(),
+        payment_account: payment_account(&court, &row),
         balance_fen: balances.held().get(),
         undistributed_fen: balances.undistributed().get(),
         reserved_fen: reserved,
@@ -1082,6 +1085,33 @@ pub async fn account(app: &App, by: &Principal, case_id: i64) -> Result<AccountV
             .collect(),
         journal,
     })
+}
+
+/// Where money for a case is paid (一案一账号): the court's special account for enforcement
+/// money (执行款专户) and the case's own sub-account number under it. The platform numbers a
+/// case's sub-account itself — the digits of the court's code, then the case's id — so that
+/// every transfer quoting it is matched to its case, whatever the bank's statement says.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PaymentAccount {
+    /// 户名: the court's special account for enforcement money.
+    pub account_name: String,
+    /// 账号: the case's sub-account, 16 digits.
+    pub account_number: String,
+    /// What the payer writes as the transfer's purpose (用途/附言): the case number.
+    pub reference: String,
+}
+
+/// The case account a payer pays into.
+pub fn payment_account(court: &CourtRow, case: &CaseRow) -> PaymentAccount {
+    let court_digits: String = court.code.chars().filter(char::is_ascii_digit).collect();
+    let court_digits = court_digits
+        .get(court_digits.len().saturating_sub(6)..)
+        .unwrap_or_default();
+    PaymentAccount {
+        account_name: format!("{}执行款专户", court.name),
+        account_number: format!("{court_digits:0>6}{:010}", case.id),
+        reference: case.number.clone(),
+    }
 }
 
 /// A receipt whose payout time has run out with money still held: what the alerts worker

@@ -75,6 +75,7 @@ pub struct ComplaintView {
     pub resolved_late: Option<bool>,
     /// The result and the reply to the complainant.
     pub result: Option<String>,
+    /// The officer's account; 0 when the party submitted it online (`channel` online).
     pub registered_by: i64,
     pub resolved_by: Option<i64>,
     /// Its recordings (hotline audio, on-site video); only in the single-complaint view.
@@ -164,6 +165,37 @@ async fn register(
         zhixing_domain::access::Action::HandleCases,
     )
     .await?;
+    let mut tx = app.store.begin().await?;
+    let id = register_in_tx(&mut tx, app, &case, &court, input, Registrar::Staff(by)).await?;
+    tx.commit().await?;
+    let row = app
+        .store
+        .complaint(id)
+        .await?
+        .or_internal("complaint(id)")?;
+    Ok(view(row, app.today()))
+}
+
+/// Who registers a complaint: an officer of the case's court, or a party of the case
+/// submitting it online with their access code (`registered_by` is then 0: no account).
+pub(crate) enum Registrar<'a> {
+    Staff(&'a Principal),
+    /// The party as the audit chain names them (`party:{case}/{no}`).
+    Party(&'a str),
+}
+
+/// The registration's one write path, inside the caller's transaction: the complaint checked
+/// (the same rules whoever registers it), its deadlines from the rule book and the
+/// working-day calendar, the row, the court's indicators and the audited event. Returns the
+/// complaint's id.
+pub(crate) async fn register_in_tx(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    case: &zhixing_store::cases::CaseRow,
+    court: &zhixing_store::courts::CourtRow,
+    input: ComplaintInput,
+    by: Registrar<'_>,
+) -> Result<i64, AppError> {
     let today = app.today();
     let reg = complaint::check_registration(
         &input.channel,
@@ -179,16 +211,19 @@ async fn register(
         today,
         &rules,
         app.calendar.current(&app.store).await?,
-        &svc::region(&court),
+        &svc::region(court),
     )
     .map_err(svc::refused)?;
     let now_us = app.now_us();
     let (received_on, registered_on) = (reg.received_on.to_string(), today.to_string());
     let (register_due, resolve_due) = (due.register_by.to_string(), due.resolve_by.to_string());
-    let mut tx = app.store.begin().await?;
+    let (actor, registered_by) = match by {
+        Registrar::Staff(p) => (crate::actor_of(p), p.user_id),
+        Registrar::Party(actor) => (actor.to_owned(), 0),
+    };
     let id = tx
         .insert_complaint(&NewComplaint {
-            case_id,
+            case_id: case.id,
             court_id: &court.id,
             channel: reg.channel.as_str(),
             complainant: &reg.complainant,
@@ -197,7 +232,7 @@ async fn register(
             registered_on: &registered_on,
             register_due: &register_due,
             resolve_due: &resolve_due,
-            registered_by: by.user_id,
+            registered_by,
             at_us: now_us,
         })
         .await?;
@@ -210,10 +245,10 @@ async fn register(
     tx.append_events(
         now_us,
         &[NewEvent {
-            actor: crate::actor_of(by),
+            actor,
             court_id: Some(court.id.clone()),
             kind: "complaint.registered".into(),
-            subject: format!("case:{case_id}"),
+            subject: format!("case:{}", case.id),
             payload: json!({
                 "complaint": id,
                 "channel": reg.channel.as_str(),
@@ -228,13 +263,7 @@ async fn register(
         }],
     )
     .await?;
-    tx.commit().await?;
-    let row = app
-        .store
-        .complaint(id)
-        .await?
-        .or_internal("complaint(id)")?;
-    Ok(view(row, today))
+    Ok(id)
 }
 
 /// Resolves an open complaint with its result (the reply to the complainant); clears its

@@ -16,10 +16,12 @@ use zhixing_store::NewEvent;
 use crate::case::{self as svc, Shown};
 
 pub mod inbox;
+pub mod submissions;
 
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
 pub use inbox::{PartyDocument, PublicConsent, PublicDocument};
+pub use submissions::SubmissionView;
 
 /// Letters and digits that cannot be mistaken for each other when read from paper (no 0/O,
 /// 1/I/L): 31 symbols, so 10 of them carry about 49 bits.
@@ -166,13 +168,30 @@ pub struct PublicDeadline {
     pub status: String,
 }
 
+/// A measure taken against property, as a party sees it: only once it has taken effect (a
+/// request still out to an institution, or refused, is where the court is looking).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PublicMeasure {
     /// freeze, seize, detain, deduct
     pub kind: String,
     pub kind_zh: String,
+    /// The property: its kind, where it is held and the last four characters of its account
+    /// or certificate number — never the number in full (`银行存款（某银行，尾号 1234）`).
+    pub asset: String,
+    /// active, queued, done, released or expired.
     pub status: String,
+    /// The amount frozen or deducted, where the measure is on money.
+    pub amount_fen: Option<i64>,
     pub until: Option<String>,
+}
+
+/// How the debtor pays: the case account (一案一账号) and what is still owed.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct HowToPay {
+    #[serde(flatten)]
+    pub account: crate::disposal::funds::PaymentAccount,
+    /// What is still to be performed, in fen.
+    pub outstanding_fen: i64,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -207,6 +226,10 @@ pub struct PartyCaseView {
     pub documents: Vec<PublicDocument>,
     /// The party's consent to electronic service through this inbox, if in force.
     pub electronic_consent: Option<PublicConsent>,
+    /// For a respondent: where to pay and how much is owed; none for an applicant.
+    pub how_to_pay: Option<HowToPay>,
+    /// What this party submitted online (clues, complaints), each with its receipt.
+    pub submissions: Vec<SubmissionView>,
 }
 
 fn denied() -> AppError {
@@ -463,6 +486,7 @@ async fn build(
     let rules = app.rules.current(&app.store).await?;
     app.calendar.current(&app.store).await?;
     let documents = inbox::documents_for(&state, you_no, app.today());
+    let submitted_state = state.clone();
     let electronic_consent = inbox::consent_of(&state, you_no);
     let status = state.status;
     let filed_on = state.filed_on.to_string();
@@ -478,30 +502,20 @@ async fn build(
             as_of: None,
         },
     )?;
+    let respondent = you.role == "respondent";
     let deadlines = view
         .deadlines
         .iter()
         .filter(|d| d.status != "moot")
+        // The court's own investigation deadlines tell a debtor where it looks and when.
+        .filter(|d| !(respondent && reveals_investigation(&d.node)))
         .map(|d| PublicDeadline {
             title: d.title.clone(),
             due: d.due.to_string(),
             status: d.status.clone(),
         })
         .collect();
-    let measures = app
-        .store
-        .measures_of(row.id)
-        .await?
-        .iter()
-        .map(|m| PublicMeasure {
-            kind: m.kind.clone(),
-            kind_zh: MeasureKind::parse(&m.kind)
-                .map_or("", MeasureKind::name_zh)
-                .to_owned(),
-            status: crate::control::measures::status_of(m).as_str().to_owned(),
-            until: m.until.clone(),
-        })
-        .collect();
+    let measures = public_measures(app, row.id, respondent).await?;
     let payments = if you.role == "applicant" {
         app.store
             .payouts_of(row.id)
@@ -518,6 +532,11 @@ async fn build(
     } else {
         Vec::new()
     };
+    let how_to_pay = respondent.then(|| HowToPay {
+        account: crate::disposal::funds::payment_account(court, row),
+        outstanding_fen: view.unpaid,
+    });
+    let submissions = submissions::of_party(app, row, &submitted_state, party_no).await?;
     Ok(PartyCaseView {
         number: view.number,
         court_name: court.name.clone(),
@@ -534,7 +553,71 @@ async fn build(
         payments,
         documents,
         electronic_consent,
+        how_to_pay,
+        submissions,
     })
+}
+
+/// Whether a deadline is of the court's investigation (the first online investigation, the
+/// verification of a clue).
+fn reveals_investigation(node: &str) -> bool {
+    node == "first_online_investigation" || node.starts_with("clue:")
+}
+
+/// The measures a party is shown: those in effect or ended, never one still requested or
+/// refused; the property described without its account or certificate number in full. An
+/// applicant sees the requested ones too: they asked for them.
+async fn public_measures(
+    app: &App,
+    case_id: i64,
+    respondent: bool,
+) -> Result<Vec<PublicMeasure>, AppError> {
+    use zhixing_domain::measure::MeasureStatus;
+    let assets = app.store.assets_of(case_id).await?;
+    let mut out = Vec::new();
+    for m in app.store.measures_of(case_id).await? {
+        let status = crate::control::measures::status_of(&m);
+        if respondent && matches!(status, MeasureStatus::Requested | MeasureStatus::Refused) {
+            continue;
+        }
+        let asset = match assets.iter().find(|a| a.id == m.asset_id) {
+            Some(a) => {
+                let held_at = app
+                    .store
+                    .institution(&a.institution_id)
+                    .await?
+                    .map(|i| i.name)
+                    .unwrap_or_default();
+                describe_asset(&a.kind, &held_at, &a.reference)
+            }
+            None => String::new(),
+        };
+        out.push(PublicMeasure {
+            kind: m.kind.clone(),
+            kind_zh: MeasureKind::parse(&m.kind)
+                .map_or("", MeasureKind::name_zh)
+                .to_owned(),
+            asset,
+            status: status.as_str().to_owned(),
+            amount_fen: m.held_fen.or(m.amount_fen),
+            until: m.until.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// `银行存款（某银行，尾号 1234）`: the kind, where it is held and the last four characters
+/// of its number.
+fn describe_asset(kind: &str, held_at: &str, reference: &str) -> String {
+    let chars: Vec<char> = reference.trim().chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let kind_zh = zhixing_domain::measure::asset_kind_zh(kind);
+    match (held_at.is_empty(), tail.is_empty() || chars.len() <= 4) {
+        (false, false) => format!("{kind_zh}（{held_at}，尾号 {tail}）"),
+        (false, true) => format!("{kind_zh}（{held_at}）"),
+        (true, false) => format!("{kind_zh}（尾号 {tail}）"),
+        (true, true) => kind_zh.to_owned(),
+    }
 }
 
 /// 法院公告 as published.

@@ -77,6 +77,7 @@ event_recording_played = Recording played
 event_party_access_code_issued = Access code issued
 event_public_party_access = Party viewed the case
 event_public_party_document = Party downloaded a document
+event_public_party_receipt = Party followed an online submission by its receipt
 event_auction_announced = Auction announced
 event_auction_bidder_registered = Bidder registered
 event_auction_deposit_paid = Deposit paid

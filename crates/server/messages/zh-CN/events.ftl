@@ -77,6 +77,7 @@ event_recording_played = 播放音视频记录
 event_party_access_code_issued = 补发当事人查询码
 event_public_party_access = 当事人查询案件
 event_public_party_document = 当事人下载文书
+event_public_party_receipt = 当事人凭回执查询网上提交
 event_auction_announced = 发布拍卖公告
 event_auction_bidder_registered = 竞买人报名
 event_auction_deposit_paid = 交纳保证金

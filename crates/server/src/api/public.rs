@@ -9,7 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::Ctx;
 use crate::error::{ApiError, Json, Path, Query};
 use zhixing_app::credit::publication::{self as publ, PublishedListing, PublishedRestriction};
-use zhixing_app::portal::{self as svc, AccessCode, Announcement, PartyCaseView, TerminatedCase};
+use zhixing_app::portal::{
+    self as svc, AccessCode, Announcement, PartyCaseView, SubmissionView, TerminatedCase,
+    submissions,
+};
 use zhixing_app::state::App;
 
 #[derive(Deserialize, ToSchema)]
@@ -31,6 +34,86 @@ pub async fn party_access(
 ) -> Result<Json<PartyCaseView>, ApiError> {
     Ok(Json(
         svc::party_access(&app, &body.case_number, &body.code).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyClueIn {
+    /// The case number, e.g. `(2025)京0105执12号` (full-width brackets accepted).
+    pub case_number: String,
+    /// The access code of an applicant of the case (a respondent is refused,
+    /// 422 `clue_applicant_only`).
+    pub code: String,
+    /// The property and where it may be found; at most 1000 characters (422 `invalid_clue`).
+    pub description: String,
+}
+
+/// 网上提交财产线索: an applicant gives a property clue with their case number and access
+/// code; it lands on the case as a clue to verify within the rule book's days, and the answer
+/// carries the receipt number to follow it by. Each use of a code is throttled like the party
+/// view (429 `access_locked`).
+#[utoipa::path(post, path = "/public/v1/party-clues", request_body = PartyClueIn, security(()),
+    responses((status = 201, body = crate::openapi::doc::SubmissionView), (status = 403, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
+pub async fn party_clue(
+    State(app): State<App>,
+    Json(body): Json<PartyClueIn>,
+) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+    let v =
+        submissions::submit_clue(&app, &body.case_number, &body.code, &body.description).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyComplaintIn {
+    /// The case number, e.g. `(2025)京0105执12号` (full-width brackets accepted).
+    pub case_number: String,
+    /// The access code of a party of the case.
+    pub code: String,
+    /// What the complaint is about; at most 4000 characters (422 `invalid_summary`).
+    pub summary: String,
+}
+
+/// 网上信访: a party complains about the enforcement of their case with their case number
+/// and access code; it is registered against the case (channel `online`) with its
+/// working-day deadlines, and the answer carries the receipt number to follow it by.
+#[utoipa::path(post, path = "/public/v1/party-complaints", request_body = PartyComplaintIn, security(()),
+    responses((status = 201, body = crate::openapi::doc::SubmissionView), (status = 403, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+pub async fn party_complaint(
+    State(app): State<App>,
+    Json(body): Json<PartyComplaintIn>,
+) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+    let v =
+        submissions::submit_complaint(&app, &body.case_number, &body.code, &body.summary).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyReceiptIn {
+    pub case_number: String,
+    /// The access code of the party who submitted it.
+    pub code: String,
+    /// The receipt number (回执号) the submission answered.
+    pub receipt: String,
+}
+
+/// Follows a clue or a complaint submitted online: the clue's verification or the
+/// complaint's status and reply. Only the party who submitted it, with their access code;
+/// any other receipt is 404 `receipt_not_found`.
+#[utoipa::path(post, path = "/public/v1/party-receipts", request_body = PartyReceiptIn, security(()),
+    responses((status = 200, body = crate::openapi::doc::SubmissionView), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+pub async fn party_receipt(
+    State(app): State<App>,
+    Json(body): Json<PartyReceiptIn>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    Ok(Json(
+        submissions::follow(&app, &body.case_number, &body.code, &body.receipt).await?,
     ))
 }
 

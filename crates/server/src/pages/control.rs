@@ -221,25 +221,7 @@ pub(super) fn measures_section(
 }
 
 pub(super) fn asset_kind_zh(k: &str) -> &str {
-    match k {
-        "bank_deposit" => "银行存款",
-        "wealth_product" => "理财产品",
-        "securities" => "证券",
-        "fund_shares" => "基金份额",
-        "real_estate" => "不动产",
-        "vehicle" => "车辆",
-        "ship" => "船舶",
-        "equity" => "股权",
-        "housing_fund" => "住房公积金",
-        "social_insurance" => "社会保险",
-        "tax_refund" => "退税",
-        "online_payment" => "网络支付账户",
-        "internet_bank" => "互联网银行存款",
-        "online_lending" => "网络借贷",
-        "virtual_property" => "虚拟财产",
-        "intellectual_property" => "知识产权",
-        other => other,
-    }
+    zhixing_domain::measure::asset_kind_zh(k)
 }
 
 pub(super) fn measure_status_zh(s: &str) -> &'static str {

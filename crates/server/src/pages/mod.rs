@@ -119,6 +119,12 @@ pub fn public_router() -> Router<App> {
             get(public::case_form).post(public::case_submit),
         )
         .route("/public/case/consent", post(public::consent_submit))
+        .route("/public/case/clues", post(public::clue_submit))
+        .route("/public/case/complaints", post(public::complaint_submit))
+        .route(
+            "/public/case/receipt",
+            get(public::receipt_lookup).post(public::receipt_submit),
+        )
         .route("/public/case/documents/{id}", post(public::document_submit))
 }
 

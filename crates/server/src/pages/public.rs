@@ -11,7 +11,7 @@ use super::cases::yuan;
 use super::{PageLang, layout, page};
 use zhixing_app::AppError;
 use zhixing_app::credit::publication::{self as publ, PublishedListing, PublishedRestriction};
-use zhixing_app::portal::{self as svc, PartyCaseView};
+use zhixing_app::portal::{self as svc, PartyCaseView, SubmissionView, submissions};
 use zhixing_app::state::App;
 
 /// 公开服务 — the public index.
@@ -22,6 +22,7 @@ pub async fn index(PageLang(lang): PageLang) -> Response {
             p { "本页面向公众和案件当事人开放，无需登录。" }
             ul {
                 li { a #party-link href="/public/case" { "当事人查询案件进度" } " — 凭案号和查询码查看本人案件的立案、通知、措施、案款和结案情况。" }
+                li { a #receipt-link href="/public/case/receipt" { "网上提交查询" } " — 当事人在网上提交财产线索或信访后，凭回执号查询核查或办理情况。" }
                 li { a #announcements-link href="/public/announcements" { "法院公告" } " — 各法院发布的执行公告，可按法院和标题查询。" }
                 li { a #zhongben-link href="/public/zhongben" { "终结本次执行程序案件公开" } " — 终本案件的案号、被执行人（证件号已遮蔽）和未履行金额，可按案号或姓名查询。" }
             }
@@ -85,10 +86,24 @@ async fn party_page(
     f: &AccessForm,
     said: Option<Said<'_>>,
 ) -> Response {
+    party_page_with(app, lang, f, said, &Draft::default()).await
+}
+
+/// [`party_page`], with what the party typed into a refused form.
+async fn party_page_with(
+    app: &App,
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    said: Option<Said<'_>>,
+    draft: &Draft,
+) -> Response {
     match svc::party_access(app, &f.case_number, &f.code).await {
         Ok(v) => {
             let status = said.as_ref().map_or(StatusCode::OK, |s| s.status);
-            page(status, layout(lang, "当事人查询", None, view(&v, f, said)))
+            page(
+                status,
+                layout(lang, "当事人查询", None, view(&v, f, said, draft)),
+            )
         }
         // A wrong number or code, or too many of them: the form again, with the reason.
         Err(e @ (AppError::Forbidden { .. } | AppError::Throttled { .. })) => {
@@ -172,7 +187,7 @@ fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
     }
 }
 
-fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>) -> Markup {
+fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft) -> Markup {
     html! {
         @if let Some(s) = &said {
             @if s.ok { p.notice #party-said role="status" { (s.words) } } @else { p.error #party-said role="alert" { (s.words) } }
@@ -190,11 +205,84 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>) -> Markup {
             ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) "（" (super::deadline_status(&d.status).1) "）" } } }
             h2 { "控制措施" }
             @if v.measures.is_empty() { p { "暂无。" } }
-            ul #measures { @for m in &v.measures { li { (m.kind_zh) " — " (super::control::measure_status_zh(&m.status)) @if let Some(u) = &m.until { " 至 " (u) } } } }
+            @else {
+                div.scroll { table #measures {
+                    tr { th { "措施" } th { "财产" } th { "金额" } th { "状态" } th { "期限至" } }
+                    @for m in &v.measures {
+                        tr data-status=(m.status) {
+                            td { (m.kind_zh) }
+                            td.asset { (m.asset) }
+                            td.num { (m.amount_fen.map(yuan).unwrap_or_else(|| "—".into())) }
+                            td { (super::control::measure_status_zh(&m.status)) }
+                            td { (m.until.as_deref().unwrap_or("—")) }
+                        }
+                    }
+                } }
+            }
+            @if let Some(pay) = &v.how_to_pay {
+                section #how-to-pay {
+                    h2 { "如何履行（案款缴纳）" }
+                    p { "尚未履行金额 " strong #outstanding { (yuan(pay.outstanding_fen)) } "。请将款项转入本案案款账户（一案一账号），转账用途请填写案号。" }
+                    dl #payment-account {
+                        dt { "户名" } dd #account-name { (pay.account.account_name) }
+                        dt { "账号" } dd #account-number { (pay.account.account_number) }
+                        dt { "用途／附言" } dd { (pay.account.reference) }
+                    }
+                    p.small.muted { "款项到账后由法院登记入案，并计入已履行金额。" }
+                }
+            }
             h2 { "案款发放" }
             @if v.payments.is_empty() { p { "暂无。" } }
             ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " — " (super::payout_status_zh(&p.status)) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
             (inbox(v, f))
+            (submissions(v, f, draft))
+        }
+    }
+}
+
+/// What the party typed into a form that was refused, kept for the form shown again.
+#[derive(Default)]
+struct Draft {
+    clue: String,
+    complaint: String,
+}
+
+/// The party's clues and complaints submitted online, and the forms to submit more.
+fn submissions(v: &PartyCaseView, f: &AccessForm, draft: &Draft) -> Markup {
+    html! {
+        section #submissions {
+            h2 { "网上提交" }
+            @if v.submissions.is_empty() { p { "您尚未在网上提交财产线索或信访。" } }
+            @else {
+                div.scroll { table #submission-list {
+                    tr { th { "回执号" } th { "类别" } th { "提交日期" } th { "状态" } th { "办理期限" } }
+                    @for x in &v.submissions {
+                        tr data-receipt=(x.receipt) data-status=(x.status) {
+                            td { code { (x.receipt) } } td { (x.kind_zh) } td { (x.submitted_on) }
+                            td { (x.status_zh) } td { (x.due.as_deref().unwrap_or("—")) }
+                        }
+                    }
+                } }
+            }
+            @if v.you.role == "applicant" {
+                h3 { "提供财产线索" }
+                p.small { "请写明财产的种类、所在地或开户机构及能够查找的信息。法院将在规定期限内核查，您可凭回执号查询核查情况。" }
+                form #clue-form method="post" action="/public/case/clues" {
+                    (credentials(f))
+                    label { "财产线索（不超过 " (zhixing_domain::case::MAX_CLUE_CHARS) " 字）"
+                        textarea #clue-description name="description" required rows="4" { (draft.clue) } }
+                    button #clue-submit type="submit" { "提交财产线索" }
+                }
+            }
+            h3 { "网上信访" }
+            p.small { "对本案执行有意见或投诉，可在此提交。法院登记后在规定的工作日内办结并答复，您可凭回执号查询办理情况和答复。" }
+            form #complaint-form method="post" action="/public/case/complaints" {
+                (credentials(f))
+                label { "信访事项（不超过 " (zhixing_domain::complaint::MAX_TEXT_CHARS) " 字）"
+                    textarea #complaint-summary name="summary" required rows="4" { (draft.complaint) } }
+                button #complaint-submit type="submit" { "提交信访" }
+            }
+            p.small { a href="/public/case/receipt" { "凭回执号查询办理情况" } }
         }
     }
 }
@@ -259,11 +347,22 @@ async fn party_refused(
     f: &AccessForm,
     e: AppError,
 ) -> Response {
+    party_refused_with(app, lang, f, e, &Draft::default()).await
+}
+
+/// [`party_refused`], keeping what the party typed.
+async fn party_refused_with(
+    app: &App,
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    e: AppError,
+    draft: &Draft,
+) -> Response {
     match e {
         e if e.is_refusal() => {
             let words = super::refusal_words(lang, &e);
             let status = crate::error::ApiError::from(e).status;
-            party_page(
+            party_page_with(
                 app,
                 lang,
                 f,
@@ -272,6 +371,7 @@ async fn party_refused(
                     ok: false,
                     words: &words,
                 }),
+                draft,
             )
             .await
         }
@@ -338,6 +438,187 @@ pub async fn document_submit(
             page(StatusCode::OK, layout(lang, &d.title, None, body))
         }
         Err(e) => party_refused(&app, lang, &f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ClueForm {
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// A property clue submitted from the party's page: the receipt page, or their page again with
+/// the reason (and what they typed).
+pub async fn clue_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::Form(c): axum::Form<ClueForm>,
+) -> Response {
+    let f = AccessForm {
+        case_number: c.case_number,
+        code: c.code,
+    };
+    match submissions::submit_clue(&app, &f.case_number, &f.code, &c.description).await {
+        Ok(s) => receipt_page(lang, &f, &s, true),
+        Err(e) => {
+            let draft = Draft {
+                clue: c.description,
+                ..Draft::default()
+            };
+            party_refused_with(&app, lang, &f, e, &draft).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ComplaintForm {
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    summary: String,
+}
+
+/// A complaint submitted from the party's page: the receipt page, or their page again with the
+/// reason (and what they typed).
+pub async fn complaint_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::Form(c): axum::Form<ComplaintForm>,
+) -> Response {
+    let f = AccessForm {
+        case_number: c.case_number,
+        code: c.code,
+    };
+    match submissions::submit_complaint(&app, &f.case_number, &f.code, &c.summary).await {
+        Ok(s) => receipt_page(lang, &f, &s, true),
+        Err(e) => {
+            let draft = Draft {
+                complaint: c.summary,
+                ..Draft::default()
+            };
+            party_refused_with(&app, lang, &f, e, &draft).await
+        }
+    }
+}
+
+/// A submission as its party follows it; `fresh` when it was just submitted.
+fn receipt_page(
+    lang: super::i18n::Lang,
+    f: &AccessForm,
+    s: &SubmissionView,
+    fresh: bool,
+) -> Response {
+    let due_label = if s.kind == "clue" {
+        "核查期限"
+    } else {
+        "办结期限"
+    };
+    let answer_label = if s.kind == "clue" {
+        "核查结果"
+    } else {
+        "答复"
+    };
+    let body = html! {
+        @if fresh {
+            p.notice #submitted role="status" { "已收到您提交的" (s.kind_zh) "。请记下回执号，凭回执号、案号和查询码可随时查询办理情况。" }
+        }
+        section.card #submission {
+            h1 { (s.kind_zh) " · 回执" }
+            dl {
+                dt { "回执号" } dd { strong #receipt { (s.receipt) } }
+                dt { "案号" } dd { (s.case_number) }
+                dt { "提交日期" } dd { (s.submitted_on) }
+                dt { "状态" } dd #submission-status data-status=(s.status) { (s.status_zh) }
+                dt { (due_label) } dd #submission-due { (s.due.as_deref().unwrap_or("—")) }
+                @if let Some(on) = &s.answered_on { dt { "办结日期" } dd { (on) } }
+                @if let Some(a) = &s.answer { dt { (answer_label) } dd #submission-answer { (a) } }
+                dt { "内容" } dd #submission-text { (s.text) }
+            }
+            form method="post" action="/public/case" {
+                (credentials(f))
+                button type="submit" { "返回案件" }
+            }
+        }
+    };
+    let status = if fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    page(status, layout(lang, "网上提交回执", None, body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReceiptForm {
+    #[serde(default)]
+    case_number: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    receipt: String,
+}
+
+fn receipt_form(r: &ReceiptForm, error: Option<&str>) -> Markup {
+    html! {
+        section.card #receipt-lookup {
+            h1 { "网上提交查询" }
+            p { "凭回执号、案号和查询码，查询您在网上提交的财产线索的核查情况或信访的办理情况。" }
+            @if let Some(e) = error { p.error #receipt-error role="alert" { (e) } }
+            form method="post" action="/public/case/receipt" {
+                label { "回执号 " input #receipt_no name="receipt" required maxlength="32" autocomplete="off" value=(r.receipt); }
+                label { "案号 " input #receipt_case_number name="case_number" required maxlength="64" value=(r.case_number); }
+                label { "查询码 " input #receipt_code name="code" required maxlength="32" autocomplete="off"; }
+                button #receipt-submit type="submit" { "查询" }
+            }
+            p.small { "连续输错查询码 5 次，该案号将被锁定 15 分钟。" }
+        }
+    }
+}
+
+/// The form to follow a submission by its receipt.
+pub async fn receipt_lookup(PageLang(lang): PageLang) -> Response {
+    page(
+        StatusCode::OK,
+        layout(
+            lang,
+            "网上提交查询",
+            None,
+            receipt_form(&ReceiptForm::default(), None),
+        ),
+    )
+}
+
+/// A submission followed by its receipt, or the form again with the reason.
+pub async fn receipt_submit(
+    State(app): State<App>,
+    PageLang(lang): PageLang,
+    axum::Form(r): axum::Form<ReceiptForm>,
+) -> Response {
+    let f = AccessForm {
+        case_number: r.case_number.clone(),
+        code: r.code.clone(),
+    };
+    match submissions::follow(&app, &r.case_number, &r.code, &r.receipt).await {
+        Ok(s) => receipt_page(lang, &f, &s, false),
+        Err(
+            e @ (AppError::Forbidden { .. }
+            | AppError::Throttled { .. }
+            | AppError::NotFound { .. }),
+        ) => {
+            let msg = super::refusal_words(lang, &e);
+            let status = crate::error::ApiError::from(e).status;
+            page(
+                status,
+                layout(lang, "网上提交查询", None, receipt_form(&r, Some(&msg))),
+            )
+        }
+        Err(e) => super::PageError::from(e).into_response(),
     }
 }
 

@@ -1179,3 +1179,34 @@ async fn sharing_routes_every_role_every_court_relation() {
     }
     assert_eq!(checked, Role::ALL.len() * (1 + 4 * 5));
 }
+
+/// The party's online submissions are public routes: no session is asked for (never 401);
+/// the case number and the party's access code are the credential (403 `access_denied`
+/// without them, whoever is signed in).
+#[tokio::test]
+async fn party_submission_routes_are_public_and_take_the_access_code() {
+    let t = TestApp::spawn().await;
+    let officer = t.signed_in("off1", OWN, Role::Officer).await;
+    let routes = [
+        (
+            "/public/v1/party-clues",
+            json!({"case_number": "(2026)京0105执1号", "code": "WRONG", "description": "线索"}),
+        ),
+        (
+            "/public/v1/party-complaints",
+            json!({"case_number": "(2026)京0105执2号", "code": "WRONG", "summary": "信访"}),
+        ),
+        (
+            "/public/v1/party-receipts",
+            json!({"case_number": "(2026)京0105执3号", "code": "WRONG", "receipt": "AAAAAAAAAAAA"}),
+        ),
+    ];
+    for (path, body) in routes {
+        for token in [None, Some(officer.as_str())] {
+            let r = t.post_json(path, token, &body).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} {token:?}");
+            let p: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(p["code"], "access_denied", "{path}");
+        }
+    }
+}

@@ -38,6 +38,7 @@ mod measures;
 mod openapi;
 mod oversight_pages;
 mod pages;
+mod portal_submissions;
 mod public;
 mod public_lists;
 mod public_search;
