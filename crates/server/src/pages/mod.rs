@@ -414,7 +414,13 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                 header.top {
                     a.brand href="/home" { "执行 " span { (lang.t("app")) } }
                     @if let Some(v) = viewer {
-                        nav {
+                        // On a phone the navigation folds into a menu (app.css): a <details>
+                        // opens without script; on a wide screen it stands open, its summary
+                        // hidden.
+                        details.menu #menu {
+                            summary { (if lang == Lang::Zh { "菜单" } else { "Menu" }) }
+                            div.menu-body {
+                        nav aria-label=(if lang == Lang::Zh { "主导航" } else { "Main" }) {
                             a href="/home" { (lang.t("home")) }
                             a href="/cases" { "案件" }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
@@ -440,6 +446,8 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             span #who-name { (v.display_name) } " · " (v.court_name)
                             " · " a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
                             form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
+                        }
+                            }
                         }
                     }
                     a.lang href=(other) { (lang.t("lang_other")) }
