@@ -307,7 +307,9 @@ async fn file(t: &TestApp, token: &str, doc: &str, principal: i64) -> Value {
 /// force, the debtor listed (with its restriction order), money received and a payout
 /// proposed. Returns the filing's answer.
 async fn busy_case(t: &TestApp, officer: &str) -> Value {
-    let filed = file(t, officer, "(2026)京0105民初51号", 15_505_050).await;
+    // Sums in the hundreds of millions of yuan: the command centre's money figures are at
+    // their widest (they ran into each other at 1440 px).
+    let filed = file(t, officer, "(2026)京0105民初51号", 123_456_789_012).await;
     let case = filed["id"].as_i64().unwrap();
     let inv = post(
         t,
@@ -351,7 +353,7 @@ async fn busy_case(t: &TestApp, officer: &str) -> Value {
         t,
         officer,
         &format!("/api/v1/cases/{case}/account/receipts"),
-        json!({"amount_fen": 15_505_050, "reference": "BANK-LAYOUT-1"}),
+        json!({"amount_fen": 98_765_432_101_i64, "reference": "BANK-LAYOUT-1"}),
     )
     .await;
     post(
@@ -416,18 +418,15 @@ async fn each_roles_home_page_passes_axe_and_fits_1440_and_390_px() {
             }
         }
         // At 390 px the navigation folds into a menu that opens and shows every link.
-        let menu = b
-            .find(Locator::Css("header.top details.menu > summary"))
-            .await;
+        let menu = b.find(Locator::Css("header.top label.menu-button")).await;
         let menu = menu.unwrap_or_else(|_| panic!("{user}: the navigation folds at 390 px"));
         assert!(
-            b.find(Locator::Css("header.top nav a[href='/cases']"))
+            !b.find(Locator::Css("header.top nav a[href='/cases']"))
                 .await
                 .unwrap()
                 .is_displayed()
                 .await
-                .unwrap()
-                == false,
+                .unwrap(),
             "{user}: the folded menu hides its links until opened"
         );
         menu.click().await.unwrap();
@@ -515,24 +514,38 @@ async fn the_staff_work_pages_pass_axe_fit_a_phone_and_print_the_case_without_it
     .into();
     let mut failed = check_pages(&b, &t, &paths).await;
 
-    // The command centre's money figures side by side at every width from phone to desktop.
-    for w in [390, 768, 1024, 1280, 1440, 1920] {
+    // The command centre's money figures side by side, and the case page, at widths from
+    // phone to desktop (either side of the menu's fold at 768 px).
+    for w in [390, 600, 768, 800, 1024, 1280, 1440, 1920] {
         b.set_window_size(w, 900).await.unwrap();
-        open(&b, &t, "/command").await;
-        b.wait().for_element(Locator::Id("figures")).await.unwrap();
-        let bad = b.execute(OVERLAP_JS, vec![]).await.unwrap();
-        if bad != json!([]) {
-            failed.push(format!("/command at {w} px: figures overlap: {bad}"));
-        }
-        let v = b.execute(OVERFLOW_JS, vec![]).await.unwrap();
-        if v[1].as_i64() > v[0].as_i64() || !v[2].as_array().unwrap().is_empty() {
-            failed.push(format!("/command at {w} px overflows: {v}"));
+        for path in ["/command".to_owned(), format!("/cases/{case}")] {
+            open(&b, &t, &path).await;
+            let bad = b.execute(OVERLAP_JS, vec![]).await.unwrap();
+            if bad != json!([]) {
+                failed.push(format!("{path} at {w} px: figures overlap: {bad}"));
+            }
+            let v = b.execute(OVERFLOW_JS, vec![]).await.unwrap();
+            if v[1].as_i64() > v[0].as_i64() || !v[2].as_array().unwrap().is_empty() {
+                failed.push(format!("{path} at {w} px overflows: {v}"));
+            }
         }
     }
     let dir = screenshot_dir();
     b.set_window_size(390, 844).await.unwrap();
     open(&b, &t, &format!("/cases/{case}")).await;
     std::fs::write(dir.join("case-390.png"), b.screenshot().await.unwrap()).unwrap();
+
+    // A document's own print styles (A4, centred heading) apply: its answer's policy allows
+    // its inline <style>, and nothing else.
+    open(&b, &t, &format!("/documents/{document}")).await;
+    let centred = b
+        .execute(
+            "return getComputedStyle(document.querySelector('h1')).textAlign;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(centred, "center", "the document's own styles apply");
 
     // In print: the case and the document without navigation or forms.
     b.set_window_size(1440, 900).await.unwrap();
