@@ -453,7 +453,7 @@ async fn busy_case_light(t: &TestApp, officer: &str) -> Value {
         t,
         officer,
         &format!("/api/v1/cases/{case}/account/receipts"),
-        json!({"amount_fen": 155_050_50, "reference": "BANK-LAYOUT-2"}),
+        json!({"amount_fen": 15_505_050, "reference": "BANK-LAYOUT-2"}),
     )
     .await;
     filed
