@@ -622,10 +622,21 @@ pub async fn document(
     Ok(document_response(doc))
 }
 
+/// The policy of an issued document: its own inline style only.
+const DOCUMENT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// An issued document as an answer: its HTML, its hash in `X-Content-SHA256`. Shared with the
 /// page that prints it.
 pub fn document_response(doc: query::IssuedDocument) -> Response {
     let mut resp = Html(doc.html).into_response();
+    // A document carries its print styles (A4, 仿宋) in its own `<style>`, kept byte for byte
+    // under its hash: this answer allows that inline style and nothing else — no script, no
+    // request out, no form.
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(DOCUMENT_CSP),
+    );
     if let Ok(v) = axum::http::HeaderValue::from_str(&doc.sha256) {
         resp.headers_mut().insert("x-content-sha256", v);
     }

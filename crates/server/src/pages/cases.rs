@@ -80,12 +80,12 @@ pub async fn list(
                 @if let Some(id) = &court { input type="hidden" name="court" value=(id); }
                 input type="hidden" name="submitted" value="1";
                 label { "查找" input name="q" value=(f.q) placeholder="案号（可只填一部分，如 执50）、当事人姓名或身份证号"; }
-                select name="status" {
+                label { "状态" select name="status" {
                     option value="" { "全部状态" }
                     @for s in ["open", "suspended", "pending_closure", "closed"] {
                         option value=(s) selected[f.status == s] { (status_zh(s)) }
                     }
-                }
+                } }
                 label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; "仅超期" }
                 label.inline { input type="checkbox" name="mine" value="1" checked[mine]; "仅我承办" }
                 label { "排序"
@@ -542,10 +542,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                 }
                 form #filing method="post" action="/cases/new" {
                     (v.csrf)
-                    fieldset {
-                        legend { "案件类型" }
-                        select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } }
-                    }
+                    label { "案件类型" select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } } }
                     @for (role, label) in [("applicant", "申请执行人"), ("respondent", "被执行人")] {
                         @let rows = f.rows_of(role);
                         input type="hidden" name=(format!("{role}s")) value=(rows);
@@ -555,7 +552,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                             @let key = |field: &str| if n == 1 { format!("{role}_{field}") } else { format!("{role}_{field}_{n}") };
                             fieldset.party data-role=(role) data-row=(n) {
                                 legend { (label) @if rows > 1 { " " (n) } }
-                                label { "类型 " select name=(key("kind")) { option value="person" selected[sel(&kind, "person")] { "自然人" } option value="organisation" selected[sel(&kind, "organisation")] { "法人或其他组织" } } }
+                                label { "主体类别" select name=(key("kind")) { option value="person" selected[sel(&kind, "person")] { "自然人" } option value="organisation" selected[sel(&kind, "organisation")] { "法人或其他组织" } } }
                                 label { "姓名／名称" input name=(key("name")) value=(name) required[n == 1]; }
                                 label { "公民身份号码／统一社会信用代码" input name=(key("id")) value=(id) required[n == 1]; }
                                 label { "法定代表人（组织填写）" input name=(key("rep")) value=(rep); }
@@ -566,7 +563,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                     }
                     fieldset {
                         legend { "执行依据" }
-                        select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (zh) } } }
+                        label { "依据种类" select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (zh) } } } }
                         label { "作出机关" input name="issuing_body" value=(f.issuing_body) required; }
                         label { "文书编号" input name="document_number" value=(f.document_number) required; }
                         label { "生效日期" input type="date" name="effective_date" value=(f.effective_date) required; }
@@ -893,8 +890,8 @@ pub(super) async fn render(
                 form method="post" action=(format!("/cases/{id}/act")) {
                     (v.csrf)
                     input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                    select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } }
-                    input name="note" placeholder="说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）";
+                    label { "事项" select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } } }
+                    label { "说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）" input name="note"; }
                     fieldset #notice-periods { legend { "执行通知书、报告财产令载明的期限（仅发出通知时填写，自送达之日起算）" }
                         label { "履行期限（日，0 为立即履行）" input type="number" name="perform_days" min="0" max=(case::MAX_STATED_DAYS) step="1"; }
                         label { "报告财产期限（日）" input type="number" name="report_days" min="1" max=(case::MAX_STATED_DAYS) step="1"; } }
@@ -917,7 +914,7 @@ pub(super) async fn render(
                     form #approval method="post" action=(format!("/cases/{id}/decision")) {
                         (v.csrf)
                         input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                        input name="note" placeholder="退回理由";
+                        label { "审批意见（退回须写明理由）" input name="note"; }
                         button name="approve" value="true" { "批准结案" }
                         button name="approve" value="false" { "退回" }
                     }
@@ -935,7 +932,7 @@ pub(super) async fn render(
                         form #extension-decision method="post" action=(format!("/cases/{id}/extension/decision")) {
                             (v.csrf)
                             input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                            input name="note" placeholder="审批意见（不批准须写明理由）";
+                            label { "审批意见（不批准须写明理由）" input name="note"; }
                             button name="approve" value="true" { "批准延长" }
                             button name="approve" value="false" { "不予批准" }
                         }
@@ -945,7 +942,7 @@ pub(super) async fn render(
                         (v.csrf)
                         input type="hidden" name="version" value=(view.version.unwrap_or(0));
                         label { "延长月数 " input type="number" name="months" min="1" required; }
-                        input name="reason" placeholder="申请理由" required;
+                        label { "申请理由" input name="reason" required; }
                         button type="submit" { "报请院长批准" }
                     }
                 }

@@ -472,17 +472,17 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             form.filters #period-form method="get" action=(format!("/command/courts/{}", d.court.id)) {
                 label.inline { "起始月份" input type="month" name="from" value=(d.from); }
                 label.inline { "截止月份" input type="month" name="to" value=(d.to); }
-                select name="case_type" {
+                label.inline { "案件类型" select name="case_type" {
                     option value="" { "全部案件类型" }
                     @for t in CaseType::ALL {
                         option value=(t.code()) selected[d.case_type.as_deref() == Some(t.code())] { (t.code()) }
                     }
-                }
-                select name="by" title="下级法院排名依据" {
+                } }
+                label.inline { "下级法院排名依据" select name="by" {
                     @for i in &d.indicators {
                         option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { "按" (i.indicator.name_zh) "排名" }
                     }
-                }
+                } }
                 button type="submit" { "查询" }
                 a.button #court-cases href=(format!("/cases?court={}", d.court.id)) { "本院案件" }
                 a.button #court-supervisions href=(format!("/supervisions?court={}", d.court.id)) { "督办" }

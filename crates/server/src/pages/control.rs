@@ -210,7 +210,7 @@ pub(super) fn measures_section(
                             @if can_act { td { @if m.status == "active" && m.pending.is_none() && m.kind != "deduct" {
                                 form.renew method="post" action=(format!("/cases/{id}/measures/{}/renew", m.id)) { (token) button type="submit" { "续行" } }
                                 form.release method="post" action=(format!("/cases/{id}/measures/{}/release", m.id)) {
-                                    (token) input name="reason" required placeholder="解除理由"; button type="submit" { "解除" } }
+                                    (token) label.inline { "解除理由" input name="reason" required; } button type="submit" { "解除" } }
                             } } }
                         }
                     }
@@ -288,9 +288,9 @@ fn measure_form(
     html! {
         form.measure method="post" action=(format!("/cases/{case}/assets/{}/measures", a.id)) {
             (token)
-            select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } }
-            @if money { input name="amount" size="10" placeholder="金额（元）"; }
-            input type="date" name="until" title="期限至（空：法定最长期限）";
+            label.inline { "措施" select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } } }
+            @if money { label.inline { "金额（元）" input name="amount" size="10"; } }
+            label.inline { "期限至" input type="date" name="until" title="空：法定最长期限"; }
             button type="submit" { "申请" }
         }
     }

@@ -148,14 +148,14 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                             @if can_act { td { @if l.status == ListingStatus::Listed {
                                 form.remove method="post" action=(format!("/cases/{id}/listings/{}/removal", l.no)) {
                                     (s.token)
-                                    select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } }
-                                    input name="reason" required minlength="4" placeholder="删除理由";
+                                    label.inline { "删除事由" select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } } }
+                                    label.inline { "删除理由" input name="reason" required minlength="4"; }
                                     button type="submit" { "删除" } }
                                 @if let Some((min, max)) = extension_years(s, l) {
                                     form.extend method="post" action=(format!("/cases/{id}/listings/{}/extension", l.no)) {
                                         (s.token)
-                                        select name="years" { @for y in min..=max { option value=(y) { "延长 " (y) " 年" } } }
-                                        input name="reason" required minlength="4" placeholder="延长理由（情节严重或多项失信行为）";
+                                        label.inline { "延长期限" select name="years" { @for y in min..=max { option value=(y) { "延长 " (y) " 年" } } } }
+                                        label.inline { "延长理由（情节严重或多项失信行为）" input name="reason" required minlength="4"; }
                                         button type="submit" { "延长" } }
                                 }
                             } } }
@@ -230,8 +230,8 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                                         (s.token)
                                         label.check { input type="radio" name="decision" value="accept" required; "理由成立" }
                                         label.check { input type="radio" name="decision" value="reject"; "驳回" }
-                                        input name="reason" required minlength="4" placeholder="审查理由";
-                                        textarea name="amended_facts" maxlength="4000" placeholder="理由成立且只需更正失信行为时填写更正后的内容；留空则删除失信信息" {}
+                                        label { "审查理由" input name="reason" required minlength="4"; }
+                                        label { "更正后的失信行为（理由成立且只需更正时填写；留空则删除失信信息）" textarea name="amended_facts" maxlength="4000" {} }
                                         button type="submit" { "决定" }
                                     }
                                 } @else { "待审查" } }
@@ -262,7 +262,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                             @if can_act { td { @if o.lifted.is_none() {
                                 form.lift method="post" action=(format!("/cases/{id}/restriction-orders/{}/lift", o.no)) {
                                     (s.token)
-                                    input name="reason" required minlength="4" placeholder="解除理由"; button type="submit" { "解除" } }
+                                    label.inline { "解除理由" input name="reason" required minlength="4"; } button type="submit" { "解除" } }
                             } } }
                         }
                     }

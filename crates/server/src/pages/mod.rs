@@ -448,7 +448,14 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                 header.top {
                     a.brand href="/home" { "执行 " span { (lang.t("app")) } }
                     @if let Some(v) = viewer {
-                        nav {
+                        // On a phone the navigation folds behind "菜单" (app.css): the box the
+                        // label ticks opens it without script; on a wide screen both are hidden
+                        // and the navigation stands open. (A <details> stood open by CSS alone
+                        // would still count as closed to assistive technology.)
+                        input.menu-toggle #menu-toggle type="checkbox" aria-controls="menu";
+                        label.menu-button for="menu-toggle" { (if lang == Lang::Zh { "菜单" } else { "Menu" }) }
+                        div.menu-body #menu {
+                        nav aria-label=(if lang == Lang::Zh { "主导航" } else { "Main" }) {
                             // Counts of waiting work, filled in after load by /nav/counts.
                             span hidden hx-get="/nav/counts" hx-trigger="load" hx-swap="none" {}
                             a href="/home" { (lang.t("home")) " " span.count #count-home {} }
@@ -466,6 +473,7 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) " " span.count #count-command {} }
+                                a #nav-alerts href="/alerts" { "预警" }
                             }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
@@ -479,6 +487,7 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             span #who-name { (v.display_name) } " · " (v.court_name)
                             " · " a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
                             form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
+                        }
                         }
                     }
                     a.lang href=(other) { (lang.t("lang_other")) }

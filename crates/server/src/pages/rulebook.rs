@@ -101,7 +101,7 @@ async fn render(
                         } @else {
                             form.decide method="post" action=(format!("/rules/proposals/{}/decision", p.id)) {
                                 (v.csrf)
-                                input name="note" placeholder="审批意见（驳回须写明理由）";
+                                label.inline { "审批意见（驳回须写明理由）" input name="note"; }
                                 button name="approve" value="true" { "批准" }
                                 button name="approve" value="false" { "驳回" }
                             }
@@ -133,7 +133,7 @@ async fn render(
                 p.small { "按国务院办公厅当年部分节假日安排的通知填写（格式同 rules/calendar/YYYY.toml：year、source、holidays、workdays）。" }
                 form #propose-calendar method="post" action="/rules/calendars" {
                     (v.csrf)
-                    textarea name="text" rows="8" cols="80" required {}
+                    label { "日历（TOML）" textarea name="text" rows="8" cols="80" required {} }
                     button type="submit" { "提交审批" }
                 }
             }
