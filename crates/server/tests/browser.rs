@@ -3209,3 +3209,293 @@ async fn a_party_submits_a_clue_and_a_complaint_from_the_public_page_and_follows
         "{listed}"
     );
 }
+
+/// Clicks the element `css` once it is there.
+async fn click(b: &fantoccini::Client, css: &str) {
+    b.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types `value` into the field `name` of the form `form`.
+async fn type_in(b: &fantoccini::Client, form: &str, name: &str, value: &str) {
+    let el = b
+        .find(Locator::Css(&format!("{form} [name={name}]")))
+        .await
+        .unwrap_or_else(|e| panic!("{form} [name={name}]: {e}"));
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+/// Waits, without reloading, until `css` is on the page.
+async fn appears(b: &fantoccini::Client, css: &str, what: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while b.find(Locator::Css(css)).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "{what}: no {css}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// A working day in court, role by role, through the pages only: every step a user takes is
+/// a click or a keystroke in the browser. (The institutions' network is the world the day runs
+/// in: it is registered beforehand, as a deployment has it.)
+#[tokio::test]
+async fn a_day_in_court_each_role_through_the_pages() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn_with(zhixing_server::Config {
+        outbox_poll: Duration::from_millis(50),
+        watch_worker: false,
+        ..zhixing_testkit::test_config()
+    })
+    .await;
+    let sim =
+        zhixing_testkit::sim::sim_with_latency(&t, 12, 0.0, Duration::from_millis(1500)).await;
+    let admin_token = t.signed_in("net-admin", "spc", Role::Administrator).await;
+    zhixing_testkit::sim::register_all(&t, &sim, &admin_token).await;
+    t.user("officer-wang", "b110105", &[Role::Officer]).await;
+    t.user("head-li", "b110105", &[Role::DivisionHead]).await;
+    t.user("sup-zhao", "i1103", &[Role::Supervisor]).await;
+    t.user("admin-chen", "b110105", &[Role::Administrator])
+        .await;
+    t.user("auditor-sun", "b110105", &[Role::Auditor]).await;
+
+    // The officer files a case with two applicants and two respondents.
+    sign_in(&b, &t, "officer-wang").await;
+    b.goto(&t.url("/cases/new")).await.unwrap();
+    type_in(&b, "#filing", "applicant_name", "张三").await;
+    type_in(&b, "#filing", "applicant_id", "11010519491231002X").await;
+    type_in(&b, "#filing", "respondent_name", "李四").await;
+    type_in(&b, "#filing", "respondent_id", "110101198001010010").await;
+    click(&b, "#add-applicant").await;
+    appears(&b, "[name=applicant_name_2]", "a second applicant row").await;
+    type_in(&b, "#filing", "applicant_name_2", "赵六").await;
+    type_in(&b, "#filing", "applicant_id_2", "110101199001010015").await;
+    click(&b, "#add-respondent").await;
+    appears(&b, "[name=respondent_name_2]", "a second respondent row").await;
+    type_in(&b, "#filing", "respondent_name_2", "钱七").await;
+    type_in(&b, "#filing", "respondent_id_2", "110101198001010029").await;
+    type_in(&b, "#filing", "issuing_body", "北京市朝阳区人民法院").await;
+    type_in(&b, "#filing", "document_number", "(2026)京0105民初88号").await;
+    b.execute("document.querySelector('[name=effective_date]').value = '2026-05-01'; document.querySelector('[name=performance_deadline]').value = '2026-05-15';", vec![]).await.unwrap();
+    type_in(&b, "#filing", "principal", "50,000").await;
+    click(&b, "#file-case").await;
+    appears(&b, "#access-codes", "the acceptance page").await;
+    let codes = b
+        .find_all(Locator::Css("#access-codes td.code"))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 4, "a code for each of the four parties");
+    let case_link = b
+        .find(Locator::Id("to-case"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let id: i64 = case_link
+        .trim_start_matches("/cases/")
+        .split(['#', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    b.goto(&t.url(&format!("/cases/{id}"))).await.unwrap();
+
+    // … assigns the case to herself, …
+    click(&b, "#assign-form button[type=submit]").await;
+    appears(&b, "#handling", "the case page again").await;
+    let head = b
+        .find(Locator::Id("case-head"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(head.contains("承办人"), "{head}");
+    // … runs an online investigation and watches the answers arrive without reloading, …
+    click(&b, "#start-investigation").await;
+    appears(
+        &b,
+        "p.investigation-progress",
+        "the progress of the investigation",
+    )
+    .await;
+    const DEPOSIT: &str = "#assets tr[data-free=yes][data-kind=bank_deposit], #assets tr[data-free=yes][data-kind=internet_bank], #assets tr[data-free=yes][data-kind=online_payment]";
+    appears(&b, DEPOSIT, "a deposit found, live").await;
+    // … deducts from a deposit, and sees the money arrive in the case account, …
+    let row = b.find(Locator::Css(DEPOSIT)).await.unwrap();
+    row.find(Locator::Css("select[name=kind] option[value=deduct]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let amount = row.find(Locator::Css("input[name=amount]")).await.unwrap();
+    amount.send_keys("100").await.unwrap();
+    row.find(Locator::Css("form.measure button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let balance = b
+            .find(Locator::Id("balance"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if balance == "¥100.00" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the deduction never arrived: {balance}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // … and proposes paying it out to the first applicant.
+    type_in(&b, "#payout-form", "amount", "100").await;
+    type_in(&b, "#payout-form", "note", "扣划款发放").await;
+    click(&b, "#payout-form button[type=submit]").await;
+    appears(&b, "#payouts", "the proposed payout").await;
+
+    // The division head approves it from the queue on the home page.
+    switch_to(&b, &t, "head-li").await;
+    click(&b, "#pending-payouts a").await;
+    click(&b, "form.payout-decision button[data-approve]").await;
+    appears(
+        &b,
+        "form.payout-paid",
+        "the approved payout, to be transferred",
+    )
+    .await;
+    let payouts = b
+        .find(Locator::Id("payouts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(payouts.contains("¥100.00"), "{payouts}");
+
+    // Weeks pass with the notice never issued: the watch raises the case's alerts. The
+    // supervisor above follows an alert count on the home page down to the case and issues a
+    // 督办 about it.
+    t.clock.advance(Duration::from_secs(40 * 86400));
+    zhixing_app::command_centre::watch::sweep(&t.app)
+        .await
+        .unwrap();
+    b.delete_all_cookies().await.unwrap();
+    sign_in(&b, &t, "sup-zhao").await;
+    click(&b, "#queue-alerts li[data-kind=node_overdue] a").await;
+    let row = format!("a[href='/cases/{id}']");
+    appears(&b, &row, "the case among the overdue alerts").await;
+    click(&b, &row).await;
+    appears(&b, "#supervision-issue", "the 督办 form").await;
+    type_in(&b, "#supervision-issue", "title", "执行通知长期未发出").await;
+    type_in(
+        &b,
+        "#supervision-issue",
+        "instructions",
+        "请立即发出执行通知书并报告原因",
+    )
+    .await;
+    let due = t
+        .app
+        .today()
+        .checked_add(jiff::Span::new().days(7))
+        .unwrap();
+    b.execute(
+        &format!("document.querySelector('#supervision-issue [name=deadline]').value = '{due}';"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&b, "#supervision-issue button[type=submit]").await;
+    appears(
+        &b,
+        "form.supervision-close, tr[data-supervision]",
+        "the order on the case",
+    )
+    .await;
+
+    // The officer finds it waiting on her home page and replies from the case.
+    b.delete_all_cookies().await.unwrap();
+    sign_in(&b, &t, "officer-wang").await;
+    click(&b, "#queue-supervisions-received a[href$='#command']").await;
+    appears(&b, "form.supervision-reply", "the reply form").await;
+    type_in(&b, "form.supervision-reply", "text", "已发出执行通知书").await;
+    click(&b, "form.supervision-reply button[type=submit]").await;
+    appears(&b, "tr[data-supervision]", "the order again").await;
+    assert!(
+        b.find(Locator::Css("form.supervision-reply"))
+            .await
+            .is_err(),
+        "answered"
+    );
+
+    // The administrator creates an account, its holder signs in, the administrator disables
+    // it and the open session stops at once.
+    switch_to(&b, &t, "admin-chen").await;
+    b.goto(&t.url("/users")).await.unwrap();
+    type_in(&b, "form.create", "username", "clerk-zhou").await;
+    type_in(&b, "form.create", "display_name", "周书记员").await;
+    type_in(&b, "form.create", "password", zhixing_testkit::PASSWORD).await;
+    click(&b, "form.create input[name=roles][value=officer]").await;
+    click(&b, "form.create button[type=submit]").await;
+    appears(&b, "tr[id^=user-] form.disable", "the new account").await;
+    let clerk = t.page_login("clerk-zhou").await;
+    assert_eq!(t.html("/home", &clerk).await.0, reqwest::StatusCode::OK);
+    let clerk_id = t
+        .app
+        .store
+        .user_by_username("clerk-zhou")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    click(&b, &format!("#user-{clerk_id} form.disable button")).await;
+    appears(
+        &b,
+        &format!("#user-{clerk_id} form.enable"),
+        "the account disabled",
+    )
+    .await;
+    let (status, page) = t.html("/home", &clerk).await;
+    assert!(
+        status != reqwest::StatusCode::OK || !page.contains("home-court"),
+        "the disabled account's session ended: {status}"
+    );
+
+    // The auditor finds the payout's approval in the event search.
+    switch_to(&b, &t, "auditor-sun").await;
+    b.goto(&t.url("/audit")).await.unwrap();
+    type_in(&b, "#audit-search", "kind", "funds.payout").await;
+    type_in(&b, "#audit-search", "subject", &format!("case:{id}")).await;
+    click(&b, "#audit-search button[type=submit]").await;
+    appears(
+        &b,
+        "tr[data-kind='funds.payout_approved']",
+        "the approval in the audit trail",
+    )
+    .await;
+    let rows = b.find_all(Locator::Css("tr[data-seq]")).await.unwrap();
+    for r in rows {
+        let kind = r.attr("data-kind").await.unwrap().unwrap_or_default();
+        assert!(
+            kind.starts_with("funds.payout"),
+            "only what was asked: {kind}"
+        );
+    }
+    b.close().await.unwrap();
+}
