@@ -3260,6 +3260,7 @@ async fn a_day_in_court_each_role_through_the_pages() {
     zhixing_testkit::sim::register_all(&t, &sim, &admin_token).await;
     t.user("officer-wang", "b110105", &[Role::Officer]).await;
     t.user("head-li", "b110105", &[Role::DivisionHead]).await;
+    t.user("head-wu", "b110105", &[Role::DivisionHead]).await;
     t.user("sup-zhao", "i1103", &[Role::Supervisor]).await;
     t.user("admin-chen", "b110105", &[Role::Administrator])
         .await;
@@ -3443,6 +3444,133 @@ async fn a_day_in_court_each_role_through_the_pages() {
             .is_err(),
         "answered"
     );
+
+    // The money leaves the account, and the officer does what 终本 asks, each step a form of
+    // the case page: the notice, the investigations, the search, the interview, the credit
+    // decision, a restriction order on each respondent.
+    type_in(&b, "form.payout-paid", "transfer_reference", "ZZ20260001").await;
+    click(&b, "form.payout-paid button[data-paid]").await;
+    appears(&b, "#account", "the case page after the transfer").await;
+    let balance = b
+        .find(Locator::Id("balance"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(balance, "¥0.00", "paid out");
+    for (action, note) in [
+        ("notice_issued", ""),
+        ("online_investigation", ""),
+        ("traditional_investigation", ""),
+        ("no_enforceable_property", ""),
+        ("debtor_search", ""),
+        ("interview", "申请执行人同意终结本次执行程序"),
+        (
+            "dishonest_not_applicable",
+            "被执行人已如实报告财产，不符合纳入条件",
+        ),
+    ] {
+        appears(&b, "#act form", "the action form").await;
+        click(
+            &b,
+            &format!("#act select[name=action] option[value={action}]"),
+        )
+        .await;
+        type_in(&b, "#act form", "note", note).await;
+        if action == "notice_issued" {
+            type_in(&b, "#act form", "perform_days", "0").await;
+            type_in(&b, "#act form", "report_days", "5").await;
+        }
+        click(&b, "#act form button[type=submit]").await;
+        // Back on the case page; a step the system had already recorded (the online
+        // investigation) is refused beside the form, and the checklist below says what is
+        // missing.
+        appears(&b, "#case-head", "the case page after the action").await;
+    }
+    for party in ["李四", "钱七"] {
+        appears(&b, "#order-form", "the restriction-order form").await;
+        let options = b
+            .find_all(Locator::Css("#order-form select[name=party_no] option"))
+            .await
+            .unwrap();
+        let mut picked = false;
+        for o in options {
+            if o.text().await.unwrap() == party {
+                o.click().await.unwrap();
+                picked = true;
+            }
+        }
+        assert!(picked, "{party} offered");
+        type_in(
+            &b,
+            "#order-form",
+            "reason",
+            "被执行人未履行生效法律文书确定的义务",
+        )
+        .await;
+        click(&b, "#order-form button[type=submit]").await;
+        appears(&b, "#case-head", "the case page after the order").await;
+    }
+    // Three months after filing the officer proposes 终本 from the closure page, every
+    // condition ticked.
+    t.clock.advance(Duration::from_secs(60 * 86400));
+    b.delete_all_cookies().await.unwrap();
+    sign_in(&b, &t, "officer-wang").await;
+    b.goto(&t.url(&format!("/cases/{id}/closure?mode=zhongben")))
+        .await
+        .unwrap();
+    let checklist = b
+        .find(Locator::Id("checklist"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!checklist.contains('✘'), "every condition met: {checklist}");
+    type_in(
+        &b,
+        "form#closure",
+        "reason",
+        "穷尽财产调查措施未发现可供执行的财产",
+    )
+    .await;
+    click(&b, "form#closure button[type=submit]").await;
+    appears(&b, "#case-status", "the case page after the proposal").await;
+    let status = b
+        .find(Locator::Id("case-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "报结待批");
+    // A second division head approves it from the queue, the proposal in full before them.
+    b.delete_all_cookies().await.unwrap();
+    sign_in(&b, &t, "head-wu").await;
+    click(&b, "#pending-closures a").await;
+    appears(&b, "#proposal", "the proposal in full").await;
+    let proposal = b
+        .find(Locator::Id("proposal"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        proposal.contains("终结本次执行程序") && proposal.contains("穷尽财产调查措施"),
+        "{proposal}"
+    );
+    click(&b, "#approval button[name=approve][value=true]").await;
+    appears(&b, "#closure-mode", "the closed case").await;
+    let status = b
+        .find(Locator::Id("case-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "已结案");
 
     // The administrator creates an account, its holder signs in, the administrator disables
     // it and the open session stops at once.
