@@ -3,73 +3,15 @@
 //! missing browser a failure instead of a skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Child, Command, Stdio};
+#[path = "support/browser.rs"]
+mod support;
+use support::{sign_in, start_browser};
+
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 use zhixing_domain::access::Role;
 use zhixing_testkit::{PASSWORD, TestApp};
-
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn chromedriver() -> Option<&'static str> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-}
-
-async fn start_browser() -> Option<(Driver, fantoccini::Client, tempfile::TempDir)> {
-    let Some(bin) = chromedriver() else {
-        assert!(
-            std::env::var("ZHIXING_REQUIRE_BROWSER").is_err(),
-            "chromedriver is required (apt-get install chromium chromium-driver)"
-        );
-        eprintln!("SKIP: chromedriver not installed");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver(child);
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if let Ok(c) = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            return Some((driver, c, profile));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not answer on {url}");
-}
 
 #[tokio::test]
 async fn a_supervisor_signs_in_sees_home_and_opens_the_court_tree() {
@@ -610,31 +552,6 @@ async fn an_officer_runs_an_online_investigation_from_the_case_page_and_freezes_
 }
 
 /// Signs in through the login form and waits for the home page.
-async fn sign_in(b: &fantoccini::Client, t: &TestApp, user: &str) {
-    b.goto(&t.url("/login")).await.unwrap();
-    b.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Id("home-court"))
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn a_party_follows_its_case_through_the_public_page() {

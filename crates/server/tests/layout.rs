@@ -7,105 +7,29 @@
 //! a missing browser a failure instead of a skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Child, Command, Stdio};
+#[path = "support/browser.rs"]
+mod support;
+
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 use serde_json::{Value, json};
 use zhixing_domain::access::Role;
+use zhixing_testkit::TestApp;
 use zhixing_testkit::sim::{register_all, sim, wait_until_answered};
-use zhixing_testkit::{PASSWORD, TestApp};
 
 /// axe-core 4.14.1, MPL-2.0 (tests/vendor/README.md).
 const AXE: &str = include_str!("vendor/axe.min.js");
 
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// A browser at the desktop width the screenshots are taken at.
+async fn start_browser() -> Option<(support::Driver, fantoccini::Client, tempfile::TempDir)> {
+    support::start_browser_sized(1440, 900).await
 }
 
-fn chromedriver() -> Option<&'static str> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-}
-
-async fn start_browser() -> Option<(Driver, fantoccini::Client, tempfile::TempDir)> {
-    let Some(bin) = chromedriver() else {
-        assert!(
-            std::env::var("ZHIXING_REQUIRE_BROWSER").is_err(),
-            "chromedriver is required (apt-get install chromium chromium-driver)"
-        );
-        eprintln!("SKIP: chromedriver not installed");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver(child);
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1440,900", format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if let Ok(c) = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            return Some((driver, c, profile));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not answer on {url}");
-}
-
-/// Signs in through the login form and waits for the home page.
+/// Signs in through the login form, afresh, and waits for the home page.
 async fn sign_in(b: &fantoccini::Client, t: &TestApp, user: &str) {
     b.delete_all_cookies().await.unwrap();
-    b.goto(&t.url("/login")).await.unwrap();
-    b.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Id("home-court"))
-        .await
-        .unwrap();
+    support::sign_in(b, t, user).await;
 }
 
 /// Opens `path` and waits for its main content.

@@ -25,7 +25,7 @@ async fn spawn() -> TestApp {
 }
 
 /// Sets the clock to 10:00 Beijing time on `day`.
-fn at(t: &TestApp, day: &str) {
+pub(super) fn at(t: &TestApp, day: &str) {
     let d: jiff::civil::Date = day.parse().unwrap();
     t.clock.set(
         d.at(10, 0, 0, 0)

@@ -13,15 +13,7 @@ use zhixing_testkit::TestApp;
 const BASIC: &str = "b110105";
 const INTERMEDIATE: &str = "i1103";
 
-fn at(t: &TestApp, day: &str) {
-    let d: jiff::civil::Date = day.parse().unwrap();
-    t.clock.set(
-        d.at(10, 0, 0, 0)
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .unwrap()
-            .timestamp(),
-    );
-}
+use super::alerts::at;
 
 /// The text of the element with `id` in `html` (up to the next element of its kind's end).
 fn section<'a>(html: &'a str, id: &str) -> Option<&'a str> {

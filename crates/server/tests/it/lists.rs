@@ -23,16 +23,7 @@ async fn spawn() -> TestApp {
     .await
 }
 
-/// Sets the clock to 10:00 Beijing time on `day`.
-fn at(t: &TestApp, day: &str) {
-    let d: jiff::civil::Date = day.parse().unwrap();
-    t.clock.set(
-        d.at(10, 0, 0, 0)
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .unwrap()
-            .timestamp(),
-    );
-}
+use super::alerts::at;
 
 /// A resident ID number born on 1980-01-01 with sequence `seq` and its check character.
 fn id_number(seq: u32) -> String {
