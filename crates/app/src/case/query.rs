@@ -255,7 +255,11 @@ async fn search(app: &App, court_id: &str, text: &str) -> Result<Vec<i64>, AppEr
         || text.chars().all(|c| c.is_ascii_digit());
     if number_like {
         let part = crate::portal::normalize_number(text);
-        return Ok(app.store.cases_by_number_part(court_id, &part, 500).await?);
+        let found = app.store.cases_by_number_part(court_id, &part, 500).await?;
+        // 执 is also a letter of names (张执中): what is no piece of any number is a name.
+        if !found.is_empty() || text.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(found);
+        }
     }
     Ok(app.store.cases_by_party_name(court_id, text, 500).await?)
 }

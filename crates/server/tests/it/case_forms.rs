@@ -483,3 +483,36 @@ async fn the_open_case_page_learns_of_a_change_but_not_of_a_read_and_only_for_it
     let (status, _, _) = live(other).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_name_with_the_letter_zhi_is_found_as_a_name() {
+    let t = TestApp::spawn().await;
+    let token = t.signed_in("officer1", COURT, Role::Officer).await;
+    let cookie = t.page_login("officer1").await;
+    let r = t
+        .post_json(
+            "/api/v1/cases",
+            Some(&token),
+            &json!({
+                "case_type": "执",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": "张三", "id_number": "11010519491231002X"},
+                    {"role": "respondent", "kind": "person", "name": "张执中", "id_number": "110101198001010010"}
+                ],
+                "basis": {"kind": "judgment", "issuing_body": "北京市朝阳区人民法院", "document_number": "(2026)京0105民初72号",
+                          "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+                "amounts": {"principal": 1_000_000}
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // 执 reads as a piece of a case number first; no number holds 张执中, so it is a name.
+    let (_, page) = t
+        .html("/cases?submitted=1&q=%E5%BC%A0%E6%89%A7%E4%B8%AD", &cookie)
+        .await;
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")), "{page}");
+    // A piece of a number still finds by number.
+    let (_, page) = t.html("/cases?submitted=1&q=%E6%89%A71", &cookie).await;
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")), "{page}");
+}
