@@ -24,6 +24,7 @@ pub mod measure;
 pub mod money;
 pub mod recording;
 pub mod refusal;
+pub mod review;
 pub mod rules;
 pub mod service;
 pub mod sharing;

@@ -9,7 +9,7 @@ use crate::case::Ctx;
 use crate::rules::RuleBook;
 
 /// Every file of `rules/`, as shipped.
-pub const RULE_FILES: [(&str, &str); 10] = [
+pub const RULE_FILES: [(&str, &str); 11] = [
     ("alerts.toml", include_str!("../../../rules/alerts.toml")),
     ("auction.toml", include_str!("../../../rules/auction.toml")),
     ("case.toml", include_str!("../../../rules/case.toml")),
@@ -31,6 +31,7 @@ pub const RULE_FILES: [(&str, &str); 10] = [
         "investigation.toml",
         include_str!("../../../rules/investigation.toml"),
     ),
+    ("review.toml", include_str!("../../../rules/review.toml")),
     ("service.toml", include_str!("../../../rules/service.toml")),
 ];
 
