@@ -7,11 +7,14 @@
 //! - `court_bank` — the money held in the case's sub-account (a debit balance);
 //! - `undistributed` — what the court holds for the case and has not yet allotted to anyone
 //!   (a credit balance): a receipt credits it, whatever its source;
+//! - `deposits` — bidders' deposits (竞买保证金) held for them (a credit balance): a deposit
+//!   is `court_bank ← deposits`, a loser's refund `deposits ← court_bank`, and the winner's
+//!   deposit, once it counts toward the price or is forfeited, `deposits ← undistributed`;
 //! - `applicant:{no}` — what has been approved for payout to applicant `no` and not yet
 //!   transferred (a credit balance, the court's payable).
 //!
 //! A receipt is `court_bank ← undistributed`, an approved payout `undistributed ← applicant:n`,
-//! a transfer `applicant:n ← court_bank`. So `court_bank = undistributed + Σ applicant:n` holds
+//! a transfer `applicant:n ← court_bank`. So `court_bank = undistributed + deposits + Σ applicant:n` holds
 //! by construction, and [`Balances::post`] refuses any entry that would take an account below
 //! zero: the case never pays out money it does not hold.
 //!
@@ -94,15 +97,33 @@ pub enum Source {
     Voluntary,
     /// Proceeds of a judicial auction (司法拍卖).
     Auction,
+    /// A bidder's deposit (竞买保证金): held for the bidder in [`Account::Deposits`], not the
+    /// case's money until it counts toward the price or is forfeited; a loser's is refunded.
+    AuctionDeposit,
 }
 
 impl Source {
-    pub const ALL: [Source; 3] = [Source::Deduction, Source::Voluntary, Source::Auction];
+    pub const ALL: [Source; 4] = [
+        Source::Deduction,
+        Source::Voluntary,
+        Source::Auction,
+        Source::AuctionDeposit,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Deduction => "deduction",
             Source::Voluntary => "voluntary",
             Source::Auction => "auction",
+            Source::AuctionDeposit => "auction_deposit",
+        }
+    }
+    /// The source as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Deduction => "扣划",
+            Source::Voluntary => "主动履行",
+            Source::Auction => "拍卖款",
+            Source::AuctionDeposit => "保证金",
         }
     }
     pub fn parse(s: &str) -> Option<Source> {
@@ -116,6 +137,9 @@ impl Source {
 pub enum Account {
     CourtBank,
     Undistributed,
+    /// Bidders' deposits (竞买保证金) the court holds for them (a credit balance): refunded to
+    /// the losers, counted toward the price or forfeited for the winner.
+    Deposits,
     /// The payable to the applicant with this party number.
     Applicant(u32),
 }
@@ -125,6 +149,7 @@ impl Account {
         match s {
             "court_bank" => Some(Account::CourtBank),
             "undistributed" => Some(Account::Undistributed),
+            "deposits" => Some(Account::Deposits),
             _ => s
                 .strip_prefix("applicant:")
                 .and_then(|n| n.parse().ok())
@@ -144,6 +169,7 @@ impl fmt::Display for Account {
         match self {
             Account::CourtBank => f.write_str("court_bank"),
             Account::Undistributed => f.write_str("undistributed"),
+            Account::Deposits => f.write_str("deposits"),
             Account::Applicant(n) => write!(f, "applicant:{n}"),
         }
     }
@@ -221,6 +247,22 @@ impl Entry {
     /// Money arrived in the case's sub-account.
     pub fn receipt(amount: Fen) -> Result<Entry, FundsError> {
         Entry::pair(Account::CourtBank, Account::Undistributed, amount)
+    }
+
+    /// A bidder's deposit arrived: held for the bidder, not the case's to pay out.
+    pub fn deposit_received(amount: Fen) -> Result<Entry, FundsError> {
+        Entry::pair(Account::CourtBank, Account::Deposits, amount)
+    }
+
+    /// A loser's deposit returned to the bidder.
+    pub fn deposit_refunded(amount: Fen) -> Result<Entry, FundsError> {
+        Entry::pair(Account::Deposits, Account::CourtBank, amount)
+    }
+
+    /// The winner's deposit becomes the case's money: counted toward the price, or forfeited
+    /// on default (悔拍). No money moves at the bank.
+    pub fn deposit_applied(amount: Fen) -> Result<Entry, FundsError> {
+        Entry::pair(Account::Deposits, Account::Undistributed, amount)
     }
 
     /// A payout approved: the money is now owed to the applicant.

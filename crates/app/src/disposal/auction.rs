@@ -705,10 +705,18 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
             court_command(app, court(by)?, auction_id, "auction.deposit_paid", |s, now| {
                 let bidder = bidder_by_paddle(s, paddle)?;
                 let e = dom::decide_deposit(s, &bidder, amount, now)?;
-                Ok(Decided::of(
-                    e,
-                    json!({"paddle": paddle, "amount_fen": amount.get(), "reference": reference}),
-                ))
+                // 保证金: held in the case account for the bidder, booked once per bidder.
+                Ok(Decided {
+                    deposit: Some(DepositBooking::Paid {
+                        reference: deposit_reference(auction_id, paddle),
+                        amount,
+                        note: format!("竞买保证金（{paddle}号竞买人，银行流水 {reference}）"),
+                    }),
+                    ..Decided::of(
+                        e,
+                        json!({"paddle": paddle, "amount_fen": amount.get(), "reference": reference}),
+                    )
+                })
             })
             .await
             .map(boxed)
@@ -745,8 +753,18 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
                     let e = dom::decide_balance_payment(s, amount, now)?;
                     // 拍卖款: the whole price (the deposit counts toward it) enters the case
                     // account once.
-                    let price = dom::proceeds(&before_with(s, &e)).or_internal("dom::proceeds")?;
+                    let after = before_with(s, &e);
+                    let price = dom::proceeds(&after).or_internal("dom::proceeds")?;
+                    // The winner's deposit, already in the account, counts toward the price:
+                    // only the rest is new money.
+                    let deposit = match &after.status {
+                        AuctionStatus::Paid { winner, .. } => {
+                            winner_deposit(auction_id, &after, winner)
+                        }
+                        _ => None,
+                    };
                     Ok(Decided {
+                        deposit,
                         proceeds: Some(Proceeds {
                             amount: price,
                             reference: format!("auction:{auction_id}"),
@@ -769,11 +787,15 @@ pub async fn execute(app: &App, by: Caller<'_>, cmd: AuctionCommand) -> Result<D
             "auction.defaulted",
             |s, now| {
                 let e = dom::decide_default(s, now)?;
-                let forfeited = match &e {
-                    AuctionEvent::Defaulted { forfeited, .. } => *forfeited,
-                    _ => Fen::ZERO,
+                let (forfeited, deposit) = match &e {
+                    AuctionEvent::Defaulted {
+                        forfeited, bidder, ..
+                    } => (*forfeited, winner_deposit(auction_id, s, bidder)),
+                    _ => (Fen::ZERO, None),
                 };
+                // 悔拍: the deposit, already in the account, becomes the case's money.
                 Ok(Decided {
+                    deposit,
                     proceeds: (forfeited > Fen::ZERO).then(|| Proceeds {
                         amount: forfeited,
                         reference: format!("auction:{auction_id}:forfeit"),
@@ -1003,12 +1025,41 @@ struct Proceeds {
     note: &'static str,
 }
 
+/// A bidder's deposit (保证金) in the case account.
+enum DepositBooking {
+    /// Arrived: booked as a receipt of source `auction_deposit`, held for the bidder.
+    Paid {
+        reference: String,
+        amount: Fen,
+        note: String,
+    },
+    /// The winner's deposit becomes the case's money (toward the price, or forfeited).
+    Applied { reference: String },
+}
+
+/// What identifies a bidder's deposit in the case account: the auction and the bidder's
+/// number (one deposit each).
+fn deposit_reference(auction_id: i64, paddle: u32) -> String {
+    format!("auction:{auction_id}:deposit:{paddle}")
+}
+
+/// The deposit of the winner (or the defaulter) to apply, if they paid one.
+fn winner_deposit(auction_id: i64, s: &Auction, bidder: &str) -> Option<DepositBooking> {
+    s.bidders
+        .get(bidder)
+        .filter(|b| b.deposit > Fen::ZERO)
+        .map(|b| DepositBooking::Applied {
+            reference: deposit_reference(auction_id, b.paddle),
+        })
+}
+
 /// What the domain decided on a court command: the events, what the audit records, and any
 /// money for the case account.
 struct Decided {
     events: Vec<AuctionEvent>,
     payload: serde_json::Value,
     proceeds: Option<Proceeds>,
+    deposit: Option<DepositBooking>,
 }
 
 impl Decided {
@@ -1017,6 +1068,7 @@ impl Decided {
             events: vec![e],
             payload,
             proceeds: None,
+            deposit: None,
         }
     }
 }
@@ -1044,7 +1096,51 @@ where
         payload: d.payload,
     };
     let appended = l.append(app, &d.events, audit).await?;
-    if let Some(p) = d.proceeds {
+    let mut proceeds = d.proceeds;
+    match d.deposit {
+        Some(DepositBooking::Paid {
+            reference,
+            amount,
+            note,
+        }) => {
+            let receipt = crate::disposal::funds::Receipt {
+                amount,
+                source: zhixing_domain::funds::Source::AuctionDeposit,
+                reference: &reference,
+                note: &format!("{note}（{}）", l.row.title),
+                on: app.today(),
+            };
+            let booked = crate::disposal::funds::receive_in_tx(
+                &mut l.tx,
+                app,
+                l.row.case_id,
+                &receipt,
+                &actor,
+                app.now_us(),
+            )
+            .await?
+            .unwrap_or_default();
+            l.tx.append_events(app.now_us(), &booked).await?;
+        }
+        Some(DepositBooking::Applied { reference }) => {
+            let applied = crate::disposal::funds::apply_deposit_in_tx(
+                &mut l.tx,
+                app,
+                l.row.case_id,
+                &reference,
+                &actor,
+                app.now_us(),
+            )
+            .await?;
+            // A deposit booked before the account held deposits is not in it: then the whole
+            // sum arrives as before.
+            if let (Some(applied), Some(p)) = (applied, proceeds.as_mut()) {
+                p.amount = p.amount.saturating_sub(applied);
+            }
+        }
+        None => {}
+    }
+    if let Some(p) = proceeds.filter(|p| p.amount > Fen::ZERO) {
         let receipt = crate::disposal::funds::Receipt {
             amount: p.amount,
             source: zhixing_domain::funds::Source::Auction,
@@ -1413,6 +1509,16 @@ async fn close_one(app: &App, id: i64) -> Result<bool, AppError> {
     let mut events = Vec::new();
     for r in dom::deposit_releases(&after) {
         let paddle = after.bidders.get(&r.bidder).map_or(0, |b| b.paddle);
+        // Returned out of the case account, where the deposit was held for the bidder.
+        crate::disposal::funds::refund_deposit_in_tx(
+            &mut l.tx,
+            app,
+            row.case_id,
+            &deposit_reference(id, paddle),
+            "system:auction",
+            app.now_us(),
+        )
+        .await?;
         events.push(NewEvent {
             actor: "system:auction".into(),
             court_id: Some(row.court_id.clone()),

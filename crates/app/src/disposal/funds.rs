@@ -465,7 +465,15 @@ async fn book(
     let region = svc::region(&locked.court);
     let calendar = app.calendar.current(&app.store).await?;
     let due = funds::payout_due(r.on, &rules, calendar, &region)?;
-    let entry = Entry::receipt(r.amount).map_err(Refusal::from)?;
+    // A bidder's deposit is held for the bidder, not the case's money: apart in the ledger,
+    // off the payout clock, and no performance of the debtor.
+    let held_for_bidder = r.source == funds::Source::AuctionDeposit;
+    let entry = if held_for_bidder {
+        Entry::deposit_received(r.amount)
+    } else {
+        Entry::receipt(r.amount)
+    }
+    .map_err(Refusal::from)?;
     locked.balances.post(&entry).map_err(Refusal::from)?;
     let on = r.on.to_string();
     let entry_id = tx
@@ -499,6 +507,13 @@ async fn book(
         .await?
         // The case row is locked and the reference was checked under the lock.
         .ok_or_else(|| corrupt(case_id, "receipt booked concurrently"))?;
+    if held_for_bidder {
+        tx.settle_receipt(receipt_id, r.amount.get()).await?;
+        return Ok(Booked::New {
+            receipt_id,
+            payout_due: due,
+        });
+    }
     let received = CaseEvent::FundsReceived {
         amount: r.amount,
         on: r.on,
@@ -551,6 +566,130 @@ pub async fn receive_in_tx(
             Ok(None)
         }
     }
+}
+
+/// A bidder's deposit booked in the case account (source `auction_deposit`, this
+/// reference) and still held for the bidder: the receipt and what is held.
+async fn held_deposit(
+    tx: &mut Tx,
+    app: &App,
+    case_id: i64,
+    reference: &str,
+) -> Result<Option<(Locked, ReceiptRow)>, AppError> {
+    let locked = lock(tx, app, case_id).await?;
+    let Some(r) = tx
+        .receipt_by_reference(case_id, funds::Source::AuctionDeposit.as_str(), reference)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((locked, r)))
+}
+
+/// Posts `entry` to the locked case's ledger in the caller's transaction.
+async fn post_in_tx(
+    tx: &mut Tx,
+    locked: &mut Locked,
+    (kind, memo): (&str, &str),
+    entry: &Entry,
+    (by, on, at_us): (&str, Date, i64),
+) -> Result<i64, AppError> {
+    locked.balances.post(entry).map_err(Refusal::from)?;
+    Ok(tx
+        .insert_entry(
+            &NewEntry {
+                case_id: locked.row.id,
+                court_id: &locked.court.id,
+                kind,
+                memo,
+                on: &on.to_string(),
+                by,
+                at_us,
+            },
+            entry,
+        )
+        .await?)
+}
+
+/// Returns a losing bidder's deposit, booked under `reference` by [`receive_in_tx`], out of
+/// the case account, in the caller's transaction: a `transfer` out of the bank to the bidder,
+/// the deposits account going down with it. The amount refunded; `None` if no such deposit was booked
+/// (a deposit reported before the account held deposits) and nothing is written.
+pub async fn refund_deposit_in_tx(
+    tx: &mut Tx,
+    app: &App,
+    case_id: i64,
+    reference: &str,
+    actor: &str,
+    at_us: i64,
+) -> Result<Option<Fen>, AppError> {
+    let Some((mut locked, r)) = held_deposit(tx, app, case_id, reference).await? else {
+        return Ok(None);
+    };
+    let amount = Fen::new(r.amount).map_err(|_| corrupt(case_id, "deposit"))?;
+    let entry = Entry::deposit_refunded(amount).map_err(Refusal::from)?;
+    let memo = format!("auction_deposit {reference} refunded");
+    post_in_tx(
+        tx,
+        &mut locked,
+        ("transfer", &memo),
+        &entry,
+        (actor, app.today(), at_us),
+    )
+    .await?;
+    Ok(Some(amount))
+}
+
+/// The winner's deposit, booked under `reference` by [`receive_in_tx`], becomes the case's
+/// money in the caller's transaction: counted toward the price at the balance payment, or
+/// forfeited on default (悔拍). `deposit_applied` moves it from the deposits to the money not
+/// yet allotted (a `receipt` entry: no money moves at the bank), and `FundsReceived` on the case counts it as received, as its share of the
+/// proceeds. The amount applied; `None` if no such deposit was booked (and nothing is
+/// written: the caller books the whole sum as it arrives).
+pub async fn apply_deposit_in_tx(
+    tx: &mut Tx,
+    app: &App,
+    case_id: i64,
+    reference: &str,
+    actor: &str,
+    at_us: i64,
+) -> Result<Option<Fen>, AppError> {
+    let Some((mut locked, r)) = held_deposit(tx, app, case_id, reference).await? else {
+        return Ok(None);
+    };
+    let amount = Fen::new(r.amount).map_err(|_| corrupt(case_id, "deposit"))?;
+    let entry = Entry::deposit_applied(amount).map_err(Refusal::from)?;
+    let memo = format!("auction_deposit {reference} applied");
+    let today = app.today();
+    post_in_tx(
+        tx,
+        &mut locked,
+        ("receipt", &memo),
+        &entry,
+        (actor, today, at_us),
+    )
+    .await?;
+    let received = CaseEvent::FundsReceived {
+        amount,
+        on: today,
+        source: funds::Source::AuctionDeposit.as_str().to_owned(),
+        reference: reference.to_owned(),
+    };
+    svc::change_in_tx(
+        tx,
+        app,
+        svc::Actor::System(actor),
+        case_id,
+        None,
+        |state, _| {
+            if state.paid.checked_add(amount).is_err() {
+                return Err(funds::amount_refused("too_large", "paid"));
+            }
+            Ok(vec![received])
+        },
+    )
+    .await?;
+    Ok(Some(amount))
 }
 
 /// A receipt as the API shows it.

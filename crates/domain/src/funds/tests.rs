@@ -327,3 +327,38 @@ fn money_goes_to_applicants_and_claims_are_named_once() {
         .and_then(|r| r.params.get("max").cloned());
     assert_eq!(max, Some(crate::refusal::Param::Int(200)));
 }
+
+#[test]
+fn deposits_are_held_apart_refunded_or_applied_never_paid_out() -> Result<(), FundsError> {
+    let mut b = Balances::default();
+    b.post(&Entry::deposit_received(fen(1_000))?)?;
+    b.post(&Entry::deposit_received(fen(1_500))?)?;
+    assert_eq!(
+        (b.held(), b.get(Account::Deposits)),
+        (fen(2_500), fen(2_500))
+    );
+    // Held for the bidders: nothing is available for a payout.
+    assert!(check_payout(&b, Fen::ZERO, fen(1)).is_err());
+    let refund = Entry::deposit_refunded(fen(1_000))?;
+    b.post(&refund)?;
+    b.post(&Entry::deposit_applied(fen(1_500))?)?;
+    assert_eq!(
+        (b.held(), b.get(Account::Deposits), b.undistributed()),
+        (fen(1_500), Fen::ZERO, fen(1_500))
+    );
+    // A refund the account does not hold is refused.
+    assert!(matches!(
+        b.post(&refund),
+        Err(FundsError::Insufficient {
+            account: Account::Deposits,
+            ..
+        })
+    ));
+    assert_eq!(Account::parse("deposits"), Some(Account::Deposits));
+    assert_eq!(
+        Source::parse("auction_deposit"),
+        Some(Source::AuctionDeposit)
+    );
+    assert_eq!(Source::AuctionDeposit.label(), "保证金");
+    Ok(())
+}

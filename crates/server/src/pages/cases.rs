@@ -974,7 +974,7 @@ pub(super) async fn render(
                 table #receipts {
                     tr { th { "到账日" } th { "来源" } th { "金额" } th { "已发放" } th { "应发放期限" } }
                     @for r in &account.receipts {
-                        tr { td { (r.received_on) } td { (match r.source.as_str() { "deduction" => "扣划", "voluntary" => "主动履行", "auction" => "拍卖款", o => o }) }
+                        tr { td { (r.received_on) } td { (zhixing_domain::funds::Source::parse(&r.source).map_or_else(|| r.source.clone(), |s| s.label().to_owned())) }
                              td.num { (yuan(r.amount_fen)) } td.num { (yuan(r.paid_out_fen)) }
                              td { (r.payout_due) @if r.overdue { " " span.badge.late { "逾期" } } } }
                     }

@@ -560,9 +560,10 @@ async fn bidding_by_the_server_clock_with_deposits_increments_extension_and_idem
     assert!(
         receipts
             .iter()
-            .any(|r| r["source"] == "auction" && r["amount_fen"] == top),
-        "{account}"
+            .any(|r| r["source"] == "auction" && r["amount_fen"] == top - deposit),
+        "the rest of the price; the deposit is in the account already: {account}"
     );
+    assert_eq!(account["balance_fen"], top, "{account}");
 }
 
 #[tokio::test]
@@ -800,7 +801,7 @@ async fn no_bid_fails_then_a_second_auction_cuts_at_most_twenty_percent() {
 }
 
 /// Moves the clock to an auction's current end and lets the worker close it.
-async fn close_at_end(t: &TestApp, id: i64) -> Value {
+pub(crate) async fn close_at_end(t: &TestApp, id: i64) -> Value {
     let v = t
         .get_value(&format!("/public/v1/auctions/{id}"), None)
         .await;
@@ -845,13 +846,13 @@ async fn a_buyer_who_does_not_pay_forfeits_the_deposit_and_may_not_bid_again() {
             Some(&f.officer),
         )
         .await;
-    assert!(
-        account["receipts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["source"] == "auction" && r["amount_fen"] == deposit),
-        "the forfeited deposit: {account}"
+    assert_eq!(
+        (
+            account["balance_fen"].as_i64(),
+            account["undistributed_fen"].as_i64()
+        ),
+        (Some(deposit), Some(deposit)),
+        "the forfeited deposit, the case's: {account}"
     );
     // The re-auction: the defaulter is barred, others may register.
     let again = ok(announce(&f, &plan(t)).await, StatusCode::CREATED).await;
