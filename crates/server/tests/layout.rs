@@ -438,6 +438,8 @@ async fn the_staff_work_pages_pass_axe_fit_a_phone_and_print_the_case_without_it
         "/sharing".to_owned(),
         "/institutions".to_owned(),
         "/announcements/new".to_owned(),
+        "/listings".to_owned(),
+        "/auctions".to_owned(),
     ]
     .into();
     let mut failed = check_pages(&b, &t, &paths).await;

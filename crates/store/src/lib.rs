@@ -31,6 +31,7 @@ pub mod field;
 pub mod funds;
 pub mod indicators;
 pub mod investigation;
+pub mod lists;
 pub mod measures;
 pub mod portal;
 pub mod recordings;

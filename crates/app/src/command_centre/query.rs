@@ -277,3 +277,69 @@ pub async fn court_names(app: &App, ids: &[String]) -> Result<BTreeMap<String, S
     }
     Ok(out)
 }
+
+/// Where a staff list of a court reads (alerts, listings, auctions): the court (the caller's
+/// own if none; 404 if the caller may not read its case data) and whether the list takes in
+/// the courts below — only if asked (`scope` `subtree`, the default), the court has any, and
+/// the caller reads every one of them.
+pub(crate) async fn list_scope(
+    app: &App,
+    by: &Principal,
+    court: Option<&str>,
+    scope: Option<&str>,
+) -> Result<(CourtRow, bool), AppError> {
+    let subtree_asked = match scope {
+        None | Some("subtree") => true,
+        Some("self") => false,
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "invalid_scope",
+                "scope is `self` or `subtree`",
+            ));
+        }
+    };
+    let court = readable_court(app, by, court).await?;
+    let children = app.store.court_children(&court.id).await?;
+    let subtree = subtree_asked
+        && !children.is_empty()
+        && children
+            .iter()
+            .all(|c| by.may(Action::ReadCaseData, &c.path));
+    Ok((court, subtree))
+}
+
+/// A page size asked of a staff list (1–500, default 100).
+pub(crate) fn list_limit(limit: Option<i64>) -> Result<i64, AppError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=MAX_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(AppError::bad_request(
+            "invalid_limit",
+            format!("limit must be between 1 and {MAX_PAGE}"),
+        ))
+    }
+}
+
+/// The id a keyset cursor stands for (the hex of the last id of the previous page).
+pub(crate) fn list_cursor(cursor: Option<&str>) -> Result<Option<i64>, AppError> {
+    cursor
+        .map(|c| {
+            hex::decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| t.parse::<i64>().ok())
+                .ok_or_else(|| {
+                    AppError::bad_request(
+                        "invalid_cursor",
+                        "the cursor is not one this API returned",
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// The cursor of the page after `last_id`.
+pub(crate) fn next_cursor(last_id: i64) -> String {
+    hex::encode(last_id.to_string())
+}

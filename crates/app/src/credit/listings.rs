@@ -591,3 +591,77 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
     tx.commit().await?;
     Ok((expired, raised))
 }
+
+/// A page of a court's dishonest listings, as asked (the staff list 失信名单).
+#[derive(Debug, Default)]
+pub struct ListingList {
+    /// A court the caller may read; default the caller's own.
+    pub court: Option<String>,
+    /// `self` or `subtree` (default).
+    pub scope: Option<String>,
+    /// `listed` (in force) or `removed`; none for both.
+    pub status: Option<String>,
+    /// Part of the respondent's name.
+    pub name: Option<String>,
+    /// At most this many (1–500, default 100).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One page of listings, newest first.
+#[derive(Debug)]
+pub struct ListingPage {
+    /// The court read.
+    pub court_id: String,
+    /// The scope applied: `self` or `subtree`.
+    pub scope: String,
+    pub items: Vec<zhixing_store::lists::ListingItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// The dishonest listings of a court and, for those who read below it, of the courts below:
+/// the same reach as the alert list (`Action::ReadCaseData` on the court; a court out of reach
+/// is not found). Identifiers come as the case records them; the caller masks them.
+pub async fn listing_page(
+    app: &App,
+    by: &Principal,
+    q: &ListingList,
+) -> Result<ListingPage, AppError> {
+    use crate::command_centre::query as cq;
+    if let Some(s) = q.status.as_deref()
+        && !["listed", "removed"].contains(&s)
+    {
+        return Err(AppError::bad_request(
+            "invalid_status",
+            "status is `listed` or `removed`",
+        ));
+    }
+    let limit = cq::list_limit(q.limit)?;
+    let before_id = cq::list_cursor(q.cursor.as_deref())?;
+    let (court, subtree) = cq::list_scope(app, by, q.court.as_deref(), q.scope.as_deref()).await?;
+    let mut items = app
+        .store
+        .listing_page(&zhixing_store::lists::ListingQuery {
+            court_id: &court.id,
+            subtree: subtree.then_some(court.path.as_str()),
+            status: q.status.as_deref(),
+            name: q.name.as_deref(),
+            before_id,
+            limit: limit + 1,
+        })
+        .await?;
+    let more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more {
+        items.last().map(|l| cq::next_cursor(l.id))
+    } else {
+        None
+    };
+    Ok(ListingPage {
+        court_id: court.id,
+        scope: if subtree { "subtree" } else { "self" }.into(),
+        items,
+        next_cursor,
+    })
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod alerts;
 mod announcements;
 mod auction;
+mod auctions_list;
 mod case_forms;
 mod case_supervision;
 mod cases;
@@ -18,6 +19,7 @@ mod entrusted;
 pub mod i18n;
 mod institutions;
 mod kept;
+mod listings;
 mod public;
 mod public_auction;
 mod public_lists;
@@ -156,6 +158,12 @@ pub fn router() -> Router<App> {
         .route("/alerts", get(alerts::list))
         .route("/alerts/export.csv", get(alerts::export_csv))
         .route("/alerts/export.xlsx", get(alerts::export_xlsx))
+        .route("/listings", get(listings::list))
+        .route("/listings/export.csv", get(listings::export_csv))
+        .route("/listings/export.xlsx", get(listings::export_xlsx))
+        .route("/auctions", get(auctions_list::list))
+        .route("/auctions/export.csv", get(auctions_list::export_csv))
+        .route("/auctions/export.xlsx", get(auctions_list::export_xlsx))
         .route("/admin/clock", get(clock::show).post(clock::submit))
         .route("/cases", get(cases::list))
         .route("/cases/export.csv", get(cases::export_csv))
@@ -470,6 +478,8 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
                             }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) || v.principal.reads_below() {
                                 a #nav-complaints href="/complaints" { "信访" }
+                                a #nav-listings href="/listings" { "失信名单" }
+                                a #nav-auctions href="/auctions" { "司法拍卖" }
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) " " span.count #count-command {} }

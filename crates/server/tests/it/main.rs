@@ -47,6 +47,7 @@ mod recordings;
 mod rules;
 mod service;
 mod sharing;
+mod staff_lists;
 mod supervision;
 mod text;
 mod users;
