@@ -12,8 +12,8 @@ document.addEventListener("click", function (e) {
 // and, when it moved, fetches the page again and replaces each section that differs — except
 // one the user is typing in or has changed a field of, so that no input is lost.
 (function () {
-  var live = document.querySelector("[data-live]");
-  if (!live || !window.fetch || !window.DOMParser) return;
+  var live = document.getElementById("case-live");
+  if (!live || !live.hasAttribute("data-live") || !window.fetch || !window.DOMParser) return;
   var url = live.getAttribute("data-live");
   var seen = Number(live.getAttribute("data-seen") || 0);
   var busy = false;

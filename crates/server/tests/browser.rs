@@ -1502,7 +1502,7 @@ async fn the_live_auction_room_shows_each_bid_without_reloading() {
 /// The text of element `css` once it satisfies `ok`, within a generous wait (10 s).
 async fn text_when(b: &fantoccini::Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
     let mut last = String::new();
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(e) = b.find(Locator::Css(css)).await {
             last = e.text().await.unwrap_or_default();
             if ok(&last) {

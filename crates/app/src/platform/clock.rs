@@ -126,16 +126,20 @@ pub async fn start_after_records(
     store: &zhixing_store::Store,
     start: Timestamp,
 ) -> Result<Timestamp, AppError> {
+    // The latest moment among the last events appended, not the moment of the very last:
+    // a worker's transaction stamped before an advance may commit after it.
     let newest = store
         .list_events(&zhixing_store::events::EventFilter {
-            limit: 1,
+            limit: 1000,
             newest_first: true,
             ..Default::default()
         })
         .await?;
     let last = newest
-        .first()
-        .and_then(|e| zhixing_store::from_micros(e.at_us).ok());
+        .iter()
+        .map(|e| e.at_us)
+        .max()
+        .and_then(|us| zhixing_store::from_micros(us).ok());
     Ok(match last {
         Some(t) if t > start => t,
         _ => start,
