@@ -13,6 +13,7 @@
 //! - [`command_centre`] — indicators, alerts and the watch worker (指挥中心);
 //! - [`identity`] — sign-in, sessions, accounts;
 //! - [`platform`] — the court tree, the rule book, the audit chain;
+//! - [`review`] — objections, reconsideration and supervision (执异, 执复, 执监);
 //! - [`portal`] — what the public and the parties reach without an account (公开服务).
 
 pub mod case;
@@ -26,6 +27,7 @@ pub mod identity;
 pub mod oversight;
 pub mod platform;
 pub mod portal;
+pub mod review;
 pub mod runtime;
 pub mod state;
 

@@ -280,3 +280,212 @@ pub fn check_disposal(
         None => Ok(()),
     }
 }
+
+/// Where a review case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// 审查中 — received, not yet ruled.
+    Examining,
+    /// 已裁定.
+    Ruled,
+    /// 异议之诉 — a suit against the ruling on an outsider's objection is pending.
+    Suit,
+    /// 已结 — the suit ended.
+    Ended,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Examining => "examining",
+            ReviewStatus::Ruled => "ruled",
+            ReviewStatus::Suit => "suit",
+            ReviewStatus::Ended => "ended",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReviewStatus> {
+        [
+            ReviewStatus::Examining,
+            ReviewStatus::Ruled,
+            ReviewStatus::Suit,
+            ReviewStatus::Ended,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ReviewStatus::Examining => "审查中",
+            ReviewStatus::Ruled => "已裁定",
+            ReviewStatus::Suit => "异议之诉中",
+            ReviewStatus::Ended => "已结",
+        }
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ReviewStatus::Examining => "being examined",
+            ReviewStatus::Ruled => "ruled",
+            ReviewStatus::Suit => "suit pending",
+            ReviewStatus::Ended => "ended",
+        }
+    }
+}
+
+impl ReviewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewKind::ActObjection => "act_objection",
+            ReviewKind::OutsiderObjection => "outsider_objection",
+            ReviewKind::Reconsideration => "reconsideration",
+            ReviewKind::Supervision => "supervision",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReviewKind> {
+        ReviewKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ReviewKind::ActObjection => "objection to an enforcement act",
+            ReviewKind::OutsiderObjection => "outsider's objection",
+            ReviewKind::Reconsideration => "reconsideration",
+            ReviewKind::Supervision => "supervision",
+        }
+    }
+}
+
+/// What a ruling decides (裁定结果).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 驳回 — the objection, the application or the petition is dismissed (a reconsideration:
+    /// the ruling is upheld).
+    Dismissed,
+    /// 撤销 — the act challenged is revoked (a reconsideration: the ruling is revoked and the
+    /// act with it).
+    Revoked,
+    /// 变更/纠正 — the act is corrected.
+    Corrected,
+    /// 中止对该标的的执行 — the outsider's claim upheld: the property is not enforced.
+    PropertySuspended,
+    /// 责令纠正 — supervision orders the court below to correct.
+    OrderCorrection,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Dismissed,
+        Outcome::Revoked,
+        Outcome::Corrected,
+        Outcome::PropertySuspended,
+        Outcome::OrderCorrection,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Dismissed => "dismissed",
+            Outcome::Revoked => "revoked",
+            Outcome::Corrected => "corrected",
+            Outcome::PropertySuspended => "property_suspended",
+            Outcome::OrderCorrection => "order_correction",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Outcome::Dismissed => "驳回",
+            Outcome::Revoked => "撤销",
+            Outcome::Corrected => "变更（纠正）",
+            Outcome::PropertySuspended => "中止对该标的的执行",
+            Outcome::OrderCorrection => "责令纠正",
+        }
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Outcome::Dismissed => "dismissed",
+            Outcome::Revoked => "revoked",
+            Outcome::Corrected => "corrected",
+            Outcome::PropertySuspended => "enforcement of the property suspended",
+            Outcome::OrderCorrection => "correction ordered",
+        }
+    }
+    /// The outcomes a ruling on a review of `kind` may have.
+    pub fn allowed_for(kind: ReviewKind) -> &'static [Outcome] {
+        match kind {
+            ReviewKind::ActObjection => &[Outcome::Dismissed, Outcome::Revoked, Outcome::Corrected],
+            ReviewKind::OutsiderObjection => &[Outcome::Dismissed, Outcome::PropertySuspended],
+            ReviewKind::Reconsideration => &[Outcome::Dismissed, Outcome::Revoked],
+            ReviewKind::Supervision => &[Outcome::Dismissed, Outcome::OrderCorrection],
+        }
+    }
+}
+
+/// The most characters a ruling's reasoning, a filing's grounds or a note may hold.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+
+/// Decides a ruling: only a review still being examined is ruled, with an outcome its kind
+/// may have and the reasons written.
+pub fn decide_ruling(
+    kind: ReviewKind,
+    status: ReviewStatus,
+    outcome: Outcome,
+    reasons: &str,
+) -> Result<(), Refusal> {
+    if status != ReviewStatus::Examining {
+        return Err(Refusal::conflict("review_not_examining").with("status", status.name_zh()));
+    }
+    if !Outcome::allowed_for(kind).contains(&outcome) {
+        return Err(Refusal::invalid("review_outcome_mismatch")
+            .with("kind", kind.name_zh())
+            .with("outcome", outcome.name_zh()));
+    }
+    let n = reasons.trim().chars().count();
+    if n == 0 || n > MAX_TEXT_CHARS {
+        return Err(Refusal::invalid("review_text_length").with("max", MAX_TEXT_CHARS as i64));
+    }
+    Ok(())
+}
+
+/// A suit against the ruling on an outsider's objection (执行异议之诉) holds the property
+/// until it ends: recorded only on such a ruling; ended only while pending.
+pub fn decide_suit(
+    kind: ReviewKind,
+    status: ReviewStatus,
+    starting: bool,
+) -> Result<ReviewStatus, Refusal> {
+    if kind != ReviewKind::OutsiderObjection {
+        return Err(Refusal::invalid("suit_not_allowed"));
+    }
+    match (starting, status) {
+        (true, ReviewStatus::Ruled) => Ok(ReviewStatus::Suit),
+        (false, ReviewStatus::Suit) => Ok(ReviewStatus::Ended),
+        _ => Err(Refusal::conflict("review_not_examining").with("status", status.name_zh())),
+    }
+}
+
+/// Security to continue disposal (outsider's objection) and an order suspending an act
+/// (objection to an act) are recorded only while the review is examined or under suit, and
+/// only on the kind they belong to.
+pub fn decide_hold_change(
+    kind: ReviewKind,
+    status: ReviewStatus,
+    security: bool,
+) -> Result<(), Refusal> {
+    let fits = if security {
+        kind == ReviewKind::OutsiderObjection
+    } else {
+        kind == ReviewKind::ActObjection
+    };
+    if !fits {
+        return Err(Refusal::invalid(if security {
+            "security_not_applicable"
+        } else {
+            "suspension_not_applicable"
+        }));
+    }
+    if !matches!(status, ReviewStatus::Examining | ReviewStatus::Suit) {
+        return Err(Refusal::conflict("review_not_examining").with("status", status.name_zh()));
+    }
+    Ok(())
+}

@@ -35,6 +35,7 @@ pub mod lists;
 pub mod measures;
 pub mod portal;
 pub mod recordings;
+pub mod review;
 pub mod rules;
 pub mod service;
 pub mod sharing;

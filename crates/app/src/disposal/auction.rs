@@ -935,6 +935,14 @@ async fn announce(
     if !tx.lock_case(asset.case_id).await? {
         return Err(AppError::not_found("case_not_found", "no such case"));
     }
+    crate::review::check_disposal_in_tx(
+        app,
+        &mut tx,
+        asset.case_id,
+        Some(asset.id),
+        zhixing_domain::review::Disposal::Auction,
+    )
+    .await?;
     let prior_state = prior.as_ref().map(|(_, s)| s.as_ref());
     let (reference, prior_id) = match round {
         Round::First => {

@@ -831,6 +831,14 @@ async fn propose(
     let amount = positive(req.amount)?;
     let note = note(&req.note)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
+    crate::review::check_disposal_in_tx(
+        app,
+        &mut c.tx,
+        case_id,
+        None,
+        zhixing_domain::review::Disposal::Payout,
+    )
+    .await?;
     funds::check_payee(&c.locked.state.parties, req.party_no)?;
     let reserved = c.reserved().await?;
     funds::check_payout(&c.locked.balances, reserved, amount).map_err(Refusal::from)?;
@@ -998,6 +1006,14 @@ async fn distribute(
     funds::check_claims(claims, MAX_CLAIMS)?;
     let note = self::note(note)?;
     let mut c = Open::begin(app, by, case_id, Action::HandleCases).await?;
+    crate::review::check_disposal_in_tx(
+        app,
+        &mut c.tx,
+        case_id,
+        None,
+        zhixing_domain::review::Disposal::Payout,
+    )
+    .await?;
     for claim in claims {
         funds::check_payee(&c.locked.state.parties, claim.party_no)?;
     }

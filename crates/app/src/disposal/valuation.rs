@@ -385,6 +385,14 @@ async fn start(app: &App, by: &Principal, asset_id: i64) -> Result<ValuationView
     // With the case locked, a release of the seizure or a second start cannot slip in
     // between the checks and the insert (the unique index guards the start regardless).
     tx.lock_case(case_row.id).await?;
+    crate::review::check_disposal_in_tx(
+        app,
+        &mut tx,
+        case_row.id,
+        Some(asset.id),
+        zhixing_domain::review::Disposal::Valuation,
+    )
+    .await?;
     let seizure = tx
         .measures_on_asset_tx(asset.id)
         .await?

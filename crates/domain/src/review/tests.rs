@@ -269,3 +269,59 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_ruling_fits_its_kind_and_comes_once() {
+    use super::{Outcome, ReviewStatus, decide_ruling};
+    assert!(
+        decide_ruling(
+            ReviewKind::OutsiderObjection,
+            ReviewStatus::Examining,
+            Outcome::PropertySuspended,
+            "理由"
+        )
+        .is_ok()
+    );
+    let r = decide_ruling(
+        ReviewKind::ActObjection,
+        ReviewStatus::Examining,
+        Outcome::PropertySuspended,
+        "理由",
+    );
+    assert_eq!(r.map_err(|r| r.code), Err("review_outcome_mismatch"));
+    let r = decide_ruling(
+        ReviewKind::ActObjection,
+        ReviewStatus::Ruled,
+        Outcome::Revoked,
+        "理由",
+    );
+    assert_eq!(r.map_err(|r| r.code), Err("review_not_examining"));
+    let r = decide_ruling(
+        ReviewKind::ActObjection,
+        ReviewStatus::Examining,
+        Outcome::Revoked,
+        "  ",
+    );
+    assert_eq!(r.map_err(|r| r.code), Err("review_text_length"));
+}
+
+#[test]
+fn only_a_ruling_on_an_outsiders_claim_is_sued_against_and_holds_until_the_suit_ends() {
+    use super::{ReviewStatus, decide_hold_change, decide_suit};
+    assert_eq!(
+        decide_suit(ReviewKind::OutsiderObjection, ReviewStatus::Ruled, true),
+        Ok(ReviewStatus::Suit)
+    );
+    assert_eq!(
+        decide_suit(ReviewKind::OutsiderObjection, ReviewStatus::Suit, false),
+        Ok(ReviewStatus::Ended)
+    );
+    assert!(decide_suit(ReviewKind::ActObjection, ReviewStatus::Ruled, true).is_err());
+    assert!(decide_suit(ReviewKind::OutsiderObjection, ReviewStatus::Examining, true).is_err());
+    assert!(
+        decide_hold_change(ReviewKind::OutsiderObjection, ReviewStatus::Examining, true).is_ok()
+    );
+    assert!(decide_hold_change(ReviewKind::ActObjection, ReviewStatus::Examining, true).is_err());
+    assert!(decide_hold_change(ReviewKind::ActObjection, ReviewStatus::Examining, false).is_ok());
+    assert!(decide_hold_change(ReviewKind::OutsiderObjection, ReviewStatus::Ended, true).is_err());
+}

@@ -18,6 +18,7 @@ pub mod legacy;
 pub mod measures;
 pub mod public;
 pub mod recordings;
+pub mod reviews;
 pub mod rules;
 pub mod service;
 pub mod session;
@@ -323,6 +324,16 @@ pub fn router() -> Router<App> {
             "/supervisions",
             get(supervision::list).post(supervision::issue),
         )
+        .route(
+            "/cases/{id}/reviews",
+            get(reviews::of_case).post(reviews::file),
+        )
+        .route("/reviews/{id}", get(reviews::show))
+        .route("/reviews/{id}/ruling", post(reviews::rule))
+        .route("/reviews/{id}/extension", post(reviews::extend))
+        .route("/reviews/{id}/security", post(reviews::security))
+        .route("/reviews/{id}/suspension", post(reviews::suspension))
+        .route("/reviews/{id}/suit", post(reviews::suit))
         .route("/supervisions/{id}", get(supervision::show))
         .route("/supervisions/{id}/replies", post(supervision::reply))
         .route("/supervisions/{id}/close", post(supervision::close))

@@ -274,7 +274,7 @@ async fn every_route_every_role_every_court_relation() {
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 111] = [
+    let routes: [(Method, &str); 119] = [
         (Method::POST, "/api/v1/users/1/disable"),
         (Method::POST, "/api/v1/users/1/enable"),
         (Method::POST, "/api/v1/users/1/password-reset"),
@@ -378,6 +378,14 @@ async fn every_api_route_needs_a_session() {
         (Method::POST, "/api/v1/supervisions/1/replies"),
         (Method::POST, "/api/v1/supervisions/1/close"),
         (Method::POST, "/api/v1/supervisions/1/return"),
+        (Method::GET, "/api/v1/cases/1/reviews"),
+        (Method::POST, "/api/v1/cases/1/reviews"),
+        (Method::GET, "/api/v1/reviews/1"),
+        (Method::POST, "/api/v1/reviews/1/ruling"),
+        (Method::POST, "/api/v1/reviews/1/extension"),
+        (Method::POST, "/api/v1/reviews/1/security"),
+        (Method::POST, "/api/v1/reviews/1/suspension"),
+        (Method::POST, "/api/v1/reviews/1/suit"),
         (Method::POST, "/api/v1/cases/1/entrusted-tasks"),
         (Method::GET, "/api/v1/cases/1/entrusted-tasks"),
         (Method::GET, "/api/v1/entrusted-tasks"),

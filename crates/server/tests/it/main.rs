@@ -44,6 +44,7 @@ mod public;
 mod public_lists;
 mod public_search;
 mod recordings;
+mod reviews;
 mod rules;
 mod service;
 mod sharing;
