@@ -73,7 +73,8 @@ impl CaseType {
     pub fn parse(s: &str) -> Option<CaseType> {
         CaseType::ALL.into_iter().find(|t| t.code() == s)
     }
-    /// The types that can be filed as enforcement cases today; review matters come later.
+    /// The types that can be filed as enforcement cases; review matters (执异, 执复, 执监) are
+    /// filed from the case they concern (`review`).
     pub fn is_enforcement(self) -> bool {
         matches!(self, CaseType::Zhi | CaseType::ZhiHui | CaseType::ZhiBao)
     }

@@ -246,6 +246,11 @@ pub fn validate(
     let mut found = Found::default();
     let case_type = match CaseType::parse(&input.case_type) {
         Some(t) if t.is_enforcement() => Some(t),
+        // Review cases are filed from the enforcement case they concern (`review`).
+        Some(t @ (CaseType::ZhiYi | CaseType::ZhiFu | CaseType::ZhiJian)) => {
+            found.add(Reason::new("review_case_type").with("case_type", t.code()));
+            None
+        }
         Some(t) => {
             found.add(Reason::new("unsupported_case_type").with("case_type", t.code()));
             None

@@ -151,3 +151,4 @@ amount_text_invalid = { case-amount-field }: { $problem ->
 
 ## Pieces the messages above share (a message referred to sees the same parameters)
 
+review_case_type = A { $case_type } review case is not filed here: file it from the page of the enforcement case it concerns ("执行审查").

@@ -156,3 +156,4 @@ amount_text_invalid = { case-amount-field }：{ $problem ->
 
 ## 以上消息共用的片段（被引用的消息使用同样的参数）
 
+review_case_type = “{ $case_type }”字号的执行审查案件不在此立案：请在所涉执行案件页面的“执行审查”中立案。

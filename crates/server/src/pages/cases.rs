@@ -803,6 +803,7 @@ pub(super) async fn render(
     let today = app.today();
     let auctions = super::auction::load(app, v, id).await?;
     let command = super::case_supervision::load(app, &v.principal, id).await?;
+    let reviews = super::reviews::load(app, &v.principal, id).await?;
     if !control.assets.is_empty() {
         zhixing_app::platform::audit::record_sensitive_read(
             app,
@@ -965,6 +966,7 @@ pub(super) async fn render(
         (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
         (super::auction::section(&auctions, &v.csrf, id, can_act, Refused::at(refused, "auctions")))
         (super::case_supervision::section(&command, &v.csrf, id, refused))
+        (super::reviews::section(lang, &reviews, &v.csrf, id, refused))
         (super::complaints::section(&complaints, &recordings, &v.csrf, id, can_act, refused))
         section.card #account {
             h2 { "案款（一案一账号）" }

@@ -23,6 +23,7 @@ mod listings;
 mod public;
 mod public_auction;
 mod public_lists;
+mod reviews;
 mod rulebook;
 mod service;
 mod sharing;
@@ -283,6 +284,9 @@ pub fn router() -> Router<App> {
             post(auction::auction_step),
         )
         // 督办, 事项委托, 信访 and recordings (crates/app/src/oversight): the API's commands.
+        // 执异, 执复, 执监 (crates/app/src/review.rs): the API's commands.
+        .route("/cases/{id}/reviews", post(reviews::file))
+        .route("/cases/{id}/reviews/{r}/{step}", post(reviews::act))
         .route("/cases/{id}/supervisions", post(case_supervision::issue))
         .route(
             "/cases/{id}/supervisions/{s}/reply",

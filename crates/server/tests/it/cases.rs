@@ -226,10 +226,20 @@ async fn bad_filings_are_refused_with_every_problem_and_nothing_is_written() {
         "unknown_case_type",
     )
     .await;
+    // A review case is filed from the case it concerns, and the refusal says where.
     let mut review = filing("x", RESPONDENT_ID);
     review["case_type"] = json!("执异");
-    assert_problem(
+    let p = assert_problem(
         t.post_json("/api/v1/cases", tok, &review).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "review_case_type",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("执行审查"), "{p}");
+    let mut other = filing("x", RESPONDENT_ID);
+    other["case_type"] = json!("执协");
+    assert_problem(
+        t.post_json("/api/v1/cases", tok, &other).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "unsupported_case_type",
     )

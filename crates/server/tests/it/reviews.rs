@@ -462,3 +462,90 @@ async fn filings_that_name_the_wrong_thing_or_court_are_refused_and_numbers_stay
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn review_cases_are_filed_and_ruled_from_the_case_page_with_refusals_in_place() {
+    let f = fixture().await;
+    let page = f.t.page_login("officer1").await;
+    let (_, html) = f.t.html(&format!("/cases/{}", f.case), &page).await;
+    assert!(html.contains("id=\"review-file\""), "{html}");
+    assert!(
+        html.contains(&format!("value=\"property:{}\"", f.seized)),
+        "the claimed property is offered"
+    );
+
+    // An outsider's objection naming a measure: refused beside the form, in Chinese, the
+    // grounds kept.
+    let post = format!("/cases/{}/reviews", f.case);
+    let (status, location, html) =
+        f.t.form(
+            &post,
+            &page,
+            &[
+                ("kind", "outsider_objection"),
+                ("target", &format!("measure:{}", f.seizure)),
+                ("applicant", "王五"),
+                ("grounds", "车辆系王五所有"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{location} {html}"
+    );
+    assert!(html.contains("id=\"reviews-refused\""), "{html}");
+    assert!(html.contains("案外人异议"), "{html}");
+    assert!(html.contains("车辆系王五所有"), "kept: {html}");
+
+    let (status, location, _) =
+        f.t.form(
+            &post,
+            &page,
+            &[
+                ("kind", "outsider_objection"),
+                ("target", &format!("property:{}", f.seized)),
+                ("applicant", "王五"),
+                ("grounds", "车辆系王五所有"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/cases/{}#reviews", f.case));
+    let listed: Value =
+        f.t.get_value(
+            &format!("/api/v1/cases/{}/reviews", f.case),
+            Some(&f.officer),
+        )
+        .await;
+    let review = listed[0]["id"].as_i64().unwrap();
+    let number = listed[0]["number"].as_str().unwrap().to_owned();
+    let (_, html) = f.t.html(&format!("/cases/{}", f.case), &page).await;
+    assert!(
+        html.contains(&number) && html.contains("暂停处置该财产"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"review-ruling\""), "{html}");
+
+    // Ruled from the page: the outcome the kind allows.
+    let (status, _, html) =
+        f.t.form(
+            &format!("/cases/{}/reviews/{review}/ruling", f.case),
+            &page,
+            &[("outcome", "dismissed"), ("reasons", "证据不足")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let shown: Value =
+        f.t.get_value(&format!("/api/v1/reviews/{review}"), Some(&f.officer))
+            .await;
+    assert_eq!(
+        (shown["status"].as_str(), shown["outcome"].as_str()),
+        (Some("ruled"), Some("dismissed"))
+    );
+    let (_, html) = f.t.html(&format!("/cases/{}", f.case), &page).await;
+    assert!(
+        html.contains("登记执行异议之诉"),
+        "the suit can now be recorded: {html}"
+    );
+}
