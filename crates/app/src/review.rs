@@ -9,6 +9,8 @@
 //! through the same paths the officer's commands take, so that the release order goes to the
 //! institution exactly once. The decisions are the domain's (`zhixing_domain::review`).
 
+use std::collections::HashSet;
+
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -29,6 +31,9 @@ use zhixing_store::review::{NewReview, ReviewChange, ReviewRow};
 use crate::case as svc;
 use crate::error::{AppError, OrInternal};
 use crate::state::App;
+
+/// The alert a review case still examined past its last day raises at its court.
+pub const OVERDUE_ALERT: &str = "review_overdue";
 
 /// A change to review cases, as a form or a JSON body asks for it. Executed by [`execute`].
 #[derive(Debug, Clone)]
@@ -877,4 +882,51 @@ pub async fn of_case(app: &App, by: &Principal, case_id: i64) -> Result<Vec<Revi
         out.push(view(app, row).await?);
     }
     Ok(out)
+}
+
+/// The watch worker's step: a review case still examined past its last day raises an alert at
+/// its court (once: the alert is unique per review); a review ruled since, or extended past
+/// today, clears it. Returns how many alerts it raised.
+pub async fn flag_overdue(app: &App) -> Result<usize, AppError> {
+    let today = app.today();
+    let now_us = app.now_us();
+    let late = app.store.reviews_overdue(&today.to_string()).await?;
+    let still: HashSet<String> = late.iter().map(|r| format!("review:{}", r.id)).collect();
+    let mut tx = app.store.begin().await?;
+    let mut raised = 0;
+    let mut events = Vec::new();
+    for r in &late {
+        let kind = ReviewKind::parse(&r.kind).map_or("执行审查", ReviewKind::name_zh);
+        let due = r.due_on.as_deref().unwrap_or("");
+        let new = tx
+            .raise_alert(
+                &r.court_id,
+                Some(r.case_id),
+                OVERDUE_ALERT,
+                &format!("review:{}", r.id),
+                &format!("{kind}案件 {} 应于 {due} 前审查完毕，已逾期", r.number),
+                r.due_on.as_deref(),
+                now_us,
+            )
+            .await?;
+        if new {
+            raised += 1;
+            events.push(NewEvent {
+                actor: "system:watch".into(),
+                court_id: Some(r.court_id.clone()),
+                kind: "alert.review_overdue".into(),
+                subject: format!("case:{}", r.case_id),
+                payload: json!({"review": r.id, "number": r.number, "due_on": r.due_on}),
+            });
+        }
+    }
+    for a in app.store.open_alerts_of_kind(OVERDUE_ALERT).await? {
+        if !still.contains(&a.subject) {
+            tx.clear_alerts(&a.subject, &[OVERDUE_ALERT], now_us)
+                .await?;
+        }
+    }
+    tx.append_events(now_us, &events).await?;
+    tx.commit().await?;
+    Ok(raised)
 }

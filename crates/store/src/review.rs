@@ -144,6 +144,17 @@ impl Store {
         )
     }
 
+    /// Every review case still being examined past its last day (the watch worker's alerts):
+    /// read through the partial index on `due_on`.
+    pub async fn reviews_overdue(&self, today: &str) -> Result<Vec<ReviewRow>> {
+        let sql = format!(
+            "SELECT {COLS} FROM review_cases WHERE status = 'examining' AND due_on < $1 ORDER BY due_on, id"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(sql.clone())).bind(today).fetch_all(p).await)?,
+        )
+    }
+
     /// Review cases still being examined past their last day, of courts under `path`.
     pub async fn overdue_reviews(&self, path: &str, today: &str) -> Result<Vec<ReviewRow>> {
         let sql = format!(

@@ -36,7 +36,7 @@ pub const UNTOUCHED: &str = "case_untouched";
 pub const LISTING_PAST_END: &str = "listing_past_end";
 
 /// Every kind of alert the platform raises; the list's `kind` filter accepts these.
-pub const KINDS: [&str; 15] = [
+pub const KINDS: [&str; 16] = [
     "measure_expiring",
     "measure_expired",
     "funds_overdue",
@@ -50,6 +50,7 @@ pub const KINDS: [&str; 15] = [
     crate::oversight::supervision::OVERDUE_ALERT,
     crate::oversight::entrusted::OVERDUE_ALERT,
     crate::oversight::complaints::OVERDUE_ALERT,
+    crate::review::OVERDUE_ALERT,
     crate::platform::rules::CALENDAR_ALERT,
     crate::case::service::UNSERVED_ALERT,
 ];

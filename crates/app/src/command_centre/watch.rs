@@ -210,6 +210,8 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
     // entrusted tasks (事项委托) past their last day alert both courts.
     out.alerts_raised += crate::oversight::supervision::escalate_overdue(app).await?;
     out.alerts_raised += crate::oversight::entrusted::flag_overdue(app).await?;
+    // Review cases (执异, 执复) still examined past their limit alert their court.
+    out.alerts_raised += crate::review::flag_overdue(app).await?;
     // A year near today without an official calendar: provisional deadlines, never silent.
     out.calendar_alerts_raised = crate::platform::rules::sweep_calendar_gaps(app).await?;
     // The command centre's alerts last: a listing the credit step just expired is not stuck.

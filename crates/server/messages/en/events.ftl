@@ -95,3 +95,4 @@ event_review_security_recorded = Applicant's security recorded
 event_review_suspension_ordered = Act suspended pending the objection
 event_review_suit_started = Suit against the ruling brought
 event_review_suit_ended = Suit against the ruling ended
+event_alert_review_overdue = Alert: review case overdue

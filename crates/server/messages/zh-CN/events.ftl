@@ -95,3 +95,4 @@ event_review_security_recorded = 申请执行人提供担保
 event_review_suspension_ordered = 裁定停止执行行为
 event_review_suit_started = 提起执行异议之诉
 event_review_suit_ended = 执行异议之诉终结
+event_alert_review_overdue = 预警：执行审查逾期

@@ -230,6 +230,7 @@ pub(super) fn alert_name(kind: &str) -> String {
         "case_untouched" => "案件长期未操作",
         "listing_past_end" => "失信期满未删除",
         "supervision_overdue" => "督办逾期未回复",
+        "review_overdue" => "执行审查逾期",
         "entrusted_overdue" => "委托事项逾期",
         "complaint_overdue" => "信访逾期",
         "calendar_missing" => "缺少年度官方工作日历",

@@ -250,6 +250,7 @@ pub(super) fn alert_kind_zh(k: &str) -> &'static str {
         "case_untouched" => "长期未办理",
         "listing_past_end" => "失信期满未删除",
         "supervision_overdue" => "督办逾期未回复",
+        "review_overdue" => "执行审查逾期",
         "entrusted_overdue" => "委托事项逾期",
         "complaint_overdue" => "信访逾期未办结",
         "document_unserved" => "文书逾期未送达",

@@ -549,3 +549,64 @@ async fn review_cases_are_filed_and_ruled_from_the_case_page_with_refusals_in_pl
         "the suit can now be recorded: {html}"
     );
 }
+
+#[tokio::test]
+async fn an_objection_examined_past_its_limit_alerts_its_court_once_until_ruled() {
+    let f = fixture().await;
+    let v = f
+        .filed(
+            &f.officer,
+            json!({"kind": "act_objection", "challenged": "measure", "challenged_id": f.seizure,
+                   "applicant": "李四", "grounds": "查封超标的。"}),
+        )
+        .await;
+    let id = v["id"].as_i64().unwrap();
+    zhixing_app::command_centre::watch::sweep(&f.t.app)
+        .await
+        .unwrap();
+    assert!(review_alerts(&f).await.is_empty(), "not yet due");
+    f.t.clock.advance(Duration::from_secs(40 * DAY));
+    zhixing_app::command_centre::watch::sweep(&f.t.app)
+        .await
+        .unwrap();
+    zhixing_app::command_centre::watch::sweep(&f.t.app)
+        .await
+        .unwrap();
+    let open = review_alerts(&f).await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["subject"], format!("review:{id}"));
+    assert!(
+        open[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(v["number"].as_str().unwrap())
+    );
+    let r = f
+        .act(
+            &f.officer,
+            id,
+            "ruling",
+            json!({"outcome": "dismissed", "reasons": "查封未超标的。"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    zhixing_app::command_centre::watch::sweep(&f.t.app)
+        .await
+        .unwrap();
+    assert!(review_alerts(&f).await.is_empty(), "cleared once ruled");
+}
+
+async fn review_alerts(f: &Fixture) -> Vec<Value> {
+    let all: Value =
+        f.t.get_value(
+            &format!("/api/v1/cases/{}/alerts", f.case),
+            Some(&f.officer),
+        )
+        .await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "review_overdue")
+        .cloned()
+        .collect()
+}
