@@ -404,12 +404,25 @@ async fn file(
     Ok(id)
 }
 
-/// The day a ruling was served on the applicant: the ruling is recorded with the day of its
-/// service where the court served it at once (as most rulings on objections are, in person
-/// at the hearing) — `ruled_on`; none while unrecorded. See the closing note of issue 19:
-/// rulings are not yet documents of the service module.
-async fn ruling_served_on(_app: &App, r: &ReviewRow) -> Result<Option<Date>, AppError> {
-    Ok(r.ruled_on.as_deref().and_then(|d| d.parse().ok()))
+/// The day the ruling of review `r` was served, as the enforcement case's service records
+/// have it: the latest day among the parties it was served on — the period counts for each
+/// party from their own service, and the latest keeps the right of the party served last.
+/// None while it was served on nobody.
+async fn ruling_served_on(app: &App, r: &ReviewRow) -> Result<Option<Date>, AppError> {
+    let Some(doc) = r.ruling_document_id else {
+        return Ok(None);
+    };
+    let case = app
+        .store
+        .case(r.case_id)
+        .await?
+        .or_internal("case of a review")?;
+    let state = svc::state_of(&case)?;
+    Ok(state
+        .parties
+        .iter()
+        .filter_map(|p| state.service.served_on(doc, p.no))
+        .max())
 }
 
 /// The review, locked, with its court, if the caller may `action` at `at` (the review's court
@@ -455,6 +468,59 @@ async fn rule(
     let kind = kind_of(&row)?;
     rv::decide_ruling(kind, status_of(&row)?, outcome, &reasons)?;
     let challenged = challenged_of(&row)?;
+
+    // The ruling (执行裁定书) is a document of the enforcement case, served on its parties.
+    let case = tx
+        .case_tx(row.case_id)
+        .await?
+        .or_internal("case of a review")?;
+    let state = svc::state_of(&case)?;
+    let case_court = app
+        .store
+        .court(&case.court_id)
+        .await?
+        .or_internal("court of a case")?;
+    let paragraphs = ruling_paragraphs(
+        app,
+        &row,
+        kind,
+        &challenged,
+        outcome,
+        &reasons,
+        &case,
+        &case_court,
+    )
+    .await?;
+    let actor = crate::actor_of(by);
+    let issued = crate::case::documents::issue_ruling(
+        &mut tx,
+        app,
+        &court,
+        row.case_id,
+        &state,
+        crate::case::documents::RulingText {
+            number: &row.number,
+            paragraphs,
+        },
+        &actor,
+    )
+    .await?;
+    let document_id = match &issued {
+        zhixing_domain::case::CaseEvent::DocumentIssued { document_id, .. } => Some(*document_id),
+        _ => None,
+    };
+    let on_case = if by.court_id == case.court_id {
+        svc::Actor::User(by, Action::HandleCases)
+    } else {
+        // A higher court's ruling (reconsideration, supervision) enters the case below as the
+        // platform's act; the ruling's event names who decided.
+        svc::Actor::System("system:review")
+    };
+    svc::change_in_tx(&mut tx, app, on_case, row.case_id, None, |_, _| {
+        Ok(vec![issued.clone()])
+    })
+    .await?;
+
     let moved = tx
         .change_review(
             id,
@@ -464,6 +530,7 @@ async fn rule(
                 outcome: Some(outcome.as_str()),
                 ruling: Some(&reasons),
                 ruled_on: Some(&today.to_string()),
+                ruling_document_id: document_id,
                 ..ReviewChange::default()
             },
             now_us,
@@ -472,16 +539,18 @@ async fn rule(
     if !moved {
         return Err(moved_meanwhile(id));
     }
+    tx.clear_alerts(&format!("review:{id}"), &[OVERDUE_ALERT], now_us)
+        .await?;
     tx.append_events(
         now_us,
         &[NewEvent {
-            actor: crate::actor_of(by),
+            actor,
             court_id: Some(court.id.clone()),
             kind: "review.ruled".into(),
             subject: format!("case:{}", row.case_id),
             payload: json!({
                 "review": id, "number": row.number, "outcome": outcome.as_str(),
-                "reasons": reasons, "ruled_on": today.to_string(),
+                "reasons": reasons, "ruled_on": today.to_string(), "document": document_id,
             }),
         }],
     )
@@ -504,6 +573,101 @@ async fn rule(
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// The body of the ruling: what was filed, the grounds, the court's reasons, what it rules,
+/// and the remedy with its period from the rule book.
+#[allow(clippy::too_many_arguments)]
+async fn ruling_paragraphs(
+    app: &App,
+    row: &ReviewRow,
+    kind: ReviewKind,
+    challenged: &Challenged,
+    outcome: Outcome,
+    reasons: &str,
+    case: &zhixing_store::cases::CaseRow,
+    case_court: &CourtRow,
+) -> Result<Vec<String>, AppError> {
+    let what = match challenged {
+        Challenged::Measure { id } => format!("控制措施（第{id}号）"),
+        Challenged::Listing { no } => format!("将被执行人纳入失信被执行人名单（第{no}号）的决定"),
+        Challenged::Distribution => "案款分配".to_owned(),
+        Challenged::Valuation { id } => format!("确定财产处置参考价（第{id}号）"),
+        Challenged::Auction { id } => format!("司法拍卖（第{id}号）"),
+        Challenged::Property { asset_id } => format!("执行标的（财产第{asset_id}号）"),
+        Challenged::Ruling { review_id } => match app.store.review(*review_id).await? {
+            Some(r) => format!("{}执行裁定", r.number),
+            None => "异议裁定".to_owned(),
+        },
+        Challenged::Case => "执行工作".to_owned(),
+    };
+    let mut out = vec![
+        format!(
+            "{}在{}执行{}一案中，对{}{}提出{}，本院于{}立案审查。",
+            row.applicant,
+            case_court.name,
+            case.number,
+            if matches!(kind, ReviewKind::OutsiderObjection) {
+                ""
+            } else {
+                "本案"
+            },
+            what,
+            if kind == ReviewKind::Supervision {
+                "执行监督"
+            } else {
+                kind.name_zh()
+            },
+            row.received_on
+        ),
+        format!("{}称：{}", row.applicant, row.grounds),
+        format!("本院认为：{reasons}"),
+        format!(
+            "裁定如下：{}",
+            match outcome {
+                Outcome::Dismissed => format!(
+                    "驳回{}的{}。",
+                    row.applicant,
+                    match kind {
+                        ReviewKind::Reconsideration => "复议申请",
+                        ReviewKind::Supervision => "申诉请求",
+                        _ => "异议请求",
+                    }
+                ),
+                Outcome::Revoked => format!("撤销{what}。"),
+                Outcome::Corrected => format!("变更（纠正）{what}。"),
+                Outcome::PropertySuspended => format!("中止对{what}的执行。"),
+                Outcome::OrderCorrection => format!("责令{}纠正{}。", case_court.name, what),
+            }
+        ),
+    ];
+    let rules = app.rules.current(&app.store).await?;
+    let region = svc::region(case_court);
+    let today = app.today();
+    match kind {
+        ReviewKind::ActObjection => {
+            let r = rules
+                .lookup("service.reconsideration_days", today, &region)
+                .map_err(Refusal::from)?;
+            out.push(format!(
+                "如不服本裁定，可以自本裁定送达之日起{}日内，向上一级人民法院申请复议。",
+                crate::case::documents::days_written(r.value)
+            ));
+        }
+        ReviewKind::OutsiderObjection => {
+            let r = rules
+                .lookup("review.outsider_suit_days", today, &region)
+                .map_err(Refusal::from)?;
+            out.push(format!(
+                "案外人、当事人对本裁定不服，认为原判决、裁定错误的，依照审判监督程序办理；与原判决、裁定无关的，可以自本裁定送达之日起{}日内向人民法院提起诉讼。",
+                crate::case::documents::days_written(r.value)
+            ));
+        }
+        ReviewKind::Reconsideration | ReviewKind::Supervision => {
+            out.push("本裁定送达后即发生法律效力。".to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// Undoes a revoked act through the path its own command takes: a measure is released (the

@@ -24,6 +24,7 @@ pub struct ReviewRow {
     pub outcome: Option<String>,
     pub ruling: Option<String>,
     pub ruled_on: Option<String>,
+    pub ruling_document_id: Option<i64>,
     pub security_recorded: bool,
     pub suspension_ordered: bool,
     pub filed_by: i64,
@@ -32,7 +33,7 @@ pub struct ReviewRow {
 }
 
 const COLS: &str = "id, court_id, case_id, kind, number, challenged, asset_id, applicant, grounds, received_on, \
-    due_on, extended_days, status, outcome, ruling, ruled_on, security_recorded <> 0 AS security_recorded, \
+    due_on, extended_days, status, outcome, ruling, ruled_on, ruling_document_id, security_recorded <> 0 AS security_recorded, \
     suspension_ordered <> 0 AS suspension_ordered, filed_by, filed_at, updated_at";
 
 pub struct NewReview<'a> {
@@ -59,6 +60,7 @@ pub struct ReviewChange<'a> {
     pub outcome: Option<&'a str>,
     pub ruling: Option<&'a str>,
     pub ruled_on: Option<&'a str>,
+    pub ruling_document_id: Option<i64>,
     pub security_recorded: Option<bool>,
     pub suspension_ordered: Option<bool>,
 }
@@ -104,13 +106,14 @@ impl Tx {
                    extended_days = COALESCE($3, extended_days), outcome = COALESCE($4, outcome), \
                    ruling = COALESCE($5, ruling), ruled_on = COALESCE($6, ruled_on), \
                    security_recorded = COALESCE($7, security_recorded), \
-                   suspension_ordered = COALESCE($8, suspension_ordered), updated_at = $9 \
+                   suspension_ordered = COALESCE($8, suspension_ordered), updated_at = $9, \
+                   ruling_document_id = COALESCE($12, ruling_document_id) \
                    WHERE id = $10 AND status = $11";
         let n = on_tx!(self, c => sqlx::query(sql)
             .bind(ch.status).bind(ch.due_on).bind(ch.extended_days).bind(ch.outcome)
             .bind(ch.ruling).bind(ch.ruled_on)
             .bind(ch.security_recorded.map(i64::from)).bind(ch.suspension_ordered.map(i64::from))
-            .bind(at_us).bind(id).bind(from)
+            .bind(at_us).bind(id).bind(from).bind(ch.ruling_document_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }

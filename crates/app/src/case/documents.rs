@@ -585,6 +585,70 @@ pub async fn issue_for_actor(
     Ok(out)
 }
 
+/// What a ruling on a review case (执行裁定书) says, as the review module assembles it.
+pub(crate) struct RulingText<'a> {
+    /// The review case's number, which heads the ruling.
+    pub number: &'a str,
+    /// The body, paragraph by paragraph (the facts, the grounds, the court's reasons, what it
+    /// rules, the remedy and its period).
+    pub paragraphs: Vec<String>,
+}
+
+/// Issues the ruling on a review case as a document of the enforcement case, on the examining
+/// court's letterhead under the review's number, to every party; returns the event that
+/// records it (the caller appends it through the case's write path). Served like every
+/// document (`case::service`): its service starts the periods the ruling sets.
+pub(crate) async fn issue_ruling(
+    tx: &mut zhixing_store::Tx,
+    app: &App,
+    court: &CourtRow,
+    case_id: i64,
+    state: &CaseState,
+    text: RulingText<'_>,
+    by_actor: &str,
+) -> Result<CaseEvent, AppError> {
+    let date = app.today();
+    let date_zh = format!("{}年{}月{}日", date.year(), date.month(), date.day());
+    let full = parties_in_full(tx, app, case_id).await?;
+    let mut headed = state.clone();
+    text.number.clone_into(&mut headed.number);
+    let paper = Letterhead {
+        court,
+        state: &headed,
+        date: &date_zh,
+        full: &full,
+    };
+    let html = paper.render("执行裁定书", text.paragraphs)?;
+    let sha = hex::encode(Sha256::digest(html.as_bytes()));
+    let kind = "review_ruling";
+    let title = "执行裁定书";
+    let id = tx
+        .insert_document(&zhixing_store::cases::NewDocument {
+            case_id,
+            court_id: &court.id,
+            kind,
+            title,
+            html: &html,
+            sha256: &sha,
+            at_us: app.now_us(),
+            by: by_actor,
+        })
+        .await?;
+    Ok(CaseEvent::DocumentIssued {
+        document_id: id,
+        doc_kind: kind.to_owned(),
+        title: title.to_owned(),
+        sha256: sha,
+        on: Some(date),
+        to: state.parties.iter().map(|p| p.no).collect(),
+    })
+}
+
+/// A number of days in a document's words, for the review module's remedy sentences.
+pub(crate) fn days_written(n: i64) -> String {
+    days_in_words(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::tidy;

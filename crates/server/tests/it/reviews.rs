@@ -363,6 +363,60 @@ async fn a_revoked_seizure_is_released_once_and_reconsideration_goes_one_level_u
         "reconsideration_wrong_court",
     )
     .await;
+
+    // The ruling is a document of the case, hashed, with the period from the rule book; the
+    // period to seek reconsideration runs only once it is served.
+    let docs: Value =
+        f.t.get_value(
+            &format!("/api/v1/cases/{}/services", f.case),
+            Some(&f.officer),
+        )
+        .await;
+    let ruling = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "review_ruling")
+        .unwrap_or_else(|| panic!("the ruling is a document to serve: {docs}"));
+    let doc = ruling["document_id"].as_i64().unwrap();
+    let html =
+        f.t.raw_text(&format!("SELECT html FROM documents WHERE id = {doc}"))
+            .await;
+    assert!(
+        html.contains("执行裁定书") && html.contains(objection["number"].as_str().unwrap()),
+        "{html}"
+    );
+    assert!(
+        html.contains("十日内") && html.contains("申请复议"),
+        "{html}"
+    );
+    assert_problem(
+        f.file(&head_up, recon.clone()).await,
+        StatusCode::CONFLICT,
+        "ruling_unserved",
+    )
+    .await;
+    let today = f.t.app.today().to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("document_id", doc.to_string())
+        .text("party_no", "2")
+        .text("method", "direct")
+        .text("on", today)
+        .part(
+            "proof",
+            reqwest::multipart::Part::bytes(zhixing_testkit::signed_return())
+                .file_name("送达回证.pdf"),
+        );
+    let r =
+        f.t.client
+            .post(f.t.url(&format!("/api/v1/cases/{}/services", f.case)))
+            .bearer_auth(&f.officer)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+
     let v = f.filed(&head_up, recon.clone()).await;
     assert!(v["number"].as_str().unwrap().contains("执复1号"), "{v}");
     assert_eq!(v["court_id"], "i1103");

@@ -21,6 +21,8 @@ CREATE TABLE review_cases (
     outcome            TEXT CHECK (outcome IN ('dismissed', 'revoked', 'corrected', 'property_suspended', 'order_correction')),
     ruling             TEXT,
     ruled_on           TEXT,
+    -- the ruling (执行裁定书) as a document of the enforcement case, served like the others
+    ruling_document_id BIGINT REFERENCES documents (id),
     security_recorded  BIGINT NOT NULL DEFAULT 0,
     suspension_ordered BIGINT NOT NULL DEFAULT 0,
     filed_by           BIGINT NOT NULL,
