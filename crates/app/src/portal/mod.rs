@@ -230,6 +230,22 @@ pub struct PartyCaseView {
     pub how_to_pay: Option<HowToPay>,
     /// What this party submitted online (clues, complaints), each with its receipt.
     pub submissions: Vec<SubmissionView>,
+    /// The review cases about this case (执异, 执复, 执监): where they stand and how they were
+    /// ruled; the ruling itself is among `documents` once served.
+    pub reviews: Vec<PublicReview>,
+}
+
+/// A review case as the parties see it: its number, kind, dates and outcome — not who applied
+/// or why (an outsider is no party to the case).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublicReview {
+    pub number: String,
+    pub kind_zh: String,
+    pub status_zh: String,
+    pub received_on: String,
+    pub due_on: Option<String>,
+    pub outcome_zh: Option<String>,
+    pub ruled_on: Option<String>,
 }
 
 fn denied() -> AppError {
@@ -537,6 +553,32 @@ async fn build(
         outstanding_fen: view.unpaid,
     });
     let submissions = submissions::of_party(app, row, &submitted_state, party_no).await?;
+    let reviews = app
+        .store
+        .reviews_of_case(row.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            use zhixing_domain::review::{Outcome, ReviewKind, ReviewStatus};
+            PublicReview {
+                kind_zh: ReviewKind::parse(&r.kind)
+                    .map_or("执行审查", ReviewKind::name_zh)
+                    .to_owned(),
+                status_zh: ReviewStatus::parse(&r.status)
+                    .map_or("", ReviewStatus::name_zh)
+                    .to_owned(),
+                outcome_zh: r
+                    .outcome
+                    .as_deref()
+                    .and_then(Outcome::parse)
+                    .map(|o| o.name_zh().to_owned()),
+                number: r.number,
+                received_on: r.received_on,
+                due_on: r.due_on,
+                ruled_on: r.ruled_on,
+            }
+        })
+        .collect();
     Ok(PartyCaseView {
         number: view.number,
         court_name: court.name.clone(),
@@ -555,6 +597,7 @@ async fn build(
         electronic_consent,
         how_to_pay,
         submissions,
+        reviews,
     })
 }
 

@@ -234,6 +234,17 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
             h2 { "案款发放" }
             @if v.payments.is_empty() { p { "暂无。" } }
             ul #payments { @for p in &v.payments { li { (yuan(p.amount_fen)) " — " (super::payout_status_zh(&p.status)) @if let Some(d) = &p.paid_on { " （" (d) " 已付）" } } } }
+            @if !v.reviews.is_empty() {
+                h2 { "执行审查（异议、复议、监督）" }
+                div.scroll { table #party-reviews {
+                    tr { th { "案号" } th { "类型" } th { "立案日期" } th { "审查期限" } th { "状态" } th { "裁定" } }
+                    @for r in &v.reviews {
+                        tr { td { (r.number) } td { (r.kind_zh) } td { (r.received_on) } td { (r.due_on.as_deref().unwrap_or("—")) }
+                             td { (r.status_zh) } td { (r.outcome_zh.as_deref().unwrap_or("—")) @if let Some(d) = &r.ruled_on { "（" (d) "）" } } }
+                    }
+                } }
+                p.small.muted { "裁定书送达后列于下方“法律文书送达”，复议、起诉期间自送达之日起计算。" }
+            }
             (inbox(v, f))
             (submissions(v, f, draft))
         }

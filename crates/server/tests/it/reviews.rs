@@ -28,6 +28,9 @@ struct Fixture {
     _sim: Sim,
     officer: String,
     case: i64,
+    number: String,
+    /// The parties' access codes (当事人查询码), by party number from 1.
+    codes: Vec<String>,
     /// A vehicle of the debtor's, seized (in effect).
     seized: i64,
     seizure: i64,
@@ -50,7 +53,15 @@ async fn fixture() -> Fixture {
     });
     let r = t.post_json("/api/v1/cases", Some(&officer), &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let case = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let filed: Value = r.json().await.unwrap();
+    let case = filed["id"].as_i64().unwrap();
+    let number = filed["number"].as_str().unwrap().to_owned();
+    let codes = filed["access_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_owned())
+        .collect();
     let r = t
         .post_json(
             &format!("/api/v1/cases/{case}/investigations"),
@@ -97,6 +108,8 @@ async fn fixture() -> Fixture {
         _sim: s,
         officer,
         case,
+        number,
+        codes,
         seized,
         seizure,
     }
@@ -663,4 +676,40 @@ async fn review_alerts(f: &Fixture) -> Vec<Value> {
         .filter(|a| a["kind"] == "review_overdue")
         .cloned()
         .collect()
+}
+
+#[tokio::test]
+async fn the_parties_see_the_review_case_and_its_ruling_through_their_access_code() {
+    let f = fixture().await;
+    let mut body = claim();
+    body["challenged_id"] = json!(f.seized);
+    let v = f.filed(&f.officer, body).await;
+    let id = v["id"].as_i64().unwrap();
+    let r = f
+        .act(
+            &f.officer,
+            id,
+            "ruling",
+            json!({"outcome": "property_suspended", "reasons": "案外人对该车辆享有所有权。"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r =
+        f.t.post_json(
+            "/public/v1/party-access",
+            None,
+            &json!({"case_number": f.number, "code": f.codes[1]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let view: Value = r.json().await.unwrap();
+    let reviews = view["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 1, "{view}");
+    assert_eq!(reviews[0]["number"], v["number"]);
+    assert_eq!(reviews[0]["outcome_zh"], "中止对该标的的执行");
+    // Who applied, and why, stay with the court: an outsider is no party to the case.
+    assert!(!view.to_string().contains("王五"), "{view}");
+    // The ruling is addressed to the party, not yet served.
+    let docs = view["documents"].as_array().unwrap();
+    assert!(docs.iter().any(|d| d["title"] == "执行裁定书"), "{view}");
 }
