@@ -1094,3 +1094,46 @@ pub async fn flag_overdue(app: &App) -> Result<usize, AppError> {
     tx.commit().await?;
     Ok(raised)
 }
+
+/// The review cases of a court and below, as the command centre shows them: how many were
+/// filed, ruled, ruled within their limit (examined within the limit: their own indicator,
+/// apart from the closure rates of enforcement cases), still examined, and overdue.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReviewIndicators {
+    pub filed: i64,
+    pub ruled: i64,
+    pub examining: i64,
+    pub overdue: i64,
+    /// Ruled within the limit, of those ruled that had one (none ruled yet: none).
+    pub in_time_rate_percent: Option<f64>,
+}
+
+pub async fn indicators(
+    app: &App,
+    by: &Principal,
+    court_id: &str,
+) -> Result<ReviewIndicators, AppError> {
+    let c =
+        app.store.court(court_id).await?.ok_or_else(|| {
+            AppError::not_found("court_not_found", format!("no court {court_id:?}"))
+        })?;
+    if !by.may(Action::Command, &c.path) {
+        return Err(AppError::not_found(
+            "court_not_found",
+            format!("no court {court_id:?}"),
+        ));
+    }
+    let n = app
+        .store
+        .review_counts(&c.path, &app.today().to_string())
+        .await?;
+    Ok(ReviewIndicators {
+        filed: n.filed,
+        ruled: n.ruled,
+        examining: n.examining,
+        overdue: n.overdue,
+        #[allow(clippy::cast_precision_loss)]
+        in_time_rate_percent: (n.ruled_limited > 0)
+            .then(|| (n.ruled_in_time as f64 * 1000.0 / n.ruled_limited as f64).round() / 10.0),
+    })
+}

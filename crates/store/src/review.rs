@@ -132,7 +132,35 @@ impl Tx {
     }
 }
 
+/// The review cases of a court and those below it, counted for the command centre.
+#[derive(Debug, Clone, Default, FromRow, Serialize)]
+pub struct ReviewCounts {
+    pub filed: i64,
+    pub ruled: i64,
+    /// Ruled, of those with an examination limit.
+    pub ruled_limited: i64,
+    /// Ruled on or before their last day.
+    pub ruled_in_time: i64,
+    pub examining: i64,
+    /// Still examined past their last day.
+    pub overdue: i64,
+}
+
 impl Store {
+    /// [`ReviewCounts`] for the courts whose path starts with `path`, as of `today`.
+    pub async fn review_counts(&self, path: &str, today: &str) -> Result<ReviewCounts> {
+        let sql = "SELECT COUNT(*) AS filed, \
+                   COALESCE(CAST(SUM(CASE WHEN r.ruled_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), 0) AS ruled, \
+                   COALESCE(CAST(SUM(CASE WHEN r.ruled_on IS NOT NULL AND r.due_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), 0) AS ruled_limited, \
+                   COALESCE(CAST(SUM(CASE WHEN r.ruled_on IS NOT NULL AND r.due_on IS NOT NULL AND r.ruled_on <= r.due_on THEN 1 ELSE 0 END) AS BIGINT), 0) AS ruled_in_time, \
+                   COALESCE(CAST(SUM(CASE WHEN r.status = 'examining' THEN 1 ELSE 0 END) AS BIGINT), 0) AS examining, \
+                   COALESCE(CAST(SUM(CASE WHEN r.status = 'examining' AND r.due_on < $2 THEN 1 ELSE 0 END) AS BIGINT), 0) AS overdue \
+                   FROM review_cases r JOIN courts c ON c.id = r.court_id WHERE c.path LIKE $1";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, ReviewCounts>(sql).bind(format!("{path}%")).bind(today).fetch_one(p).await)?,
+        )
+    }
+
     pub async fn review(&self, id: i64) -> Result<Option<ReviewRow>> {
         let sql = format!("SELECT {COLS} FROM review_cases WHERE id = $1");
         Ok(

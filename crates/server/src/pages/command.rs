@@ -455,6 +455,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
     let qs = f.query_string();
     let data = script_json(&d)?;
     let basic = d.court.level == "basic";
+    let reviews = zhixing_app::review::indicators(app, who, &d.court.id).await?;
     let body = html! {
         section.card #command data-court=(d.court.id) {
             nav.crumbs #crumbs {
@@ -548,6 +549,17 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                         }
                     }
                 }
+            }
+        }
+        section.card #review-indicators {
+            h2 { "执行审查案件（执异 · 执复 · 执监）" }
+            p.small.muted { "单独统计，不计入执行案件结案率。" }
+            dl {
+                dt { "受理" } dd #reviews-filed { (reviews.filed) }
+                dt { "已裁定" } dd #reviews-ruled { (reviews.ruled) }
+                dt { "审查中" } dd #reviews-examining { (reviews.examining) }
+                dt { "逾期未审结" } dd #reviews-overdue { (reviews.overdue) }
+                dt { "法定期限内审结率" } dd #reviews-in-time { (reviews.in_time_rate_percent.map_or("—".to_owned(), |r| format!("{r:.1}%"))) }
             }
         }
         section.card #alerts {

@@ -648,6 +648,13 @@ async fn an_objection_examined_past_its_limit_alerts_its_court_once_until_ruled(
             .unwrap()
             .contains(v["number"].as_str().unwrap())
     );
+    // The command centre counts review cases apart, with their own limit.
+    f.t.signed_in("head1", "b110105", Role::DivisionHead).await;
+    let head = f.t.page_login("head1").await;
+    let (status, html) = f.t.html("/command/courts/b110105", &head).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"reviews-overdue\">1<"), "{html}");
+    assert!(html.contains("id=\"reviews-in-time\">—<"), "{html}");
     let r = f
         .act(
             &f.officer,
@@ -661,6 +668,12 @@ async fn an_objection_examined_past_its_limit_alerts_its_court_once_until_ruled(
         .await
         .unwrap();
     assert!(review_alerts(&f).await.is_empty(), "cleared once ruled");
+    let (_, html) = f.t.html("/command/courts/b110105", &head).await;
+    assert!(
+        html.contains("id=\"reviews-in-time\">0.0%<"),
+        "ruled late: {html}"
+    );
+    assert!(html.contains("id=\"reviews-ruled\">1<"), "{html}");
 }
 
 async fn review_alerts(f: &Fixture) -> Vec<Value> {
