@@ -46,6 +46,7 @@ mod public_search;
 mod recordings;
 mod rules;
 mod service;
+mod session_cache;
 mod sharing;
 mod staff_lists;
 mod supervision;
