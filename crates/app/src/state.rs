@@ -259,6 +259,8 @@ pub struct AppInner {
     pub auctions: Hub,
     /// Carries notices of electronic service (SMS, e-mail) to the parties.
     pub sender: Arc<dyn crate::runtime::NoticeSender>,
+    /// Sessions authenticated lately, with what revokes them (`identity::session_cache`).
+    pub sessions: crate::identity::session_cache::SessionCache,
 }
 
 /// Cheap to clone; shared by every request.
@@ -311,6 +313,7 @@ impl App {
             institutions: InstitutionCache::default(),
             auctions: Hub::default(),
             sender: Arc::new(crate::runtime::LocalSender::default()),
+            sessions: crate::identity::session_cache::SessionCache::default(),
         })))
     }
 

@@ -133,6 +133,10 @@ pub async fn serve(
     let _notices = AbortOnDrop(tokio::spawn(
         zhixing_app::case::service::send_notices_forever(app.clone()),
     ));
+    // PostgreSQL: other processes' revocations reach this one's session cache.
+    let _revocations = AbortOnDrop(tokio::spawn(
+        zhixing_app::identity::session_cache::listen_forever(app.clone()),
+    ));
     let _watch = app.config.watch_worker.then(|| {
         AbortOnDrop(tokio::spawn(
             zhixing_app::command_centre::watch::watch_forever(app.clone()),

@@ -94,12 +94,10 @@ impl Store {
             .max_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Store {
-            db: Db::Sqlite {
-                write: pool.clone(),
-                read: pool,
-            },
-        })
+        Ok(Store::of(Db::Sqlite {
+            write: pool.clone(),
+            read: pool,
+        }))
     }
 
     /// A read-only transaction on one snapshot of the database. On PostgreSQL the snapshot is
@@ -116,13 +114,7 @@ impl Store {
                 let (id,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
                     .fetch_one(&mut *t)
                     .await?;
-                Ok((
-                    Tx {
-                        inner: TxInner::Postgres(t),
-                        backend: Backend::Postgres,
-                    },
-                    Some(id),
-                ))
+                Ok((self.tx(TxInner::Postgres(t), Backend::Postgres), Some(id)))
             }
         }
     }

@@ -65,6 +65,11 @@ impl Tx {
             }
             paths.insert(c.id.as_str().to_owned(), path);
         }
+        // A court's path is in its users' principals: a directory that changed under a
+        // cached session must not be served from the cache.
+        if !courts.is_empty() && inserted < courts.len() as u64 {
+            self.auth_changed(None).await?;
+        }
         Ok(inserted)
     }
 }

@@ -9,6 +9,8 @@
 //! same transaction, so a change and its record commit or fail together.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -117,6 +119,10 @@ enum Db {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// Bumped after every commit that changed what a session may do (see
+    /// [`Tx::auth_changed`]), and by the revocation listener for another process's: the
+    /// in-process session cache keeps an entry only while this is what it was filled at.
+    auth_epoch: Arc<AtomicU64>,
 }
 
 /// Runs `$body` with `$c` bound to the read pool of whichever backend the store uses.
@@ -157,6 +163,9 @@ pub enum TxConn<'a> {
 pub struct Tx {
     inner: TxInner,
     backend: Backend,
+    /// The store's [`Store::auth_epoch`], bumped on commit when `auth_changed`.
+    auth_epoch: Arc<AtomicU64>,
+    auth_changed: bool,
 }
 
 enum TxInner {
@@ -178,6 +187,11 @@ impl Tx {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
+        }
+        // After the commit, not before: a session read between a bump and the commit would
+        // be cached as still live under the new epoch.
+        if self.auth_changed {
+            self.auth_epoch.fetch_add(1, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -224,6 +238,13 @@ impl StoreOptions {
 }
 
 impl Store {
+    fn of(db: Db) -> Store {
+        Store {
+            db,
+            auth_epoch: Arc::default(),
+        }
+    }
+
     /// Opens (and for SQLite creates) the database at `url`, with the options of the
     /// environment ([`StoreOptions::from_env`]). Does not migrate.
     pub async fn connect(url: &str) -> Result<Store> {
@@ -265,9 +286,7 @@ impl Store {
                 .max_connections(8)
                 .connect_with(opts)
                 .await?;
-            Ok(Store {
-                db: Db::Sqlite { write, read },
-            })
+            Ok(Store::of(Db::Sqlite { write, read }))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?.log_slow_statements(slow.0, slow.1);
             let pool = PgPoolOptions::new()
@@ -275,9 +294,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Store {
-                db: Db::Postgres(pool),
-            })
+            Ok(Store::of(Db::Postgres(pool)))
         } else {
             Err(StoreError::BadUrl(url.to_owned()))
         }
@@ -316,7 +333,16 @@ impl Store {
             ),
             Db::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), Backend::Postgres),
         };
-        Ok(Tx { inner, backend })
+        Ok(self.tx(inner, backend))
+    }
+
+    fn tx(&self, inner: TxInner, backend: Backend) -> Tx {
+        Tx {
+            inner,
+            backend,
+            auth_epoch: self.auth_epoch.clone(),
+            auth_changed: false,
+        }
     }
 
     /// A trivial query, for readiness probes.

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::{Result, Store, StoreError, Tx, on_pool, on_tx};
+use crate::{Db, Result, Store, StoreError, Tx, TxConn, on_pool, on_tx};
 
 /// A user account as stored. `roles` is a comma-separated list of role names.
 #[derive(Debug, Clone, FromRow)]
@@ -87,6 +87,7 @@ impl Tx {
             .bind(hash)
             .bind(user_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        self.auth_changed(Some(user_id)).await?;
         Ok(r == 1)
     }
 
@@ -102,6 +103,7 @@ impl Tx {
     pub async fn set_user_active(&mut self, user_id: i64, active: bool) -> Result<()> {
         on_tx!(self, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
             .bind(active).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        self.auth_changed(Some(user_id)).await?;
         Ok(())
     }
 
@@ -109,6 +111,7 @@ impl Tx {
     pub async fn set_user_roles(&mut self, user_id: i64, roles: &str) -> Result<()> {
         on_tx!(self, c => sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
             .bind(roles).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        self.auth_changed(Some(user_id)).await?;
         Ok(())
     }
 
@@ -116,6 +119,7 @@ impl Tx {
     pub async fn set_must_change_password(&mut self, user_id: i64, must: bool) -> Result<()> {
         on_tx!(self, c => sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
             .bind(must).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        self.auth_changed(Some(user_id)).await?;
         Ok(())
     }
 
@@ -128,9 +132,11 @@ impl Tx {
         at_us: i64,
     ) -> Result<u64> {
         let sql = "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND token_hash <> $3 AND revoked_at IS NULL";
-        Ok(
-            on_tx!(self, c => sqlx::query(sql).bind(at_us).bind(user_id).bind(keep).execute(c).await.map(|r| r.rows_affected()))?,
-        )
+        let r = on_tx!(self, c => sqlx::query(sql).bind(at_us).bind(user_id).bind(keep).execute(c).await.map(|r| r.rows_affected()))?;
+        if r > 0 {
+            self.auth_changed(Some(user_id)).await?;
+        }
+        Ok(r)
     }
 
     pub async fn user_by_username_tx(&mut self, username: &str) -> Result<Option<UserWithCourt>> {
@@ -154,16 +160,21 @@ impl Tx {
 
     /// Revokes a live session; false if it was not live.
     pub async fn revoke_session(&mut self, token_hash: &str, at_us: i64) -> Result<bool> {
-        let sql =
-            "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL";
-        let r = on_tx!(self, c => sqlx::query(sql).bind(at_us).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
-        Ok(r == 1)
+        let sql = "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id";
+        let user: Option<i64> = on_tx!(self, c => sqlx::query_scalar(sql).bind(at_us).bind(token_hash).fetch_optional(c).await)?;
+        if let Some(user_id) = user {
+            self.auth_changed(Some(user_id)).await?;
+        }
+        Ok(user.is_some())
     }
 
     /// Revokes every live session of a user (password change, deactivation).
     pub async fn revoke_user_sessions(&mut self, user_id: i64, at_us: i64) -> Result<u64> {
         let sql = "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
         let r = on_tx!(self, c => sqlx::query(sql).bind(at_us).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        if r > 0 {
+            self.auth_changed(Some(user_id)).await?;
+        }
         Ok(r)
     }
 }
@@ -211,6 +222,122 @@ impl Store {
         let n: (i64,) =
             on_pool!(self, p => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await)?;
         Ok(n.0)
+    }
+}
+
+/// The PostgreSQL channel on which auth changes are announced, with the schema's name in it:
+/// several deployments (or test schemas) in one database do not hear each other's.
+const AUTH_CHANNEL_SQL: &str = "'zhixing_auth_' || COALESCE(CAST(current_schema() AS TEXT), '')";
+
+/// What changed, as announced: whose sessions to read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthChange {
+    User(i64),
+    Everyone,
+}
+
+impl Tx {
+    /// Records, in this transaction, that what the sessions of `user` (`None`: of anyone)
+    /// may do changed — a session ended, an account was disabled, its roles or password
+    /// changed — so that no process keeps serving its cached principal:
+    ///
+    /// - in this process, the store's auth epoch moves on when the transaction commits;
+    /// - on PostgreSQL, a `NOTIFY` in the transaction, delivered to every process's listener
+    ///   ([`Store::listen_auth_changes`]) when — and only if — it commits;
+    /// - on SQLite, which has no notifications, the `auth_generation` row is bumped: every
+    ///   process reads it (one row, by key) before it trusts a cached session. Not
+    ///   `PRAGMA data_version`: it counts every commit of anything (each write would empty
+    ///   the cache) and its value is per connection, so a pool's connections disagree.
+    pub async fn auth_changed(&mut self, user: Option<i64>) -> Result<()> {
+        self.auth_changed = true;
+        let payload = user.map_or_else(|| "*".to_owned(), |id| id.to_string());
+        match self.conn() {
+            TxConn::Sqlite(c) => {
+                sqlx::query("UPDATE auth_generation SET generation = generation + 1 WHERE id = 1")
+                    .execute(c)
+                    .await?;
+            }
+            TxConn::Postgres(c) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT CAST(pg_notify({AUTH_CHANNEL_SQL}, $1) AS TEXT)"
+                )))
+                .bind(payload)
+                .execute(c)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The in-process auth epoch: moves on after every commit here that changed what a
+    /// session may do, and whenever [`Store::auth_changed_elsewhere`] is called.
+    pub fn auth_epoch(&self) -> u64 {
+        self.auth_epoch.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Another process changed what a session may do (or its announcements may have been
+    /// missed): whatever was cached before is stale.
+    pub fn auth_changed_elsewhere(&self) {
+        self.auth_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// SQLite: the generation of auth changes, bumped by every [`Tx::auth_changed`] of any
+    /// process on the file. `None` on PostgreSQL, whose changes arrive by notification.
+    pub async fn auth_generation(&self) -> Result<Option<i64>> {
+        match self.pools() {
+            crate::Pools::Sqlite(p) => Ok(Some(
+                sqlx::query_scalar("SELECT generation FROM auth_generation WHERE id = 1")
+                    .fetch_one(p)
+                    .await?,
+            )),
+            crate::Pools::Postgres(_) => Ok(None),
+        }
+    }
+
+    /// PostgreSQL: a connection of its own listening for the auth changes every process
+    /// announces ([`Tx::auth_changed`]); `None` on SQLite.
+    pub async fn listen_auth_changes(&self) -> Result<Option<AuthChanges>> {
+        let Db::Postgres(pool) = &self.db else {
+            return Ok(None);
+        };
+        // Not a connection of the pool: it is held for as long as the process runs.
+        let own = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .connect_with((*pool.connect_options()).clone())
+            .await?;
+        let channel: String =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {AUTH_CHANNEL_SQL}")))
+                .fetch_one(&own)
+                .await?;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
+        // A lost connection is reported, not mended behind our back: what was announced
+        // meanwhile is lost, and the caller must forget what it cached.
+        listener.eager_reconnect(false);
+        listener.ignore_pool_close_event(true);
+        listener.listen(&channel).await?;
+        Ok(Some(AuthChanges { listener }))
+    }
+}
+
+/// A listening connection ([`Store::listen_auth_changes`]).
+pub struct AuthChanges {
+    listener: sqlx::postgres::PgListener,
+}
+
+impl AuthChanges {
+    /// The next change announced; `None` when the connection was lost (announcements may
+    /// have been missed: listen again on a new one).
+    pub async fn next(&mut self) -> Result<Option<AuthChange>> {
+        Ok(self.listener.try_recv().await?.map(|n| {
+            n.payload()
+                .parse()
+                .map_or(AuthChange::Everyone, AuthChange::User)
+        }))
     }
 }
 

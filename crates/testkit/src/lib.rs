@@ -188,6 +188,41 @@ impl TestApp {
         }
     }
 
+    /// A second server on this one's database (the same SQLite file, or the same PostgreSQL
+    /// schema) with a store, pools and caches of its own — as another process would be — on
+    /// the same clock and data key.
+    pub async fn second_instance(&self) -> TestApp {
+        let store = Store::connect(&self.db_url).await.expect("connect");
+        let config = Config {
+            cipher: Some(self.app.cipher.clone()),
+            platform_key: Some(self.app.platform_key.clone()),
+            ..self.app.config.clone()
+        };
+        let app =
+            App::new(store, config, self.clock.clone(), zhixing_server::courier()).expect("app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(zhixing_server::serve(
+            listener,
+            app.clone(),
+            std::future::pending(),
+        ));
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            app,
+            clock: self.clock.clone(),
+            db_url: self.db_url.clone(),
+            client: self.client.clone(),
+            form_tokens: std::sync::Mutex::default(),
+            answered_before: answered().into_iter().collect(),
+            _dir: None,
+            _server: server,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -233,16 +233,26 @@ pub struct Authenticated {
     pub must_change_password: bool,
 }
 
-/// The principal of a live session token, if any.
+/// The principal of a live session token, if any: from the in-process cache when it still
+/// serves (`identity::session_cache`: unexpired, and no session ended nor account changed
+/// since, here or in another process), else from the store, then cached.
 pub async fn authenticate(app: &App, token: &str) -> Result<Option<Authenticated>, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
     let th = token_hash(token);
-    let Some(s) = app.store.live_session(&th, app.now_us()).await? else {
+    let now_us = app.now_us();
+    // Taken before the session is read: a change committed meanwhile leaves the entry stale.
+    let stamp = app.sessions.stamp(&app.store).await?;
+    if let Some(stamp) = stamp
+        && let Some(hit) = app.sessions.get(&th, stamp, now_us)
+    {
+        return Ok(Some(hit));
+    }
+    let Some(s) = app.store.live_session(&th, now_us).await? else {
         return Ok(None);
     };
-    Ok(Some(Authenticated {
+    let auth = Authenticated {
         principal: Principal {
             user_id: s.user_id,
             username: s.username,
@@ -252,5 +262,9 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Option<Authenticated
         },
         token_hash: th,
         must_change_password: s.must_change_password,
-    }))
+    };
+    if let Some(stamp) = stamp {
+        app.sessions.put(auth.clone(), s.expires_at, stamp, now_us);
+    }
+    Ok(Some(auth))
 }

@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod password;
+pub mod session_cache;
 pub mod throttle;
 pub mod users;

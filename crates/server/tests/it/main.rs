@@ -47,6 +47,7 @@ mod recordings;
 mod reviews;
 mod rules;
 mod service;
+mod session_cache;
 mod sharing;
 mod staff_lists;
 mod supervision;
