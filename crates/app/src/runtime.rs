@@ -147,32 +147,24 @@ impl InstitutionCache {
     }
 }
 
-/// A notice to the live feeds of this process: an auction's log grew to `seq`.
-#[derive(Debug, Clone)]
-pub struct Notice {
-    pub auction_id: i64,
-    pub seq: i64,
-    /// The public form of the entry (`None` for entries the public does not see): the
-    /// event name and its data, serialised once here rather than once per listener.
-    pub public: Option<(&'static str, Arc<str>)>,
-}
-
-/// Shared by the requests of one process: folded states by auction, and the live feed.
+/// Shared by the requests of one process: by auction, the folded state, the turn its
+/// writers take, and the live feed of its public entries.
+///
+/// Writers of one auction take turns in memory ([`Hub::turn`]) before they open their
+/// transaction, and publish to the feed after their commit while still holding the turn:
+/// so the feed grows in the log's order, and waiting bidders wait here rather than each
+/// holding a database connection on the row's lock. The row's version (the transaction
+/// appends only after the version it read) still guards against another process.
+#[derive(Default)]
 pub struct Hub {
     states: Mutex<HashMap<i64, (i64, Arc<Auction>)>>,
-    pub feed: tokio::sync::broadcast::Sender<Notice>,
+    turns: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    feeds: Mutex<HashMap<i64, Arc<Feed>>>,
 }
 
-impl Default for Hub {
-    fn default() -> Self {
-        // A listener that falls this far behind re-reads the log instead (see the feed).
-        let (feed, _) = tokio::sync::broadcast::channel(4096);
-        Hub {
-            states: Mutex::new(HashMap::new()),
-            feed,
-        }
-    }
-}
+/// A writer's turn on one auction: held from before its transaction begins until after it
+/// published what it committed.
+pub type Turn = tokio::sync::OwnedMutexGuard<()>;
 
 impl Hub {
     pub(crate) fn cached(&self, id: i64) -> Option<(i64, Arc<Auction>)> {
@@ -185,6 +177,209 @@ impl Hub {
             if newer {
                 m.insert(id, (version, state));
             }
+        }
+    }
+
+    /// Waits for the turn to write auction `id` (first come, first served).
+    pub(crate) async fn turn(&self, id: i64) -> Turn {
+        let lock = match self.turns.lock() {
+            Ok(mut m) => {
+                if !m.contains_key(&id) {
+                    // Forget the turns nobody holds or waits for (one entry per auction
+                    // otherwise stays for the process's life).
+                    m.retain(|_, t| Arc::strong_count(t) > 1);
+                }
+                m.entry(id).or_default().clone()
+            }
+            // A poisoned map: a turn of its own still serialises this process's writers
+            // through the database's lock, only the feed's order is no longer kept.
+            Err(_) => Arc::default(),
+        };
+        lock.lock_owned().await
+    }
+
+    /// The live feed of auction `id`, made (empty, to be loaded) for its first listener.
+    pub fn feed(&self, id: i64) -> Arc<Feed> {
+        match self.feeds.lock() {
+            Ok(mut m) => {
+                if !m.contains_key(&id) {
+                    // Feeds nobody listens to any more are dropped; a later listener loads
+                    // the log again.
+                    m.retain(|_, f| Arc::strong_count(f) > 1);
+                }
+                m.entry(id).or_insert_with(|| Arc::new(Feed::new())).clone()
+            }
+            Err(_) => Arc::new(Feed::new()),
+        }
+    }
+
+    /// The feed of auction `id` if it has one (someone listens, or listened).
+    pub(crate) fn listened(&self, id: i64) -> Option<Arc<Feed>> {
+        self.feeds.lock().ok().and_then(|m| m.get(&id).cloned())
+    }
+}
+
+/// One public entry of an auction's log (an accepted bid, the close) as the live feed
+/// sends it: a server-sent event whose id is the log position, encoded once here rather
+/// than once per listener.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub seq: i64,
+    pub frame: bytes::Bytes,
+}
+
+impl FeedEntry {
+    pub fn new(seq: i64, event: &str, data: &str) -> FeedEntry {
+        // `data` is one line of JSON: serde_json escapes every line break.
+        FeedEntry {
+            seq,
+            frame: bytes::Bytes::from(format!("id: {seq}\nevent: {event}\ndata: {data}\n\n")),
+        }
+    }
+}
+
+/// The public entries of one auction's log kept in memory for its listeners: each listener
+/// keeps its own position and reads what came after it, so a slow listener loses nothing
+/// (it reads more at once) and no listener reads the database while the feed is whole.
+pub struct Feed {
+    log: Mutex<FeedLog>,
+    /// One listener loads the log for all.
+    pub(crate) loading: tokio::sync::Mutex<()>,
+    /// Moves each time the log grows or must be loaded again.
+    grew: tokio::sync::watch::Sender<u64>,
+}
+
+#[derive(Default)]
+struct FeedLog {
+    /// The log position the entries are complete up to; `None` until loaded, and after a
+    /// gap (another process appended).
+    upto: Option<i64>,
+    /// The entries are complete after this position (older ones were let go).
+    from: i64,
+    entries: std::collections::VecDeque<FeedEntry>,
+    /// When a listener last compared the feed with the stored log.
+    checked: Option<std::time::Instant>,
+}
+
+/// What a listener at a position finds in the feed.
+pub enum FeedRead {
+    /// The entries after the position, and the position they bring the listener to.
+    Entries(Vec<bytes::Bytes>, i64),
+    /// The feed is to be loaded from the log first.
+    Unloaded,
+    /// The position is older than what the feed keeps: read the log for this listener.
+    Older,
+}
+
+impl Feed {
+    /// The most entries one feed keeps (about 250 bytes each); a listener further behind
+    /// reads the log.
+    pub const KEEP: usize = 20_000;
+
+    fn new() -> Feed {
+        Feed {
+            log: Mutex::new(FeedLog::default()),
+            loading: tokio::sync::Mutex::new(()),
+            grew: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    /// Told when the feed grows (subscribe before reading, so nothing falls between).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.grew.subscribe()
+    }
+
+    fn moved(&self) {
+        self.grew.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The entries after position `after`.
+    pub fn read(&self, after: i64) -> FeedRead {
+        let Ok(log) = self.log.lock() else {
+            return FeedRead::Older;
+        };
+        let Some(upto) = log.upto else {
+            return FeedRead::Unloaded;
+        };
+        if after < log.from {
+            return FeedRead::Older;
+        }
+        if after >= upto {
+            return FeedRead::Entries(Vec::new(), after);
+        }
+        let first = log.entries.partition_point(|e| e.seq <= after);
+        let frames = log
+            .entries
+            .range(first..)
+            .map(|e| e.frame.clone())
+            .collect();
+        FeedRead::Entries(frames, upto)
+    }
+
+    /// Whether the feed holds the log (up to some position).
+    pub fn loaded(&self) -> Option<i64> {
+        self.log.lock().ok().and_then(|l| l.upto)
+    }
+
+    /// The whole log's public entries up to `upto`, read by a writer's turn.
+    pub(crate) fn fill(&self, upto: i64, entries: Vec<FeedEntry>) {
+        if let Ok(mut log) = self.log.lock() {
+            let skip = entries.len().saturating_sub(Self::KEEP);
+            log.from = match skip.checked_sub(1) {
+                Some(last_dropped) => entries.get(last_dropped).map_or(0, |e| e.seq),
+                None => 0,
+            };
+            log.entries = entries.into_iter().skip(skip).collect();
+            log.upto = Some(upto);
+            log.checked = Some(std::time::Instant::now());
+        }
+        self.moved();
+    }
+
+    /// After a commit, in the writer's turn: entries it committed after `before`, up to
+    /// `after`; if the feed is not at `before` (another process wrote, or it is not
+    /// loaded) it is to be loaded again.
+    pub(crate) fn append(&self, before: i64, after: i64, entries: Vec<FeedEntry>) {
+        if let Ok(mut log) = self.log.lock() {
+            if log.upto == Some(before) {
+                log.entries.extend(entries);
+                while log.entries.len() > Self::KEEP {
+                    if let Some(e) = log.entries.pop_front() {
+                        log.from = e.seq;
+                    }
+                }
+                log.upto = Some(after);
+            } else {
+                log.upto = None;
+            }
+        }
+        self.moved();
+    }
+
+    /// Whether a listener should compare the feed with the stored log now: once per `every`
+    /// for all the feed's listeners.
+    pub fn check_due(&self, every: Duration) -> bool {
+        let Ok(mut log) = self.log.lock() else {
+            return false;
+        };
+        if log.checked.is_some_and(|t| t.elapsed() < every) {
+            return false;
+        }
+        log.checked = Some(std::time::Instant::now());
+        true
+    }
+
+    /// The stored log is at `version`: if that is past the feed, it is to be loaded again.
+    pub fn stored_at(&self, version: i64) {
+        let behind = match self.log.lock() {
+            Ok(mut log) if log.upto.is_some_and(|u| u < version) => {
+                log.upto = None;
+                true
+            }
+            _ => false,
+        };
+        if behind {
+            self.moved();
         }
     }
 }

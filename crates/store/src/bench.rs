@@ -25,6 +25,41 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A table of the shape of one auction log entry, for the one-row-per-transaction
+    /// baseline of the auction figure.
+    pub async fn bench_prepare_rows(&self) -> Result<()> {
+        self.bench_drop_rows().await?;
+        let mut tx = self.begin().await?;
+        on_tx!(tx, c => sqlx::query(
+            "CREATE TABLE bench_raw_rows (id BIGINT PRIMARY KEY, kind TEXT NOT NULL, event TEXT NOT NULL, at_us BIGINT NOT NULL)")
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
+    pub async fn bench_drop_rows(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, c => sqlx::query("DROP TABLE IF EXISTS bench_raw_rows").execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    /// One row into `bench_raw_rows` (the caller picks distinct ids).
+    pub async fn bench_insert_row(
+        &mut self,
+        id: i64,
+        kind: &str,
+        event: &str,
+        at_us: i64,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query("INSERT INTO bench_raw_rows (id, kind, event, at_us) VALUES ($1, $2, $3, $4)")
+            .bind(id).bind(kind).bind(event).bind(at_us)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
 impl Tx {
     /// The same rows as [`Tx::append_events`] writes, with a placeholder hash and no head.
     pub async fn bench_raw_insert(&mut self, at_us: i64, events: &[NewEvent]) -> Result<()> {

@@ -31,7 +31,7 @@ use zhixing_store::courts::CourtRow;
 
 use crate::case as svc;
 use crate::error::{AppError, OrInternal};
-use crate::runtime::Notice;
+use crate::runtime::{Feed, FeedEntry, FeedRead, Turn};
 use crate::state::App;
 
 fn micros(t: Timestamp) -> i64 {
@@ -166,14 +166,23 @@ struct Locked {
     tx: zhixing_store::Tx,
     row: AuctionRow,
     before: Arc<Auction>,
+    /// This process's writers of the auction take turns: held until the commit is
+    /// published, so the live feed grows in the log's order.
+    _turn: Turn,
 }
 
 impl Locked {
     async fn open(app: &App, id: i64) -> Result<Locked, AppError> {
+        let turn = app.auctions.turn(id).await;
         let mut tx = app.store.begin().await?;
         let row = tx.lock_auction(id).await?.ok_or_else(|| not_found(id))?;
         let before = state_in_tx(&mut tx, app, &row).await?;
-        Ok(Locked { tx, row, before })
+        Ok(Locked {
+            tx,
+            row,
+            before,
+            _turn: turn,
+        })
     }
 
     /// Appends `events` decided on the state, with the audited event; the state they lead to
@@ -211,7 +220,8 @@ impl Locked {
     }
 }
 
-/// After a commit: cache the state and tell this process's live feeds, one notice per entry.
+/// After a commit, in the writer's turn: cache the state and give the live feed, if anyone
+/// listens, the public entries (each serialised once, for every listener).
 fn published(
     app: &App,
     row: &AuctionRow,
@@ -220,21 +230,29 @@ fn published(
     events: &[AuctionEvent],
 ) {
     app.auctions.put(row.id, version, state.clone());
-    let first = version - i64::try_from(events.len()).unwrap_or(0);
-    for (seq, e) in (first + 1..).zip(events) {
-        let public = match e {
-            AuctionEvent::BidAccepted(b) => Some(("bid", bid_entry(&state, b))),
-            AuctionEvent::Closed { .. } => Some(("closed", closed_entry(&state))),
-            _ => None,
-        }
-        .map(|(name, entry)| (name, Arc::<str>::from(entry.data.to_string())));
-        // Nobody listening is not an error.
-        let _ = app.auctions.feed.send(Notice {
-            auction_id: row.id,
-            seq,
-            public,
-        });
+    let Some(feed) = app.auctions.listened(row.id) else {
+        return;
+    };
+    let before = version - i64::try_from(events.len()).unwrap_or(0);
+    let entries = (before + 1..)
+        .zip(events)
+        .filter_map(|(seq, e)| public_entry(&state, e).map(|p| feed_entry(seq, &p)))
+        .collect();
+    feed.append(before, version, entries);
+}
+
+/// The public form of a log entry: an accepted bid or the close, as `state` (the state after
+/// the entry, or later) names the bidders.
+fn public_entry(state: &Auction, e: &AuctionEvent) -> Option<PublicEntry> {
+    match e {
+        AuctionEvent::BidAccepted(b) => Some(bid_entry(state, b)),
+        AuctionEvent::Closed { .. } => Some(closed_entry(state)),
+        _ => None,
     }
+}
+
+fn feed_entry(seq: i64, p: &PublicEntry) -> FeedEntry {
+    FeedEntry::new(seq, &p.event, &p.data.to_string())
 }
 
 /// A public feed entry (a bid or the close), as the live room shows it.
@@ -280,13 +298,13 @@ fn closed_entry(state: &Auction) -> PublicEntry {
     }
 }
 
-/// The public entries of a log after `after` (for a reconnecting listener): each accepted
-/// bid and the close, with the log position as its id; and the log's last position.
-pub async fn public_entries_after(
+/// The public entries of a log after `after`, read from the store: each accepted bid and
+/// the close, with the log position as its id; and the log's last position.
+async fn public_entries_after(
     app: &App,
     id: i64,
     after: i64,
-) -> Result<(Vec<(i64, PublicEntry)>, i64), AppError> {
+) -> Result<(Vec<FeedEntry>, i64), AppError> {
     // Only when the log moved past `after`: a quiet feed checks the row, not the log.
     let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
     if row.version <= after {
@@ -305,15 +323,56 @@ pub async fn public_entries_after(
         if entry.seq <= after {
             continue;
         }
-        if let Some(s) = &state {
-            match &e {
-                AuctionEvent::BidAccepted(b) => out.push((entry.seq, bid_entry(s, b))),
-                AuctionEvent::Closed { .. } => out.push((entry.seq, closed_entry(s))),
-                _ => {}
-            }
+        if let Some(p) = state.as_ref().and_then(|s| public_entry(s, &e)) {
+            out.push(feed_entry(entry.seq, &p));
         }
     }
     Ok((out, last))
+}
+
+/// How often the live feed of an auction compares itself with the stored log, for bids
+/// another process of a scaled-out deployment took (once for all its listeners).
+pub const FEED_CHECK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// For a listener of the live feed at position `after`: the server-sent events after it,
+/// and the position they bring it to. From memory while the feed holds the log; the feed
+/// is loaded from the store by one listener for all (in the writers' turn, so that no
+/// commit of this process falls between the read and the feed), and a listener further
+/// behind than the feed keeps reads the store for itself.
+pub async fn feed_after(
+    app: &App,
+    id: i64,
+    feed: &Feed,
+    after: i64,
+) -> Result<(Vec<bytes::Bytes>, i64), AppError> {
+    for _ in 0..3 {
+        match feed.read(after) {
+            FeedRead::Entries(frames, upto) => return Ok((frames, upto)),
+            FeedRead::Older => break,
+            FeedRead::Unloaded => {
+                let _one = feed.loading.lock().await;
+                if feed.loaded().is_none() {
+                    let _turn = app.auctions.turn(id).await;
+                    let (entries, upto) = public_entries_after(app, id, 0).await?;
+                    feed.fill(upto, entries);
+                }
+            }
+        }
+    }
+    // Behind what the feed keeps, or the log keeps moving under another process.
+    let (entries, upto) = public_entries_after(app, id, after).await?;
+    Ok((entries.into_iter().map(|e| e.frame).collect(), upto))
+}
+
+/// For a quiet listener: once per [`FEED_CHECK`] for all the feed's listeners, whether the
+/// stored log moved past the feed (another process took a bid); then the feed is loaded
+/// again.
+pub async fn feed_check(app: &App, id: i64, feed: &Feed) -> Result<(), AppError> {
+    if feed.check_due(FEED_CHECK) {
+        let row = app.store.auction(id).await?.ok_or_else(|| not_found(id))?;
+        feed.stored_at(row.version);
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

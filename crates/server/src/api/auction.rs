@@ -3,12 +3,11 @@
 //! the list, an auction with its bid log, real-name registration and the live feed.
 
 use std::convert::Infallible;
-use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhixing_domain::access::Principal;
@@ -352,10 +351,6 @@ pub async fn registration(
     Ok(Json(svc::registration(&app, id, token).await?))
 }
 
-/// How long a quiet feed waits before it looks at the log itself: bids taken by another
-/// process of a scaled-out deployment reach this one's listeners within this.
-const FEED_POLL: Duration = Duration::from_secs(3);
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -375,7 +370,7 @@ pub async fn events(
     Path(id): Path<i64>,
     Query(p): Query<FeedParams>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     // Exists, or 404 before the stream starts.
     svc::ensure_exists(&app, id).await?;
     let mut last: i64 = headers
@@ -385,48 +380,42 @@ pub async fn events(
         .or(p.after)
         .filter(|v: &i64| *v >= 0)
         .unwrap_or(0);
-    // Subscribe before reading the backlog, so nothing falls between the two.
-    let mut rx = app.auctions.feed.subscribe();
+    let feed = app.auctions.feed(id);
+    // Told of growth from before the first read, so nothing falls between the two.
+    let mut grew = feed.subscribe();
+    // Each event is encoded once, when its bid is published; every listener is sent the
+    // same bytes from where it stands in the feed.
     let stream = async_stream::stream! {
-        let event = |seq: i64, e: &svc::PublicEntry| {
-            Event::default().id(seq.to_string()).event(e.event.clone()).data(e.data.to_string())
-        };
-        let mut catch_up = true;
         loop {
-            if catch_up {
-                match svc::public_entries_after(&app, id, last).await {
-                    Ok((entries, upto)) => {
-                        for (seq, e) in entries {
-                            yield Ok(event(seq, &e));
-                        }
-                        last = upto;
+            match svc::feed_after(&app, id, &feed, last).await {
+                Ok((frames, upto)) => {
+                    for frame in frames {
+                        yield Ok::<_, Infallible>(frame);
                     }
-                    Err(_) => break,
+                    last = upto;
                 }
-                catch_up = false;
+                Err(_) => break,
             }
-            match tokio::time::timeout(FEED_POLL, rx.recv()).await {
-                Ok(Ok(n)) if n.auction_id == id => {
-                    if n.seq <= last {
-                        continue;
+            match tokio::time::timeout(svc::FEED_CHECK, grew.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => break,
+                Err(_) => {
+                    // Quiet: look for bids another process took, and keep the connection
+                    // open through proxies with a comment line.
+                    if svc::feed_check(&app, id, &feed).await.is_err() {
+                        break;
                     }
-                    if n.seq > last + 1 {
-                        // A gap (another process wrote, or a missed entry): read the log.
-                        catch_up = true;
-                        continue;
-                    }
-                    last = n.seq;
-                    if let Some((name, data)) = &n.public {
-                        yield Ok(Event::default().id(n.seq.to_string()).event(*name).data(&**data));
-                    }
+                    yield Ok(Bytes::from_static(b":\n\n"));
                 }
-                Ok(Ok(_)) => {}
-                Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) | Err(_) => {
-                    catch_up = true;
-                }
-                Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => break,
             }
         }
     };
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }

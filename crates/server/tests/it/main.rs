@@ -8,6 +8,7 @@ mod alerts;
 mod api_basics;
 mod auction;
 mod auction_account;
+mod auction_feed;
 mod auction_pages;
 mod auction_room;
 mod audit;
