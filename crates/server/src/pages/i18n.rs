@@ -1,6 +1,62 @@
 //! Page language: Simplified Chinese by default, English on request (`/lang/en`).
+//!
+//! A page's words are written in place as pairs, `zh_en("立案", "File")`: the Chinese is the
+//! default and what the court sees unless the user picked English. The language of the
+//! request being answered is set once for the whole request ([`scoped`]), so helpers deep in a
+//! page (a status's words, a table's headers) need no language argument; outside a request
+//! (a unit test, a background job) it is Chinese. Exports (CSV, Excel) stay in Chinese
+//! whatever the language: they are court files.
 
+use axum::extract::Request;
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+
+tokio::task_local! {
+    /// The language of the request being answered.
+    static CURRENT: Lang;
+}
+
+/// Answers the request in the language its cookie picked (the route layer of every page).
+pub async fn scoped(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let lang = Lang::from_parts(&parts);
+    CURRENT
+        .scope(lang, next.run(Request::from_parts(parts, body)))
+        .await
+}
+
+/// The Chinese words, or the English ones when the request being answered is in English.
+pub fn zh_en(zh: &'static str, en: &'static str) -> &'static str {
+    Lang::current().pick(zh, en)
+}
+
+/// Runs `work` in Chinese whatever the request's language: the exports (CSV, Excel) are court
+/// files, in Chinese, headers and cells alike.
+pub async fn in_chinese<T>(work: impl Future<Output = T>) -> T {
+    CURRENT.scope(Lang::Zh, work).await
+}
+
+/// Whether the request being answered is in English (for sentences built with `format!`).
+pub fn en() -> bool {
+    Lang::current() == Lang::En
+}
+
+/// A domain value's words in the current language: its Chinese name, or its English one.
+pub trait Label {
+    fn label(self) -> &'static str;
+}
+
+/// `Label` for the domain enums that name themselves with `name_zh()` and `name_en()`.
+macro_rules! labelled {
+    ($($t:ty),* $(,)?) => {$(
+        impl Label for $t {
+            fn label(self) -> &'static str {
+                zh_en(self.name_zh(), self.name_en())
+            }
+        }
+    )*};
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -15,6 +71,17 @@ impl Lang {
         match crate::api::cookie(parts, LANG_COOKIE).as_deref() {
             Some("en") => Lang::En,
             _ => Lang::Zh,
+        }
+    }
+    /// The language of the request being answered; Chinese outside a request.
+    pub fn current() -> Lang {
+        CURRENT.try_with(|l| *l).unwrap_or(Lang::Zh)
+    }
+    /// `zh` in Chinese, `en` in English.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
         }
     }
     pub fn code(self) -> &'static str {
