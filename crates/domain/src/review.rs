@@ -56,6 +56,20 @@ impl ReviewKind {
         }
     }
 
+    /// The English name, for pages in English.
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ReviewKind::ActObjection => "Objection to an enforcement act",
+
+            ReviewKind::OutsiderObjection => "Outsider's objection",
+
+            ReviewKind::Reconsideration => "Reconsideration",
+
+            ReviewKind::Supervision => "Enforcement supervision",
+        }
+    }
+
     /// The rule that limits its examination, if the law sets one (supervision has none).
     pub fn examination_rule(self) -> Option<&'static str> {
         match self {
