@@ -55,8 +55,37 @@ macro_rules! labelled {
                 zh_en(self.name_zh(), self.name_en())
             }
         }
+        impl Label for &$t {
+            fn label(self) -> &'static str {
+                (*self).label()
+            }
+        }
     )*};
 }
+
+use zhixing_domain as d;
+labelled!(
+    d::access::Role,
+    d::auction::Round,
+    d::case::ActionKind,
+    d::case::CaseStatus,
+    d::case::ClosureMode,
+    d::complaint::Channel,
+    d::complaint::Status,
+    d::credit::Ground,
+    d::credit::RemovalTrigger,
+    d::credit::SpendingKind,
+    d::entrusted::EntrustedAct,
+    d::entrusted::TaskStatus,
+    d::field::FieldMethod,
+    d::measure::MeasureKind,
+    d::recording::Kind,
+    d::review::ReviewKind,
+    d::service::FailureReason,
+    d::service::ServiceMethod,
+    d::supervision::SupervisionStatus,
+    d::valuation::PriceMethod,
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
