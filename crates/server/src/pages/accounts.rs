@@ -15,7 +15,7 @@ use zhixing_domain::access::{Action, Role};
 use zhixing_domain::refusal::Refusal;
 
 use super::i18n::Lang;
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path};
 
@@ -27,7 +27,7 @@ enum Note {
 
 fn role_label(lang: Lang, r: Role) -> &'static str {
     if lang == Lang::Zh {
-        r.name_zh()
+        r.label()
     } else {
         r.name_en()
     }

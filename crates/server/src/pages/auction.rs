@@ -22,7 +22,7 @@ use super::Viewer;
 use super::cases::{fen_of, yuan};
 use super::control::asset_kind_zh;
 use super::i18n::Lang;
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use crate::error::Path;
 use zhixing_app::AppError;
 use zhixing_app::case as cases_svc;
@@ -200,7 +200,7 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
             form.move method="post" action=(format!("{base}/move")) {
                 (token)
                 input type="hidden" name="version" value=(v.version);
-                label { (zh_en("改用", "Switch to")) select name="to" { @for m in &later { option value=(m.as_str()) { (m.name_zh()) } } } }
+                label { (zh_en("改用", "Switch to")) select name="to" { @for m in &later { option value=(m.as_str()) { (m.label()) } } } }
                 label { (zh_en("理由", "Reason")) select name="reason" {
                     option value="failed" { (zh_en("本方式不能或者不成", "This method is impossible or failed")) }
                     option value="parties_request" { (zh_en("双方当事人一致要求", "Both parties ask for it")) }
@@ -259,7 +259,7 @@ fn announce_form(token: &FormToken, id: i64, p: &HeldAsset, round: Round) -> Mar
             h4 { (zh_en("发布拍卖公告", "Announce an auction")) @if let Some(r) = &reference { span.small.muted { (zh_en("（参考价 ", "(reference price ")) (r) (zh_en("）", ")")) } } }
             label { (zh_en("轮次", "Round")) select name="round" {
                 @for r in [Round::First, Round::Second, Round::SellOff] {
-                    option value=(r.as_str()) selected[r == round] { (r.name_zh()) }
+                    option value=(r.as_str()) selected[r == round] { (r.label()) }
                 }
             } }
             label { (zh_en("标的名称", "Lot name")) input name="title" required maxlength=(auction_svc::MAX_TITLE) value=(p.asset.description); }
@@ -346,7 +346,7 @@ pub(super) fn section(
                             }
                             p.price-line {
                                 @if let Some(r) = &v.reference_price {
-                                    (zh_en("参考价 ", "Reference price ")) strong.reference-price { (yuan(r.price.get())) } (zh_en("（", " (")) (r.method.name_zh()) (zh_en("，", ", ")) (r.determined_on) (zh_en(" 确定，有效至 ", " set, valid until ")) (r.valid_until) (zh_en("）", ")"))
+                                    (zh_en("参考价 ", "Reference price ")) strong.reference-price { (yuan(r.price.get())) } (zh_en("（", " (")) (r.method.label()) (zh_en("，", ", ")) (r.determined_on) (zh_en(" 确定，有效至 ", " set, valid until ")) (r.valid_until) (zh_en("）", ")"))
                                 } @else {
                                     (zh_en("参考价：", "Reference price: ")) (unusable(lang, v))
                                 }

@@ -14,7 +14,7 @@ use zhixing_domain::supervision::SupervisionStatus;
 
 use super::Viewer;
 use super::cases::{Refused, answer};
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -156,7 +156,7 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
                     (token)
                     label { (zh_en("受托法院（法院代号，如 b130102）", "Entrusted court (court code, e.g. b130102)")) input name="to_court" required value=(task("to_court")); }
                     label { (zh_en("委托事项", "Matter entrusted")) select name="act" {
-                        @for a in EntrustedAct::ALL { option value=(a.as_str()) selected[task("act") == a.as_str()] { (a.name_zh()) } }
+                        @for a in EntrustedAct::ALL { option value=(a.as_str()) selected[task("act") == a.as_str()] { (a.label()) } }
                     } }
                     label { (zh_en("对象（账户、财产或受送达人）", "Subject (account, property or addressee)")) textarea name="target" required maxlength="4000" { (task("target")) } }
                     label { (zh_en("其他要求（可不填）", "Other requirements (optional)")) textarea name="instructions" maxlength="4000" { (task("instructions")) } }

@@ -15,7 +15,7 @@ use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
 use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::i18n::Lang;
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page};
 use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, described, document_response};
 use crate::error::{ApiError, Path, Query};
@@ -27,7 +27,7 @@ pub(super) fn yuan(fen: i64) -> String {
 }
 
 fn status_zh(s: &str) -> &'static str {
-    CaseStatus::parse(s).map_or("", CaseStatus::name_zh)
+    CaseStatus::parse(s).map_or("", CaseStatus::label)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -871,9 +871,9 @@ pub(super) async fn render(
         p.small.muted #case-live data-live=(format!("/cases/{id}/live")) data-seen=(seen) aria-live="polite" {}
         section.card #case-head {
             h1 #case-number { (view.number) }
-            p { span.badge #case-status { (c.status.name_zh()) } " · " (court.name) (zh_en(" · 立案 ", " · filed ")) (c.filed_on)
+            p { span.badge #case-status { (c.status.label()) } " · " (court.name) (zh_en(" · 立案 ", " · filed ")) (c.filed_on)
                 @if let Some((_, name)) = &c.officer { (zh_en(" · 承办人 ", " · officer ")) (name) } }
-            @if let Some((mode, reason, on)) = &c.closure { p { (zh_en("结案方式：", "Closed by: ")) strong #closure-mode { (mode.name_zh()) } (zh_en("（", " (")) (on) (zh_en("）", ")")) (reason) } }
+            @if let Some((mode, reason, on)) = &c.closure { p { (zh_en("结案方式：", "Closed by: ")) strong #closure-mode { (mode.label()) } (zh_en("（", " (")) (on) (zh_en("）", ")")) (reason) } }
             @if let Some(r) = &c.resumed_from { p { (zh_en("恢复执行自 ", "Resumed from ")) (r) } }
             @if let Some(r) = &c.resumed_as { p { (zh_en("已恢复执行为 ", "Resumed as ")) (r) } }
         }
@@ -902,7 +902,7 @@ pub(super) async fn render(
                 form method="post" action=(format!("/cases/{id}/act")) {
                     (v.csrf)
                     input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                    label { (zh_en("事项", "Matter")) select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } } }
+                    label { (zh_en("事项", "Matter")) select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.label()) } } } }
                     label { (zh_en("说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）", "Note (required for an interview, a reason not to list as dishonest, a false report, an unperformed settlement, etc.)")) input name="note"; }
                     fieldset #notice-periods { legend { (zh_en("执行通知书、报告财产令载明的期限（仅发出通知时填写，自送达之日起算）", "Periods stated in the enforcement notice and the order to report property (only when issuing the notice; counted from service)")) }
                         label { (zh_en("履行期限（日，0 为立即履行）", "Time to perform (days, 0 for at once)")) input type="number" name="perform_days" min="0" max=(case::MAX_STATED_DAYS) step="1"; }
@@ -913,7 +913,7 @@ pub(super) async fn render(
                 @if let Some(pr) = &proposal {
                     div #proposal {
                         h3 { (zh_en("报结审批", "Closure approval")) }
-                        p { (zh_en("结案方式：", "Closed by: ")) strong #proposal-mode { (pr.mode.name_zh()) }
+                        p { (zh_en("结案方式：", "Closed by: ")) strong #proposal-mode { (pr.mode.label()) }
                             (zh_en(" · 提出：", " · proposed by: ")) span #proposal-by { (pr.proposed_by.as_deref().unwrap_or("—")) } " " (pr.proposed_on) }
                         p { (zh_en("理由：", "Reason: ")) span #proposal-reason { (pr.reason) } }
                         h4 { (zh_en("报结时核对的结案条件", "Conditions checked when proposed")) }
@@ -1170,8 +1170,8 @@ async fn closure_page(
     let body = html! {
         section.card {
             h1 { (view.number) (zh_en(" — 结案", " — Closure")) }
-            p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.name_zh()) } " " } }
-            h2 { (mode.name_zh()) @if mode.needs_approval() { (zh_en(" （须执行局长批准）", " (needs the division head's approval)")) } }
+            p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.label()) } " " } }
+            h2 { (mode.label()) @if mode.needs_approval() { (zh_en(" （须执行局长批准）", " (needs the division head's approval)")) } }
             ul #checklist { @for c in &conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
             h3 { (zh_en("结案后依法一并办理", "Done with the closure, as the law requires")) }
             @let fx = &list.effects;

@@ -14,7 +14,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Viewer;
 use super::cases::{Refused, answer};
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -89,7 +89,7 @@ pub(super) fn section(
                     (token)
                     h3 { (zh_en("登记信访", "Register a complaint")) }
                     label { (zh_en("渠道", "Channel")) select name="channel" {
-                        @for ch in Channel::ALL { option value=(ch.as_str()) selected[reg("channel") == ch.as_str()] { (ch.name_zh()) } }
+                        @for ch in Channel::ALL { option value=(ch.as_str()) selected[reg("channel") == ch.as_str()] { (ch.label()) } }
                     } }
                     label { (zh_en("信访人", "Complainant")) input name="complainant" required maxlength="100" value=(reg("complainant")); }
                     label { (zh_en("信访内容", "Complaint")) textarea name="summary" required maxlength="4000" { (reg("summary")) } }
@@ -118,7 +118,7 @@ pub(super) fn section(
                     // First: the token is read from the first part, before the file.
                     (token)
                     h3 { (zh_en("上传录音录像", "Upload a recording")) }
-                    label { (zh_en("类别", "Kind")) select name="kind" { @for k in Kind::ALL { option value=(k.as_str()) { (k.name_zh()) } } } }
+                    label { (zh_en("类别", "Kind")) select name="kind" { @for k in Kind::ALL { option value=(k.as_str()) { (k.label()) } } } }
                     label { (zh_en("所属信访（可不选）", "Complaint it belongs to (optional)")) select name="complaint" {
                         option value="" { (zh_en("本案（不属某件信访）", "This case (no complaint)")) }
                         @for c in complaints { option value=(c.id) { (zh_en("信访 ", "Complaint ")) (c.id) (zh_en("（", " (")) (c.complainant) (zh_en("）", ")")) } }

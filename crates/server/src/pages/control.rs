@@ -16,7 +16,7 @@ use zhixing_store::investigation::{AssetRow, InvestigationRow, OutboxStatus};
 use zhixing_store::measures::{AlertRow, MeasureRow};
 
 use super::cases::{Refused, answer, back, fen_of, yuan};
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -158,7 +158,7 @@ pub(super) fn investigation_sections(
                     // First: the token is read from the first part, before the files.
                     (token)
                     input type="hidden" name="version" value=(version.unwrap_or(0));
-                    label { (zh_en("方式", "Method")) select name="method" { @for m in FieldMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
+                    label { (zh_en("方式", "Method")) select name="method" { @for m in FieldMethod::ALL { option value=(m.as_str()) { (m.label()) } } } }
                     label { (zh_en("日期", "Date")) input type="date" name="on" required value=(today) max=(today) min=(filed_on); }
                     label { (zh_en("地点（实地调查、搜查须填写）", "Place (required for a site visit or search)")) input name="place" maxlength="200"; }
                     label { (zh_en("调查情况", "Findings")) textarea name="findings" required maxlength="4000" {} }
@@ -199,7 +199,7 @@ pub(super) fn measures_section(
                     tr { th { (zh_en("措施", "Measure")) } th { (zh_en("财产", "Property")) } th { (zh_en("状态", "Status")) } th { (zh_en("金额", "Amount")) } th { (zh_en("期限至", "Until")) } th { (zh_en("剩余", "Left")) } @if can_act { th { (zh_en("办理", "Handle")) } } }
                     @for m in measures {
                         tr data-measure=(m.id) data-status=(m.status) {
-                            td { (MeasureKind::parse(&m.kind).map_or("", MeasureKind::name_zh)) }
+                            td { (MeasureKind::parse(&m.kind).map_or("", MeasureKind::label)) }
                             td { code { (assets.iter().find(|a| a.id == m.asset_id).map_or("", |a| a.reference.as_str())) } }
                             td.status { (measure_status_zh(&m.status))
                                 @if let Some(q) = m.queue_position { (zh_en("（第 ", " (no. ")) (q) (zh_en(" 位）", " in line)")) }
@@ -289,7 +289,7 @@ fn measure_form(
     html! {
         form.measure method="post" action=(format!("/cases/{case}/assets/{}/measures", a.id)) {
             (token)
-            label.inline { (zh_en("措施", "Measure")) select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.name_zh()) } } } }
+            label.inline { (zh_en("措施", "Measure")) select name="kind" { @for k in &kinds { option value=(k.as_str()) { (k.label()) } } } }
             @if money { label.inline { (zh_en("金额（元）", "Amount (yuan)")) input name="amount" size="10"; } }
             label.inline { (zh_en("期限至", "Until")) input type="date" name="until" title=(zh_en("空：法定最长期限", "empty: the longest legal term")); }
             button type="submit" { (zh_en("申请", "Apply")) }

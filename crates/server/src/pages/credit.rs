@@ -17,7 +17,7 @@ use zhixing_domain::credit::{
 use zhixing_domain::refusal::Refusal;
 use zhixing_domain::rules::RuleBook;
 
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
@@ -153,19 +153,19 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                         tr data-listing=(l.no) data-status=(if l.status == ListingStatus::Listed { "listed" } else { "removed" }) {
                             td { (l.no) }
                             td { (name(l.party_no)) }
-                            td { @for g in &l.grounds { span title=(g.name_zh()) { (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) } } }
+                            td { @for g in &l.grounds { span title=(g.label()) { (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) } } }
                             td.facts { (l.facts) }
                             td { (l.listed_on) }
                             td.ends-on { @if let Some(e) = l.ends_on { (e) } @else { (zh_en("履行完毕时", "Until performed")) }
                                 @if l.extended_years > 0 { br; span.small.muted.extended { (zh_en("已延长 ", "extended by ")) (l.extended_years) (zh_en(" 年", " years")) } } }
                             td.listing-status { @if let Some(r) = &l.removal {
-                                (zh_en("已删除（", "Removed (")) (r.trigger.name_zh()) (zh_en("，", ", ")) (r.on) (zh_en("）", ")"))
+                                (zh_en("已删除（", "Removed (")) (r.trigger.label()) (zh_en("，", ", ")) (r.on) (zh_en("）", ")"))
                                 br; span.small.muted { (r.reason) }
                             } @else { (zh_en("在册", "Listed")) } }
                             @if can_act { td { @if l.status == ListingStatus::Listed {
                                 form.remove method="post" action=(format!("/cases/{id}/listings/{}/removal", l.no)) {
                                     (s.token)
-                                    label.inline { (zh_en("删除事由", "Ground for removal")) select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } } }
+                                    label.inline { (zh_en("删除事由", "Ground for removal")) select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.label()) } } } }
                                     label.inline { (zh_en("删除理由", "Reason for removal")) input name="reason" required minlength="4"; }
                                     button type="submit" { (zh_en("删除", "Remove")) } }
                                 @if let Some((min, max)) = extension_years(s, l) {
@@ -222,7 +222,7 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
                     (s.token)
                     label { (zh_en("被执行人", "Respondent")) select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
                     fieldset { legend { (zh_en("失信情形（第一条）", "Ground for listing (article 1)")) }
-                        @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) (g.name_zh()) } } }
+                        @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) (g.label()) } } }
                     label { (zh_en("失信行为（具体事实）", "Dishonest conduct (the facts)")) textarea name="facts" required minlength="4" maxlength="4000" {} }
                     label { (zh_en("单位被执行人：限制消费另约束的人员（以、分隔）", "Organisation respondent: persons also restricted (separated by 、)")) input name="bound_persons"; }
                     button type="submit" { (zh_en("纳入失信名单", "List as dishonest")) }

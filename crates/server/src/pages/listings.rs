@@ -12,7 +12,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::cases::yuan;
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page};
 use crate::error::Query;
 use crate::export::{self, Cell, Format, Table};
@@ -92,7 +92,7 @@ fn grounds_zh(json: &str) -> String {
         .unwrap_or_default()
         .into_iter()
         .filter_map(Ground::from_no)
-        .map(Ground::name_zh)
+        .map(Ground::label)
         .collect::<Vec<_>>()
         .join(zh_en("；", "; "))
 }

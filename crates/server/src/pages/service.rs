@@ -15,7 +15,7 @@ use zhixing_domain::case::CaseState;
 use zhixing_domain::service::{FailureReason, ServiceMethod};
 
 use super::cases::{Refused, answer};
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer};
 use crate::csrf::FormToken;
 use crate::error::Path;
@@ -109,7 +109,7 @@ pub(super) fn section(
                         (token)
                         label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
                         label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
-                        label { (zh_en("送达方式", "Method of service")) select name="method" required { @for m in ServiceMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
+                        label { (zh_en("送达方式", "Method of service")) select name="method" required { @for m in ServiceMethod::ALL { option value=(m.as_str()) { (m.label()) } } } }
                         label { (zh_en("送达日期（签收、留置、邮件签收日；公告送达填公告发布日）", "Served on (day signed for, left, or mail signed for; for announcement, the day announced)")) input type="date" name="on" value=(today) max=(today); }
                         label { (zh_en("送达凭证（送达回证、留置送达记录或照片、邮件回执、公告；PDF、JPEG、PNG、MP4，不超过 10 MiB；电子送达无需上传）", "Proof of service (receipt, record or photo of leaving, mail receipt, announcement; PDF, JPEG, PNG, MP4, at most 10 MiB; none for electronic service)"))
                             input type="file" name="proof" accept=".pdf,.jpg,.jpeg,.png,.mp4,application/pdf,image/jpeg,image/png,video/mp4"; }
@@ -120,9 +120,9 @@ pub(super) fn section(
                         (token)
                         label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
                         label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
-                        label { (zh_en("尝试的方式", "Method tried")) select name="method" required { @for m in ServiceMethod::ALL.into_iter().filter(|m| *m != ServiceMethod::Announcement) { option value=(m.as_str()) { (m.name_zh()) } } } }
+                        label { (zh_en("尝试的方式", "Method tried")) select name="method" required { @for m in ServiceMethod::ALL.into_iter().filter(|m| *m != ServiceMethod::Announcement) { option value=(m.as_str()) { (m.label()) } } } }
                         label { (zh_en("原因", "Cause")) select name="reason" required {
-                            @for r in [FailureReason::MeansFailed, FailureReason::WhereaboutsUnknown] { option value=(r.as_str()) { (r.name_zh()) } } } }
+                            @for r in [FailureReason::MeansFailed, FailureReason::WhereaboutsUnknown] { option value=(r.as_str()) { (r.label()) } } } }
                         label { (zh_en("具体情况", "Details")) textarea name="note" required minlength="4" maxlength="2000" {} }
                         button type="submit" { (zh_en("记录送达未果", "Record a failed service")) }
                     }

@@ -9,7 +9,7 @@ use zhixing_app::platform::courts;
 use zhixing_domain::access::{Action, Role};
 
 use super::i18n::Lang;
-use super::i18n::zh_en;
+use super::i18n::{Label, zh_en};
 use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::csrf::{FormToken, SignInForm};
@@ -116,7 +116,7 @@ fn role_names(lang: Lang, roles: &[Role]) -> String {
         .iter()
         .map(|r| {
             if lang == Lang::Zh {
-                r.name_zh()
+                r.label()
             } else {
                 r.name_en()
             }
@@ -193,7 +193,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                                 td { a href=(format!("/cases/{}", c.id)) { (c.number) } }
                                 td.small { (c.applicants.join(zh_en("、", ", "))) (zh_en(" 诉 ", " v. ")) (c.respondents.join(zh_en("、", ", "))) }
                                 td { (c.next_due.as_deref().unwrap_or("—")) @if c.overdue { " " span.badge.late { (zh_en("已超期", "Overdue")) } } }
-                                td { (zhixing_domain::case::CaseStatus::parse(&c.status).map_or(c.status.as_str(), |s| s.name_zh())) }
+                                td { (zhixing_domain::case::CaseStatus::parse(&c.status).map_or(c.status.as_str(), |s| s.label())) }
                             }
                         }
                     } }
@@ -210,7 +210,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                     div.scroll { table #pending-closures {
                         tr { th { (zh_en("案号", "Case number")) } th { (zh_en("结案方式", "Closure")) } th { (zh_en("理由", "Reason")) } th { (zh_en("提出", "Proposed")) } }
                         @for c in &work.closures {
-                            tr { td { a href=(format!("/cases/{}#act", c.case_id)) { (c.number) } } td { (c.mode.name_zh()) } td { (c.reason) }
+                            tr { td { a href=(format!("/cases/{}#act", c.case_id)) { (c.number) } } td { (c.mode.label()) } td { (c.reason) }
                                  td.small { (c.proposed_by.as_deref().unwrap_or("")) " " (c.proposed_on) } }
                         }
                     } }
