@@ -340,7 +340,7 @@ pub(super) fn section(
                         }
                         Some(v) => {
                             p.valuation-state data-valuation=(v.id) data-status=(v.status) {
-                                (zh_en("确定方式：", "Method: ")) strong { (v.method_zh) } " · "
+                                (zh_en("确定方式：", "Method: ")) strong { (super::i18n::known(&v.method_zh)) } " · "
                                 (if v.status == "determined" { zh_en("已确定", "Set") } else { zh_en("进行中", "Running") })
                                 @if v.late_start { " " span.badge.late { (zh_en("逾期启动", "Started late")) } }
                             }
@@ -397,7 +397,7 @@ pub(super) fn section(
                     @for a in &s.auctions {
                         tr data-auction=(a.id) data-status=(a.status) data-phase=(a.phase) {
                             td { a.live-room href=(format!("/public/auctions/{}", a.id)) { (a.title) } }
-                            td { (a.round_zh) }
+                            td { (super::i18n::known(&a.round_zh)) }
                             td.status { (status_zh(&a.status)) " · " (phase_zh(&a.phase)) }
                             td.small { (bj(&a.starts_at)) (zh_en(" 至 ", " to ")) (bj(&a.ends_at)) }
                             td.num { (yuan(a.start_price_fen)) }

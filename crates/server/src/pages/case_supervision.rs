@@ -110,7 +110,7 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
                             td { (o.issuer_court_name) br; span.small.muted { (super::beijing_at(&o.issued_at)) } }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
                             td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                            td.status { (o.status_zh) }
+                            td.status { (super::i18n::known(&o.status_zh)) }
                             td.small { @for n in &o.notes {
                                 p data-note=(n.kind) { strong { (note_kind_zh(&n.kind)) } (zh_en("（", " (")) (super::beijing_at(&n.written_at)) (zh_en("）：", "): ")) (n.body) }
                             } }
@@ -139,7 +139,7 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
                             td { (t.act_zh) }
                             td.small { (t.target) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                            td.status { (t.status_zh) }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                             td.small {
                                 @if let Some(r) = &t.result { (r) }
                                 @if let Some(r) = &t.decline_reason { (zh_en("拒收：", "Declined: ")) (r) }

@@ -379,7 +379,10 @@ async fn load(
         .indicators
         .iter()
         .find(|i| i.key == ranking.by)
-        .map_or_else(|| ranking.by.clone(), |i| i.name_zh.to_owned());
+        .map_or_else(
+            || ranking.by.clone(),
+            |i| super::i18n::known(i.name_zh).to_owned(),
+        );
     let percent = is_percent(&ranking.by);
     let courts = ranking
         .courts
@@ -488,7 +491,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                 } }
                 label.inline { (zh_en("下级法院排名依据", "Rank the courts below by")) select name="by" {
                     @for i in &d.indicators {
-                        option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { (zh_en("按", "By ")) (i.indicator.name_zh) (zh_en("排名", " ranking")) }
+                        option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { (zh_en("按", "By ")) (super::i18n::known(i.indicator.name_zh)) (zh_en("排名", " ranking")) }
                     }
                 } }
                 button type="submit" { (zh_en("查询", "Search")) }
@@ -507,7 +510,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                 tr { th { (zh_en("指标", "Indicator")) } th { (zh_en("分子 / 分母", "Numerator / denominator")) } th { (zh_en("数值", "Value")) } th { (zh_en("目标", "Target")) } th { (zh_en("达标情况", "Met?")) } }
                 @for i in &d.indicators {
                     tr id=(format!("ind-{}", i.indicator.key)) {
-                        td { (i.indicator.name_zh) }
+                        td { (super::i18n::known(i.indicator.name_zh)) }
                         td.num.frac { (i.indicator.numerator) " / " (i.indicator.denominator) }
                         td.num.value { (i.display) }
                         td.num.target { @if let Some(t) = i.indicator.target { "≥ " (t) "%" } @else { "—" } }
@@ -522,7 +525,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             details #trend-details {
                 summary { (zh_en("按月数据", "Monthly figures")) }
                 table #trend-table {
-                    tr { th { (zh_en("月份", "Month")) } th { (zh_en("收案", "Cases received")) } th { (zh_en("结案", "Close")) } @for s in &d.trend.series { th { (s.name_zh) } } }
+                    tr { th { (zh_en("月份", "Month")) } th { (zh_en("收案", "Cases received")) } th { (zh_en("结案", "Cases closed")) } @for s in &d.trend.series { th { (super::i18n::known(s.name_zh)) } } }
                     @for (m, month) in d.trend.months.iter().enumerate() {
                         tr {
                             td { (month) }

@@ -58,7 +58,7 @@ pub async fn list(
                             td.findings { (c.summary) }
                             td { (c.received_on) }
                             td { (c.resolve_due) @if c.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
-                            td.status { (c.status_zh) }
+                            td.status { (super::i18n::known(&c.status_zh)) }
                             td { a href=(format!("/cases/{}#complaints", c.case_id)) { (zh_en("办理", "Handle")) } }
                         }
                     }

@@ -68,7 +68,7 @@ pub(super) fn section(
                             td { (c.received_on) }
                             td { (c.register_due) @if c.registered_late { " " span.badge.late { (zh_en("逾期登记", "Registered late")) } } }
                             td { (c.resolve_due) @if c.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
-                            td.status { (c.status_zh) @if let Some(on) = &c.resolved_on { " " span.small.muted { (on) } } }
+                            td.status { (super::i18n::known(&c.status_zh)) @if let Some(on) = &c.resolved_on { " " span.small.muted { (on) } } }
                             td {
                                 @if let Some(r) = &c.result { (r) }
                                 @else if can_act {
@@ -102,7 +102,7 @@ pub(super) fn section(
                 ul #recording-list {
                     @for r in recordings {
                         li data-recording=(r.id) {
-                            strong { (r.kind_zh) } " " (r.name)
+                            strong { (super::i18n::known(&r.kind_zh)) } " " (r.name)
                             @if let Some(c) = r.complaint_id { " " span.small.muted { (zh_en("（信访 ", " (complaint ")) (c) (zh_en("）", ")")) } }
                             " " span.small.muted { (super::beijing_at(&r.uploaded_at)) }
                             br;

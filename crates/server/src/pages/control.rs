@@ -142,7 +142,7 @@ pub(super) fn investigation_sections(
                     @for r in field_records {
                         tr data-field-investigation=(r.id) data-method=(r.method) {
                             td { (r.on) }
-                            td { (r.method_zh) }
+                            td { (super::i18n::known(&r.method_zh)) }
                             td { (r.place.as_deref().unwrap_or("—")) }
                             td.findings { (r.findings) }
                             td { @if r.attachments.is_empty() { "—" } @else { ul.attachments { @for a in &r.attachments {

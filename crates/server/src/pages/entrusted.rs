@@ -103,7 +103,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                             td.small { (t.target) @if !t.instructions.is_empty() { br; span.muted { (t.instructions) } } }
                             td.small { (respondents(&t.respondents)) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                            td.status { (t.status_zh) }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                             td {
                                 @if let Some(r) = &t.result { p { (r) } }
                                 @if let Some(r) = &t.decline_reason { p { (zh_en("拒收：", "Declined: ")) (r) } }
@@ -127,7 +127,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                             td { @if let Some(c) = t.case_id { a href=(format!("/cases/{c}#command")) { (t.case_number) } } @else { (t.case_number) } }
                             td { (t.act_zh) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                            td.status { (t.status_zh) }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                         }
                     }
                 } }

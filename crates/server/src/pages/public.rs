@@ -169,9 +169,9 @@ fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
                     @for d in &v.documents {
                         tr data-document=(d.document_id) data-status=(d.status) {
                             td { (d.title) }
-                            td { (d.status_zh) }
+                            td { (super::i18n::known(&d.status_zh)) }
                             td { (d.served_on.as_deref().unwrap_or("—")) }
-                            td { (d.method_zh.as_deref().unwrap_or("—")) }
+                            td { (d.method_zh.as_deref().map_or("—", super::i18n::known)) }
                             td { @if d.openable {
                                 form method="post" action=(format!("/public/case/documents/{}", d.document_id)) {
                                     (credentials(f))
@@ -218,7 +218,7 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
         }
         section.card #party-case {
             h1 { (zh_en("案件 ", "Case ")) span #case-number { (v.number) } }
-            p { (v.court_name) (zh_en(" · 立案日期 ", " · filed on ")) (v.filed_on) (zh_en(" · 状态 ", " · status ")) strong #case-status { (v.status_zh) } }
+            p { (v.court_name) (zh_en(" · 立案日期 ", " · filed on ")) (v.filed_on) (zh_en(" · 状态 ", " · status ")) strong #case-status { (super::i18n::known(&v.status_zh)) } }
             p { (zh_en("您是本案的 ", "You are, in this case, the ")) (if v.you.role == "applicant" { zh_en("申请执行人", "Applicant") } else { zh_en("被执行人", "Respondent") }) (zh_en("：", ": ")) (v.you.name) }
             p { (zh_en("执行标的 ", "Amount to enforce ")) (yuan(v.total_due_fen)) (zh_en("，尚未履行 ", ", outstanding ")) (yuan(v.unpaid_fen)) }
             h2 { (zh_en("当事人", "Party")) }
@@ -234,7 +234,7 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
                     tr { th { (zh_en("措施", "Measure")) } th { (zh_en("财产", "Property")) } th { (zh_en("金额", "Amount")) } th { (zh_en("状态", "Status")) } th { (zh_en("期限至", "Until")) } }
                     @for m in &v.measures {
                         tr data-status=(m.status) {
-                            td { (m.kind_zh) }
+                            td { (super::i18n::known(&m.kind_zh)) }
                             td.asset { (m.asset) }
                             td.num { (m.amount_fen.map(yuan).unwrap_or_else(|| "—".into())) }
                             td { (super::control::measure_status_zh(&m.status)) }
@@ -282,8 +282,8 @@ fn submissions(v: &PartyCaseView, f: &AccessForm, draft: &Draft) -> Markup {
                     tr { th { (zh_en("回执号", "Receipt no.")) } th { (zh_en("类别", "Kind")) } th { (zh_en("提交日期", "Submitted on")) } th { (zh_en("状态", "Status")) } th { (zh_en("办理期限", "Due")) } }
                     @for x in &v.submissions {
                         tr data-receipt=(x.receipt) data-status=(x.status) {
-                            td { code { (x.receipt) } } td { (x.kind_zh) } td { (x.submitted_on) }
-                            td { (x.status_zh) } td { (x.due.as_deref().unwrap_or("—")) }
+                            td { code { (x.receipt) } } td { (super::i18n::known(&x.kind_zh)) } td { (x.submitted_on) }
+                            td { (super::i18n::known(&x.status_zh)) } td { (x.due.as_deref().unwrap_or("—")) }
                         }
                     }
                 } }
@@ -453,7 +453,7 @@ pub async fn document_submit(
             let body = html! {
                 section.card #party-document {
                     h1 { (d.title) }
-                    p { (zh_en("送达日期 ", "Served on ")) strong #served-on { (d.served_on) } (zh_en(" · 送达方式 ", " · method ")) (d.method_zh) }
+                    p { (zh_en("送达日期 ", "Served on ")) strong #served-on { (d.served_on) } (zh_en(" · 送达方式 ", " · method ")) (super::i18n::known(&d.method_zh)) }
                     p.small { (zh_en("SHA-256：", "SHA-256: ")) code #document-sha256 { (d.sha256) } }
                     form method="post" action=(format!("/public/case/documents/{id}")) {
                         (credentials(&f))
@@ -558,15 +558,15 @@ fn receipt_page(
     };
     let body = html! {
         @if fresh {
-            p.notice #submitted role="status" { (zh_en("已收到您提交的", "Received: your ")) (s.kind_zh) (zh_en("。请记下回执号，凭回执号、案号和查询码可随时查询办理情况。", ". Note the receipt number: with it, the case number and the access code you can follow it at any time.")) }
+            p.notice #submitted role="status" { (zh_en("已收到您提交的", "Received: your ")) (super::i18n::known(&s.kind_zh)) (zh_en("。请记下回执号，凭回执号、案号和查询码可随时查询办理情况。", ". Note the receipt number: with it, the case number and the access code you can follow it at any time.")) }
         }
         section.card #submission {
-            h1 { (s.kind_zh) (zh_en(" · 回执", " · Receipt")) }
+            h1 { (super::i18n::known(&s.kind_zh)) (zh_en(" · 回执", " · Receipt")) }
             dl {
                 dt { (zh_en("回执号", "Receipt no.")) } dd { strong #receipt { (s.receipt) } }
                 dt { (zh_en("案号", "Case number")) } dd { (s.case_number) }
                 dt { (zh_en("提交日期", "Submitted on")) } dd { (s.submitted_on) }
-                dt { (zh_en("状态", "Status")) } dd #submission-status data-status=(s.status) { (s.status_zh) }
+                dt { (zh_en("状态", "Status")) } dd #submission-status data-status=(s.status) { (super::i18n::known(&s.status_zh)) }
                 dt { (due_label) } dd #submission-due { (s.due.as_deref().unwrap_or("—")) }
                 @if let Some(on) = &s.answered_on { dt { (zh_en("办结日期", "Closed on")) } dd { (on) } }
                 @if let Some(a) = &s.answer { dt { (answer_label) } dd #submission-answer { (a) } }

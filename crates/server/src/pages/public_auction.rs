@@ -78,7 +78,7 @@ pub async fn auctions(State(app): State<App>, PageLang(lang): PageLang) -> Respo
                     @for a in &list {
                         tr {
                             td { a href=(format!("/public/auctions/{}", a.id)) { (bare_title(&a.title, &a.round_zh)) } }
-                            td { (a.round_zh) }
+                            td { (super::i18n::known(&a.round_zh)) }
                             td { (status_zh(&a.status, &a.phase)) }
                             td.num { (yuan(a.start_price_fen)) }
                             td.num { @if let Some(p) = a.current_price_fen { (yuan(p)) } @else { "—" } }
@@ -252,7 +252,7 @@ fn room_body(
             data-scheduled-end=(room.scheduled_end.as_millisecond())
             data-increment=(a.increment_fen) data-start-price=(a.start_price_fen)
             data-extension-minutes=(room.extension_minutes) {
-            h1 #auction-title { (title) " " span.badge #auction-round { (a.round_zh) } }
+            h1 #auction-title { (title) " " span.badge #auction-round { (super::i18n::known(&a.round_zh)) } }
             p { (zh_en("状态：", "Status: ")) strong #auction-status { (status_zh(&a.status, &a.phase)) }
                 " " span #outcome {
                     @if let Some(p) = outcome_price {
@@ -315,7 +315,7 @@ fn room_body(
             h2 { (zh_en("拍卖公告", "Auction notice")) }
             p {
                 (room.court_name) (zh_en("将于 ", "From ")) (beijing_time(room.starts_at)) (zh_en(" 至 ", " to ")) (beijing_time(room.scheduled_end))
-                (zh_en("（北京时间，延时的除外）在本平台对「", " (Beijing time, unless extended) this platform auctions \"")) (title) (zh_en("」进行公开拍卖（", "\" in public (")) (a.round_zh) (zh_en("）。", ")."))
+                (zh_en("（北京时间，延时的除外）在本平台对「", " (Beijing time, unless extended) this platform auctions \"")) (title) (zh_en("」进行公开拍卖（", "\" in public (")) (super::i18n::known(&a.round_zh)) (zh_en("）。", ")."))
                 (zh_en("起拍价 ", "Starting price ")) (yuan(a.start_price_fen)) (zh_en("，加价幅度 ", ", increment ")) (yuan(a.increment_fen)) (zh_en("，保证金 ", ", deposit ")) (yuan(a.deposit_fen)) (zh_en("。", "."))
                 @if let Some(n) = &a.case_number { (zh_en("案号：", "Case number: ")) (n) (zh_en("。", ".")) }
             }

@@ -60,7 +60,7 @@ pub(super) fn section(
                             tr data-party=(r.party_no) data-status=(r.status) {
                                 td { (r.name) @if r.electronic_consent { br; span.small.muted { (zh_en("已同意电子送达", "Agreed to electronic service")) } } }
                                 td { (badge(&r.status)) }
-                                td { (r.method_zh.as_deref().unwrap_or("—")) }
+                                td { (r.method_zh.as_deref().map_or("—", super::i18n::known)) }
                                 td { @match (&r.served_on, &r.announced_on) {
                                     (Some(s), Some(a)) => { (zh_en("公告 ", "Announced ")) (a) br; (zh_en("视为送达 ", "deemed served ")) (s) }
                                     (Some(s), None) => { (s) }
@@ -71,14 +71,14 @@ pub(super) fn section(
                                 } @else { "—" } }
                                 td.small { (r.opened_on.as_deref().unwrap_or("—")) }
                                 td.small { @for p in &r.periods {
-                                    (p.what_zh) (zh_en("（", " (")) (p.days) (zh_en(" 日）：", " days): "))
+                                    (super::i18n::known(&p.what_zh)) (zh_en("（", " (")) (p.days) (zh_en(" 日）：", " days): "))
                                     @if let (Some(from), Some(until)) = (&p.from, &p.until) { (from) (zh_en(" 起，至 ", " until ")) (until) } @else { (zh_en("未送达，未起算", "not served, not running")) }
                                     br;
                                 } }
                             }
                             @if !r.failures.is_empty() {
                                 tr.failures { td colspan="7" { span.small { (zh_en("送达未果：", "Service failed: ")) @for f in &r.failures {
-                                    (f.on) " " (f.method_zh) (zh_en("（", " (")) (f.reason_zh) (zh_en("）", ")")) (f.note) (zh_en("；", "; "))
+                                    (f.on) " " (super::i18n::known(&f.method_zh)) (zh_en("（", " (")) (super::i18n::known(&f.reason_zh)) (zh_en("）", ")")) (f.note) (zh_en("；", "; "))
                                 } } } }
                             }
                         }

@@ -100,7 +100,7 @@ async fn render(
                             td { (case_link(o)) }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
                             td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                            td.status { (o.status_zh) }
+                            td.status { (super::i18n::known(&o.status_zh)) }
                             td.small {
                                 (notes(o))
                                 (refusal(note, &form))
@@ -131,7 +131,7 @@ async fn render(
                                 td { (case_link(o)) }
                                 td { strong { (o.title) } br; span.small { (o.instructions) } }
                                 td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
-                                td.status { (o.status_zh) }
+                                td.status { (super::i18n::known(&o.status_zh)) }
                                 td.small {
                                     (notes(o))
                                     (refusal(note, &form))

@@ -426,7 +426,7 @@ fn supervision_rows(list: &[SupervisionView], court_of: fn(&SupervisionView) -> 
                     td { (court_of(s)) }
                     td { @if let (Some(id), Some(n)) = (s.case_id, &s.case_number) { a href=(format!("/cases/{id}#command")) { (n) } } @else { "—" } }
                     td { (s.deadline) @if s.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
-                    td { (s.status_zh) }
+                    td { (super::i18n::known(&s.status_zh)) }
                 }
             }
         } }
