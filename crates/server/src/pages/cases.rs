@@ -575,7 +575,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                     }
                     fieldset {
                         legend { (zh_en("执行依据", "Basis for enforcement")) }
-                        label { (zh_en("依据种类", "Kind of basis")) select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (zh) } } } }
+                        label { (zh_en("依据种类", "Kind of basis")) select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (super::i18n::known(zh)) } } } }
                         label { (zh_en("作出机关", "Issued by")) input name="issuing_body" value=(f.issuing_body) required; }
                         label { (zh_en("文书编号", "Document number")) input name="document_number" value=(f.document_number) required; }
                         label { (zh_en("生效日期", "Effective on")) input type="date" name="effective_date" value=(f.effective_date) required; }
@@ -888,11 +888,11 @@ pub(super) async fn render(
             h2 { (zh_en("法定期限", "Legal time limits")) }
             table {
                 tr { th { (zh_en("节点", "Step")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("依据", "Citation")) } }
-                @for d in &view.deadlines { tr data-node=(d.node) { td { (d.title) } td { (d.due) @if d.working_days { (zh_en("（工作日）", " (working days)")) } @if let Some(y) = d.provisional_without_calendar { " " span.provisional title=(if super::i18n::en() { format!("The official holidays of {y} are not loaded: this time limit counts weekends only for now and may change once they are") } else { format!("{y}年官方节假日安排尚未载入，本期限暂按周末计算，载入后可能变动") }) { (zh_en("（暂定：缺", " (provisional: no holiday calendar for ")) (y) (zh_en("年节假日安排）", ")")) } } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
+                @for d in &view.deadlines { tr data-node=(d.node) { td { (super::i18n::known(&d.title)) } td { (d.due) @if d.working_days { (zh_en("（工作日）", " (working days)")) } @if let Some(y) = d.provisional_without_calendar { " " span.provisional title=(if super::i18n::en() { format!("The official holidays of {y} are not loaded: this time limit counts weekends only for now and may change once they are") } else { format!("{y}年官方节假日安排尚未载入，本期限暂按周末计算，载入后可能变动") }) { (zh_en("（暂定：缺", " (provisional: no holiday calendar for ")) (y) (zh_en("年节假日安排）", ")")) } } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
             }
             @if !view.next_actions.is_empty() {
                 h2 { (zh_en("下一步（系统建议，由承办人确认）", "Next steps (suggested; the officer confirms)")) }
-                ol #next-actions { @for d in &view.next_actions { li { (d.title) " — " (d.due) (zh_en(" 前", " by")) } } }
+                ol #next-actions { @for d in &view.next_actions { li { (super::i18n::known(&d.title)) " — " (d.due) (zh_en(" 前", " by")) } } }
             }
         }
         @if can_act && c.status != CaseStatus::Closed {

@@ -222,7 +222,7 @@ pub(super) fn measures_section(
 }
 
 pub(super) fn asset_kind_zh(k: &str) -> &str {
-    zhixing_domain::measure::asset_kind_zh(k)
+    super::i18n::known(zhixing_domain::measure::asset_kind_zh(k))
 }
 
 pub(super) fn measure_status_zh(s: &str) -> &'static str {

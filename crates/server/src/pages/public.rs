@@ -224,9 +224,9 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
             h2 { (zh_en("当事人", "Party")) }
             ul { @for p in &v.parties { li { (if p.role == "applicant" { zh_en("申请执行人", "Applicant") } else { zh_en("被执行人", "Respondent") }) (zh_en("：", ": ")) (p.name) } } }
             h2 { (zh_en("办理进程", "Progress")) }
-            ol #timeline { @for s in &v.timeline { li { (s.on) " " (s.title) } } }
+            ol #timeline { @for s in &v.timeline { li { (s.on) " " (super::i18n::known(&s.title)) } } }
             h2 { (zh_en("期限", "Due")) }
-            ul #deadlines { @for d in &v.deadlines { li { (d.title) " — " (d.due) (zh_en("（", " (")) (super::deadline_status(&d.status).1) (zh_en("）", ")")) } } }
+            ul #deadlines { @for d in &v.deadlines { li { (super::i18n::known(&d.title)) " — " (d.due) (zh_en("（", " (")) (super::deadline_status(&d.status).1) (zh_en("）", ")")) } } }
             h2 { (zh_en("控制措施", "Control measures")) }
             @if v.measures.is_empty() { p { (zh_en("暂无。", "None yet.")) } }
             @else {

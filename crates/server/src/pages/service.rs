@@ -26,7 +26,7 @@ fn badge(status: &str) -> Markup {
         "announced" => "pending",
         _ => "late",
     };
-    html! { span class=(format!("badge {cls}")) data-service-status=(status) { (svc::status_zh(status)) } }
+    html! { span class=(format!("badge {cls}")) data-service-status=(status) { (super::i18n::known(svc::status_zh(status))) } }
 }
 
 /// The section: documents, their recipients and service, and the forms.
