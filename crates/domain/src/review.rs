@@ -57,15 +57,11 @@ impl ReviewKind {
     }
 
     /// The English name, for pages in English.
-
     pub fn name_en(self) -> &'static str {
         match self {
             ReviewKind::ActObjection => "Objection to an enforcement act",
-
             ReviewKind::OutsiderObjection => "Outsider's objection",
-
             ReviewKind::Reconsideration => "Reconsideration",
-
             ReviewKind::Supervision => "Enforcement supervision",
         }
     }
