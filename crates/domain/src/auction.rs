@@ -54,6 +54,14 @@ impl Round {
             Round::SellOff => "变卖",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Round::First => "First auction",
+            Round::Second => "Second auction",
+            Round::SellOff => "Sale at a fixed price",
+        }
+    }
 }
 
 /// An auction as the court plans it, before the announcement (拍卖公告).

@@ -237,6 +237,26 @@ impl ActionKind {
             ActionKind::SettlementBreached => "被执行人不履行执行和解协议",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ActionKind::NoticeIssued => "Enforcement notice and order to report property issued",
+            ActionKind::OnlineInvestigation => "Online property search",
+            ActionKind::TraditionalInvestigation => {
+                "Traditional investigation (site visit, search, reward, audit)"
+            }
+            ActionKind::ConsumptionRestriction => "Consumption restriction order",
+            ActionKind::DishonestListing => "Listed as a dishonest judgment debtor",
+            ActionKind::DishonestNotApplicable => "Not to be listed as dishonest (reason given)",
+            ActionKind::DebtorSearch => "Search for a missing respondent; sanction obstruction",
+            ActionKind::Interview => "Applicant interviewed and views recorded",
+            ActionKind::NoEnforceableProperty => "No enforceable property found",
+            ActionKind::DutiesPerformed => "Non-monetary duties performed",
+            ActionKind::PropertyReported => "Respondent reported property",
+            ActionKind::PropertyReportFalse => "Respondent's property report false",
+            ActionKind::SettlementBreached => "Respondent breached the settlement",
+        }
+    }
 }
 
 /// The six ways a case closes (结案方式), DOMAIN.md §4.
@@ -289,6 +309,17 @@ impl ClosureMode {
             ClosureMode::Rejected => "驳回申请",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ClosureMode::FullyPerformed => "Fully performed",
+            ClosureMode::Zhongben => "Round of enforcement terminated",
+            ClosureMode::Terminated => "Enforcement terminated",
+            ClosureMode::Withdrawn => "Withdrawn",
+            ClosureMode::Refused => "Enforcement refused",
+            ClosureMode::Rejected => "Application dismissed",
+        }
+    }
     /// Modes decided by ruling, which the division head approves before the case closes.
     pub fn needs_approval(self) -> bool {
         matches!(
@@ -339,6 +370,15 @@ impl CaseStatus {
             CaseStatus::Suspended => "中止",
             CaseStatus::PendingClosure => "报结待批",
             CaseStatus::Closed => "已结案",
+        }
+    }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "Open",
+            CaseStatus::Suspended => "Suspended",
+            CaseStatus::PendingClosure => "Closure pending approval",
+            CaseStatus::Closed => "Closed",
         }
     }
 }

@@ -62,6 +62,15 @@ impl Channel {
             Channel::Online => "网上信访",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Channel::Visit => "Visit",
+            Channel::Letter => "Letter",
+            Channel::Hotline => "Hotline",
+            Channel::Online => "Online",
+        }
+    }
 }
 
 /// Where a complaint (信访状态) stands.
@@ -89,6 +98,13 @@ impl Status {
         match self {
             Status::Registered => "办理中",
             Status::Resolved => "已办结",
+        }
+    }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Status::Registered => "In progress",
+            Status::Resolved => "Closed",
         }
     }
 }

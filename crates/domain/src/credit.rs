@@ -68,6 +68,21 @@ impl Ground {
             Ground::SettlementBreach => "无正当理由拒不履行执行和解协议",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Ground::AbleButRefuses => "Able to perform but refuses",
+            Ground::Obstruction => {
+                "Obstructs or resists enforcement by forged evidence, violence or threats"
+            }
+            Ground::Evasion => {
+                "Evades enforcement by sham litigation or arbitration or by hiding or moving property"
+            }
+            Ground::ReportingBreach => "Breaches the duty to report property",
+            Ground::RestrictionBreach => "Breaches a consumption restriction order",
+            Ground::SettlementBreach => "Refuses without good reason to perform a settlement",
+        }
+    }
 }
 
 /// Why a listing ends (art. 10 triggers, and the other ways out).
@@ -144,6 +159,25 @@ impl RemovalTrigger {
             RemovalTrigger::Expired => "纳入期限届满",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            RemovalTrigger::Performed => "The respondent performed every obligation",
+            RemovalTrigger::SettlementPerformed => "The settlement was performed",
+            RemovalTrigger::ApplicantRequest => "The applicant asked in writing",
+            RemovalTrigger::ZhongbenNoProperty => {
+                "Two searches after terminating the round found no property and the applicant gave no lead"
+            }
+            RemovalTrigger::SuspendedForRetrialOrBankruptcy => {
+                "Enforcement suspended for a retrial or bankruptcy"
+            }
+            RemovalTrigger::EnforcementRefused => "The court ruled not to enforce",
+            RemovalTrigger::Terminated => "The court ruled to terminate enforcement",
+            RemovalTrigger::EarlyDecision => "The court decided to remove early",
+            RemovalTrigger::Corrected => "A correction request was upheld",
+            RemovalTrigger::Expired => "The listing term ended",
+        }
+    }
     /// Whether the officer may name this trigger (expiry is the watch worker's).
     pub fn by_decision(self) -> bool {
         self != RemovalTrigger::Expired
@@ -194,6 +228,30 @@ impl SpendingKind {
             SpendingKind::HighPremiumInsurance => "支付高额保费购买保险理财产品",
             SpendingKind::HighSpeedTrainSeats => {
                 "乘坐G字头动车组列车全部座位、其他动车组列车一等以上座位等其他非生活和工作必需的消费行为"
+            }
+        }
+    }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            SpendingKind::FlightsSoftSleepersShipCabins => {
+                "Flying, soft sleepers, or second class or above on ships"
+            }
+            SpendingKind::StarHotelsNightclubsGolf => {
+                "High spending at star-rated hotels, nightclubs, golf courses and the like"
+            }
+            SpendingKind::RealEstate => {
+                "Buying real estate or building, extending or luxuriously decorating a house"
+            }
+            SpendingKind::HighEndOffices => {
+                "Renting high-end offices, hotels or apartments to work in"
+            }
+            SpendingKind::NonBusinessVehicles => "Buying vehicles not needed for business",
+            SpendingKind::TravelHolidays => "Travel and holidays",
+            SpendingKind::PrivateSchools => "Children at high-fee private schools",
+            SpendingKind::HighPremiumInsurance => "High-premium insurance and wealth products",
+            SpendingKind::HighSpeedTrainSeats => {
+                "Any seat on G-series trains, first class or above on other bullet trains, and other spending not needed for life or work"
             }
         }
     }

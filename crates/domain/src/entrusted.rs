@@ -66,6 +66,17 @@ impl EntrustedAct {
             EntrustedAct::Serve => "送达",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            EntrustedAct::Freeze => "Freeze",
+            EntrustedAct::Renew => "Renew a freeze",
+            EntrustedAct::Deduct => "Deduct",
+            EntrustedAct::Seal => "Seal",
+            EntrustedAct::Investigate => "Investigate",
+            EntrustedAct::Serve => "Serve",
+        }
+    }
 }
 
 /// Where an entrusted task stands.
@@ -107,6 +118,15 @@ impl TaskStatus {
             TaskStatus::Accepted => "办理中",
             TaskStatus::Declined => "已拒收",
             TaskStatus::Completed => "已办结",
+        }
+    }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            TaskStatus::Requested => "To accept",
+            TaskStatus::Accepted => "In progress",
+            TaskStatus::Declined => "Declined",
+            TaskStatus::Completed => "Done",
         }
     }
     /// Still running against the time limit.

@@ -60,6 +60,15 @@ impl FieldMethod {
             FieldMethod::Audit => "审计",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            FieldMethod::FieldVisit => "Site visit",
+            FieldMethod::Search => "Search",
+            FieldMethod::RewardNotice => "Reward notice",
+            FieldMethod::Audit => "Audit",
+        }
+    }
     /// A visit and a search happen somewhere, and the record must say where.
     pub fn needs_place(self) -> bool {
         matches!(self, FieldMethod::FieldVisit | FieldMethod::Search)

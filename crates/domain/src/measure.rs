@@ -50,6 +50,15 @@ impl MeasureKind {
             MeasureKind::Deduct => "扣划",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            MeasureKind::Freeze => "Freeze",
+            MeasureKind::Seize => "Seal",
+            MeasureKind::Detain => "Seize",
+            MeasureKind::Deduct => "Deduct",
+        }
+    }
     /// A deduction is done once; the others hold the property for a period.
     pub fn has_period(self) -> bool {
         self != MeasureKind::Deduct

@@ -40,6 +40,14 @@ impl Kind {
             Kind::Other => "其他音视频",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Kind::BodyCamera => "Body camera video",
+            Kind::Hotline => "Hotline recording",
+            Kind::Other => "Other recording",
+        }
+    }
 }
 
 /// The media type of a recording judged by its first bytes: `Some` only for audio or video

@@ -56,6 +56,16 @@ impl ReviewKind {
         }
     }
 
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ReviewKind::ActObjection => "Objection to an enforcement act",
+            ReviewKind::OutsiderObjection => "Outsider's objection",
+            ReviewKind::Reconsideration => "Reconsideration",
+            ReviewKind::Supervision => "Enforcement supervision",
+        }
+    }
+
     /// The rule that limits its examination, if the law sets one (supervision has none).
     pub fn examination_rule(self) -> Option<&'static str> {
         match self {
@@ -343,14 +353,6 @@ impl ReviewKind {
     }
     pub fn parse(s: &str) -> Option<ReviewKind> {
         ReviewKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-    pub fn name_en(self) -> &'static str {
-        match self {
-            ReviewKind::ActObjection => "objection to an enforcement act",
-            ReviewKind::OutsiderObjection => "outsider's objection",
-            ReviewKind::Reconsideration => "reconsideration",
-            ReviewKind::Supervision => "supervision",
-        }
     }
 }
 

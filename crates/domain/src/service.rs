@@ -65,6 +65,16 @@ impl ServiceMethod {
             ServiceMethod::Announcement => "公告送达",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ServiceMethod::Direct => "In person",
+            ServiceMethod::LeftAtDomicile => "Left at the domicile",
+            ServiceMethod::Electronic => "Electronic",
+            ServiceMethod::Post => "By post",
+            ServiceMethod::Announcement => "By announcement",
+        }
+    }
     /// What the proof of this method is called.
     pub fn proof_zh(self) -> &'static str {
         match self {
@@ -106,6 +116,13 @@ impl FailureReason {
         match self {
             FailureReason::WhereaboutsUnknown => "受送达人下落不明",
             FailureReason::MeansFailed => "其他方式无法送达",
+        }
+    }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            FailureReason::WhereaboutsUnknown => "Whereabouts unknown",
+            FailureReason::MeansFailed => "No other method worked",
         }
     }
 }

@@ -56,6 +56,15 @@ impl SupervisionStatus {
             SupervisionStatus::Closed => "已办结",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            SupervisionStatus::Open => "Open",
+            SupervisionStatus::Replied => "Replied",
+            SupervisionStatus::Returned => "Returned",
+            SupervisionStatus::Closed => "Closed",
+        }
+    }
     /// Waiting for the subordinate court: the deadline runs against it.
     pub fn awaits_reply(self) -> bool {
         matches!(self, SupervisionStatus::Open | SupervisionStatus::Returned)

@@ -61,6 +61,15 @@ impl PriceMethod {
             PriceMethod::Appraisal => "委托评估",
         }
     }
+    /// The English name, for pages in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            PriceMethod::Agreement => "Agreed by the parties",
+            PriceMethod::TargetedEnquiry => "Directed inquiry",
+            PriceMethod::OnlineEnquiry => "Online inquiry",
+            PriceMethod::Appraisal => "Appraisal",
+        }
+    }
     /// The method tried when this one fails; none after appraisal.
     pub fn next(self) -> Option<PriceMethod> {
         match self {

@@ -73,6 +73,7 @@ pub fn router(app: App) -> Router {
             app.clone(),
             pages::training_mode,
         ))
+        .layer(axum::middleware::from_fn(pages::i18n::scoped))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
         // The general request timeout, and a longer one for recording uploads.

@@ -15,6 +15,7 @@ use zhixing_domain::access::{Action, Role};
 use zhixing_domain::refusal::Refusal;
 
 use super::i18n::Lang;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path};
 
@@ -26,16 +27,17 @@ enum Note {
 
 fn role_label(lang: Lang, r: Role) -> &'static str {
     if lang == Lang::Zh {
-        r.name_zh()
+        r.label()
     } else {
         r.name_en()
     }
 }
 
 fn forbidden() -> PageError {
-    ApiError::forbidden(
+    ApiError::forbidden(zh_en(
         "只有系统管理员可以查看账号、管理账号 / only an administrator may list and manage accounts",
-    )
+        "Only an administrator may list and manage accounts",
+    ))
     .into()
 }
 
@@ -90,7 +92,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                         td { code { (u.username) } }
                         td { (u.display_name) }
                         td { (u.court_name) }
-                        td.roles { (roles.iter().map(|r| role_label(lang, *r)).collect::<Vec<_>>().join("、")) }
+                        td.roles { (roles.iter().map(|r| role_label(lang, *r)).collect::<Vec<_>>().join(zh_en("、", ", "))) }
                         td.status {
                             @if u.active { (if zh { "启用" } else { "Enabled" }) } @else { (if zh { "停用" } else { "Disabled" }) }
                             @if u.must_change_password { br; span.small { (if zh { "待改密码" } else { "must change password" }) } }

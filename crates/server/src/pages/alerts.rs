@@ -11,6 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::command::alert_name;
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page};
 use crate::error::Query;
 use crate::export::{self, Cell, Format, Table};
@@ -109,45 +110,45 @@ pub async fn list(
     let body = html! {
         section.card #alerts-page {
             h1 {
-                (court.name) " · 预警"
-                @if let Some(k) = &kind_name { "：" (k) }
+                (court.name) (zh_en(" · 预警", " · Alerts"))
+                @if let Some(k) = &kind_name { (zh_en("：", ": ")) (k) }
             }
             p.muted #alert-scope {
-                @if listed.scope == "subtree" { "本院及下级法院的未处理预警，最新的在前。" }
-                @else { "本院的未处理预警，最新的在前。" }
+                @if listed.scope == "subtree" { (zh_en("本院及下级法院的未处理预警，最新的在前。", "Open alerts of this court and the courts below it, newest first.")) }
+                @else { (zh_en("本院的未处理预警，最新的在前。", "Open alerts of this court, newest first.")) }
             }
             form.filters method="get" action="/alerts" {
                 @if !f.court.trim().is_empty() { input type="hidden" name="court" value=(f.court.trim()); }
-                label { "预警类型"
+                label { (zh_en("预警类型", "Alert kind"))
                     select name="kind" {
-                        option value="" { "全部类型" }
+                        option value="" { (zh_en("全部类型", "All kinds")) }
                         @for k in KINDS {
                             option value=(k) selected[f.kind.trim() == k] { (alert_name(k)) }
                         }
                     }
                 }
-                label { "范围"
+                label { (zh_en("范围", "Scope"))
                     select name="scope" {
-                        option value="subtree" selected[f.scope.trim() != "self"] { "本院及下级法院" }
-                        option value="self" selected[f.scope.trim() == "self"] { "仅本院" }
+                        option value="subtree" selected[f.scope.trim() != "self"] { (zh_en("本院及下级法院", "This court and the courts below")) }
+                        option value="self" selected[f.scope.trim() == "self"] { (zh_en("仅本院", "This court only")) }
                     }
                 }
-                button type="submit" { "查询" }
-                a.button #export-csv href=(format!("/alerts/export.csv?{filters}")) { "导出CSV" }
-                a.button #export-xlsx href=(format!("/alerts/export.xlsx?{filters}")) { "导出Excel" }
-                span.muted { "（导出最多 10,000 行）" }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #export-csv href=(format!("/alerts/export.csv?{filters}")) { (zh_en("导出CSV", "Export CSV")) }
+                a.button #export-xlsx href=(format!("/alerts/export.xlsx?{filters}")) { (zh_en("导出Excel", "Export Excel")) }
+                span.muted { (zh_en("（导出最多 10,000 行）", "(exports hold at most 10,000 rows)")) }
             }
             div.scroll { table #alert-list {
-                tr { th { "预警时间" } th { "类型" } th { "状态" } th { "案号" } th { "法院" } th { "说明" } th { "到期日" } }
+                tr { th { (zh_en("预警时间", "Raised")) } th { (zh_en("类型", "Kind")) } th { (zh_en("状态", "Status")) } th { (zh_en("案号", "Case number")) } th { (zh_en("法院", "Court")) } th { (zh_en("说明", "Details")) } th { (zh_en("到期日", "Due")) } }
                 @for a in &listed.items {
                     tr data-id=(a.id) data-kind=(a.kind) {
                         td.small { (raised(a)) }
                         td { (alert_name(&a.kind)) }
-                        td { "未处理" }
+                        td { (zh_en("未处理", "Open")) }
                         td {
                             @match (a.case_id, &a.case_number) {
                                 (Some(id), Some(n)) => a.case-link href=(format!("/cases/{id}")) { (n) },
-                                (Some(id), None) => a.case-link href=(format!("/cases/{id}")) { "案件 " (id) },
+                                (Some(id), None) => a.case-link href=(format!("/cases/{id}")) { (zh_en("案件 ", "Case ")) (id) },
                                 _ => span.muted { "—" },
                             }
                         }
@@ -157,11 +158,14 @@ pub async fn list(
                     }
                 }
             } }
-            @if listed.items.is_empty() { p.muted #no-alerts { "没有符合条件的未处理预警。" } }
-            @if let Some(href) = next { p { a #next-page href=(href) { "下一页" } } }
+            @if listed.items.is_empty() { p.muted #no-alerts { (zh_en("没有符合条件的未处理预警。", "No open alerts match.")) } }
+            @if let Some(href) = next { p { a #next-page href=(href) { (zh_en("下一页", "Next page")) } } }
         }
     };
-    Ok(page(StatusCode::OK, layout(v.lang, "预警", Some(&v), body)))
+    Ok(page(
+        StatusCode::OK,
+        layout(v.lang, zh_en("预警", "Alerts"), Some(&v), body),
+    ))
 }
 
 const HEADERS: &[&str] = &[
@@ -244,7 +248,7 @@ pub async fn export_csv(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Csv).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Csv)).await
 }
 
 pub async fn export_xlsx(
@@ -252,5 +256,5 @@ pub async fn export_xlsx(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Xlsx).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Xlsx)).await
 }

@@ -14,6 +14,7 @@ use zhixing_app::portal::{self as svc, AnnouncementCommand, MAX_BODY, MAX_TITLE}
 use zhixing_app::state::App;
 use zhixing_domain::access::{Action, Principal};
 
+use super::i18n::zh_en;
 use super::{PageError, Viewer, beijing_at, layout, page};
 use crate::error::ApiError;
 
@@ -68,28 +69,28 @@ async fn render(
     .await?;
     let body = html! {
         section.card #new-announcement {
-            h1 { "发布法院公告" }
-            p.small.muted { "发布后即在本院执行公开网站的" a href="/public/announcements" { "法院公告" } "栏目公开，任何人无需登录即可查看，请勿写入不应公开的个人信息。" }
+            h1 { (zh_en("发布法院公告", "Post a court announcement")) }
+            p.small.muted { (zh_en("发布后即在本院执行公开网站的", "Once posted it appears at once in the ")) a href="/public/announcements" { (zh_en("法院公告", "Court announcements")) } (zh_en("栏目公开，任何人无需登录即可查看，请勿写入不应公开的个人信息。", " section of the court's public enforcement site, open to anyone without signing in: do not write personal information that must not be public.")) }
             @if let Some(id) = posted {
-                p.ok #posted role="status" { "公告已发布：" a href=(format!("/public/announcements/{id}")) { "查看公开页面" } }
+                p.ok #posted role="status" { (zh_en("公告已发布：", "Announcement posted: ")) a href=(format!("/public/announcements/{id}")) { (zh_en("查看公开页面", "View the public page")) } }
             }
             @if let Some((w, _)) = refused { p.error.refusal role="alert" { (w) } }
             form #announcement-form method="post" action="/announcements" {
                 (v.csrf)
                 @if admin {
-                    label { "发布法院代号（本院或下级法院）" input name="court_id" required value=(court); }
+                    label { (zh_en("发布法院代号（本院或下级法院）", "Posting court code (this court or one below)")) input name="court_id" required value=(court); }
                 }
-                label { "标题" input name="title" required maxlength=(MAX_TITLE) value=(typed.title); }
-                label { "正文" textarea name="body" required rows="10" maxlength=(MAX_BODY) { (typed.body) } }
-                button type="submit" { "发布公告" }
+                label { (zh_en("标题", "Title")) input name="title" required maxlength=(MAX_TITLE) value=(typed.title); }
+                label { (zh_en("正文", "Text")) textarea name="body" required rows="10" maxlength=(MAX_BODY) { (typed.body) } }
+                button type="submit" { (zh_en("发布公告", "Post")) }
             }
         }
         section.card #recent-announcements {
-            h2 { "本院最近的公告" }
-            @if recent.is_empty() { p { "本院尚未发布公告。" } }
+            h2 { (zh_en("本院最近的公告", "This court's latest announcements")) }
+            @if recent.is_empty() { p { (zh_en("本院尚未发布公告。", "This court has posted no announcements yet.")) } }
             @else {
                 div.scroll { table {
-                    tr { th { "发布时间" } th { "标题" } }
+                    tr { th { (zh_en("发布时间", "Posted")) } th { (zh_en("标题", "Title")) } }
                     @for a in &recent {
                         tr data-announcement=(a.id) {
                             td.small { (beijing_at(&a.posted_at)) }
@@ -100,7 +101,12 @@ async fn render(
             }
         }
     };
-    Ok(layout(v.lang, "发布法院公告", Some(v), body))
+    Ok(layout(
+        v.lang,
+        zh_en("发布法院公告", "Post a court announcement"),
+        Some(v),
+        body,
+    ))
 }
 
 fn check(v: &Viewer) -> Result<(), PageError> {
@@ -108,7 +114,7 @@ fn check(v: &Viewer) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(ApiError::forbidden(
-            "只有本院的执行人员和系统管理员可以发布公告 / only officers and administrators of a court post its announcements",
+            zh_en("只有本院的执行人员和系统管理员可以发布公告 / only officers and administrators of a court post its announcements", "Only officers and administrators of a court post its announcements"),
         )
         .into())
     }

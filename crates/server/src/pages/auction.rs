@@ -22,6 +22,7 @@ use super::Viewer;
 use super::cases::{fen_of, yuan};
 use super::control::asset_kind_zh;
 use super::i18n::Lang;
+use super::i18n::{Label, zh_en};
 use crate::error::Path;
 use zhixing_app::AppError;
 use zhixing_app::case as cases_svc;
@@ -97,21 +98,21 @@ fn next_round(p: &HeldAsset) -> Option<Round> {
 
 fn status_zh(s: &str) -> &'static str {
     match s {
-        "open" => "进行中",
-        "sold" => "已成交，待付尾款",
-        "failed" => "流拍",
-        "paid" => "已付清",
-        "defaulted" => "悔拍",
+        "open" => zh_en("进行中", "Running"),
+        "sold" => zh_en("已成交，待付尾款", "Sold, balance due"),
+        "failed" => zh_en("流拍", "Unsold"),
+        "paid" => zh_en("已付清", "Paid in full"),
+        "defaulted" => zh_en("悔拍", "Buyer defaulted"),
         _ => "",
     }
 }
 
 fn phase_zh(s: &str) -> &'static str {
     match s {
-        "announced" => "公告期",
-        "bidding" => "竞价中",
-        "ended" => "竞价结束，待确认",
-        "closed" => "已结束",
+        "announced" => zh_en("公告期", "Announced"),
+        "bidding" => zh_en("竞价中", "Bidding"),
+        "ended" => zh_en("竞价结束，待确认", "Bidding ended, to confirm"),
+        "closed" => zh_en("已结束", "Ended"),
         _ => "",
     }
 }
@@ -134,19 +135,19 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
                 form.agreement method="post" action=(format!("{base}/agreement")) {
                     (token)
                     input type="hidden" name="version" value=(v.version);
-                    label { "议定价格（元）" input name="price" required inputmode="decimal"; }
-                    label { "有效至（可空）" input type="date" name="valid_until"; }
-                    button type="submit" { "记录议价结果" }
+                    label { (zh_en("议定价格（元）", "Agreed price (yuan)")) input name="price" required inputmode="decimal"; }
+                    label { (zh_en("有效至（可空）", "Valid until (optional)")) input type="date" name="valid_until"; }
+                    button type="submit" { (zh_en("记录议价结果", "Record the agreed price")) }
                 }
             }
             PriceMethod::TargetedEnquiry => {
                 form.targeted method="post" action=(format!("{base}/targeted-answer")) {
                     (token)
                     input type="hidden" name="version" value=(v.version);
-                    label { "询价机构" input name="agency" required maxlength=(valuation_svc::MAX_NAME); }
-                    label { "价格（元）" input name="price" required inputmode="decimal"; }
-                    label { "有效至（可空）" input type="date" name="valid_until"; }
-                    button type="submit" { "记录定向询价结果" }
+                    label { (zh_en("询价机构", "Institution asked")) input name="agency" required maxlength=(valuation_svc::MAX_NAME); }
+                    label { (zh_en("价格（元）", "Price (yuan)")) input name="price" required inputmode="decimal"; }
+                    label { (zh_en("有效至（可空）", "Valid until (optional)")) input type="date" name="valid_until"; }
+                    button type="submit" { (zh_en("记录定向询价结果", "Record the directed inquiry's price")) }
                 }
             }
             PriceMethod::OnlineEnquiry => {
@@ -156,23 +157,23 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
                         form.platform-answer method="post" action=(format!("{base}/platform-answers")) {
                             (token)
                             input type="hidden" name="version" value=(v.version);
-                            label { "询价平台" select name="platform" { @for p in &open { option value=(p) { (p) } } } }
-                            label { "询价结果（元）" input name="price" required inputmode="decimal"; }
-                            label { "有效至（可空）" input type="date" name="valid_until"; }
-                            button type="submit" { "记录平台答复" }
+                            label { (zh_en("询价平台", "Inquiry platform")) select name="platform" { @for p in &open { option value=(p) { (p) } } } }
+                            label { (zh_en("询价结果（元）", "Price given (yuan)")) input name="price" required inputmode="decimal"; }
+                            label { (zh_en("有效至（可空）", "Valid until (optional)")) input type="date" name="valid_until"; }
+                            button type="submit" { (zh_en("记录平台答复", "Record the platform's answer")) }
                         }
                     }
                     form.conclude method="post" action=(format!("{base}/conclusion")) {
                         (token)
                         input type="hidden" name="version" value=(v.version);
-                        button type="submit" { "出具询价结果（按期答复的平均价）" }
+                        button type="submit" { (zh_en("出具询价结果（按期答复的平均价）", "Conclude the inquiry (average of the answers in time)")) }
                     }
                 } @else {
                     form.enquiry method="post" action=(format!("{base}/enquiry")) {
                         (token)
                         input type="hidden" name="version" value=(v.version);
-                        label { "询价平台（以、分隔）" input name="platforms" required maxlength="600"; }
-                        button type="submit" { "委托网络询价" }
+                        label { (zh_en("询价平台（以、分隔）", "Inquiry platforms (separated by 、)")) input name="platforms" required maxlength="600"; }
+                        button type="submit" { (zh_en("委托网络询价", "Commission an online inquiry")) }
                     }
                 }
             }
@@ -181,16 +182,16 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
                     form.appraisal-report method="post" action=(format!("{base}/appraisal-report")) {
                         (token)
                         input type="hidden" name="version" value=(v.version);
-                        label { "评估价（元）" input name="price" required inputmode="decimal"; }
-                        label { "有效至（可空）" input type="date" name="valid_until"; }
-                        button type="submit" { "记录评估报告" }
+                        label { (zh_en("评估价（元）", "Appraised value (yuan)")) input name="price" required inputmode="decimal"; }
+                        label { (zh_en("有效至（可空）", "Valid until (optional)")) input type="date" name="valid_until"; }
+                        button type="submit" { (zh_en("记录评估报告", "Record the appraisal report")) }
                     }
                 } @else {
                     form.appraisal method="post" action=(format!("{base}/appraisal")) {
                         (token)
                         input type="hidden" name="version" value=(v.version);
-                        label { "评估机构" input name="appraiser" required maxlength=(valuation_svc::MAX_NAME); }
-                        button type="submit" { "委托评估" }
+                        label { (zh_en("评估机构", "Appraiser")) input name="appraiser" required maxlength=(valuation_svc::MAX_NAME); }
+                        button type="submit" { (zh_en("委托评估", "Commission an appraisal")) }
                     }
                 }
             }
@@ -199,13 +200,13 @@ fn valuation_forms(token: &FormToken, id: i64, v: &ValuationView) -> Markup {
             form.move method="post" action=(format!("{base}/move")) {
                 (token)
                 input type="hidden" name="version" value=(v.version);
-                label { "改用" select name="to" { @for m in &later { option value=(m.as_str()) { (m.name_zh()) } } } }
-                label { "理由" select name="reason" {
-                    option value="failed" { "本方式不能或者不成" }
-                    option value="parties_request" { "双方当事人一致要求" }
-                    option value="required_by_law" { "法律、行政法规规定必须委托评估" }
+                label { (zh_en("改用", "Switch to")) select name="to" { @for m in &later { option value=(m.as_str()) { (m.label()) } } } }
+                label { (zh_en("理由", "Reason")) select name="reason" {
+                    option value="failed" { (zh_en("本方式不能或者不成", "This method is impossible or failed")) }
+                    option value="parties_request" { (zh_en("双方当事人一致要求", "Both parties ask for it")) }
+                    option value="required_by_law" { (zh_en("法律、行政法规规定必须委托评估", "Law or regulation requires an appraisal")) }
                 } }
-                button type="submit" { "转入下一方式" }
+                button type="submit" { (zh_en("转入下一方式", "Move to the next method")) }
             }
         }
     }
@@ -230,17 +231,17 @@ fn objection_forms(token: &FormToken, id: i64, v: &ValuationView, today: Date) -
             form.objection-ruling method="post" action=(format!("{base}/objections/{}/ruling", o.no)) {
                 (token)
                 input type="hidden" name="version" value=(v.version);
-                h4 { "对第 " (o.no) " 号异议（" (o.by) "）作出裁定" }
-                label { "更正后的参考价（元；维持原价的留空）" input name="corrected_price" inputmode="decimal" autocomplete="off"; }
-                button type="submit" { "作出裁定" }
+                h4 { (zh_en("对第 ", "Rule on objection no. ")) (o.no) (zh_en(" 号异议（", " (")) (o.by) (zh_en("）作出裁定", ")")) }
+                label { (zh_en("更正后的参考价（元；维持原价的留空）", "Corrected reference price (yuan; empty to keep the price)")) input name="corrected_price" inputmode="decimal" autocomplete="off"; }
+                button type="submit" { (zh_en("作出裁定", "Rule")) }
             }
         } @else if let Some(until) = open_until {
             form.objection method="post" action=(format!("{base}/objections")) {
                 (token)
                 input type="hidden" name="version" value=(v.version);
-                h4 { "登记当事人异议（异议期至 " (until) "）" }
-                label { "异议人（当事人或利害关系人）" input name="by" required maxlength=(valuation_svc::MAX_NAME); }
-                button type="submit" { "登记异议" }
+                h4 { (zh_en("登记当事人异议（异议期至 ", "Register a party's objection (objection period until ")) (until) (zh_en("）", ")")) }
+                label { (zh_en("异议人（当事人或利害关系人）", "Objector (party or interested person)")) input name="by" required maxlength=(valuation_svc::MAX_NAME); }
+                button type="submit" { (zh_en("登记异议", "Register the objection")) }
             }
         }
     }
@@ -255,22 +256,22 @@ fn announce_form(token: &FormToken, id: i64, p: &HeldAsset, round: Round) -> Mar
     html! {
         form.announce method="post" action=(format!("/cases/{id}/assets/{}/auctions", p.asset.id)) {
             (token)
-            h4 { "发布拍卖公告" @if let Some(r) = &reference { span.small.muted { "（参考价 " (r) "）" } } }
-            label { "轮次" select name="round" {
+            h4 { (zh_en("发布拍卖公告", "Announce an auction")) @if let Some(r) = &reference { span.small.muted { (zh_en("（参考价 ", "(reference price ")) (r) (zh_en("）", ")")) } } }
+            label { (zh_en("轮次", "Round")) select name="round" {
                 @for r in [Round::First, Round::Second, Round::SellOff] {
-                    option value=(r.as_str()) selected[r == round] { (r.name_zh()) }
+                    option value=(r.as_str()) selected[r == round] { (r.label()) }
                 }
             } }
-            label { "标的名称" input name="title" required maxlength=(auction_svc::MAX_TITLE) value=(p.asset.description); }
-            label { "起拍价（元）" input name="start_price" inputmode="decimal"; }
-            label { "加价幅度（元）" input name="increment" inputmode="decimal"; }
-            label { "保证金（元）" input name="deposit" inputmode="decimal"; }
-            label { "竞价开始（北京时间）" input type="datetime-local" name="starts_at"; }
-            label { "竞价结束（北京时间）" input type="datetime-local" name="ends_at"; }
-            label { "尾款期限（成交后天数）" input type="number" name="balance_days"
+            label { (zh_en("标的名称", "Lot name")) input name="title" required maxlength=(auction_svc::MAX_TITLE) value=(p.asset.description); }
+            label { (zh_en("起拍价（元）", "Starting price (yuan)")) input name="start_price" inputmode="decimal"; }
+            label { (zh_en("加价幅度（元）", "Bid increment (yuan)")) input name="increment" inputmode="decimal"; }
+            label { (zh_en("保证金（元）", "Deposit (yuan)")) input name="deposit" inputmode="decimal"; }
+            label { (zh_en("竞价开始（北京时间）", "Bidding starts (Beijing time)")) input type="datetime-local" name="starts_at"; }
+            label { (zh_en("竞价结束（北京时间）", "Bidding ends (Beijing time)")) input type="datetime-local" name="ends_at"; }
+            label { (zh_en("尾款期限（成交后天数）", "Balance due (days after the sale)")) input type="number" name="balance_days"
                 min=(auction_svc::BALANCE_DAYS.start()) max=(auction_svc::BALANCE_DAYS.end())
                 value=(auction_svc::DEFAULT_BALANCE_DAYS); }
-            button type="submit" { "发布拍卖公告" }
+            button type="submit" { (zh_en("发布拍卖公告", "Announce an auction")) }
         }
     }
 }
@@ -281,28 +282,28 @@ fn auction_forms(token: &FormToken, id: i64, a: &AuctionView) -> Markup {
         @if a.status == "open" && a.phase != "closed" {
             form.deposit method="post" action=(format!("{base}/deposits")) {
                 (token)
-                label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
-                label { "保证金（元）" input name="amount" required inputmode="decimal" value=(plain(a.deposit_fen)); }
-                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
-                button type="submit" { "登记保证金" }
+                label { (zh_en("竞买号", "Bidder no.")) input name="paddle" required inputmode="numeric" size="4"; }
+                label { (zh_en("保证金（元）", "Deposit (yuan)")) input name="amount" required inputmode="decimal" value=(plain(a.deposit_fen)); }
+                label { (zh_en("银行流水号", "Bank reference")) input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
+                button type="submit" { (zh_en("登记保证金", "Record the deposit")) }
             }
             form.holder method="post" action=(format!("{base}/preemptive-holders")) {
                 (token)
-                label { "竞买号" input name="paddle" required inputmode="numeric" size="4"; }
-                label { "顺位" input type="number" name="rank" required min="1" value="1"; }
-                button type="submit" { "登记优先购买权人" }
+                label { (zh_en("竞买号", "Bidder no.")) input name="paddle" required inputmode="numeric" size="4"; }
+                label { (zh_en("顺位", "Rank")) input type="number" name="rank" required min="1" value="1"; }
+                button type="submit" { (zh_en("登记优先购买权人", "Register a pre-emption holder")) }
             }
         }
         @if a.status == "sold" {
             form.balance method="post" action=(format!("{base}/balance")) {
                 (token)
-                label { "尾款（元）" input name="amount" required inputmode="decimal"; }
-                label { "银行流水号" input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
-                button type="submit" { "登记尾款" }
+                label { (zh_en("尾款（元）", "Balance (yuan)")) input name="amount" required inputmode="decimal"; }
+                label { (zh_en("银行流水号", "Bank reference")) input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
+                button type="submit" { (zh_en("登记尾款", "Record the balance")) }
             }
             form.default method="post" action=(format!("{base}/default")) {
                 (token)
-                button type="submit" { "登记悔拍（逾期未付尾款）" }
+                button type="submit" { (zh_en("登记悔拍（逾期未付尾款）", "Record a default (balance not paid in time)")) }
             }
         }
     }
@@ -318,59 +319,59 @@ pub(super) fn section(
     let lang = s.lang;
     html! {
         section.card #auctions {
-            h2 { "拍卖（参考价、网络司法拍卖）" }
+            h2 { (zh_en("拍卖（参考价、网络司法拍卖）", "Sale (reference price, online judicial auction)")) }
             @if let Some(e) = error {
-                div.error #auction-error role="alert" { "未能办理：" (e) }
+                div.error #auction-error role="alert" { (zh_en("未能办理：", "Not done: ")) (e) }
             }
-            h3 { "查封、扣押的财产" }
-            @if s.assets.is_empty() { p.muted { "暂无查封、扣押的财产。" } }
+            h3 { (zh_en("查封、扣押的财产", "Sealed and seized property")) }
+            @if s.assets.is_empty() { p.muted { (zh_en("暂无查封、扣押的财产。", "No sealed or seized property yet.")) } }
             @for p in &s.assets {
                 div.priced-asset data-asset=(p.asset.id) {
                     h4 { (asset_kind_zh(&p.asset.kind)) " " code { (p.asset.reference) } " " (p.asset.description) }
                     @match &p.valuation {
                         None => {
-                            p.valuation-state { "参考价：尚未启动确定程序。" }
+                            p.valuation-state { (zh_en("参考价：尚未启动确定程序。", "Reference price: not yet started.")) }
                             @if can_act {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
                                     (token)
-                                    button type="submit" { "启动参考价确定" }
+                                    button type="submit" { (zh_en("启动参考价确定", "Start setting the reference price")) }
                                 }
                             }
                         }
                         Some(v) => {
                             p.valuation-state data-valuation=(v.id) data-status=(v.status) {
-                                "确定方式：" strong { (v.method_zh) } " · "
-                                (if v.status == "determined" { "已确定" } else { "进行中" })
-                                @if v.late_start { " " span.badge.late { "逾期启动" } }
+                                (zh_en("确定方式：", "Method: ")) strong { (super::i18n::known(&v.method_zh)) } " · "
+                                (if v.status == "determined" { zh_en("已确定", "Set") } else { zh_en("进行中", "Running") })
+                                @if v.late_start { " " span.badge.late { (zh_en("逾期启动", "Started late")) } }
                             }
                             p.price-line {
                                 @if let Some(r) = &v.reference_price {
-                                    "参考价 " strong.reference-price { (yuan(r.price.get())) } "（" (r.method.name_zh()) "，" (r.determined_on) " 确定，有效至 " (r.valid_until) "）"
+                                    (zh_en("参考价 ", "Reference price ")) strong.reference-price { (yuan(r.price.get())) } (zh_en("（", " (")) (r.method.label()) (zh_en("，", ", ")) (r.determined_on) (zh_en(" 确定，有效至 ", " set, valid until ")) (r.valid_until) (zh_en("）", ")"))
                                 } @else {
-                                    "参考价：" (unusable(lang, v))
+                                    (zh_en("参考价：", "Reference price: ")) (unusable(lang, v))
                                 }
                             }
                             ul.small.due-dates {
-                                li { "启动期限：" (v.state.start_due) "（查封、扣押于 " (v.state.seized_on) "，" (v.state.started_on) " 启动）" }
+                                li { (zh_en("启动期限：", "Start by: ")) (v.state.start_due) (zh_en("（查封、扣押于 ", " (sealed or seized on ")) (v.state.seized_on) (zh_en("，", ", ")) (v.state.started_on) (zh_en(" 启动）", ")")) }
                                 @if let Some(q) = &v.state.enquiry {
-                                    li { "询价平台：" (q.platforms.join("、")) "，答复期限 " (q.answer_due) }
+                                    li { (zh_en("询价平台：", "Inquiry platform: ")) (q.platforms.join(zh_en("、", ", "))) (zh_en("，答复期限 ", ", answer due ")) (q.answer_due) }
                                     @for a in &q.answers {
-                                        li { (a.platform) "：" (yuan(a.price.get())) "（" (a.on) @if !a.timely { "，逾期，不计入平均" } "）" }
+                                        li { (a.platform) (zh_en("：", ": ")) (yuan(a.price.get())) (zh_en("（", " (")) (a.on) @if !a.timely { (zh_en("，逾期，不计入平均", ", late, not in the average")) } (zh_en("）", ")")) }
                                     }
                                 }
                                 @if let Some(ap) = &v.state.appraisal {
-                                    li { "评估机构：" (ap.appraiser) "，报告期限 " (ap.report_due) }
+                                    li { (zh_en("评估机构：", "Appraiser: ")) (ap.appraiser) (zh_en("，报告期限 ", ", report due ")) (ap.report_due) }
                                 }
                                 @if let Some(r) = &v.state.result {
-                                    @if let Some(o) = r.objection_until { li { "异议期至 " (o) } }
+                                    @if let Some(o) = r.objection_until { li { (zh_en("异议期至 ", "Objections until ")) (o) } }
                                 }
                                 @for o in &v.objections {
                                     li.objection-entry data-objection=(o.no) {
-                                        "第 " (o.no) " 号异议：" (o.by) " 于 " (o.filed_on) " 提出，"
+                                        (zh_en("第 ", "No. ")) (o.no) (zh_en(" 号异议：", " objection: ")) (o.by) (zh_en(" 于 ", " on ")) (o.filed_on) (zh_en(" 提出，", ", "))
                                         @match (o.ruled_on, o.corrected_price_fen) {
-                                            (Some(d), Some(p)) => { (d) " 裁定更正参考价为 " (yuan(p)) }
-                                            (Some(d), None) => { (d) " 裁定维持原价" }
-                                            (None, _) => { "待裁定" }
+                                            (Some(d), Some(p)) => { (d) (zh_en(" 裁定更正参考价为 ", " ruled: reference price corrected to ")) (yuan(p)) }
+                                            (Some(d), None) => { (d) (zh_en(" 裁定维持原价", " ruled: price kept")) }
+                                            (None, _) => { (zh_en("待裁定", "Awaiting ruling")) }
                                         }
                                     }
                                 }
@@ -380,7 +381,7 @@ pub(super) fn section(
                             @if can_act && v.expired() {
                                 form.start-valuation method="post" action=(format!("/cases/{id}/assets/{}/valuation", p.asset.id)) {
                                     (token)
-                                    button type="submit" { "重新确定参考价" }
+                                    button type="submit" { (zh_en("重新确定参考价", "Set the reference price again")) }
                                 }
                             }
                         }
@@ -388,17 +389,17 @@ pub(super) fn section(
                     @if can_act { @if let Some(round) = next_round(p) { (announce_form(token, id, p, round)) } }
                 }
             }
-            h3 { "拍卖" }
-            @if s.auctions.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("拍卖", "Auctions")) }
+            @if s.auctions.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 table #auction-list {
-                    tr { th { "标的" } th { "轮次" } th { "状态" } th { "竞价时间" } th { "起拍价" } th { "当前价" } th { "竞买人" } @if can_act { th { "办理" } } }
+                    tr { th { (zh_en("标的", "Lot")) } th { (zh_en("轮次", "Round")) } th { (zh_en("状态", "Status")) } th { (zh_en("竞价时间", "Bidding")) } th { (zh_en("起拍价", "Starting price")) } th { (zh_en("当前价", "Current price")) } th { (zh_en("竞买人", "Bidders")) } @if can_act { th { (zh_en("办理", "Handle")) } } }
                     @for a in &s.auctions {
                         tr data-auction=(a.id) data-status=(a.status) data-phase=(a.phase) {
                             td { a.live-room href=(format!("/public/auctions/{}", a.id)) { (a.title) } }
-                            td { (a.round_zh) }
+                            td { (super::i18n::known(&a.round_zh)) }
                             td.status { (status_zh(&a.status)) " · " (phase_zh(&a.phase)) }
-                            td.small { (bj(&a.starts_at)) " 至 " (bj(&a.ends_at)) }
+                            td.small { (bj(&a.starts_at)) (zh_en(" 至 ", " to ")) (bj(&a.ends_at)) }
                             td.num { (yuan(a.start_price_fen)) }
                             td.num.current-price { (a.current_price_fen.map(yuan).unwrap_or_else(|| "—".into())) }
                             td.bidders { (a.bidders) }

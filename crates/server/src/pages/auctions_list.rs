@@ -11,6 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::cases::yuan;
+use super::i18n::zh_en;
 use super::{PageError, Viewer, beijing_us, layout, page};
 use crate::error::Query;
 use crate::export::{self, Cell, Format, Table};
@@ -71,20 +72,20 @@ impl ListForm {
 
 fn status_zh(s: &str) -> &'static str {
     match s {
-        "open" => "进行中",
-        "sold" => "已成交，待付尾款",
-        "failed" => "流拍",
-        "paid" => "已付清",
-        "defaulted" => "悔拍",
+        "open" => zh_en("进行中", "Running"),
+        "sold" => zh_en("已成交，待付尾款", "Sold, balance due"),
+        "failed" => zh_en("流拍", "Unsold"),
+        "paid" => zh_en("已付清", "Paid in full"),
+        "defaulted" => zh_en("悔拍", "Buyer defaulted"),
         _ => "",
     }
 }
 
 fn round_zh(s: &str) -> &'static str {
     match s {
-        "first" => "一拍",
-        "second" => "二拍",
-        "sell_off" => "变卖",
+        "first" => zh_en("一拍", "First auction"),
+        "second" => zh_en("二拍", "Second auction"),
+        "sell_off" => zh_en("变卖", "Sale at a fixed price"),
         _ => "",
     }
 }
@@ -116,34 +117,34 @@ pub async fn list(
     });
     let body = html! {
         section.card #auctions-page {
-            h1 { (court.name) " · 司法拍卖" }
+            h1 { (court.name) (zh_en(" · 司法拍卖", " · Judicial auctions")) }
             p.muted #auction-scope {
-                @if listed.scope == "subtree" { "本院及下级法院的网络司法拍卖，最新的在前。" }
-                @else { "本院的网络司法拍卖，最新的在前。" }
+                @if listed.scope == "subtree" { (zh_en("本院及下级法院的网络司法拍卖，最新的在前。", "Online judicial auctions of this court and the courts below, newest first.")) }
+                @else { (zh_en("本院的网络司法拍卖，最新的在前。", "Online judicial auctions of this court, newest first.")) }
             }
             form.filters method="get" action="/auctions" {
                 @if !f.court.trim().is_empty() { input type="hidden" name="court" value=(f.court.trim()); }
-                label { "状态"
+                label { (zh_en("状态", "Status"))
                     select name="status" {
-                        option value="" { "全部" }
+                        option value="" { (zh_en("全部", "All")) }
                         @for s in STATUSES {
                             option value=(s) selected[f.status.trim() == s] { (status_zh(s)) }
                         }
                     }
                 }
-                label { "范围"
+                label { (zh_en("范围", "Scope"))
                     select name="scope" {
-                        option value="subtree" selected[f.scope.trim() != "self"] { "本院及下级法院" }
-                        option value="self" selected[f.scope.trim() == "self"] { "仅本院" }
+                        option value="subtree" selected[f.scope.trim() != "self"] { (zh_en("本院及下级法院", "This court and the courts below")) }
+                        option value="self" selected[f.scope.trim() == "self"] { (zh_en("仅本院", "This court only")) }
                     }
                 }
-                button type="submit" { "查询" }
-                a.button #export-csv href=(format!("/auctions/export.csv?{filters}")) { "导出CSV" }
-                a.button #export-xlsx href=(format!("/auctions/export.xlsx?{filters}")) { "导出Excel" }
-                span.muted { "（导出最多 10,000 行）" }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #export-csv href=(format!("/auctions/export.csv?{filters}")) { (zh_en("导出CSV", "Export CSV")) }
+                a.button #export-xlsx href=(format!("/auctions/export.xlsx?{filters}")) { (zh_en("导出Excel", "Export Excel")) }
+                span.muted { (zh_en("（导出最多 10,000 行）", "(exports hold at most 10,000 rows)")) }
             }
             div.scroll { table #staff-auction-list {
-                tr { th { "标的" } th { "轮次" } th { "案号" } th { "法院" } th { "开始时间" } th { "结束时间" } th { "起拍价" } th { "当前价" } th { "出价次数" } th { "状态" } }
+                tr { th { (zh_en("标的", "Lot")) } th { (zh_en("轮次", "Round")) } th { (zh_en("案号", "Case number")) } th { (zh_en("法院", "Court")) } th { (zh_en("开始时间", "Starts")) } th { (zh_en("结束时间", "Ends")) } th { (zh_en("起拍价", "Starting price")) } th { (zh_en("当前价", "Current price")) } th { (zh_en("出价次数", "Bids")) } th { (zh_en("状态", "Status")) } }
                 @for a in &listed.items {
                     tr data-id=(a.id) data-status=(a.status) {
                         td { (a.title) }
@@ -159,13 +160,18 @@ pub async fn list(
                     }
                 }
             } }
-            @if listed.items.is_empty() { p.muted #no-auctions { "没有符合条件的拍卖。" } }
-            @if let Some(href) = next { p { a #next-page href=(href) { "下一页" } } }
+            @if listed.items.is_empty() { p.muted #no-auctions { (zh_en("没有符合条件的拍卖。", "No auctions match.")) } }
+            @if let Some(href) = next { p { a #next-page href=(href) { (zh_en("下一页", "Next page")) } } }
         }
     };
     Ok(page(
         StatusCode::OK,
-        layout(v.lang, "司法拍卖", Some(&v), body),
+        layout(
+            v.lang,
+            zh_en("司法拍卖", "Judicial auctions"),
+            Some(&v),
+            body,
+        ),
     ))
 }
 
@@ -256,7 +262,7 @@ pub async fn export_csv(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Csv).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Csv)).await
 }
 
 pub async fn export_xlsx(
@@ -264,5 +270,5 @@ pub async fn export_xlsx(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Xlsx).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Xlsx)).await
 }

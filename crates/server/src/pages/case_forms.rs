@@ -20,6 +20,7 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::refusal::Refusal;
 
 use super::cases::{Refused, answer, yuan};
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page};
 use crate::csrf::FormToken;
 use crate::error::Path;
@@ -60,73 +61,73 @@ pub(super) fn handling_section(
     html! {
         @if can_act {
         section.card #handling {
-            h2 { "承办、履行与线索" }
+            h2 { (zh_en("承办、履行与线索", "Officer, performance and leads")) }
             @if let Some(m) = Refused::at(refused, "handling") { p.error role="alert" { (m) } }
             @if open {
                 form #assign-form method="post" action=(format!("/cases/{id}/assign")) {
                     (token)
-                    label { "承办人" select name="officer_id" required {
+                    label { (zh_en("承办人", "Officer")) select name="officer_id" required {
                         @for (uid, name) in officers { option value=(uid) selected[c.officer.as_ref().is_some_and(|o| o.0 == *uid)] { (name) } } } }
-                    button type="submit" { (if c.officer.is_some() { "变更承办人" } else { "确定承办人" }) }
+                    button type="submit" { (if c.officer.is_some() { zh_en("变更承办人", "Change the officer") } else { zh_en("确定承办人", "Assign the officer") }) }
                 }
                 form #payment-form method="post" action=(format!("/cases/{id}/payments")) {
                     (token)
-                    label { "履行金额（元）" input name="amount" required inputmode="decimal" autocomplete="off"; }
-                    label { "说明" input name="note" maxlength="500"; }
-                    button type="submit" { "记录履行" }
+                    label { (zh_en("履行金额（元）", "Amount performed (yuan)")) input name="amount" required inputmode="decimal" autocomplete="off"; }
+                    label { (zh_en("说明", "Details")) input name="note" maxlength="500"; }
+                    button type="submit" { (zh_en("记录履行", "Record performance")) }
                 }
                 @if suspended {
                     form #end-suspension-form method="post" action=(format!("/cases/{id}/suspension-end")) {
                         (token)
-                        button type="submit" { "中止事由消除，恢复执行" }
+                        button type="submit" { (zh_en("中止事由消除，恢复执行", "Ground for suspension gone: resume")) }
                     }
                 } @else {
                     form #suspend-form method="post" action=(format!("/cases/{id}/suspend")) {
                         (token)
-                        label { "中止执行的事由" input name="reason" required minlength="4" maxlength="500"; }
-                        button type="submit" { "中止执行" }
+                        label { (zh_en("中止执行的事由", "Ground for suspension")) input name="reason" required minlength="4" maxlength="500"; }
+                        button type="submit" { (zh_en("中止执行", "Suspend enforcement")) }
                     }
                 }
                 form #clue-form method="post" action=(format!("/cases/{id}/clues")) {
                     (token)
-                    label { "申请执行人提供的财产线索" textarea name="description" required maxlength="2000" {} }
-                    label.check { input type="checkbox" name="urgent" value="on"; "紧急（可能转移、隐匿）" }
-                    button type="submit" { "登记财产线索" }
+                    label { (zh_en("申请执行人提供的财产线索", "Property lead from the applicant")) textarea name="description" required maxlength="2000" {} }
+                    label.check { input type="checkbox" name="urgent" value="on"; (zh_en("紧急（可能转移、隐匿）", "Urgent (may be moved or hidden)")) }
+                    button type="submit" { (zh_en("登记财产线索", "Register the lead")) }
                 }
                 @for cl in c.clues.iter().filter(|cl| cl.verified_on.is_none()) {
                     form.clue-verify method="post" action=(format!("/cases/{id}/clues/{}/verify", cl.no)) {
                         (token)
-                        span { "线索 " (cl.no) "（" (cl.submitted_on) " 登记" @if cl.urgent { "，紧急" } "）：" (cl.description) }
-                        label { "核查结果" input name="result" required maxlength="2000"; }
-                        button type="submit" { "记录核查结果" }
+                        span { (zh_en("线索 ", "Lead ")) (cl.no) (zh_en("（", " (")) (cl.submitted_on) (zh_en(" 登记", " registered")) @if cl.urgent { (zh_en("，紧急", ", urgent")) } (zh_en("）：", "): ")) (cl.description) }
+                        label { (zh_en("核查结果", "Finding")) input name="result" required maxlength="2000"; }
+                        button type="submit" { (zh_en("记录核查结果", "Record the finding")) }
                     }
                 }
                 form #security-form method="post" action=(format!("/cases/{id}/securities")) {
                     (token)
-                    label { "担保人" input name="provider" required maxlength="200"; }
-                    label { "担保财产或方式" input name="description" required maxlength="2000"; }
-                    label { "担保价值（元）" input name="value" required inputmode="decimal" autocomplete="off"; }
-                    button type="submit" { "记录执行担保" }
+                    label { (zh_en("担保人", "Guarantor")) input name="provider" required maxlength="200"; }
+                    label { (zh_en("担保财产或方式", "Security (property or form)")) input name="description" required maxlength="2000"; }
+                    label { (zh_en("担保价值（元）", "Value of the security (yuan)")) input name="value" required inputmode="decimal" autocomplete="off"; }
+                    button type="submit" { (zh_en("记录执行担保", "Record the enforcement security")) }
                 }
             }
             @if !c.clues.is_empty() {
-                h3 { "财产线索" }
+                h3 { (zh_en("财产线索", "Property leads")) }
                 ul #clues { @for cl in &c.clues { li data-clue=(cl.no) { (cl.submitted_on) " " (cl.description)
-                    @match (&cl.verified_on, &cl.result) { (Some(d), Some(r)) => { " — " (d) " 核查：" (r) } _ => { " — 待核查" } } } } }
+                    @match (&cl.verified_on, &cl.result) { (Some(d), Some(r)) => { " — " (d) (zh_en(" 核查：", " checked: ")) (r) } _ => { (zh_en(" — 待核查", " — to check")) } } } } }
             }
-            h3 { "当事人查询码" }
-            p.small.muted { "补发后原查询码失效；新查询码仅显示一次，请单独交给该当事人。" }
+            h3 { (zh_en("当事人查询码", "Party access codes")) }
+            p.small.muted { (zh_en("补发后原查询码失效；新查询码仅显示一次，请单独交给该当事人。", "Reissuing voids the old code; the new code is shown once only: give it to that party alone.")) }
             @for p in &c.parties {
                 form.inline method="post" action=(format!("/cases/{id}/parties/{}/access-code", p.no)) {
                     (token)
-                    button type="submit" data-reissue=(p.no) { "为 " (p.name) " 补发查询码" }
+                    button type="submit" data-reissue=(p.no) { (zh_en("为 ", "Reissue the access code of ")) (p.name) (zh_en(" 补发查询码", "")) }
                 }
             }
             @if terminated && c.resumed_as.is_none() {
                 form #resume-form method="post" action=(format!("/cases/{id}/resume")) {
                     (token)
-                    label { "恢复执行的理由（如发现新的财产线索）" input name="reason" required minlength="4" maxlength="500"; }
-                    button type="submit" { "恢复执行（立执恢案件）" }
+                    label { (zh_en("恢复执行的理由（如发现新的财产线索）", "Ground for resuming (e.g. new property found)")) input name="reason" required minlength="4" maxlength="500"; }
+                    button type="submit" { (zh_en("恢复执行（立执恢案件）", "Resume enforcement (file a resumed case)")) }
                 }
             }
         }
@@ -154,55 +155,55 @@ pub(super) fn account_forms(
     html! {
         @if can_act || is_head {
         section.card #account-forms {
-            h2 { "案款办理" }
+            h2 { (zh_en("案款办理", "Case money")) }
             @if let Some(m) = Refused::at(refused, "account") { p.error role="alert" { (m) } }
             @for p in account.payouts.iter().filter(|p| p.status == "proposed" && is_head) {
                 form.payout-decision method="post" action=(format!("/cases/{id}/account/payouts/{}/decision", p.no)) {
                     (token)
-                    span { "待审批：向 " (p.party_name) " 发放 " (yuan(p.amount_fen)) "（" (names.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " 于 " (p.proposed_on) " 提出" @if !p.note.is_empty() { "，" (p.note) } "）" }
-                    label { "不予批准的理由" input name="reason" maxlength="500"; }
-                    button name="approve" value="true" data-approve=(p.no) { "批准发放" }
-                    button name="approve" value="false" { "不予批准" }
+                    span { (zh_en("待审批：向 ", "Awaiting approval: to ")) (p.party_name) (zh_en(" 发放 ", " pay ")) (yuan(p.amount_fen)) (zh_en("（", " (")) (names.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) (zh_en(" 于 ", " on ")) (p.proposed_on) (zh_en(" 提出", " proposed")) @if !p.note.is_empty() { (zh_en("，", ", ")) (p.note) } (zh_en("）", ")")) }
+                    label { (zh_en("不予批准的理由", "Reason for refusing")) input name="reason" maxlength="500"; }
+                    button name="approve" value="true" data-approve=(p.no) { (zh_en("批准发放", "Approve the payout")) }
+                    button name="approve" value="false" { (zh_en("不予批准", "Refuse")) }
                 }
             }
             @if can_act {
                 @for p in account.payouts.iter().filter(|p| p.status == "approved") {
                     form.payout-paid method="post" action=(format!("/cases/{id}/account/payouts/{}/paid", p.no)) {
                         (token)
-                        span { "已批准：向 " (p.party_name) " 发放 " (yuan(p.amount_fen)) }
-                        label { "转账凭证号" input name="transfer_reference" required maxlength="100"; }
-                        button type="submit" data-paid=(p.no) { "记录已转账" }
+                        span { (zh_en("已批准：向 ", "Approved: to ")) (p.party_name) (zh_en(" 发放 ", " pay ")) (yuan(p.amount_fen)) }
+                        label { (zh_en("转账凭证号", "Transfer reference")) input name="transfer_reference" required maxlength="100"; }
+                        button type="submit" data-paid=(p.no) { (zh_en("记录已转账", "Record the transfer")) }
                     }
                 }
                 form #receipt-form method="post" action=(format!("/cases/{id}/account/receipts")) {
                     (token)
-                    label { "到账金额（元）" input name="amount" required inputmode="decimal" autocomplete="off"; }
-                    label { "到账日期" input type="date" name="received_on"; }
-                    label { "银行流水号" input name="reference" required maxlength="100"; }
-                    label { "说明" input name="note" maxlength="500"; }
-                    button type="submit" { "登记到账" }
+                    label { (zh_en("到账金额（元）", "Amount received (yuan)")) input name="amount" required inputmode="decimal" autocomplete="off"; }
+                    label { (zh_en("到账日期", "Received on")) input type="date" name="received_on"; }
+                    label { (zh_en("银行流水号", "Bank reference")) input name="reference" required maxlength="100"; }
+                    label { (zh_en("说明", "Details")) input name="note" maxlength="500"; }
+                    button type="submit" { (zh_en("登记到账", "Record the receipt")) }
                 }
                 form #payout-form method="post" action=(format!("/cases/{id}/account/payouts")) {
                     (token)
-                    label { "领款人" select name="party_no" required { @for p in &applicants { option value=(p.no) { (p.name) } } } }
-                    label { "发放金额（元）" input name="amount" required inputmode="decimal" autocomplete="off"; }
-                    label { "说明" input name="note" maxlength="500"; }
-                    label { "逾期发放的理由（超过发放期限时填写）" input name="delay_reason" maxlength="500"; }
-                    button type="submit" { "提请发放" }
+                    label { (zh_en("领款人", "Payee")) select name="party_no" required { @for p in &applicants { option value=(p.no) { (p.name) } } } }
+                    label { (zh_en("发放金额（元）", "Payout (yuan)")) input name="amount" required inputmode="decimal" autocomplete="off"; }
+                    label { (zh_en("说明", "Details")) input name="note" maxlength="500"; }
+                    label { (zh_en("逾期发放的理由（超过发放期限时填写）", "Reason for paying late (when past the payout limit)")) input name="delay_reason" maxlength="500"; }
+                    button type="submit" { (zh_en("提请发放", "Propose the payout")) }
                 }
                 form #distribution-form method="post" action=(format!("/cases/{id}/account/distribution")) {
                     (token)
-                    p.small { "参与分配：按受偿顺序（执行费用、优先受偿、普通债权）在可分配款项中分配，同一顺序按比例。" }
+                    p.small { (zh_en("参与分配：按受偿顺序（执行费用、优先受偿、普通债权）在可分配款项中分配，同一顺序按比例。", "Distribution: the money available is shared by rank (enforcement costs, priority claims, ordinary claims), pro rata within a rank.")) }
                     @for p in &applicants {
                         fieldset { legend { (p.name) }
-                            label { "债权金额（元）" input name=(format!("amount_{}", p.no)) inputmode="decimal" autocomplete="off"; }
-                            label { "顺序" select name=(format!("rank_{}", p.no)) {
-                                option value="ordinary" { "普通债权" } option value="priority" { "优先受偿" } option value="costs" { "执行费用" } } }
+                            label { (zh_en("债权金额（元）", "Claim (yuan)")) input name=(format!("amount_{}", p.no)) inputmode="decimal" autocomplete="off"; }
+                            label { (zh_en("顺序", "Rank")) select name=(format!("rank_{}", p.no)) {
+                                option value="ordinary" { (zh_en("普通债权", "Ordinary claim")) } option value="priority" { (zh_en("优先受偿", "Priority claim")) } option value="costs" { (zh_en("执行费用", "Enforcement costs")) } } }
                         }
                     }
-                    label { "说明" input name="note" maxlength="500"; }
-                    label { "逾期发放的理由（超过发放期限时填写）" input name="delay_reason" maxlength="500"; }
-                    button type="submit" { "分配并提请发放" }
+                    label { (zh_en("说明", "Details")) input name="note" maxlength="500"; }
+                    label { (zh_en("逾期发放的理由（超过发放期限时填写）", "Reason for paying late (when past the payout limit)")) input name="delay_reason" maxlength="500"; }
+                    button type="submit" { (zh_en("分配并提请发放", "Distribute and propose the payouts")) }
                 }
             }
         }
@@ -394,17 +395,22 @@ pub async fn access_code(
                 .unwrap_or_default();
             let body = html! {
                 section.card #access-code-sheet {
-                    h1 { "当事人查询码" }
-                    p { "案号：" strong { (number) } }
-                    p { "当事人：" strong { (code.name) } }
-                    p { "查询码：" strong #access-code { (code.code) } }
-                    p.small { "凭案号和本查询码可在本院执行公开网站（/public/case）查询本人案件的进展、接收电子送达的文书。查询码仅显示一次，原查询码已失效，请妥善保管。" }
-                    p.no-print { a href=(format!("/cases/{id}")) { "返回案件" } }
+                    h1 { (zh_en("当事人查询码", "Party access codes")) }
+                    p { (zh_en("案号：", "Case number: ")) strong { (number) } }
+                    p { (zh_en("当事人：", "Party: ")) strong { (code.name) } }
+                    p { (zh_en("查询码：", "Access code: ")) strong #access-code { (code.code) } }
+                    p.small { (zh_en("凭案号和本查询码可在本院执行公开网站（/public/case）查询本人案件的进展、接收电子送达的文书。查询码仅显示一次，原查询码已失效，请妥善保管。", "With the case number and this access code the party can follow the case and receive documents served electronically on the court's public site (/public/case). The code is shown once only and the old code no longer works: keep it safe.")) }
+                    p.no-print { a href=(format!("/cases/{id}")) { (zh_en("返回案件", "Back to the case")) } }
                 }
             };
             page(
                 StatusCode::OK,
-                layout(v.lang, "当事人查询码", Some(&v), body),
+                layout(
+                    v.lang,
+                    zh_en("当事人查询码", "Party access codes"),
+                    Some(&v),
+                    body,
+                ),
             )
         }
         Err(e) if e.is_not_found() && !e.is_refusal() => PageError::from(e).into_response(),

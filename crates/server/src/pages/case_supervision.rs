@@ -14,6 +14,7 @@ use zhixing_domain::supervision::SupervisionStatus;
 
 use super::Viewer;
 use super::cases::{Refused, answer};
+use super::i18n::{Label, zh_en};
 use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -55,10 +56,10 @@ fn status_of(o: &SupervisionView) -> Option<SupervisionStatus> {
 
 fn note_kind_zh(kind: &str) -> &'static str {
     match kind {
-        "reply" => "回复",
-        "return" => "退回",
-        "close" => "办结",
-        _ => "备注",
+        "reply" => zh_en("回复", "Reply"),
+        "return" => zh_en("退回", "Return"),
+        "close" => zh_en("办结", "Close"),
+        _ => zh_en("备注", "Note"),
     }
 }
 
@@ -73,20 +74,20 @@ fn order_forms(l: &Loaded, o: &SupervisionView, token: &FormToken, id: i64) -> M
         @if l.can_handle && status.is_some_and(SupervisionStatus::awaits_reply) {
             form.supervision-reply method="post" action=(format!("/cases/{id}/supervisions/{}/reply", o.id)) {
                 (token)
-                label { "回复（办理情况）" textarea name="text" required maxlength="4000" { (kept::value(&reply_form, "text")) } }
-                button type="submit" { "回复督办" }
+                label { (zh_en("回复（办理情况）", "Reply (what was done)")) textarea name="text" required maxlength="4000" { (kept::value(&reply_form, "text")) } }
+                button type="submit" { (zh_en("回复督办", "Reply to the supervision")) }
             }
         }
         @if decides && status == Some(SupervisionStatus::Replied) {
             form.supervision-close method="post" action=(format!("/cases/{id}/supervisions/{}/close", o.id)) {
                 (token)
-                label { "办结意见（可不填）" input name="text" maxlength="4000" value=(kept::value(&decide_form, "close")); }
-                button type="submit" { "办结" }
+                label { (zh_en("办结意见（可不填）", "Closing remarks (optional)")) input name="text" maxlength="4000" value=(kept::value(&decide_form, "close")); }
+                button type="submit" { (zh_en("办结", "Close")) }
             }
             form.supervision-return method="post" action=(format!("/cases/{id}/supervisions/{}/return", o.id)) {
                 (token)
-                label { "退回理由" input name="text" required maxlength="4000" value=(kept::value(&decide_form, "return")); }
-                button type="submit" { "退回重办" }
+                label { (zh_en("退回理由", "Reason for returning")) input name="text" required maxlength="4000" value=(kept::value(&decide_form, "return")); }
+                button type="submit" { (zh_en("退回重办", "Return to redo")) }
             }
         }
     }
@@ -97,21 +98,21 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
     let task = |name: &str| kept::value("entrust", name);
     html! {
         section.card #command {
-            h2 { "督办与事项委托" }
+            h2 { (zh_en("督办与事项委托", "Supervision and entrusted matters")) }
             @if let Some(m) = Refused::at(refused, SECTION) { p.error #command-refused role="alert" { (m) } }
-            h3 { "督办" }
-            @if l.orders.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("督办", "Supervision")) }
+            @if l.orders.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 div.scroll { table #supervision-list {
-                    tr { th { "督办法院" } th { "事项" } th { "期限" } th { "状态" } th { "回复与意见" } th { "办理" } }
+                    tr { th { (zh_en("督办法院", "Supervising court")) } th { (zh_en("事项", "Matter")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("回复与意见", "Replies and remarks")) } th { (zh_en("办理", "Handle")) } }
                     @for o in &l.orders {
                         tr data-supervision=(o.id) data-status=(o.status) {
                             td { (o.issuer_court_name) br; span.small.muted { (super::beijing_at(&o.issued_at)) } }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
-                            td { (o.deadline) @if o.overdue { " " span.badge.late { "逾期" } } }
-                            td.status { (o.status_zh) }
+                            td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&o.status_zh)) }
                             td.small { @for n in &o.notes {
-                                p data-note=(n.kind) { strong { (note_kind_zh(&n.kind)) } "（" (super::beijing_at(&n.written_at)) "）：" (n.body) }
+                                p data-note=(n.kind) { strong { (note_kind_zh(&n.kind)) } (zh_en("（", " (")) (super::beijing_at(&n.written_at)) (zh_en("）：", "): ")) (n.body) }
                             } }
                             td { (order_forms(l, o, token, id)) }
                         }
@@ -121,27 +122,27 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
             @if l.can_issue && !l.closed {
                 form #supervision-issue method="post" action=(format!("/cases/{id}/supervisions")) {
                     (token)
-                    label { "督办事项" input name="title" required maxlength="200" value=(issue("title")); }
-                    label { "督办要求" textarea name="instructions" required maxlength="4000" { (issue("instructions")) } }
-                    label { "回复期限" input type="date" name="deadline" required value=(issue("deadline")); }
-                    button type="submit" { "发出督办" }
+                    label { (zh_en("督办事项", "Matter supervised")) input name="title" required maxlength="200" value=(issue("title")); }
+                    label { (zh_en("督办要求", "What is required")) textarea name="instructions" required maxlength="4000" { (issue("instructions")) } }
+                    label { (zh_en("回复期限", "Reply due")) input type="date" name="deadline" required value=(issue("deadline")); }
+                    button type="submit" { (zh_en("发出督办", "Issue the supervision")) }
                 }
             }
-            h3 { "事项委托" }
-            @if l.tasks.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("事项委托", "Entrusted matters")) }
+            @if l.tasks.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 div.scroll { table #entrusted-list {
-                    tr { th { "受托法院" } th { "事项" } th { "对象" } th { "办理期限" } th { "状态" } th { "结果" } }
+                    tr { th { (zh_en("受托法院", "Entrusted court")) } th { (zh_en("事项", "Matter")) } th { (zh_en("对象", "Subject")) } th { (zh_en("办理期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("结果", "Result")) } }
                     @for t in &l.tasks {
                         tr data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.to_court_name) }
                             td { (t.act_zh) }
                             td.small { (t.target) }
-                            td { (t.due_on) @if t.overdue { " " span.badge.late { "逾期" } } }
-                            td.status { (t.status_zh) }
+                            td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                             td.small {
                                 @if let Some(r) = &t.result { (r) }
-                                @if let Some(r) = &t.decline_reason { "拒收：" (r) }
+                                @if let Some(r) = &t.decline_reason { (zh_en("拒收：", "Declined: ")) (r) }
                                 @if !t.documents.is_empty() { ul { @for d in &t.documents {
                                     li { a href=(d.url) { (d.name) } }
                                 } } }
@@ -153,13 +154,13 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
             @if l.can_handle && !l.closed {
                 form #entrust-form method="post" action=(format!("/cases/{id}/entrusted-tasks")) {
                     (token)
-                    label { "受托法院（法院代号，如 b130102）" input name="to_court" required value=(task("to_court")); }
-                    label { "委托事项" select name="act" {
-                        @for a in EntrustedAct::ALL { option value=(a.as_str()) selected[task("act") == a.as_str()] { (a.name_zh()) } }
+                    label { (zh_en("受托法院（法院代号，如 b130102）", "Entrusted court (court code, e.g. b130102)")) input name="to_court" required value=(task("to_court")); }
+                    label { (zh_en("委托事项", "Matter entrusted")) select name="act" {
+                        @for a in EntrustedAct::ALL { option value=(a.as_str()) selected[task("act") == a.as_str()] { (a.label()) } }
                     } }
-                    label { "对象（账户、财产或受送达人）" textarea name="target" required maxlength="4000" { (task("target")) } }
-                    label { "其他要求（可不填）" textarea name="instructions" maxlength="4000" { (task("instructions")) } }
-                    button type="submit" { "委托办理" }
+                    label { (zh_en("对象（账户、财产或受送达人）", "Subject (account, property or addressee)")) textarea name="target" required maxlength="4000" { (task("target")) } }
+                    label { (zh_en("其他要求（可不填）", "Other requirements (optional)")) textarea name="instructions" maxlength="4000" { (task("instructions")) } }
+                    button type="submit" { (zh_en("委托办理", "Entrust")) }
                 }
             }
         }

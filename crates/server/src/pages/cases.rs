@@ -15,6 +15,7 @@ use zhixing_domain::filing::{BASIS_KINDS, PartyInput};
 use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::i18n::Lang;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page};
 use crate::api::cases::{AmountsIn, BasisIn, FileCaseIn, described, document_response};
 use crate::error::{ApiError, Path, Query};
@@ -26,7 +27,7 @@ pub(super) fn yuan(fen: i64) -> String {
 }
 
 fn status_zh(s: &str) -> &'static str {
-    CaseStatus::parse(s).map_or("", CaseStatus::name_zh)
+    CaseStatus::parse(s).map_or("", CaseStatus::label)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -73,64 +74,71 @@ pub async fn list(
     let body = html! {
         section.card {
             h1 {
-                @if let Some(name) = &other_court { (name) " · 案件" }
-                @else { (if mine { "我的案件" } else { "本院案件" }) }
+                @if let Some(name) = &other_court { (name) (zh_en(" · 案件", " · Cases")) }
+                @else { (if mine { zh_en("我的案件", "My cases") } else { zh_en("本院案件", "Cases of this court") }) }
             }
             form.filters method="get" action="/cases" {
                 @if let Some(id) = &court { input type="hidden" name="court" value=(id); }
                 input type="hidden" name="submitted" value="1";
-                label { "查找" input name="q" value=(f.q) placeholder="案号（可只填一部分，如 执50）、当事人姓名或身份证号"; }
-                label { "状态" select name="status" {
-                    option value="" { "全部状态" }
+                label { (zh_en("查找", "Find")) input name="q" value=(f.q) placeholder=(zh_en("案号（可只填一部分，如 执50）、当事人姓名或身份证号", "Case number (or part of it, e.g. 执50), party name or ID number")); }
+                label { (zh_en("状态", "Status")) select name="status" {
+                    option value="" { (zh_en("全部状态", "All statuses")) }
                     @for s in ["open", "suspended", "pending_closure", "closed"] {
                         option value=(s) selected[f.status == s] { (status_zh(s)) }
                     }
                 } }
-                label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; "仅超期" }
-                label.inline { input type="checkbox" name="mine" value="1" checked[mine]; "仅我承办" }
-                label { "排序"
+                label.inline { input type="checkbox" name="overdue" value="1" checked[f.overdue.is_some()]; (zh_en("仅超期", "Overdue only")) }
+                label.inline { input type="checkbox" name="mine" value="1" checked[mine]; (zh_en("仅我承办", "Mine only")) }
+                label { (zh_en("排序", "Sort"))
                     select name="sort" {
-                        @for (key, name) in SORTS {
-                            option value=(key) selected[sort == key] { (name) }
+                        @for (key, zh, en) in SORTS {
+                            option value=(key) selected[sort == key] { (zh_en(zh, en)) }
                         }
                     }
                 }
-                button type="submit" { "查询" }
-                a.button #export-csv href=(format!("/cases/export.csv?{filters}")) { "导出CSV" }
-                a.button #export-xlsx href=(format!("/cases/export.xlsx?{filters}")) { "导出Excel" }
-                span.muted { "（导出最多 10,000 行）" }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #export-csv href=(format!("/cases/export.csv?{filters}")) { (zh_en("导出CSV", "Export CSV")) }
+                a.button #export-xlsx href=(format!("/cases/export.xlsx?{filters}")) { (zh_en("导出Excel", "Export Excel")) }
+                span.muted { (zh_en("（导出最多 10,000 行）", "(exports hold at most 10,000 rows)")) }
                 @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
-                    a.button href="/cases/new" { "立案" }
+                    a.button href="/cases/new" { (zh_en("立案", "File a case")) }
                 }
             }
             table #case-list {
-                tr { th { "案号" } th { "申请执行人" } th { "被执行人" } th { "状态" } th { "最近期限" } th { "立案日期" } }
+                tr { th { (zh_en("案号", "Case number")) } th { (zh_en("申请执行人", "Applicant")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("状态", "Status")) } th { (zh_en("最近期限", "Next deadline")) } th { (zh_en("立案日期", "Filed on")) } }
                 @for s in rows {
                     tr.overdue[s.overdue] {
                         td { a href=(format!("/cases/{}", s.id)) { (s.number) } }
-                        td { (s.applicants.join("、")) }
-                        td { (s.respondents.join("、")) }
+                        td { (s.applicants.join(zh_en("、", ", "))) }
+                        td { (s.respondents.join(zh_en("、", ", "))) }
                         td { (status_zh(&s.status)) }
-                        td { @if let Some(d) = &s.next_due { (d) @if s.overdue { " " span.badge.late { "超期" } } } }
+                        td { @if let Some(d) = &s.next_due { (d) @if s.overdue { " " span.badge.late { (zh_en("超期", "Overdue")) } } } }
                         td { (s.filed_on) }
                     }
                 }
             }
-            @if rows.is_empty() { p.muted { "没有符合条件的案件。" } }
+            @if rows.is_empty() { p.muted { (zh_en("没有符合条件的案件。", "No cases match.")) } }
             @if let Some(next) = &listed.page.next_cursor {
-                p { a #next-page href=(list_href(&f, mine, court.as_deref(), next)) { "下一页" } }
+                p { a #next-page href=(list_href(&f, mine, court.as_deref(), next)) { (zh_en("下一页", "Next page")) } }
             }
         }
     };
-    Ok(page(StatusCode::OK, layout(lang, "案件", Some(&v), body)))
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, zh_en("案件", "Cases"), Some(&v), body),
+    ))
 }
 
-/// The orders the list offers: (the query's `sort`, its name). Each pages by its own key.
-const SORTS: [(&str, &str); 4] = [
-    ("due", "最近期限在前"),
-    ("filed", "立案日期（新的在前）"),
-    ("amount", "执行标的（大的在前）"),
-    ("amount_asc", "执行标的（小的在前）"),
+/// The orders the list offers: (the query's `sort`, its name in Chinese, in English). Each pages by its own key.
+const SORTS: [(&str, &str, &str); 4] = [
+    ("due", "最近期限在前", "Next deadline first"),
+    ("filed", "立案日期（新的在前）", "Filed (newest first)"),
+    ("amount", "执行标的（大的在前）", "Amount (largest first)"),
+    (
+        "amount_asc",
+        "执行标的（小的在前）",
+        "Amount (smallest first)",
+    ),
 ];
 
 /// What the list form asks for, as the app's query: (query, 仅我承办, court named).
@@ -145,7 +153,7 @@ fn list_params(f: &ListForm, v: &Viewer, limit: i64) -> (ListQuery, bool, Option
             && court.is_none()
             && v.principal.carries_a_caseload());
     let sort = Some(f.sort.trim())
-        .filter(|s| SORTS.iter().any(|(k, _)| k == s))
+        .filter(|s| SORTS.iter().any(|(k, _, _)| k == s))
         .unwrap_or("due");
     let params = ListQuery {
         court: court.clone(),
@@ -293,7 +301,7 @@ pub async fn export_csv(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, crate::export::Format::Csv).await
+    super::i18n::in_chinese(export(&app, &v, &f, crate::export::Format::Csv)).await
 }
 
 pub async fn export_xlsx(
@@ -301,7 +309,7 @@ pub async fn export_xlsx(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, crate::export::Format::Xlsx).await
+    super::i18n::in_chinese(export(&app, &v, &f, crate::export::Format::Xlsx)).await
 }
 
 /// The filing form, as typed (kept when the filing is refused).
@@ -489,7 +497,11 @@ fn parse_yuan(s: &str) -> Result<i64, Yuan> {
 /// "1,234.56" yuan → fen, or a Chinese sentence naming `field`.
 pub(super) fn fen_of(field: &str, s: &str) -> Result<i64, String> {
     parse_yuan(s).map_err(|e| match e {
+        Yuan::NotAnAmount if super::i18n::en() => {
+            format!("{field}: enter an amount in yuan, at most two decimals")
+        }
         Yuan::NotAnAmount => format!("{field}：请填写金额（元），最多两位小数"),
+        Yuan::TooLarge if super::i18n::en() => format!("{field}: amount too large"),
         Yuan::TooLarge => format!("{field}：金额过大"),
     })
 }
@@ -532,18 +544,18 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
     let sel = |cur: &str, val: &str| cur == val;
     layout(
         lang,
-        "立案",
+        zh_en("立案", "File a case"),
         Some(v),
         html! {
             section.card {
-                h1 { "立案" }
+                h1 { (zh_en("立案", "File a case")) }
                 @if !errors.is_empty() {
-                    div.error #filing-errors role="alert" { p { "未能立案：" } ul { @for e in errors { li { (e) } } } }
+                    div.error #filing-errors role="alert" { p { (zh_en("未能立案：", "Not filed: ")) } ul { @for e in errors { li { (e) } } } }
                 }
                 form #filing method="post" action="/cases/new" {
                     (v.csrf)
-                    label { "案件类型" select name="case_type" { option value="执" selected[sel(&f.case_type, "执")] { "执（首次执行）" } option value="执保" selected[sel(&f.case_type, "执保")] { "执保（财产保全执行）" } } }
-                    @for (role, label) in [("applicant", "申请执行人"), ("respondent", "被执行人")] {
+                    label { (zh_en("案件类型", "Case type")) select name="case_type" { option value=(zh_en("执", "Enforcement (执)")) selected[sel(&f.case_type, zh_en("执", "Enforcement (执)"))] { (zh_en("执（首次执行）", "执 (first enforcement)")) } option value=(zh_en("执保", "Preservation (执保)")) selected[sel(&f.case_type, zh_en("执保", "Preservation (执保)"))] { (zh_en("执保（财产保全执行）", "执保 (enforcing a preservation order)")) } } }
+                    @for (role, label) in [("applicant", zh_en("申请执行人", "Applicant")), ("respondent", zh_en("被执行人", "Respondent"))] {
                         @let rows = f.rows_of(role);
                         input type="hidden" name=(format!("{role}s")) value=(rows);
                         @for n in 1..=rows {
@@ -552,38 +564,38 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
                             @let key = |field: &str| if n == 1 { format!("{role}_{field}") } else { format!("{role}_{field}_{n}") };
                             fieldset.party data-role=(role) data-row=(n) {
                                 legend { (label) @if rows > 1 { " " (n) } }
-                                label { "主体类别" select name=(key("kind")) { option value="person" selected[sel(&kind, "person")] { "自然人" } option value="organisation" selected[sel(&kind, "organisation")] { "法人或其他组织" } } }
-                                label { "姓名／名称" input name=(key("name")) value=(name) required[n == 1]; }
-                                label { "公民身份号码／统一社会信用代码" input name=(key("id")) value=(id) required[n == 1]; }
-                                label { "法定代表人（组织填写）" input name=(key("rep")) value=(rep); }
-                                label { "住所／住所地（送达文书载明）" input name=(key("address")) value=(address) autocomplete="street-address"; }
-                                @if n > 1 { p.small.muted { "不需要的行留空即可。" } }
+                                label { (zh_en("主体类别", "Kind of party")) select name=(key("kind")) { option value="person" selected[sel(&kind, "person")] { (zh_en("自然人", "Natural person")) } option value="organisation" selected[sel(&kind, "organisation")] { (zh_en("法人或其他组织", "Legal person or other organisation")) } } }
+                                label { (zh_en("姓名／名称", "Name")) input name=(key("name")) value=(name) required[n == 1]; }
+                                label { (zh_en("公民身份号码／统一社会信用代码", "Citizen ID number / unified social credit code")) input name=(key("id")) value=(id) required[n == 1]; }
+                                label { (zh_en("法定代表人（组织填写）", "Legal representative (organisations)")) input name=(key("rep")) value=(rep); }
+                                label { (zh_en("住所／住所地（送达文书载明）", "Address (as on served documents)")) input name=(key("address")) value=(address) autocomplete="street-address"; }
+                                @if n > 1 { p.small.muted { (zh_en("不需要的行留空即可。", "Leave the rows you do not need empty.")) } }
                             }
                         }
                     }
                     fieldset {
-                        legend { "执行依据" }
-                        label { "依据种类" select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (zh) } } } }
-                        label { "作出机关" input name="issuing_body" value=(f.issuing_body) required; }
-                        label { "文书编号" input name="document_number" value=(f.document_number) required; }
-                        label { "生效日期" input type="date" name="effective_date" value=(f.effective_date) required; }
-                        label { "履行期限届满日" input type="date" name="performance_deadline" value=(f.performance_deadline) required; }
+                        legend { (zh_en("执行依据", "Basis for enforcement")) }
+                        label { (zh_en("依据种类", "Kind of basis")) select name="basis_kind" { @for (k, zh) in BASIS_KINDS { @let val = serde_json::to_value(k).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default(); option value=(val) selected[f.basis_kind == val] { (super::i18n::known(zh)) } } } }
+                        label { (zh_en("作出机关", "Issued by")) input name="issuing_body" value=(f.issuing_body) required; }
+                        label { (zh_en("文书编号", "Document number")) input name="document_number" value=(f.document_number) required; }
+                        label { (zh_en("生效日期", "Effective on")) input type="date" name="effective_date" value=(f.effective_date) required; }
+                        label { (zh_en("履行期限届满日", "Performance due by")) input type="date" name="performance_deadline" value=(f.performance_deadline) required; }
                     }
                     fieldset {
-                        legend { "执行标的（元）" }
-                        label { "本金" input name="principal" value=(f.principal) inputmode="decimal"; }
-                        label { "利息" input name="interest" value=(f.interest) inputmode="decimal"; }
-                        label { "费用" input name="costs" value=(f.costs) inputmode="decimal"; }
-                        label { "非金钱义务" textarea name="duties" { (f.duties) } }
-                        label { "超过申请执行时效的受理理由（如有）" input name="late_reason" value=(f.late_reason); }
+                        legend { (zh_en("执行标的（元）", "Amount to enforce (yuan)")) }
+                        label { (zh_en("本金", "Principal")) input name="principal" value=(f.principal) inputmode="decimal"; }
+                        label { (zh_en("利息", "Interest")) input name="interest" value=(f.interest) inputmode="decimal"; }
+                        label { (zh_en("费用", "Costs")) input name="costs" value=(f.costs) inputmode="decimal"; }
+                        label { (zh_en("非金钱义务", "Non-monetary obligation")) textarea name="duties" { (f.duties) } }
+                        label { (zh_en("超过申请执行时效的受理理由（如有）", "Why the application is accepted past the time limit (if so)")) input name="late_reason" value=(f.late_reason); }
                     }
                     // 立案 first: Enter in a field files, as the first submit button does.
-                    button #file-case type="submit" { "立案" }
+                    button #file-case type="submit" { (zh_en("立案", "File a case")) }
                     p.add-party {
                         // Adds a row without filing: the form comes back with what was typed.
-                        @for (role, label) in [("applicant", "申请执行人"), ("respondent", "被执行人")] {
+                        @for (role, label) in [("applicant", zh_en("申请执行人", "Applicant")), ("respondent", zh_en("被执行人", "Respondent"))] {
                             @if f.rows_of(role) < MAX_FORM_PARTIES {
-                                button.secondary type="submit" name="add" value=(role) formnovalidate id=(format!("add-{role}")) { "增加" (label) }
+                                button.secondary type="submit" name="add" value=(role) formnovalidate id=(format!("add-{role}")) { (zh_en("增加", "Add")) (label) }
                                 " "
                             }
                         }
@@ -596,7 +608,7 @@ fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Mar
 
 pub async fn new_form(v: Viewer) -> Response {
     let f = FilingForm {
-        case_type: "执".into(),
+        case_type: (zh_en("执", "Enforcement (执)")).into(),
         applicant_kind: "person".into(),
         respondent_kind: "person".into(),
         basis_kind: "judgment".into(),
@@ -701,31 +713,31 @@ fn accepted(
 ) -> Markup {
     layout(
         v.lang,
-        "立案成功",
+        zh_en("立案成功", "Case filed"),
         Some(v),
         html! {
             section.card #accepted {
-                h1 { "立案成功：" span #case-number { (number) } }
-                h2 { "当事人查询码告知单" }
-                p { "当事人可凭案号和本人的查询码在 " code { "/public/case" } " 查询案件进度、接收电子送达的文书。"
-                    strong { "查询码只显示这一次" } "。每位当事人一页，打印后分别随受理通知书交付本人：任何人只能拿到自己的查询码。" }
+                h1 { (zh_en("立案成功：", "Case filed: ")) span #case-number { (number) } }
+                h2 { (zh_en("当事人查询码告知单", "Access code notices")) }
+                p { (zh_en("当事人可凭案号和本人的查询码在 ", "Each party can follow the case and receive documents served electronically at ")) code { "/public/case" } (zh_en(" 查询案件进度、接收电子送达的文书。", " with the case number and their own access code."))
+                    strong { (zh_en("查询码只显示这一次", "The codes are shown this once only")) } (zh_en("。每位当事人一页，打印后分别随受理通知书交付本人：任何人只能拿到自己的查询码。", ". One page per party: print and hand each to the party with the acceptance notice; nobody gets anyone else's code.")) }
                 div #access-codes {
                     @for c in codes {
                         article.code-sheet data-party=(c.party_no) {
-                            h3 { "查询码告知单（交 " (c.name) " 本人）" }
+                            h3 { (zh_en("查询码告知单（交 ", "Access code notice (for ")) (c.name) (zh_en(" 本人）", " only)")) }
                             table {
-                                tr { th { "案号" } td { (number) } }
-                                tr { th { "当事人" } td.party { (c.name) } }
-                                tr { th { "查询码" } td.code { code { (c.code) } } }
+                                tr { th { (zh_en("案号", "Case number")) } td { (number) } }
+                                tr { th { (zh_en("当事人", "Party")) } td.party { (c.name) } }
+                                tr { th { (zh_en("查询码", "Access code")) } td.code { code { (c.code) } } }
                             }
-                            p.small { "请妥善保管，勿告知他人。遗失的，可向承办法院申请补发，原查询码随即失效。" }
+                            p.small { (zh_en("请妥善保管，勿告知他人。遗失的，可向承办法院申请补发，原查询码随即失效。", "Keep it safe and tell nobody. If lost, ask the court to reissue it; the old code then stops working.")) }
                         }
                     }
                 }
                 p {
-                    button type="button" data-print { "打印" }
+                    button type="button" data-print { (zh_en("打印", "Print")) }
                     " "
-                    a #to-case href=(format!("/cases/{id}")) { "进入案件" }
+                    a #to-case href=(format!("/cases/{id}")) { (zh_en("进入案件", "Open the case")) }
                 }
             }
         },
@@ -860,91 +872,91 @@ pub(super) async fn render(
         p.small.muted #case-live data-live=(format!("/cases/{id}/live")) data-seen=(seen) aria-live="polite" {}
         section.card #case-head {
             h1 #case-number { (view.number) }
-            p { span.badge #case-status { (c.status.name_zh()) } " · " (court.name) " · 立案 " (c.filed_on)
-                @if let Some((_, name)) = &c.officer { " · 承办人 " (name) } }
-            @if let Some((mode, reason, on)) = &c.closure { p { "结案方式：" strong #closure-mode { (mode.name_zh()) } "（" (on) "）" (reason) } }
-            @if let Some(r) = &c.resumed_from { p { "恢复执行自 " (r) } }
-            @if let Some(r) = &c.resumed_as { p { "已恢复执行为 " (r) } }
+            p { span.badge #case-status { (c.status.label()) } " · " (court.name) (zh_en(" · 立案 ", " · filed ")) (c.filed_on)
+                @if let Some((_, name)) = &c.officer { (zh_en(" · 承办人 ", " · officer ")) (name) } }
+            @if let Some((mode, reason, on)) = &c.closure { p { (zh_en("结案方式：", "Closed by: ")) strong #closure-mode { (mode.label()) } (zh_en("（", " (")) (on) (zh_en("）", ")")) (reason) } }
+            @if let Some(r) = &c.resumed_from { p { (zh_en("恢复执行自 ", "Resumed from ")) (r) } }
+            @if let Some(r) = &c.resumed_as { p { (zh_en("已恢复执行为 ", "Resumed as ")) (r) } }
         }
         section.card {
-            h2 { "当事人" }
-            table { @for p in &c.parties { tr { td { (if p.role == PartyRole::Applicant { "申请执行人" } else { "被执行人" }) } td { (p.name) } td { code { (p.identifier) } } td { @if let Some(l) = &p.legal_representative { "法定代表人 " (l) } } } } }
-            p { "执行依据：" (c.basis.issuing_body) " " (c.basis.document_number) "（" (c.basis.effective_date) " 生效）" }
-            p { "执行标的：" (yuan(view.total_due)) " · 已履行 " (yuan(c.paid.get())) " · 未履行 " (yuan(view.unpaid)) }
-            @if !c.duties.is_empty() { p { "非金钱义务：" (c.duties) } }
+            h2 { (zh_en("当事人", "Party")) }
+            table { @for p in &c.parties { tr { td { (if p.role == PartyRole::Applicant { zh_en("申请执行人", "Applicant") } else { zh_en("被执行人", "Respondent") }) } td { (p.name) } td { code { (p.identifier) } } td { @if let Some(l) = &p.legal_representative { (zh_en("法定代表人 ", "legal representative ")) (l) } } } } }
+            p { (zh_en("执行依据：", "Basis for enforcement: ")) (c.basis.issuing_body) " " (c.basis.document_number) (zh_en("（", " (")) (c.basis.effective_date) (zh_en(" 生效）", " in force)")) }
+            p { (zh_en("执行标的：", "Amount to enforce: ")) (yuan(view.total_due)) (zh_en(" · 已履行 ", " · performed ")) (yuan(c.paid.get())) (zh_en(" · 未履行 ", " · outstanding ")) (yuan(view.unpaid)) }
+            @if !c.duties.is_empty() { p { (zh_en("非金钱义务：", "Non-monetary obligation: ")) (c.duties) } }
         }
         section.card #deadlines {
-            h2 { "法定期限" }
+            h2 { (zh_en("法定期限", "Legal time limits")) }
             table {
-                tr { th { "节点" } th { "期限" } th { "状态" } th { "依据" } }
-                @for d in &view.deadlines { tr data-node=(d.node) { td { (d.title) } td { (d.due) @if d.working_days { "（工作日）" } @if let Some(y) = d.provisional_without_calendar { " " span.provisional title=(format!("{y}年官方节假日安排尚未载入，本期限暂按周末计算，载入后可能变动")) { "（暂定：缺" (y) "年节假日安排）" } } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
+                tr { th { (zh_en("节点", "Step")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("依据", "Citation")) } }
+                @for d in &view.deadlines { tr data-node=(d.node) { td { (super::i18n::known(&d.title)) } td { (d.due) @if d.working_days { (zh_en("（工作日）", " (working days)")) } @if let Some(y) = d.provisional_without_calendar { " " span.provisional title=(if super::i18n::en() { format!("The official holidays of {y} are not loaded: this time limit counts weekends only for now and may change once they are") } else { format!("{y}年官方节假日安排尚未载入，本期限暂按周末计算，载入后可能变动") }) { (zh_en("（暂定：缺", " (provisional: no holiday calendar for ")) (y) (zh_en("年节假日安排）", ")")) } } } td { (deadline_badge(&d.status)) } td.small { (d.citation) } } }
             }
             @if !view.next_actions.is_empty() {
-                h2 { "下一步（系统建议，由承办人确认）" }
-                ol #next-actions { @for d in &view.next_actions { li { (d.title) " — " (d.due) " 前" } } }
+                h2 { (zh_en("下一步（系统建议，由承办人确认）", "Next steps (suggested; the officer confirms)")) }
+                ol #next-actions { @for d in &view.next_actions { li { (super::i18n::known(&d.title)) " — " (d.due) (zh_en(" 前", " by")) } } }
             }
         }
         @if can_act && c.status != CaseStatus::Closed {
             section.card #act {
-                h2 { "办理" }
+                h2 { (zh_en("办理", "Handle")) }
                 @if let Some(m) = Refused::at(refused, "act") { p.error role="alert" { (m) } }
                 form method="post" action=(format!("/cases/{id}/act")) {
                     (v.csrf)
                     input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                    label { "事项" select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.name_zh()) } } } }
-                    label { "说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）" input name="note"; }
-                    fieldset #notice-periods { legend { "执行通知书、报告财产令载明的期限（仅发出通知时填写，自送达之日起算）" }
-                        label { "履行期限（日，0 为立即履行）" input type="number" name="perform_days" min="0" max=(case::MAX_STATED_DAYS) step="1"; }
-                        label { "报告财产期限（日）" input type="number" name="report_days" min="1" max=(case::MAX_STATED_DAYS) step="1"; } }
-                    button type="submit" { "记录" }
+                    label { (zh_en("事项", "Matter")) select name="action" { @for a in ActionKind::ALL { option value=(a.as_str()) { (a.label()) } } } }
+                    label { (zh_en("说明（约谈、不纳入失信的理由、报告不实、和解协议未履行等须填写）", "Note (required for an interview, a reason not to list as dishonest, a false report, an unperformed settlement, etc.)")) input name="note"; }
+                    fieldset #notice-periods { legend { (zh_en("执行通知书、报告财产令载明的期限（仅发出通知时填写，自送达之日起算）", "Periods stated in the enforcement notice and the order to report property (only when issuing the notice; counted from service)")) }
+                        label { (zh_en("履行期限（日，0 为立即履行）", "Time to perform (days, 0 for at once)")) input type="number" name="perform_days" min="0" max=(case::MAX_STATED_DAYS) step="1"; }
+                        label { (zh_en("报告财产期限（日）", "Time to report property (days)")) input type="number" name="report_days" min="1" max=(case::MAX_STATED_DAYS) step="1"; } }
+                    button type="submit" { (zh_en("记录", "Record")) }
                 }
-                p { a #to-closure href=(format!("/cases/{id}/closure")) { "报结／结案…" } }
+                p { a #to-closure href=(format!("/cases/{id}/closure")) { (zh_en("报结／结案…", "Close the case…")) } }
                 @if let Some(pr) = &proposal {
                     div #proposal {
-                        h3 { "报结审批" }
-                        p { "结案方式：" strong #proposal-mode { (pr.mode.name_zh()) }
-                            " · 提出：" span #proposal-by { (pr.proposed_by.as_deref().unwrap_or("—")) } " " (pr.proposed_on) }
-                        p { "理由：" span #proposal-reason { (pr.reason) } }
-                        h4 { "报结时核对的结案条件" }
+                        h3 { (zh_en("报结审批", "Closure approval")) }
+                        p { (zh_en("结案方式：", "Closed by: ")) strong #proposal-mode { (pr.mode.label()) }
+                            (zh_en(" · 提出：", " · proposed by: ")) span #proposal-by { (pr.proposed_by.as_deref().unwrap_or("—")) } " " (pr.proposed_on) }
+                        p { (zh_en("理由：", "Reason: ")) span #proposal-reason { (pr.reason) } }
+                        h4 { (zh_en("报结时核对的结案条件", "Conditions checked when proposed")) }
                         ul #proposal-checklist { @for d in described(lang, &pr.conditions) {
                             li.met[d.met] data-code=(d.code) { (if d.met { "✔ " } else { "✘ " }) (d.description) } } }
-                        p.small { a href=(format!("/cases/{id}/closure?mode={}", pr.mode.as_str())) { "按今天的情况重新核对" } }
+                        p.small { a href=(format!("/cases/{id}/closure?mode={}", pr.mode.as_str())) { (zh_en("按今天的情况重新核对", "Check again as of today")) } }
                     }
                 }
                 @if is_head && c.status == CaseStatus::PendingClosure {
                     form #approval method="post" action=(format!("/cases/{id}/decision")) {
                         (v.csrf)
                         input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                        label { "审批意见（退回须写明理由）" input name="note"; }
-                        button name="approve" value="true" { "批准结案" }
-                        button name="approve" value="false" { "退回" }
+                        label { (zh_en("审批意见（退回须写明理由）", "Remarks (a return needs a reason)")) input name="note"; }
+                        button name="approve" value="true" { (zh_en("批准结案", "Approve the closure")) }
+                        button name="approve" value="false" { (zh_en("退回", "Return")) }
                     }
                 }
             }
         }
         @if c.status != CaseStatus::Closed && (can_act || is_president || c.extension_request.is_some() || c.extension_months > 0) {
             section.card #extension {
-                h2 { "延长执行期限" }
+                h2 { (zh_en("延长执行期限", "Extend the enforcement time limit")) }
                 @if let Some(m) = Refused::at(refused, "extension") { p.error role="alert" { (m) } }
-                @if c.extension_months > 0 { p { "已批准延长 " strong #extended-months { (c.extension_months) } " 个月。" } }
+                @if c.extension_months > 0 { p { (zh_en("已批准延长 ", "Extension approved: ")) strong #extended-months { (c.extension_months) } (zh_en(" 个月。", " months.")) } }
                 @if let Some(r) = &c.extension_request {
-                    p #extension-request { "待院长审批：延长 " strong { (r.months) } " 个月 · " (r.by) " " (r.on) " 提出 · 理由：" (r.reason) }
+                    p #extension-request { (zh_en("待院长审批：延长 ", "Awaiting the president's approval: extend by ")) strong { (r.months) } (zh_en(" 个月 · ", " months · ")) (r.by) " " (r.on) (zh_en(" 提出 · 理由：", " proposed · reason: ")) (r.reason) }
                     @if is_president {
                         form #extension-decision method="post" action=(format!("/cases/{id}/extension/decision")) {
                             (v.csrf)
                             input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                            label { "审批意见（不批准须写明理由）" input name="note"; }
-                            button name="approve" value="true" { "批准延长" }
-                            button name="approve" value="false" { "不予批准" }
+                            label { (zh_en("审批意见（不批准须写明理由）", "Remarks (a refusal needs a reason)")) input name="note"; }
+                            button name="approve" value="true" { (zh_en("批准延长", "Approve the extension")) }
+                            button name="approve" value="false" { (zh_en("不予批准", "Refuse")) }
                         }
                     }
                 } @else if can_act {
                     form #extension-request-form method="post" action=(format!("/cases/{id}/extension")) {
                         (v.csrf)
                         input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                        label { "延长月数 " input type="number" name="months" min="1" required; }
-                        label { "申请理由" input name="reason" required; }
-                        button type="submit" { "报请院长批准" }
+                        label { (zh_en("延长月数 ", "Months to extend ")) input type="number" name="months" min="1" required; }
+                        label { (zh_en("申请理由", "Reason for the request")) input name="reason" required; }
+                        button type="submit" { (zh_en("报请院长批准", "Ask the president to approve")) }
                     }
                 }
             }
@@ -969,22 +981,22 @@ pub(super) async fn render(
         (super::reviews::section(lang, &reviews, &v.csrf, id, refused))
         (super::complaints::section(&complaints, &recordings, &v.csrf, id, can_act, refused))
         section.card #account {
-            h2 { "案款（一案一账号）" }
-            p { "账户余额 " strong #balance { (yuan(account.balance_fen)) } " · 累计到账 " (yuan(account.received_fen)) " · 已发放 " (yuan(account.paid_out_fen))
-                @if account.overdue { " " span.badge.late { "有逾期未发放款项" } } }
+            h2 { (zh_en("案款（一案一账号）", "Case money (one account per case)")) }
+            p { (zh_en("账户余额 ", "Balance ")) strong #balance { (yuan(account.balance_fen)) } (zh_en(" · 累计到账 ", " · received in all ")) (yuan(account.received_fen)) (zh_en(" · 已发放 ", " · paid out ")) (yuan(account.paid_out_fen))
+                @if account.overdue { " " span.badge.late { (zh_en("有逾期未发放款项", "Money held past its payout limit")) } } }
             @if !account.receipts.is_empty() {
                 table #receipts {
-                    tr { th { "到账日" } th { "来源" } th { "金额" } th { "已发放" } th { "应发放期限" } }
+                    tr { th { (zh_en("到账日", "Received")) } th { (zh_en("来源", "From")) } th { (zh_en("金额", "Amount")) } th { (zh_en("已发放", "Paid out")) } th { (zh_en("应发放期限", "Pay out by")) } }
                     @for r in &account.receipts {
                         tr { td { (r.received_on) } td { (zhixing_domain::funds::Source::parse(&r.source).map_or_else(|| r.source.clone(), |s| s.label().to_owned())) }
                              td.num { (yuan(r.amount_fen)) } td.num { (yuan(r.paid_out_fen)) }
-                             td { (r.payout_due) @if r.overdue { " " span.badge.late { "逾期" } } } }
+                             td { (r.payout_due) @if r.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } } }
                     }
                 }
             }
             @if !account.payouts.is_empty() {
                 table #payouts {
-                    tr { th { "领款人" } th { "金额" } th { "状态" } th { "提出" } th { "转账凭证" } }
+                    tr { th { (zh_en("领款人", "Payee")) } th { (zh_en("金额", "Amount")) } th { (zh_en("状态", "Status")) } th { (zh_en("提出", "Proposed")) } th { (zh_en("转账凭证", "Transfer reference")) } }
                     @for p in &account.payouts {
                         tr { td { (p.party_name) } td.num { (yuan(p.amount_fen)) } td { (super::payout_status_zh(&p.status)) } td.small { (actors.get(&p.proposed_by).map_or(p.proposed_by.as_str(), String::as_str)) " " (p.proposed_on) }
                              td { (p.transfer_reference.as_deref().unwrap_or("—")) } }
@@ -995,9 +1007,9 @@ pub(super) async fn render(
         (super::case_forms::account_forms(&v.csrf, id, c, &account, payout_names, can_act, is_head, refused))
         (super::service::section(&v.csrf, id, c, &services, can_act, today, refused))
         section.card #timeline {
-            h2 { "流程记录" }
+            h2 { (zh_en("流程记录", "Timeline")) }
             div.scroll { table {
-                tr { th { "时间" } th { "事项" } th { "办理人" } }
+                tr { th { (zh_en("时间", "Time")) } th { (zh_en("事项", "Matter")) } th { (zh_en("办理人", "By")) } }
                 @for e in timeline.iter().filter(|e| e.kind != "read.sensitive") {
                     tr data-kind=(e.kind) {
                         td.small { (super::beijing_at(&e.at)) }
@@ -1007,7 +1019,7 @@ pub(super) async fn render(
                 }
             } }
             @if sensitive_reads > 0 {
-                p.small.muted #sensitive-reads { "另有查阅敏感信息记录 " (sensitive_reads) " 条，保留在审计记录中。" }
+                p.small.muted #sensitive-reads { (zh_en("另有查阅敏感信息记录 ", "Also ")) (sensitive_reads) (zh_en(" 条，保留在审计记录中。", " reads of sensitive information, kept in the audit trail.")) }
             }
         }
     };
@@ -1159,19 +1171,19 @@ async fn closure_page(
     let conditions = described(v.lang, &list.conditions);
     let body = html! {
         section.card {
-            h1 { (view.number) " — 结案" }
-            p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.name_zh()) } " " } }
-            h2 { (mode.name_zh()) @if mode.needs_approval() { " （须执行局长批准）" } }
+            h1 { (view.number) (zh_en(" — 结案", " — Closure")) }
+            p { @for m in ClosureMode::ALL { a.tab.active[m == mode] href=(format!("/cases/{id}/closure?mode={}", m.as_str())) { (m.label()) } " " } }
+            h2 { (mode.label()) @if mode.needs_approval() { (zh_en(" （须执行局长批准）", " (needs the division head's approval)")) } }
             ul #checklist { @for c in &conditions { li.met[c.met] data-code=(c.code) { (if c.met { "✔ " } else { "✘ " }) (c.description) } } }
-            h3 { "结案后依法一并办理" }
+            h3 { (zh_en("结案后依法一并办理", "Done with the closure, as the law requires")) }
             @let fx = &list.effects;
             @if fx.releases.is_empty() && fx.listings_removed.is_empty() && fx.orders_lifted.is_empty() {
-                p #closure-effects { (if mode == ClosureMode::Zhongben { "终结本次执行程序：控制措施、限制消费令和失信名单依法保留。" } else { "无须解除的措施、名单或限制消费令。" }) }
+                p #closure-effects { (if mode == ClosureMode::Zhongben { zh_en("终结本次执行程序：控制措施、限制消费令和失信名单依法保留。", "Terminating this round of enforcement: control measures, consumption restrictions and the dishonest listing stay, as the law requires.") } else { zh_en("无须解除的措施、名单或限制消费令。", "No measure, listing or consumption restriction to lift.") }) }
             } @else {
                 ul #closure-effects {
-                    @if !fx.releases.is_empty() { li data-effect="release" { "向协助执行单位发送解除通知：措施 " (fx.releases.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join("、")) } }
-                    @if !fx.listings_removed.is_empty() { li data-effect="remove" { "删除失信被执行人名单信息 " (fx.listings_removed.len()) " 条" } }
-                    @if !fx.orders_lifted.is_empty() { li data-effect="lift" { "解除限制消费令 " (fx.orders_lifted.len()) " 项" } }
+                    @if !fx.releases.is_empty() { li data-effect="release" { (zh_en("向协助执行单位发送解除通知：措施 ", "Send release notices to the assisting bodies: measures ")) (fx.releases.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(zh_en("、", ", "))) } }
+                    @if !fx.listings_removed.is_empty() { li data-effect="remove" { (zh_en("删除失信被执行人名单信息 ", "Remove dishonest-list entries: ")) (fx.listings_removed.len()) (zh_en(" 条", "")) } }
+                    @if !fx.orders_lifted.is_empty() { li data-effect="lift" { (zh_en("解除限制消费令 ", "Lift consumption restrictions: ")) (fx.orders_lifted.len()) (zh_en(" 项", "")) } }
                 }
             }
             @if let Some(m) = refused { p.error #closure-refused role="alert" { (m) } }
@@ -1179,12 +1191,15 @@ async fn closure_page(
                 (v.csrf)
                 input type="hidden" name="mode" value=(mode.as_str());
                 input type="hidden" name="version" value=(view.version.unwrap_or(0));
-                label { "结案理由" textarea name="reason" required {} }
-                button type="submit" { (if mode.needs_approval() { "提交审批" } else { "结案" }) }
+                label { (zh_en("结案理由", "Reason for closing")) textarea name="reason" required {} }
+                button type="submit" { (if mode.needs_approval() { zh_en("提交审批", "Submit for approval") } else { zh_en("结案", "Close") }) }
             }
         }
     };
-    Ok(page(status, layout(v.lang, "结案", Some(v), body)))
+    Ok(page(
+        status,
+        layout(v.lang, zh_en("结案", "Close"), Some(v), body),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -11,12 +11,13 @@ use zhixing_app::platform::clock;
 use zhixing_app::state::App;
 
 use super::i18n::Lang;
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::ApiError;
 
 fn forbidden() -> PageError {
     ApiError::forbidden(
-        "只有最高人民法院的系统管理员可以调整演练时钟 / only an administrator of the SPC may set the training clock",
+        zh_en("只有最高人民法院的系统管理员可以调整演练时钟 / only an administrator of the SPC may set the training clock", "Only an administrator of the SPC may set the training clock"),
     )
     .into()
 }

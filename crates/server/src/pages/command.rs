@@ -24,6 +24,7 @@ use zhixing_domain::case_number::CaseType;
 use zhixing_domain::indicators::Indicator;
 use zhixing_store::courts::CourtRow;
 
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::error::{ApiError, Path, Query};
@@ -146,10 +147,10 @@ fn display(key: &str, value: Option<f64>) -> String {
 
 fn view(i: &Indicator) -> IndicatorView {
     let (status, status_class) = match (i.meets_target, i.target) {
-        (Some(true), _) => ("达标", "met"),
-        (Some(false), _) => ("未达标", "missed"),
-        (None, Some(_)) => ("无数据", "none"),
-        (None, None) => ("无目标", "none"),
+        (Some(true), _) => (zh_en("达标", "Met"), "met"),
+        (Some(false), _) => (zh_en("未达标", "Not met"), "missed"),
+        (None, Some(_)) => (zh_en("无数据", "No data"), "none"),
+        (None, None) => (zh_en("无目标", "No target"), "none"),
     };
     IndicatorView {
         display: display(i.key, i.value),
@@ -167,19 +168,23 @@ struct Figure {
     display: String,
 }
 
-const FIGURES: [(&str, &str); 6] = [
-    ("filed", "收案"),
-    ("closed", "结案"),
-    ("fully_performed", "执行完毕"),
-    ("zhongben", "终结本次执行"),
-    ("amount_due", "结案标的（元）"),
-    ("amount_recovered", "执行到位（元）"),
+const FIGURES: [(&str, &str, &str); 6] = [
+    ("filed", "收案", "Cases received"),
+    ("closed", "结案", "Cases closed"),
+    ("fully_performed", "执行完毕", "Fully enforced"),
+    ("zhongben", "终结本次执行", "Round terminated"),
+    (
+        "amount_due",
+        "结案标的（元）",
+        "Amount of closed cases (yuan)",
+    ),
+    ("amount_recovered", "执行到位（元）", "Recovered (yuan)"),
 ];
 
 fn figures(counters: &Map<String, Value>, officers: i64) -> Vec<Figure> {
     let mut out: Vec<Figure> = FIGURES
         .iter()
-        .map(|&(key, label)| {
+        .map(|&(key, zh, en)| {
             let n = counters.get(key).and_then(Value::as_i64).unwrap_or(0);
             let display = if key.starts_with("amount") {
                 super::cases::yuan(n)
@@ -188,14 +193,14 @@ fn figures(counters: &Map<String, Value>, officers: i64) -> Vec<Figure> {
             };
             Figure {
                 key,
-                label,
+                label: zh_en(zh, en),
                 display,
             }
         })
         .collect();
     out.push(Figure {
         key: "officers",
-        label: "执行人员",
+        label: (zh_en("执行人员", "Officers")),
         display: officers.to_string(),
     });
     out
@@ -219,22 +224,25 @@ fn alert_list_href(court: &str, kind: &str) -> String {
 /// An alert kind in Chinese.
 pub(super) fn alert_name(kind: &str) -> String {
     match kind {
-        "measure_expiring" => "控制措施即将到期",
-        "measure_expired" => "控制措施已到期",
-        "funds_overdue" => "案款超期未发放",
-        "property_found" => "终本案件发现财产",
-        "dishonest_removal_due" => "失信名单应予删除",
-        "restriction_lift_due" => "限制消费令应予解除",
-        "node_overdue" => "节点超期",
-        "deadline_due_soon" => "期限临近",
-        "case_untouched" => "案件长期未操作",
-        "listing_past_end" => "失信期满未删除",
-        "supervision_overdue" => "督办逾期未回复",
-        "review_overdue" => "执行审查逾期",
-        "entrusted_overdue" => "委托事项逾期",
-        "complaint_overdue" => "信访逾期",
-        "calendar_missing" => "缺少年度官方工作日历",
-        "document_unserved" => "文书逾期未送达",
+        "measure_expiring" => zh_en("控制措施即将到期", "Control measure expiring"),
+        "measure_expired" => zh_en("控制措施已到期", "Control measure expired"),
+        "funds_overdue" => zh_en("案款超期未发放", "Case money held too long"),
+        "property_found" => zh_en("终本案件发现财产", "Property found in a terminated case"),
+        "dishonest_removal_due" => zh_en("失信名单应予删除", "Dishonest listing to remove"),
+        "restriction_lift_due" => zh_en("限制消费令应予解除", "Consumption restriction to lift"),
+        "node_overdue" => zh_en("节点超期", "Step overdue"),
+        "deadline_due_soon" => zh_en("期限临近", "Deadline near"),
+        "case_untouched" => zh_en("案件长期未操作", "Case idle too long"),
+        "listing_past_end" => zh_en("失信期满未删除", "Listing expired, not removed"),
+        "supervision_overdue" => zh_en("督办逾期未回复", "Supervision reply overdue"),
+        "review_overdue" => zh_en("执行审查逾期", "Review case overdue"),
+        "entrusted_overdue" => zh_en("委托事项逾期", "Entrusted matter overdue"),
+        "complaint_overdue" => zh_en("信访逾期", "Complaint overdue"),
+        "calendar_missing" => zh_en(
+            "缺少年度官方工作日历",
+            "Official calendar missing for the year",
+        ),
+        "document_unserved" => zh_en("文书逾期未送达", "Document not served in time"),
         // A kind added later shows under its own key until it is named here.
         other => other,
     }
@@ -372,7 +380,10 @@ async fn load(
         .indicators
         .iter()
         .find(|i| i.key == ranking.by)
-        .map_or_else(|| ranking.by.clone(), |i| i.name_zh.to_owned());
+        .map_or_else(
+            || ranking.by.clone(),
+            |i| super::i18n::known(i.name_zh).to_owned(),
+        );
     let percent = is_percent(&ranking.by);
     let courts = ranking
         .courts
@@ -465,29 +476,29 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                     @else { a href=(format!("/command/courts/{}{qs}", c.id)) { (c.name) } }
                 }
             }
-            h1 { "指挥中心 · " (d.court.name) }
+            h1 { (zh_en("指挥中心 · ", "Command centre · ")) (d.court.name) }
             p.muted {
-                "统计范围：本院及下级法院 · " span #period { (d.from) " 至 " (d.to) }
-                " · " (d.case_type.as_deref().map_or("全部案件类型".to_owned(), |t| format!("{t}字案件")))
-                " · " span #live-status.small { "实时更新未连接" }
+                (zh_en("统计范围：本院及下级法院 · ", "Scope: this court and the courts below · ")) span #period { (d.from) (zh_en(" 至 ", " to ")) (d.to) }
+                " · " (d.case_type.as_deref().map_or(zh_en("全部案件类型", "All case types").to_owned(), |t| if super::i18n::en() { format!("{t} cases") } else { format!("{t}字案件") }))
+                " · " span #live-status.small { (zh_en("实时更新未连接", "Live updates not connected")) }
             }
             form.filters #period-form method="get" action=(format!("/command/courts/{}", d.court.id)) {
-                label.inline { "起始月份" input type="month" name="from" value=(d.from); }
-                label.inline { "截止月份" input type="month" name="to" value=(d.to); }
-                label.inline { "案件类型" select name="case_type" {
-                    option value="" { "全部案件类型" }
+                label.inline { (zh_en("起始月份", "From month")) input type="month" name="from" value=(d.from); }
+                label.inline { (zh_en("截止月份", "To month")) input type="month" name="to" value=(d.to); }
+                label.inline { (zh_en("案件类型", "Case type")) select name="case_type" {
+                    option value="" { (zh_en("全部案件类型", "All case types")) }
                     @for t in CaseType::ALL {
                         option value=(t.code()) selected[d.case_type.as_deref() == Some(t.code())] { (t.code()) }
                     }
                 } }
-                label.inline { "下级法院排名依据" select name="by" {
+                label.inline { (zh_en("下级法院排名依据", "Rank the courts below by")) select name="by" {
                     @for i in &d.indicators {
-                        option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { "按" (i.indicator.name_zh) "排名" }
+                        option value=(i.indicator.key) selected[i.indicator.key == d.ranking.by] { (zh_en("按", "By ")) (super::i18n::known(i.indicator.name_zh)) (zh_en("排名", " ranking")) }
                     }
                 } }
-                button type="submit" { "查询" }
-                a.button #court-cases href=(format!("/cases?court={}", d.court.id)) { "本院案件" }
-                a.button #court-supervisions href=(format!("/supervisions?court={}", d.court.id)) { "督办" }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #court-cases href=(format!("/cases?court={}", d.court.id)) { (zh_en("本院案件", "Cases of this court")) }
+                a.button #court-supervisions href=(format!("/supervisions?court={}", d.court.id)) { (zh_en("督办", "Supervision")) }
             }
             div.figures #figures {
                 @for fg in &d.figures {
@@ -496,12 +507,12 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             }
         }
         section.card #indicators {
-            h2 { "考核指标" }
+            h2 { (zh_en("考核指标", "Performance indicators")) }
             table #indicator-table {
-                tr { th { "指标" } th { "分子 / 分母" } th { "数值" } th { "目标" } th { "达标情况" } }
+                tr { th { (zh_en("指标", "Indicator")) } th { (zh_en("分子 / 分母", "Numerator / denominator")) } th { (zh_en("数值", "Value")) } th { (zh_en("目标", "Target")) } th { (zh_en("达标情况", "Met?")) } }
                 @for i in &d.indicators {
                     tr id=(format!("ind-{}", i.indicator.key)) {
-                        td { (i.indicator.name_zh) }
+                        td { (super::i18n::known(i.indicator.name_zh)) }
                         td.num.frac { (i.indicator.numerator) " / " (i.indicator.denominator) }
                         td.num.value { (i.display) }
                         td.num.target { @if let Some(t) = i.indicator.target { "≥ " (t) "%" } @else { "—" } }
@@ -511,12 +522,12 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             }
         }
         section.card #trend {
-            h2 { "月度趋势" }
-            div.chart { canvas #trend-chart aria-label="月度趋势图" role="img" {} }
+            h2 { (zh_en("月度趋势", "Monthly trend")) }
+            div.chart { canvas #trend-chart aria-label=(zh_en("月度趋势图", "Monthly trend chart")) role="img" {} }
             details #trend-details {
-                summary { "按月数据" }
+                summary { (zh_en("按月数据", "Monthly figures")) }
                 table #trend-table {
-                    tr { th { "月份" } th { "收案" } th { "结案" } @for s in &d.trend.series { th { (s.name_zh) } } }
+                    tr { th { (zh_en("月份", "Month")) } th { (zh_en("收案", "Cases received")) } th { (zh_en("结案", "Cases closed")) } @for s in &d.trend.series { th { (super::i18n::known(s.name_zh)) } } }
                     @for (m, month) in d.trend.months.iter().enumerate() {
                         tr {
                             td { (month) }
@@ -531,13 +542,13 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
             }
         }
         section.card #ranking {
-            h2 { "下级法院排名 · " span #ranking-by { (d.ranking.by_name) } }
+            h2 { (zh_en("下级法院排名 · ", "Courts below ranked · ")) span #ranking-by { (d.ranking.by_name) } }
             @if d.ranking.courts.is_empty() {
-                p.muted { "本院为基层法院，没有下级法院。" a href=(format!("/cases?court={}", d.court.id)) { "查看本院案件" } }
+                p.muted { (zh_en("本院为基层法院，没有下级法院。", "This is a basic court: there are no courts below it.")) a href=(format!("/cases?court={}", d.court.id)) { (zh_en("查看本院案件", "See this court's cases")) } }
             } @else {
-                div.chart { canvas #ranking-chart aria-label="下级法院排名图" role="img" {} }
+                div.chart { canvas #ranking-chart aria-label=(zh_en("下级法院排名图", "Ranking chart of the courts below")) role="img" {} }
                 table #ranking-table {
-                    tr { th { "名次" } th { "法院" } th { "收案" } th { "结案" } th { (d.ranking.by_name) } th { "达标情况" } }
+                    tr { th { (zh_en("名次", "Rank")) } th { (zh_en("法院", "Court")) } th { (zh_en("收案", "Cases received")) } th { (zh_en("结案", "Close")) } th { (d.ranking.by_name) } th { (zh_en("达标情况", "Met?")) } }
                     @for (n, r) in d.ranking.courts.iter().enumerate() {
                         tr data-court=(r.court.id) {
                             td.num { (n + 1) }
@@ -545,27 +556,27 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                             td.num { (r.filed) }
                             td.num { (r.closed) }
                             td.num.value { (r.display) }
-                            td { @match r.meets_target { Some(true) => { span.badge.met { "达标" } } Some(false) => { span.badge.missed { "未达标" } } None => { span.muted { "—" } } } }
+                            td { @match r.meets_target { Some(true) => { span.badge.met { (zh_en("达标", "Met")) } } Some(false) => { span.badge.missed { (zh_en("未达标", "Not met")) } } None => { span.muted { "—" } } } }
                         }
                     }
                 }
             }
         }
         section.card #review-indicators {
-            h2 { "执行审查案件（执异 · 执复 · 执监）" }
-            p.small.muted { "单独统计，不计入执行案件结案率。" }
+            h2 { (zh_en("执行审查案件（执异 · 执复 · 执监）", "Review cases (objections, reconsideration, supervision)")) }
+            p.small.muted { (zh_en("单独统计，不计入执行案件结案率。", "Counted apart, not in the closure rates of enforcement cases.")) }
             dl {
-                dt { "受理" } dd #reviews-filed { (reviews.filed) }
-                dt { "已裁定" } dd #reviews-ruled { (reviews.ruled) }
-                dt { "审查中" } dd #reviews-examining { (reviews.examining) }
-                dt { "逾期未审结" } dd #reviews-overdue { (reviews.overdue) }
-                dt { "法定期限内审结率" } dd #reviews-in-time { (reviews.in_time_rate_percent.map_or("—".to_owned(), |r| format!("{r:.1}%"))) }
+                dt { (zh_en("受理", "Filed")) } dd #reviews-filed { (reviews.filed) }
+                dt { (zh_en("已裁定", "Ruled")) } dd #reviews-ruled { (reviews.ruled) }
+                dt { (zh_en("审查中", "Being examined")) } dd #reviews-examining { (reviews.examining) }
+                dt { (zh_en("逾期未审结", "Overdue")) } dd #reviews-overdue { (reviews.overdue) }
+                dt { (zh_en("法定期限内审结率", "Ruled within the limit")) } dd #reviews-in-time { (reviews.in_time_rate_percent.map_or("—".to_owned(), |r| format!("{r:.1}%"))) }
             }
         }
         section.card #alerts {
-            h2 { "预警（本院及下级法院，未处理）" }
+            h2 { (zh_en("预警（本院及下级法院，未处理）", "Alerts (this court and below, open)")) }
             @if d.alerts.is_empty() {
-                p.muted #no-alerts { "当前没有未处理的预警。" }
+                p.muted #no-alerts { (zh_en("当前没有未处理的预警。", "No open alerts.")) }
             }
             table #alert-table {
                 @for a in &d.alerts {
@@ -576,12 +587,12 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                     }
                 }
             }
-            p { a #all-alerts href=(format!("/alerts?court={}", d.court.id)) { "查看全部未处理预警" } }
+            p { a #all-alerts href=(format!("/alerts?court={}", d.court.id)) { (zh_en("查看全部未处理预警", "See all open alerts")) } }
         }
         @if basic {
             section.card #drill-cases {
-                h2 { "案件" }
-                p { a href=(format!("/cases?court={}", d.court.id)) { "查看" (d.court.name) "的全部案件" } }
+                h2 { (zh_en("案件", "Cases")) }
+                p { a href=(format!("/cases?court={}", d.court.id)) { (zh_en("查看", "See ")) (d.court.name) (zh_en("的全部案件", ": all cases")) } }
             }
         }
         script #command-data type="application/json" { (PreEscaped(data)) }
@@ -590,7 +601,7 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
     };
     Ok(page(
         StatusCode::OK,
-        layout(v.lang, "指挥中心", Some(v), body),
+        layout(v.lang, zh_en("指挥中心", "Command centre"), Some(v), body),
     ))
 }
 

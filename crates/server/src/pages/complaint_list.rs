@@ -8,6 +8,7 @@ use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page};
 use crate::error::Query;
 use zhixing_app::oversight::complaints as svc;
@@ -36,19 +37,19 @@ pub async fn list(
     let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= LIMIT;
     let body = html! {
         section.card #complaints-list-page {
-            h1 { "执行信访" }
+            h1 { (zh_en("执行信访", "Enforcement complaints")) }
             form.filters method="get" action="/complaints" {
-                label.inline { "状态 " select name="status" {
-                    option value="" { "全部" }
-                    option value="registered" selected[status == Some("registered")] { "办理中" }
-                    option value="resolved" selected[status == Some("resolved")] { "已办结" }
+                label.inline { (zh_en("状态 ", "Status ")) select name="status" {
+                    option value="" { (zh_en("全部", "All")) }
+                    option value="registered" selected[status == Some("registered")] { (zh_en("办理中", "In progress")) }
+                    option value="resolved" selected[status == Some("resolved")] { (zh_en("已办结", "Closed")) }
                 } }
-                button type="submit" { "查询" }
+                button type="submit" { (zh_en("查询", "Search")) }
             }
-            @if rows.is_empty() { p.muted { "没有符合条件的信访。" } }
+            @if rows.is_empty() { p.muted { (zh_en("没有符合条件的信访。", "No complaints match.")) } }
             @else {
                 div.scroll { table #court-complaints {
-                    tr { th { "编号" } th { "渠道" } th { "信访人" } th { "内容" } th { "收到" } th { "办结期限" } th { "状态" } th { "案件" } }
+                    tr { th { (zh_en("编号", "No.")) } th { (zh_en("渠道", "Channel")) } th { (zh_en("信访人", "Complainant")) } th { (zh_en("内容", "Content")) } th { (zh_en("收到", "Received")) } th { (zh_en("办结期限", "Close by")) } th { (zh_en("状态", "Status")) } th { (zh_en("案件", "Cases")) } }
                     @for c in &rows {
                         tr.overdue[c.overdue] data-complaint=(c.id) data-status=(c.status) {
                             td { (c.id) }
@@ -56,18 +57,23 @@ pub async fn list(
                             td { (c.complainant) }
                             td.findings { (c.summary) }
                             td { (c.received_on) }
-                            td { (c.resolve_due) @if c.overdue { " " span.badge.late { "已逾期" } } }
-                            td.status { (c.status_zh) }
-                            td { a href=(format!("/cases/{}#complaints", c.case_id)) { "办理" } }
+                            td { (c.resolve_due) @if c.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&c.status_zh)) }
+                            td { a href=(format!("/cases/{}#complaints", c.case_id)) { (zh_en("办理", "Handle")) } }
                         }
                     }
                 } }
-                @if full { p.small.muted { "仅列出最近的 " (LIMIT) " 件，请按状态筛选。" } }
+                @if full { p.small.muted { (zh_en("仅列出最近的 ", "Only the latest ")) (LIMIT) (zh_en(" 件，请按状态筛选。", " are listed: filter by status.")) } }
             }
         }
     };
     Ok(page(
         StatusCode::OK,
-        layout(v.lang, "执行信访", Some(&v), body),
+        layout(
+            v.lang,
+            zh_en("执行信访", "Enforcement complaints"),
+            Some(&v),
+            body,
+        ),
     ))
 }

@@ -14,6 +14,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 
 use super::Viewer;
 use super::cases::{Refused, answer};
+use super::i18n::{Label, zh_en};
 use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -52,12 +53,12 @@ pub(super) fn section(
     let reg = |name: &str| kept::value("complaint", name);
     html! {
         section.card #complaints {
-            h2 { "执行信访与音视频记录" }
+            h2 { (zh_en("执行信访与音视频记录", "Complaints and audio/video recordings")) }
             @if let Some(m) = Refused::at(refused, SECTION) { p.error #complaints-refused role="alert" { (m) } }
-            @if complaints.is_empty() { p.muted { "暂无信访。" } }
+            @if complaints.is_empty() { p.muted { (zh_en("暂无信访。", "No complaints yet.")) } }
             @else {
                 div.scroll { table #complaint-list {
-                    tr { th { "编号" } th { "渠道" } th { "信访人" } th { "内容" } th { "收到" } th { "登记期限" } th { "办结期限" } th { "状态" } th { "办理结果" } }
+                    tr { th { (zh_en("编号", "No.")) } th { (zh_en("渠道", "Channel")) } th { (zh_en("信访人", "Complainant")) } th { (zh_en("内容", "Content")) } th { (zh_en("收到", "Received")) } th { (zh_en("登记期限", "Register by")) } th { (zh_en("办结期限", "Close by")) } th { (zh_en("状态", "Status")) } th { (zh_en("办理结果", "Outcome")) } }
                     @for c in complaints {
                         tr data-complaint=(c.id) data-status=(c.status) {
                             td { (c.id) }
@@ -65,17 +66,17 @@ pub(super) fn section(
                             td { (c.complainant) }
                             td.findings { (c.summary) }
                             td { (c.received_on) }
-                            td { (c.register_due) @if c.registered_late { " " span.badge.late { "逾期登记" } } }
-                            td { (c.resolve_due) @if c.overdue { " " span.badge.late { "已逾期" } } }
-                            td.status { (c.status_zh) @if let Some(on) = &c.resolved_on { " " span.small.muted { (on) } } }
+                            td { (c.register_due) @if c.registered_late { " " span.badge.late { (zh_en("逾期登记", "Registered late")) } } }
+                            td { (c.resolve_due) @if c.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&c.status_zh)) @if let Some(on) = &c.resolved_on { " " span.small.muted { (on) } } }
                             td {
                                 @if let Some(r) = &c.result { (r) }
                                 @else if can_act {
                                     @let form = format!("resolve-{}", c.id);
                                     form.complaint-resolve method="post" action=(format!("/cases/{id}/complaints/{}/resolution", c.id)) {
                                         (token)
-                                        label { "办理结果及答复" textarea name="result" required maxlength="4000" { (kept::value(&form, "result")) } }
-                                        button type="submit" { "办结" }
+                                        label { (zh_en("办理结果及答复", "Outcome and answer")) textarea name="result" required maxlength="4000" { (kept::value(&form, "result")) } }
+                                        button type="submit" { (zh_en("办结", "Close")) }
                                     }
                                 } @else { "—" }
                             }
@@ -86,23 +87,23 @@ pub(super) fn section(
             @if can_act {
                 form #complaint-form method="post" action=(format!("/cases/{id}/complaints")) {
                     (token)
-                    h3 { "登记信访" }
-                    label { "渠道" select name="channel" {
-                        @for ch in Channel::ALL { option value=(ch.as_str()) selected[reg("channel") == ch.as_str()] { (ch.name_zh()) } }
+                    h3 { (zh_en("登记信访", "Register a complaint")) }
+                    label { (zh_en("渠道", "Channel")) select name="channel" {
+                        @for ch in Channel::ALL { option value=(ch.as_str()) selected[reg("channel") == ch.as_str()] { (ch.label()) } }
                     } }
-                    label { "信访人" input name="complainant" required maxlength="100" value=(reg("complainant")); }
-                    label { "信访内容" textarea name="summary" required maxlength="4000" { (reg("summary")) } }
-                    label { "收到日期" input type="date" name="received_on" required value=(reg("received_on")); }
-                    button type="submit" { "登记" }
+                    label { (zh_en("信访人", "Complainant")) input name="complainant" required maxlength="100" value=(reg("complainant")); }
+                    label { (zh_en("信访内容", "Complaint")) textarea name="summary" required maxlength="4000" { (reg("summary")) } }
+                    label { (zh_en("收到日期", "Received on")) input type="date" name="received_on" required value=(reg("received_on")); }
+                    button type="submit" { (zh_en("登记", "Register")) }
                 }
             }
-            @if recordings.is_empty() { p.muted { "暂无音视频记录。" } }
+            @if recordings.is_empty() { p.muted { (zh_en("暂无音视频记录。", "No recordings yet.")) } }
             @else {
                 ul #recording-list {
                     @for r in recordings {
                         li data-recording=(r.id) {
-                            strong { (r.kind_zh) } " " (r.name)
-                            @if let Some(c) = r.complaint_id { " " span.small.muted { "（信访 " (c) "）" } }
+                            strong { (super::i18n::known(&r.kind_zh)) } " " (r.name)
+                            @if let Some(c) = r.complaint_id { " " span.small.muted { (zh_en("（信访 ", " (complaint ")) (c) (zh_en("）", ")")) } }
                             " " span.small.muted { (super::beijing_at(&r.uploaded_at)) }
                             br;
                             (player(r))
@@ -116,14 +117,14 @@ pub(super) fn section(
                 form #recording-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/recordings")) {
                     // First: the token is read from the first part, before the file.
                     (token)
-                    h3 { "上传录音录像" }
-                    label { "类别" select name="kind" { @for k in Kind::ALL { option value=(k.as_str()) { (k.name_zh()) } } } }
-                    label { "所属信访（可不选）" select name="complaint" {
-                        option value="" { "本案（不属某件信访）" }
-                        @for c in complaints { option value=(c.id) { "信访 " (c.id) "（" (c.complainant) "）" } }
+                    h3 { (zh_en("上传录音录像", "Upload a recording")) }
+                    label { (zh_en("类别", "Kind")) select name="kind" { @for k in Kind::ALL { option value=(k.as_str()) { (k.label()) } } } }
+                    label { (zh_en("所属信访（可不选）", "Complaint it belongs to (optional)")) select name="complaint" {
+                        option value="" { (zh_en("本案（不属某件信访）", "This case (no complaint)")) }
+                        @for c in complaints { option value=(c.id) { (zh_en("信访 ", "Complaint ")) (c.id) (zh_en("（", " (")) (c.complainant) (zh_en("）", ")")) } }
                     } }
-                    label { "文件（音频或视频）" input type="file" name="recording" required accept="audio/*,video/*"; }
-                    button type="submit" { "上传" }
+                    label { (zh_en("文件（音频或视频）", "File (audio or video)")) input type="file" name="recording" required accept="audio/*,video/*"; }
+                    button type="submit" { (zh_en("上传", "Upload")) }
                 }
             }
         }

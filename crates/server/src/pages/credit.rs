@@ -17,6 +17,7 @@ use zhixing_domain::credit::{
 use zhixing_domain::refusal::Refusal;
 use zhixing_domain::rules::RuleBook;
 
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
@@ -46,9 +47,17 @@ pub(super) struct Section<'a> {
 fn period_words(p: &zhixing_domain::service::Period) -> String {
     match p {
         zhixing_domain::service::Period::Runs { from, until } => {
-            format!("{from} 送达，期限至 {until}")
+            if super::i18n::en() {
+                format!("served {from}, due {until}")
+            } else {
+                format!("{from} 送达，期限至 {until}")
+            }
         }
-        zhixing_domain::service::Period::NotStarted { .. } => "尚未送达，期间未开始".to_owned(),
+        zhixing_domain::service::Period::NotStarted { .. } => zh_en(
+            "尚未送达，期间未开始",
+            "Not served yet: the period has not begun",
+        )
+        .to_owned(),
     }
 }
 
@@ -76,6 +85,7 @@ fn bounds(rules: &RuleBook, region: &str, on: Date) -> Option<(i64, i64)> {
 fn outcome(c: &zhixing_domain::credit::Correction, l: Option<&Listing>) -> String {
     match &c.decision {
         None => String::new(),
+        Some((false, reason, on)) if super::i18n::en() => format!("Dismissed ({on}): {reason}"),
         Some((false, reason, on)) => format!("驳回（{on}）：{reason}"),
         Some((true, reason, on)) => {
             let removed = l
@@ -84,9 +94,16 @@ fn outcome(c: &zhixing_domain::credit::Correction, l: Option<&Listing>) -> Strin
             let what = if removed {
                 "理由成立，已删除失信信息"
             } else {
-                "理由成立，已更正失信行为"
+                zh_en(
+                    "理由成立，已更正失信行为",
+                    "Upheld: dishonest conduct corrected",
+                )
             };
-            format!("{what}（{on}）：{reason}")
+            if super::i18n::en() {
+                format!("{what} ({on}): {reason}")
+            } else {
+                format!("{what}（{on}）：{reason}")
+            }
         }
     }
 }
@@ -123,59 +140,59 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
         .collect();
     html! {
         section.card #credit {
-            h2 { "信用惩戒（失信名单、限制消费）" }
+            h2 { (zh_en("信用惩戒（失信名单、限制消费）", "Credit sanctions (dishonest list, consumption restrictions)")) }
             @if let Some(e) = s.error {
-                div.error #credit-error role="alert" { "未能办理：" (e) }
+                div.error #credit-error role="alert" { (zh_en("未能办理：", "Not done: ")) (e) }
             }
-            h3 { "失信被执行人名单" }
-            @if c.credit.listings.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("失信被执行人名单", "List of dishonest judgment debtors")) }
+            @if c.credit.listings.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 table #listing-list {
-                    tr { th { "序号" } th { "被执行人" } th { "情形" } th { "失信行为" } th { "纳入日期" } th { "期限至" } th { "状态" } @if can_act { th { "办理" } } }
+                    tr { th { (zh_en("序号", "No.")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("情形", "Ground")) } th { (zh_en("失信行为", "Dishonest conduct")) } th { (zh_en("纳入日期", "Listed on")) } th { (zh_en("期限至", "Until")) } th { (zh_en("状态", "Status")) } @if can_act { th { (zh_en("办理", "Handle")) } } }
                     @for l in &c.credit.listings {
                         tr data-listing=(l.no) data-status=(if l.status == ListingStatus::Listed { "listed" } else { "removed" }) {
                             td { (l.no) }
                             td { (name(l.party_no)) }
-                            td { @for g in &l.grounds { span title=(g.name_zh()) { "（" (g.no()) "）" } } }
+                            td { @for g in &l.grounds { span title=(g.label()) { (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) } } }
                             td.facts { (l.facts) }
                             td { (l.listed_on) }
-                            td.ends-on { @if let Some(e) = l.ends_on { (e) } @else { "履行完毕时" }
-                                @if l.extended_years > 0 { br; span.small.muted.extended { "已延长 " (l.extended_years) " 年" } } }
+                            td.ends-on { @if let Some(e) = l.ends_on { (e) } @else { (zh_en("履行完毕时", "Until performed")) }
+                                @if l.extended_years > 0 { br; span.small.muted.extended { (zh_en("已延长 ", "extended by ")) (l.extended_years) (zh_en(" 年", " years")) } } }
                             td.listing-status { @if let Some(r) = &l.removal {
-                                "已删除（" (r.trigger.name_zh()) "，" (r.on) "）"
+                                (zh_en("已删除（", "Removed (")) (r.trigger.label()) (zh_en("，", ", ")) (r.on) (zh_en("）", ")"))
                                 br; span.small.muted { (r.reason) }
-                            } @else { "在册" } }
+                            } @else { (zh_en("在册", "Listed")) } }
                             @if can_act { td { @if l.status == ListingStatus::Listed {
                                 form.remove method="post" action=(format!("/cases/{id}/listings/{}/removal", l.no)) {
                                     (s.token)
-                                    label.inline { "删除事由" select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.name_zh()) } } } }
-                                    label.inline { "删除理由" input name="reason" required minlength="4"; }
-                                    button type="submit" { "删除" } }
+                                    label.inline { (zh_en("删除事由", "Ground for removal")) select name="trigger" { @for t in RemovalTrigger::ALL.iter().filter(|t| t.by_decision()) { option value=(t.as_str()) { (t.label()) } } } }
+                                    label.inline { (zh_en("删除理由", "Reason for removal")) input name="reason" required minlength="4"; }
+                                    button type="submit" { (zh_en("删除", "Remove")) } }
                                 @if let Some((min, max)) = extension_years(s, l) {
                                     form.extend method="post" action=(format!("/cases/{id}/listings/{}/extension", l.no)) {
                                         (s.token)
-                                        label.inline { "延长期限" select name="years" { @for y in min..=max { option value=(y) { "延长 " (y) " 年" } } } }
-                                        label.inline { "延长理由（情节严重或多项失信行为）" input name="reason" required minlength="4"; }
-                                        button type="submit" { "延长" } }
+                                        label.inline { (zh_en("延长期限", "Extend the term")) select name="years" { @for y in min..=max { option value=(y) { (zh_en("延长 ", "Extend by ")) (y) (zh_en(" 年", " years")) } } } }
+                                        label.inline { (zh_en("延长理由（情节严重或多项失信行为）", "Reason for extending (serious case or several dishonest acts)")) input name="reason" required minlength="4"; }
+                                        button type="submit" { (zh_en("延长", "Extend")) } }
                                 }
                             } } }
                         }
                     }
                 }
             }
-            h3 { "信用惩戒预警" }
-            @if c.credit.warnings.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("信用惩戒预警", "Credit sanction warnings")) }
+            @if c.credit.warnings.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 table #warning-list {
-                    tr { th { "序号" } th { "被执行人" } th { "发出日期" } th { "宽限期至" } th { "说明" } th { "状态" } }
+                    tr { th { (zh_en("序号", "No.")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("发出日期", "Issued on")) } th { (zh_en("宽限期至", "Grace period until")) } th { (zh_en("说明", "Details")) } th { (zh_en("状态", "Status")) } }
                     @for w in &c.credit.warnings {
                         tr data-warning=(w.no) data-status=(if s.today <= w.until { "grace" } else { "ended" }) {
                             td { (w.no) }
                             td { (name(w.party_no)) }
                             td { (w.on) }
-                            td.until { (w.until) "（" (w.grace_days) " 日）" }
+                            td.until { (w.until) (zh_en("（", " (")) (w.grace_days) (zh_en(" 日）", " days)")) }
                             td { (w.note) }
-                            td { @if s.today <= w.until { "宽限期内，不予纳入失信名单" } @else { "宽限期已届满" } }
+                            td { @if s.today <= w.until { (zh_en("宽限期内，不予纳入失信名单", "In the grace period: not to be listed")) } @else { (zh_en("宽限期已届满", "Grace period over")) } }
                         }
                     }
                 }
@@ -183,58 +200,58 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             @if s.open && !respondents.is_empty() {
                 form #warning-form method="post" action=(format!("/cases/{id}/credit-warnings")) {
                     (s.token)
-                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
-                    label { "宽限期（日，由本院确定）" input type="number" name="grace_days" required min="1" max=(MAX_STATED_DAYS) step="1"; }
-                    label { "预警内容（可选）" textarea name="note" maxlength="2000" {} }
-                    button type="submit" { "发出信用惩戒预警" }
+                    label { (zh_en("被执行人", "Respondent")) select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
+                    label { (zh_en("宽限期（日，由本院确定）", "Grace period (days, set by the court)")) input type="number" name="grace_days" required min="1" max=(MAX_STATED_DAYS) step="1"; }
+                    label { (zh_en("预警内容（可选）", "Warning text (optional)")) textarea name="note" maxlength="2000" {} }
+                    button type="submit" { (zh_en("发出信用惩戒预警", "Issue a credit sanction warning")) }
                 }
             }
             @if s.open && !respondents.is_empty() {
                 p.small #listing-timing {
                     @if s.periods.is_empty() {
-                        "尚未发出执行通知书、报告财产令：不能依第一项、第四项情形纳入。"
+                        (zh_en("尚未发出执行通知书、报告财产令：不能依第一项、第四项情形纳入。", "No enforcement notice or order to report property yet: cannot list on ground 1 or 4."))
                     } @else {
                         @for (name, p) in &s.periods {
-                            (name) "：执行通知书 " (period_words(&p.perform)) "；报告财产令 " (period_words(&p.report)) "。"
+                            (name) (zh_en("：执行通知书 ", ": enforcement notice ")) (period_words(&p.perform)) (zh_en("；报告财产令 ", "; order to report property ")) (period_words(&p.report)) (zh_en("。", "."))
                             br;
                         }
-                        "期间自文书送达之日起计算。依第一项情形须履行期限届满后、依第四项情形须报告期限届满后方可纳入。"
+                        (zh_en("期间自文书送达之日起计算。依第一项情形须履行期限届满后、依第四项情形须报告期限届满后方可纳入。", "Periods run from service. Listing on ground 1 waits for the time to perform to end; on ground 4, for the time to report."))
                     }
                 }
                 form #listing-form method="post" action=(format!("/cases/{id}/listings")) {
                     (s.token)
-                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
-                    fieldset { legend { "失信情形（第一条）" }
-                        @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; "（" (g.no()) "）" (g.name_zh()) } } }
-                    label { "失信行为（具体事实）" textarea name="facts" required minlength="4" maxlength="4000" {} }
-                    label { "单位被执行人：限制消费另约束的人员（以、分隔）" input name="bound_persons"; }
-                    button type="submit" { "纳入失信名单" }
+                    label { (zh_en("被执行人", "Respondent")) select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
+                    fieldset { legend { (zh_en("失信情形（第一条）", "Ground for listing (article 1)")) }
+                        @for g in Ground::ALL { label.check { input type="checkbox" name=(format!("g{}", g.no())) value="on"; (zh_en("（", " (")) (g.no()) (zh_en("）", ")")) (g.label()) } } }
+                    label { (zh_en("失信行为（具体事实）", "Dishonest conduct (the facts)")) textarea name="facts" required minlength="4" maxlength="4000" {} }
+                    label { (zh_en("单位被执行人：限制消费另约束的人员（以、分隔）", "Organisation respondent: persons also restricted (separated by 、)")) input name="bound_persons"; }
+                    button type="submit" { (zh_en("纳入失信名单", "List as dishonest")) }
                 }
             }
-            h3 { "纠正申请" }
-            @if c.credit.corrections.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("纠正申请", "Correction requests")) }
+            @if c.credit.corrections.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 table #correction-list {
-                    tr { th { "序号" } th { "失信名单" } th { "申请理由" } th { "收到日期" } th { "审查期限" } th { "结果" } }
+                    tr { th { (zh_en("序号", "No.")) } th { (zh_en("失信名单", "Dishonest list")) } th { (zh_en("申请理由", "Reason for the request")) } th { (zh_en("收到日期", "Received on")) } th { (zh_en("审查期限", "Review by")) } th { (zh_en("结果", "Result")) } }
                     @for r in &c.credit.corrections {
                         tr data-correction=(r.no) data-status=(match &r.decision { None => "pending", Some((true, ..)) => "accepted", Some((false, ..)) => "rejected" }) {
                             td { (r.no) }
-                            td { (r.listing_no) "（" (c.credit.listing(r.listing_no).map(|l| name(l.party_no)).unwrap_or_default()) "）" }
+                            td { (r.listing_no) (zh_en("（", " (")) (c.credit.listing(r.listing_no).map(|l| name(l.party_no)).unwrap_or_default()) (zh_en("）", ")")) }
                             td { (r.reason) }
                             td { (r.requested_on) }
                             td.review-due { (r.review_due)
-                                @if r.decision.is_none() && r.review_due < s.today { " " span.badge.late { "已超期" } } }
+                                @if r.decision.is_none() && r.review_due < s.today { " " span.badge.late { (zh_en("已超期", "Overdue")) } } }
                             td.outcome { @if r.decision.is_some() { (outcome(r, c.credit.listing(r.listing_no))) }
                                 @else if can_act {
                                     form.decide method="post" action=(format!("/cases/{id}/corrections/{}/decision", r.no)) {
                                         (s.token)
-                                        label.check { input type="radio" name="decision" value="accept" required; "理由成立" }
-                                        label.check { input type="radio" name="decision" value="reject"; "驳回" }
-                                        label { "审查理由" input name="reason" required minlength="4"; }
-                                        label { "更正后的失信行为（理由成立且只需更正时填写；留空则删除失信信息）" textarea name="amended_facts" maxlength="4000" {} }
-                                        button type="submit" { "决定" }
+                                        label.check { input type="radio" name="decision" value="accept" required; (zh_en("理由成立", "Upheld")) }
+                                        label.check { input type="radio" name="decision" value="reject"; (zh_en("驳回", "Dismiss")) }
+                                        label { (zh_en("审查理由", "Grounds of the decision")) input name="reason" required minlength="4"; }
+                                        label { (zh_en("更正后的失信行为（理由成立且只需更正时填写；留空则删除失信信息）", "Corrected conduct (when upheld and a correction is enough; empty removes the listing)")) textarea name="amended_facts" maxlength="4000" {} }
+                                        button type="submit" { (zh_en("决定", "Decide")) }
                                     }
-                                } @else { "待审查" } }
+                                } @else { (zh_en("待审查", "To review")) } }
                         }
                     }
                 }
@@ -242,27 +259,27 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             @if can_act && !correctable.is_empty() {
                 form #correction-form method="post" action=(format!("/cases/{id}/corrections")) {
                     (s.token)
-                    label { "失信名单" select name="listing_no" { @for l in &correctable { option value=(l.no) { (l.no) "（" (name(l.party_no)) "）" } } } }
-                    label { "纠正申请理由（被纳入人书面申请的内容）" textarea name="reason" required minlength="4" maxlength="4000" {} }
-                    button type="submit" { "登记纠正申请" }
+                    label { (zh_en("失信名单", "Dishonest list")) select name="listing_no" { @for l in &correctable { option value=(l.no) { (l.no) (zh_en("（", " (")) (name(l.party_no)) (zh_en("）", ")")) } } } }
+                    label { (zh_en("纠正申请理由（被纳入人书面申请的内容）", "Grounds of the request (as the listed person wrote them)")) textarea name="reason" required minlength="4" maxlength="4000" {} }
+                    button type="submit" { (zh_en("登记纠正申请", "Register the correction request")) }
                 }
             }
-            h3 { "限制消费令" }
-            @if c.credit.orders.is_empty() { p.muted { "暂无。" } }
+            h3 { (zh_en("限制消费令", "Consumption restriction orders")) }
+            @if c.credit.orders.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 table #order-list {
-                    tr { th { "序号" } th { "被限制人" } th { "约束人员" } th { "发出日期" } th { "状态" } @if can_act { th { "办理" } } }
+                    tr { th { (zh_en("序号", "No.")) } th { (zh_en("被限制人", "Restricted person")) } th { (zh_en("约束人员", "Also restricted")) } th { (zh_en("发出日期", "Issued on")) } th { (zh_en("状态", "Status")) } @if can_act { th { (zh_en("办理", "Handle")) } } }
                     @for o in &c.credit.orders {
                         tr data-order=(o.no) {
                             td { (o.no) }
                             td { (name(o.party_no)) }
-                            td { (o.bound_persons.join("、")) }
+                            td { (o.bound_persons.join(zh_en("、", ", "))) }
                             td { (o.ordered_on) }
-                            td { @if let Some((d, r)) = &o.lifted { "已解除（" (d) "，" (r) "）" } @else { "有效" } }
+                            td { @if let Some((d, r)) = &o.lifted { (zh_en("已解除（", "Lifted (")) (d) (zh_en("，", ", ")) (r) (zh_en("）", ")")) } @else { (zh_en("有效", "In force")) } }
                             @if can_act { td { @if o.lifted.is_none() {
                                 form.lift method="post" action=(format!("/cases/{id}/restriction-orders/{}/lift", o.no)) {
                                     (s.token)
-                                    label.inline { "解除理由" input name="reason" required minlength="4"; } button type="submit" { "解除" } }
+                                    label.inline { (zh_en("解除理由", "Reason for release")) input name="reason" required minlength="4"; } button type="submit" { (zh_en("解除", "Release")) } }
                             } } }
                         }
                     }
@@ -271,10 +288,10 @@ pub(super) fn section(s: &Section<'_>) -> Markup {
             @if s.open && !respondents.is_empty() {
                 form #order-form method="post" action=(format!("/cases/{id}/restriction-orders")) {
                     (s.token)
-                    label { "被执行人" select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
-                    label { "单位被执行人：另约束的人员（以、分隔）" input name="bound_persons"; }
-                    label { "理由" input name="reason" required minlength="4"; }
-                    button type="submit" { "发出限制消费令" }
+                    label { (zh_en("被执行人", "Respondent")) select name="party_no" { @for p in &respondents { option value=(p.no) { (p.name) } } } }
+                    label { (zh_en("单位被执行人：另约束的人员（以、分隔）", "Organisation respondent: persons also restricted (separated by 、)")) input name="bound_persons"; }
+                    label { (zh_en("理由", "Reason")) input name="reason" required minlength="4"; }
+                    button type="submit" { (zh_en("发出限制消费令", "Issue a consumption restriction order")) }
                 }
             }
         }

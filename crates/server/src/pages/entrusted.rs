@@ -15,6 +15,7 @@ use serde_json::Value;
 use zhixing_domain::access::Action;
 use zhixing_domain::field::MAX_ATTACHMENTS;
 
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path};
 use zhixing_app::AppError;
@@ -41,7 +42,7 @@ fn respondents(v: &Value) -> String {
                     )
                 })
                 .collect::<Vec<_>>()
-                .join("、")
+                .join(zh_en("、", ", "))
         })
         .unwrap_or_default()
 }
@@ -56,22 +57,22 @@ fn task_forms(v: &Viewer, t: &TaskView, note: Option<&Note>) -> Markup {
             "requested" => {
                 form.task-accept method="post" action=(format!("/entrusted/{id}/acceptance")) {
                     (v.csrf)
-                    button type="submit" { "接收" }
+                    button type="submit" { (zh_en("接收", "Accept")) }
                 }
                 form.task-decline method="post" action=(format!("/entrusted/{id}/decline")) {
                     (v.csrf)
-                    label { "拒收理由" input name="reason" required maxlength="4000" value=(typed("decline")); }
-                    button type="submit" { "拒收" }
+                    label { (zh_en("拒收理由", "Reason for declining")) input name="reason" required maxlength="4000" value=(typed("decline")); }
+                    button type="submit" { (zh_en("拒收", "Decline")) }
                 }
             }
             "accepted" => {
                 form.task-result method="post" enctype="multipart/form-data" action=(format!("/entrusted/{id}/result")) {
                     // First: the token is read from the first part, before the files.
                     (v.csrf)
-                    label { "办理结果" textarea name="result" required maxlength="4000" { (typed("result")) } }
-                    label { "文书（PDF、JPEG、PNG、MP4，至多 5 个，每个不超过 10 MiB）"
+                    label { (zh_en("办理结果", "Outcome")) textarea name="result" required maxlength="4000" { (typed("result")) } }
+                    label { (zh_en("文书（PDF、JPEG、PNG、MP4，至多 5 个，每个不超过 10 MiB）", "Documents (PDF, JPEG, PNG, MP4; at most 5, each at most 10 MiB)"))
                         input type="file" name="document" multiple required accept=".pdf,.jpg,.jpeg,.png,.mp4,application/pdf,image/jpeg,image/png,video/mp4"; }
-                    button type="submit" { "回复办理结果" }
+                    button type="submit" { (zh_en("回复办理结果", "Reply with the result")) }
                 }
             }
             _ => {}
@@ -88,12 +89,12 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
         .may(Action::HandleCases, &v.principal.court_path);
     let body = html! {
         section.card #entrusted-received {
-            h1 { "委托事项" }
-            h2 { "收到的委托（" (received.len()) "）" }
-            @if received.is_empty() { p.muted { "暂无其他法院委托本院办理的事项。" } }
+            h1 { (zh_en("委托事项", "Matter entrusted")) }
+            h2 { (zh_en("收到的委托（", "Entrusted to this court (")) (received.len()) (zh_en("）", ")")) }
+            @if received.is_empty() { p.muted { (zh_en("暂无其他法院委托本院办理的事项。", "No other court has entrusted a matter to this court.")) } }
             @else {
                 div.scroll { table #received-tasks {
-                    tr { th { "委托法院" } th { "案号" } th { "事项" } th { "对象" } th { "被执行人" } th { "办理期限" } th { "状态" } th { "办理" } }
+                    tr { th { (zh_en("委托法院", "Entrusting court")) } th { (zh_en("案号", "Case number")) } th { (zh_en("事项", "Matter")) } th { (zh_en("对象", "Subject")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("办理期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("办理", "Handle")) } }
                     @for t in &received {
                         tr id=(format!("task-{}", t.id)) data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.from_court_name) br; span.small.muted { (super::beijing_at(&t.requested_at)) } }
@@ -101,11 +102,11 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                             td { (t.act_zh) }
                             td.small { (t.target) @if !t.instructions.is_empty() { br; span.muted { (t.instructions) } } }
                             td.small { (respondents(&t.respondents)) }
-                            td { (t.due_on) @if t.overdue { " " span.badge.late { "逾期" } } }
-                            td.status { (t.status_zh) }
+                            td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                             td {
                                 @if let Some(r) = &t.result { p { (r) } }
-                                @if let Some(r) = &t.decline_reason { p { "拒收：" (r) } }
+                                @if let Some(r) = &t.decline_reason { p { (zh_en("拒收：", "Declined: ")) (r) } }
                                 @if !t.documents.is_empty() { ul { @for d in &t.documents { li { a href=(d.url) { (d.name) } } } } }
                                 @if handles { (task_forms(v, t, note.as_ref())) }
                             }
@@ -115,25 +116,30 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
             }
         }
         section.card #entrusted-sent {
-            h2 { "本院委托他院的事项（" (sent.len()) "）" }
-            @if sent.is_empty() { p.muted { "暂无。" } }
+            h2 { (zh_en("本院委托他院的事项（", "Entrusted by this court to others (")) (sent.len()) (zh_en("）", ")")) }
+            @if sent.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 div.scroll { table #sent-tasks {
-                    tr { th { "受托法院" } th { "案号" } th { "事项" } th { "办理期限" } th { "状态" } }
+                    tr { th { (zh_en("受托法院", "Entrusted court")) } th { (zh_en("案号", "Case number")) } th { (zh_en("事项", "Matter")) } th { (zh_en("办理期限", "Due")) } th { (zh_en("状态", "Status")) } }
                     @for t in &sent {
                         tr data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.to_court_name) }
                             td { @if let Some(c) = t.case_id { a href=(format!("/cases/{c}#command")) { (t.case_number) } } @else { (t.case_number) } }
                             td { (t.act_zh) }
-                            td { (t.due_on) @if t.overdue { " " span.badge.late { "逾期" } } }
-                            td.status { (t.status_zh) }
+                            td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&t.status_zh)) }
                         }
                     }
                 } }
             }
         }
     };
-    Ok(layout(v.lang, "委托事项", Some(v), body))
+    Ok(layout(
+        v.lang,
+        zh_en("委托事项", "Matter entrusted"),
+        Some(v),
+        body,
+    ))
 }
 
 /// The page.

@@ -12,6 +12,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::cases::yuan;
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer, layout, page};
 use crate::error::Query;
 use crate::export::{self, Cell, Format, Table};
@@ -79,8 +80,8 @@ impl ListForm {
 
 fn status_zh(s: &str) -> &'static str {
     match s {
-        "listed" => "在册",
-        "removed" => "已删除",
+        "listed" => zh_en("在册", "Listed"),
+        "removed" => zh_en("已删除", "Removed"),
         _ => "",
     }
 }
@@ -91,9 +92,9 @@ fn grounds_zh(json: &str) -> String {
         .unwrap_or_default()
         .into_iter()
         .filter_map(Ground::from_no)
-        .map(Ground::name_zh)
+        .map(Ground::label)
         .collect::<Vec<_>>()
-        .join("；")
+        .join(zh_en("；", "; "))
 }
 
 fn court_ids(items: &[ListingItem]) -> Vec<String> {
@@ -123,34 +124,34 @@ pub async fn list(
     });
     let body = html! {
         section.card #listings-page {
-            h1 { (court.name) " · 失信被执行人名单" }
+            h1 { (court.name) (zh_en(" · 失信被执行人名单", " · Dishonest judgment debtors")) }
             p.muted #listing-scope {
-                @if listed.scope == "subtree" { "本院及下级法院纳入的失信被执行人，最新的在前。" }
-                @else { "本院纳入的失信被执行人，最新的在前。" }
+                @if listed.scope == "subtree" { (zh_en("本院及下级法院纳入的失信被执行人，最新的在前。", "Dishonest judgment debtors listed by this court and the courts below, newest first.")) }
+                @else { (zh_en("本院纳入的失信被执行人，最新的在前。", "Dishonest judgment debtors listed by this court, newest first.")) }
             }
             form.filters method="get" action="/listings" {
                 @if !f.court.trim().is_empty() { input type="hidden" name="court" value=(f.court.trim()); }
-                label { "状态"
+                label { (zh_en("状态", "Status"))
                     select name="status" {
-                        option value="" { "全部" }
-                        option value="listed" selected[f.status.trim() == "listed"] { "在册" }
-                        option value="removed" selected[f.status.trim() == "removed"] { "已删除" }
+                        option value="" { (zh_en("全部", "All")) }
+                        option value="listed" selected[f.status.trim() == "listed"] { (zh_en("在册", "Listed")) }
+                        option value="removed" selected[f.status.trim() == "removed"] { (zh_en("已删除", "Removed")) }
                     }
                 }
-                label { "被执行人姓名/名称" input name="name" value=(f.name.trim()) maxlength="100"; }
-                label { "范围"
+                label { (zh_en("被执行人姓名/名称", "Respondent's name")) input name="name" value=(f.name.trim()) maxlength="100"; }
+                label { (zh_en("范围", "Scope"))
                     select name="scope" {
-                        option value="subtree" selected[f.scope.trim() != "self"] { "本院及下级法院" }
-                        option value="self" selected[f.scope.trim() == "self"] { "仅本院" }
+                        option value="subtree" selected[f.scope.trim() != "self"] { (zh_en("本院及下级法院", "This court and the courts below")) }
+                        option value="self" selected[f.scope.trim() == "self"] { (zh_en("仅本院", "This court only")) }
                     }
                 }
-                button type="submit" { "查询" }
-                a.button #export-csv href=(format!("/listings/export.csv?{filters}")) { "导出CSV" }
-                a.button #export-xlsx href=(format!("/listings/export.xlsx?{filters}")) { "导出Excel" }
-                span.muted { "（导出最多 10,000 行，记入审计）" }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #export-csv href=(format!("/listings/export.csv?{filters}")) { (zh_en("导出CSV", "Export CSV")) }
+                a.button #export-xlsx href=(format!("/listings/export.xlsx?{filters}")) { (zh_en("导出Excel", "Export Excel")) }
+                span.muted { (zh_en("（导出最多 10,000 行，记入审计）", "(exports hold at most 10,000 rows and are audited)")) }
             }
             div.scroll { table #listing-list {
-                tr { th { "纳入日期" } th { "被执行人" } th { "证件号码" } th { "案号" } th { "法院" } th { "失信情形" } th { "执行标的" } th { "期限至" } th { "状态" } }
+                tr { th { (zh_en("纳入日期", "Listed on")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("证件号码", "ID number")) } th { (zh_en("案号", "Case number")) } th { (zh_en("法院", "Court")) } th { (zh_en("失信情形", "Ground")) } th { (zh_en("执行标的", "Amount to enforce")) } th { (zh_en("期限至", "Until")) } th { (zh_en("状态", "Status")) } }
                 @for l in &listed.items {
                     tr data-id=(l.id) data-status=(l.status) {
                         td { (l.listed_on) }
@@ -160,19 +161,19 @@ pub async fn list(
                         td { (names.get(&l.court_id).map_or(l.court_id.as_str(), String::as_str)) }
                         td.small { (grounds_zh(&l.grounds)) }
                         td.money { (yuan(l.total_due_fen)) }
-                        td { @if let Some(e) = &l.ends_on { (e) } @else { "履行完毕时" } }
+                        td { @if let Some(e) = &l.ends_on { (e) } @else { (zh_en("履行完毕时", "Until performed")) } }
                         td { (status_zh(&l.status))
                             @if let Some(on) = &l.removed_on { br; span.small.muted { (on) } } }
                     }
                 }
             } }
-            @if listed.items.is_empty() { p.muted #no-listings { "没有符合条件的失信被执行人。" } }
-            @if let Some(href) = next { p { a #next-page href=(href) { "下一页" } } }
+            @if listed.items.is_empty() { p.muted #no-listings { (zh_en("没有符合条件的失信被执行人。", "No listed debtors match.")) } }
+            @if let Some(href) = next { p { a #next-page href=(href) { (zh_en("下一页", "Next page")) } } }
         }
     };
     Ok(page(
         StatusCode::OK,
-        layout(v.lang, "失信名单", Some(&v), body),
+        layout(v.lang, zh_en("失信名单", "Dishonest list"), Some(&v), body),
     ))
 }
 
@@ -272,7 +273,7 @@ pub async fn export_csv(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Csv).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Csv)).await
 }
 
 pub async fn export_xlsx(
@@ -280,5 +281,5 @@ pub async fn export_xlsx(
     v: Viewer,
     Query(f): Query<ListForm>,
 ) -> Result<Response, PageError> {
-    export(&app, &v, &f, Format::Xlsx).await
+    super::i18n::in_chinese(export(&app, &v, &f, Format::Xlsx)).await
 }

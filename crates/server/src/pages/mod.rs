@@ -40,7 +40,7 @@ use maud::{DOCTYPE, Markup, html};
 use zhixing_domain::access::{Action, Principal};
 
 use crate::api::Ctx;
-use i18n::Lang;
+use i18n::{Lang, zh_en};
 use zhixing_app::state::App;
 
 /// A signed-in page visitor; anyone else is sent to the login page.
@@ -458,48 +458,48 @@ pub fn layout(lang: Lang, title: &str, viewer: Option<&Viewer>, body: Markup) ->
             // htmx sends the session's form token with each request it makes.
             body hx-headers=[viewer.map(|v| v.csrf.htmx_headers())] {
                 header.top {
-                    a.brand href="/home" { "执行 " span { (lang.t("app")) } }
+                    a.brand href="/home" { (zh_en("执行 ", "")) span { (lang.t("app")) } }
                     @if let Some(v) = viewer {
                         // On a phone the navigation folds behind "菜单" (app.css): the box the
                         // label ticks opens it without script; on a wide screen both are hidden
                         // and the navigation stands open. (A <details> stood open by CSS alone
                         // would still count as closed to assistive technology.)
                         input.menu-toggle #menu-toggle type="checkbox" aria-controls="menu";
-                        label.menu-button for="menu-toggle" { (if lang == Lang::Zh { "菜单" } else { "Menu" }) }
+                        label.menu-button for="menu-toggle" { (zh_en("菜单", "Menu")) }
                         div.menu-body #menu {
-                        nav aria-label=(if lang == Lang::Zh { "主导航" } else { "Main" }) {
+                        nav aria-label=(zh_en("主导航", "Main")) {
                             // Counts of waiting work, filled in after load by /nav/counts.
                             span hidden hx-get="/nav/counts" hx-trigger="load" hx-swap="none" {}
                             a href="/home" { (lang.t("home")) " " span.count #count-home {} }
-                            a href="/cases" { "案件" }
+                            a href="/cases" { (zh_en("案件", "Cases")) }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) {
-                                a #nav-entrusted href="/entrusted" { "委托事项" }
+                                a #nav-entrusted href="/entrusted" { (zh_en("委托事项", "Entrusted matters")) }
                             }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path)
                                 || v.principal.has(zhixing_domain::access::Role::Supervisor)
                                 || v.principal.has(zhixing_domain::access::Role::DivisionHead) {
-                                a #nav-supervisions href="/supervisions" { "督办" " " span.count #count-supervisions {} }
+                                a #nav-supervisions href="/supervisions" { (zh_en("督办", "Supervision")) " " span.count #count-supervisions {} }
                             }
                             @if v.principal.may(Action::HandleCases, &v.principal.court_path) || v.principal.reads_below() {
-                                a #nav-complaints href="/complaints" { "信访" }
-                                a #nav-listings href="/listings" { "失信名单" }
-                                a #nav-auctions href="/auctions" { "司法拍卖" }
+                                a #nav-complaints href="/complaints" { (zh_en("信访", "Complaints")) }
+                                a #nav-listings href="/listings" { (zh_en("失信名单", "Dishonest list")) }
+                                a #nav-auctions href="/auctions" { (zh_en("司法拍卖", "Judicial auctions")) }
                             }
                             @if v.principal.may(Action::Command, &v.principal.court_path) {
                                 a #nav-command href="/command" { (lang.t("command")) " " span.count #count-command {} }
-                                a #nav-alerts href="/alerts" { "预警" }
+                                a #nav-alerts href="/alerts" { (zh_en("预警", "Alerts")) }
                             }
                             a href="/courts" { (lang.t("courts")) }
                             a href="/rules" { (lang.t("rules")) }
-                            @if v.principal.may(Action::ReadSharing, &v.principal.court_path) { a #nav-sharing href="/sharing" { "数据共享" } }
-                            @if v.principal.may(Action::ManageInstitutions, &v.principal.court_path) { a #nav-institutions href="/institutions" { "协助机构" } }
-                            @if announcements::may_announce(&v.principal) { a #nav-announce href="/announcements/new" { "发布公告" } }
+                            @if v.principal.may(Action::ReadSharing, &v.principal.court_path) { a #nav-sharing href="/sharing" { (zh_en("数据共享", "Data sharing")) } }
+                            @if v.principal.may(Action::ManageInstitutions, &v.principal.court_path) { a #nav-institutions href="/institutions" { (zh_en("协助机构", "Institutions")) } }
+                            @if announcements::may_announce(&v.principal) { a #nav-announce href="/announcements/new" { (zh_en("发布公告", "Announce")) } }
                             @if v.principal.may(Action::ManageUsers, &v.principal.court_path) { a href="/users" { (lang.t("users")) } }
                             @if v.principal.may(Action::ReadAudit, &v.principal.court_path) { a href="/audit" { (lang.t("audit")) } }
                         }
                         div.who {
                             span #who-name { (v.display_name) } " · " (v.court_name)
-                            " · " a #nav-password href="/account/password" { (if lang == Lang::Zh { "修改密码" } else { "Password" }) }
+                            " · " a #nav-password href="/account/password" { (zh_en("修改密码", "Password")) }
                             form method="post" action="/logout" { (v.csrf) button type="submit" { (lang.t("logout")) } }
                         }
                         }
@@ -578,13 +578,13 @@ impl IntoResponse for PageError {
         let e = self.0;
         let body = html! {
             (DOCTYPE)
-            html lang="zh-CN" {
-                head { meta charset="utf-8"; title { (e.status.as_u16()) " · 智慧执行" } link rel="stylesheet" href="/static/app.css"; }
-                body { (training_banner(Lang::Zh, None)) main { section.card #error {
+            html lang=(Lang::current().code()) {
+                head { meta charset="utf-8"; title { (e.status.as_u16()) (zh_en(" · 智慧执行", " · Zhixing")) } link rel="stylesheet" href="/static/app.css"; }
+                body { (training_banner(Lang::current(), None)) main { section.card #error {
                     h1 { (e.status.as_u16()) " " (e.status.canonical_reason().unwrap_or("")) }
                     p { (e.message) }
                     p.small { "code: " code { (e.code) } }
-                    p { a href="/home" { "返回首页 / Home" } }
+                    p { a href="/home" { (zh_en("返回首页 / Home", "Home")) } }
                 } } }
             }
         };
@@ -634,21 +634,21 @@ pub(super) fn beijing_us(us: i64) -> String {
 /// A deadline's status in words: (badge class, text).
 pub(super) fn deadline_status(status: &str) -> (&'static str, &'static str) {
     match status {
-        "done" => ("ok", "已完成"),
-        "done_late" => ("late", "超期完成"),
-        "overdue" => ("late", "已超期"),
-        "moot" => ("muted", "不再适用"),
-        _ => ("pending", "待办"),
+        "done" => ("ok", zh_en("已完成", "Done")),
+        "done_late" => ("late", zh_en("超期完成", "Done late")),
+        "overdue" => ("late", zh_en("已超期", "Overdue")),
+        "moot" => ("muted", zh_en("不再适用", "No longer applies")),
+        _ => ("pending", zh_en("待办", "To do")),
     }
 }
 
 /// A payout's status in words.
 pub(super) fn payout_status_zh(s: &str) -> &'static str {
     match s {
-        "proposed" => "待审批",
-        "approved" => "已批准，待转账",
-        "rejected" => "未批准",
-        "paid" => "已发放",
-        _ => "办理中",
+        "proposed" => zh_en("待审批", "Awaiting approval"),
+        "approved" => zh_en("已批准，待转账", "Approved, to transfer"),
+        "rejected" => zh_en("未批准", "Refused"),
+        "paid" => zh_en("已发放", "Paid out"),
+        _ => zh_en("办理中", "In progress"),
     }
 }

@@ -26,19 +26,20 @@ use zhixing_domain::refusal::Params;
 
 use super::cases::{fen_of, yuan};
 use super::i18n::Lang;
+use super::i18n::zh_en;
 use super::{PageLang, layout, page};
 use crate::api::auction::StaffSession;
 use crate::csrf::PublicForm;
 
 fn status_zh(status: &str, phase: &str) -> &'static str {
     match (status, phase) {
-        ("open", "announced") => "公告中",
-        ("open", "bidding") => "竞价中",
-        ("open", _) => "竞价结束，待确认",
-        ("sold", _) => "已成交",
-        ("paid", _) => "已成交（价款已付清）",
-        ("failed", _) => "流拍",
-        ("defaulted", _) => "悔拍",
+        ("open", "announced") => zh_en("公告中", "Announced"),
+        ("open", "bidding") => zh_en("竞价中", "Bidding"),
+        ("open", _) => zh_en("竞价结束，待确认", "Bidding ended, to confirm"),
+        ("sold", _) => zh_en("已成交", "Sold"),
+        ("paid", _) => zh_en("已成交（价款已付清）", "Sold (paid in full)"),
+        ("failed", _) => zh_en("流拍", "Unsold"),
+        ("defaulted", _) => zh_en("悔拍", "Buyer defaulted"),
         _ => "—",
     }
 }
@@ -68,16 +69,16 @@ pub async fn auctions(State(app): State<App>, PageLang(lang): PageLang) -> Respo
     };
     let body = html! {
         section.card #auction-list {
-            h1 { "网络司法拍卖" }
-            @if list.is_empty() { p { "暂无拍卖。" } }
+            h1 { (zh_en("网络司法拍卖", "Online judicial auctions")) }
+            @if list.is_empty() { p { (zh_en("暂无拍卖。", "No auctions yet.")) } }
             div.scroll {
             table {
-                thead { tr { th { "标的" } th { "轮次" } th { "状态" } th { "起拍价" } th { "当前价" } th { "竞价开始（北京时间）" } th { "竞价结束（北京时间）" } } }
+                thead { tr { th { (zh_en("标的", "Lot")) } th { (zh_en("轮次", "Round")) } th { (zh_en("状态", "Status")) } th { (zh_en("起拍价", "Starting price")) } th { (zh_en("当前价", "Current price")) } th { (zh_en("竞价开始（北京时间）", "Bidding starts (Beijing time)")) } th { (zh_en("竞价结束（北京时间）", "Bidding ends (Beijing time)")) } } }
                 tbody {
                     @for a in &list {
                         tr {
                             td { a href=(format!("/public/auctions/{}", a.id)) { (bare_title(&a.title, &a.round_zh)) } }
-                            td { (a.round_zh) }
+                            td { (super::i18n::known(&a.round_zh)) }
                             td { (status_zh(&a.status, &a.phase)) }
                             td.num { (yuan(a.start_price_fen)) }
                             td.num { @if let Some(p) = a.current_price_fen { (yuan(p)) } @else { "—" } }
@@ -90,7 +91,15 @@ pub async fn auctions(State(app): State<App>, PageLang(lang): PageLang) -> Respo
             }
         }
     };
-    page(StatusCode::OK, layout(lang, "网络司法拍卖", None, body))
+    page(
+        StatusCode::OK,
+        layout(
+            lang,
+            zh_en("网络司法拍卖", "Online judicial auctions"),
+            None,
+            body,
+        ),
+    )
 }
 
 /// The cookie that keeps a bidder's token for one auction, sent back only to its room.
@@ -180,14 +189,18 @@ fn extension_note(room: &Room) -> Option<String> {
         }
     }
     last.map(|b| {
-        format!(
-            "延时：第 {} 次出价（{}，{}）在结束前 {} 分钟内，竞价结束时间顺延至 {}。",
+        let (seq, code, at, minutes, ends) = (
             b.seq,
-            b.bidder_code,
+            &b.bidder_code,
             beijing_time(b.at),
             room.extension_minutes,
-            beijing_time(b.ends_at)
-        )
+            beijing_time(b.ends_at),
+        );
+        if super::i18n::en() {
+            format!("Extended: bid no. {seq} ({code}, {at}) came within {minutes} minutes of the end; bidding now ends at {ends}.")
+        } else {
+            format!("延时：第 {seq} 次出价（{code}，{at}）在结束前 {minutes} 分钟内，竞价结束时间顺延至 {ends}。")
+        }
     })
 }
 
@@ -195,7 +208,7 @@ fn bid_row(b: &RoomBid) -> Markup {
     html! {
         tr.bid data-seq=(b.seq) {
             td.num { (b.seq) }
-            td { (b.bidder_code) @if b.preemptive { "（优先购买权人）" } }
+            td { (b.bidder_code) @if b.preemptive { (zh_en("（优先购买权人）", " (pre-emption holder)")) } }
             td.num { (yuan(b.amount.get())) }
             td { (beijing_time(b.at)) }
         }
@@ -239,87 +252,87 @@ fn room_body(
             data-scheduled-end=(room.scheduled_end.as_millisecond())
             data-increment=(a.increment_fen) data-start-price=(a.start_price_fen)
             data-extension-minutes=(room.extension_minutes) {
-            h1 #auction-title { (title) " " span.badge #auction-round { (a.round_zh) } }
-            p { "状态：" strong #auction-status { (status_zh(&a.status, &a.phase)) }
+            h1 #auction-title { (title) " " span.badge #auction-round { (super::i18n::known(&a.round_zh)) } }
+            p { (zh_en("状态：", "Status: ")) strong #auction-status { (status_zh(&a.status, &a.phase)) }
                 " " span #outcome {
                     @if let Some(p) = outcome_price {
-                        "成交价 " (yuan(p)) @if let Some(w) = outcome_winner { "，买受人 " (w) }
+                        (zh_en("成交价 ", "Sold for ")) (yuan(p)) @if let Some(w) = outcome_winner { (zh_en("，买受人 ", ", buyer ")) (w) }
                     }
                 }
             }
             div.auction-live {
                 div.countdown-box {
-                    p.small #countdown-label { @if a.phase == "announced" { "距竞价开始" } @else { "距竞价结束" } }
+                    p.small #countdown-label { @if a.phase == "announced" { (zh_en("距竞价开始", "Bidding starts in")) } @else { (zh_en("距竞价结束", "Bidding ends in")) } }
                     p.countdown #countdown role="timer" aria-live="off" { "—" }
-                    p { "竞价结束（北京时间）：" strong #ends-at { (beijing_time(room.ends_at)) } }
+                    p { (zh_en("竞价结束（北京时间）：", "Bidding ends (Beijing time): ")) strong #ends-at { (beijing_time(room.ends_at)) } }
                     @if room.ends_at != room.scheduled_end {
-                        p.small { "原定结束：" span #scheduled-end { (beijing_time(room.scheduled_end)) } }
+                        p.small { (zh_en("原定结束：", "Originally ending: ")) span #scheduled-end { (beijing_time(room.scheduled_end)) } }
                     }
                     p.small #extension-note role="status" { @if let Some(n) = extension_note(room) { (n) } }
                 }
                 div.price-box {
-                    p.small { "当前价" }
+                    p.small { (zh_en("当前价", "Current price")) }
                     p.current #current-price { @if let Some(p) = a.current_price_fen { (yuan(p)) } @else { "—" } }
-                    p.small { "出价次数 " span #bid-count { (room.bids.len()) } " · 报名 " (a.bidders) " 人" }
+                    p.small { (zh_en("出价次数 ", "Bids ")) span #bid-count { (room.bids.len()) } (zh_en(" · 报名 ", " · registered ")) (a.bidders) (zh_en(" 人", "")) }
                 }
             }
             p.small #feed-line {
-                span #feed-state role="status" { "正在连接实时竞价…" }
-                " · 服务器时间 " span #server-time { (beijing_time(room.server_now)) }
-                " · " span #clock-offset { "本机时钟与服务器的差：计算中" }
+                span #feed-state role="status" { (zh_en("正在连接实时竞价…", "Connecting to live bidding…")) }
+                (zh_en(" · 服务器时间 ", " · server time ")) span #server-time { (beijing_time(room.server_now)) }
+                " · " span #clock-offset { (zh_en("本机时钟与服务器的差：计算中", "Difference between this device's clock and the server's: measuring")) }
             }
             dl.terms {
-                dt { "参考价" } dd #reference-price { (yuan(a.reference_price_fen)) }
-                dt { "起拍价" } dd #start-price { (yuan(a.start_price_fen)) }
-                dt { "加价幅度" } dd #increment { (yuan(a.increment_fen)) }
-                dt { "保证金" } dd #deposit { (yuan(a.deposit_fen)) }
-                dt { "竞价开始（北京时间）" } dd { (beijing_time(room.starts_at)) }
-                dt { "公告时间" } dd { (beijing_time(room.announced_at)) }
-                @if let Some(n) = &a.case_number { dt { "案号" } dd { (n) } }
+                dt { (zh_en("参考价", "Reference price")) } dd #reference-price { (yuan(a.reference_price_fen)) }
+                dt { (zh_en("起拍价", "Starting price")) } dd #start-price { (yuan(a.start_price_fen)) }
+                dt { (zh_en("加价幅度", "Increment")) } dd #increment { (yuan(a.increment_fen)) }
+                dt { (zh_en("保证金", "Deposit")) } dd #deposit { (yuan(a.deposit_fen)) }
+                dt { (zh_en("竞价开始（北京时间）", "Bidding starts (Beijing time)")) } dd { (beijing_time(room.starts_at)) }
+                dt { (zh_en("公告时间", "Announced")) } dd { (beijing_time(room.announced_at)) }
+                @if let Some(n) = &a.case_number { dt { (zh_en("案号", "Case number")) } dd { (n) } }
             }
-            p.small { (rule) @if let Some(c) = &room.extension_citation { "（依据：" (c) "）" } }
+            p.small { (rule) @if let Some(c) = &room.extension_citation { (zh_en("（依据：", " (under: ")) (c) (zh_en("）", ")")) } }
         }
         (bidder_panel(lang, room, form, bidder, bid_result, open))
         section.card #bid-log-card {
-            h2 { "竞价记录" }
-            p.small { "最新出价在前；竞买人只以竞买号显示；时间为北京时间（服务器记录）。" }
+            h2 { (zh_en("竞价记录", "Bids")) }
+            p.small { (zh_en("最新出价在前；竞买人只以竞买号显示；时间为北京时间（服务器记录）。", "Latest bid first; bidders are shown by bidder number only; times are Beijing time (as the server recorded them).")) }
             div.scroll {
                 table #bid-log {
-                    thead { tr { th { "序号" } th { "竞买号" } th { "出价" } th { "时间" } } }
+                    thead { tr { th { (zh_en("序号", "No.")) } th { (zh_en("竞买号", "Bidder no.")) } th { (zh_en("出价", "Bid")) } th { (zh_en("时间", "Time")) } } }
                     tbody #bid-log-body {
                         @for b in room.bids.iter().rev() { (bid_row(b)) }
                     }
                 }
             }
-            @if room.bids.is_empty() { p #no-bids { "暂无出价。" } }
+            @if room.bids.is_empty() { p #no-bids { (zh_en("暂无出价。", "No bids yet.")) } }
         }
         section.card #item {
-            h2 { "标的物" }
+            h2 { (zh_en("标的物", "The lot")) }
             p #item-description { (room.description) }
-            p.small #item-files { "法院未上传标的物照片或文件，以上为法院登记的标的物情况；如需看样，请联系承办法院。" }
+            p.small #item-files { (zh_en("法院未上传标的物照片或文件，以上为法院登记的标的物情况；如需看样，请联系承办法院。", "The court uploaded no photos or files of the lot; the above is what the court recorded. To view it, contact the court.")) }
         }
         section.card #announcement {
-            h2 { "拍卖公告" }
+            h2 { (zh_en("拍卖公告", "Auction notice")) }
             p {
-                (room.court_name) "将于 " (beijing_time(room.starts_at)) " 至 " (beijing_time(room.scheduled_end))
-                "（北京时间，延时的除外）在本平台对「" (title) "」进行公开拍卖（" (a.round_zh) "）。"
-                "起拍价 " (yuan(a.start_price_fen)) "，加价幅度 " (yuan(a.increment_fen)) "，保证金 " (yuan(a.deposit_fen)) "。"
-                @if let Some(n) = &a.case_number { "案号：" (n) "。" }
+                (room.court_name) (zh_en("将于 ", "From ")) (beijing_time(room.starts_at)) (zh_en(" 至 ", " to ")) (beijing_time(room.scheduled_end))
+                (zh_en("（北京时间，延时的除外）在本平台对「", " (Beijing time, unless extended) this platform auctions \"")) (title) (zh_en("」进行公开拍卖（", "\" in public (")) (super::i18n::known(&a.round_zh)) (zh_en("）。", ")."))
+                (zh_en("起拍价 ", "Starting price ")) (yuan(a.start_price_fen)) (zh_en("，加价幅度 ", ", increment ")) (yuan(a.increment_fen)) (zh_en("，保证金 ", ", deposit ")) (yuan(a.deposit_fen)) (zh_en("。", "."))
+                @if let Some(n) = &a.case_number { (zh_en("案号：", "Case number: ")) (n) (zh_en("。", ".")) }
             }
-            p { "竞买人须实名报名并缴纳保证金，法院确认保证金到账后方可出价。未成交的竞买人所缴保证金在竞价结束后退还。" }
+            p { (zh_en("竞买人须实名报名并缴纳保证金，法院确认保证金到账后方可出价。未成交的竞买人所缴保证金在竞价结束后退还。", "Bidders register under their real name and pay the deposit; they may bid once the court confirms it. Deposits of bidders who do not win are returned after bidding ends.")) }
         }
         section.card #notices {
-            h2 { "特别提示" }
-            h3 { "标的物瑕疵" }
+            h2 { (zh_en("特别提示", "Notices")) }
+            h3 { (zh_en("标的物瑕疵", "Defects of the lot")) }
             @if room.encumbrances.is_empty() {
-                p #defects { "法院未登记该标的物的权利负担。标的物按现状拍卖，竞买人应在报名前自行了解标的物状况。" }
+                p #defects { (zh_en("法院未登记该标的物的权利负担。标的物按现状拍卖，竞买人应在报名前自行了解标的物状况。", "The court recorded no encumbrance on the lot. It is sold as it is: bidders should learn its condition before registering.")) }
             } @else {
-                p { "法院登记的权利负担：" }
+                p { (zh_en("法院登记的权利负担：", "Encumbrances the court recorded: ")) }
                 ul #defects { @for e in &room.encumbrances { li { (e) } } }
-                p { "标的物按现状拍卖，竞买人应在报名前自行了解标的物状况。" }
+                p { (zh_en("标的物按现状拍卖，竞买人应在报名前自行了解标的物状况。", "The lot is sold as it is: bidders should learn its condition before registering.")) }
             }
-            h3 { "优先购买权" }
-            p #preemptive-notice { "经法院确认的优先购买权人可以与当前最高价相同的价格出价；同等价格下优先购买权人优先，顺位在先者优先。出价记录中以「优先购买权人」标明。" }
+            h3 { (zh_en("优先购买权", "Pre-emption rights")) }
+            p #preemptive-notice { (zh_en("经法院确认的优先购买权人可以与当前最高价相同的价格出价；同等价格下优先购买权人优先，顺位在先者优先。出价记录中以「优先购买权人」标明。", "A pre-emption holder confirmed by the court may bid the current highest price; at an equal price the holder wins, the higher-ranked first. Their bids are marked \"pre-emption holder\".")) }
         }
         script src="/static/auction-room.js" defer {}
     }
@@ -359,40 +372,40 @@ fn bidder_panel(
     let deposit = yuan(room.auction.deposit_fen);
     html! {
         section.card #bidder {
-            h2 { "我要竞买" }
+            h2 { (zh_en("我要竞买", "Bid")) }
             @match bidder {
                 Bidder::Stranger { form: typed, refused } => {
                     @if open {
-                        p { "实名报名后，请按法院要求缴纳保证金 " (deposit) "；法院确认到账后即可在本页出价。被执行人和本院工作人员不得竞买。" }
+                        p { (zh_en("实名报名后，请按法院要求缴纳保证金 ", "After registering under your real name, pay the deposit of ")) (deposit) (zh_en("；法院确认到账后即可在本页出价。被执行人和本院工作人员不得竞买。", " as the court asks; once the court confirms it you can bid on this page. The respondent and the court's staff may not bid.")) }
                         @if let Some(r) = refused { p.refusal #register-refusal role="alert" { (r) } }
                         form #register-form method="post" action=(format!("/public/auctions/{id}/register")) {
                             (form.token)
-                            label { "真实姓名或名称" input name="real_name" required autocomplete="name" value=(typed.real_name); }
-                            label { "居民身份证号码或统一社会信用代码" input name="id_number" required autocomplete="off" value=(typed.id_number); }
-                            button type="submit" { "实名报名" }
+                            label { (zh_en("真实姓名或名称", "Real name")) input name="real_name" required autocomplete="name" value=(typed.real_name); }
+                            label { (zh_en("居民身份证号码或统一社会信用代码", "ID number or unified social credit code")) input name="id_number" required autocomplete="off" value=(typed.id_number); }
+                            button type="submit" { (zh_en("实名报名", "Register")) }
                         }
                     } @else {
-                        p { "拍卖已结束，不再接受报名。" }
+                        p { (zh_en("拍卖已结束，不再接受报名。", "The auction has ended: registration is closed.")) }
                     }
                 }
                 Bidder::Known(r) => {
                     @if r.status == "refused" {
                         p.refusal #register-refusal role="alert" {
-                            "报名未通过："
+                            (zh_en("报名未通过：", "Registration refused: "))
                             (r.refused.as_deref().and_then(|c| crate::messages::message(lang, c, &Params::default())).unwrap_or_default())
                         }
                     } @else {
                         p #my-paddle data-paddle=[r.paddle] {
-                            "您的竞买号 " strong #my-code { (r.paddle.map(|p| format!("P{p:04}")).unwrap_or_default()) }
-                            @if let Some(rank) = r.preemptive_rank { "（优先购买权人，第 " (rank) " 顺位）" }
+                            (zh_en("您的竞买号 ", "Your bidder number ")) strong #my-code { (r.paddle.map(|p| format!("P{p:04}")).unwrap_or_default()) }
+                            @if let Some(rank) = r.preemptive_rank { (zh_en("（优先购买权人，第 ", " (pre-emption holder, rank ")) (rank) (zh_en(" 顺位）", ")")) }
                         }
                         @if !r.deposit_paid {
-                            p #deposit-state data-pending="yes" { "保证金 " (deposit) " 尚未确认到账。请按法院告知的账户缴纳；法院确认到账后，本页自动显示出价框。" }
+                            p #deposit-state data-pending="yes" { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 尚未确认到账。请按法院告知的账户缴纳；法院确认到账后，本页自动显示出价框。", " not yet confirmed. Pay it into the account the court gave; once confirmed, this page shows the bid box.")) }
                         } @else if open {
-                            p #deposit-state { "保证金 " (deposit) " 已确认到账。" }
+                            p #deposit-state { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 已确认到账。", " confirmed.")) }
                             (bid_box(room, form, r, bid_result))
                         } @else {
-                            p #deposit-state { "保证金 " (deposit) " 已确认到账。未成交的，保证金在竞价结束后退还。" }
+                            p #deposit-state { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 已确认到账。未成交的，保证金在竞价结束后退还。", " confirmed. If you do not win, it is returned after bidding ends.")) }
                         }
                     }
                 }
@@ -417,16 +430,16 @@ fn bid_box(
             (form.token)
             input type="hidden" name="key" value=(zhixing_app::identity::password::new_token());
             p #next-price-line {
-                span #leading-note hidden[!r.leading] { "您当前为最高出价人。" }
-                "最低可出价 " strong #next-min { (yuan(min)) }
+                span #leading-note hidden[!r.leading] { (zh_en("您当前为最高出价人。", "You are the highest bidder.")) }
+                (zh_en("最低可出价 ", "Lowest bid allowed ")) strong #next-min { (yuan(min)) }
             }
             @if r.preemptive_rank.is_some() {
                 p #may-match hidden[r.may_match_fen.is_none()] {
-                    "您是优先购买权人，可以按当前价 " strong #match-price { (r.may_match_fen.map(yuan).unwrap_or_default()) } " 出价（同等价格优先）。"
+                    (zh_en("您是优先购买权人，可以按当前价 ", "You hold a pre-emption right: you may bid the current price ")) strong #match-price { (r.may_match_fen.map(yuan).unwrap_or_default()) } (zh_en(" 出价（同等价格优先）。", " (you win at an equal price)."))
                 }
             }
-            label { "出价（元）" input #bid-amount name="amount" inputmode="decimal" required value=(plain(min)); }
-            button #bid-button type="submit" { "出价" }
+            label { (zh_en("出价（元）", "Bid (yuan)")) input #bid-amount name="amount" inputmode="decimal" required value=(plain(min)); }
+            button #bid-button type="submit" { (zh_en("出价", "Bid")) }
             p #bid-result role="status" data-accepted=[bid_result.map(|b| b.accepted)] {
                 @if let Some(b) = bid_result { (b.message) }
             }
@@ -542,7 +555,7 @@ pub async fn bid_submit(
         .and_then(|v| v.to_str().ok())
         .map_or_else(|| f.inner.key.clone(), str::to_owned);
     let token = bidder_token(&headers, id).unwrap_or_default();
-    let outcome = match fen_of("出价", &f.inner.amount) {
+    let outcome = match fen_of(zh_en("出价", "Bid"), &f.inner.amount) {
         Err(words) => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
             "amount_text_invalid".to_owned(),
@@ -577,12 +590,21 @@ pub async fn bid_submit(
             BidResult {
                 accepted: true,
                 code: None,
-                message: format!(
-                    "出价已被接受：{}（第 {} 次出价，{}）。",
-                    yuan(b.amount_fen),
-                    b.seq,
-                    beijing(&b.at)
-                ),
+                message: if super::i18n::en() {
+                    format!(
+                        "Bid accepted: {} (bid no. {}, {}).",
+                        yuan(b.amount_fen),
+                        b.seq,
+                        beijing(&b.at)
+                    )
+                } else {
+                    format!(
+                        "出价已被接受：{}（第 {} 次出价，{}）。",
+                        yuan(b.amount_fen),
+                        b.seq,
+                        beijing(&b.at)
+                    )
+                },
                 ends_at: Some(beijing(&b.ends_at)),
             },
         ),
@@ -591,7 +613,11 @@ pub async fn bid_submit(
             BidResult {
                 accepted: false,
                 code: Some(code),
-                message: format!("出价未被接受：{words}"),
+                message: if super::i18n::en() {
+                    format!("Bid not accepted: {words}")
+                } else {
+                    format!("出价未被接受：{words}")
+                },
                 ends_at: None,
             },
         ),

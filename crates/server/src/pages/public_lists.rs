@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::cases::yuan;
+use super::i18n::zh_en;
 use super::{PageLang, layout, page};
 use zhixing_app::AppError;
 use zhixing_app::portal::{self as svc, MAX_SEARCH_CHARS};
@@ -49,8 +50,15 @@ fn link(path: &str, pairs: &[(&str, &str)]) -> String {
 /// Why a search was refused, in the words a member of the public reads.
 fn refusal_zh(e: &AppError) -> String {
     match e.code() {
+        "search_too_long" if super::i18n::en() => {
+            format!("The search is too long: at most {MAX_SEARCH_CHARS} characters a field.")
+        }
         "search_too_long" => format!("查询内容过长：每项最多 {MAX_SEARCH_CHARS} 个字。"),
-        _ => "查询条件有误，请检查后重试。".to_owned(),
+        _ => zh_en(
+            "查询条件有误，请检查后重试。",
+            "The search is malformed: check it and try again.",
+        )
+        .to_owned(),
     }
 }
 
@@ -64,8 +72,8 @@ fn pager(path: &str, filters: &[(&str, &str)], cursor: Option<i64>, next: Option
     });
     html! {
         nav.pager {
-            @if cursor.is_some() { a #first-page href=(link(path, filters)) { "« 第一页" } " " }
-            @if let Some(href) = next { a #next-page href=(href) { "下一页 »" } }
+            @if cursor.is_some() { a #first-page href=(link(path, filters)) { (zh_en("« 第一页", "« First page")) } " " }
+            @if let Some(href) = next { a #next-page href=(href) { (zh_en("下一页 »", "Next page »")) } }
         }
     }
 }
@@ -103,25 +111,25 @@ pub async fn announcements(
     let filters = [("court", f.court.as_str()), ("q", f.q.as_str())];
     let body = html! {
         section.card #announcements {
-            h1 { "法院公告" }
+            h1 { (zh_en("法院公告", "Court announcements")) }
             form.filters method="get" action="/public/announcements" {
-                label.inline { "法院 "
+                label.inline { (zh_en("法院 ", "Court "))
                     select #court name="court" {
-                        option value="" { "全部法院" }
+                        option value="" { (zh_en("全部法院", "All courts")) }
                         @for (id, name) in &courts { option value=(id) selected[*id == f.court] { (name) } }
                     }
                 }
-                label.inline { "标题含 " input #q name="q" maxlength=(MAX_SEARCH_CHARS) value=(f.q); }
-                button #search-submit type="submit" { "查询" }
+                label.inline { (zh_en("标题含 ", "Title contains ")) input #q name="q" maxlength=(MAX_SEARCH_CHARS) value=(f.q); }
+                button #search-submit type="submit" { (zh_en("查询", "Search")) }
             }
             @match &found {
                 Err(msg) => p.error #search-error role="alert" { (msg) },
                 Ok((items, next)) => {
-                    @if items.is_empty() { p #no-results { "暂无公告。" } }
+                    @if items.is_empty() { p #no-results { (zh_en("暂无公告。", "No announcements yet.")) } }
                     @else {
                         div.scroll {
                             table #announcement-list {
-                                thead { tr { th { "发布时间" } th { "法院" } th { "标题" } } }
+                                thead { tr { th { (zh_en("发布时间", "Posted")) } th { (zh_en("法院", "Court")) } th { (zh_en("标题", "Title")) } } }
                                 tbody {
                                     @for a in items {
                                         tr.announcement {
@@ -137,10 +145,13 @@ pub async fn announcements(
                     (pager("/public/announcements", &filters, f.cursor, *next))
                 }
             }
-            p.small { "同一内容以数据接口提供：" a href="/public/v1/announcements" { "/public/v1/announcements" } "。" }
+            p.small { (zh_en("同一内容以数据接口提供：", "The same content as an API: ")) a href="/public/v1/announcements" { "/public/v1/announcements" } (zh_en("。", ".")) }
         }
     };
-    page(status, layout(lang, "法院公告", None, body))
+    page(
+        status,
+        layout(lang, zh_en("法院公告", "Court announcements"), None, body),
+    )
 }
 
 /// One announcement in full.
@@ -155,9 +166,9 @@ pub async fn announcement(
     };
     let body = html! {
         section.card #announcement {
-            nav.crumbs { a href="/public/announcements" { "法院公告" } }
+            nav.crumbs { a href="/public/announcements" { (zh_en("法院公告", "Court announcements")) } }
             h1 #announcement-title { (a.title) }
-            p.muted { span #announcement-court { (a.court_name) } " · 发布于 " (super::beijing_at(&a.posted_at)) }
+            p.muted { span #announcement-court { (a.court_name) } (zh_en(" · 发布于 ", " · posted ")) (super::beijing_at(&a.posted_at)) }
             div #announcement-body .prewrap { (a.body) }
         }
     };
@@ -191,24 +202,27 @@ pub async fn zhongben(
         Err(e) => return super::PageError::from(e).into_response(),
     };
     let filters = [("number", f.number.as_str()), ("name", f.name.as_str())];
-    let title = "终结本次执行程序案件公开";
+    let title = zh_en(
+        "终结本次执行程序案件公开",
+        "Cases whose round of enforcement was terminated",
+    );
     let body = html! {
         section.card #zhongben {
             h1 { (title) }
-            p { "经穷尽财产调查措施，未发现被执行人有可供执行的财产而终结本次执行程序的案件。申请执行人发现被执行人有可供执行财产的，可以再次申请执行。" }
+            p { (zh_en("经穷尽财产调查措施，未发现被执行人有可供执行的财产而终结本次执行程序的案件。申请执行人发现被执行人有可供执行财产的，可以再次申请执行。", "Cases whose round of enforcement was terminated because every property search found nothing to enforce against. An applicant who finds property may apply for enforcement again.")) }
             form.filters method="get" action="/public/zhongben" {
-                label.inline { "案号含 " input #number name="number" maxlength=(MAX_SEARCH_CHARS) placeholder="如 执50" value=(f.number); }
-                label.inline { "被执行人 " input #name name="name" maxlength=(MAX_SEARCH_CHARS) value=(f.name); }
-                button #search-submit type="submit" { "查询" }
+                label.inline { (zh_en("案号含 ", "Case number contains ")) input #number name="number" maxlength=(MAX_SEARCH_CHARS) placeholder=(zh_en("如 执50", "e.g. 执50")) value=(f.number); }
+                label.inline { (zh_en("被执行人 ", "Respondent ")) input #name name="name" maxlength=(MAX_SEARCH_CHARS) value=(f.name); }
+                button #search-submit type="submit" { (zh_en("查询", "Search")) }
             }
             @match &found {
                 Err(msg) => p.error #search-error role="alert" { (msg) },
                 Ok((items, next)) => {
-                    @if items.is_empty() { p #no-results { "未查询到符合条件的案件。" } }
+                    @if items.is_empty() { p #no-results { (zh_en("未查询到符合条件的案件。", "No cases match.")) } }
                     @else {
                         div.scroll {
                             table #zhongben-list {
-                                thead { tr { th { "案号" } th { "执行法院" } th { "被执行人" } th { "未履行金额" } th { "终本日期" } } }
+                                thead { tr { th { (zh_en("案号", "Case number")) } th { (zh_en("执行法院", "Enforcing court")) } th { (zh_en("被执行人", "Respondent")) } th { (zh_en("未履行金额", "Outstanding")) } th { (zh_en("终本日期", "Terminated on")) } } }
                                 tbody {
                                     @for c in items {
                                         tr.terminated {
@@ -226,7 +240,7 @@ pub async fn zhongben(
                     (pager("/public/zhongben", &filters, f.cursor, *next))
                 }
             }
-            p.small { "公布的身份证号码和统一社会信用代码均已部分遮蔽。已恢复执行的案件不再显示。数据接口：" a href="/public/v1/terminated-cases" { "/public/v1/terminated-cases" } "。" }
+            p.small { (zh_en("公布的身份证号码和统一社会信用代码均已部分遮蔽。已恢复执行的案件不再显示。数据接口：", "ID numbers and unified social credit codes are partly masked. Cases resumed are no longer shown. API: ")) a href="/public/v1/terminated-cases" { "/public/v1/terminated-cases" } (zh_en("。", ".")) }
         }
     };
     page(status, layout(lang, title, None, body))

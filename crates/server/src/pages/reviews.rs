@@ -14,7 +14,7 @@ use zhixing_domain::review::{Challenged, Outcome, ReviewKind};
 
 use super::Viewer;
 use super::cases::{Refused, answer};
-use super::i18n::Lang;
+use super::i18n::{Lang, en, known, zh_en};
 use super::kept::{self, field, keeping};
 use crate::csrf::FormToken;
 use crate::error::{ApiError, Path};
@@ -57,50 +57,64 @@ pub async fn load(app: &App, by: &Principal, case_id: i64) -> Result<Loaded, Api
     let reviews = rv::of_case(app, by, case_id).await?;
     let mut targets = Vec::new();
     let measures = zhixing_app::control::measures::of_case(app, by, case_id).await?;
+    let en = en();
     for m in &measures {
+        let kind = zhixing_domain::measure::MeasureKind::parse(&m.kind);
         targets.push(Target {
             value: format!("measure:{}", m.id),
-            label: format!(
-                "控制措施 {}（{}，财产 {}）",
-                m.id,
-                zhixing_domain::measure::MeasureKind::parse(&m.kind)
-                    .map_or(m.kind.as_str(), |k| k.name_zh()),
-                m.asset_id
-            ),
+            label: if en {
+                let k = kind.map_or(m.kind.as_str(), |k| k.name_en());
+                format!("Measure {} ({k}, asset {})", m.id, m.asset_id)
+            } else {
+                let k = kind.map_or(m.kind.as_str(), |k| k.name_zh());
+                format!("控制措施 {}（{k}，财产 {}）", m.id, m.asset_id)
+            },
         });
     }
     for a in zhixing_app::control::query::assets(app, by, case_id).await? {
+        let kind = zhixing_domain::measure::asset_kind_zh(&a.kind);
         targets.push(Target {
             value: format!("property:{}", a.id),
-            label: format!(
-                "执行标的：财产 {}（{} {}）",
-                a.id,
-                zhixing_domain::measure::asset_kind_zh(&a.kind),
-                a.description
-            ),
+            label: if en {
+                format!("The property: asset {} ({})", a.id, known(kind))
+            } else {
+                format!("执行标的：财产 {}（{kind} {}）", a.id, a.description)
+            },
         });
     }
     if let Ok(state) = zhixing_app::case::state_of(&case) {
         for l in &state.credit.listings {
             targets.push(Target {
                 value: format!("listing:{}", l.no),
-                label: format!("失信名单第 {} 号", l.no),
+                label: if en {
+                    format!("Dishonest listing no. {}", l.no)
+                } else {
+                    format!("失信名单第 {} 号", l.no)
+                },
             });
         }
     }
     targets.push(Target {
         value: "distribution".into(),
-        label: "案款分配".into(),
+        label: zh_en("案款分配", "The distribution of case money").into(),
     });
     for r in reviews.iter().filter(|r| r.ruled_on.is_some()) {
         targets.push(Target {
             value: format!("ruling:{}", r.id),
-            label: format!("{} 的裁定", r.number),
+            label: if en {
+                format!("The ruling of {}", r.number)
+            } else {
+                format!("{} 的裁定", r.number)
+            },
         });
     }
     targets.push(Target {
         value: "case".into(),
-        label: "本案执行（执行监督）".into(),
+        label: zh_en(
+            "本案执行（执行监督）",
+            "This case's enforcement (supervision)",
+        )
+        .into(),
     });
     let own = app.store.court(&by.court_id).await.ok().flatten();
     let own_path = own.as_ref().map_or(String::new(), |c| c.path.clone());
@@ -122,7 +136,19 @@ fn kind_label(lang: Lang, r: &ReviewView) -> String {
     }
 }
 
-fn challenged_zh(c: &Challenged) -> String {
+fn challenged_label(c: &Challenged) -> String {
+    if en() {
+        return match c {
+            Challenged::Measure { id } => format!("Measure {id}"),
+            Challenged::Listing { no } => format!("Listing no. {no}"),
+            Challenged::Distribution => "The distribution".into(),
+            Challenged::Valuation { id } => format!("Reference price {id}"),
+            Challenged::Auction { id } => format!("Auction {id}"),
+            Challenged::Property { asset_id } => format!("Asset {asset_id}"),
+            Challenged::Ruling { review_id } => format!("The ruling of review {review_id}"),
+            Challenged::Case => "This case's enforcement".into(),
+        };
+    }
     match c {
         Challenged::Measure { id } => format!("控制措施 {id}"),
         Challenged::Listing { no } => format!("失信名单第 {no} 号"),
@@ -217,14 +243,14 @@ pub fn section(
                         tr data-review=(r.id) data-status=(r.status) {
                             td { strong { (r.number) } br; span.small.muted { (r.court_name) } }
                             td { (kind_label(lang, r)) }
-                            td { (challenged_zh(&r.challenged)) }
+                            td { (challenged_label(&r.challenged)) }
                             td.small { strong { (r.applicant) } br; (r.grounds) }
                             td { (r.received_on) " / " (r.due_on.as_deref().unwrap_or("—"))
                                 @if r.extended_days > 0 { br; span.small { (w(lang, "已延长 ", "extended ")) (r.extended_days) (w(lang, " 日", " days")) } }
                                 @if r.overdue { " " span.badge.late { (w(lang, "逾期", "overdue")) } } }
                             td.status {
-                                (r.status_zh)
-                                @if let Some(o) = &r.outcome_zh { br; (w(lang, "裁定：", "Ruling: ")) strong { (o) } " " span.small { (r.ruled_on.as_deref().unwrap_or("")) } }
+                                (super::i18n::known(&r.status_zh))
+                                @if let Some(o) = &r.outcome_zh { br; (w(lang, "裁定：", "Ruling: ")) strong { (super::i18n::known(o)) } " " span.small { (r.ruled_on.as_deref().unwrap_or("")) } }
                                 @if let Some(t) = &r.ruling { br; span.small { (t) } }
                                 @if r.holds_disposal { br; span.badge.late.review-hold { (w(lang, "暂停处置该财产", "disposal held")) } }
                                 @if r.security_recorded { br; span.small { (w(lang, "已提供担保", "security given")) } }

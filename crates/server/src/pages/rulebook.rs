@@ -16,6 +16,7 @@ use zhixing_domain::refusal::{Reason, Refusal, RefusalKind};
 use zhixing_domain::rules::RuleVersion;
 
 use super::i18n::Lang;
+use super::i18n::zh_en;
 use super::{PageError, Viewer, layout, page};
 use crate::error::Path;
 
@@ -25,22 +26,35 @@ pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 
 fn kind_zh(kind: &str) -> &'static str {
     match kind {
-        svc::KIND_CALENDAR => "官方工作日历",
-        _ => "规则版本",
+        svc::KIND_CALENDAR => zh_en("官方工作日历", "Official working calendar"),
+        _ => zh_en("规则版本", "Rule version"),
     }
 }
 
 fn status_zh(status: &str) -> &'static str {
     match status {
-        "pending" => "待审批",
-        "approved" => "已批准",
-        _ => "已驳回",
+        "pending" => zh_en("待审批", "Awaiting approval"),
+        "approved" => zh_en("已批准", "Approved"),
+        _ => zh_en("已驳回", "Rejected"),
     }
 }
 
 /// What a proposal proposes, in one line.
 fn summary(lang: Lang, p: &Proposal) -> String {
     match p.version() {
+        Some(r) if lang == Lang::En => format!(
+            "{} {}: {} {}, in force from {}{} ({})",
+            r.id,
+            r.title,
+            r.value,
+            lang.unit(r.unit.as_str()),
+            r.effective_from,
+            r.region
+                .as_deref()
+                .map(|g| format!(", region {g}"))
+                .unwrap_or_default(),
+            r.citation
+        ),
         Some(r) => format!(
             "{} {}：{} {}，自 {} 起施行{}（{}）",
             r.id,
@@ -53,6 +67,11 @@ fn summary(lang: Lang, p: &Proposal) -> String {
                 .map(|g| format!("，适用地区 {g}"))
                 .unwrap_or_default(),
             r.citation
+        ),
+        None if lang == Lang::En => format!(
+            "{}: {}",
+            p.subject,
+            p.body["source"].as_str().unwrap_or_default()
         ),
         None => format!(
             "{} 年：{}",
@@ -87,62 +106,62 @@ async fn render(
     let body = html! {
         @if admin {
             section.card #rule-proposals {
-                h1 { "规则库变更（双人审批）" }
-                p.small { "系统管理员提出的规则版本或年度官方工作日历，须由本院或上级法院的另一名系统管理员批准后生效；本人提出的不能由本人审批。" }
+                h1 { (zh_en("规则库变更（双人审批）", "Rule book changes (two-person approval)")) }
+                p.small { (zh_en("系统管理员提出的规则版本或年度官方工作日历，须由本院或上级法院的另一名系统管理员批准后生效；本人提出的不能由本人审批。", "A rule version or yearly official calendar proposed by an administrator takes effect once another administrator of this court or a higher one approves it; nobody approves their own.")) }
                 @if let Some(m) = refused { p.error role="alert" { (m) } }
                 @let pending: Vec<&Proposal> = proposals.iter().filter(|p| p.status == "pending").collect();
-                h2 { "待审批" }
-                @if pending.is_empty() { p #no-pending { "没有待审批的提议。" } }
+                h2 { (zh_en("待审批", "Awaiting approval")) }
+                @if pending.is_empty() { p #no-pending { (zh_en("没有待审批的提议。", "No proposals await approval.")) } }
                 @for p in &pending {
                     div.proposal data-proposal=(p.id) {
-                        p { strong { (kind_zh(&p.kind)) } " · " (summary(lang, p)) " · " span.small { (p.proposed_by) " 提出于 " (super::beijing_us(p.proposed_at_us)) } }
+                        p { strong { (kind_zh(&p.kind)) } " · " (summary(lang, p)) " · " span.small { (p.proposed_by) (zh_en(" 提出于 ", " proposed on ")) (super::beijing_us(p.proposed_at_us)) } }
                         @if p.proposed_by == me {
-                            p.small { "本人提出，须由另一名系统管理员审批。" }
+                            p.small { (zh_en("本人提出，须由另一名系统管理员审批。", "Proposed by you: another administrator must approve it.")) }
                         } @else {
                             form.decide method="post" action=(format!("/rules/proposals/{}/decision", p.id)) {
                                 (v.csrf)
-                                label.inline { "审批意见（驳回须写明理由）" input name="note"; }
-                                button name="approve" value="true" { "批准" }
-                                button name="approve" value="false" { "驳回" }
+                                label.inline { (zh_en("审批意见（驳回须写明理由）", "Remarks (a rejection needs a reason)")) input name="note"; }
+                                button name="approve" value="true" { (zh_en("批准", "Approve")) }
+                                button name="approve" value="false" { (zh_en("驳回", "Dismiss")) }
                             }
                         }
                     }
                 }
                 @let decided: Vec<&Proposal> = proposals.iter().filter(|p| p.status != "pending").take(20).collect();
                 @if !decided.is_empty() {
-                    h2 { "最近的审批" }
+                    h2 { (zh_en("最近的审批", "Latest decisions")) }
                     table #decided-proposals {
-                        tr { th { "类别" } th { "内容" } th { "提出" } th { "结果" } th { "审批" } }
+                        tr { th { (zh_en("类别", "Kind")) } th { (zh_en("内容", "Content")) } th { (zh_en("提出", "Proposed")) } th { (zh_en("结果", "Result")) } th { (zh_en("审批", "Decision")) } }
                         @for p in decided {
                             tr { td { (kind_zh(&p.kind)) } td.small { (summary(lang, p)) } td.small { (p.proposed_by) } td { (status_zh(&p.status)) } td.small { (p.decided_by.as_deref().unwrap_or("")) " " (p.decided_at_us.map(super::beijing_us).unwrap_or_default()) " " (p.note) } }
                         }
                     }
                 }
-                h2 { "提出新的规则版本" }
+                h2 { (zh_en("提出新的规则版本", "Propose a new rule version")) }
                 form #propose-rule method="post" action="/rules/proposals" {
                     (v.csrf)
-                    label { "规则 " select name="id" { @for id in &rule_ids { option value=(id) { (id) } } } }
-                    label { "数值 " input type="number" name="value" required; }
-                    label { "施行日期 " input type="date" name="effective_from" required; }
-                    label { "适用地区（行政区划代码前缀，全国留空） " input name="region"; }
-                    label { "依据 " input name="citation" required; }
-                    label { "说明 " input name="note"; }
-                    button type="submit" { "提交审批" }
+                    label { (zh_en("规则 ", "Rule ")) select name="id" { @for id in &rule_ids { option value=(id) { (id) } } } }
+                    label { (zh_en("数值 ", "Value ")) input type="number" name="value" required; }
+                    label { (zh_en("施行日期 ", "In force from ")) input type="date" name="effective_from" required; }
+                    label { (zh_en("适用地区（行政区划代码前缀，全国留空） ", "Region (administrative code prefix; empty for national) ")) input name="region"; }
+                    label { (zh_en("依据 ", "Citation ")) input name="citation" required; }
+                    label { (zh_en("说明 ", "Note ")) input name="note"; }
+                    button type="submit" { (zh_en("提交审批", "Submit for approval")) }
                 }
-                h2 { "载入年度官方工作日历" }
-                p.small { "按国务院办公厅当年部分节假日安排的通知填写（格式同 rules/calendar/YYYY.toml：year、source、holidays、workdays）。" }
+                h2 { (zh_en("载入年度官方工作日历", "Load a yearly official calendar")) }
+                p.small { (zh_en("按国务院办公厅当年部分节假日安排的通知填写（格式同 rules/calendar/YYYY.toml：year、source、holidays、workdays）。", "Fill in from the State Council General Office's notice of that year's holidays (same format as rules/calendar/YYYY.toml: year, source, holidays, workdays).")) }
                 form #propose-calendar method="post" action="/rules/calendars" {
                     (v.csrf)
-                    label { "日历（TOML）" textarea name="text" rows="8" cols="80" required {} }
-                    button type="submit" { "提交审批" }
+                    label { (zh_en("日历（TOML）", "Calendar (TOML)")) textarea name="text" rows="8" cols="80" required {} }
+                    button type="submit" { (zh_en("提交审批", "Submit for approval")) }
                 }
             }
         }
         section.card #calendars {
-            h2 { "官方工作日历" }
+            h2 { (zh_en("官方工作日历", "Official working calendar")) }
             @if !missing.is_empty() {
                 p.error #calendar-missing role="status" {
-                    "尚未载入 " @for (i, y) in missing.iter().enumerate() { @if i > 0 { "、" } (y) } " 年的官方节假日安排：涉及该年的期限暂按周末计算，标为“暂定”，载入后重新计算。"
+                    (zh_en("尚未载入 ", "The official holidays of ")) @for (i, y) in missing.iter().enumerate() { @if i > 0 { (zh_en("、", ", ")) } (y) } (zh_en(" 年的官方节假日安排：涉及该年的期限暂按周末计算，标为“暂定”，载入后重新计算。", " are not loaded: time limits in that year count weekends only, are marked provisional, and are computed again once loaded."))
                 }
             }
             table { @for (y, s) in &years { tr { td { (y) } td.small { (s) } } } }
@@ -208,10 +227,13 @@ async fn version_of(app: &App, f: RuleForm) -> Result<RuleVersion, AppError> {
         .and_then(|vs| vs.last())
         .ok_or_else(|| AppError::not_found("unknown_rule", format!("no rule {:?}", f.id)))?;
     let value = f.value.trim().parse::<i64>().map_err(|_| {
-        invalid(
-            Reason::new("rule_version_invalid")
-                .with("detail", "数值须为整数 / value must be an integer"),
-        )
+        invalid(Reason::new("rule_version_invalid").with(
+            "detail",
+            zh_en(
+                "数值须为整数 / value must be an integer",
+                "数值须为整数 / value must be an integer",
+            ),
+        ))
     })?;
     let effective_from = f.effective_from.trim().parse().map_err(|_| {
         AppError::from(Refusal::of_reasons(

@@ -15,6 +15,7 @@ use zhixing_domain::case::CaseState;
 use zhixing_domain::service::{FailureReason, ServiceMethod};
 
 use super::cases::{Refused, answer};
+use super::i18n::{Label, zh_en};
 use super::{PageError, Viewer};
 use crate::csrf::FormToken;
 use crate::error::Path;
@@ -25,7 +26,7 @@ fn badge(status: &str) -> Markup {
         "announced" => "pending",
         _ => "late",
     };
-    html! { span class=(format!("badge {cls}")) data-service-status=(status) { (svc::status_zh(status)) } }
+    html! { span class=(format!("badge {cls}")) data-service-status=(status) { (super::i18n::known(svc::status_zh(status))) } }
 }
 
 /// The section: documents, their recipients and service, and the forms.
@@ -45,23 +46,23 @@ pub(super) fn section(
         .collect();
     html! {
         section.card #documents {
-            h2 { "法律文书与送达" }
+            h2 { (zh_en("法律文书与送达", "Documents and service")) }
             @if let Some(m) = Refused::at(refused, "documents") { p.error role="alert" { (m) } }
-            p.small.muted { "文书自送达之日起对受送达人发生效力；其载明的期间自送达之日起计算，未送达的不起算。" }
-            @if docs.is_empty() { p.muted { "暂无。" } }
+            p.small.muted { (zh_en("文书自送达之日起对受送达人发生效力；其载明的期间自送达之日起计算，未送达的不起算。", "A document takes effect on its addressee on the day it is served; the periods it states run from service and do not start before.")) }
+            @if docs.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @for d in docs {
                 article.document data-document=(d.document_id) {
                     h3 { a href=(format!("/documents/{}", d.document_id)) target="_blank" { (d.title) }
-                        " " span.small.muted { "制作日期 " (d.issued_on.as_deref().unwrap_or("—")) " · SHA-256 " code { (d.sha256.get(..12).unwrap_or("")) "…" } } }
+                        " " span.small.muted { (zh_en("制作日期 ", "Made on ")) (d.issued_on.as_deref().unwrap_or("—")) " · SHA-256 " code { (d.sha256.get(..12).unwrap_or("")) "…" } } }
                     div.scroll { table.services {
-                        tr { th { "受送达人" } th { "状态" } th { "方式" } th { "送达日期" } th { "送达凭证" } th { "查阅" } th { "期间" } }
+                        tr { th { (zh_en("受送达人", "Addressee")) } th { (zh_en("状态", "Status")) } th { (zh_en("方式", "Method")) } th { (zh_en("送达日期", "Served on")) } th { (zh_en("送达凭证", "Proof of service")) } th { (zh_en("查阅", "Read")) } th { (zh_en("期间", "Periods")) } }
                         @for r in &d.recipients {
                             tr data-party=(r.party_no) data-status=(r.status) {
-                                td { (r.name) @if r.electronic_consent { br; span.small.muted { "已同意电子送达" } } }
+                                td { (r.name) @if r.electronic_consent { br; span.small.muted { (zh_en("已同意电子送达", "Agreed to electronic service")) } } }
                                 td { (badge(&r.status)) }
-                                td { (r.method_zh.as_deref().unwrap_or("—")) }
+                                td { (r.method_zh.as_deref().map_or("—", super::i18n::known)) }
                                 td { @match (&r.served_on, &r.announced_on) {
-                                    (Some(s), Some(a)) => { "公告 " (a) br; "视为送达 " (s) }
+                                    (Some(s), Some(a)) => { (zh_en("公告 ", "Announced ")) (a) br; (zh_en("视为送达 ", "deemed served ")) (s) }
                                     (Some(s), None) => { (s) }
                                     _ => { "—" }
                                 } }
@@ -70,14 +71,14 @@ pub(super) fn section(
                                 } @else { "—" } }
                                 td.small { (r.opened_on.as_deref().unwrap_or("—")) }
                                 td.small { @for p in &r.periods {
-                                    (p.what_zh) "（" (p.days) " 日）："
-                                    @if let (Some(from), Some(until)) = (&p.from, &p.until) { (from) " 起，至 " (until) } @else { "未送达，未起算" }
+                                    (super::i18n::known(&p.what_zh)) (zh_en("（", " (")) (p.days) (zh_en(" 日）：", " days): "))
+                                    @if let (Some(from), Some(until)) = (&p.from, &p.until) { (from) (zh_en(" 起，至 ", " until ")) (until) } @else { (zh_en("未送达，未起算", "not served, not running")) }
                                     br;
                                 } }
                             }
                             @if !r.failures.is_empty() {
-                                tr.failures { td colspan="7" { span.small { "送达未果：" @for f in &r.failures {
-                                    (f.on) " " (f.method_zh) "（" (f.reason_zh) "）" (f.note) "；"
+                                tr.failures { td colspan="7" { span.small { (zh_en("送达未果：", "Service failed: ")) @for f in &r.failures {
+                                    (f.on) " " (super::i18n::known(&f.method_zh)) (zh_en("（", " (")) (super::i18n::known(&f.reason_zh)) (zh_en("）", ")")) (f.note) (zh_en("；", "; "))
                                 } } } }
                             }
                         }
@@ -89,41 +90,41 @@ pub(super) fn section(
                                 input type="hidden" name="document_id" value=(d.document_id);
                                 input type="hidden" name="party_no" value=(r.party_no);
                                 input type="hidden" name="method" value="electronic";
-                                button type="submit" data-electronic=(r.party_no) { "电子送达至 " (r.name) " 的收件箱" }
+                                button type="submit" data-electronic=(r.party_no) { (zh_en("电子送达至 ", "Served electronically to ")) (r.name) (zh_en(" 的收件箱", "'s inbox")) }
                             }
                         }
                     }
                 }
             }
             @if !consents.is_empty() {
-                p.small #consents { "电子送达同意：" @for (p, c) in &consents {
-                    (p.name) "（" (c.given_on) " 同意" @if let Some(n) = &c.notify { "，提醒 " (n) } "）；"
+                p.small #consents { (zh_en("电子送达同意：", "Consent to electronic service: ")) @for (p, c) in &consents {
+                    (p.name) (zh_en("（", " (")) (c.given_on) (zh_en(" 同意", " agreed")) @if let Some(n) = &c.notify { (zh_en("，提醒 ", ", reminders ")) (n) } (zh_en("）；", "); "))
                 } }
             }
             @if can_act && !docs.is_empty() {
                 details #service-forms open {
-                    summary { "记录送达" }
+                    summary { (zh_en("记录送达", "Record service")) }
                     form #service-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/services")) {
                         // First: the token is read from the first part, before the file.
                         (token)
-                        label { "文书" select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) "（" (d.issued_on.as_deref().unwrap_or("")) "）" } } } }
-                        label { "受送达人" select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
-                        label { "送达方式" select name="method" required { @for m in ServiceMethod::ALL { option value=(m.as_str()) { (m.name_zh()) } } } }
-                        label { "送达日期（签收、留置、邮件签收日；公告送达填公告发布日）" input type="date" name="on" value=(today) max=(today); }
-                        label { "送达凭证（送达回证、留置送达记录或照片、邮件回执、公告；PDF、JPEG、PNG、MP4，不超过 10 MiB；电子送达无需上传）"
+                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
+                        label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
+                        label { (zh_en("送达方式", "Method of service")) select name="method" required { @for m in ServiceMethod::ALL { option value=(m.as_str()) { (m.label()) } } } }
+                        label { (zh_en("送达日期（签收、留置、邮件签收日；公告送达填公告发布日）", "Served on (day signed for, left, or mail signed for; for announcement, the day announced)")) input type="date" name="on" value=(today) max=(today); }
+                        label { (zh_en("送达凭证（送达回证、留置送达记录或照片、邮件回执、公告；PDF、JPEG、PNG、MP4，不超过 10 MiB；电子送达无需上传）", "Proof of service (receipt, record or photo of leaving, mail receipt, announcement; PDF, JPEG, PNG, MP4, at most 10 MiB; none for electronic service)"))
                             input type="file" name="proof" accept=".pdf,.jpg,.jpeg,.png,.mp4,application/pdf,image/jpeg,image/png,video/mp4"; }
-                        label { "备注（可选）" textarea name="note" maxlength="2000" {} }
-                        button type="submit" { "记录送达" }
+                        label { (zh_en("备注（可选）", "Note (optional)")) textarea name="note" maxlength="2000" {} }
+                        button type="submit" { (zh_en("记录送达", "Record service")) }
                     }
                     form #service-failure-form method="post" action=(format!("/cases/{id}/service-failures")) {
                         (token)
-                        label { "文书" select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) "（" (d.issued_on.as_deref().unwrap_or("")) "）" } } } }
-                        label { "受送达人" select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
-                        label { "尝试的方式" select name="method" required { @for m in ServiceMethod::ALL.into_iter().filter(|m| *m != ServiceMethod::Announcement) { option value=(m.as_str()) { (m.name_zh()) } } } }
-                        label { "原因" select name="reason" required {
-                            @for r in [FailureReason::MeansFailed, FailureReason::WhereaboutsUnknown] { option value=(r.as_str()) { (r.name_zh()) } } } }
-                        label { "具体情况" textarea name="note" required minlength="4" maxlength="2000" {} }
-                        button type="submit" { "记录送达未果" }
+                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
+                        label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
+                        label { (zh_en("尝试的方式", "Method tried")) select name="method" required { @for m in ServiceMethod::ALL.into_iter().filter(|m| *m != ServiceMethod::Announcement) { option value=(m.as_str()) { (m.label()) } } } }
+                        label { (zh_en("原因", "Cause")) select name="reason" required {
+                            @for r in [FailureReason::MeansFailed, FailureReason::WhereaboutsUnknown] { option value=(r.as_str()) { (r.label()) } } } }
+                        label { (zh_en("具体情况", "Details")) textarea name="note" required minlength="4" maxlength="2000" {} }
+                        button type="submit" { (zh_en("记录送达未果", "Record a failed service")) }
                     }
                 }
             }

@@ -17,26 +17,33 @@ use zhixing_app::state::App;
 use zhixing_domain::access::{Action, Principal};
 use zhixing_domain::sharing::Field;
 
+use super::i18n::zh_en;
 use super::{PageError, Viewer, beijing_at, layout, page};
 use crate::error::{ApiError, Path};
 
 /// A shared field in words.
 fn field_zh(f: &str) -> &str {
     match Field::parse(f) {
-        Some(Field::Name) => "姓名或名称",
-        Some(Field::IdNumber) => "完整证件号码（身份证号码、统一社会信用代码）",
-        Some(Field::IdMasked) => "证件号码（隐去部分）",
-        Some(Field::PartyKind) => "自然人或单位",
-        Some(Field::LegalRep) => "法定代表人或负责人",
-        Some(Field::Court) => "执行法院",
-        Some(Field::CaseNumber) => "案号",
-        Some(Field::Basis) => "执行依据",
-        Some(Field::Duty) => "生效法律文书确定的义务",
-        Some(Field::Performed) => "履行情况",
-        Some(Field::Grounds) => "失信情形",
-        Some(Field::Conduct) => "失信行为的具体情形",
-        Some(Field::ListedOn) => "纳入日期",
-        Some(Field::EndsOn) => "届满日期",
+        Some(Field::Name) => zh_en("姓名或名称", "Name"),
+        Some(Field::IdNumber) => zh_en(
+            "完整证件号码（身份证号码、统一社会信用代码）",
+            "Full ID number (ID card, unified social credit code)",
+        ),
+        Some(Field::IdMasked) => zh_en("证件号码（隐去部分）", "ID number (partly hidden)"),
+        Some(Field::PartyKind) => zh_en("自然人或单位", "Person or organisation"),
+        Some(Field::LegalRep) => zh_en("法定代表人或负责人", "Legal representative or head"),
+        Some(Field::Court) => zh_en("执行法院", "Enforcing court"),
+        Some(Field::CaseNumber) => zh_en("案号", "Case number"),
+        Some(Field::Basis) => zh_en("执行依据", "Basis for enforcement"),
+        Some(Field::Duty) => zh_en(
+            "生效法律文书确定的义务",
+            "Obligation under the effective judgment",
+        ),
+        Some(Field::Performed) => zh_en("履行情况", "Performance"),
+        Some(Field::Grounds) => zh_en("失信情形", "Ground"),
+        Some(Field::Conduct) => zh_en("失信行为的具体情形", "Dishonest conduct"),
+        Some(Field::ListedOn) => zh_en("纳入日期", "Listed on"),
+        Some(Field::EndsOn) => zh_en("届满日期", "Ends on"),
         None => f,
     }
 }
@@ -44,12 +51,14 @@ fn field_zh(f: &str) -> &str {
 /// An agreement's status in words, as it stands today.
 fn status_zh(a: &Agreement, today: &str) -> &'static str {
     match a.status.as_str() {
-        "draft" if a.valid_to.as_str() < today => "草案，有效期已过",
-        "draft" => "草案，待审批",
-        "active" if a.valid_to.as_str() < today => "已批准，有效期已过",
-        "active" if a.valid_from.as_str() > today => "已批准，尚未到生效日期",
-        "active" => "已生效",
-        "revoked" => "已撤销",
+        "draft" if a.valid_to.as_str() < today => zh_en("草案，有效期已过", "Draft, expired"),
+        "draft" => zh_en("草案，待审批", "Draft, awaiting approval"),
+        "active" if a.valid_to.as_str() < today => zh_en("已批准，有效期已过", "Approved, expired"),
+        "active" if a.valid_from.as_str() > today => {
+            zh_en("已批准，尚未到生效日期", "Approved, not yet in force")
+        }
+        "active" => zh_en("已生效", "In force"),
+        "revoked" => zh_en("已撤销", "Revoked"),
         _ => "—",
     }
 }
@@ -152,36 +161,36 @@ async fn render(
     };
     let body = html! {
         section.card #sharing {
-            h1 { "数据共享协议（联合惩戒）" }
-            p.small.muted { "协议约定向共享单位提供本院及下级法院失信被执行人名单的哪些信息；由系统管理员拟定，拟定人以外的执行局长批准后，系统管理员签发接口密钥。" }
+            h1 { (zh_en("数据共享协议（联合惩戒）", "Data-sharing agreements (joint sanctions)")) }
+            p.small.muted { (zh_en("协议约定向共享单位提供本院及下级法院失信被执行人名单的哪些信息；由系统管理员拟定，拟定人以外的执行局长批准后，系统管理员签发接口密钥。", "An agreement says which fields of the dishonest list of this court and the courts below a partner receives; an administrator drafts it, a division head other than the drafter approves it, and an administrator then issues the API key.")) }
             @if let Some(Note::Key(k)) = &note {
                 div.ok #issued-key role="status" {
-                    p { "已为第 " (k.agreement_id) " 号协议签发接口密钥。密钥仅显示这一次，系统不保存密钥本身，请立即通过安全渠道交给共享单位；遗失的，重新签发即可（原密钥随之失效）。" }
-                    p { "接口密钥：" code #api-key { (k.api_key) } }
-                    @if !k.revoked_keys.is_empty() { p.small { "原有密钥 " (k.revoked_keys.len()) " 个已同时作废。" } }
+                    p { (zh_en("已为第 ", "API key issued for agreement no. ")) (k.agreement_id) (zh_en(" 号协议签发接口密钥。密钥仅显示这一次，系统不保存密钥本身，请立即通过安全渠道交给共享单位；遗失的，重新签发即可（原密钥随之失效）。", ". The key is shown this once only and the system keeps no copy: give it to the partner through a secure channel now; if lost, issue another (the old one stops working).")) }
+                    p { (zh_en("接口密钥：", "API key: ")) code #api-key { (k.api_key) } }
+                    @if !k.revoked_keys.is_empty() { p.small { (zh_en("原有密钥 ", "Previous keys: ")) (k.revoked_keys.len()) (zh_en(" 个已同时作废。", " revoked at the same time.")) } }
                 }
             }
-            @if list.is_empty() { p #no-agreements { "暂无数据共享协议。" } }
+            @if list.is_empty() { p #no-agreements { (zh_en("暂无数据共享协议。", "No data-sharing agreements yet.")) } }
             @else {
                 div.scroll { table #agreements {
-                    tr { th { "共享单位" } th { "覆盖法院（含下级法院）" } th { "共享信息" } th { "法律依据" } th { "有效期" } th { "状态" } th { "拟定、批准" } th { "接口密钥" } th { "办理" } }
+                    tr { th { (zh_en("共享单位", "Partner")) } th { (zh_en("覆盖法院（含下级法院）", "Courts covered (with those below)")) } th { (zh_en("共享信息", "Fields shared")) } th { (zh_en("法律依据", "Legal basis")) } th { (zh_en("有效期", "Valid")) } th { (zh_en("状态", "Status")) } th { (zh_en("拟定、批准", "Drafted, approved")) } th { (zh_en("接口密钥", "API keys")) } th { (zh_en("办理", "Handle")) } }
                     @for a in &list {
                         tr id=(format!("agreement-{}", a.id)) data-agreement=(a.id) data-status=(a.status) {
                             td { (a.agency_name) br; span.small.muted { (a.agency_code) } }
                             td { (a.court_name) }
-                            td.small { (a.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join("、")) }
+                            td.small { (a.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join(zh_en("、", ", "))) }
                             td.small { (a.legal_basis) }
-                            td.small { (a.valid_from) " 至 " (a.valid_to) }
+                            td.small { (a.valid_from) (zh_en(" 至 ", " to ")) (a.valid_to) }
                             td.status { (status_zh(a, &today))
-                                @if let (Some(at), Some(r)) = (&a.revoked_at, &a.revoke_reason) { br; span.small { (beijing_at(at)) " 撤销：" (r) } } }
+                                @if let (Some(at), Some(r)) = (&a.revoked_at, &a.revoke_reason) { br; span.small { (beijing_at(at)) (zh_en(" 撤销：", " revoked: ")) (r) } } }
                             td.small {
-                                "拟定：" (name(a.created_by)) " " (beijing_at(&a.created_at))
-                                @if let (Some(u), Some(at)) = (a.approved_by, &a.approved_at) { br; "批准：" (name(u)) " " (beijing_at(at)) }
+                                (zh_en("拟定：", "Drafted: ")) (name(a.created_by)) " " (beijing_at(&a.created_at))
+                                @if let (Some(u), Some(at)) = (a.approved_by, &a.approved_at) { br; (zh_en("批准：", "Approved: ")) (name(u)) " " (beijing_at(at)) }
                             }
                             td.small {
                                 @for k in &a.keys {
-                                    div.key data-key=(k.id) { code { (k.prefix) "…" } " " (beijing_at(&k.issued_at)) " 签发"
-                                        @if let Some(r) = &k.revoked_at { "，" (beijing_at(r)) " 作废" } }
+                                    div.key data-key=(k.id) { code { (k.prefix) "…" } " " (beijing_at(&k.issued_at)) (zh_en(" 签发", " issued"))
+                                        @if let Some(r) = &k.revoked_at { (zh_en("，", ", ")) (beijing_at(r)) (zh_en(" 作废", " revoked")) } }
                                 }
                                 @if a.keys.is_empty() { "—" }
                             }
@@ -189,33 +198,38 @@ async fn render(
                         }
                     }
                 } }
-                @if let Some(n) = next { p { a #next-page href=(format!("/sharing?after={n}")) { "下一页" } } }
+                @if let Some(n) = next { p { a #next-page href=(format!("/sharing?after={n}")) { (zh_en("下一页", "Next page")) } } }
             }
         }
         @if may_manage(p) {
             section.card #new-agreement {
-                h2 { "拟定数据共享协议" }
+                h2 { (zh_en("拟定数据共享协议", "Draft a data-sharing agreement")) }
                 @if let Some(w) = refused("create") { p.error.refusal role="alert" { (w) } }
                 form #agreement-form method="post" action="/sharing" {
                     (v.csrf)
-                    label { "共享单位名称" input name="agency_name" required maxlength=(zhixing_domain::sharing::MAX_AGENCY_NAME) value=(typed.agency_name); }
-                    label { "共享单位代码（英文字母、数字、“-”或“_”）" input name="agency_code" required maxlength=(zhixing_domain::sharing::MAX_AGENCY_CODE) value=(typed.agency_code); }
-                    label { "覆盖的法院代号（含其下级法院，默认本院）" input name="court_id" required value=(court_default); }
+                    label { (zh_en("共享单位名称", "Partner name")) input name="agency_name" required maxlength=(zhixing_domain::sharing::MAX_AGENCY_NAME) value=(typed.agency_name); }
+                    label { (zh_en("共享单位代码（英文字母、数字、“-”或“_”）", "Partner code (letters, digits, '-' or '_')")) input name="agency_code" required maxlength=(zhixing_domain::sharing::MAX_AGENCY_CODE) value=(typed.agency_code); }
+                    label { (zh_en("覆盖的法院代号（含其下级法院，默认本院）", "Court code covered (with the courts below; this court by default)")) input name="court_id" required value=(court_default); }
                     fieldset {
-                        legend { "共享的信息" }
+                        legend { (zh_en("共享的信息", "Fields shared")) }
                         @for f in Field::ALL {
                             label.check { input type="checkbox" name="fields" value=(f.as_str()) checked[typed.fields.iter().any(|t| t == f.as_str())]; (field_zh(f.as_str())) }
                         }
                     }
-                    label { "法律依据（合作备忘录、法规等）" textarea name="legal_basis" required maxlength=(zhixing_domain::sharing::MAX_LEGAL_BASIS) { (typed.legal_basis) } }
-                    label { "生效日期" input type="date" name="valid_from" required value=(typed.valid_from); }
-                    label { "失效日期" input type="date" name="valid_to" required value=(typed.valid_to); }
-                    button type="submit" { "提交审批" }
+                    label { (zh_en("法律依据（合作备忘录、法规等）", "Legal basis (memorandum, regulation, etc.)")) textarea name="legal_basis" required maxlength=(zhixing_domain::sharing::MAX_LEGAL_BASIS) { (typed.legal_basis) } }
+                    label { (zh_en("生效日期", "Effective on")) input type="date" name="valid_from" required value=(typed.valid_from); }
+                    label { (zh_en("失效日期", "Expires on")) input type="date" name="valid_to" required value=(typed.valid_to); }
+                    button type="submit" { (zh_en("提交审批", "Submit for approval")) }
                 }
             }
         }
     };
-    Ok(layout(v.lang, "数据共享协议", Some(v), body))
+    Ok(layout(
+        v.lang,
+        zh_en("数据共享协议", "Data-sharing agreements"),
+        Some(v),
+        body,
+    ))
 }
 
 /// The forms of one agreement the viewer may use now.
@@ -236,22 +250,22 @@ fn actions(
         @if approvable && may_approve(p) {
             form.approve method="post" action=(format!("/sharing/{id}/approval")) {
                 (v.csrf)
-                button type="submit" data-approve=(id) { "批准" }
+                button type="submit" data-approve=(id) { (zh_en("批准", "Approve")) }
             }
         }
         @if let Some(w) = refused(&format!("approve-{id}")) { p.error.refusal role="alert" { (w) } }
         @if keyable && may_manage(p) {
             form.issue-key method="post" action=(format!("/sharing/{id}/keys")) {
                 (v.csrf)
-                button type="submit" data-issue-key=(id) { (if a.keys.is_empty() { "签发接口密钥" } else { "重新签发密钥（原密钥作废）" }) }
+                button type="submit" data-issue-key=(id) { (if a.keys.is_empty() { zh_en("签发接口密钥", "Issue an API key") } else { zh_en("重新签发密钥（原密钥作废）", "Issue a new key (the old one is revoked)") }) }
             }
         }
         @if let Some(w) = refused(&format!("key-{id}")) { p.error.refusal role="alert" { (w) } }
         @if revocable && (may_manage(p) || may_approve(p)) {
             form.revoke method="post" action=(format!("/sharing/{id}/revocation")) {
                 (v.csrf)
-                label { "撤销理由" input name="reason" required maxlength=(zhixing_domain::sharing::MAX_REASON) value=(reason); }
-                button type="submit" data-revoke=(id) { "撤销协议" }
+                label { (zh_en("撤销理由", "Reason for revoking")) input name="reason" required maxlength=(zhixing_domain::sharing::MAX_REASON) value=(reason); }
+                button type="submit" data-revoke=(id) { (zh_en("撤销协议", "Revoke the agreement")) }
             }
         }
         @if let Some(w) = refused(&format!("revoke-{id}")) { p.error.refusal role="alert" { (w) } }
@@ -263,7 +277,7 @@ fn check(v: &Viewer) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(ApiError::forbidden(
-            "只有系统管理员、执行局长和审计员可以查看数据共享协议 / only administrators, division heads and auditors see data-sharing agreements",
+            zh_en("只有系统管理员、执行局长和审计员可以查看数据共享协议 / only administrators, division heads and auditors see data-sharing agreements", "Only administrators, division heads and auditors see data-sharing agreements"),
         )
         .into())
     }
@@ -437,17 +451,17 @@ pub(super) async fn approval_queue(app: &App, p: &Principal) -> Result<Markup, A
     let names = zhixing_app::case::query::actor_names(app, &ids).await?;
     Ok(html! {
         section.card #queue-sharing {
-            h2 { "待审批的数据共享协议（" (drafts.len()) "）" }
-            @if drafts.is_empty() { p { "暂无待审批的协议。" } }
+            h2 { (zh_en("待审批的数据共享协议（", "Data-sharing agreements awaiting approval (")) (drafts.len()) (zh_en("）", ")")) }
+            @if drafts.is_empty() { p { (zh_en("暂无待审批的协议。", "No agreements await approval.")) } }
             @else {
                 div.scroll { table #pending-agreements {
-                    tr { th { "共享单位" } th { "覆盖法院" } th { "共享信息" } th { "有效期" } th { "拟定" } }
+                    tr { th { (zh_en("共享单位", "Partner")) } th { (zh_en("覆盖法院", "Courts covered")) } th { (zh_en("共享信息", "Fields shared")) } th { (zh_en("有效期", "Valid")) } th { (zh_en("拟定", "Drafted")) } }
                     @for a in &drafts {
                         tr data-agreement=(a.id) {
                             td { a href=(format!("/sharing#agreement-{}", a.id)) { (a.agency_name) } }
                             td { (a.court_name) }
-                            td.small { (a.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join("、")) }
-                            td.small { (a.valid_from) " 至 " (a.valid_to) }
+                            td.small { (a.fields.iter().map(|f| field_zh(f)).collect::<Vec<_>>().join(zh_en("、", ", "))) }
+                            td.small { (a.valid_from) (zh_en(" 至 ", " to ")) (a.valid_to) }
                             td.small { (names.get(&format!("user:{}", a.created_by)).map_or("", String::as_str)) " " (beijing_at(&a.created_at)) }
                         }
                     }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use zhixing_domain::access::{Action, Role};
 use zhixing_domain::supervision::SupervisionStatus;
 
+use super::i18n::zh_en;
 use super::kept::field;
 use super::{PageError, Viewer, layout, page, refusal_words};
 use crate::error::{ApiError, Path, Query};
@@ -55,8 +56,8 @@ fn notes(o: &SupervisionView) -> Markup {
     html! {
         @for n in &o.notes {
             p data-note=(n.kind) {
-                strong { (match n.kind.as_str() { "reply" => "回复", "return" => "退回", "close" => "办结", _ => "备注" }) }
-                "（" (super::beijing_at(&n.written_at)) "）：" (n.body)
+                strong { (match n.kind.as_str() { "reply" => zh_en("回复", "Reply"), "return" => zh_en("退回", "Return"), "close" => zh_en("办结", "Close"), _ => zh_en("备注", "Note") }) }
+                (zh_en("（", " (")) (super::beijing_at(&n.written_at)) (zh_en("）：", "): ")) (n.body)
             }
         }
     }
@@ -66,7 +67,7 @@ fn case_link(o: &SupervisionView) -> Markup {
     html! {
         @match (o.case_id, &o.case_number) {
             (Some(id), Some(n)) => a href=(format!("/cases/{id}#command")) { (n) },
-            _ => span.muted { "（非个案事项）" },
+            _ => span.muted { (zh_en("（非个案事项）", " (not about one case)")) },
         }
     }
 }
@@ -86,28 +87,28 @@ async fn render(
     let decides = supervises(v);
     let body = html! {
         section.card #supervisions-received {
-            h1 { "督办" }
-            h2 { "本院收到的督办（" (received.len()) "）" }
-            @if received.is_empty() { p.muted { "暂无。" } }
+            h1 { (zh_en("督办", "Supervision")) }
+            h2 { (zh_en("本院收到的督办（", "Supervision received by this court (")) (received.len()) (zh_en("）", ")")) }
+            @if received.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {
                 div.scroll { table #received-orders {
-                    tr { th { "督办法院" } th { "案件" } th { "事项" } th { "期限" } th { "状态" } th { "回复与意见" } }
+                    tr { th { (zh_en("督办法院", "Supervising court")) } th { (zh_en("案件", "Cases")) } th { (zh_en("事项", "Matter")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("回复与意见", "Replies and remarks")) } }
                     @for o in &received {
                         @let form = format!("reply-{}", o.id);
                         tr id=(format!("order-{}", o.id)) data-supervision=(o.id) data-status=(o.status) {
                             td { (o.issuer_court_name) br; span.small.muted { (super::beijing_at(&o.issued_at)) } }
                             td { (case_link(o)) }
                             td { strong { (o.title) } br; span.small { (o.instructions) } }
-                            td { (o.deadline) @if o.overdue { " " span.badge.late { "逾期" } } }
-                            td.status { (o.status_zh) }
+                            td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                            td.status { (super::i18n::known(&o.status_zh)) }
                             td.small {
                                 (notes(o))
                                 (refusal(note, &form))
                                 @if replies && SupervisionStatus::parse(&o.status).is_some_and(SupervisionStatus::awaits_reply) {
                                     form.supervision-reply method="post" action=(format!("/supervisions/{}/reply", o.id)) {
                                         (v.csrf)
-                                        label { "回复（办理情况）" textarea name="text" required maxlength="4000" { (typed(note, &form, "text")) } }
-                                        button type="submit" { "回复督办" }
+                                        label { (zh_en("回复（办理情况）", "Reply (what was done)")) textarea name="text" required maxlength="4000" { (typed(note, &form, "text")) } }
+                                        button type="submit" { (zh_en("回复督办", "Reply to the supervision")) }
                                     }
                                 }
                             }
@@ -118,32 +119,32 @@ async fn render(
         }
         @if decides {
             section.card #supervisions-issued {
-                h2 { "本院发出的督办（" (issued.len()) "）" }
-                @if issued.is_empty() { p.muted { "暂无。" } }
+                h2 { (zh_en("本院发出的督办（", "Supervision issued by this court (")) (issued.len()) (zh_en("）", ")")) }
+                @if issued.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
                 @else {
                     div.scroll { table #issued-orders {
-                        tr { th { "被督办法院" } th { "案件" } th { "事项" } th { "期限" } th { "状态" } th { "回复与意见" } }
+                        tr { th { (zh_en("被督办法院", "Supervised court")) } th { (zh_en("案件", "Cases")) } th { (zh_en("事项", "Matter")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } th { (zh_en("回复与意见", "Replies and remarks")) } }
                         @for o in &issued {
                             @let form = format!("decide-{}", o.id);
                             tr id=(format!("order-{}", o.id)) data-supervision=(o.id) data-status=(o.status) {
                                 td { (o.target_court_name) }
                                 td { (case_link(o)) }
                                 td { strong { (o.title) } br; span.small { (o.instructions) } }
-                                td { (o.deadline) @if o.overdue { " " span.badge.late { "逾期" } } }
-                                td.status { (o.status_zh) }
+                                td { (o.deadline) @if o.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
+                                td.status { (super::i18n::known(&o.status_zh)) }
                                 td.small {
                                     (notes(o))
                                     (refusal(note, &form))
                                     @if o.status == SupervisionStatus::Replied.as_str() {
                                         form.supervision-close method="post" action=(format!("/supervisions/{}/close", o.id)) {
                                             (v.csrf)
-                                            label { "办结意见（可不填）" input name="text" maxlength="4000" value=(typed(note, &form, "close")); }
-                                            button type="submit" { "办结" }
+                                            label { (zh_en("办结意见（可不填）", "Closing remarks (optional)")) input name="text" maxlength="4000" value=(typed(note, &form, "close")); }
+                                            button type="submit" { (zh_en("办结", "Close")) }
                                         }
                                         form.supervision-return method="post" action=(format!("/supervisions/{}/return", o.id)) {
                                             (v.csrf)
-                                            label { "退回理由" input name="text" required maxlength="4000" value=(typed(note, &form, "return")); }
-                                            button type="submit" { "退回重办" }
+                                            label { (zh_en("退回理由", "Reason for returning")) input name="text" required maxlength="4000" value=(typed(note, &form, "return")); }
+                                            button type="submit" { (zh_en("退回重办", "Return to redo")) }
                                         }
                                     }
                                 }
@@ -151,21 +152,21 @@ async fn render(
                         }
                     } }
                 }
-                h3 { "发出督办（非个案事项；个案督办请在案件页面发出）" }
+                h3 { (zh_en("发出督办（非个案事项；个案督办请在案件页面发出）", "Issue a supervision (not about one case; for a case, issue it on the case page)")) }
                 (refusal(note, "issue"))
                 form #supervision-issue method="post" action="/supervisions" {
                     (v.csrf)
-                    label { "被督办法院（下级法院代号）" input name="court" required
+                    label { (zh_en("被督办法院（下级法院代号）", "Supervised court (code of a court below)")) input name="court" required
                         value=(if Note::at(note, "issue").is_some() { typed(note, "issue", "court") } else { court.to_owned() }); }
-                    label { "督办事项" input name="title" required maxlength="200" value=(typed(note, "issue", "title")); }
-                    label { "督办要求" textarea name="instructions" required maxlength="4000" { (typed(note, "issue", "instructions")) } }
-                    label { "回复期限" input type="date" name="deadline" required value=(typed(note, "issue", "deadline")); }
-                    button type="submit" { "发出督办" }
+                    label { (zh_en("督办事项", "Matter supervised")) input name="title" required maxlength="200" value=(typed(note, "issue", "title")); }
+                    label { (zh_en("督办要求", "What is required")) textarea name="instructions" required maxlength="4000" { (typed(note, "issue", "instructions")) } }
+                    label { (zh_en("回复期限", "Reply due")) input type="date" name="deadline" required value=(typed(note, "issue", "deadline")); }
+                    button type="submit" { (zh_en("发出督办", "Issue the supervision")) }
                 }
             }
         }
     };
-    Ok(layout(v.lang, "督办", Some(v), body))
+    Ok(layout(v.lang, zh_en("督办", "Supervision"), Some(v), body))
 }
 
 #[derive(Deserialize, Default)]

@@ -9,6 +9,7 @@ use zhixing_app::platform::courts;
 use zhixing_domain::access::{Action, Role};
 
 use super::i18n::Lang;
+use super::i18n::{Label, zh_en};
 use super::{PageError, PageLang, Viewer, layout, page};
 use crate::api::Ctx;
 use crate::csrf::{FormToken, SignInForm};
@@ -115,13 +116,13 @@ fn role_names(lang: Lang, roles: &[Role]) -> String {
         .iter()
         .map(|r| {
             if lang == Lang::Zh {
-                r.name_zh()
+                r.label()
             } else {
                 r.name_en()
             }
         })
         .collect::<Vec<_>>()
-        .join("、")
+        .join(zh_en("、", ", "))
 }
 
 /// The rules an officer meets every day, shown on the home page with their values at the
@@ -182,42 +183,42 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         (oversight_sections(&oversight))
         @if handles {
             section.card #queue-cases {
-                h2 { "我承办的案件（按最近期限，超期在前）" }
-                @if work.my_cases.is_empty() { p { "暂无承办的案件。" } }
+                h2 { (zh_en("我承办的案件（按最近期限，超期在前）", "My cases (by next deadline, overdue first)")) }
+                @if work.my_cases.is_empty() { p { (zh_en("暂无承办的案件。", "No cases assigned to you.")) } }
                 @else {
                     div.scroll { table {
-                        tr { th { "案号" } th { "当事人" } th { "最近期限" } th { "状态" } }
+                        tr { th { (zh_en("案号", "Case number")) } th { (zh_en("当事人", "Party")) } th { (zh_en("最近期限", "Next deadline")) } th { (zh_en("状态", "Status")) } }
                         @for c in &work.my_cases {
                             tr data-case=(c.id) {
                                 td { a href=(format!("/cases/{}", c.id)) { (c.number) } }
-                                td.small { (c.applicants.join("、")) " 诉 " (c.respondents.join("、")) }
-                                td { (c.next_due.as_deref().unwrap_or("—")) @if c.overdue { " " span.badge.late { "已超期" } } }
-                                td { (zhixing_domain::case::CaseStatus::parse(&c.status).map_or(c.status.as_str(), |s| s.name_zh())) }
+                                td.small { (c.applicants.join(zh_en("、", ", "))) (zh_en(" 诉 ", " v. ")) (c.respondents.join(zh_en("、", ", "))) }
+                                td { (c.next_due.as_deref().unwrap_or("—")) @if c.overdue { " " span.badge.late { (zh_en("已超期", "Overdue")) } } }
+                                td { (zhixing_domain::case::CaseStatus::parse(&c.status).map_or(c.status.as_str(), |s| s.label())) }
                             }
                         }
                     } }
-                    p { a href="/cases?mine=1" { "全部承办案件" } }
+                    p { a href="/cases?mine=1" { (zh_en("全部承办案件", "All my cases")) } }
                 }
             }
         }
         @if p.may(Action::Approve, &p.court_path) {
             section.card #queue-approvals {
-                h2 { "待审批（" (work.closures.len() + work.payouts.len()) "）" }
-                @if work.closures.is_empty() && work.payouts.is_empty() { p { "暂无待审批事项。" } }
+                h2 { (zh_en("待审批（", "Awaiting approval (")) (work.closures.len() + work.payouts.len()) (zh_en("）", ")")) }
+                @if work.closures.is_empty() && work.payouts.is_empty() { p { (zh_en("暂无待审批事项。", "Nothing awaits approval.")) } }
                 @if !work.closures.is_empty() {
-                    h3 { "结案" }
+                    h3 { (zh_en("结案", "Close")) }
                     div.scroll { table #pending-closures {
-                        tr { th { "案号" } th { "结案方式" } th { "理由" } th { "提出" } }
+                        tr { th { (zh_en("案号", "Case number")) } th { (zh_en("结案方式", "Closure")) } th { (zh_en("理由", "Reason")) } th { (zh_en("提出", "Proposed")) } }
                         @for c in &work.closures {
-                            tr { td { a href=(format!("/cases/{}#act", c.case_id)) { (c.number) } } td { (c.mode.name_zh()) } td { (c.reason) }
+                            tr { td { a href=(format!("/cases/{}#act", c.case_id)) { (c.number) } } td { (c.mode.label()) } td { (c.reason) }
                                  td.small { (c.proposed_by.as_deref().unwrap_or("")) " " (c.proposed_on) } }
                         }
                     } }
                 }
                 @if !work.payouts.is_empty() {
-                    h3 { "案款发放" }
+                    h3 { (zh_en("案款发放", "Payouts")) }
                     div.scroll { table #pending-payouts {
-                        tr { th { "案号" } th { "领款人" } th { "金额" } th { "说明" } th { "提出" } }
+                        tr { th { (zh_en("案号", "Case number")) } th { (zh_en("领款人", "Payee")) } th { (zh_en("金额", "Amount")) } th { (zh_en("说明", "Details")) } th { (zh_en("提出", "Proposed")) } }
                         @for x in &work.payouts {
                             tr { td { a href=(format!("/cases/{}#account-forms", x.case_id)) { (x.number) } } td { (x.party_name) }
                                  td.num { (super::cases::yuan(x.amount_fen)) } td { (x.note) } td.small { (x.proposed_by) " " (x.proposed_on) } }
@@ -229,29 +230,29 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         (sharing_queue)
         @if let Some((events, names)) = &sensitive {
             section.card #queue-sensitive {
-                h2 { "最近的敏感信息查阅" }
-                @if events.is_empty() { p { "暂无记录。" } }
+                h2 { (zh_en("最近的敏感信息查阅", "Latest reads of sensitive information")) }
+                @if events.is_empty() { p { (zh_en("暂无记录。", "None yet.")) } }
                 @else {
                     div.scroll { table {
-                        tr { th { "时间" } th { "查阅人" } th { "对象" } }
+                        tr { th { (zh_en("时间", "Time")) } th { (zh_en("查阅人", "Reader")) } th { (zh_en("对象", "Subject")) } }
                         @for e in events {
                             tr { td.small { (super::beijing_us(e.at_us)) }
                                  td { (names.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) } td { code.small { (e.subject) } } }
                         }
                     } }
-                    p { a href="/audit?kind=read.sensitive" { "全部查阅记录" } }
+                    p { a href="/audit?kind=read.sensitive" { (zh_en("全部查阅记录", "All reads")) } }
                 }
             }
         }
         @if decides_extensions {
             section.card #panel-extensions {
-                h2 { "待审批的延长执行期限申请" }
-                @if extensions.is_empty() { p { "暂无待审批的申请。" } }
+                h2 { (zh_en("待审批的延长执行期限申请", "Extension requests awaiting approval")) }
+                @if extensions.is_empty() { p { (zh_en("暂无待审批的申请。", "No requests await approval.")) } }
                 @if !extensions.is_empty() {
                     table {
-                        tr { th { "案号" } th { "延长" } th { "理由" } th { "提出" } }
+                        tr { th { (zh_en("案号", "Case number")) } th { (zh_en("延长", "Extend")) } th { (zh_en("理由", "Reason")) } th { (zh_en("提出", "Proposed")) } }
                         @for e in &extensions {
-                            tr { td { a href=(format!("/cases/{}#extension", e.case_id)) { (e.number) } } td.num { (e.months) " 个月" } td { (e.reason) } td.small { (e.requested_by) " " (e.requested_on) } }
+                            tr { td { a href=(format!("/cases/{}#extension", e.case_id)) { (e.number) } } td.num { (e.months) (zh_en(" 个月", " months")) } td { (e.reason) } td.small { (e.requested_by) " " (e.requested_on) } }
                         }
                     }
                 }
@@ -259,20 +260,20 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         }
         @if let Some(q) = &queue {
             section.card #admin-queue {
-                h2 { "待办（系统管理员）" }
-                @if q.calendar_alerts.is_empty() && q.proposals_to_decide == 0 { p { "暂无待办事项。" } }
+                h2 { (zh_en("待办（系统管理员）", "To do (administrator)")) }
+                @if q.calendar_alerts.is_empty() && q.proposals_to_decide == 0 { p { (zh_en("暂无待办事项。", "Nothing to do.")) } }
                 @for a in &q.calendar_alerts {
-                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (a.message) " · " a href="/rules#propose-calendar" { "载入工作日历" } }
+                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (a.message) " · " a href="/rules#propose-calendar" { (zh_en("载入工作日历", "Load the working calendar")) } }
                 }
                 @if q.proposals_to_decide > 0 {
-                    p #proposals-to-decide { "待您审批的规则库变更 " strong { (q.proposals_to_decide) } " 项 · " a href="/rules#rule-proposals" { "前往审批" } }
+                    p #proposals-to-decide { (zh_en("待您审批的规则库变更 ", "Rule book changes awaiting your approval: ")) strong { (q.proposals_to_decide) } (zh_en(" 项 · ", " · ")) a href="/rules#rule-proposals" { (zh_en("前往审批", "Review")) } }
                 }
             }
         }
         section.card #home {
-            h1 { (lang.t("welcome")) "，" (v.display_name) }
-            p { (lang.t("your_court")) "：" strong #home-court { (v.court_name) } " (" (court.code) ")" }
-            p { (lang.t("your_roles")) "：" span #home-roles { (role_names(lang, &p.roles)) } }
+            h1 { (lang.t("welcome")) (zh_en("，", ", ")) (v.display_name) }
+            p { (lang.t("your_court")) (zh_en("：", ": ")) strong #home-court { (v.court_name) } " (" (court.code) ")" }
+            p { (lang.t("your_roles")) (zh_en("：", ": ")) span #home-roles { (role_names(lang, &p.roles)) } }
         }
         @if handles {
             section.card #panel-deadlines {
@@ -398,15 +399,15 @@ pub async fn nav_counts(State(app): State<App>, v: Viewer) -> Result<Response, P
     let q = oversight_queue(&app, p).await?;
     let count = |id: &str, n: usize, what: &str| {
         html! {
-            span.count id=(id) hx-swap-oob="true" title=[(n > 0).then(|| format!("{what} {n} 项"))] {
+            span.count id=(id) hx-swap-oob="true" title=[(n > 0).then(|| if super::i18n::en() { format!("{what}: {n}") } else { format!("{what} {n} 项") })] {
                 @if n > 0 { (n) }
             }
         }
     };
     let body = html! {
-        (count("count-home", home, "待办"))
-        (count("count-supervisions", q.waiting(), "待处理的督办"))
-        (count("count-command", usize::try_from(q.open_alerts()).unwrap_or(0), "未处理的预警"))
+        (count("count-home", home, zh_en("待办", "To do")))
+        (count("count-supervisions", q.waiting(), zh_en("待处理的督办", "Supervision to handle")))
+        (count("count-command", usize::try_from(q.open_alerts()).unwrap_or(0), zh_en("未处理的预警", "Open alerts")))
     };
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
@@ -418,14 +419,14 @@ pub async fn nav_counts(State(app): State<App>, v: Viewer) -> Result<Response, P
 fn supervision_rows(list: &[SupervisionView], court_of: fn(&SupervisionView) -> &str) -> Markup {
     html! {
         div.scroll { table {
-            tr { th { "督办事项" } th { "法院" } th { "案号" } th { "期限" } th { "状态" } }
+            tr { th { (zh_en("督办事项", "Matter supervised")) } th { (zh_en("法院", "Court")) } th { (zh_en("案号", "Case number")) } th { (zh_en("期限", "Due")) } th { (zh_en("状态", "Status")) } }
             @for s in list {
                 tr data-supervision=(s.id) {
                     td { a href=(format!("/supervisions#order-{}", s.id)) { (s.title) } }
                     td { (court_of(s)) }
                     td { @if let (Some(id), Some(n)) = (s.case_id, &s.case_number) { a href=(format!("/cases/{id}#command")) { (n) } } @else { "—" } }
-                    td { (s.deadline) @if s.overdue { " " span.badge.late { "已逾期" } } }
-                    td { (s.status_zh) }
+                    td { (s.deadline) @if s.overdue { " " span.badge.late { (zh_en("已逾期", "Overdue")) } } }
+                    td { (super::i18n::known(&s.status_zh)) }
                 }
             }
         } }
@@ -436,30 +437,30 @@ fn oversight_sections(q: &OversightQueue) -> Markup {
     html! {
         @if let Some(alerts) = &q.alerts {
             section.card #queue-alerts {
-                h2 { "待处理的预警（本院及下级法院，" (q.open_alerts()) " 条）" }
-                @if alerts.is_empty() { p { "暂无未处理的预警。" } }
+                h2 { (zh_en("待处理的预警（本院及下级法院，", "Alerts to handle (this court and below, ")) (q.open_alerts()) (zh_en(" 条）", ")")) }
+                @if alerts.is_empty() { p { (zh_en("暂无未处理的预警。", "No open alerts.")) } }
                 @else {
                     ul.counts {
                         @for (kind, n) in alerts {
                             li data-kind=(kind) { a href=(format!("/alerts?kind={kind}")) { (super::control::alert_kind_zh(kind)) " " strong { (n) } } }
                         }
                     }
-                    p { a href="/command" { "指挥中心" } }
+                    p { a href="/command" { (zh_en("指挥中心", "Command centre")) } }
                 }
             }
         }
         @if q.issues {
             section.card #queue-supervisions {
-                h2 { "督办（本院发出）" }
-                h3 { "已回复，待审查（" (q.to_decide.len()) "）" }
-                @if q.to_decide.is_empty() { p { "暂无。" } } @else { (supervision_rows(&q.to_decide, |s| &s.target_court_name)) }
-                h3 { "待下级法院回复（" (q.awaiting_reply.len()) "，逾期在前）" }
-                @if q.awaiting_reply.is_empty() { p { "暂无。" } } @else { (supervision_rows(&q.awaiting_reply, |s| &s.target_court_name)) }
+                h2 { (zh_en("督办（本院发出）", "Supervision (issued by this court)")) }
+                h3 { (zh_en("已回复，待审查（", "Replied, to review (")) (q.to_decide.len()) (zh_en("）", ")")) }
+                @if q.to_decide.is_empty() { p { (zh_en("暂无。", "None yet.")) } } @else { (supervision_rows(&q.to_decide, |s| &s.target_court_name)) }
+                h3 { (zh_en("待下级法院回复（", "Awaiting the lower court's reply (")) (q.awaiting_reply.len()) (zh_en("，逾期在前）", ", overdue first)")) }
+                @if q.awaiting_reply.is_empty() { p { (zh_en("暂无。", "None yet.")) } } @else { (supervision_rows(&q.awaiting_reply, |s| &s.target_court_name)) }
             }
         }
         @if q.answers && !q.to_answer.is_empty() {
             section.card #queue-supervisions-received {
-                h2 { "上级法院督办，待本院回复（" (q.to_answer.len()) "）" }
+                h2 { (zh_en("上级法院督办，待本院回复（", "Supervision from a higher court, awaiting our reply (")) (q.to_answer.len()) (zh_en("）", ")")) }
                 (supervision_rows(&q.to_answer, |s| &s.issuer_court_name))
             }
         }
@@ -642,7 +643,7 @@ async fn audit_export(
                     .cloned()
                     .unwrap_or_else(|| e.actor.clone())
                     .into(),
-                crate::messages::event_label(v.lang, &e.kind).into(),
+                crate::messages::event_label(super::i18n::Lang::current(), &e.kind).into(),
                 e.kind.clone().into(),
                 e.subject.clone().into(),
                 courts
@@ -668,7 +669,7 @@ pub async fn audit_export_csv(
     v: Viewer,
     axum::extract::Query(q): axum::extract::Query<AuditSearch>,
 ) -> Result<Response, PageError> {
-    audit_export(&app, &v, &q, crate::export::Format::Csv).await
+    super::i18n::in_chinese(audit_export(&app, &v, &q, crate::export::Format::Csv)).await
 }
 
 pub async fn audit_export_xlsx(
@@ -676,7 +677,7 @@ pub async fn audit_export_xlsx(
     v: Viewer,
     axum::extract::Query(q): axum::extract::Query<AuditSearch>,
 ) -> Result<Response, PageError> {
-    audit_export(&app, &v, &q, crate::export::Format::Xlsx).await
+    super::i18n::in_chinese(audit_export(&app, &v, &q, crate::export::Format::Xlsx)).await
 }
 
 /// Events shown per page of the audit trail.
@@ -689,9 +690,10 @@ pub async fn audit(
 ) -> Result<Response, PageError> {
     let lang = v.lang;
     if !v.principal.may(Action::ReadAudit, &v.principal.court_path) {
-        return Err(ApiError::forbidden(
+        return Err(ApiError::forbidden(zh_en(
             "只有审计员可以查看审计记录 / only an auditor may read the audit trail",
-        )
+            "Only an auditor may read the audit trail",
+        ))
         .into());
     }
     let report = zhixing_app::platform::audit::chain(&app, &v.principal).await?;
@@ -718,15 +720,15 @@ pub async fn audit(
         section.card {
             h2 { (lang.t("recent_events")) }
             form #audit-search method="get" action="/audit" {
-                label { "对象（如 case:12、user:3）" input name="subject" value=(q.subject); }
-                label { "法院代码（含下级法院）" input name="court" value=(q.court); }
-                label { "事项类型（前缀，如 funds.payout、case.）" input name="kind" value=(q.kind); }
-                label { "自（北京时间日期）" input type="date" name="from" value=(q.from); }
-                label { "至" input type="date" name="to" value=(q.to); }
-                button type="submit" { "查询" }
-                a.button #export-csv href=(format!("/audit/export.csv?{}", filters_qs(&q))) { "导出CSV" }
-                a.button #export-xlsx href=(format!("/audit/export.xlsx?{}", filters_qs(&q))) { "导出Excel" }
-                span.muted { "（导出最多 10,000 行）" }
+                label { (zh_en("对象（如 case:12、user:3）", "Subject (e.g. case:12, user:3)")) input name="subject" value=(q.subject); }
+                label { (zh_en("法院代码（含下级法院）", "Court code (with the courts below)")) input name="court" value=(q.court); }
+                label { (zh_en("事项类型（前缀，如 funds.payout、case.）", "Event kind (prefix, e.g. funds.payout, case.)")) input name="kind" value=(q.kind); }
+                label { (zh_en("自（北京时间日期）", "From (Beijing date)")) input type="date" name="from" value=(q.from); }
+                label { (zh_en("至", "To")) input type="date" name="to" value=(q.to); }
+                button type="submit" { (zh_en("查询", "Search")) }
+                a.button #export-csv href=(format!("/audit/export.csv?{}", filters_qs(&q))) { (zh_en("导出CSV", "Export CSV")) }
+                a.button #export-xlsx href=(format!("/audit/export.xlsx?{}", filters_qs(&q))) { (zh_en("导出Excel", "Export Excel")) }
+                span.muted { (zh_en("（导出最多 10,000 行）", "(exports hold at most 10,000 rows)")) }
             }
             div.scroll { table #events {
                 tr { th { "#" } th { (lang.t("time")) } th { (lang.t("actor")) } th { (lang.t("kind")) } th { (lang.t("subject")) } }
@@ -740,8 +742,8 @@ pub async fn audit(
                     }
                 }
             } }
-            @if events.is_empty() { p.muted { "没有符合条件的记录。" } }
-            @if let Some(href) = next { p { a #audit-next href=(href) { "更早的记录" } } }
+            @if events.is_empty() { p.muted { (zh_en("没有符合条件的记录。", "No records match.")) } }
+            @if let Some(href) = next { p { a #audit-next href=(href) { (zh_en("更早的记录", "Older records")) } } }
         }
     };
     Ok(page(

@@ -25,6 +25,7 @@ mod credit;
 mod credit_pages;
 mod csrf;
 mod documents;
+mod english;
 mod entrusted;
 mod field_investigation;
 mod forms_more;
