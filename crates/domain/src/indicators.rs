@@ -308,6 +308,16 @@ pub fn delta(before: &Contribution, after: &Contribution) -> Contribution {
     out
 }
 
+/// The English name of an indicator named `name_zh`, for pages in English. Kept here, beside
+/// the Chinese names, because an indicator's name can carry a figure of the rule book (the
+/// three years of the overall closure rate) that pages may not write themselves.
+pub fn english_name(name_zh: &str) -> Option<&'static str> {
+    match name_zh {
+        "近三年执行案件整体执结率" => Some("Overall closure rate, last three years"),
+        _ => None,
+    }
+}
+
 /// One indicator, computed from summed counters, with its target where it has one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Indicator {

@@ -273,10 +273,6 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     ("终本合格率", "Compliant terminations of the round"),
     ("执行信访办结率", "Complaints closed"),
-    (
-        "近三年执行案件整体执结率",
-        "Overall closure rate, last three years",
-    ),
     ("实际执行率", "Actual enforcement rate"),
     ("执行到位率", "Recovery rate"),
     ("执行完毕率", "Fully performed rate"),
@@ -349,7 +345,9 @@ pub fn known(zh: &str) -> &str {
     KNOWN
         .iter()
         .find(|(z, _)| *z == zh)
-        .map_or(zh, |(_, en)| en)
+        .map(|(_, en)| *en)
+        .or_else(|| zhixing_domain::indicators::english_name(zh))
+        .unwrap_or(zh)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
