@@ -1117,7 +1117,7 @@ pub async fn indicators(
         app.store.court(court_id).await?.ok_or_else(|| {
             AppError::not_found("court_not_found", format!("no court {court_id:?}"))
         })?;
-    if !by.may(Action::Command, &c.path) {
+    if !by.may(Action::Command, &c.path) && !by.may(Action::ReadCaseData, &c.path) {
         return Err(AppError::not_found(
             "court_not_found",
             format!("no court {court_id:?}"),

@@ -267,7 +267,7 @@ pub fn section(
                     label { (w(lang, "审查类型", "Kind")) select name="kind" {
                         @for k in ReviewKind::ALL {
                             option value=(k.as_str()) selected[filing("kind") == k.as_str()] {
-                                (match lang { Lang::Zh => k.name_zh(), Lang::En => k.name_en() }) "（" (k.case_type().code()) "）"
+                                (match lang { Lang::Zh => k.name_zh(), Lang::En => k.name_en() }) @if lang == Lang::Zh { "（" (k.case_type().code()) "）" }
                             }
                         }
                     } }
