@@ -1014,7 +1014,7 @@ pub(super) async fn render(
                     tr data-kind=(e.kind) {
                         td.small { (super::beijing_at(&e.at)) }
                         td { (crate::messages::event_label(lang, &e.kind)) }
-                        td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
+                        td { (super::i18n::known(actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str))) }
                     }
                 }
             } }

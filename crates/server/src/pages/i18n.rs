@@ -239,6 +239,8 @@ const KNOWN: &[(&str, &str)] = &[
     ("执法记录仪视频", "Body camera video"),
     ("热线录音", "Hotline recording"),
     ("其他音视频", "Other recording"),
+    ("系统", "System"),
+    ("匿名访问", "Anonymous visitor"),
     ("执行行为异议", "Objection to an enforcement act"),
     ("案外人异议", "Outsider's objection"),
     ("执行复议", "Reconsideration"),

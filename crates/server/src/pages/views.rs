@@ -237,7 +237,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                         tr { th { (zh_en("时间", "Time")) } th { (zh_en("查阅人", "Reader")) } th { (zh_en("对象", "Subject")) } }
                         @for e in events {
                             tr { td.small { (super::beijing_us(e.at_us)) }
-                                 td { (names.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) } td { code.small { (e.subject) } } }
+                                 td { (super::i18n::known(names.get(&e.actor).map_or(e.actor.as_str(), String::as_str))) } td { code.small { (e.subject) } } }
                         }
                     } }
                     p { a href="/audit?kind=read.sensitive" { (zh_en("全部查阅记录", "All reads")) } }
@@ -736,7 +736,7 @@ pub async fn audit(
                     tr data-seq=(e.seq) data-kind=(e.kind) {
                         td.num { (e.seq) }
                         td.small { (super::beijing_us(e.at_us)) }
-                        td { (actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str)) }
+                        td { (super::i18n::known(actors.get(&e.actor).map_or(e.actor.as_str(), String::as_str))) }
                         td { (crate::messages::event_label(lang, &e.kind)) }
                         td { code.small { (e.subject) } }
                     }
