@@ -133,35 +133,28 @@ pub fn challenged_from(kind: &str, id: Option<i64>) -> Result<Challenged, AppErr
         "ruling" => Challenged::Ruling { review_id: need()? },
         "case" => Challenged::Case,
         other => {
-            return Err(AppError::bad_request(
-                "invalid_challenged",
-                format!(
-                    "challenged {other:?}: measure, listing, distribution, valuation, auction, property, ruling or case"
-                ),
-            ));
+            return Err(Refusal::invalid("invalid_challenged")
+                .with("challenged", other.to_owned())
+                .into());
         }
     })
 }
 
-/// A review kind from its name; a typed 400 otherwise.
+/// A review kind from its name; a typed 422 otherwise.
 pub fn kind_from(s: &str) -> Result<ReviewKind, AppError> {
     ReviewKind::parse(s).ok_or_else(|| {
-        AppError::bad_request(
-            "invalid_review_kind",
-            format!(
-                "kind {s:?}: act_objection, outsider_objection, reconsideration or supervision"
-            ),
-        )
+        Refusal::invalid("invalid_review_kind")
+            .with("kind", s.to_owned())
+            .into()
     })
 }
 
-/// A ruling's outcome from its name; a typed 400 otherwise.
+/// A ruling's outcome from its name; a typed 422 otherwise.
 pub fn outcome_from(s: &str) -> Result<Outcome, AppError> {
     Outcome::parse(s).ok_or_else(|| {
-        AppError::bad_request(
-            "invalid_outcome",
-            format!("outcome {s:?}: dismissed, revoked, corrected, property_suspended or order_correction"),
-        )
+        Refusal::invalid("invalid_outcome")
+            .with("outcome", s.to_owned())
+            .into()
     })
 }
 

@@ -19,3 +19,6 @@ review_outcome_mismatch = A { $kind } cannot be ruled "{ $outcome }".
 suit_not_allowed = Only a ruling on an outsider's objection can be challenged by a suit.
 security_not_applicable = Security to continue enforcement is given only while an outsider's objection is examined.
 suspension_not_applicable = Only while an objection to an act is examined may the court suspend that act.
+invalid_challenged = "{ $challenged }" is not something a review challenges: measure, listing, distribution, valuation, auction, property, ruling or case.
+invalid_review_kind = "{ $kind }" is no kind of review case: act_objection, outsider_objection, reconsideration or supervision.
+invalid_outcome = "{ $outcome }" is no outcome of a ruling: dismissed, revoked, corrected, property_suspended or order_correction.

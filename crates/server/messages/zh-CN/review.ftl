@@ -19,3 +19,6 @@ review_outcome_mismatch = { $kind }案件不能裁定“{ $outcome }”。
 suit_not_allowed = 只有对案外人异议的裁定可以提起执行异议之诉。
 security_not_applicable = 只有案外人异议审查期间，申请执行人可以提供担保请求继续执行。
 suspension_not_applicable = 只有执行行为异议审查期间，法院可以裁定停止该执行行为。
+invalid_challenged = 异议对象“{ $challenged }”不正确：应为控制措施、失信名单、案款分配、参考价、拍卖、执行标的、裁定或本案执行。
+invalid_review_kind = 审查类型“{ $kind }”不正确：应为执行行为异议、案外人异议、执行复议或执行监督。
+invalid_outcome = 裁定结果“{ $outcome }”不正确：应为驳回、撤销、变更、中止对该标的的执行或责令纠正。

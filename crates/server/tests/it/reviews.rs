@@ -488,7 +488,7 @@ async fn filings_that_name_the_wrong_thing_or_court_are_refused_and_numbers_stay
     let r = f
         .file(&f.officer, json!({"kind": "appeal", "challenged": "case", "challenged_id": null, "applicant": "x", "grounds": "y"}))
         .await;
-    assert_problem(r, StatusCode::BAD_REQUEST, "invalid_review_kind").await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_review_kind").await;
     // Another court's officer does not see the case.
     let other = f.t.signed_in("officer9", "b110101", Role::Officer).await;
     let mut body = claim();
