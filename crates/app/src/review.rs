@@ -837,27 +837,18 @@ async fn hold_change(
             ..ReviewChange::default()
         }
     };
-    if !tx.change_review(id, &row.status, &change, now_us).await? {
-        return Err(moved_meanwhile(id));
-    }
-    tx.append_events(
-        now_us,
-        &[NewEvent {
-            actor: crate::actor_of(by),
-            court_id: Some(at.id.clone()),
-            kind: if security {
-                "review.security_recorded"
-            } else {
-                "review.suspension_ordered"
-            }
-            .into(),
-            subject: format!("case:{}", row.case_id),
-            payload: json!({"review": id, "number": row.number, "note": note}),
-        }],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    let kind = if security {
+        "review.security_recorded"
+    } else {
+        "review.suspension_ordered"
+    };
+    let event = Noted {
+        by,
+        court_id: &at.id,
+        kind,
+        note: &note,
+    };
+    commit_change(tx, &row, &change, event, now_us).await
 }
 
 async fn suit(
@@ -882,27 +873,56 @@ async fn suit(
         status: Some(to.as_str()),
         ..ReviewChange::default()
     };
-    if !tx.change_review(id, &row.status, &change, now_us).await? {
-        return Err(moved_meanwhile(id));
+    let kind = if started {
+        "review.suit_started"
+    } else {
+        "review.suit_ended"
+    };
+    let event = Noted {
+        by,
+        court_id: &court.id,
+        kind,
+        note: &note,
+    };
+    commit_change(tx, &row, &change, event, now_us).await
+}
+
+/// A noted act on a review case, as its event records it.
+struct Noted<'a> {
+    by: &'a Principal,
+    court_id: &'a str,
+    kind: &'static str,
+    note: &'a str,
+}
+
+/// The end of every noted act: the row moves from the status it was read in (else it moved
+/// meanwhile), the event goes on the enforcement case's subject, and the transaction commits.
+async fn commit_change(
+    mut tx: zhixing_store::Tx,
+    row: &ReviewRow,
+    change: &ReviewChange<'_>,
+    e: Noted<'_>,
+    now_us: i64,
+) -> Result<i64, AppError> {
+    if !tx
+        .change_review(row.id, &row.status, change, now_us)
+        .await?
+    {
+        return Err(moved_meanwhile(row.id));
     }
     tx.append_events(
         now_us,
         &[NewEvent {
-            actor: crate::actor_of(by),
-            court_id: Some(court.id.clone()),
-            kind: if started {
-                "review.suit_started"
-            } else {
-                "review.suit_ended"
-            }
-            .into(),
+            actor: crate::actor_of(e.by),
+            court_id: Some(e.court_id.to_owned()),
+            kind: e.kind.into(),
             subject: format!("case:{}", row.case_id),
-            payload: json!({"review": id, "number": row.number, "note": note}),
+            payload: json!({"review": row.id, "number": row.number, "note": e.note}),
         }],
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(row.id)
 }
 
 async fn review_case_court(app: &App, review: &ReviewRow) -> Result<String, AppError> {
