@@ -54,7 +54,8 @@ impl PublicLimiter {
     }
 }
 
-/// Middleware: 429 `rate_limited` with `Retry-After` once a client's bucket is empty.
+/// Middleware: 429 `rate_limited` with `Retry-After` once a client's bucket is empty; a page
+/// in the reader's language on the pages, the problem document on the JSON routes.
 pub async fn limit(
     State(limiter): State<Arc<PublicLimiter>>,
     req: Request,
@@ -62,14 +63,48 @@ pub async fn limit(
 ) -> Response {
     match limiter.check(limiter.client(&req)) {
         Ok(()) => next.run(req).await,
-        Err(secs) => ApiError::new(
+        Err(secs) if req.uri().path().starts_with("/public/v1") => ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             "too many requests from this address; slow down",
         )
         .with_retry_after(secs)
         .into_response(),
+        Err(secs) => too_many_page(secs),
     }
+}
+
+/// What a citizen's browser shows when it has asked too fast: how long to wait, and a way on.
+fn too_many_page(secs: u64) -> Response {
+    use crate::pages::i18n::{Lang, zh_en};
+    use maud::html;
+    let lang = Lang::current();
+    let wait = match lang {
+        Lang::Zh => format!("访问过于频繁，请 {secs} 秒后再试。"),
+        Lang::En => format!("Too many requests from this address; try again in {secs} s."),
+    };
+    let body = html! {
+        section.card #rate-limited {
+            h1 { (zh_en("请稍后再试", "Please wait a moment")) }
+            p.error role="alert" { (wait) }
+            p.small { (zh_en("错误代码：", "Code: ")) code { "rate_limited" } }
+            p { a href="/public" { (zh_en("返回执行公开服务", "Back to the public services")) } }
+        }
+    };
+    let mut r = crate::pages::page(
+        StatusCode::TOO_MANY_REQUESTS,
+        crate::pages::layout(
+            lang,
+            zh_en("请稍后再试", "Please wait a moment"),
+            None,
+            body,
+        ),
+    );
+    r.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(secs),
+    );
+    r
 }
 
 /// The client's address: the last `X-Forwarded-For` entry (the one a trusted proxy added) when

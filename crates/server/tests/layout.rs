@@ -564,7 +564,14 @@ async fn the_public_pages_pass_axe_fit_a_phone_and_load_nothing_from_elsewhere()
     let Some((_driver, b, _profile)) = start_browser().await else {
         return;
     };
-    let t = TestApp::spawn().await;
+    // The walk opens some forty public pages within seconds, past the default burst of the
+    // per-address limit (which `it::public` tests); here the pages are under test.
+    let t = TestApp::spawn_with(zhixing_server::Config {
+        public_rate_per_minute: 6_000,
+        public_burst: 1_000,
+        ..zhixing_testkit::test_config()
+    })
+    .await;
     let officer = t.signed_in("lay-pub-off", "b110105", Role::Officer).await;
     // A listed debtor (with its restriction order), an announcement, a 终本 case and an
     // auction with its room.

@@ -102,6 +102,22 @@ async fn the_rate_limit_answers_429_with_retry_after_and_recovers() {
         StatusCode::TOO_MANY_REQUESTS,
         "the party route too"
     );
+    // A page answers a person with a page in Chinese that says how long to wait.
+    let r = t.get("/public/dishonest", None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = r.headers()["retry-after"].to_str().unwrap().to_owned();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("访问过于频繁，请 {wait} 秒后再试")),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/public\""));
     // A forwarded-for header is not trusted unless configured: it does not open a new bucket.
     let r = t
         .client
