@@ -205,6 +205,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
                 court_id: "b110105".into(),
                 roles: vec![zhixing_domain::access::Role::Officer],
                 password: password.clone(),
+                id_number: None,
             },
         )
         .await
@@ -536,6 +537,7 @@ async fn latency(app: &App, store: &Store, total: usize, queries: usize) -> Resu
                 court_id: "h11".into(),
                 roles: vec![zhixing_domain::access::Role::Supervisor],
                 password: "bench-password-123".into(),
+                id_number: None,
             },
         )
         .await

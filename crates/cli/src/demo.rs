@@ -156,6 +156,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
                     court_id: court.to_owned(),
                     roles: vec![role],
                     password: password.clone(),
+                    id_number: None,
                 },
             )
             .await

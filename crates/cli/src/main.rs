@@ -687,6 +687,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                             court_id: court,
                             roles: parsed,
                             password,
+                            id_number: None,
                         },
                     )
                     .await

@@ -101,7 +101,6 @@ impl IdNumber {
     }
 }
 
-/// Keeps the first and last four characters of an identifier.
 /// The canonical form of a resident ID number or a unified social credit code (whichever
 /// `s` is), from which blind indexes are computed; `None` if it is neither.
 pub fn normalise(s: &str) -> Option<String> {
@@ -112,6 +111,7 @@ pub fn normalise(s: &str) -> Option<String> {
     }
 }
 
+/// Keeps the first and last four characters of an identifier.
 pub fn mask(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= 8 {

@@ -24,7 +24,7 @@ use crate::api;
         api::session::create, api::session::delete, api::session::current,
         api::courts::list, api::courts::get_one, api::courts::children,
         api::users::list, api::users::create, api::users::disable, api::users::enable,
-        api::users::password_reset, api::users::set_roles, api::users::change_password,
+        api::users::password_reset, api::users::set_roles, api::users::set_identity, api::users::change_password,
         api::rules::list, api::rules::versions, api::rules::in_force, api::rules::add,
         api::rules::proposals, api::rules::decide, api::rules::calendars, api::rules::propose_calendar,
         api::audit::verify, api::audit::events, api::clock::show, api::clock::advance,

@@ -33,6 +33,8 @@ pub struct UserWithCourt {
     pub must_change_password: bool,
     /// The last successful sign-in (µs), if any is remembered.
     pub last_sign_in_at: Option<i64>,
+    /// The administrator recorded the user's ID number (only its blind index is kept).
+    pub identity_recorded: bool,
 }
 
 /// A live session joined with its user.
@@ -52,7 +54,8 @@ pub struct SessionRow {
 
 const USER_WITH_COURT: &str = "SELECT u.id, u.username, u.display_name, u.court_id, c.path AS court_path, \
      c.name AS court_name, u.roles, u.password_hash, u.active, u.must_change_password, \
-     (SELECT MAX(a.last_success_at) FROM sign_in_addresses a WHERE a.user_id = u.id) AS last_sign_in_at \
+     (SELECT MAX(a.last_success_at) FROM sign_in_addresses a WHERE a.user_id = u.id) AS last_sign_in_at, \
+     (u.identity_key IS NOT NULL) AS identity_recorded \
      FROM users u JOIN courts c ON c.id = u.court_id";
 
 pub struct NewUser<'a> {
@@ -61,13 +64,15 @@ pub struct NewUser<'a> {
     pub court_id: &'a str,
     pub roles: &'a str,
     pub password_hash: &'a str,
+    /// The blind index of the user's ID number, if the administrator gave it.
+    pub identity_key: Option<&'a str>,
     pub at_us: i64,
 }
 
 impl Tx {
     pub async fn insert_user(&mut self, u: &NewUser<'_>) -> Result<i64> {
-        let sql = "INSERT INTO users (username, display_name, court_id, roles, password_hash, active, created_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+        let sql = "INSERT INTO users (username, display_name, court_id, roles, password_hash, active, created_at, identity_key) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
         let id: (i64,) = on_tx!(self, c => sqlx::query_as(sql)
             .bind(u.username)
             .bind(u.display_name)
@@ -76,6 +81,7 @@ impl Tx {
             .bind(u.password_hash)
             .bind(true)
             .bind(u.at_us)
+            .bind(u.identity_key)
             .fetch_one(c)
             .await)
         .map_err(|e| StoreError::conflict_on_unique(e, &format!("username {}", u.username)))?;
@@ -113,6 +119,21 @@ impl Tx {
             .bind(roles).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
         self.auth_changed(Some(user_id)).await?;
         Ok(())
+    }
+
+    /// Records (or, with `None`, forgets) the blind index of an account's ID number.
+    pub async fn set_user_identity(&mut self, user_id: i64, key: Option<&str>) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE users SET identity_key = $1 WHERE id = $2")
+            .bind(key).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The paths of the courts where an active account carries this identity's blind index:
+    /// whom the court's own staff rule concerns.
+    pub async fn staff_court_paths(&mut self, key: &str) -> Result<Vec<String>> {
+        let sql = "SELECT c.path FROM users u JOIN courts c ON c.id = u.court_id \
+                   WHERE u.identity_key = $1 AND u.active = $2";
+        Ok(on_tx!(self, c => sqlx::query_scalar(sql).bind(key).bind(true).fetch_all(c).await)?)
     }
 
     /// Sets whether the user must choose a new password at the next sign-in.

@@ -238,6 +238,7 @@ impl TestApp {
                 court_id: court.into(),
                 roles: roles.to_vec(),
                 password: PASSWORD.into(),
+                id_number: None,
             },
         )
         .await

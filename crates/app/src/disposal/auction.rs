@@ -501,6 +501,9 @@ pub struct Room {
     /// 权利负担 the court recorded on the asset (mortgages, other seizures): the 标的物瑕疵
     /// a bidder must know.
     pub encumbrances: Vec<String>,
+    /// Where a registered bidder pays the deposit: the case's own account (一案一账号),
+    /// through which the court confirms it as a receipt of the case.
+    pub deposit_account: Option<super::funds::PaymentAccount>,
     /// The log's last position: the live feed resumes after it.
     pub log_version: i64,
     pub server_now: Timestamp,
@@ -517,9 +520,14 @@ pub struct Room {
 /// The live room of auction `id`.
 pub async fn room(app: &App, id: i64) -> Result<Room, AppError> {
     let (row, s) = state(app, id).await?;
-    let number = app.store.case(row.case_id).await?.map(|c| c.number);
+    let case = app.store.case(row.case_id).await?;
     let asset = app.store.asset(row.asset_id).await?;
     let court = app.store.court(&row.court_id).await?;
+    let deposit_account = match (&court, &case) {
+        (Some(court), Some(case)) => Some(super::funds::payment_account(court, case)),
+        _ => None,
+    };
+    let number = case.map(|c| c.number);
     let extension_citation = match &court {
         Some(c) => super::Rules::of(app, c)
             .await?
@@ -556,6 +564,7 @@ pub async fn room(app: &App, id: i64) -> Result<Room, AppError> {
         auction: view(app, &row, &s, number),
         extension_minutes: s.terms.extension.as_secs() / 60,
         extension_citation,
+        deposit_account,
         court_name: court.map(|c| c.name).unwrap_or_default(),
         description: asset
             .as_ref()
@@ -1310,11 +1319,12 @@ const TOKEN_PREFIX: &str = "zxb_";
 /// The refusals of a registration that would tell a stranger something about a person (that
 /// they already bid, that the property is theirs, that they defaulted, that the identifier is
 /// known under another name): told only to the token's holder.
-const PRIVATE_REFUSALS: [&str; 4] = [
+const PRIVATE_REFUSALS: [&str; 5] = [
     "already_registered",
     "debtor_may_not_bid",
     "bidder_barred",
     "identity_name_mismatch",
+    "court_staff_may_not_bid",
 ];
 
 /// Registers a bidder in real name (实名竞买): name and ID number or credit code. The
@@ -1356,7 +1366,21 @@ async fn register(
     let account = format!("bidder-{}", hex::encode(acct));
     let mut l = Locked::open(app, id).await?;
     let known = l.tx.names_of_identity(&identity_key).await?;
-    let decided = if l
+    // The court's own staff, by the ID number their administrator recorded: a member of
+    // staff who registers from the public portal without signing in is refused all the same.
+    let auction_court_path = app.store.court(&l.row.court_id).await?.map(|c| c.path);
+    let staff_here =
+        l.tx.staff_court_paths(&identity_key)
+            .await?
+            .iter()
+            .any(|p| {
+                auction_court_path
+                    .as_deref()
+                    .is_none_or(|a| a.starts_with(p.as_str()))
+            });
+    let decided = if staff_here {
+        Err(Refusal::invalid("court_staff_may_not_bid"))
+    } else if l
         .before
         .bidders
         .values()

@@ -19,6 +19,9 @@ pub struct UserSpec {
     pub court_id: String,
     pub roles: Vec<Role>,
     pub password: String,
+    /// The user's ID number (居民身份证号码), if the administrator records it: kept only as
+    /// its blind index, so that the court's own staff are refused as bidders in its auctions.
+    pub id_number: Option<String>,
 }
 
 /// Written by hand so that no debug print or log line ever carries the password.
@@ -30,6 +33,7 @@ impl std::fmt::Debug for UserSpec {
             .field("court_id", &self.court_id)
             .field("roles", &self.roles)
             .field("password", &"<hidden>")
+            .field("id_number", &self.id_number.as_ref().map(|_| "<hidden>"))
             .finish()
     }
 }
@@ -64,6 +68,11 @@ pub enum AccountCommand {
     ResetPassword { user_id: i64 },
     /// Replaces the account's roles.
     SetRoles { user_id: i64, roles: Vec<Role> },
+    /// Records the user's ID number (its blind index only), or forgets it with `None`.
+    SetIdentity {
+        user_id: i64,
+        id_number: Option<String>,
+    },
 }
 
 /// What an account command did.
@@ -113,6 +122,11 @@ pub async fn execute(
         }
         AccountCommand::SetRoles { user_id, roles } => {
             set_roles(app, by, user_id, roles).await.map(done)
+        }
+        AccountCommand::SetIdentity { user_id, id_number } => {
+            set_identity(app, by, user_id, id_number.as_deref())
+                .await
+                .map(done)
         }
     }
 }
@@ -272,6 +286,45 @@ async fn set_roles(
     Ok(u.id)
 }
 
+/// The blind index of a staff member's ID number as given (blank: none); a number that is not
+/// a valid resident ID number is refused, naming the field.
+fn identity_key(app: &App, id_number: Option<&str>) -> Result<Option<String>, AppError> {
+    match id_number.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(n) => zhixing_domain::identity::IdNumber::parse(n)
+            .map(|n| Some(app.cipher.index(n.reveal())))
+            .map_err(|_| {
+                Refusal::invalid("invalid_identity")
+                    .with("field", "staff_id_number")
+                    .into()
+            }),
+    }
+}
+
+async fn set_identity(
+    app: &App,
+    by: &Principal,
+    user_id: i64,
+    id_number: Option<&str>,
+) -> Result<i64, AppError> {
+    may_manage(by)?;
+    let key = identity_key(app, id_number)?;
+    let now_us = app.now_us();
+    let mut tx = app.store.begin().await?;
+    let u = managed_account(&mut tx, by, user_id).await?;
+    tx.set_user_identity(u.id, key.as_deref()).await?;
+    // The event says that the number was recorded or removed, never the number.
+    let event = account_event(
+        by,
+        &u,
+        "user.identity_recorded",
+        json!({"username": u.username, "recorded": key.is_some()}),
+    );
+    tx.append_events(now_us, &[event]).await?;
+    tx.commit().await?;
+    Ok(u.id)
+}
+
 /// A signed-in user chooses a new password (required after an administrator's reset): the
 /// current one must be right; the sessions but this one (`keep`, its token hash) end.
 pub async fn change_own_password(
@@ -340,6 +393,7 @@ pub async fn create_user(
         .into());
     }
     check_password_policy(&spec.password)?;
+    let identity_key = identity_key(app, spec.id_number.as_deref())?;
     let court = app.store.court(&spec.court_id).await?;
     let court = match (court, by) {
         (Some(c), None) => c,
@@ -361,6 +415,7 @@ pub async fn create_user(
             court_id: &court.id,
             roles: &roles_to_string(&spec.roles),
             password_hash: &hash,
+            identity_key: identity_key.as_deref(),
             at_us: now_us,
         })
         .await
@@ -382,6 +437,7 @@ pub async fn create_user(
                 "display_name": spec.display_name.trim(),
                 "court_id": court.id,
                 "roles": spec.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "identity_recorded": identity_key.is_some(),
             }),
         }],
     )
@@ -448,6 +504,7 @@ mod debug_tests {
             court_id: "b110105".into(),
             roles: vec![Role::Officer],
             password: "correct horse battery staple".into(),
+            id_number: None,
         };
         let shown = format!("{spec:?}");
         assert!(shown.contains("officer9"), "{shown}");

@@ -93,6 +93,7 @@ too_many_bidders = no more bidders
 already_registered = this person is already registered for this auction
 identity_name_mismatch = the name is not the one this ID number is registered under
 invalid_identity = { $field ->
+    [staff_id_number] a valid 18-digit resident ID number is required (or leave it blank)
     [real_name] real_name: 1 to { $max } characters
    *[other] a valid resident ID number or unified social credit code is required
 }

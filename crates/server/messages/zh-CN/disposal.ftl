@@ -92,6 +92,7 @@ too_many_bidders = 竞买人数已满。
 already_registered = 该竞买人已报名参加本次拍卖。
 identity_name_mismatch = 姓名与该证件号码登记的姓名不一致。
 invalid_identity = { $field ->
+    [staff_id_number] 请填写有效的居民身份证号码（18 位，校验码正确）；留空则不登记。
     [real_name] 请填写真实姓名或名称（1 至 { $max } 字）。
    *[other] 请填写有效的居民身份证号码或统一社会信用代码。
 }

@@ -160,6 +160,10 @@ pub fn router() -> Router<App> {
         .route("/users/{id}/enable", post(users::enable))
         .route("/users/{id}/password-reset", post(users::password_reset))
         .route("/users/{id}/roles", axum::routing::put(users::set_roles))
+        .route(
+            "/users/{id}/identity",
+            axum::routing::put(users::set_identity),
+        )
         .route("/me/password", post(users::change_password))
         .route("/rules", get(rules::list).post(rules::add))
         .route("/rules/proposals", get(rules::proposals))

@@ -24,6 +24,18 @@ pub struct NewUserRequest {
     pub roles: Vec<String>,
     /// At least 12 characters.
     pub password: String,
+    /// The user's resident ID number, optional: kept only as its blind index, so that the
+    /// court's own staff are refused as bidders in its auctions however they register.
+    #[serde(default)]
+    pub id_number: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRequest {
+    /// The user's resident ID number; `null` or blank forgets the one recorded.
+    #[serde(default)]
+    pub id_number: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -39,6 +51,8 @@ pub struct UserOut {
     pub must_change_password: bool,
     /// The last successful sign-in, if remembered.
     pub last_sign_in_at: Option<String>,
+    /// An ID number is recorded for the user (the number itself is never kept or shown).
+    pub identity_recorded: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,6 +83,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx) -> Result<Json<Vec<UserOut>>
                     .last_sign_in_at
                     .and_then(|us| zhixing_store::from_micros(us).ok())
                     .map(|t| t.to_string()),
+                identity_recorded: u.identity_recorded,
             })
             .collect(),
     ))
@@ -97,6 +112,7 @@ pub async fn create(
         court_id: req.court_id,
         roles,
         password: req.password,
+        id_number: req.id_number,
     });
     let id = zhixing_app::identity::users::execute(&app, &ctx.principal, cmd)
         .await?
@@ -213,6 +229,24 @@ pub async fn set_roles(
 ) -> Result<Json<AccountChanged>, ApiError> {
     let roles = parse_role_names(&req.roles)?;
     run(&app, &ctx, AccountCommand::SetRoles { user_id, roles }).await
+}
+
+/// Records an account's ID number (only its blind index is kept), or forgets it: the court's
+/// own staff are then refused as bidders in its auctions even when they register as members
+/// of the public. An invalid number is 422 `invalid_identity`.
+#[utoipa::path(put, path = "/api/v1/users/{id}/identity", params(("id" = i64, Path, description = "account id")), request_body = IdentityRequest,
+    responses((status = 200, body = AccountChanged), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn set_identity(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(user_id): Path<i64>,
+    Json(req): Json<IdentityRequest>,
+) -> Result<Json<AccountChanged>, ApiError> {
+    let cmd = AccountCommand::SetIdentity {
+        user_id,
+        id_number: req.id_number,
+    };
+    run(&app, &ctx, cmd).await
 }
 
 /// Changes the caller's own password; required after an administrator's reset. The

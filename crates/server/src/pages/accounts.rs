@@ -119,6 +119,15 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                                 button type="submit" { (if zh { "重置密码" } else { "Reset password" }) }
                                 @if let Some(w) = refusal(&format!("reset-{id}")) { p.error.refusal role="alert" { (w) } }
                             }
+                            form.identity method="post" action=(format!("/users/{id}/identity")) {
+                                (v.csrf)
+                                label {
+                                    (if u.identity_recorded { zh_en("身份证号码（已登记；留空则删除）", "ID number (recorded; blank removes it)") } else { zh_en("身份证号码（未登记）", "ID number (not recorded)") })
+                                    input type="text" name="id_number" maxlength="18" autocomplete="off" inputmode="text";
+                                }
+                                button type="submit" { (zh_en("保存身份证号码", "Save ID number")) }
+                                @if let Some(w) = refusal(&format!("identity-{id}")) { p.error.refusal role="alert" { (w) } }
+                            }
                             form.roles method="post" action=(format!("/users/{id}/roles")) {
                                 (v.csrf)
                                 (role_boxes(&roles))
@@ -138,6 +147,10 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                 label { (lang.t("display_name")) input type="text" name="display_name" required; }
                 label { (if zh { "法院代号" } else { "Court id" }) input type="text" name="court_id" value=(v.principal.court_id) required; }
                 label { (if zh { "初始密码（至少 12 个字符）" } else { "Initial password (at least 12 characters)" }) input type="password" name="password" required autocomplete="new-password"; }
+                label {
+                    (zh_en("身份证号码（选填；只保存检索索引，用于拒绝本院工作人员竞买本院拍卖）", "ID number (optional; only its blind index is kept, to refuse the court's staff as bidders in its auctions)"))
+                    input type="text" name="id_number" maxlength="18" autocomplete="off";
+                }
                 fieldset { legend { (lang.t("your_roles")) } (role_boxes(&[])) }
                 button type="submit" { (if zh { "新建" } else { "Create" }) }
                 @if let Some(w) = refusal("create") { p.error.refusal role="alert" { (w) } }
@@ -220,6 +233,7 @@ pub async fn create(
             court_id: field(&f, "court_id").trim().to_owned(),
             roles,
             password: field(&f, "password").to_owned(),
+            id_number: Some(field(&f, "id_number").to_owned()),
         })
     });
     answer(&app, &v, "create".into(), cmd).await
@@ -265,6 +279,20 @@ pub async fn set_roles(
     let cmd = crate::api::users::parse_role_names(&roles_of(&f))
         .map(|roles| AccountCommand::SetRoles { user_id, roles });
     answer(&app, &v, format!("roles-{user_id}"), cmd).await
+}
+
+pub async fn set_identity(
+    State(app): State<App>,
+    v: Viewer,
+    Path(user_id): Path<i64>,
+    axum::Form(f): Fields,
+) -> Result<Response, PageError> {
+    check(&v)?;
+    let cmd = Ok(AccountCommand::SetIdentity {
+        user_id,
+        id_number: Some(field(&f, "id_number").to_owned()),
+    });
+    answer(&app, &v, format!("identity-{user_id}"), cmd).await
 }
 
 fn password_page(v: &Viewer, must: bool, refused: Option<String>) -> Markup {

@@ -149,6 +149,7 @@ pub fn router() -> Router<App> {
         .route("/users/{id}/enable", post(accounts::enable))
         .route("/users/{id}/password-reset", post(accounts::password_reset))
         .route("/users/{id}/roles", post(accounts::set_roles))
+        .route("/users/{id}/identity", post(accounts::set_identity))
         .route(
             "/account/password",
             get(accounts::password_form).post(accounts::password_submit),

@@ -400,7 +400,14 @@ fn bidder_panel(
                             @if let Some(rank) = r.preemptive_rank { (zh_en("（优先购买权人，第 ", " (pre-emption holder, rank ")) (rank) (zh_en(" 顺位）", ")")) }
                         }
                         @if !r.deposit_paid {
-                            p #deposit-state data-pending="yes" { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 尚未确认到账。请按法院告知的账户缴纳；法院确认到账后，本页自动显示出价框。", " not yet confirmed. Pay it into the account the court gave; once confirmed, this page shows the bid box.")) }
+                            p #deposit-state data-pending="yes" { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 尚未确认到账。请以报名人本人名义转账至下列账户；法院确认到账后，本页自动显示出价框。", " not yet confirmed. Transfer it in the registered bidder's own name to the account below; once the court confirms it, this page shows the bid box.")) }
+                            @if let Some(a) = &room.deposit_account {
+                                dl #deposit-account {
+                                    dt { (zh_en("户名", "Account name")) } dd { (a.account_name) }
+                                    dt { (zh_en("账号", "Account number")) } dd #deposit-account-number { (a.account_number) }
+                                    dt { (zh_en("转账用途（附言）", "Transfer reference")) } dd #deposit-reference { (a.reference) (zh_en(" 拍卖保证金 ", " auction deposit ")) (r.paddle.map(|p| format!("P{p:04}")).unwrap_or_default()) }
+                                }
+                            }
                         } @else if open {
                             p #deposit-state { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 已确认到账。", " confirmed.")) }
                             (bid_box(room, form, r, bid_result))

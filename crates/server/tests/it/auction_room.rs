@@ -295,6 +295,32 @@ async fn a_bidder_registers_pays_and_bids_from_the_page() {
     )
     .await;
 
+    // The same member of staff, not signed in, from the public portal: known by the ID
+    // number their administrator recorded, and refused as privately as the debtor.
+    let admin = t.signed_in("admin9", "b110105", Role::Administrator).await;
+    let staff_id: i64 = t
+        .raw_text("SELECT CAST(id AS TEXT) FROM users WHERE username = 'officer9'")
+        .await
+        .parse()
+        .unwrap();
+    let r = t
+        .req(
+            reqwest::Method::PUT,
+            &format!("/api/v1/users/{staff_id}/identity"),
+            Some(&admin),
+            Some(&json!({"id_number": person_id(9)})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, staff, _) =
+        register_on_page(t, id, &form_cookie, Some(&token), "王执行", &person_id(9)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "the answer looks like any other");
+    let (_, page) = room(t, id, &format!("{form_cookie}; {}", staff.unwrap())).await;
+    assert!(
+        page.contains("报名未通过：法院工作人员不得竞买本院拍卖的财产。"),
+        "{page}"
+    );
+
     // The debtor: the answer looks like any other, the refusal is told to this browser only.
     let (s, debtor, _) = register_on_page(t, id, &form_cookie, Some(&token), "李四", DEBTOR).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
@@ -322,6 +348,21 @@ async fn a_bidder_registers_pays_and_bids_from_the_page() {
             .parse()
             .unwrap()
     };
+    // Where to pay it: the case's own account, with a reference that names the bidder number.
+    let account = t
+        .get_value(
+            &format!("/api/v1/cases/{}/account", f.case_id),
+            Some(&f.officer),
+        )
+        .await;
+    let number = account["payment_account"]["account_number"]
+        .as_str()
+        .unwrap();
+    assert!(
+        page.contains(&format!("id=\"deposit-account-number\">{number}<")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("拍卖保证金 P{paddle:04}")), "{page}");
     ok(
         t.post_json(
             &format!("/api/v1/auctions/{id}/deposits"),

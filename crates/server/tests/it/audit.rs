@@ -194,6 +194,7 @@ async fn every_state_change_is_an_event_in_the_same_transaction() {
             court_id: "b110105".into(),
             roles: vec![Role::Officer],
             password: zhixing_testkit::PASSWORD.into(),
+            id_number: None,
         },
     )
     .await

@@ -105,7 +105,16 @@ async fn every_route_every_role_every_court_relation() {
                 )
                 .await;
             assert_eq!(r.status(), want, "{role:?} sets roles at {rel:?}");
-            checked += 2;
+            let r = t
+                .req(
+                    Method::PUT,
+                    &format!("/api/v1/users/{id}/identity"),
+                    tok_of(token),
+                    Some(&json!({"id_number": null})),
+                )
+                .await;
+            assert_eq!(r.status(), want, "{role:?} records an ID number at {rel:?}");
+            checked += 3;
         }
         let tok = Some(token.as_str());
         for rel in [Rel::Own, Rel::Child, Rel::Sibling, Rel::Parent] {
@@ -268,7 +277,7 @@ async fn every_route_every_role_every_court_relation() {
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{role:?} signs out");
         checked += 1;
     }
-    assert_eq!(checked, Role::ALL.len() * (4 * 7 + 23), "{checked} checks");
+    assert_eq!(checked, Role::ALL.len() * (4 * 8 + 23), "{checked} checks");
 }
 
 #[tokio::test]

@@ -474,6 +474,39 @@ async fn the_accounts_page_does_each_command() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("不能取消本人的系统管理员角色"), "{html}");
 
+    // The staff member's ID number: a bad one is refused beside its form and nothing is
+    // kept; a good one is kept as its blind index only, and the event never carries it.
+    let (status, _, html) = t
+        .form(
+            &format!("/users/{id}/identity"),
+            &cookie,
+            &[("id_number", "110102197001010011")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请填写有效的居民身份证号码（18 位"), "{html}");
+    assert!(html.contains("身份证号码（未登记）"), "{html}");
+    let number = super::auction::person_id(7);
+    let (status, _, _) = t
+        .form(
+            &format!("/users/{id}/identity"),
+            &cookie,
+            &[("id_number", number.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = t.html("/users", &cookie).await;
+    assert!(html.contains("身份证号码（已登记；留空则删除）"), "{html}");
+    let kept = t
+        .raw_text(&format!("SELECT identity_key FROM users WHERE id = {id}"))
+        .await;
+    assert!(!kept.is_empty() && !kept.contains(&number[..10]), "{kept}");
+    let events = payloads(&t, "user.identity_recorded").await;
+    assert!(
+        events.contains("true") && !events.contains(&number[..10]),
+        "{events}"
+    );
+
     // Roles, disable, enable.
     let (status, _, _) = t
         .form(
