@@ -1769,6 +1769,24 @@ async fn two_bidders_outbid_each_other_in_the_last_five_minutes_and_each_sees_th
     let png = b2.screenshot().await.unwrap();
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auction-room-390.png");
     std::fs::write(&out, &png).unwrap();
+
+    // The end comes; the worker closes the auction. Both rooms follow the close live: sold
+    // to the second bidder at the last price, the countdown ended, the feed closed.
+    t.clock.set(
+        now2.checked_add(jiff::SignedDuration::from_mins(5))
+            .unwrap(),
+    );
+    zhixing_app::command_centre::watch::sweep(&t.app)
+        .await
+        .unwrap();
+    for b in [&b1, &b2] {
+        text_when(b, "#auction-status", |s| s == "已成交").await;
+        text_when(b, "#outcome", |s| {
+            s.contains("成交价 ¥141,000.00") && s.contains("P0002")
+        })
+        .await;
+        text_when(b, "#countdown", |s| s == "已结束").await;
+    }
     b1.close().await.unwrap();
     b2.close().await.unwrap();
 }
