@@ -237,3 +237,73 @@ pub struct BidderToken<'a> {
     pub identity_key: Option<&'a str>,
     pub real_name: Option<&'a str>,
 }
+
+/// A file the court attached to an auction, without its bytes.
+#[derive(Debug, Clone, FromRow)]
+pub struct AuctionFile {
+    pub no: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: i64,
+}
+
+/// A file to attach.
+pub struct NewAuctionFile<'a> {
+    pub auction_id: i64,
+    pub no: i64,
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+    pub uploaded_by: i64,
+    pub at_us: i64,
+}
+
+impl Tx {
+    /// How many files an auction has, read in the transaction that adds the next ones (which
+    /// holds the auction's lock, so that two uploads do not take the same numbers).
+    pub async fn auction_file_count(&mut self, auction_id: i64) -> Result<i64> {
+        Ok(
+            on_tx!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM auction_files WHERE auction_id = $1")
+            .bind(auction_id).fetch_one(c).await)?,
+        )
+    }
+
+    pub async fn insert_auction_file(&mut self, f: &NewAuctionFile<'_>) -> Result<()> {
+        let size = i64::try_from(f.content.len()).unwrap_or(i64::MAX);
+        on_tx!(self, c => sqlx::query(
+            "INSERT INTO auction_files (auction_id, no, name, content_type, size, sha256, content, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(f.auction_id).bind(f.no).bind(f.name).bind(f.content_type).bind(size).bind(f.sha256)
+            .bind(f.content).bind(f.uploaded_by).bind(f.at_us)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The files of an auction, in the order they were attached.
+    pub async fn auction_files(&self, auction_id: i64) -> Result<Vec<AuctionFile>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, AuctionFile>(
+            "SELECT no, name, content_type, size, sha256, uploaded_at FROM auction_files WHERE auction_id = $1 ORDER BY no")
+            .bind(auction_id).fetch_all(p).await)?)
+    }
+
+    /// One file of an auction with its bytes.
+    pub async fn auction_file(
+        &self,
+        auction_id: i64,
+        no: i64,
+    ) -> Result<Option<(AuctionFile, Vec<u8>)>> {
+        let meta: Option<AuctionFile> = on_pool!(self, p => sqlx::query_as::<_, AuctionFile>(
+            "SELECT no, name, content_type, size, sha256, uploaded_at FROM auction_files WHERE auction_id = $1 AND no = $2")
+            .bind(auction_id).bind(no).fetch_optional(p).await)?;
+        let Some(meta) = meta else { return Ok(None) };
+        let bytes: (Vec<u8>,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT content FROM auction_files WHERE auction_id = $1 AND no = $2")
+            .bind(auction_id).bind(no).fetch_one(p).await)?;
+        Ok(Some((meta, bytes.0)))
+    }
+}

@@ -504,6 +504,8 @@ pub struct Room {
     /// Where a registered bidder pays the deposit: the case's own account (一案一账号),
     /// through which the court confirms it as a receipt of the case.
     pub deposit_account: Option<super::funds::PaymentAccount>,
+    /// The photos and documents the court attached.
+    pub files: Vec<super::auction_files::AuctionFileView>,
     /// The log's last position: the live feed resumes after it.
     pub log_version: i64,
     pub server_now: Timestamp,
@@ -565,6 +567,7 @@ pub async fn room(app: &App, id: i64) -> Result<Room, AppError> {
         extension_minutes: s.terms.extension.as_secs() / 60,
         extension_citation,
         deposit_account,
+        files: super::auction_files::files_of(app, id).await?,
         court_name: court.map(|c| c.name).unwrap_or_default(),
         description: asset
             .as_ref()

@@ -6,6 +6,7 @@
 //! through [`section`].
 
 pub mod auction;
+pub mod auction_files;
 pub mod funds;
 pub mod valuation;
 

@@ -197,3 +197,6 @@ disposal-round = { $round ->
     [sell_off] sell-off
    *[other] { $round }
 }
+no_file = choose a photo or file to upload
+auction_over_files = the auction is over: no more photos or files can be attached
+too_many_auction_files = an auction has at most { $max } photos or files ({ $have } already)

@@ -103,3 +103,4 @@ event_user_password_reset = Password reset
 event_user_password_changed = Password changed
 event_user_roles_changed = Roles changed
 event_user_identity_recorded = Staff ID number recorded
+event_auction_files_attached = Photos or files attached to the auction

@@ -196,3 +196,6 @@ disposal-round = { $round ->
     [sell_off] 变卖
    *[other] { $round }
 }
+no_file = 请选择要上传的照片或文件。
+auction_over_files = 拍卖已结束，不能再上传标的物照片或文件。
+too_many_auction_files = 每场拍卖最多上传 { $max } 个照片或文件（已有 { $have } 个）。

@@ -103,3 +103,4 @@ event_user_password_reset = 重置密码
 event_user_password_changed = 修改密码
 event_user_roles_changed = 变更角色
 event_user_identity_recorded = 登记工作人员身份证号码
+event_auction_files_attached = 上传拍卖标的物照片或文件

@@ -19,6 +19,7 @@ use zhixing_app::AppError;
 use zhixing_app::disposal::auction::{
     self as svc, AuctionCommand, AuctionView, BidAnswer, BidderCredential, Caller, RegistrationView,
 };
+use zhixing_app::disposal::auction_files::{self, AuctionFileView};
 use zhixing_app::state::App;
 use zhixing_domain::funds::amount_refused;
 use zhixing_domain::refusal::Refusal;
@@ -418,4 +419,67 @@ pub async fn events(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// The auction-files form, as OpenAPI describes it; the handler reads the parts one by one.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a description for the OpenAPI document, never built
+pub struct FilesForm {
+    /// 1–5 files of at most 10 MiB each: photos (JPEG, PNG) or PDF documents, judged by their
+    /// content; at most 12 per auction.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    file: Vec<Vec<u8>>,
+}
+
+/// Attaches photos or documents of the item to an auction still open (multipart/form-data,
+/// parts named `file`); answers every file the auction now has.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/files", params(("id" = i64, Path)),
+    request_body(content = FilesForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = [crate::openapi::doc::AuctionFileView]), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 413, body = crate::error::Problem),
+        (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn attach_files(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<Vec<AuctionFileView>>), ApiError> {
+    auction_files::may_attach(&app, &ctx.principal, id).await?;
+    let parts = crate::multipart::read_parts(
+        mp.map_err(crate::multipart::rejection)?,
+        &[],
+        "file",
+        zhixing_domain::field::MAX_ATTACHMENTS,
+    )
+    .await?;
+    let files = auction_files::attach(&app, &ctx.principal, id, parts.files).await?;
+    Ok((StatusCode::CREATED, Json(files)))
+}
+
+/// The photos and documents of an auction's item.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/files", params(("id" = i64, Path)), security(()),
+    responses((status = 200, body = [crate::openapi::doc::AuctionFileView]), (status = 404, body = crate::error::Problem)))]
+pub async fn files(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AuctionFileView>>, ApiError> {
+    zhixing_app::disposal::auction::room(&app, id).await?;
+    Ok(Json(auction_files::files_of(&app, id).await?))
+}
+
+/// One photo or document of an auction's item, with its stored type and hash.
+#[utoipa::path(get, path = "/public/v1/auctions/{id}/files/{no}", params(("id" = i64, Path), ("no" = i64, Path)), security(()),
+    responses((status = 200, content_type = "application/octet-stream", description = "the file, with its stored type and X-Content-SHA256"),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn file(
+    State(app): State<App>,
+    Path((id, no)): Path<(i64, i64)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (f, bytes) = auction_files::file(&app, id, no).await?;
+    Ok(crate::multipart::download(
+        bytes,
+        &f.name,
+        &f.content_type,
+        &f.sha256,
+    ))
 }

@@ -318,6 +318,14 @@ pub fn router() -> Router<App> {
         .route("/cases/{id}/auctions", get(auction::of_case))
         .route("/auctions/{id}/deposits", post(auction::deposit))
         .route(
+            "/auctions/{id}/files",
+            post(
+                auction::attach_files.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::multipart::MAX_BODY,
+                )),
+            ),
+        )
+        .route(
             "/auctions/{id}/preemptive-holders",
             post(auction::preemptive_holder),
         )
@@ -401,4 +409,6 @@ pub fn public_router() -> Router<App> {
         .route("/auctions/{id}/bidders", post(auction::register))
         .route("/auctions/{id}/registration", get(auction::registration))
         .route("/auctions/{id}/events", get(auction::events))
+        .route("/auctions/{id}/files", get(auction::files))
+        .route("/auctions/{id}/files/{no}", get(auction::file))
 }

@@ -8,7 +8,7 @@
 
 use crate::csrf::FormToken;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use maud::{Markup, html};
@@ -287,6 +287,12 @@ fn auction_forms(token: &FormToken, id: i64, a: &AuctionView) -> Markup {
                 label { (zh_en("银行流水号", "Bank reference")) input name="reference" required maxlength=(auction_svc::MAX_REFERENCE); }
                 button type="submit" { (zh_en("登记保证金", "Record the deposit")) }
             }
+            form.files method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/auction-files/{}", a.id)) {
+                (token)
+                label { (zh_en("标的物照片或文件（JPEG、PNG、PDF，每次至多 5 个，每个不超过 10 MiB；在拍卖厅公开）", "Photos or files of the lot (JPEG, PNG, PDF; up to 5 at a time, each at most 10 MiB; shown in the public room)"))
+                    input type="file" name="file" multiple accept="image/jpeg,image/png,application/pdf"; }
+                button type="submit" { (zh_en("上传到拍卖厅", "Upload to the room")) }
+            }
             form.holder method="post" action=(format!("{base}/preemptive-holders")) {
                 (token)
                 label { (zh_en("竞买号", "Bidder no.")) input name="paddle" required inputmode="numeric" size="4"; }
@@ -446,6 +452,40 @@ async fn made<T>(
 
 /// A form of this section answered: back to the section when done, else the case page with
 /// the refusal beside the form, or the error page.
+/// The officer attaches photos or documents of the lot to an open auction (multipart).
+pub async fn attach_files(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, aid)): Path<(i64, i64)>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    // Who may attach is settled before the upload is read.
+    let allowed = async {
+        disposal::ensure_of_case(&app, Named::Auction(aid), id).await?;
+        zhixing_app::disposal::auction_files::may_attach(&app, &v.principal, aid).await
+    }
+    .await;
+    if let Err(e) = allowed {
+        return super::PageError::from(e).into_response();
+    }
+    let mp = match mp {
+        Ok(mp) => mp,
+        Err(r) => return super::PageError(crate::multipart::rejection(r)).into_response(),
+    };
+    let max = zhixing_domain::field::MAX_ATTACHMENTS;
+    let r = match crate::multipart::read_parts(mp, &[], "file", max).await {
+        Ok(parts) => {
+            zhixing_app::disposal::auction_files::attach(&app, &v.principal, aid, parts.files).await
+        }
+        // A file refused (too large, one too many): beside the form.
+        Err(crate::error::ApiError {
+            refusal: Some(r), ..
+        }) => Err(AppError::Refused(*r)),
+        Err(e) => return super::PageError(e).into_response(),
+    };
+    answered(&app, &v, id, r).await
+}
+
 async fn answered<T>(app: &App, v: &Viewer, id: i64, r: Result<T, AppError>) -> Response {
     super::cases::answer(app, v, id, "auctions", r).await
 }

@@ -146,7 +146,7 @@ pub(super) fn investigation_sections(
                             td { (r.place.as_deref().unwrap_or("—")) }
                             td.findings { (r.findings) }
                             td { @if r.attachments.is_empty() { "—" } @else { ul.attachments { @for a in &r.attachments {
-                                li { a href=(a.url) data-attachment=(a.id) { (a.name) } " " span.small.muted { (size_text(a.size)) } }
+                                li { a href=(a.url) data-attachment=(a.id) { (a.name) } " " span.small.muted { (super::file_size(a.size)) } }
                             } } } }
                             td.small { (r.recorded_by_name.as_deref().unwrap_or("")) }
                         }
@@ -393,14 +393,6 @@ pub async fn release_submit(
     )
     .await;
     answer(&app, &v, id, "measures", r).await
-}
-
-fn size_text(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KiB", (bytes + 1023) / 1024)
-    }
 }
 
 /// Records a traditional investigation from the case page, with its files.

@@ -277,6 +277,12 @@ pub fn router() -> Router<App> {
             post(auction::valuation_ruling),
         )
         .route(
+            "/cases/{id}/auction-files/{a}",
+            post(auction::attach_files).layer(axum::extract::DefaultBodyLimit::max(
+                crate::multipart::MAX_BODY,
+            )),
+        )
+        .route(
             "/cases/{id}/assets/{asset}/auctions",
             post(auction::announce),
         )
@@ -623,6 +629,15 @@ pub(super) fn beijing_at(at: &str) -> String {
     at.parse::<jiff::Timestamp>()
         .map(zhixing_app::platform::clock::beijing_minutes)
         .unwrap_or_else(|_| at.to_owned())
+}
+
+/// A file's size as a reader takes it in: `2.4 MiB`, `380 KiB`.
+pub(super) fn file_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", (bytes + 1023) / 1024)
+    }
 }
 
 /// A moment in microseconds (as the store keeps it) in Beijing time to the minute.

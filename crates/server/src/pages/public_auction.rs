@@ -309,7 +309,26 @@ fn room_body(
         section.card #item {
             h2 { (zh_en("标的物", "The lot")) }
             p #item-description { (room.description) }
-            p.small #item-files { (zh_en("法院未上传标的物照片或文件，以上为法院登记的标的物情况；如需看样，请联系承办法院。", "The court uploaded no photos or files of the lot; the above is what the court recorded. To view it, contact the court.")) }
+            @if room.files.is_empty() {
+                p.small #item-files { (zh_en("法院未上传标的物照片或文件，以上为法院登记的标的物情况；如需看样，请联系承办法院。", "The court uploaded no photos or files of the lot; the above is what the court recorded. To view it, contact the court.")) }
+            } @else {
+                div #item-files {
+                    @for f in room.files.iter().filter(|f| f.content_type.starts_with("image/")) {
+                        figure.item-photo {
+                            img src=(f.href) alt=(format!("{}{}", zh_en("标的物照片：", "Photo of the lot: "), f.name)) loading="lazy";
+                            figcaption.small { (f.name) }
+                        }
+                    }
+                    @let docs: Vec<_> = room.files.iter().filter(|f| !f.content_type.starts_with("image/")).collect();
+                    @if !docs.is_empty() {
+                        ul #item-documents {
+                            @for f in docs {
+                                li { a href=(f.href) { (f.name) } " " span.small { "PDF · " (super::file_size(f.size)) } }
+                            }
+                        }
+                    }
+                }
+            }
         }
         section.card #announcement {
             h2 { (zh_en("拍卖公告", "Auction notice")) }
@@ -402,7 +421,7 @@ fn bidder_panel(
                         @if !r.deposit_paid {
                             p #deposit-state data-pending="yes" { (zh_en("保证金 ", "Deposit ")) (deposit) (zh_en(" 尚未确认到账。请以报名人本人名义转账至下列账户；法院确认到账后，本页自动显示出价框。", " not yet confirmed. Transfer it in the registered bidder's own name to the account below; once the court confirms it, this page shows the bid box.")) }
                             @if let Some(a) = &room.deposit_account {
-                                dl #deposit-account {
+                                dl.terms #deposit-account {
                                     dt { (zh_en("户名", "Account name")) } dd { (a.account_name) }
                                     dt { (zh_en("账号", "Account number")) } dd #deposit-account-number { (a.account_number) }
                                     dt { (zh_en("转账用途（附言）", "Transfer reference")) } dd #deposit-reference { (a.reference) (zh_en(" 拍卖保证金 ", " auction deposit ")) (r.paddle.map(|p| format!("P{p:04}")).unwrap_or_default()) }

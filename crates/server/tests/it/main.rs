@@ -9,6 +9,7 @@ mod api_basics;
 mod auction;
 mod auction_account;
 mod auction_feed;
+mod auction_files;
 mod auction_pages;
 mod auction_room;
 mod audit;

@@ -70,12 +70,15 @@ async fn the_list_pages_share_the_public_rate_limit() {
         t.get("/public/zhongben", None).await.status(),
         StatusCode::OK
     );
-    assert_problem(
-        t.get("/public/zhongben", None).await,
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-    )
-    .await;
+    // A page answers a person with a page that says how long to wait.
+    let r = t.get("/public/zhongben", None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("访问过于频繁") && page.contains("rate_limited"),
+        "{page}"
+    );
     assert_eq!(
         t.get("/public/announcements/1", None).await.status(),
         StatusCode::TOO_MANY_REQUESTS
