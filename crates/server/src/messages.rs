@@ -118,7 +118,12 @@ pub fn worded(lang: Lang, code: &str, args: &[(&str, String)]) -> Option<String>
     let mut errors = Vec::new();
     let text = b.format_pattern(pattern, Some(&fargs), &mut errors);
     if !errors.is_empty() {
-        tracing::warn!(code, lang = lang.code(), ?errors, "message parameters missing");
+        tracing::warn!(
+            code,
+            lang = lang.code(),
+            ?errors,
+            "message parameters missing"
+        );
         return None;
     }
     Some(text.into_owned())
@@ -292,14 +297,18 @@ mod tests {
     fn a_domain_value_named_in_a_refusal_is_english_in_english() {
         let r = Refusal::invalid("review_target_mismatch").with("kind", "案外人异议");
         assert!(
-            refusal(Lang::En, &r).detail.contains("Outsider's objection"),
+            refusal(Lang::En, &r)
+                .detail
+                .contains("Outsider's objection"),
             "{:?}",
             refusal(Lang::En, &r)
         );
         assert!(refusal(Lang::Zh, &r).detail.contains("案外人异议"));
         let r = Refusal::invalid("service_date_required").with("method", "留置送达");
         assert!(
-            refusal(Lang::En, &r).detail.contains("Left at the domicile"),
+            refusal(Lang::En, &r)
+                .detail
+                .contains("Left at the domicile"),
             "{:?}",
             refusal(Lang::En, &r)
         );

@@ -353,12 +353,12 @@ impl Pass<'_> {
         }
         let ids: Vec<i64> = cases.iter().map(|c| c.case_id).collect();
         let open = self.app.store.open_alerts_of_cases(&ids, kinds).await?;
-        let open_by: HashMap<(&str, &str), (&Option<String>, &str)> = open
+        let open_by: HashMap<(&str, &str), (&Option<String>, &str, Option<&str>)> = open
             .iter()
             .map(|a| {
                 (
                     (a.kind.as_str(), a.subject.as_str()),
-                    (&a.due_on, a.message.as_str()),
+                    (&a.due_on, a.message.as_str(), a.params.as_deref()),
                 )
             })
             .collect();
@@ -369,7 +369,11 @@ impl Pass<'_> {
                 keep.insert((w.kind.to_owned(), w.subject.clone()));
                 let same = open_by
                     .get(&(w.kind, w.subject.as_str()))
-                    .is_some_and(|(due, msg)| **due == w.due_on && *msg == w.message);
+                    // An alert raised before its words were stored as a code and parameters
+                    // is raised again to store them.
+                    .is_some_and(|(due, msg, params)| {
+                        **due == w.due_on && *msg == w.message && *params == Some(w.params.as_str())
+                    });
                 if !same {
                     raise.push((c, w));
                 }

@@ -186,7 +186,10 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
                         ("measure", m.kind.clone()),
                         ("until", until.to_string()),
                         ("left", left.to_string()),
-                        ("renewing", if renewing.is_empty() { "no" } else { "yes" }.to_owned()),
+                        (
+                            "renewing",
+                            if renewing.is_empty() { "no" } else { "yes" }.to_owned(),
+                        ),
                     ],
                 ),
                 Some(&until.to_string()),

@@ -392,16 +392,18 @@ fn public_step(e: &CaseEvent, at: &str, you: u32, state: &CaseState) -> Option<P
             .map(|d| d.title.clone())
             .unwrap_or_default()
     };
-    let coded = |on: String, title: String, code: &'static str, args: Vec<(&'static str, String)>| {
-        PublicStep {
-            on,
-            kind: e.kind().to_owned(),
-            title,
-            code,
-            args,
-        }
-    };
-    let step = |on: String, title: &str, code: &'static str| coded(on, title.into(), code, Vec::new());
+    let coded =
+        |on: String, title: String, code: &'static str, args: Vec<(&'static str, String)>| {
+            PublicStep {
+                on,
+                kind: e.kind().to_owned(),
+                title,
+                code,
+                args,
+            }
+        };
+    let step =
+        |on: String, title: &str, code: &'static str| coded(on, title.into(), code, Vec::new());
     Some(match e {
         CaseEvent::Filed { filed_on, .. } => step(filed_on.to_string(), "立案受理", "step_filed"),
         CaseEvent::OfficerAssigned { on, .. } => {
@@ -491,15 +493,19 @@ fn public_step(e: &CaseEvent, at: &str, you: u32, state: &CaseState) -> Option<P
             "step_resumed_as",
             vec![("number", number.to_string())],
         ),
-        CaseEvent::DishonestListed { .. } => {
-            step(at.to_owned(), "纳入失信被执行人名单", "step_dishonest_listed")
-        }
+        CaseEvent::DishonestListed { .. } => step(
+            at.to_owned(),
+            "纳入失信被执行人名单",
+            "step_dishonest_listed",
+        ),
         CaseEvent::DishonestExtended { .. } => {
             step(at.to_owned(), "失信期限延长", "step_dishonest_extended")
         }
-        CaseEvent::DishonestRemoved { .. } => {
-            step(at.to_owned(), "移出失信被执行人名单", "step_dishonest_removed")
-        }
+        CaseEvent::DishonestRemoved { .. } => step(
+            at.to_owned(),
+            "移出失信被执行人名单",
+            "step_dishonest_removed",
+        ),
         CaseEvent::RestrictionOrdered { .. } => {
             step(at.to_owned(), "发出限制消费令", "step_restriction_ordered")
         }

@@ -313,8 +313,7 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
     .await;
 
     // Sixty days on, the seizure ending in three days.
-    t.clock
-        .advance(std::time::Duration::from_secs(60 * 86_400));
+    t.clock.advance(std::time::Duration::from_secs(60 * 86_400));
     let later = t
         .app
         .today()
@@ -443,10 +442,7 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
             .client
             .post(t.url("/public/case"))
             .header("cookie", cookie)
-            .form(&[
-                ("case_number", number.as_str()),
-                ("code", code.as_str()),
-            ])
+            .form(&[("case_number", number.as_str()), ("code", code.as_str())])
             .send()
             .await
             .unwrap();
@@ -455,7 +451,11 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
         match zh {
             None => {
                 let shown: &[&str] = if code == &codes[0] {
-                    &["Payment of ¥100,000.00", "Real estate (", "Objection to an enforcement act"]
+                    &[
+                        "Payment of ¥100,000.00",
+                        "Real estate (",
+                        "Objection to an enforcement act",
+                    ]
                 } else {
                     &["Served: Enforcement notice ("]
                 };
