@@ -353,14 +353,9 @@ impl Pass<'_> {
         }
         let ids: Vec<i64> = cases.iter().map(|c| c.case_id).collect();
         let open = self.app.store.open_alerts_of_cases(&ids, kinds).await?;
-        let open_by: HashMap<(&str, &str), (&Option<String>, &str, Option<&str>)> = open
+        let open_by: HashMap<(&str, &str), &zhixing_store::measures::AlertRow> = open
             .iter()
-            .map(|a| {
-                (
-                    (a.kind.as_str(), a.subject.as_str()),
-                    (&a.due_on, a.message.as_str(), a.params.as_deref()),
-                )
-            })
+            .map(|a| ((a.kind.as_str(), a.subject.as_str()), a))
             .collect();
         let mut keep: HashSet<(String, String)> = HashSet::new();
         let mut raise = Vec::new();
@@ -371,8 +366,10 @@ impl Pass<'_> {
                     .get(&(w.kind, w.subject.as_str()))
                     // An alert raised before its words were stored as a code and parameters
                     // is raised again to store them.
-                    .is_some_and(|(due, msg, params)| {
-                        **due == w.due_on && *msg == w.message && *params == Some(w.params.as_str())
+                    .is_some_and(|a| {
+                        a.due_on == w.due_on
+                            && a.message == w.message
+                            && a.params.as_deref() == Some(w.params.as_str())
                     });
                 if !same {
                     raise.push((c, w));
