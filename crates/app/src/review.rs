@@ -1082,6 +1082,14 @@ pub async fn flag_overdue(app: &App) -> Result<usize, AppError> {
                 OVERDUE_ALERT,
                 &format!("review:{}", r.id),
                 &format!("{kind}案件 {} 应于 {due} 前审查完毕，已逾期", r.number),
+                &crate::command_centre::alerts::words(
+                    "alert_review_overdue",
+                    &[
+                        ("review", r.kind.clone()),
+                        ("number", r.number.clone()),
+                        ("due", due.to_owned()),
+                    ],
+                ),
                 r.due_on.as_deref(),
                 now_us,
             )

@@ -89,11 +89,44 @@ fn format(lang: Lang, code: &str, params: &Params) -> Option<(String, bool)> {
     let pattern = b.get_message(code)?.value()?;
     let mut args = FluentArgs::new();
     for (k, v) in params.iter() {
-        args.set(k, value(v));
+        // A refusal names a domain value (a review's kind, a service's method, a document's
+        // title) by its Chinese name, which the API's `params` carry as they are: in English
+        // the sentence takes the value's English name where the name is one of the known words.
+        match (lang, v) {
+            (Lang::En, Param::Text(t)) => match crate::pages::i18n::english_of(t) {
+                Some(en) => args.set(k, FluentValue::from(en)),
+                None => args.set(k, value(v)),
+            },
+            _ => args.set(k, value(v)),
+        }
     }
     let mut errors = Vec::new();
     let text = b.format_pattern(pattern, Some(&args), &mut errors);
     Some((text.into_owned(), errors.is_empty()))
+}
+
+/// The message of `code` with text arguments (an alert's stored words, a step of the party's
+/// view), if the catalogue has one in `lang` and every parameter it names was given: else the
+/// caller's own words serve.
+pub fn worded(lang: Lang, code: &str, args: &[(&str, String)]) -> Option<String> {
+    let b = of(lang);
+    let pattern = b.get_message(code)?.value()?;
+    let mut fargs = FluentArgs::new();
+    for (k, v) in args {
+        fargs.set(*k, FluentValue::from(v.clone()));
+    }
+    let mut errors = Vec::new();
+    let text = b.format_pattern(pattern, Some(&fargs), &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(
+            code,
+            lang = lang.code(),
+            ?errors,
+            "message parameters missing"
+        );
+        return None;
+    }
+    Some(text.into_owned())
 }
 
 /// The message of `code` with `params`, if the catalogue has one in `lang`.
@@ -233,6 +266,52 @@ mod tests {
 
     fn crate_dir(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(name)
+    }
+
+    /// Every alert and every step of the party's page the application words by a code
+    /// (`command_centre::alerts::words`, `portal::public_step`) has a sentence in both
+    /// languages: the codes are read from the source, where they are given.
+    #[test]
+    fn every_alert_and_step_code_has_a_message_in_both_languages() {
+        let mut files = Vec::new();
+        sources(&crate_dir("app/src"), "rs", &mut files);
+        let given = regex::Regex::new(r#""((?:alert|step)_[a-z_]+)""#).unwrap();
+        let mut codes = std::collections::BTreeSet::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            for c in given.captures_iter(&text) {
+                codes.insert(c[1].to_owned());
+            }
+        }
+        assert!(codes.len() > 30, "codes found: {codes:?}");
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|c| !has(Lang::Zh, c) || !has(Lang::En, c))
+            .collect();
+        assert!(missing.is_empty(), "without a message: {missing:?}");
+    }
+
+    /// A refusal that names a domain value passes its Chinese name (the API's `params` keep
+    /// it); the English sentence names it in English.
+    #[test]
+    fn a_domain_value_named_in_a_refusal_is_english_in_english() {
+        let r = Refusal::invalid("review_target_mismatch").with("kind", "案外人异议");
+        assert!(
+            refusal(Lang::En, &r)
+                .detail
+                .contains("Outsider's objection"),
+            "{:?}",
+            refusal(Lang::En, &r)
+        );
+        assert!(refusal(Lang::Zh, &r).detail.contains("案外人异议"));
+        let r = Refusal::invalid("service_date_required").with("method", "留置送达");
+        assert!(
+            refusal(Lang::En, &r)
+                .detail
+                .contains("Left at the domicile"),
+            "{:?}",
+            refusal(Lang::En, &r)
+        );
     }
 
     /// Every refusal the domain and the application can give has a sentence in both

@@ -19,6 +19,10 @@ pub struct AlertItem {
     pub kind: String,
     pub subject: String,
     pub message: String,
+    /// The message's code and parameters (see `Tx::raise_alert`); None on older alerts. Not
+    /// in the API's answer, which keeps `message`.
+    #[serde(skip)]
+    pub params: Option<String>,
     pub due_on: Option<String>,
     pub raised_at: i64,
 }
@@ -68,7 +72,7 @@ impl Store {
             "$2 = ''"
         };
         let sql = format!(
-            "SELECT a.id, a.court_id, a.case_id, k.number AS case_number, a.kind, a.subject, a.message, a.due_on, a.raised_at \
+            "SELECT a.id, a.court_id, a.case_id, k.number AS case_number, a.kind, a.subject, a.message, a.params, a.due_on, a.raised_at \
              FROM alerts a LEFT JOIN cases k ON k.id = a.case_id \
              WHERE {scope} AND {kind} AND a.cleared_at IS NULL AND a.id < $3 ORDER BY a.id DESC LIMIT $4"
         );
@@ -179,7 +183,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let sql = format!(
-            "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \
+            "SELECT id, court_id, case_id, kind, subject, message, params, due_on, raised_at, cleared_at FROM alerts \
              WHERE case_id IN ({ids}) AND cleared_at IS NULL ORDER BY id"
         );
         let rows: Vec<AlertRow> = on_pool!(self, p => sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?;

@@ -64,6 +64,10 @@ pub struct AlertRow {
     pub kind: String,
     pub subject: String,
     pub message: String,
+    /// The message's code and parameters (see `Tx::raise_alert`); None on older alerts. Not in
+    /// the API's answer, which keeps `message`.
+    #[serde(skip)]
+    pub params: Option<String>,
     pub due_on: Option<String>,
     pub raised_at: i64,
     pub cleared_at: Option<i64>,
@@ -231,7 +235,9 @@ impl Tx {
     }
 
     /// Raises an alert, once per kind and subject; raising it again refreshes it (and reopens
-    /// it if it had been cleared). True if it was not open before.
+    /// it if it had been cleared). True if it was not open before. `message` is the Chinese
+    /// sentence (the API's), `params` its message code and parameters as JSON
+    /// (`{"code": …, "args": {…}}`), from which pages word it in the viewer's language.
     #[allow(clippy::too_many_arguments)] // one row, every column named at the call sites
     pub async fn raise_alert(
         &mut self,
@@ -240,6 +246,7 @@ impl Tx {
         kind: &str,
         subject: &str,
         message: &str,
+        params: &str,
         due_on: Option<&str>,
         at_us: i64,
     ) -> Result<bool> {
@@ -247,10 +254,10 @@ impl Tx {
             "SELECT cleared_at FROM alerts WHERE kind = $1 AND subject = $2")
             .bind(kind).bind(subject).fetch_optional(c).await)?;
         on_tx!(self, c => sqlx::query(
-            "INSERT INTO alerts (court_id, case_id, kind, subject, message, due_on, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (kind, subject) DO UPDATE SET message = excluded.message, due_on = excluded.due_on, cleared_at = NULL, \
+            "INSERT INTO alerts (court_id, case_id, kind, subject, message, params, due_on, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (kind, subject) DO UPDATE SET message = excluded.message, params = excluded.params, due_on = excluded.due_on, cleared_at = NULL, \
              raised_at = CASE WHEN alerts.cleared_at IS NULL THEN alerts.raised_at ELSE excluded.raised_at END")
-            .bind(court_id).bind(case_id).bind(kind).bind(subject).bind(message).bind(due_on).bind(at_us)
+            .bind(court_id).bind(case_id).bind(kind).bind(subject).bind(message).bind(params).bind(due_on).bind(at_us)
             .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(!matches!(open, Some((None,))))
     }
@@ -295,14 +302,14 @@ impl Store {
     /// Open alerts of one kind, everywhere (for the worker that clears what no longer holds).
     pub async fn open_alerts_of_kind(&self, kind: &str) -> Result<Vec<AlertRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(
-            "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \
+            "SELECT id, court_id, case_id, kind, subject, message, params, due_on, raised_at, cleared_at FROM alerts \
              WHERE kind = $1 AND cleared_at IS NULL ORDER BY id")
             .bind(kind).fetch_all(p).await)?)
     }
 
     pub async fn alerts_of_case(&self, case_id: i64) -> Result<Vec<AlertRow>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, AlertRow>(
-            "SELECT id, court_id, case_id, kind, subject, message, due_on, raised_at, cleared_at FROM alerts \
+            "SELECT id, court_id, case_id, kind, subject, message, params, due_on, raised_at, cleared_at FROM alerts \
              WHERE case_id = $1 AND cleared_at IS NULL ORDER BY id")
             .bind(case_id).fetch_all(p).await)?)
     }

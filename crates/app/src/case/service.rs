@@ -362,6 +362,15 @@ pub async fn alert_unserved(app: &App, today: Date, now_us: i64) -> Result<usize
                     "《{}》于 {} 制作，至 {} 仍未向 {} 送达：期间自送达起算，请及时送达",
                     r.title, r.issued_on, r.due_on, r.party_name
                 ),
+                &crate::command_centre::alerts::words(
+                    "alert_document_unserved",
+                    &[
+                        ("document", r.title.clone()),
+                        ("issued", r.issued_on.to_string()),
+                        ("due", r.due_on.to_string()),
+                        ("party", r.party_name.clone()),
+                    ],
+                ),
                 Some(&r.due_on),
                 now_us,
             )

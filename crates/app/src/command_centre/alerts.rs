@@ -70,11 +70,25 @@ pub struct Counted {
     pub cleared: usize,
 }
 
+/// An alert's words for the pages (`Tx::raise_alert`'s `params`): a message code of the
+/// catalogue (`alert_*` in the server's `messages/`) and its parameters, each a string — a
+/// date, a figure, a name as stored, or the code of a domain value (a measure's kind, a
+/// review's kind…) that the page names in the viewer's language. The Chinese sentence beside
+/// it (`message`) is what the API answers.
+pub fn words(code: &str, args: &[(&str, String)]) -> String {
+    let args: serde_json::Map<String, serde_json::Value> = args
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+        .collect();
+    json!({"code": code, "args": args}).to_string()
+}
+
 /// One alert a case calls for.
 struct Want {
     kind: &'static str,
     subject: String,
     message: String,
+    params: String,
     due_on: Option<String>,
 }
 
@@ -247,6 +261,14 @@ impl Pass<'_> {
                             "「{}」已于 {} 届满，尚未完成（{}）",
                             d.title, d.due, d.citation
                         ),
+                        params: words(
+                            "alert_node_overdue",
+                            &[
+                                ("title", d.title.clone()),
+                                ("due", d.due.to_string()),
+                                ("citation", d.citation.clone()),
+                            ],
+                        ),
                         due_on: Some(d.due.to_string()),
                     });
                 } else if d.status == "pending"
@@ -261,6 +283,14 @@ impl Pass<'_> {
                         message: format!(
                             "「{}」将于 {} 届满，请及时办理（{}）",
                             d.title, d.due, d.citation
+                        ),
+                        params: words(
+                            "alert_deadline_due_soon",
+                            &[
+                                ("title", d.title.clone()),
+                                ("due", d.due.to_string()),
+                                ("citation", d.citation.clone()),
+                            ],
                         ),
                         due_on: Some(d.due.to_string()),
                     });
@@ -306,6 +336,10 @@ impl Pass<'_> {
             kind: UNTOUCHED,
             subject: format!("case:{case_id}:untouched"),
             message: format!("案件自 {last} 起已逾 {days} 日无任何办理动态"),
+            params: words(
+                "alert_case_untouched",
+                &[("last", last.clone()), ("days", days.to_string())],
+            ),
             due_on: None,
         }))
     }
@@ -319,14 +353,9 @@ impl Pass<'_> {
         }
         let ids: Vec<i64> = cases.iter().map(|c| c.case_id).collect();
         let open = self.app.store.open_alerts_of_cases(&ids, kinds).await?;
-        let open_by: HashMap<(&str, &str), (&Option<String>, &str)> = open
+        let open_by: HashMap<(&str, &str), &zhixing_store::measures::AlertRow> = open
             .iter()
-            .map(|a| {
-                (
-                    (a.kind.as_str(), a.subject.as_str()),
-                    (&a.due_on, a.message.as_str()),
-                )
-            })
+            .map(|a| ((a.kind.as_str(), a.subject.as_str()), a))
             .collect();
         let mut keep: HashSet<(String, String)> = HashSet::new();
         let mut raise = Vec::new();
@@ -335,7 +364,13 @@ impl Pass<'_> {
                 keep.insert((w.kind.to_owned(), w.subject.clone()));
                 let same = open_by
                     .get(&(w.kind, w.subject.as_str()))
-                    .is_some_and(|(due, msg)| **due == w.due_on && *msg == w.message);
+                    // An alert raised before its words were stored as a code and parameters
+                    // is raised again to store them.
+                    .is_some_and(|a| {
+                        a.due_on == w.due_on
+                            && a.message == w.message
+                            && a.params.as_deref() == Some(w.params.as_str())
+                    });
                 if !same {
                     raise.push((c, w));
                 }
@@ -359,6 +394,7 @@ impl Pass<'_> {
                     w.kind,
                     &w.subject,
                     &w.message,
+                    &w.params,
                     w.due_on.as_deref(),
                     now_us,
                 )
@@ -562,6 +598,14 @@ impl Pass<'_> {
                     message: format!(
                         "{}（失信名单 {}）纳入期限已于 {ends} 届满，仍在公布：请核查并删除",
                         l.name, l.no
+                    ),
+                    params: words(
+                        "alert_listing_past_end",
+                        &[
+                            ("name", l.name.clone()),
+                            ("no", l.no.to_string()),
+                            ("ends", ends.clone()),
+                        ],
                     ),
                     due_on: Some(ends),
                 });

@@ -114,6 +114,10 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
                 "控制措施已于 {} 到期失效（未续行）：财产可能已不受控制",
                 m.until.as_deref().unwrap_or("")
             ),
+            &crate::command_centre::alerts::words(
+                "alert_measure_expired",
+                &[("until", m.until.clone().unwrap_or_default())],
+            ),
             m.until.as_deref(),
             now_us,
         )
@@ -175,6 +179,18 @@ pub async fn sweep_changed(app: &App, changed_since: Option<i64>) -> Result<Swee
                     "{}措施将于 {until} 到期，剩 {left} 天：请在期满前续行{renewing}",
                     zhixing_domain::measure::MeasureKind::parse(&m.kind)
                         .map_or("控制", |k| k.name_zh())
+                ),
+                &crate::command_centre::alerts::words(
+                    "alert_measure_expiring",
+                    &[
+                        ("measure", m.kind.clone()),
+                        ("until", until.to_string()),
+                        ("left", left.to_string()),
+                        (
+                            "renewing",
+                            if renewing.is_empty() { "no" } else { "yes" }.to_owned(),
+                        ),
+                    ],
                 ),
                 Some(&until.to_string()),
                 now_us,
@@ -243,6 +259,15 @@ async fn payouts_late(app: &App, today: jiff::civil::Date, now_us: i64) -> Resul
                 &format!(
                     "案款 {} 元于 {} 到账，应于 {} 前发放，尚有 {} 元未发放",
                     r.amount, r.received_on, r.payout_due, r.outstanding
+                ),
+                &crate::command_centre::alerts::words(
+                    "alert_funds_overdue",
+                    &[
+                        ("amount", r.amount.to_string()),
+                        ("received", r.received_on.to_string()),
+                        ("due", r.payout_due.to_string()),
+                        ("outstanding", r.outstanding.to_string()),
+                    ],
                 ),
                 Some(&r.payout_due.to_string()),
                 now_us,

@@ -504,6 +504,13 @@ async fn apply_checked(
                 "终本后定期查控发现财产（{}，{found} 项）：建议恢复执行",
                 c.institution_id
             ),
+            &crate::command_centre::alerts::words(
+                "alert_property_found",
+                &[
+                    ("institution", c.institution_id.clone()),
+                    ("found", found.to_string()),
+                ],
+            ),
             None,
             now_us,
         )

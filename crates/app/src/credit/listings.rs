@@ -527,6 +527,15 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
                     l.no,
                     trigger.name_zh()
                 ),
+                &crate::command_centre::alerts::words(
+                    "alert_dishonest_removal_due",
+                    &[
+                        ("name", l.name.clone()),
+                        ("no", l.no.to_string()),
+                        ("trigger", trigger.as_str().to_owned()),
+                        ("due", due.to_string()),
+                    ],
+                ),
                 Some(&due.to_string()),
                 now_us,
             )
@@ -565,6 +574,10 @@ pub async fn sweep(app: &App, changed_since: Option<i64>) -> Result<(usize, usiz
                 &format!(
                     "{}（限制消费令 {}）：已履行完毕，应解除限制消费令",
                     o.name, o.no
+                ),
+                &crate::command_centre::alerts::words(
+                    "alert_restriction_lift_due",
+                    &[("name", o.name.clone()), ("no", o.no.to_string())],
                 ),
                 None,
                 now_us,

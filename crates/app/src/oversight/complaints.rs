@@ -454,6 +454,14 @@ pub async fn sweep(app: &App, today: Date, now_us: i64) -> Result<usize, AppErro
                     c.received_on,
                     c.resolve_due
                 ),
+                &crate::command_centre::alerts::words(
+                    "alert_complaint_overdue",
+                    &[
+                        ("channel", c.channel.clone()),
+                        ("received", c.received_on.to_string()),
+                        ("due", c.resolve_due.to_string()),
+                    ],
+                ),
                 Some(&c.resolve_due),
                 now_us,
             )

@@ -607,6 +607,15 @@ pub async fn flag_overdue(app: &App) -> Result<usize, AppError> {
                 "委托{}事项（{}）应于 {} 前办结，{} 尚未回复结果",
                 act, r.case_number, r.due_on, r.to_court_id
             ),
+            &crate::command_centre::alerts::words(
+                "alert_entrusted_overdue",
+                &[
+                    ("act", r.act.clone()),
+                    ("number", r.case_number.clone()),
+                    ("due", r.due_on.to_string()),
+                    ("court", r.to_court_id.clone()),
+                ],
+            ),
             Some(&r.due_on),
             now_us,
         )
@@ -620,6 +629,15 @@ pub async fn flag_overdue(app: &App) -> Result<usize, AppError> {
             &format!(
                 "受托{}事项（{}，{} 委托）应于 {} 前办结，已超期",
                 act, r.case_number, r.from_court_id, r.due_on
+            ),
+            &crate::command_centre::alerts::words(
+                "alert_entrusted_overdue_received",
+                &[
+                    ("act", r.act.clone()),
+                    ("number", r.case_number.clone()),
+                    ("court", r.from_court_id.clone()),
+                    ("due", r.due_on.to_string()),
+                ],
             ),
             Some(&r.due_on),
             now_us,

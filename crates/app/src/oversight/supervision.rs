@@ -528,6 +528,14 @@ pub async fn escalate_overdue(app: &App) -> Result<usize, AppError> {
                 "督办事项“{}”已于 {} 到期，{} 未回复",
                 r.title, r.deadline, r.target_court_id
             ),
+            &crate::command_centre::alerts::words(
+                "alert_supervision_overdue",
+                &[
+                    ("title", r.title.clone()),
+                    ("deadline", r.deadline.to_string()),
+                    ("court", r.target_court_id.clone()),
+                ],
+            ),
             Some(&r.deadline),
             now_us,
         )

@@ -528,6 +528,10 @@ pub async fn sweep_calendar_gaps(app: &App) -> Result<usize, AppError> {
                 CALENDAR_ALERT,
                 &subject,
                 &message,
+                &crate::command_centre::alerts::words(
+                    "alert_calendar_missing",
+                    &[("year", year.to_string())],
+                ),
                 Some(&first),
                 now_us,
             )

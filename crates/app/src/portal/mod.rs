@@ -149,7 +149,16 @@ pub struct PublicStep {
     pub on: String,
     /// The event kind (`case.filed`, `case.closed`, …).
     pub kind: String,
+    /// The step in Chinese, as the API has always given it.
     pub title: String,
+    /// The step as a message code of the catalogue (`step_*`) and its parameters, each a
+    /// string — an amount in yuan, a date, a case number, a document's title, or the code of a
+    /// domain value (`action`, `mode`, `method`) — which the party's page words in the
+    /// reader's language. Not in the API's answer, which keeps `title`.
+    #[serde(skip)]
+    pub code: &'static str,
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -178,6 +187,12 @@ pub struct PublicMeasure {
     /// The property: its kind, where it is held and the last four characters of its account
     /// or certificate number — never the number in full (`银行存款（某银行，尾号 1234）`).
     pub asset: String,
+    /// The same in parts, for the party's page to word in the reader's language: the asset's
+    /// kind (the exchange protocol's code), the institution's name as registered (Chinese: a
+    /// name, not a word) and the last four characters of the number (empty when the number is
+    /// too short to show a part of it).
+    #[serde(skip)]
+    pub asset_parts: AssetParts,
     /// active, queued, done, released or expired.
     pub status: String,
     /// The amount frozen or deducted, where the measure is on money.
@@ -377,73 +392,135 @@ fn public_step(e: &CaseEvent, at: &str, you: u32, state: &CaseState) -> Option<P
             .map(|d| d.title.clone())
             .unwrap_or_default()
     };
-    let step = |on: String, title: String| PublicStep {
-        on,
-        kind: e.kind().to_owned(),
-        title,
-    };
+    let coded =
+        |on: String, title: String, code: &'static str, args: Vec<(&'static str, String)>| {
+            PublicStep {
+                on,
+                kind: e.kind().to_owned(),
+                title,
+                code,
+                args,
+            }
+        };
+    let step =
+        |on: String, title: &str, code: &'static str| coded(on, title.into(), code, Vec::new());
     Some(match e {
-        CaseEvent::Filed { filed_on, .. } => step(filed_on.to_string(), "立案受理".into()),
-        CaseEvent::OfficerAssigned { on, .. } => step(on.to_string(), "确定承办人".into()),
+        CaseEvent::Filed { filed_on, .. } => step(filed_on.to_string(), "立案受理", "step_filed"),
+        CaseEvent::OfficerAssigned { on, .. } => {
+            step(on.to_string(), "确定承办人", "step_officer_assigned")
+        }
         CaseEvent::ActionRecorded { action, on, .. } => match action {
             case::ActionKind::NoticeIssued
             | case::ActionKind::ConsumptionRestriction
             | case::ActionKind::DishonestListing
             | case::ActionKind::Interview
-            | case::ActionKind::DutiesPerformed => step(on.to_string(), action.name_zh().into()),
+            | case::ActionKind::DutiesPerformed => coded(
+                on.to_string(),
+                action.name_zh().into(),
+                "step_action",
+                vec![("action", action.as_str().into())],
+            ),
             _ => return None,
         },
-        CaseEvent::PaymentRecorded { amount, on, .. } => {
-            step(on.to_string(), format!("履行 {amount} 元"))
-        }
-        CaseEvent::FundsReceived { amount, on, .. } => {
-            step(on.to_string(), format!("案款到账 {amount} 元"))
-        }
-        CaseEvent::Suspended { on, .. } => step(on.to_string(), "中止执行".into()),
-        CaseEvent::SuspensionEnded { on } => step(on.to_string(), "恢复执行（中止结束）".into()),
-        CaseEvent::ExtensionApproved { months, on, .. } => {
-            step(on.to_string(), format!("执行期限延长 {months} 个月"))
-        }
-        CaseEvent::Closed { mode, on, .. } => {
-            step(on.to_string(), format!("结案：{}", mode.name_zh()))
-        }
+        CaseEvent::PaymentRecorded { amount, on, .. } => coded(
+            on.to_string(),
+            format!("履行 {amount} 元"),
+            "step_payment",
+            vec![("amount", amount.to_string())],
+        ),
+        CaseEvent::FundsReceived { amount, on, .. } => coded(
+            on.to_string(),
+            format!("案款到账 {amount} 元"),
+            "step_funds_received",
+            vec![("amount", amount.to_string())],
+        ),
+        CaseEvent::Suspended { on, .. } => step(on.to_string(), "中止执行", "step_suspended"),
+        CaseEvent::SuspensionEnded { on } => step(
+            on.to_string(),
+            "恢复执行（中止结束）",
+            "step_suspension_ended",
+        ),
+        CaseEvent::ExtensionApproved { months, on, .. } => coded(
+            on.to_string(),
+            format!("执行期限延长 {months} 个月"),
+            "step_extended",
+            vec![("months", months.to_string())],
+        ),
+        CaseEvent::Closed { mode, on, .. } => coded(
+            on.to_string(),
+            format!("结案：{}", mode.name_zh()),
+            "step_closed",
+            vec![("mode", mode.as_str().into())],
+        ),
         CaseEvent::DocumentServed { record } if record.party_no == you => match record.announced_on
         {
-            Some(announced) => step(
+            Some(announced) => coded(
                 announced.to_string(),
                 format!(
                     "公告送达：{}（视为送达日 {}）",
                     title_of(record.document_id),
                     record.served_on
                 ),
+                "step_served_by_announcement",
+                vec![
+                    ("document", title_of(record.document_id)),
+                    ("served", record.served_on.to_string()),
+                ],
             ),
-            None => step(
+            None => coded(
                 record.served_on.to_string(),
                 format!(
                     "送达：{}（{}）",
                     title_of(record.document_id),
                     record.method.name_zh()
                 ),
+                "step_served",
+                vec![
+                    ("document", title_of(record.document_id)),
+                    ("method", record.method.as_str().into()),
+                ],
             ),
         },
         CaseEvent::ElectronicConsentGiven { party_no, on, .. } if *party_no == you => {
-            step(on.to_string(), "同意电子送达".into())
+            step(on.to_string(), "同意电子送达", "step_consent_given")
         }
         CaseEvent::ElectronicConsentRevoked { party_no, on } if *party_no == you => {
-            step(on.to_string(), "撤回电子送达同意".into())
+            step(on.to_string(), "撤回电子送达同意", "step_consent_revoked")
         }
-        CaseEvent::ResumedAs { number, .. } => {
-            step(at.to_owned(), format!("恢复执行，新案号 {number}"))
+        CaseEvent::ResumedAs { number, .. } => coded(
+            at.to_owned(),
+            format!("恢复执行，新案号 {number}"),
+            "step_resumed_as",
+            vec![("number", number.to_string())],
+        ),
+        CaseEvent::DishonestListed { .. } => step(
+            at.to_owned(),
+            "纳入失信被执行人名单",
+            "step_dishonest_listed",
+        ),
+        CaseEvent::DishonestExtended { .. } => {
+            step(at.to_owned(), "失信期限延长", "step_dishonest_extended")
         }
-        CaseEvent::DishonestListed { .. } => step(at.to_owned(), "纳入失信被执行人名单".into()),
-        CaseEvent::DishonestExtended { .. } => step(at.to_owned(), "失信期限延长".into()),
-        CaseEvent::DishonestRemoved { .. } => step(at.to_owned(), "移出失信被执行人名单".into()),
-        CaseEvent::RestrictionOrdered { .. } => step(at.to_owned(), "发出限制消费令".into()),
-        CaseEvent::RestrictionLifted { .. } => step(at.to_owned(), "解除限制消费令".into()),
-        CaseEvent::SecurityProvided { on, .. } => step(on.to_string(), "提供执行担保".into()),
-        CaseEvent::CreditWarningIssued { on, until, .. } => {
-            step(on.to_string(), format!("信用惩戒预警（期限至 {until}）"))
+        CaseEvent::DishonestRemoved { .. } => step(
+            at.to_owned(),
+            "移出失信被执行人名单",
+            "step_dishonest_removed",
+        ),
+        CaseEvent::RestrictionOrdered { .. } => {
+            step(at.to_owned(), "发出限制消费令", "step_restriction_ordered")
         }
+        CaseEvent::RestrictionLifted { .. } => {
+            step(at.to_owned(), "解除限制消费令", "step_restriction_lifted")
+        }
+        CaseEvent::SecurityProvided { on, .. } => {
+            step(on.to_string(), "提供执行担保", "step_security_provided")
+        }
+        CaseEvent::CreditWarningIssued { on, until, .. } => coded(
+            on.to_string(),
+            format!("信用惩戒预警（期限至 {until}）"),
+            "step_credit_warning",
+            vec![("until", until.to_string())],
+        ),
         CaseEvent::DishonestAmended { .. }
         | CaseEvent::CorrectionRequested { .. }
         | CaseEvent::CorrectionDecided { .. }
@@ -633,14 +710,15 @@ async fn public_measures(
                     .unwrap_or_default();
                 describe_asset(&a.kind, &held_at, &a.reference)
             }
-            None => String::new(),
+            None => (String::new(), AssetParts::default()),
         };
         out.push(PublicMeasure {
             kind: m.kind.clone(),
             kind_zh: MeasureKind::parse(&m.kind)
                 .map_or("", MeasureKind::name_zh)
                 .to_owned(),
-            asset,
+            asset: asset.0,
+            asset_parts: asset.1,
             status: status.as_str().to_owned(),
             amount_fen: m.held_fen.or(m.amount_fen),
             until: m.until.clone(),
@@ -649,18 +727,37 @@ async fn public_measures(
     Ok(out)
 }
 
+/// A measure's property in parts (see `PublicMeasure::asset_parts`).
+#[derive(Debug, Clone, Default)]
+pub struct AssetParts {
+    pub kind: String,
+    pub held_at: String,
+    pub tail: String,
+}
+
 /// `银行存款（某银行，尾号 1234）`: the kind, where it is held and the last four characters
-/// of its number.
-fn describe_asset(kind: &str, held_at: &str, reference: &str) -> String {
+/// of its number; and the same in parts.
+fn describe_asset(kind: &str, held_at: &str, reference: &str) -> (String, AssetParts) {
     let chars: Vec<char> = reference.trim().chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let shown = chars.len() > 4;
+    let tail: String = if shown {
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    } else {
+        String::new()
+    };
     let kind_zh = zhixing_domain::measure::asset_kind_zh(kind);
-    match (held_at.is_empty(), tail.is_empty() || chars.len() <= 4) {
+    let words = match (held_at.is_empty(), tail.is_empty()) {
         (false, false) => format!("{kind_zh}（{held_at}，尾号 {tail}）"),
         (false, true) => format!("{kind_zh}（{held_at}）"),
         (true, false) => format!("{kind_zh}（尾号 {tail}）"),
         (true, true) => kind_zh.to_owned(),
-    }
+    };
+    let parts = AssetParts {
+        kind: kind.to_owned(),
+        held_at: held_at.to_owned(),
+        tail,
+    };
+    (words, parts)
 }
 
 /// 法院公告 as published.

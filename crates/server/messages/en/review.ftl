@@ -1,5 +1,5 @@
 # Review cases: objections, reconsideration, supervision (DOMAIN §4b)
-review_target_mismatch = A { $kind } cannot challenge what was chosen: an objection challenges an act, an outsider's objection the property, a reconsideration a ruling on an objection.
+review_target_mismatch = This kind of review ({ $kind }) cannot challenge what was chosen: an objection challenges an act, an outsider's objection the property, a reconsideration a ruling on an objection.
 objection_wrong_court = An objection is filed with the court that enforces.
 reconsideration_wrong_court = Reconsideration is sought at the court one level above the court that ruled on the objection.
 supervision_not_above = Supervision is exercised by a court above the court that enforces.

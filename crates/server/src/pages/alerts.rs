@@ -11,7 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::command::alert_name;
-use super::i18n::zh_en;
+use super::i18n::{Label, Lang, known, zh_en};
 use super::{PageError, Viewer, layout, page};
 use crate::error::Query;
 use crate::export::{self, Cell, Format, Table};
@@ -22,6 +22,49 @@ use zhixing_store::alerts::AlertItem;
 
 /// Alerts per page.
 const PAGE: i64 = 50;
+
+/// An alert's words in the viewer's language: its message from the catalogue with the
+/// parameters the app stored beside it (`command_centre::alerts::words`), each code among them
+/// named in the viewer's language. An alert raised before its parameters were stored, or one
+/// whose message the catalogue lacks, shows the Chinese sentence the app wrote.
+pub fn words(message: &str, params: Option<&str>) -> String {
+    params
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .and_then(|v| {
+            let code = v.get("code")?.as_str()?.to_owned();
+            let args: Vec<(&str, String)> = v
+                .get("args")?
+                .as_object()?
+                .iter()
+                .map(|(k, v)| (k.as_str(), named(k, v.as_str().unwrap_or_default())))
+                .collect();
+            crate::messages::worded(Lang::current(), &code, &args)
+        })
+        .unwrap_or_else(|| message.to_owned())
+}
+
+/// A parameter of an alert in the viewer's language: the code of a domain value by its name,
+/// a deadline's or a document's title by its English where one is known (else as stored); a
+/// date, a figure, a name or a court's id as it is.
+fn named(key: &str, value: &str) -> String {
+    use zhixing_domain as d;
+    let label = match key {
+        "measure" => Some(
+            d::measure::MeasureKind::parse(value).map_or(zh_en("控制", "control"), Label::label),
+        ),
+        "trigger" => d::credit::RemovalTrigger::parse(value).map(Label::label),
+        "act" => d::entrusted::EntrustedAct::parse(value).map(Label::label),
+        "channel" => Some(
+            d::complaint::Channel::parse(value).map_or(zh_en("信访", "complaint"), Label::label),
+        ),
+        "review" => Some(
+            d::review::ReviewKind::parse(value).map_or(zh_en("执行审查", "Review"), Label::label),
+        ),
+        "title" | "document" => Some(known(value)),
+        _ => None,
+    };
+    label.unwrap_or(value).to_owned()
+}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListForm {
@@ -153,7 +196,7 @@ pub async fn list(
                             }
                         }
                         td { (names.get(&a.court_id).map_or(a.court_id.as_str(), String::as_str)) }
-                        td { (a.message) }
+                        td { (words(&a.message, a.params.as_deref())) }
                         td { (a.due_on.as_deref().unwrap_or("")) }
                     }
                 }

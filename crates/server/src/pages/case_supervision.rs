@@ -136,7 +136,7 @@ pub fn section(l: &Loaded, token: &FormToken, id: i64, refused: Option<Refused<'
                     @for t in &l.tasks {
                         tr data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.to_court_name) }
-                            td { (t.act_zh) }
+                            td { (super::i18n::known(&t.act_zh)) }
                             td.small { (t.target) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
                             td.status { (super::i18n::known(&t.status_zh)) }

@@ -53,7 +53,7 @@ pub async fn list(
                     @for c in &rows {
                         tr.overdue[c.overdue] data-complaint=(c.id) data-status=(c.status) {
                             td { (c.id) }
-                            td { (c.channel_zh) }
+                            td { (super::i18n::known(&c.channel_zh)) }
                             td { (c.complainant) }
                             td.findings { (c.summary) }
                             td { (c.received_on) }

@@ -62,7 +62,7 @@ pub(super) fn section(
                     @for c in complaints {
                         tr data-complaint=(c.id) data-status=(c.status) {
                             td { (c.id) }
-                            td { (c.channel_zh) }
+                            td { (super::i18n::known(&c.channel_zh)) }
                             td { (c.complainant) }
                             td.findings { (c.summary) }
                             td { (c.received_on) }

@@ -191,7 +191,7 @@ pub(super) fn measures_section(
             h2 { (zh_en("控制措施", "Control measures")) }
             @if let Some(m) = error { p.error role="alert" { (m) } }
             @if !alerts.is_empty() {
-                ul #alerts { @for al in alerts { li.alert data-kind=(al.kind) { span.badge.late { (alert_kind_zh(&al.kind)) } " " (al.message) } } }
+                ul #alerts { @for al in alerts { li.alert data-kind=(al.kind) { span.badge.late { (alert_kind_zh(&al.kind)) } " " (super::alerts::words(&al.message, al.params.as_deref())) } } }
             }
             @if measures.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @else {

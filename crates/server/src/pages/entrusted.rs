@@ -99,7 +99,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                         tr id=(format!("task-{}", t.id)) data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.from_court_name) br; span.small.muted { (super::beijing_at(&t.requested_at)) } }
                             td { (t.case_number) }
-                            td { (t.act_zh) }
+                            td { (super::i18n::known(&t.act_zh)) }
                             td.small { (t.target) @if !t.instructions.is_empty() { br; span.muted { (t.instructions) } } }
                             td.small { (respondents(&t.respondents)) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
@@ -125,7 +125,7 @@ async fn render(app: &App, v: &Viewer, note: Option<Note>) -> Result<Markup, Pag
                         tr data-entrusted-task=(t.id) data-status=(t.status) {
                             td { (t.to_court_name) }
                             td { @if let Some(c) = t.case_id { a href=(format!("/cases/{c}#command")) { (t.case_number) } } @else { (t.case_number) } }
-                            td { (t.act_zh) }
+                            td { (super::i18n::known(&t.act_zh)) }
                             td { (t.due_on) @if t.overdue { " " span.badge.late { (zh_en("逾期", "Overdue")) } } }
                             td.status { (super::i18n::known(&t.status_zh)) }
                         }

@@ -6,6 +6,16 @@
 //! page (a status's words, a table's headers) need no language argument; outside a request
 //! (a unit test, a background job) it is Chinese. Exports (CSV, Excel) stay in Chinese
 //! whatever the language: they are court files.
+//!
+//! Sentences the application writes (an alert, a step of the party's timeline) reach the page
+//! as a message code and its parameters, worded from the catalogue (`messages/*/alerts.ftl`,
+//! `steps.ftl`) in the page's language. What stays Chinese in English, because it is data and
+//! not a word of the platform: names (of courts, parties, institutions — an institution's name
+//! is as registered, and no table gives its English), case and document numbers, what people
+//! typed, a rule's citation (the law's own text: a translation would be no citation), the
+//! case account's name (a payer types it as the bank holds it) and the documents themselves
+//! (the court's paper, served as made). A document's title is glossed ([`KNOWN`]): each kind
+//! of document has one title, so the mapping is stable.
 
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -336,6 +346,44 @@ const KNOWN: &[(&str, &str)] = &[
         "Enforcement of the property suspended",
     ),
     ("责令纠正", "Correction ordered"),
+    // The titles of the documents the platform makes (`case::documents`): each kind has one
+    // title, so the gloss is stable. The document itself stays Chinese: it is the court's
+    // paper, served as made.
+    ("受理案件通知书", "Notice of acceptance"),
+    ("执行通知书", "Enforcement notice"),
+    ("报告财产令", "Order to report property"),
+    ("执行裁定书", "Enforcement ruling"),
+    ("执行裁定书（中止执行）", "Enforcement ruling (suspension)"),
+    (
+        "执行裁定书（终结本次执行程序）",
+        "Enforcement ruling (round of enforcement terminated)",
+    ),
+    (
+        "执行裁定书（拍卖成交）",
+        "Enforcement ruling (sale at auction)",
+    ),
+    ("结案通知书", "Notice of closure"),
+    (
+        "决定书（纳入失信被执行人名单）",
+        "Decision (dishonest listing)",
+    ),
+    (
+        "决定书（延长失信被执行人名单期限）",
+        "Decision (dishonest listing extended)",
+    ),
+    (
+        "决定书（删除失信信息）",
+        "Decision (dishonest listing removed)",
+    ),
+    (
+        "决定书（失信名单纠正申请）",
+        "Decision (request to correct a listing)",
+    ),
+    ("信用惩戒预警通知书", "Credit warning notice"),
+    (
+        "解除限制消费令通知书",
+        "Notice lifting the consumption restriction order",
+    ),
 ];
 
 /// A word the app gave in Chinese, in the request's language: its English if it is one of the
@@ -344,12 +392,16 @@ pub fn known(zh: &str) -> &str {
     if !en() {
         return zh;
     }
+    english_of(zh).unwrap_or(zh)
+}
+
+/// The English of a word the app gives in Chinese, if it is one of the known words.
+pub fn english_of(zh: &str) -> Option<&'static str> {
     KNOWN
         .iter()
         .find(|(z, _)| *z == zh)
         .map(|(_, en)| *en)
         .or_else(|| zhixing_domain::indicators::english_name(zh))
-        .unwrap_or(zh)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

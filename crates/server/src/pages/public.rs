@@ -168,7 +168,7 @@ fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
                     tr { th { (zh_en("文书", "Document")) } th { (zh_en("送达状态", "Service")) } th { (zh_en("送达日期", "Served on")) } th { (zh_en("方式", "Method")) } th { (zh_en("查阅", "Read")) } }
                     @for d in &v.documents {
                         tr data-document=(d.document_id) data-status=(d.status) {
-                            td { (d.title) }
+                            td { (super::i18n::known(&d.title)) }
                             td { (super::i18n::known(&d.status_zh)) }
                             td { (d.served_on.as_deref().unwrap_or("—")) }
                             td { (d.method_zh.as_deref().map_or("—", super::i18n::known)) }
@@ -211,6 +211,56 @@ fn inbox(v: &PartyCaseView, f: &AccessForm) -> Markup {
     }
 }
 
+/// A step of the case in the reader's language, from its code and parameters; the app's
+/// Chinese words if the catalogue lacks the code.
+fn step_words(s: &zhixing_app::portal::PublicStep) -> String {
+    use super::i18n::Label;
+    use zhixing_domain as d;
+    let args: Vec<(&str, String)> = s
+        .args
+        .iter()
+        .map(|(k, v)| {
+            let named = match *k {
+                "action" => d::case::ActionKind::parse(v).map(Label::label),
+                "mode" => d::case::ClosureMode::parse(v).map(Label::label),
+                "method" => d::service::ServiceMethod::parse(v).map(Label::label),
+                "document" => Some(known(v)),
+                _ => None,
+            };
+            (*k, named.unwrap_or(v).to_owned())
+        })
+        .collect();
+    crate::messages::worded(super::i18n::Lang::current(), s.code, &args)
+        .unwrap_or_else(|| known(&s.title).to_owned())
+}
+
+/// A measure's property in the reader's language: in Chinese as the app words it
+/// (`银行存款（某银行，尾号 1234）`); in English its kind by name, the institution by its
+/// registered name — a name, Chinese as registered, with no stable English — and the tail of
+/// its number.
+fn asset_words(m: &zhixing_app::portal::PublicMeasure) -> String {
+    if !super::i18n::en() {
+        return m.asset.clone();
+    }
+    let p = &m.asset_parts;
+    if p.kind.is_empty() {
+        return m.asset.clone();
+    }
+    let kind = known(zhixing_domain::measure::asset_kind_zh(&p.kind));
+    let mut within = Vec::new();
+    if !p.held_at.is_empty() {
+        within.push(p.held_at.clone());
+    }
+    if !p.tail.is_empty() {
+        within.push(format!("number ending {}", p.tail));
+    }
+    if within.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind} ({})", within.join(", "))
+    }
+}
+
 fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft) -> Markup {
     html! {
         @if let Some(s) = &said {
@@ -224,7 +274,7 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
             h2 { (zh_en("当事人", "Party")) }
             ul { @for p in &v.parties { li { (if p.role == "applicant" { zh_en("申请执行人", "Applicant") } else { zh_en("被执行人", "Respondent") }) (zh_en("：", ": ")) (p.name) } } }
             h2 { (zh_en("办理进程", "Progress")) }
-            ol #timeline { @for s in &v.timeline { li { (s.on) " " (super::i18n::known(&s.title)) } } }
+            ol #timeline { @for s in &v.timeline { li { (s.on) " " (step_words(s)) } } }
             h2 { (zh_en("期限", "Due")) }
             ul #deadlines { @for d in &v.deadlines { li { (super::i18n::known(&d.title)) " — " (d.due) (zh_en("（", " (")) (super::deadline_status(&d.status).1) (zh_en("）", ")")) } } }
             h2 { (zh_en("控制措施", "Control measures")) }
@@ -235,7 +285,7 @@ fn view(v: &PartyCaseView, f: &AccessForm, said: Option<Said<'_>>, draft: &Draft
                     @for m in &v.measures {
                         tr data-status=(m.status) {
                             td { (super::i18n::known(&m.kind_zh)) }
-                            td.asset { (m.asset) }
+                            td.asset { (asset_words(m)) }
                             td.num { (m.amount_fen.map(yuan).unwrap_or_else(|| "—".into())) }
                             td { (super::control::measure_status_zh(&m.status)) }
                             td { (m.until.as_deref().unwrap_or("—")) }
@@ -463,7 +513,7 @@ pub async fn document_submit(
         Ok(d) => {
             let body = html! {
                 section.card #party-document {
-                    h1 { (d.title) }
+                    h1 { (super::i18n::known(&d.title)) }
                     p { (zh_en("送达日期 ", "Served on ")) strong #served-on { (d.served_on) } (zh_en(" · 送达方式 ", " · method ")) (super::i18n::known(&d.method_zh)) }
                     p.small { (zh_en("SHA-256：", "SHA-256: ")) code #document-sha256 { (d.sha256) } }
                     form method="post" action=(format!("/public/case/documents/{id}")) {

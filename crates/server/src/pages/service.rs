@@ -52,7 +52,7 @@ pub(super) fn section(
             @if docs.is_empty() { p.muted { (zh_en("暂无。", "None yet.")) } }
             @for d in docs {
                 article.document data-document=(d.document_id) {
-                    h3 { a href=(format!("/documents/{}", d.document_id)) target="_blank" { (d.title) }
+                    h3 { a href=(format!("/documents/{}", d.document_id)) target="_blank" { (super::i18n::known(&d.title)) }
                         " " span.small.muted { (zh_en("制作日期 ", "Made on ")) (d.issued_on.as_deref().unwrap_or("—")) " · SHA-256 " code { (d.sha256.get(..12).unwrap_or("")) "…" } } }
                     div.scroll { table.services {
                         tr { th { (zh_en("受送达人", "Addressee")) } th { (zh_en("状态", "Status")) } th { (zh_en("方式", "Method")) } th { (zh_en("送达日期", "Served on")) } th { (zh_en("送达凭证", "Proof of service")) } th { (zh_en("查阅", "Read")) } th { (zh_en("期间", "Periods")) } }
@@ -107,7 +107,7 @@ pub(super) fn section(
                     form #service-form method="post" enctype="multipart/form-data" action=(format!("/cases/{id}/services")) {
                         // First: the token is read from the first part, before the file.
                         (token)
-                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
+                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (super::i18n::known(&d.title)) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
                         label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
                         label { (zh_en("送达方式", "Method of service")) select name="method" required { @for m in ServiceMethod::ALL { option value=(m.as_str()) { (m.label()) } } } }
                         label { (zh_en("送达日期（签收、留置、邮件签收日；公告送达填公告发布日）", "Served on (day signed for, left, or mail signed for; for announcement, the day announced)")) input type="date" name="on" value=(today) max=(today); }
@@ -118,7 +118,7 @@ pub(super) fn section(
                     }
                     form #service-failure-form method="post" action=(format!("/cases/{id}/service-failures")) {
                         (token)
-                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (d.title) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
+                        label { (zh_en("文书", "Document")) select name="document_id" required { @for d in docs { option value=(d.document_id) { (super::i18n::known(&d.title)) (zh_en("（", " (")) (d.issued_on.as_deref().unwrap_or("")) (zh_en("）", ")")) } } } }
                         label { (zh_en("受送达人", "Addressee")) select name="party_no" required { @for p in &state.parties { option value=(p.no) { (p.name) } } } }
                         label { (zh_en("尝试的方式", "Method tried")) select name="method" required { @for m in ServiceMethod::ALL.into_iter().filter(|m| *m != ServiceMethod::Announcement) { option value=(m.as_str()) { (m.label()) } } } }
                         label { (zh_en("原因", "Cause")) select name="reason" required {

@@ -263,7 +263,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
                 h2 { (zh_en("待办（系统管理员）", "To do (administrator)")) }
                 @if q.calendar_alerts.is_empty() && q.proposals_to_decide == 0 { p { (zh_en("暂无待办事项。", "Nothing to do.")) } }
                 @for a in &q.calendar_alerts {
-                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (a.message) " · " a href="/rules#propose-calendar" { (zh_en("载入工作日历", "Load the working calendar")) } }
+                    p.error.calendar-alert role="alert" data-subject=(a.subject) { (super::alerts::words(&a.message, a.params.as_deref())) " · " a href="/rules#propose-calendar" { (zh_en("载入工作日历", "Load the working calendar")) } }
                 }
                 @if q.proposals_to_decide > 0 {
                     p #proposals-to-decide { (zh_en("待您审批的规则库变更 ", "Rule book changes awaiting your approval: ")) strong { (q.proposals_to_decide) } (zh_en(" 项 · ", " · ")) a href="/rules#rule-proposals" { (zh_en("前往审批", "Review")) } }

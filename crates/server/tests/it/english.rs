@@ -1,7 +1,11 @@
 //! English mode is complete: every page family, fetched over HTTP by the role that uses it
 //! with the `zx_lang=en` cookie, shows no Chinese once the data is taken out (court and party
 //! names, case and document numbers, addresses — what the test and the fixtures wrote); and
-//! the same pages without the cookie still speak Chinese.
+//! the same pages without the cookie still speak Chinese. The watch worker runs, and the case
+//! carries the alerts it raises (deadlines, an untouched case, a measure ending, a document
+//! unserved, a complaint, a review, a supervision order and an entrusted task overdue): an
+//! alert is worded on the page from its code and parameters. The party's own page shows a
+//! timeline, a measure and a review.
 
 use regex::Regex;
 use reqwest::StatusCode;
@@ -83,17 +87,29 @@ const DATA: &[&str] = &[
     "王五",
     "朝阳区某小区1号楼101室",
     "京(2020)朝阳区不动产权第0001号",
-    // Stored as the app wrote it, in Chinese (not yet bilingual): a measure's property as the
-    // party view describes it.
-    "不动产（北京市不动产登记中心，尾号 001号）",
+    // What the test typed: a payment's note, a review's grounds, a complaint, a supervision
+    // order, an entrusted task.
+    "被执行人部分履行",
+    "查封的房屋为唯一住房",
+    "申请执行人反映执行款迟迟未发放",
+    "财产处置迟缓",
+    "请于期限内查明未处置原因并报送处置计划",
+    "名下石家庄某银行账户",
+    "冻结金额以",
+    "元为限",
+    // The testkit's proof of service (a file name), and the tail of the certificate number
+    // the party view shows.
+    "送达回证.pdf",
+    "001号",
+    // The case account's name as the bank holds it (the court's name and 执行款专户): a
+    // payer types it exactly, so it stays Chinese in English too.
+    "执行款专户",
     // Fixtures: the demo regional rule's note, the real-estate registry, the example case
     // number of the search box, the notice of acceptance the filing makes.
     "演示规则，非真实条文：仅用于展示地区规则覆盖全国规则的机制",
     "北京市不动产登记中心",
     "执50",
     "受理案件通知书",
-    // An alert's message, stored as the app wrote it.
-    "尚未载入 2027 年的官方节假日安排：涉及该年的期限暂按周末计算、标为暂定。请在国务院办公厅公布通知后载入该年工作日历（须另一名系统管理员批准）",
     // The testkit's users' display names.
     "测试",
     // The link back to Chinese is named in Chinese.
@@ -182,12 +198,33 @@ async fn check(t: &TestApp, cookie: &str, path: &str, zh: &str, failures: &mut V
     }
 }
 
+/// The open alerts of a case, by kind.
+async fn alert_kinds(t: &TestApp, token: &str, id: i64) -> Vec<String> {
+    let v = t
+        .get_value(&format!("/api/v1/cases/{id}/alerts"), Some(token))
+        .await;
+    let mut kinds: Vec<String> = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+async fn created(r: reqwest::Response) -> Value {
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
 #[tokio::test]
 async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwise() {
-    // Without the watch worker: the alerts it raises carry sentences the app writes in Chinese
-    // (an alert's message, like a rule's citation, is stored text, not a page's label), and
-    // whether one is raised before a page is fetched is a matter of timing.
-    let t = TestApp::spawn_quiet().await;
+    // With the watch worker: the alerts it raises are worded on the page in its language.
+    let t = TestApp::spawn().await;
     let token = t.signed_in("officer1", COURT, Role::Officer).await;
     let (id, number, codes) = file(&t, &token).await;
     let asset = t
@@ -201,19 +238,129 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
         )
         .await;
     assert!(asset > 0);
-    for (user, role) in [
-        ("head1", Role::DivisionHead),
-        ("sup1", Role::Supervisor),
-        ("admin1", Role::Administrator),
-        ("audit1", Role::Auditor),
+    let today = t.app.today();
+    let in_days = |n: i64| today.saturating_add(jiff::Span::new().days(n)).to_string();
+
+    // The party's timeline: the notice issued, the enforcement notice served (the order to
+    // report property left unserved: an alert), a payment.
+    let r = t
+        .post_json(
+            &format!("/api/v1/cases/{id}/actions"),
+            Some(&token),
+            &json!({"action": "notice_issued", "perform_days": 7, "report_days": 10}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    t.serve_documents(&token, id, &["enforcement_notice"]).await;
+    created(
+        t.post_json(
+            &format!("/api/v1/cases/{id}/payments"),
+            Some(&token),
+            &json!({"amount": 10_000_000, "note": "被执行人部分履行"}),
+        )
+        .await,
+    )
+    .await;
+    // A review of the seizure, a complaint, a supervision order from the intermediate court
+    // and a task entrusted to a court in Hebei: each overdue once the clock has moved on.
+    let seizure: i64 = t
+        .raw_text(&format!(
+            "SELECT CAST(id AS TEXT) FROM measures WHERE case_id = {id}"
+        ))
+        .await
+        .parse()
+        .unwrap();
+    created(
+        t.post_json(
+            &format!("/api/v1/cases/{id}/reviews"),
+            Some(&token),
+            &json!({"kind": "act_objection", "challenged": "measure", "challenged_id": seizure,
+                    "applicant": "李四", "grounds": "查封的房屋为唯一住房"}),
+        )
+        .await,
+    )
+    .await;
+    created(
+        t.post_json(
+            &format!("/api/v1/cases/{id}/complaints"),
+            Some(&token),
+            &json!({"channel": "hotline", "complainant": "张三",
+                    "summary": "申请执行人反映执行款迟迟未发放", "received_on": today.to_string()}),
+        )
+        .await,
+    )
+    .await;
+    let issuer = t.signed_in("sup_i", "i1103", Role::Supervisor).await;
+    created(
+        t.post_json(
+            "/api/v1/supervisions",
+            Some(&issuer),
+            &json!({"court": COURT, "case_id": id, "title": "财产处置迟缓",
+                    "instructions": "请于期限内查明未处置原因并报送处置计划", "deadline": in_days(5)}),
+        )
+        .await,
+    )
+    .await;
+    created(
+        t.post_json(
+            &format!("/api/v1/cases/{id}/entrusted-tasks"),
+            Some(&token),
+            &json!({"to_court": "b130102", "act": "freeze",
+                    "target": "李四名下石家庄某银行账户 6222****1234", "instructions": "冻结金额以 10,000 元为限"}),
+        )
+        .await,
+    )
+    .await;
+
+    // Sixty days on, the seizure ending in three days.
+    t.clock.advance(std::time::Duration::from_secs(60 * 86_400));
+    let later = t
+        .app
+        .today()
+        .saturating_add(jiff::Span::new().days(3))
+        .to_string();
+    t.raw_exec(&format!(
+        "UPDATE measures SET until = '{later}' WHERE id = {seizure}"
+    ))
+    .await;
+    zhixing_app::command_centre::watch::sweep(&t.app)
+        .await
+        .unwrap();
+    let token = t.login("officer1").await;
+    let raised = alert_kinds(&t, &token, id).await;
+    for kind in [
+        "case_untouched",
+        "complaint_overdue",
+        "document_unserved",
+        "entrusted_overdue",
+        "measure_expiring",
+        "node_overdue",
+        "review_overdue",
+        "supervision_overdue",
     ] {
-        t.user(user, COURT, &[role]).await;
+        assert!(
+            raised.iter().any(|k| k == kind),
+            "no {kind} among {raised:?}"
+        );
+    }
+
+    for (user, court, role) in [
+        ("head1", COURT, Role::DivisionHead),
+        ("sup1", COURT, Role::Supervisor),
+        ("admin1", COURT, Role::Administrator),
+        ("audit1", COURT, Role::Auditor),
+        // The court the task was entrusted to: its alert names the task it received.
+        ("sup_hebei", "b130102", Role::Supervisor),
+    ] {
+        t.user(user, court, &[role]).await;
     }
     let officer = t.page_login("officer1").await;
     let head = t.page_login("head1").await;
     let sup = t.page_login("sup1").await;
     let admin = t.page_login("admin1").await;
     let auditor = t.page_login("audit1").await;
+    let issuer = t.page_login("sup_i").await;
+    let hebei = t.page_login("sup_hebei").await;
     let none = "";
 
     let mut failures = Vec::new();
@@ -227,10 +374,15 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
         (&auditor, "/home", "首页"),
         (&officer, "/cases", "立案日期"),
         (&officer, &case, "流程记录"),
+        (&officer, &case, "到期，剩"),
         (&officer, "/cases/new", "申请执行人"),
         (&officer, &closure, "结案理由"),
         (&sup, "/command", "考核指标"),
         (&sup, "/alerts", "预警类型"),
+        (&sup, "/alerts", "已逾期"),
+        (&sup, "/alerts?kind=node_overdue", "尚未完成"),
+        (&issuer, "/alerts", "未回复"),
+        (&hebei, "/alerts", "受托"),
         (&officer, "/supervisions", "督办"),
         (&officer, "/entrusted", "委托"),
         (&officer, "/complaints", "执行信访"),
@@ -258,16 +410,39 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
         check(&t, cookie, path, zh, &mut failures).await;
     }
 
-    // The party's own view of the case, opened with the case number and the code.
-    for (cookie, zh) in [("zx_lang=en", None), ("", Some("办理进程"))] {
+    // The alerts are worded in English, not merely stripped of Chinese.
+    let english = format!("{sup}; zx_lang=en");
+    let (_, alerts) = t.html("/alerts", &english).await;
+    for words in [
+        "and is not done",
+        "Nothing has been done on the case since",
+        "Measure “Seal” ends on",
+        "Complaint (Hotline, received",
+        "Objection to an enforcement act case",
+        "is still not served on",
+    ] {
+        if !alerts.contains(words) {
+            failures.push(format!("/alerts in English lacks {words}"));
+        }
+    }
+    let (_, received) = t.html("/alerts", &format!("{hebei}; zx_lang=en")).await;
+    if !received.contains("entrusted to this court") {
+        failures.push("the receiving court's alert is not in English".into());
+    }
+
+    // The party's own view of the case, opened with the case number and the code: the
+    // applicant's (the measure, the payment), then a respondent's (the service).
+    for (code, cookie, zh) in [
+        (&codes[0], "zx_lang=en", None),
+        (&codes[1], "zx_lang=en", None),
+        (&codes[0], "", Some("履行 ¥100,000.00 元")),
+        (&codes[1], "", Some("送达：执行通知书（直接送达）")),
+    ] {
         let r = t
             .client
             .post(t.url("/public/case"))
             .header("cookie", cookie)
-            .form(&[
-                ("case_number", number.as_str()),
-                ("code", codes[0].as_str()),
-            ])
+            .form(&[("case_number", number.as_str()), ("code", code.as_str())])
             .send()
             .await
             .unwrap();
@@ -275,6 +450,20 @@ async fn every_page_family_is_english_when_english_is_picked_and_chinese_otherwi
         let html = r.text().await.unwrap();
         match zh {
             None => {
+                let shown: &[&str] = if code == &codes[0] {
+                    &[
+                        "Payment of ¥100,000.00",
+                        "Real estate (",
+                        "Objection to an enforcement act",
+                    ]
+                } else {
+                    &["Served: Enforcement notice ("]
+                };
+                for shown in shown {
+                    if !html.contains(shown) {
+                        failures.push(format!("the party view in English lacks {shown}"));
+                    }
+                }
                 let left = chinese_left(&without_data(&visible(&html), DATA, &rule_book_words()));
                 if !left.is_empty() {
                     failures.push(format!("party view:\n    {}", left.join("\n    ")));
