@@ -194,12 +194,29 @@ impl Tx {
     }
 }
 
-impl Store {
-    /// Recipients whose document is still unserved after its due day (`due_on < today`).
-    pub async fn unserved_overdue(&self, today: &str) -> Result<Vec<UnservedRow>> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, UnservedRow>(
+impl Tx {
+    /// At most `limit` recipients whose document is still unserved after its due day
+    /// (`due_on < today`) and who were not alerted yet, earliest due first.
+    pub async fn unserved_to_alert(&mut self, today: &str, limit: i64) -> Result<Vec<UnservedRow>> {
+        Ok(on_tx!(self, c => sqlx::query_as::<_, UnservedRow>(
             "SELECT case_id, document_id, party_no, court_id, title, party_name, issued_on, due_on \
-             FROM unserved_documents WHERE due_on < $1 ORDER BY due_on, case_id, document_id, party_no")
-            .bind(today).fetch_all(p).await)?)
+             FROM unserved_documents WHERE due_on < $1 AND alerted_at IS NULL \
+             ORDER BY due_on, case_id, document_id, party_no LIMIT $2")
+            .bind(today).bind(limit).fetch_all(c).await)?)
+    }
+
+    /// Notes that the alert on this recipient's unserved document was raised.
+    pub async fn mark_unserved_alerted(
+        &mut self,
+        case_id: i64,
+        document_id: i64,
+        party_no: i64,
+        at_us: i64,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "UPDATE unserved_documents SET alerted_at = $1 WHERE case_id = $2 AND document_id = $3 AND party_no = $4")
+            .bind(at_us).bind(case_id).bind(document_id).bind(party_no)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
     }
 }

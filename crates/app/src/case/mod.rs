@@ -229,7 +229,7 @@ pub(crate) async fn file_in_tx(
     }
     let region_code = region(court);
     let ctx = rule_ctx(app, &rules, &region_code, today);
-    service::track_unserved(tx, id, court, &state, &doc_events, &ctx).await?;
+    service::track_unserved(tx, id, court, &state, &doc_events, &ctx, app.now_us()).await?;
     events.extend(doc_events);
     let state_json = serde_json::to_string(&state).or_internal("serde_json::to_string(state)")?;
     tx.update_case(
@@ -532,7 +532,7 @@ where
     let mut recorded = decided.clone();
     recorded.extend(docs);
     recorded.extend(served);
-    service::track_unserved(tx, id, &court, &state, &recorded, &ctx).await?;
+    service::track_unserved(tx, id, &court, &state, &recorded, &ctx, app.now_us()).await?;
     let due = next_due(app, &state, &court, today, &rules)?;
     let closed_on = state.closure.as_ref().map(|c| c.2.to_string());
     let json = serde_json::to_string(&state).or_internal("case state as JSON")?;

@@ -276,6 +276,7 @@ pub(crate) async fn track_unserved(
     state: &CaseState,
     recorded: &[CaseEvent],
     ctx: &Ctx<'_>,
+    now_us: i64,
 ) -> Result<(), AppError> {
     for e in recorded {
         match e {
@@ -330,8 +331,16 @@ pub(crate) async fn track_unserved(
                 }
             }
             CaseEvent::DocumentServed { record } => {
-                tx.remove_unserved(case_id, record.document_id, i64::from(record.party_no))
+                let party_no = i64::from(record.party_no);
+                tx.remove_unserved(case_id, record.document_id, party_no)
                     .await?;
+                // The service ends the alert in its own transaction.
+                tx.clear_alerts(
+                    &unserved_subject(record.document_id, party_no),
+                    &[UNSERVED_ALERT],
+                    now_us,
+                )
+                .await?;
             }
             _ => {}
         }
@@ -343,58 +352,62 @@ pub(crate) async fn track_unserved(
 /// `document_unserved`, one per document and recipient); a service clears it. Run by the watch
 /// worker.
 pub async fn alert_unserved(app: &App, today: Date, now_us: i64) -> Result<usize, AppError> {
-    let late = app.store.unserved_overdue(&today.to_string()).await?;
-    let subject = |r: &zhixing_store::service::UnservedRow| {
-        format!("document:{}:party:{}", r.document_id, r.party_no)
-    };
-    let still: std::collections::HashSet<String> = late.iter().map(subject).collect();
-    let mut tx = app.store.begin().await?;
+    // In bounded batches, each its own transaction: the first pass over a large court reads
+    // no more than a batch per statement, and later passes only the newly overdue.
+    const BATCH: i64 = 500;
     let mut raised = 0;
-    let mut events = Vec::new();
-    for r in &late {
-        let new = tx
-            .raise_alert(
-                &r.court_id,
-                Some(r.case_id),
-                UNSERVED_ALERT,
-                &subject(r),
-                &format!(
-                    "《{}》于 {} 制作，至 {} 仍未向 {} 送达：期间自送达起算，请及时送达",
-                    r.title, r.issued_on, r.due_on, r.party_name
-                ),
-                &crate::command_centre::alerts::words(
-                    "alert_document_unserved",
-                    &[
-                        ("document", r.title.clone()),
-                        ("issued", r.issued_on.to_string()),
-                        ("due", r.due_on.to_string()),
-                        ("party", r.party_name.clone()),
-                    ],
-                ),
-                Some(&r.due_on),
-                now_us,
-            )
-            .await?;
-        if new {
-            raised += 1;
-            events.push(zhixing_store::NewEvent {
-                actor: "system:watch".into(),
-                court_id: Some(r.court_id.clone()),
-                kind: format!("alert.{UNSERVED_ALERT}"),
-                subject: format!("case:{}", r.case_id),
-                payload: serde_json::json!({"document": r.document_id, "party_no": r.party_no, "due": r.due_on}),
-            });
-        }
-    }
-    for a in app.store.open_alerts_of_kind(UNSERVED_ALERT).await? {
-        if !still.contains(&a.subject) {
-            tx.clear_alerts(&a.subject, &[UNSERVED_ALERT], now_us)
+    loop {
+        let mut tx = app.store.begin().await?;
+        let late = tx.unserved_to_alert(&today.to_string(), BATCH).await?;
+        let mut events = Vec::new();
+        for r in &late {
+            let new = tx
+                .raise_alert(
+                    &r.court_id,
+                    Some(r.case_id),
+                    UNSERVED_ALERT,
+                    &unserved_subject(r.document_id, r.party_no),
+                    &format!(
+                        "《{}》于 {} 制作，至 {} 仍未向 {} 送达：期间自送达起算，请及时送达",
+                        r.title, r.issued_on, r.due_on, r.party_name
+                    ),
+                    &crate::command_centre::alerts::words(
+                        "alert_document_unserved",
+                        &[
+                            ("document", r.title.clone()),
+                            ("issued", r.issued_on.to_string()),
+                            ("due", r.due_on.to_string()),
+                            ("party", r.party_name.clone()),
+                        ],
+                    ),
+                    Some(&r.due_on),
+                    now_us,
+                )
                 .await?;
+            tx.mark_unserved_alerted(r.case_id, r.document_id, r.party_no, now_us)
+                .await?;
+            if new {
+                raised += 1;
+                events.push(zhixing_store::NewEvent {
+                    actor: "system:watch".into(),
+                    court_id: Some(r.court_id.clone()),
+                    kind: format!("alert.{UNSERVED_ALERT}"),
+                    subject: format!("case:{}", r.case_id),
+                    payload: serde_json::json!({"document": r.document_id, "party_no": r.party_no, "due": r.due_on}),
+                });
+            }
+        }
+        tx.append_events(now_us, &events).await?;
+        tx.commit().await?;
+        if i64::try_from(late.len()).unwrap_or(i64::MAX) < BATCH {
+            return Ok(raised);
         }
     }
-    tx.append_events(now_us, &events).await?;
-    tx.commit().await?;
-    Ok(raised)
+}
+
+/// The subject of the unserved alert on one recipient of one document.
+fn unserved_subject(document_id: i64, party_no: i64) -> String {
+    format!("document:{document_id}:party:{party_no}")
 }
 
 /// The alert kind of a document unserved past the lead time.
