@@ -728,20 +728,20 @@ fn parse_party(
     at += ord;
     // 上诉人(原审被告) / 原告(反诉被告) — the bracket names the role the enforcement follows
     // when the heading is an appeal's.
-    if let Some(inner) = s.get(at..).and_then(|r| r.strip_prefix('(')) {
-        if let Some(close) = inner.find(')') {
-            let inside = inner.get(..close).unwrap_or("");
-            if marker.side == Side::None
-                && let Some(r) = w
-                    .role
-                    .iter()
-                    .find(|r| inside.contains(r.marker.as_str()) && r.side != Side::None)
-            {
-                side = r.side;
-                heading = format!("{}({})", marker.marker, inside);
-            }
-            at = s.len() - inner.len() + close + 1;
+    if let Some(inner) = s.get(at..).and_then(|r| r.strip_prefix('('))
+        && let Some(close) = inner.find(')')
+    {
+        let inside = inner.get(..close).unwrap_or("");
+        if marker.side == Side::None
+            && let Some(r) = w
+                .role
+                .iter()
+                .find(|r| inside.contains(r.marker.as_str()) && r.side != Side::None)
+        {
+            side = r.side;
+            heading = format!("{}({})", marker.marker, inside);
         }
+        at = s.len() - inner.len() + close + 1;
     }
     let had_colon = s.get(at..).is_some_and(|r| r.starts_with([':', '：']));
     let rest = s.get(at..)?;
@@ -1032,6 +1032,9 @@ fn parties(
                     });
                 let narrative = !colon
                     && (after.starts_with(['与', '诉', '对', '于', '向', '和', '及'])
+                        || ["与被", "诉被", "与原", "与申请", "与第三人", "与上诉"]
+                            .iter()
+                            .any(|k| line.contains(k))
                         || line.contains("一案")
                         || line.contains("纠纷")
                         || line.contains("诉称"));
@@ -1050,6 +1053,9 @@ fn parties(
                     *e = b;
                     end = b;
                 }
+                // Before the first party's paragraph, a line of the heading we did not
+                // recognise is passed over.
+                None if out.is_empty() => {}
                 _ => break,
             },
         }
@@ -1088,13 +1094,24 @@ fn mentions(s: &str, parties: &[Party]) -> Vec<(usize, usize, Vec<usize>)> {
             if found.iter().any(|f| f.0 <= at && at < f.1) {
                 continue;
             }
+            // 原告(反诉被告)宋涛: the role in brackets describes, it does not name.
+            let before = s.get(..at).unwrap_or("");
+            if before
+                .rfind('(')
+                .is_some_and(|o| !before.get(o..).unwrap_or("").contains(')'))
+            {
+                continue;
+            }
             let named_after = found.iter().any(|f| {
                 f.0 == end
                     || (f.0 > end
-                        && f.0 <= end + 6
+                        && f.0 <= end + 30
                         && s.get(end..f.0).is_some_and(|g| {
                             g.chars()
                                 .all(|c| c.is_ascii_digit() || cn_digit(c).is_some())
+                                || g.starts_with('(')
+                                    && g.ends_with(')')
+                                    && !g.get(1..).unwrap_or("").contains('(')
                         }))
             });
             if named_after {
@@ -1198,9 +1215,17 @@ fn interest_in(
     w: &Wording,
 ) -> Option<InterestDraft> {
     const TRIGGERS: [&str; 5] = ["利息", "资金占用", "逾期付款损失", "罚息", "逾期付款违约金"];
+    // Or a sum computed on a base (违约金(以…为基数…按年利率…)): its bracket or its 以.
+    let base_clause = s.get(from..).and_then(|r| r.find("为基数")).and_then(|j| {
+        let head = s.get(from..from + j)?;
+        head.rfind(['(', '，', ','])
+            .map(|o| from + o)
+            .or_else(|| head.rfind('以').map(|o| from + o))
+    });
     let at = TRIGGERS
         .iter()
         .filter_map(|t| s.get(from..).and_then(|r| r.find(t)).map(|i| from + i))
+        .chain(base_clause)
         .min()?;
     let part = s.get(at..)?;
     let end_rel = part.find('。').unwrap_or(part.len());
@@ -1250,6 +1275,12 @@ fn interest_in(
             ("LPR".to_owned(), i + l.len())
         };
         rate = Some(Field::new(text, tx.vspan(v, at + i, at + end), 88));
+    } else if let Some(i) = clause.find("中国人民银行同期") {
+        rate = Some(Field::new(
+            "人行同期贷款利率".to_owned(),
+            tx.vspan(v, at + i, at + i + "中国人民银行同期".len()),
+            80,
+        ));
     } else if let Some(i) = clause.find("利率") {
         let per = clause.get(..i).and_then(|b| b.chars().next_back());
         let unit = match per {
@@ -1265,7 +1296,22 @@ fn interest_in(
             .bytes()
             .take_while(|b| b.is_ascii_digit() || *b == b'.')
             .count();
-        let parsed = if n > 0 && after.get(n..).is_some_and(|x| x.starts_with('%')) {
+        let per_mille = |r: &str, div: u32| -> Option<(String, usize)> {
+            let len: usize = r
+                .chars()
+                .take_while(|&c| cn_digit(c).is_some() || cn_unit(c).is_some())
+                .map(char::len_utf8)
+                .sum();
+            let n = cn_number(r.get(..len)?)?;
+            // 万分之五 = 0.05%, 千分之三 = 0.3%.
+            let pct = format!("{}", n as f64 / f64::from(div));
+            Some((pct, len))
+        };
+        let parsed = if let Some(r) = after.strip_prefix("万分之") {
+            per_mille(r, 100).map(|(x, l)| (x, "万分之".len() + l))
+        } else if let Some(r) = after.strip_prefix("千分之") {
+            per_mille(r, 10).map(|(x, l)| (x, "千分之".len() + l))
+        } else if n > 0 && after.get(n..).is_some_and(|x| x.starts_with('%')) {
             Some((after.get(..n).unwrap_or("").to_owned(), n + 1))
         } else if let Some(r) = after.strip_prefix("百分之") {
             let len: usize = r
@@ -1313,8 +1359,7 @@ fn interest_in(
         let before_at = clause.get(..j).and_then(|b| b.rfind('以')).unwrap_or(0);
         let inside = all
             .iter()
-            .filter(|a| a.start >= at + before_at && a.end <= at + j)
-            .next_back();
+            .rfind(|a| a.start >= at + before_at && a.end <= at + j);
         base = match inside {
             Some(a) => {
                 let f = Field::new(Fen::new(a.fen).ok()?, tx.vspan(v, a.start, a.end), 92);
@@ -1347,9 +1392,14 @@ fn interest_in(
         .iter()
         .find(|a| {
             a.start >= at
-                && a.start <= at + 12 + "人民币".len()
-                && s.get(at..a.start)
-                    .is_some_and(|g| !g.contains('以') && !g.contains('按'))
+                && a.end <= part_end
+                && s.get(..a.start).is_some_and(|g| {
+                    let g = g.trim_end_matches(['为', ':', '：', ' ']);
+                    let g = g.strip_suffix("人民币").unwrap_or(g);
+                    let g = g.trim_end_matches(['为', ':', '：', ' ']);
+                    g.ends_with("利息")
+                })
+                && !s.get(a.end..).is_some_and(|r| r.starts_with("为基数"))
         })
         .and_then(|a| {
             Fen::new(a.fen)
@@ -1378,7 +1428,9 @@ fn payment_verb<'w>(s: &str, w: &'w Wording) -> Option<(usize, &'w str)> {
         let after = s.get(i + v.len()..).unwrap_or("");
         if !(before.ends_with("实际")
             || before.ends_with("全部") && after.starts_with("之日")
-            || after.starts_with("之日"))
+            || after.starts_with("之日")
+            // 补充赔偿责任, 连带清偿责任: a liability, not the payment itself.
+            || after.starts_with("责任"))
         {
             return Some((i, v));
         }
@@ -1515,6 +1567,19 @@ fn operative(
             }
         }
         let all = amounts(s);
+        // 被告丙对上述第一项债务不能清偿的部分承担补充赔偿责任: a liability for another
+        // item's duty that is not joint and several — not a duty of its own, and not drafted.
+        if joint.is_none()
+            && let Some(c) = s.find("承担")
+            && s.get(..c).is_some_and(|h| h.contains('对'))
+            && s.get(c..).is_some_and(|r| r.contains("责任"))
+        {
+            problems.push(Problem {
+                code: "liability_not_drafted",
+                span: Some(tx.vspan(&v, 0, s.len())),
+            });
+            continue;
+        }
         let Some((verb, verb_word)) = payment_verb(s, w) else {
             // An execution certificate lists what is owed without a verb: 1.借款本金…元；
             // 2.利息…元.
@@ -1677,6 +1742,16 @@ fn operative(
             }
         }
     }
+    let guarantor_names: BTreeSet<String> = guarantees
+        .iter()
+        .flat_map(|(_, n)| n.iter().map(|f| f.value.clone()))
+        .collect();
+    for d in &mut duties {
+        // A payer inferred from its side is not the one who guarantees the duty.
+        d.payers.retain(|p| {
+            !(p.flags.contains(&"payer_inferred") && guarantor_names.contains(&p.value))
+        });
+    }
     for (refs, names) in guarantees {
         let targets: Vec<usize> = if refs.is_empty() {
             // 上述债务: the duties before it.
@@ -1788,7 +1863,24 @@ fn costs(tx: &Text, start: usize, end: usize, parties: &[Party], w: &Wording) ->
             } else {
                 f
             };
-            if !out
+            if let Some(same) = out
+                .iter_mut()
+                .find(|c: &&mut CostDraft| c.kind == kind && c.amount.span != f.span)
+            {
+                // 一审/二审, 本诉/反诉: two fees of one kind are one sum to enforce.
+                if let Ok(sum) = same.amount.value.checked_add(f.value) {
+                    let span = Span {
+                        start: same.amount.span.start.min(f.span.start),
+                        end: same.amount.span.end.max(f.span.end),
+                    };
+                    same.amount = Field::new(sum, span, 85).flag("summed", 75);
+                    for b in borne_by.drain(..) {
+                        if !same.borne_by.iter().any(|x| x.value == b.value) {
+                            same.borne_by.push(b);
+                        }
+                    }
+                }
+            } else if !out
                 .iter()
                 .any(|c: &CostDraft| c.kind == kind && c.amount.span == f.span)
             {
@@ -1871,8 +1963,20 @@ pub fn extract(text: &str, w: &Wording) -> Result<Draft, DraftError> {
             after_head = after_head.max(i + 1);
             continue;
         }
+        // (2024)京0105民初1234号, or an arbitration commission's 渝中劳人仲案字〔2024〕第215号.
+        let year_in_brackets = c.find(['(', '〔', '[']).is_some_and(|o| {
+            c.get(o..)
+                .and_then(|r| {
+                    r.char_indices()
+                        .nth(1)
+                        .map(|(i, _)| i)
+                        .and_then(|i| r.get(i..))
+                })
+                .is_some_and(|r| r.len() > 4 && r.bytes().take(4).all(|b| b.is_ascii_digit()))
+        });
         if number.is_none()
-            && c.starts_with(['(', '〔', '['])
+            && year_in_brackets
+            && (c.starts_with(['(', '〔', '[']) || !c.contains(['，', ',', '。']))
             && c.ends_with('号')
             && c.chars().count() <= 40
         {
@@ -2105,4 +2209,191 @@ pub fn extract(text: &str, w: &Wording) -> Result<Draft, DraftError> {
         problems,
         text: t.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn wording() -> Wording {
+        Wording::shipped().unwrap()
+    }
+
+    fn text_of(d: &Draft, s: Span) -> String {
+        d.text.chars().skip(s.start).take(s.end - s.start).collect()
+    }
+
+    #[test]
+    fn the_shipped_wording_parses() {
+        let w = wording();
+        assert!(w.role.iter().any(|r| r.marker == "被申请人"));
+        // Longest first: 被申请人 is tried before 申请人.
+        let i = w.role.iter().position(|r| r.marker == "被申请人").unwrap();
+        let j = w.role.iter().position(|r| r.marker == "申请人").unwrap();
+        assert!(i < j);
+    }
+
+    #[test]
+    fn amounts_in_every_notation() {
+        let fen = |s: &str| amount_at(s, 0).map(|(f, _)| f);
+        assert_eq!(fen("100,000元"), Some(10_000_000));
+        assert_eq!(fen("1,234.5元"), Some(123_450));
+        assert_eq!(fen("12.5万元"), Some(12_500_000));
+        assert_eq!(fen("壹拾万元整"), Some(10_000_000));
+        assert_eq!(fen("壹拾贰万叁仟肆佰伍拾陆元柒角捌分"), Some(12_345_678));
+        assert_eq!(fen("叁拾贰万伍仟元整"), Some(32_500_000));
+        assert_eq!(fen("一千五百五十元"), Some(155_000));
+        assert_eq!(fen("一亿二千万元"), Some(12_000_000_000));
+        assert_eq!(fen("100,000"), None, "no unit, no amount");
+        assert_eq!(fen("1.234元"), None, "three places of yuan is not money");
+        let normalised = normalise("８０，０００元");
+        assert_eq!(
+            normalised, "80，000元",
+            "full-width digits become ASCII, the comma stays"
+        );
+        let a = amounts(&normalise("借款８０,０００元（捌万元整）"));
+        assert_eq!((a.len(), a[0].fen, a[0].confirmed), (1, 8_000_000, true));
+        let b = amounts("120,000元(壹拾贰万伍仟元整)");
+        assert!(b[0].disagrees);
+    }
+
+    #[test]
+    fn dates_in_both_numerals() {
+        assert_eq!(
+            date_at("2024年3月1日", 0).map(|d| d.0),
+            Some(jiff::civil::date(2024, 3, 1))
+        );
+        assert_eq!(
+            date_at("二〇二四年十二月三十一日", 0).map(|d| d.0),
+            Some(jiff::civil::date(2024, 12, 31))
+        );
+        assert_eq!(date_at("2024年2月30日", 0), None);
+    }
+
+    const JUDGMENT: &str = "北京市朝阳区人民法院\n民事判决书\n(2024)京0105民初1234号\n原告：张三，男，1980年1月2日出生，住北京市朝阳区建国路88号，公民身份号码110105198001020011。\n被告：北京某某科技有\n限公司，住所地北京市海淀区中关村大街1号，统一社会信用代码91110105MA01ABCD13。\n法定代表人：李四，经理。\n本院认为，被告应付货款。\n判决如下：\n一、被告北京某某科技有限公司于本判决生效之日起十日内支付原告张三货款100,000元（壹拾万元整）；\n二、驳回原告的其他诉讼请求。\n案件受理费2,300元，由被告北京某某科技有限公司负担。\n如不服本判决，可在判决书送达之日起十五日内上诉。\n审判员  刘明\n二〇二四年三月十五日\n";
+
+    #[test]
+    fn every_field_points_at_its_source() {
+        let d = extract(JUDGMENT, &wording()).unwrap();
+        let b = &d.basis;
+        assert_eq!(b.kind.as_ref().unwrap().value, BasisKind::Judgment);
+        let n = b.parsed_number.as_ref().unwrap();
+        assert_eq!(
+            (n.year, n.court.as_str(), n.type_code.as_str(), n.seq),
+            (2024, "京0105", "民初", 1234)
+        );
+        assert_eq!(
+            b.document_date.as_ref().unwrap().value,
+            jiff::civil::date(2024, 3, 15)
+        );
+        let [plaintiff, company] = d.parties.as_slice() else {
+            panic!("{:?}", d.parties)
+        };
+        assert_eq!(text_of(&d, plaintiff.name.span), "张三");
+        assert_eq!(plaintiff.role.as_ref().unwrap().value, PartyRole::Applicant);
+        assert_eq!(plaintiff.kind.value, PartyKind::Person);
+        let id = plaintiff.id_number.as_ref().unwrap();
+        assert_eq!(
+            (id.value.as_str(), id.confirm),
+            ("110105198001020011", false)
+        );
+        assert_eq!(text_of(&d, id.span), "110105198001020011");
+        assert_eq!(
+            plaintiff.birth_date.as_ref().unwrap().value,
+            jiff::civil::date(1980, 1, 2)
+        );
+        // A name a line break cut reads whole; its span covers both lines.
+        assert_eq!(company.name.value, "北京某某科技有限公司");
+        assert_eq!(text_of(&d, company.name.span), "北京某某科技有\n限公司");
+        assert_eq!(company.legal_representative.as_ref().unwrap().value, "李四");
+        assert_eq!(company.role.as_ref().unwrap().value, PartyRole::Respondent);
+        let [duty] = d.duties.as_slice() else {
+            panic!("{:?}", d.duties)
+        };
+        let p = duty.principal.as_ref().unwrap();
+        assert_eq!(p.value.get(), 10_000_000);
+        assert_eq!(
+            text_of(&d, p.span),
+            "100,000元（壹拾万元整）"
+                .replace('（', "(")
+                .replace('）', ")")
+        );
+        assert!(p.confidence >= 95, "the capitals confirm the figure");
+        assert_eq!(
+            duty.period.as_ref().unwrap().value,
+            Period::DaysFromEffect { days: 10 }
+        );
+        assert_eq!(
+            text_of(&d, duty.period.as_ref().unwrap().span),
+            "于本判决生效之日起十日内"
+        );
+        let [cost] = d.costs.as_slice() else { panic!() };
+        assert_eq!(
+            (cost.kind.as_str(), cost.amount.value.get()),
+            ("acceptance_fee", 230_000)
+        );
+        assert_eq!(cost.borne_by[0].value, "北京某某科技有限公司");
+        // Not stated in a judgment: said, not guessed.
+        assert!(d.basis.effective_date.is_none());
+        assert!(
+            d.problems
+                .iter()
+                .any(|p| p.code == "effective_date_not_stated")
+        );
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_kept_and_flagged() {
+        let t = JUDGMENT.replace("110105198001020011", "110105198001020012");
+        let d = extract(&t, &wording()).unwrap();
+        let id = d.parties[0].id_number.as_ref().unwrap();
+        assert_eq!(id.value, "110105198001020012");
+        assert!(
+            id.confirm && id.flags.contains(&"checksum_failed") && id.confidence < CONFIRM_BELOW
+        );
+    }
+
+    #[test]
+    fn disagreeing_figures_are_flagged() {
+        let t = JUDGMENT.replace("壹拾万元整", "壹拾贰万元整");
+        let d = extract(&t, &wording()).unwrap();
+        let p = d.duties[0].principal.as_ref().unwrap();
+        assert!(p.confirm && p.flags.contains(&"amounts_disagree"));
+    }
+
+    #[test]
+    fn parties_not_found_is_a_problem_not_a_guess() {
+        let t = "北京市朝阳区人民法院\n民事判决书\n(2024)京0105民初1234号\n当事人信息详见附件。\n判决如下：\n一、被告于本判决生效之日起十日内支付原告货款100,000元。\n审判员  刘明\n";
+        let d = extract(t, &wording()).unwrap();
+        assert!(d.parties.is_empty());
+        assert!(d.problems.iter().any(|p| p.code == "parties_not_found"));
+        // The duty is drafted, its payers left for the officer.
+        assert!(d.duties.iter().all(|x| x.payers.is_empty()));
+    }
+
+    #[test]
+    fn bad_documents_are_refused() {
+        let w = wording();
+        assert_eq!(extract("  \n ", &w), Err(DraftError::Empty));
+        assert_eq!(
+            extract(&"判".repeat(MAX_CHARS + 1), &w),
+            Err(DraftError::TooLong { max: MAX_CHARS })
+        );
+        let binary: String = (0u8..200).map(|b| char::from(b % 32)).collect();
+        assert_eq!(extract(&binary, &w), Err(DraftError::Binary));
+        assert_eq!(
+            extract("今天天气很好，我们去公园散步，然后吃了午饭。", &w),
+            Err(DraftError::NotLegal)
+        );
+    }
+
+    #[test]
+    fn the_draft_is_the_same_every_time() {
+        let w = wording();
+        assert_eq!(
+            extract(JUDGMENT, &w).unwrap(),
+            extract(JUDGMENT, &w).unwrap()
+        );
+    }
 }
