@@ -1,0 +1,271 @@
+//! `POST /api/v1/filings/drafts` over HTTP: a draft read from a judgment's text or from a PDF
+//! with a text layer, the read audited, nothing stored; and every bad document a 4xx with its
+//! code.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use zhixing_domain::access::Role;
+use zhixing_testkit::{TestApp, assert_problem};
+
+const COURT: &str = "b110105";
+
+const JUDGMENT: &str = include_str!("../../../../data/filing-corpus/03-bank-loan-guarantor.txt");
+
+/// A one-page PDF whose text layer is `text`: a Type0 font with Identity-H encoding and a
+/// ToUnicode map, as word processors write Chinese (the glyphs themselves are not embedded;
+/// only the text layer matters here). Each line its own text object.
+pub(crate) fn pdf_of(text: &str) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, StringFormat, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let mut chars: Vec<char> = Vec::new();
+    let mut ops = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut bytes = Vec::new();
+        for c in line.chars() {
+            let cid = match chars.iter().position(|&x| x == c) {
+                Some(p) => p + 1,
+                None => {
+                    chars.push(c);
+                    chars.len()
+                }
+            };
+            bytes.extend_from_slice(&u16::try_from(cid).unwrap().to_be_bytes());
+        }
+        let y = 800 - 12 * i64::try_from(i).unwrap();
+        ops.push(Operation::new("BT", vec![]));
+        ops.push(Operation::new("Tf", vec!["F1".into(), 9.into()]));
+        ops.push(Operation::new("Td", vec![20.into(), y.into()]));
+        ops.push(Operation::new(
+            "Tj",
+            vec![Object::String(bytes, StringFormat::Hexadecimal)],
+        ));
+        ops.push(Operation::new("ET", vec![]));
+    }
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for (k, chunk) in chars.chunks(100).enumerate() {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (j, c) in chunk.iter().enumerate() {
+            let mut u = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut u)
+                .iter()
+                .map(|x| format!("{x:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{:04X}> <{hex}>\n", k * 100 + j + 1));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+    let descendant = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "CIDToGIDMap" => "Identity",
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+    });
+    let pages_id = doc.new_object_id();
+    let content = Content { operations: ops }.encode().unwrap();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+async fn post(t: &TestApp, token: &str, mime: &str, body: Vec<u8>) -> reqwest::Response {
+    t.client
+        .post(t.url("/api/v1/filings/drafts"))
+        .bearer_auth(token)
+        .header("content-type", mime)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn party<'a>(d: &'a Value, name: &str) -> &'a Value {
+    d["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"]["value"] == name)
+        .unwrap_or_else(|| panic!("no party {name} in {d}"))
+}
+
+fn checks_the_judgment(d: &Value) {
+    assert_eq!(d["basis"]["kind"]["value"], "judgment");
+    assert_eq!(
+        d["basis"]["document_number"]["value"],
+        "(2024)粤0304民初5521号"
+    );
+    assert_eq!(d["basis"]["parsed_number"]["type_code"], "民初");
+    let bank = party(d, "中国工商银行股份有限公司深圳福田支行");
+    assert_eq!(bank["role"]["value"], "applicant");
+    assert_eq!(bank["kind"]["value"], "organisation");
+    assert_eq!(bank["legal_representative"]["value"], "林志强");
+    let debtor = party(d, "陈大伟");
+    assert_eq!(debtor["role"]["value"], "respondent");
+    assert_eq!(debtor["birth_date"]["value"], "1982-07-15");
+    assert_eq!(debtor["id_number"]["confirm"], false);
+    let duty = &d["duties"][0];
+    assert_eq!(duty["principal"]["value"], 50_000_000, "fen");
+    assert_eq!(duty["guarantors"][0]["value"], "王秀英");
+    assert_eq!(d["performance_period"]["value"]["days"], 10);
+    // The span points into the text the draft carries.
+    let text: Vec<char> = d["text"].as_str().unwrap().chars().collect();
+    let s = &debtor["name"]["span"];
+    let (a, b) = (
+        s["start"].as_u64().unwrap() as usize,
+        s["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(text[a..b].iter().collect::<String>(), "陈大伟");
+}
+
+async fn draft_reads(t: &TestApp) -> usize {
+    t.app
+        .store
+        .list_events(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "read.sensitive" && e.subject.starts_with("filing_draft:"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_draft_from_text_and_from_a_pdf_audited_and_nothing_stored() {
+    let t = TestApp::spawn_quiet().await;
+    let officer = t.signed_in("officer1", COURT, Role::Officer).await;
+    let r = post(
+        &t,
+        &officer,
+        "text/plain; charset=utf-8",
+        JUDGMENT.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    checks_the_judgment(&r.json().await.unwrap());
+    assert_eq!(draft_reads(&t).await, 1, "the read is on the audit chain");
+
+    let r = post(&t, &officer, "application/pdf", pdf_of(JUDGMENT)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    checks_the_judgment(&r.json().await.unwrap());
+    assert_eq!(draft_reads(&t).await, 2);
+    assert!(t.app.store.verify_chain().await.unwrap().is_ok());
+    // No case was filed by drafting.
+    assert_eq!(
+        t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM cases").await,
+        "0"
+    );
+}
+
+#[tokio::test]
+async fn bad_documents_answer_a_4xx_with_their_code() {
+    let t = TestApp::spawn_quiet().await;
+    let officer = t.signed_in("officer1", COURT, Role::Officer).await;
+    let cases: [(&str, Vec<u8>, StatusCode, &str); 7] = [
+        (
+            "text/plain",
+            b"   \n".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_empty",
+        ),
+        (
+            "text/plain",
+            vec![0xff, 0xfe, 0x00, 0x81, 0x9f],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_binary",
+        ),
+        (
+            "text/plain",
+            "今天天气很好，我们去公园散步，然后吃了午饭。"
+                .as_bytes()
+                .to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_not_legal",
+        ),
+        (
+            "text/plain",
+            "判".repeat(300_001).into_bytes(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_too_long",
+        ),
+        (
+            "application/pdf",
+            b"%PDF-1.5 not really".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_unreadable",
+        ),
+        // A scan: a page with no text on it.
+        (
+            "application/pdf",
+            pdf_of(""),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "draft_document_scanned",
+        ),
+        (
+            "application/json",
+            b"{}".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "draft_document_type",
+        ),
+    ];
+    for (mime, body, status, code) in cases {
+        let r = post(&t, &officer, mime, body).await;
+        let p = assert_problem(r, status, code).await;
+        assert!(
+            !p["detail"].as_str().unwrap_or("").is_empty(),
+            "{code}: {p}"
+        );
+    }
+    let huge = vec![b'a'; 20 * 1024 * 1024 + 1];
+    let r = post(&t, &officer, "text/plain", huge).await;
+    assert_problem(r, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").await;
+    assert_eq!(draft_reads(&t).await, 0, "a refused document is not a read");
+}
+
+#[tokio::test]
+async fn only_those_who_file_may_draft() {
+    let t = TestApp::spawn_quiet().await;
+    for (role, want) in [
+        (Role::Officer, StatusCode::OK),
+        (Role::Judge, StatusCode::OK),
+        (Role::DivisionHead, StatusCode::OK),
+        (Role::Auditor, StatusCode::FORBIDDEN),
+        (Role::Supervisor, StatusCode::FORBIDDEN),
+        (Role::Administrator, StatusCode::FORBIDDEN),
+    ] {
+        let token = t
+            .signed_in(&format!("u-{}", role.as_str()), COURT, role)
+            .await;
+        let r = post(&t, &token, "text/plain", JUDGMENT.as_bytes().to_vec()).await;
+        assert_eq!(r.status(), want, "{role:?}");
+    }
+    let r = t
+        .client
+        .post(t.url("/api/v1/filings/drafts"))
+        .header("content-type", "text/plain")
+        .body(JUDGMENT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
