@@ -269,3 +269,125 @@ async fn only_those_who_file_may_draft() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The fields of the page's filing form as a browser would send them: its inputs, the
+/// selected option of each select, its textareas.
+fn filing_fields(html: &str) -> Vec<(String, String)> {
+    let form = &html[html.find("id=\"filing\"").expect("the filing form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let mut out = Vec::new();
+    let input = regex::Regex::new(r#"<input([^>]*)>"#).unwrap();
+    let attr = |tag: &str, name: &str| {
+        regex::Regex::new(&format!(r#"\b{name}="([^"]*)""#))
+            .unwrap()
+            .captures(tag)
+            .map(|c| unescape(&c[1]))
+    };
+    for c in input.captures_iter(form) {
+        if let Some(name) = attr(&c[1], "name") {
+            out.push((name, attr(&c[1], "value").unwrap_or_default()));
+        }
+    }
+    let select = regex::Regex::new(r#"(?s)<select name="([^"]+)">(.*?)</select>"#).unwrap();
+    let selected = regex::Regex::new(r#"<option value="([^"]*)" selected"#).unwrap();
+    for c in select.captures_iter(form) {
+        let v = selected
+            .captures(&c[2])
+            .map(|s| unescape(&s[1]))
+            .unwrap_or_default();
+        out.push((c[1].to_owned(), v));
+    }
+    let textarea =
+        regex::Regex::new(r#"(?s)<textarea name="([^"]+)"[^>]*>(.*?)</textarea>"#).unwrap();
+    for c in textarea.captures_iter(form) {
+        out.push((c[1].to_owned(), unescape(&c[2])));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_filing_page_fills_from_a_pdf_judgment_and_the_officer_files_it() {
+    let t = TestApp::spawn_quiet().await;
+    t.user("clerk", COURT, &[Role::Officer]).await;
+    let cookie = t.page_login("clerk").await;
+    let (status, html) = t.html("/cases/new", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("从执行依据填写"), "{html}");
+    let token = t.form_token(&cookie).await;
+    let judgment = include_str!("../../../../data/filing-corpus/01-loan-individuals.txt");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part(
+            "basis_file",
+            reqwest::multipart::Part::bytes(pdf_of(judgment))
+                .file_name("判决书.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        )
+        .text("basis_text", "");
+    let r = t
+        .client
+        .post(t.url("/cases/new/draft"))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    // The document beside the form, each source marked; what the judgment does not say (the
+    // day it took effect) is said.
+    assert!(html.contains("id=\"draft-source\""), "{html}");
+    assert!(html.contains("id=\"src-2\">张三</mark>"), "{html}");
+    assert!(html.contains("effective_date_not_stated"), "{html}");
+    let mut fields = filing_fields(&html);
+    let get = |fields: &[(String, String)], k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get(&fields, "applicant_name"), "张三");
+    assert_eq!(get(&fields, "applicant_id"), "110105198001020011");
+    assert_eq!(get(&fields, "respondent_name"), "李四");
+    assert_eq!(get(&fields, "document_number"), "(2024)京0105民初1234号");
+    assert_eq!(get(&fields, "principal"), "100000.00");
+    assert_eq!(get(&fields, "costs"), "1150.00");
+    assert_eq!(get(&fields, "effective_date"), "", "not guessed");
+    // The officer confirms the draft and adds the dates the judgment's service gives.
+    let today = t.app.today();
+    let day = |n: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(n))
+            .unwrap()
+            .to_string()
+    };
+    for (k, v) in [
+        ("effective_date", day(20)),
+        ("performance_deadline", day(10)),
+    ] {
+        fields.retain(|(n, _)| n != k);
+        fields.push((k.to_owned(), v));
+    }
+    // t.form adds the session's token, as the page's own hidden field would.
+    fields.retain(|(n, _)| n != "csrf_token");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, _, page) = t.form("/cases/new", &cookie, &pairs).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"accepted\""), "{page}");
+    assert_eq!(
+        t.raw_text("SELECT CAST(COUNT(*) AS TEXT) FROM cases").await,
+        "1"
+    );
+    assert_eq!(draft_reads(&t).await, 1);
+}
