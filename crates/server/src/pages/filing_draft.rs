@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use zhixing_domain::case::PartyRole;
 use zhixing_domain::filing_draft::{Draft, Field, Period, Span};
 
+use super::cases::yuan;
 use super::i18n::zh_en;
 
 /// One row of the table: what, the value as shown, where, how sure, confirm?
@@ -25,18 +26,6 @@ fn row<T>(what: String, f: &Field<T>, value: String) -> Row {
         confidence: f.confidence,
         confirm: f.confirm,
     }
-}
-
-fn yuan(fen: i64) -> String {
-    let whole = (fen / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("¥{grouped}.{:02}", fen % 100)
 }
 
 fn rows(d: &Draft) -> Vec<Row> {
