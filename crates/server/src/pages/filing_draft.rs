@@ -231,7 +231,7 @@ pub fn source(d: &Draft) -> Markup {
                         thead { tr { th { (zh_en("项目", "Item")) } th { (zh_en("读出的值", "Value")) } th { (zh_en("可信度", "Confidence")) } th { (zh_en("出处", "Source")) } } }
                         tbody {
                             @for (i, r) in rows.iter().enumerate() {
-                                tr.confirm[r.confirm] {
+                                tr class=[r.confirm.then_some("confirm")] {
                                     td { (r.what) @if r.confirm { " " span.badge { (zh_en("需确认", "confirm")) } } }
                                     td { (r.value) }
                                     td { (r.confidence) "%" }
@@ -244,7 +244,7 @@ pub fn source(d: &Draft) -> Markup {
                 pre.basis-text #basis-document {
                     @for (text, mark) in &pieces {
                         @match mark {
-                            Some((i, confirm)) => { mark id=(format!("src-{i}")) .confirm[*confirm] { (text) } }
+                            Some((i, confirm)) => { mark id=(format!("src-{i}")) class=[confirm.then_some("confirm")] { (text) } }
                             None => { (text) }
                         }
                     }
