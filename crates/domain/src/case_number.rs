@@ -145,6 +145,91 @@ impl CaseNumber {
     }
 }
 
+/// The number of a court's document of any type — the basis of an enforcement case is a
+/// judgment or mediation statement numbered `(2024)京0105民初1234号`, `(2023)沪01民终56号`:
+/// year, court code and sequence read by the same rules as [`CaseNumber`], the type code
+/// (`民初`, `民终`, `商初`, `执`, …) kept as written since it is not ours to list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct CourtDocumentNumber {
+    pub year: i16,
+    pub court: CourtCode,
+    pub type_code: String,
+    pub seq: u32,
+}
+
+impl fmt::Display for CourtDocumentNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "({}){}{}{}号",
+            self.year, self.court, self.type_code, self.seq
+        )
+    }
+}
+
+impl CourtDocumentNumber {
+    /// Parses a court's document number; an enforcement case number parses too.
+    pub fn parse(s: &str) -> Result<CourtDocumentNumber, CaseNumberError> {
+        let s = s.trim();
+        let rest = s
+            .strip_prefix(['(', '（', '〔'])
+            .ok_or(CaseNumberError::Shape)?;
+        let close = rest.find([')', '）', '〕']).ok_or(CaseNumberError::Shape)?;
+        let year_text = &rest[..close];
+        if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CaseNumberError::Shape);
+        }
+        let year: i16 = year_text.parse().map_err(|_| CaseNumberError::Shape)?;
+        let body = rest[close..]
+            .trim_start_matches([')', '）', '〕'])
+            .strip_suffix('号')
+            .ok_or(CaseNumberError::Shape)?;
+        // The court code is 最高法, or a province's character and 0, 2 or 4 digits; the type
+        // code is the run of Chinese characters after it, the sequence the digits at the end.
+        let code_end = if body.starts_with(SPC) {
+            SPC.len()
+        } else {
+            let first = body.chars().next().ok_or(CaseNumberError::Shape)?;
+            first.len_utf8()
+                + body[first.len_utf8()..]
+                    .bytes()
+                    .take_while(u8::is_ascii_digit)
+                    .count()
+        };
+        let court = CourtCode::parse(&body[..code_end])?;
+        let tail = &body[code_end..];
+        let digits_at = tail
+            .find(|c: char| c.is_ascii_digit())
+            .ok_or(CaseNumberError::Shape)?;
+        let type_code = &tail[..digits_at];
+        // An arbitration commission's or a notary's number (`京仲裁字第12号`) says 第 before its
+        // sequence; a court's never does.
+        if type_code.is_empty()
+            || type_code.contains('第')
+            || type_code.chars().any(|c| c.is_ascii())
+        {
+            return Err(CaseNumberError::UnknownType(type_code.to_owned()));
+        }
+        let digits = &tail[digits_at..];
+        if digits.is_empty()
+            || digits.len() > 9
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || digits.starts_with('0')
+        {
+            return Err(CaseNumberError::Shape);
+        }
+        let seq: u32 = digits.parse().map_err(|_| CaseNumberError::Shape)?;
+        Ok(CourtDocumentNumber {
+            year,
+            court,
+            type_code: type_code.to_owned(),
+            seq,
+        })
+    }
+}
+
+const SPC: &str = "最高法";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +276,35 @@ mod tests {
             CaseNumber::parse("(2023)京0105执王1号"),
             Err(CaseNumberError::UnknownType("执王".into()))
         );
+    }
+
+    #[test]
+    fn court_document_numbers_of_any_type() -> Result<(), CaseNumberError> {
+        let n = CourtDocumentNumber::parse("（2024）京0105民初1234号")?;
+        assert_eq!(
+            (n.year, n.court.as_str(), n.type_code.as_str(), n.seq),
+            (2024, "京0105", "民初", 1234)
+        );
+        assert_eq!(n.to_string(), "(2024)京0105民初1234号");
+        assert_eq!(
+            CourtDocumentNumber::parse("(2023)沪01民终56号")?
+                .court
+                .as_str(),
+            "沪01"
+        );
+        assert_eq!(
+            CourtDocumentNumber::parse("(2022)最高法民申9号")?.type_code,
+            "民申"
+        );
+        for bad in [
+            "(2024)京0105民初号",
+            "(2024)京0105 1号",
+            "(2024)京仲裁字第12号",
+            "(24)京民初1号",
+        ] {
+            assert!(CourtDocumentNumber::parse(bad).is_err(), "{bad}");
+        }
+        Ok(())
     }
 
     fn court_code() -> impl Strategy<Value = String> {

@@ -17,6 +17,7 @@ pub mod credit;
 pub mod entrusted;
 pub mod field;
 pub mod filing;
+pub mod filing_draft;
 pub mod funds;
 pub mod identity;
 pub mod indicators;

@@ -37,6 +37,7 @@ use crate::api;
         api::alerts::list, api::alerts::summary, api::measures::of_case_alerts,
         api::indicators::summary, api::indicators::trend, api::indicators::ranking,
         api::legacy::start, api::legacy::show,
+        api::filing_drafts::draft,
         api::funds::account, api::funds::receipt, api::funds::propose, api::funds::decide, api::funds::paid,
         api::funds::distribution,
         api::field::record, api::field::list, api::field::attachment,

@@ -3562,3 +3562,100 @@ async fn a_day_in_court_each_role_through_the_pages() {
     }
     b.close().await.unwrap();
 }
+
+#[path = "support/pdf.rs"]
+mod pdf;
+
+#[tokio::test]
+async fn an_officer_files_a_case_from_a_pdf_judgment_after_confirming_the_draft() {
+    let Some((_driver, b, _profile)) = start_browser().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    t.user("browser-officer", "b110105", &[Role::Officer]).await;
+    sign_in(&b, &t, "browser-officer").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("judgment.pdf");
+    let judgment = include_str!("../../../data/filing-corpus/01-loan-individuals.txt");
+    std::fs::write(&file, pdf::pdf_of(judgment)).unwrap();
+
+    b.goto(&t.url("/cases/new")).await.unwrap();
+    b.find(Locator::Id("basis-file"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    b.find(Locator::Id("read-basis"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The form comes back filled, the judgment beside it with each source marked.
+    b.wait()
+        .for_element(Locator::Id("draft-source"))
+        .await
+        .unwrap();
+    let value = |name: &'static str| {
+        let b = b.clone();
+        async move {
+            b.find(Locator::Css(&format!("form#filing [name={name}]")))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(value("applicant_name").await, "张三");
+    assert_eq!(value("respondent_name").await, "李四");
+    assert_eq!(value("respondent_id").await, "110108197511200236");
+    assert_eq!(value("principal").await, "100000.00");
+    let marked = b
+        .find(Locator::Css("#basis-document mark"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(marked, "北京市朝阳区人民法院");
+    // The judgment does not say when it took effect: the officer confirms the draft and
+    // gives the dates from its service, then files through the ordinary form.
+    let today = t.app.today();
+    let day = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap();
+    b.execute(
+        &format!(
+            "document.querySelector('form#filing [name=effective_date]').value = '{}'; document.querySelector('form#filing [name=performance_deadline]').value = '{}';",
+            day(20),
+            day(10)
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css("form#filing button#file-case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let codes = b
+        .wait()
+        .for_element(Locator::Id("access-codes"))
+        .await
+        .unwrap();
+    assert_eq!(
+        codes.find_all(Locator::Css("td.code")).await.unwrap().len(),
+        2
+    );
+    let number = b
+        .find(Locator::Id("case-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(number.contains("京0105执"), "{number}");
+}

@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod documents;
+pub mod draft;
 pub mod query;
 pub mod service;
 

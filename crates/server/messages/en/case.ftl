@@ -152,3 +152,13 @@ amount_text_invalid = { case-amount-field }: { $problem ->
 ## Pieces the messages above share (a message referred to sees the same parameters)
 
 review_case_type = A { $case_type } review case is not filed here: file it from the page of the enforcement case it concerns ("执行审查").
+
+## Filing from the enforcement basis (smart filing drafts)
+
+draft_document_empty = the document holds no text
+draft_document_too_long = the document has more than { $max } characters; it is not an enforcement basis
+draft_document_binary = the document is not text: upload the text of the judgment or other basis, or a PDF with a text layer
+draft_document_not_legal = this was not recognised as a judgment, mediation statement, ruling, arbitral award or notarised debt instrument: check the document uploaded
+draft_document_scanned = this PDF has no text layer (a scan): upload a PDF with a text layer, or paste the document's text
+draft_document_unreadable = the PDF file cannot be read
+draft_document_type = upload text (text/plain) or a PDF (application/pdf)

@@ -157,3 +157,13 @@ amount_text_invalid = { case-amount-field }：{ $problem ->
 ## 以上消息共用的片段（被引用的消息使用同样的参数）
 
 review_case_type = “{ $case_type }”字号的执行审查案件不在此立案：请在所涉执行案件页面的“执行审查”中立案。
+
+## 从执行依据填写（智能立案草稿）
+
+draft_document_empty = 文件中没有文字。
+draft_document_too_long = 文件超过 { $max } 个字，不是一份执行依据。
+draft_document_binary = 文件不是文本：请上传判决书等执行依据的文字或带文字层的 PDF。
+draft_document_not_legal = 未能识别为判决书、调解书、裁定书、仲裁裁决书或公证债权文书：请核对上传的文件。
+draft_document_scanned = 该 PDF 没有文字层（扫描件）：请上传带文字层的 PDF 或粘贴文书文字。
+draft_document_unreadable = 无法读取该 PDF 文件。
+draft_document_type = 请上传文本（text/plain）或 PDF（application/pdf）。

@@ -10,6 +10,7 @@ pub mod courts;
 pub mod credit;
 pub mod entrusted;
 pub mod field;
+pub mod filing_drafts;
 pub mod funds;
 pub mod health;
 pub mod indicators;
@@ -226,6 +227,12 @@ pub fn router() -> Router<App> {
         .route("/indicators", get(indicators::summary))
         .route("/indicators/trend", get(indicators::trend))
         .route("/indicators/ranking", get(indicators::ranking))
+        .route(
+            "/filings/drafts",
+            post(filing_drafts::draft).layer(axum::extract::DefaultBodyLimit::max(
+                filing_drafts::MAX_BODY,
+            )),
+        )
         .route(
             "/legacy/investigation-requests",
             post(legacy::start).layer(axum::extract::DefaultBodyLimit::max(legacy::MAX_BODY)),

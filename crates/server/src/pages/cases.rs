@@ -540,13 +540,21 @@ fn party(role: PartyRole, [kind, name, id, rep, address]: [&str; 5]) -> PartyInp
     }
 }
 
-fn filing_form(lang: Lang, v: &Viewer, f: &FilingForm, errors: &[String]) -> Markup {
+fn filing_form(
+    lang: Lang,
+    v: &Viewer,
+    f: &FilingForm,
+    errors: &[String],
+    source: Option<Markup>,
+) -> Markup {
     let sel = |cur: &str, val: &str| cur == val;
     layout(
         lang,
         zh_en("立案", "File a case"),
         Some(v),
         html! {
+            (from_basis_card(v))
+            @if let Some(src) = &source { (src) }
             section.card {
                 h1 { (zh_en("立案", "File a case")) }
                 @if !errors.is_empty() {
@@ -614,7 +622,7 @@ pub async fn new_form(v: Viewer) -> Response {
         basis_kind: "judgment".into(),
         ..FilingForm::default()
     };
-    page(StatusCode::OK, filing_form(v.lang, &v, &f, &[]))
+    page(StatusCode::OK, filing_form(v.lang, &v, &f, &[], None))
 }
 
 pub async fn new_submit(
@@ -630,7 +638,7 @@ pub async fn new_submit(
             f.respondents = more;
         }
         f.add.clear();
-        return page(StatusCode::OK, filing_form(v.lang, &v, &f, &[]));
+        return page(StatusCode::OK, filing_form(v.lang, &v, &f, &[], None));
     }
     let result = match filing_of(&f) {
         Ok(cmd) => svc::file(&app, &v.principal, cmd).await,
@@ -653,7 +661,261 @@ pub async fn new_submit(
         AppError::Refused(_) => words.errors,
         _ => vec![words.detail],
     };
-    page(status_of(e), filing_form(v.lang, &v, &f, &problems))
+    page(status_of(e), filing_form(v.lang, &v, &f, &problems, None))
+}
+
+/// 从执行依据填写: the card of the filing page that reads the enforcement basis (a PDF with a
+/// text layer, a text file, or pasted text) and brings the form back filled, the document
+/// beside it.
+fn from_basis_card(v: &Viewer) -> Markup {
+    html! {
+        section.card #from-basis {
+            h2 { (zh_en("从执行依据填写", "Fill from the enforcement basis")) }
+            p.small.muted { (zh_en(
+                "上传带文字层的 PDF 或文本文件，或粘贴文书文字：读出的当事人、执行依据和金额填入下表，每项注明出处，需确认的项目已标出。不会自动立案，文书不予保存。",
+                "Upload a PDF with a text layer or a text file, or paste the document's text: the parties, basis and amounts read from it fill the form below, each with its source, the ones to confirm marked. Nothing is filed and the document is not kept.",
+            )) }
+            form #from-basis-form method="post" action="/cases/new/draft" enctype="multipart/form-data" {
+                (v.csrf)
+                label { (zh_en("文书文件（PDF 或 TXT）", "Document file (PDF or text)")) input #basis-file type="file" name="basis_file" accept=".pdf,.txt,application/pdf,text/plain"; }
+                label { (zh_en("或粘贴文书文字", "Or paste its text")) textarea #basis-text name="basis_text" rows="5" {} }
+                button #read-basis type="submit" { (zh_en("读取并填写", "Read and fill")) }
+            }
+        }
+    }
+}
+
+/// The text of the basis the officer sent: the file if one was chosen (a PDF's text layer, or
+/// a text file), else the pasted text.
+async fn basis_text(
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<String, AppError> {
+    use zhixing_app::case::draft;
+    use zhixing_domain::filing_draft::DraftError;
+    let malformed = || {
+        AppError::bad_request(
+            "bad_body",
+            "send the filing-draft form as multipart/form-data",
+        )
+    };
+    let mut mp = mp.map_err(|_| malformed())?;
+    let mut file = None;
+    let mut pasted = String::new();
+    while let Some(mut field) = mp.next_field().await.map_err(|_| malformed())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
+            if bytes.len() + chunk.len() > crate::api::filing_drafts::MAX_BODY {
+                return Err(AppError::too_large(
+                    "body_too_large",
+                    "the document is too large",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "basis_file" if !bytes.is_empty() => file = Some(bytes),
+            "basis_text" => {
+                pasted = String::from_utf8(bytes)
+                    .map_err(|_| AppError::from(draft::refusal_of(&DraftError::Binary)))?;
+            }
+            // The CSRF token, checked before the handler.
+            _ => {}
+        }
+    }
+    match file {
+        Some(bytes) if bytes.starts_with(b"%PDF") => {
+            crate::api::filing_drafts::pdf_text(axum::body::Bytes::from(bytes)).await
+        }
+        Some(bytes) => String::from_utf8(bytes)
+            .map_err(|_| AppError::from(draft::refusal_of(&DraftError::Binary))),
+        None => Ok(pasted),
+    }
+}
+
+/// `POST /cases/new/draft`: the filing form filled from the basis, the document beside it.
+pub async fn draft_submit(
+    State(app): State<App>,
+    v: Viewer,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let read = match basis_text(mp).await {
+        Ok(text) => zhixing_app::case::draft::read_basis(&app, &v.principal, text).await,
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(d) => {
+            let f = form_of_draft(&d);
+            page(
+                StatusCode::OK,
+                filing_form(v.lang, &v, &f, &[], Some(super::filing_draft::source(&d))),
+            )
+        }
+        Err(e) if e.is_refusal() || matches!(e, AppError::TooLarge { .. }) => {
+            let words = crate::messages::error(v.lang, &e);
+            let f = FilingForm {
+                case_type: (zh_en("执", "Enforcement (执)")).into(),
+                basis_kind: "judgment".into(),
+                ..FilingForm::default()
+            };
+            let status = if e.is_refusal() {
+                status_of(e)
+            } else {
+                StatusCode::PAYLOAD_TOO_LARGE
+            };
+            page(status, filing_form(v.lang, &v, &f, &[words.detail], None))
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+/// The filing form as the draft fills it: the parties by their role in the operative part, the
+/// basis, and the sums — principal and stated interest of the duties, the costs the respondents
+/// bear — in yuan. The officer confirms and corrects before filing.
+fn form_of_draft(d: &zhixing_domain::filing_draft::Draft) -> FilingForm {
+    use zhixing_domain::filing_draft::{PartyKind, Period};
+    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
+    let mut f = FilingForm {
+        case_type: (zh_en("执", "Enforcement (执)")).into(),
+        basis_kind: "judgment".into(),
+        ..FilingForm::default()
+    };
+    let mut counts = [0usize; 2];
+    for p in &d.parties {
+        let (side, role) = match p.role.as_ref().map(|r| r.value) {
+            Some(PartyRole::Applicant) => (0, "applicant"),
+            Some(PartyRole::Respondent) => (1, "respondent"),
+            None => continue,
+        };
+        counts[side] += 1;
+        let n = counts[side];
+        let kind = match p.kind.value {
+            PartyKind::Person => "person",
+            PartyKind::Organisation => "organisation",
+        };
+        let id = p
+            .id_number
+            .as_ref()
+            .or(p.credit_code.as_ref())
+            .map(|x| x.value.clone())
+            .unwrap_or_default();
+        let rep = p
+            .legal_representative
+            .as_ref()
+            .map(|x| x.value.clone())
+            .unwrap_or_default();
+        let address = p
+            .address
+            .as_ref()
+            .map(|x| x.value.clone())
+            .unwrap_or_default();
+        let values = [kind.to_owned(), p.name.value.clone(), id, rep, address];
+        if n == 1 {
+            let slots = if side == 0 {
+                [
+                    &mut f.applicant_kind,
+                    &mut f.applicant_name,
+                    &mut f.applicant_id,
+                    &mut f.applicant_rep,
+                    &mut f.applicant_address,
+                ]
+            } else {
+                [
+                    &mut f.respondent_kind,
+                    &mut f.respondent_name,
+                    &mut f.respondent_id,
+                    &mut f.respondent_rep,
+                    &mut f.respondent_address,
+                ]
+            };
+            for (slot, value) in slots.into_iter().zip(values) {
+                *slot = value;
+            }
+        } else if n <= MAX_FORM_PARTIES {
+            for (field, value) in PARTY_FIELDS.iter().zip(values) {
+                f.more.insert(format!("{role}_{field}_{n}"), value);
+            }
+        }
+    }
+    f.applicants = counts[0].max(1).to_string();
+    f.respondents = counts[1].max(1).to_string();
+    if f.applicant_kind.is_empty() {
+        f.applicant_kind = "person".into();
+    }
+    if f.respondent_kind.is_empty() {
+        f.respondent_kind = "person".into();
+    }
+    let b = &d.basis;
+    if let Some(k) = &b.kind {
+        f.basis_kind = serde_json::to_value(k.value)
+            .ok()
+            .and_then(|x| x.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "judgment".into());
+    }
+    f.issuing_body = b
+        .issuing_body
+        .as_ref()
+        .map(|x| x.value.clone())
+        .unwrap_or_default();
+    f.document_number = b
+        .document_number
+        .as_ref()
+        .map(|x| x.value.clone())
+        .unwrap_or_default();
+    let effective = b.effective_date.as_ref().map(|x| x.value);
+    f.effective_date = effective.map(|x| x.to_string()).unwrap_or_default();
+    f.performance_deadline = match (d.performance_period.as_ref().map(|p| p.value), effective) {
+        (Some(Period::ByDate { date }), _) => date.to_string(),
+        (Some(Period::DaysFromEffect { days }), Some(e)) => e
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let principal: i64 = d
+        .duties
+        .iter()
+        .filter_map(|x| x.principal.as_ref())
+        .map(|x| x.value.get())
+        .sum();
+    let interest: i64 = d
+        .duties
+        .iter()
+        .filter_map(|x| x.interest.as_ref()?.amount.as_ref())
+        .map(|x| x.value.get())
+        .sum();
+    let respondents: Vec<&str> = d
+        .parties
+        .iter()
+        .filter(|p| {
+            p.role
+                .as_ref()
+                .is_some_and(|r| r.value == PartyRole::Respondent)
+        })
+        .map(|p| p.name.value.as_str())
+        .collect();
+    let costs: i64 = d
+        .costs
+        .iter()
+        .filter(|c| {
+            c.borne_by
+                .iter()
+                .any(|b| respondents.contains(&b.value.as_str()))
+        })
+        .map(|c| c.amount.value.get())
+        .sum();
+    f.principal = yuan(principal);
+    f.interest = if interest > 0 {
+        yuan(interest)
+    } else {
+        String::new()
+    };
+    f.costs = if costs > 0 {
+        yuan(costs)
+    } else {
+        String::new()
+    };
+    f
 }
 
 /// The filing the form asks for, or what in it is not a filing: the amounts in yuan first.

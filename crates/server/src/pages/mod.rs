@@ -16,6 +16,7 @@ mod complaints;
 mod control;
 mod credit;
 mod entrusted;
+mod filing_draft;
 pub mod i18n;
 mod institutions;
 mod kept;
@@ -171,6 +172,12 @@ pub fn router() -> Router<App> {
         .route("/cases/export.csv", get(cases::export_csv))
         .route("/cases/export.xlsx", get(cases::export_xlsx))
         .route("/cases/new", get(cases::new_form).post(cases::new_submit))
+        .route(
+            "/cases/new/draft",
+            post(cases::draft_submit).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::filing_drafts::MAX_BODY,
+            )),
+        )
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/live", get(cases::live))
         .route("/cases/{id}/act", post(cases::act))

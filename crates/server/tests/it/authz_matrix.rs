@@ -273,19 +273,39 @@ async fn every_route_every_role_every_court_relation() {
             assert_eq!(r.status(), want, "{role:?} {method} {path}");
             checked += 1;
         }
+        // Smart filing: a draft is read by those who file at their court.
+        let r = t
+            .client
+            .post(t.url("/api/v1/filings/drafts"))
+            .bearer_auth(token)
+            .header("content-type", "text/plain")
+            .body(include_str!(
+                "../../../../data/filing-corpus/01-loan-individuals.txt"
+            ))
+            .send()
+            .await
+            .unwrap();
+        let want = if matches!(role, Role::Officer | Role::Judge | Role::DivisionHead) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status(), want, "{role:?} drafts a filing");
+        checked += 1;
         let r = t.req(Method::DELETE, "/api/v1/session", tok, None).await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{role:?} signs out");
         checked += 1;
     }
-    assert_eq!(checked, Role::ALL.len() * (4 * 8 + 23), "{checked} checks");
+    assert_eq!(checked, Role::ALL.len() * (4 * 8 + 24), "{checked} checks");
 }
 
 #[tokio::test]
 async fn every_api_route_needs_a_session() {
     let t = TestApp::spawn().await;
-    let routes: [(Method, &str); 121] = [
+    let routes: [(Method, &str); 122] = [
         (Method::PUT, "/api/v1/users/1/identity"),
         (Method::POST, "/api/v1/auctions/1/files"),
+        (Method::POST, "/api/v1/filings/drafts"),
         (Method::POST, "/api/v1/users/1/disable"),
         (Method::POST, "/api/v1/users/1/enable"),
         (Method::POST, "/api/v1/users/1/password-reset"),

@@ -29,6 +29,7 @@ mod documents;
 mod english;
 mod entrusted;
 mod field_investigation;
+mod filing_drafts;
 mod forms_more;
 mod funds;
 mod generate;
