@@ -3,6 +3,7 @@
 //! documents together — or nothing.
 
 pub mod command;
+pub mod debtor;
 pub mod documents;
 pub mod query;
 pub mod service;

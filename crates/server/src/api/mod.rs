@@ -203,6 +203,10 @@ pub fn router() -> Router<App> {
             "/cases/{id}/parties/{no}/identifier",
             get(cases::identifier),
         )
+        .route(
+            "/cases/{id}/parties/{no}/related-cases",
+            get(cases::related_cases),
+        )
         .route("/documents/{id}", get(cases::document))
         .route(
             "/institutions",
