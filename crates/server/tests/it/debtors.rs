@@ -304,3 +304,40 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn the_generator_makes_debtors_with_cases_in_several_courts() {
+    let t = TestApp::spawn().await;
+    let courts: Vec<String> = ["b110105", "b110108", "b130102"]
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect();
+    let n = zhixing_fixtures::debtors_across_courts(&t.app, &courts, 3, 1)
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    let officer = t.signed_in("officer-cy", "b110105", Role::Officer).await;
+    let f = zhixing_store::cases::CaseFilter {
+        court_id: "b110105".into(),
+        limit: 100,
+        ..Default::default()
+    };
+    let mut shown = 0;
+    for c in t.app.store.list_cases(&f).await.unwrap() {
+        let v = t.get_value(&related(c.id), Some(&officer)).await;
+        let others = v["cases"].as_array().unwrap();
+        assert!(!others.is_empty(), "each debtor has cases elsewhere: {v}");
+        assert!(others.iter().all(|o| o["court_id"] != "b110105"));
+        let holds = v["property"][0]["measures"].as_array().unwrap();
+        assert_eq!(
+            holds.len(),
+            others.len() + 1,
+            "the house in every case: {v}"
+        );
+        assert_eq!(holds[0]["case_id"], c.id, "seized first here");
+        assert!(holds[1..].iter().all(|h| h["status"] == "queued"));
+        shown += 1;
+    }
+    assert_eq!(shown, 3, "the first debtors start at the demo's court");
+    assert!(t.app.store.verify_chain().await.unwrap().is_ok());
+}
