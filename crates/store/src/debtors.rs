@@ -88,3 +88,62 @@ impl Store {
         )
     }
 }
+
+/// The same property found in another case, with that case's respondents: one row per
+/// respondent.
+#[derive(Debug, Clone, FromRow)]
+pub struct PropertyElsewhere {
+    pub case_id: i64,
+    pub number: String,
+    pub court_name: String,
+    pub court_path: String,
+    pub respondent_no: i64,
+    pub respondent_name: String,
+    pub respondent_index: String,
+    pub found_by: String,
+    pub found_at: i64,
+}
+
+impl Store {
+    /// The other cases in which the institution's record `reference` was found, with their
+    /// respondents, oldest first: `assets_property (institution_id, reference, case_id)`.
+    pub async fn property_elsewhere(
+        &self,
+        institution_id: &str,
+        reference: &str,
+        except_case: i64,
+        limit: i64,
+    ) -> Result<Vec<PropertyElsewhere>> {
+        let sql = "SELECT a.case_id, c.number, ct.name AS court_name, ct.path AS court_path, \
+                   p.no AS respondent_no, p.name AS respondent_name, p.id_index AS respondent_index, a.found_by, a.found_at \
+                   FROM assets a JOIN cases c ON c.id = a.case_id JOIN courts ct ON ct.id = c.court_id \
+                   JOIN parties p ON p.case_id = a.case_id AND p.role = 'respondent' \
+                   WHERE a.institution_id = $1 AND a.reference = $2 AND a.case_id <> $3 \
+                   ORDER BY a.case_id, p.no LIMIT $4";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, PropertyElsewhere>(sql).bind(institution_id).bind(reference).bind(except_case).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    /// How many cases other than `except_case` have a respondent with this blind index (at
+    /// most `limit`): whether a related party is a debtor elsewhere.
+    pub async fn cases_against_count(
+        &self,
+        index: &str,
+        except_case: i64,
+        limit: i64,
+    ) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM (SELECT DISTINCT case_id FROM parties \
+                   WHERE id_index = $1 AND role = 'respondent' AND case_id <> $2 LIMIT $3) x";
+        let n: (i64,) = on_pool!(self, p => sqlx::query_as(sql).bind(index).bind(except_case).bind(limit).fetch_one(p).await)?;
+        Ok(n.0)
+    }
+
+    /// The blind indexes of a case's parties, by their number.
+    pub async fn party_indexes(&self, case_id: i64) -> Result<Vec<(i64, String)>> {
+        let sql = "SELECT no, id_index FROM parties WHERE case_id = $1 ORDER BY no";
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, (i64, String)>(sql).bind(case_id).fetch_all(p).await)?,
+        )
+    }
+}

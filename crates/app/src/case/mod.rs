@@ -7,6 +7,7 @@ pub mod debtor;
 pub mod documents;
 pub mod query;
 pub mod service;
+pub mod web;
 
 pub use command::{CaseCommand, Executed, FileCase, Filed, execute, file};
 

@@ -627,6 +627,23 @@ pub async fn related_cases(
     ))
 }
 
+/// The web of related parties and property of this case: its respondents' legal
+/// representatives and co-respondents (from the filing), the property found (from the
+/// institutions' replies) and the other cases in which the same property was found, with
+/// their respondents — each link with its source (document or reply, and its day), and each
+/// related party who is a debtor in other cases marked (by blind index, never by name). Seen
+/// as the related cases are; every view is recorded on the audit chain.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/related-parties", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::Web)))]
+pub async fn related_parties(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<zhixing_app::case::web::Web>, ApiError> {
+    Ok(Json(
+        zhixing_app::case::web::of_case(&app, &ctx.principal, id).await?,
+    ))
+}
+
 /// An issued document, print-ready HTML, with its hash in `X-Content-SHA256`.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", params(("id" = i64, Path)), responses((status = 200, content_type = "text/html")))]
 pub async fn document(

@@ -207,6 +207,7 @@ pub fn router() -> Router<App> {
             "/cases/{id}/parties/{no}/related-cases",
             get(cases::related_cases),
         )
+        .route("/cases/{id}/related-parties", get(cases::related_parties))
         .route("/documents/{id}", get(cases::document))
         .route(
             "/institutions",

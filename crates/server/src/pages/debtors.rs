@@ -97,6 +97,56 @@ fn debtor_block(r: &RelatedCases, link: bool) -> Markup {
     }
 }
 
+/// The case page's table of the web of related parties and property: readable without any
+/// script, each link with its source.
+pub(super) fn web_section(web: Option<&zhixing_app::case::web::Web>) -> Markup {
+    let Some(web) = web else {
+        return html! {};
+    };
+    html! {
+        section.card #related-web {
+            h2 { (zh_en("关联关系（当事人与财产）", "Related parties and property")) }
+            p.small.muted { (zh_en("来自本案已有材料：立案材料、各机构查询回复。标记“他案被执行人”的，按身份证号码或统一社会信用代码的盲索引查得；法定代表人仅有姓名，不作比对。每次查看均记入审计。",
+                "From what the case holds: the filing and the institutions' replies. Parties marked as debtors elsewhere were matched by the blind index of their identifier; a legal representative has a name only and is not matched. Every view is audited.")) }
+            @if web.links.is_empty() {
+                p { (zh_en("暂无关联关系。", "No links yet.")) }
+            } @else {
+                div.scroll {
+                    table.web {
+                        tr { th { (zh_en("起点", "From")) } th { (zh_en("关系", "Relation")) } th { (zh_en("关联方或财产", "Related party or property")) } th { (zh_en("他案被执行人", "Debtor elsewhere")) } th { (zh_en("来源", "Source")) } th { (zh_en("日期", "Date")) } }
+                        @for l in &web.links {
+                            tr.link data-relation=(l.relation) {
+                                td { (l.from) }
+                                td { (relation_zh(&l.relation)) }
+                                td { (l.to)
+                                     @if let Some(r) = &l.reference { br; span.small.muted { (r) } }
+                                     @if let (Some(n), Some(c)) = (&l.case_number, &l.court_name) { br; span.small { (c) " " (n) } } }
+                                td { @match l.debtor_elsewhere {
+                                        Some(n) if n > 0 => { span.badge.late.debtor-elsewhere { (zh_en("他案被执行人 ", "Debtor in ")) (n) (zh_en(" 件", " other cases")) } }
+                                        Some(_) => { (zh_en("否", "No")) }
+                                        None => { "—" }
+                                   } }
+                                td.small { (l.source) }
+                                td { (l.source_on) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn relation_zh(r: &str) -> &'static str {
+    match r {
+        "legal_representative" => zh_en("法定代表人", "Legal representative"),
+        "co_respondent" => zh_en("共同被执行人", "Co-respondent"),
+        "property" => zh_en("名下财产", "Property"),
+        "property_elsewhere" => zh_en("同一财产在他案被查控", "Same property in another case"),
+        _ => "",
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct DebtorForm {
     #[serde(default)]

@@ -701,6 +701,14 @@ async fn case_routes_every_role_every_court_relation() {
                 "{role:?} sees the debtor's other cases at {rel:?}"
             );
             let r = t
+                .get(&format!("/api/v1/cases/{id}/related-parties"), tok)
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_related_cases(role, rel),
+                "{role:?} sees the web of related parties at {rel:?}"
+            );
+            let r = t
                 .post_json(
                     &format!("/api/v1/cases/{id}/parties/1/access-code"),
                     tok,

@@ -341,3 +341,101 @@ async fn the_generator_makes_debtors_with_cases_in_several_courts() {
     assert_eq!(shown, 3, "the first debtors start at the demo's court");
     assert!(t.app.store.verify_chain().await.unwrap().is_ok());
 }
+
+/// The web of related parties and property (part 2): a company and its guarantor as
+/// respondents, a house found by a registry's reply, the same house found in another
+/// person's case.
+#[tokio::test]
+async fn the_web_of_related_parties_names_each_links_source_and_marks_debtors_elsewhere() {
+    let w = world().await;
+    let body = json!({
+        "case_type": "执",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "id_number": APPLICANT_ID},
+            {"role": "respondent", "kind": "organisation", "name": "北京某某贸易有限公司", "credit_code": "91110101MA01ABCD19", "legal_representative": "王五"},
+            {"role": "respondent", "kind": "person", "name": "李四", "id_number": DEBTOR_ID}
+        ],
+        "basis": {"kind": "judgment", "issuing_body": "某法院", "document_number": "(2026)京0101民初9号", "effective_date": "2026-05-01", "performance_deadline": "2026-05-15"},
+        "amounts": {"principal": 800_000}
+    });
+    let r =
+        w.t.post_json("/api/v1/cases", Some(&w.beijing), &body)
+            .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let case = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // A flat the registry's reply found in this case, and in the namesake's case at 海淀.
+    let reply = "0123456789abcdef0123456789abcdef";
+    let flat = "京(2019)东城区不动产权第0098765号";
+    for (case_id, court, found_by) in [(case, "b110101", reply), (w.c.0, "b110108", "test")] {
+        w.t.raw_exec(&format!(
+            "INSERT INTO assets (case_id, court_id, institution_id, kind, reference, description, value_fen, encumbrances, found_by, found_at) \
+             VALUES ({case_id}, '{court}', 'reg-bj', 'real_estate', '{flat}', '东城区某街5号', 100000000, '[]', '{found_by}', 1780000000000000)"
+        ))
+        .await;
+    }
+    let v =
+        w.t.get_value(
+            &format!("/api/v1/cases/{case}/related-parties"),
+            Some(&w.beijing),
+        )
+        .await;
+    let links = v["links"].as_array().unwrap();
+    let find = |relation: &str, to: &str| {
+        links
+            .iter()
+            .find(|l| l["relation"] == relation && l["to"] == to)
+            .unwrap_or_else(|| panic!("{relation} → {to} in {v}"))
+    };
+    let rep = find("legal_representative", "王五");
+    assert_eq!(rep["from"], "北京某某贸易有限公司");
+    assert_eq!(rep["source_kind"], "filing");
+    assert!(
+        rep["source"]
+            .as_str()
+            .unwrap()
+            .contains("(2026)京0101民初9号")
+    );
+    assert!(rep["debtor_elsewhere"].is_null(), "a name is never matched");
+    // The guarantor owes in Beijing (A) and Hebei (B) as well: marked.
+    let guarantor = find("co_respondent", "李四");
+    assert_eq!(guarantor["debtor_elsewhere"], 2);
+    let company = find("co_respondent", "北京某某贸易有限公司");
+    assert_eq!(company["debtor_elsewhere"], 0);
+    let flat_link = find("property", "东城区某街5号");
+    assert_eq!(flat_link["source_kind"], "reply");
+    assert!(flat_link["source"].as_str().unwrap().contains(reply));
+    assert_eq!(flat_link["source_on"], "2026-05-29");
+    // The same flat in the namesake's case: that respondent, their case, marked a debtor.
+    let elsewhere = find("property_elsewhere", "李四");
+    assert_eq!(elsewhere["case_number"], w.c.1.as_str());
+    assert_eq!(elsewhere["debtor_elsewhere"], 1);
+    assert_eq!(elsewhere["reference"], flat);
+    // Audited, and refused as the related cases are.
+    let reads =
+        w.t.app
+            .store
+            .list_events(&Default::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| {
+                e.kind == "read.sensitive"
+                    && e.subject == format!("case:{case}")
+                    && e.payload.contains("related_parties")
+            })
+            .count();
+    assert_eq!(reads, 1);
+    let aud = w.t.signed_in("aud-web", "b110101", Role::Auditor).await;
+    let r =
+        w.t.get(&format!("/api/v1/cases/{case}/related-parties"), Some(&aud))
+            .await;
+    assert_problem(r, StatusCode::FORBIDDEN, "related_cases_not_allowed").await;
+    // The case page's table, without any script.
+    let cookie = w.t.page_login("officer-bj").await;
+    let (_, html) = w.t.html(&format!("/cases/{case}"), &cookie).await;
+    assert!(html.contains("关联关系（当事人与财产）"), "{html}");
+    assert!(html.contains("法定代表人") && html.contains("王五"));
+    assert!(html.contains("同一财产在他案被查控"));
+    assert!(html.contains("他案被执行人 2 件"), "{html}");
+    assert!(html.contains(reply));
+}
