@@ -52,8 +52,11 @@ pub struct Link {
     pub debtor_elsewhere: Option<i64>,
     /// filing, reply, record
     pub source_kind: String,
-    /// The document or reply: the basis's number, or the reply's message id and institution.
+    /// The document or reply: the basis's number (filing), the reply's message id (reply),
+    /// or what the record says of where it came from (record).
     pub source: String,
+    /// The institution that answered (reply, record).
+    pub institution: Option<String>,
     /// Beijing date of the source.
     pub source_on: String,
 }
@@ -81,7 +84,7 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
         .filter(|p| p.role == PartyRole::Respondent)
         .collect();
     let own: Vec<String> = respondents.iter().filter_map(|p| index_of(p.no)).collect();
-    let filing = format!("立案（执行依据 {}）", state.basis.document_number);
+    let filing = state.basis.document_number.clone();
     let filed_on = state.filed_on.to_string();
     let mut links = Vec::new();
     for r in &respondents {
@@ -98,6 +101,7 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
                 debtor_elsewhere: None,
                 source_kind: "filing".into(),
                 source: filing.clone(),
+                institution: None,
                 source_on: filed_on.clone(),
             });
         }
@@ -118,11 +122,11 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
                 debtor_elsewhere: elsewhere,
                 source_kind: "filing".into(),
                 source: filing.clone(),
+                institution: None,
                 source_on: filed_on.clone(),
             });
         }
     }
-    let debtor_names: Vec<&str> = respondents.iter().map(|p| p.name.as_str()).collect();
     let institutions = app.store.institutions().await?;
     let institution_name = |id: &str| {
         institutions
@@ -131,22 +135,25 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
             .map_or_else(|| id.to_owned(), |i| i.name.clone())
     };
     for a in app.store.assets_of(id).await? {
-        let (source_kind, source) = reply_source(&a.found_by, &institution_name(&a.institution_id));
-        let found_on = day(a.found_at);
-        links.push(Link {
-            from: debtor_names.join("、"),
-            from_kind: "respondent".into(),
-            relation: "property".into(),
-            to: a.description.clone(),
-            to_kind: "property".into(),
-            reference: Some(a.reference.clone()),
-            case_number: None,
-            court_name: None,
-            debtor_elsewhere: None,
-            source_kind,
-            source,
-            source_on: found_on,
-        });
+        let institution = institution_name(&a.institution_id);
+        // The property was found against the case's respondents: a link from each.
+        for r in &respondents {
+            links.push(Link {
+                from: r.name.clone(),
+                from_kind: "respondent".into(),
+                relation: "property".into(),
+                to: a.description.clone(),
+                to_kind: "property".into(),
+                reference: Some(a.reference.clone()),
+                case_number: None,
+                court_name: None,
+                debtor_elsewhere: None,
+                source_kind: source_kind(&a.found_by).into(),
+                source: a.found_by.clone(),
+                institution: Some(institution.clone()),
+                source_on: day(a.found_at),
+            });
+        }
         for e in app
             .store
             .property_elsewhere(&a.institution_id, &a.reference, id, MAX_ELSEWHERE)
@@ -157,8 +164,6 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
             if own.contains(&e.respondent_index) || !within(&reach, &e.court_path) {
                 continue;
             }
-            let (source_kind, source) =
-                reply_source(&e.found_by, &institution_name(&a.institution_id));
             links.push(Link {
                 from: a.description.clone(),
                 from_kind: "property".into(),
@@ -173,8 +178,9 @@ pub async fn of_case(app: &App, by: &Principal, id: i64) -> Result<Web, AppError
                         .cases_against_count(&e.respondent_index, id, COUNT_CAP)
                         .await?,
                 ),
-                source_kind,
-                source,
+                source_kind: source_kind(&e.found_by).into(),
+                source: e.found_by.clone(),
+                institution: Some(institution.clone()),
                 source_on: day(e.found_at),
             });
         }
@@ -207,13 +213,12 @@ fn day(us: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Where an asset came from: an institution's reply (its message id, 32 hex digits) or what
-/// the record says (a field investigation, a clue, a demo).
-fn reply_source(found_by: &str, institution: &str) -> (String, String) {
-    let is_message = found_by.len() == 32 && found_by.chars().all(|c| c.is_ascii_hexdigit());
-    if is_message {
-        ("reply".into(), format!("{institution} 查询回复 {found_by}"))
+/// Where an asset came from: an institution's reply (`found_by` is its message id, 32 hex
+/// digits) or what the record says (a field investigation, a clue, a demo).
+fn source_kind(found_by: &str) -> &'static str {
+    if found_by.len() == 32 && found_by.chars().all(|c| c.is_ascii_hexdigit()) {
+        "reply"
     } else {
-        ("record".into(), format!("{institution}（{found_by}）"))
+        "record"
     }
 }

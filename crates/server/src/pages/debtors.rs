@@ -126,13 +126,25 @@ pub(super) fn web_section(web: Option<&zhixing_app::case::web::Web>) -> Markup {
                                         Some(_) => { (zh_en("否", "No")) }
                                         None => { "—" }
                                    } }
-                                td.small { (l.source) }
+                                td.small { (source(l)) }
                                 td { (l.source_on) }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Where a link comes from, in the viewer's language.
+fn source(l: &zhixing_app::case::web::Link) -> Markup {
+    let institution = l.institution.as_deref().unwrap_or("");
+    html! {
+        @match l.source_kind.as_str() {
+            "filing" => { (zh_en("立案材料，执行依据 ", "Filing, basis ")) (l.source) }
+            "reply" => { (institution) (zh_en(" 查询回复 ", " reply ")) code { (l.source) } }
+            _ => { (institution) (zh_en("（记录：", " (record: ")) (l.source) (zh_en("）", ")")) }
         }
     }
 }
