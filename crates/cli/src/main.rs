@@ -547,10 +547,16 @@ pub(crate) async fn generate_cases(
         );
     }
     let progress = |n: usize, total: usize| eprint!("\rgenerating cases: step {n} of {total}   ");
-    let report = zhixing_fixtures::cases(app, &courts, count, seed, &progress)
+    let mut report = zhixing_fixtures::cases(app, &courts, count, seed, &progress)
         .await
         .map_err(said)?;
     eprintln!();
+    // A few debtors with cases in several courts and one house seized in turn, for the
+    // cross-court view (关联案件): one per hundred cases, at most twelve.
+    report.debtors_across_courts =
+        zhixing_fixtures::debtors_across_courts(app, &courts, (count / 100).clamp(2, 12), seed)
+            .await
+            .map_err(said)?;
     Ok(report)
 }
 

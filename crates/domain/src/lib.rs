@@ -14,6 +14,7 @@ pub mod closure;
 pub mod complaint;
 pub mod court;
 pub mod credit;
+pub mod debtor;
 pub mod entrusted;
 pub mod field;
 pub mod filing;

@@ -403,6 +403,35 @@ async fn the_staff_work_pages_pass_axe_fit_a_phone_and_print_the_case_without_it
         .get_value(&format!("/api/v1/cases/{case}/services"), Some(&officer))
         .await;
     let document = services[0]["document_id"].as_i64().unwrap();
+    // The same debtor owes at another court, and the house seized here waits there (关联案件).
+    let elsewhere = t
+        .signed_in("lay-officer-hd", "b110108", Role::Officer)
+        .await;
+    let other = file(&t, &elsewhere, "(2026)京0108民初7号", 2_000_000).await;
+    let house = "京(2021)朝阳区不动产权第0012345号";
+    t.seized_asset(
+        case,
+        "b110105",
+        "real_estate",
+        house,
+        "朝阳区某小区3号楼1201",
+        500_000_000,
+    )
+    .await;
+    let queued = t
+        .seized_asset(
+            other["id"].as_i64().unwrap(),
+            "b110108",
+            "real_estate",
+            house,
+            "朝阳区某小区3号楼1201",
+            500_000_000,
+        )
+        .await;
+    t.raw_exec(&format!(
+        "UPDATE measures SET status = 'queued', queue_position = 1 WHERE asset_id = {queued}"
+    ))
+    .await;
     // One user with every staff role at the court, so that one session sees every page.
     t.user(
         "lay-all",
@@ -426,6 +455,10 @@ async fn the_staff_work_pages_pass_axe_fit_a_phone_and_print_the_case_without_it
         format!("/documents/{document}"),
         "/command".to_owned(),
         "/command/courts/b110105".to_owned(),
+        format!(
+            "/command/debtors?case={}",
+            filed["number"].as_str().unwrap()
+        ),
         "/audit".to_owned(),
         "/users".to_owned(),
         "/rules".to_owned(),

@@ -105,6 +105,10 @@ async fn the_demo_workload_runs_no_statement_slower_than_100_ms() {
     zhixing_fixtures::auctions(&t.app, "b110105", 1)
         .await
         .unwrap();
+    // Debtors with cases in several courts, as `generate_cases` adds them.
+    zhixing_fixtures::debtors_across_courts(&t.app, &courts, 12, 1)
+        .await
+        .unwrap();
     // The demo's institutions (banks, registries, platforms), which re-investigations ask.
     let admin = t.signed_in("admin", "spc", Role::Administrator).await;
     let institutions = zhixing_testkit::sim::sim(&t, 24, 0.0).await;
@@ -150,6 +154,48 @@ async fn the_demo_workload_runs_no_statement_slower_than_100_ms() {
             assert_eq!(r.status(), 200, "{api} as {user}");
         }
     }
+
+    // One debtor across courts: among the newest cases at 朝阳, the first debtor's with
+    // cases elsewhere (the generator files those last); its related cases and web through the
+    // API, the case page, the command centre's view.
+    let token = t.login("officer").await;
+    let mut newest = None;
+    for c in t
+        .app
+        .store
+        .list_cases(&zhixing_store::cases::CaseFilter {
+            court_id: "b110105".into(),
+            order: zhixing_store::cases::CaseOrder::Newest,
+            limit: 40,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    {
+        let api = format!("/api/v1/cases/{}/parties/2/related-cases", c.id);
+        let v = t.get_value(&api, Some(&token)).await;
+        if !v["cases"].as_array().unwrap().is_empty() {
+            newest = Some(c);
+            break;
+        }
+    }
+    let newest = newest.expect("a debtor with cases in several courts at 朝阳");
+    let r = t
+        .get(
+            &format!("/api/v1/cases/{}/related-parties", newest.id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let cookie = t.page_login("officer").await;
+    let (status, _) = t.html(&format!("/cases/{}", newest.id), &cookie).await;
+    assert_eq!(status, 200);
+    let cookie = t.page_login("national").await;
+    let (status, html) = t
+        .html(&format!("/command/debtors?case={}", newest.number), &cookie)
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("related-count"), "the debtor has other cases");
 
     let found: Vec<String> = slow
         .take()

@@ -27,6 +27,7 @@ pub mod courts;
 pub mod credit;
 pub mod crypto;
 pub mod dashboard;
+pub mod debtors;
 pub mod entrusted;
 pub mod events;
 pub mod field;

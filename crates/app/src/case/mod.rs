@@ -3,10 +3,12 @@
 //! documents together — or nothing.
 
 pub mod command;
+pub mod debtor;
 pub mod documents;
 pub mod draft;
 pub mod query;
 pub mod service;
+pub mod web;
 
 pub use command::{CaseCommand, Executed, FileCase, Filed, execute, file};
 

@@ -611,6 +611,39 @@ pub async fn identifier(
     }))
 }
 
+/// The other enforcement cases against respondent `no` of this case in every court, found by
+/// the blind index of their ID number or credit code (never by name), with the measures on
+/// their property in order of precedence (who holds it first, the waiting list). Seen by
+/// those who handle the case (nationally) and by a supervisor or division head above its
+/// court (the courts below theirs). Every view is recorded on the audit chain.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/parties/{no}/related-cases", params(("id" = i64, Path), ("no" = i64, Path)), responses((status = 200, body = crate::openapi::doc::RelatedCases), (status = 422, body = crate::error::Problem, description = "The party is not a respondent: `related_cases_of_respondents_only`.")))]
+pub async fn related_cases(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, no)): Path<(i64, i64)>,
+) -> Result<Json<zhixing_app::case::debtor::RelatedCases>, ApiError> {
+    Ok(Json(
+        zhixing_app::case::debtor::of_party(&app, &ctx.principal, id, no).await?,
+    ))
+}
+
+/// The web of related parties and property of this case: its respondents' legal
+/// representatives and co-respondents (from the filing), the property found (from the
+/// institutions' replies) and the other cases in which the same property was found, with
+/// their respondents — each link with its source (document or reply, and its day), and each
+/// related party who is a debtor in other cases marked (by blind index, never by name). Seen
+/// as the related cases are; every view is recorded on the audit chain.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/related-parties", params(("id" = i64, Path)), responses((status = 200, body = crate::openapi::doc::Web)))]
+pub async fn related_parties(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<zhixing_app::case::web::Web>, ApiError> {
+    Ok(Json(
+        zhixing_app::case::web::of_case(&app, &ctx.principal, id).await?,
+    ))
+}
+
 /// An issued document, print-ready HTML, with its hash in `X-Content-SHA256`.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", params(("id" = i64, Path)), responses((status = 200, content_type = "text/html")))]
 pub async fn document(

@@ -208,6 +208,11 @@ pub fn router() -> Router<App> {
             "/cases/{id}/parties/{no}/identifier",
             get(cases::identifier),
         )
+        .route(
+            "/cases/{id}/parties/{no}/related-cases",
+            get(cases::related_cases),
+        )
+        .route("/cases/{id}/related-parties", get(cases::related_parties))
         .route("/documents/{id}", get(cases::document))
         .route(
             "/institutions",

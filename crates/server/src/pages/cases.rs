@@ -1078,6 +1078,12 @@ pub(super) async fn render(
     let auctions = super::auction::load(app, v, id).await?;
     let command = super::case_supervision::load(app, &v.principal, id).await?;
     let reviews = super::reviews::load(app, &v.principal, id).await?;
+    let related = zhixing_app::case::debtor::of_case(app, &v.principal, id).await?;
+    let web = match zhixing_app::case::web::of_case(app, &v.principal, id).await {
+        Ok(w) => Some(w),
+        Err(zhixing_app::AppError::Forbidden { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
     if !control.assets.is_empty() {
         zhixing_app::platform::audit::record_sensitive_read(
             app,
@@ -1238,6 +1244,8 @@ pub(super) async fn render(
             token: &v.csrf,
         }))
         (super::control::measures_section(&control, id, can_act, today, Refused::at(refused, "measures")))
+        (super::debtors::section(related.as_deref()))
+        (super::debtors::web_section(web.as_ref()))
         (super::auction::section(&auctions, &v.csrf, id, can_act, Refused::at(refused, "auctions")))
         (super::case_supervision::section(&command, &v.csrf, id, refused))
         (super::reviews::section(lang, &reviews, &v.csrf, id, refused))

@@ -595,6 +595,10 @@ async fn render(app: &App, v: &Viewer, id: &str, f: &PeriodForm) -> Result<Respo
                 p { a href=(format!("/cases?court={}", d.court.id)) { (zh_en("查看", "See ")) (d.court.name) (zh_en("的全部案件", ": all cases")) } }
             }
         }
+        section.card #debtors-link {
+            h2 { (zh_en("同一被执行人跨院案件", "One debtor across courts")) }
+            p { a href="/command/debtors" { (zh_en("按案号查看被执行人在各法院的案件与财产控制顺位", "See a case's respondents' cases in every court and the order of measures on their property")) } }
+        }
         script #command-data type="application/json" { (PreEscaped(data)) }
         script src=(CHART_JS_PATH) defer {}
         script src="/static/command.js" defer {}

@@ -15,6 +15,7 @@ mod complaint_list;
 mod complaints;
 mod control;
 mod credit;
+mod debtors;
 mod entrusted;
 mod filing_draft;
 pub mod i18n;
@@ -358,6 +359,7 @@ pub fn router() -> Router<App> {
         .route("/announcements/new", get(announcements::new_form))
         .route("/announcements", post(announcements::post))
         .route("/command", get(command::own))
+        .route("/command/debtors", get(debtors::command_view))
         .route("/command/courts/{id}", get(command::court))
         .route("/command/courts/{id}/events", get(command::events))
         .route("/documents/{id}", get(cases::document))

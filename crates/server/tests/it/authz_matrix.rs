@@ -539,6 +539,20 @@ fn expect_act_on_case(role: Role, rel: Rel) -> StatusCode {
     }
 }
 
+/// The debtor's other cases (关联案件): those who handle the case, and a supervisor or
+/// division head at or above its court; other readers are refused (403), the rest do not
+/// know of the case (404).
+fn expect_related_cases(role: Role, rel: Rel) -> StatusCode {
+    match (expect_read_case(role, rel), rel, role) {
+        (StatusCode::NOT_FOUND, _, _) => StatusCode::NOT_FOUND,
+        (_, Rel::Own, Role::Officer | Role::Judge | Role::DivisionHead | Role::Supervisor) => {
+            StatusCode::OK
+        }
+        (_, Rel::Child, Role::Supervisor | Role::DivisionHead) => StatusCode::OK,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
 /// A traditional investigation with one PNG, as multipart/form-data.
 fn field_form(on: String) -> reqwest::multipart::Form {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR matrix".to_vec();
@@ -709,6 +723,22 @@ async fn case_routes_every_role_every_court_relation() {
                 .get(&format!("/api/v1/cases/{id}/parties/2/identifier"), tok)
                 .await;
             assert_eq!(r.status(), act, "{role:?} reveals an ID number at {rel:?}");
+            let r = t
+                .get(&format!("/api/v1/cases/{id}/parties/2/related-cases"), tok)
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_related_cases(role, rel),
+                "{role:?} sees the debtor's other cases at {rel:?}"
+            );
+            let r = t
+                .get(&format!("/api/v1/cases/{id}/related-parties"), tok)
+                .await;
+            assert_eq!(
+                r.status(),
+                expect_related_cases(role, rel),
+                "{role:?} sees the web of related parties at {rel:?}"
+            );
             let r = t
                 .post_json(
                     &format!("/api/v1/cases/{id}/parties/1/access-code"),

@@ -25,6 +25,7 @@ mod courts;
 mod credit;
 mod credit_pages;
 mod csrf;
+mod debtors;
 mod documents;
 mod english;
 mod entrusted;
