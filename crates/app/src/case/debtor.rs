@@ -9,7 +9,6 @@ use serde::Serialize;
 use serde_json::json;
 use zhixing_domain::access::Principal;
 use zhixing_domain::debtor::{self, Reach};
-use zhixing_domain::refusal::Refusal;
 use zhixing_store::NewEvent;
 use zhixing_store::courts::CourtRow;
 use zhixing_store::debtors::{DebtorCase, DebtorMeasure};
@@ -164,9 +163,12 @@ async fn read(app: &App, id: i64, no: i64, reach: &Reach) -> Result<RelatedCases
     let party = app.store.party_key(id, no).await?.ok_or_else(|| {
         AppError::not_found("party_not_found", format!("case {id} has no party {no}"))
     })?;
+    // Related cases are a respondent's: for any other party there is nothing to find, as for
+    // a party that does not exist (a read has no refusal to give).
     if party.role != "respondent" {
-        return Err(AppError::Refused(
-            Refusal::invalid("related_cases_of_respondents_only").with("party_no", no),
+        return Err(AppError::not_found(
+            "respondent_not_found",
+            format!("case {id} has no respondent {no}"),
         ));
     }
     let mut rows = app

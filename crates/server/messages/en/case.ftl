@@ -19,7 +19,7 @@ own_proposal = { $what ->
     [calendar] an official calendar is approved by an administrator other than who proposed it
    *[other] this is approved by someone other than who proposed it
 }
-related_cases_of_respondents_only = Related cases are found for a respondent: party { $party_no } is not a respondent of this case.
+respondent_not_found = Related cases are found for a respondent: this party is not a respondent of the case.
 related_cases_not_allowed = Only those who handle a case against this respondent, or a supervisor or division head above both courts, see the related cases.
 not_open = only an open case can be suspended
 not_suspended = the case is not suspended

@@ -18,7 +18,7 @@ own_proposal = { $what ->
     [calendar] 官方工作日历须由提议人以外的系统管理员审批，本人提议的不能由本人批准或驳回。
    *[other] 须由提出人以外的人审批。
 }
-related_cases_of_respondents_only = 关联案件按被执行人查询：第 { $party_no } 号当事人不是本案被执行人。
+respondent_not_found = 关联案件按被执行人查询：该当事人不是本案被执行人。
 related_cases_not_allowed = 只有办理以该被执行人为被执行人案件的人员，或两案所在法院的上级法院指挥中心监督员、执行局长，可以查看关联案件。
 not_open = 只有执行中的案件可以中止。
 not_suspended = 案件未中止。

@@ -469,7 +469,8 @@ pub async fn files(
 
 /// One photo or document of an auction's item, with its stored type and hash.
 #[utoipa::path(get, path = "/public/v1/auctions/{id}/files/{no}", params(("id" = i64, Path), ("no" = i64, Path)), security(()),
-    responses((status = 200, content_type = "application/octet-stream", description = "the file, with its stored type and X-Content-SHA256"),
+    responses((status = 200, description = "the file, with its stored type and X-Content-SHA256",
+            content(("image/jpeg"), ("image/png"), ("application/pdf"))),
         (status = 404, body = crate::error::Problem)))]
 pub async fn file(
     State(app): State<App>,

@@ -616,7 +616,7 @@ pub async fn identifier(
 /// their property in order of precedence (who holds it first, the waiting list). Seen by
 /// those who handle the case (nationally) and by a supervisor or division head above its
 /// court (the courts below theirs). Every view is recorded on the audit chain.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/parties/{no}/related-cases", params(("id" = i64, Path), ("no" = i64, Path)), responses((status = 200, body = crate::openapi::doc::RelatedCases), (status = 422, body = crate::error::Problem, description = "The party is not a respondent: `related_cases_of_respondents_only`.")))]
+#[utoipa::path(get, path = "/api/v1/cases/{id}/parties/{no}/related-cases", params(("id" = i64, Path), ("no" = i64, Path)), responses((status = 200, body = crate::openapi::doc::RelatedCases), (status = 404, body = crate::error::Problem, description = "No such case, or the party is not a respondent of it: `respondent_not_found`.")))]
 pub async fn related_cases(
     State(app): State<App>,
     ctx: Ctx,

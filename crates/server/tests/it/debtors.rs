@@ -204,12 +204,7 @@ async fn refused_to_those_without_a_case_against_the_debtor() {
             Some(&w.beijing),
         )
         .await;
-    assert_problem(
-        r,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "related_cases_of_respondents_only",
-    )
-    .await;
+    assert_problem(r, StatusCode::NOT_FOUND, "respondent_not_found").await;
     let r =
         w.t.get(
             &format!("/api/v1/cases/{}/parties/9/related-cases", w.a.0),
